@@ -1,0 +1,64 @@
+//! Command-line arguments (clap). The library never sees these types: `main` turns them into
+//! option structs.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// gongshi（公示）：政府信息公示网站生成器。
+#[derive(Debug, Parser)]
+#[command(name = "gongshi", version, about = "gongshi（公示）：把 content/ 中的记录生成政务公开网站", long_about = None)]
+pub struct Cli {
+    /// 只输出错误（不显示进度和摘要）
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// 显示更多信息
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 生成网站到 public/（失败时保留上一次的结果）
+    Build {
+        /// 站点根目录（含 site.toml）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 输出目录（默认为 根目录/public）
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// 固定生成时间（RFC 3339，如 2026-11-25T10:00:00+08:00），用于预览未来某天或复现结果
+        #[arg(long)]
+        now: Option<String>,
+        /// 同时发布草稿
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// 检查全部内容，不生成网站
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long)]
+        now: Option<String>,
+        /// 警告也视为错误
+        #[arg(long)]
+        strict: bool,
+        /// 输出格式：text（给人看）或 json（给 CI）
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        /// 同时检查草稿
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// 计算工作日期限：DATE +N 给出截止日期；只给 DATE 时说明当天是否为工作日
+    Calendar {
+        /// 日期，如 2026-11-20
+        date: String,
+        /// 工作日数，如 +7
+        #[arg(allow_hyphen_values = true)]
+        days: Option<String>,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+}

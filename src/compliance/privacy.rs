@@ -1,0 +1,1570 @@
+//! Privacy lint (SPEC §4.4): finds personal data that must never be published in enforcement
+//! decisions, replies and comment reports — resident ID numbers, mobile phone numbers, bank
+//! card numbers and personal e-mail addresses — and checks masked natural-person names and
+//! mentions of minors.
+//!
+//! Everything here is pure: no I/O, no configuration beyond [`PrivacyOptions`].
+//!
+//! # Detection rules
+//!
+//! The text is scanned character by character after a per-character normalisation
+//! (full-width ASCII `！`…`～` — so `０`-`９`, `Ｘ`, `＠`, `－` — to ASCII, the ideographic
+//! and no-break spaces to a space, Unicode hyphens to `-`). Byte ranges always refer to the
+//! original text and lie on character boundaries.
+//!
+//! A *token* is a maximal run of ASCII letters and digits; a number is *standalone* when its
+//! token is not part of a longer letter/digit run, so `19` digits are never an 18-digit ID, and
+//! `身份证号码110105…，` is found (Chinese characters and punctuation are boundaries).
+//!
+//! * **Resident ID** (居民身份证号码): 17 digits + digit/`X`/`x` with a valid GB 11643-1999 check
+//!   digit and a real birth date `YYYYMMDD` (1900–2100) at positions 7–14; or 15 digits with a
+//!   real `YYMMDD` birth date at positions 7–12 and a real province prefix (11–15, 21–23, 31–37,
+//!   41–46, 50–54, 61–65, 71, 81, 82 — a 15-digit number has no check digit, so the prefix is
+//!   what keeps random 15-digit numbers out; a 15-digit number labelled `注册号`/`登记号`/
+//!   `营业执照` just before it is an old business registration number, not an ID). Also found
+//!   written in groups `6-8-4` (`110105 19900101 1237`).
+//! * **Mobile** (手机号码): 11 digits `1[3-9]…`, bare or grouped `3-4-4`, `3-8`, `7-4` with one
+//!   consistent separator (space or hyphen), optionally after `86`, `+86`, `0086` (joined or
+//!   with one separator); the finding then covers the prefix too.
+//! * **Bank card** (银行卡号): 16–19 digits, first digit not `0`, passing Luhn, bare or in groups
+//!   of four (`4-4-4-4`, optionally a last group of 1–3 digits) with one consistent separator. An 18-digit number that is
+//!   a valid resident ID is reported as an ID only; one that is a valid unified social credit
+//!   code (GB 32100, can be all digits) is not reported.
+//! * **E-mail** (个人电子邮箱): `local@domain.tld`; not reported when the domain is, or ends in,
+//!   `gov.cn`, or is (a subdomain of) an entry of [`PrivacyOptions::allowed_email_domains`].
+//!
+//! Mobile and bank-card candidates are ignored when they are clearly something else: inside a
+//! URL (`http://`, `https://`, `ftp://`, `www.` up to the first non-URL character; resident IDs
+//! and e-mails inside URLs are still reported), part of a decimal (`….5`), or an amount
+//! (followed by `元`/`万`/`亿`, preceded by `¥`/`￥`). Digits inside an e-mail address belong to
+//! the e-mail finding only. Any numeric finding whose digits equal an entry of
+//! [`PrivacyOptions::allowed_numbers`] (compared digits-only; a `86`/`0086` country prefix on
+//! either side is ignored) is not reported.
+//!
+//! # The mask
+//!
+//! [`mask`] replaces **every** letter and digit by `*` and keeps every other character (so
+//! length, separators, `@`, `.` and `+` stay). No digit of a found value is ever shown:
+//! partially masked copies of the same number (`138****5678` here, `1381234****` elsewhere)
+//! could be spliced back together.
+
+use std::fmt;
+
+/// What kind of personal data a [`Finding`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PiiKind {
+    /// 居民身份证号码 (GB 11643-1999, 18 digits; or an old 15-digit number).
+    ResidentId,
+    /// 手机号码 (11 digits starting `1[3-9]`).
+    Mobile,
+    /// 银行卡号 (16–19 digits, Luhn).
+    BankCard,
+    /// 个人电子邮箱 (an e-mail address not of a government domain).
+    Email,
+}
+
+impl PiiKind {
+    /// The kind's name in messages for staff (zh-CN).
+    pub fn label_zh(&self) -> &'static str {
+        match self {
+            PiiKind::ResidentId => "居民身份证号码",
+            PiiKind::Mobile => "手机号码",
+            PiiKind::BankCard => "银行卡号",
+            PiiKind::Email => "个人电子邮箱",
+        }
+    }
+}
+
+impl fmt::Display for PiiKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label_zh())
+    }
+}
+
+/// One piece of personal data found by [`scan`]: `text[start..end]` (byte offsets, on char
+/// boundaries), and the value masked with [`mask`] for use in messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: PiiKind,
+    pub start: usize,
+    pub end: usize,
+    pub masked: String,
+}
+
+/// What a site allows to be published.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PrivacyOptions {
+    /// The organisation's own published numbers (hotlines, office mobiles). Compared
+    /// digits-only, so `138-1234-5678` allows `13812345678`.
+    pub allowed_numbers: Vec<String>,
+    /// E-mail domains that are not personal (e.g. the bureau's own `zjrsj.cn`); subdomains are
+    /// allowed too. Domains ending in `gov.cn` are always allowed.
+    pub allowed_email_domains: Vec<String>,
+}
+
+/// Masks a value for a message: every letter and digit becomes `*`, every other character
+/// (separators, `@`, `.`, `+`) is kept, so the length and shape stay but no digit is shown.
+pub fn mask(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_alphanumeric() { '*' } else { c })
+        .collect()
+}
+
+/// 1-based line and 1-based column (in characters) of byte offset `byte` in `text`.
+/// An offset past the end is clamped to the end; one inside a character counts as that
+/// character's start.
+pub fn line_col(text: &str, byte: usize) -> (usize, usize) {
+    let mut b = byte.min(text.len());
+    while b > 0 && !text.is_char_boundary(b) {
+        b -= 1;
+    }
+    let before = text.get(..b).unwrap_or("");
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
+    (line, col)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Check digits
+
+const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK: &[u8; 11] = b"10X98765432";
+
+/// The GB 11643-1999 check character for the first 17 digits of an ID (`None` if `first17`
+/// is not 17 ASCII digits).
+fn id_check_char(first17: &[u8]) -> Option<u8> {
+    if first17.len() != 17 || !first17.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let sum: u32 = first17
+        .iter()
+        .zip(ID_WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    ID_CHECK.get((sum % 11) as usize).copied()
+}
+
+fn num(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+}
+
+fn valid_date(y: u32, m: u32, d: u32) -> bool {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+fn valid_id18(b: &[u8]) -> bool {
+    let (Some(first17), Some(&last)) = (b.get(..17), b.get(17)) else {
+        return false;
+    };
+    if b.len() != 18 || id_check_char(first17) != Some(last.to_ascii_uppercase()) {
+        return false;
+    }
+    match (num(&b[6..10]), num(&b[10..12]), num(&b[12..14])) {
+        (Some(y), Some(m), Some(d)) => (1900..=2100).contains(&y) && valid_date(y, m, d),
+        _ => false,
+    }
+}
+
+fn valid_province(b: &[u8]) -> bool {
+    matches!(
+        num(b.get(..2).unwrap_or(b"")),
+        Some(11..=15 | 21..=23 | 31..=37 | 41..=46 | 50..=54 | 61..=65 | 71 | 81 | 82)
+    )
+}
+
+fn valid_id15(b: &[u8]) -> bool {
+    if b.len() != 15 || !b.iter().all(u8::is_ascii_digit) || !valid_province(b) {
+        return false;
+    }
+    match (num(&b[6..8]), num(&b[8..10]), num(&b[10..12])) {
+        (Some(y), Some(m), Some(d)) => valid_date(1900 + y, m, d),
+        _ => false,
+    }
+}
+
+/// Whether `s` is a resident ID number: 18 characters (17 ASCII digits and a digit, `X` or `x`)
+/// with a valid GB 11643-1999 check digit and a real birth date (1900–2100) at positions 7–14,
+/// or an old 15-digit number with a real `YYMMDD` birth date at positions 7–12 and a real
+/// province prefix. No trimming, no full-width digits.
+pub fn valid_resident_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    match b.len() {
+        18 => valid_id18(b),
+        15 => valid_id15(b),
+        _ => false,
+    }
+}
+
+const CREDIT_ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
+const CREDIT_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+
+/// Whether `code` is a unified social credit code (统一社会信用代码, GB 32100-2015): 18
+/// characters from `0-9A-HJ-NPQRTUWXY` (upper case) with a valid check character.
+pub fn valid_credit_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    if b.len() != 18 {
+        return false;
+    }
+    let mut values = Vec::with_capacity(18);
+    for c in b {
+        match CREDIT_ALPHABET.iter().position(|a| a == c) {
+            Some(v) => values.push(v as u32),
+            None => return false,
+        }
+    }
+    let sum: u32 = values.iter().zip(CREDIT_WEIGHTS).map(|(v, w)| v * w).sum();
+    let check = (31 - sum % 31) % 31;
+    values.get(17) == Some(&check)
+}
+
+fn luhn(digits: &[u8]) -> bool {
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let sum: u32 = digits
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, d)| {
+            let v = u32::from(d - b'0');
+            if i % 2 == 1 {
+                let dv = v * 2;
+                if dv > 9 {
+                    dv - 9
+                } else {
+                    dv
+                }
+            } else {
+                v
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+fn is_mobile(d: &[u8]) -> bool {
+    d.len() == 11
+        && d.iter().all(u8::is_ascii_digit)
+        && d[0] == b'1'
+        && (b'3'..=b'9').contains(&d[1])
+}
+
+fn is_card(d: &[u8]) -> bool {
+    (16..=19).contains(&d.len())
+        && d.first() != Some(&b'0')
+        && luhn(d)
+        && !valid_credit_code_bytes(d)
+}
+
+fn valid_credit_code_bytes(d: &[u8]) -> bool {
+    std::str::from_utf8(d).is_ok_and(valid_credit_code)
+}
+
+/// Strips a `86`/`0086` country prefix from a 13/15-digit number that is a mobile number.
+fn national(d: &str) -> &str {
+    for p in ["0086", "86"] {
+        if let Some(rest) = d.strip_prefix(p) {
+            if is_mobile(rest.as_bytes()) {
+                return rest;
+            }
+        }
+    }
+    d
+}
+
+// ---------------------------------------------------------------------------------------------
+// Masked names, minors
+
+const COMPOUND_SURNAMES: &[&str] = &[
+    "欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文",
+    "司徒", "夏侯", "轩辕", "端木", "独孤", "南宫", "西门", "百里", "呼延", "澹台", "公冶", "申屠",
+    "太史", "闻人", "万俟", "赫连", "钟离", "宗政", "濮阳", "淳于", "单于", "拓跋", "东郭", "公羊",
+    "司空", "仲孙", "第五", "梁丘", "左丘", "谷梁", "乐正", "漆雕", "壤驷", "亓官", "司寇", "巫马",
+];
+
+fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{4E00}'..='\u{9FFF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3134F}')
+}
+
+fn is_name_mask(c: char) -> bool {
+    matches!(c, '某' | '*' | '＊' | '×' | 'X' | 'x' | 'Ｘ' | 'ｘ')
+}
+
+/// Whether `name` is a masked natural-person name that may be published: a surname (one Han
+/// character, or a compound surname such as 欧阳/司马/诸葛) followed by one or two mask
+/// characters (`某`, `*`, `＊`, `×`, `X`) — `张某`, `张某某`, `欧阳*`, `李**` — or by a title
+/// (`女士`, `先生`, `小姐`): `王女士`. `张三`, `张小明`, `张某明` and `""` are not.
+/// Surrounding whitespace is ignored.
+pub fn is_masked_person_name(name: &str) -> bool {
+    let name = name.trim();
+    let mut rests: Vec<&str> = Vec::new();
+    let mut chars = name.chars();
+    if chars.next().is_some_and(is_han) {
+        rests.push(chars.as_str());
+    }
+    for s in COMPOUND_SURNAMES {
+        if let Some(rest) = name.strip_prefix(s) {
+            rests.push(rest);
+        }
+    }
+    rests.into_iter().any(|rest| {
+        let n = rest.chars().count();
+        ((1..=2).contains(&n) && rest.chars().all(is_name_mask))
+            || matches!(rest, "女士" | "先生" | "小姐")
+    })
+}
+
+/// Parses a small number written with ASCII digits or Chinese numerals at the start of `s`
+/// (`18`, `十八`, `十六`, `一十四`, `两`); returns it and the rest of `s`.
+fn leading_number(s: &str) -> Option<(u32, &str)> {
+    let digits: String = s.chars().take_while(char::is_ascii_digit).take(4).collect();
+    if !digits.is_empty() {
+        let n = digits.parse().ok()?;
+        return Some((n, s.get(digits.len()..)?));
+    }
+    let zh = |c: char| match c {
+        '零' | '〇' => Some(0),
+        '一' => Some(1),
+        '二' | '两' => Some(2),
+        '三' => Some(3),
+        '四' => Some(4),
+        '五' => Some(5),
+        '六' => Some(6),
+        '七' => Some(7),
+        '八' => Some(8),
+        '九' => Some(9),
+        _ => None,
+    };
+    let mut total = 0u32;
+    let mut cur: Option<u32> = None;
+    let mut used = 0usize;
+    let mut any = false;
+    for c in s.chars() {
+        if let Some(v) = zh(c) {
+            cur = Some(v);
+        } else if c == '十' {
+            total = total.saturating_add(cur.unwrap_or(1) * 10);
+            cur = None;
+        } else {
+            break;
+        }
+        any = true;
+        used += c.len_utf8();
+    }
+    if !any {
+        return None;
+    }
+    Some((total.saturating_add(cur.unwrap_or(0)), s.get(used..)?))
+}
+
+/// Heuristic: whether `text` is about a minor (未成年人, 未满十八周岁, 不满16岁, 十四周岁以下,
+/// 童工 — child-labour cases always concern a minor). Decisions about minors are never
+/// published. Full-width digits and whitespace are tolerated.
+pub fn mentions_minor(text: &str) -> bool {
+    let t: String = text
+        .chars()
+        .map(normalize_char)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if t.contains("未成年") || t.contains("童工") {
+        return true;
+    }
+    let age_of = |rest: &str| -> Option<(u32, bool)> {
+        let (n, rest) = leading_number(rest)?;
+        let rest = rest.strip_prefix('周').unwrap_or(rest);
+        let rest = rest.strip_prefix('岁')?;
+        Some((n, rest.starts_with("以下")))
+    };
+    for (i, _) in t.char_indices() {
+        let Some(tail) = t.get(i..) else { continue };
+        for p in ["未满", "不满", "不足", "未达", "未年满", "不到"] {
+            if let Some(rest) = tail.strip_prefix(p) {
+                if age_of(rest).is_some_and(|(n, _)| (1..=18).contains(&n)) {
+                    return true;
+                }
+            }
+        }
+        let prev_is_digit = t
+            .get(..i)
+            .and_then(|s| s.chars().next_back())
+            .is_some_and(|c| {
+                c.is_ascii_digit() || leading_number(&c.to_string()).is_some() || c == '十'
+            });
+        if !prev_is_digit && age_of(tail).is_some_and(|(n, below)| below && (1..=18).contains(&n)) {
+            return true;
+        }
+    }
+    false
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scanning
+
+fn normalize_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{00A0}' | '\u{2007}' | '\u{202F}' => ' ',
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2212}' => '-',
+        _ => c,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Tok {
+    s: usize,
+    e: usize,
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    /// Normalised characters.
+    chars: Vec<char>,
+    /// Original characters.
+    orig: Vec<char>,
+    /// Byte offset of each character; one extra entry: `text.len()`.
+    offs: Vec<usize>,
+    toks: Vec<Tok>,
+    emails: Vec<(usize, usize)>,
+    urls: Vec<(usize, usize)>,
+    allowed: Vec<String>,
+    findings: Vec<Finding>,
+}
+
+/// Separators allowed between the groups of a grouped number.
+fn is_group_sep(c: char) -> bool {
+    c == ' ' || c == '-'
+}
+
+fn is_email_local(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-')
+}
+
+fn is_email_domain(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '-')
+}
+
+fn is_url_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+;=%".contains(c)
+}
+
+/// Finds personal data in `text`; findings are sorted by position and do not overlap.
+pub fn scan(text: &str, opts: &PrivacyOptions) -> Vec<Finding> {
+    let mut sc = Scanner::new(text, opts);
+    sc.find_emails(opts);
+    sc.find_urls();
+    sc.find_numbers();
+    let mut out = sc.findings;
+    out.sort_by_key(|f| (f.start, f.end));
+    out
+}
+
+impl<'a> Scanner<'a> {
+    fn new(text: &'a str, opts: &PrivacyOptions) -> Self {
+        let mut chars = Vec::new();
+        let mut orig = Vec::new();
+        let mut offs = Vec::new();
+        for (i, c) in text.char_indices() {
+            orig.push(c);
+            chars.push(normalize_char(c));
+            offs.push(i);
+        }
+        offs.push(text.len());
+        let mut toks = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i].is_ascii_alphanumeric() {
+                let s = i;
+                while i < chars.len() && chars[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+                toks.push(Tok { s, e: i });
+            } else {
+                i += 1;
+            }
+        }
+        let allowed = opts
+            .allowed_numbers
+            .iter()
+            .map(|a| {
+                let d: String = a
+                    .chars()
+                    .map(normalize_char)
+                    .filter(char::is_ascii_digit)
+                    .collect();
+                national(&d).to_string()
+            })
+            .filter(|d| !d.is_empty())
+            .collect();
+        Scanner {
+            text,
+            chars,
+            orig,
+            offs,
+            toks,
+            emails: Vec::new(),
+            urls: Vec::new(),
+            allowed,
+            findings: Vec::new(),
+        }
+    }
+
+    fn at(&self, i: usize) -> Option<char> {
+        self.chars.get(i).copied()
+    }
+
+    fn before(&self, i: usize) -> Option<char> {
+        i.checked_sub(1).and_then(|j| self.at(j))
+    }
+
+    fn push(&mut self, kind: PiiKind, s: usize, e: usize) {
+        let (Some(&start), Some(&end)) = (self.offs.get(s), self.offs.get(e)) else {
+            return;
+        };
+        let masked = mask(self.text.get(start..end).unwrap_or(""));
+        self.findings.push(Finding {
+            kind,
+            start,
+            end,
+            masked,
+        });
+    }
+
+    fn find_emails(&mut self, opts: &PrivacyOptions) {
+        let allowed: Vec<String> = opts
+            .allowed_email_domains
+            .iter()
+            .map(|d| {
+                d.trim()
+                    .trim_start_matches('@')
+                    .trim_start_matches('.')
+                    .to_ascii_lowercase()
+            })
+            .filter(|d| !d.is_empty())
+            .collect();
+        let n = self.chars.len();
+        let mut k = 0;
+        while k < n {
+            if self.chars[k] != '@' {
+                k += 1;
+                continue;
+            }
+            let mut j = k;
+            while j > 0 && is_email_local(self.chars[j - 1]) {
+                j -= 1;
+            }
+            while j < k && self.chars[j] == '.' {
+                j += 1;
+            }
+            let mut m = k + 1;
+            while m < n && is_email_domain(self.chars[m]) {
+                m += 1;
+            }
+            while m > k + 1 && matches!(self.chars[m - 1], '.' | '-') {
+                m -= 1;
+            }
+            let domain: String = self.chars[k + 1..m]
+                .iter()
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if j == k || !valid_email_domain(&domain) {
+                k += 1;
+                continue;
+            }
+            self.emails.push((j, m));
+            let ok = domain == "gov.cn"
+                || domain.ends_with(".gov.cn")
+                || allowed
+                    .iter()
+                    .any(|a| domain == *a || domain.ends_with(&format!(".{a}")));
+            if !ok {
+                self.push(PiiKind::Email, j, m);
+            }
+            k = m;
+        }
+    }
+
+    fn find_urls(&mut self) {
+        let n = self.chars.len();
+        let mut i = 0;
+        while i < n {
+            let starts_url = ["http://", "https://", "ftp://", "www."].iter().any(|p| {
+                p.chars()
+                    .enumerate()
+                    .all(|(k, pc)| self.at(i + k).is_some_and(|c| c.to_ascii_lowercase() == pc))
+            });
+            let left_ok = !self.before(i).is_some_and(|c| c.is_ascii_alphanumeric());
+            if !(starts_url && left_ok) {
+                i += 1;
+                continue;
+            }
+            let mut e = i;
+            while e < n && self.orig[e].is_ascii() && is_url_char(self.orig[e]) {
+                e += 1;
+            }
+            while e > i && matches!(self.orig[e - 1], '.' | ';' | ':' | '!' | '?' | ')' | '\'') {
+                e -= 1;
+            }
+            self.urls.push((i, e));
+            i = e.max(i + 1);
+        }
+    }
+
+    /// Whether `s..e` overlaps one of `spans` (sorted, non-overlapping).
+    fn in_spans(spans: &[(usize, usize)], s: usize, e: usize) -> bool {
+        let k = spans.partition_point(|&(_, b)| b <= s);
+        spans.get(k).is_some_and(|&(a, _)| a < e)
+    }
+
+    fn tok_str(&self, t: Tok) -> String {
+        self.chars[t.s..t.e].iter().collect()
+    }
+
+    fn tok_digits(&self, t: Tok) -> bool {
+        self.chars[t.s..t.e].iter().all(char::is_ascii_digit)
+    }
+
+    /// Tokens `i..i+lens.len()` joined by one consistent group separator, with the given
+    /// lengths (`(min, max)` each). Returns the concatenation and the separator.
+    fn group(&self, i: usize, lens: &[(usize, usize)], last_may_x: bool) -> Option<(String, char)> {
+        let mut out = String::new();
+        let mut sep: Option<char> = None;
+        for (k, &(lo, hi)) in lens.iter().enumerate() {
+            let t = *self.toks.get(i + k)?;
+            let len = t.e - t.s;
+            if len < lo || len > hi {
+                return None;
+            }
+            let s = self.tok_str(t);
+            let last = k + 1 == lens.len();
+            let ok = s.bytes().enumerate().all(|(p, b)| {
+                b.is_ascii_digit()
+                    || (last && last_may_x && p + 1 == len && (b == b'X' || b == b'x'))
+            });
+            if !ok {
+                return None;
+            }
+            if k > 0 {
+                let prev = *self.toks.get(i + k - 1)?;
+                if prev.e + 1 != t.s {
+                    return None;
+                }
+                let c = self.at(prev.e)?;
+                if !is_group_sep(c) || sep.is_some_and(|s| s != c) {
+                    return None;
+                }
+                sep = Some(c);
+            }
+            out.push_str(&s);
+        }
+        Some((out, sep?))
+    }
+
+    /// Whether a group `s..e` (chars) with separator `sep` continues on either side with more
+    /// digit groups (then it is part of a longer number).
+    fn group_continues(&self, s: usize, e: usize, sep: char) -> bool {
+        let left = s >= 2
+            && self.before(s) == Some(sep)
+            && self.before(s - 1).is_some_and(|c| c.is_ascii_digit());
+        let right = self.at(e) == Some(sep) && self.at(e + 1).is_some_and(|c| c.is_ascii_digit());
+        left || right
+    }
+
+    /// Whether a number at `s..e` is a decimal, an amount or inside a URL — never a mobile or
+    /// bank card number there.
+    fn not_a_phone_or_card(&self, s: usize, e: usize) -> bool {
+        let digit = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        let decimal = (self.at(e) == Some('.') && digit(self.at(e + 1)))
+            || (s >= 2 && self.before(s) == Some('.') && digit(self.before(s - 1)));
+        let mut k = e;
+        while self.at(k) == Some(' ') {
+            k += 1;
+        }
+        let amount = matches!(self.at(k), Some('元' | '万' | '亿'))
+            || matches!(self.before(s), Some('¥' | '￥'));
+        decimal || amount || Self::in_spans(&self.urls, s, e)
+    }
+
+    /// Whether the text just before char `s` labels a registration number (an old 15-digit
+    /// 工商注册号 of a 个体工商户 looks like a 15-digit ID: `420583600123456`).
+    fn labelled_registration_no(&self, s: usize) -> bool {
+        let from = s.saturating_sub(12);
+        let before: String = self.chars.get(from..s).unwrap_or(&[]).iter().collect();
+        ["注册号", "登记号", "营业执照", "执照号"]
+            .iter()
+            .any(|l| before.contains(l))
+    }
+
+    fn allowed(&self, digits: &str) -> bool {
+        let d = national(digits);
+        self.allowed.iter().any(|a| a == d)
+    }
+
+    fn report(&mut self, kind: PiiKind, s: usize, e: usize, digits: &str) {
+        if Self::in_spans(&self.emails, s, e) {
+            return;
+        }
+        if kind != PiiKind::ResidentId && self.not_a_phone_or_card(s, e) {
+            return;
+        }
+        if !self.allowed(digits) {
+            self.push(kind, s, e);
+        }
+    }
+
+    /// Tries to read a mobile number (bare 11 digits or a grouped form) at token `i`; returns
+    /// the number of tokens used.
+    fn mobile_at(&self, i: usize) -> Option<(usize, String)> {
+        for lens in [
+            &[(3, 3), (4, 4), (4, 4)][..],
+            &[(3, 3), (8, 8)][..],
+            &[(7, 7), (4, 4)][..],
+        ] {
+            if let Some((d, _)) = self.group(i, lens, false) {
+                if is_mobile(d.as_bytes()) {
+                    return Some((lens.len(), d));
+                }
+            }
+        }
+        let t = *self.toks.get(i)?;
+        let d = self.tok_str(t);
+        is_mobile(d.as_bytes()).then_some((1, d))
+    }
+
+    /// Classifies the number(s) starting at token `i`; returns how many tokens were used.
+    fn number_at(&mut self, i: usize) -> Option<usize> {
+        let t = *self.toks.get(i)?;
+        let first = self.tok_str(t);
+
+        // Country prefix, separated: `+86 138…`, `86-138-1234-5678`, `0086 138…`.
+        if first == "86" || first == "0086" {
+            let sep_ok = self
+                .toks
+                .get(i + 1)
+                .is_some_and(|n| n.s == t.e + 1 && self.at(t.e).is_some_and(is_group_sep));
+            if sep_ok {
+                if let Some((used, d)) = self.mobile_at(i + 1) {
+                    let s = if self.before(t.s) == Some('+') {
+                        t.s - 1
+                    } else {
+                        t.s
+                    };
+                    let e = self.toks.get(i + used).map_or(t.e, |x| x.e);
+                    self.report(PiiKind::Mobile, s, e, &d);
+                    return Some(1 + used);
+                }
+            }
+        }
+
+        // Bank cards in groups of four.
+        for lens in [
+            &[(4, 4), (4, 4), (4, 4), (4, 4), (1, 3)][..],
+            &[(4, 4), (4, 4), (4, 4), (4, 4)][..],
+        ] {
+            if let Some((d, sep)) = self.group(i, lens, true) {
+                let e = self.toks.get(i + lens.len() - 1).map_or(t.e, |x| x.e);
+                if self.group_continues(t.s, e, sep) {
+                    continue;
+                }
+                if valid_resident_id(&d) {
+                    self.report(PiiKind::ResidentId, t.s, e, &d);
+                    return Some(lens.len());
+                }
+                if is_card(d.as_bytes()) {
+                    self.report(PiiKind::BankCard, t.s, e, &d);
+                    return Some(lens.len());
+                }
+            }
+        }
+
+        // Resident ID in groups 6-8-4: `110105 19900101 1237`.
+        if let Some((d, sep)) = self.group(i, &[(6, 6), (8, 8), (4, 4)], true) {
+            let e = self.toks.get(i + 2).map_or(t.e, |x| x.e);
+            if !self.group_continues(t.s, e, sep) && valid_resident_id(&d) {
+                self.report(PiiKind::ResidentId, t.s, e, &d);
+                return Some(3);
+            }
+        }
+
+        // Grouped mobile.
+        if let Some((used, d)) = self.mobile_at(i) {
+            if used > 1 {
+                let e = self.toks.get(i + used - 1).map_or(t.e, |x| x.e);
+                self.report(PiiKind::Mobile, t.s, e, &d);
+                return Some(used);
+            }
+        }
+
+        // A single token.
+        let b = first.as_bytes();
+        let all_digits = self.tok_digits(t);
+        let registration = b.len() == 15 && self.labelled_registration_no(t.s);
+        if (b.len() == 18 || (b.len() == 15 && !registration)) && valid_resident_id(&first) {
+            self.report(PiiKind::ResidentId, t.s, t.e, &first);
+            return Some(1);
+        }
+        if !all_digits {
+            return None;
+        }
+        if is_mobile(b) || (b.len() > 11 && national(&first).len() == 11) {
+            let s = if b.len() > 11 && self.before(t.s) == Some('+') {
+                t.s - 1
+            } else {
+                t.s
+            };
+            self.report(PiiKind::Mobile, s, t.e, &first);
+            return Some(1);
+        }
+        if is_card(b) {
+            self.report(PiiKind::BankCard, t.s, t.e, &first);
+            return Some(1);
+        }
+        None
+    }
+
+    fn find_numbers(&mut self) {
+        let mut i = 0;
+        while i < self.toks.len() {
+            let t = self.toks[i];
+            let starts_with_digit = self.at(t.s).is_some_and(|c| c.is_ascii_digit());
+            if !starts_with_digit || Self::in_spans(&self.emails, t.s, t.e) {
+                i += 1;
+                continue;
+            }
+            // (`report` also drops a grouped number that runs into an e-mail address.)
+            i += self.number_at(i).unwrap_or(1);
+        }
+    }
+}
+
+fn valid_email_domain(domain: &str) -> bool {
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 {
+        return false;
+    }
+    let tld_ok = labels
+        .last()
+        .is_some_and(|t| t.len() >= 2 && t.chars().all(|c| c.is_ascii_alphabetic()));
+    tld_ok
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && !l.starts_with('-') && !l.ends_with('-'))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    // ---- generators of valid numbers (check digits computed, never hard-coded) -------------
+
+    fn id18(first17: &str) -> String {
+        let c = id_check_char(first17.as_bytes()).expect("17 digits");
+        format!("{first17}{}", c as char)
+    }
+
+    /// An 18-digit ID with the wrong check digit that also fails Luhn (so it is no bank card).
+    fn id18_bad_check(first17: &str) -> String {
+        let good = id_check_char(first17.as_bytes()).expect("17 digits");
+        (b'0'..=b'9')
+            .filter(|&d| d != good)
+            .map(|d| format!("{first17}{}", d as char))
+            .find(|s| !luhn(s.as_bytes()))
+            .expect("some digit fails Luhn")
+    }
+
+    /// A valid 18-digit ID whose check character is `X`.
+    fn id18_x() -> String {
+        (0..1000)
+            .map(|n| id18(&format!("42058319850615{n:03}")))
+            .find(|s| s.ends_with('X'))
+            .expect("one in eleven ends in X")
+    }
+
+    fn luhn_digit(prefix: &str) -> char {
+        (b'0'..=b'9')
+            .map(char::from)
+            .find(|d| luhn(format!("{prefix}{d}").as_bytes()))
+            .expect("one digit fits")
+    }
+
+    fn card(prefix: &str) -> String {
+        format!("{prefix}{}", luhn_digit(prefix))
+    }
+
+    /// A number that fails Luhn: the valid card with its last digit changed.
+    fn card_bad(prefix: &str) -> String {
+        let good = luhn_digit(prefix);
+        let bad = if good == '0' { '1' } else { '0' };
+        format!("{prefix}{bad}")
+    }
+
+    fn credit(first17: &str) -> String {
+        let sum: u32 = first17
+            .bytes()
+            .zip(CREDIT_WEIGHTS)
+            .map(|(c, w)| {
+                CREDIT_ALPHABET
+                    .iter()
+                    .position(|a| *a == c)
+                    .expect("alphabet") as u32
+                    * w
+            })
+            .sum();
+        let check = CREDIT_ALPHABET[((31 - sum % 31) % 31) as usize] as char;
+        format!("{first17}{check}")
+    }
+
+    fn grouped(d: &str, sep: &str) -> String {
+        let chunks: Vec<String> = d
+            .as_bytes()
+            .chunks(4)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect();
+        chunks.join(sep)
+    }
+
+    fn full_width(s: &str) -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_graphic() {
+                    char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)
+                } else {
+                    c
+                }
+            })
+            .collect()
+    }
+
+    fn id_a() -> String {
+        id18("11010519900101123")
+    }
+    fn id_b() -> String {
+        id18("42058320000229004") // a leap day
+    }
+    fn card19() -> String {
+        card("622202123456789012")
+    }
+    fn card16() -> String {
+        card("622848001234567")
+    }
+    fn card18() -> String {
+        card("62170012345678901")
+    }
+
+    fn found(text: &str, opts: &PrivacyOptions) -> Vec<(PiiKind, String)> {
+        scan(text, opts)
+            .into_iter()
+            .map(|f| (f.kind, text[f.start..f.end].to_string()))
+            .collect()
+    }
+
+    use PiiKind::*;
+
+    fn positives() -> Vec<(String, Vec<(PiiKind, String)>)> {
+        let a = id_a();
+        let b = id_b();
+        let x = id18_x();
+        let xl = x.to_lowercase();
+        let id15 = "110105900101123".to_string();
+        let id15b = "420583851231002".to_string();
+        let c19 = card19();
+        let c16 = card16();
+        let c18 = card18();
+        let one = |k: PiiKind, v: &str| vec![(k, v.to_string())];
+        vec![
+            // resident IDs
+            (
+                format!("当事人张某，身份证号码{a}，住枝江市。"),
+                one(ResidentId, &a),
+            ),
+            (format!("身份证号：{a}。"), one(ResidentId, &a)),
+            (format!("公民身份号码{a}"), one(ResidentId, &a)),
+            (a.clone(), one(ResidentId, &a)),
+            (format!("{a}（身份证）"), one(ResidentId, &a)),
+            (format!("（{b}）"), one(ResidentId, &b)),
+            (format!("身份证：{x}，"), one(ResidentId, &x)),
+            (format!("身份证：{xl}。"), one(ResidentId, &xl)),
+            (format!("证件号码 {x}"), one(ResidentId, &x)),
+            (format!("张某（{x}）"), one(ResidentId, &x)),
+            (
+                format!("身份证号码{}，", full_width(&a)),
+                one(ResidentId, &full_width(&a)),
+            ),
+            (
+                format!("身份证号码{}。", full_width(&x)),
+                one(ResidentId, &full_width(&x)),
+            ),
+            (format!("旧身份证号{id15}，"), one(ResidentId, &id15)),
+            (
+                format!("注册号：420583600123456，经营者身份证号{id15b}"),
+                one(ResidentId, &id15b),
+            ),
+            (id15b.clone(), one(ResidentId, &id15b)),
+            (
+                format!("身份证号 {} {} {}。", &a[..6], &a[6..14], &a[14..]),
+                one(
+                    ResidentId,
+                    &format!("{} {} {}", &a[..6], &a[6..14], &a[14..]),
+                ),
+            ),
+            (format!("第一行\n身份证号:{a}\n第三行"), one(ResidentId, &a)),
+            (format!("\"id\": \"{a}\","), one(ResidentId, &a)),
+            (format!("<td>{b}</td>"), one(ResidentId, &b)),
+            (
+                format!("见 https://example.com/u/{a}.html"),
+                one(ResidentId, &a),
+            ),
+            // mobiles
+            ("手机13812345678。".into(), one(Mobile, "13812345678")),
+            ("13812345678".into(), one(Mobile, "13812345678")),
+            (
+                "联系电话：138-1234-5678，".into(),
+                one(Mobile, "138-1234-5678"),
+            ),
+            ("电话 138 1234 5678 。".into(), one(Mobile, "138 1234 5678")),
+            ("电话138－1234－5678".into(), one(Mobile, "138－1234－5678")),
+            ("电话 1381234 5678".into(), one(Mobile, "1381234 5678")),
+            ("电话 138-12345678".into(), one(Mobile, "138-12345678")),
+            ("+86 13812345678".into(), one(Mobile, "+86 13812345678")),
+            (
+                "手机：+8613812345678。".into(),
+                one(Mobile, "+8613812345678"),
+            ),
+            ("86-138-1234-5678".into(), one(Mobile, "86-138-1234-5678")),
+            (
+                "+86 138 1234 5678，".into(),
+                one(Mobile, "+86 138 1234 5678"),
+            ),
+            ("0086 13912345678".into(), one(Mobile, "0086 13912345678")),
+            ("(+86)13712345678".into(), one(Mobile, "13712345678")),
+            (
+                "手机号１３８１２３４５６７８，".into(),
+                one(Mobile, "１３８１２３４５６７８"),
+            ),
+            ("tel:19912345678".into(), one(Mobile, "19912345678")),
+            (
+                "13812345678、13912345678".into(),
+                vec![
+                    (Mobile, "13812345678".into()),
+                    (Mobile, "13912345678".into()),
+                ],
+            ),
+            (
+                "13812345678,13912345678".into(),
+                vec![
+                    (Mobile, "13812345678".into()),
+                    (Mobile, "13912345678".into()),
+                ],
+            ),
+            (
+                "138 1234 5678 139 1234 5678".into(),
+                vec![
+                    (Mobile, "138 1234 5678".into()),
+                    (Mobile, "139 1234 5678".into()),
+                ],
+            ),
+            (
+                "投诉人王女士（15912345678）反映".into(),
+                one(Mobile, "15912345678"),
+            ),
+            // bank cards
+            (format!("银行卡号{c19}，"), one(BankCard, &c19)),
+            (format!("账号：{c16}。"), one(BankCard, &c16)),
+            (format!("卡号{c18}"), one(BankCard, &c18)),
+            (
+                format!("开户行账号 {}，", grouped(&c19, " ")),
+                one(BankCard, &grouped(&c19, " ")),
+            ),
+            (
+                format!("卡号{}。", grouped(&c19, "-")),
+                one(BankCard, &grouped(&c19, "-")),
+            ),
+            (grouped(&c16, " "), one(BankCard, &grouped(&c16, " "))),
+            (
+                format!("卡号：{}", full_width(&c16)),
+                one(BankCard, &full_width(&c16)),
+            ),
+            // e-mails
+            (
+                "邮箱zhangsan@qq.com，".into(),
+                one(Email, "zhangsan@qq.com"),
+            ),
+            (
+                "来信：wang.xiao-ming@163.com。".into(),
+                one(Email, "wang.xiao-ming@163.com"),
+            ),
+            (
+                "13812345678@139.com".into(),
+                one(Email, "13812345678@139.com"),
+            ),
+            (
+                "Li_Si+tag@Gmail.COM。".into(),
+                one(Email, "Li_Si+tag@Gmail.COM"),
+            ),
+            ("foo@bar.co.uk".into(), one(Email, "foo@bar.co.uk")),
+            ("mailto:abc@126.com".into(), one(Email, "abc@126.com")),
+            (
+                "邮箱：zhang＠qq．com，".into(),
+                one(Email, "zhang＠qq．com"),
+            ),
+            (
+                "请发至 a.b@sina.com.cn.".into(),
+                one(Email, "a.b@sina.com.cn"),
+            ),
+            // several in one text
+            (
+                format!("当事人李某，身份证号{a}，手机138-1234-5678，邮箱lm@qq.com，卡号{c16}。"),
+                vec![
+                    (ResidentId, a.clone()),
+                    (Mobile, "138-1234-5678".into()),
+                    (Email, "lm@qq.com".into()),
+                    (BankCard, c16.clone()),
+                ],
+            ),
+        ]
+    }
+
+    fn negatives() -> Vec<String> {
+        let a = id_a();
+        let c19 = card19();
+        // an all-digit credit code that passes Luhn (so only the credit-code rule saves it)
+        let digit_credit = (0..100_000)
+            .map(|n| credit(&format!("9142058300{n:07}")))
+            .find(|c| c.bytes().all(|b| b.is_ascii_digit()) && luhn(c.as_bytes()))
+            .expect("exists");
+        assert!(valid_credit_code(&digit_credit) && !valid_resident_id(&digit_credit));
+        // a 19-digit run containing a valid ID, failing Luhn
+        let id_plus = (b'0'..=b'9')
+            .map(|d| format!("{a}{}", d as char))
+            .find(|s| !luhn(s.as_bytes()))
+            .expect("exists");
+        // a valid check digit but an impossible birth date (1990-13-01), failing Luhn
+        let bad_date = (0..1000)
+            .map(|n| id18(&format!("11010519901301{n:03}")))
+            .find(|s| !luhn(s.as_bytes()))
+            .expect("exists");
+        let mut v: Vec<String> = vec![
+            "枝人社罚〔2024〕17号".into(),
+            "京人社监罚字〔2023〕第0012号".into(),
+            "罚款人民币20000元".into(),
+            "罚款12,345.67元".into(),
+            "1500000".into(),
+            "罚款13800000000元".into(),
+            "金额¥13800000000".into(),
+            "13812345678.5".into(),
+            "2024年5月6日".into(),
+            "2024-05-06".into(),
+            "20240506".into(),
+            "2024 05 06".into(),
+            "统一社会信用代码：91420583MA49XXXX".into(),
+            format!("统一社会信用代码：{}", credit("91420583MA49ABCD1")),
+            format!("统一社会信用代码{}，", credit("12420583011234567")),
+            format!("统一社会信用代码：{digit_credit}。"),
+            "电话：0717-1234567".into(),
+            "(0717)1234567".into(),
+            "（0717）1234567".into(),
+            "0717 1234567".into(),
+            "电话：0717-6227021，传真：0717-6227022".into(),
+            "010-12345678".into(),
+            "+86-717-1234567".into(),
+            "12333".into(),
+            "咨询电话12345".into(),
+            "邮编443200".into(),
+            "执法证号42050120230017".into(),
+            "注册号：420583600123456".into(),
+            "营业执照注册号420583600123456，".into(),
+            "执法证号：42050120230017、42050120230018".into(),
+            format!("流水号{}", card_bad("622202123456789012")),
+            format!("编号{}", card_bad("622848001234567")),
+            format!("编号{}", id18_bad_check("11010519900101123")),
+            format!("编号{}", id18_bad_check("42058320000229004")),
+            format!("编号{id_plus}"),
+            format!("编号{bad_date}"),
+            format!("卡号{}", grouped(&card_bad("622202123456789012"), " ")),
+            "1234 5678 9012 3456 7890 1234".into(),
+            "http://www.zhijiang.gov.cn/art/2024/5/6/art_1234_5678.html".into(),
+            "https://rsj.zhijiang.gov.cn/zfxxgk/202405/t20240506_12345678.shtml".into(),
+            format!("https://example.com/?card={c19}&tel=13812345678"),
+            "详见www.example.com/13812345678。".into(),
+            "索引号：ZJRSJ/2026-00017".into(),
+            "ZJRSJ/2026-00017、ZJRSJ/2026-00018".into(),
+            "邮箱zjrsj@zhijiang.gov.cn".into(),
+            "ZJRSJ@HB.GOV.CN".into(),
+            "@某某 回复".into(),
+            "a@b".into(),
+            "13812345678901".into(),
+            "138123456789".into(),
+            "3812345678".into(),
+            "12812345678".into(),
+            "10012345678".into(),
+            "1101051990010112".into(),
+            "110105900101".into(),
+            "000000900101123".into(),
+            "110105901301123".into(),
+            "版本1.13812345678".into(),
+            format!("ID{a}"),
+            format!("{a}A"),
+            "当事人张某、李某某、欧阳某，王女士".into(),
+        ];
+        v.push(
+            "枝江市人力资源和社会保障局\n行政处罚决定书\n枝人社罚〔2024〕17号\n\
+             当事人：枝江市某某建筑有限公司\n统一社会信用代码：91420583MA49XXXX\n\
+             法定代表人：张某\n地址：枝江市马家店街道江汉路100号（邮编443200）\n\
+             经查，当事人于2024年3月1日至2024年5月6日期间拖欠劳动者工资共计12,345.67元。\n\
+             依据《劳动保障监察条例》第二十六条，决定：罚款人民币20000元。\n\
+             执法人员：李某（执法证号42050120230017）、王某（执法证号42050120230018）\n\
+             联系电话：0717-1234567，监督电话12333，网址http://rsj.zhijiang.gov.cn/，\n\
+             邮箱zjrsj@zhijiang.gov.cn。索引号ZJRSJ/2026-00017\n2024年5月20日"
+                .into(),
+        );
+        v
+    }
+
+    #[test]
+    fn true_positives_table() {
+        let opts = PrivacyOptions::default();
+        let cases = positives();
+        assert!(cases.len() >= 50);
+        for (text, want) in cases {
+            assert_eq!(found(&text, &opts), want, "text: {text}");
+        }
+    }
+
+    #[test]
+    fn true_negatives_table() {
+        let opts = PrivacyOptions::default();
+        let cases = negatives();
+        assert!(cases.len() >= 55);
+        for text in cases {
+            assert_eq!(found(&text, &opts), vec![], "text: {text}");
+        }
+    }
+
+    #[test]
+    fn id_is_classified_before_bank_card() {
+        let id = (0..1000)
+            .map(|n| id18(&format!("11010519900101{n:03}")))
+            .find(|s| luhn(s.as_bytes()))
+            .expect("some valid ID passes Luhn");
+        let text = format!("号码{id}。");
+        assert_eq!(
+            found(&text, &PrivacyOptions::default()),
+            vec![(ResidentId, id)]
+        );
+    }
+
+    #[test]
+    fn allow_lists() {
+        let opts = PrivacyOptions {
+            allowed_numbers: vec!["138-1234-5678".into(), "+86 139 0000 1111".into()],
+            allowed_email_domains: vec!["@ZJRSJ.cn".into()],
+        };
+        for t in [
+            "办公电话13812345678",
+            "138 1234 5678",
+            "+86 13812345678",
+            "8613812345678",
+            "13900001111",
+            "rsj@zjrsj.cn",
+            "office@mail.zjrsj.cn",
+        ] {
+            assert_eq!(found(t, &opts), vec![], "{t}");
+        }
+        assert_eq!(
+            found("13812345679", &opts),
+            vec![(Mobile, "13812345679".into())]
+        );
+        assert_eq!(
+            found("a@notzjrsj.cn", &opts),
+            vec![(Email, "a@notzjrsj.cn".into())]
+        );
+    }
+
+    #[test]
+    fn findings_carry_masked_value() {
+        let f = scan("手机：138-1234-5678。", &PrivacyOptions::default());
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].masked, "***-****-****");
+        let f = scan("zhang3@qq.com", &PrivacyOptions::default());
+        assert_eq!(f[0].masked, "******@**.***");
+        let fw = full_width(&id_a());
+        let f = scan(&fw, &PrivacyOptions::default());
+        assert_eq!(f[0].masked, "*".repeat(18));
+    }
+
+    #[test]
+    fn mask_hides_every_letter_and_digit() {
+        assert_eq!(mask("13812345678"), "***********");
+        assert_eq!(mask("+86 138-1234-5678"), "+** ***-****-****");
+        assert_eq!(mask("11010519900101123X"), "******************");
+        assert_eq!(mask("a.b@qq.com"), "*.*@**.***");
+        assert_eq!(mask("１２３"), "***");
+        assert_eq!(mask(""), "");
+    }
+
+    #[test]
+    fn masked_names() {
+        for n in [
+            "张某",
+            "张某某",
+            "张*",
+            "张**",
+            "张×",
+            "张××",
+            "张X",
+            "张XX",
+            "欧阳某",
+            "欧阳某某",
+            "司马*",
+            "诸葛××",
+            "王女士",
+            "李先生",
+            "上官女士",
+            " 李某 ",
+            "张＊",
+        ] {
+            assert!(is_masked_person_name(n), "{n}");
+        }
+        for n in [
+            "",
+            "张三",
+            "张小明",
+            "李四",
+            "欧阳明",
+            "欧阳明月",
+            "某",
+            "*",
+            "**",
+            "张",
+            "张某明",
+            "张某某某",
+            "张***",
+            "Zhang*",
+            "X某",
+            "张 某",
+            "女士",
+            "枝江市某某公司",
+        ] {
+            assert!(!is_masked_person_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn check_digit_functions() {
+        assert!(valid_resident_id(&id_a()));
+        assert!(valid_resident_id(&id18_x()));
+        assert!(valid_resident_id(&id18_x().to_lowercase()));
+        assert!(valid_resident_id("110105900101123"));
+        assert!(valid_resident_id("420583600123456")); // also an old 注册号 shape
+        assert!(!valid_resident_id(&id18_bad_check("11010519900101123")));
+        assert!(!valid_resident_id(&id18("11010518990101123"))); // year 1899
+        assert!(!valid_resident_id(&id18("11010519000229123"))); // 1900 is no leap year
+        assert!(valid_resident_id(&id18("11010520000229123")));
+        assert!(!valid_resident_id(&id18("11010521010101123"))); // year 2101
+        assert!(!valid_resident_id("110105901301123"));
+        assert!(!valid_resident_id(""));
+        assert!(!valid_resident_id("１１０１０５９００１０１１２３"));
+        // a published sample: 11010519491231002X
+        assert!(valid_resident_id("11010519491231002X"));
+
+        let c = credit("91420583MA49ABCD1");
+        assert!(valid_credit_code(&c));
+        assert!(valid_credit_code("91350100M000100Y43"));
+        assert!(!valid_credit_code(&c.to_lowercase()));
+        assert!(!valid_credit_code("91350100M000100Y44"));
+        assert!(!valid_credit_code("91420583MA49XXXX"));
+        assert!(!valid_credit_code("91420583MA49IOZSV0"));
+        assert!(!valid_credit_code(""));
+
+        assert!(luhn(card19().as_bytes()));
+        assert!(luhn(b"79927398713"));
+        assert!(!luhn(b"79927398710"));
+    }
+
+    #[test]
+    fn minors() {
+        for t in [
+            "当事人招用未成年人从事危险作业",
+            "经查，王某某未满十八周岁",
+            "未满18周岁",
+            "未满１８周岁",
+            "不满十六周岁的",
+            "不满 16 岁",
+            "使用童工一名",
+            "违反《禁止使用童工规定》",
+            "未成年工未定期体检",
+            "不足十四周岁",
+            "十六周岁以下",
+            "年满十六周岁未满十八周岁",
+        ] {
+            assert!(mentions_minor(t), "{t}");
+        }
+        for t in [
+            "",
+            "当事人拖欠劳动者工资",
+            "年满十八周岁",
+            "不满1年",
+            "未满60周岁",
+            "不足30日",
+            "60岁以下",
+            "罚款人民币20000元",
+            "年满16周岁的劳动者",
+        ] {
+            assert!(!mentions_minor(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn line_and_column() {
+        let t = "第一行\n身份证ab\r\nx";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (1, 2));
+        assert_eq!(line_col(t, 4), (1, 2)); // inside a char: its start
+        assert_eq!(line_col(t, 9), (1, 4)); // the newline itself
+        assert_eq!(line_col(t, 10), (2, 1));
+        assert_eq!(line_col(t, 19), (2, 4));
+        assert_eq!(line_col(t, t.len()), (3, 2));
+        assert_eq!(line_col(t, 1000), (3, 2));
+        assert_eq!(line_col("", 0), (1, 1));
+        let text = format!("甲\n乙：{}", id_a());
+        let f = scan(&text, &PrivacyOptions::default());
+        assert_eq!(line_col(&text, f[0].start), (2, 3));
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(ResidentId.label_zh(), "居民身份证号码");
+        assert_eq!(Mobile.label_zh(), "手机号码");
+        assert_eq!(BankCard.label_zh(), "银行卡号");
+        assert_eq!(Email.label_zh(), "个人电子邮箱");
+        assert_eq!(Mobile.to_string(), "手机号码");
+    }
+
+    fn well_formed(text: &str, fs: &[Finding]) {
+        let mut last_end = 0;
+        for f in fs {
+            assert!(f.start < f.end && f.end <= text.len());
+            assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+            assert!(f.start >= last_end, "overlap");
+            last_end = f.end;
+            assert!(!f.masked.bytes().any(|b| b.is_ascii_digit()));
+            assert_eq!(f.masked, mask(&text[f.start..f.end]));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn scan_never_panics_on_text(s in "\\PC*") {
+            let fs = scan(&s, &PrivacyOptions::default());
+            well_formed(&s, &fs);
+            let _ = mentions_minor(&s);
+            let _ = is_masked_person_name(&s);
+            let _ = valid_credit_code(&s);
+            let _ = valid_resident_id(&s);
+        }
+
+        #[test]
+        fn scan_never_panics_on_bytes(b in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let s = String::from_utf8_lossy(&b);
+            let fs = scan(&s, &PrivacyOptions::default());
+            well_formed(&s, &fs);
+        }
+
+        #[test]
+        fn scan_digit_soup(s in "[0-9０-９ Xx@.+\\-,，。（）：元a-z身份证号\n]{0,80}") {
+            let opts = PrivacyOptions {
+                allowed_numbers: vec!["13812345678".into()],
+                allowed_email_domains: vec!["qq.com".into()],
+            };
+            let fs = scan(&s, &opts);
+            well_formed(&s, &fs);
+            for i in 0..=s.len() {
+                let (l, c) = line_col(&s, i);
+                prop_assert!(l >= 1 && c >= 1);
+            }
+        }
+
+        #[test]
+        fn mask_has_no_ascii_digit(s in "\\PC*") {
+            let m = mask(&s);
+            prop_assert!(!m.bytes().any(|b| b.is_ascii_digit()));
+            prop_assert_eq!(m.chars().count(), s.chars().count());
+        }
+
+        #[test]
+        fn generated_ids_are_found_in_sentences(
+            region in 110_000u32..660_000,
+            days in 0u32..(200 * 366),
+            seq in 0u32..1000,
+            pre in prop::sample::select(vec!["", "身份证号", "号码：", "（", "，", " ", "\n", "ab "]),
+            post in prop::sample::select(vec!["", "，", "。", "）", "的", " ", "\n", "号"]),
+        ) {
+            let y = 1901 + days / 366;
+            let m = 1 + (days % 366) / 31 % 12;
+            let d = 1 + days % 28;
+            let id = id18(&format!("{region:06}{y:04}{m:02}{d:02}{seq:03}"));
+            let text = format!("{pre}{id}{post}");
+            let fs = scan(&text, &PrivacyOptions::default());
+            prop_assert_eq!(fs.len(), 1);
+            prop_assert_eq!(fs[0].kind, ResidentId);
+            prop_assert_eq!(&text[fs[0].start..fs[0].end], id.as_str());
+        }
+
+        #[test]
+        fn generated_cards_are_found(
+            body in "[1-9][0-9]{14,17}",
+            sep in prop::sample::select(vec!["", " ", "-"]),
+        ) {
+            let c = card(&body);
+            prop_assume!(!valid_resident_id(&c) && !valid_credit_code(&c));
+            let shown = if sep.is_empty() { c.clone() } else { grouped(&c, sep) };
+            let text = format!("卡号：{shown}。");
+            let fs = scan(&text, &PrivacyOptions::default());
+            prop_assert_eq!(fs.len(), 1, "{}", text);
+            prop_assert_eq!(fs[0].kind, BankCard);
+            prop_assert_eq!(&text[fs[0].start..fs[0].end], shown.as_str());
+        }
+
+        #[test]
+        fn generated_mobiles_are_found(
+            second in 3u8..10,
+            rest in "[0-9]{9}",
+            form in 0usize..6,
+        ) {
+            let m = format!("1{second}{rest}");
+            let shown = match form {
+                0 => m.clone(),
+                1 => format!("{}-{}-{}", &m[..3], &m[3..7], &m[7..]),
+                2 => format!("{} {} {}", &m[..3], &m[3..7], &m[7..]),
+                3 => format!("+86 {m}"),
+                4 => format!("86-{m}"),
+                _ => format!("+86{m}"),
+            };
+            let text = format!("联系电话：{shown}，");
+            let fs = scan(&text, &PrivacyOptions::default());
+            prop_assert_eq!(fs.len(), 1, "{}", text);
+            prop_assert_eq!(fs[0].kind, Mobile);
+            prop_assert_eq!(&text[fs[0].start..fs[0].end], shown.as_str());
+        }
+    }
+}

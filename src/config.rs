@@ -1,0 +1,422 @@
+//! `site.toml` → [`Config`]: site settings, the organisation, record numbers and the publicity
+//! rules. Unknown keys are rejected with the line and a did-you-mean hint.
+
+use crate::diag::{did_you_mean, Diagnostic};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// 站点设置 — everything in `site.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// 网站名称, e.g. 枝江县人力资源和社会保障局.
+    pub title: String,
+    /// Public address with scheme, e.g. `https://rsj.example.gov.cn/` (may carry a path).
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    /// One line under the site name.
+    #[serde(default)]
+    pub description: String,
+    /// Public address of the feedback receiver (absolute, or a path on the same origin).
+    #[serde(default = "default_feedback_url")]
+    pub feedback_url: String,
+    /// Records per list page.
+    #[serde(default = "default_page_size")]
+    pub page_size: usize,
+    pub organization: Organization,
+    #[serde(default)]
+    pub records: Records,
+    #[serde(default)]
+    pub publicity: Publicity,
+    #[serde(default)]
+    pub consultation: ConsultationRules,
+}
+
+/// 主办单位.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organization {
+    pub name: String,
+    /// 机构代码 used in 索引号 (`CODE/YYYY-NNNNN`).
+    pub code: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub postcode: String,
+    #[serde(default)]
+    pub phone: String,
+    #[serde(default)]
+    pub hotline: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub hours: String,
+}
+
+/// 备案信息 and 网站标识码.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Records {
+    /// ICP 备案号.
+    #[serde(default)]
+    pub icp: String,
+    /// 公安机关备案号.
+    #[serde(default)]
+    pub public_security: String,
+    /// 网站标识码.
+    #[serde(default)]
+    pub site_code: String,
+}
+
+/// 公示规则 — deadlines and display periods.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publicity {
+    /// 许可、处罚决定 must be published within this many working days of the decision.
+    #[serde(default = "seven")]
+    pub decision_publish_working_days: u32,
+    /// Other enforcement actions: working days.
+    #[serde(default = "twenty")]
+    pub other_publish_working_days: u32,
+    /// A change of status (撤销、变更…) must be published within this many days.
+    #[serde(default = "three")]
+    pub withdrawal_publish_days: u32,
+    /// How long decisions stay published, in days, by severity (一般/较重/严重) and `default`.
+    #[serde(default = "default_display")]
+    pub display_days: BTreeMap<String, u32>,
+    /// Catalogue categories the site must publish (kind folders).
+    #[serde(default = "default_required")]
+    pub required_categories: Vec<String>,
+    /// Warn when nothing new was published for this many days.
+    #[serde(default = "fourteen")]
+    pub stale_days: u32,
+    /// Warn when a question waits longer than this many days for its reply.
+    #[serde(default = "ninety")]
+    pub reply_overdue_days: u32,
+    /// Warn when a closed consultation has no outcome after this many days.
+    #[serde(default = "thirty")]
+    pub report_due_days: u32,
+    /// Phone numbers the bureau publishes on purpose (never flagged by the privacy check).
+    #[serde(default)]
+    pub allowed_numbers: Vec<String>,
+}
+
+impl Default for Publicity {
+    fn default() -> Self {
+        Publicity {
+            decision_publish_working_days: 7,
+            other_publish_working_days: 20,
+            withdrawal_publish_days: 3,
+            display_days: default_display(),
+            required_categories: default_required(),
+            stale_days: 14,
+            reply_overdue_days: 90,
+            report_due_days: 30,
+            allowed_numbers: Vec::new(),
+        }
+    }
+}
+
+/// 意见征集规则: minimum windows per decision type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsultationRules {
+    /// Minimum window per `decision_type`.
+    #[serde(default = "default_types")]
+    pub types: BTreeMap<String, WindowRule>,
+}
+
+impl Default for ConsultationRules {
+    fn default() -> Self {
+        ConsultationRules {
+            types: default_types(),
+        }
+    }
+}
+
+/// The minimum window of one decision type: working days, or calendar days.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct WindowRule {
+    #[serde(default)]
+    pub min_working_days: Option<u32>,
+    #[serde(default)]
+    pub min_days: Option<u32>,
+}
+
+fn default_language() -> String {
+    "zh-CN".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_timezone() -> String {
+    "Asia/Shanghai".into()
+}
+fn default_feedback_url() -> String {
+    "/feedback".into()
+}
+fn default_page_size() -> usize {
+    20
+}
+fn seven() -> u32 {
+    7
+}
+fn twenty() -> u32 {
+    20
+}
+fn three() -> u32 {
+    3
+}
+fn fourteen() -> u32 {
+    14
+}
+fn thirty() -> u32 {
+    30
+}
+fn ninety() -> u32 {
+    90
+}
+fn default_display() -> BTreeMap<String, u32> {
+    // Defaults follow common provincial practice for 行政处罚决定 publicity: 一般 6 months,
+    // 较重/严重 up to 3 years; other decisions one year. Sites set their own.
+    [
+        ("一般", 180u32),
+        ("较重", 365 * 2),
+        ("严重", 365 * 3),
+        ("default", 365),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+fn default_required() -> Vec<String> {
+    [
+        "duties",
+        "documents",
+        "procedures",
+        "fees",
+        "permits",
+        "consultations",
+        "enforcement",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect()
+}
+fn default_types() -> BTreeMap<String, WindowRule> {
+    ["重大行政决策", "规范性文件", "规章", "其他"]
+        .into_iter()
+        .map(|k| {
+            (
+                k.to_string(),
+                WindowRule {
+                    min_working_days: Some(7),
+                    min_days: None,
+                },
+            )
+        })
+        .collect()
+}
+
+/// The keys allowed at each level, for did-you-mean hints.
+const TOP_KEYS: &[&str] = &[
+    "title",
+    "base_url",
+    "language",
+    "theme",
+    "timezone",
+    "description",
+    "feedback_url",
+    "page_size",
+    "organization",
+    "records",
+    "publicity",
+    "consultation",
+];
+
+impl Config {
+    /// Read and check `site.toml` under `root`.
+    pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+        let path = root.join("site.toml");
+        let rel = Path::new("site.toml");
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            vec![
+                Diagnostic::error("config.read", rel, format!("无法读取站点配置文件：{e}"))
+                    .hint("站点根目录下应有 site.toml；可用 `gongshi init 目录` 新建一个站点。"),
+            ]
+        })?;
+        Self::parse(&text)
+    }
+
+    /// Parse `site.toml` text.
+    pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+        let rel = Path::new("site.toml");
+        let config: Config = toml::from_str(text).map_err(|e| vec![toml_diagnostic(&e, text)])?;
+        let mut diags = Vec::new();
+        if config.timezone().is_none() {
+            diags.push(
+                Diagnostic::error(
+                    "config.timezone",
+                    rel,
+                    format!("无法识别的时区“{}”", config.timezone),
+                )
+                .field("timezone")
+                .hint("中国大陆请写 Asia/Shanghai。"),
+            );
+        }
+        if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
+            diags.push(
+                Diagnostic::error(
+                    "config.base-url",
+                    rel,
+                    "base_url 必须是以 http:// 或 https:// 开头的完整网址",
+                )
+                .field("base_url")
+                .found(config.base_url.clone())
+                .hint("例如 https://rsj.example.gov.cn/"),
+            );
+        }
+        for (name, rule) in &config.consultation.types {
+            if rule.min_working_days.is_some() == rule.min_days.is_some() {
+                diags.push(
+                    Diagnostic::error(
+                        "config.window-rule",
+                        rel,
+                        format!("决策类型“{name}”必须且只能设置 min_working_days 或 min_days 之一"),
+                    )
+                    .field(format!("consultation.types.{name}"))
+                    .hint("例如 min_working_days = 7（工作日）或 min_days = 30（自然日）。"),
+                );
+            }
+        }
+        if diags.is_empty() {
+            Ok(config)
+        } else {
+            Err(diags)
+        }
+    }
+
+    /// The site's time zone.
+    pub fn timezone(&self) -> Option<jiff::tz::TimeZone> {
+        jiff::tz::TimeZone::get(&self.timezone).ok()
+    }
+
+    /// The path part of `base_url`, always starting and ending with `/` (`/` or `/gk/`).
+    pub fn base_path(&self) -> String {
+        let rest = self
+            .base_url
+            .split_once("://")
+            .map(|(_, r)| r)
+            .unwrap_or(&self.base_url);
+        let path = rest.find('/').map(|i| &rest[i..]).unwrap_or("/");
+        let mut p = path.trim_end_matches('/').to_string();
+        p.push('/');
+        if !p.starts_with('/') {
+            p.insert(0, '/');
+        }
+        p
+    }
+
+    /// `base_url` without the trailing slash.
+    pub fn base_url_trimmed(&self) -> &str {
+        self.base_url.trim_end_matches('/')
+    }
+}
+
+fn toml_diagnostic(e: &toml::de::Error, text: &str) -> Diagnostic {
+    let rel = Path::new("site.toml");
+    let (line, col, len) = match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let len = text
+                .get(span.clone())
+                .map_or(1, |s| s.chars().count().max(1));
+            (line, col, len)
+        }
+        None => (0, 0, 1),
+    };
+    let msg = e.message();
+    let mut d = if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        let candidates: Vec<String> = rest
+            .split("expected")
+            .nth(1)
+            .map(|s| s.split('`').skip(1).step_by(2).map(String::from).collect())
+            .unwrap_or_default();
+        let mut d = Diagnostic::error("config.unknown-key", rel, format!("未知的设置项“{name}”"))
+            .field(name);
+        let cands: Vec<&str> = if candidates.is_empty() {
+            TOP_KEYS.to_vec()
+        } else {
+            candidates.iter().map(String::as_str).collect()
+        };
+        d = match did_you_mean(name, cands.iter().copied()) {
+            Some(s) => d.hint(format!("是否想写“{s}”？")),
+            None => d.hint(format!("这里可用的设置项：{}", cands.join("、"))),
+        };
+        d
+    } else if let Some(rest) = msg.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        Diagnostic::error("config.missing-key", rel, format!("缺少必填设置项“{name}”"))
+            .field(name)
+            .hint("请参照 `gongshi init` 生成的 site.toml 补上这一项。")
+    } else {
+        Diagnostic::error(
+            "config.syntax",
+            rel,
+            format!("site.toml 有误：{}", msg.trim()),
+        )
+        .hint("检查引号是否成对、等号两边的写法，以及 [小节] 名称。")
+    };
+    d = d.span(line, col, len).with_source(text);
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = "title = \"示例局\"\nbase_url = \"https://x.example.gov.cn/gk/\"\n[organization]\nname = \"示例局\"\ncode = \"SLJ\"\n";
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = Config::parse(MINIMAL).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(c.language, "zh-CN");
+        assert_eq!(c.base_path(), "/gk/");
+        assert_eq!(c.publicity.decision_publish_working_days, 7);
+        assert_eq!(
+            c.consultation.types["重大行政决策"].min_working_days,
+            Some(7)
+        );
+    }
+
+    #[test]
+    fn unknown_key_has_line_and_hint() {
+        let text = format!("{MINIMAL}[records]\nicpp = \"x\"\n");
+        let errs = Config::parse(&text).err().unwrap_or_default();
+        assert_eq!(errs.len(), 1);
+        let d = &errs[0];
+        assert_eq!(d.code, "config.unknown-key");
+        assert_eq!(d.line, 7);
+        assert_eq!(d.hint.as_deref(), Some("是否想写“icp”？"));
+    }
+
+    #[test]
+    fn missing_title_is_reported() {
+        let errs =
+            Config::parse("base_url = \"https://a/\"\n[organization]\nname=\"a\"\ncode=\"b\"\n")
+                .err()
+                .unwrap_or_default();
+        assert_eq!(errs[0].code, "config.missing-key");
+        assert!(errs[0].message.contains("title"));
+    }
+}

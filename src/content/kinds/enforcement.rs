@@ -1,0 +1,199 @@
+//! 行政执法决定 — an enforcement decision: the case, the party (masked when a person), the
+//! facts, basis and decision, and its status over time.
+
+use crate::schema::{Field, Ty};
+use serde::{Deserialize, Serialize};
+
+static PARTY: &[Field] = &[
+    Field {
+        name: "type",
+        zh: "当事人类型",
+        ty: Ty::Enum(&["自然人", "个体工商户", "法人", "其他组织"]),
+        required: true,
+        help: "自然人、个体工商户、法人或其他组织",
+    },
+    Field {
+        name: "name",
+        zh: "当事人名称",
+        ty: Ty::Text,
+        required: true,
+        help: "单位写全称；自然人只写姓氏加“某”，如 张某",
+    },
+    Field {
+        name: "credit_code",
+        zh: "统一社会信用代码",
+        ty: Ty::Text,
+        required: false,
+        help: "18 位统一社会信用代码（单位和个体工商户）",
+    },
+    Field {
+        name: "minor",
+        zh: "涉及未成年人",
+        ty: Ty::Bool,
+        required: false,
+        help: "涉及未成年人的决定不得公开",
+    },
+];
+
+static CHANGED: &[Field] = &[
+    Field {
+        name: "date",
+        zh: "变更日期",
+        ty: Ty::Date,
+        required: true,
+        help: "决定被变更、撤销或确认违法/无效的日期",
+    },
+    Field {
+        name: "reason",
+        zh: "变更原因",
+        ty: Ty::Text,
+        required: true,
+        help: "如 经行政复议撤销",
+    },
+];
+
+pub static FIELDS: &[Field] = &[
+    Field {
+        name: "case_no",
+        zh: "决定书文号",
+        ty: Ty::Text,
+        required: true,
+        help: "如 枝人社罚〔2026〕17号，不得重复",
+    },
+    Field {
+        name: "action",
+        zh: "执法类别",
+        ty: Ty::Enum(&["许可", "处罚", "强制", "检查", "其他"]),
+        required: true,
+        help: "许可、处罚、强制、检查或其他",
+    },
+    Field {
+        name: "party",
+        zh: "当事人",
+        ty: Ty::Obj(PARTY),
+        required: true,
+        help: "当事人信息",
+    },
+    Field {
+        name: "facts",
+        zh: "主要事实",
+        ty: Ty::Markdown,
+        required: true,
+        help: "违法事实或许可事项",
+    },
+    Field {
+        name: "basis",
+        zh: "执法依据",
+        ty: Ty::Markdown,
+        required: true,
+        help: "法律法规名称及条款",
+    },
+    Field {
+        name: "decision",
+        zh: "决定内容",
+        ty: Ty::Markdown,
+        required: true,
+        help: "处理决定",
+    },
+    Field {
+        name: "fine",
+        zh: "罚款金额（元）",
+        ty: Ty::Number,
+        required: false,
+        help: "只写数字",
+    },
+    Field {
+        name: "decided",
+        zh: "决定日期",
+        ty: Ty::Date,
+        required: true,
+        help: "作出决定的日期",
+    },
+    Field {
+        name: "authority",
+        zh: "执法机关",
+        ty: Ty::Text,
+        required: true,
+        help: "作出决定的机关",
+    },
+    Field {
+        name: "status",
+        zh: "决定状态",
+        ty: Ty::Enum(&["有效", "已变更", "已撤销", "确认违法", "确认无效"]),
+        required: false,
+        help: "默认 有效",
+    },
+    Field {
+        name: "changed",
+        zh: "变更情况",
+        ty: Ty::Obj(CHANGED),
+        required: false,
+        help: "状态不是“有效”时必填",
+    },
+    Field {
+        name: "severity",
+        zh: "情节",
+        ty: Ty::Enum(&["一般", "较重", "严重"]),
+        required: false,
+        help: "决定公示期限按情节确定",
+    },
+    Field {
+        name: "display_until",
+        zh: "公示截止日期",
+        ty: Ty::Date,
+        required: false,
+        help: "不写时按 site.toml 中的公示期限计算",
+    },
+];
+
+/// 当事人.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Party {
+    #[serde(rename = "type")]
+    pub party_type: String,
+    pub name: String,
+    #[serde(default)]
+    pub credit_code: Option<String>,
+    #[serde(default)]
+    pub minor: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Changed {
+    pub date: jiff::civil::Date,
+    pub reason: String,
+}
+
+/// 行政执法决定 — an enforcement decision.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Enforcement {
+    pub case_no: String,
+    pub action: String,
+    pub party: Party,
+    pub facts: String,
+    pub basis: String,
+    pub decision: String,
+    #[serde(default)]
+    pub fine: Option<f64>,
+    pub decided: jiff::civil::Date,
+    pub authority: String,
+    #[serde(default = "valid")]
+    pub status: String,
+    #[serde(default)]
+    pub changed: Option<Changed>,
+    #[serde(default)]
+    pub severity: Option<String>,
+    #[serde(default)]
+    pub display_until: Option<jiff::civil::Date>,
+}
+
+fn valid() -> String {
+    "有效".to_string()
+}
+
+impl Enforcement {
+    /// Still in force (有效)?
+    pub fn in_force(&self) -> bool {
+        self.status == "有效"
+    }
+}

@@ -1,0 +1,76 @@
+//! 页面 — a free page (about, 政府信息公开指南, contact) rendered at the site root.
+
+use super::ATTACHMENT;
+use crate::schema::{Field, Ty};
+use serde::{Deserialize, Serialize};
+
+pub static COMMON: &[Field] = &[
+    Field {
+        name: "title",
+        zh: "标题",
+        ty: Ty::Text,
+        required: true,
+        help: "页面标题",
+    },
+    Field {
+        name: "published",
+        zh: "发布日期",
+        ty: Ty::Date,
+        required: false,
+        help: "首次发布日期",
+    },
+    Field {
+        name: "updated",
+        zh: "更新日期",
+        ty: Ty::Date,
+        required: false,
+        help: "最近修改日期",
+    },
+    Field {
+        name: "summary",
+        zh: "摘要",
+        ty: Ty::Text,
+        required: false,
+        help: "一句话简介",
+    },
+    Field {
+        name: "attachments",
+        zh: "附件",
+        ty: Ty::List(&Ty::Obj(ATTACHMENT)),
+        required: false,
+        help: "随页面公开的文件",
+    },
+    Field {
+        name: "draft",
+        zh: "草稿",
+        ty: Ty::Bool,
+        required: false,
+        help: "写 true 时不发布",
+    },
+];
+
+pub static FIELDS: &[Field] = &[
+    Field {
+        name: "order",
+        zh: "排序",
+        ty: Ty::Int,
+        required: false,
+        help: "页脚链接中的顺序，小的在前",
+    },
+    Field {
+        name: "menu",
+        zh: "显示在页脚",
+        ty: Ty::Bool,
+        required: false,
+        help: "写 true 时在页脚列出",
+    },
+];
+
+/// 页面.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Page {
+    #[serde(default)]
+    pub order: Option<u32>,
+    #[serde(default)]
+    pub menu: bool,
+}

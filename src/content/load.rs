@@ -1,0 +1,468 @@
+//! Walk `content/`, read every record file in parallel, and turn each into a typed [`Record`]
+//! or the diagnostics that say why it could not be.
+
+use super::kinds::{Common, Data, Kind};
+use super::markdown::{self, Rendered};
+use super::source::{self, SplitError};
+use crate::diag::Diagnostic;
+use crate::schema::{self, Ctx, Field, Ty};
+use crate::yaml::{self, Node, Value};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// One record: a file under `content/<folder>/`, validated and typed.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub kind: Kind,
+    /// File stem or bundle folder name; unique within the kind; its URL.
+    pub id: String,
+    /// The file, relative to the site root (`content/permits/x/index.md`).
+    pub source: PathBuf,
+    /// The folder its attachments are in, relative to the site root.
+    pub dir: PathBuf,
+    pub common: Common,
+    pub data: Data,
+    /// The rendered body.
+    pub body: Rendered,
+    /// Markdown-typed fields rendered to HTML, by field path (`facts`, `outcome.decision`).
+    pub md: BTreeMap<String, Rendered>,
+    /// Position (line, column, length) of every field path, for later diagnostics.
+    pub positions: BTreeMap<String, (usize, usize, usize)>,
+    /// The file's text, for diagnostics that show the source line.
+    pub text: String,
+    /// The first line of the body (for links found in it).
+    pub body_line: usize,
+}
+
+impl Record {
+    /// `permits/x`, the record's key across the site.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.kind.folder(), self.id)
+    }
+
+    /// A diagnostic located at `field` of this record (or at line 1 when not found).
+    pub fn diag_at(&self, d: Diagnostic, field: &str) -> Diagnostic {
+        let (line, col, len) = self.positions.get(field).copied().unwrap_or((1, 1, 1));
+        d.span(line, col, len).field(field).with_source(&self.text)
+    }
+}
+
+/// What loading a folder found.
+pub struct Loaded {
+    pub records: Vec<Record>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// A candidate record file and its kind.
+struct Candidate {
+    kind: Kind,
+    id: String,
+    rel: PathBuf,
+    dir: PathBuf,
+    bundle: bool,
+}
+
+fn rel_of(root: &Path, p: &Path) -> PathBuf {
+    p.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| p.to_path_buf())
+}
+
+fn is_record_ext(p: &Path) -> bool {
+    matches!(
+        p.extension().and_then(|e| e.to_str()),
+        Some("md" | "yaml" | "yml")
+    )
+}
+
+fn hidden(name: &str) -> bool {
+    name.starts_with('.') || name.starts_with('_')
+}
+
+/// Valid ids: lowercase ASCII letters, digits, `-` and `_`, starting with a letter or digit.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+fn find_candidates(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
+    let content = root.join("content");
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(&content) else {
+        diags.push(
+            Diagnostic::error("content.missing", "content", "找不到 content 目录").hint(
+                "站点根目录下应有 content/ 目录，每类信息一个子目录，如 content/documents/。",
+            ),
+        );
+        return out;
+    };
+    let mut folders: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    folders.sort();
+    for folder in folders {
+        let name = folder
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        if hidden(&name) {
+            continue;
+        }
+        if !folder.is_dir() {
+            diags.push(
+                Diagnostic::warning(
+                    "content.stray-file",
+                    rel_of(root, &folder),
+                    "content 目录下的文件不会被发布",
+                )
+                .hint("每条记录应放在对应类别的子目录中，如 content/documents/。"),
+            );
+            continue;
+        }
+        let Some(kind) = Kind::from_folder(&name) else {
+            let folders: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();
+            let mut d = Diagnostic::error(
+                "content.unknown-folder",
+                rel_of(root, &folder),
+                format!("未知的信息类别目录“{name}”"),
+            );
+            d = match crate::diag::did_you_mean(&name, folders.iter().copied()) {
+                Some(s) => d.hint(format!("是否想写“{s}”？可用的目录：{}", folders.join("、"))),
+                None => d.hint(format!("可用的目录：{}", folders.join("、"))),
+            };
+            diags.push(d);
+            continue;
+        };
+        let walker = walkdir::WalkDir::new(&folder)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !hidden(&e.file_name().to_string_lossy()));
+        for entry in walker {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    diags.push(Diagnostic::error(
+                        "content.read",
+                        rel_of(root, &folder),
+                        format!("无法读取目录：{e}"),
+                    ));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            if !entry.file_type().is_file() || !is_record_ext(path) {
+                continue;
+            }
+            let parent = path.parent().unwrap_or(&folder);
+            let stem = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .to_string();
+            // A folder with an index file is a bundle: the folder name is the id, other files
+            // in it (at any depth) belong to it.
+            let bundle_root = path
+                .ancestors()
+                .skip(1)
+                .take_while(|a| *a != folder.as_path())
+                .filter(|a| has_index(a))
+                .last();
+            let (id, bundle, dir) =
+                if stem == "index" && parent != folder.as_path() && has_index(parent) {
+                    if bundle_root.is_some_and(|b| b != parent) {
+                        continue; // an index inside another bundle is that bundle's file
+                    }
+                    (
+                        parent
+                            .file_name()
+                            .and_then(|s| s.to_str())
+                            .unwrap_or("")
+                            .to_string(),
+                        true,
+                        parent.to_path_buf(),
+                    )
+                } else if bundle_root.is_some() {
+                    continue; // a Markdown/YAML file inside a bundle: data of the bundle, not a record
+                } else {
+                    (stem, false, parent.to_path_buf())
+                };
+            out.push(Candidate {
+                kind,
+                id,
+                rel: rel_of(root, path),
+                dir: rel_of(root, &dir),
+                bundle,
+            });
+        }
+    }
+    out
+}
+
+fn has_index(dir: &Path) -> bool {
+    ["index.md", "index.yaml", "index.yml"]
+        .iter()
+        .any(|f| dir.join(f).is_file())
+}
+
+/// Load every record under `root/content`.
+pub fn load(root: &Path, base_path: &str, tz: &jiff::tz::TimeZone) -> Loaded {
+    let mut diags = Vec::new();
+    let candidates = find_candidates(root, &mut diags);
+    let results: Vec<Result<Record, Vec<Diagnostic>>> = candidates
+        .par_iter()
+        .map(|c| load_one(root, c, base_path, tz))
+        .collect();
+    let mut records = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(rec) => records.push(rec),
+            Err(ds) => diags.extend(ds),
+        }
+    }
+    Loaded { records, diags }
+}
+
+fn load_one(
+    root: &Path,
+    c: &Candidate,
+    base_path: &str,
+    tz: &jiff::tz::TimeZone,
+) -> Result<Record, Vec<Diagnostic>> {
+    let rel = c.rel.as_path();
+    if !valid_id(&c.id) {
+        let what = if c.bundle { "目录名" } else { "文件名" };
+        return Err(vec![Diagnostic::error(
+            "content.bad-id",
+            rel,
+            format!("{what}“{}”不能用作网址", c.id),
+        )
+        .expected("小写英文字母、数字、“-”或“_”，如 unemployment-benefit、2026-017")
+        .found(c.id.clone())
+        .hint(format!(
+            "请把{what}改为拼音或英文，例如 shiye-baoxian；记录的网址由它决定。"
+        ))]);
+    }
+    let bytes = std::fs::read(root.join(rel)).map_err(|e| {
+        vec![Diagnostic::error(
+            "content.read",
+            rel,
+            format!("无法读取文件：{e}"),
+        )]
+    })?;
+    let text = match source::decode(&bytes) {
+        Ok(t) => t,
+        Err(SplitError::NotUtf8 { line }) => return Err(vec![Diagnostic::error(
+            "content.encoding",
+            rel,
+            "文件不是 UTF-8 编码",
+        )
+        .at(line, 1)
+        .hint(
+            "请用 UTF-8 编码保存文件（记事本：另存为 → 编码选 UTF-8；WPS：另存为纯文本 UTF-8）。",
+        )]),
+        Err(_) => return Err(vec![]),
+    };
+    let is_md = rel.extension().and_then(|e| e.to_str()) == Some("md");
+    let parts = if is_md {
+        match source::split_markdown(text) {
+            Ok(p) => p,
+            Err(SplitError::NoFrontMatter) => {
+                return Err(vec![Diagnostic::error("content.no-front-matter", rel, "文件开头缺少“---”包围的信息字段")
+                    .at(1, 1)
+                    .with_source(text)
+                    .hint("Markdown 记录的第一行必须是“---”，接着写 title、published 等字段，再用一行“---”结束，然后才是正文。")])
+            }
+            Err(SplitError::Unclosed) => {
+                return Err(vec![Diagnostic::error("content.unclosed-front-matter", rel, "开头的“---”没有对应的结束行“---”")
+                    .at(1, 1)
+                    .with_source(text)
+                    .hint("在信息字段之后、正文之前加一行“---”。")])
+            }
+            Err(SplitError::NotUtf8 { .. }) => return Err(vec![]),
+        }
+    } else {
+        source::split_yaml(text)
+    };
+    let node = match yaml::parse(parts.yaml, parts.yaml_line_offset) {
+        Ok(Some(n)) => n,
+        Ok(None) => {
+            return Err(vec![Diagnostic::error(
+                "content.empty",
+                rel,
+                "记录没有任何信息字段",
+            )
+            .at(1, 1)
+            .hint("至少需要 title（标题）等必填字段。")])
+        }
+        Err(errs) => {
+            return Err(errs
+                .into_iter()
+                .map(|e| {
+                    let mut d = Diagnostic::error(e.code, rel, e.message)
+                        .at(e.pos.line, e.pos.col)
+                        .with_source(text);
+                    if let Some(h) = e.hint {
+                        d = d.hint(h);
+                    }
+                    d
+                })
+                .collect())
+        }
+    };
+    // Pure YAML records may carry their body in `body:`.
+    static BODY: &[Field] = &[Field {
+        name: "body",
+        zh: "正文",
+        ty: Ty::Markdown,
+        required: false,
+        help: "正文（Markdown）",
+    }];
+    let groups: Vec<&[Field]> = if is_md {
+        vec![c.kind.fields(), c.kind.common_fields()]
+    } else {
+        vec![c.kind.fields(), c.kind.common_fields(), BODY]
+    };
+    let mut ctx = Ctx::new(rel, tz);
+    let json = schema::check_fields(&node, &groups, "", &mut ctx);
+    let Some(serde_json::Value::Object(mut obj)) = json else {
+        return Err(ctx.diags.into_iter().map(|d| d.with_source(text)).collect());
+    };
+    let (body_src, body_line) = if is_md {
+        (parts.body.to_string(), parts.body_line)
+    } else {
+        let line = node.get("body").map_or(0, |n| n.pos.line);
+        let body = obj
+            .remove("body")
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        (body, line)
+    };
+    // A kind's own field wins over a common one of the same name (a consultation's `summary`
+    // is its 基本情况说明).
+    let kind_keys: Vec<&str> = c.kind.fields().iter().map(|f| f.name).collect();
+    let mut common_obj = serde_json::Map::new();
+    let mut kind_obj = serde_json::Map::new();
+    for (k, v) in obj {
+        if kind_keys.contains(&k.as_str()) {
+            kind_obj.insert(k, v);
+        } else {
+            common_obj.insert(k, v);
+        }
+    }
+    let kind_json = serde_json::Value::Object(kind_obj);
+    let mut md_sources = Vec::new();
+    collect_markdown(c.kind.fields(), &kind_json, "", &mut md_sources);
+    let common: Common =
+        serde_json::from_value(serde_json::Value::Object(common_obj)).map_err(|e| {
+            vec![Diagnostic::error(
+                "schema.internal",
+                rel,
+                format!("字段内容无法读取：{e}"),
+            )]
+        })?;
+    let data = Data::from_json(c.kind, kind_json).map_err(|e| {
+        vec![Diagnostic::error(
+            "schema.internal",
+            rel,
+            format!("字段内容无法读取：{e}"),
+        )]
+    })?;
+    let mut positions = BTreeMap::new();
+    collect_positions(&node, "", &mut positions);
+    let body = markdown::render(&body_src, base_path);
+    let md = md_sources
+        .into_iter()
+        .map(|(path, src)| (path, markdown::render(&src, base_path)))
+        .collect();
+    Ok(Record {
+        kind: c.kind,
+        id: c.id.clone(),
+        source: c.rel.clone(),
+        dir: c.dir.clone(),
+        common,
+        data,
+        body,
+        md,
+        positions,
+        text: text.to_string(),
+        body_line,
+    })
+}
+
+/// Find the Markdown-typed values in a record's JSON, by field path.
+fn collect_markdown(
+    fields: &[Field],
+    v: &serde_json::Value,
+    prefix: &str,
+    out: &mut Vec<(String, String)>,
+) {
+    let Some(obj) = v.as_object() else { return };
+    for f in fields {
+        let Some(val) = obj.get(f.name) else { continue };
+        let path = if prefix.is_empty() {
+            f.name.to_string()
+        } else {
+            format!("{prefix}.{}", f.name)
+        };
+        match (&f.ty, val) {
+            (Ty::Markdown, serde_json::Value::String(s)) => out.push((path, s.clone())),
+            (Ty::Obj(inner), _) => collect_markdown(inner, val, &path, out),
+            (
+                Ty::List(Ty::Obj(inner)) | Ty::TextOr(Ty::List(Ty::Obj(inner))),
+                serde_json::Value::Array(items),
+            ) => {
+                for (i, item) in items.iter().enumerate() {
+                    collect_markdown(inner, item, &format!("{path}[{}]", i + 1), out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn collect_positions(node: &Node, prefix: &str, out: &mut BTreeMap<String, (usize, usize, usize)>) {
+    match &node.value {
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                let path = if prefix.is_empty() {
+                    k.text.clone()
+                } else {
+                    format!("{prefix}.{}", k.text)
+                };
+                let pos = if matches!(v.value, Value::Map(_) | Value::Seq(_) | Value::Null) {
+                    (k.pos.line, k.pos.col, k.text.chars().count())
+                } else {
+                    (v.pos.line, v.pos.col, v.len)
+                };
+                out.insert(path.clone(), pos);
+                collect_positions(v, &path, out);
+            }
+        }
+        Value::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let path = format!("{prefix}[{}]", i + 1);
+                out.insert(path.clone(), (item.pos.line, item.pos.col, item.len));
+                collect_positions(item, &path, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_url_safe() {
+        assert!(valid_id("unemployment-benefit"));
+        assert!(valid_id("2026_017"));
+        assert!(!valid_id("失业保险"));
+        assert!(!valid_id("Foo"));
+        assert!(!valid_id("-a"));
+        assert!(!valid_id(""));
+    }
+}

@@ -1,0 +1,321 @@
+//! Markdown → HTML and plain text with pulldown-cmark: tables, footnotes, heading anchors,
+//! Chinese-friendly emphasis, site-absolute links under the base path, and the links and
+//! `<script>` tags found (for validation).
+
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
+
+/// What rendering one piece of Markdown produced.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    pub html: String,
+    /// Text without markup, for search and summaries.
+    pub text: String,
+    /// Link destinations with their 1-based line within the Markdown text.
+    pub links: Vec<(String, usize)>,
+    /// Lines (1-based, within the text) where raw HTML contains `<script`.
+    pub scripts: Vec<usize>,
+}
+
+/// First private-use code point we borrow to hide full-width punctuation from the flanking rule.
+const PUA_BASE: u32 = 0xF0000;
+
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x303F   // CJK symbols and punctuation: 、。〈〉《》「」『』【】〔〕
+        | 0xFF01..=0xFF0F // ！＂＃…／
+        | 0xFF1A..=0xFF20 // ：；＜＝＞？＠
+        | 0xFF3B..=0xFF40
+        | 0xFF5B..=0xFF65
+        | 0x2018..=0x201F // ‘’“”
+        | 0x2026          // …
+        | 0x2014          // —
+    )
+}
+
+/// CommonMark refuses `**注意：**正文` because the closing `**` follows punctuation and
+/// precedes a letter. Chinese text never has spaces there, so every full-width punctuation
+/// character that touches a `*` run is swapped for a private-use character (a "letter" to the
+/// flanking rule) before parsing, and swapped back in the output. The mapping is exact, so
+/// nothing else changes; if the text already contains our private-use characters we leave it
+/// alone.
+fn protect_cjk_emphasis(src: &str) -> (std::borrow::Cow<'_, str>, Vec<char>) {
+    if !src.contains('*')
+        || src
+            .chars()
+            .any(|c| (PUA_BASE..PUA_BASE + 0x1000).contains(&(c as u32)))
+    {
+        return (std::borrow::Cow::Borrowed(src), Vec::new());
+    }
+    let chars: Vec<char> = src.chars().collect();
+    let mut table: Vec<char> = Vec::new();
+    let mut out = String::with_capacity(src.len() + 16);
+    for (i, &c) in chars.iter().enumerate() {
+        let touches_star = (i > 0 && chars[i - 1] == '*') || chars.get(i + 1) == Some(&'*');
+        if touches_star && is_cjk_punct(c) {
+            let idx = match table.iter().position(|&t| t == c) {
+                Some(p) => p,
+                None => {
+                    table.push(c);
+                    table.len() - 1
+                }
+            };
+            out.push(char::from_u32(PUA_BASE + idx as u32).unwrap_or(c));
+        } else {
+            out.push(c);
+        }
+    }
+    (std::borrow::Cow::Owned(out), table)
+}
+
+fn restore(s: &str, table: &[char]) -> String {
+    if table.is_empty() {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            let u = c as u32;
+            if u >= PUA_BASE && ((u - PUA_BASE) as usize) < table.len() {
+                table[(u - PUA_BASE) as usize]
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// A heading id from its text: keeps letters (Chinese too) and digits, joins words with `-`.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else {
+            dash = true;
+        }
+    }
+    if out.is_empty() {
+        "section".to_string()
+    } else {
+        out
+    }
+}
+
+/// Render Markdown. `base_path` (`/` or `/prefix/`) is put before site-absolute links.
+pub fn render(src: &str, base_path: &str) -> Rendered {
+    let (protected, table) = protect_cjk_emphasis(src);
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_TABLES);
+    opts.insert(Options::ENABLE_FOOTNOTES);
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    opts.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+
+    // Line starts, to map byte offsets to lines.
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(protected.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |off: usize| line_starts.partition_point(|&s| s <= off);
+
+    let mut links = Vec::new();
+    let mut scripts = Vec::new();
+    let mut text = String::new();
+    let mut events: Vec<Event> = Vec::new();
+    let mut heading_ids: HashMap<String, usize> = HashMap::new();
+    let mut in_heading: Option<(usize, HeadingLevel)> = None;
+    let mut heading_text = String::new();
+    let prefix = base_path.trim_end_matches('/');
+
+    for (ev, range) in Parser::new_ext(&protected, opts).into_offset_iter() {
+        let ev = match ev {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                links.push((restore(&dest_url, &table), line_of(range.start)));
+                let dest_url = if dest_url.starts_with('/')
+                    && !dest_url.starts_with("//")
+                    && !prefix.is_empty()
+                {
+                    CowStr::from(format!("{prefix}{dest_url}"))
+                } else {
+                    dest_url
+                };
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                links.push((restore(&dest_url, &table), line_of(range.start)));
+                let dest_url = if dest_url.starts_with('/')
+                    && !dest_url.starts_with("//")
+                    && !prefix.is_empty()
+                {
+                    CowStr::from(format!("{prefix}{dest_url}"))
+                } else {
+                    dest_url
+                };
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Html(ref h) | Event::InlineHtml(ref h) => {
+                if h.to_ascii_lowercase().contains("<script") {
+                    scripts.push(line_of(range.start));
+                }
+                ev
+            }
+            Event::Start(Tag::Heading { level, .. }) => {
+                in_heading = Some((events.len(), level));
+                heading_text.clear();
+                ev
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((start, level)) = in_heading.take() {
+                    if let Some(Event::Start(Tag::Heading {
+                        id, classes, attrs, ..
+                    })) = events.get(start).cloned()
+                    {
+                        let id = match id {
+                            Some(id) => id,
+                            None => {
+                                let base = slugify(&restore(&heading_text, &table));
+                                let n = heading_ids.entry(base.clone()).or_insert(0);
+                                *n += 1;
+                                let slug = if *n == 1 {
+                                    base
+                                } else {
+                                    format!("{base}-{}", *n - 1)
+                                };
+                                CowStr::from(slug)
+                            }
+                        };
+                        events[start] = Event::Start(Tag::Heading {
+                            level,
+                            id: Some(id),
+                            classes,
+                            attrs,
+                        });
+                    }
+                }
+                text.push('\n');
+                ev
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                if in_heading.is_some() {
+                    heading_text.push_str(t);
+                }
+                text.push_str(t);
+                ev
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                text.push(' ');
+                ev
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::TableRow) => {
+                text.push(' ');
+                ev
+            }
+            other => other,
+        };
+        events.push(ev);
+    }
+    let mut out = String::with_capacity(src.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    Rendered {
+        html: restore(&out, &table),
+        text: collapse_ws(&restore(&text, &table)),
+        links,
+        scripts,
+    }
+}
+
+fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_emphasis_next_to_fullwidth_punctuation() {
+        let r = render("**注意：**请携带原件。", "/");
+        assert_eq!(r.html, "<p><strong>注意：</strong>请携带原件。</p>\n");
+        let r = render("正文**“引号”**正文", "/");
+        assert_eq!(r.html, "<p>正文<strong>“引号”</strong>正文</p>\n");
+        // Plain CommonMark cases are unchanged.
+        assert_eq!(
+            render("a **b** c", "/").html,
+            "<p>a <strong>b</strong> c</p>\n"
+        );
+        assert_eq!(
+            render("`**：**x`", "/").html,
+            "<p><code>**：**x</code></p>\n"
+        );
+    }
+
+    #[test]
+    fn tables_footnotes_and_heading_anchors() {
+        let r = render("## 办理 流程\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n注[^1]\n\n[^1]: 脚注\n\n## 办理 流程\n", "/");
+        assert!(r.html.contains("<h2 id=\"办理-流程\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"办理-流程-1\">"), "{}", r.html);
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("footnote"));
+        assert!(r.text.contains("甲 乙 1 2"), "{}", r.text);
+    }
+
+    #[test]
+    fn site_links_get_the_base_path_and_are_collected() {
+        let r = render(
+            "见[流程](/procedures/a/)。\n\n![图](/static/x.png)\n",
+            "/gk/",
+        );
+        assert!(r.html.contains("href=\"/gk/procedures/a/\""), "{}", r.html);
+        assert_eq!(
+            r.links,
+            vec![
+                ("/procedures/a/".to_string(), 1),
+                ("/static/x.png".to_string(), 3)
+            ]
+        );
+    }
+
+    #[test]
+    fn script_tags_are_found_with_their_line() {
+        let r = render("第一行\n\n<script>alert(1)</script>\n", "/");
+        assert_eq!(r.scripts, vec![3]);
+        let r = render("文字 <SCRIPT src=x></SCRIPT>", "/");
+        assert_eq!(r.scripts, vec![1]);
+    }
+}

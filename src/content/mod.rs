@@ -1,0 +1,93 @@
+//! Content: records loaded from `content/`, validated into the typed site model.
+
+pub mod kinds;
+pub mod load;
+pub mod markdown;
+pub mod source;
+pub mod validate;
+
+pub use kinds::{Data, Kind};
+pub use load::Record;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Diagnostics};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Options for loading a site.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Include records marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// The validated site: configuration and every published record, in a stable order.
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    pub tz: jiff::tz::TimeZone,
+    /// Records sorted by kind, then newest first, then id.
+    pub records: Vec<Record>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Site {
+    /// Look a record up by `folder/id`.
+    pub fn get(&self, key: &str) -> Option<&Record> {
+        self.by_key.get(key).map(|&i| &self.records[i])
+    }
+
+    /// Records of one kind, in site order.
+    pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Record> {
+        self.records.iter().filter(move |r| r.kind == kind)
+    }
+}
+
+/// Load `site.toml` and `content/`, and run every rule. On success returns the site and its
+/// warnings; on any error returns all diagnostics (errors and warnings).
+pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagnostics> {
+    let config = Config::load(root).map_err(|ds| ds.into_iter().collect::<Diagnostics>())?;
+    let Some(tz) = config.timezone() else {
+        return Err([Diagnostic::error(
+            "config.timezone",
+            "site.toml",
+            "无法识别的时区",
+        )]
+        .into_iter()
+        .collect());
+    };
+    let loaded = load::load(root, &config.base_path(), &tz);
+    let mut diags: Diagnostics = loaded.diags.into_iter().collect();
+    diags.extend(validate::validate(root, &config, &loaded.records));
+    let mut records: Vec<Record> = loaded
+        .records
+        .into_iter()
+        .filter(|r| opts.drafts || !r.common.draft)
+        .collect();
+    records.sort_by(|a, b| {
+        (a.kind, std::cmp::Reverse(a.common.published), &a.id).cmp(&(
+            b.kind,
+            std::cmp::Reverse(b.common.published),
+            &b.id,
+        ))
+    });
+    diags.sort();
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let by_key = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.key(), i))
+        .collect();
+    Ok((
+        Site {
+            root: root.to_path_buf(),
+            config,
+            tz,
+            records,
+            by_key,
+        },
+        diags,
+    ))
+}

@@ -1,0 +1,509 @@
+//! Rules across records: unique ids and numbers, references between records, attachments,
+//! links inside Markdown, raw `<script>`, and the internal consistency of each record.
+
+use super::kinds::{permit::FeesRef, permit::ProcedureRef, Data, Kind};
+use super::load::Record;
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+/// Run every cross-record rule; `root` is the site root (for attachment files).
+pub fn validate(root: &Path, config: &Config, records: &[Record]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let keys: HashSet<String> = records.iter().map(Record::key).collect();
+
+    // Duplicate ids within a kind (e.g. `a.md` and `a.yaml`, or two sub-folders).
+    let mut seen: HashMap<String, &Record> = HashMap::new();
+    for r in records {
+        if let Some(first) = seen.get(&r.key()) {
+            out.push(
+                Diagnostic::error(
+                    "content.duplicate-id",
+                    &r.source,
+                    format!("记录编号“{}”重复", r.id),
+                )
+                .at(1, 1)
+                .hint(format!(
+                    "与 {} 的编号相同；同一类别中文件名不能重复，请改名其中一个。",
+                    first.source.display()
+                )),
+            );
+        } else {
+            seen.insert(r.key(), r);
+        }
+    }
+
+    unique_field(records, &mut out, "index_no", "索引号", |r| {
+        r.common.index_no.clone()
+    });
+    unique_field(
+        records,
+        &mut out,
+        "case_no",
+        "决定书文号",
+        |r| match &r.data {
+            Data::Enforcement(e) => Some(e.case_no.clone()),
+            _ => None,
+        },
+    );
+
+    let code = &config.organization.code;
+    for r in records {
+        if let Some(no) = &r.common.index_no {
+            if !index_no_ok(no, code) {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::error(
+                            "meta.index-no",
+                            &r.source,
+                            format!("索引号“{no}”格式不对"),
+                        ),
+                        "index_no",
+                    )
+                    .expected(format!("{code}/年份-五位序号，如 {code}/2026-00017"))
+                    .found(no.clone())
+                    .hint("用 `gongshi new` 新建记录会自动分配下一个索引号。"),
+                );
+            }
+        }
+        if let Some(no) = &r.common.doc_no {
+            if !doc_no_ok(no) {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::warning(
+                            "meta.doc-no",
+                            &r.source,
+                            format!("文号“{no}”格式不规范"),
+                        ),
+                        "doc_no",
+                    )
+                    .expected(
+                        "机关代字〔年份〕序号号，如 枝人社发〔2026〕12号（年份用六角括号〔〕）",
+                    )
+                    .found(no.clone()),
+                );
+            }
+        }
+        attachments(root, r, &mut out);
+        links(r, &keys, &mut out);
+        kind_rules(config, r, &keys, &mut out);
+    }
+    out
+}
+
+fn unique_field(
+    records: &[Record],
+    out: &mut Vec<Diagnostic>,
+    field: &str,
+    zh: &str,
+    get: impl Fn(&Record) -> Option<String>,
+) {
+    let mut seen: BTreeMap<String, &Record> = BTreeMap::new();
+    for r in records {
+        let Some(v) = get(r) else { continue };
+        if let Some(first) = seen.get(&v) {
+            out.push(
+                r.diag_at(
+                    Diagnostic::error(
+                        "meta.duplicate",
+                        &r.source,
+                        format!("{zh}“{v}”与其他记录重复"),
+                    ),
+                    field,
+                )
+                .hint(format!(
+                    "{} 已使用这个{zh}；{zh}不能重复。",
+                    first.source.display()
+                )),
+            );
+        } else {
+            seen.insert(v, r);
+        }
+    }
+}
+
+/// `CODE/YYYY-NNNNN`.
+pub fn index_no_ok(no: &str, code: &str) -> bool {
+    let Some(rest) = no.strip_prefix(code).and_then(|r| r.strip_prefix('/')) else {
+        return false;
+    };
+    let Some((year, seq)) = rest.split_once('-') else {
+        return false;
+    };
+    year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && seq.len() == 5
+        && seq.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `机关代字〔YYYY〕N号` (also 第N号).
+pub fn doc_no_ok(no: &str) -> bool {
+    let Some((org, rest)) = no.split_once('〔') else {
+        return false;
+    };
+    let Some((year, tail)) = rest.split_once('〕') else {
+        return false;
+    };
+    let tail = tail.strip_prefix('第').unwrap_or(tail);
+    let Some(num) = tail.strip_suffix('号') else {
+        return false;
+    };
+    !org.is_empty()
+        && year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+        && !num.is_empty()
+        && num.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn all_attachments(r: &Record) -> Vec<(String, &str)> {
+    let mut v: Vec<(String, &str)> = r
+        .common
+        .attachments
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (format!("attachments[{}].file", i + 1), a.file.as_str()))
+        .collect();
+    match &r.data {
+        Data::Permit(p) => v.extend(
+            p.sample_forms
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (format!("sample_forms[{}].file", i + 1), a.file.as_str())),
+        ),
+        Data::Consultation(c) => v.extend(
+            c.documents
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (format!("documents[{}].file", i + 1), a.file.as_str())),
+        ),
+        _ => {}
+    }
+    v
+}
+
+/// Is `file` a safe relative path (no `..`, not absolute)?
+pub fn safe_relative(file: &str) -> bool {
+    !file.is_empty()
+        && !file.starts_with('/')
+        && !file.contains('\\')
+        && !file.contains(':')
+        && file.split('/').all(|s| !s.is_empty() && s != "..")
+}
+
+fn attachments(root: &Path, r: &Record, out: &mut Vec<Diagnostic>) {
+    for (field, file) in all_attachments(r) {
+        if !safe_relative(file) {
+            out.push(
+                r.diag_at(Diagnostic::error("content.attachment-path", &r.source, format!("附件路径“{file}”不允许")), &field)
+                    .hint("附件必须放在记录文件旁边，只写文件名（或其下的子目录），不能用“..”或绝对路径。"),
+            );
+            continue;
+        }
+        if !root.join(&r.dir).join(file).is_file() {
+            out.push(
+                r.diag_at(
+                    Diagnostic::error(
+                        "content.missing-attachment",
+                        &r.source,
+                        format!("找不到附件文件“{file}”"),
+                    ),
+                    &field,
+                )
+                .hint(format!(
+                    "请把文件放到 {}/ 目录中，并核对文件名（包括扩展名）。",
+                    r.dir.display()
+                )),
+            );
+        }
+    }
+}
+
+fn links(r: &Record, keys: &HashSet<String>, out: &mut Vec<Diagnostic>) {
+    let mut check = |dest: &str, line: usize, field: Option<&str>| {
+        let path = dest.split(['#', '?']).next().unwrap_or("");
+        if !path.starts_with('/') || path.starts_with("//") {
+            return;
+        }
+        let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let Some(kind) = segs.first().and_then(|s| Kind::from_folder(s)) else {
+            return;
+        };
+        if kind == Kind::Page || segs.len() < 2 {
+            return;
+        }
+        let key = format!("{}/{}", kind.folder(), segs[1]);
+        if !keys.contains(&key) {
+            let mut d = Diagnostic::error(
+                "content.dangling-link",
+                &r.source,
+                format!("链接指向不存在的记录“{path}”"),
+            )
+            .hint(format!(
+                "{} 下没有编号为“{}”的记录；请核对链接或先发布那条记录。",
+                kind.folder(),
+                segs[1]
+            ));
+            d = match field {
+                Some(f) => r.diag_at(d, f),
+                None => d.at(line, 1).with_source(&r.text),
+            };
+            out.push(d);
+        }
+    };
+    for (dest, line) in &r.body.links {
+        check(dest, r.body_line + line - 1, None);
+    }
+    for (field, rendered) in &r.md {
+        for (dest, _) in &rendered.links {
+            check(dest, 0, Some(field));
+        }
+    }
+    for line in &r.body.scripts {
+        out.push(
+            Diagnostic::error(
+                "content.script",
+                &r.source,
+                "正文中不允许使用 <script> 脚本",
+            )
+            .at(r.body_line + line - 1, 1)
+            .with_source(&r.text)
+            .hint("为保证网站安全，记录中不能嵌入脚本；如需表格或图片，请用 Markdown 写法。"),
+        );
+    }
+    for (field, rendered) in &r.md {
+        if !rendered.scripts.is_empty() {
+            out.push(
+                r.diag_at(
+                    Diagnostic::error(
+                        "content.script",
+                        &r.source,
+                        "字段中不允许使用 <script> 脚本",
+                    )
+                    .hint("为保证网站安全，记录中不能嵌入脚本。"),
+                    field,
+                ),
+            );
+        }
+    }
+}
+
+fn dangling(r: &Record, field: &str, what: &str, folder: &str, id: &str) -> Diagnostic {
+    r.diag_at(
+        Diagnostic::error(
+            "content.dangling-ref",
+            &r.source,
+            format!("{what}“{id}”不存在"),
+        ),
+        field,
+    )
+    .hint(format!(
+        "请填写 content/{folder}/ 下已有记录的文件名（不含扩展名）。"
+    ))
+}
+
+fn kind_rules(config: &Config, r: &Record, keys: &HashSet<String>, out: &mut Vec<Diagnostic>) {
+    let has = |kind: Kind, id: &str| keys.contains(&format!("{}/{}", kind.folder(), id));
+    match &r.data {
+        Data::Permit(p) => {
+            if let ProcedureRef::Id(id) = &p.procedure {
+                if !has(Kind::Procedure, id) {
+                    out.push(dangling(r, "procedure", "办理程序", "procedures", id));
+                }
+            }
+            if let Some(FeesRef::Ids(ids)) = &p.fees {
+                for (i, id) in ids.iter().enumerate() {
+                    if !has(Kind::Fee, id) {
+                        out.push(dangling(
+                            r,
+                            &format!("fees[{}]", i + 1),
+                            "收费项目",
+                            "fees",
+                            id,
+                        ));
+                    }
+                }
+            }
+            if p.materials.is_empty() {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::error("permit.no-materials", &r.source, "申请材料目录不能为空")
+                            .hint("至少列出一种申请材料。"),
+                        "materials",
+                    ),
+                );
+            }
+            if p.sample_forms.is_empty() {
+                out.push(r.diag_at(
+                    Diagnostic::error("permit.no-sample-form", &r.source, "缺少申请书示范文本")
+                        .hint("行政许可须公开申请书示范文本：把文件放在记录旁边，并在 sample_forms 中列出。"),
+                    "sample_forms",
+                ));
+            }
+        }
+        Data::Document(d) => {
+            if let Some(id) = &d.superseded_by {
+                if !has(Kind::Document, id) || *id == r.id {
+                    out.push(dangling(r, "superseded_by", "替代文件", "documents", id));
+                }
+            }
+        }
+        Data::Reply(rep) => {
+            if let Some(rel) = &rep.related {
+                let mut parts = rel.trim_matches('/').splitn(2, '/');
+                let folder = parts.next().unwrap_or("");
+                let id = parts.next().unwrap_or("");
+                if !keys.contains(&format!("{folder}/{id}")) {
+                    out.push(
+                        r.diag_at(
+                            Diagnostic::error(
+                                "content.dangling-ref",
+                                &r.source,
+                                format!("相关记录“{rel}”不存在"),
+                            ),
+                            "related",
+                        )
+                        .hint("写成 类别目录/文件名，如 procedures/unemployment-benefit。"),
+                    );
+                }
+            }
+            if rep.replied.is_some() && (rep.reply.is_none() || rep.reply_unit.is_none()) {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::error(
+                            "reply.incomplete",
+                            &r.source,
+                            "已填写答复日期，但缺少答复内容或答复单位",
+                        )
+                        .hint("请补上 reply（答复内容）和 reply_unit（答复单位）。"),
+                        "replied",
+                    ),
+                );
+            }
+            if let (Some(replied), received) = (rep.replied, rep.received) {
+                if replied < received {
+                    out.push(
+                        r.diag_at(
+                            Diagnostic::error(
+                                "reply.date-order",
+                                &r.source,
+                                "答复日期早于受理日期",
+                            )
+                            .hint("请核对两个日期。"),
+                            "replied",
+                        ),
+                    );
+                }
+            }
+        }
+        Data::Enforcement(e) => {
+            if !e.in_force() && e.changed.is_none() {
+                out.push(r.diag_at(
+                    Diagnostic::error("enforcement.no-change-record", &r.source, format!("决定状态为“{}”，但没有填写变更情况", e.status))
+                        .hint("请添加 changed: 下的 date（变更日期）和 reason（原因），公众将看到这一说明。"),
+                    "status",
+                ));
+            }
+            if let Some(p) = r.common.published {
+                if p < e.decided {
+                    out.push(
+                        r.diag_at(
+                            Diagnostic::error(
+                                "enforcement.date-order",
+                                &r.source,
+                                "发布日期早于决定日期",
+                            )
+                            .hint("请核对 published 和 decided。"),
+                            "published",
+                        ),
+                    );
+                }
+            }
+        }
+        Data::Consultation(c) => {
+            if !config.consultation.types.contains_key(&c.decision_type) {
+                let names: Vec<&str> = config
+                    .consultation
+                    .types
+                    .keys()
+                    .map(String::as_str)
+                    .collect();
+                let mut d = Diagnostic::error(
+                    "consultation.unknown-type",
+                    &r.source,
+                    format!("未知的决策类型“{}”", c.decision_type),
+                );
+                d = match crate::diag::did_you_mean(&c.decision_type, names.iter().copied()) {
+                    Some(s) => d.hint(format!(
+                        "是否想写“{s}”？可选：{}（见 site.toml 的 [consultation.types]）",
+                        names.join("、")
+                    )),
+                    None => d.hint(format!(
+                        "可选：{}（见 site.toml 的 [consultation.types]）",
+                        names.join("、")
+                    )),
+                };
+                out.push(r.diag_at(d, "decision_type"));
+            }
+            let ch = &c.channels;
+            if ch.email.is_none()
+                && ch.post.is_none()
+                && ch.phone.is_none()
+                && ch.fax.is_none()
+                && ch.in_person.is_none()
+            {
+                out.push(r.diag_at(
+                    Diagnostic::error("consultation.channels", &r.source, "除网上表单外，至少还要提供一种反馈方式")
+                        .hint("请在 channels 下填写 email、post（信函地址）、phone、fax 或 in_person 中的至少一项，方便不上网的群众提意见。"),
+                    "channels",
+                ));
+            }
+            if c.window_working_days.is_some() && c.window_days.is_some() {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::error(
+                            "consultation.window-both",
+                            &r.source,
+                            "window_working_days 和 window_days 只能填一个",
+                        )
+                        .hint("工作日期限写 window_working_days，自然日期限写 window_days。"),
+                        "window_days",
+                    ),
+                );
+            }
+        }
+        Data::Duty(_) | Data::Fee(_) | Data::Procedure(_) | Data::Page(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_numbers() {
+        assert!(index_no_ok("ZJRSJ/2026-00017", "ZJRSJ"));
+        assert!(!index_no_ok("ZJRSJ/2026-017", "ZJRSJ"));
+        assert!(!index_no_ok("XX/2026-00017", "ZJRSJ"));
+        assert!(!index_no_ok("ZJRSJ/26-00017", "ZJRSJ"));
+    }
+
+    #[test]
+    fn document_numbers() {
+        assert!(doc_no_ok("枝人社发〔2026〕12号"));
+        assert!(doc_no_ok("京人社监罚字〔2023〕第0012号"));
+        assert!(!doc_no_ok("枝人社发[2026]12号"));
+        assert!(!doc_no_ok("枝人社发〔26〕12号"));
+        assert!(!doc_no_ok("〔2026〕12号"));
+    }
+
+    #[test]
+    fn relative_paths() {
+        assert!(safe_relative("form.docx"));
+        assert!(safe_relative("files/form.docx"));
+        assert!(!safe_relative("../x.pdf"));
+        assert!(!safe_relative("/etc/passwd"));
+        assert!(!safe_relative("a\\b"));
+        assert!(!safe_relative("C:x"));
+    }
+}

@@ -1,0 +1,251 @@
+//! Diagnostics: problems in a site's files, as values with a location, collected and rendered
+//! for staff in the site's language (zh-CN).
+
+mod render;
+
+pub use render::{render_json, render_text, summary_line};
+
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// How bad a problem is. Errors stop a build; warnings are reported (errors under `--strict`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// 诊断 — one problem in one place, with what was expected and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable machine code, e.g. `schema.unknown-field`.
+    pub code: &'static str,
+    /// Path relative to the site root, with `/` separators (empty: the site as a whole).
+    pub file: PathBuf,
+    /// 1-based line in the file; 0 when the problem has no position.
+    pub line: usize,
+    /// 1-based column in characters; 0 when unknown.
+    pub col: usize,
+    /// Field path such as `materials[2].name`.
+    pub field: Option<String>,
+    /// The message, in the site's language.
+    pub message: String,
+    pub expected: Option<String>,
+    pub found: Option<String>,
+    pub hint: Option<String>,
+    /// The source line the problem is on (filled in by the loader for rendering).
+    #[serde(skip)]
+    pub source_line: Option<String>,
+    /// Length in characters of the span to underline (at least 1 when shown).
+    #[serde(skip)]
+    pub span_len: usize,
+}
+
+impl Diagnostic {
+    fn new(
+        severity: Severity,
+        code: &'static str,
+        file: impl AsRef<Path>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            file: file.as_ref().to_path_buf(),
+            line: 0,
+            col: 0,
+            field: None,
+            message: message.into(),
+            expected: None,
+            found: None,
+            hint: None,
+            source_line: None,
+            span_len: 1,
+        }
+    }
+
+    /// An error: the build refuses to publish while it stands.
+    pub fn error(code: &'static str, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, file, message)
+    }
+
+    /// A warning: reported, and an error only under `--strict`.
+    pub fn warning(code: &'static str, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, file, message)
+    }
+
+    /// Position: 1-based line and column (characters).
+    pub fn at(mut self, line: usize, col: usize) -> Self {
+        self.line = line;
+        self.col = col;
+        self
+    }
+
+    /// Position with the length of the span to underline.
+    pub fn span(mut self, line: usize, col: usize, len: usize) -> Self {
+        self.line = line;
+        self.col = col;
+        self.span_len = len.max(1);
+        self
+    }
+
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    pub fn expected(mut self, expected: impl Into<String>) -> Self {
+        self.expected = Some(expected.into());
+        self
+    }
+
+    pub fn found(mut self, found: impl Into<String>) -> Self {
+        self.found = Some(found.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Attach the source line from the file's text, when the position is known.
+    pub fn with_source(mut self, text: &str) -> Self {
+        if self.line > 0 {
+            self.source_line = text
+                .lines()
+                .nth(self.line - 1)
+                .map(|l| l.trim_end_matches('\r').to_string());
+        }
+        self
+    }
+}
+
+/// A collection of diagnostics in a stable order (file, line, column, code).
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Sort into the order they are shown: by file, then position, then code.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (&a.file, a.line, a.col, a.code, &a.message)
+                .cmp(&(&b.file, b.line, b.col, b.code, &b.message))
+        });
+        self.items.dedup();
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<T: IntoIterator<Item = Diagnostic>>(iter: T) -> Self {
+        Diagnostics {
+            items: iter.into_iter().collect(),
+        }
+    }
+}
+
+/// The closest candidate to `word` by edit distance, for "did you mean" hints.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(word, c);
+        if score > 0.75 && best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_finds_close_field_names() {
+        assert_eq!(
+            did_you_mean("titel", ["title", "published", "tags"]),
+            Some("title")
+        );
+        assert_eq!(
+            did_you_mean("publised", ["title", "published"]),
+            Some("published")
+        );
+        assert_eq!(did_you_mean("zzz", ["title", "published"]), None);
+    }
+
+    #[test]
+    fn diagnostics_sort_by_file_then_line() {
+        let mut ds = Diagnostics::new();
+        ds.push(Diagnostic::error("a", "b.md", "x").at(3, 1));
+        ds.push(Diagnostic::error("a", "a.md", "x").at(9, 1));
+        ds.push(Diagnostic::error("a", "b.md", "x").at(1, 1));
+        ds.sort();
+        let order: Vec<_> = ds
+            .iter()
+            .map(|d| (d.file.display().to_string(), d.line))
+            .collect();
+        assert_eq!(
+            order,
+            vec![("a.md".into(), 9), ("b.md".into(), 1), ("b.md".into(), 3)]
+        );
+    }
+}

@@ -1,0 +1,19 @@
+//! gongshi (公示): a static site generator for Chinese government bodies' publicity websites.
+//!
+//! The data flow: `site.toml` + `content/**` → [`content::load_site`] (typed, validated
+//! records and every diagnostic) → [`build`] (plan pages, render with the theme, write into a
+//! staging folder and swap it into `public/` only when everything succeeded).
+
+pub mod build;
+pub mod calendar;
+pub mod calendar_cli;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diag;
+pub mod lifecycle;
+pub mod output;
+pub mod plan;
+pub mod render;
+pub mod schema;
+pub mod yaml;

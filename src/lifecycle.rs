@@ -1,0 +1,302 @@
+//! The consultation lifecycle: a notice's window counted on the official calendar, the rules
+//! on its length, and its state at the build's clock (upcoming, open, closed, concluded,
+//! withdrawn).
+
+use crate::calendar::Calendar;
+use crate::config::{Config, WindowRule};
+use crate::content::kinds::consultation::Consultation;
+use crate::content::Record;
+use crate::diag::Diagnostic;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+/// How long a window is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Length {
+    WorkingDays(u32),
+    Days(u32),
+}
+
+impl Length {
+    pub fn text(self) -> String {
+        match self {
+            Length::WorkingDays(n) => format!("{n}个工作日"),
+            Length::Days(n) => format!("{n}日"),
+        }
+    }
+}
+
+/// A consultation's window, computed once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Window {
+    pub opens: Timestamp,
+    pub open_date: Date,
+    pub length: Length,
+    /// The last day of the window (the notice closes at its 24:00).
+    pub close_date: Date,
+    pub closes: Timestamp,
+}
+
+/// The state of a consultation at a given instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Open,
+    Upcoming,
+    Closed,
+    Concluded,
+    Withdrawn,
+}
+
+impl State {
+    pub fn label(self) -> &'static str {
+        match self {
+            State::Upcoming => "即将征集",
+            State::Open => "征集中",
+            State::Closed => "征集已结束",
+            State::Concluded => "已公布结果",
+            State::Withdrawn => "已撤回",
+        }
+    }
+}
+
+fn min_length(rule: &WindowRule) -> Length {
+    match (rule.min_working_days, rule.min_days) {
+        (Some(n), _) => Length::WorkingDays(n),
+        (None, Some(n)) => Length::Days(n),
+        (None, None) => Length::WorkingDays(7),
+    }
+}
+
+fn close_of(
+    cal: &Calendar,
+    open: Date,
+    len: Length,
+) -> Result<Date, crate::calendar::CalendarError> {
+    match len {
+        Length::WorkingDays(n) => cal.close_date(open, n),
+        Length::Days(n) => cal.close_date_calendar_days(open, n),
+    }
+}
+
+/// The types for which the State Council's regulation asks for 30 days.
+const THIRTY_DAY_TYPES: &[&str] = &["重大行政决策", "规章"];
+
+/// Compute a consultation's window and check it against the rules. Returns the window (when
+/// it could be computed) and the problems found, located in the record.
+pub fn window(
+    cal: &Calendar,
+    config: &Config,
+    tz: &TimeZone,
+    r: &Record,
+    c: &Consultation,
+) -> (Option<Window>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let open_date = c.opens.to_zoned_datetime(tz.clone()).date();
+    let rule = config.consultation.types.get(&c.decision_type);
+    let min = rule.map(min_length).unwrap_or(Length::WorkingDays(7));
+    let length = match (c.window_working_days, c.window_days) {
+        (Some(n), _) => Length::WorkingDays(n),
+        (None, Some(n)) => Length::Days(n),
+        (None, None) => min,
+    };
+    for (field, text) in [
+        ("summary", &c.summary),
+        ("basis", &c.basis),
+        ("reasons", &c.reasons),
+        ("title", &r.common.title),
+    ] {
+        if text.trim().is_empty() {
+            diags.push(r.diag_at(
+                Diagnostic::error("consultation.notice-item", &r.source, "征求意见公告缺少必备内容")
+                    .hint("公告必须写明决策事项名称（title）、基本情况（summary）、决策依据（basis）和理由（reasons），以及反馈方式和期限。"),
+                field,
+            ));
+        }
+    }
+    if matches!(length, Length::WorkingDays(0) | Length::Days(0)) {
+        diags.push(
+            r.diag_at(
+                Diagnostic::error("consultation.window-zero", &r.source, "征集期限不能为 0")
+                    .hint("请填写正整数。"),
+                if c.window_days.is_some() {
+                    "window_days"
+                } else {
+                    "window_working_days"
+                },
+            ),
+        );
+        return (None, diags);
+    }
+    let cal_err = |e: crate::calendar::CalendarError, diags: &mut Vec<Diagnostic>| {
+        diags.push(r.diag_at(
+            Diagnostic::error("calendar.uncovered", &r.source, e.to_string())
+                .hint("在国务院办公厅公布该年度节假日安排后，把它添加到站点的 calendar/ 目录（格式见 data/holidays/README.md）。"),
+            "opens",
+        ));
+    };
+    let close_date = match close_of(cal, open_date, length) {
+        Ok(d) => d,
+        Err(e) => {
+            cal_err(e, &mut diags);
+            return (None, diags);
+        }
+    };
+    let min_close = match close_of(cal, open_date, min) {
+        Ok(d) => d,
+        Err(e) => {
+            cal_err(e, &mut diags);
+            return (None, diags);
+        }
+    };
+    let computed_close = match crate::calendar::close_instant(close_date, tz) {
+        Ok(t) => t,
+        Err(e) => {
+            cal_err(e, &mut diags);
+            return (None, diags);
+        }
+    };
+    let mut closes = computed_close;
+    let mut final_close_date = close_date;
+    if let Some(explicit) = c.closes {
+        if explicit < computed_close {
+            diags.push(
+                r.diag_at(
+                    Diagnostic::error(
+                        "consultation.closes-early",
+                        &r.source,
+                        "截止时间早于按征集期限计算的截止时间",
+                    ),
+                    "closes",
+                )
+                .expected(format!("不早于{}", datetime_text(computed_close, tz)))
+                .found(datetime_text(explicit, tz))
+                .hint("删除 closes 让系统按期限计算，或把它改到计算出的截止时间之后。"),
+            );
+        } else {
+            closes = explicit;
+            final_close_date = explicit.to_zoned_datetime(tz.clone()).date();
+        }
+    }
+    if final_close_date < min_close
+        && c.shortened_reason
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+    {
+        diags.push(
+            r.diag_at(
+                Diagnostic::error(
+                    "consultation.window-short",
+                    &r.source,
+                    format!(
+                        "征集期限{}少于“{}”的最短期限{}",
+                        length.text(),
+                        c.decision_type,
+                        min.text()
+                    ),
+                ),
+                if c.window_days.is_some() {
+                    "window_days"
+                } else {
+                    "window_working_days"
+                },
+            )
+            .expected(format!(
+                "不少于{}（截至{}24:00）",
+                min.text(),
+                date_text(min_close)
+            ))
+            .found(format!(
+                "{}（截至{}24:00）",
+                length.text(),
+                date_text(final_close_date)
+            ))
+            .hint("延长期限；确需缩短的，请在 shortened_reason 中写明理由，理由将在公告中公开。"),
+        );
+    }
+    if THIRTY_DAY_TYPES.contains(&c.decision_type.as_str())
+        && c.shortened_reason
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+    {
+        let thirty = open_date
+            .checked_add(jiff::Span::new().days(30))
+            .unwrap_or(open_date);
+        if final_close_date < thirty {
+            diags.push(
+                r.diag_at(
+                    Diagnostic::warning("consultation.under-30-days", &r.source, format!("{}的征求意见期限少于30日", c.decision_type)),
+                    if c.window_working_days.is_some() { "window_working_days" } else { "opens" },
+                )
+                .hint("《重大行政决策程序暂行条例》（国务院令第713号，2019年）第十四条规定，征求意见的期限一般不少于30日；因情况紧急等原因需要缩短的，应当在 shortened_reason 中说明。"),
+            );
+        }
+    }
+    (
+        Some(Window {
+            opens: c.opens,
+            open_date,
+            length,
+            close_date: final_close_date,
+            closes,
+        }),
+        diags,
+    )
+}
+
+/// The state at `now`.
+pub fn state(c: &Consultation, w: &Window, now: Timestamp) -> State {
+    if c.withdrawn.is_some() {
+        State::Withdrawn
+    } else if c.outcome.is_some() && now >= w.closes {
+        State::Concluded
+    } else if now < w.opens {
+        State::Upcoming
+    } else if now < w.closes {
+        State::Open
+    } else {
+        State::Closed
+    }
+}
+
+/// `2026年12月4日`.
+pub fn date_text(d: Date) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// `2026年11月20日 09:00` in the site's zone.
+pub fn datetime_text(t: Timestamp, tz: &TimeZone) -> String {
+    let z = t.to_zoned_datetime(tz.clone());
+    if z.hour() == 0 && z.minute() == 0 {
+        // Midnight is the end of the previous day: say 24:00 of that day.
+        let prev = z.date().yesterday().unwrap_or(z.date());
+        format!("{}24:00", date_text(prev))
+    } else {
+        format!("{}{:02}:{:02}", date_text(z.date()), z.hour(), z.minute())
+    }
+}
+
+/// The notice sentence: 自2026年11月20日起公示，期限10个工作日，截至2026年12月4日24:00。
+pub fn notice_sentence(w: &Window, tz: &TimeZone) -> String {
+    format!(
+        "自{}起公开征求意见，期限{}（发布当日不计入），截至{}。",
+        date_text(w.open_date),
+        w.length.text(),
+        datetime_text(w.closes, tz)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datetime_text_says_24_00_for_midnight() {
+        let tz = TimeZone::fixed(jiff::tz::offset(8));
+        let t: Timestamp = "2026-12-04T16:00:00Z".parse().unwrap_or_else(|_| panic!());
+        assert_eq!(datetime_text(t, &tz), "2026年12月4日24:00");
+        let t: Timestamp = "2026-11-20T01:30:00Z".parse().unwrap_or_else(|_| panic!());
+        assert_eq!(datetime_text(t, &tz), "2026年11月20日09:30");
+    }
+}

@@ -1,0 +1,153 @@
+//! The `gongshi` binary: parse arguments, call the library, print, and map the result to an
+//! exit code (0 success, 1 content errors, 2 usage errors).
+
+use clap::Parser;
+use gongshi::build::{self, BuildError, BuildOptions};
+use gongshi::cli::{Cli, Command};
+use gongshi::diag::{self, Diagnostics};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+fn parse_now(now: Option<&str>) -> Result<jiff::Timestamp, String> {
+    match now {
+        None => Ok(jiff::Timestamp::now()),
+        Some(s) => s.parse::<jiff::Timestamp>().map_err(|e| {
+            format!("--now 的时间格式不对：{s}（{e}）；应为 RFC 3339，如 2026-11-25T10:00:00+08:00")
+        }),
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("错误：{msg}");
+    ExitCode::from(2)
+}
+
+fn print_diags(ds: &Diagnostics) {
+    eprint!("{}", diag::render_text(ds));
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Build {
+            root,
+            out,
+            now,
+            drafts,
+        } => {
+            let now = match parse_now(now.as_deref()) {
+                Ok(n) => n,
+                Err(m) => return usage_error(&m),
+            };
+            let opts = BuildOptions {
+                root,
+                out,
+                now,
+                drafts,
+                strict: false,
+            };
+            let bar = (!cli.quiet && std::io::stderr().is_terminal()).then(|| {
+                let pb = indicatif::ProgressBar::new(0);
+                pb.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} 生成页面 {pos}/{len} {wide_bar}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                pb
+            });
+            let progress = |done: usize, total: usize| {
+                if let Some(pb) = &bar {
+                    pb.set_length(total as u64);
+                    pb.set_position(done as u64);
+                }
+            };
+            let result = build::build(&opts, &progress);
+            if let Some(pb) = &bar {
+                pb.finish_and_clear();
+            }
+            match result {
+                Ok(report) => {
+                    if !report.warnings.is_empty() && (!cli.quiet || cli.verbose > 0) {
+                        print_diags(&report.warnings);
+                    }
+                    if !cli.quiet {
+                        eprintln!(
+                            "完成：{} 条记录，{} 个页面，{} 个文件（{} 个有变化，共 {:.1} MB），用时 {} 毫秒 → {}",
+                            report.records,
+                            report.pages,
+                            report.files,
+                            report.written,
+                            report.bytes as f64 / 1_048_576.0,
+                            report.millis,
+                            report.out.display()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(BuildError::Content(ds)) => {
+                    print_diags(&ds);
+                    eprintln!("未发布：请先修正以上错误，public/ 保持上一次的内容。");
+                    ExitCode::from(1)
+                }
+                Err(BuildError::Io(m)) => {
+                    eprintln!("错误：{m}");
+                    eprintln!("未发布：public/ 保持上一次的内容。");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Check {
+            root,
+            now,
+            strict,
+            format,
+            drafts,
+        } => {
+            let now = match parse_now(now.as_deref()) {
+                Ok(n) => n,
+                Err(m) => return usage_error(&m),
+            };
+            let opts = BuildOptions {
+                root,
+                out: None,
+                now,
+                drafts,
+                strict,
+            };
+            let (ds, failed) = match build::check(&opts) {
+                Ok(c) => (c.diags, false),
+                Err(ds) => (ds, true),
+            };
+            if format == "json" {
+                println!("{}", diag::render_json(&ds));
+            } else {
+                print!("{}", diag::render_text(&ds));
+            }
+            if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Calendar { date, days, root } => {
+            match gongshi::calendar_cli::run(&root, &date, days.as_deref()) {
+                Ok(text) => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err((code, msg)) => {
+                    eprintln!("{msg}");
+                    ExitCode::from(code)
+                }
+            }
+        }
+    }
+}

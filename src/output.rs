@@ -1,0 +1,204 @@
+//! Writing the site: everything goes into a staging folder beside the output folder, which
+//! replaces it only when every file was written. Files whose bytes did not change are
+//! hard-linked from the previous output, so their modification times stay (rsync and CDN
+//! uploads stay small) and a failed build never touches the last good site.
+
+use rayon::prelude::*;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The content of one output file.
+pub enum Content {
+    Bytes(Vec<u8>),
+    /// Copy this file (absolute path).
+    Copy(PathBuf),
+}
+
+/// What writing did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub files: usize,
+    /// Files whose bytes changed or are new.
+    pub written: usize,
+    pub bytes: u64,
+}
+
+fn same_bytes(old: &Path, new: &[u8]) -> bool {
+    match std::fs::metadata(old) {
+        Ok(m) if m.is_file() && m.len() == new.len() as u64 => {
+            std::fs::read(old).map(|b| b == new).unwrap_or(false)
+        }
+        _ => false,
+    }
+}
+
+fn place(target: &Path, old: &Path, bytes: &[u8]) -> io::Result<bool> {
+    if same_bytes(old, bytes) && std::fs::hard_link(old, target).is_ok() {
+        return Ok(false);
+    }
+    std::fs::write(target, bytes)?;
+    Ok(true)
+}
+
+fn with_context(e: io::Error, what: &str, path: &Path) -> io::Error {
+    io::Error::new(e.kind(), format!("{what} {}：{e}", path.display()))
+}
+
+/// Write `files` (relative paths with `/`) as the new content of `out_dir`.
+pub fn write_site(out_dir: &Path, files: Vec<(String, Content)>) -> io::Result<Stats> {
+    let parent = out_dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).map_err(|e| with_context(e, "无法创建目录", parent))?;
+    let name = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)
+            .map_err(|e| with_context(e, "无法清理临时目录", &staging))?;
+    }
+    std::fs::create_dir_all(&staging).map_err(|e| with_context(e, "无法创建临时目录", &staging))?;
+
+    let result = (|| -> io::Result<Stats> {
+        // Create folders first (sequentially, deduplicated), then write files in parallel.
+        let mut dirs: Vec<PathBuf> = files
+            .iter()
+            .filter_map(|(p, _)| Path::new(p).parent().map(Path::to_path_buf))
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect();
+        dirs.sort();
+        dirs.dedup();
+        for d in dirs {
+            let full = staging.join(&d);
+            std::fs::create_dir_all(&full).map_err(|e| with_context(e, "无法创建目录", &full))?;
+        }
+        let results: Vec<io::Result<(bool, u64)>> = files
+            .par_iter()
+            .map(|(rel, content)| {
+                let target = staging.join(rel);
+                let old = out_dir.join(rel);
+                match content {
+                    Content::Bytes(b) => place(&target, &old, b)
+                        .map(|w| (w, b.len() as u64))
+                        .map_err(|e| with_context(e, "无法写入", &target)),
+                    Content::Copy(src) => {
+                        let b = std::fs::read(src).map_err(|e| with_context(e, "无法读取", src))?;
+                        place(&target, &old, &b)
+                            .map(|w| (w, b.len() as u64))
+                            .map_err(|e| with_context(e, "无法写入", &target))
+                    }
+                }
+            })
+            .collect();
+        let mut stats = Stats::default();
+        for r in results {
+            let (written, n) = r?;
+            stats.files += 1;
+            stats.bytes += n;
+            if written {
+                stats.written += 1;
+            }
+        }
+        Ok(stats)
+    })();
+
+    let stats = match result {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    // Swap: the old output moves aside, the staging folder takes its place.
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    if out_dir.exists() {
+        std::fs::rename(out_dir, &old).map_err(|e| with_context(e, "无法替换输出目录", out_dir))?;
+    }
+    if let Err(e) = std::fs::rename(&staging, out_dir) {
+        let _ = std::fs::rename(&old, out_dir);
+        return Err(with_context(e, "无法替换输出目录", out_dir));
+    }
+    if old.exists() {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    #[test]
+    fn unchanged_files_keep_their_inode_and_changed_ones_are_rewritten() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = tmp.path().join("public");
+        let files = || {
+            vec![
+                ("a/index.html".to_string(), Content::Bytes(b"same".to_vec())),
+                ("b.txt".to_string(), Content::Bytes(b"one".to_vec())),
+            ]
+        };
+        let s1 = write_site(&out, files()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s1.written, 2);
+        let ino = std::fs::metadata(out.join("a/index.html"))
+            .map(|m| m.ino())
+            .unwrap_or(0);
+        let s2 = write_site(
+            &out,
+            vec![
+                ("a/index.html".to_string(), Content::Bytes(b"same".to_vec())),
+                ("b.txt".to_string(), Content::Bytes(b"two".to_vec())),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s2.written, 1);
+        assert_eq!(
+            std::fs::metadata(out.join("a/index.html"))
+                .map(|m| m.ino())
+                .unwrap_or(1),
+            ino
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("b.txt")).unwrap_or_default(),
+            "two"
+        );
+        // Stale files disappear and nothing is left beside the output.
+        write_site(
+            &out,
+            vec![("c.txt".to_string(), Content::Bytes(b"c".to_vec()))],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!out.join("b.txt").exists());
+        let names: Vec<_> = std::fs::read_dir(tmp.path())
+            .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_old_output() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = tmp.path().join("public");
+        write_site(
+            &out,
+            vec![("index.html".to_string(), Content::Bytes(b"good".to_vec()))],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let r = write_site(
+            &out,
+            vec![(
+                "x.html".to_string(),
+                Content::Copy(tmp.path().join("missing")),
+            )],
+        );
+        assert!(r.is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap_or_default(),
+            "good"
+        );
+    }
+}

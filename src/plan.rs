@@ -1,0 +1,741 @@
+//! Plan the site: from the model and the build time, every output path with its template and
+//! view model (templates never see domain structs), plus the files to copy. No I/O, no clock.
+
+use crate::content::kinds::enforcement::Enforcement;
+use crate::content::kinds::permit::{FeesRef, ProcedureRef};
+use crate::content::kinds::procedure::Step;
+use crate::content::{Data, Kind, Record, Site};
+use crate::lifecycle::{self, date_text, State, Window};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One thing to write.
+#[derive(Debug, Clone)]
+pub enum Output {
+    /// Render `template` with `ctx` to `path` (relative to the output root).
+    Page {
+        path: String,
+        template: String,
+        ctx: Value,
+    },
+    /// Copy a file (site-relative source) to `path`.
+    Copy { from: PathBuf, path: String },
+    /// Write bytes as they are.
+    Bytes { path: String, bytes: Vec<u8> },
+}
+
+impl Output {
+    pub fn path(&self) -> &str {
+        match self {
+            Output::Page { path, .. } | Output::Copy { path, .. } | Output::Bytes { path, .. } => {
+                path
+            }
+        }
+    }
+}
+
+/// When the build happens, and the facts derived from it once.
+pub struct BuildTime {
+    pub now: jiff::Timestamp,
+}
+
+/// Derived per-record facts that depend on the clock: consultation windows and states,
+/// enforcement decisions that are withdrawn or past their display period.
+pub struct Facts {
+    pub windows: BTreeMap<String, (Window, State)>,
+    /// Enforcement decisions not shown in listings (key → notice text).
+    pub hidden: BTreeMap<String, Hidden>,
+}
+
+/// Why a decision is no longer shown.
+#[derive(Debug, Clone)]
+pub struct Hidden {
+    pub date: jiff::civil::Date,
+    pub reason: String,
+    pub status: String,
+}
+
+/// Site-wide context every template gets under `site`.
+fn site_ctx(site: &Site) -> Value {
+    let c = &site.config;
+    let base = c.base_path();
+    let nav: Vec<Value> = [
+        ("", "首页"),
+        ("duties/", "机构职责"),
+        ("documents/", "法规政策"),
+        ("permits/", "办事指南"),
+        ("consultations/", "意见征集"),
+        ("enforcement/", "执法公示"),
+        ("replies/", "互动交流"),
+        ("catalog/", "信息公开目录"),
+    ]
+    .iter()
+    .map(|(p, l)| json!({"url": format!("{base}{p}"), "label": l, "section": p.trim_end_matches('/')}))
+    .collect();
+    let mut pages: Vec<&Record> = site.of_kind(Kind::Page).collect();
+    pages.sort_by_key(|r| match &r.data {
+        Data::Page(p) => (p.order.unwrap_or(u32::MAX), r.id.clone()),
+        _ => (u32::MAX, r.id.clone()),
+    });
+    let footer_pages: Vec<Value> = pages
+        .iter()
+        .map(|r| json!({"url": format!("{base}{}/", r.id), "title": r.common.title}))
+        .collect();
+    json!({
+        "title": c.title,
+        "description": c.description,
+        "base": base,
+        "base_url": c.base_url_trimmed(),
+        "language": c.language,
+        "feedback_url": feedback_url(site),
+        "org": {
+            "name": c.organization.name, "address": c.organization.address, "postcode": c.organization.postcode,
+            "phone": c.organization.phone, "hotline": c.organization.hotline, "email": c.organization.email,
+            "hours": c.organization.hours,
+        },
+        "records": {"icp": c.records.icp, "public_security": c.records.public_security, "site_code": c.records.site_code},
+        "nav": nav,
+        "footer_pages": footer_pages,
+    })
+}
+
+fn feedback_url(site: &Site) -> String {
+    let f = &site.config.feedback_url;
+    if f.starts_with("http://") || f.starts_with("https://") {
+        f.trim_end_matches('/').to_string()
+    } else {
+        let base = site.config.base_path();
+        format!(
+            "{}{}",
+            base.trim_end_matches('/'),
+            if f.starts_with('/') {
+                f.clone()
+            } else {
+                format!("/{f}")
+            }
+        )
+        .trim_end_matches('/')
+        .to_string()
+    }
+}
+
+/// A record's URL (with the base path).
+pub fn record_url(site: &Site, r: &Record) -> String {
+    let base = site.config.base_path();
+    if r.kind == Kind::Page {
+        format!("{base}{}/", r.id)
+    } else {
+        format!("{base}{}/{}/", r.kind.folder(), r.id)
+    }
+}
+
+/// The output folder of a record (relative, with a trailing slash).
+pub fn record_dir(r: &Record) -> String {
+    if r.kind == Kind::Page {
+        format!("{}/", r.id)
+    } else {
+        format!("{}/{}/", r.kind.folder(), r.id)
+    }
+}
+
+/// Compute the clock-dependent facts (and the diagnostics of windows).
+pub fn facts(
+    site: &Site,
+    cal: &crate::calendar::Calendar,
+    time: &BuildTime,
+) -> (Facts, Vec<crate::diag::Diagnostic>) {
+    let mut windows = BTreeMap::new();
+    let mut hidden = BTreeMap::new();
+    let mut diags = Vec::new();
+    let today = time.now.to_zoned_datetime(site.tz.clone()).date();
+    for r in &site.records {
+        match &r.data {
+            Data::Consultation(c) => {
+                let (w, ds) = lifecycle::window(cal, &site.config, &site.tz, r, c);
+                diags.extend(ds);
+                if let Some(w) = w {
+                    let st = lifecycle::state(c, &w, time.now);
+                    windows.insert(r.key(), (w, st));
+                }
+            }
+            Data::Enforcement(e) => {
+                if let Some(h) = hidden_reason(site, r, e, today) {
+                    hidden.insert(r.key(), h);
+                }
+            }
+            _ => {}
+        }
+    }
+    (Facts { windows, hidden }, diags)
+}
+
+/// The last day a decision stays published.
+pub fn display_until(site: &Site, r: &Record, e: &Enforcement) -> Option<jiff::civil::Date> {
+    if let Some(d) = e.display_until {
+        return Some(d);
+    }
+    let days = &site.config.publicity.display_days;
+    let n = e
+        .severity
+        .as_ref()
+        .and_then(|s| days.get(s))
+        .or_else(|| days.get("default"))
+        .copied()?;
+    let start = r.common.published.unwrap_or(e.decided);
+    start.checked_add(jiff::Span::new().days(i64::from(n))).ok()
+}
+
+fn hidden_reason(
+    site: &Site,
+    r: &Record,
+    e: &Enforcement,
+    today: jiff::civil::Date,
+) -> Option<Hidden> {
+    if !e.in_force() {
+        let (date, reason) = e
+            .changed
+            .as_ref()
+            .map(|c| (c.date, c.reason.clone()))
+            .unwrap_or((e.decided, String::new()));
+        return Some(Hidden {
+            date,
+            reason,
+            status: e.status.clone(),
+        });
+    }
+    if e.party.minor {
+        return Some(Hidden {
+            date: e.decided,
+            reason: "涉及未成年人，依法不予公开".into(),
+            status: "不予公开".into(),
+        });
+    }
+    let until = display_until(site, r, e)?;
+    (today > until).then(|| Hidden {
+        date: until,
+        reason: "公示期限已届满".into(),
+        status: "公示期满".into(),
+    })
+}
+
+/// Is this record listed (not a withdrawn or expired decision)?
+pub fn listed(facts: &Facts, r: &Record) -> bool {
+    !facts.hidden.contains_key(&r.key())
+}
+
+fn attachment_ctx(site: &Site, r: &Record, file: &str, title: &str) -> Value {
+    let path = site.root.join(&r.dir).join(file);
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let ext = file.rsplit('.').next().unwrap_or("").to_ascii_uppercase();
+    json!({
+        "url": format!("{}{}", record_url(site, r), file),
+        "title": title,
+        "file": file,
+        "ext": ext,
+        "size": size_text(size),
+    })
+}
+
+/// `12.3 KB`.
+pub fn size_text(n: u64) -> String {
+    if n >= 1024 * 1024 {
+        format!("{:.1} MB", n as f64 / 1024.0 / 1024.0)
+    } else if n >= 1024 {
+        format!("{:.1} KB", n as f64 / 1024.0)
+    } else {
+        format!("{n} 字节")
+    }
+}
+
+fn md(r: &Record, field: &str) -> String {
+    r.md.get(field).map(|m| m.html.clone()).unwrap_or_default()
+}
+
+fn money(n: f64) -> String {
+    if n.fract() == 0.0 {
+        let s = format!("{}", n as i64);
+        // thousands separators
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 && c != '-' {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    } else {
+        format!("{n:.2}")
+    }
+}
+
+fn steps_ctx(r: &Record, steps: &[Step], prefix: &str) -> Vec<Value> {
+    steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            json!({
+                "n": i + 1,
+                "name": s.name,
+                "actor": s.actor,
+                "time_limit_wd": s.time_limit_wd,
+                "description": md(r, &format!("{prefix}[{}].description", i + 1)),
+                "outputs": s.outputs,
+            })
+        })
+        .collect()
+}
+
+/// The metadata table rows (索引号, 发布机构, 发布日期, 文号, 有效性 …).
+fn meta_rows(site: &Site, r: &Record) -> Vec<Value> {
+    let mut rows = Vec::new();
+    let org = r
+        .common
+        .organization
+        .clone()
+        .unwrap_or_else(|| site.config.organization.name.clone());
+    if let Some(v) = &r.common.index_no {
+        rows.push(json!({"label": "索引号", "value": v}));
+    }
+    rows.push(json!({"label": "发布机构", "value": org}));
+    if let Some(v) = &r.common.category {
+        rows.push(json!({"label": "主题分类", "value": v}));
+    }
+    if let Some(d) = r.common.published {
+        rows.push(json!({"label": "发布日期", "value": date_text(d)}));
+    }
+    if let Some(d) = r.common.updated {
+        rows.push(json!({"label": "更新日期", "value": date_text(d)}));
+    }
+    if let Some(v) = &r.common.doc_no {
+        rows.push(json!({"label": "文号", "value": v}));
+    }
+    match &r.data {
+        Data::Document(d) => {
+            if let Some(i) = d.issued {
+                rows.push(json!({"label": "成文日期", "value": date_text(i)}));
+            }
+            if let Some(e) = d.effective {
+                rows.push(json!({"label": "施行日期", "value": date_text(e)}));
+            }
+            rows.push(json!({"label": "有效性", "value": d.validity}));
+        }
+        Data::Enforcement(e) => {
+            rows.push(json!({"label": "决定书文号", "value": e.case_no}));
+            rows.push(json!({"label": "决定日期", "value": date_text(e.decided)}));
+        }
+        _ => {}
+    }
+    rows
+}
+
+fn kind_ctx(site: &Site, facts: &Facts, r: &Record, time: &BuildTime) -> Value {
+    let url_of = |key: &str| {
+        site.get(key)
+            .map(|x| json!({"url": record_url(site, x), "title": x.common.title}))
+    };
+    match &r.data {
+        Data::Duty(d) => json!({
+            "unit": d.unit, "unit_type": d.unit_type, "responsibilities": d.responsibilities, "basis": d.basis,
+            "contact": d.contact, "officers": d.officers, "supervision": d.supervision,
+        }),
+        Data::Document(d) => json!({
+            "doc_kind": d.doc_kind, "doc_kind_label": d.doc_kind_label(), "issuer": d.issuer,
+            "validity": d.validity, "validity_note": d.validity_note,
+            "in_force": d.validity == "有效",
+            "superseded_by": d.superseded_by.as_ref().and_then(|id| url_of(&format!("documents/{id}"))),
+        }),
+        Data::Procedure(p) => json!({
+            "procedure_type": p.procedure_type.clone().unwrap_or_else(|| "办事".into()),
+            "applies_to": p.applies_to, "basis": p.basis, "steps": steps_ctx(r, &p.steps, "steps"),
+            "total_time_limit_wd": p.total_time_limit_wd,
+        }),
+        Data::Fee(f) => json!({
+            "basis": f.basis,
+            "standards": f.standards.iter().map(|s| json!({"item": s.item, "amount": money(s.amount), "unit": s.unit, "note": s.note})).collect::<Vec<_>>(),
+            "payer": f.payer,
+            "collections": f.collections.iter().map(|c| json!({"period": c.period, "amount": money(c.amount)})).collect::<Vec<_>>(),
+            "complaint_phone": f.complaint_phone,
+        }),
+        Data::Permit(p) => {
+            let (procedure_link, steps) = match &p.procedure {
+                ProcedureRef::Id(id) => {
+                    let key = format!("procedures/{id}");
+                    let steps = match site.get(&key).map(|x| (&x.data, x)) {
+                        Some((Data::Procedure(pr), x)) => steps_ctx(x, &pr.steps, "steps"),
+                        _ => Vec::new(),
+                    };
+                    (url_of(&key), steps)
+                }
+                ProcedureRef::Steps(s) => (None, steps_ctx(r, s, "procedure")),
+            };
+            let fees = match &p.fees {
+                None => json!({"words": "不收费"}),
+                Some(FeesRef::Words(w)) => json!({"words": w}),
+                Some(FeesRef::Ids(ids)) => {
+                    json!({"links": ids.iter().filter_map(|id| url_of(&format!("fees/{id}"))).collect::<Vec<_>>()})
+                }
+            };
+            json!({
+                "basis": p.basis, "conditions": p.conditions, "quantity_limit": p.quantity_limit,
+                "procedure_link": procedure_link, "steps": steps,
+                "time_limit": p.time_limit,
+                "materials": p.materials.iter().enumerate().map(|(i, m)| json!({
+                    "n": i + 1, "name": m.name, "copies": m.copies.unwrap_or(1),
+                    "form": if m.original { "原件" } else { "复印件" },
+                    "required": if m.required { "必需" } else { "视情况提供" }, "note": m.note,
+                })).collect::<Vec<_>>(),
+                "sample_forms": p.sample_forms.iter().map(|a| attachment_ctx(site, r, &a.file, &a.title)).collect::<Vec<_>>(),
+                "fees": fees,
+                "department": p.department, "service_object": p.service_object, "location": p.location,
+                "hours": p.hours, "phone": p.phone, "online_url": p.online_url,
+            })
+        }
+        Data::Consultation(c) => {
+            let w = facts.windows.get(&r.key());
+            let tz = &site.tz;
+            let today = time.now.to_zoned_datetime(tz.clone()).date();
+            let (state, window) = match w {
+                Some((w, st)) => (
+                    *st,
+                    json!({
+                        "open_text": date_text(w.open_date),
+                        "opens_iso": w.opens.to_string(),
+                        "close_text": lifecycle::datetime_text(w.closes, tz),
+                        "close_date": w.close_date.to_string(),
+                        "closes_iso": w.closes.to_string(),
+                        "length": w.length.text(),
+                        "sentence": lifecycle::notice_sentence(w, tz),
+                        "days_left": crate::calendar::Calendar::builtin().working_days_left(today, w.close_date).ok(),
+                    }),
+                ),
+                None => (State::Closed, Value::Null),
+            };
+            json!({
+                "summary": md(r, "summary"), "basis": md(r, "basis"), "reasons": md(r, "reasons"),
+                "decision_type": c.decision_type, "window": window,
+                "state": state, "state_label": state.label(),
+                "shortened_reason": c.shortened_reason,
+                "channels": c.channels, "organizer": c.organizer, "contact": c.contact,
+                "documents": c.documents.iter().map(|a| attachment_ctx(site, r, &a.file, &a.title)).collect::<Vec<_>>(),
+                "outcome": c.outcome.as_ref().map(|o| json!({
+                    "published": date_text(o.published), "decision": md(r, "outcome.decision"), "report": md(r, "outcome.report"),
+                })),
+                "withdrawn": c.withdrawn.as_ref().map(|x| json!({"date": date_text(x.date), "reason": x.reason})),
+                "form_open": state == State::Open && c.channels.form,
+            })
+        }
+        Data::Enforcement(e) => json!({
+            "case_no": e.case_no, "action": e.action,
+            "party": {"type": e.party.party_type, "name": e.party.name, "credit_code": e.party.credit_code},
+            "facts": md(r, "facts"), "basis": md(r, "basis"), "decision": md(r, "decision"),
+            "fine": e.fine.map(money), "decided": date_text(e.decided), "authority": e.authority,
+            "status": e.status, "severity": e.severity,
+            "display_until": display_until(site, r, e).map(date_text),
+        }),
+        Data::Reply(x) => json!({
+            "question": md(r, "question"), "asker": x.asker, "received": date_text(x.received),
+            "replied": x.replied.map(date_text), "reply_unit": x.reply_unit, "reply": md(r, "reply"),
+            "topic": x.topic,
+            "related": x.related.as_ref().and_then(|k| url_of(k.trim_matches('/'))),
+        }),
+        Data::Page(_) => json!({}),
+    }
+}
+
+/// A record in a list: title, url, date, summary and a status word.
+fn list_item(site: &Site, facts: &Facts, r: &Record) -> Value {
+    let mut status: Option<String> = None;
+    let mut extra: Option<String> = None;
+    match &r.data {
+        Data::Document(d) if d.validity != "有效" => status = Some(d.validity.clone()),
+        Data::Consultation(_) => {
+            if let Some((w, st)) = facts.windows.get(&r.key()) {
+                status = Some(st.label().to_string());
+                extra = Some(match st {
+                    State::Open | State::Upcoming => {
+                        format!("截至{}", lifecycle::datetime_text(w.closes, &site.tz))
+                    }
+                    _ => format!("{}至{}", date_text(w.open_date), date_text(w.close_date)),
+                });
+            }
+        }
+        Data::Enforcement(e) => extra = Some(format!("{} · {}", e.action, e.case_no)),
+        Data::Reply(x) => {
+            status = Some(if x.replied.is_some() {
+                "已答复".into()
+            } else {
+                "待答复".into()
+            })
+        }
+        _ => {}
+    }
+    json!({
+        "url": record_url(site, r),
+        "title": r.common.title,
+        "date": r.common.published.map(|d| d.to_string()),
+        "date_text": r.common.published.map(date_text),
+        "summary": r.common.summary,
+        "status": status,
+        "extra": extra,
+        "kind": r.kind.folder(),
+        "kind_label": r.kind.label(),
+        "index_no": r.common.index_no,
+        "doc_no": r.common.doc_no,
+        "organization": r.common.organization.clone().unwrap_or_else(|| site.config.organization.name.clone()),
+        "category": r.common.category,
+    })
+}
+
+fn breadcrumbs(site: &Site, items: &[(&str, String)]) -> Vec<Value> {
+    let base = site.config.base_path();
+    let mut v = vec![json!({"label": "首页", "url": base})];
+    v.extend(items.iter().map(|(l, u)| json!({"label": l, "url": u})));
+    v
+}
+
+/// Plan every output of the site.
+pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
+    let mut out = Vec::new();
+    let site_v = site_ctx(site);
+    let base = site.config.base_path();
+    let now_text = lifecycle::datetime_text(time.now, &site.tz);
+    let page = |path: String, template: &str, mut ctx: Value| {
+        if let Value::Object(m) = &mut ctx {
+            m.insert("site".into(), site_v.clone());
+            m.insert("build_time".into(), json!(now_text));
+        }
+        Output::Page {
+            path,
+            template: template.to_string(),
+            ctx,
+        }
+    };
+
+    // Record pages.
+    for kind in Kind::ALL {
+        let recs: Vec<&Record> = site.of_kind(kind).collect();
+        let shown: Vec<&Record> = recs.iter().copied().filter(|r| listed(facts, r)).collect();
+        for r in &recs {
+            let url = record_url(site, r);
+            let dir = record_dir(r);
+            let section =
+                json!({"label": kind.label(), "url": format!("{base}{}/", kind.folder())});
+            let crumbs = if kind == Kind::Page {
+                breadcrumbs(site, &[(r.common.title.as_str(), url.clone())])
+            } else {
+                breadcrumbs(
+                    site,
+                    &[
+                        (kind.label(), format!("{base}{}/", kind.folder())),
+                        (r.common.title.as_str(), url.clone()),
+                    ],
+                )
+            };
+            if let Some(h) = facts.hidden.get(&r.key()) {
+                out.push(page(
+                    format!("{dir}index.html"),
+                    "withdrawn.html",
+                    json!({
+                        "page": {"title": r.common.title, "url": url, "breadcrumbs": crumbs, "section": kind.folder(), "noindex": true},
+                        "notice": {"date": date_text(h.date), "reason": h.reason, "status": h.status,
+                                   "case_no": match &r.data { Data::Enforcement(e) => Some(e.case_no.clone()), _ => None }},
+                        "section_link": section,
+                    }),
+                ));
+                continue;
+            }
+            let pos = shown.iter().position(|x| x.key() == r.key());
+            let prev = pos
+                .and_then(|p| p.checked_sub(1))
+                .and_then(|p| shown.get(p))
+                .map(|x| json!({"url": record_url(site, x), "title": x.common.title}));
+            let next = pos
+                .and_then(|p| shown.get(p + 1))
+                .map(|x| json!({"url": record_url(site, x), "title": x.common.title}));
+            let attachments: Vec<Value> = r
+                .common
+                .attachments
+                .iter()
+                .map(|a| attachment_ctx(site, r, &a.file, &a.title))
+                .collect();
+            let template = format!("record/{}.html", kind.name());
+            out.push(page(
+                format!("{dir}index.html"),
+                &template,
+                json!({
+                    "page": {"title": r.common.title, "url": url, "breadcrumbs": crumbs, "section": kind.folder(),
+                             "description": r.common.summary, "source": r.source.to_string_lossy().replace('\\', "/")},
+                    "record": {
+                        "kind": kind.folder(), "kind_label": kind.label(), "id": r.id, "title": r.common.title, "url": url,
+                        "meta": meta_rows(site, r), "body": r.body.html, "summary": r.common.summary,
+                        "attachments": attachments, "tags": r.common.tags, "draft": r.common.draft,
+                        "published": r.common.published.map(date_text), "updated": r.common.updated.map(date_text),
+                        "d": kind_ctx(site, facts, r, time),
+                    },
+                    "prev": prev, "next": next, "section_link": section,
+                }),
+            ));
+            // Attachments are copied next to the page.
+            let mut files: Vec<&str> = r
+                .common
+                .attachments
+                .iter()
+                .map(|a| a.file.as_str())
+                .collect();
+            match &r.data {
+                Data::Permit(p) => files.extend(p.sample_forms.iter().map(|a| a.file.as_str())),
+                Data::Consultation(c) => files.extend(c.documents.iter().map(|a| a.file.as_str())),
+                _ => {}
+            }
+            files.sort_unstable();
+            files.dedup();
+            for f in files {
+                out.push(Output::Copy {
+                    from: r.dir.join(f),
+                    path: format!("{dir}{f}"),
+                });
+            }
+        }
+        if kind == Kind::Page {
+            continue;
+        }
+        // Paginated lists.
+        let mut items: Vec<&Record> = shown.clone();
+        if kind == Kind::Consultation {
+            items.sort_by_key(|r| {
+                let (st, close) = facts
+                    .windows
+                    .get(&r.key())
+                    .map(|(w, s)| (*s, w.closes))
+                    .unwrap_or((State::Closed, jiff::Timestamp::UNIX_EPOCH));
+                // open first (soonest deadline first), then upcoming, then the rest newest first
+                let order = match st {
+                    State::Open => 0,
+                    State::Upcoming => 1,
+                    _ => 2,
+                };
+                let key = if order < 2 {
+                    close.as_second()
+                } else {
+                    -close.as_second()
+                };
+                (order, key, r.id.clone())
+            });
+        }
+        if kind == Kind::Duty {
+            items.sort_by_key(|r| match &r.data {
+                Data::Duty(d) => (d.order.unwrap_or(u32::MAX), r.id.clone()),
+                _ => (u32::MAX, r.id.clone()),
+            });
+        }
+        let size = site.config.page_size.max(1);
+        let pages = items.len().div_ceil(size).max(1);
+        for p in 0..pages {
+            let chunk: Vec<Value> = items
+                .iter()
+                .skip(p * size)
+                .take(size)
+                .map(|r| list_item(site, facts, r))
+                .collect();
+            let list_url = |n: usize| {
+                if n == 0 {
+                    format!("{base}{}/", kind.folder())
+                } else {
+                    format!("{base}{}/page/{}/", kind.folder(), n + 1)
+                }
+            };
+            let path = if p == 0 {
+                format!("{}/index.html", kind.folder())
+            } else {
+                format!("{}/page/{}/index.html", kind.folder(), p + 1)
+            };
+            let pager: Vec<Value> = (0..pages)
+                .map(|n| json!({"n": n + 1, "url": list_url(n), "current": n == p}))
+                .collect();
+            out.push(page(
+                path,
+                "list.html",
+                json!({
+                    "page": {"title": if p == 0 { kind.label().to_string() } else { format!("{}（第{}页）", kind.label(), p + 1) },
+                             "url": list_url(p), "breadcrumbs": breadcrumbs(site, &[(kind.label(), list_url(0))]), "section": kind.folder()},
+                    "kind": kind.folder(), "kind_label": kind.label(), "items": chunk, "total": items.len(),
+                    "pager": if pages > 1 { json!({"pages": pager, "prev": (p > 0).then(|| list_url(p - 1)), "next": (p + 1 < pages).then(|| list_url(p + 1))}) } else { Value::Null },
+                }),
+            ));
+        }
+    }
+
+    // Home.
+    let mut open: Vec<(&Record, &Window, State)> = site
+        .of_kind(Kind::Consultation)
+        .filter_map(|r| facts.windows.get(&r.key()).map(|(w, s)| (r, w, *s)))
+        .filter(|(_, _, s)| matches!(s, State::Open | State::Upcoming))
+        .collect();
+    open.sort_by_key(|(r, w, s)| (*s, w.closes, r.id.clone()));
+    let latest = |kind: Kind, n: usize| -> Vec<Value> {
+        site.of_kind(kind)
+            .filter(|r| listed(facts, r))
+            .take(n)
+            .map(|r| list_item(site, facts, r))
+            .collect()
+    };
+    let catalogue: Vec<Value> = Kind::ALL
+        .iter()
+        .filter(|k| **k != Kind::Page)
+        .map(|k| json!({"label": k.label(), "url": format!("{base}{}/", k.folder()), "count": site.of_kind(*k).filter(|r| listed(facts, r)).count()}))
+        .collect();
+    out.push(page(
+        "index.html".into(),
+        "index.html",
+        json!({
+            "page": {"title": site.config.title, "url": base, "breadcrumbs": [], "section": "", "home": true},
+            "consultations": open.iter().map(|(r, _, _)| list_item(site, facts, r)).collect::<Vec<_>>(),
+            "enforcement": latest(Kind::Enforcement, 6),
+            "documents": latest(Kind::Document, 8),
+            "permits": latest(Kind::Permit, 6),
+            "catalogue": catalogue,
+        }),
+    ));
+
+    // Site map page and the catalogue.
+    let sections: Vec<Value> = Kind::ALL
+        .iter()
+        .map(|k| {
+            json!({
+                "label": k.label(),
+                "url": if *k == Kind::Page { None } else { Some(format!("{base}{}/", k.folder())) },
+                "items": site.of_kind(*k).filter(|r| listed(facts, r)).map(|r| json!({"url": record_url(site, r), "title": r.common.title})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    out.push(page(
+        "sitemap/index.html".into(),
+        "sitemap.html",
+        json!({"page": {"title": "网站地图", "url": format!("{base}sitemap/"), "breadcrumbs": breadcrumbs(site, &[("网站地图", format!("{base}sitemap/"))]), "section": "sitemap"}, "sections": sections}),
+    ));
+    let mut catalog_rows: Vec<Value> = site
+        .records
+        .iter()
+        .filter(|r| r.kind != Kind::Page && listed(facts, r))
+        .map(|r| list_item(site, facts, r))
+        .collect();
+    catalog_rows.sort_by(|a, b| {
+        b["date"]
+            .as_str()
+            .cmp(&a["date"].as_str())
+            .then(a["url"].as_str().cmp(&b["url"].as_str()))
+    });
+    out.push(page(
+        "catalog/index.html".into(),
+        "catalog.html",
+        json!({"page": {"title": "信息公开目录", "url": format!("{base}catalog/"), "breadcrumbs": breadcrumbs(site, &[("信息公开目录", format!("{base}catalog/"))]), "section": "catalog"},
+               "rows": catalog_rows, "categories": catalogue}),
+    ));
+    out.push(page(
+        "404.html".into(),
+        "404.html",
+        json!({"page": {"title": "页面未找到", "url": format!("{base}404.html"), "breadcrumbs": [], "section": "", "noindex": true}}),
+    ));
+    out
+}

@@ -1,0 +1,74 @@
+//! Rendering pages with Tera: the default theme embedded in the binary, overridden file by
+//! file by the site's `themes/<name>/` folder; pages rendered in parallel.
+
+mod theme;
+
+pub use theme::{Theme, ThemeFile};
+
+use crate::diag::Diagnostic;
+use rayon::prelude::*;
+use serde_json::Value;
+
+/// The template engine loaded with a theme.
+pub struct Renderer {
+    tera: tera::Tera,
+}
+
+impl Renderer {
+    /// Compile every template of the theme once.
+    pub fn new(theme: &Theme) -> Result<Renderer, Vec<Diagnostic>> {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let templates: Vec<(String, String)> = theme
+            .templates()
+            .map(|f| {
+                (
+                    f.name.clone(),
+                    String::from_utf8_lossy(&f.bytes).into_owned(),
+                )
+            })
+            .collect();
+        tera.add_raw_templates(templates)
+            .map_err(|e| vec![template_diag(&e, theme)])?;
+        Ok(Renderer { tera })
+    }
+
+    /// Render one template with its view model.
+    pub fn render(&self, template: &str, ctx: &Value) -> Result<String, String> {
+        let ctx = tera::Context::from_value(ctx.clone()).map_err(|e| error_chain(&e))?;
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| error_chain(&e))
+    }
+
+    /// Render many pages in parallel; results keep the input order.
+    pub fn render_all<'a>(
+        &self,
+        jobs: &'a [(&'a str, &'a str, &'a Value)],
+    ) -> Vec<(&'a str, Result<String, String>)> {
+        jobs.par_iter()
+            .map(|(path, t, ctx)| (*path, self.render(t, ctx)))
+            .collect()
+    }
+}
+
+/// The whole cause chain of a Tera error, one line.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        s.push_str("：");
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    s
+}
+
+fn template_diag(e: &tera::Error, theme: &Theme) -> Diagnostic {
+    Diagnostic::error(
+        "theme.template",
+        theme.origin_hint(),
+        format!("模板有误：{}", error_chain(e)),
+    )
+    .hint("检查最近修改的模板文件中的 {{ }} 与 {% %} 是否成对。")
+}

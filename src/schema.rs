@@ -1,0 +1,545 @@
+//! Field schemas: what each record kind may contain, in one table per kind. The same table
+//! validates a YAML tree (reporting every problem with its line and column), feeds serde with
+//! clean JSON, writes `gongshi new` skeletons and the content guide's field lists.
+
+use crate::diag::{did_you_mean, Diagnostic};
+use crate::yaml::{Node, Style, Value};
+use serde_json::{Map, Value as Json};
+use std::path::Path;
+
+/// The type of a field.
+#[derive(Debug)]
+pub enum Ty {
+    /// A line of text. Plain scalars such as `2024` are taken as text.
+    Text,
+    /// Longer text in Markdown.
+    Markdown,
+    /// `2026-11-02`.
+    Date,
+    /// `2026-11-02 09:00`, `2026-11-02T09:00`, RFC 3339, or a date (00:00).
+    DateTime,
+    /// A whole number (≥ 0).
+    Int,
+    /// A number (amounts).
+    Number,
+    /// `true` / `false`.
+    Bool,
+    /// One of the listed words.
+    Enum(&'static [&'static str]),
+    /// A list of items of one type.
+    List(&'static Ty),
+    /// A mapping with its own fields.
+    Obj(&'static [Field]),
+    /// Either a line of text (an id, or a word such as 不收费) or a list.
+    TextOr(&'static Ty),
+}
+
+/// One field of a record kind.
+#[derive(Debug)]
+pub struct Field {
+    pub name: &'static str,
+    /// Chinese name shown to staff.
+    pub zh: &'static str,
+    pub ty: Ty,
+    pub required: bool,
+    /// What the field means and how to fill it, in Chinese.
+    pub help: &'static str,
+}
+
+impl Ty {
+    /// The type in words, for messages and the content guide.
+    pub fn describe(&self) -> String {
+        match self {
+            Ty::Text => "文字".into(),
+            Ty::Markdown => "文字（可用 Markdown）".into(),
+            Ty::Date => "日期，如 2026-11-02".into(),
+            Ty::DateTime => "日期时间，如 2026-11-20 09:00".into(),
+            Ty::Int => "整数".into(),
+            Ty::Number => "数字".into(),
+            Ty::Bool => "true 或 false".into(),
+            Ty::Enum(words) => format!("以下之一：{}", words.join("、")),
+            Ty::List(inner) => format!("列表，每项为{}", inner.describe_short()),
+            Ty::Obj(_) => "键值对象".into(),
+            Ty::TextOr(inner) => format!("文字，或{}", inner.describe()),
+        }
+    }
+
+    fn describe_short(&self) -> String {
+        match self {
+            Ty::Obj(_) => "键值对象".into(),
+            other => other.describe(),
+        }
+    }
+}
+
+/// Where validation happens: the file and the time zone for date-times.
+pub struct Ctx<'a> {
+    pub file: &'a Path,
+    pub tz: &'a jiff::tz::TimeZone,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(file: &'a Path, tz: &'a jiff::tz::TimeZone) -> Self {
+        Ctx {
+            file,
+            tz,
+            diags: Vec::new(),
+        }
+    }
+
+    fn type_error(&mut self, node: &Node, path: &str, ty: &Ty) {
+        let found = match &node.value {
+            Value::Scalar(s, _) => format!("{}“{}”", node.type_zh(), truncate(s, 30)),
+            _ => node.type_zh().to_string(),
+        };
+        self.diags.push(
+            Diagnostic::error(
+                "schema.wrong-type",
+                self.file,
+                format!("字段“{path}”的类型不对"),
+            )
+            .span(node.pos.line, node.pos.col, node.len)
+            .field(path)
+            .expected(ty.describe())
+            .found(found)
+            .hint(type_hint(ty)),
+        );
+    }
+}
+
+fn type_hint(ty: &Ty) -> String {
+    match ty {
+        Ty::List(_) => {
+            "列表的每一项另起一行，以“- ”开头，例如：\n      - 第一项\n      - 第二项".into()
+        }
+        Ty::Obj(fields) => format!(
+            "请在下一行缩进两格后逐项填写，可用的字段：{}",
+            fields.iter().map(|f| f.name).collect::<Vec<_>>().join("、")
+        ),
+        Ty::Date => "日期请写成 年-月-日，月和日用两位数字，例如 2026-03-09。".into(),
+        Ty::DateTime => "请写成 2026-11-20 09:00 或 2026-11-20。".into(),
+        Ty::Int => "请只写阿拉伯数字，不要带单位，例如 7。".into(),
+        Ty::Number => "请只写数字，不要带单位或千分位逗号，例如 20000 或 12.5。".into(),
+        Ty::Bool => "请写 true（是）或 false（否）。".into(),
+        Ty::Enum(words) => format!("请从以下写法中选一个，原样照抄：{}", words.join("、")),
+        _ => "请检查这个字段的写法。".into(),
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if s.chars().count() > n {
+        out.push('…');
+    }
+    out.replace('\n', " ")
+}
+
+/// Validate a mapping against `fields`, reporting every problem; returns clean JSON.
+pub fn check_object(node: &Node, fields: &[Field], prefix: &str, ctx: &mut Ctx) -> Option<Json> {
+    check_fields(node, &[fields], prefix, ctx)
+}
+
+/// Validate a mapping against several groups of fields (e.g. the common fields and a kind's).
+pub fn check_fields(node: &Node, groups: &[&[Field]], prefix: &str, ctx: &mut Ctx) -> Option<Json> {
+    let fields = || groups.iter().flat_map(|g| g.iter());
+    let Value::Map(entries) = &node.value else {
+        ctx.diags.push(
+            Diagnostic::error(
+                "schema.not-a-mapping",
+                ctx.file,
+                "这里应当是“字段: 值”的键值对象",
+            )
+            .span(node.pos.line, node.pos.col, node.len)
+            .field(if prefix.is_empty() {
+                "(顶层)"
+            } else {
+                prefix
+            })
+            .found(node.type_zh()),
+        );
+        return None;
+    };
+    let mut out = Map::new();
+    let mut ok = true;
+    for (key, value) in entries {
+        let path = join(prefix, &key.text);
+        let Some(field) = fields().find(|f| f.name == key.text) else {
+            let mut d = Diagnostic::error(
+                "schema.unknown-field",
+                ctx.file,
+                format!("未知字段“{}”", key.text),
+            )
+            .span(key.pos.line, key.pos.col, key.text.chars().count())
+            .field(&path);
+            d = match did_you_mean(&key.text, fields().map(|f| f.name)) {
+                Some(s) => d.hint(format!("是否想写“{s}”？")),
+                None => d.hint(format!(
+                    "这里可用的字段：{}",
+                    fields().map(|f| f.name).collect::<Vec<_>>().join("、")
+                )),
+            };
+            ctx.diags.push(d);
+            ok = false;
+            continue;
+        };
+        if matches!(value.value, Value::Null) {
+            // An empty value counts as absent (required check below).
+            continue;
+        }
+        match check_value(value, &field.ty, &path, ctx) {
+            Some(v) => {
+                out.insert(field.name.to_string(), v);
+            }
+            None => ok = false,
+        }
+    }
+    for f in fields().filter(|f| f.required) {
+        if !out.contains_key(f.name)
+            && !entries
+                .iter()
+                .any(|(k, v)| k.text == f.name && !matches!(v.value, Value::Null))
+        {
+            let path = join(prefix, f.name);
+            ctx.diags.push(
+                Diagnostic::error(
+                    "schema.missing-field",
+                    ctx.file,
+                    format!("缺少必填字段“{}”（{}）", f.name, f.zh),
+                )
+                .span(node.pos.line, node.pos.col, 1)
+                .field(&path)
+                .expected(f.ty.describe())
+                .hint(format!("请添加一行“{}: …”。{}", f.name, f.help)),
+            );
+            ok = false;
+        }
+    }
+    if ok {
+        Some(Json::Object(out))
+    } else {
+        None
+    }
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+/// Validate one value against its type.
+pub fn check_value(node: &Node, ty: &Ty, path: &str, ctx: &mut Ctx) -> Option<Json> {
+    match ty {
+        Ty::Text | Ty::Markdown => match &node.value {
+            Value::Scalar(s, _) => Some(Json::String(s.trim_end_matches('\n').to_string())),
+            _ => {
+                ctx.type_error(node, path, ty);
+                None
+            }
+        },
+        Ty::Date => match node.as_str().and_then(parse_date) {
+            Some(d) => Some(Json::String(d.to_string())),
+            None => {
+                bad_date(node, path, ty, ctx);
+                None
+            }
+        },
+        Ty::DateTime => match node.as_str().map(|s| parse_datetime(s, ctx.tz)) {
+            Some(Some(ts)) => Some(Json::String(ts.to_string())),
+            _ => {
+                bad_date(node, path, ty, ctx);
+                None
+            }
+        },
+        Ty::Int => match &node.value {
+            Value::Scalar(s, Style::Plain) => match s.trim().parse::<u32>() {
+                Ok(n) => Some(Json::from(n)),
+                Err(_) => {
+                    ctx.type_error(node, path, ty);
+                    None
+                }
+            },
+            _ => {
+                ctx.type_error(node, path, ty);
+                None
+            }
+        },
+        Ty::Number => match &node.value {
+            Value::Scalar(s, Style::Plain) => match s.trim().parse::<f64>() {
+                Ok(n) if n.is_finite() => serde_json::Number::from_f64(n).map(Json::Number),
+                _ => {
+                    ctx.type_error(node, path, ty);
+                    None
+                }
+            },
+            _ => {
+                ctx.type_error(node, path, ty);
+                None
+            }
+        },
+        Ty::Bool => match node.as_str() {
+            Some("true" | "True" | "TRUE" | "是") => Some(Json::Bool(true)),
+            Some("false" | "False" | "FALSE" | "否") => Some(Json::Bool(false)),
+            _ => {
+                ctx.type_error(node, path, ty);
+                None
+            }
+        },
+        Ty::Enum(words) => match node.as_str() {
+            Some(s) if words.contains(&s.trim()) => Some(Json::String(s.trim().to_string())),
+            Some(s) => {
+                let mut d = Diagnostic::error(
+                    "schema.bad-value",
+                    ctx.file,
+                    format!("字段“{path}”的值“{}”不在可选范围内", truncate(s, 30)),
+                )
+                .span(node.pos.line, node.pos.col, node.len)
+                .field(path)
+                .expected(ty.describe())
+                .found(truncate(s, 30));
+                if let Some(m) = did_you_mean(s, words.iter().copied()) {
+                    d = d.hint(format!("是否想写“{m}”？"));
+                } else {
+                    d = d.hint(type_hint(ty));
+                }
+                ctx.diags.push(d);
+                None
+            }
+            None => {
+                ctx.type_error(node, path, ty);
+                None
+            }
+        },
+        Ty::List(inner) => match &node.value {
+            Value::Seq(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for (i, item) in items.iter().enumerate() {
+                    let p = format!("{path}[{}]", i + 1);
+                    match check_value(item, inner, &p, ctx) {
+                        Some(v) => out.push(v),
+                        None => ok = false,
+                    }
+                }
+                ok.then_some(Json::Array(out))
+            }
+            _ => {
+                ctx.type_error(node, path, ty);
+                None
+            }
+        },
+        Ty::Obj(fields) => check_object(node, fields, path, ctx),
+        Ty::TextOr(inner) => match &node.value {
+            Value::Scalar(s, _) => Some(Json::String(s.trim().to_string())),
+            _ => check_value(node, inner, path, ctx),
+        },
+    }
+}
+
+fn bad_date(node: &Node, path: &str, ty: &Ty, ctx: &mut Ctx) {
+    let found = node
+        .as_str()
+        .map(|s| truncate(s, 30))
+        .unwrap_or_else(|| node.type_zh().to_string());
+    ctx.diags.push(
+        Diagnostic::error(
+            "schema.bad-date",
+            ctx.file,
+            format!("字段“{path}”不是有效的日期"),
+        )
+        .span(node.pos.line, node.pos.col, node.len)
+        .field(path)
+        .expected(ty.describe())
+        .found(found)
+        .hint(type_hint(ty)),
+    );
+}
+
+/// `2026-11-02` (also accepts `2026/11/02` is NOT done: one spelling keeps files uniform).
+pub fn parse_date(s: &str) -> Option<jiff::civil::Date> {
+    let s = s.trim();
+    if s.len() != 10 {
+        return None;
+    }
+    s.parse::<jiff::civil::Date>().ok()
+}
+
+/// A date-time in the site's time zone, or RFC 3339 with an offset.
+pub fn parse_datetime(s: &str, tz: &jiff::tz::TimeZone) -> Option<jiff::Timestamp> {
+    let s = s.trim();
+    if let Ok(ts) = s.parse::<jiff::Timestamp>() {
+        return Some(ts);
+    }
+    if let Some(d) = parse_date(s) {
+        return d.to_zoned_datetime(tz.clone()).ok().map(|z| z.timestamp());
+    }
+    let normal = s.replacen(' ', "T", 1);
+    let dt = normal.parse::<jiff::civil::DateTime>().ok()?;
+    dt.to_zoned_datetime(tz.clone()).ok().map(|z| z.timestamp())
+}
+
+/// A skeleton of the fields in YAML with Chinese comments (for `gongshi new` and the guide).
+pub fn skeleton(fields: &[Field], indent: usize, out: &mut String, only_required: bool) {
+    let refs: Vec<&Field> = fields.iter().collect();
+    skeleton_refs(&refs, indent, out, only_required);
+}
+
+/// [`skeleton`] over a list of field references.
+pub fn skeleton_refs(fields: &[&Field], indent: usize, out: &mut String, only_required: bool) {
+    let pad = " ".repeat(indent);
+    for f in fields.iter().copied() {
+        if only_required && !f.required {
+            continue;
+        }
+        let req = if f.required { "必填" } else { "选填" };
+        out.push_str(&format!("{pad}# {}（{req}）：{}\n", f.zh, f.help));
+        match &f.ty {
+            Ty::Obj(inner) => {
+                out.push_str(&format!("{pad}{}:\n", f.name));
+                skeleton(inner, indent + 2, out, only_required);
+            }
+            Ty::List(inner) => match inner {
+                Ty::Obj(inner_fields) => {
+                    out.push_str(&format!("{pad}{}:\n", f.name));
+                    let mut item = String::new();
+                    skeleton(inner_fields, indent + 4, &mut item, only_required);
+                    // Turn the first field line of the item into a list entry.
+                    let marker = format!("{pad}  - ");
+                    let mut first = true;
+                    for line in item.lines() {
+                        if first && !line.trim_start().starts_with('#') {
+                            out.push_str(&format!("{marker}{}\n", line.trim_start()));
+                            first = false;
+                        } else {
+                            out.push_str(line);
+                            out.push('\n');
+                        }
+                    }
+                }
+                _ => out.push_str(&format!("{pad}{}:\n{pad}  - 待填写\n", f.name)),
+            },
+            Ty::Date => out.push_str(&format!("{pad}{}: 2026-01-01\n", f.name)),
+            Ty::DateTime => out.push_str(&format!("{pad}{}: 2026-01-01 09:00\n", f.name)),
+            Ty::Int => out.push_str(&format!("{pad}{}: 0\n", f.name)),
+            Ty::Number => out.push_str(&format!("{pad}{}: 0\n", f.name)),
+            Ty::Bool => out.push_str(&format!("{pad}{}: false\n", f.name)),
+            Ty::Enum(words) => out.push_str(&format!(
+                "{pad}{}: {}\n",
+                f.name,
+                words.first().copied().unwrap_or("")
+            )),
+            Ty::Markdown => out.push_str(&format!("{pad}{}: |\n{pad}  待填写\n", f.name)),
+            Ty::Text | Ty::TextOr(_) => out.push_str(&format!("{pad}{}: 待填写\n", f.name)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml;
+
+    static STEP: &[Field] = &[
+        Field {
+            name: "name",
+            zh: "名称",
+            ty: Ty::Text,
+            required: true,
+            help: "",
+        },
+        Field {
+            name: "days",
+            zh: "时限",
+            ty: Ty::Int,
+            required: false,
+            help: "",
+        },
+    ];
+    static FIELDS: &[Field] = &[
+        Field {
+            name: "title",
+            zh: "标题",
+            ty: Ty::Text,
+            required: true,
+            help: "",
+        },
+        Field {
+            name: "published",
+            zh: "发布日期",
+            ty: Ty::Date,
+            required: true,
+            help: "",
+        },
+        Field {
+            name: "status",
+            zh: "状态",
+            ty: Ty::Enum(&["有效", "已撤销"]),
+            required: false,
+            help: "",
+        },
+        Field {
+            name: "steps",
+            zh: "步骤",
+            ty: Ty::List(&Ty::Obj(STEP)),
+            required: false,
+            help: "",
+        },
+    ];
+
+    fn run(src: &str) -> (Option<Json>, Vec<Diagnostic>) {
+        let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+        let node = match yaml::parse(src, 0) {
+            Ok(Some(n)) => n,
+            other => panic!("{other:?}"),
+        };
+        let mut ctx = Ctx::new(Path::new("content/a.md"), &tz);
+        let v = check_object(&node, FIELDS, "", &mut ctx);
+        (v, ctx.diags)
+    }
+
+    #[test]
+    fn valid_object_becomes_json() {
+        let (v, d) =
+            run("title: 2024\npublished: 2026-01-02\nsteps:\n  - name: 受理\n    days: 3\n");
+        assert!(d.is_empty(), "{d:?}");
+        let v = v.unwrap_or_default();
+        assert_eq!(v["title"], "2024");
+        assert_eq!(v["published"], "2026-01-02");
+        assert_eq!(v["steps"][0]["days"], 3);
+    }
+
+    #[test]
+    fn reports_every_problem_at_once() {
+        let (v, d) = run("titel: a\npublished: 2026-13-01\nstatus: 撤销\nsteps:\n  - days: x\n");
+        assert!(v.is_none());
+        let codes: Vec<_> = d
+            .iter()
+            .map(|d| (d.code, d.line, d.field.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("schema.unknown-field", 1, "titel".to_string()),
+                ("schema.bad-date", 2, "published".to_string()),
+                ("schema.bad-value", 3, "status".to_string()),
+                ("schema.wrong-type", 5, "steps[1].days".to_string()),
+                ("schema.missing-field", 5, "steps[1].name".to_string()),
+                ("schema.missing-field", 1, "title".to_string()),
+            ]
+        );
+        assert_eq!(d[0].hint.as_deref(), Some("是否想写“title”？"));
+    }
+
+    #[test]
+    fn datetimes_in_site_zone() {
+        let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+        let ts = parse_datetime("2026-11-20 09:00", &tz).map(|t| t.to_string());
+        assert_eq!(ts.as_deref(), Some("2026-11-20T01:00:00Z"));
+        let ts = parse_datetime("2026-11-20", &tz).map(|t| t.to_string());
+        assert_eq!(ts.as_deref(), Some("2026-11-19T16:00:00Z"));
+        assert!(parse_datetime("2026-11-31", &tz).is_none());
+    }
+}
