@@ -176,16 +176,11 @@ pub fn build(
         files.push((f.path.clone(), Content::Bytes(f.bytes.clone())));
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let out = opts.out.clone().unwrap_or_else(|| site.root.join("public"));
-    let stats = output::write_site(&out, files).map_err(|e| BuildError::Io(e.to_string()))?;
-    Ok(BuildReport {
+    Ok(Rendered {
+        files,
         records: site.records.len(),
         pages: total,
-        files: stats.files,
-        written: stats.written,
-        bytes: stats.bytes,
-        millis: start.elapsed().as_millis(),
         warnings: diags,
-        out,
+        root: site.root.clone(),
     })
 }
