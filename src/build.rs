@@ -84,12 +84,46 @@ pub fn check(opts: &BuildOptions) -> Result<Checked, Diagnostics> {
     })
 }
 
+/// A rendered site held in memory: every output file, sorted by path.
+pub struct Rendered {
+    pub files: Vec<(String, Content)>,
+    pub records: usize,
+    pub pages: usize,
+    pub warnings: Diagnostics,
+    pub root: PathBuf,
+}
+
 /// Build the site into the output folder. `progress(done, total)` is called while rendering.
 pub fn build(
     opts: &BuildOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
+    let rendered = render_site(opts, progress)?;
+    let out = opts
+        .out
+        .clone()
+        .unwrap_or_else(|| rendered.root.join("public"));
+    let stats =
+        output::write_site(&out, rendered.files).map_err(|e| BuildError::Io(e.to_string()))?;
+    Ok(BuildReport {
+        records: rendered.records,
+        pages: rendered.pages,
+        files: stats.files,
+        written: stats.written,
+        bytes: stats.bytes,
+        millis: start.elapsed().as_millis(),
+        warnings: rendered.warnings,
+        out,
+    })
+}
+
+/// Load, check, plan and render the whole site in memory (what `build` writes and `serve`
+/// serves). Nothing is written.
+pub fn render_site(
+    opts: &BuildOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Rendered, BuildError> {
     let checked = check(opts).map_err(BuildError::Content)?;
     let Checked {
         site, facts, diags, ..
