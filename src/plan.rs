@@ -44,6 +44,8 @@ pub struct BuildTime {
 /// enforcement decisions that are withdrawn or past their display period.
 pub struct Facts {
     pub windows: BTreeMap<String, (Window, State)>,
+    /// Working days left (today included) for open consultations.
+    pub days_left: BTreeMap<String, u32>,
     /// Enforcement decisions not shown in listings (key → notice text).
     pub hidden: BTreeMap<String, Hidden>,
 }
@@ -146,6 +148,7 @@ pub fn facts(
     time: &BuildTime,
 ) -> (Facts, Vec<crate::diag::Diagnostic>) {
     let mut windows = BTreeMap::new();
+    let mut days_left = BTreeMap::new();
     let mut hidden = BTreeMap::new();
     let mut diags = Vec::new();
     let today = time.now.to_zoned_datetime(site.tz.clone()).date();
@@ -156,6 +159,11 @@ pub fn facts(
                 diags.extend(ds);
                 if let Some(w) = w {
                     let st = lifecycle::state(c, &w, time.now);
+                    if st == State::Open {
+                        if let Ok(n) = cal.working_days_left(today, w.close_date) {
+                            days_left.insert(r.key(), n);
+                        }
+                    }
                     windows.insert(r.key(), (w, st));
                 }
             }
@@ -167,7 +175,14 @@ pub fn facts(
             _ => {}
         }
     }
-    (Facts { windows, hidden }, diags)
+    (
+        Facts {
+            windows,
+            days_left,
+            hidden,
+        },
+        diags,
+    )
 }
 
 /// The last day a decision stays published.
@@ -394,7 +409,6 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, time: &BuildTime) -> Value {
         Data::Consultation(c) => {
             let w = facts.windows.get(&r.key());
             let tz = &site.tz;
-            let today = time.now.to_zoned_datetime(tz.clone()).date();
             let (state, window) = match w {
                 Some((w, st)) => (
                     *st,
@@ -406,7 +420,7 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, time: &BuildTime) -> Value {
                         "closes_iso": w.closes.to_string(),
                         "length": w.length.text(),
                         "sentence": lifecycle::notice_sentence(w, tz),
-                        "days_left": crate::calendar::Calendar::builtin().working_days_left(today, w.close_date).ok(),
+                        "days_left": facts.days_left.get(&r.key()),
                     }),
                 ),
                 None => (State::Closed, Value::Null),
