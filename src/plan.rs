@@ -344,7 +344,7 @@ fn meta_rows(site: &Site, r: &Record) -> Vec<Value> {
     rows
 }
 
-fn kind_ctx(site: &Site, facts: &Facts, r: &Record, time: &BuildTime) -> Value {
+fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value {
     let url_of = |key: &str| {
         site.get(key)
             .map(|x| json!({"url": record_url(site, x), "title": x.common.title}))
