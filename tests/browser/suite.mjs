@@ -428,8 +428,10 @@ async function main() {
         else if (el.tag === 'input' && el.type === 'checkbox') await page.keyboard.press('Space');
         else if ((el.tag === 'button' && el.type !== 'button') || (el.tag === 'input' && el.type === 'submit')) {
           const respP = page.waitForResponse((r) => fbRe.test(r.url()) && r.request().method() === 'POST', { timeout: 10000 }).catch(() => null);
+          const loadP = page.waitForEvent('load', { timeout: 10000 }).catch(() => null);
           await page.keyboard.press('Enter');
           firstResp = await respP;
+          await loadP; // the page the receiver redirects to
           submitted = true;
         }
       }
