@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod history;
 pub mod lifecycle;
 pub mod output;
 pub mod plan;

@@ -48,6 +48,8 @@ pub struct Facts {
     pub days_left: BTreeMap<String, u32>,
     /// Enforcement decisions not shown in listings (key → notice text).
     pub hidden: BTreeMap<String, Hidden>,
+    /// 修订记录 from git, by record source path (empty when the site is not a git repo).
+    pub history: crate::history::History,
 }
 
 /// Why a decision is no longer shown.
@@ -180,6 +182,7 @@ pub fn facts(
             windows,
             days_left,
             hidden,
+            history: crate::history::History::new(),
         },
         diags,
     )
@@ -508,6 +511,36 @@ fn breadcrumbs(site: &Site, items: &[(&str, String)]) -> Vec<Value> {
     v
 }
 
+/// The record's 修订记录 (newest first) with its first-published and last-changed dates.
+fn history_ctx(site: &Site, facts: &Facts, r: &Record) -> Value {
+    let entries: Vec<Value> = facts
+        .history
+        .get(&r.source)
+        .map(|list| {
+            list.iter()
+                .map(|e| {
+                    let d = e.time.to_zoned_datetime(site.tz.clone()).date();
+                    json!({"date": date_text(d), "iso": d.to_string(), "subject": e.subject})
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let last_commit = facts
+        .history
+        .get(&r.source)
+        .and_then(|l| l.first())
+        .map(|e| e.time.to_zoned_datetime(site.tz.clone()).date());
+    let last = match (r.common.updated, last_commit) {
+        (Some(u), Some(c)) => Some(u.max(c)),
+        (u, c) => u.or(c),
+    };
+    json!({
+        "entries": entries,
+        "first_published": r.common.published.map(date_text),
+        "last_changed": last.map(date_text),
+    })
+}
+
 /// Plan every output of the site.
 pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
     let mut out = Vec::new();
@@ -586,6 +619,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
                         "attachments": attachments, "tags": r.common.tags, "draft": r.common.draft,
                         "published": r.common.published.map(date_text), "updated": r.common.updated.map(date_text),
                         "d": kind_ctx(site, facts, r, time),
+                        "history": history_ctx(site, facts, r),
                     },
                     "prev": prev, "next": next, "section_link": section,
                 }),
