@@ -124,6 +124,16 @@ fn feedback_url(site: &Site) -> String {
     }
 }
 
+/// An absolute URL for a site path (`/gk/a/` → `https://host/gk/a/`).
+pub fn absolute(site: &Site, path: &str) -> String {
+    let base_url = site.config.base_url_trimmed();
+    let base_path = site.config.base_path();
+    let origin = base_url
+        .strip_suffix(base_path.trim_end_matches('/'))
+        .unwrap_or(base_url);
+    format!("{origin}{path}")
+}
+
 /// A record's URL (with the base path).
 pub fn record_url(site: &Site, r: &Record) -> String {
     let base = site.config.base_path();
@@ -248,6 +258,7 @@ fn attachment_ctx(site: &Site, r: &Record, file: &str, title: &str) -> Value {
     let ext = file.rsplit('.').next().unwrap_or("").to_ascii_uppercase();
     json!({
         "url": format!("{}{}", record_url(site, r), file),
+        "absolute": absolute(site, &format!("{}{}", record_url(site, r), file)),
         "title": title,
         "file": file,
         "ext": ext,
@@ -549,6 +560,14 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
     let now_text = lifecycle::datetime_text(time.now, &site.tz);
     let page = |path: String, template: &str, mut ctx: Value| {
         if let Value::Object(m) = &mut ctx {
+            if let Some(Value::Object(pg)) = m.get_mut("page") {
+                let url = pg
+                    .get("url")
+                    .and_then(Value::as_str)
+                    .unwrap_or("/")
+                    .to_string();
+                pg.insert("canonical".into(), json!(absolute(site, &url)));
+            }
             m.insert("site".into(), site_v.clone());
             m.insert("build_time".into(), json!(now_text));
         }

@@ -137,8 +137,17 @@ pub fn index_no_ok(no: &str, code: &str) -> bool {
         && seq.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// `机关代字〔YYYY〕N号` (also 第N号).
+/// `机关代字〔YYYY〕N号` (also 第N号), or a decree number `国务院令第423号`, `主席令第七十号`.
 pub fn doc_no_ok(no: &str) -> bool {
+    if let Some((org, rest)) = no.split_once("令第") {
+        if let Some(num) = rest.strip_suffix('号') {
+            return !org.is_empty()
+                && !num.is_empty()
+                && num
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "〇零一二三四五六七八九十百千".contains(c));
+        }
+    }
     let Some((org, rest)) = no.split_once('〔') else {
         return false;
     };
@@ -492,6 +501,9 @@ mod tests {
     fn document_numbers() {
         assert!(doc_no_ok("枝人社发〔2026〕12号"));
         assert!(doc_no_ok("京人社监罚字〔2023〕第0012号"));
+        assert!(doc_no_ok("国务院令第423号"));
+        assert!(doc_no_ok("中华人民共和国主席令第七十号"));
+        assert!(!doc_no_ok("国务院令第号"));
         assert!(!doc_no_ok("枝人社发[2026]12号"));
         assert!(!doc_no_ok("枝人社发〔26〕12号"));
         assert!(!doc_no_ok("〔2026〕12号"));
