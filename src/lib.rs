@@ -16,5 +16,6 @@ pub mod lifecycle;
 pub mod output;
 pub mod plan;
 pub mod render;
+pub mod scaffold;
 pub mod schema;
 pub mod yaml;

@@ -86,10 +86,41 @@ pub fn validate(root: &Path, config: &Config, records: &[Record]) -> Vec<Diagnos
             }
         }
         attachments(root, r, &mut out);
+        placeholders(r, &mut out);
         links(r, &keys, &mut out);
         kind_rules(config, r, &keys, &mut out);
     }
     out
+}
+
+/// A `待填写` left from `gongshi new` (comment lines aside): the record is not finished.
+fn placeholders(r: &Record, out: &mut Vec<Diagnostic>) {
+    const PLACEHOLDER: &str = "待填写";
+    for (i, line) in r.text.lines().enumerate() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let Some(byte) = line.find(PLACEHOLDER) else {
+            continue;
+        };
+        let col = line[..byte].chars().count() + 1;
+        let d = if r.common.draft {
+            Diagnostic::warning
+        } else {
+            Diagnostic::error
+        };
+        out.push(
+            d(
+                "content.placeholder",
+                &r.source,
+                format!("还有未填写的内容“{PLACEHOLDER}”"),
+            )
+            .span(i + 1, col, PLACEHOLDER.chars().count())
+            .with_source(&r.text)
+            .hint("请把“待填写”换成实际内容；不需要的选填项可以整行删除。还没写完的记录可以先加一行 draft: true（草稿，不发布）。"),
+        );
+        return;
+    }
 }
 
 fn unique_field(
