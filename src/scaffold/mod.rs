@@ -1,6 +1,7 @@
 //! Scaffolding for staff: `gongshi init` (a new site that builds at once) and `gongshi new`
 //! (a record skeleton with today's date and the next 索引号).
 
+pub mod guide;
 pub mod init;
 pub mod new;
 
