@@ -37,8 +37,10 @@ pub enum Command {
     },
     /// 检查全部内容，不生成网站
     Check {
+        /// 站点根目录（含 site.toml）
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// 按此时间检查（RFC 3339，如 2026-11-25T10:00:00+08:00），默认为当前时间
         #[arg(long)]
         now: Option<String>,
         /// 警告也视为错误
@@ -79,6 +81,7 @@ pub enum Command {
         /// 工作日数，如 +7
         #[arg(allow_hyphen_values = true)]
         days: Option<String>,
+        /// 站点根目录（读取其中 calendar/ 补充的年份）
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
