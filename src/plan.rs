@@ -550,7 +550,9 @@ fn history_ctx(site: &Site, facts: &Facts, r: &Record) -> Value {
     json!({
         "entries": entries,
         "first_published": r.common.published.map(date_text),
+        "first_published_iso": r.common.published.map(|d| d.to_string()),
         "last_changed": last.map(date_text),
+        "last_changed_iso": last.map(|d| d.to_string()),
     })
 }
 
