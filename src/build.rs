@@ -177,7 +177,7 @@ pub fn render_site(
             .map(|(path, t, ctx)| {
                 let r = renderer.render(t, ctx);
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if n % 256 == 0 || n == total {
+                if n.is_multiple_of(256) || n == total {
                     progress(n, total);
                 }
                 (*path, r)

@@ -85,4 +85,6 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// 意见接收与台账：serve（接收服务）、export（导出台账）、add（录入线下意见）、verify（校验）、stats（统计）
+    Feedback(crate::feedback::cli::FeedbackArgs),
 }

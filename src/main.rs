@@ -203,6 +203,23 @@ fn main() -> ExitCode {
                 Err(e) => scaffold_error(&e),
             }
         }
+        Command::Feedback(args) => {
+            let mut progress = |line: &str| println!("{line}");
+            match gongshi::feedback::cli::run(
+                args,
+                &gongshi::feedback::site::load_directory,
+                &mut progress,
+            ) {
+                Ok(o) => {
+                    print!("{}", o.stdout);
+                    ExitCode::from(u8::try_from(o.exit_code).unwrap_or(1))
+                }
+                Err(e) => {
+                    eprintln!("错误：{e}");
+                    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+                }
+            }
+        }
         Command::Calendar { date, days, root } => {
             match gongshi::calendar_cli::run(&root, &date, days.as_deref()) {
                 Ok(text) => {

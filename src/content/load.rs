@@ -153,7 +153,7 @@ fn find_candidates(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
                 }
             };
             let path = entry.path();
-            if !entry.file_type().is_file() || !is_record_ext(path) {
+            if !entry.file_type().is_file() || !is_record_ext(path) || is_data_file(path) {
                 continue;
             }
             let parent = path.parent().unwrap_or(&folder);
@@ -199,6 +199,12 @@ fn find_candidates(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
         }
     }
     out
+}
+
+/// Data files that live beside records but are not records: a consultation's opinion
+/// dispositions (the ledger itself is `.jsonl`).
+fn is_data_file(p: &Path) -> bool {
+    p.file_name().and_then(|n| n.to_str()) == Some(crate::feedback::report::DISPOSITIONS_FILE)
 }
 
 fn has_index(dir: &Path) -> bool {
