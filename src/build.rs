@@ -102,6 +102,8 @@ pub struct Rendered {
     pub pages: usize,
     pub warnings: Diagnostics,
     pub root: PathBuf,
+    /// The site's base path (`/`, or `/sub/` when `base_url` has a path).
+    pub base_path: String,
 }
 
 /// Build the site into the output folder. `progress(done, total)` is called while rendering.
@@ -335,6 +337,7 @@ pub fn render_site_with(
         pages: page_count,
         warnings: diags,
         root: site.root.clone(),
+        base_path: site.config.base_path(),
     })
 }
 

@@ -16,4 +16,5 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod yaml;

@@ -57,7 +57,7 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
     while let Some(inner) = src {
-        s.push_str("：");
+        s.push('：');
         s.push_str(&inner.to_string());
         src = inner.source();
     }
