@@ -6,10 +6,10 @@ use super::forms::{self, FormHandler, FormRequest};
 use super::overlay::escape;
 use super::reload::{self, Hub};
 use super::state::{Body, Entry, Snapshot};
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read};
 use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 /// State shared by the workers and the rebuild loop.
@@ -17,14 +17,17 @@ pub struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     pub hub: Arc<Hub>,
     pub forms: Box<dyn FormHandler>,
+    /// Where the event stream listens (see [`super::events`]).
+    pub events_addr: Option<std::net::SocketAddr>,
 }
 
 impl Shared {
-    pub fn new(forms: Box<dyn FormHandler>) -> Shared {
+    pub fn new(forms: Box<dyn FormHandler>, events_addr: Option<std::net::SocketAddr>) -> Shared {
         Shared {
             snapshot: RwLock::new(Arc::new(Snapshot::empty())),
             hub: Arc::new(Hub::default()),
             forms,
+            events_addr,
         }
     }
 
@@ -245,6 +248,10 @@ fn request_header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
 fn respond<R: Read>(req: Request, status: u16, headers: Vec<Option<Header>>, body: R, len: usize) {
     let mut headers: Vec<Header> = headers.into_iter().flatten().collect();
     headers.extend(header("X-Content-Type-Options", "nosniff"));
+    // One request per connection: tiny_http gives every open connection a thread that waits
+    // for the next request, and new connections can queue behind those; closing keeps every
+    // such wait short (a local preview loses nothing by it).
+    headers.extend(header("Connection", "close"));
     let resp = Response::new(StatusCode(status), headers, body, Some(len), None)
         .with_chunked_threshold(usize::MAX);
     let _ = req.respond(resp);
@@ -276,8 +283,22 @@ fn handle(mut req: Request, shared: &Arc<Shared>) {
     let path_only = url.split(['?', '#']).next().unwrap_or("").to_string();
     let method_name = method.as_str().to_string();
 
-    if path_only == reload::EVENTS_PATH && method == Method::Get {
-        return events(req, shared);
+    if path_only == reload::EVENTS_PATH {
+        // The stream has its own listener, so that it never holds a connection thread here.
+        let location = match shared.events_addr {
+            Some(a) => format!("http://{a}{}", reload::EVENTS_PATH),
+            None => return text_page(req, 404, "页面未找到", "自动刷新未启用。"),
+        };
+        return respond(
+            req,
+            307,
+            vec![
+                header("Location", &location),
+                header("Cache-Control", "no-store"),
+            ],
+            std::io::empty(),
+            0,
+        );
     }
     if forms::is_form_route(&method_name, &path_only) {
         let mut body = Vec::new();
@@ -344,16 +365,16 @@ fn handle(mut req: Request, shared: &Arc<Shared>) {
             0,
         ),
         Target::File(key) => match snap.files.get(&key) {
-            Some(entry) => serve_file(req, &snap, &key, entry, 200),
-            None => not_found(req, &snap),
+            Some(entry) => serve_file(req, shared, &snap, &key, entry, 200),
+            None => not_found(req, shared, &snap),
         },
-        Target::NotFound => not_found(req, &snap),
+        Target::NotFound => not_found(req, shared, &snap),
     }
 }
 
-fn not_found(req: Request, snap: &Snapshot) {
+fn not_found(req: Request, shared: &Shared, snap: &Snapshot) {
     match snap.files.get("404.html") {
-        Some(entry) => serve_file(req, snap, "404.html", entry, 404),
+        Some(entry) => serve_file(req, shared, snap, "404.html", entry, 404),
         None if snap.generation == 0 => text_page(
             req,
             503,
@@ -364,7 +385,14 @@ fn not_found(req: Request, snap: &Snapshot) {
     }
 }
 
-fn serve_file(req: Request, snap: &Snapshot, key: &str, entry: &Arc<Entry>, status: u16) {
+fn serve_file(
+    req: Request,
+    shared: &Shared,
+    snap: &Snapshot,
+    key: &str,
+    entry: &Arc<Entry>,
+    status: u16,
+) {
     let ctype = content_type(key);
     let html = ctype.starts_with("text/html");
     // Pages carry the live-reload script (and the overlay), so they change with every
@@ -392,7 +420,10 @@ fn serve_file(req: Request, snap: &Snapshot, key: &str, entry: &Arc<Entry>, stat
         );
     let body: Vec<u8> = match &entry.body {
         Body::Bytes(b) if html => {
-            let mut extra = reload::script(snap.generation);
+            let mut extra = shared
+                .events_addr
+                .map(|a| reload::script(snap.generation, a.port()))
+                .unwrap_or_default();
             if let Some(o) = &snap.overlay {
                 extra.insert_str(0, o);
             }
@@ -426,46 +457,10 @@ fn serve_file(req: Request, snap: &Snapshot, key: &str, entry: &Arc<Entry>, stat
     respond(req, status, headers, Cursor::new(body), len)
 }
 
-/// The event stream: `hello` with the generation served now, then `reload` after every
-/// rebuild, and a comment every few seconds so that closed pages are noticed.
-fn events(req: Request, shared: &Arc<Shared>) {
-    let Some(ticket) = shared.hub.join() else {
-        return text_page(
-            req,
-            503,
-            "连接过多",
-            "打开的预览页面过多，本页不会自动刷新。",
-        );
-    };
-    let shared = shared.clone();
-    std::thread::spawn(move || {
-        let mut w = req.into_writer();
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n\
-Cache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\nretry: 500\n\n";
-        let hello = reload::event("hello", shared.current().generation);
-        if w.write_all(head.as_bytes()).is_err()
-            || w.write_all(hello.as_bytes()).is_err()
-            || w.flush().is_err()
-        {
-            return;
-        }
-        loop {
-            let msg = match ticket.rx.recv_timeout(Duration::from_secs(5)) {
-                Ok(g) => reload::event("reload", g),
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => ": 保持连接\n\n".to_string(),
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
-            };
-            if w.write_all(msg.as_bytes()).is_err() || w.flush().is_err() {
-                break;
-            }
-        }
-        drop(ticket);
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn site(k: &str) -> bool {
         [

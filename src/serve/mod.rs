@@ -3,11 +3,12 @@
 //! good site with an error overlay. Never touches `public/`.
 //!
 //! One job per file: [`classify`] (what a changed path means, pure), [`watch`] (file events
-//! → batches), [`state`] (the snapshot served), [`http`] (requests), [`reload`] (event
+//! → batches), [`events`] (the live-reload stream), [`state`] (the snapshot served), [`http`] (requests), [`reload`] (event
 //! stream and injected script), [`overlay`] (the error panel), [`forms`] (the seam for the
 //! feedback receiver).
 
 pub mod classify;
+pub mod events;
 pub mod forms;
 pub mod http;
 pub mod overlay;
@@ -83,8 +84,10 @@ pub fn run(opts: ServeOptions, report: &dyn Fn(ServeEvent)) -> Result<(), String
         .to_ip()
         .ok_or_else(|| format!("无法在 {} 上启动预览服务", opts.addr))?;
     let server = Arc::new(server);
-    let shared = Arc::new(http::Shared::new(opts.forms));
+    let (events_listener, events_addr) = events::bind(bound)?;
+    let shared = Arc::new(http::Shared::new(opts.forms, Some(events_addr)));
     let _workers = http::start(server.clone(), shared.clone(), opts.workers);
+    events::start(events_listener, shared.clone());
     let mut watcher = watch::Watcher::new(&root)?;
 
     let mut builder = Builder {

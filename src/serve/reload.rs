@@ -1,5 +1,5 @@
-//! Live reload: the Server-Sent Events hub that tells open pages a rebuild finished, and the
-//! small script `serve` (only `serve`) injects before `</body>`.
+//! Live reload: the hub that tells open event streams ([`super::events`]) a rebuild finished,
+//! and the small script `serve` (only `serve`) injects before `</body>`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
@@ -70,10 +70,10 @@ pub fn event(name: &str, generation: u64) -> String {
 /// The script: reload when the server serves another build than the one this page came from
 /// (also right after connecting, so a rebuild that finished while the page loaded is not
 /// missed). Pages work without it.
-pub fn script(generation: u64) -> String {
+pub fn script(generation: u64, port: u16) -> String {
     format!(
         "<script>/* gongshi serve：自动刷新 */(function(){{if(!window.EventSource)return;\
-var g={generation},s=new EventSource(\"{EVENTS_PATH}\");\
+var g={generation},s=new EventSource(location.protocol+\"//\"+location.hostname+\":{port}{EVENTS_PATH}\");\
 function f(e){{if(Number(e.data)!==g){{s.close();location.reload();}}}}\
 s.addEventListener(\"hello\",f);s.addEventListener(\"reload\",f);}})();</script>"
     )
@@ -111,8 +111,9 @@ mod tests {
 
     #[test]
     fn the_script_knows_its_build_and_the_event_path() {
-        let s = script(42);
+        let s = script(42, 5000);
         assert!(s.contains("g=42"));
+        assert!(s.contains(":5000/__gongshi"));
         assert!(s.contains(EVENTS_PATH));
         assert_eq!(event("reload", 7), "event: reload\ndata: 7\n\n");
     }
