@@ -49,7 +49,7 @@ make_site() { # N DIR
 for n in "${SIZES[@]}"; do
   site="$WORK/site-$n"
   make_site "$n" "$site"
-  rec=$(cd "$site" && find content/documents -name '*.md' | sort | head -1)
+  rec=$(cd "$site" && find content/documents -name '*.md' | sort | sed -n 1p)
   id=$(basename "$rec" .md)
   echo "== $n records (edit $rec) =="
   for edit in body title; do

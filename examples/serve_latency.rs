@@ -43,7 +43,9 @@ fn main() {
     let root = PathBuf::from(arg(&args, "--root").expect("--root SITE"));
     let record = root.join(arg(&args, "--record").expect("--record content/…"));
     let page = arg(&args, "--page").expect("--page /kind/id/");
-    let runs: usize = arg(&args, "--runs").and_then(|r| r.parse().ok()).unwrap_or(21);
+    let runs: usize = arg(&args, "--runs")
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(21);
     let edit = arg(&args, "--edit").unwrap_or_else(|| "body".into());
     let bin = arg(&args, "--bin").unwrap_or_else(|| "target/release/gongshi".into());
 
@@ -82,7 +84,10 @@ fn main() {
                     break u.to_string();
                 }
             };
-            println!("first build (start → serving): {} ms", start.elapsed().as_millis());
+            println!(
+                "first build (start → serving): {} ms",
+                start.elapsed().as_millis()
+            );
             std::thread::spawn(move || for _ in reader.lines() {});
             child = Some(c);
             url.trim_start_matches("http://")

@@ -530,6 +530,12 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
     for kind in Kind::ALL {
         let recs: Vec<&Record> = site.of_kind(kind).collect();
         let shown: Vec<&Record> = recs.iter().copied().filter(|r| listed(facts, r)).collect();
+        // Ids are unique within a kind: a record's place among the listed ones, found once.
+        let position: std::collections::HashMap<&str, usize> = shown
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.id.as_str(), i))
+            .collect();
         for r in &recs {
             let url = record_url(site, r);
             let dir = record_dir(r);
@@ -559,7 +565,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
                 ));
                 continue;
             }
-            let pos = shown.iter().position(|x| x.key() == r.key());
+            let pos = position.get(r.id.as_str()).copied();
             let prev = pos
                 .and_then(|p| p.checked_sub(1))
                 .and_then(|p| shown.get(p))
