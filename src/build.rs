@@ -185,8 +185,12 @@ pub fn render_site_with(
     }
     .map_err(BuildError::Content)?;
     let Checked {
-        site, facts, diags, ..
+        site,
+        mut facts,
+        diags,
+        ..
     } = checked;
+    facts.history = crate::history::collect(&site.root);
     let time = BuildTime { now: opts.now };
     let theme = Theme::load(&site.root, &site.config.theme)
         .map_err(|e| BuildError::Io(format!("无法读取主题 themes/{}：{e}", site.config.theme)))?;

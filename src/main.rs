@@ -22,6 +22,15 @@ fn usage_error(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+fn scaffold_error(e: &gongshi::scaffold::ScaffoldError) -> ExitCode {
+    use gongshi::scaffold::ScaffoldError;
+    match e {
+        ScaffoldError::Usage(m) | ScaffoldError::Io(m) => eprintln!("错误：{m}"),
+        ScaffoldError::Content(ds) => print_diags(ds),
+    }
+    ExitCode::from(e.exit_code())
+}
+
 fn print_diags(ds: &Diagnostics) {
     eprint!("{}", diag::render_text(ds));
 }
@@ -160,6 +169,63 @@ fn main() -> ExitCode {
                 },
                 cli.quiet,
             )
+        }
+        Command::Init { dir, now } => {
+            let now = match parse_now(now.as_deref()) {
+                Ok(n) => n,
+                Err(m) => return usage_error(&m),
+            };
+            let today = now
+                .to_zoned_datetime(
+                    jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::UTC),
+                )
+                .date();
+            match gongshi::scaffold::init::init(&dir, today) {
+                Ok(report) => {
+                    if !cli.quiet {
+                        println!(
+                            "已新建站点 {}（{} 个文件，内容均为示例）。\n下一步：修改 site.toml 中的单位信息，然后在该目录运行 gongshi build。",
+                            report.dir.display(),
+                            report.files.len()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => scaffold_error(&e),
+            }
+        }
+        Command::New {
+            kind,
+            name,
+            root,
+            now,
+        } => {
+            let now = match parse_now(now.as_deref()) {
+                Ok(n) => n,
+                Err(m) => return usage_error(&m),
+            };
+            let opts = gongshi::scaffold::new::NewOptions {
+                root,
+                kind,
+                name,
+                now,
+            };
+            match gongshi::scaffold::new::new_record(&opts) {
+                Ok(report) => {
+                    if !cli.quiet {
+                        let index = report
+                            .index_no
+                            .map(|n| format!("，索引号 {n}"))
+                            .unwrap_or_default();
+                        println!(
+                            "已新建 {}{index}。\n请打开文件，把“待填写”换成实际内容，然后运行 gongshi check。",
+                            report.path.display()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => scaffold_error(&e),
+            }
         }
         Command::Calendar { date, days, root } => {
             match gongshi::calendar_cli::run(&root, &date, days.as_deref()) {

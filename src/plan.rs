@@ -48,6 +48,8 @@ pub struct Facts {
     pub days_left: BTreeMap<String, u32>,
     /// Enforcement decisions not shown in listings (key → notice text).
     pub hidden: BTreeMap<String, Hidden>,
+    /// 修订记录 from git, by record source path (empty when the site is not a git repo).
+    pub history: crate::history::History,
 }
 
 /// Why a decision is no longer shown.
@@ -122,6 +124,16 @@ fn feedback_url(site: &Site) -> String {
     }
 }
 
+/// An absolute URL for a site path (`/gk/a/` → `https://host/gk/a/`).
+pub fn absolute(site: &Site, path: &str) -> String {
+    let base_url = site.config.base_url_trimmed();
+    let base_path = site.config.base_path();
+    let origin = base_url
+        .strip_suffix(base_path.trim_end_matches('/'))
+        .unwrap_or(base_url);
+    format!("{origin}{path}")
+}
+
 /// A record's URL (with the base path).
 pub fn record_url(site: &Site, r: &Record) -> String {
     let base = site.config.base_path();
@@ -180,6 +192,7 @@ pub fn facts(
             windows,
             days_left,
             hidden,
+            history: crate::history::History::new(),
         },
         diags,
     )
@@ -245,6 +258,7 @@ fn attachment_ctx(site: &Site, r: &Record, file: &str, title: &str) -> Value {
     let ext = file.rsplit('.').next().unwrap_or("").to_ascii_uppercase();
     json!({
         "url": format!("{}{}", record_url(site, r), file),
+        "absolute": absolute(site, &format!("{}{}", record_url(site, r), file)),
         "title": title,
         "file": file,
         "ext": ext,
@@ -508,6 +522,36 @@ fn breadcrumbs(site: &Site, items: &[(&str, String)]) -> Vec<Value> {
     v
 }
 
+/// The record's 修订记录 (newest first) with its first-published and last-changed dates.
+fn history_ctx(site: &Site, facts: &Facts, r: &Record) -> Value {
+    let entries: Vec<Value> = facts
+        .history
+        .get(&r.source)
+        .map(|list| {
+            list.iter()
+                .map(|e| {
+                    let d = e.time.to_zoned_datetime(site.tz.clone()).date();
+                    json!({"date": date_text(d), "iso": d.to_string(), "subject": e.subject})
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let last_commit = facts
+        .history
+        .get(&r.source)
+        .and_then(|l| l.first())
+        .map(|e| e.time.to_zoned_datetime(site.tz.clone()).date());
+    let last = match (r.common.updated, last_commit) {
+        (Some(u), Some(c)) => Some(u.max(c)),
+        (u, c) => u.or(c),
+    };
+    json!({
+        "entries": entries,
+        "first_published": r.common.published.map(date_text),
+        "last_changed": last.map(date_text),
+    })
+}
+
 /// Plan every output of the site.
 pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
     let mut out = Vec::new();
@@ -516,6 +560,14 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
     let now_text = lifecycle::datetime_text(time.now, &site.tz);
     let page = |path: String, template: &str, mut ctx: Value| {
         if let Value::Object(m) = &mut ctx {
+            if let Some(Value::Object(pg)) = m.get_mut("page") {
+                let url = pg
+                    .get("url")
+                    .and_then(Value::as_str)
+                    .unwrap_or("/")
+                    .to_string();
+                pg.insert("canonical".into(), json!(absolute(site, &url)));
+            }
             m.insert("site".into(), site_v.clone());
             m.insert("build_time".into(), json!(now_text));
         }
@@ -592,6 +644,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
                         "attachments": attachments, "tags": r.common.tags, "draft": r.common.draft,
                         "published": r.common.published.map(date_text), "updated": r.common.updated.map(date_text),
                         "d": kind_ctx(site, facts, r, time),
+                        "history": history_ctx(site, facts, r),
                     },
                     "prev": prev, "next": next, "section_link": section,
                 }),
