@@ -571,8 +571,16 @@ fn search_text(r: &Record) -> String {
             parts.extend(p.steps.iter().map(|s| s.name.clone()));
         }
         Data::Fee(f) => {
-            parts.extend(f.basis.iter().map(|b| format!("{} {}", b.title, b.doc_no.clone().unwrap_or_default())));
-            parts.extend(f.standards.iter().map(|s| format!("{} {} {}", s.item, money(s.amount), s.unit)));
+            parts.extend(
+                f.basis
+                    .iter()
+                    .map(|b| format!("{} {}", b.title, b.doc_no.clone().unwrap_or_default())),
+            );
+            parts.extend(
+                f.standards
+                    .iter()
+                    .map(|s| format!("{} {} {}", s.item, money(s.amount), s.unit)),
+            );
         }
         Data::Permit(p) => {
             parts.extend(p.basis.iter().cloned());
@@ -603,17 +611,33 @@ fn search_outputs(site: &Site, facts: &Facts) -> Vec<Output> {
         .filter(|r| listed(facts, r) && !r.common.draft)
         .map(|r| {
             let url = record_url(site, r);
-            let mut meta: Vec<String> = [&r.common.doc_no, &r.common.index_no].into_iter().flatten().cloned().collect();
+            let mut meta: Vec<String> = [&r.common.doc_no, &r.common.index_no]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
             if let Data::Enforcement(e) = &r.data {
                 meta.push(e.case_no.clone());
             }
-            meta.push(r.common.organization.clone().unwrap_or_else(|| site.config.organization.name.clone()));
+            meta.push(
+                r.common
+                    .organization
+                    .clone()
+                    .unwrap_or_else(|| site.config.organization.name.clone()),
+            );
             crate::search::SearchDoc {
-                url: url.strip_prefix(base.trim_end_matches('/')).unwrap_or(&url).to_string(),
+                url: url
+                    .strip_prefix(base.trim_end_matches('/'))
+                    .unwrap_or(&url)
+                    .to_string(),
                 title: r.common.title.clone(),
                 kind: r.kind.folder().to_string(),
                 kind_label: r.kind.label().to_string(),
-                date: r.common.published.map(|d| d.to_string()).unwrap_or_default(),
+                date: r
+                    .common
+                    .published
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
                 year: r.common.published.map(|d| i32::from(d.year())).unwrap_or(0),
                 meta,
                 body: search_text(r),
@@ -622,7 +646,10 @@ fn search_outputs(site: &Site, facts: &Facts) -> Vec<Output> {
         .collect();
     crate::search::build_index(&docs)
         .into_iter()
-        .map(|f| Output::Bytes { path: f.path, bytes: f.bytes })
+        .map(|f| Output::Bytes {
+            path: f.path,
+            bytes: f.bytes,
+        })
         .collect()
 }
 
@@ -656,6 +683,12 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
     for kind in Kind::ALL {
         let recs: Vec<&Record> = site.of_kind(kind).collect();
         let shown: Vec<&Record> = recs.iter().copied().filter(|r| listed(facts, r)).collect();
+        // Ids are unique within a kind: a record's place among the listed ones, found once.
+        let position: std::collections::HashMap<&str, usize> = shown
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.id.as_str(), i))
+            .collect();
         for r in &recs {
             let url = record_url(site, r);
             let dir = record_dir(r);
@@ -685,7 +718,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
                 ));
                 continue;
             }
-            let pos = shown.iter().position(|x| x.key() == r.key());
+            let pos = position.get(r.id.as_str()).copied();
             let prev = pos
                 .and_then(|p| p.checked_sub(1))
                 .and_then(|p| shown.get(p))
