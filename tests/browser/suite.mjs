@@ -13,9 +13,10 @@
 // Environment:
 //   CHROMIUM_PATH          browser to drive (default /usr/bin/chromium)
 //   GONGSHI_FEEDBACK_ORIGIN  HOOK for the feedback receiver: when set (e.g.
-//                          http://127.0.0.1:8080), requests under the site's feedback path are
-//                          proxied there and the comment form must be accepted by the real
-//                          receiver; when unset the POST is intercepted and answered with a 303.
+//                          http://127.0.0.1:8787, as run.sh does with `gongshi feedback serve`),
+//                          /feedback/… and /receipt/… are proxied there and the comment form must
+//                          be accepted by the real receiver (303 to a receipt page that loads);
+//                          when unset the POST is intercepted and answered with a 303.
 //
 // Every check prints one line, "<name> ... ok" or "<name> ... FAIL" (details indented below),
 // and the run ends with "N passed, M failed". Exit status 0 only when nothing failed.
@@ -270,7 +271,7 @@ async function main() {
   vnu.catch(() => {}); // awaited (and reported) after the browser checks
 
   const feedbackOrigin = process.env.GONGSHI_FEEDBACK_ORIGIN || null;
-  const server = await serve(site, { proxy: feedbackOrigin ? { prefix: FEEDBACK_PATH, origin: feedbackOrigin } : null });
+  const server = await serve(site, { proxy: feedbackOrigin ? { prefixes: [FEEDBACK_PATH, '/receipt'], origin: feedbackOrigin } : null });
   const origin = server.origin;
   const now = opts.now ? new Date(opts.now) : null;
   const browser = await chromium.launch({
@@ -450,9 +451,10 @@ async function main() {
         if (!params.get('consultation')) probs.push('no consultation id in the POST');
         const st = firstResp?.status();
         if (st !== 303 && st !== 302) probs.push(`receiver answered HTTP ${st ?? 'nothing'}, expected 303`);
+        if (feedbackOrigin && !new URL(page.url()).pathname.startsWith('/receipt/')) probs.push(`after submitting, the page is ${page.url()}, not a receipt`);
       }
       check(`keyboard: comment form filled and submitted by keyboard ${openUrl}${feedbackOrigin ? ' (real receiver)' : ' (receiver stubbed: 303)'}`, probs,
-        sent ? [`POST ${sent.url.slice(origin.length)} ${sent.body?.length ?? 0} bytes`] : []);
+        sent ? [`POST ${sent.url.slice(origin.length)} ${sent.body?.length ?? 0} bytes -> ${firstResp?.status()} -> ${page.url().slice(origin.length)}`] : []);
       await page.close();
     }
 
