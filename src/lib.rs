@@ -15,6 +15,7 @@ pub mod feedback;
 pub mod history;
 pub mod lifecycle;
 pub mod output;
+pub mod participation;
 pub mod plan;
 pub mod render;
 pub mod scaffold;
