@@ -392,7 +392,7 @@ fn the_catalogue_is_browsable_by_category_year_and_organisation() {
     }
     assert!(main.contains("/catalog/year/2026/"));
     let year = read("catalog/year/2026/index.html");
-    assert!(year.contains("年份：2026"));
+    assert!(year.contains("年份：2026年"));
     for col in [
         "索引号",
         "名称",
@@ -462,4 +462,42 @@ fn the_open_data_field_reference_is_current() {
         doc[i..j] == want,
         "docs/open-data.md is out of date: run `UPDATE_DOCS=1 cargo test --test exports`"
     );
+}
+
+#[test]
+fn drafts_stay_out_of_feeds_data_and_sitemap_even_in_a_preview() {
+    let site = site("example");
+    std::fs::write(
+        site.path().join("content/documents/draft-notice.md"),
+        "---\ntitle: 草稿通知不应外泄\npublished: 2026-11-24\nindex_no: ZJRSJ/2026-00099\ncategory: 综合政务\ndoc_kind: notice\nvalidity: 有效\ndraft: true\n---\n\n草稿正文。\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "build",
+        "-q",
+        "--drafts",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let get = |rel: &str| std::fs::read_to_string(out.path().join(rel)).unwrap();
+    // The preview shows it…
+    assert!(get("documents/index.html").contains("草稿通知不应外泄"));
+    // …but no export carries it.
+    for rel in [
+        "atom.xml",
+        "documents/atom.xml",
+        "sitemap.xml",
+        "data/documents.json",
+        "data/index.json",
+    ] {
+        let t = get(rel);
+        assert!(!t.contains("draft-notice"), "{rel} carries the draft");
+        assert!(!t.contains("草稿通知不应外泄"), "{rel} carries the draft");
+    }
 }

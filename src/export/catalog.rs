@@ -126,17 +126,22 @@ pub fn extend(site: &Site, _facts: &Facts, _time: &BuildTime, out: &mut Vec<Outp
         for (name, rows) in values {
             let s = slug.get(&name).cloned().unwrap_or_default();
             let url = format!("{base}catalog/{}/{s}/", f.segment);
-            list.push(json!({"value": name, "url": url, "count": rows.len()}));
-            let title = format!("信息公开目录 · {}：{name}", f.label);
+            let shown = if f.segment == "year" {
+                format!("{name}年")
+            } else {
+                name.clone()
+            };
+            list.push(json!({"value": shown, "url": url, "count": rows.len()}));
+            let title = format!("信息公开目录 · {}：{shown}", f.label);
             let mut c = crumbs.clone();
-            c.push(json!({"label": format!("{}：{name}", f.label), "url": url}));
+            c.push(json!({"label": format!("{}：{shown}", f.label), "url": url}));
             pages.push(Output::Page {
                 path: format!("catalog/{}/{s}/index.html", f.segment),
                 template: "catalog.html".into(),
                 ctx: json!({
                     "page": {"title": title, "url": url, "canonical": absolute(site, &url),
                              "breadcrumbs": c, "section": "catalog"},
-                    "facet": {"segment": f.segment, "label": f.label, "value": name, "count": rows.len()},
+                    "facet": {"segment": f.segment, "label": f.label, "value": shown, "count": rows.len()},
                     "catalog_url": format!("{base}catalog/"),
                     "rows": rows,
                     "site": shared.0,
