@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diag;
+pub mod export;
 pub mod feedback;
 pub mod history;
 pub mod lifecycle;

@@ -960,5 +960,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
         "404.html",
         json!({"page": {"title": "页面未找到", "url": format!("{base}404.html"), "breadcrumbs": [], "section": "", "noindex": true}}),
     ));
+    // Feeds, open data, catalogue facets, sitemap: keep this last (the sitemap lists the pages above).
+    crate::export::extend(site, facts, time, &mut out);
     out
 }
