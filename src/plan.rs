@@ -482,6 +482,7 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
 fn list_item(site: &Site, facts: &Facts, r: &Record) -> Value {
     let mut status: Option<String> = None;
     let mut extra: Option<String> = None;
+    let days_left = facts.days_left.get(&r.key()).copied();
     match &r.data {
         Data::Document(d) if d.validity != "有效" => status = Some(d.validity.clone()),
         Data::Consultation(_) => {
@@ -513,6 +514,7 @@ fn list_item(site: &Site, facts: &Facts, r: &Record) -> Value {
         "summary": r.common.summary,
         "status": status,
         "extra": extra,
+        "days_left": days_left,
         "kind": r.kind.folder(),
         "kind_label": r.kind.label(),
         "index_no": r.common.index_no,
@@ -555,7 +557,9 @@ fn history_ctx(site: &Site, facts: &Facts, r: &Record) -> Value {
     json!({
         "entries": entries,
         "first_published": r.common.published.map(date_text),
+        "first_published_iso": r.common.published.map(|d| d.to_string()),
         "last_changed": last.map(date_text),
+        "last_changed_iso": last.map(|d| d.to_string()),
     })
 }
 
