@@ -44,6 +44,8 @@ pub struct BuildTime {
 /// enforcement decisions that are withdrawn or past their display period.
 pub struct Facts {
     pub windows: BTreeMap<String, (Window, State)>,
+    /// Participation reports by consultation key.
+    pub participation: BTreeMap<String, crate::participation::Participation>,
     /// Working days left (today included) for open consultations.
     pub days_left: BTreeMap<String, u32>,
     /// Enforcement decisions not shown in listings (key → notice text).
@@ -187,9 +189,12 @@ pub fn facts(
             _ => {}
         }
     }
+    let (participation, pdiags) = crate::participation::collect(site);
+    diags.extend(pdiags);
     (
         Facts {
             windows,
+            participation,
             days_left,
             hidden,
             history: crate::history::History::new(),
@@ -451,6 +456,8 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
                 })),
                 "withdrawn": c.withdrawn.as_ref().map(|x| json!({"date": date_text(x.date), "reason": x.reason})),
                 "form_open": state == State::Open && c.channels.form,
+                "report_url": (c.outcome.is_some() && facts.participation.contains_key(&r.key()))
+                    .then(|| format!("{}report/", record_url(site, r))),
             })
         }
         Data::Enforcement(e) => json!({
@@ -910,6 +917,41 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
         json!({"page": {"title": "信息公开目录", "url": format!("{base}catalog/"), "breadcrumbs": breadcrumbs(site, &[("信息公开目录", format!("{base}catalog/"))]), "section": "catalog"},
                "rows": catalog_rows, "categories": catalogue}),
     ));
+    // Participation reports (公众参与情况报告) of concluded consultations.
+    for r in site.of_kind(Kind::Consultation) {
+        let (Some(p), Data::Consultation(c)) = (facts.participation.get(&r.key()), &r.data) else {
+            continue;
+        };
+        let Some(outcome) = &c.outcome else { continue };
+        let url = format!("{}report/", record_url(site, r));
+        out.push(page(
+            format!("{}report/index.html", record_dir(r)),
+            "report.html",
+            json!({
+                "page": {"title": format!("{}公众参与情况报告", r.common.title), "url": url,
+                         "breadcrumbs": breadcrumbs(site, &[(Kind::Consultation.label(), format!("{base}consultations/")), (r.common.title.as_str(), record_url(site, r)), ("公众参与情况报告", url.clone())]),
+                         "section": "consultations"},
+                "consultation": {"title": r.common.title, "url": record_url(site, r), "decision_type": c.decision_type,
+                                 "window": facts.windows.get(&r.key()).map(|(w, _)| lifecycle::notice_sentence(w, &site.tz)),
+                                 "outcome_published": date_text(outcome.published), "organizer": c.organizer},
+                "report": p.report,
+            }),
+        ));
+        out.push(Output::Bytes {
+            path: format!("{}opinions.json", record_dir(r)),
+            bytes: p.public_json.clone().into_bytes(),
+        });
+    }
+    out.push(page(
+        "correction/index.html".into(),
+        "correction.html",
+        json!({"page": {"title": "我要纠错", "url": format!("{base}correction/"), "breadcrumbs": breadcrumbs(site, &[("我要纠错", format!("{base}correction/"))]), "section": "correction", "noindex": true}}),
+    ));
+    out.push(page(
+        "message/index.html".into(),
+        "message.html",
+        json!({"page": {"title": "咨询建议投诉", "url": format!("{base}message/"), "breadcrumbs": breadcrumbs(site, &[("咨询建议投诉", format!("{base}message/"))]), "section": "message"}}),
+    ));
     out.push(page(
         "search/index.html".into(),
         "search.html",
@@ -922,5 +964,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
         "404.html",
         json!({"page": {"title": "页面未找到", "url": format!("{base}404.html"), "breadcrumbs": [], "section": "", "noindex": true}}),
     ));
+    // Feeds, open data, catalogue facets, sitemap: keep this last (the sitemap lists the pages above).
+    crate::export::extend(site, facts, time, &mut out);
     out
 }
