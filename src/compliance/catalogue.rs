@@ -31,27 +31,21 @@ fn current(input: &Input, r: &Record) -> bool {
     }
 }
 
-fn site_toml_line(input: &Input, name: &str) -> (usize, usize) {
-    let Ok(text) = std::fs::read_to_string(input.site.root.join("site.toml")) else {
-        return (0, 0);
-    };
-    let needle = format!("\"{name}\"");
-    text.find("required_categories")
-        .and_then(|from| text[from..].find(&needle).map(|i| from + i + 1))
-        .map_or((0, 0), |b| super::privacy::line_col(&text, b))
-}
-
 fn categories(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) {
     for name in &input.site.config.publicity.required_categories {
         let Some(kind) = Kind::from_name(name) else {
             let folders: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();
-            let (line, col) = site_toml_line(input, name);
+            let (line, col) = super::site_toml_pos(
+                &input.site.root,
+                "required_categories",
+                &format!("\"{name}\""),
+            );
             let mut d = Diagnostic::error(
                 "config.unknown-category",
                 "site.toml",
                 format!("必须公开的类别“{name}”不存在"),
             )
-            .at(line, col)
+            .at(line, col + usize::from(col > 0))
             .field("publicity.required_categories")
             .expected(format!("类别目录名：{}", folders.join("、")))
             .found(name.clone());
@@ -92,32 +86,32 @@ fn categories(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary)
 fn permit_items(r: &Record, diags: &mut Vec<Diagnostic>, summary: &mut Summary) {
     let Data::Permit(p) = &r.data else { return };
     let blank = |s: &str| s.trim().is_empty();
-    let mut missing: Vec<(&str, &str)> = Vec::new();
+    let mut missing: Vec<(&str, &str, &str)> = Vec::new();
     if p.basis.iter().all(|b| blank(b)) {
-        missing.push(("basis", "设定依据"));
+        missing.push(("basis", "设定依据", "空"));
     }
     if p.conditions.iter().all(|c| blank(c)) {
-        missing.push(("conditions", "许可条件"));
+        missing.push(("conditions", "许可条件", "空"));
     }
     if blank(&p.quantity_limit) {
-        missing.push(("quantity_limit", "数量限制"));
+        missing.push(("quantity_limit", "数量限制", "空"));
     }
     let no_procedure = match &p.procedure {
         ProcedureRef::Id(id) => blank(id),
         ProcedureRef::Steps(s) => s.is_empty(),
     };
     if no_procedure {
-        missing.push(("procedure", "办理程序"));
+        missing.push(("procedure", "办理程序", "空"));
     }
     if p.time_limit.statutory_wd == 0 {
-        missing.push(("time_limit.statutory_wd", "办理期限"));
+        missing.push(("time_limit.statutory_wd", "办理期限", "0 个工作日"));
     }
     // 材料目录 and 示范文本 that are empty are errors already (permit.no-materials,
     // permit.no-sample-form); here only materials without a name.
     if !p.materials.is_empty() && p.materials.iter().all(|m| blank(&m.name)) {
-        missing.push(("materials", "申请材料目录"));
+        missing.push(("materials", "申请材料目录", "材料都没有名称"));
     }
-    for (field, zh) in missing {
+    for (field, zh, found) in missing {
         diags.push(
             r.diag_at(
                 Diagnostic::warning(
@@ -128,7 +122,7 @@ fn permit_items(r: &Record, diags: &mut Vec<Diagnostic>, summary: &mut Summary) 
                 field,
             )
             .expected(format!("填写{zh}"))
-            .found("空")
+            .found(found)
             .hint("行政许可须公开依据、条件、数量、程序、期限、申请材料目录和申请书示范文本。"),
         );
         summary.push(Item {

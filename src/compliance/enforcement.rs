@@ -145,7 +145,7 @@ fn withdrawal(
                     Diagnostic::warning(
                         "enforcement.change-undated",
                         &r.source,
-                        format!("决定已{}，但没有填写更新日期 updated", e.status),
+                        format!("决定状态为“{}”，但没有填写更新日期 updated", e.status),
                     ),
                     "status",
                 )
@@ -185,7 +185,7 @@ fn withdrawal(
                 r,
                 Some(due),
                 format!(
-                    "{} 于{}{}，应于{}前公开变更，实际{}",
+                    "{} 于{}改为“{}”，应于{}前公开变更，实际{}",
                     e.case_no,
                     date_zh(changed.date),
                     e.status,
@@ -281,12 +281,14 @@ fn display_days_keys(input: &Input, diags: &mut Vec<Diagnostic>) {
                 .split_once('.')
                 .is_some_and(|(p, s)| PARTIES.contains(&p) && SEVERITIES.contains(&s));
         if !ok {
+            let (line, col) = super::site_toml_pos(&input.site.root, "display_days", key);
             diags.push(
                 Diagnostic::warning(
                     "config.display-days-key",
                     "site.toml",
                     format!("公示期限设置项“{key}”不会被使用"),
                 )
+                .at(line, col)
                 .field(format!("publicity.display_days.{key}"))
                 .expected("一般、较重、严重、当事人类型（自然人、个体工商户、法人、其他组织）、“自然人.一般”这样的组合，或 default")
                 .found(key.clone())

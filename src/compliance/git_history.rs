@@ -20,7 +20,7 @@
 
 use super::fields::{self, FrontMatter};
 use super::Input;
-use crate::content::{Data, Kind, Record};
+use crate::content::{Data, Record};
 use crate::diag::Diagnostic;
 use crate::history::Entry;
 use std::collections::BTreeMap;
@@ -72,8 +72,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
         if let Some(list) = history.get(&r.source) {
             wanted.push((r.source.clone(), list));
         }
-        if r.kind == Kind::Consultation {
-            let ledger = r.dir.join(crate::feedback::report::LEDGER_FILE);
+        if let Some(ledger) = super::ledger_path(r) {
             if let Some(list) = history.get(&ledger) {
                 wanted.push((ledger, list));
             }
@@ -113,8 +112,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
             });
             record(r, versions, diags);
         }
-        if r.kind == Kind::Consultation {
-            let ledger = r.dir.join(crate::feedback::report::LEDGER_FILE);
+        if let Some(ledger) = super::ledger_path(r) {
             if let Some(versions) = by_path.get(ledger.as_path()) {
                 let current = std::fs::read_to_string(root.join(&ledger)).unwrap_or_default();
                 ledger_rule(&ledger, versions, &current, diags);

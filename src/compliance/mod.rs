@@ -131,6 +131,24 @@ pub fn run(input: &Input) -> (Vec<Diagnostic>, Summary) {
     (diags, summary)
 }
 
+/// A consultation bundle's opinion ledger (`content/consultations/<id>/opinions.jsonl`).
+pub(crate) fn ledger_path(r: &crate::content::Record) -> Option<std::path::PathBuf> {
+    let bundle = r.source.file_stem().and_then(|s| s.to_str()) == Some("index");
+    (r.kind == crate::content::Kind::Consultation && bundle)
+        .then(|| r.dir.join(crate::feedback::report::LEDGER_FILE))
+}
+
+/// Line and column of `needle` in the site's `site.toml`, searched after `after` (a key or
+/// table name); (0, 0) when not found.
+pub(crate) fn site_toml_pos(root: &std::path::Path, after: &str, needle: &str) -> (usize, usize) {
+    let Ok(text) = std::fs::read_to_string(root.join("site.toml")) else {
+        return (0, 0);
+    };
+    text.find(after)
+        .and_then(|from| text[from..].find(needle).map(|i| from + i))
+        .map_or((0, 0), |b| privacy::line_col(&text, b))
+}
+
 /// `2026年9月17日`.
 pub(crate) fn date_zh(d: jiff::civil::Date) -> String {
     crate::lifecycle::date_text(d)

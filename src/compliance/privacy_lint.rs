@@ -410,7 +410,9 @@ fn mask_ranges(text: &str, ranges: &[(usize, usize)]) -> String {
 
 /// The opinion texts of a consultation's ledger (`opinions.jsonl` beside the record).
 fn ledger(input: &Input, r: &Record, opts: &PrivacyOptions, diags: &mut Vec<Diagnostic>) {
-    let rel = r.dir.join(crate::feedback::report::LEDGER_FILE);
+    let Some(rel) = super::ledger_path(r) else {
+        return;
+    };
     let Ok(text) = std::fs::read_to_string(input.site.root.join(&rel)) else {
         return;
     };
