@@ -278,3 +278,21 @@ fn build_refuses_to_publish_a_compliance_error() {
     );
     assert!(!site.path().join("public").exists());
 }
+
+#[test]
+fn corrections_are_shown_on_the_decision_page() {
+    let site = with_decision(&decision(
+        "2026-11-20",
+        "2026-11-16",
+        "corrections:\n  - date: 2026-11-24\n    field: facts\n    reason: 原文金额有误\n",
+    ));
+    let o = run(&["build", "-q", "--root", s(site.path()), "--now", NOW]);
+    assert!(o.status.success(), "{}", text(&o));
+    let page =
+        std::fs::read_to_string(site.path().join("public/enforcement/e/index.html")).unwrap();
+    assert!(page.contains("更正记录"), "{page}");
+    assert!(
+        page.contains("2026年11月24日更正“主要事实”：原文金额有误"),
+        "{page}"
+    );
+}
