@@ -2,6 +2,7 @@
 //! and write atomically. `check` is the same pipeline stopped before rendering.
 
 use crate::calendar::Calendar;
+use crate::compliance;
 use crate::content::load::LoadCache;
 use crate::content::{self, LoadOptions, Site};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -55,44 +56,107 @@ pub struct Checked {
     pub diags: Diagnostics,
 }
 
+/// Everything `gongshi check` reports: the diagnostics, whether they fail the check, the lists
+/// of the compliance page, and the checked site when it could be loaded.
+pub struct CheckReport {
+    /// The loaded site (None when it could not be loaded or the calendar is missing).
+    pub checked: Option<Checked>,
+    /// Every diagnostic, sorted.
+    pub diags: Diagnostics,
+    /// Errors, or warnings under `--strict`.
+    pub failed: bool,
+    pub summary: compliance::Summary,
+    /// The site's title, when the site could be loaded.
+    pub site_title: Option<String>,
+}
+
 /// Load, validate and derive facts: every rule runs, nothing is written.
 pub fn check(opts: &BuildOptions) -> Result<Checked, Diagnostics> {
-    let (site, diags) = content::load_site(
+    let report = check_report(opts, &compliance::Options::default());
+    match report.checked {
+        Some(c) if !report.failed => Ok(c),
+        _ => Err(report.diags),
+    }
+}
+
+fn failed_with(diags: Diagnostics) -> CheckReport {
+    CheckReport {
+        checked: None,
+        failed: true,
+        diags,
+        summary: compliance::Summary::default(),
+        site_title: None,
+    }
+}
+
+/// [`check`] with the compliance options, returning the full report (also when it fails).
+pub fn check_report(opts: &BuildOptions, copts: &compliance::Options) -> CheckReport {
+    match content::load_site(
         &opts.root,
         &LoadOptions {
             drafts: opts.drafts,
         },
-    )?;
-    finish_check(opts, site, diags)
+    ) {
+        Ok((site, diags)) => finish_report(opts, copts, site, diags),
+        Err(ds) => failed_with(ds),
+    }
 }
 
-/// The calendar and the clock-dependent facts of a loaded site.
+/// The calendar, the clock-dependent facts and the compliance rules of a loaded site.
 fn finish_check(
     opts: &BuildOptions,
     site: Site,
-    mut diags: Diagnostics,
+    diags: Diagnostics,
 ) -> Result<Checked, Diagnostics> {
+    let report = finish_report(opts, &compliance::Options::default(), site, diags);
+    match report.checked {
+        Some(c) if !report.failed => Ok(c),
+        _ => Err(report.diags),
+    }
+}
+
+fn finish_report(
+    opts: &BuildOptions,
+    copts: &compliance::Options,
+    site: Site,
+    mut diags: Diagnostics,
+) -> CheckReport {
     let calendar = match Calendar::load(&opts.root) {
         Ok(c) => c,
         Err(ds) => {
             diags.extend(ds);
             diags.sort();
-            return Err(diags);
+            return failed_with(diags);
         }
     };
     let time = BuildTime { now: opts.now };
-    let (facts, ds) = plan::facts(&site, &calendar, &time);
+    let (mut facts, ds) = plan::facts(&site, &calendar, &time);
+    diags.extend(ds);
+    facts.history = crate::history::collect(&site.root);
+    let (ds, summary) = compliance::run(&compliance::Input {
+        site: &site,
+        calendar: &calendar,
+        facts: &facts,
+        now: opts.now,
+        today: opts.now.to_zoned_datetime(site.tz.clone()).date(),
+        options: copts,
+    });
     diags.extend(ds);
     diags.sort();
-    if diags.has_errors() || (opts.strict && !diags.is_empty()) {
-        return Err(diags);
-    }
-    Ok(Checked {
-        site,
-        calendar,
-        facts,
+    let failed = diags.has_errors() || (opts.strict && diags.has_problems());
+    let site_title = Some(site.config.title.clone());
+    CheckReport {
+        checked: Some(Checked {
+            site,
+            calendar,
+            facts,
+            diags: diags.clone(),
+        }),
         diags,
-    })
+        failed,
+        summary,
+        site_title,
+    }
 }
 
 /// A rendered site held in memory: every output file, sorted by path.
@@ -185,12 +249,8 @@ pub fn render_site_with(
     }
     .map_err(BuildError::Content)?;
     let Checked {
-        site,
-        mut facts,
-        diags,
-        ..
+        site, facts, diags, ..
     } = checked;
-    facts.history = crate::history::collect(&site.root);
     let time = BuildTime { now: opts.now };
     let theme = Theme::load(&site.root, &site.config.theme)
         .map_err(|e| BuildError::Io(format!("无法读取主题 themes/{}：{e}", site.config.theme)))?;

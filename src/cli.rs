@@ -52,6 +52,12 @@ pub enum Command {
         /// 同时检查草稿
         #[arg(long)]
         drafts: bool,
+        /// 另外生成一页合规检查报告（HTML，可直接用浏览器打开），如 --html 合规检查.html
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// 个人信息检查扩大到全部内容（默认只查执法决定、留言答复、意见台账和征集结果）
+        #[arg(long)]
+        privacy_all: bool,
     },
     /// 本地预览：生成网站并在浏览器中查看，修改内容后自动刷新（不写入 public/）
     Serve {

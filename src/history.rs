@@ -17,6 +17,13 @@ pub struct Entry {
     pub time: jiff::Timestamp,
     /// The first line of the commit message.
     pub subject: String,
+    /// The commit's full hash (empty when the log did not give one).
+    pub commit: String,
+    /// The file's path in that commit, relative to the site root (differs from the key after
+    /// a rename).
+    pub path: PathBuf,
+    /// The file was deleted in that commit.
+    pub deleted: bool,
 }
 
 /// Record source path (relative to the site root, `/`-separated) → its commits, newest first.
@@ -42,7 +49,7 @@ pub fn collect(root: &Path) -> History {
             "--name-status",
             "-M",
             "-z",
-            "--format=%x1e%ct%x1f%s",
+            "--format=%x1e%ct%x1f%H%x1f%s",
             "--",
             "content",
         ])
@@ -56,15 +63,20 @@ pub fn collect(root: &Path) -> History {
     }
 }
 
-/// Parse `git log --name-status -M -z --format=%x1e%ct%x1f%s` output (newest commit first).
+/// Parse `git log --name-status -M -z --format=%x1e%ct%x1f%H%x1f%s` output (newest commit
+/// first). The hash field may be left out (`%ct%x1f%s`).
 pub fn parse(text: &str) -> History {
     let mut history = History::new();
     // A file renamed in a later commit: its old path → the path it has now.
     let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     for chunk in text.split(COMMIT).filter(|c| !c.is_empty()) {
         let (header, rest) = chunk.split_once('\0').unwrap_or((chunk, ""));
-        let Some((secs, subject)) = header.split_once(FIELD) else {
+        let Some((secs, rest_header)) = header.split_once(FIELD) else {
             continue;
+        };
+        let (commit, subject) = match rest_header.split_once(FIELD) {
+            Some((h, s)) if h.len() == 40 && h.bytes().all(|b| b.is_ascii_hexdigit()) => (h, s),
+            _ => ("", rest_header),
         };
         let Ok(time) = secs
             .trim()
@@ -77,6 +89,9 @@ pub fn parse(text: &str) -> History {
         let entry = Entry {
             time,
             subject: subject.trim().to_string(),
+            commit: commit.to_string(),
+            path: PathBuf::new(),
+            deleted: false,
         };
         let mut tokens = rest
             .split('\0')
@@ -99,8 +114,15 @@ pub fn parse(text: &str) -> History {
             };
             let current = renamed.get(new).cloned().unwrap_or_else(|| new.to_string());
             let list = history.entry(PathBuf::from(&current)).or_default();
-            if list.last() != Some(&entry) {
-                list.push(entry.clone());
+            let entry = Entry {
+                path: PathBuf::from(new),
+                deleted: status.starts_with('D'),
+                ..entry.clone()
+            };
+            if list.last().is_none_or(|l| {
+                (&l.time, &l.subject, &l.commit) != (&entry.time, &entry.subject, &entry.commit)
+            }) {
+                list.push(entry);
             }
             if let (Some(old), true) = (old, status.starts_with('R')) {
                 renamed.insert(old.to_string(), current);
@@ -129,11 +151,17 @@ mod tests {
             &vec![
                 Entry {
                     time: ts(200),
-                    subject: "改正错别字".into()
+                    subject: "改正错别字".into(),
+                    commit: String::new(),
+                    path: PathBuf::from("content/documents/a.md"),
+                    deleted: false,
                 },
                 Entry {
                     time: ts(100),
-                    subject: "发布 a 和 b".into()
+                    subject: "发布 a 和 b".into(),
+                    commit: String::new(),
+                    path: PathBuf::from("content/documents/a.md"),
+                    deleted: false,
                 },
             ]
         );
@@ -149,7 +177,25 @@ mod tests {
         let new = &h[Path::new("content/documents/new.md")];
         assert_eq!(new.len(), 2);
         assert_eq!(new[1].subject, "新建");
+        assert_eq!(new[1].path, PathBuf::from("content/documents/old.md"));
+        assert_eq!(new[0].path, PathBuf::from("content/documents/new.md"));
         assert!(!h.contains_key(Path::new("content/documents/old.md")));
+    }
+
+    #[test]
+    fn commit_hashes_and_deletions_are_kept() {
+        let h40 = "0123456789abcdef0123456789abcdef01234567";
+        let out = format!(
+            "\u{1e}300\u{1f}{h40}\u{1f}删除\0\nD\0content/documents/a.md\0\
+             \u{1e}100\u{1f}{h40}\u{1f}新建\0\nA\0content/documents/a.md\0"
+        );
+        let h = parse(&out);
+        let a = &h[Path::new("content/documents/a.md")];
+        assert_eq!(a.len(), 2);
+        assert_eq!(a[0].commit, h40);
+        assert!(a[0].deleted);
+        assert!(!a[1].deleted);
+        assert_eq!(a[1].subject, "新建");
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod build;
 pub mod calendar;
 pub mod calendar_cli;
 pub mod cli;
+pub mod compliance;
 pub mod config;
 pub mod content;
 pub mod diag;

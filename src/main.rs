@@ -119,6 +119,8 @@ fn main() -> ExitCode {
             strict,
             format,
             drafts,
+            html,
+            privacy_all,
         } => {
             let now = match parse_now(now.as_deref()) {
                 Ok(n) => n,
@@ -131,16 +133,40 @@ fn main() -> ExitCode {
                 drafts,
                 strict,
             };
-            let (ds, failed) = match build::check(&opts) {
-                Ok(c) => (c.diags, false),
-                Err(ds) => (ds, true),
-            };
+            let report = build::check_report(&opts, &gongshi::compliance::Options { privacy_all });
             if format == "json" {
-                println!("{}", diag::render_json(&ds));
+                println!("{}", diag::render_json(&report.diags));
             } else {
-                print!("{}", diag::render_text(&ds));
+                print!("{}", diag::render_text(&report.diags));
             }
-            if failed {
+            if let Some(path) = html {
+                let tz = report
+                    .checked
+                    .as_ref()
+                    .map(|c| c.site.tz.clone())
+                    .unwrap_or_else(|| {
+                        jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::UTC)
+                    });
+                let root_name = opts.root.display().to_string();
+                let page = gongshi::compliance::page::render(
+                    &gongshi::compliance::page::PageInfo {
+                        site: report.site_title.as_deref().unwrap_or(&root_name),
+                        checked_at: &gongshi::lifecycle::datetime_text(now, &tz),
+                        strict,
+                        failed: report.failed,
+                    },
+                    &report.summary,
+                    &report.diags,
+                );
+                if let Err(e) = std::fs::write(&path, page) {
+                    eprintln!("错误：无法写入合规检查页 {}：{e}", path.display());
+                    return ExitCode::from(2);
+                }
+                if !cli.quiet {
+                    eprintln!("合规检查页已写入 {}", path.display());
+                }
+            }
+            if report.failed {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS

@@ -203,18 +203,41 @@ pub fn facts(
     )
 }
 
+/// The Chinese name of a field an enforcement correction names.
+pub fn correction_label(field: &str) -> &'static str {
+    match field {
+        "facts" => "主要事实",
+        "basis" => "执法依据",
+        "decision" => "决定内容",
+        "party" => "当事人",
+        "case_no" => "决定书文号",
+        "decided" => "决定日期",
+        _ => "其他",
+    }
+}
+
+/// The display period in days of a decision, from `publicity.display_days`: the most specific
+/// key wins — `当事人类型.情节` (`自然人.一般`), then `情节`, then `当事人类型`, then `default`.
+pub fn display_days(site: &Site, e: &Enforcement) -> Option<u32> {
+    let days = &site.config.publicity.display_days;
+    let party = e.party.party_type.as_str();
+    let by_both = e
+        .severity
+        .as_ref()
+        .and_then(|s| days.get(&format!("{party}.{s}")));
+    by_both
+        .or_else(|| e.severity.as_ref().and_then(|s| days.get(s)))
+        .or_else(|| days.get(party))
+        .or_else(|| days.get("default"))
+        .copied()
+}
+
 /// The last day a decision stays published.
 pub fn display_until(site: &Site, r: &Record, e: &Enforcement) -> Option<jiff::civil::Date> {
     if let Some(d) = e.display_until {
         return Some(d);
     }
-    let days = &site.config.publicity.display_days;
-    let n = e
-        .severity
-        .as_ref()
-        .and_then(|s| days.get(s))
-        .or_else(|| days.get("default"))
-        .copied()?;
+    let n = display_days(site, e)?;
     let start = r.common.published.unwrap_or(e.decided);
     start.checked_add(jiff::Span::new().days(i64::from(n))).ok()
 }
@@ -467,6 +490,10 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
             "fine": e.fine.map(money), "decided": date_text(e.decided), "authority": e.authority,
             "status": e.status, "severity": e.severity,
             "display_until": display_until(site, r, e).map(date_text),
+            "corrections": e.corrections.iter().map(|c| json!({
+                "date": date_text(c.date), "field": c.field,
+                "field_label": correction_label(&c.field), "reason": c.reason,
+            })).collect::<Vec<_>>(),
         }),
         Data::Reply(x) => json!({
             "question": md(r, "question"), "asker": x.asker, "received": date_text(x.received),

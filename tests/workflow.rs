@@ -81,6 +81,11 @@ fn fill(site: &Path, rel: &str) {
         .replace("decision_type: 待填写", "decision_type: 规范性文件")
         .replace("procedure: 待填写", "procedure: xuke-banli")
         .replace("file: 待填写", "file: form.pdf")
+        // A decision's party: an organisation with a valid credit code (the privacy and
+        // credit-code rules refuse a person's unmasked name or a made-up code).
+        .replace("  type: 自然人", "  type: 法人")
+        .replace("credit_code: 待填写", "credit_code: 91420583MA4F2K7LX9")
+        .replace("statutory_wd: 0", "statutory_wd: 20")
         .replace("待填写", "示例内容");
     std::fs::write(&path, t).unwrap();
     if rel.contains("permits/") {

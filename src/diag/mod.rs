@@ -8,12 +8,14 @@ pub use render::{render_json, render_text, summary_line};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-/// How bad a problem is. Errors stop a build; warnings are reported (errors under `--strict`).
+/// How bad a problem is. Errors stop a build; warnings are reported (errors under `--strict`);
+/// notes (提示) only inform — something the generator already handled, never a failure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+    Info,
 }
 
 /// 诊断 — one problem in one place, with what was expected and how to fix it.
@@ -74,6 +76,11 @@ impl Diagnostic {
     /// A warning: reported, and an error only under `--strict`.
     pub fn warning(code: &'static str, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, file, message)
+    }
+
+    /// A note (提示): reported, never a failure, not even under `--strict`.
+    pub fn info(code: &'static str, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Info, code, file, message)
     }
 
     /// Position: 1-based line and column (characters).
@@ -155,7 +162,22 @@ impl Diagnostics {
     }
 
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
+    }
+
+    pub fn info_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Info)
+            .count()
+    }
+
+    /// Errors or warnings (what `--strict` refuses); notes do not count.
+    pub fn has_problems(&self) -> bool {
+        self.items.iter().any(|d| d.severity != Severity::Info)
     }
 
     pub fn is_empty(&self) -> bool {

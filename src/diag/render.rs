@@ -9,6 +9,7 @@ fn severity_zh(s: Severity) -> &'static str {
     match s {
         Severity::Error => "错误",
         Severity::Warning => "警告",
+        Severity::Info => "提示",
     }
 }
 
@@ -100,24 +101,29 @@ pub fn render_text(ds: &Diagnostics) -> String {
 pub fn summary_line(ds: &Diagnostics) -> String {
     let e = ds.error_count();
     let w = ds.warning_count();
-    if e == 0 && w == 0 {
-        "检查通过：没有发现问题。".to_string()
-    } else {
-        format!("共 {e} 个错误、{w} 个警告。")
+    let i = ds.info_count();
+    match (e, w, i) {
+        (0, 0, 0) => "检查通过：没有发现问题。".to_string(),
+        (0, 0, i) => format!("检查通过：没有错误和警告，另有 {i} 条提示。"),
+        (e, w, 0) => format!("共 {e} 个错误、{w} 个警告。"),
+        (e, w, i) => format!("共 {e} 个错误、{w} 个警告，另有 {i} 条提示。"),
     }
 }
 
-/// JSON for CI: `{"errors": N, "warnings": N, "diagnostics": [...]}` with stable codes.
+/// JSON for CI: `{"errors": N, "warnings": N, "infos": N, "diagnostics": [...]}` with stable
+/// codes; each diagnostic's `severity` is `error`, `warning` or `info`.
 pub fn render_json(ds: &Diagnostics) -> String {
     #[derive(serde::Serialize)]
     struct Out<'a> {
         errors: usize,
         warnings: usize,
+        infos: usize,
         diagnostics: Vec<&'a Diagnostic>,
     }
     let out = Out {
         errors: ds.error_count(),
         warnings: ds.warning_count(),
+        infos: ds.info_count(),
         diagnostics: ds.iter().collect(),
     };
     serde_json::to_string_pretty(&out).unwrap_or_else(|_| "{}".to_string())

@@ -52,6 +52,30 @@ static CHANGED: &[Field] = &[
     },
 ];
 
+static CORRECTION: &[Field] = &[
+    Field {
+        name: "date",
+        zh: "更正日期",
+        ty: Ty::Date,
+        required: true,
+        help: "发布后更正内容的日期",
+    },
+    Field {
+        name: "field",
+        zh: "更正的字段",
+        ty: Ty::Enum(&["facts", "basis", "decision", "party", "case_no", "decided"]),
+        required: true,
+        help: "facts、basis、decision、party、case_no 或 decided",
+    },
+    Field {
+        name: "reason",
+        zh: "更正原因",
+        ty: Ty::Text,
+        required: true,
+        help: "如 原文当事人名称有错别字",
+    },
+];
+
 pub static FIELDS: &[Field] = &[
     Field {
         name: "case_no",
@@ -144,6 +168,20 @@ pub static FIELDS: &[Field] = &[
         required: false,
         help: "不写时按 site.toml 中的公示期限计算",
     },
+    Field {
+        name: "corrections",
+        zh: "更正记录",
+        ty: Ty::List(&Ty::Obj(CORRECTION)),
+        required: false,
+        help: "发布后更正事实、依据、决定内容、当事人、文号或决定日期时，每次更正加一项并写明原因",
+    },
+    Field {
+        name: "late_reason",
+        zh: "延迟公开说明",
+        ty: Ty::Text,
+        required: false,
+        help: "超过公开期限才发布时，说明延迟的原因",
+    },
 ];
 
 /// 当事人.
@@ -156,6 +194,14 @@ pub struct Party {
     pub credit_code: Option<String>,
     #[serde(default)]
     pub minor: bool,
+}
+
+/// 更正记录 — one dated correction of a published decision.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Correction {
+    pub date: jiff::civil::Date,
+    pub field: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -185,6 +231,12 @@ pub struct Enforcement {
     pub severity: Option<String>,
     #[serde(default)]
     pub display_until: Option<jiff::civil::Date>,
+    /// 更正记录, oldest first.
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
+    /// 延迟公开说明: why the decision was published after its deadline.
+    #[serde(default)]
+    pub late_reason: Option<String>,
 }
 
 fn valid() -> String {

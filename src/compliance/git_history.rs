@@ -1,0 +1,330 @@
+//! 留痕 — what may never change once published, checked against the git history (SPEC §4.6):
+//!
+//! * an enforcement decision's `facts`, `basis`, `decision`, `party`, `case_no` and `decided`
+//!   are not edited in place after the commit that first published it: each change needs a
+//!   dated entry in `corrections` (status changes go through `status` and `changed`);
+//! * a record's `index_no` (索引号) stays what it was when first published;
+//! * an opinion ledger (`opinions.jsonl`) only grows: every committed version is the start of
+//!   the current file.
+//!
+//! Versions are compared as parsed YAML values, so reformatting is not a change. The working
+//! tree counts as the newest version (so a check before committing already sees the edit).
+//! One `git log` (shared with the 修订记录, [`crate::history`]) and one `git cat-file --batch`
+//! read everything. Not a git repository, or git missing: nothing is checked.
+//!
+//! Codes: `history.edited-after-publication`, `history.index-no-changed`,
+//! `history.ledger-rewritten` (errors).
+//!
+//! Known limit: versions are ordered by commit date, as `git log` lists them; edits made on
+//! two branches at once are compared in that order.
+
+use super::fields::{self, FrontMatter};
+use super::Input;
+use crate::content::{Data, Record};
+use crate::diag::Diagnostic;
+use crate::history::Entry;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The fields of a published decision that are never edited in place.
+pub const FROZEN: [(&str, &str); 6] = [
+    ("case_no", "决定书文号"),
+    ("party", "当事人"),
+    ("facts", "主要事实"),
+    ("basis", "执法依据"),
+    ("decision", "决定内容"),
+    ("decided", "决定日期"),
+];
+
+/// One version of a file: the commit (None: the working tree) and its text.
+struct Version<'a> {
+    entry: Option<&'a Entry>,
+    text: String,
+}
+
+impl Version<'_> {
+    fn label(&self) -> String {
+        match self.entry {
+            Some(e) => {
+                let short: String = e.commit.chars().take(8).collect();
+                format!("提交 {short}（{}）", e.subject)
+            }
+            None => "尚未提交的修改".to_string(),
+        }
+    }
+}
+
+/// Run the history rules.
+pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
+    let history = &input.facts.history;
+    if history.is_empty() || history.values().flatten().all(|e| e.commit.is_empty()) {
+        return;
+    }
+    let root = &input.site.root;
+    let Some(prefix) = show_prefix(root) else {
+        return;
+    };
+    // Which committed versions to read: every record, and each consultation's ledger.
+    let mut wanted: Vec<(PathBuf, &[Entry])> = Vec::new();
+    for r in &input.site.records {
+        if let Some(list) = history.get(&r.source) {
+            wanted.push((r.source.clone(), list));
+        }
+        if let Some(ledger) = super::ledger_path(r) {
+            if let Some(list) = history.get(&ledger) {
+                wanted.push((ledger, list));
+            }
+        }
+    }
+    let mut requests: Vec<String> = Vec::new();
+    for (_, list) in &wanted {
+        for e in list.iter().filter(|e| !e.deleted && !e.commit.is_empty()) {
+            requests.push(object_name(e, &prefix));
+        }
+    }
+    requests.sort();
+    requests.dedup();
+    let blobs = cat_file(root, &requests);
+    let mut by_path: BTreeMap<&Path, Vec<Version>> = BTreeMap::new();
+    for (path, list) in &wanted {
+        let versions = by_path.entry(path.as_path()).or_default();
+        // Oldest first.
+        for e in list
+            .iter()
+            .rev()
+            .filter(|e| !e.deleted && !e.commit.is_empty())
+        {
+            if let Some(text) = blobs.get(&object_name(e, &prefix)) {
+                versions.push(Version {
+                    entry: Some(e),
+                    text: text.clone(),
+                });
+            }
+        }
+    }
+    for r in &input.site.records {
+        if let Some(versions) = by_path.get_mut(r.source.as_path()) {
+            versions.push(Version {
+                entry: None,
+                text: r.text.clone(),
+            });
+            record(r, versions, diags);
+        }
+        if let Some(ledger) = super::ledger_path(r) {
+            if let Some(versions) = by_path.get(ledger.as_path()) {
+                let current = std::fs::read_to_string(root.join(&ledger)).unwrap_or_default();
+                ledger_rule(&ledger, versions, &current, diags);
+            }
+        }
+    }
+}
+
+fn object_name(e: &Entry, prefix: &str) -> String {
+    format!(
+        "{}:{prefix}{}",
+        e.commit,
+        e.path.to_string_lossy().replace('\\', "/")
+    )
+}
+
+/// The site root's path inside its repository (`""` or `site/`); None when not a repository.
+fn show_prefix(root: &Path) -> Option<String> {
+    let o = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--show-prefix"])
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    o.status
+        .success()
+        .then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+}
+
+/// Read many blobs with one `git cat-file --batch`: object name → text (missing ones left out).
+fn cat_file(root: &Path, names: &[String]) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if names.is_empty() {
+        return out;
+    }
+    let child = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["cat-file", "--batch"])
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        return out;
+    };
+    let input: String = names.iter().map(|n| format!("{n}\n")).collect();
+    let writer = child.stdin.take().map(|mut stdin| {
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(input.as_bytes());
+        })
+    });
+    if let Some(stdout) = child.stdout.take() {
+        let mut reader = BufReader::new(stdout);
+        for name in names {
+            let mut header = String::new();
+            if reader.read_line(&mut header).unwrap_or(0) == 0 {
+                break;
+            }
+            let parts: Vec<&str> = header.split_whitespace().collect();
+            let size = match parts.as_slice() {
+                [_, "blob", size] => size.parse::<usize>().ok(),
+                [_, _, size] => {
+                    // Not a blob: skip its content.
+                    let n = size.parse::<usize>().unwrap_or(0);
+                    let mut skip = vec![0u8; n + 1];
+                    let _ = reader.read_exact(&mut skip);
+                    None
+                }
+                _ => None, // "<name> missing"
+            };
+            if let Some(n) = size {
+                let mut buf = vec![0u8; n + 1];
+                if reader.read_exact(&mut buf).is_err() {
+                    break;
+                }
+                buf.truncate(n);
+                if let Ok(text) = crate::content::source::decode(&buf) {
+                    out.insert(name.clone(), text.to_string());
+                }
+            }
+        }
+    }
+    if let Some(w) = writer {
+        let _ = w.join();
+    }
+    let _ = child.wait();
+    out
+}
+
+fn is_draft(fm: &FrontMatter) -> bool {
+    fm.node.get("draft").and_then(|n| n.as_str()) == Some("true")
+}
+
+fn value_of(fm: &FrontMatter, field: &str) -> serde_json::Value {
+    fields::get(&fm.node, field).map_or(serde_json::Value::Null, fields::canonical)
+}
+
+/// The rules of one record over its versions (oldest first, the working tree last).
+fn record(r: &Record, versions: &[Version], diags: &mut Vec<Diagnostic>) {
+    let parsed: Vec<(&Version, FrontMatter)> = versions
+        .iter()
+        .filter_map(|v| fields::front_matter(&r.source, &v.text).map(|fm| (v, fm)))
+        .filter(|(_, fm)| !is_draft(fm))
+        .collect();
+    let Some((_, first)) = parsed.first() else {
+        return;
+    };
+    let current = parsed.last().map(|(_, fm)| fm);
+
+    // 索引号: what it was when first published.
+    let original = value_of(first, "index_no");
+    if !original.is_null() && current.is_some_and(|c| value_of(c, "index_no") != original) {
+        let culprit = parsed
+            .iter()
+            .find(|(_, fm)| value_of(fm, "index_no") != original)
+            .map(|(v, _)| v.label())
+            .unwrap_or_default();
+        let was = original.as_str().unwrap_or_default().to_string();
+        diags.push(
+            r.diag_at(
+                Diagnostic::error(
+                    "history.index-no-changed",
+                    &r.source,
+                    format!("索引号发布后不得更改：在{culprit}中被修改"),
+                ),
+                "index_no",
+            )
+            .expected(format!("index_no: {was}（首次发布时的索引号）"))
+            .found(
+                r.common
+                    .index_no
+                    .clone()
+                    .unwrap_or_else(|| "没有 index_no".to_string()),
+            )
+            .hint(format!(
+                "请把 index_no 改回 {was}。索引号是信息的固定编号，公众和档案据此查找。"
+            )),
+        );
+    }
+
+    // 执法决定: frozen fields change only with a correction entry.
+    if !matches!(r.data, Data::Enforcement(_)) {
+        return;
+    }
+    let corrections: Vec<String> = match &r.data {
+        Data::Enforcement(e) => e.corrections.iter().map(|c| c.field.clone()).collect(),
+        _ => Vec::new(),
+    };
+    for (field, zh) in FROZEN {
+        let changes: Vec<&Version> = parsed
+            .windows(2)
+            .filter(|w| value_of(&w[0].1, field) != value_of(&w[1].1, field))
+            .map(|w| w[1].0)
+            .collect();
+        let allowed = corrections.iter().filter(|c| c.as_str() == field).count();
+        let Some(culprit) = changes.get(allowed) else {
+            continue;
+        };
+        diags.push(
+            r.diag_at(
+                Diagnostic::error(
+                    "history.edited-after-publication",
+                    &r.source,
+                    format!(
+                        "已公开的执法决定的“{zh}”在{}中被直接修改",
+                        culprit.label()
+                    ),
+                ),
+                field,
+            )
+            .expected(format!(
+                "发布后不直接修改“{zh}”；确需更正时在 corrections 中登记（已登记 {allowed} 次，修改了 {} 次）",
+                changes.len()
+            ))
+            .found(format!("{}修改了 {field}", culprit.label()))
+            .hint(format!(
+                "更正必须留痕：在 corrections 下加一项 - date: 更正日期 / field: {field} / reason: 更正原因；决定被撤销或变更时只改 status 并填写 changed。"
+            )),
+        );
+    }
+}
+
+/// Every committed version of a ledger must be the start of the current file.
+fn ledger_rule(path: &Path, versions: &[Version], current: &str, diags: &mut Vec<Diagnostic>) {
+    let Some(last_bad) = versions.iter().rposition(|v| !current.starts_with(&v.text)) else {
+        return;
+    };
+    let culprit = versions
+        .get(last_bad + 1)
+        .map_or_else(|| "尚未提交的修改".to_string(), Version::label);
+    let bad = &versions[last_bad];
+    // The first line where the old and the current text differ.
+    let line = bad
+        .text
+        .lines()
+        .zip(current.lines())
+        .position(|(a, b)| a != b)
+        .map_or_else(|| current.lines().count().max(1), |i| i + 1);
+    diags.push(
+        Diagnostic::error(
+            "history.ledger-rewritten",
+            path,
+            format!("意见台账只能追加，不能改写或删除：在{culprit}中被改写"),
+        )
+        .at(line, 1)
+        .expected(format!("{}的内容原样保留在文件开头", bad.label()))
+        .found(format!("第 {line} 行起与已提交的内容不同"))
+        .hint("用 git 恢复原来的台账（git checkout 提交号 -- 文件），新意见只能用 gongshi feedback export/add 追加在末尾。"),
+    );
+}

@@ -1,0 +1,166 @@
+//! Compliance as code (SPEC §4.3–4.7): the publicity rules that need the whole loaded site,
+//! the calendar, the clock-dependent facts and the build time — enforcement deadlines and
+//! display periods, privacy, catalogue completeness, metadata that must never change (checked
+//! against the git history), and freshness. `gongshi check` reports them; `gongshi build` runs
+//! the same rules and refuses to publish errors. One job per file:
+//!
+//! * [`enforcement`] — publication deadline, withdrawal, display period (`enforcement.*`)
+//! * [`privacy_lint`] — personal data in public texts (`privacy.*`), using [`privacy`]
+//! * [`catalogue`] — required categories and permit items (`catalogue.*`, `permit.*`)
+//! * [`git_history`] — what may never be edited once published (`history.*`)
+//! * [`freshness`] — staleness, overdue replies and reports (`freshness.*`, …)
+//! * [`page`] — the staff compliance page (`check --html`)
+//!
+//! Besides diagnostics the rules fill a [`Summary`]: the lists the compliance page shows.
+
+pub mod catalogue;
+pub mod enforcement;
+pub mod fields;
+pub mod freshness;
+pub mod git_history;
+pub mod page;
+pub mod privacy;
+pub mod privacy_lint;
+
+use crate::calendar::Calendar;
+use crate::content::Site;
+use crate::diag::Diagnostic;
+use crate::plan::Facts;
+use serde::Serialize;
+
+/// Options of the compliance rules (from the command line).
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--privacy-all`: run the privacy lint on every record, not only the public texts of
+    /// enforcement decisions, replies, opinion ledgers and consultation outcomes.
+    pub privacy_all: bool,
+}
+
+/// What the rules look at.
+pub struct Input<'a> {
+    pub site: &'a Site,
+    pub calendar: &'a Calendar,
+    pub facts: &'a Facts,
+    pub now: jiff::Timestamp,
+    /// The build's date in the site's time zone.
+    pub today: jiff::civil::Date,
+    pub options: &'a Options,
+}
+
+/// The section of the compliance page an item belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Section {
+    /// 逾期：late decisions, overdue replies, missing reports, late withdrawals.
+    Overdue,
+    /// 已撤下：withdrawn decisions and those past their display period.
+    Withdrawn,
+    /// 即将到期：display periods ending within 30 days, consultations closing soon.
+    ExpiringSoon,
+    /// 缺项：catalogue categories and permit items missing.
+    Missing,
+}
+
+impl Section {
+    pub const ALL: [Section; 4] = [
+        Section::Overdue,
+        Section::Withdrawn,
+        Section::ExpiringSoon,
+        Section::Missing,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Section::Overdue => "逾期",
+            Section::Withdrawn => "已撤下",
+            Section::ExpiringSoon => "即将到期",
+            Section::Missing => "缺项",
+        }
+    }
+
+    pub fn help(self) -> &'static str {
+        match self {
+            Section::Overdue => "超过期限仍未完成的事项：请尽快处理。",
+            Section::Withdrawn => "已从列表、搜索和订阅中撤下的执法决定（原网址只显示撤下说明）。",
+            Section::ExpiringSoon => "30 日内公示期满的执法决定，以及 3 个工作日内截止的意见征集。",
+            Section::Missing => "必须公开但还没有内容的栏目和事项。",
+        }
+    }
+}
+
+/// One line of the compliance page.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Item {
+    pub section: Section,
+    /// The date that matters (deadline, withdrawal date, end of display), when there is one.
+    pub date: Option<jiff::civil::Date>,
+    /// The record's file (site-relative), or empty for the site as a whole.
+    pub file: String,
+    pub title: String,
+    /// What is due or what happened, in zh-CN.
+    pub note: String,
+}
+
+/// The lists of the compliance page, sorted.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub items: Vec<Item>,
+}
+
+impl Summary {
+    pub fn push(&mut self, item: Item) {
+        self.items.push(item);
+    }
+
+    pub fn in_section(&self, s: Section) -> impl Iterator<Item = &Item> {
+        self.items.iter().filter(move |i| i.section == s)
+    }
+}
+
+/// Run every compliance rule.
+pub fn run(input: &Input) -> (Vec<Diagnostic>, Summary) {
+    let mut diags = Vec::new();
+    let mut summary = Summary::default();
+    enforcement::check(input, &mut diags, &mut summary);
+    privacy_lint::check(input, &mut diags);
+    catalogue::check(input, &mut diags, &mut summary);
+    git_history::check(input, &mut diags);
+    freshness::check(input, &mut diags, &mut summary);
+    summary.items.sort();
+    summary.items.dedup();
+    (diags, summary)
+}
+
+/// A consultation bundle's opinion ledger (`content/consultations/<id>/opinions.jsonl`).
+pub(crate) fn ledger_path(r: &crate::content::Record) -> Option<std::path::PathBuf> {
+    let bundle = r.source.file_stem().and_then(|s| s.to_str()) == Some("index");
+    (r.kind == crate::content::Kind::Consultation && bundle)
+        .then(|| r.dir.join(crate::feedback::report::LEDGER_FILE))
+}
+
+/// Line and column of `needle` in the site's `site.toml`, searched after `after` (a key or
+/// table name); (0, 0) when not found.
+pub(crate) fn site_toml_pos(root: &std::path::Path, after: &str, needle: &str) -> (usize, usize) {
+    let Ok(text) = std::fs::read_to_string(root.join("site.toml")) else {
+        return (0, 0);
+    };
+    text.find(after)
+        .and_then(|from| text[from..].find(needle).map(|i| from + i))
+        .map_or((0, 0), |b| privacy::line_col(&text, b))
+}
+
+/// `2026年9月17日`.
+pub(crate) fn date_zh(d: jiff::civil::Date) -> String {
+    crate::lifecycle::date_text(d)
+}
+
+/// `d + n` calendar days (saturating at the end of the calendar).
+pub(crate) fn add_days(d: jiff::civil::Date, n: u32) -> jiff::civil::Date {
+    d.checked_add(jiff::Span::new().days(i64::from(n)))
+        .unwrap_or(d)
+}
+
+/// Days from `a` to `b` (negative when `b` is earlier).
+pub(crate) fn days_between(a: jiff::civil::Date, b: jiff::civil::Date) -> i64 {
+    a.until(b).map_or(0, |s| i64::from(s.get_days()))
+}

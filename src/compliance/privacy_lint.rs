@@ -1,0 +1,480 @@
+//! 个人信息检查 — the privacy lint (SPEC §4.4) applied to what the site publishes: the public
+//! texts of enforcement decisions (title, party name, facts, basis, decision, body), replies
+//! (title, question, asker, reply, body), consultation outcomes and opinion ledgers — or, with
+//! `--privacy-all`, every value of every record. Every finding is an error located at its
+//! line and column, with the value masked (also in the source line shown).
+//!
+//! Codes: `privacy.resident-id`, `privacy.mobile`, `privacy.bank-card`, `privacy.email`,
+//! `privacy.person-name` (an unmasked natural-person party), `privacy.minor` (errors);
+//! `privacy.owner-name` (warning: a 个体工商户 name that seems to carry its owner's full name),
+//! `privacy.asker-name` (warning: a reply's 留言人 that looks like a full name).
+
+use super::fields::{self, FrontMatter};
+use super::privacy::{self, Finding, PiiKind, PrivacyOptions};
+use super::Input;
+use crate::content::{Data, Kind, Record};
+use crate::diag::Diagnostic;
+use std::path::Path;
+
+/// The options from site.toml: the allowed numbers plus the organisation's own phone and
+/// hotline; its e-mail domain when it has one.
+pub fn options(config: &crate::config::Config) -> PrivacyOptions {
+    let org = &config.organization;
+    let mut allowed_numbers = config.publicity.allowed_numbers.clone();
+    allowed_numbers.extend(
+        [&org.phone, &org.hotline]
+            .into_iter()
+            .filter(|s| !s.trim().is_empty())
+            .cloned(),
+    );
+    let allowed_email_domains = org
+        .email
+        .rsplit_once('@')
+        .map(|(_, d)| vec![d.to_string()])
+        .unwrap_or_default();
+    PrivacyOptions {
+        allowed_numbers,
+        allowed_email_domains,
+    }
+}
+
+/// The public text fields of a record (front matter paths), or `None` when the record is not
+/// linted by default.
+fn public_fields(kind: Kind) -> Option<&'static [&'static str]> {
+    match kind {
+        Kind::Enforcement => Some(&["title", "party.name", "facts", "basis", "decision"]),
+        Kind::Reply => Some(&["title", "question", "asker", "reply"]),
+        Kind::Consultation => Some(&["outcome.decision", "outcome.report"]),
+        _ => None,
+    }
+}
+
+fn field_zh(field: &str) -> &str {
+    match field {
+        "title" => "标题",
+        "party.name" => "当事人名称",
+        "facts" => "主要事实",
+        "basis" => "执法依据",
+        "decision" => "决定内容",
+        "question" => "留言内容",
+        "asker" => "留言人",
+        "reply" => "答复内容",
+        "outcome.decision" => "征集结果",
+        "outcome.report" => "公众参与情况报告",
+        "body" => "正文",
+        "opinion" => "意见内容",
+        _ => "内容",
+    }
+}
+
+fn code_of(kind: PiiKind) -> &'static str {
+    match kind {
+        PiiKind::ResidentId => "privacy.resident-id",
+        PiiKind::Mobile => "privacy.mobile",
+        PiiKind::BankCard => "privacy.bank-card",
+        PiiKind::Email => "privacy.email",
+    }
+}
+
+fn hint_of(kind: PiiKind) -> &'static str {
+    match kind {
+        PiiKind::ResidentId => "删除身份证号码；需要指明当事人时，自然人只写“张某”这样的化名。",
+        PiiKind::Mobile => {
+            "删除个人手机号码。单位对外公开的号码请写入 site.toml 的 publicity.allowed_numbers，就不会再被提示。"
+        }
+        PiiKind::BankCard => "删除银行卡号；缴款账户请写单位的对公账户名称。",
+        PiiKind::Email => "删除个人电子邮箱；单位邮箱（.gov.cn 或 site.toml 中单位邮箱的域名）不受影响。",
+    }
+}
+
+/// One problem found in a file, before it becomes a diagnostic: the byte range in the file
+/// text (masked in the source line shown), and the diagnostic without a position.
+struct Hit {
+    range: Option<(usize, usize)>,
+    /// Fallback position (line, col) when the value could not be found literally.
+    at: (usize, usize),
+    len: usize,
+    diag: Diagnostic,
+}
+
+/// Run the privacy lint.
+pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
+    let opts = options(&input.site.config);
+    for r in &input.site.records {
+        let all = input.options.privacy_all;
+        let fields = public_fields(r.kind);
+        if fields.is_none() && !all {
+            continue;
+        }
+        let Some(fm) = fields::front_matter(&r.source, &r.text) else {
+            continue;
+        };
+        let mut hits = Vec::new();
+        let mut targets: Vec<(String, &crate::yaml::Node)> = Vec::new();
+        if all {
+            fields::scalars(&fm.node, "", &mut targets);
+            targets.retain(|(p, _)| p != "body");
+        } else if let Some(list) = fields {
+            for f in list {
+                if let Some(n) = fields::get(&fm.node, f) {
+                    targets.push((f.to_string(), n));
+                }
+            }
+        }
+        for (field, node) in &targets {
+            if let Some(text) = node.as_str() {
+                scan_value(
+                    r,
+                    field,
+                    text,
+                    node.pos.line,
+                    (node.pos.line, node.pos.col),
+                    &opts,
+                    &mut hits,
+                );
+            }
+        }
+        if fm.body_line > 0 && !fm.body.is_empty() {
+            scan_value(
+                r,
+                "body",
+                &fm.body,
+                fm.body_line,
+                (fm.body_line, 1),
+                &opts,
+                &mut hits,
+            );
+        }
+        match &r.data {
+            Data::Enforcement(e) => {
+                party(r, &fm, e, &mut hits);
+                minor(r, &fm, e, &mut hits);
+            }
+            Data::Reply(x) => asker(r, &fm, x.asker.as_deref(), &mut hits),
+            _ => {}
+        }
+        emit(r, hits, diags);
+        if r.kind == Kind::Consultation {
+            ledger(input, r, &opts, diags);
+        }
+    }
+}
+
+fn scan_value(
+    r: &Record,
+    field: &str,
+    text: &str,
+    from_line: usize,
+    at: (usize, usize),
+    opts: &PrivacyOptions,
+    hits: &mut Vec<Hit>,
+) {
+    for f in privacy::scan(text, opts) {
+        let range = fields::locate(&r.text, from_line, text, f.start, f.end);
+        hits.push(Hit {
+            range,
+            at,
+            len: f.masked.chars().count(),
+            diag: finding_diag(&r.source, field, &f),
+        });
+    }
+}
+
+fn finding_diag(file: &Path, field: &str, f: &Finding) -> Diagnostic {
+    Diagnostic::error(
+        code_of(f.kind),
+        file,
+        format!("{}中有{}，不得公开", field_zh(field), f.kind.label_zh()),
+    )
+    .field(field)
+    .expected(format!("不含{}", f.kind.label_zh()))
+    .found(f.masked.clone())
+    .hint(hint_of(f.kind))
+}
+
+fn party(
+    r: &Record,
+    fm: &FrontMatter,
+    e: &crate::content::kinds::enforcement::Enforcement,
+    hits: &mut Vec<Hit>,
+) {
+    let Some(node) = fields::get(&fm.node, "party.name") else {
+        return;
+    };
+    let name = e.party.name.as_str();
+    let range = fields::locate(&r.text, node.pos.line, name, 0, name.len());
+    let at = (node.pos.line, node.pos.col);
+    let len = name.chars().count();
+    match e.party.party_type.as_str() {
+        "自然人" if !privacy::is_masked_person_name(name) => hits.push(Hit {
+            range,
+            at,
+            len,
+            diag: Diagnostic::error(
+                "privacy.person-name",
+                &r.source,
+                "当事人是自然人，名称必须隐去名字",
+            )
+            .field("party.name")
+            .expected("姓氏加“某”，如 张某、欧阳某某；或 王女士、李先生")
+            .found(privacy::mask(name))
+            .hint("只保留姓氏，名字用“某”代替。"),
+        }),
+        "个体工商户" => {
+            if let Some((s, e2)) = owner_name(name) {
+                let range = fields::locate(&r.text, node.pos.line, name, s, e2);
+                hits.push(Hit {
+                    range,
+                    at,
+                    len: name[s..e2].chars().count(),
+                    diag: Diagnostic::warning(
+                        "privacy.owner-name",
+                        &r.source,
+                        "个体工商户名称中似乎含有经营者的完整姓名",
+                    )
+                    .field("party.name")
+                    .expected("字号名称；需要写经营者时只写姓氏加“某”，如 经营者：张某")
+                    .found(privacy::mask(&name[s..e2]))
+                    .hint("经营者是自然人，其姓名按自然人的规则隐去名字。"),
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// 留言人 is a person: only the surname may be shown (王女士, 李先生, 张某).
+fn asker(r: &Record, fm: &FrontMatter, asker: Option<&str>, hits: &mut Vec<Hit>) {
+    let (Some(name), Some(node)) = (asker, fields::get(&fm.node, "asker")) else {
+        return;
+    };
+    const NOT_NAMES: &[&str] = &[
+        "匿名",
+        "网友",
+        "市民",
+        "群众",
+        "居民",
+        "读者",
+        "来信人",
+        "留言人",
+        "企业",
+        "职工",
+        "家长",
+        "用人单位",
+        "劳动者",
+        "农民工",
+    ];
+    let name = name.trim();
+    let n = name.chars().count();
+    let looks_like_name = (2..=3).contains(&n)
+        && name.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
+        && !name.contains('某')
+        && !NOT_NAMES.contains(&name);
+    if !looks_like_name || privacy::is_masked_person_name(name) {
+        return;
+    }
+    hits.push(Hit {
+        range: fields::locate(&r.text, node.pos.line, name, 0, name.len()),
+        at: (node.pos.line, node.pos.col),
+        len: name.chars().count(),
+        diag: Diagnostic::warning("privacy.asker-name", &r.source, "留言人似乎写了全名")
+            .field("asker")
+            .expected("姓氏加称呼，如 王女士、李先生、张某")
+            .found(privacy::mask(name))
+            .hint("删除名字，只保留姓氏和称呼；也可以不写留言人。"),
+    });
+}
+
+/// A person's name written with a 个体工商户's name: after `经营者`/`业主`/`负责人` (with an
+/// optional `：`), or in brackets at the end (`某某店（张三）`), 2–4 Han characters that are
+/// not a masked name. Returns its byte range in `name`.
+fn owner_name(name: &str) -> Option<(usize, usize)> {
+    let is_han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+    let candidate = |start: usize| -> Option<(usize, usize)> {
+        let rest = name.get(start..)?;
+        let len: usize = rest
+            .chars()
+            .take_while(|c| is_han(*c))
+            .take(4)
+            .map(char::len_utf8)
+            .sum();
+        let n = rest.get(..len)?.chars().count();
+        ((2..=4).contains(&n) && !privacy::is_masked_person_name(rest.get(..len)?))
+            .then_some((start, start + len))
+    };
+    for label in ["经营者", "业主", "负责人"] {
+        if let Some(i) = name.find(label) {
+            let mut s = i + label.len();
+            for sep in ["：", ":"] {
+                if name.get(s..).is_some_and(|r| r.starts_with(sep)) {
+                    s += sep.len();
+                }
+            }
+            if let Some(found) = candidate(s) {
+                return Some(found);
+            }
+        }
+    }
+    let trimmed = name.trim_end();
+    for (open, close) in [("（", "）"), ("(", ")")] {
+        if let Some(inner) = trimmed.strip_suffix(close) {
+            if let Some(i) = inner.rfind(open) {
+                let s = i + open.len();
+                if let Some((a, b)) = candidate(s) {
+                    if b == inner.len() {
+                        return Some((a, b));
+                    }
+                }
+            }
+        }
+    }
+    None
+}
+
+fn minor(
+    r: &Record,
+    fm: &FrontMatter,
+    e: &crate::content::kinds::enforcement::Enforcement,
+    hits: &mut Vec<Hit>,
+) {
+    let pos = |field: &str| {
+        fields::get(&fm.node, field)
+            .map(|n| (n.pos.line, n.pos.col))
+            .unwrap_or((1, 1))
+    };
+    let field = if e.party.minor {
+        Some("party.minor")
+    } else {
+        [("facts", &e.facts), ("decision", &e.decision)]
+            .into_iter()
+            .find(|(_, t)| privacy::mentions_minor(t))
+            .map(|(f, _)| f)
+    };
+    if let Some(field) = field {
+        hits.push(Hit {
+            range: None,
+            at: pos(field),
+            len: 1,
+            diag: Diagnostic::error(
+                "privacy.minor",
+                &r.source,
+                "涉及未成年人的执法决定不得公开",
+            )
+            .field(field)
+            .expected("不公开此决定")
+            .found(if field == "party.minor" {
+                "party.minor: true".to_string()
+            } else {
+                format!("{}中提到未成年人", field_zh(field))
+            })
+            .hint("请把此文件移出 content/（在案卷中保存）；决定不在网站上公开，也不显示撤下说明。"),
+        });
+    }
+}
+
+/// Turn hits into diagnostics, located in the file, with every finding masked in the source
+/// lines shown.
+fn emit(r: &Record, hits: Vec<Hit>, diags: &mut Vec<Diagnostic>) {
+    if hits.is_empty() {
+        return;
+    }
+    let mut ranges: Vec<(usize, usize)> = hits.iter().filter_map(|h| h.range).collect();
+    ranges.sort();
+    let masked = mask_ranges(&r.text, &ranges);
+    for h in hits {
+        let (line, col) = match h.range {
+            Some((s, _)) => privacy::line_col(&r.text, s),
+            None => h.at,
+        };
+        diags.push(h.diag.span(line, col, h.len).with_source(&masked));
+    }
+}
+
+/// `text` with every range replaced by its mask (ranges sorted; overlaps skipped).
+fn mask_ranges(text: &str, ranges: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for &(s, e) in ranges {
+        if s < at || e > text.len() {
+            continue;
+        }
+        if let (Some(before), Some(value)) = (text.get(at..s), text.get(s..e)) {
+            out.push_str(before);
+            out.push_str(&privacy::mask(value));
+            at = e;
+        }
+    }
+    out.push_str(text.get(at..).unwrap_or(""));
+    out
+}
+
+/// The opinion texts of a consultation's ledger (`opinions.jsonl` beside the record).
+fn ledger(input: &Input, r: &Record, opts: &PrivacyOptions, diags: &mut Vec<Diagnostic>) {
+    let Some(rel) = super::ledger_path(r) else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(input.site.root.join(&rel)) else {
+        return;
+    };
+    let mut hits = Vec::new();
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        let value: Option<String> = serde_json::from_str::<serde_json::Value>(line.trim())
+            .ok()
+            .and_then(|v| v.get("opinion").and_then(|o| o.as_str()).map(String::from));
+        if let Some(opinion) = value {
+            for f in privacy::scan(&opinion, opts) {
+                let range = opinion
+                    .get(f.start..f.end)
+                    .and_then(|needle| line.find(needle))
+                    .map(|i| (offset + i, offset + i + (f.end - f.start)));
+                hits.push((range, f));
+            }
+        }
+        offset += line.len();
+    }
+    if hits.is_empty() {
+        return;
+    }
+    let mut ranges: Vec<(usize, usize)> = hits.iter().filter_map(|h| h.0).collect();
+    ranges.sort();
+    let masked = mask_ranges(&text, &ranges);
+    for (range, f) in hits {
+        let (line, col) = range.map_or((1, 1), |(s, _)| privacy::line_col(&text, s));
+        diags.push(
+            finding_diag(&rel, "opinion", &f)
+                .span(line, col, f.masked.chars().count())
+                .with_source(&masked)
+                .hint(format!(
+                    "{}意见台账只能追加、不能改写：不要直接修改此文件。请在意见接收库中把这条意见改为不公开后重新导出，或联系管理员处理。",
+                    hint_of(f.kind).split('。').next().map(|s| format!("{s}。")).unwrap_or_default()
+                )),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owner_names_in_business_names() {
+        let n = "枝江县红星饭店（经营者：张三丰）";
+        let (s, e) = owner_name(n).unwrap();
+        assert_eq!(&n[s..e], "张三丰");
+        assert_eq!(owner_name("枝江县红星饭店（经营者：张某）"), None);
+        let n = "枝江县红星饭店（李四）";
+        let (s, e) = owner_name(n).unwrap();
+        assert_eq!(&n[s..e], "李四");
+        assert_eq!(owner_name("枝江县红星饭店"), None);
+        assert_eq!(owner_name("枝江县红星饭店（李某）"), None);
+    }
+
+    #[test]
+    fn masking_keeps_everything_else() {
+        let t = "电话 13800001111，邮箱 a@b.com";
+        let s = t.find("138").unwrap();
+        let m = mask_ranges(t, &[(s, s + 11)]);
+        assert_eq!(m, "电话 ***********，邮箱 a@b.com");
+    }
+}
