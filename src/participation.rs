@@ -44,7 +44,12 @@ pub fn collect(site: &Site) -> (BTreeMap<String, Participation>, Vec<Diagnostic>
             Ok(e) => e,
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("participation.ledger", &ledger_rel, format!("意见台账无法读取：{e}"))
+                    Diagnostic::error(
+                        "participation.ledger",
+                        &ledger_rel,
+                        // The error names the absolute path; staff see the site-relative one.
+                        format!("意见台账无法读取：{}", e.to_string().replace(&format!("{}/", site.root.display()), "")),
+                    )
                         .hint("意见台账只能由 `gongshi feedback export` 追加，不能手工修改；请用 git 恢复被改动的行。"),
                 );
                 continue;
