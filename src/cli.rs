@@ -59,6 +59,27 @@ pub enum Command {
         #[arg(long)]
         privacy_all: bool,
     },
+    /// 本地预览：生成网站并在浏览器中查看，修改内容后自动刷新（不写入 public/）
+    Serve {
+        /// 站点根目录（含 site.toml）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 监听地址；默认只允许本机访问。端口为 0 时自动选择空闲端口
+        #[arg(long, default_value = "127.0.0.1:1111")]
+        addr: String,
+        /// 固定生成时间（RFC 3339），用于预览未来某天；不写则每次重新生成时读取当前时间
+        #[arg(long)]
+        now: Option<String>,
+        /// 同时显示草稿
+        #[arg(long)]
+        drafts: bool,
+        /// 生成完成后在浏览器中打开
+        #[arg(long)]
+        open: bool,
+        /// 预览中的意见表单保存到此数据库文件（默认使用临时数据库，预览结束即删除）
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
     /// 新建一个站点：带说明的 site.toml、每类一条示例记录、主题替换目录和节假日补充目录
     Init {
         /// 新站点的目录（不存在或为空）

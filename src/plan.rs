@@ -44,6 +44,8 @@ pub struct BuildTime {
 /// enforcement decisions that are withdrawn or past their display period.
 pub struct Facts {
     pub windows: BTreeMap<String, (Window, State)>,
+    /// Participation reports by consultation key.
+    pub participation: BTreeMap<String, crate::participation::Participation>,
     /// Working days left (today included) for open consultations.
     pub days_left: BTreeMap<String, u32>,
     /// Enforcement decisions not shown in listings (key → notice text).
@@ -187,9 +189,12 @@ pub fn facts(
             _ => {}
         }
     }
+    let (participation, pdiags) = crate::participation::collect(site);
+    diags.extend(pdiags);
     (
         Facts {
             windows,
+            participation,
             days_left,
             hidden,
             history: crate::history::History::new(),
@@ -474,6 +479,8 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
                 })),
                 "withdrawn": c.withdrawn.as_ref().map(|x| json!({"date": date_text(x.date), "reason": x.reason})),
                 "form_open": state == State::Open && c.channels.form,
+                "report_url": (c.outcome.is_some() && facts.participation.contains_key(&r.key()))
+                    .then(|| format!("{}report/", record_url(site, r))),
             })
         }
         Data::Enforcement(e) => json!({
@@ -502,6 +509,7 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
 fn list_item(site: &Site, facts: &Facts, r: &Record) -> Value {
     let mut status: Option<String> = None;
     let mut extra: Option<String> = None;
+    let days_left = facts.days_left.get(&r.key()).copied();
     match &r.data {
         Data::Document(d) if d.validity != "有效" => status = Some(d.validity.clone()),
         Data::Consultation(_) => {
@@ -533,6 +541,7 @@ fn list_item(site: &Site, facts: &Facts, r: &Record) -> Value {
         "summary": r.common.summary,
         "status": status,
         "extra": extra,
+        "days_left": days_left,
         "kind": r.kind.folder(),
         "kind_label": r.kind.label(),
         "index_no": r.common.index_no,
@@ -575,8 +584,111 @@ fn history_ctx(site: &Site, facts: &Facts, r: &Record) -> Value {
     json!({
         "entries": entries,
         "first_published": r.common.published.map(date_text),
+        "first_published_iso": r.common.published.map(|d| d.to_string()),
         "last_changed": last.map(date_text),
+        "last_changed_iso": last.map(|d| d.to_string()),
     })
+}
+
+/// Everything searchable in a record beyond its body: table cells, lists, rendered fields.
+fn search_text(r: &Record) -> String {
+    let mut parts: Vec<String> = vec![r.body.text.clone()];
+    if let Some(s) = &r.common.summary {
+        parts.push(s.clone());
+    }
+    parts.extend(r.md.values().map(|m| m.text.clone()));
+    parts.extend(r.common.tags.iter().cloned());
+    match &r.data {
+        Data::Duty(d) => {
+            parts.push(d.unit.clone());
+            parts.extend(d.responsibilities.iter().cloned());
+            parts.extend(d.basis.iter().cloned());
+        }
+        Data::Procedure(p) => {
+            parts.extend(p.basis.iter().cloned());
+            parts.extend(p.steps.iter().map(|s| s.name.clone()));
+        }
+        Data::Fee(f) => {
+            parts.extend(
+                f.basis
+                    .iter()
+                    .map(|b| format!("{} {}", b.title, b.doc_no.clone().unwrap_or_default())),
+            );
+            parts.extend(
+                f.standards
+                    .iter()
+                    .map(|s| format!("{} {} {}", s.item, money(s.amount), s.unit)),
+            );
+        }
+        Data::Permit(p) => {
+            parts.extend(p.basis.iter().cloned());
+            parts.extend(p.conditions.iter().cloned());
+            parts.extend(p.materials.iter().map(|m| m.name.clone()));
+        }
+        Data::Enforcement(e) => {
+            parts.push(e.party.name.clone());
+            parts.push(e.authority.clone());
+        }
+        Data::Reply(x) => {
+            if let Some(t) = &x.topic {
+                parts.push(t.clone());
+            }
+        }
+        _ => {}
+    }
+    parts.join(" ")
+}
+
+/// The search index over every listed record (drafts only under `--drafts`; withdrawn and
+/// expired decisions never).
+fn search_outputs(site: &Site, facts: &Facts) -> Vec<Output> {
+    let base = site.config.base_path();
+    let docs: Vec<crate::search::SearchDoc> = site
+        .records
+        .iter()
+        .filter(|r| listed(facts, r) && !r.common.draft)
+        .map(|r| {
+            let url = record_url(site, r);
+            let mut meta: Vec<String> = [&r.common.doc_no, &r.common.index_no]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+            if let Data::Enforcement(e) = &r.data {
+                meta.push(e.case_no.clone());
+            }
+            meta.push(
+                r.common
+                    .organization
+                    .clone()
+                    .unwrap_or_else(|| site.config.organization.name.clone()),
+            );
+            crate::search::SearchDoc {
+                url: url
+                    .strip_prefix(base.trim_end_matches('/'))
+                    .unwrap_or(&url)
+                    .to_string(),
+                title: r.common.title.clone(),
+                kind: r.kind.folder().to_string(),
+                kind_label: r.kind.label().to_string(),
+                date: r
+                    .common
+                    .published
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                year: r.common.published.map(|d| i32::from(d.year())).unwrap_or(0),
+                meta,
+                body: search_text(r),
+            }
+        })
+        .collect();
+    crate::search::build_index(&docs)
+        .into_iter()
+        .map(|f| Output::Bytes {
+            path: f.path,
+            bytes: f.bytes,
+        })
+        .collect()
 }
 
 /// Plan every output of the site.
@@ -609,6 +721,12 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
     for kind in Kind::ALL {
         let recs: Vec<&Record> = site.of_kind(kind).collect();
         let shown: Vec<&Record> = recs.iter().copied().filter(|r| listed(facts, r)).collect();
+        // Ids are unique within a kind: a record's place among the listed ones, found once.
+        let position: std::collections::HashMap<&str, usize> = shown
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.id.as_str(), i))
+            .collect();
         for r in &recs {
             let url = record_url(site, r);
             let dir = record_dir(r);
@@ -638,7 +756,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
                 ));
                 continue;
             }
-            let pos = shown.iter().position(|x| x.key() == r.key());
+            let pos = position.get(r.id.as_str()).copied();
             let prev = pos
                 .and_then(|p| p.checked_sub(1))
                 .and_then(|p| shown.get(p))
@@ -826,10 +944,54 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
         json!({"page": {"title": "信息公开目录", "url": format!("{base}catalog/"), "breadcrumbs": breadcrumbs(site, &[("信息公开目录", format!("{base}catalog/"))]), "section": "catalog"},
                "rows": catalog_rows, "categories": catalogue}),
     ));
+    // Participation reports (公众参与情况报告) of concluded consultations.
+    for r in site.of_kind(Kind::Consultation) {
+        let (Some(p), Data::Consultation(c)) = (facts.participation.get(&r.key()), &r.data) else {
+            continue;
+        };
+        let Some(outcome) = &c.outcome else { continue };
+        let url = format!("{}report/", record_url(site, r));
+        out.push(page(
+            format!("{}report/index.html", record_dir(r)),
+            "report.html",
+            json!({
+                "page": {"title": format!("{}公众参与情况报告", r.common.title), "url": url,
+                         "breadcrumbs": breadcrumbs(site, &[(Kind::Consultation.label(), format!("{base}consultations/")), (r.common.title.as_str(), record_url(site, r)), ("公众参与情况报告", url.clone())]),
+                         "section": "consultations"},
+                "consultation": {"title": r.common.title, "url": record_url(site, r), "decision_type": c.decision_type,
+                                 "window": facts.windows.get(&r.key()).map(|(w, _)| lifecycle::notice_sentence(w, &site.tz)),
+                                 "outcome_published": date_text(outcome.published), "organizer": c.organizer},
+                "report": p.report,
+            }),
+        ));
+        out.push(Output::Bytes {
+            path: format!("{}opinions.json", record_dir(r)),
+            bytes: p.public_json.clone().into_bytes(),
+        });
+    }
+    out.push(page(
+        "correction/index.html".into(),
+        "correction.html",
+        json!({"page": {"title": "我要纠错", "url": format!("{base}correction/"), "breadcrumbs": breadcrumbs(site, &[("我要纠错", format!("{base}correction/"))]), "section": "correction", "noindex": true}}),
+    ));
+    out.push(page(
+        "message/index.html".into(),
+        "message.html",
+        json!({"page": {"title": "咨询建议投诉", "url": format!("{base}message/"), "breadcrumbs": breadcrumbs(site, &[("咨询建议投诉", format!("{base}message/"))]), "section": "message"}}),
+    ));
+    out.push(page(
+        "search/index.html".into(),
+        "search.html",
+        json!({"page": {"title": "站内搜索", "url": format!("{base}search/"), "breadcrumbs": breadcrumbs(site, &[("站内搜索", format!("{base}search/"))]), "section": "search", "noindex": true},
+               "kinds": Kind::ALL.iter().filter(|k| **k != Kind::Page).map(|k| json!({"folder": k.folder(), "label": k.label()})).collect::<Vec<_>>()}),
+    ));
+    out.extend(search_outputs(site, facts));
     out.push(page(
         "404.html".into(),
         "404.html",
         json!({"page": {"title": "页面未找到", "url": format!("{base}404.html"), "breadcrumbs": [], "section": "", "noindex": true}}),
     ));
+    // Feeds, open data, catalogue facets, sitemap: keep this last (the sitemap lists the pages above).
+    crate::export::extend(site, facts, time, &mut out);
     out
 }

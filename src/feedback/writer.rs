@@ -73,13 +73,18 @@ fn run(mut conn: Connection, secret: Vec<u8>, tz: TimeZone, rx: Receiver<Job>) {
                 Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
             }
         }
+        // The server's clock (fixed by --now in tests and previews) is the one submissions
+        // carry; keys expire against it, never against the wall clock.
+        let clock = batch.iter().map(|j| j.sub.received).max();
         let results = commit_batch(&mut conn, &secret, &tz, &batch);
         for (job, result) in batch.into_iter().zip(results) {
             let _ = job.reply.send(result);
         }
         if last_expiry.elapsed() > Duration::from_secs(600) {
             last_expiry = Instant::now();
-            let _ = store::expire_dedup_keys(&conn, jiff::Timestamp::now().as_second());
+            if let Some(now) = clock {
+                let _ = store::expire_dedup_keys(&conn, now.as_second());
+            }
         }
     }
 }

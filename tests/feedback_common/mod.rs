@@ -66,7 +66,11 @@ pub fn directory() -> StaticDirectory {
     }
 }
 
+/// Tests measure process-wide threads and memory, so servers run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 pub struct TestServer {
+    pub _serial: std::sync::MutexGuard<'static, ()>,
     pub handle: Option<ServerHandle>,
     pub addr: SocketAddr,
     pub db: PathBuf,
@@ -75,6 +79,7 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start_with(f: impl FnOnce(&mut ServeOptions)) -> TestServer {
+        let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("feedback.db");
         let mut opts = ServeOptions::new(db.clone(), "127.0.0.1:0".parse().unwrap());
@@ -85,6 +90,7 @@ impl TestServer {
         let handle = start(opts, Arc::new(directory())).unwrap();
         let addr = handle.local_addr();
         TestServer {
+            _serial: serial,
             handle: Some(handle),
             addr,
             db,

@@ -1,0 +1,177 @@
+//! Machine-readable exports planned beside the pages: Atom feeds, the iCalendar feed of
+//! consultation deadlines, open data (JSON with JSON Schemas, CSV), `sitemap.xml` and
+//! `robots.txt`, and the browsable facets of the 信息公开目录 (catalogue).
+//!
+//! Everything here is a pure function of the site model, the facts and the build time: no I/O
+//! and no clock. Dates that reach output come from the records (published, updated, decided,
+//! the consultation window), never from the build clock, so two builds of the same inputs give
+//! the same bytes even with a different `--now` as long as no state changed.
+//!
+//! What is left out: enforcement decisions that are withdrawn, changed, about minors or past
+//! their display period (`Facts::hidden`) leave every feed, data file, sitemap and catalogue
+//! page; drafts (present only in a `--drafts` preview) never enter a feed, data file or the
+//! sitemap, so a preview deployed by mistake does not push them to subscribers.
+
+pub mod atom;
+pub mod catalog;
+pub mod ics;
+pub mod opendata;
+pub mod sitemap;
+
+use crate::content::{Data, Kind, Record, Site};
+use crate::plan::{self, BuildTime, Facts, Output};
+use jiff::civil::Date;
+
+/// The most entries a feed carries.
+pub const FEED_ENTRIES: usize = 50;
+
+/// Add the exports to the planned outputs. Must run after every page has been planned: the
+/// sitemap is made from the pages in `out`, and the catalogue page gets its facets here.
+pub fn extend(site: &Site, facts: &Facts, time: &BuildTime, out: &mut Vec<Output>) {
+    catalog::extend(site, facts, time, out);
+    out.extend(atom::feeds(site, facts, time));
+    out.extend(ics::calendar(site, facts));
+    out.extend(opendata::files(site, facts));
+    let urls = sitemap::page_urls(site, facts, out);
+    out.extend(sitemap::files(site, &urls, sitemap::MAX_URLS));
+}
+
+/// Is this record part of the machine-readable exports? Listed (not hidden) and not a draft.
+pub fn exported(facts: &Facts, r: &Record) -> bool {
+    plan::listed(facts, r) && !r.common.draft
+}
+
+/// The exported records of one kind, in site order (newest first).
+pub fn exported_of<'a>(
+    site: &'a Site,
+    facts: &'a Facts,
+    kind: Kind,
+) -> impl Iterator<Item = &'a Record> + 'a {
+    site.of_kind(kind).filter(move |r| exported(facts, r))
+}
+
+/// The kinds that have a section (every kind but free pages).
+pub fn sections() -> impl Iterator<Item = Kind> {
+    Kind::ALL.into_iter().filter(|k| *k != Kind::Page)
+}
+
+/// The organisation that published a record (发布机构).
+pub fn org_of(site: &Site, r: &Record) -> String {
+    r.common
+        .organization
+        .clone()
+        .unwrap_or_else(|| site.config.organization.name.clone())
+}
+
+/// The date a record last changed by its own account: `updated`, else `published`.
+pub fn content_date(r: &Record) -> Option<Date> {
+    match (r.common.updated, r.common.published) {
+        (Some(u), Some(p)) => Some(u.max(p)),
+        (u, p) => u.or(p),
+    }
+}
+
+/// 00:00 of a day in the site's time zone.
+pub fn midnight(site: &Site, d: Date) -> Option<jiff::Timestamp> {
+    d.to_datetime(jiff::civil::Time::midnight())
+        .to_zoned_datetime(site.tz.clone())
+        .ok()
+        .map(|z| z.timestamp())
+}
+
+/// `2026-11-20T00:00:00+08:00`: the start of a day in the site's time zone (RFC 3339).
+pub fn day_start(site: &Site, d: Date) -> String {
+    match midnight(site, d) {
+        Some(t) => instant(site, t),
+        None => format!("{d}T00:00:00Z"),
+    }
+}
+
+/// An instant in the site's time zone (RFC 3339 with the offset).
+pub fn instant(site: &Site, t: jiff::Timestamp) -> String {
+    t.to_zoned_datetime(site.tz.clone())
+        .strftime("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+/// The host of `base_url` (`rsj.example.gov.cn`), for UIDs.
+pub fn host(site: &Site) -> String {
+    let b = site.config.base_url_trimmed();
+    let rest = b.split_once("://").map(|(_, r)| r).unwrap_or(b);
+    rest.split(['/', ':']).next().unwrap_or(rest).to_string()
+}
+
+/// The plain text of a Markdown field (empty when absent).
+pub fn md_text(r: &Record, field: &str) -> String {
+    r.md.get(field).map(|m| m.text.clone()).unwrap_or_default()
+}
+
+/// Cut a text to at most `n` characters, with an ellipsis when cut.
+pub fn cut(text: &str, n: usize) -> String {
+    let t = text.trim();
+    if t.chars().count() <= n {
+        t.to_string()
+    } else {
+        let mut s: String = t.chars().take(n).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// A short plain-text summary of a record: its `summary` field, else the kind's main text.
+pub fn summary(r: &Record) -> String {
+    if let Some(s) = &r.common.summary {
+        if !s.trim().is_empty() {
+            return cut(s, 200);
+        }
+    }
+    let main = match &r.data {
+        Data::Consultation(_) => md_text(r, "summary"),
+        Data::Enforcement(e) => {
+            format!("{}（{}）：{}", e.case_no, e.action, md_text(r, "decision"))
+        }
+        Data::Reply(_) => md_text(r, "question"),
+        Data::Duty(d) => d.responsibilities.join("；"),
+        _ => String::new(),
+    };
+    let main = if main.trim().is_empty() {
+        r.body.text.clone()
+    } else {
+        main
+    };
+    cut(&main, 200)
+}
+
+/// Escape text for XML content and attribute values; drop characters XML 1.0 forbids.
+pub fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escape_escapes_markup_and_drops_control_characters() {
+        assert_eq!(xml_escape("a<b>&\"c'\u{1}"), "a&lt;b&gt;&amp;&quot;c&apos;");
+    }
+
+    #[test]
+    fn cut_counts_characters_not_bytes() {
+        assert_eq!(cut("意见征集", 2), "意见…");
+        assert_eq!(cut(" 意见 ", 2), "意见");
+    }
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# run.sh - build the example site and check the public's experience in a real browser.
+#
+# Usage:
+#   bash tests/browser/run.sh [--screenshots DIR] [--all-pages] [--no-apt] [--keep]
+#
+#   --screenshots DIR  save full-page PNGs of every checked page (1280 and 390 px wide)
+#   --all-pages        run axe on every page of the site, not one of each kind
+#   --no-apt           do not install Debian packages (use what is there)
+#   --keep             keep the built site (its folder is printed)
+#
+# Installs what is missing: Debian chromium, chromium-driver and fonts-noto-cjk (and a headless
+# JRE when there is no java), then the npm packages pinned in tests/browser/package-lock.json
+# (playwright-core, axe-core, vnu-jar) with `npm ci --ignore-scripts`. Builds the example site
+# with `cargo run --release` into a temporary folder, serves it on 127.0.0.1 and runs suite.mjs:
+# axe-core WCAG 2.1 A/AA, the Nu HTML checker, internal links, keyboard use, the 适老化 controls,
+# print, page weight. Ends with "N passed, M failed"; exit status 0 only when nothing failed.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+NOW="2026-11-25T10:00:00+08:00"
+shots=""; all=""; do_apt=1; keep=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --screenshots) shift; shots="${1:?--screenshots needs a folder}" ;;
+    --all-pages) all="--all-pages" ;;
+    --no-apt) do_apt=0 ;;
+    --keep) keep=1 ;;
+    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+log() { printf 'browser-tests: %s\n' "$*"; }
+
+# ---------------------------------------------------------------- Debian packages
+apt_install() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "run.sh: need root to apt-get install ${missing[*]} (or install them yourself)" >&2; exit 2
+  fi
+  log "apt-get install ${missing[*]}"
+  apt-get update -qq
+  # A private archive folder: container images often carry a DPkg::Post-Invoke hook that deletes
+  # /var/cache/apt/archives/*.deb after every dpkg run, which breaks installs apt splits into
+  # several dpkg runs ("cannot access archive").
+  local arch; arch="$(mktemp -d)"; mkdir -p "$arch/partial"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    -o Dir::Cache::Archives="$arch/" "${missing[@]}" >/dev/null
+  rm -rf "$arch"
+}
+if [ $do_apt -eq 1 ]; then
+  pkgs=(chromium chromium-driver fonts-noto-cjk)
+  command -v java >/dev/null 2>&1 || pkgs+=(default-jre-headless)
+  apt_install "${pkgs[@]}"
+fi
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || { echo "run.sh: ${CHROMIUM_PATH:-/usr/bin/chromium} missing" >&2; exit 2; }
+command -v java >/dev/null || { echo "run.sh: java missing (the Nu HTML checker needs Java 11+)" >&2; exit 2; }
+command -v node >/dev/null || { echo "run.sh: node missing (Node 20+)" >&2; exit 2; }
+
+# ---------------------------------------------------------------- npm packages
+cd "$here"
+if ! node -e '
+  const lock = require("./package-lock.json").packages;
+  for (const [k, v] of Object.entries(lock)) {
+    if (!k) continue;
+    const got = require("./" + k + "/package.json").version;
+    if (got !== v.version) process.exit(1);
+  }' 2>/dev/null; then
+  log "npm ci (playwright-core, axe-core, vnu-jar)"
+  # --ignore-scripts: vnu-jar's postinstall would download a Java runtime; we use the system java.
+  # playwright-core never downloads browsers; it drives Debian's chromium.
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+fi
+
+# ---------------------------------------------------------------- build the example site
+out="$(mktemp -d "${TMPDIR:-/tmp}/gongshi-browser.XXXXXX")"
+cleanup() { if [ $keep -eq 1 ]; then log "site kept in $out"; else rm -rf "$out"; fi; }
+trap cleanup EXIT
+cd "$repo"
+log "cargo run --release -- build --now $NOW --out $out/site"
+cargo run --release -q -- build --now "$NOW" --out "$out/site" >"$out/build.log" 2>&1 || {
+  cat "$out/build.log" >&2; echo "run.sh: building the example site failed" >&2; exit 1; }
+tail -n 1 "$out/build.log"
+
+# ---------------------------------------------------------------- the checks
+args=(--site "$out/site" --now "$NOW")
+[ -n "$shots" ] && { mkdir -p "$shots"; args+=(--screenshots "$(cd "$shots" && pwd)"); }
+[ -n "$all" ] && args+=("$all")
+node "$here/suite.mjs" "${args[@]}"
