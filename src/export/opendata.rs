@@ -962,37 +962,74 @@ pub fn schema(site: &Site, kind: Kind) -> Value {
     })
 }
 
+static DATASET: &[F] = &[
+    f("id", Ty::Str, "标识", "File name without its extension."),
+    f("title", Ty::Str, "名称", "Title of the data set."),
+    f(
+        "format",
+        Ty::Enum(&["json", "csv"]),
+        "格式",
+        "`json` or `csv`.",
+    ),
+    f(
+        "media_type",
+        Ty::Str,
+        "媒体类型",
+        "Media type to serve the file with.",
+    ),
+    f("url", Ty::Url, "网址", "Absolute URL of the file."),
+    n(
+        "schema",
+        Ty::Url,
+        "数据结构说明",
+        "Absolute URL of the JSON Schema of a JSON file; `null` for CSV.",
+    ),
+    f(
+        "records",
+        Ty::Int,
+        "记录数",
+        "Objects (JSON) or data rows (CSV).",
+    ),
+    n(
+        "updated",
+        Ty::Date,
+        "更新日期",
+        "Newest 发布日期 or 更新日期 among the records.",
+    ),
+];
+
+static INDEX: &[F] = &[
+    f("title", Ty::Str, "名称", "Title of the site's open data."),
+    f(
+        "publisher",
+        Ty::Str,
+        "发布机构",
+        "Organisation that publishes the data.",
+    ),
+    f("homepage", Ty::Url, "网站首页", "Absolute URL of the site."),
+    f(
+        "datasets",
+        Ty::ObjList(DATASET),
+        "数据集",
+        "Every data file.",
+    ),
+];
+
 fn index_schema(site: &Site) -> Value {
     let base = site.config.base_path();
-    let dataset = json!({
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["id", "title", "format", "media_type", "url", "schema", "records", "updated"],
-        "properties": {
-            "id": {"type": "string", "description": "File name without extension."},
-            "title": {"type": "string"},
-            "format": {"type": "string", "enum": ["json", "csv"]},
-            "media_type": {"type": "string"},
-            "url": {"type": "string", "format": "uri"},
-            "schema": {"type": ["string", "null"], "format": "uri", "description": "JSON Schema of a JSON file; null for CSV."},
-            "records": {"type": "integer", "minimum": 0, "description": "Objects (JSON) or data rows (CSV)."},
-            "updated": {"type": ["string", "null"], "format": "date", "description": "Newest published or updated date among the records."},
-        },
-    });
-    json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": absolute(site, &format!("{base}data/index.schema.json")),
-        "title": "Open data index",
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["title", "publisher", "homepage", "datasets"],
-        "properties": {
-            "title": {"type": "string"},
-            "publisher": {"type": "string"},
-            "homepage": {"type": "string", "format": "uri"},
-            "datasets": {"type": "array", "items": dataset},
-        },
-    })
+    let mut s = object_schema(INDEX);
+    if let Value::Object(m) = &mut s {
+        m.insert(
+            "$schema".into(),
+            json!("https://json-schema.org/draft/2020-12/schema"),
+        );
+        m.insert(
+            "$id".into(),
+            json!(absolute(site, &format!("{base}data/index.schema.json"))),
+        );
+        m.insert("title".into(), json!("Open data index"));
+    }
+    s
 }
 
 /// RFC 4180 field: quoted when it holds a comma, quote, CR or LF.
@@ -1166,9 +1203,12 @@ pub fn files(site: &Site, facts: &Facts) -> Vec<Output> {
         "homepage": absolute(site, &base),
         "datasets": datasets,
     });
+    let mut text = String::new();
+    write_object(&mut text, &index, INDEX, 0);
+    text.push('\n');
     out.push(Output::Bytes {
         path: "data/index.json".into(),
-        bytes: pretty(&index).into_bytes(),
+        bytes: text.into_bytes(),
     });
     out.push(Output::Bytes {
         path: "data/index.schema.json".into(),
@@ -1229,6 +1269,9 @@ pub fn field_reference() -> String {
         out.push_str("| field | 中文 | type | meaning |\n|---|---|---|---|\n");
         doc_rows(kind_fields(kind), "", &mut out);
     }
+    out.push_str("\n### `data/index.json` — 数据目录\n\n");
+    out.push_str("| field | 中文 | type | meaning |\n|---|---|---|---|\n");
+    doc_rows(INDEX, "", &mut out);
     for csv in CSVS {
         let _ = writeln!(out, "\n### `data/{}.csv` — {}\n", csv.name, csv.title);
         out.push_str("| column | JSON field |\n|---|---|\n");
@@ -1269,6 +1312,37 @@ mod tests {
             out,
             "{\n  \"b\": null,\n  \"a\": {\n    \"title\": \"t\",\n    \"url\": \"u\"\n  }\n}"
         );
+    }
+
+    /// The objects carry exactly the documented fields (the writer would silently drop others).
+    #[test]
+    fn objects_of_the_example_site_have_exactly_the_documented_fields() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let Ok((site, _)) = crate::content::load_site(root, &Default::default()) else {
+            panic!("the example site loads")
+        };
+        let Ok(cal) = crate::calendar::Calendar::load(root) else {
+            panic!("calendar")
+        };
+        let now = "2026-11-25T02:00:00Z".parse().unwrap_or_else(|_| panic!());
+        let (facts, _) = crate::plan::facts(&site, &cal, &crate::plan::BuildTime { now });
+        let mut seen = 0;
+        for kind in sections() {
+            let want: Vec<&str> = fields(kind).iter().map(|f| f.name).collect();
+            for r in exported_of(&site, &facts, kind) {
+                let v = object(&site, &facts, r);
+                let mut got: Vec<&str> = v
+                    .as_object()
+                    .map(|m| m.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
+                let mut w = want.clone();
+                got.sort_unstable();
+                w.sort_unstable();
+                assert_eq!(got, w, "{}", r.key());
+                seen += 1;
+            }
+        }
+        assert!(seen > 30);
     }
 
     #[test]

@@ -2,12 +2,14 @@
 # run.sh - build the example site and check the public's experience in a real browser.
 #
 # Usage:
-#   bash tests/browser/run.sh [--screenshots DIR] [--all-pages] [--no-apt] [--keep]
+#   bash tests/browser/run.sh [--screenshots DIR] [--all-pages] [--no-apt] [--keep] [--debug]
 #
 #   --screenshots DIR  save full-page PNGs of every checked page (1280 and 390 px wide)
 #   --all-pages        run axe on every page of the site, not one of each kind
 #   --no-apt           do not install Debian packages (use what is there)
 #   --keep             keep the built site (its folder is printed)
+#   --debug            build with the debug profile instead of --release (reuses what
+#                      `cargo test` already compiled: much faster on a fresh CI machine)
 #
 # Installs what is missing: Debian chromium, chromium-driver and fonts-noto-cjk (and a headless
 # JRE when there is no java), then the npm packages pinned in tests/browser/package-lock.json
@@ -20,14 +22,15 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 NOW="2026-11-25T10:00:00+08:00"
-shots=""; all=""; do_apt=1; keep=0
+shots=""; all=""; do_apt=1; keep=0; profile=release
 while [ $# -gt 0 ]; do
   case "$1" in
     --screenshots) shift; shots="${1:?--screenshots needs a folder}" ;;
     --all-pages) all="--all-pages" ;;
     --no-apt) do_apt=0 ;;
     --keep) keep=1 ;;
-    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --debug) profile=debug ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -80,16 +83,46 @@ fi
 
 # ---------------------------------------------------------------- build the example site
 out="$(mktemp -d "${TMPDIR:-/tmp}/gongshi-browser.XXXXXX")"
-cleanup() { if [ $keep -eq 1 ]; then log "site kept in $out"; else rm -rf "$out"; fi; }
+receiver_pid=""
+cleanup() {
+  if [ -n "$receiver_pid" ]; then kill "$receiver_pid" 2>/dev/null || true; wait "$receiver_pid" 2>/dev/null || true; fi
+  if [ $keep -eq 1 ]; then log "site kept in $out"; else rm -rf "$out"; fi
+}
 trap cleanup EXIT
 cd "$repo"
-log "cargo run --release -- build --now $NOW --out $out/site"
-cargo run --release -q -- build --now "$NOW" --out "$out/site" >"$out/build.log" 2>&1 || {
+cargo_profile=(); [ "$profile" = release ] && cargo_profile=(--release)
+log "cargo run ${cargo_profile[*]} -- build --now $NOW --out $out/site"
+cargo run "${cargo_profile[@]}" -q -- build --now "$NOW" --out "$out/site" >"$out/build.log" 2>&1 || {
   cat "$out/build.log" >&2; echo "run.sh: building the example site failed" >&2; exit 1; }
 tail -n 1 "$out/build.log"
+
+# ---------------------------------------------------------------- the feedback receiver
+# The comment form is submitted to the real receiver (`gongshi feedback serve`, a throw-away
+# database, clock pinned like the build) when this build has one; suite.mjs proxies
+# /feedback/ and /receipt/ to it. GONGSHI_FEEDBACK_ORIGIN set by the caller wins; without a
+# receiver the suite stubs the POST with a 303.
+bin="$repo/target/$profile/gongshi"
+if [ -z "${GONGSHI_FEEDBACK_ORIGIN:-}" ] && "$bin" feedback serve --help >/dev/null 2>&1; then
+  port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  "$bin" feedback serve --root "$repo" --db "$out/feedback.sqlite" --addr "127.0.0.1:$port" \
+    --now "$NOW" --rate-limit off >"$out/receiver.log" 2>&1 &
+  receiver_pid=$!
+  for _ in $(seq 1 50); do
+    node -e 'fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' \
+      "http://127.0.0.1:$port/healthz" 2>/dev/null && break
+    sleep 0.2
+  done
+  export GONGSHI_FEEDBACK_ORIGIN="http://127.0.0.1:$port"
+  log "feedback receiver on $GONGSHI_FEEDBACK_ORIGIN"
+fi
 
 # ---------------------------------------------------------------- the checks
 args=(--site "$out/site" --now "$NOW")
 [ -n "$shots" ] && { mkdir -p "$shots"; args+=(--screenshots "$(cd "$shots" && pwd)"); }
 [ -n "$all" ] && args+=("$all")
-node "$here/suite.mjs" "${args[@]}"
+status=0
+node "$here/suite.mjs" "${args[@]}" || status=$?
+if [ $status -ne 0 ] && [ -s "$out/receiver.log" ]; then
+  echo "--- feedback receiver log"; tail -n 20 "$out/receiver.log"
+fi
+exit $status

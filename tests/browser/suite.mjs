@@ -13,9 +13,10 @@
 // Environment:
 //   CHROMIUM_PATH          browser to drive (default /usr/bin/chromium)
 //   GONGSHI_FEEDBACK_ORIGIN  HOOK for the feedback receiver: when set (e.g.
-//                          http://127.0.0.1:8080), requests under the site's feedback path are
-//                          proxied there and the comment form must be accepted by the real
-//                          receiver; when unset the POST is intercepted and answered with a 303.
+//                          http://127.0.0.1:8787, as run.sh does with `gongshi feedback serve`),
+//                          /feedback/… and /receipt/… are proxied there and the comment form must
+//                          be accepted by the real receiver (303 to a receipt page that loads);
+//                          when unset the POST is intercepted and answered with a 303.
 //
 // Every check prints one line, "<name> ... ok" or "<name> ... FAIL" (details indented below),
 // and the run ends with "N passed, M failed". Exit status 0 only when nothing failed.
@@ -155,8 +156,10 @@ function choosePages() {
   const pages = [];
   const add = (label, url, extra = {}) => {
     const seen = pages.find((p) => p.url === url);
-    if (seen) seen.label += ` = ${label}`;
-    else pages.push({ label, url, status: 200, ...extra });
+    if (seen) {
+      seen.label += ` = ${label}`;
+      seen.tags.push(label);
+    } else pages.push({ label, url, tags: [label], status: 200, ...extra });
   };
   const urls = htmlFiles.map(urlOf).sort();
   add('home', '/');
@@ -176,7 +179,7 @@ function choosePages() {
   }
   for (const u of urls) {
     if (u === '/404.html') continue;
-    if (/^\/[^/]+\/$/.test(u) || (opts.allPages && u.endsWith('/'))) add(`page ${u}`, u);
+    if (/^\/[^/]+\/$/.test(u) || (opts.allPages && u.endsWith('/'))) add('page', u);
   }
   // Results render in the browser after the index loads, so they move what is below them:
   // their layout shift is reported as a note, not counted.
@@ -270,7 +273,7 @@ async function main() {
   vnu.catch(() => {}); // awaited (and reported) after the browser checks
 
   const feedbackOrigin = process.env.GONGSHI_FEEDBACK_ORIGIN || null;
-  const server = await serve(site, { proxy: feedbackOrigin ? { prefix: FEEDBACK_PATH, origin: feedbackOrigin } : null });
+  const server = await serve(site, { proxy: feedbackOrigin ? { prefixes: [FEEDBACK_PATH, '/receipt'], origin: feedbackOrigin } : null });
   const origin = server.origin;
   const now = opts.now ? new Date(opts.now) : null;
   const browser = await chromium.launch({
@@ -338,7 +341,7 @@ async function main() {
       const cls = await page.evaluate(() => window.__cls);
       if (cls > 0.001 && p.clsExempt) note(`${p.url}: layout shift ${cls.toFixed(4)} while client-side results render (not counted)`);
       else if (cls > 0.001) shifts.push(`${p.url}: cumulative layout shift ${cls.toFixed(4)}`);
-      if (p.status === 200 && (p.label === 'home' || p.label.startsWith('record ') || p.label.startsWith('consultation '))) {
+      if (p.status === 200 && p.tags.some((t) => t === 'home' || t.startsWith('record ') || t.startsWith('consultation '))) {
         weights.push({ p, total: bytes.document + bytes.stylesheet + bytes.script, bytes: { ...bytes } });
       }
       await page.setViewportSize(MOBILE);
@@ -360,8 +363,10 @@ async function main() {
       weights.map((w) => `${w.p.label} ${w.p.url}: ${(w.total / 1024).toFixed(1)} KB (HTML ${(w.bytes.document / 1024).toFixed(1)}, CSS ${(w.bytes.stylesheet / 1024).toFixed(1)}, JS ${(w.bytes.script / 1024).toFixed(1)})`));
 
     // ---- keyboard only
-    const openUrl = pages.find((p) => p.label === 'consultation open')?.url;
-    const recordUrl = pages.find((p) => p.label.startsWith('record permits'))?.url ?? pages.find((p) => p.label.startsWith('record '))?.url;
+    const tagged = (pre) => pages.find((p) => p.tags.some((t) => t.startsWith(pre)))?.url;
+    const openUrl = tagged('consultation open');
+    const recordUrl = tagged('record permits') ?? tagged('record ');
+    if (!openUrl) note('no open consultation in this build: the comment form and deadline checks are skipped');
     for (const url of ['/', recordUrl, openUrl].filter(Boolean)) {
       const page = await ctx.newPage();
       await page.goto(origin + url);
@@ -450,9 +455,10 @@ async function main() {
         if (!params.get('consultation')) probs.push('no consultation id in the POST');
         const st = firstResp?.status();
         if (st !== 303 && st !== 302) probs.push(`receiver answered HTTP ${st ?? 'nothing'}, expected 303`);
+        if (feedbackOrigin && !new URL(page.url()).pathname.startsWith('/receipt/')) probs.push(`after submitting, the page is ${page.url()}, not a receipt`);
       }
       check(`keyboard: comment form filled and submitted by keyboard ${openUrl}${feedbackOrigin ? ' (real receiver)' : ' (receiver stubbed: 303)'}`, probs,
-        sent ? [`POST ${sent.url.slice(origin.length)} ${sent.body?.length ?? 0} bytes`] : []);
+        sent ? [`POST ${sent.url.slice(origin.length)} ${sent.body?.length ?? 0} bytes -> ${firstResp?.status()} -> ${page.url().slice(origin.length)}`] : []);
       await page.close();
     }
 
@@ -500,7 +506,7 @@ async function main() {
       if (await clickByKeyboard('[data-hc]')) {
         const on = await page.evaluate(() => document.documentElement.classList.contains('hc'));
         if (!on) hp.push('high contrast did not switch on');
-        const hcPages = ['/', second, openUrl, '/catalog/', pages.find((p) => p.label.startsWith('record procedures'))?.url, pages.find((p) => p.label.startsWith('withdrawn'))?.url].filter(Boolean);
+        const hcPages = ['/', second, openUrl, '/catalog/', tagged('record procedures'), tagged('withdrawn')].filter(Boolean);
         for (const u of hcPages) {
           await page.goto(origin + u);
           if (!(await page.evaluate(() => document.documentElement.classList.contains('hc')))) { hp.push(`not kept on ${u}`); continue; }

@@ -4,9 +4,9 @@
 // when a is a folder, percent-decoded UTF-8 paths, and DIR/404.html with status 404 for anything
 // missing. It also counts what it served, so the suite can tell which files were fetched.
 //
-// HOOK for the feedback receiver: when `proxy` is given ({ prefix: '/feedback', origin:
-// 'http://127.0.0.1:8080' }), requests under the prefix are passed to that origin unchanged,
-// so a page's form posts reach the real receiver through the site's own origin.
+// HOOK for the feedback receiver: when `proxy` is given ({ prefixes: ['/feedback', '/receipt'],
+// origin: 'http://127.0.0.1:8080' }), requests under those paths are passed to that origin
+// unchanged, so a page's form posts reach the real receiver through the site's own origin.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -66,7 +66,7 @@ export function serve(dir, { port = 0, proxy = null } = {}) {
   const root = path.resolve(dir);
   const server = http.createServer((req, res) => {
     const u = new URL(req.url, 'http://localhost');
-    if (proxy && (u.pathname === proxy.prefix || u.pathname.startsWith(proxy.prefix + '/'))) {
+    if (proxy && proxy.prefixes.some((pre) => u.pathname === pre || u.pathname.startsWith(pre + '/'))) {
       proxyTo(proxy.origin, req, res);
       return;
     }
