@@ -70,23 +70,28 @@ pub struct CheckReport {
     pub site_title: Option<String>,
 }
 
-/// Load, validate and derive facts: every rule runs, nothing is written.
-pub fn check(opts: &BuildOptions) -> Result<Checked, Diagnostics> {
-    let report = check_report(opts, &compliance::Options::default());
-    match report.checked {
-        Some(c) if !report.failed => Ok(c),
-        _ => Err(report.diags),
+impl CheckReport {
+    fn failed_with(diags: Diagnostics) -> CheckReport {
+        CheckReport {
+            checked: None,
+            failed: true,
+            diags,
+            summary: compliance::Summary::default(),
+            site_title: None,
+        }
+    }
+
+    fn into_result(self) -> Result<Checked, Diagnostics> {
+        match self.checked {
+            Some(c) if !self.failed => Ok(c),
+            _ => Err(self.diags),
+        }
     }
 }
 
-fn failed_with(diags: Diagnostics) -> CheckReport {
-    CheckReport {
-        checked: None,
-        failed: true,
-        diags,
-        summary: compliance::Summary::default(),
-        site_title: None,
-    }
+/// Load, validate and derive facts: every rule runs, nothing is written.
+pub fn check(opts: &BuildOptions) -> Result<Checked, Diagnostics> {
+    check_report(opts, &compliance::Options::default()).into_result()
 }
 
 /// [`check`] with the compliance options, returning the full report (also when it fails).
@@ -98,23 +103,21 @@ pub fn check_report(opts: &BuildOptions, copts: &compliance::Options) -> CheckRe
         },
     ) {
         Ok((site, diags)) => finish_report(opts, copts, site, diags),
-        Err(ds) => failed_with(ds),
+        Err(ds) => CheckReport::failed_with(ds),
     }
 }
 
-/// The calendar, the clock-dependent facts and the compliance rules of a loaded site.
+/// The calendar and the clock-dependent facts of a loaded site.
 fn finish_check(
     opts: &BuildOptions,
     site: Site,
     diags: Diagnostics,
 ) -> Result<Checked, Diagnostics> {
-    let report = finish_report(opts, &compliance::Options::default(), site, diags);
-    match report.checked {
-        Some(c) if !report.failed => Ok(c),
-        _ => Err(report.diags),
-    }
+    finish_report(opts, &compliance::Options::default(), site, diags).into_result()
 }
 
+/// The calendar, the clock-dependent facts, the git history and the compliance rules of a
+/// loaded site.
 fn finish_report(
     opts: &BuildOptions,
     copts: &compliance::Options,
@@ -126,7 +129,7 @@ fn finish_report(
         Err(ds) => {
             diags.extend(ds);
             diags.sort();
-            return failed_with(diags);
+            return CheckReport::failed_with(diags);
         }
     };
     let time = BuildTime { now: opts.now };

@@ -206,6 +206,17 @@ channels:
 ---
 ";
 
+/// Three entries of a valid hash-chained ledger (as `gongshi feedback export` writes them).
+const LEDGER: [&str; 3] = [
+    r#"{"seq":1,"receipt":"CS20261111-0001-AB1C","received":"2026-11-11T10:00:00+08:00","consultation":"c","channel":"网站","kind":"comment","section":null,"opinion":"建议延长期限。","withheld":false,"opinion_digest":"de605e164cfbcd53aa4be11122b28cbb6266c3fb94e99f264640cf44d76a5a9b","consent":true,"hash":"cb3155e812cf57863bde84ef2e938e682cf06d6d5403aafd58d5393cf29a579c","prev_hash":"0000000000000000000000000000000000000000000000000000000000000000"}"#,
+    r#"{"seq":2,"receipt":"CS20261112-0002-AB2C","received":"2026-11-12T10:00:00+08:00","consultation":"c","channel":"网站","kind":"comment","section":null,"opinion":"第三条不清楚。","withheld":false,"opinion_digest":"df8e4a11e951bd2afc1a6b8d56665506249abb26cb6fc725137701525f9165d6","consent":true,"hash":"53def302429368bc18414d1c35ec18a934001e27a0d3661c6b7950ed57c6b414","prev_hash":"cb3155e812cf57863bde84ef2e938e682cf06d6d5403aafd58d5393cf29a579c"}"#,
+    r#"{"seq":3,"receipt":"CS20261113-0003-AB3C","received":"2026-11-13T10:00:00+08:00","consultation":"c","channel":"网站","kind":"comment","section":null,"opinion":"第五条应当写明时限。","withheld":false,"opinion_digest":"57e9a7402c797c330819bd4e66f8ff29732fef6c1b02c315b97aba1e6b75e812","consent":true,"hash":"efc74e1f85a794c747a9bcf2bcaa18a9e54804f92fc62cf3641445e4c0b67f42","prev_hash":"53def302429368bc18414d1c35ec18a934001e27a0d3661c6b7950ed57c6b414"}"#,
+];
+
+fn ledger_of(n: usize) -> String {
+    LEDGER[..n].iter().map(|l| format!("{l}\n")).collect()
+}
+
 #[test]
 fn an_opinion_ledger_may_grow_but_not_be_rewritten() {
     let site = repo_with_decision();
@@ -213,35 +224,24 @@ fn an_opinion_ledger_may_grow_but_not_be_rewritten() {
     let dir = d.join("content/consultations/c");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("index.md"), CONSULTATION).unwrap();
-    // Two real ledger lines (the example site's, exported by `gongshi feedback export`).
-    let example = std::fs::read_to_string(
-        repo().join("content/consultations/resident-pension-supplement/opinions.jsonl"),
-    )
-    .unwrap();
-    let mut lines = example.lines();
-    let line1 = format!("{}\n", lines.next().unwrap());
-    let line2 = format!("{}\n", lines.next().unwrap());
-    std::fs::write(dir.join("opinions.jsonl"), &line1).unwrap();
+    std::fs::write(dir.join("opinions.jsonl"), ledger_of(2)).unwrap();
     commit(d, "导出意见");
-    std::fs::write(dir.join("opinions.jsonl"), format!("{line1}{line2}")).unwrap();
+    std::fs::write(dir.join("opinions.jsonl"), ledger_of(3)).unwrap();
     commit(d, "追加意见");
     let (ok, out) = check(d);
     assert!(ok, "{out}");
-    std::fs::write(
-        dir.join("opinions.jsonl"),
-        format!("{}{line2}", line1.replace("全部城乡居民", "部分城乡居民")),
-    )
-    .unwrap();
-    let hash = commit(d, "改写意见");
+    // Dropping the last opinion keeps a valid chain, but rewrites what was published.
+    std::fs::write(dir.join("opinions.jsonl"), ledger_of(2)).unwrap();
+    let hash = commit(d, "删除一条意见");
     let (ok, out) = check(d);
     assert!(!ok, "{out}");
     assert!(out.contains("错误[history.ledger-rewritten]"), "{out}");
     assert!(
-        out.contains("content/consultations/c/opinions.jsonl:1:1"),
+        out.contains("content/consultations/c/opinions.jsonl:3:1"),
         "{out}"
     );
     assert!(
-        out.contains(&format!("提交 {}（改写意见）", &hash[..8])),
+        out.contains(&format!("提交 {}（删除一条意见）", &hash[..8])),
         "{out}"
     );
 }

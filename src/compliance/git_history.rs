@@ -5,10 +5,10 @@
 //!   dated entry in `corrections` (status changes go through `status` and `changed`);
 //! * a record's `index_no` (索引号) stays what it was when first published;
 //! * an opinion ledger (`opinions.jsonl`) only grows: every committed version is the start of
-//!   the current file.
+//!   the newest commit's (the working tree against HEAD is `participation.ledger-rewritten`).
 //!
-//! Versions are compared as parsed YAML values, so reformatting is not a change. The working
-//! tree counts as the newest version (so a check before committing already sees the edit).
+//! Versions are compared as parsed YAML values, so reformatting is not a change. For records
+//! the working tree counts as the newest version (a check before committing sees the edit).
 //! One `git log` (shared with the 修订记录, [`crate::history`]) and one `git cat-file --batch`
 //! read everything. Not a git repository, or git missing: nothing is checked.
 //!
@@ -113,9 +113,11 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
             record(r, versions, diags);
         }
         if let Some(ledger) = super::ledger_path(r) {
-            if let Some(versions) = by_path.get(ledger.as_path()) {
-                let current = std::fs::read_to_string(root.join(&ledger)).unwrap_or_default();
-                ledger_rule(&ledger, versions, &current, diags);
+            // The working tree against HEAD is `participation.ledger-rewritten`; here the
+            // committed history: every version must be the start of the newest commit's.
+            if let Some((head, older)) = by_path.get(ledger.as_path()).and_then(|v| v.split_last())
+            {
+                ledger_rule(&ledger, older, &head.text, head, diags);
             }
         }
     }
@@ -300,14 +302,18 @@ fn record(r: &Record, versions: &[Version], diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Every committed version of a ledger must be the start of the current file.
-fn ledger_rule(path: &Path, versions: &[Version], current: &str, diags: &mut Vec<Diagnostic>) {
+/// Every older committed version of a ledger must be the start of the newest one (`head`).
+fn ledger_rule(
+    path: &Path,
+    versions: &[Version],
+    current: &str,
+    head: &Version,
+    diags: &mut Vec<Diagnostic>,
+) {
     let Some(last_bad) = versions.iter().rposition(|v| !current.starts_with(&v.text)) else {
         return;
     };
-    let culprit = versions
-        .get(last_bad + 1)
-        .map_or_else(|| "尚未提交的修改".to_string(), Version::label);
+    let culprit = versions.get(last_bad + 1).unwrap_or(head).label();
     let bad = &versions[last_bad];
     // The first line where the old and the current text differ.
     let line = bad
@@ -315,7 +321,10 @@ fn ledger_rule(path: &Path, versions: &[Version], current: &str, diags: &mut Vec
         .lines()
         .zip(current.lines())
         .position(|(a, b)| a != b)
-        .map_or_else(|| current.lines().count().max(1), |i| i + 1);
+        .map_or_else(
+            || bad.text.lines().count().min(current.lines().count()) + 1,
+            |i| i + 1,
+        );
     diags.push(
         Diagnostic::error(
             "history.ledger-rewritten",

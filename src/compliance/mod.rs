@@ -131,11 +131,11 @@ pub fn run(input: &Input) -> (Vec<Diagnostic>, Summary) {
     (diags, summary)
 }
 
-/// A consultation bundle's opinion ledger (`content/consultations/<id>/opinions.jsonl`).
+/// A consultation's opinion ledger (`opinions.jsonl` in its folder, as
+/// [`crate::participation::ledger_dir`] finds it).
 pub(crate) fn ledger_path(r: &crate::content::Record) -> Option<std::path::PathBuf> {
-    let bundle = r.source.file_stem().and_then(|s| s.to_str()) == Some("index");
-    (r.kind == crate::content::Kind::Consultation && bundle)
-        .then(|| r.dir.join(crate::feedback::report::LEDGER_FILE))
+    (r.kind == crate::content::Kind::Consultation)
+        .then(|| crate::participation::ledger_dir(r).join(crate::feedback::report::LEDGER_FILE))
 }
 
 /// Line and column of `needle` in the site's `site.toml`, searched after `after` (a key or
