@@ -511,6 +511,13 @@ fn breadcrumbs(site: &Site, items: &[(&str, String)]) -> Vec<Value> {
 /// Plan every output of the site.
 pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
     let mut out = Vec::new();
+    plan_each(site, facts, time, &mut |o| out.push(o));
+    out
+}
+
+/// Plan every output of the site, handing each to `emit` as soon as it is planned (the build
+/// renders and writes them in batches, so the whole site's view models never sit in memory).
+pub fn plan_each(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut(Output)) {
     let site_v = site_ctx(site);
     let base = site.config.base_path();
     let now_text = lifecycle::datetime_text(time.now, &site.tz);
@@ -530,6 +537,13 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
     for kind in Kind::ALL {
         let recs: Vec<&Record> = site.of_kind(kind).collect();
         let shown: Vec<&Record> = recs.iter().copied().filter(|r| listed(facts, r)).collect();
+        // Position in `shown` by id (ids are unique within a kind): a linear search per record
+        // made planning quadratic.
+        let shown_pos: std::collections::HashMap<&str, usize> = shown
+            .iter()
+            .enumerate()
+            .map(|(i, x)| (x.id.as_str(), i))
+            .collect();
         for r in &recs {
             let url = record_url(site, r);
             let dir = record_dir(r);
@@ -547,7 +561,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
                 )
             };
             if let Some(h) = facts.hidden.get(&r.key()) {
-                out.push(page(
+                emit(page(
                     format!("{dir}index.html"),
                     "withdrawn.html",
                     json!({
@@ -559,7 +573,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
                 ));
                 continue;
             }
-            let pos = shown.iter().position(|x| x.key() == r.key());
+            let pos = shown_pos.get(r.id.as_str()).copied();
             let prev = pos
                 .and_then(|p| p.checked_sub(1))
                 .and_then(|p| shown.get(p))
@@ -574,7 +588,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
                 .map(|a| attachment_ctx(site, r, &a.file, &a.title))
                 .collect();
             let template = format!("record/{}.html", kind.name());
-            out.push(page(
+            emit(page(
                 format!("{dir}index.html"),
                 &template,
                 json!({
@@ -605,7 +619,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
             files.sort_unstable();
             files.dedup();
             for f in files {
-                out.push(Output::Copy {
+                emit(Output::Copy {
                     from: r.dir.join(f),
                     path: format!("{dir}{f}"),
                 });
@@ -667,7 +681,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
             let pager: Vec<Value> = (0..pages)
                 .map(|n| json!({"n": n + 1, "url": list_url(n), "current": n == p}))
                 .collect();
-            out.push(page(
+            emit(page(
                 path,
                 "list.html",
                 json!({
@@ -699,7 +713,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
         .filter(|k| **k != Kind::Page)
         .map(|k| json!({"label": k.label(), "url": format!("{base}{}/", k.folder()), "count": site.of_kind(*k).filter(|r| listed(facts, r)).count()}))
         .collect();
-    out.push(page(
+    emit(page(
         "index.html".into(),
         "index.html",
         json!({
@@ -723,7 +737,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
             })
         })
         .collect();
-    out.push(page(
+    emit(page(
         "sitemap/index.html".into(),
         "sitemap.html",
         json!({"page": {"title": "网站地图", "url": format!("{base}sitemap/"), "breadcrumbs": breadcrumbs(site, &[("网站地图", format!("{base}sitemap/"))]), "section": "sitemap"}, "sections": sections}),
@@ -740,16 +754,15 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
             .cmp(&a["date"].as_str())
             .then(a["url"].as_str().cmp(&b["url"].as_str()))
     });
-    out.push(page(
+    emit(page(
         "catalog/index.html".into(),
         "catalog.html",
         json!({"page": {"title": "信息公开目录", "url": format!("{base}catalog/"), "breadcrumbs": breadcrumbs(site, &[("信息公开目录", format!("{base}catalog/"))]), "section": "catalog"},
                "rows": catalog_rows, "categories": catalogue}),
     ));
-    out.push(page(
+    emit(page(
         "404.html".into(),
         "404.html",
         json!({"page": {"title": "页面未找到", "url": format!("{base}404.html"), "breadcrumbs": [], "section": "", "noindex": true}}),
     ));
-    out
 }

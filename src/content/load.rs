@@ -254,7 +254,8 @@ fn load_one(
     })?;
     let text = match source::decode(&bytes) {
         Ok(t) => t,
-        Err(SplitError::NotUtf8 { line }) => return Err(vec![Diagnostic::error(
+        Err(SplitError::NotUtf8 { line }) => {
+            return Err(vec![Diagnostic::error(
             "content.encoding",
             rel,
             "文件不是 UTF-8 编码",
@@ -262,7 +263,8 @@ fn load_one(
         .at(line, 1)
         .hint(
             "请用 UTF-8 编码保存文件（记事本：另存为 → 编码选 UTF-8；WPS：另存为纯文本 UTF-8）。",
-        )]),
+        )])
+        }
         Err(_) => return Err(vec![]),
     };
     let is_md = rel.extension().and_then(|e| e.to_str()) == Some("md");
