@@ -1525,6 +1525,7 @@ const HUGO_SINGLE: &str = r#"{{ define "main" }}
 {{ end }}
 "#;
 
+/// Same pager as gongshi's list.html: first, last and ±3 pages around the current one.
 const HUGO_LIST: &str = r#"{{ define "main" }}
 <nav class="breadcrumbs" aria-label="当前位置"><a href="/">首页</a> › <span>{{ .Title }}</span></nav>
 <h1>{{ .Title }}</h1>
@@ -1535,7 +1536,11 @@ const HUGO_LIST: &str = r#"{{ define "main" }}
 {{ end }}</ul>
 {{ if gt $p.TotalPages 1 }}<nav class="pager" aria-label="分页">
 {{ with $p.Prev }}<a href="{{ .URL }}" rel="prev">上一页</a>{{ end }}
-{{ range $p.Pagers }}{{ if eq . $p }}<span aria-current="page">{{ .PageNumber }}</span>{{ else }}<a href="{{ .URL }}">{{ .PageNumber }}</a>{{ end }}{{ end }}
+{{ $cur := $p.PageNumber }}{{ $last := $p.TotalPages }}
+{{ $lo := cond (gt $cur 4) (sub $cur 3) 1 }}{{ $hi := cond (lt (add $cur 3) $last) (add $cur 3) $last }}
+{{ if gt $lo 1 }}<a href="{{ $p.First.URL }}">1</a>{{ if gt $lo 2 }}<span class="gap" aria-hidden="true">…</span>{{ end }}{{ end }}
+{{ range seq $lo $hi }}{{ if eq . $cur }}<span aria-current="page">{{ . }}</span>{{ else if eq . 1 }}<a href="{{ $p.First.URL }}">1</a>{{ else }}<a href="{{ $.RelPermalink }}page/{{ . }}/">{{ . }}</a>{{ end }}{{ end }}
+{{ if lt $hi $last }}{{ if lt $hi (sub $last 1) }}<span class="gap" aria-hidden="true">…</span>{{ end }}<a href="{{ $p.Last.URL }}">{{ $last }}</a>{{ end }}
 {{ with $p.Next }}<a href="{{ .URL }}" rel="next">下一页</a>{{ end }}
 </nav>{{ end }}
 {{ end }}
