@@ -128,8 +128,17 @@ pub fn build(
     let start = Instant::now();
     let t = Instant::now();
     let Checked {
-        site, facts, diags, ..
+        mut site,
+        facts,
+        diags,
+        ..
     } = check(opts).map_err(BuildError::Content)?;
+    // Every rule has run: the source text and field positions kept for diagnostics are not
+    // needed to plan and render. Freeing them lowers the peak memory of large sites.
+    for r in &mut site.records {
+        r.text = String::new();
+        r.positions = Default::default();
+    }
     phase("load+check", t);
     let t = Instant::now();
     let time = BuildTime { now: opts.now };
