@@ -2,11 +2,13 @@
 //! and write atomically. `check` is the same pipeline stopped before rendering.
 
 use crate::calendar::Calendar;
+use crate::content::load::LoadCache;
 use crate::content::{self, LoadOptions, Site};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::output::{self, Content};
 use crate::plan::{self, BuildTime, Facts, Output};
 use crate::render::{Renderer, Theme};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -74,12 +76,21 @@ pub struct Checked {
 
 /// Load, validate and derive facts: every rule runs, nothing is written.
 pub fn check(opts: &BuildOptions) -> Result<Checked, Diagnostics> {
-    let (site, mut diags) = content::load_site(
+    let (site, diags) = content::load_site(
         &opts.root,
         &LoadOptions {
             drafts: opts.drafts,
         },
     )?;
+    finish_check(opts, site, diags)
+}
+
+/// The calendar and the clock-dependent facts of a loaded site.
+fn finish_check(
+    opts: &BuildOptions,
+    site: Site,
+    mut diags: Diagnostics,
+) -> Result<Checked, Diagnostics> {
     let calendar = match Calendar::load(&opts.root) {
         Ok(c) => c,
         Err(ds) => {
@@ -110,6 +121,8 @@ pub struct Rendered {
     pub pages: usize,
     pub warnings: Diagnostics,
     pub root: PathBuf,
+    /// The site's base path (`/`, or `/sub/` when `base_url` has a path).
+    pub base_path: String,
 }
 
 /// How many planned outputs are rendered and written together: bounds the memory a build
@@ -129,10 +142,11 @@ pub fn build(
     let t = Instant::now();
     let Checked {
         mut site,
-        facts,
+        mut facts,
         diags,
         ..
     } = check(opts).map_err(BuildError::Content)?;
+    facts.history = crate::history::collect(&site.root);
     // Every rule has run: the source text and field positions kept for diagnostics are not
     // needed to plan and render. Freeing them lowers the peak memory of large sites.
     for r in &mut site.records {
@@ -266,82 +280,194 @@ pub fn render_site(
     opts: &BuildOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Rendered, BuildError> {
-    let t = Instant::now();
-    let checked = check(opts).map_err(BuildError::Content)?;
-    phase("load+check", t);
-    let t = Instant::now();
+    render_site_with(opts, progress, None)
+}
+
+/// What an earlier build of the same site left for the next one (the preview server keeps
+/// one; `build` uses none). Every reuse is checked, not trusted: a record file is read again
+/// when [`LoadCache::forget`] was told it changed; a page is rendered again unless its template
+/// name, its view model and the whole theme are equal to those it was rendered from.
+#[derive(Default)]
+pub struct Reuse {
+    pub records: LoadCache,
+    renderer: Option<(u64, std::sync::Arc<Renderer>)>,
+    pages: HashMap<String, (String, serde_json::Value, std::sync::Arc<[u8]>)>,
+    /// Pages rendered by the last build (the others were reused).
+    pub last_rendered: usize,
+}
+
+impl Reuse {
+    /// Forget everything (the next build is a full one).
+    pub fn clear(&mut self) {
+        *self = Reuse::default();
+    }
+}
+
+/// Load the site, reading again only what `reuse` does not hold.
+fn check_reusing(opts: &BuildOptions, cache: &mut LoadCache) -> Result<Checked, Diagnostics> {
+    let (site, diags) = content::load_site_cached(
+        &opts.root,
+        &LoadOptions {
+            drafts: opts.drafts,
+        },
+        cache,
+    )?;
+    finish_check(opts, site, diags)
+}
+
+/// [`render_site`], reusing (and refreshing) what an earlier build left in `reuse`. The
+/// files are the same, byte for byte.
+pub fn render_site_with(
+    opts: &BuildOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    mut reuse: Option<&mut Reuse>,
+) -> Result<Rendered, BuildError> {
+    let checked = match reuse.as_deref_mut() {
+        Some(r) => check_reusing(opts, &mut r.records),
+        None => check(opts),
+    }
+    .map_err(BuildError::Content)?;
     let Checked {
-        site, facts, diags, ..
+        site,
+        mut facts,
+        diags,
+        ..
     } = checked;
+    facts.history = crate::history::collect(&site.root);
     let time = BuildTime { now: opts.now };
     let theme = Theme::load(&site.root, &site.config.theme)
         .map_err(|e| BuildError::Io(format!("无法读取主题 themes/{}：{e}", site.config.theme)))?;
-    let renderer =
-        Renderer::new(&theme).map_err(|ds| BuildError::Content(ds.into_iter().collect()))?;
+    let new_renderer = || -> Result<Renderer, BuildError> {
+        Renderer::new(&theme).map_err(|ds| BuildError::Content(ds.into_iter().collect()))
+    };
+    let renderer: std::sync::Arc<Renderer> = match reuse.as_deref_mut() {
+        Some(r) => {
+            let key = theme_fingerprint(&theme);
+            match &r.renderer {
+                Some((k, rd)) if *k == key => rd.clone(),
+                _ => {
+                    r.pages.clear();
+                    r.renderer = None;
+                    let rd = std::sync::Arc::new(new_renderer()?);
+                    r.renderer = Some((key, rd.clone()));
+                    rd
+                }
+            }
+        }
+        None => std::sync::Arc::new(new_renderer()?),
+    };
     let outputs = plan::plan(&site, &facts, &time);
-    phase("theme+plan", t);
-    let t = Instant::now();
 
     // Duplicate output paths mean two things want one address.
     let mut seen = std::collections::BTreeSet::new();
     let mut dup = Diagnostics::new();
     for o in &outputs {
         if !seen.insert(o.path().to_string()) {
-            dup.push(duplicate_path(o.path()));
+            dup.push(
+                Diagnostic::error(
+                    "plan.duplicate-path",
+                    "content",
+                    format!("两个页面使用了同一个地址“{}”", o.path()),
+                )
+                .hint("页面（content/pages/）的文件名不能与栏目目录同名，如 documents、search。"),
+            );
         }
     }
     if !dup.is_empty() {
         return Err(BuildError::Content(dup));
     }
 
-    let jobs: Vec<(&str, &str, &serde_json::Value)> = outputs
-        .iter()
-        .filter_map(|o| match o {
+    let mut pages: Vec<(String, String, serde_json::Value)> = Vec::new();
+    let mut others: Vec<Output> = Vec::new();
+    for o in outputs {
+        match o {
             Output::Page {
                 path,
                 template,
                 ctx,
-            } => Some((path.as_str(), template.as_str(), ctx)),
-            _ => None,
+            } => pages.push((path, template, ctx)),
+            o => others.push(o),
+        }
+    }
+    // A page is rendered unless an earlier build rendered the same template with an equal
+    // view model.
+    let previous = |path: &str, template: &str, ctx: &serde_json::Value| {
+        reuse.as_deref().and_then(|r| {
+            r.pages
+                .get(path)
+                .filter(|(t, c, _)| t == template && c == ctx)
+                .map(|(_, _, b)| b.clone())
         })
-        .collect();
+    };
+    let kept: Vec<Option<std::sync::Arc<[u8]>>> =
+        pages.iter().map(|(p, t, c)| previous(p, t, c)).collect();
+    let jobs: Vec<usize> = (0..pages.len()).filter(|i| kept[*i].is_none()).collect();
     let total = jobs.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let rendered: Vec<(&str, Result<String, String>)> = {
+    let mut rendered: Vec<Option<Result<String, String>>> = {
         use rayon::prelude::*;
-        jobs.par_iter()
-            .map(|(path, t, ctx)| {
+        let mut out: Vec<Option<Result<String, String>>> = (0..pages.len()).map(|_| None).collect();
+        let results: Vec<(usize, Result<String, String>)> = jobs
+            .par_iter()
+            .map(|&i| {
+                let (_, t, ctx) = &pages[i];
                 let r = renderer.render(t, ctx);
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                if n % 256 == 0 || n == total {
+                if n.is_multiple_of(256) || n == total {
                     progress(n, total);
                 }
-                (*path, r)
+                (i, r)
             })
-            .collect()
+            .collect();
+        for (i, r) in results {
+            out[i] = Some(r);
+        }
+        out
     };
-    phase("render", t);
-    let t = Instant::now();
     let mut errors = Diagnostics::new();
-    let mut files: Vec<(String, Content)> = Vec::with_capacity(outputs.len() + 32);
-    for (path, r) in rendered {
-        match r {
-            Ok(html) => files.push((path.to_string(), Content::Bytes(html.into_bytes()))),
-            Err(e) => errors.push(
+    for (i, (path, _, _)) in pages.iter().enumerate() {
+        if let Some(Err(e)) = &rendered[i] {
+            errors.push(
                 Diagnostic::error(
                     "theme.render",
                     theme.origin_hint(),
                     format!("渲染 {path} 时出错：{e}"),
                 )
                 .hint("检查模板中使用的变量名是否存在。"),
-            ),
+            );
         }
     }
     if !errors.is_empty() {
         errors.sort();
         return Err(BuildError::Content(errors));
     }
-    for o in outputs {
+    let page_count = pages.len();
+    let mut files: Vec<(String, Content)> = Vec::with_capacity(page_count + others.len() + 32);
+    let mut cache = HashMap::new();
+    for (i, ((path, template, ctx), kept)) in pages.into_iter().zip(kept).enumerate() {
+        let fresh = match rendered[i].take() {
+            Some(Ok(html)) => Some(html.into_bytes()),
+            _ => None,
+        };
+        match (reuse.is_some(), fresh, kept) {
+            (false, Some(bytes), _) => files.push((path, Content::Bytes(bytes))),
+            (true, Some(bytes), _) => {
+                let shared: std::sync::Arc<[u8]> = bytes.into();
+                files.push((path.clone(), Content::Shared(shared.clone())));
+                cache.insert(path, (template, ctx, shared));
+            }
+            (_, None, Some(shared)) => {
+                files.push((path.clone(), Content::Shared(shared.clone())));
+                cache.insert(path, (template, ctx, shared));
+            }
+            (_, None, None) => {}
+        }
+    }
+    if let Some(r) = reuse {
+        r.pages = cache;
+        r.last_rendered = total;
+    }
+    for o in others {
         match o {
             Output::Page { .. } => {}
             Output::Copy { from, path } => files.push((path, Content::Copy(site.root.join(from)))),
@@ -352,12 +478,66 @@ pub fn render_site(
         files.push((f.path.clone(), Content::Bytes(f.bytes.clone())));
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    phase("collect", t);
     Ok(Rendered {
         files,
         records: site.records.len(),
-        pages: total,
+        pages: page_count,
         warnings: diags,
         root: site.root.clone(),
+        base_path: site.config.base_path(),
     })
+}
+
+/// A hash of every file of the theme (templates decide every page).
+fn theme_fingerprint(theme: &Theme) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for f in theme.templates().chain(theme.statics()) {
+        f.path.hash(&mut h);
+        f.bytes.hash(&mut h);
+    }
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes(files: &[(String, Content)]) -> Vec<(String, Vec<u8>)> {
+        files
+            .iter()
+            .map(|(p, c)| {
+                let b = match c {
+                    Content::Bytes(b) => b.clone(),
+                    Content::Shared(b) => b.to_vec(),
+                    Content::Copy(f) => std::fs::read(f).unwrap_or_default(),
+                };
+                (p.clone(), b)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reusing_an_earlier_build_gives_the_same_bytes_and_renders_nothing_new() {
+        let opts = BuildOptions {
+            root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+            out: None,
+            now: "2026-11-25T10:00:00+08:00"
+                .parse()
+                .unwrap_or_else(|e| panic!("{e}")),
+            drafts: false,
+            strict: false,
+        };
+        let plain = render_site(&opts, &|_, _| {}).unwrap_or_else(|_| panic!("build failed"));
+        let mut reuse = Reuse::default();
+        let first = render_site_with(&opts, &|_, _| {}, Some(&mut reuse))
+            .unwrap_or_else(|_| panic!("build failed"));
+        assert_eq!(reuse.last_rendered, plain.pages);
+        let second = render_site_with(&opts, &|_, _| {}, Some(&mut reuse))
+            .unwrap_or_else(|_| panic!("build failed"));
+        assert_eq!(reuse.last_rendered, 0);
+        assert_eq!(reuse.records.last_loaded, 0);
+        assert!(bytes(&plain.files) == bytes(&first.files));
+        assert!(bytes(&plain.files) == bytes(&second.files));
+    }
 }

@@ -37,8 +37,10 @@ pub enum Command {
     },
     /// 检查全部内容，不生成网站
     Check {
+        /// 站点根目录（含 site.toml）
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// 按此时间检查（RFC 3339，如 2026-11-25T10:00:00+08:00），默认为当前时间
         #[arg(long)]
         now: Option<String>,
         /// 警告也视为错误
@@ -51,6 +53,48 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// 本地预览：生成网站并在浏览器中查看，修改内容后自动刷新（不写入 public/）
+    Serve {
+        /// 站点根目录（含 site.toml）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 监听地址；默认只允许本机访问。端口为 0 时自动选择空闲端口
+        #[arg(long, default_value = "127.0.0.1:1111")]
+        addr: String,
+        /// 固定生成时间（RFC 3339），用于预览未来某天；不写则每次重新生成时读取当前时间
+        #[arg(long)]
+        now: Option<String>,
+        /// 同时显示草稿
+        #[arg(long)]
+        drafts: bool,
+        /// 生成完成后在浏览器中打开
+        #[arg(long)]
+        open: bool,
+        /// 预览中的意见表单保存到此数据库文件（默认使用临时数据库，预览结束即删除）
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
+    /// 新建一个站点：带说明的 site.toml、每类一条示例记录、主题替换目录和节假日补充目录
+    Init {
+        /// 新站点的目录（不存在或为空）
+        dir: PathBuf,
+        /// 示例记录的发布日期按此时间计算（RFC 3339），默认为当前时间
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// 新建一条记录：列出必填项和常用项并附中文说明，自动填写今天的日期和下一个索引号
+    New {
+        /// 信息类别：duty、document、procedure、fee、permit、consultation、enforcement、reply、page（也可写目录名，如 permits）
+        kind: String,
+        /// 记录名称，即文件名和网址：小写英文字母、数字、“-”或“_”，如 shiye-baoxian
+        name: String,
+        /// 站点根目录（含 site.toml）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 按此时间填写发布日期和索引号年份（RFC 3339），默认为当前时间
+        #[arg(long)]
+        now: Option<String>,
+    },
     /// 计算工作日期限：DATE +N 给出截止日期；只给 DATE 时说明当天是否为工作日
     Calendar {
         /// 日期，如 2026-11-20
@@ -58,7 +102,10 @@ pub enum Command {
         /// 工作日数，如 +7
         #[arg(allow_hyphen_values = true)]
         days: Option<String>,
+        /// 站点根目录（读取其中 calendar/ 补充的年份）
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// 意见接收与台账：serve（接收服务）、export（导出台账）、add（录入线下意见）、verify（校验）、stats（统计）
+    Feedback(crate::feedback::cli::FeedbackArgs),
 }

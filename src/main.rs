@@ -22,6 +22,15 @@ fn usage_error(msg: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+fn scaffold_error(e: &gongshi::scaffold::ScaffoldError) -> ExitCode {
+    use gongshi::scaffold::ScaffoldError;
+    match e {
+        ScaffoldError::Usage(m) | ScaffoldError::Io(m) => eprintln!("错误：{m}"),
+        ScaffoldError::Content(ds) => print_diags(ds),
+    }
+    ExitCode::from(e.exit_code())
+}
+
 fn print_diags(ds: &Diagnostics) {
     eprint!("{}", diag::render_text(ds));
 }
@@ -137,6 +146,113 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
+        Command::Serve {
+            root,
+            addr,
+            now,
+            drafts,
+            open,
+            db,
+        } => {
+            let now = match now.as_deref().map(|s| parse_now(Some(s))).transpose() {
+                Ok(n) => n,
+                Err(m) => return usage_error(&m),
+            };
+            let forms: Box<dyn gongshi::serve::forms::FormHandler> =
+                match gongshi::serve::receiver::Receiver::start(&root, db, now) {
+                    Ok(r) => Box::new(r),
+                    Err(m) => {
+                        eprintln!("提示：预览中的意见表单不可用：{m}");
+                        Box::new(gongshi::serve::forms::NotMounted)
+                    }
+                };
+            serve(
+                gongshi::serve::ServeOptions {
+                    root,
+                    addr,
+                    now,
+                    drafts,
+                    open,
+                    forms,
+                    workers: 8,
+                },
+                cli.quiet,
+            )
+        }
+        Command::Init { dir, now } => {
+            let now = match parse_now(now.as_deref()) {
+                Ok(n) => n,
+                Err(m) => return usage_error(&m),
+            };
+            let today = now
+                .to_zoned_datetime(
+                    jiff::tz::TimeZone::get("Asia/Shanghai").unwrap_or(jiff::tz::TimeZone::UTC),
+                )
+                .date();
+            match gongshi::scaffold::init::init(&dir, today) {
+                Ok(report) => {
+                    if !cli.quiet {
+                        println!(
+                            "已新建站点 {}（{} 个文件，内容均为示例）。\n下一步：修改 site.toml 中的单位信息，然后在该目录运行 gongshi build。",
+                            report.dir.display(),
+                            report.files.len()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => scaffold_error(&e),
+            }
+        }
+        Command::New {
+            kind,
+            name,
+            root,
+            now,
+        } => {
+            let now = match parse_now(now.as_deref()) {
+                Ok(n) => n,
+                Err(m) => return usage_error(&m),
+            };
+            let opts = gongshi::scaffold::new::NewOptions {
+                root,
+                kind,
+                name,
+                now,
+            };
+            match gongshi::scaffold::new::new_record(&opts) {
+                Ok(report) => {
+                    if !cli.quiet {
+                        let index = report
+                            .index_no
+                            .map(|n| format!("，索引号 {n}"))
+                            .unwrap_or_default();
+                        println!(
+                            "已新建 {}{index}。\n请打开文件，把“待填写”换成实际内容，然后运行 gongshi check。",
+                            report.path.display()
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => scaffold_error(&e),
+            }
+        }
+        Command::Feedback(args) => {
+            let mut progress = |line: &str| println!("{line}");
+            match gongshi::feedback::cli::run(
+                args,
+                &gongshi::feedback::site::load_directory,
+                &mut progress,
+            ) {
+                Ok(o) => {
+                    print!("{}", o.stdout);
+                    ExitCode::from(u8::try_from(o.exit_code).unwrap_or(1))
+                }
+                Err(e) => {
+                    eprintln!("错误：{e}");
+                    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+                }
+            }
+        }
         Command::Calendar { date, days, root } => {
             match gongshi::calendar_cli::run(&root, &date, days.as_deref()) {
                 Ok(text) => {
@@ -148,6 +264,70 @@ fn main() -> ExitCode {
                     ExitCode::from(code)
                 }
             }
+        }
+    }
+}
+
+/// `gongshi serve`: print what the preview server reports.
+fn serve(opts: gongshi::serve::ServeOptions, quiet: bool) -> ExitCode {
+    use gongshi::serve::ServeEvent;
+    let report = |ev: ServeEvent| match ev {
+        ServeEvent::Listening { url, exposed } => {
+            println!("预览地址：{url}");
+            if exposed {
+                eprintln!("注意：预览服务没有绑定在本机地址上，同一网络中的其他人也能访问它（包括草稿）。只在确有需要时使用 --addr 0.0.0.0。");
+            }
+            if !quiet {
+                eprintln!(
+                    "正在监视 site.toml、content/、themes/、calendar/ 的变化；按 Ctrl+C 停止。"
+                );
+            }
+        }
+        ServeEvent::Built {
+            first,
+            records,
+            files,
+            changed,
+            rendered,
+            loaded,
+            millis,
+            warnings,
+        } => {
+            if !warnings.is_empty() && !quiet {
+                print_diags(warnings);
+            }
+            if quiet {
+                return;
+            }
+            if first {
+                eprintln!("已生成：{records} 条记录，{files} 个文件，用时 {millis} 毫秒");
+            } else if changed == 0 {
+                eprintln!("错误已改正，预览恢复正常（用时 {millis} 毫秒）");
+            } else {
+                eprintln!(
+                    "已更新：{changed} 个文件有变化（读取 {loaded} 个记录文件，生成 {rendered} 个页面），用时 {millis} 毫秒"
+                );
+            }
+        }
+        ServeEvent::Unchanged { millis } => {
+            if !quiet {
+                eprintln!("内容已重新读取，网站没有变化（用时 {millis} 毫秒）");
+            }
+        }
+        ServeEvent::Failed { diags, problem } => {
+            print_diags(diags);
+            if let Some(p) = problem {
+                eprintln!("错误：{p}");
+            }
+            eprintln!("未更新：预览继续显示上一次成功生成的网站，并在页面上列出以上错误。");
+        }
+        ServeEvent::Note(m) => eprintln!("{m}"),
+    };
+    match gongshi::serve::run(opts, &report) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(m) => {
+            eprintln!("错误：{m}");
+            ExitCode::from(1)
         }
     }
 }

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 /// The content of one output file.
 pub enum Content {
     Bytes(Vec<u8>),
+    /// Bytes shared with a cache (the preview server keeps rendered pages between rebuilds).
+    Shared(std::sync::Arc<[u8]>),
     /// Copy this file (absolute path).
     Copy(PathBuf),
 }
@@ -118,6 +120,9 @@ impl Staging {
                 let old = out_dir.join(rel);
                 match content {
                     Content::Bytes(b) => place(&target, &old, b)
+                        .map(|w| (w, b.len() as u64))
+                        .map_err(|e| with_context(e, "无法写入", &target)),
+                    Content::Shared(b) => place(&target, &old, b)
                         .map(|w| (w, b.len() as u64))
                         .map_err(|e| with_context(e, "无法写入", &target)),
                     Content::Copy(src) => {

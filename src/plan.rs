@@ -44,10 +44,14 @@ pub struct BuildTime {
 /// enforcement decisions that are withdrawn or past their display period.
 pub struct Facts {
     pub windows: BTreeMap<String, (Window, State)>,
+    /// Participation reports by consultation key.
+    pub participation: BTreeMap<String, crate::participation::Participation>,
     /// Working days left (today included) for open consultations.
     pub days_left: BTreeMap<String, u32>,
     /// Enforcement decisions not shown in listings (key → notice text).
     pub hidden: BTreeMap<String, Hidden>,
+    /// 修订记录 from git, by record source path (empty when the site is not a git repo).
+    pub history: crate::history::History,
 }
 
 /// Why a decision is no longer shown.
@@ -122,6 +126,16 @@ fn feedback_url(site: &Site) -> String {
     }
 }
 
+/// An absolute URL for a site path (`/gk/a/` → `https://host/gk/a/`).
+pub fn absolute(site: &Site, path: &str) -> String {
+    let base_url = site.config.base_url_trimmed();
+    let base_path = site.config.base_path();
+    let origin = base_url
+        .strip_suffix(base_path.trim_end_matches('/'))
+        .unwrap_or(base_url);
+    format!("{origin}{path}")
+}
+
 /// A record's URL (with the base path).
 pub fn record_url(site: &Site, r: &Record) -> String {
     let base = site.config.base_path();
@@ -175,11 +189,15 @@ pub fn facts(
             _ => {}
         }
     }
+    let (participation, pdiags) = crate::participation::collect(site);
+    diags.extend(pdiags);
     (
         Facts {
             windows,
+            participation,
             days_left,
             hidden,
+            history: crate::history::History::new(),
         },
         diags,
     )
@@ -245,6 +263,7 @@ fn attachment_ctx(site: &Site, r: &Record, file: &str, title: &str) -> Value {
     let ext = file.rsplit('.').next().unwrap_or("").to_ascii_uppercase();
     json!({
         "url": format!("{}{}", record_url(site, r), file),
+        "absolute": absolute(site, &format!("{}{}", record_url(site, r), file)),
         "title": title,
         "file": file,
         "ext": ext,
@@ -437,6 +456,8 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
                 })),
                 "withdrawn": c.withdrawn.as_ref().map(|x| json!({"date": date_text(x.date), "reason": x.reason})),
                 "form_open": state == State::Open && c.channels.form,
+                "report_url": (c.outcome.is_some() && facts.participation.contains_key(&r.key()))
+                    .then(|| format!("{}report/", record_url(site, r))),
             })
         }
         Data::Enforcement(e) => json!({
@@ -508,6 +529,137 @@ fn breadcrumbs(site: &Site, items: &[(&str, String)]) -> Vec<Value> {
     v
 }
 
+/// The record's 修订记录 (newest first) with its first-published and last-changed dates.
+fn history_ctx(site: &Site, facts: &Facts, r: &Record) -> Value {
+    let entries: Vec<Value> = facts
+        .history
+        .get(&r.source)
+        .map(|list| {
+            list.iter()
+                .map(|e| {
+                    let d = e.time.to_zoned_datetime(site.tz.clone()).date();
+                    json!({"date": date_text(d), "iso": d.to_string(), "subject": e.subject})
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let last_commit = facts
+        .history
+        .get(&r.source)
+        .and_then(|l| l.first())
+        .map(|e| e.time.to_zoned_datetime(site.tz.clone()).date());
+    let last = match (r.common.updated, last_commit) {
+        (Some(u), Some(c)) => Some(u.max(c)),
+        (u, c) => u.or(c),
+    };
+    json!({
+        "entries": entries,
+        "first_published": r.common.published.map(date_text),
+        "last_changed": last.map(date_text),
+    })
+}
+
+/// Everything searchable in a record beyond its body: table cells, lists, rendered fields.
+fn search_text(r: &Record) -> String {
+    let mut parts: Vec<String> = vec![r.body.text.clone()];
+    if let Some(s) = &r.common.summary {
+        parts.push(s.clone());
+    }
+    parts.extend(r.md.values().map(|m| m.text.clone()));
+    parts.extend(r.common.tags.iter().cloned());
+    match &r.data {
+        Data::Duty(d) => {
+            parts.push(d.unit.clone());
+            parts.extend(d.responsibilities.iter().cloned());
+            parts.extend(d.basis.iter().cloned());
+        }
+        Data::Procedure(p) => {
+            parts.extend(p.basis.iter().cloned());
+            parts.extend(p.steps.iter().map(|s| s.name.clone()));
+        }
+        Data::Fee(f) => {
+            parts.extend(
+                f.basis
+                    .iter()
+                    .map(|b| format!("{} {}", b.title, b.doc_no.clone().unwrap_or_default())),
+            );
+            parts.extend(
+                f.standards
+                    .iter()
+                    .map(|s| format!("{} {} {}", s.item, money(s.amount), s.unit)),
+            );
+        }
+        Data::Permit(p) => {
+            parts.extend(p.basis.iter().cloned());
+            parts.extend(p.conditions.iter().cloned());
+            parts.extend(p.materials.iter().map(|m| m.name.clone()));
+        }
+        Data::Enforcement(e) => {
+            parts.push(e.party.name.clone());
+            parts.push(e.authority.clone());
+        }
+        Data::Reply(x) => {
+            if let Some(t) = &x.topic {
+                parts.push(t.clone());
+            }
+        }
+        _ => {}
+    }
+    parts.join(" ")
+}
+
+/// The search index over every listed record (drafts only under `--drafts`; withdrawn and
+/// expired decisions never).
+fn search_outputs(site: &Site, facts: &Facts) -> Vec<Output> {
+    let base = site.config.base_path();
+    let docs: Vec<crate::search::SearchDoc> = site
+        .records
+        .iter()
+        .filter(|r| listed(facts, r) && !r.common.draft)
+        .map(|r| {
+            let url = record_url(site, r);
+            let mut meta: Vec<String> = [&r.common.doc_no, &r.common.index_no]
+                .into_iter()
+                .flatten()
+                .cloned()
+                .collect();
+            if let Data::Enforcement(e) = &r.data {
+                meta.push(e.case_no.clone());
+            }
+            meta.push(
+                r.common
+                    .organization
+                    .clone()
+                    .unwrap_or_else(|| site.config.organization.name.clone()),
+            );
+            crate::search::SearchDoc {
+                url: url
+                    .strip_prefix(base.trim_end_matches('/'))
+                    .unwrap_or(&url)
+                    .to_string(),
+                title: r.common.title.clone(),
+                kind: r.kind.folder().to_string(),
+                kind_label: r.kind.label().to_string(),
+                date: r
+                    .common
+                    .published
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                year: r.common.published.map(|d| i32::from(d.year())).unwrap_or(0),
+                meta,
+                body: search_text(r),
+            }
+        })
+        .collect();
+    crate::search::build_index(&docs)
+        .into_iter()
+        .map(|f| Output::Bytes {
+            path: f.path,
+            bytes: f.bytes,
+        })
+        .collect()
+}
+
 /// The page numbers (0-based) a pager links to: the first and last pages and those within
 /// 3 of the current one, with `None` for each gap. Listing every page made each list page
 /// O(pages) long and a section O(pages²) to plan, render and store (55,000 decisions: 2,750
@@ -545,6 +697,14 @@ pub fn plan_each(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn Fn
     let now_text = lifecycle::datetime_text(time.now, &site.tz);
     let page = |path: String, template: &str, mut ctx: Value| {
         if let Value::Object(m) = &mut ctx {
+            if let Some(Value::Object(pg)) = m.get_mut("page") {
+                let url = pg
+                    .get("url")
+                    .and_then(Value::as_str)
+                    .unwrap_or("/")
+                    .to_string();
+                pg.insert("canonical".into(), json!(absolute(site, &url)));
+            }
             m.insert("site".into(), site_v.clone());
             m.insert("build_time".into(), json!(now_text));
         }
@@ -559,9 +719,8 @@ pub fn plan_each(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn Fn
     for kind in Kind::ALL {
         let recs: Vec<&Record> = site.of_kind(kind).collect();
         let shown: Vec<&Record> = recs.iter().copied().filter(|r| listed(facts, r)).collect();
-        // Position in `shown` by id (ids are unique within a kind): a linear search per record
-        // made planning quadratic.
-        let shown_pos: std::collections::HashMap<&str, usize> = shown
+        // Ids are unique within a kind: a record's place among the listed ones, found once.
+        let position: std::collections::HashMap<&str, usize> = shown
             .iter()
             .enumerate()
             .map(|(i, x)| (x.id.as_str(), i))
@@ -595,7 +754,7 @@ pub fn plan_each(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn Fn
                 ));
                 continue;
             }
-            let pos = shown_pos.get(r.id.as_str()).copied();
+            let pos = position.get(r.id.as_str()).copied();
             let prev = pos
                 .and_then(|p| p.checked_sub(1))
                 .and_then(|p| shown.get(p))
@@ -622,6 +781,7 @@ pub fn plan_each(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn Fn
                         "attachments": attachments, "tags": r.common.tags, "draft": r.common.draft,
                         "published": r.common.published.map(date_text), "updated": r.common.updated.map(date_text),
                         "d": kind_ctx(site, facts, r, time),
+                        "history": history_ctx(site, facts, r),
                     },
                     "prev": prev, "next": next, "section_link": section,
                 }),
@@ -786,6 +946,50 @@ pub fn plan_each(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn Fn
         json!({"page": {"title": "信息公开目录", "url": format!("{base}catalog/"), "breadcrumbs": breadcrumbs(site, &[("信息公开目录", format!("{base}catalog/"))]), "section": "catalog"},
                "rows": catalog_rows, "categories": catalogue}),
     ));
+    // Participation reports (公众参与情况报告) of concluded consultations.
+    for r in site.of_kind(Kind::Consultation) {
+        let (Some(p), Data::Consultation(c)) = (facts.participation.get(&r.key()), &r.data) else {
+            continue;
+        };
+        let Some(outcome) = &c.outcome else { continue };
+        let url = format!("{}report/", record_url(site, r));
+        emit(page(
+            format!("{}report/index.html", record_dir(r)),
+            "report.html",
+            json!({
+                "page": {"title": format!("{}公众参与情况报告", r.common.title), "url": url,
+                         "breadcrumbs": breadcrumbs(site, &[(Kind::Consultation.label(), format!("{base}consultations/")), (r.common.title.as_str(), record_url(site, r)), ("公众参与情况报告", url.clone())]),
+                         "section": "consultations"},
+                "consultation": {"title": r.common.title, "url": record_url(site, r), "decision_type": c.decision_type,
+                                 "window": facts.windows.get(&r.key()).map(|(w, _)| lifecycle::notice_sentence(w, &site.tz)),
+                                 "outcome_published": date_text(outcome.published), "organizer": c.organizer},
+                "report": p.report,
+            }),
+        ));
+        emit(Output::Bytes {
+            path: format!("{}opinions.json", record_dir(r)),
+            bytes: p.public_json.clone().into_bytes(),
+        });
+    }
+    emit(page(
+        "correction/index.html".into(),
+        "correction.html",
+        json!({"page": {"title": "我要纠错", "url": format!("{base}correction/"), "breadcrumbs": breadcrumbs(site, &[("我要纠错", format!("{base}correction/"))]), "section": "correction", "noindex": true}}),
+    ));
+    emit(page(
+        "message/index.html".into(),
+        "message.html",
+        json!({"page": {"title": "咨询建议投诉", "url": format!("{base}message/"), "breadcrumbs": breadcrumbs(site, &[("咨询建议投诉", format!("{base}message/"))]), "section": "message"}}),
+    ));
+    emit(page(
+        "search/index.html".into(),
+        "search.html",
+        json!({"page": {"title": "站内搜索", "url": format!("{base}search/"), "breadcrumbs": breadcrumbs(site, &[("站内搜索", format!("{base}search/"))]), "section": "search", "noindex": true},
+               "kinds": Kind::ALL.iter().filter(|k| **k != Kind::Page).map(|k| json!({"folder": k.folder(), "label": k.label()})).collect::<Vec<_>>()}),
+    ));
+    for o in search_outputs(site, facts) {
+        emit(o);
+    }
     emit(page(
         "404.html".into(),
         "404.html",

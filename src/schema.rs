@@ -162,6 +162,8 @@ pub fn check_fields(node: &Node, groups: &[&[Field]], prefix: &str, ctx: &mut Ct
     };
     let mut out = Map::new();
     let mut ok = true;
+    // Required fields a misspelt key most likely meant: reported once, as the misspelling.
+    let mut suggested: Vec<&str> = Vec::new();
     for (key, value) in entries {
         let path = join(prefix, &key.text);
         let Some(field) = fields().find(|f| f.name == key.text) else {
@@ -173,7 +175,10 @@ pub fn check_fields(node: &Node, groups: &[&[Field]], prefix: &str, ctx: &mut Ct
             .span(key.pos.line, key.pos.col, key.text.chars().count())
             .field(&path);
             d = match did_you_mean(&key.text, fields().map(|f| f.name)) {
-                Some(s) => d.hint(format!("是否想写“{s}”？")),
+                Some(s) => {
+                    suggested.push(s);
+                    d.hint(format!("是否想写“{s}”？"))
+                }
                 None => d.hint(format!(
                     "这里可用的字段：{}",
                     fields().map(|f| f.name).collect::<Vec<_>>().join("、")
@@ -194,7 +199,7 @@ pub fn check_fields(node: &Node, groups: &[&[Field]], prefix: &str, ctx: &mut Ct
             None => ok = false,
         }
     }
-    for f in fields().filter(|f| f.required) {
+    for f in fields().filter(|f| f.required && !suggested.contains(&f.name)) {
         if !out.contains_key(f.name)
             && !entries
                 .iter()
@@ -210,7 +215,10 @@ pub fn check_fields(node: &Node, groups: &[&[Field]], prefix: &str, ctx: &mut Ct
                 .span(node.pos.line, node.pos.col, 1)
                 .field(&path)
                 .expected(f.ty.describe())
-                .hint(format!("请添加一行“{}: …”。{}", f.name, f.help)),
+                .hint(format!(
+                    "请添加一行“{}: …”（{}：{}）。",
+                    f.name, f.zh, f.help
+                )),
             );
             ok = false;
         }
@@ -527,7 +535,6 @@ mod tests {
                 ("schema.bad-value", 3, "status".to_string()),
                 ("schema.wrong-type", 5, "steps[1].days".to_string()),
                 ("schema.missing-field", 5, "steps[1].name".to_string()),
-                ("schema.missing-field", 1, "title".to_string()),
             ]
         );
         assert_eq!(d[0].hint.as_deref(), Some("是否想写“title”？"));

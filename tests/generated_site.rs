@@ -178,3 +178,32 @@ fn a_site_with_1000_generated_records_builds() -> TestResult {
     assert!(before == tree(&out)?, "a rebuild changed the output");
     Ok(())
 }
+
+/// The batched build writes exactly what rendering the whole site in memory gives.
+#[test]
+fn batched_build_equals_in_memory_render() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let root = tmp.path().join("site");
+    synth::generate(&opts(1500, 5, synth::Format::Gongshi), &root)?;
+    let build_opts = BuildOptions {
+        root: root.clone(),
+        out: Some(tmp.path().join("batched")),
+        now: "2026-11-25T10:00:00+08:00".parse()?,
+        drafts: false,
+        strict: false,
+    };
+    if build::build(&build_opts, &|_, _| {}).is_err() {
+        return Err("batched build failed".into());
+    }
+    let Ok(rendered) = build::render_site(&build_opts, &|_, _| {}) else {
+        return Err("render_site failed".into());
+    };
+    gongshi::output::write_site(&tmp.path().join("memory"), rendered.files)?;
+    let (a, b) = (
+        tree(&tmp.path().join("batched"))?,
+        tree(&tmp.path().join("memory"))?,
+    );
+    assert_eq!(a.len(), b.len());
+    assert!(a == b, "batched and in-memory builds differ");
+    Ok(())
+}

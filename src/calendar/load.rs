@@ -524,9 +524,13 @@ fn is_comment(l: &str) -> bool {
 /// which field a type error is in.
 fn key_before(text: &str, line: usize, col: usize) -> Option<String> {
     let l = text.lines().nth(line.checked_sub(1)?)?;
-    let before: String = l.chars().take(col.saturating_sub(1)).collect();
-    let before = before.trim_end();
-    let before = before.strip_suffix(':')?;
+    // The position is either the value after `key:` or (for a missing value) the colon itself.
+    let upto = |n: usize| -> String { l.chars().take(n).collect() };
+    let (with_col, without_col) = (upto(col), upto(col.saturating_sub(1)));
+    let before = with_col
+        .trim_end()
+        .strip_suffix(':')
+        .or_else(|| without_col.trim_end().strip_suffix(':'))?;
     let key: String = before
         .chars()
         .rev()

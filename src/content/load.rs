@@ -8,7 +8,7 @@ use crate::diag::Diagnostic;
 use crate::schema::{self, Ctx, Field, Ty};
 use crate::yaml::{self, Node, Value};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// One record: a file under `content/<folder>/`, validated and typed.
@@ -153,7 +153,7 @@ fn find_candidates(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
                 }
             };
             let path = entry.path();
-            if !entry.file_type().is_file() || !is_record_ext(path) {
+            if !entry.file_type().is_file() || !is_record_ext(path) || is_data_file(path) {
                 continue;
             }
             let parent = path.parent().unwrap_or(&folder);
@@ -201,6 +201,12 @@ fn find_candidates(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
     out
 }
 
+/// Data files that live beside records but are not records: a consultation's opinion
+/// dispositions (the ledger itself is `.jsonl`).
+fn is_data_file(p: &Path) -> bool {
+    p.file_name().and_then(|n| n.to_str()) == Some(crate::feedback::report::DISPOSITIONS_FILE)
+}
+
 fn has_index(dir: &Path) -> bool {
     ["index.md", "index.yaml", "index.yml"]
         .iter()
@@ -209,18 +215,90 @@ fn has_index(dir: &Path) -> bool {
 
 /// Load every record under `root/content`.
 pub fn load(root: &Path, base_path: &str, tz: &jiff::tz::TimeZone) -> Loaded {
+    load_cached(root, base_path, tz, &mut LoadCache::default())
+}
+
+/// Records loaded by an earlier load of the same site, by file (site-relative), for the
+/// preview server: it tells the cache which files changed ([`LoadCache::forget`]) and every
+/// other file is not read again. A change of base path or time zone empties it.
+#[derive(Default)]
+pub struct LoadCache {
+    settings: Option<(String, String)>,
+    entries: HashMap<PathBuf, Result<Record, Vec<Diagnostic>>>,
+    /// Files read and parsed by the last load (the others came from the cache).
+    pub last_loaded: usize,
+}
+
+impl LoadCache {
+    /// Forget what was loaded from `rel` (a site-relative file or folder), and the bundle
+    /// records it belongs to.
+    pub fn forget(&mut self, rel: &Path) {
+        self.entries.retain(|file, result| {
+            let bundle_dir = match result {
+                Ok(r) if file.file_stem().is_some_and(|s| s == "index") => Some(r.dir.as_path()),
+                _ => None,
+            };
+            !(file.starts_with(rel) || bundle_dir.is_some_and(|d| rel.starts_with(d)))
+        });
+    }
+
+    /// Forget everything.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.settings = None;
+    }
+
+    /// How many files are remembered.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// [`load`], reusing the records of `cache` and remembering the new ones in it.
+pub fn load_cached(
+    root: &Path,
+    base_path: &str,
+    tz: &jiff::tz::TimeZone,
+    cache: &mut LoadCache,
+) -> Loaded {
+    let settings = (
+        base_path.to_string(),
+        tz.iana_name().unwrap_or_default().to_string(),
+    );
+    if cache.settings.as_ref() != Some(&settings) {
+        cache.clear();
+        cache.settings = Some(settings);
+    }
     let mut diags = Vec::new();
     let candidates = find_candidates(root, &mut diags);
-    let results: Vec<Result<Record, Vec<Diagnostic>>> = candidates
+    let fresh: Vec<(PathBuf, Result<Record, Vec<Diagnostic>>)> = candidates
         .par_iter()
-        .map(|c| load_one(root, c, base_path, tz))
+        .filter(|c| match cache.entries.get(&c.rel) {
+            // The same file can become another record (a folder became a bundle).
+            Some(Ok(r)) => r.id != c.id || r.dir != c.dir || r.kind != c.kind,
+            Some(Err(_)) => false,
+            None => true,
+        })
+        .map(|c| (c.rel.clone(), load_one(root, c, base_path, tz)))
         .collect();
-    let mut records = Vec::with_capacity(results.len());
-    for r in results {
-        match r {
-            Ok(rec) => records.push(rec),
-            Err(ds) => diags.extend(ds),
+    cache.last_loaded = fresh.len();
+    cache.entries.extend(fresh);
+    let mut records = Vec::with_capacity(candidates.len());
+    for c in &candidates {
+        match cache.entries.get(&c.rel) {
+            Some(Ok(rec)) => records.push(rec.clone()),
+            Some(Err(ds)) => diags.extend(ds.iter().cloned()),
+            None => {}
         }
+    }
+    // Files that are gone are forgotten.
+    if cache.entries.len() > candidates.len() {
+        let live: std::collections::HashSet<&PathBuf> = candidates.iter().map(|c| &c.rel).collect();
+        cache.entries.retain(|k, _| live.contains(k));
     }
     Loaded { records, diags }
 }

@@ -46,6 +46,16 @@ impl Site {
 /// Load `site.toml` and `content/`, and run every rule. On success returns the site and its
 /// warnings; on any error returns all diagnostics (errors and warnings).
 pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics), Diagnostics> {
+    load_site_cached(root, opts, &mut load::LoadCache::default())
+}
+
+/// [`load_site`], reading again only the record files `cache` does not hold (the preview
+/// server's rebuilds).
+pub fn load_site_cached(
+    root: &Path,
+    opts: &LoadOptions,
+    cache: &mut load::LoadCache,
+) -> Result<(Site, Diagnostics), Diagnostics> {
     let config = Config::load(root).map_err(|ds| ds.into_iter().collect::<Diagnostics>())?;
     let Some(tz) = config.timezone() else {
         return Err([Diagnostic::error(
@@ -56,7 +66,7 @@ pub fn load_site(root: &Path, opts: &LoadOptions) -> Result<(Site, Diagnostics),
         .into_iter()
         .collect());
     };
-    let loaded = load::load(root, &config.base_path(), &tz);
+    let loaded = load::load_cached(root, &config.base_path(), &tz, cache);
     let mut diags: Diagnostics = loaded.diags.into_iter().collect();
     diags.extend(validate::validate(root, &config, &loaded.records));
     let mut records: Vec<Record> = loaded

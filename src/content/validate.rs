@@ -86,10 +86,41 @@ pub fn validate(root: &Path, config: &Config, records: &[Record]) -> Vec<Diagnos
             }
         }
         attachments(root, r, &mut out);
+        placeholders(r, &mut out);
         links(r, &keys, &mut out);
         kind_rules(config, r, &keys, &mut out);
     }
     out
+}
+
+/// A `待填写` left from `gongshi new` (comment lines aside): the record is not finished.
+fn placeholders(r: &Record, out: &mut Vec<Diagnostic>) {
+    const PLACEHOLDER: &str = "待填写";
+    for (i, line) in r.text.lines().enumerate() {
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let Some(byte) = line.find(PLACEHOLDER) else {
+            continue;
+        };
+        let col = line[..byte].chars().count() + 1;
+        let d = if r.common.draft {
+            Diagnostic::warning
+        } else {
+            Diagnostic::error
+        };
+        out.push(
+            d(
+                "content.placeholder",
+                &r.source,
+                format!("还有未填写的内容“{PLACEHOLDER}”"),
+            )
+            .span(i + 1, col, PLACEHOLDER.chars().count())
+            .with_source(&r.text)
+            .hint("请把“待填写”换成实际内容；不需要的选填项可以整行删除。还没写完的记录可以先加一行 draft: true（草稿，不发布）。"),
+        );
+        return;
+    }
 }
 
 fn unique_field(
@@ -137,8 +168,17 @@ pub fn index_no_ok(no: &str, code: &str) -> bool {
         && seq.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// `机关代字〔YYYY〕N号` (also 第N号).
+/// `机关代字〔YYYY〕N号` (also 第N号), or a decree number `国务院令第423号`, `主席令第七十号`.
 pub fn doc_no_ok(no: &str) -> bool {
+    if let Some((org, rest)) = no.split_once("令第") {
+        if let Some(num) = rest.strip_suffix('号') {
+            return !org.is_empty()
+                && !num.is_empty()
+                && num
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "〇零一二三四五六七八九十百千".contains(c));
+        }
+    }
     let Some((org, rest)) = no.split_once('〔') else {
         return false;
     };
@@ -492,6 +532,9 @@ mod tests {
     fn document_numbers() {
         assert!(doc_no_ok("枝人社发〔2026〕12号"));
         assert!(doc_no_ok("京人社监罚字〔2023〕第0012号"));
+        assert!(doc_no_ok("国务院令第423号"));
+        assert!(doc_no_ok("中华人民共和国主席令第七十号"));
+        assert!(!doc_no_ok("国务院令第号"));
         assert!(!doc_no_ok("枝人社发[2026]12号"));
         assert!(!doc_no_ok("枝人社发〔26〕12号"));
         assert!(!doc_no_ok("〔2026〕12号"));

@@ -19,6 +19,7 @@ impl Renderer {
     pub fn new(theme: &Theme) -> Result<Renderer, Vec<Diagnostic>> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         let templates: Vec<(String, String)> = theme
             .templates()
             .map(|f| {
@@ -60,12 +61,28 @@ impl Renderer {
     }
 }
 
+/// HTML escaping of `& < > " '` (Tera's default also escapes `/`, which bloats every URL).
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// The whole cause chain of a Tera error, one line.
 pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
     while let Some(inner) = src {
-        s.push_str("：");
+        s.push('：');
         s.push_str(&inner.to_string());
         src = inner.source();
     }

@@ -31,6 +31,12 @@
     else if (t.hasAttribute('data-hc')) { var on = !root.classList.contains('hc'); store('gongshi-hc', on ? '1' : null); applyHc(on); }
     else { window.print(); }
   });
+  /* 我要纠错: prefill the page address from ?page=… (without JS the visitor types it). */
+  var pre = document.querySelectorAll('[data-prefill]');
+  for (var k = 0; k < pre.length; k++) {
+    var v = params.get(pre[k].getAttribute('data-prefill'));
+    if (v && !pre[k].value) { pre[k].value = v.indexOf('/') === 0 ? location.origin + v : v; }
+  }
   /* A page built yesterday must not invite a late comment: once the close instant passes
      by the visitor's clock, the form is replaced by a notice. */
   var form = document.getElementById('comment-form');

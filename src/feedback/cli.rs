@@ -1,0 +1,274 @@
+//! clap types for `gongshi feedback <cmd>` and `run`, which turns them into option structs,
+//! calls the library and returns what to print. Nothing here prints.
+//!
+//! Embedding (lead's `cli.rs`/`main.rs`):
+//! ```ignore
+//! #[derive(clap::Subcommand)]
+//! enum Command { /* … */ Feedback(gongshi::feedback::cli::FeedbackArgs) }
+//! // in main:
+//! Command::Feedback(args) => {
+//!     let out = gongshi::feedback::cli::run(args, &load_directory, &mut |line| println!("{line}"));
+//!     match out {
+//!         Ok(o) => { print!("{}", o.stdout); std::process::exit(o.exit_code) }
+//!         Err(e) => { eprintln!("错误: {e}"); std::process::exit(e.exit_code()) }
+//!     }
+//! }
+//! ```
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Args, Subcommand};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+
+use super::directory::Directory;
+use super::export::{self, AddOptions, ExportOptions, VerifyOptions};
+use super::http::{self, ServeOptions};
+use super::model::Channel;
+use super::ratelimit::RateLimit;
+use super::store;
+use super::FeedbackError;
+
+#[derive(Debug, Clone, Args)]
+pub struct FeedbackArgs {
+    #[command(subcommand)]
+    pub command: FeedbackCommand,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum FeedbackCommand {
+    /// 运行意见接收服务 (run the feedback receiver)
+    Serve(ServeArgs),
+    /// 把某个征集事项的新意见（不含个人信息）追加到意见台账 opinions.jsonl
+    Export(ExportArgs),
+    /// 录入通过信函、电子邮件、电话、现场收到的意见，输出回执编号
+    Add(AddArgs),
+    /// 校验数据库哈希链和各意见台账；发现问题时退出码为 1
+    Verify(VerifyArgs),
+    /// 按征集事项、渠道、类型统计
+    Stats(StatsArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Site root (site.toml, content/)
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// SQLite database file (created if missing; keep it outside public/ and the content repo)
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Address to listen on
+    #[arg(long, default_value = "127.0.0.1:8787")]
+    pub addr: SocketAddr,
+    /// Submissions per client address: N/min, N/h, N/s, or off
+    #[arg(long, default_value = "10/min")]
+    pub rate_limit: RateLimit,
+    /// Fix the server clock (RFC 3339; tests and previews only)
+    #[arg(long)]
+    pub now: Option<String>,
+    /// Take the client address from X-Forwarded-For/X-Real-IP when the peer is loopback
+    #[arg(long)]
+    pub trust_proxy: bool,
+    /// Maximum open connections
+    #[arg(long, default_value_t = 1024)]
+    pub max_connections: usize,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Consultation id (its file or folder name under content/consultations/)
+    #[arg(long)]
+    pub consultation: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AddArgs {
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    #[arg(long)]
+    pub db: PathBuf,
+    #[arg(long)]
+    pub consultation: String,
+    /// 信函 | 电子邮件 | 电话 | 现场
+    #[arg(long, value_parser = parse_channel)]
+    pub channel: Channel,
+    /// 意见内容
+    #[arg(long)]
+    pub text: String,
+    /// 收到日期: 2026-11-20, 2026-11-20 09:30 (site time zone) or RFC 3339; default now
+    #[arg(long)]
+    pub received: Option<String>,
+    /// 涉及条款
+    #[arg(long)]
+    pub section: Option<String>,
+    /// 本人同意公开意见内容
+    #[arg(long)]
+    pub consent: bool,
+    /// 姓名 (never published)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// 单位 (never published)
+    #[arg(long)]
+    pub organization: Option<String>,
+    /// 联系方式 (never published)
+    #[arg(long)]
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    #[arg(long)]
+    pub db: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StatsArgs {
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Output format
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+}
+
+fn parse_channel(s: &str) -> Result<Channel, String> {
+    Channel::parse(s).ok_or_else(|| format!("渠道应为 信函、电子邮件、电话 或 现场，而不是 {s:?}"))
+}
+
+/// Parses RFC 3339 (`2026-11-25T10:00:00+08:00`), a civil date-time in the site time zone
+/// (`2026-11-25 10:00`, `2026-11-25T10:00`) or a date (`2026-11-25` = 00:00).
+pub fn parse_time(s: &str, tz: &TimeZone) -> Result<Timestamp, String> {
+    let s = s.trim();
+    if let Ok(ts) = s.parse::<Timestamp>() {
+        return Ok(ts);
+    }
+    let civil = s
+        .replacen(' ', "T", 1)
+        .parse::<jiff::civil::DateTime>()
+        .or_else(|_| {
+            s.parse::<jiff::civil::Date>()
+                .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+        });
+    match civil {
+        Ok(dt) => dt
+            .to_zoned_datetime(tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| e.to_string()),
+        Err(_) => Err(format!(
+            "无法识别的时间 {s:?}：请写成 2026-11-20、2026-11-20 09:30 或 2026-11-20T09:30:00+08:00"
+        )),
+    }
+}
+
+/// What `main` prints (stdout) and the exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOutput {
+    pub stdout: String,
+    pub exit_code: i32,
+}
+
+impl RunOutput {
+    fn ok(stdout: String) -> RunOutput {
+        RunOutput {
+            stdout,
+            exit_code: 0,
+        }
+    }
+}
+
+/// Builds the site's `Directory` from `--root` (the lead's content loader).
+pub type DirectoryLoader<'a> = &'a dyn Fn(&Path) -> Result<Arc<dyn Directory>, String>;
+
+/// Runs one `gongshi feedback` command. `progress` receives lines to show while a long
+/// command runs (serve: the listening address); the final text is in `RunOutput`.
+pub fn run(
+    args: FeedbackArgs,
+    load: DirectoryLoader<'_>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<RunOutput, FeedbackError> {
+    match args.command {
+        FeedbackCommand::Serve(a) => {
+            let dir = load(&a.root).map_err(FeedbackError::Invalid)?;
+            let tz = dir.time_zone();
+            let now = match &a.now {
+                Some(s) => Some(parse_time(s, &tz).map_err(FeedbackError::Invalid)?),
+                None => None,
+            };
+            let mut opts = ServeOptions::new(a.db, a.addr);
+            opts.rate_limit = a.rate_limit;
+            opts.now = now;
+            opts.time_zone = tz;
+            opts.trust_proxy = a.trust_proxy;
+            opts.limits.max_connections = a.max_connections;
+            let handle = http::start(opts, dir)?;
+            progress(&format!(
+                "意见接收服务已启动 (feedback receiver listening on http://{})",
+                handle.local_addr()
+            ));
+            handle.wait()?;
+            Ok(RunOutput::ok("意见接收服务已停止 (stopped)\n".into()))
+        }
+        FeedbackCommand::Export(a) => {
+            let s = export::export(&ExportOptions {
+                root: a.root,
+                db: a.db,
+                consultation: a.consultation,
+            })?;
+            Ok(RunOutput::ok(s.render()))
+        }
+        FeedbackCommand::Add(a) => {
+            let dir = load(&a.root).map_err(FeedbackError::Invalid)?;
+            let tz = dir.time_zone();
+            let received = match &a.received {
+                Some(s) => Some(parse_time(s, &tz).map_err(FeedbackError::Invalid)?),
+                None => None,
+            };
+            let acc = export::add(
+                &AddOptions {
+                    db: a.db,
+                    consultation: a.consultation,
+                    channel: a.channel,
+                    text: a.text,
+                    section: a.section,
+                    consent: a.consent,
+                    received,
+                    name: a.name,
+                    organization: a.organization,
+                    contact: a.contact,
+                    time_zone: tz,
+                },
+                dir.as_ref(),
+            )?;
+            Ok(RunOutput::ok(format!(
+                "回执编号 (receipt): {}\n哈希 (hash): {}\n收到时间 (received): {}\n",
+                acc.receipt, acc.hash, acc.received
+            )))
+        }
+        FeedbackCommand::Verify(a) => {
+            let rep = export::verify(&VerifyOptions {
+                root: a.root,
+                db: a.db,
+            })?;
+            Ok(RunOutput {
+                stdout: rep.render(),
+                exit_code: if rep.ok() { 0 } else { 1 },
+            })
+        }
+        FeedbackCommand::Stats(a) => {
+            let s = store::stats(&a.db)?;
+            let out = if a.format == "json" {
+                serde_json::to_string_pretty(&s).unwrap_or_default() + "\n"
+            } else {
+                s.render_text()
+            };
+            Ok(RunOutput::ok(out))
+        }
+    }
+}

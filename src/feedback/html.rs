@@ -1,0 +1,129 @@
+//! The receiver's own pages (zh-CN). Every dynamic value goes through `esc`.
+
+use super::model::Kind;
+use super::store::ReceiptStatus;
+
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+pub const STYLE: &str = "body{font:18px/1.7 system-ui,\"Microsoft YaHei\",\"PingFang SC\",sans-serif;margin:0;color:#1a1a1a;background:#f6f6f4}
+header{background:#9e1b1b;color:#fff;padding:.6em 1em}header p{margin:0;font-weight:bold}
+main{max-width:44em;margin:1.5em auto;padding:0 1em}
+h1{font-size:1.5em;margin:.4em 0}
+.panel{background:#fff;border:3px solid #9e1b1b;border-radius:6px;padding:1em 1.2em;margin:1em 0}
+.receipt{font:bold 2em/1.3 ui-monospace,Consolas,monospace;letter-spacing:.05em;word-break:break-all}
+.hash{font-family:ui-monospace,Consolas,monospace;font-size:.85em;word-break:break-all}
+.error{border-color:#b35c00}
+textarea{width:100%;min-height:8em;font:inherit}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1em}dt{font-weight:bold}dd{margin:0}
+a{color:#0b4f9c}footer{max-width:44em;margin:2em auto;padding:0 1em;color:#555;font-size:.9em}
+";
+
+pub fn page(site: &str, title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+<meta name=\"robots\" content=\"noindex\">\n\
+<title>{t} - {s}</title>\n<link rel=\"stylesheet\" href=\"/feedback/style.css\">\n</head>\n\
+<body>\n<header><p>{s}</p></header>\n<main>\n{body}\n</main>\n\
+<footer><p>本页由意见接收服务生成。如有疑问，请通过网站公布的联系电话咨询。</p></footer>\n\
+</body>\n</html>\n",
+        t = esc(title),
+        s = esc(site),
+    )
+}
+
+/// A refusal page. `echo` gives back what the person typed (escaped) so it is not lost.
+pub fn error_page(site: &str, heading: &str, message: &str, echo: Option<(&str, &str)>) -> String {
+    let mut body = format!(
+        "<h1>{}</h1>\n<div class=\"panel error\" role=\"alert\"><p>{}</p></div>\n",
+        esc(heading),
+        esc(message)
+    );
+    if let Some((label, text)) = echo {
+        body.push_str(&format!(
+            "<p>您填写的{}如下，可复制保存后返回重新提交：</p>\n<textarea readonly>{}</textarea>\n",
+            esc(label),
+            esc(text)
+        ));
+    }
+    body.push_str(
+        "<p>您的内容<strong>未被保存</strong>。请使用浏览器的“后退”返回表单修改后再提交。</p>\n",
+    );
+    page(site, heading, &body)
+}
+
+pub fn receipt_page(
+    site: &str,
+    st: &ReceiptStatus,
+    consultation_title: Option<&str>,
+    new: bool,
+) -> String {
+    let mut body = String::new();
+    if new {
+        body.push_str("<h1>提交成功</h1>\n<p>您的");
+        body.push_str(st.kind.label_zh());
+        body.push_str("已经保存。请记下回执编号，以便日后查询。</p>\n");
+    } else {
+        body.push_str("<h1>回执查询</h1>\n");
+    }
+    body.push_str(&format!(
+        "<div class=\"panel\"><p>回执编号</p><p class=\"receipt\" id=\"receipt-no\">{}</p>\n\
+<p>校验码（哈希值）</p><p class=\"hash\" id=\"receipt-hash\">{}</p></div>\n<dl>\n",
+        esc(&st.receipt),
+        esc(&st.hash)
+    ));
+    body.push_str(&format!(
+        "<dt>类型</dt><dd>{}</dd>\n",
+        esc(st.kind.label_zh())
+    ));
+    if let Some(c) = &st.consultation {
+        let title = consultation_title.unwrap_or(c);
+        body.push_str(&format!("<dt>征集事项</dt><dd>{}</dd>\n", esc(title)));
+    }
+    body.push_str(&format!(
+        "<dt>收到时间</dt><dd>{}</dd>\n",
+        esc(&st.received)
+    ));
+    let status = match (&st.exported_at, st.kind) {
+        (Some(_), Kind::Comment) => "已登记入意见台账，待公布处理结果",
+        (None, Kind::Comment) => "已收到，待征集结束后统一研究处理",
+        (_, Kind::Correction) => "已收到，工作人员将核实并更正",
+        (_, Kind::Message) => "已收到，工作人员将按规定办理",
+    };
+    body.push_str(&format!("<dt>状态</dt><dd>{}</dd>\n</dl>\n", esc(status)));
+    if new {
+        body.push_str("<h2>接下来</h2>\n<ul>\n");
+        match st.kind {
+            Kind::Comment => body.push_str(
+                "<li>征集期结束后，我们将逐条研究每一条意见，并在网站公布《公众参与情况报告》，列出每个回执编号的采纳情况和理由。</li>\n\
+<li>报告页面提供“回执核对”功能：输入回执编号和上面的校验码，即可确认您的意见已被完整收录、未被改动。</li>\n\
+<li>您的姓名、单位和联系方式不会公开。</li>\n",
+            ),
+            Kind::Correction => body.push_str(
+                "<li>工作人员将核实您指出的问题，确认后及时更正页面。</li>\n<li>如您留了联系方式，我们可能与您联系核实。</li>\n",
+            ),
+            Kind::Message => body.push_str(
+                "<li>工作人员将按规定办理，答复可能以留言答复的形式公布（不含个人信息）。</li>\n<li>如您留了联系方式，我们可能与您联系。</li>\n",
+            ),
+        }
+        body.push_str("</ul>\n");
+    }
+    body.push_str(&format!(
+        "<p>本页地址可随时打开查询：<a href=\"/receipt/{r}\">/receipt/{r}</a></p>\n",
+        r = esc(&st.receipt)
+    ));
+    page(site, if new { "提交成功" } else { "回执查询" }, &body)
+}

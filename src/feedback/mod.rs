@@ -1,0 +1,97 @@
+//! Feedback receiver: comments on consultations, correction reports and messages.
+//!
+//! * `http`   — the receiver (`gongshi feedback serve`), hyper 1 on tokio, bounded.
+//! * `forms`  — urlencoded parsing and validation of the three forms.
+//! * `store`  — SQLite (WAL, synchronous=FULL), hash chains, verify, stats.
+//! * `writer` — the single writer thread (group commit).
+//! * `export` — ledger export and offline entries (`export`, `add`, `verify`).
+//! * `report` — ledger/disposition loading for the participation report.
+//!
+//! The library never prints; every entry point returns a value or an error.
+
+pub mod cli;
+pub mod directory;
+pub mod export;
+pub mod forms;
+mod html;
+pub mod http;
+pub mod model;
+mod ratelimit;
+pub mod report;
+pub mod site;
+pub mod store;
+mod writer;
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub use directory::{ConsultationWindow, Directory, StaticDirectory};
+pub use export::{
+    add, export, verify, AddOptions, ExportOptions, ExportSummary, VerifyOptions, VerifyReport,
+};
+pub use http::{serve, start, ServeOptions, ServerHandle};
+pub use model::{Accepted, Channel, Kind};
+pub use ratelimit::RateLimit;
+pub use report::{
+    build_report, ledger_is_append_only, ledger_public_json, load_dispositions, load_ledger,
+    Disposition, DispositionEntry, LedgerEntry, ReportData, ReportProblem,
+};
+pub use store::{stats, Stats};
+
+/// Errors of the feedback commands. `Display` is a one-line message for the operator.
+#[derive(Debug)]
+pub enum FeedbackError {
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    Db(rusqlite::Error),
+    /// The database or a ledger is inconsistent (chain broken, ledger differs from the DB).
+    Integrity(String),
+    /// Bad input to a command (unknown consultation, bad channel, …).
+    Invalid(String),
+    Server(String),
+}
+
+impl fmt::Display for FeedbackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FeedbackError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            FeedbackError::Db(e) => write!(f, "数据库错误 (database error): {e}"),
+            FeedbackError::Integrity(m) => write!(f, "完整性校验失败 (integrity): {m}"),
+            FeedbackError::Invalid(m) => write!(f, "{m}"),
+            FeedbackError::Server(m) => write!(f, "server: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for FeedbackError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            FeedbackError::Io { source, .. } => Some(source),
+            FeedbackError::Db(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for FeedbackError {
+    fn from(e: rusqlite::Error) -> Self {
+        FeedbackError::Db(e)
+    }
+}
+
+impl FeedbackError {
+    /// Exit code for the CLI: 2 for bad input (usage), 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            FeedbackError::Invalid(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+pub(crate) fn io_err(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> FeedbackError {
+    let path = path.into();
+    move |source| FeedbackError::Io { path, source }
+}

@@ -1,0 +1,96 @@
+//! 公众参与情况报告: each consultation's opinion ledger (`opinions.jsonl`, exported by
+//! `gongshi feedback export`) and the staff's dispositions (`dispositions.yaml`) become the
+//! participation report. The build fails when a concluded consultation has an opinion without
+//! a disposition, or when the ledger is not an append-only extension of what git holds.
+
+use crate::content::{Data, Record, Site};
+use crate::diag::Diagnostic;
+use crate::feedback::report::{self, ReportData, DISPOSITIONS_FILE, LEDGER_FILE};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// One consultation's report data and its public ledger (receipt → hash) for the receipt check.
+#[derive(Debug, Clone)]
+pub struct Participation {
+    pub report: ReportData,
+    pub public_json: String,
+}
+
+/// The folder a consultation's ledger lives in (the bundle folder, or `<id>/` beside the file).
+pub fn ledger_dir(r: &Record) -> PathBuf {
+    let is_bundle = r.source.file_stem().and_then(|s| s.to_str()) == Some("index");
+    if is_bundle {
+        r.dir.clone()
+    } else {
+        r.dir.join(&r.id)
+    }
+}
+
+/// Read every consultation's ledger and dispositions.
+pub fn collect(site: &Site) -> (BTreeMap<String, Participation>, Vec<Diagnostic>) {
+    let mut out = BTreeMap::new();
+    let mut diags = Vec::new();
+    for r in site.records.iter() {
+        let Data::Consultation(c) = &r.data else {
+            continue;
+        };
+        let dir = ledger_dir(r);
+        let ledger_rel = dir.join(LEDGER_FILE);
+        let ledger = site.root.join(&ledger_rel);
+        if !ledger.is_file() {
+            continue;
+        }
+        let entries = match report::load_ledger(&ledger) {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("participation.ledger", &ledger_rel, format!("意见台账无法读取：{e}"))
+                        .hint("意见台账只能由 `gongshi feedback export` 追加，不能手工修改；请用 git 恢复被改动的行。"),
+                );
+                continue;
+            }
+        };
+        match report::ledger_is_append_only(&site.root, &ledger_rel) {
+            Ok(true) => {}
+            Ok(false) => diags.push(
+                Diagnostic::error("participation.ledger-rewritten", &ledger_rel, "意见台账被改写：已提交的内容不是当前文件的开头部分")
+                    .hint("台账只能在末尾追加。请用 `git checkout -- 文件` 恢复后，再用 `gongshi feedback export` 追加新意见。"),
+            ),
+            Err(e) => diags.push(Diagnostic::warning("participation.git", &ledger_rel, format!("无法用 git 核对意见台账：{e}"))),
+        }
+        let disp_rel = dir.join(DISPOSITIONS_FILE);
+        let dispositions = match report::load_dispositions(&site.root.join(&disp_rel)) {
+            Ok(d) => d,
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error("participation.dispositions", &disp_rel, format!("意见处理情况文件有误：{e}"))
+                        .hint("每个回执编号下写 disposition（采纳/部分采纳/未采纳/重复/与主题无关）和 reason。"),
+                );
+                continue;
+            }
+        };
+        match report::build_report(&entries, &dispositions) {
+            Ok(data) => {
+                out.insert(
+                    r.key(),
+                    Participation {
+                        report: data,
+                        public_json: report::ledger_public_json(&entries),
+                    },
+                );
+            }
+            Err(problems) => {
+                // Before the outcome is published, dispositions may still be in progress.
+                if c.outcome.is_some() {
+                    for p in problems {
+                        diags.push(
+                            Diagnostic::error("participation.disposition", &disp_rel, p.to_string())
+                                .hint("征集结果公布前，每条意见都必须有处理结果，公众参与情况报告才能生成。"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    (out, diags)
+}

@@ -1,0 +1,216 @@
+//! `gongshi init DIR`: a new site with a commented `site.toml`, one sample record of each
+//! kind, an empty theme override folder and a calendar folder, each with a README in Chinese.
+//! The new site builds and passes `check` at once.
+
+use super::ScaffoldError;
+use crate::content::Kind;
+use std::path::{Path, PathBuf};
+
+/// The files of a new site: (path in the site, bytes). Text files may hold `{{TODAY}}`,
+/// `{{YEAR}}` and `{{CODE}}`, replaced when they are written.
+static FILES: &[(&str, &[u8])] = &[
+    ("site.toml", include_bytes!("sample/site.toml")),
+    ("README.md", include_bytes!("sample/README.md")),
+    (".gitignore", include_bytes!("sample/gitignore")),
+    (
+        "calendar/README.md",
+        include_bytes!("sample/calendar/README.md"),
+    ),
+    (
+        "themes/default/README.md",
+        include_bytes!("sample/themes/README.md"),
+    ),
+    (
+        "content/duties/bangongshi.md",
+        include_bytes!("sample/content/duties/bangongshi.md"),
+    ),
+    (
+        "content/documents/shili-tongzhi.md",
+        include_bytes!("sample/content/documents/shili-tongzhi.md"),
+    ),
+    (
+        "content/procedures/xuke-banli.md",
+        include_bytes!("sample/content/procedures/xuke-banli.md"),
+    ),
+    (
+        "content/fees/gongben-fei.yaml",
+        include_bytes!("sample/content/fees/gongben-fei.yaml"),
+    ),
+    (
+        "content/permits/shenqing-xuke/index.md",
+        include_bytes!("sample/content/permits/shenqing-xuke/index.md"),
+    ),
+    (
+        "content/permits/shenqing-xuke/shenqingshu.pdf",
+        include_bytes!("sample/content/permits/shenqing-xuke/shenqingshu.pdf"),
+    ),
+    (
+        "content/consultations/yijian-zhengji/index.md",
+        include_bytes!("sample/content/consultations/yijian-zhengji/index.md"),
+    ),
+    (
+        "content/enforcement/2026-shili-001.md",
+        include_bytes!("sample/content/enforcement/2026-shili-001.md"),
+    ),
+    (
+        "content/replies/shili-liuyan.md",
+        include_bytes!("sample/content/replies/shili-liuyan.md"),
+    ),
+    (
+        "content/pages/about.md",
+        include_bytes!("sample/content/pages/about.md"),
+    ),
+];
+
+/// The organisation code written into the sample `site.toml`.
+const SAMPLE_CODE: &str = "SLRSJ";
+
+/// What `init` created.
+#[derive(Debug, Clone)]
+pub struct InitReport {
+    pub dir: PathBuf,
+    /// Files written, relative to `dir`.
+    pub files: Vec<String>,
+}
+
+/// The sample files with their placeholders filled for `today` (used by tests as well).
+pub fn sample_files(today: jiff::civil::Date) -> Vec<(&'static str, Vec<u8>)> {
+    FILES
+        .iter()
+        .map(|(path, bytes)| {
+            let filled = match std::str::from_utf8(bytes) {
+                Ok(text) if !path.ends_with(".pdf") => text
+                    .replace("{{TODAY}}", &today.to_string())
+                    .replace("{{YEAR}}", &today.year().to_string())
+                    .replace("{{CODE}}", SAMPLE_CODE)
+                    .into_bytes(),
+                _ => bytes.to_vec(),
+            };
+            (*path, filled)
+        })
+        .collect()
+}
+
+/// Create a new site in `dir` (which must not exist, or be empty). `today` is the date the
+/// sample records are published on.
+pub fn init(dir: &Path, today: jiff::civil::Date) -> Result<InitReport, ScaffoldError> {
+    if dir.exists() {
+        if !dir.is_dir() {
+            return Err(ScaffoldError::Usage(format!(
+                "“{}”已存在且不是目录；请换一个目录名",
+                dir.display()
+            )));
+        }
+        let mut entries = std::fs::read_dir(dir)
+            .map_err(|e| ScaffoldError::Io(format!("无法读取目录 {}：{e}", dir.display())))?;
+        if entries.next().is_some() {
+            return Err(ScaffoldError::Usage(format!(
+                "目录“{}”不是空的；为避免覆盖已有文件，请指定一个新目录或空目录",
+                dir.display()
+            )));
+        }
+    }
+    let mut written = Vec::new();
+    for (rel, bytes) in sample_files(today) {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                ScaffoldError::Io(format!("无法创建目录 {}：{e}", parent.display()))
+            })?;
+        }
+        std::fs::write(&path, bytes)
+            .map_err(|e| ScaffoldError::Io(format!("无法写入 {}：{e}", path.display())))?;
+        written.push(rel.to_string());
+    }
+    // Every kind's folder exists, so staff see where each kind of record goes.
+    for kind in Kind::ALL {
+        let folder = dir.join("content").join(kind.folder());
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| ScaffoldError::Io(format!("无法创建目录 {}：{e}", folder.display())))?;
+    }
+    Ok(InitReport {
+        dir: dir.to_path_buf(),
+        files: written,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn today() -> jiff::civil::Date {
+        jiff::civil::date(2026, 11, 25)
+    }
+
+    #[test]
+    fn sample_config_parses_and_explains_every_key() {
+        let files = sample_files(today());
+        let text = files
+            .iter()
+            .find(|(p, _)| *p == "site.toml")
+            .map(|(_, b)| String::from_utf8_lossy(b).to_string())
+            .unwrap_or_default();
+        let config = Config::parse(&text).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(config.organization.code, SAMPLE_CODE);
+        // Every key of Config appears, each after a comment line.
+        for key in [
+            "title",
+            "base_url",
+            "language",
+            "theme",
+            "timezone",
+            "description",
+            "feedback_url",
+            "page_size",
+            "[organization]",
+            "name",
+            "code",
+            "address",
+            "postcode",
+            "phone",
+            "hotline",
+            "email",
+            "hours",
+            "[records]",
+            "icp",
+            "public_security",
+            "site_code",
+            "[publicity]",
+            "decision_publish_working_days",
+            "other_publish_working_days",
+            "withdrawal_publish_days",
+            "display_days",
+            "required_categories",
+            "stale_days",
+            "reply_overdue_days",
+            "report_due_days",
+            "allowed_numbers",
+            "[consultation.types.",
+            "min_working_days",
+        ] {
+            let lines: Vec<&str> = text.lines().collect();
+            let at = lines
+                .iter()
+                .position(|l| l.starts_with(&format!("{key} =")) || l.starts_with(key))
+                .unwrap_or_else(|| panic!("site.toml lacks {key}"));
+            assert!(
+                at > 0
+                    && (lines[at - 1].starts_with('#')
+                        || key.starts_with("[consultation")
+                        || key == "min_working_days"),
+                "{key} has no comment above it"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_a_non_empty_folder() {
+        let dir = std::env::temp_dir().join(format!("gongshi-init-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join("x.txt"), "x");
+        let r = init(&dir, today());
+        assert!(matches!(r, Err(ScaffoldError::Usage(_))), "{r:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,341 @@
+//! Building the static index files: `search/meta.json`, postings shards and document chunks.
+//! The format is described in `docs/dev/search.md`; `search.js` reads it.
+
+use super::tokenize::tokenize;
+use super::{OutputFile, SearchDoc};
+use std::collections::{BTreeMap, HashMap};
+
+/// Bumped whenever the file format or the tokenizer changes (search.js checks it).
+pub const FORMAT_VERSION: u32 = 1;
+/// Characters of body text kept per document for snippets (then `…`).
+pub const EXCERPT_CHARS: usize = 300;
+/// Average postings shard size the shard count aims at.
+const SHARD_TARGET_BYTES: usize = 32 * 1024;
+/// Upper bound on the number of shards (a power of two).
+const MAX_SHARDS: usize = 1024;
+/// Average document chunk size the chunk length aims at.
+const CHUNK_TARGET_BYTES: usize = 12 * 1024;
+/// Alphabet of the VLQ postings encoding and the per-document kind string.
+pub(crate) const B64: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Field bits of a posting code: title, meta; bits 2–3 hold the body term-frequency bucket.
+pub(crate) const IN_TITLE: u8 = 1;
+pub(crate) const IN_META: u8 = 2;
+
+/// FNV-1a (32 bit) over the UTF-16 code units of a token — what search.js computes with
+/// `charCodeAt` and `Math.imul`.
+pub fn token_hash(token: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for unit in token.encode_utf16() {
+        h ^= u32::from(unit);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// The shard a token's postings live in.
+pub fn shard_of(token: &str, shards: usize) -> usize {
+    // shards ≥ 1 and fits in u32 (≤ MAX_SHARDS).
+    (token_hash(token) as usize) % shards.max(1)
+}
+
+/// Body term frequency → 2-bit bucket (0 = absent, 1 = once, 2 = 2–3 times, 3 = 4+).
+fn tf_bucket(tf: u32) -> u8 {
+    match tf {
+        0 => 0,
+        1 => 1,
+        2 | 3 => 2,
+        _ => 3,
+    }
+}
+
+/// Appends `v` as base-64 VLQ: 5 payload bits per character, least significant group first,
+/// bit 5 (value ≥ 32) marks "more characters follow".
+pub(crate) fn push_vlq(out: &mut String, mut v: u64) {
+    loop {
+        let digit = (v & 31) as usize;
+        v >>= 5;
+        if v == 0 {
+            out.push(char::from(B64[digit]));
+            return;
+        }
+        out.push(char::from(B64[digit | 32]));
+    }
+}
+
+/// Appends `s` as a JSON string literal (non-ASCII kept as UTF-8).
+fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Body text for snippets: whitespace collapsed, cut at [`EXCERPT_CHARS`] characters.
+fn excerpt(body: &str) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    let mut pending_space = false;
+    for c in body.chars() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if n == EXCERPT_CHARS {
+            out.push('…');
+            return out;
+        }
+        if pending_space {
+            out.push(' ');
+            n += 1;
+            pending_space = false;
+            if n == EXCERPT_CHARS {
+                out.push('…');
+                return out;
+            }
+        }
+        out.push(c);
+        n += 1;
+    }
+    out
+}
+
+/// Strips a leading `/`: URLs in the index are relative to the site root.
+fn root_relative(url: &str) -> &str {
+    if url.contains("://") {
+        url
+    } else {
+        url.trim_start_matches('/')
+    }
+}
+
+fn fnv64(h: &mut u64, bytes: &[u8]) {
+    for &b in bytes {
+        *h ^= u64::from(b);
+        *h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+}
+
+/// Builds every index file for `docs`. Deterministic: the order of `docs` does not matter and
+/// the same documents give the same bytes. Callers pass only published, valid records (no
+/// drafts, no withdrawn or expired decisions).
+pub fn build_index(docs: &[SearchDoc]) -> Vec<OutputFile> {
+    // Document ids: newest first, so a lower id breaks ranking ties in favour of newer records.
+    let mut order: Vec<&SearchDoc> = docs.iter().collect();
+    order.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.url.cmp(&b.url))
+            .then_with(|| a.title.cmp(&b.title))
+            .then_with(|| a.body.cmp(&b.body))
+    });
+
+    // Kinds (filter) and labels (display).
+    let mut kind_labels: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    let mut labels: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in &order {
+        *kind_labels
+            .entry(&d.kind)
+            .or_default()
+            .entry(&d.kind_label)
+            .or_default() += 1;
+        labels.insert(&d.kind_label, 0);
+    }
+    for (i, v) in labels.values_mut().enumerate() {
+        *v = i;
+    }
+    let kind_index: BTreeMap<&str, usize> = kind_labels
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (*k, i))
+        .collect();
+
+    // Postings: token → [(doc id, code)], doc ids ascending.
+    let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
+    let mut per_doc: HashMap<String, (u8, u32)> = HashMap::new();
+    for (id, d) in order.iter().enumerate() {
+        per_doc.clear();
+        for t in tokenize(&d.title) {
+            per_doc.entry(t.text).or_default().0 |= IN_TITLE;
+        }
+        for m in &d.meta {
+            for t in tokenize(m) {
+                per_doc.entry(t.text).or_default().0 |= IN_META;
+            }
+        }
+        for t in tokenize(&d.body) {
+            per_doc.entry(t.text).or_default().1 += 1;
+        }
+        let id = u32::try_from(id).unwrap_or(u32::MAX);
+        for (tok, (flags, tf)) in per_doc.drain() {
+            postings
+                .entry(tok)
+                .or_default()
+                .push((id, flags | (tf_bucket(tf) << 2)));
+        }
+    }
+
+    // Encode: per posting (gap from the previous id, first gap = id + 1) × 16 + code.
+    let mut encoded: Vec<(String, String)> = postings
+        .into_iter()
+        .map(|(tok, list)| {
+            let mut s = String::new();
+            let mut prev: i64 = -1;
+            for (id, code) in list {
+                let gap = (i64::from(id) - prev) as u64;
+                prev = i64::from(id);
+                push_vlq(&mut s, (gap << 4) | u64::from(code));
+            }
+            (tok, s)
+        })
+        .collect();
+    encoded.sort();
+
+    let total: usize = encoded.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
+    let shards = total
+        .div_ceil(SHARD_TARGET_BYTES)
+        .next_power_of_two()
+        .clamp(1, MAX_SHARDS);
+    let mut shard_maps: Vec<BTreeMap<&str, &str>> = vec![BTreeMap::new(); shards];
+    for (tok, s) in &encoded {
+        if let Some(m) = shard_maps.get_mut(shard_of(tok, shards)) {
+            m.insert(tok, s);
+        }
+    }
+
+    let mut files = Vec::new();
+    for (i, m) in shard_maps.iter().enumerate() {
+        let mut out = String::from("{");
+        for (j, (k, v)) in m.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            push_json_str(&mut out, k);
+            out.push(':');
+            push_json_str(&mut out, v);
+        }
+        out.push('}');
+        files.push(OutputFile {
+            path: format!("search/shards/{i}.json"),
+            bytes: out.into_bytes(),
+        });
+    }
+
+    // Document entries: [url, title, label, date, [meta…], excerpt].
+    let entries: Vec<String> = order
+        .iter()
+        .map(|d| {
+            let mut e = String::from("[");
+            push_json_str(&mut e, root_relative(&d.url));
+            e.push(',');
+            push_json_str(&mut e, &d.title);
+            e.push_str(&format!(
+                ",{},",
+                labels.get(d.kind_label.as_str()).copied().unwrap_or(0)
+            ));
+            push_json_str(&mut e, &d.date);
+            e.push_str(",[");
+            for (j, m) in d.meta.iter().enumerate() {
+                if j > 0 {
+                    e.push(',');
+                }
+                push_json_str(&mut e, m);
+            }
+            e.push_str("],");
+            push_json_str(&mut e, &excerpt(&d.body));
+            e.push(']');
+            e
+        })
+        .collect();
+    let avg = entries.iter().map(String::len).sum::<usize>() / entries.len().max(1);
+    let chunk = (CHUNK_TARGET_BYTES / avg.max(1)).clamp(4, 256);
+    for (i, group) in entries.chunks(chunk).enumerate() {
+        let out = format!("[{}]", group.join(","));
+        files.push(OutputFile {
+            path: format!("search/docs/{i}.json"),
+            bytes: out.into_bytes(),
+        });
+    }
+
+    let mut build: u64 = 0xcbf2_9ce4_8422_2325;
+    for f in &files {
+        fnv64(&mut build, f.path.as_bytes());
+        fnv64(&mut build, &f.bytes);
+    }
+
+    // meta.json
+    let mut meta = format!(
+        "{{\"v\":{FORMAT_VERSION},\"build\":\"{build:016x}\",\"n\":{},\"shards\":{shards},\"chunk\":{chunk},\"kinds\":[",
+        order.len()
+    );
+    for (i, (kind, ls)) in kind_labels.iter().enumerate() {
+        if i > 0 {
+            meta.push(',');
+        }
+        // Filter label: the kind's most frequent label (ties: the first in sort order).
+        let mut best: (&str, usize) = ("", 0);
+        for (l, n) in ls {
+            if *n > best.1 {
+                best = (l, *n);
+            }
+        }
+        meta.push('[');
+        push_json_str(&mut meta, kind);
+        meta.push(',');
+        push_json_str(&mut meta, best.0);
+        meta.push(']');
+    }
+    meta.push_str("],\"labels\":[");
+    for (i, l) in labels.keys().enumerate() {
+        if i > 0 {
+            meta.push(',');
+        }
+        push_json_str(&mut meta, l);
+    }
+    // Per-document kind, `kw` base-64 characters each (most significant first).
+    let kw = if kind_labels.len() <= 64 {
+        1
+    } else if kind_labels.len() <= 4096 {
+        2
+    } else {
+        3
+    };
+    let mut k = String::with_capacity(order.len() * kw);
+    for d in &order {
+        let idx = kind_index.get(d.kind.as_str()).copied().unwrap_or(0);
+        for p in (0..kw).rev() {
+            k.push(char::from(B64[(idx >> (6 * p)) & 63]));
+        }
+    }
+    meta.push_str(&format!("],\"kw\":{kw},\"k\":\"{k}\",\"years\":["));
+    // Years, run-length encoded in id order: [[year, count], …].
+    let mut runs: Vec<(i32, usize)> = Vec::new();
+    for d in &order {
+        match runs.last_mut() {
+            Some((y, n)) if *y == d.year => *n += 1,
+            _ => runs.push((d.year, 1)),
+        }
+    }
+    let years: Vec<String> = runs.iter().map(|(y, n)| format!("[{y},{n}]")).collect();
+    meta.push_str(&years.join(","));
+    meta.push_str("]}");
+    files.push(OutputFile {
+        path: "search/meta.json".to_string(),
+        bytes: meta.into_bytes(),
+    });
+
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}

@@ -1,0 +1,212 @@
+//! `gongshi serve`: build the site in memory, serve it over HTTP with live reload, watch the
+//! sources and rebuild what changed; while the sources do not build, keep serving the last
+//! good site with an error overlay. Never touches `public/`.
+//!
+//! One job per file: [`classify`] (what a changed path means, pure), [`watch`] (file events
+//! → batches), [`events`] (the live-reload stream), [`state`] (the snapshot served), [`http`] (requests), [`reload`] (event
+//! stream and injected script), [`overlay`] (the error panel), [`forms`] (the seam for the
+//! feedback receiver).
+
+pub mod classify;
+pub mod events;
+pub mod forms;
+pub mod http;
+pub mod overlay;
+pub mod receiver;
+pub mod reload;
+pub mod state;
+pub mod watch;
+
+use crate::build::{self, BuildError, BuildOptions, Reuse};
+use crate::diag::Diagnostics;
+use classify::Batch;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+/// What to serve and how.
+pub struct ServeOptions {
+    pub root: PathBuf,
+    /// Address to bind (`127.0.0.1:1111`; port 0 picks a free one).
+    pub addr: String,
+    /// The build's clock; `None`: the real clock, read at each rebuild.
+    pub now: Option<jiff::Timestamp>,
+    pub drafts: bool,
+    /// Open the site in the default browser once it is ready.
+    pub open: bool,
+    /// Who answers `POST /feedback/…` and `GET /receipt/…` ([`forms::NotMounted`] until the
+    /// feedback receiver mounts itself).
+    pub forms: Box<dyn forms::FormHandler>,
+    /// Threads answering page requests.
+    pub workers: usize,
+}
+
+/// What happened, for the terminal (the library prints nothing).
+pub enum ServeEvent<'a> {
+    /// The first build is being served at `url`; `exposed` when bound to a non-loopback
+    /// address.
+    Listening { url: String, exposed: bool },
+    /// A build is served.
+    Built {
+        first: bool,
+        records: usize,
+        files: usize,
+        /// Files whose bytes changed (or appeared, or went).
+        changed: usize,
+        /// Pages rendered (the others were reused unchanged).
+        rendered: usize,
+        /// Record files read again.
+        loaded: usize,
+        millis: u128,
+        warnings: &'a Diagnostics,
+    },
+    /// Sources changed but no output did.
+    Unchanged { millis: u128 },
+    /// The sources do not build; the last good site is served with the overlay.
+    Failed {
+        diags: &'a Diagnostics,
+        problem: Option<&'a str>,
+    },
+    /// Something worth saying that is not fatal (the browser could not be opened…).
+    Note(String),
+}
+
+/// Run the preview server until the watcher stops (normally: until the process is ended).
+pub fn run(opts: ServeOptions, report: &dyn Fn(ServeEvent)) -> Result<(), String> {
+    let root = opts
+        .root
+        .canonicalize()
+        .map_err(|e| format!("找不到站点目录 {}：{e}", opts.root.display()))?;
+    let server = tiny_http::Server::http(&opts.addr)
+        .map_err(|e| format!("无法在 {} 上启动预览服务：{e}", opts.addr))?;
+    let bound: SocketAddr = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| format!("无法在 {} 上启动预览服务", opts.addr))?;
+    let server = Arc::new(server);
+    let (events_listener, events_addr) = events::bind(bound)?;
+    let shared = Arc::new(http::Shared::new(opts.forms, Some(events_addr)));
+    let _workers = http::start(server.clone(), shared.clone(), opts.workers);
+    events::start(events_listener, shared.clone());
+    let mut watcher = watch::Watcher::new(&root)?;
+
+    let mut builder = Builder {
+        root,
+        now: opts.now,
+        drafts: opts.drafts,
+        reuse: Reuse::default(),
+    };
+    builder.rebuild(&Batch::everything(), &shared, report, true);
+    let url = format!("http://{bound}/");
+    report(ServeEvent::Listening {
+        url: url.clone(),
+        exposed: !bound.ip().is_loopback(),
+    });
+    if opts.open {
+        if let Err(e) = open_browser(&url) {
+            report(ServeEvent::Note(e));
+        }
+    }
+    while let Some(batch) = watcher.next_batch() {
+        builder.rebuild(&batch, &shared, report, false);
+    }
+    server.unblock();
+    Ok(())
+}
+
+/// The rebuild loop's state: what the last build left for the next one.
+struct Builder {
+    root: PathBuf,
+    now: Option<jiff::Timestamp>,
+    drafts: bool,
+    reuse: Reuse,
+}
+
+impl Builder {
+    fn rebuild(
+        &mut self,
+        batch: &Batch,
+        shared: &http::Shared,
+        report: &dyn Fn(ServeEvent),
+        first: bool,
+    ) {
+        let start = Instant::now();
+        if batch.full {
+            self.reuse.clear();
+        }
+        for p in &batch.content {
+            self.reuse.records.forget(p);
+        }
+        let opts = BuildOptions {
+            root: self.root.clone(),
+            out: None,
+            now: self.now.unwrap_or_else(jiff::Timestamp::now),
+            drafts: self.drafts,
+            strict: false,
+        };
+        let result = build::render_site_with(&opts, &|_, _| {}, Some(&mut self.reuse));
+        let current = shared.current();
+        match result {
+            Ok(rendered) => {
+                let (records, files) = (rendered.records, rendered.files.len());
+                let base = rendered.base_path.clone();
+                let warnings = rendered.warnings;
+                match current.after_build(rendered.files, base, SystemTime::now()) {
+                    Some((next, changed)) => {
+                        shared.publish(next);
+                        report(ServeEvent::Built {
+                            first,
+                            records,
+                            files,
+                            changed,
+                            rendered: self.reuse.last_rendered,
+                            loaded: self.reuse.records.last_loaded,
+                            millis: start.elapsed().as_millis(),
+                            warnings: &warnings,
+                        });
+                    }
+                    None => report(ServeEvent::Unchanged {
+                        millis: start.elapsed().as_millis(),
+                    }),
+                }
+            }
+            Err(e) => {
+                // Nothing of a failed build is kept: the next one starts from a clean slate
+                // for the records that failed, the rest stays cached.
+                let (diags, problem) = match e {
+                    BuildError::Content(ds) => (ds, None),
+                    BuildError::Io(m) => (Diagnostics::new(), Some(m)),
+                };
+                let html = overlay::html(&diags, problem.as_deref());
+                if let Some(next) = current.with_overlay(html, SystemTime::now()) {
+                    shared.publish(next);
+                }
+                report(ServeEvent::Failed {
+                    diags: &diags,
+                    problem: problem.as_deref(),
+                });
+            }
+        }
+    }
+}
+
+/// Open `url` in the default browser.
+fn open_browser(url: &str) -> Result<(), String> {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    cmd.arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| format!("无法打开浏览器（{e}），请手动打开 {url}"))
+}

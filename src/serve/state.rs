@@ -1,0 +1,209 @@
+//! What the preview serves: the last good build held in memory (a [`Snapshot`] swapped in
+//! whole after each rebuild), and the error overlay while the sources do not build.
+
+use crate::output::Content;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::SystemTime;
+
+/// One file of the site.
+pub struct Entry {
+    pub body: Body,
+    /// When these bytes were first served.
+    pub modified: SystemTime,
+    etag: OnceLock<String>,
+}
+
+/// Where a file's bytes are.
+pub enum Body {
+    Bytes(Arc<[u8]>),
+    /// An attachment, read from the site when asked for (as `build` copies it).
+    File(PathBuf),
+}
+
+impl Entry {
+    fn new(body: Body, modified: SystemTime) -> Entry {
+        Entry {
+            body,
+            modified,
+            etag: OnceLock::new(),
+        }
+    }
+
+    /// A strong validator of the bytes (computed once, when first asked).
+    pub fn etag(&self) -> String {
+        self.etag
+            .get_or_init(|| match &self.body {
+                Body::Bytes(b) => {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    b.hash(&mut h);
+                    format!("{:016x}-{:x}", h.finish(), b.len())
+                }
+                Body::File(p) => {
+                    let m = std::fs::metadata(p).ok();
+                    let len = m.as_ref().map_or(0, |m| m.len());
+                    let t = m
+                        .and_then(|m| m.modified().ok())
+                        .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
+                        .map_or(0, |d| d.as_nanos());
+                    format!("f{t:x}-{len:x}")
+                }
+            })
+            .clone()
+    }
+}
+
+/// The site being served.
+pub struct Snapshot {
+    /// Increases whenever what is served changes (pages carry it for live reload).
+    pub generation: u64,
+    /// Output path (`documents/a/index.html`) → file.
+    pub files: HashMap<String, Arc<Entry>>,
+    /// The error overlay, while the last rebuild failed.
+    pub overlay: Option<Arc<str>>,
+    /// When this generation began to be served (pages change with every generation, since
+    /// they carry it).
+    pub since: SystemTime,
+    /// The site's base path (`/` or `/sub/`).
+    pub base: String,
+}
+
+impl Snapshot {
+    /// Nothing built yet.
+    pub fn empty() -> Snapshot {
+        Snapshot {
+            generation: 0,
+            files: HashMap::new(),
+            overlay: None,
+            since: SystemTime::now(),
+            base: "/".into(),
+        }
+    }
+
+    /// The next snapshot after a successful build; files whose bytes did not change keep
+    /// their entry (and so their validators). Returns it with the number of changed files,
+    /// or `None` when nothing at all changed.
+    pub fn after_build(
+        &self,
+        files: Vec<(String, Content)>,
+        base: String,
+        now: SystemTime,
+    ) -> Option<(Snapshot, usize)> {
+        let mut changed = 0;
+        let mut out = HashMap::with_capacity(files.len());
+        for (path, content) in files {
+            let prev = self.files.get(&path);
+            let entry = match (content, prev) {
+                (Content::Shared(b), Some(p)) if same(&p.body, &b) => p.clone(),
+                (Content::Bytes(b), Some(p)) if same(&p.body, &b) => p.clone(),
+                (Content::Copy(f), Some(p)) if matches!(&p.body, Body::File(q) if *q == f) => {
+                    p.clone()
+                }
+                (content, _) => {
+                    changed += 1;
+                    let body = match content {
+                        Content::Shared(b) => Body::Bytes(b),
+                        Content::Bytes(b) => Body::Bytes(b.into()),
+                        Content::Copy(f) => Body::File(f),
+                    };
+                    Arc::new(Entry::new(body, now))
+                }
+            };
+            out.insert(path, entry);
+        }
+        let removed = self.files.keys().filter(|k| !out.contains_key(*k)).count();
+        if changed == 0 && removed == 0 && self.overlay.is_none() && base == self.base {
+            return None;
+        }
+        Some((
+            Snapshot {
+                generation: self.generation + 1,
+                files: out,
+                overlay: None,
+                since: now,
+                base,
+            },
+            changed + removed,
+        ))
+    }
+
+    /// The same files with an overlay (`None` when it is the one already shown).
+    pub fn with_overlay(&self, overlay: String, now: SystemTime) -> Option<Snapshot> {
+        if self.overlay.as_deref() == Some(overlay.as_str()) {
+            return None;
+        }
+        Some(Snapshot {
+            generation: self.generation + 1,
+            files: self.files.clone(),
+            overlay: Some(overlay.into()),
+            since: now,
+            base: self.base.clone(),
+        })
+    }
+}
+
+fn same(body: &Body, bytes: &[u8]) -> bool {
+    match body {
+        // Pages reused from the last build share their bytes: no need to compare them.
+        Body::Bytes(b) => {
+            (std::ptr::eq(b.as_ptr(), bytes.as_ptr()) && b.len() == bytes.len())
+                || b.as_ref() == bytes
+        }
+        Body::File(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(a: &str) -> Vec<(String, Content)> {
+        vec![
+            ("a.html".into(), Content::Bytes(a.as_bytes().to_vec())),
+            ("b.css".into(), Content::Bytes(b"css".to_vec())),
+        ]
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_entry_and_changed_ones_get_a_new_one() {
+        let t0 = SystemTime::UNIX_EPOCH;
+        let (s1, n) = Snapshot::empty()
+            .after_build(files("one"), "/".into(), t0)
+            .unwrap_or_else(|| panic!("first build serves"));
+        assert_eq!((s1.generation, n), (1, 2));
+        assert!(s1.after_build(files("one"), "/".into(), t0).is_none());
+        let (s2, n) = s1
+            .after_build(files("two"), "/".into(), t0)
+            .unwrap_or_else(|| panic!("a change serves"));
+        assert_eq!((s2.generation, n), (2, 1));
+        let same_css = match (s1.files.get("b.css"), s2.files.get("b.css")) {
+            (Some(x), Some(y)) => Arc::ptr_eq(x, y),
+            _ => false,
+        };
+        assert!(same_css);
+        assert_ne!(
+            s1.files.get("a.html").map(|e| e.etag()),
+            s2.files.get("a.html").map(|e| e.etag())
+        );
+    }
+
+    #[test]
+    fn an_overlay_is_a_new_generation_and_a_good_build_removes_it() {
+        let t0 = SystemTime::UNIX_EPOCH;
+        let (s1, _) = Snapshot::empty()
+            .after_build(files("one"), "/".into(), t0)
+            .unwrap_or_else(|| panic!("first build serves"));
+        let s2 = s1
+            .with_overlay("<div>错</div>".into(), t0)
+            .unwrap_or_else(|| panic!("overlay shown"));
+        assert_eq!(s2.generation, 2);
+        assert!(s2.with_overlay("<div>错</div>".into(), t0).is_none());
+        let (s3, _) = s2
+            .after_build(files("one"), "/".into(), t0)
+            .unwrap_or_else(|| panic!("fixing removes the overlay"));
+        assert!(s3.overlay.is_none());
+        assert_eq!(s3.generation, 3);
+    }
+}

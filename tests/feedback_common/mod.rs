@@ -1,0 +1,329 @@
+//! Shared helpers for the feedback tests: an in-process server, a raw HTTP/1.1 client over
+//! `TcpStream` (so malformed requests can be sent), /proc readings, and a site fixture for
+//! the tests that run the real `gongshi` binary.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use gongshi::feedback::http::Limits;
+use gongshi::feedback::{
+    start, ConsultationWindow, RateLimit, ServeOptions, ServerHandle, StaticDirectory,
+};
+use jiff::Timestamp;
+
+/// The fixed server clock of the in-process tests.
+pub const NOW: &str = "2026-11-25T10:00:00+08:00";
+
+pub fn ts(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+pub fn directory() -> StaticDirectory {
+    let w =
+        |id: &str, title: &str, opens: &str, closes: &str, withdrawn: bool| ConsultationWindow {
+            id: id.into(),
+            title: title.into(),
+            opens: ts(opens),
+            closes: ts(closes),
+            withdrawn,
+        };
+    StaticDirectory {
+        title: "枝江市人力资源和社会保障局".into(),
+        consultations: vec![
+            w(
+                "open-one",
+                "关于《就业补贴办法（征求意见稿）》的意见征集",
+                "2026-11-20T09:00:00+08:00",
+                "2026-12-01T00:00:00+08:00",
+                false,
+            ),
+            w(
+                "closed-one",
+                "已截止的征集",
+                "2026-10-01T09:00:00+08:00",
+                "2026-10-15T00:00:00+08:00",
+                false,
+            ),
+            w(
+                "future-one",
+                "尚未开始的征集",
+                "2026-12-10T09:00:00+08:00",
+                "2026-12-20T00:00:00+08:00",
+                false,
+            ),
+            w(
+                "withdrawn-one",
+                "已撤回的征集",
+                "2026-11-20T09:00:00+08:00",
+                "2026-12-01T00:00:00+08:00",
+                true,
+            ),
+        ],
+    }
+}
+
+/// Tests measure process-wide threads and memory, so servers run one at a time.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+pub struct TestServer {
+    pub _serial: std::sync::MutexGuard<'static, ()>,
+    pub handle: Option<ServerHandle>,
+    pub addr: SocketAddr,
+    pub db: PathBuf,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub fn start_with(f: impl FnOnce(&mut ServeOptions)) -> TestServer {
+        let serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("feedback.db");
+        let mut opts = ServeOptions::new(db.clone(), "127.0.0.1:0".parse().unwrap());
+        opts.now = Some(ts(NOW));
+        opts.rate_limit = RateLimit::OFF;
+        opts.handle_signals = false;
+        f(&mut opts);
+        let handle = start(opts, Arc::new(directory())).unwrap();
+        let addr = handle.local_addr();
+        TestServer {
+            _serial: serial,
+            handle: Some(handle),
+            addr,
+            db,
+            dir,
+        }
+    }
+
+    pub fn start() -> TestServer {
+        TestServer::start_with(|_| {})
+    }
+
+    /// Entries stored so far.
+    pub fn stored(&self) -> u64 {
+        gongshi::feedback::stats(&self.db).unwrap().total
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            let _ = h.shutdown();
+        }
+    }
+}
+
+pub fn short_limits() -> Limits {
+    Limits {
+        header_timeout: Duration::from_secs(2),
+        request_timeout: Duration::from_secs(3),
+        ..Limits::default()
+    }
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// Sends raw bytes (write errors ignored: the server may cut us off), reads to EOF.
+/// Err when nothing parseable came back (connection cut off).
+pub fn raw(addr: SocketAddr, req: &[u8]) -> std::io::Result<Resp> {
+    let mut s = TcpStream::connect(addr)?;
+    s.set_read_timeout(Some(Duration::from_secs(20)))?;
+    s.set_write_timeout(Some(Duration::from_secs(20)))?;
+    let _ = s.write_all(req);
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    parse_response(&buf)
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::ConnectionReset, "no response"))
+}
+
+pub fn parse_response(buf: &[u8]) -> Option<Resp> {
+    let end = buf.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&buf[..end]).to_string();
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Some(Resp {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&buf[end + 4..]).to_string(),
+    })
+}
+
+pub fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+pub fn form(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+pub fn post_raw(
+    addr: SocketAddr,
+    path: &str,
+    content_type: &str,
+    body: &[u8],
+    json: bool,
+) -> std::io::Result<Resp> {
+    let mut req = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    )
+    .into_bytes();
+    if json {
+        req.extend_from_slice(b"Accept: application/json\r\n");
+    }
+    req.extend_from_slice(b"\r\n");
+    req.extend_from_slice(body);
+    raw(addr, &req)
+}
+
+pub fn post(addr: SocketAddr, path: &str, fields: &[(&str, &str)], json: bool) -> Resp {
+    post_raw(
+        addr,
+        path,
+        "application/x-www-form-urlencoded",
+        form(fields).as_bytes(),
+        json,
+    )
+    .unwrap()
+}
+
+pub fn get(addr: SocketAddr, path: &str, json: bool) -> Resp {
+    let accept = if json {
+        "Accept: application/json\r\n"
+    } else {
+        ""
+    };
+    raw(
+        addr,
+        format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{accept}Connection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .unwrap()
+}
+
+/// A valid comment on `open-one`.
+pub fn comment(addr: SocketAddr, opinion: &str, json: bool) -> Resp {
+    post(
+        addr,
+        "/feedback/comment",
+        &[
+            ("consultation", "open-one"),
+            ("opinion", opinion),
+            ("consent", "on"),
+            ("website", ""),
+        ],
+        json,
+    )
+}
+
+fn status_field(pid: &str, field: &str) -> u64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    s.lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Threads of a process (`self` or a pid).
+pub fn threads(pid: &str) -> u64 {
+    status_field(pid, "Threads:")
+}
+
+/// Resident memory in KiB.
+pub fn rss_kib(pid: &str) -> u64 {
+    status_field(pid, "VmRSS:")
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A site with one consultation `open-one` open at `NOW`, for the binary tests.
+/// Valid for the real loader (`gongshi check --root` passes at NOW); keep it so.
+pub fn write_site_fixture(root: &Path) {
+    std::fs::create_dir_all(root.join("content/consultations")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        "title = \"枝江市人力资源和社会保障局\"\nbase_url = \"https://example.gov.cn/\"\n[organization]\nname = \"枝江市人力资源和社会保障局\"\ncode = \"ZJRS\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("content/consultations/open-one.md"),
+        "---\ntitle: 关于《就业补贴办法（征求意见稿）》的意见征集\npublished: 2026-11-20\nsummary: 基本情况说明。\nbasis: 决策依据。\nreasons: 理由。\ndecision_type: 规范性文件\nopens: 2026-11-20 09:00\ncloses: 2026-12-15 00:00\nchannels: {form: true, email: rsj@example.gov.cn}\n---\n正文。\n",
+    )
+    .unwrap();
+}
+
+/// `gongshi` binary (needs the CLI wired: `gongshi feedback …`).
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_gongshi")
+}
+
+/// Starts `gongshi feedback serve` and waits for its "listening" line.
+pub fn spawn_server(root: &Path, db: &Path, port: u16, extra: &[&str]) -> std::process::Child {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(bin())
+        .args(["feedback", "serve", "--root"])
+        .arg(root)
+        .arg("--db")
+        .arg(db)
+        .args(["--addr", &format!("127.0.0.1:{port}"), "--now", NOW])
+        .args(extra)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let out = child.stdout.take().unwrap();
+    let mut lines = std::io::BufReader::new(out).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(
+        first.contains("listening"),
+        "unexpected first line: {first}"
+    );
+    // Keep draining stdout so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    child
+}
