@@ -19,8 +19,10 @@ fn opts(records: usize, seed: u64, format: synth::Format) -> synth::Options {
     }
 }
 
+type Tree = Vec<(String, Vec<u8>)>;
+
 /// Every file under `dir`, relative path → bytes.
-fn tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Box<dyn Error>> {
+fn tree(dir: &Path) -> Result<Tree, Box<dyn Error>> {
     let mut out = Vec::new();
     for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let e = e?;

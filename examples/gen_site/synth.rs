@@ -491,7 +491,7 @@ fn money(n: i64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -637,10 +637,8 @@ fn enforcement(rng: &mut Rng, seq: &mut Seq, i: usize) -> Rec {
     let (violation, law, penalty, detail) = VIOLATIONS[rng.below(VIOLATIONS.len())];
     let town = rng.pick(TOWNS);
     let p = rng.below(100);
-    let (ptype, name, code, short) = if action == "许可" {
-        let c = company(rng);
-        ("法人", c.clone(), Some(credit_code(rng, 1)), c)
-    } else if p < 55 {
+    // Permits are granted to companies; the other decisions concern every kind of party.
+    let (ptype, name, code, short) = if action == "许可" || p < 55 {
         let c = company(rng);
         ("法人", c.clone(), Some(credit_code(rng, 1)), c)
     } else if p < 80 {
@@ -1058,7 +1056,11 @@ fn procedure(rng: &mut Rng, seq: &mut Seq, i: usize) -> Rec {
         &mut front,
         "",
         "procedure_type",
-        if i % 3 == 0 { "执法" } else { "办事" },
+        if i.is_multiple_of(3) {
+            "执法"
+        } else {
+            "办事"
+        },
     );
     kv(
         &mut front,
