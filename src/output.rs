@@ -48,35 +48,71 @@ fn with_context(e: io::Error, what: &str, path: &Path) -> io::Error {
 
 /// Write `files` (relative paths with `/`) as the new content of `out_dir`.
 pub fn write_site(out_dir: &Path, files: Vec<(String, Content)>) -> io::Result<Stats> {
-    let parent = out_dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| with_context(e, "无法创建目录", parent))?;
-    let name = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)
-            .map_err(|e| with_context(e, "无法清理临时目录", &staging))?;
-    }
-    std::fs::create_dir_all(&staging).map_err(|e| with_context(e, "无法创建临时目录", &staging))?;
+    let mut staging = Staging::begin(out_dir)?;
+    staging.write(&files)?;
+    staging.finish()
+}
 
-    let result = (|| -> io::Result<Stats> {
+/// A new output folder being written beside `out_dir`, in as many batches as the caller
+/// likes; [`Staging::finish`] swaps it in, dropping it unfinished removes it and leaves the
+/// old output untouched.
+pub struct Staging {
+    out_dir: PathBuf,
+    parent: PathBuf,
+    name: String,
+    dir: PathBuf,
+    /// Folders already created under the staging folder.
+    made: std::collections::HashSet<PathBuf>,
+    stats: Stats,
+    finished: bool,
+}
+
+impl Staging {
+    /// Create an empty staging folder for `out_dir`.
+    pub fn begin(out_dir: &Path) -> io::Result<Staging> {
+        let parent = out_dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(|e| with_context(e, "无法创建目录", &parent))?;
+        let name = out_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| with_context(e, "无法清理临时目录", &dir))?;
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| with_context(e, "无法创建临时目录", &dir))?;
+        Ok(Staging {
+            out_dir: out_dir.to_path_buf(),
+            parent,
+            name,
+            dir,
+            made: std::collections::HashSet::new(),
+            stats: Stats::default(),
+            finished: false,
+        })
+    }
+
+    /// Write a batch of files (in parallel). Unchanged files are hard-linked from the old
+    /// output.
+    pub fn write(&mut self, files: &[(String, Content)]) -> io::Result<()> {
         // Create folders first (sequentially, deduplicated), then write files in parallel.
         let mut dirs: Vec<PathBuf> = files
             .iter()
             .filter_map(|(p, _)| Path::new(p).parent().map(Path::to_path_buf))
-            .filter(|p| !p.as_os_str().is_empty())
+            .filter(|p| !p.as_os_str().is_empty() && !self.made.contains(p))
             .collect();
         dirs.sort();
         dirs.dedup();
         for d in dirs {
-            let full = staging.join(&d);
+            let full = self.dir.join(&d);
             std::fs::create_dir_all(&full).map_err(|e| with_context(e, "无法创建目录", &full))?;
+            self.made.insert(d);
         }
+        let (staging, out_dir) = (&self.dir, &self.out_dir);
         let results: Vec<io::Result<(bool, u64)>> = files
             .par_iter()
             .map(|(rel, content)| {
@@ -98,38 +134,48 @@ pub fn write_site(out_dir: &Path, files: Vec<(String, Content)>) -> io::Result<S
                 }
             })
             .collect();
-        let mut stats = Stats::default();
         for r in results {
             let (written, n) = r?;
-            stats.files += 1;
-            stats.bytes += n;
+            self.stats.files += 1;
+            self.stats.bytes += n;
             if written {
-                stats.written += 1;
+                self.stats.written += 1;
             }
         }
-        Ok(stats)
-    })();
+        Ok(())
+    }
 
-    let stats = match result {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&staging);
-            return Err(e);
+    /// Swap: the old output moves aside, the staging folder takes its place.
+    pub fn finish(mut self) -> io::Result<Stats> {
+        self.finished = true;
+        let (out_dir, staging) = (&self.out_dir, &self.dir);
+        let old = self
+            .parent
+            .join(format!(".{}.old-{}", self.name, std::process::id()));
+        if out_dir.exists() {
+            if let Err(e) = std::fs::rename(out_dir, &old) {
+                let _ = std::fs::remove_dir_all(staging);
+                return Err(with_context(e, "无法替换输出目录", out_dir));
+            }
         }
-    };
-    // Swap: the old output moves aside, the staging folder takes its place.
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if out_dir.exists() {
-        std::fs::rename(out_dir, &old).map_err(|e| with_context(e, "无法替换输出目录", out_dir))?;
+        if let Err(e) = std::fs::rename(staging, out_dir) {
+            let _ = std::fs::rename(&old, out_dir);
+            let _ = std::fs::remove_dir_all(staging);
+            return Err(with_context(e, "无法替换输出目录", out_dir));
+        }
+        if old.exists() {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        Ok(self.stats)
     }
-    if let Err(e) = std::fs::rename(&staging, out_dir) {
-        let _ = std::fs::rename(&old, out_dir);
-        return Err(with_context(e, "无法替换输出目录", out_dir));
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
     }
-    if old.exists() {
-        let _ = std::fs::remove_dir_all(&old);
-    }
-    Ok(stats)
 }
 
 #[cfg(test)]

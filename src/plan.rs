@@ -691,9 +691,75 @@ fn search_outputs(site: &Site, facts: &Facts) -> Vec<Output> {
         .collect()
 }
 
+/// The page numbers (0-based) a pager links to: the first and last pages and those within
+/// 3 of the current one, with `None` for each gap. Listing every page made each list page
+/// O(pages) long and a section O(pages²) to plan, render and store (55,000 decisions: 2,750
+/// pages × 2,750 links).
+fn pager_window(pages: usize, current: usize) -> Vec<Option<usize>> {
+    const AROUND: usize = 3;
+    let mut shown: Vec<usize> = (current.saturating_sub(AROUND)..=current + AROUND).collect();
+    shown.push(0);
+    shown.push(pages.saturating_sub(1));
+    shown.retain(|&n| n < pages);
+    shown.sort_unstable();
+    shown.dedup();
+    let mut out = Vec::with_capacity(shown.len() + 2);
+    for (i, &n) in shown.iter().enumerate() {
+        if i > 0 && shown.get(i - 1).is_some_and(|&prev| n > prev + 1) {
+            out.push(None);
+        }
+        out.push(Some(n));
+    }
+    out
+}
+
 /// Plan every output of the site.
 pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
     let mut out = Vec::new();
+    plan_each(site, facts, time, &mut |o| out.push(o));
+    out
+}
+
+/// Plan every output of the site, handing each to `emit` as soon as it is planned (the build
+/// renders and writes them in batches, so the whole site's view models never sit in memory).
+/// The exports come last: feeds, open data, the catalogue's facets (which extend the catalogue
+/// page, held back until then) and the sitemap (from a small stub of every page planned).
+pub fn plan_each(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut(Output)) {
+    let mut stubs: Vec<Output> = Vec::new();
+    let mut held: Vec<Output> = Vec::new();
+    plan_pages(site, facts, time, &mut |o: Output| {
+        if let Output::Page { path, ctx, .. } = &o {
+            // What the sitemap needs: the address, noindex/draft, and the records the page
+            // shows (their dates make its lastmod).
+            let mut shown = Vec::new();
+            if ctx["record"]["url"].is_null() {
+                for (k, v) in ctx.as_object().into_iter().flatten() {
+                    if k != "site" && k != "page" {
+                        crate::export::sitemap::collect_urls(v, &mut shown);
+                    }
+                }
+            }
+            stubs.push(Output::Page {
+                path: path.clone(),
+                template: String::new(),
+                ctx: json!({"page": {"url": ctx["page"]["url"], "noindex": ctx["page"]["noindex"]},
+                            "record": {"draft": ctx["record"]["draft"], "url": ctx["record"]["url"]},
+                            "shown": shown.into_iter().map(|u| json!({"url": u})).collect::<Vec<_>>()}),
+            });
+            if path == "catalog/index.html" {
+                held.push(o);
+                return;
+            }
+        }
+        emit(o);
+    });
+    crate::export::extend(site, facts, time, &stubs, &mut held);
+    for o in held {
+        emit(o);
+    }
+}
+
+fn plan_pages(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut(Output)) {
     let site_v = site_ctx(site);
     let base = site.config.base_path();
     let now_text = lifecycle::datetime_text(time.now, &site.tz);
@@ -744,7 +810,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
                 )
             };
             if let Some(h) = facts.hidden.get(&r.key()) {
-                out.push(page(
+                emit(page(
                     format!("{dir}index.html"),
                     "withdrawn.html",
                     json!({
@@ -771,7 +837,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
                 .map(|a| attachment_ctx(site, r, &a.file, &a.title))
                 .collect();
             let template = format!("record/{}.html", kind.name());
-            out.push(page(
+            emit(page(
                 format!("{dir}index.html"),
                 &template,
                 json!({
@@ -803,7 +869,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
             files.sort_unstable();
             files.dedup();
             for f in files {
-                out.push(Output::Copy {
+                emit(Output::Copy {
                     from: r.dir.join(f),
                     path: format!("{dir}{f}"),
                 });
@@ -862,10 +928,14 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
             } else {
                 format!("{}/page/{}/index.html", kind.folder(), p + 1)
             };
-            let pager: Vec<Value> = (0..pages)
-                .map(|n| json!({"n": n + 1, "url": list_url(n), "current": n == p}))
+            let pager: Vec<Value> = pager_window(pages, p)
+                .into_iter()
+                .map(|n| match n {
+                    Some(n) => json!({"n": n + 1, "url": list_url(n), "current": n == p}),
+                    None => json!({"gap": true}),
+                })
                 .collect();
-            out.push(page(
+            emit(page(
                 path,
                 "list.html",
                 json!({
@@ -897,7 +967,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
         .filter(|k| **k != Kind::Page)
         .map(|k| json!({"label": k.label(), "url": format!("{base}{}/", k.folder()), "count": site.of_kind(*k).filter(|r| listed(facts, r)).count()}))
         .collect();
-    out.push(page(
+    emit(page(
         "index.html".into(),
         "index.html",
         json!({
@@ -921,7 +991,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
             })
         })
         .collect();
-    out.push(page(
+    emit(page(
         "sitemap/index.html".into(),
         "sitemap.html",
         json!({"page": {"title": "网站地图", "url": format!("{base}sitemap/"), "breadcrumbs": breadcrumbs(site, &[("网站地图", format!("{base}sitemap/"))]), "section": "sitemap"}, "sections": sections}),
@@ -938,7 +1008,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
             .cmp(&a["date"].as_str())
             .then(a["url"].as_str().cmp(&b["url"].as_str()))
     });
-    out.push(page(
+    emit(page(
         "catalog/index.html".into(),
         "catalog.html",
         json!({"page": {"title": "信息公开目录", "url": format!("{base}catalog/"), "breadcrumbs": breadcrumbs(site, &[("信息公开目录", format!("{base}catalog/"))]), "section": "catalog"},
@@ -951,7 +1021,7 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
         };
         let Some(outcome) = &c.outcome else { continue };
         let url = format!("{}report/", record_url(site, r));
-        out.push(page(
+        emit(page(
             format!("{}report/index.html", record_dir(r)),
             "report.html",
             json!({
@@ -964,34 +1034,65 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
                 "report": p.report,
             }),
         ));
-        out.push(Output::Bytes {
+        emit(Output::Bytes {
             path: format!("{}opinions.json", record_dir(r)),
             bytes: p.public_json.clone().into_bytes(),
         });
     }
-    out.push(page(
+    emit(page(
         "correction/index.html".into(),
         "correction.html",
         json!({"page": {"title": "我要纠错", "url": format!("{base}correction/"), "breadcrumbs": breadcrumbs(site, &[("我要纠错", format!("{base}correction/"))]), "section": "correction", "noindex": true}}),
     ));
-    out.push(page(
+    emit(page(
         "message/index.html".into(),
         "message.html",
         json!({"page": {"title": "咨询建议投诉", "url": format!("{base}message/"), "breadcrumbs": breadcrumbs(site, &[("咨询建议投诉", format!("{base}message/"))]), "section": "message"}}),
     ));
-    out.push(page(
+    emit(page(
         "search/index.html".into(),
         "search.html",
         json!({"page": {"title": "站内搜索", "url": format!("{base}search/"), "breadcrumbs": breadcrumbs(site, &[("站内搜索", format!("{base}search/"))]), "section": "search", "noindex": true},
                "kinds": Kind::ALL.iter().filter(|k| **k != Kind::Page).map(|k| json!({"folder": k.folder(), "label": k.label()})).collect::<Vec<_>>()}),
     ));
-    out.extend(search_outputs(site, facts));
-    out.push(page(
+    for o in search_outputs(site, facts) {
+        emit(o);
+    }
+    emit(page(
         "404.html".into(),
         "404.html",
         json!({"page": {"title": "页面未找到", "url": format!("{base}404.html"), "breadcrumbs": [], "section": "", "noindex": true}}),
     ));
-    // Feeds, open data, catalogue facets, sitemap: keep this last (the sitemap lists the pages above).
-    crate::export::extend(site, facts, time, &mut out);
-    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pager_window;
+
+    #[test]
+    fn pager_shows_ends_and_neighbours_with_gaps() {
+        let all: Vec<Option<usize>> = (0..9).map(Some).collect();
+        assert_eq!(pager_window(9, 4), all);
+        assert_eq!(pager_window(1, 0), vec![Some(0)]);
+        assert_eq!(
+            pager_window(100, 50),
+            vec![
+                Some(0),
+                None,
+                Some(47),
+                Some(48),
+                Some(49),
+                Some(50),
+                Some(51),
+                Some(52),
+                Some(53),
+                None,
+                Some(99)
+            ]
+        );
+        assert_eq!(
+            pager_window(100, 0),
+            vec![Some(0), Some(1), Some(2), Some(3), None, Some(99)]
+        );
+    }
 }

@@ -27,12 +27,21 @@ pub const FEED_ENTRIES: usize = 50;
 
 /// Add the exports to the planned outputs. Must run after every page has been planned: the
 /// sitemap is made from the pages in `out`, and the catalogue page gets its facets here.
-pub fn extend(site: &Site, facts: &Facts, time: &BuildTime, out: &mut Vec<Output>) {
+/// `planned` are (stubs of) the pages planned so far; `out` holds the catalogue page, which
+/// the facets extend, and receives every export.
+pub fn extend(
+    site: &Site,
+    facts: &Facts,
+    time: &BuildTime,
+    planned: &[Output],
+    out: &mut Vec<Output>,
+) {
     catalog::extend(site, facts, time, out);
     out.extend(atom::feeds(site, facts, time));
     out.extend(ics::calendar(site, facts));
     out.extend(opendata::files(site, facts));
-    let urls = sitemap::page_urls(site, facts, out);
+    let all: Vec<Output> = planned.iter().chain(out.iter()).cloned().collect();
+    let urls = sitemap::page_urls(site, facts, &all);
     out.extend(sitemap::files(site, &urls, sitemap::MAX_URLS));
 }
 

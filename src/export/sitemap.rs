@@ -79,7 +79,7 @@ pub fn page_urls(site: &Site, facts: &Facts, out: &[Output]) -> Vec<Url> {
     urls
 }
 
-fn collect_urls(v: &Value, out: &mut Vec<String>) {
+pub fn collect_urls(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
             for (k, x) in m {

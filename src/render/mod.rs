@@ -42,6 +42,14 @@ impl Renderer {
             .map_err(|e| error_chain(&e))
     }
 
+    /// Render one template with its view model, consuming it (no copy of the model).
+    pub fn render_owned(&self, template: &str, ctx: Value) -> Result<String, String> {
+        let ctx = tera::Context::from_value(ctx).map_err(|e| error_chain(&e))?;
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| error_chain(&e))
+    }
+
     /// Render many pages in parallel; results keep the input order.
     pub fn render_all<'a>(
         &self,
