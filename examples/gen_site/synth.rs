@@ -754,12 +754,11 @@ fn enforcement(rng: &mut Rng, seq: &mut Seq, i: usize) -> Rec {
     let revoked = rng.chance(1) && published < hi.plus(-10);
     if revoked {
         kv(&mut front, "", "status", "已撤销");
+        let changed = date_between(rng, published.plus(1), hi);
+        // The change is published the same day (within the 3-day rule).
+        let _ = writeln!(front, "updated: {}", changed.iso());
         front.push_str("changed:\n");
-        let _ = writeln!(
-            front,
-            "  date: {}",
-            date_between(rng, published.plus(1), hi).iso()
-        );
+        let _ = writeln!(front, "  date: {}", changed.iso());
         kv(
             &mut front,
             "  ",
@@ -1293,8 +1292,10 @@ fn consultation(rng: &mut Rng, seq: &mut Seq, i: usize, n: usize) -> Rec {
         "channels:\n  form: true\n  email: rsj@zhijiang.example.gov.cn\n  post: {COUNTY}城关镇民主大道88号 {BUREAU}（邮编443200）\n  phone: 0717-1234582"
     );
     kv(&mut front, "", "organizer", &format!("{BUREAU}政策法规股"));
-    let closed_long_ago = opens < today().plus(-45);
-    if closed_long_ago && rng.chance(80) {
+    // Closed consultations have their outcome (a closed one without it for 30 days is
+    // reported as overdue).
+    let closed_long_ago = opens < today().plus(-25) && (!major || opens < today().plus(-45));
+    if closed_long_ago {
         let _ = writeln!(
             front,
             "outcome:\n  published: {}",
