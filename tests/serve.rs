@@ -109,6 +109,16 @@ impl Reply {
 
 /// One request, sent exactly as given (the target is not normalised).
 fn request(addr: &str, method: &str, target: &str, headers: &[(&str, &str)]) -> Reply {
+    request_with_body(addr, method, target, headers, "")
+}
+
+fn request_with_body(
+    addr: &str,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Reply {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
     let mut req = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
@@ -116,6 +126,7 @@ fn request(addr: &str, method: &str, target: &str, headers: &[(&str, &str)]) -> 
         req.push_str(&format!("{n}: {v}\r\n"));
     }
     req.push_str("\r\n");
+    req.push_str(body);
     s.write_all(req.as_bytes()).unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
@@ -346,34 +357,19 @@ fn head_conditional_requests_and_content_types() {
     assert_eq!(r.header("Location"), Some("/documents/"));
 }
 
-/// A form POST with a body, over a raw connection.
+/// A form POST with a body.
 fn post(addr: &str, target: &str, body: &str) -> Reply {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    let req = format!(
-        "POST {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
-    let head = String::from_utf8_lossy(&raw[..end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|c| c.parse().ok())
-        .unwrap();
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Reply {
-        status,
-        headers,
-        body: raw[end + 4..].to_vec(),
-    }
+    let len = body.len().to_string();
+    request_with_body(
+        addr,
+        "POST",
+        target,
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Content-Length", &len),
+        ],
+        body,
+    )
 }
 
 #[test]

@@ -3,20 +3,8 @@
 use super::model::Kind;
 use super::store::ReceiptStatus;
 
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// HTML escaping shared with the templates.
+pub use crate::render::escape_html as esc;
 
 pub const STYLE: &str = "body{font:18px/1.7 system-ui,\"Microsoft YaHei\",\"PingFang SC\",sans-serif;margin:0;color:#1a1a1a;background:#f6f6f4}
 header{background:#9e1b1b;color:#fff;padding:.6em 1em}header p{margin:0;font-weight:bold}

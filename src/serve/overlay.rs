@@ -3,21 +3,8 @@
 
 use crate::diag::{Diagnostics, Severity};
 
-/// Escape text for HTML.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// HTML escaping shared with the templates.
+pub use crate::render::escape_html as escape;
 
 /// `content/a.md:3:7` (the parts that are known).
 pub fn location(file: &str, line: usize, col: usize) -> String {
