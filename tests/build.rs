@@ -56,17 +56,7 @@ fn two_builds_are_byte_identical() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
     for out in [&a, &b] {
-        let o = run(&[
-            "build",
-            "-q",
-            "--root",
-            repo().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--now",
-            NOW,
-        ]);
-        assert!(o.status.success(), "{}", text(&o));
+        build_example(out.path());
     }
     let ta = tree(a.path());
     let tb = tree(b.path());

@@ -29,17 +29,7 @@ fn example_site_queries_find_the_intended_record_first() {
         return;
     }
     let out = tempfile::tempdir().unwrap();
-    let o = run(&[
-        "build",
-        "-q",
-        "--root",
-        repo().to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-        "--now",
-        NOW,
-    ]);
-    assert!(o.status.success(), "{}", text(&o));
+    build_example(out.path());
     let cases = [
         (
             "不定时工作制和综合计算工时工作制审批",

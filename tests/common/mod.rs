@@ -71,3 +71,19 @@ pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     v.sort();
     v
 }
+
+/// Build the repo's example site at the test clock into `out`, asserting success.
+pub fn build_example(out: &Path) -> Output {
+    let o = run(&[
+        "build",
+        "-q",
+        "--root",
+        repo().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    o
+}
