@@ -6,7 +6,7 @@ use super::{OutputFile, SearchDoc};
 use std::collections::{BTreeMap, HashMap};
 
 /// Bumped whenever the file format or the tokenizer changes (search.js checks it).
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Characters of body text kept per document for snippets (then `…`).
 pub const EXCERPT_CHARS: usize = 300;
 /// Average postings shard size the shard count aims at.
@@ -319,7 +319,15 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<OutputFile> {
             k.push(char::from(B64[(idx >> (6 * p)) & 63]));
         }
     }
-    meta.push_str(&format!("],\"kw\":{kw},\"k\":\"{k}\",\"years\":["));
+    // Per-document title length in characters (capped at 63), one base-64 character each:
+    // a short title that a query covers outranks a long one that merely contains it.
+    let tl: String = order
+        .iter()
+        .map(|d| char::from(B64[d.title.chars().count().min(63)]))
+        .collect();
+    meta.push_str(&format!(
+        "],\"kw\":{kw},\"k\":\"{k}\",\"tl\":\"{tl}\",\"years\":["
+    ));
     // Years, run-length encoded in id order: [[year, count], …].
     let mut runs: Vec<(i32, usize)> = Vec::new();
     for d in &order {

@@ -57,7 +57,10 @@ function createEngine(load) {
   let metaP;
   const get = (path, build) => files[path] || (files[path] = load(path, build).catch(e => { delete files[path]; throw e; }));
   const meta = () => metaP || (metaP = load('meta.json', '').then(m => {
-    if (m.v !== 1) throw Error('index version');
+    if (m.v !== 2) throw Error('index version');
+    // Title weight by length (BM25-style, b = 0.3): covering a short title counts more.
+    const tl = m.tl || '', avg = Math.max(1, [...tl].reduce((a, c) => a + DEC[c.charCodeAt(0)], 0) / (tl.length || 1));
+    m.tw = new Float64Array(m.n).map((_, i) => 6 / (0.7 + 0.3 * (DEC[tl.charCodeAt(i)] || avg) / avg));
     m.kindOf = new Uint16Array(m.n);
     m.yearOf = new Int32Array(m.n);
     for (let i = 0; i < m.n * m.kw; i++) m.kindOf[i / m.kw | 0] = m.kindOf[i / m.kw | 0] * 64 + DEC[m.k.charCodeAt(i)];
@@ -78,7 +81,7 @@ function createEngine(load) {
       l.ids.forEach((d, j) => {
         const c = l.codes[j];
         if (!hit[d]++) touched.push(d);
-        score[d] += w * ((c & 1 ? 6 : 0) + (c & 2 ? 3 : 0) + BODY[c >> 2]);
+        score[d] += w * ((c & 1 ? m.tw[d] : 0) + (c & 2 ? 3 : 0) + BODY[c >> 2]);
       });
     });
     // Phrase bonus: consecutive bigrams of a query run in the same field.
@@ -89,7 +92,7 @@ function createEngine(load) {
           const d = a.ids[x];
           if (d !== b.ids[y]) { d < b.ids[y] ? x++ : y++; continue; }
           const ca = a.codes[x++], cb = b.codes[y++], s = ca & cb;
-          score[d] += w * (s & 1 ? 6 : s & 2 ? 3 : ca >> 2 && cb >> 2 ? 1 : 0);
+          score[d] += w * (s & 1 ? m.tw[d] : s & 2 ? 3 : ca >> 2 && cb >> 2 ? 1 : 0);
         }
       }
     }
