@@ -35,6 +35,7 @@ fn example_site_queries_find_the_intended_record_first() {
             "不定时工作制和综合计算工时工作制审批",
             "permits/working-hours/",
         ),
+        ("劳务派遣经营许可", "permits/labor-dispatch/"),
         ("农民工工资专用账户代发", "enforcement/2026-fa-014/"),
         (
             "枝人社发〔2026〕12号",
