@@ -17,27 +17,13 @@ const WITHDRAWN: [&str; 4] = [
     "ZJRSJ/2026-00029",
 ];
 
-fn build_into(out: &Path) {
-    let o = run(&[
-        "build",
-        "-q",
-        "--root",
-        repo().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--now",
-        NOW,
-    ]);
-    assert!(o.status.success(), "{}", text(&o));
-}
-
 /// The example site, built once for this test binary.
 fn built() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("exports-example");
         let _ = std::fs::remove_dir_all(&dir);
-        build_into(&dir);
+        build_example(&dir);
         dir
     })
 }
@@ -421,7 +407,7 @@ fn the_catalogue_is_browsable_by_category_year_and_organisation() {
 #[test]
 fn two_builds_give_byte_identical_exports() {
     let again = tempfile::tempdir().unwrap();
-    build_into(again.path());
+    build_example(again.path());
     let a = tree(built());
     let b = tree(again.path());
     assert_eq!(
