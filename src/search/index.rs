@@ -162,46 +162,62 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<OutputFile> {
         .map(|(i, k)| (*k, i))
         .collect();
 
-    // Postings: token → [(doc id, code)], doc ids ascending.
-    let mut postings: HashMap<String, Vec<(u32, u8)>> = HashMap::new();
-    let mut per_doc: HashMap<String, (u8, u32)> = HashMap::new();
-    for (id, d) in order.iter().enumerate() {
-        per_doc.clear();
-        for t in tokenize(&d.title) {
-            per_doc.entry(t.text).or_default().0 |= IN_TITLE;
-        }
-        for m in &d.meta {
-            for t in tokenize(m) {
-                per_doc.entry(t.text).or_default().0 |= IN_META;
+    // Postings: token → [(doc id, code)], doc ids ascending. Each document's tokens are
+    // collected in parallel, already split into `PARTS` groups by token hash; each group is
+    // then merged (documents in id order, so lists stay ascending) and encoded in parallel.
+    use rayon::prelude::*;
+    const PARTS: usize = 64;
+    let per_doc: Vec<Vec<Vec<(String, u8)>>> = order
+        .par_iter()
+        .map(|d| {
+            let mut seen: HashMap<String, (u8, u32)> = HashMap::new();
+            for t in tokenize(&d.title) {
+                seen.entry(t.text).or_default().0 |= IN_TITLE;
             }
-        }
-        for t in tokenize(&d.body) {
-            per_doc.entry(t.text).or_default().1 += 1;
-        }
-        let id = u32::try_from(id).unwrap_or(u32::MAX);
-        for (tok, (flags, tf)) in per_doc.drain() {
-            postings
-                .entry(tok)
-                .or_default()
-                .push((id, flags | (tf_bucket(tf) << 2)));
-        }
-    }
-
-    // Encode: per posting (gap from the previous id, first gap = id + 1) × 16 + code.
-    let mut encoded: Vec<(String, String)> = postings
-        .into_iter()
-        .map(|(tok, list)| {
-            let mut s = String::new();
-            let mut prev: i64 = -1;
-            for (id, code) in list {
-                let gap = (i64::from(id) - prev) as u64;
-                prev = i64::from(id);
-                push_vlq(&mut s, (gap << 4) | u64::from(code));
+            for m in &d.meta {
+                for t in tokenize(m) {
+                    seen.entry(t.text).or_default().0 |= IN_META;
+                }
             }
-            (tok, s)
+            for t in tokenize(&d.body) {
+                seen.entry(t.text).or_default().1 += 1;
+            }
+            let mut parts: Vec<Vec<(String, u8)>> = vec![Vec::new(); PARTS];
+            for (tok, (flags, tf)) in seen {
+                let code = flags | (tf_bucket(tf) << 2);
+                if let Some(p) = parts.get_mut(token_hash(&tok) as usize % PARTS) {
+                    p.push((tok, code));
+                }
+            }
+            parts
         })
         .collect();
-    encoded.sort();
+    // Encode: per posting (gap from the previous id, first gap = id + 1) × 16 + code.
+    let encoded: Vec<(String, String)> = (0..PARTS)
+        .into_par_iter()
+        .flat_map_iter(|part| {
+            let mut postings: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
+            for (id, doc) in per_doc.iter().enumerate() {
+                let id = u32::try_from(id).unwrap_or(u32::MAX);
+                for (tok, code) in doc.get(part).into_iter().flatten() {
+                    postings.entry(tok.as_str()).or_default().push((id, *code));
+                }
+            }
+            postings
+                .into_iter()
+                .map(|(tok, list)| {
+                    let mut s = String::new();
+                    let mut prev: i64 = -1;
+                    for (id, code) in list {
+                        let gap = (i64::from(id) - prev) as u64;
+                        prev = i64::from(id);
+                        push_vlq(&mut s, (gap << 4) | u64::from(code));
+                    }
+                    (tok.to_string(), s)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
 
     let total: usize = encoded.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
     let shards = total
