@@ -50,7 +50,7 @@ impl Record {
 
 /// What loading a folder found.
 pub struct Loaded {
-    pub records: Vec<Record>,
+    pub records: Vec<std::sync::Arc<Record>>,
     pub diags: Vec<Diagnostic>,
 }
 
@@ -224,7 +224,7 @@ pub fn load(root: &Path, base_path: &str, tz: &jiff::tz::TimeZone) -> Loaded {
 #[derive(Default)]
 pub struct LoadCache {
     settings: Option<(String, String)>,
-    entries: HashMap<PathBuf, Result<Record, Vec<Diagnostic>>>,
+    entries: HashMap<PathBuf, Loaded1>,
     /// Files read and parsed by the last load (the others came from the cache).
     pub last_loaded: usize,
 }
@@ -240,6 +240,11 @@ impl LoadCache {
             };
             !(file.starts_with(rel) || bundle_dir.is_some_and(|d| rel.starts_with(d)))
         });
+    }
+
+    /// Remember `record` as what `rel` holds now (read by the preview's one-record rebuild).
+    pub fn remember(&mut self, rel: &Path, record: std::sync::Arc<Record>) {
+        self.entries.insert(rel.to_path_buf(), Ok(record));
     }
 
     /// Forget everything.
@@ -258,6 +263,9 @@ impl LoadCache {
     }
 }
 
+/// What one file gave: its record, or the problems that kept it from being one.
+type Loaded1 = Result<std::sync::Arc<Record>, Vec<Diagnostic>>;
+
 /// [`load`], reusing the records of `cache` and remembering the new ones in it.
 pub fn load_cached(
     root: &Path,
@@ -275,7 +283,7 @@ pub fn load_cached(
     }
     let mut diags = Vec::new();
     let candidates = find_candidates(root, &mut diags);
-    let fresh: Vec<(PathBuf, Result<Record, Vec<Diagnostic>>)> = candidates
+    let fresh: Vec<(PathBuf, Loaded1)> = candidates
         .par_iter()
         .filter(|c| match cache.entries.get(&c.rel) {
             // The same file can become another record (a folder became a bundle).
@@ -283,7 +291,10 @@ pub fn load_cached(
             Some(Err(_)) => false,
             None => true,
         })
-        .map(|c| (c.rel.clone(), load_one(root, c, base_path, tz)))
+        .map(|c| {
+            let r = load_one(root, c, base_path, tz).map(std::sync::Arc::new);
+            (c.rel.clone(), r)
+        })
         .collect();
     cache.last_loaded = fresh.len();
     cache.entries.extend(fresh);
@@ -301,6 +312,26 @@ pub fn load_cached(
         cache.entries.retain(|k, _| live.contains(k));
     }
     Loaded { records, diags }
+}
+
+/// Read `old`'s file again as the same record (same kind, id and folder): the preview's
+/// one-record rebuild. The caller makes sure the file still exists at the same place.
+pub fn reload(
+    root: &Path,
+    old: &Record,
+    base_path: &str,
+    tz: &jiff::tz::TimeZone,
+) -> Result<Record, Vec<Diagnostic>> {
+    let bundle = old.source.file_stem().is_some_and(|s| s == "index")
+        && old.dir.file_name().is_some_and(|d| d == old.id.as_str());
+    let c = Candidate {
+        kind: old.kind,
+        id: old.id.clone(),
+        rel: old.source.clone(),
+        dir: old.dir.clone(),
+        bundle,
+    };
+    load_one(root, &c, base_path, tz)
 }
 
 fn load_one(

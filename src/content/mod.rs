@@ -27,19 +27,60 @@ pub struct Site {
     pub config: Config,
     pub tz: jiff::tz::TimeZone,
     /// Records sorted by kind, then newest first, then id.
-    pub records: Vec<Record>,
+    /// Shared, so a preview rebuild reuses the records it did not read again without copying.
+    pub records: Vec<std::sync::Arc<Record>>,
     by_key: HashMap<String, usize>,
 }
 
 impl Site {
+    /// The same site with the record at `index` replaced by `record` (same kind and id, so
+    /// the same place in the order when its date is the same).
+    pub fn with_record(&self, index: usize, record: std::sync::Arc<Record>) -> Option<Site> {
+        let old = self.records.get(index)?;
+        if old.key() != record.key() || old.common.published != record.common.published {
+            return None;
+        }
+        let mut records = self.records.clone();
+        records[index] = record;
+        Some(Site {
+            root: self.root.clone(),
+            config: self.config.clone(),
+            tz: self.tz.clone(),
+            records,
+            by_key: self.by_key.clone(),
+        })
+    }
+
+    /// A site of just these records (the compliance rules of one record).
+    pub fn subset(&self, records: Vec<std::sync::Arc<Record>>) -> Site {
+        let by_key = records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.key(), i))
+            .collect();
+        Site {
+            root: self.root.clone(),
+            config: self.config.clone(),
+            tz: self.tz.clone(),
+            records,
+            by_key,
+        }
+    }
+
     /// Look a record up by `folder/id`.
     pub fn get(&self, key: &str) -> Option<&Record> {
-        self.by_key.get(key).map(|&i| &self.records[i])
+        self.by_key
+            .get(key)
+            .and_then(|&i| self.records.get(i))
+            .map(|r| &**r)
     }
 
     /// Records of one kind, in site order.
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Record> {
-        self.records.iter().filter(move |r| r.kind == kind)
+        self.records
+            .iter()
+            .filter(move |r| r.kind == kind)
+            .map(|r| &**r)
     }
 }
 
@@ -69,7 +110,7 @@ pub fn load_site_cached(
     let loaded = load::load_cached(root, &config.base_path(), &tz, cache);
     let mut diags: Diagnostics = loaded.diags.into_iter().collect();
     diags.extend(validate::validate(root, &config, &loaded.records));
-    let mut records: Vec<Record> = loaded
+    let mut records: Vec<std::sync::Arc<Record>> = loaded
         .records
         .into_iter()
         .filter(|r| opts.drafts || !r.common.draft)

@@ -9,9 +9,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 /// Run every cross-record rule; `root` is the site root (for attachment files).
-pub fn validate(root: &Path, config: &Config, records: &[Record]) -> Vec<Diagnostic> {
+pub fn validate(
+    root: &Path,
+    config: &Config,
+    records: &[std::sync::Arc<Record>],
+) -> Vec<Diagnostic> {
+    let records: Vec<&Record> = records.iter().map(|r| &**r).collect();
+    let records = records.as_slice();
     let mut out = Vec::new();
-    let keys: HashSet<String> = records.iter().map(Record::key).collect();
+    let keys: HashSet<String> = records.iter().map(|r| r.key()).collect();
 
     // Duplicate ids within a kind (e.g. `a.md` and `a.yaml`, or two sub-folders).
     let mut seen: HashMap<String, &Record> = HashMap::new();
@@ -124,7 +130,7 @@ fn placeholders(r: &Record, out: &mut Vec<Diagnostic>) {
 }
 
 fn unique_field(
-    records: &[Record],
+    records: &[&Record],
     out: &mut Vec<Diagnostic>,
     field: &str,
     zh: &str,

@@ -27,6 +27,7 @@ pub fn feeds(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
         .records
         .iter()
         .filter(|r| r.kind != Kind::Page && r.common.published.is_some() && exported(facts, r))
+        .map(|r| &**r)
         .collect();
     newest_first(&mut all);
     let mut feeds = vec![Feed {
