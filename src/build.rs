@@ -217,8 +217,10 @@ pub fn build(
     // Every rule has run: the source text and field positions kept for diagnostics are not
     // needed to plan and render. Freeing them lowers the peak memory of large sites.
     for r in &mut site.records {
-        r.text = String::new();
-        r.positions = Default::default();
+        if let Some(r) = std::sync::Arc::get_mut(r) {
+            r.text = String::new();
+            r.positions = Default::default();
+        }
     }
     phase("load+check", t);
     let t = Instant::now();
@@ -361,6 +363,9 @@ pub struct Reuse {
     pages: HashMap<String, (String, serde_json::Value, std::sync::Arc<[u8]>)>,
     /// Pages rendered by the last build (the others were reused).
     pub last_rendered: usize,
+    /// The last successful build's site and facts, for one-record rebuilds
+    /// ([`crate::patch`]).
+    pub(crate) last: Option<crate::patch::LastBuild>,
 }
 
 impl Reuse {
@@ -389,13 +394,20 @@ pub fn render_site_with(
     progress: &(dyn Fn(usize, usize) + Sync),
     mut reuse: Option<&mut Reuse>,
 ) -> Result<Rendered, BuildError> {
+    // A failed build leaves nothing to patch: the next one is a full one.
+    if let Some(r) = reuse.as_deref_mut() {
+        r.last = None;
+    }
     let checked = match reuse.as_deref_mut() {
         Some(r) => check_reusing(opts, &mut r.records),
         None => check(opts),
     }
     .map_err(BuildError::Content)?;
     let Checked {
-        site, facts, diags, ..
+        site,
+        facts,
+        diags,
+        calendar,
     } = checked;
     let time = BuildTime { now: opts.now };
     let theme = Theme::load(&site.root, &site.config.theme)
@@ -504,8 +516,8 @@ pub fn render_site_with(
         errors.sort();
         return Err(BuildError::Content(errors));
     }
-    let page_count = pages.len();
-    let mut files: Vec<(String, Content)> = Vec::with_capacity(page_count + others.len() + 32);
+    let pages_total = pages.len();
+    let mut files: Vec<(String, Content)> = Vec::with_capacity(pages_total + others.len() + 32);
     let mut cache = HashMap::new();
     for (i, ((path, template, ctx), kept)) in pages.into_iter().zip(kept).enumerate() {
         let fresh = match rendered[i].take() {
@@ -526,10 +538,6 @@ pub fn render_site_with(
             (_, None, None) => {}
         }
     }
-    if let Some(r) = reuse {
-        r.pages = cache;
-        r.last_rendered = total;
-    }
     for o in others {
         match o {
             Output::Page { .. } => {}
@@ -540,14 +548,31 @@ pub fn render_site_with(
     for f in theme.statics() {
         files.push((f.path.clone(), Content::Bytes(f.bytes.clone())));
     }
+    let page_count = pages_total;
+    let records = site.records.len();
+    let root = site.root.clone();
+    let base_path = site.config.base_path();
+    if let Some(r) = reuse {
+        r.pages = cache;
+        r.last_rendered = total;
+        r.last = Some(crate::patch::LastBuild {
+            site,
+            calendar,
+            facts,
+            warnings: diags.clone(),
+            renderer: renderer.clone(),
+            now: opts.now,
+            drafts: opts.drafts,
+        });
+    }
     files.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(Rendered {
         files,
-        records: site.records.len(),
+        records,
         pages: page_count,
         warnings: diags,
-        root: site.root.clone(),
-        base_path: site.config.base_path(),
+        root,
+        base_path,
     })
 }
 

@@ -18,6 +18,7 @@ pub mod history;
 pub mod lifecycle;
 pub mod output;
 pub mod participation;
+pub mod patch;
 pub mod plan;
 pub mod render;
 pub mod scaffold;

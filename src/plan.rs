@@ -242,7 +242,7 @@ pub fn display_until(site: &Site, r: &Record, e: &Enforcement) -> Option<jiff::c
     start.checked_add(jiff::Span::new().days(i64::from(n))).ok()
 }
 
-fn hidden_reason(
+pub(crate) fn hidden_reason(
     site: &Site,
     r: &Record,
     e: &Enforcement,
@@ -506,7 +506,7 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
 }
 
 /// A record in a list: title, url, date, summary and a status word.
-fn list_item(site: &Site, facts: &Facts, r: &Record) -> Value {
+pub(crate) fn list_item(site: &Site, facts: &Facts, r: &Record) -> Value {
     let mut status: Option<String> = None;
     let mut extra: Option<String> = None;
     let days_left = facts.days_left.get(&r.key()).copied();
@@ -641,7 +641,7 @@ fn search_text(r: &Record) -> String {
 
 /// The search index over every listed record (drafts only under `--drafts`; withdrawn and
 /// expired decisions never).
-fn search_outputs(site: &Site, facts: &Facts) -> Vec<Output> {
+pub(crate) fn search_outputs(site: &Site, facts: &Facts) -> Vec<Output> {
     let base = site.config.base_path();
     let docs: Vec<crate::search::SearchDoc> = site
         .records
@@ -759,11 +759,14 @@ pub fn plan_each(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn Fn
     }
 }
 
-fn plan_pages(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut(Output)) {
-    let site_v = site_ctx(site);
-    let base = site.config.base_path();
-    let now_text = lifecycle::datetime_text(time.now, &site.tz);
-    let page = |path: String, template: &str, mut ctx: Value| {
+/// Adds the site-wide parts every page's view model has (`site`, the canonical URL).
+struct PageMaker<'a> {
+    site: &'a Site,
+    site_v: Value,
+}
+
+impl PageMaker<'_> {
+    fn page(&self, path: String, template: &str, mut ctx: Value) -> Output {
         if let Value::Object(m) = &mut ctx {
             if let Some(Value::Object(pg)) = m.get_mut("page") {
                 let url = pg
@@ -771,17 +774,132 @@ fn plan_pages(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut
                     .and_then(Value::as_str)
                     .unwrap_or("/")
                     .to_string();
-                pg.insert("canonical".into(), json!(absolute(site, &url)));
+                pg.insert("canonical".into(), json!(absolute(self.site, &url)));
             }
-            m.insert("site".into(), site_v.clone());
-            m.insert("build_time".into(), json!(now_text));
+            m.insert("site".into(), self.site_v.clone());
         }
         Output::Page {
             path,
             template: template.to_string(),
             ctx,
         }
+    }
+}
+
+/// How many record pages are planned together (in parallel) before they are handed on.
+const RECORD_CHUNK: usize = 512;
+
+/// The outputs of one record: its page (or the notice that replaced it) and its attachments.
+/// `prev`/`next` are its neighbours among the listed records of its kind.
+fn record_outputs(
+    pm: &PageMaker,
+    facts: &Facts,
+    time: &BuildTime,
+    r: &Record,
+    prev: Option<&Record>,
+    next: Option<&Record>,
+) -> Vec<Output> {
+    let site = pm.site;
+    let kind = r.kind;
+    let base = site.config.base_path();
+    let url = record_url(site, r);
+    let dir = record_dir(r);
+    let section = json!({"label": kind.label(), "url": format!("{base}{}/", kind.folder())});
+    let crumbs = if kind == Kind::Page {
+        breadcrumbs(site, &[(r.common.title.as_str(), url.clone())])
+    } else {
+        breadcrumbs(
+            site,
+            &[
+                (kind.label(), format!("{base}{}/", kind.folder())),
+                (r.common.title.as_str(), url.clone()),
+            ],
+        )
     };
+    if let Some(h) = facts.hidden.get(&r.key()) {
+        return vec![pm.page(
+            format!("{dir}index.html"),
+            "withdrawn.html",
+            json!({
+                "page": {"title": r.common.title, "url": url, "breadcrumbs": crumbs, "section": kind.folder(), "noindex": true},
+                "notice": {"date": date_text(h.date), "reason": h.reason, "status": h.status,
+                           "case_no": match &r.data { Data::Enforcement(e) => Some(e.case_no.clone()), _ => None }},
+                "section_link": section,
+            }),
+        )];
+    }
+    let link = |x: &Record| json!({"url": record_url(site, x), "title": x.common.title});
+    let attachments: Vec<Value> = r
+        .common
+        .attachments
+        .iter()
+        .map(|a| attachment_ctx(site, r, &a.file, &a.title))
+        .collect();
+    let template = format!("record/{}.html", kind.name());
+    let mut out = vec![pm.page(
+        format!("{dir}index.html"),
+        &template,
+        json!({
+            "page": {"title": r.common.title, "url": url, "breadcrumbs": crumbs, "section": kind.folder(),
+                     "description": r.common.summary, "source": r.source.to_string_lossy().replace('\\', "/")},
+            "record": {
+                "kind": kind.folder(), "kind_label": kind.label(), "id": r.id, "title": r.common.title, "url": url,
+                "meta": meta_rows(site, r), "body": r.body.html, "summary": r.common.summary,
+                "attachments": attachments, "tags": r.common.tags, "draft": r.common.draft,
+                "published": r.common.published.map(date_text), "updated": r.common.updated.map(date_text),
+                "d": kind_ctx(site, facts, r, time),
+                "history": history_ctx(site, facts, r),
+            },
+            "prev": prev.map(link), "next": next.map(link), "section_link": section,
+        }),
+    )];
+    // Attachments are copied next to the page.
+    let mut files: Vec<&str> = r
+        .common
+        .attachments
+        .iter()
+        .map(|a| a.file.as_str())
+        .collect();
+    match &r.data {
+        Data::Permit(p) => files.extend(p.sample_forms.iter().map(|a| a.file.as_str())),
+        Data::Consultation(c) => files.extend(c.documents.iter().map(|a| a.file.as_str())),
+        _ => {}
+    }
+    files.sort_unstable();
+    files.dedup();
+    for f in files {
+        out.push(Output::Copy {
+            from: r.dir.join(f),
+            path: format!("{dir}{f}"),
+        });
+    }
+    out
+}
+
+/// The outputs of one record as the full plan makes them (the preview's one-record rebuild):
+/// its page with its neighbours among the listed records of its kind, and its attachments.
+pub(crate) fn one_record(site: &Site, facts: &Facts, time: &BuildTime, r: &Record) -> Vec<Output> {
+    let pm = PageMaker {
+        site,
+        site_v: site_ctx(site),
+    };
+    let shown: Vec<&Record> = site.of_kind(r.kind).filter(|x| listed(facts, x)).collect();
+    let pos = shown.iter().position(|x| x.id == r.id);
+    let prev = pos
+        .and_then(|p| p.checked_sub(1))
+        .and_then(|p| shown.get(p))
+        .copied();
+    let next = pos.and_then(|p| shown.get(p + 1)).copied();
+    record_outputs(&pm, facts, time, r, prev, next)
+}
+
+fn plan_pages(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut(Output)) {
+    let pm = PageMaker {
+        site,
+        site_v: site_ctx(site),
+    };
+    let page = |path: String, template: &str, ctx: Value| pm.page(path, template, ctx);
+    let base = site.config.base_path();
 
     // Record pages.
     for kind in Kind::ALL {
@@ -793,86 +911,28 @@ fn plan_pages(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut
             .enumerate()
             .map(|(i, x)| (x.id.as_str(), i))
             .collect();
-        for r in &recs {
-            let url = record_url(site, r);
-            let dir = record_dir(r);
-            let section =
-                json!({"label": kind.label(), "url": format!("{base}{}/", kind.folder())});
-            let crumbs = if kind == Kind::Page {
-                breadcrumbs(site, &[(r.common.title.as_str(), url.clone())])
-            } else {
-                breadcrumbs(
-                    site,
-                    &[
-                        (kind.label(), format!("{base}{}/", kind.folder())),
-                        (r.common.title.as_str(), url.clone()),
-                    ],
-                )
-            };
-            if let Some(h) = facts.hidden.get(&r.key()) {
-                emit(page(
-                    format!("{dir}index.html"),
-                    "withdrawn.html",
-                    json!({
-                        "page": {"title": r.common.title, "url": url, "breadcrumbs": crumbs, "section": kind.folder(), "noindex": true},
-                        "notice": {"date": date_text(h.date), "reason": h.reason, "status": h.status,
-                                   "case_no": match &r.data { Data::Enforcement(e) => Some(e.case_no.clone()), _ => None }},
-                        "section_link": section,
-                    }),
-                ));
-                continue;
-            }
+        let neighbours = |r: &Record| {
             let pos = position.get(r.id.as_str()).copied();
             let prev = pos
                 .and_then(|p| p.checked_sub(1))
                 .and_then(|p| shown.get(p))
-                .map(|x| json!({"url": record_url(site, x), "title": x.common.title}));
-            let next = pos
-                .and_then(|p| shown.get(p + 1))
-                .map(|x| json!({"url": record_url(site, x), "title": x.common.title}));
-            let attachments: Vec<Value> = r
-                .common
-                .attachments
-                .iter()
-                .map(|a| attachment_ctx(site, r, &a.file, &a.title))
+                .copied();
+            let next = pos.and_then(|p| shown.get(p + 1)).copied();
+            (prev, next)
+        };
+        // Planned in parallel a chunk at a time (view models are built independently), then
+        // handed on in site order.
+        for chunk in recs.chunks(RECORD_CHUNK) {
+            use rayon::prelude::*;
+            let planned: Vec<Vec<Output>> = chunk
+                .par_iter()
+                .map(|r| {
+                    let (prev, next) = neighbours(r);
+                    record_outputs(&pm, facts, time, r, prev, next)
+                })
                 .collect();
-            let template = format!("record/{}.html", kind.name());
-            emit(page(
-                format!("{dir}index.html"),
-                &template,
-                json!({
-                    "page": {"title": r.common.title, "url": url, "breadcrumbs": crumbs, "section": kind.folder(),
-                             "description": r.common.summary, "source": r.source.to_string_lossy().replace('\\', "/")},
-                    "record": {
-                        "kind": kind.folder(), "kind_label": kind.label(), "id": r.id, "title": r.common.title, "url": url,
-                        "meta": meta_rows(site, r), "body": r.body.html, "summary": r.common.summary,
-                        "attachments": attachments, "tags": r.common.tags, "draft": r.common.draft,
-                        "published": r.common.published.map(date_text), "updated": r.common.updated.map(date_text),
-                        "d": kind_ctx(site, facts, r, time),
-                        "history": history_ctx(site, facts, r),
-                    },
-                    "prev": prev, "next": next, "section_link": section,
-                }),
-            ));
-            // Attachments are copied next to the page.
-            let mut files: Vec<&str> = r
-                .common
-                .attachments
-                .iter()
-                .map(|a| a.file.as_str())
-                .collect();
-            match &r.data {
-                Data::Permit(p) => files.extend(p.sample_forms.iter().map(|a| a.file.as_str())),
-                Data::Consultation(c) => files.extend(c.documents.iter().map(|a| a.file.as_str())),
-                _ => {}
-            }
-            files.sort_unstable();
-            files.dedup();
-            for f in files {
-                emit(Output::Copy {
-                    from: r.dir.join(f),
-                    path: format!("{dir}{f}"),
-                });
+            for o in planned.into_iter().flatten() {
+                emit(o);
             }
         }
         if kind == Kind::Page {

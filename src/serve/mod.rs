@@ -145,6 +145,34 @@ impl Builder {
             drafts: self.drafts,
             strict: false,
         };
+        if !batch.full && !batch.theme && !first {
+            let changed: Vec<PathBuf> = batch.content.iter().cloned().collect();
+            if let crate::patch::Outcome::Patched(p) =
+                crate::patch::apply(&mut self.reuse, &opts, &changed)
+            {
+                let current = shared.current();
+                match current.with_updates(p.files, SystemTime::now()) {
+                    Some((next, changed)) => {
+                        let files = next.files.len();
+                        shared.publish(next);
+                        report(ServeEvent::Built {
+                            first,
+                            records: p.records,
+                            files,
+                            changed,
+                            rendered: p.rendered,
+                            loaded: 1,
+                            millis: start.elapsed().as_millis(),
+                            warnings: &p.warnings,
+                        });
+                    }
+                    None => report(ServeEvent::Unchanged {
+                        millis: start.elapsed().as_millis(),
+                    }),
+                }
+                return;
+            }
+        }
         let result = build::render_site_with(&opts, &|_, _| {}, Some(&mut self.reuse));
         let current = shared.current();
         match result {

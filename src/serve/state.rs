@@ -129,6 +129,49 @@ impl Snapshot {
         ))
     }
 
+    /// The next snapshot after a one-record rebuild: `files` replace the files of the same
+    /// path, every other file stays. `None` when no byte changed (and no overlay is shown).
+    pub fn with_updates(
+        &self,
+        files: Vec<(String, Content)>,
+        now: SystemTime,
+    ) -> Option<(Snapshot, usize)> {
+        let mut out = self.files.clone();
+        let mut changed = 0;
+        for (path, content) in files {
+            let prev = self.files.get(&path);
+            let same_bytes = match (&content, prev) {
+                (Content::Shared(b), Some(p)) => same(&p.body, b),
+                (Content::Bytes(b), Some(p)) => same(&p.body, b),
+                (Content::Copy(f), Some(p)) => matches!(&p.body, Body::File(q) if q == f),
+                (_, None) => false,
+            };
+            if same_bytes {
+                continue;
+            }
+            changed += 1;
+            let body = match content {
+                Content::Shared(b) => Body::Bytes(b),
+                Content::Bytes(b) => Body::Bytes(b.into()),
+                Content::Copy(f) => Body::File(f),
+            };
+            out.insert(path, Arc::new(Entry::new(body, now)));
+        }
+        if changed == 0 && self.overlay.is_none() {
+            return None;
+        }
+        Some((
+            Snapshot {
+                generation: self.generation + 1,
+                files: out,
+                overlay: None,
+                since: now,
+                base: self.base.clone(),
+            },
+            changed,
+        ))
+    }
+
     /// The same files with an overlay (`None` when it is the one already shown).
     pub fn with_overlay(&self, overlay: String, now: SystemTime) -> Option<Snapshot> {
         if self.overlay.as_deref() == Some(overlay.as_str()) {

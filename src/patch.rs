@@ -1,0 +1,292 @@
+//! The preview's one-record rebuild: when a single record file was edited in a way that no
+//! other page shows, re-read that file, check it, and produce only the outputs that can have
+//! changed — its own page, the search index, the feeds and the open data — instead of
+//! planning and comparing every page of the site.
+//!
+//! "No other page shows it" is decided by comparing what other pages take from a record
+//! (its [`projection`]: the list entry, the link title, dates, listing state, attached
+//! files) before and after the edit. Anything else — a new or deleted file, a consultation
+//! (its window and state feed the home page and the calendar), a procedure (permits embed
+//! its steps), a free page (the footer links it), a changed title or date, an error, another
+//! day — falls back to the full rebuild ([`Outcome::Fallback`] says why). The integration test
+//! `tests/serve_patch.rs` compares a patched site with a full build, file by file.
+
+use crate::build::{BuildOptions, Reuse};
+use crate::calendar::Calendar;
+use crate::content::{self, Data, Kind, Record, Site};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::output::Content;
+use crate::plan::{self, BuildTime, Facts, Output};
+use crate::render::Renderer;
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// What the last successful preview build left for a one-record rebuild.
+pub struct LastBuild {
+    pub site: Site,
+    pub calendar: Calendar,
+    pub facts: Facts,
+    /// Its warnings (and notes), sorted.
+    pub warnings: Diagnostics,
+    pub renderer: Arc<Renderer>,
+    pub now: jiff::Timestamp,
+    pub drafts: bool,
+}
+
+/// The outputs a one-record rebuild produced (the others are those of the last build).
+pub struct Patched {
+    /// Every output that may have changed, with its new bytes.
+    pub files: Vec<(String, Content)>,
+    pub warnings: Diagnostics,
+    /// Pages rendered.
+    pub rendered: usize,
+    pub records: usize,
+}
+
+/// The result of trying a one-record rebuild.
+pub enum Outcome {
+    Patched(Patched),
+    /// Do a full rebuild; the reason is for tests and the curious.
+    Fallback(&'static str),
+}
+
+/// Kinds whose records other pages show only through their projection.
+fn patchable(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Document | Kind::Enforcement | Kind::Reply | Kind::Duty | Kind::Fee | Kind::Permit
+    )
+}
+
+/// What pages other than a record's own take from it: its entry in lists, the catalogue and
+/// the home page, its link (title, URL) in neighbours, the site map and other records, the
+/// dates the sitemap and feeds order by, whether it is listed, and the files copied with it.
+fn projection(site: &Site, facts: &Facts, r: &Record, own: &[Output]) -> Value {
+    let copies: Vec<&str> = own
+        .iter()
+        .filter_map(|o| match o {
+            Output::Copy { path, .. } => Some(path.as_str()),
+            _ => None,
+        })
+        .collect();
+    json!([
+        plan::list_item(site, facts, r),
+        r.common.updated.map(|d| d.to_string()),
+        r.common.draft,
+        plan::listed(facts, r),
+        copies,
+    ])
+}
+
+/// The day of `now` in the site's time zone.
+fn today(site: &Site, now: jiff::Timestamp) -> jiff::civil::Date {
+    now.to_zoned_datetime(site.tz.clone()).date()
+}
+
+/// Try to rebuild after the edit of `changed` (site-relative paths of one batch of events),
+/// from what the last [`crate::build::render_site_with`] left in `reuse`. On success `reuse`
+/// describes the new site; on fallback it is unchanged.
+pub fn apply(reuse: &mut Reuse, opts: &BuildOptions, changed: &[PathBuf]) -> Outcome {
+    let Some(last) = reuse.last.as_mut() else {
+        return Outcome::Fallback("no earlier build");
+    };
+    let outcome = apply_to(last, opts, changed);
+    if matches!(outcome, Outcome::Patched(_)) {
+        // The loader's cache holds the records as they are now.
+        for rel in changed {
+            if let Some(r) = last.site.records.iter().find(|r| r.source == *rel) {
+                reuse.records.remember(rel, r.clone());
+            }
+        }
+    }
+    outcome
+}
+
+fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> Outcome {
+    let t0 = std::time::Instant::now();
+    let lap = |what: &str| {
+        if std::env::var_os("GONGSHI_TIMINGS").is_some() {
+            eprintln!("[patch] {what}: {} ms", t0.elapsed().as_millis());
+        }
+    };
+    // Editors save through a temporary file renamed over the real one: a path that is gone
+    // and that the site never read (not a record, not a file a record attaches) is ignored.
+    let live: Vec<&PathBuf> = changed
+        .iter()
+        .filter(|p| {
+            last.site.root.join(p).exists()
+                || last
+                    .site
+                    .records
+                    .iter()
+                    .any(|r| r.source == **p || attaches(r, p))
+        })
+        .collect();
+    let [rel] = live.as_slice() else {
+        return Outcome::Fallback("more than one path changed");
+    };
+    let rel: &PathBuf = rel;
+    if opts.drafts != last.drafts {
+        return Outcome::Fallback("options changed");
+    }
+    // The clock: the same day, and every consultation in the same state.
+    let site = &last.site;
+    if today(site, opts.now) != today(site, last.now) {
+        return Outcome::Fallback("another day");
+    }
+    let states_same = site.of_kind(Kind::Consultation).all(|r| {
+        match (&r.data, last.facts.windows.get(&r.key())) {
+            (Data::Consultation(c), Some((w, st))) => {
+                crate::lifecycle::state(c, w, opts.now) == *st
+            }
+            _ => true,
+        }
+    });
+    if !states_same {
+        return Outcome::Fallback("a consultation changed state");
+    }
+    let Some(index) = site.records.iter().position(|r| r.source == *rel) else {
+        return Outcome::Fallback("not a record file of the last build");
+    };
+    let old = site.records[index].clone();
+    if !patchable(old.kind) {
+        return Outcome::Fallback("a kind other pages show in full");
+    }
+    if !site.root.join(rel).is_file() {
+        return Outcome::Fallback("the file is gone");
+    }
+    let new = match content::load::reload(&site.root, &old, &site.config.base_path(), &site.tz) {
+        Ok(r) => Arc::new(r),
+        Err(_) => return Outcome::Fallback("the file has errors"),
+    };
+    if new.common.draft && !opts.drafts {
+        return Outcome::Fallback("the record became a draft");
+    }
+    lap("let Some(next_site) = site.wit");
+    let Some(next_site) = site.with_record(index, new.clone()) else {
+        return Outcome::Fallback("its place in the order changed");
+    };
+    let time = BuildTime { now: opts.now };
+
+    // The facts of the record (only decisions have any that depend on the record itself).
+    let key = new.key();
+    let new_hidden = match &new.data {
+        Data::Enforcement(e) => plan::hidden_reason(&next_site, &new, e, today(site, opts.now)),
+        _ => None,
+    };
+    let old_own = plan::one_record(site, &last.facts, &time, &old);
+    let old_view = projection(site, &last.facts, &old, &old_own);
+    let old_hidden = set_hidden(&mut last.facts, &key, new_hidden);
+    let new_own = plan::one_record(&next_site, &last.facts, &time, &new);
+    // What other pages see must not have changed.
+    if old_view != projection(&next_site, &last.facts, &new, &new_own) {
+        set_hidden(&mut last.facts, &key, old_hidden);
+        return Outcome::Fallback("what other pages show of it changed");
+    }
+    let restore = |facts: &mut Facts| {
+        set_hidden(facts, &key, old_hidden.clone());
+    };
+
+    lap("// The rules: every file-level");
+    // The rules: every file-level and cross-record rule of the loader, and the compliance
+    // rules of this record; diagnostics of other files are those of the last build.
+    let mut diags: Vec<Diagnostic> =
+        content::validate::validate(&next_site.root, &next_site.config, &next_site.records)
+            .into_iter()
+            .filter(|d| d.file == *rel)
+            .collect();
+    lap("let one = next_site.subset(vec");
+    let one = next_site.subset(vec![new.clone()]);
+    let (cds, _) = crate::compliance::run(&crate::compliance::Input {
+        site: &one,
+        calendar: &last.calendar,
+        facts: &last.facts,
+        now: opts.now,
+        today: today(site, opts.now),
+        options: &crate::compliance::Options::default(),
+    });
+    diags.extend(cds.into_iter().filter(|d| d.file == *rel));
+    lap("if diags.iter().any(Diagnostic");
+    if diags.iter().any(Diagnostic::is_error) {
+        restore(&mut last.facts);
+        return Outcome::Fallback("the file has errors");
+    }
+    let mut warnings: Diagnostics = last
+        .warnings
+        .iter()
+        .filter(|d| d.file != *rel)
+        .cloned()
+        .collect();
+    warnings.extend(diags);
+    warnings.sort();
+
+    lap("// The outputs that can have c");
+    // The outputs that can have changed.
+    let mut outputs = new_own;
+    outputs.extend(plan::search_outputs(&next_site, &last.facts));
+    lap("outputs.extend(crate::export::");
+    outputs.extend(crate::export::atom::feeds(&next_site, &last.facts, &time));
+    lap("outputs.extend(crate::export::");
+    outputs.extend(crate::export::opendata::files(&next_site, &last.facts));
+    lap("let mut files = Vec::with_capa");
+    let mut files = Vec::with_capacity(outputs.len());
+    let mut rendered = 0;
+    for o in outputs {
+        match o {
+            Output::Page {
+                path,
+                template,
+                ctx,
+            } => match last.renderer.render_owned(&template, ctx) {
+                Ok(html) => {
+                    rendered += 1;
+                    files.push((path, Content::Bytes(html.into_bytes())));
+                }
+                Err(_) => {
+                    restore(&mut last.facts);
+                    return Outcome::Fallback("a template failed");
+                }
+            },
+            Output::Copy { from, path } => {
+                files.push((path, Content::Copy(next_site.root.join(from))))
+            }
+            Output::Bytes { path, bytes } => files.push((path, Content::Bytes(bytes))),
+        }
+    }
+    lap("let records = next_site.record");
+    let records = next_site.records.len();
+    last.site = next_site;
+    last.warnings = warnings.clone();
+    last.now = opts.now;
+    Outcome::Patched(Patched {
+        files,
+        warnings,
+        rendered,
+        records,
+    })
+}
+
+/// Does `r` attach the site-relative file `p` (or is `p` a folder holding something of it)?
+fn attaches(r: &Record, p: &std::path::Path) -> bool {
+    let mut files = r
+        .common
+        .attachments
+        .iter()
+        .map(|a| &a.file)
+        .collect::<Vec<_>>();
+    match &r.data {
+        Data::Permit(x) => files.extend(x.sample_forms.iter().map(|a| &a.file)),
+        Data::Consultation(x) => files.extend(x.documents.iter().map(|a| &a.file)),
+        _ => {}
+    }
+    r.dir.starts_with(p) || files.iter().any(|f| r.dir.join(f) == p)
+}
+
+/// Sets (or clears) a decision's hidden fact; returns what it was.
+fn set_hidden(facts: &mut Facts, key: &str, h: Option<plan::Hidden>) -> Option<plan::Hidden> {
+    match h {
+        Some(h) => facts.hidden.insert(key.to_string(), h),
+        None => facts.hidden.remove(key),
+    }
+}

@@ -1,0 +1,192 @@
+//! The preview's one-record rebuild (`gongshi::patch`) gives exactly what a full build gives:
+//! after each edit, the patched file set (last build + the patched files) and the warnings
+//! equal those of a fresh full render of the edited site, file by file. Edits that other
+//! pages would show fall back to the full rebuild.
+
+#[path = "../examples/gen_site/synth.rs"]
+#[allow(dead_code)]
+mod synth;
+
+use gongshi::build::{self, BuildOptions, Reuse};
+use gongshi::output::Content;
+use gongshi::patch::{self, Outcome};
+use std::collections::BTreeMap;
+use std::error::Error;
+use std::path::{Path, PathBuf};
+
+type TestResult = Result<(), Box<dyn Error>>;
+
+#[derive(Debug, PartialEq)]
+enum Bytes {
+    Data(Vec<u8>),
+    File(PathBuf),
+}
+
+fn normalise(files: Vec<(String, Content)>) -> BTreeMap<String, Bytes> {
+    files
+        .into_iter()
+        .map(|(p, c)| {
+            let b = match c {
+                Content::Bytes(b) => Bytes::Data(b),
+                Content::Shared(b) => Bytes::Data(b.to_vec()),
+                Content::Copy(f) => Bytes::File(f),
+            };
+            (p, b)
+        })
+        .collect()
+}
+
+fn warnings_text(ds: &gongshi::diag::Diagnostics) -> String {
+    gongshi::diag::render_text(ds)
+}
+
+struct Preview {
+    opts: BuildOptions,
+    reuse: Reuse,
+    files: BTreeMap<String, Bytes>,
+}
+
+impl Preview {
+    fn start(root: &Path) -> Result<Preview, Box<dyn Error>> {
+        let opts = BuildOptions {
+            root: root.to_path_buf(),
+            out: None,
+            now: "2026-11-25T10:00:00+08:00".parse()?,
+            drafts: false,
+            strict: false,
+        };
+        let mut reuse = Reuse::default();
+        let Ok(r) = build::render_site_with(&opts, &|_, _| {}, Some(&mut reuse)) else {
+            return Err("first build failed".into());
+        };
+        Ok(Preview {
+            opts,
+            reuse,
+            files: normalise(r.files),
+        })
+    }
+
+    /// Edit `rel` with `f`, try the one-record rebuild; on success compare with a full build.
+    fn edit(
+        &mut self,
+        rel: &str,
+        f: impl Fn(&str) -> String,
+    ) -> Result<Option<&'static str>, Box<dyn Error>> {
+        let path = self.opts.root.join(rel);
+        let before = std::fs::read_to_string(&path)?;
+        let after = f(&before);
+        assert_ne!(before, after, "the edit of {rel} changes nothing");
+        std::fs::write(&path, after)?;
+        match patch::apply(&mut self.reuse, &self.opts, &[PathBuf::from(rel)]) {
+            Outcome::Fallback(why) => {
+                // What the preview does then: the full rebuild, reusing what it can.
+                self.reuse.records.forget(Path::new(rel));
+                if let Ok(r) =
+                    build::render_site_with(&self.opts, &|_, _| {}, Some(&mut self.reuse))
+                {
+                    self.files = normalise(r.files);
+                }
+                eprintln!("{rel}: full rebuild ({why})");
+                Ok(Some(why))
+            }
+            Outcome::Patched(p) => {
+                for (k, v) in normalise(p.files) {
+                    self.files.insert(k, v);
+                }
+                let Ok(full) = build::render_site(&self.opts, &|_, _| {}) else {
+                    return Err("full build of the edited site failed".into());
+                };
+                assert_eq!(
+                    warnings_text(&p.warnings),
+                    warnings_text(&full.warnings),
+                    "warnings after patching {rel}"
+                );
+                let full = normalise(full.files);
+                let a: Vec<&String> = self.files.keys().collect();
+                let b: Vec<&String> = full.keys().collect();
+                assert_eq!(a, b, "file set after patching {rel}");
+                for (k, v) in &full {
+                    assert!(
+                        self.files.get(k) == Some(v),
+                        "{k} differs from a full build after patching {rel}"
+                    );
+                }
+                Ok(None)
+            }
+        }
+    }
+}
+
+/// The first record file of a kind folder, site-relative.
+fn first_of(root: &Path, folder: &str) -> Result<String, Box<dyn Error>> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join("content").join(folder))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md") || n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    names
+        .first()
+        .map(|n| format!("content/{folder}/{n}"))
+        .ok_or_else(|| format!("no record in {folder}").into())
+}
+
+#[test]
+fn one_record_edits_equal_a_full_build_and_others_fall_back() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let root = tmp.path().join("site");
+    synth::generate(
+        &synth::Options {
+            records: 400,
+            seed: 3,
+            format: synth::Format::Gongshi,
+        },
+        &root,
+    )?;
+    let mut p = Preview::start(&root)?;
+    let doc = first_of(&root, "documents")?;
+    let dec = first_of(&root, "enforcement")?;
+    let consultation = first_of(&root, "consultations")?;
+
+    // A sentence of a document's body: patched, and equal to a full build.
+    let r = p.edit(&doc, |t| {
+        format!("{t}\n补充说明：本通知自发布之日起施行。\n")
+    })?;
+    assert_eq!(r, None, "a body edit is patched");
+    // Again (the patched state is the base of the next patch).
+    let r = p.edit(&doc, |t| t.replace("补充说明", "特别说明"))?;
+    assert_eq!(r, None);
+    // A decision's facts and its fine (its page, open data, search, feeds change).
+    let r = p.edit(&dec, |t| t.replacen("查明", "经查明", 1))?;
+    assert_eq!(r, None, "a decision's facts are patched");
+    let r = p.edit(&dec, |t| {
+        let mut out = String::new();
+        for line in t.lines() {
+            if let Some(v) = line.strip_prefix("fine: ") {
+                let n: f64 = v.trim().parse().unwrap_or(1000.0);
+                out.push_str(&format!("fine: {}\n", n + 100.0));
+            } else {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
+    })?;
+    assert_eq!(r, None, "a decision's fine is patched");
+
+    // What other pages show: a title (lists, neighbours, catalogue) falls back.
+    let r = p.edit(&doc, |t| t.replacen("title: ", "title: 修订后的", 1))?;
+    assert!(r.is_some(), "a title edit falls back");
+    // A consultation (its window feeds the home page and the calendar) falls back.
+    let r = p.edit(&consultation, |t| format!("{t}\n附：联系人电话见上。\n"))?;
+    assert!(r.is_some(), "a consultation edit falls back");
+    // After a fall-back, patching works again from the new state.
+    let r = p.edit(&doc, |t| t.replace("特别说明", "另行说明"))?;
+    assert_eq!(r, None);
+    // An error is never patched (the preview shows it in the overlay).
+    let r = p.edit(&doc, |t| {
+        t.replacen("published: ", "published: 2026-13-45\nx_published: ", 1)
+    })?;
+    assert!(r.is_some(), "a broken file falls back");
+    Ok(())
+}
