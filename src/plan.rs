@@ -656,6 +656,11 @@ pub(crate) fn search_outputs(site: &Site, facts: &Facts) -> Vec<Output> {
                 .collect();
             if let Data::Enforcement(e) = &r.data {
                 meta.push(e.case_no.clone());
+                // The 统一社会信用代码 the page shows (never a natural person's, as in the
+                // open data): people look a business up by it.
+                if e.party.party_type != "自然人" {
+                    meta.extend(e.party.credit_code.clone());
+                }
             }
             meta.push(
                 r.common

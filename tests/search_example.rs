@@ -1,6 +1,6 @@
 //! Search quality on the example site: the built index, queried by the real `search.js` under
 //! node (skipped when node is absent), returns the intended record first for a title, a body
-//! phrase, a 文号 and a case number; withdrawn decisions are not indexed.
+//! phrase, a 文号, a case number and a party's credit code; withdrawn decisions are not indexed.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -43,6 +43,7 @@ fn example_site_queries_find_the_intended_record_first() {
         ),
         ("枝人社罚〔2026〕14号", "enforcement/2026-fa-014/"),
         ("〔2026〕14号", "enforcement/2026-fa-014/"),
+        ("91420583MA49XR3D1H", "enforcement/2026-fa-014/"),
     ];
     let driver = out.path().join("driver.js");
     std::fs::write(&driver, DRIVER).unwrap();
