@@ -762,7 +762,6 @@ pub fn plan_each(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn Fn
 fn plan_pages(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut(Output)) {
     let site_v = site_ctx(site);
     let base = site.config.base_path();
-    let now_text = lifecycle::datetime_text(time.now, &site.tz);
     let page = |path: String, template: &str, mut ctx: Value| {
         if let Value::Object(m) = &mut ctx {
             if let Some(Value::Object(pg)) = m.get_mut("page") {
@@ -774,7 +773,6 @@ fn plan_pages(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut
                 pg.insert("canonical".into(), json!(absolute(site, &url)));
             }
             m.insert("site".into(), site_v.clone());
-            m.insert("build_time".into(), json!(now_text));
         }
         Output::Page {
             path,
