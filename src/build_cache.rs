@@ -476,7 +476,11 @@ fn hit(file: &Path, fp: &Fingerprint, opts: &BuildOptions, out: &Path) -> Option
         written: 0,
         bytes: r.bytes,
         millis: 0,
-        warnings: r.warnings.into_iter().map(StoredDiagnostic::restore).collect(),
+        warnings: r
+            .warnings
+            .into_iter()
+            .map(StoredDiagnostic::restore)
+            .collect(),
         out: out.to_path_buf(),
     })
 }
@@ -488,7 +492,10 @@ impl Memo {
         let Some(fp) = self.fingerprint else {
             return;
         };
-        let transitions = facts.windows.values().flat_map(|(w, _)| [w.opens, w.closes]);
+        let transitions = facts
+            .windows
+            .values()
+            .flat_map(|(w, _)| [w.opens, w.closes]);
         let Some((valid_from, valid_until)) = validity(self.now, tz, transitions) else {
             return;
         };
