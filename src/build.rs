@@ -214,7 +214,7 @@ pub fn build(
             phase("memo", start);
             return Ok(BuildReport {
                 millis: start.elapsed().as_millis(),
-                ..*report
+                ..report
             });
         }
         crate::build_cache::Lookup::Miss(memo) => memo,

@@ -403,9 +403,9 @@ struct MemoFile {
 /// The result of looking for a memo at the start of a build.
 pub enum Lookup {
     /// Nothing changed: the last build's report (`written` 0; the caller sets `millis`).
-    Hit(Box<BuildReport>),
+    Hit(BuildReport),
     /// Build, then [`Memo::save`].
-    Miss(Memo),
+    Miss(Box<Memo>),
 }
 
 /// A build in progress: what to record when it succeeds.
@@ -432,19 +432,19 @@ pub fn lookup(opts: &BuildOptions) -> Lookup {
     let fingerprint = fingerprint(opts);
     if let Some(fp) = &fingerprint {
         if let Some(report) = hit(&file, fp, opts, &out) {
-            return Lookup::Hit(Box::new(report));
+            return Lookup::Hit(report);
         }
     }
     let removed = match std::fs::remove_file(&file) {
         Ok(()) => true,
         Err(e) => e.kind() == io::ErrorKind::NotFound,
     };
-    Lookup::Miss(Memo {
+    Lookup::Miss(Box::new(Memo {
         file,
         out,
         now: opts.now,
         fingerprint: fingerprint.filter(|_| removed),
-    })
+    }))
 }
 
 fn hit(file: &Path, fp: &Fingerprint, opts: &BuildOptions, out: &Path) -> Option<BuildReport> {
