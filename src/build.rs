@@ -197,6 +197,9 @@ pub struct Rendered {
 const BATCH: usize = 1024;
 
 /// Build the site into the output folder. `progress(done, total)` is called while rendering.
+/// When nothing the build reads changed since the last successful build, the output folder is
+/// as it left it and the clock is still inside the validity interval, the last report is
+/// returned without loading anything ([`crate::build_cache`]).
 ///
 /// Outputs are planned, rendered and written in batches into a staging folder that replaces
 /// the output folder only when everything succeeded; the bytes are the same as
@@ -206,6 +209,16 @@ pub fn build(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
+    let memo = match crate::build_cache::lookup(opts) {
+        crate::build_cache::Lookup::Hit(report) => {
+            phase("memo", start);
+            return Ok(BuildReport {
+                millis: start.elapsed().as_millis(),
+                ..report
+            });
+        }
+        crate::build_cache::Lookup::Miss(memo) => memo,
+    };
     let t = Instant::now();
     let Checked {
         mut site,
@@ -322,7 +335,7 @@ pub fn build(
         .finish()
         .map_err(|e| BuildError::Io(e.to_string()))?;
     phase("swap", t);
-    Ok(BuildReport {
+    let report = BuildReport {
         records: site.records.len(),
         pages,
         files: stats.files,
@@ -331,7 +344,9 @@ pub fn build(
         millis: start.elapsed().as_millis(),
         warnings: diags,
         out,
-    })
+    };
+    memo.save(&report, &site.tz, &facts);
+    Ok(report)
 }
 
 fn duplicate_path(path: &str) -> Diagnostic {

@@ -34,6 +34,9 @@ pub enum Command {
         /// 同时发布草稿
         #[arg(long)]
         drafts: bool,
+        /// 不使用上次生成的记录，完整地重新生成（默认在内容、主题、设置和时间都没有变化时跳过生成）
+        #[arg(long)]
+        no_cache: bool,
     },
     /// 检查全部内容，不生成网站
     Check {

@@ -5,6 +5,7 @@
 //! staging folder and swap it into `public/` only when everything succeeded).
 
 pub mod build;
+pub mod build_cache;
 pub mod calendar;
 pub mod calendar_cli;
 pub mod cli;

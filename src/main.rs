@@ -55,6 +55,7 @@ fn main() -> ExitCode {
             out,
             now,
             drafts,
+            no_cache,
         } => {
             let now = match parse_now(now.as_deref()) {
                 Ok(n) => n,
@@ -67,6 +68,9 @@ fn main() -> ExitCode {
                 drafts,
                 strict: false,
             };
+            if no_cache {
+                gongshi::build_cache::forget(&opts);
+            }
             let bar = (!cli.quiet && std::io::stderr().is_terminal()).then(|| {
                 let pb = indicatif::ProgressBar::new(0);
                 pb.set_style(

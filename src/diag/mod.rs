@@ -5,12 +5,12 @@ mod render;
 
 pub use render::{render_json, render_text, summary_line};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// How bad a problem is. Errors stop a build; warnings are reported (errors under `--strict`);
 /// notes (提示) only inform — something the generator already handled, never a failure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,

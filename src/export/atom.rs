@@ -3,9 +3,9 @@
 //! Ids are absolute URLs (the feed's HTML page, the record's page): they are permanent as
 //! long as `base_url` is. Entry dates are the record's own dates at 00:00 in the site's time
 //! zone (`published`; `updated` when given, else `published`); a feed's `updated` is its
-//! newest entry's, and the build clock only when the feed has no entry at all.
+//! newest entry's, and 00:00 of the build's day only when the feed has no entry at all.
 
-use super::{content_date, day_start, exported, instant, org_of, summary, xml_escape};
+use super::{content_date, day_start, exported, org_of, summary, xml_escape};
 use crate::content::{Kind, Record, Site};
 use crate::plan::{absolute, record_url, BuildTime, Facts, Output};
 use std::fmt::Write;
@@ -81,7 +81,9 @@ fn render(site: &Site, time: &BuildTime, f: &Feed) -> String {
         .filter_map(|r| content_date(r))
         .max()
         .map(|d| day_start(site, d))
-        .unwrap_or_else(|| instant(site, time.now));
+        // No entry: the start of the build's day (stable all day, so a rebuild with nothing
+        // changed writes the same bytes; RFC 4287 asks for no finer time).
+        .unwrap_or_else(|| day_start(site, time.now.to_zoned_datetime(site.tz.clone()).date()));
     let self_url = absolute(site, &format!("{base}{}", f.path));
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");

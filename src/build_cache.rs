@@ -1,0 +1,641 @@
+//! The build memo: `gongshi build` with nothing changed returns what the last build reported,
+//! without loading, checking or rendering anything.
+//!
+//! After a successful build a small file beside the output folder
+//! (`<parent>/.<out>.build-cache.json`, git-ignored like the staging folders) records:
+//!
+//! * a fingerprint of every input the build reads — `site.toml`, everything under `content/`
+//!   (records, attachments, opinion ledgers, dispositions), the site's `calendar/` folder and
+//!   the theme folder `themes/<name>/` (or its absence: the theme compiled into the binary is
+//!   used then) — as each file's relative path, size, modification and change times (ns) and
+//!   inode, the way make and cargo decide. A file whose modification time is within 2 s of the
+//!   moment the fingerprint was taken (or later) could be edited again without its time
+//!   changing on a coarse-grained file system, so its SHA-256 is recorded too and compared;
+//! * the binary (`current_exe` size and modification time, and the version: the embedded
+//!   theme and holiday calendar are in it), the options (root, out, drafts, strict) and the git
+//!   `HEAD` commit when the site is in a repository (修订记录 and the ledger and history rules
+//!   read the commits);
+//! * the clock: the output depends on `--now` only through the date in the site's time zone
+//!   (working days left, display periods, freshness rules) and the instants consultation
+//!   windows open and close (their states). The memo is valid from the latest of today's
+//!   00:00 and the last such instant at or before the build's `now`, until the earliest of the
+//!   next 00:00 and the next such instant;
+//! * the report (numbers and warnings), and the manifest of the output folder as written
+//!   (every entry's path, size, times and inode).
+//!
+//! A build is skipped when all of that is unchanged and the output folder is exactly as
+//! written (a deleted, edited or extra file means a full build). Anything unreadable or
+//! unexpected means a full build; the memo is removed before a build starts writing and
+//! written (atomically) only after it succeeded.
+
+use crate::build::{BuildOptions, BuildReport};
+use crate::diag::{Diagnostic, Severity};
+use crate::plan::Facts;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The memo file's format; a different one is ignored.
+const FORMAT: u32 = 1;
+
+/// Files modified this close to (or after) the fingerprint are also compared by content.
+const RACY_NANOS: i64 = 2_000_000_000;
+
+/// One file system entry: what make-style change detection compares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Entry {
+    /// Relative path with `/`.
+    #[serde(rename = "p")]
+    path: String,
+    /// `f` file, `d` folder, `l` symbolic link (its target's metadata), `o` other,
+    /// `-` absent.
+    #[serde(rename = "k")]
+    kind: char,
+    #[serde(rename = "s", default)]
+    size: u64,
+    /// Modification time, ns since the epoch.
+    #[serde(rename = "m", default)]
+    mtime: i64,
+    /// Status change time, ns since the epoch (0 where the platform has none).
+    #[serde(rename = "c", default)]
+    ctime: i64,
+    #[serde(rename = "i", default)]
+    ino: u64,
+    /// SHA-256 of the content, for files modified just before the fingerprint.
+    #[serde(rename = "h", default, skip_serializing_if = "Option::is_none")]
+    sha256: Option<String>,
+}
+
+impl Entry {
+    fn bare(path: String, kind: char) -> Entry {
+        Entry {
+            path,
+            kind,
+            size: 0,
+            mtime: 0,
+            ctime: 0,
+            ino: 0,
+            sha256: None,
+        }
+    }
+
+    /// Equal, reading the file again when the memo holds its hash.
+    fn matches(&self, now: &Entry, root: &Path) -> bool {
+        fn stat(e: &Entry) -> (&str, char, u64, i64, i64, u64) {
+            (&e.path, e.kind, e.size, e.mtime, e.ctime, e.ino)
+        }
+        if stat(self) != stat(now) {
+            return false;
+        }
+        match (&self.sha256, &now.sha256) {
+            (None, _) => true,
+            (Some(a), Some(b)) => a == b,
+            (Some(a), None) => sha256(&root.join(&self.path)).is_ok_and(|b| *a == b),
+        }
+    }
+}
+
+fn sha256(path: &Path) -> io::Result<String> {
+    use sha2::Digest;
+    Ok(hex::encode(sha2::Sha256::digest(std::fs::read(path)?)))
+}
+
+/// Modification time, change time (ns) and inode.
+#[cfg(unix)]
+fn stamps(m: &std::fs::Metadata) -> (i64, i64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
+    (
+        ns(m.mtime(), m.mtime_nsec()),
+        ns(m.ctime(), m.ctime_nsec()),
+        m.ino(),
+    )
+}
+
+#[cfg(not(unix))]
+fn stamps(m: &std::fs::Metadata) -> (i64, i64, u64) {
+    let mtime = m
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    (mtime, 0, 0)
+}
+
+/// Every entry under `base.join(rel)` (a file or a folder, walked in name order), with paths
+/// relative to `base`. Files modified at or after `racy_from` (ns) get their hash.
+fn scan(base: &Path, rel: &str, racy_from: Option<i64>, out: &mut Vec<Entry>) -> io::Result<()> {
+    let top = base.join(rel);
+    match std::fs::symlink_metadata(&top) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            out.push(Entry::bare(rel.to_string(), '-'));
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+        Ok(_) => {}
+    }
+    for entry in walkdir::WalkDir::new(&top).sort_by_file_name() {
+        let entry = entry.map_err(io::Error::other)?;
+        let path = entry
+            .path()
+            .strip_prefix(base)
+            .map_err(io::Error::other)?
+            .to_string_lossy()
+            .replace('\\', "/");
+        let ft = entry.file_type();
+        if ft.is_dir() {
+            out.push(Entry::bare(path, 'd'));
+            continue;
+        }
+        let kind = if ft.is_symlink() {
+            'l'
+        } else if ft.is_file() {
+            'f'
+        } else {
+            'o'
+        };
+        let m = match std::fs::metadata(entry.path()) {
+            Ok(m) => m,
+            // A dangling link.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                out.push(Entry::bare(path, '-'));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let (mtime, ctime, ino) = stamps(&m);
+        let sha256 = match racy_from {
+            Some(t) if m.is_file() && mtime >= t => Some(sha256(entry.path())?),
+            _ => None,
+        };
+        out.push(Entry {
+            path,
+            kind,
+            size: m.len(),
+            mtime,
+            ctime,
+            ino,
+            sha256,
+        });
+    }
+    Ok(())
+}
+
+/// What the build depends on besides the input files and the clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Key {
+    gongshi: String,
+    /// The running binary's size and modification time.
+    exe: (u64, i64),
+    root: PathBuf,
+    out: PathBuf,
+    drafts: bool,
+    strict: bool,
+    theme: String,
+    /// `git rev-parse HEAD` in the site root; empty when it is not a repository.
+    git_head: String,
+}
+
+/// The key and the input files, taken before anything is read.
+#[derive(Debug, Clone)]
+struct Fingerprint {
+    key: Key,
+    inputs: Vec<Entry>,
+}
+
+fn out_dir(opts: &BuildOptions) -> PathBuf {
+    opts.out.clone().unwrap_or_else(|| opts.root.join("public"))
+}
+
+/// `<parent>/.<name>.build-cache.json` for the output folder `<parent>/<name>`.
+pub fn memo_path(out: &Path) -> PathBuf {
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    parent.join(format!(".{name}.build-cache.json"))
+}
+
+fn exe_identity() -> Option<(u64, i64)> {
+    let m = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+    Some((m.len(), stamps(&m).0))
+}
+
+/// The commit `HEAD` names, as `history::collect` and the ledger rules see the repository;
+/// empty when the root is not in a repository (or git is missing), when they see none either.
+fn git_head(root: &Path) -> String {
+    let o = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--verify", "--quiet", "HEAD"])
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output();
+    match o {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
+        _ => String::new(),
+    }
+}
+
+fn fingerprint(opts: &BuildOptions) -> Option<Fingerprint> {
+    let racy_from = i64::try_from(Timestamp::now().as_nanosecond())
+        .ok()?
+        .saturating_sub(RACY_NANOS);
+    let root = &opts.root;
+    let mut inputs = Vec::new();
+    // site.toml first: the theme's name is read from it after its times were taken.
+    scan(root, "site.toml", Some(racy_from), &mut inputs).ok()?;
+    let theme = crate::config::Config::load(root).ok()?.theme;
+    for rel in [
+        "content".to_string(),
+        "calendar".to_string(),
+        format!("themes/{theme}"),
+    ] {
+        scan(root, &rel, Some(racy_from), &mut inputs).ok()?;
+    }
+    let key = Key {
+        gongshi: env!("CARGO_PKG_VERSION").to_string(),
+        exe: exe_identity()?,
+        root: std::path::absolute(root).ok()?,
+        out: std::path::absolute(out_dir(opts)).ok()?,
+        drafts: opts.drafts,
+        strict: opts.strict,
+        theme,
+        git_head: git_head(root),
+    };
+    Some(Fingerprint { key, inputs })
+}
+
+/// The instants a memo made at `now` stays valid: `[from, until)`. Nothing the build derives
+/// from the clock changes inside: not the date in the site's time zone, and not the state of
+/// any consultation (`transitions` are the instants windows open and close).
+pub fn validity(
+    now: Timestamp,
+    tz: &TimeZone,
+    transitions: impl IntoIterator<Item = Timestamp>,
+) -> Option<(Timestamp, Timestamp)> {
+    let today = now.to_zoned_datetime(tz.clone());
+    let mut from = today.start_of_day().ok()?.timestamp();
+    let mut until = today
+        .date()
+        .tomorrow()
+        .ok()?
+        .to_zoned_datetime(tz.clone())
+        .ok()?
+        .start_of_day()
+        .ok()?
+        .timestamp();
+    for t in transitions {
+        if t <= now {
+            from = from.max(t);
+        } else {
+            until = until.min(t);
+        }
+    }
+    Some((from, until))
+}
+
+/// A warning as stored in the memo (every field `render_text` shows).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredDiagnostic {
+    severity: Severity,
+    code: String,
+    file: PathBuf,
+    line: usize,
+    col: usize,
+    field: Option<String>,
+    message: String,
+    expected: Option<String>,
+    found: Option<String>,
+    hint: Option<String>,
+    source_line: Option<String>,
+    span_len: usize,
+}
+
+impl From<&Diagnostic> for StoredDiagnostic {
+    fn from(d: &Diagnostic) -> Self {
+        StoredDiagnostic {
+            severity: d.severity,
+            code: d.code.to_string(),
+            file: d.file.clone(),
+            line: d.line,
+            col: d.col,
+            field: d.field.clone(),
+            message: d.message.clone(),
+            expected: d.expected.clone(),
+            found: d.found.clone(),
+            hint: d.hint.clone(),
+            source_line: d.source_line.clone(),
+            span_len: d.span_len,
+        }
+    }
+}
+
+impl StoredDiagnostic {
+    fn restore(self) -> Diagnostic {
+        Diagnostic {
+            severity: self.severity,
+            code: intern(self.code),
+            file: self.file,
+            line: self.line,
+            col: self.col,
+            field: self.field,
+            message: self.message,
+            expected: self.expected,
+            found: self.found,
+            hint: self.hint,
+            source_line: self.source_line,
+            span_len: self.span_len,
+        }
+    }
+}
+
+/// Diagnostic codes are `&'static str`: each distinct code read from a memo is kept once for
+/// the life of the process (a few dozen short strings at most).
+fn intern(code: String) -> &'static str {
+    use std::collections::BTreeSet;
+    use std::sync::{Mutex, OnceLock};
+    static CODES: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
+    let mut codes = match CODES.get_or_init(Default::default).lock() {
+        Ok(c) => c,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if let Some(c) = codes.get(code.as_str()) {
+        return c;
+    }
+    let c: &'static str = Box::leak(code.into_boxed_str());
+    codes.insert(c);
+    c
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct StoredReport {
+    records: usize,
+    pages: usize,
+    files: usize,
+    bytes: u64,
+    warnings: Vec<StoredDiagnostic>,
+}
+
+/// The memo file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct MemoFile {
+    format: u32,
+    key: Key,
+    /// The `now` of the build that wrote it, and the interval it holds for.
+    now: Timestamp,
+    valid_from: Timestamp,
+    valid_until: Timestamp,
+    report: StoredReport,
+    inputs: Vec<Entry>,
+    output: Vec<Entry>,
+}
+
+/// The result of looking for a memo at the start of a build.
+pub enum Lookup {
+    /// Nothing changed: the last build's report (`written` 0; the caller sets `millis`).
+    Hit(BuildReport),
+    /// Build, then [`Memo::save`].
+    Miss(Box<Memo>),
+}
+
+/// A build in progress: what to record when it succeeds.
+pub struct Memo {
+    file: PathBuf,
+    out: PathBuf,
+    now: Timestamp,
+    /// None when the inputs could not be fingerprinted or the old memo not removed: then no
+    /// memo is written.
+    fingerprint: Option<Fingerprint>,
+}
+
+/// Forget the memo of `opts`' output folder (`gongshi build --no-cache`): the next build is a
+/// full one.
+pub fn forget(opts: &BuildOptions) {
+    let _ = std::fs::remove_file(memo_path(&out_dir(opts)));
+}
+
+/// At the start of a build: the stored report when nothing changed, else a [`Memo`] to save
+/// when the build succeeds. The old memo is removed before the build writes anything.
+pub fn lookup(opts: &BuildOptions) -> Lookup {
+    let out = out_dir(opts);
+    let file = memo_path(&out);
+    let fingerprint = fingerprint(opts);
+    if let Some(fp) = &fingerprint {
+        if let Some(report) = hit(&file, fp, opts, &out) {
+            return Lookup::Hit(report);
+        }
+    }
+    let removed = match std::fs::remove_file(&file) {
+        Ok(()) => true,
+        Err(e) => e.kind() == io::ErrorKind::NotFound,
+    };
+    Lookup::Miss(Box::new(Memo {
+        file,
+        out,
+        now: opts.now,
+        fingerprint: fingerprint.filter(|_| removed),
+    }))
+}
+
+fn hit(file: &Path, fp: &Fingerprint, opts: &BuildOptions, out: &Path) -> Option<BuildReport> {
+    let bytes = std::fs::read(file).ok()?;
+    let memo: MemoFile = serde_json::from_slice(&bytes).ok()?;
+    let valid = memo.format == FORMAT
+        && memo.key == fp.key
+        && memo.valid_from <= opts.now
+        && opts.now < memo.valid_until
+        && memo.inputs.len() == fp.inputs.len()
+        && memo
+            .inputs
+            .iter()
+            .zip(&fp.inputs)
+            .all(|(a, b)| a.matches(b, &opts.root));
+    if !valid {
+        return None;
+    }
+    let mut output = Vec::new();
+    scan(out, "", None, &mut output).ok()?;
+    if output != memo.output {
+        return None;
+    }
+    let r = memo.report;
+    Some(BuildReport {
+        records: r.records,
+        pages: r.pages,
+        files: r.files,
+        written: 0,
+        bytes: r.bytes,
+        millis: 0,
+        warnings: r
+            .warnings
+            .into_iter()
+            .map(StoredDiagnostic::restore)
+            .collect(),
+        out: out.to_path_buf(),
+    })
+}
+
+impl Memo {
+    /// Record a successful build (its report, clock-dependent facts and the output folder as
+    /// it now is). Failing to write the memo only means the next build is a full one.
+    pub fn save(self, report: &BuildReport, tz: &TimeZone, facts: &Facts) {
+        let Some(fp) = self.fingerprint else {
+            return;
+        };
+        let transitions = facts
+            .windows
+            .values()
+            .flat_map(|(w, _)| [w.opens, w.closes]);
+        let Some((valid_from, valid_until)) = validity(self.now, tz, transitions) else {
+            return;
+        };
+        let mut output = Vec::new();
+        if scan(&self.out, "", None, &mut output).is_err() {
+            return;
+        }
+        let memo = MemoFile {
+            format: FORMAT,
+            key: fp.key,
+            now: self.now,
+            valid_from,
+            valid_until,
+            report: StoredReport {
+                records: report.records,
+                pages: report.pages,
+                files: report.files,
+                bytes: report.bytes,
+                warnings: report.warnings.iter().map(StoredDiagnostic::from).collect(),
+            },
+            inputs: fp.inputs,
+            output,
+        };
+        let Ok(json) = serde_json::to_vec(&memo) else {
+            return;
+        };
+        let mut tmp = self.file.clone().into_os_string();
+        tmp.push(format!(".tmp-{}", std::process::id()));
+        let tmp = PathBuf::from(tmp);
+        if std::fs::write(&tmp, json).is_err() || std::fs::rename(&tmp, &self.file).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Diagnostics;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    fn shanghai() -> TimeZone {
+        TimeZone::get("Asia/Shanghai").unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn without_windows_the_memo_holds_for_the_day_in_the_site_time_zone() {
+        let (from, until) = validity(ts("2026-11-25T10:00:00+08:00"), &shanghai(), [])
+            .unwrap_or_else(|| panic!("no interval"));
+        assert_eq!(from, ts("2026-11-25T00:00:00+08:00"));
+        assert_eq!(until, ts("2026-11-26T00:00:00+08:00"));
+        // 01:30 UTC on the 25th is already 09:30 on the 25th in Shanghai.
+        let (from, _) = validity(ts("2026-11-25T01:30:00Z"), &shanghai(), [])
+            .unwrap_or_else(|| panic!("no interval"));
+        assert_eq!(from, ts("2026-11-24T16:00:00Z"));
+    }
+
+    #[test]
+    fn window_instants_cut_the_interval_on_both_sides() {
+        let now = ts("2026-11-25T10:00:00+08:00");
+        let (from, until) = validity(
+            now,
+            &shanghai(),
+            [
+                ts("2026-11-25T09:00:00+08:00"), // opened this morning
+                ts("2026-11-20T09:00:00+08:00"), // days ago: today's start is later
+                ts("2026-11-25T17:30:00+08:00"), // closes this afternoon
+                ts("2026-12-04T16:00:00Z"),      // later: tomorrow's start is earlier
+            ],
+        )
+        .unwrap_or_else(|| panic!("no interval"));
+        assert_eq!(from, ts("2026-11-25T09:00:00+08:00"));
+        assert_eq!(until, ts("2026-11-25T17:30:00+08:00"));
+    }
+
+    #[test]
+    fn an_instant_equal_to_now_has_already_happened() {
+        // `state` says Open from `opens` on (now >= opens): the transition is behind us.
+        let now = ts("2026-11-25T10:00:00+08:00");
+        let (from, until) = validity(now, &shanghai(), [now]).unwrap_or_else(|| panic!());
+        assert_eq!(from, now);
+        assert_eq!(until, ts("2026-11-26T00:00:00+08:00"));
+    }
+
+    #[test]
+    fn the_day_ends_at_midnight_even_across_a_dst_change() {
+        let ny = TimeZone::get("America/New_York").unwrap_or_else(|e| panic!("{e}"));
+        // 2026-11-01 is a 25-hour day in New York.
+        let (from, until) =
+            validity(ts("2026-11-01T12:00:00-05:00"), &ny, []).unwrap_or_else(|| panic!());
+        assert_eq!(from, ts("2026-11-01T00:00:00-04:00"));
+        assert_eq!(until, ts("2026-11-02T00:00:00-05:00"));
+    }
+
+    #[test]
+    fn warnings_survive_the_round_trip() {
+        let mut ds = Diagnostics::new();
+        ds.push(
+            Diagnostic::warning("content.stray-file", "content/x.txt", "不会被发布")
+                .span(3, 2, 4)
+                .field("title")
+                .hint("移走它")
+                .with_source("a\nb\nc 行\n"),
+        );
+        let json = serde_json::to_string(
+            &ds.iter()
+                .map(StoredDiagnostic::from)
+                .collect::<Vec<StoredDiagnostic>>(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let back: Vec<StoredDiagnostic> =
+            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        let back: Diagnostics = back.into_iter().map(StoredDiagnostic::restore).collect();
+        assert_eq!(
+            crate::diag::render_text(&back),
+            crate::diag::render_text(&ds)
+        );
+        assert_eq!(back.into_vec(), ds.into_vec());
+    }
+
+    #[test]
+    fn recently_modified_files_are_hashed_and_compared_by_content() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(tmp.path().join("a.md"), "one").unwrap_or_else(|e| panic!("{e}"));
+        let mut v = Vec::new();
+        scan(tmp.path(), "a.md", Some(i64::MIN), &mut v).unwrap_or_else(|e| panic!("{e}"));
+        assert!(v[0].sha256.is_some());
+        let mut stat_only = v[0].clone();
+        stat_only.sha256 = None;
+        assert!(v[0].matches(&stat_only, tmp.path()));
+        // Same size, same times (as on a coarse file system): the hash tells.
+        std::fs::write(tmp.path().join("a.md"), "two").unwrap_or_else(|e| panic!("{e}"));
+        let mut same_stat = v[0].clone();
+        same_stat.sha256 = None;
+        assert!(!v[0].matches(&same_stat, tmp.path()));
+        let mut w = Vec::new();
+        scan(tmp.path(), "missing", None, &mut w).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(w, vec![Entry::bare("missing".into(), '-')]);
+    }
+}
