@@ -163,7 +163,7 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
     if new.common.draft && !opts.drafts {
         return Outcome::Fallback("the record became a draft");
     }
-    lap("let Some(next_site) = site.wit");
+    lap("reloaded");
     let Some(next_site) = site.with_record(index, new.clone()) else {
         return Outcome::Fallback("its place in the order changed");
     };
@@ -188,7 +188,7 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
         set_hidden(facts, &key, old_hidden.clone());
     };
 
-    lap("// The rules: every file-level");
+    lap("projection compared");
     // The rules: every file-level and cross-record rule of the loader, and the compliance
     // rules of this record; diagnostics of other files are those of the last build.
     let mut diags: Vec<Diagnostic> =
@@ -196,7 +196,7 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
             .into_iter()
             .filter(|d| d.file == *rel)
             .collect();
-    lap("let one = next_site.subset(vec");
+    lap("site rules");
     let one = next_site.subset(vec![new.clone()]);
     let (cds, _) = crate::compliance::run(&crate::compliance::Input {
         site: &one,
@@ -207,7 +207,7 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
         options: &crate::compliance::Options::default(),
     });
     diags.extend(cds.into_iter().filter(|d| d.file == *rel));
-    lap("if diags.iter().any(Diagnostic");
+    lap("compliance rules");
     if diags.iter().any(Diagnostic::is_error) {
         restore(&mut last.facts);
         return Outcome::Fallback("the file has errors");
@@ -221,15 +221,15 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
     warnings.extend(diags);
     warnings.sort();
 
-    lap("// The outputs that can have c");
+    lap("warnings merged");
     // The outputs that can have changed.
     let mut outputs = new_own;
     outputs.extend(plan::search_outputs(&next_site, &last.facts));
-    lap("outputs.extend(crate::export::");
+    lap("search index");
     outputs.extend(crate::export::atom::feeds(&next_site, &last.facts, &time));
-    lap("outputs.extend(crate::export::");
+    lap("feeds");
     outputs.extend(crate::export::opendata::files(&next_site, &last.facts));
-    lap("let mut files = Vec::with_capa");
+    lap("open data");
     let mut files = Vec::with_capacity(outputs.len());
     let mut rendered = 0;
     for o in outputs {
@@ -254,7 +254,7 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
             Output::Bytes { path, bytes } => files.push((path, Content::Bytes(bytes))),
         }
     }
-    lap("let records = next_site.record");
+    lap("rendered");
     let records = next_site.records.len();
     last.site = next_site;
     last.warnings = warnings.clone();

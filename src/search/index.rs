@@ -3,7 +3,8 @@
 
 use super::tokenize::tokenize;
 use super::{OutputFile, SearchDoc};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 /// Bumped whenever the file format or the tokenizer changes (search.js checks it).
 pub const FORMAT_VERSION: u32 = 2;
@@ -170,7 +171,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<OutputFile> {
     let per_doc: Vec<Vec<Vec<(String, u8)>>> = order
         .par_iter()
         .map(|d| {
-            let mut seen: HashMap<String, (u8, u32)> = HashMap::new();
+            let mut seen: FxHashMap<String, (u8, u32)> = FxHashMap::default();
             for t in tokenize(&d.title) {
                 seen.entry(t.text).or_default().0 |= IN_TITLE;
             }
@@ -196,7 +197,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<OutputFile> {
     let encoded: Vec<(String, String)> = (0..PARTS)
         .into_par_iter()
         .flat_map_iter(|part| {
-            let mut postings: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
+            let mut postings: FxHashMap<&str, Vec<(u32, u8)>> = FxHashMap::default();
             for (id, doc) in per_doc.iter().enumerate() {
                 let id = u32::try_from(id).unwrap_or(u32::MAX);
                 for (tok, code) in doc.get(part).into_iter().flatten() {
