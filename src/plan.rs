@@ -683,11 +683,20 @@ pub(crate) fn search_outputs(site: &Site, facts: &Facts) -> Vec<Output> {
                     .unwrap_or_default(),
                 year: r.common.published.map(|d| i32::from(d.year())).unwrap_or(0),
                 meta,
-                body: search_text(r),
+                body: String::new(),
             }
         })
         .collect();
-    crate::search::build_index(&docs)
+    // The bodies are made as the index reads them: all of them at once were half a gigabyte
+    // at 100,000 records.
+    let indexed: Vec<&Record> = site
+        .records
+        .iter()
+        .filter(|r| listed(facts, r) && !r.common.draft)
+        .map(|r| &**r)
+        .collect();
+    let body = |i: usize| indexed.get(i).map(|r| search_text(r)).unwrap_or_default();
+    crate::search::build_index_with(&docs, &body)
         .into_iter()
         .map(|f| Output::Bytes {
             path: f.path,
