@@ -221,20 +221,12 @@ pub fn build(
     };
     let t = Instant::now();
     let Checked {
-        mut site,
+        site,
         mut facts,
         diags,
         ..
     } = check(opts).map_err(BuildError::Content)?;
     facts.history = crate::history::collect(&site.root);
-    // Every rule has run: the source text and field positions kept for diagnostics are not
-    // needed to plan and render. Freeing them lowers the peak memory of large sites.
-    for r in &mut site.records {
-        if let Some(r) = std::sync::Arc::get_mut(r) {
-            r.text = String::new();
-            r.positions = Default::default();
-        }
-    }
     phase("load+check", t);
     let t = Instant::now();
     let time = BuildTime { now: opts.now };

@@ -551,7 +551,7 @@ pub(crate) fn list_item(site: &Site, facts: &Facts, r: &Record) -> Value {
     })
 }
 
-fn breadcrumbs(site: &Site, items: &[(&str, String)]) -> Vec<Value> {
+pub(crate) fn breadcrumbs(site: &Site, items: &[(&str, String)]) -> Vec<Value> {
     let base = site.config.base_path();
     let mut v = vec![json!({"label": "首页", "url": base})];
     v.extend(items.iter().map(|(l, u)| json!({"label": l, "url": u})));
@@ -683,11 +683,20 @@ pub(crate) fn search_outputs(site: &Site, facts: &Facts) -> Vec<Output> {
                     .unwrap_or_default(),
                 year: r.common.published.map(|d| i32::from(d.year())).unwrap_or(0),
                 meta,
-                body: search_text(r),
+                body: String::new(),
             }
         })
         .collect();
-    crate::search::build_index(&docs)
+    // The bodies are made as the index reads them: all of them at once were half a gigabyte
+    // at 100,000 records.
+    let indexed: Vec<&Record> = site
+        .records
+        .iter()
+        .filter(|r| listed(facts, r) && !r.common.draft)
+        .map(|r| &**r)
+        .collect();
+    let body = |i: usize| indexed.get(i).map(|r| search_text(r)).unwrap_or_default();
+    crate::search::build_index_with(&docs, &body)
         .into_iter()
         .map(|f| Output::Bytes {
             path: f.path,
@@ -700,7 +709,7 @@ pub(crate) fn search_outputs(site: &Site, facts: &Facts) -> Vec<Output> {
 /// 3 of the current one, with `None` for each gap. Listing every page made each list page
 /// O(pages) long and a section O(pages²) to plan, render and store (55,000 decisions: 2,750
 /// pages × 2,750 links).
-fn pager_window(pages: usize, current: usize) -> Vec<Option<usize>> {
+pub(crate) fn pager_window(pages: usize, current: usize) -> Vec<Option<usize>> {
     const AROUND: usize = 3;
     let mut shown: Vec<usize> = (current.saturating_sub(AROUND)..=current + AROUND).collect();
     shown.push(0);
@@ -727,41 +736,15 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
 
 /// Plan every output of the site, handing each to `emit` as soon as it is planned (the build
 /// renders and writes them in batches, so the whole site's view models never sit in memory).
-/// The exports come last: feeds, open data, the catalogue's facets (which extend the catalogue
-/// page, held back until then) and the sitemap (from a small stub of every page planned).
+/// The exports come last: feeds, open data and the sitemap (whose URLs are noted page by page
+/// as they are planned).
 pub fn plan_each(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut(Output)) {
-    let mut stubs: Vec<Output> = Vec::new();
-    let mut held: Vec<Output> = Vec::new();
+    let mut sitemap = crate::export::sitemap::Collector::new(site, facts);
     plan_pages(site, facts, time, &mut |o: Output| {
-        if let Output::Page { path, ctx, .. } = &o {
-            // What the sitemap needs: the address, noindex/draft, and the records the page
-            // shows (their dates make its lastmod).
-            let mut shown = Vec::new();
-            if ctx["record"]["url"].is_null() {
-                for (k, v) in ctx.as_object().into_iter().flatten() {
-                    if k != "site" && k != "page" {
-                        crate::export::sitemap::collect_urls(v, &mut shown);
-                    }
-                }
-            }
-            stubs.push(Output::Page {
-                path: path.clone(),
-                template: String::new(),
-                ctx: json!({"page": {"url": ctx["page"]["url"], "noindex": ctx["page"]["noindex"]},
-                            "record": {"draft": ctx["record"]["draft"], "url": ctx["record"]["url"]},
-                            "shown": shown.into_iter().map(|u| json!({"url": u})).collect::<Vec<_>>()}),
-            });
-            if path == "catalog/index.html" {
-                held.push(o);
-                return;
-            }
-        }
+        sitemap.add(site, &o);
         emit(o);
     });
-    crate::export::extend(site, facts, time, &stubs, &mut held);
-    for o in held {
-        emit(o);
-    }
+    crate::export::extend(site, facts, time, sitemap, emit);
 }
 
 /// Adds the site-wide parts every page's view model has (`site`, the canonical URL).
@@ -1045,39 +1028,31 @@ fn plan_pages(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut
         }),
     ));
 
-    // Site map page and the catalogue.
-    let sections: Vec<Value> = Kind::ALL
-        .iter()
-        .map(|k| {
-            json!({
-                "label": k.label(),
-                "url": if *k == Kind::Page { None } else { Some(format!("{base}{}/", k.folder())) },
-                "items": site.of_kind(*k).filter(|r| listed(facts, r)).map(|r| json!({"url": record_url(site, r), "title": r.common.title})).collect::<Vec<_>>(),
-            })
-        })
+    // The catalogue (paginated, with its facets), then the site map page: the sections with
+    // their counts, the catalogue's facets and the free pages (a page listing every record
+    // was as large as the site).
+    let facets = crate::export::catalog::plan(site, facts, &catalogue, &page, emit);
+    let mut free: Vec<&Record> = site
+        .of_kind(Kind::Page)
+        .filter(|r| listed(facts, r))
         .collect();
+    free.sort_by_key(|r| match &r.data {
+        Data::Page(p) => (p.order.unwrap_or(u32::MAX), r.id.clone()),
+        _ => (u32::MAX, r.id.clone()),
+    });
+    let listed_total: u64 = catalogue.iter().filter_map(|c| c["count"].as_u64()).sum();
     emit(page(
         "sitemap/index.html".into(),
         "sitemap.html",
-        json!({"page": {"title": "网站地图", "url": format!("{base}sitemap/"), "breadcrumbs": breadcrumbs(site, &[("网站地图", format!("{base}sitemap/"))]), "section": "sitemap"}, "sections": sections}),
-    ));
-    let mut catalog_rows: Vec<Value> = site
-        .records
-        .iter()
-        .filter(|r| r.kind != Kind::Page && listed(facts, r))
-        .map(|r| list_item(site, facts, r))
-        .collect();
-    catalog_rows.sort_by(|a, b| {
-        b["date"]
-            .as_str()
-            .cmp(&a["date"].as_str())
-            .then(a["url"].as_str().cmp(&b["url"].as_str()))
-    });
-    emit(page(
-        "catalog/index.html".into(),
-        "catalog.html",
-        json!({"page": {"title": "信息公开目录", "url": format!("{base}catalog/"), "breadcrumbs": breadcrumbs(site, &[("信息公开目录", format!("{base}catalog/"))]), "section": "catalog"},
-               "rows": catalog_rows, "categories": catalogue}),
+        json!({"page": {"title": "网站地图", "url": format!("{base}sitemap/"), "breadcrumbs": breadcrumbs(site, &[("网站地图", format!("{base}sitemap/"))]), "section": "sitemap"},
+        "sections": catalogue,
+        "catalog": {"url": format!("{base}catalog/"), "count": listed_total, "facets": facets},
+        "pages": free.iter().map(|r| json!({"url": record_url(site, r), "title": r.common.title})).collect::<Vec<_>>(),
+        "services": [
+            {"url": format!("{base}search/"), "title": "站内搜索"},
+            {"url": format!("{base}message/"), "title": "咨询建议投诉"},
+            {"url": format!("{base}correction/"), "title": "我要纠错"},
+        ]}),
     ));
     // Participation reports (公众参与情况报告) of concluded consultations.
     for r in site.of_kind(Kind::Consultation) {

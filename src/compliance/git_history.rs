@@ -108,7 +108,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
         if let Some(versions) = by_path.get_mut(r.source.as_path()) {
             versions.push(Version {
                 entry: None,
-                text: r.text.clone(),
+                text: r.read_text().unwrap_or_default(),
             });
             record(r, versions, diags);
         }

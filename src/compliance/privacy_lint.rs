@@ -14,7 +14,21 @@ use super::privacy::{self, Finding, PiiKind, PrivacyOptions};
 use super::Input;
 use crate::content::{Data, Kind, Record};
 use crate::diag::Diagnostic;
+use rayon::prelude::*;
 use std::path::Path;
+
+/// A record with its file's text, read again for the lint (records do not keep it).
+struct Source<'a> {
+    rec: &'a Record,
+    text: String,
+}
+
+impl std::ops::Deref for Source<'_> {
+    type Target = Record;
+    fn deref(&self) -> &Record {
+        self.rec
+    }
+}
 
 /// The options from site.toml: the allowed numbers plus the organisation's own phone and
 /// hotline; its e-mail domain when it has one.
@@ -100,68 +114,86 @@ struct Hit {
 /// Run the privacy lint.
 pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
     let opts = options(&input.site.config);
-    for r in &input.site.records {
-        let all = input.options.privacy_all;
-        let fields = public_fields(r.kind);
-        if fields.is_none() && !all {
-            continue;
-        }
-        let Some(fm) = fields::front_matter(&r.source, &r.text) else {
-            continue;
-        };
-        let mut hits = Vec::new();
-        let mut targets: Vec<(String, &crate::yaml::Node)> = Vec::new();
-        if all {
-            fields::scalars(&fm.node, "", &mut targets);
-            targets.retain(|(p, _)| p != "body");
-        } else if let Some(list) = fields {
-            for f in list {
-                if let Some(n) = fields::get(&fm.node, f) {
-                    targets.push((f.to_string(), n));
-                }
+    // Records are linted in parallel; the diagnostics keep the site's record order.
+    let found: Vec<Vec<Diagnostic>> = input
+        .site
+        .records
+        .par_iter()
+        .map(|r| {
+            let mut diags = Vec::new();
+            lint(input, r, &opts, &mut diags);
+            diags
+        })
+        .collect();
+    diags.extend(found.into_iter().flatten());
+}
+
+/// The lint of one record (and its opinion ledger).
+fn lint(input: &Input, rec: &Record, opts: &PrivacyOptions, diags: &mut Vec<Diagnostic>) {
+    let all = input.options.privacy_all;
+    let fields = public_fields(rec.kind);
+    if fields.is_none() && !all {
+        return;
+    }
+    let Some(text) = rec.read_text() else {
+        return;
+    };
+    let r = &Source { rec, text };
+    let Some(fm) = fields::front_matter(&r.source, &r.text) else {
+        return;
+    };
+    let mut hits = Vec::new();
+    let mut targets: Vec<(String, &crate::yaml::Node)> = Vec::new();
+    if all {
+        fields::scalars(&fm.node, "", &mut targets);
+        targets.retain(|(p, _)| p != "body");
+    } else if let Some(list) = fields {
+        for f in list {
+            if let Some(n) = fields::get(&fm.node, f) {
+                targets.push((f.to_string(), n));
             }
         }
-        for (field, node) in &targets {
-            if let Some(text) = node.as_str() {
-                scan_value(
-                    r,
-                    field,
-                    text,
-                    node.pos.line,
-                    (node.pos.line, node.pos.col),
-                    &opts,
-                    &mut hits,
-                );
-            }
-        }
-        if fm.body_line > 0 && !fm.body.is_empty() {
+    }
+    for (field, node) in &targets {
+        if let Some(text) = node.as_str() {
             scan_value(
                 r,
-                "body",
-                &fm.body,
-                fm.body_line,
-                (fm.body_line, 1),
-                &opts,
+                field,
+                text,
+                node.pos.line,
+                (node.pos.line, node.pos.col),
+                opts,
                 &mut hits,
             );
         }
-        match &r.data {
-            Data::Enforcement(e) => {
-                party(r, &fm, e, &mut hits);
-                minor(r, &fm, e, &mut hits);
-            }
-            Data::Reply(x) => asker(r, &fm, x.asker.as_deref(), &mut hits),
-            _ => {}
+    }
+    if fm.body_line > 0 && !fm.body.is_empty() {
+        scan_value(
+            r,
+            "body",
+            &fm.body,
+            fm.body_line,
+            (fm.body_line, 1),
+            opts,
+            &mut hits,
+        );
+    }
+    match &r.data {
+        Data::Enforcement(e) => {
+            party(r, &fm, e, &mut hits);
+            minor(r, &fm, e, &mut hits);
         }
-        emit(r, hits, diags);
-        if r.kind == Kind::Consultation {
-            ledger(input, r, &opts, diags);
-        }
+        Data::Reply(x) => asker(r, &fm, x.asker.as_deref(), &mut hits),
+        _ => {}
+    }
+    emit(r, hits, diags);
+    if r.kind == Kind::Consultation {
+        ledger(input, r, opts, diags);
     }
 }
 
 fn scan_value(
-    r: &Record,
+    r: &Source,
     field: &str,
     text: &str,
     from_line: usize,
@@ -193,7 +225,7 @@ fn finding_diag(file: &Path, field: &str, f: &Finding) -> Diagnostic {
 }
 
 fn party(
-    r: &Record,
+    r: &Source,
     fm: &FrontMatter,
     e: &crate::content::kinds::enforcement::Enforcement,
     hits: &mut Vec<Hit>,
@@ -244,7 +276,7 @@ fn party(
 }
 
 /// 留言人 is a person: only the surname may be shown (王女士, 李先生, 张某).
-fn asker(r: &Record, fm: &FrontMatter, asker: Option<&str>, hits: &mut Vec<Hit>) {
+fn asker(r: &Source, fm: &FrontMatter, asker: Option<&str>, hits: &mut Vec<Hit>) {
     let (Some(name), Some(node)) = (asker, fields::get(&fm.node, "asker")) else {
         return;
     };
@@ -332,7 +364,7 @@ fn owner_name(name: &str) -> Option<(usize, usize)> {
 }
 
 fn minor(
-    r: &Record,
+    r: &Source,
     fm: &FrontMatter,
     e: &crate::content::kinds::enforcement::Enforcement,
     hits: &mut Vec<Hit>,
@@ -374,7 +406,7 @@ fn minor(
 
 /// Turn hits into diagnostics, located in the file, with every finding masked in the source
 /// lines shown.
-fn emit(r: &Record, hits: Vec<Hit>, diags: &mut Vec<Diagnostic>) {
+fn emit(r: &Source, hits: Vec<Hit>, diags: &mut Vec<Diagnostic>) {
     if hits.is_empty() {
         return;
     }

@@ -10,6 +10,7 @@ use crate::yaml::{self, Node, Value};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One record: a file under `content/<folder>/`, validated and typed.
 #[derive(Debug, Clone)]
@@ -27,12 +28,12 @@ pub struct Record {
     pub body: Rendered,
     /// Markdown-typed fields rendered to HTML, by field path (`facts`, `outcome.decision`).
     pub md: BTreeMap<String, Rendered>,
-    /// Position (line, column, length) of every field path, for later diagnostics.
-    pub positions: BTreeMap<String, (usize, usize, usize)>,
-    /// The file's text, for diagnostics that show the source line.
-    pub text: String,
     /// The first line of the body (for links found in it).
     pub body_line: usize,
+    /// Where the first `待填写` left by `gongshi new` is (line, column), outside comments.
+    pub placeholder: Option<(usize, usize)>,
+    /// The site root, shared by every record: the file is read again for a diagnostic.
+    root: Arc<Path>,
 }
 
 impl Record {
@@ -41,12 +42,50 @@ impl Record {
         format!("{}/{}", self.kind.folder(), self.id)
     }
 
-    /// A diagnostic located at `field` of this record (or at line 1 when not found).
+    /// The file's text, read again (records do not keep it: it is only needed for the few
+    /// diagnostics that show a source line or look at the raw file). `None` when the file
+    /// can no longer be read.
+    pub fn read_text(&self) -> Option<String> {
+        let bytes = std::fs::read(self.root.join(&self.source)).ok()?;
+        source::decode(&bytes).ok().map(str::to_string)
+    }
+
+    /// A diagnostic located at `field` of this record (or at line 1 when not found). The
+    /// position and the source line come from the file, read and parsed again: a record keeps
+    /// neither (at 100,000 records they were a quarter of the site model).
     pub fn diag_at(&self, d: Diagnostic, field: &str) -> Diagnostic {
-        let (line, col, len) = self.positions.get(field).copied().unwrap_or((1, 1, 1));
-        d.span(line, col, len).field(field).with_source(&self.text)
+        let text = self.read_text().unwrap_or_default();
+        let (line, col, len) = field_position(&self.source, &text, field).unwrap_or((1, 1, 1));
+        d.span(line, col, len).field(field).with_source(&text)
     }
 }
+
+/// Line, column and length of a field path (`materials[2].name`) in a record file's text.
+fn field_position(file: &Path, text: &str, field: &str) -> Option<(usize, usize, usize)> {
+    let parts = if file.extension().and_then(|e| e.to_str()) == Some("md") {
+        source::split_markdown(text).ok()?
+    } else {
+        source::split_yaml(text)
+    };
+    let node = yaml::parse(parts.yaml, parts.yaml_line_offset).ok()??;
+    let mut positions = BTreeMap::new();
+    collect_positions(&node, "", &mut positions);
+    positions.get(field).copied()
+}
+
+/// The first `待填写` outside comment lines: (line, column in characters), 1-based.
+fn find_placeholder(text: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        if line.trim_start().starts_with('#') {
+            return None;
+        }
+        let byte = line.find(PLACEHOLDER)?;
+        Some((i + 1, line[..byte].chars().count() + 1))
+    })
+}
+
+/// What `gongshi new` writes where a value is still missing.
+pub const PLACEHOLDER: &str = "待填写";
 
 /// What loading a folder found.
 pub struct Loaded {
@@ -283,6 +322,7 @@ pub fn load_cached(
     }
     let mut diags = Vec::new();
     let candidates = find_candidates(root, &mut diags);
+    let shared: Arc<Path> = Arc::from(root);
     let fresh: Vec<(PathBuf, Loaded1)> = candidates
         .par_iter()
         .filter(|c| match cache.entries.get(&c.rel) {
@@ -292,7 +332,7 @@ pub fn load_cached(
             None => true,
         })
         .map(|c| {
-            let r = load_one(root, c, base_path, tz).map(std::sync::Arc::new);
+            let r = load_one(&shared, c, base_path, tz).map(Arc::new);
             (c.rel.clone(), r)
         })
         .collect();
@@ -331,11 +371,11 @@ pub fn reload(
         dir: old.dir.clone(),
         bundle,
     };
-    load_one(root, &c, base_path, tz)
+    load_one(&Arc::from(root), &c, base_path, tz)
 }
 
 fn load_one(
-    root: &Path,
+    root: &Arc<Path>,
     c: &Candidate,
     base_path: &str,
     tz: &jiff::tz::TimeZone,
@@ -481,8 +521,6 @@ fn load_one(
             format!("字段内容无法读取：{e}"),
         )]
     })?;
-    let mut positions = BTreeMap::new();
-    collect_positions(&node, "", &mut positions);
     let body = markdown::render(&body_src, base_path);
     let md = md_sources
         .into_iter()
@@ -497,9 +535,9 @@ fn load_one(
         data,
         body,
         md,
-        positions,
-        text: text.to_string(),
         body_line,
+        placeholder: find_placeholder(text),
+        root: root.clone(),
     })
 }
 

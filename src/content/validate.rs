@@ -101,32 +101,25 @@ pub fn validate(
 
 /// A `待填写` left from `gongshi new` (comment lines aside): the record is not finished.
 fn placeholders(r: &Record, out: &mut Vec<Diagnostic>) {
-    const PLACEHOLDER: &str = "待填写";
-    for (i, line) in r.text.lines().enumerate() {
-        if line.trim_start().starts_with('#') {
-            continue;
-        }
-        let Some(byte) = line.find(PLACEHOLDER) else {
-            continue;
-        };
-        let col = line[..byte].chars().count() + 1;
-        let d = if r.common.draft {
-            Diagnostic::warning
-        } else {
-            Diagnostic::error
-        };
-        out.push(
-            d(
-                "content.placeholder",
-                &r.source,
-                format!("还有未填写的内容“{PLACEHOLDER}”"),
-            )
-            .span(i + 1, col, PLACEHOLDER.chars().count())
-            .with_source(&r.text)
-            .hint("请把“待填写”换成实际内容；不需要的选填项可以整行删除。还没写完的记录可以先加一行 draft: true（草稿，不发布）。"),
-        );
+    use super::load::PLACEHOLDER;
+    let Some((line, col)) = r.placeholder else {
         return;
-    }
+    };
+    let d = if r.common.draft {
+        Diagnostic::warning
+    } else {
+        Diagnostic::error
+    };
+    out.push(
+        d(
+            "content.placeholder",
+            &r.source,
+            format!("还有未填写的内容“{PLACEHOLDER}”"),
+        )
+        .span(line, col, PLACEHOLDER.chars().count())
+        .with_source(&r.read_text().unwrap_or_default())
+        .hint("请把“待填写”换成实际内容；不需要的选填项可以整行删除。还没写完的记录可以先加一行 draft: true（草稿，不发布）。"),
+    );
 }
 
 fn unique_field(
@@ -292,7 +285,9 @@ fn links(r: &Record, keys: &HashSet<String>, out: &mut Vec<Diagnostic>) {
             ));
             d = match field {
                 Some(f) => r.diag_at(d, f),
-                None => d.at(line, 1).with_source(&r.text),
+                None => d
+                    .at(line, 1)
+                    .with_source(&r.read_text().unwrap_or_default()),
             };
             out.push(d);
         }
@@ -313,7 +308,7 @@ fn links(r: &Record, keys: &HashSet<String>, out: &mut Vec<Diagnostic>) {
                 "正文中不允许使用 <script> 脚本",
             )
             .at(r.body_line + line - 1, 1)
-            .with_source(&r.text)
+            .with_source(&r.read_text().unwrap_or_default())
             .hint("为保证网站安全，记录中不能嵌入脚本；如需表格或图片，请用 Markdown 写法。"),
         );
     }

@@ -1,6 +1,10 @@
-//! 信息公开目录 facets: the catalogue browsed by 主题分类 (category), by year and by 发布机构
-//! (publishing organisation), at `/catalog/category/<slug>/`, `/catalog/year/<yyyy>/` and
-//! `/catalog/org/<slug>/`, and the main catalogue page listing the facets with their counts.
+//! 信息公开目录 (catalogue): the table of every listed record (索引号, 名称, 类别, 主题分类,
+//! 发布机构, 文号, 发布日期), newest first, at `/catalog/`, and the same table browsed by 主题分类
+//! (category), by year and by 发布机构 (publishing organisation), at
+//! `/catalog/category/<slug>/`, `/catalog/year/<yyyy>/` and `/catalog/org/<slug>/`. Every table
+//! is paginated like the section lists (site.toml `page_size` rows a page, later pages at
+//! `…/page/<n>/`, the same pager): one page holding all 100,000 rows of a large site was 40 MB
+//! of HTML and its view model alone hundreds of megabytes.
 //!
 //! Slugs: years are the year; categories and organisations get the first 8 hex digits of the
 //! SHA-256 of their name (`/catalog/category/5d41402a/`). A hash is ASCII (no percent-encoding
@@ -9,12 +13,12 @@
 //! configuration. It changes when the name changes, as the page's content does. Two names with
 //! the same 8 digits get 16.
 //!
-//! The facet pages list exactly the rows of the main catalogue page (taken from it, so both
-//! always agree): records that are listed, which leaves out hidden enforcement decisions.
+//! The facet pages list exactly the rows of the main catalogue (the same rows, filtered, in the
+//! same order): records that are listed, which leaves out hidden enforcement decisions.
 
-use crate::content::Site;
-use crate::plan::Facts;
-use crate::plan::{absolute, BuildTime, Output};
+use crate::content::{Kind, Record, Site};
+use crate::plan::{self, Facts, Output};
+use jiff::civil::Date;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -22,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Label of the rows without a 主题分类.
 pub const UNCATEGORISED: &str = "未分类";
 
-/// One facet: its URL segment, label and the row field it groups by.
+/// One facet: its URL segment and label.
 struct Facet {
     segment: &'static str,
     label: &'static str,
@@ -43,21 +47,39 @@ const FACETS: [Facet; 3] = [
     },
 ];
 
+/// A row of the catalogue: the record, with what the rows are sorted and grouped by.
+struct Row<'a> {
+    r: &'a Record,
+    date: Option<Date>,
+    url: String,
+    org: String,
+}
+
+/// One value of a facet (a category, a year, an organisation) and its rows.
+struct FacetValue {
+    /// As shown: `劳动就业`, `2026年`.
+    shown: String,
+    url: String,
+    /// Indices into the catalogue's rows.
+    rows: Vec<usize>,
+}
+
 /// The value a row has in a facet.
-fn value_of(segment: &str, row: &Value) -> Option<String> {
+fn value_of(
+    segment: &str,
+    category: Option<&str>,
+    date: Option<Date>,
+    org: &str,
+) -> Option<String> {
     match segment {
         "category" => Some(
-            row["category"]
-                .as_str()
+            category
                 .filter(|s| !s.trim().is_empty())
                 .unwrap_or(UNCATEGORISED)
                 .to_string(),
         ),
-        "year" => row["date"]
-            .as_str()
-            .and_then(|d| d.get(..4))
-            .map(str::to_string),
-        _ => row["organization"].as_str().map(str::to_string),
+        "year" => date.map(|d| format!("{:04}", d.year())),
+        _ => Some(org.to_string()),
     }
 }
 
@@ -85,80 +107,182 @@ fn slugs(segment: &str, names: &BTreeSet<String>) -> BTreeMap<String, String> {
     }
 }
 
-/// Add the facet pages, and the facets to the main catalogue page.
-pub fn extend(site: &Site, _facts: &Facts, _time: &BuildTime, out: &mut Vec<Output>) {
+/// The view model of one row: what the table shows.
+fn row_ctx(row: &Row) -> Value {
+    let c = &row.r.common;
+    json!({
+        "url": row.url,
+        "title": c.title,
+        "kind_label": row.r.kind.label(),
+        "index_no": c.index_no,
+        "doc_no": c.doc_no,
+        "organization": row.org,
+        "category": c.category,
+        "date": row.date.map(|d| d.to_string()),
+    })
+}
+
+/// The pager of page `p` (0-based) of `pages`, `None` for a single page: the same window and
+/// view model as the section lists.
+pub(crate) fn pager_ctx(pages: usize, p: usize, url_of: &dyn Fn(usize) -> String) -> Value {
+    if pages <= 1 {
+        return Value::Null;
+    }
+    let links: Vec<Value> = plan::pager_window(pages, p)
+        .into_iter()
+        .map(|n| match n {
+            Some(n) => json!({"n": n + 1, "url": url_of(n), "current": n == p}),
+            None => json!({"gap": true}),
+        })
+        .collect();
+    json!({"pages": links, "prev": (p > 0).then(|| url_of(p - 1)), "next": (p + 1 < pages).then(|| url_of(p + 1))})
+}
+
+/// Plan the catalogue: its pages, then the pages of every facet value. `page` completes a view
+/// model with what every page has (site, canonical URL, build time); `categories` are the
+/// sections with their counts (the “按类别浏览” line). Returns the facets with their values,
+/// URLs and counts (for the site map page).
+pub fn plan(
+    site: &Site,
+    facts: &Facts,
+    categories: &[Value],
+    page: &dyn Fn(String, &str, Value) -> Output,
+    emit: &mut dyn FnMut(Output),
+) -> Vec<Value> {
     let base = site.config.base_path();
-    let Some(main) = out
+    let size = site.config.page_size.max(1);
+    let mut rows: Vec<Row> = site
+        .records
         .iter()
-        .position(|o| matches!(o, Output::Page { path, .. } if path == "catalog/index.html"))
-    else {
-        return;
-    };
-    let (rows, shared, crumbs) = match &out[main] {
-        Output::Page { ctx, .. } => (
-            ctx["rows"].as_array().cloned().unwrap_or_default(),
-            (ctx["site"].clone(), ctx["build_time"].clone()),
-            ctx["page"]["breadcrumbs"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default(),
-        ),
-        _ => return,
-    };
-    let mut facets_ctx = Vec::new();
-    let mut pages = Vec::new();
+        .filter(|r| r.kind != Kind::Page && plan::listed(facts, r))
+        .map(|r| Row {
+            r,
+            date: r.common.published,
+            url: plan::record_url(site, r),
+            org: super::org_of(site, r),
+        })
+        .collect();
+    // Newest first, then by address.
+    rows.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
+    let catalog_url = format!("{base}catalog/");
+    let crumbs = plan::breadcrumbs(site, &[("信息公开目录", catalog_url.clone())]);
+
+    // The facet values, each with its rows (in catalogue order).
+    let mut facets: Vec<(&Facet, Vec<FacetValue>)> = Vec::new();
     for f in &FACETS {
-        let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-        for row in &rows {
-            if let Some(v) = value_of(f.segment, row) {
-                groups.entry(v).or_default().push(row.clone());
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, row) in rows.iter().enumerate() {
+            let c = row.r.common.category.as_deref();
+            if let Some(v) = value_of(f.segment, c, row.date, &row.org) {
+                groups.entry(v).or_default().push(i);
             }
         }
         let names: BTreeSet<String> = groups.keys().cloned().collect();
         let slug = slugs(f.segment, &names);
-        let mut values: Vec<(String, Vec<Value>)> = groups.into_iter().collect();
+        let mut values: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
         if f.segment == "year" {
             values.sort_by(|a, b| b.0.cmp(&a.0));
         } else {
             values.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
         }
-        let mut list = Vec::new();
-        for (name, rows) in values {
-            let s = slug.get(&name).cloned().unwrap_or_default();
-            let url = format!("{base}catalog/{}/{s}/", f.segment);
-            let shown = if f.segment == "year" {
-                format!("{name}年")
-            } else {
-                name.clone()
-            };
-            list.push(json!({"value": shown, "url": url, "count": rows.len()}));
-            let title = format!("信息公开目录 · {}：{shown}", f.label);
-            let mut c = crumbs.clone();
-            c.push(json!({"label": format!("{}：{shown}", f.label), "url": url}));
-            pages.push(Output::Page {
-                path: format!("catalog/{}/{s}/index.html", f.segment),
-                template: "catalog.html".into(),
-                ctx: json!({
-                    "page": {"title": title, "url": url, "canonical": absolute(site, &url),
-                             "breadcrumbs": c, "section": "catalog"},
-                    "facet": {"segment": f.segment, "label": f.label, "value": shown, "count": rows.len()},
-                    "catalog_url": format!("{base}catalog/"),
-                    "rows": rows,
-                    "site": shared.0,
-                    "build_time": shared.1,
-                }),
-            });
+        let list = values
+            .into_iter()
+            .map(|(name, rows)| {
+                let s = slug.get(&name).cloned().unwrap_or_default();
+                FacetValue {
+                    shown: if f.segment == "year" {
+                        format!("{name}年")
+                    } else {
+                        name
+                    },
+                    url: format!("{base}catalog/{}/{s}/", f.segment),
+                    rows,
+                }
+            })
+            .collect();
+        facets.push((f, list));
+    }
+    let facets_ctx: Vec<Value> = facets
+        .iter()
+        .map(|(f, values)| {
+            json!({"segment": f.segment, "label": f.label,
+                   "values": values.iter().map(|v| json!({"value": v.shown, "url": v.url, "count": v.rows.len()})).collect::<Vec<_>>()})
+        })
+        .collect();
+
+    // The catalogue itself.
+    let pages = rows.len().div_ceil(size).max(1);
+    let url_of = |n: usize| {
+        if n == 0 {
+            catalog_url.clone()
+        } else {
+            format!("{catalog_url}page/{}/", n + 1)
         }
-        facets_ctx.push(json!({"segment": f.segment, "label": f.label, "values": list}));
+    };
+    for p in 0..pages {
+        let chunk: Vec<Value> = rows.iter().skip(p * size).take(size).map(row_ctx).collect();
+        let title = if p == 0 {
+            "信息公开目录".to_string()
+        } else {
+            format!("信息公开目录（第{}页）", p + 1)
+        };
+        emit(page(
+            path_of(&url_of(p), &base),
+            "catalog.html",
+            json!({"page": {"title": title, "url": url_of(p), "breadcrumbs": crumbs, "section": "catalog"},
+                   "rows": chunk, "total": rows.len(), "categories": categories, "facets": facets_ctx,
+                   "pager": pager_ctx(pages, p, &url_of)}),
+        ));
     }
-    if let Some(Output::Page {
-        ctx: Value::Object(m),
-        ..
-    }) = out.get_mut(main)
-    {
-        m.insert("facets".into(), Value::Array(facets_ctx));
+
+    // Every facet value's pages.
+    for (f, values) in &facets {
+        for v in values {
+            let pages = v.rows.len().div_ceil(size).max(1);
+            let url_of = |n: usize| {
+                if n == 0 {
+                    v.url.clone()
+                } else {
+                    format!("{}page/{}/", v.url, n + 1)
+                }
+            };
+            let mut c = crumbs.clone();
+            c.push(json!({"label": format!("{}：{}", f.label, v.shown), "url": v.url}));
+            for p in 0..pages {
+                let chunk: Vec<Value> = v
+                    .rows
+                    .iter()
+                    .skip(p * size)
+                    .take(size)
+                    .filter_map(|&i| rows.get(i))
+                    .map(row_ctx)
+                    .collect();
+                let mut title = format!("信息公开目录 · {}：{}", f.label, v.shown);
+                if p > 0 {
+                    title.push_str(&format!("（第{}页）", p + 1));
+                }
+                emit(page(
+                    path_of(&url_of(p), &base),
+                    "catalog.html",
+                    json!({
+                        "page": {"title": title, "url": url_of(p), "breadcrumbs": c, "section": "catalog"},
+                        "facet": {"segment": f.segment, "label": f.label, "value": v.shown, "count": v.rows.len()},
+                        "catalog_url": catalog_url,
+                        "rows": chunk,
+                        "total": v.rows.len(),
+                        "pager": pager_ctx(pages, p, &url_of),
+                    }),
+                ));
+            }
+        }
     }
-    out.extend(pages);
+    facets_ctx
+}
+
+/// The output file of a page URL under the base path (`/gk/catalog/page/2/` →
+/// `catalog/page/2/index.html`).
+fn path_of(url: &str, base: &str) -> String {
+    format!("{}index.html", url.strip_prefix(base).unwrap_or(url))
 }
 
 #[cfg(test)]
@@ -180,9 +304,29 @@ mod tests {
 
     #[test]
     fn rows_without_a_category_are_uncategorised() {
-        let row = json!({"category": null, "date": "2026-01-02", "organization": "某局"});
-        assert_eq!(value_of("category", &row).as_deref(), Some(UNCATEGORISED));
-        assert_eq!(value_of("year", &row).as_deref(), Some("2026"));
-        assert_eq!(value_of("org", &row).as_deref(), Some("某局"));
+        let date = Date::new(2026, 1, 2).ok();
+        assert_eq!(
+            value_of("category", None, date, "某局").as_deref(),
+            Some(UNCATEGORISED)
+        );
+        assert_eq!(
+            value_of("category", Some("  "), date, "某局").as_deref(),
+            Some(UNCATEGORISED)
+        );
+        assert_eq!(
+            value_of("year", None, date, "某局").as_deref(),
+            Some("2026")
+        );
+        assert_eq!(value_of("year", None, None, "某局"), None);
+        assert_eq!(value_of("org", None, date, "某局").as_deref(), Some("某局"));
+    }
+
+    #[test]
+    fn page_paths_follow_their_urls() {
+        assert_eq!(path_of("/catalog/", "/"), "catalog/index.html");
+        assert_eq!(
+            path_of("/gk/catalog/year/2026/page/3/", "/gk/"),
+            "catalog/year/2026/page/3/index.html"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Machine-readable exports planned beside the pages: Atom feeds, the iCalendar feed of
 //! consultation deadlines, open data (JSON with JSON Schemas, CSV), `sitemap.xml` and
-//! `robots.txt`, and the browsable facets of the 信息公开目录 (catalogue).
+//! `robots.txt`; and the paginated 信息公开目录 (catalogue) with its facets, planned with the
+//! pages.
 //!
 //! Everything here is a pure function of the site model, the facts and the build time: no I/O
 //! and no clock. Dates that reach output come from the records (published, updated, decided,
@@ -25,24 +26,26 @@ use jiff::civil::Date;
 /// The most entries a feed carries.
 pub const FEED_ENTRIES: usize = 50;
 
-/// Add the exports to the planned outputs. Must run after every page has been planned: the
-/// sitemap is made from the pages in `out`, and the catalogue page gets its facets here.
-/// `planned` are (stubs of) the pages planned so far; `out` holds the catalogue page, which
-/// the facets extend, and receives every export.
+/// Plan the exports. Must run after every page has been planned: `sitemap` has noted the
+/// pages. Each export is handed to `emit` as soon as it is made.
 pub fn extend(
     site: &Site,
     facts: &Facts,
     time: &BuildTime,
-    planned: &[Output],
-    out: &mut Vec<Output>,
+    sitemap: sitemap::Collector,
+    emit: &mut dyn FnMut(Output),
 ) {
-    catalog::extend(site, facts, time, out);
-    out.extend(atom::feeds(site, facts, time));
-    out.extend(ics::calendar(site, facts));
-    out.extend(opendata::files(site, facts));
-    let all: Vec<Output> = planned.iter().chain(out.iter()).cloned().collect();
-    let urls = sitemap::page_urls(site, facts, &all);
-    out.extend(sitemap::files(site, &urls, sitemap::MAX_URLS));
+    atom::feeds(site, facts, time)
+        .into_iter()
+        .for_each(&mut *emit);
+    ics::calendar(site, facts).into_iter().for_each(&mut *emit);
+    opendata::files(site, facts)
+        .into_iter()
+        .for_each(&mut *emit);
+    let urls = sitemap.finish();
+    sitemap::files(site, &urls, sitemap::MAX_URLS)
+        .into_iter()
+        .for_each(&mut *emit);
 }
 
 /// Is this record part of the machine-readable exports? Listed (not hidden) and not a draft.

@@ -879,18 +879,40 @@ fn write_object(out: &mut String, v: &Value, fields: &[F], indent: usize) {
     out.push('}');
 }
 
+/// How many records' objects are made together (in parallel) before their text is appended:
+/// the file's text is the only large thing held, not a JSON value per record.
+const WAVE: usize = 2048;
+
 /// The JSON text of a kind's data file.
 pub fn data_json(site: &Site, facts: &Facts, kind: Kind) -> (String, usize) {
+    use rayon::prelude::*;
     let fs = fields(kind);
-    let items: Vec<Value> = exported_of(site, facts, kind)
-        .map(|r| object(site, facts, r))
-        .collect();
-    let mut out = String::new();
-    write_array(&mut out, &items, 0, |out, x, i| {
-        write_object(out, x, &fs, i)
-    });
-    out.push('\n');
-    (out, items.len())
+    let records: Vec<&Record> = exported_of(site, facts, kind).collect();
+    if records.is_empty() {
+        return ("[]\n".to_string(), 0);
+    }
+    // As `write_array` at indent 0 writes it: each object indented by 2, `,\n` between.
+    let mut out = String::from("[\n");
+    let mut first = true;
+    for wave in records.chunks(WAVE) {
+        let texts: Vec<String> = wave
+            .par_iter()
+            .map(|r| {
+                let mut t = String::from("  ");
+                write_object(&mut t, &object(site, facts, r), &fs, 2);
+                t
+            })
+            .collect();
+        for t in texts {
+            if !first {
+                out.push_str(",\n");
+            }
+            first = false;
+            out.push_str(&t);
+        }
+    }
+    out.push_str("\n]\n");
+    (out, records.len())
 }
 
 fn field_schema(fd: &F) -> Value {
@@ -1050,91 +1072,89 @@ fn number(x: f64) -> String {
 }
 
 /// The rows of a CSV file (without the header).
-fn csv_rows(site: &Site, facts: &Facts, csv: &Csv) -> Vec<Vec<String>> {
+/// The rows one record gives a CSV file.
+fn csv_rows(site: &Site, r: &Record) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
-    for r in exported_of(site, facts, csv.kind) {
-        let url = absolute(site, &record_url(site, r));
-        let published = r
-            .common
-            .published
-            .map(|d| d.to_string())
-            .unwrap_or_default();
-        match &r.data {
-            Data::Fee(x) => {
-                let basis: Vec<String> = x
-                    .basis
-                    .iter()
-                    .map(|b| match &b.doc_no {
-                        Some(n) => format!("{}（{n}）", b.title),
-                        None => b.title.clone(),
-                    })
-                    .collect();
-                for st in &x.standards {
-                    rows.push(vec![
-                        r.id.clone(),
-                        r.common.title.clone(),
-                        st.item.clone(),
-                        number(st.amount),
-                        st.unit.clone(),
-                        s(&st.note),
-                        s(&x.payer),
-                        basis.join("；"),
-                        published.clone(),
-                        url.clone(),
-                    ]);
-                }
-            }
-            Data::Enforcement(e) => {
-                let person = e.party.party_type == "自然人";
+    let url = absolute(site, &record_url(site, r));
+    let published = r
+        .common
+        .published
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    match &r.data {
+        Data::Fee(x) => {
+            let basis: Vec<String> = x
+                .basis
+                .iter()
+                .map(|b| match &b.doc_no {
+                    Some(n) => format!("{}（{n}）", b.title),
+                    None => b.title.clone(),
+                })
+                .collect();
+            for st in &x.standards {
                 rows.push(vec![
-                    e.case_no.clone(),
+                    r.id.clone(),
                     r.common.title.clone(),
-                    e.action.clone(),
-                    e.party.party_type.clone(),
-                    e.party.name.clone(),
-                    if person {
-                        String::new()
-                    } else {
-                        s(&e.party.credit_code)
-                    },
-                    e.fine.map(number).unwrap_or_default(),
-                    e.decided.to_string(),
-                    e.authority.clone(),
+                    st.item.clone(),
+                    number(st.amount),
+                    st.unit.clone(),
+                    s(&st.note),
+                    s(&x.payer),
+                    basis.join("；"),
                     published.clone(),
-                    s(&r.common.index_no),
                     url.clone(),
                 ]);
             }
-            Data::Permit(p) => {
-                for (i, m) in p.materials.iter().enumerate() {
-                    rows.push(vec![
-                        r.id.clone(),
-                        r.common.title.clone(),
-                        (i + 1).to_string(),
-                        m.name.clone(),
-                        m.copies.unwrap_or(1).to_string(),
-                        if m.original { "原件" } else { "复印件" }.to_string(),
-                        if m.required {
-                            "必需"
-                        } else {
-                            "视情况提供"
-                        }
-                        .to_string(),
-                        s(&m.note),
-                        url.clone(),
-                    ]);
-                }
-            }
-            _ => {}
         }
+        Data::Enforcement(e) => {
+            let person = e.party.party_type == "自然人";
+            rows.push(vec![
+                e.case_no.clone(),
+                r.common.title.clone(),
+                e.action.clone(),
+                e.party.party_type.clone(),
+                e.party.name.clone(),
+                if person {
+                    String::new()
+                } else {
+                    s(&e.party.credit_code)
+                },
+                e.fine.map(number).unwrap_or_default(),
+                e.decided.to_string(),
+                e.authority.clone(),
+                published.clone(),
+                s(&r.common.index_no),
+                url.clone(),
+            ]);
+        }
+        Data::Permit(p) => {
+            for (i, m) in p.materials.iter().enumerate() {
+                rows.push(vec![
+                    r.id.clone(),
+                    r.common.title.clone(),
+                    (i + 1).to_string(),
+                    m.name.clone(),
+                    m.copies.unwrap_or(1).to_string(),
+                    if m.original { "原件" } else { "复印件" }.to_string(),
+                    if m.required {
+                        "必需"
+                    } else {
+                        "视情况提供"
+                    }
+                    .to_string(),
+                    s(&m.note),
+                    url.clone(),
+                ]);
+            }
+        }
+        _ => {}
     }
     rows
 }
 
 /// A CSV file's bytes: UTF-8 with a byte-order mark (for Excel), CRLF, RFC 4180 quoting.
 pub fn csv_text(site: &Site, facts: &Facts, csv: &Csv) -> (String, usize) {
-    let rows = csv_rows(site, facts, csv);
     let mut out = String::from('\u{feff}');
     let line = |cells: Vec<String>| {
         cells
@@ -1145,9 +1165,12 @@ pub fn csv_text(site: &Site, facts: &Facts, csv: &Csv) -> (String, usize) {
             + "\r\n"
     };
     out.push_str(&line(csv.columns.iter().map(|c| c.0.to_string()).collect()));
-    let n = rows.len();
-    for r in rows {
-        out.push_str(&line(r));
+    let mut n = 0;
+    for r in exported_of(site, facts, csv.kind) {
+        for row in csv_rows(site, r) {
+            out.push_str(&line(row));
+            n += 1;
+        }
     }
     (out, n)
 }

@@ -14,7 +14,7 @@ use crate::content::Site;
 use crate::plan::{absolute, record_url, Facts, Output};
 use jiff::civil::Date;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 /// The protocol's limit of URLs in one sitemap file.
@@ -27,37 +27,54 @@ pub struct Url {
     pub lastmod: Option<Date>,
 }
 
-/// Every indexable page among `out`, with its `lastmod`, in plan order.
-pub fn page_urls(site: &Site, facts: &Facts, out: &[Output]) -> Vec<Url> {
-    let dates: BTreeMap<String, Option<Date>> = site
-        .records
-        .iter()
-        .filter(|r| exported(facts, r))
-        .map(|r| (record_url(site, r), content_date(r)))
-        .collect();
-    let base = site.config.base_path();
-    let mut seen = BTreeSet::new();
-    let mut urls = Vec::new();
-    for o in out {
+/// The sitemap's URLs, collected page by page while the site is planned: the page views are
+/// rendered and dropped in batches, and this keeps only what the sitemap needs of each (its
+/// address and `lastmod`), not a copy of the view model.
+pub struct Collector {
+    /// `lastmod` of every exported record, by its URL.
+    dates: HashMap<String, Option<Date>>,
+    base: String,
+    seen: HashSet<String>,
+    urls: Vec<Url>,
+}
+
+impl Collector {
+    pub fn new(site: &Site, facts: &Facts) -> Collector {
+        Collector {
+            dates: site
+                .records
+                .iter()
+                .filter(|r| exported(facts, r))
+                .map(|r| (record_url(site, r), content_date(r)))
+                .collect(),
+            base: site.config.base_path(),
+            seen: HashSet::new(),
+            urls: Vec::new(),
+        }
+    }
+
+    /// Note a planned output: an indexable HTML page becomes a URL (the first page planned at
+    /// an address wins).
+    pub fn add(&mut self, site: &Site, o: &Output) {
         let Output::Page { path, ctx, .. } = o else {
-            continue;
+            return;
         };
         if !path.ends_with(".html") {
-            continue;
+            return;
         }
         let page = &ctx["page"];
         if page["noindex"] == Value::Bool(true) || ctx["record"]["draft"] == Value::Bool(true) {
-            continue;
+            return;
         }
         let url = match page["url"].as_str() {
             Some(u) => u.to_string(),
-            None => format!("{base}{}", path.trim_end_matches("index.html")),
+            None => format!("{}{}", self.base, path.trim_end_matches("index.html")),
         };
-        if !seen.insert(url.clone()) {
-            continue;
+        if self.seen.contains(&url) {
+            return;
         }
         let lastmod = match ctx["record"]["url"].as_str() {
-            Some(u) => dates.get(u).copied().flatten(),
+            Some(u) => self.dates.get(u).copied().flatten(),
             None => {
                 let mut found = Vec::new();
                 for (k, v) in ctx.as_object().into_iter().flatten() {
@@ -67,16 +84,30 @@ pub fn page_urls(site: &Site, facts: &Facts, out: &[Output]) -> Vec<Url> {
                 }
                 found
                     .iter()
-                    .filter_map(|u| dates.get(u.as_str()).copied().flatten())
+                    .filter_map(|u| self.dates.get(u.as_str()).copied().flatten())
                     .max()
             }
         };
-        urls.push(Url {
+        self.urls.push(Url {
             loc: absolute(site, &url),
             lastmod,
         });
+        self.seen.insert(url);
     }
-    urls
+
+    /// The URLs, in plan order.
+    pub fn finish(self) -> Vec<Url> {
+        self.urls
+    }
+}
+
+/// Every indexable page among `out`, with its `lastmod`, in plan order.
+pub fn page_urls(site: &Site, facts: &Facts, out: &[Output]) -> Vec<Url> {
+    let mut c = Collector::new(site, facts);
+    for o in out {
+        c.add(site, o);
+    }
+    c.finish()
 }
 
 pub fn collect_urls(v: &Value, out: &mut Vec<String>) {

@@ -3,7 +3,7 @@
 
 use super::tokenize::tokenize;
 use super::{OutputFile, SearchDoc};
-use rustc_hash::FxHashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 
 /// Bumped whenever the file format or the tokenizer changes (search.js checks it).
@@ -122,6 +122,30 @@ fn root_relative(url: &str) -> &str {
     }
 }
 
+/// A document's entry in the document chunks: `[url, title, label, date, [meta…], excerpt]`.
+fn entry(d: &SearchDoc, labels: &BTreeMap<&str, usize>, body: &str) -> String {
+    let mut e = String::from("[");
+    push_json_str(&mut e, root_relative(&d.url));
+    e.push(',');
+    push_json_str(&mut e, &d.title);
+    e.push_str(&format!(
+        ",{},",
+        labels.get(d.kind_label.as_str()).copied().unwrap_or(0)
+    ));
+    push_json_str(&mut e, &d.date);
+    e.push_str(",[");
+    for (j, m) in d.meta.iter().enumerate() {
+        if j > 0 {
+            e.push(',');
+        }
+        push_json_str(&mut e, m);
+    }
+    e.push_str("],");
+    push_json_str(&mut e, &excerpt(body));
+    e.push(']');
+    e
+}
+
 fn fnv64(h: &mut u64, bytes: &[u8]) {
     for &b in bytes {
         *h ^= u64::from(b);
@@ -133,15 +157,35 @@ fn fnv64(h: &mut u64, bytes: &[u8]) {
 /// the same documents give the same bytes. Callers pass only published, valid records (no
 /// drafts, no withdrawn or expired decisions).
 pub fn build_index(docs: &[SearchDoc]) -> Vec<OutputFile> {
+    build_index_with(docs, &|i| {
+        docs.get(i).map(|d| d.body.clone()).unwrap_or_default()
+    })
+}
+
+/// How many documents are tokenized together before their postings are merged: bounds the
+/// memory of the per-document token tables (a 100,000-record site's tables were 3 GB).
+const BLOCK: usize = 1024;
+
+/// [`build_index`], with the body of `docs[i]` given by `body(i)` instead of `docs[i].body`
+/// (which is not read): a large site makes each body when it is indexed, so the bodies of all
+/// documents are never in memory together. The same documents give the same bytes.
+pub fn build_index_with(
+    docs: &[SearchDoc],
+    body: &(dyn Fn(usize) -> String + Sync),
+) -> Vec<OutputFile> {
+    use rayon::prelude::*;
     // Document ids: newest first, so a lower id breaks ranking ties in favour of newer records.
-    let mut order: Vec<&SearchDoc> = docs.iter().collect();
-    order.sort_by(|a, b| {
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by(|&i, &j| {
+        let (a, b) = (&docs[i], &docs[j]);
         b.date
             .cmp(&a.date)
             .then_with(|| a.url.cmp(&b.url))
             .then_with(|| a.title.cmp(&b.title))
-            .then_with(|| a.body.cmp(&b.body))
+            .then_with(|| body(i).cmp(&body(j)))
     });
+    let ids = order;
+    let order: Vec<&SearchDoc> = ids.iter().map(|&i| &docs[i]).collect();
 
     // Kinds (filter) and labels (display).
     let mut kind_labels: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
@@ -163,61 +207,62 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<OutputFile> {
         .map(|(i, k)| (*k, i))
         .collect();
 
-    // Postings: token → [(doc id, code)], doc ids ascending. Each document's tokens are
-    // collected in parallel, already split into `PARTS` groups by token hash; each group is
-    // then merged (documents in id order, so lists stay ascending) and encoded in parallel.
-    use rayon::prelude::*;
+    // Postings: token → [(doc id, code)], doc ids ascending, encoded as they come: per posting
+    // (gap from the previous id, first gap = id + 1) × 16 + code. Documents are taken in
+    // blocks in id order; a block's token tables are made in parallel, already split into
+    // `PARTS` groups by token hash, and each group is merged into its own table in parallel.
+    // The document entries ([url, title, label, date, [meta…], excerpt]) are made on the way.
     const PARTS: usize = 64;
-    let per_doc: Vec<Vec<Vec<(String, u8)>>> = order
-        .par_iter()
-        .map(|d| {
-            let mut seen: FxHashMap<String, (u8, u32)> = FxHashMap::default();
-            for t in tokenize(&d.title) {
-                seen.entry(t.text).or_default().0 |= IN_TITLE;
-            }
-            for m in &d.meta {
-                for t in tokenize(m) {
-                    seen.entry(t.text).or_default().0 |= IN_META;
+    let mut tables: Vec<HashMap<String, (String, i64)>> = vec![HashMap::default(); PARTS];
+    let mut entries: Vec<String> = Vec::with_capacity(order.len());
+    for (b, block) in ids.chunks(BLOCK).enumerate() {
+        let made: Vec<(Vec<Vec<(String, u8)>>, String)> = block
+            .par_iter()
+            .map(|&i| {
+                let d = &docs[i];
+                let text = body(i);
+                let mut seen: HashMap<String, (u8, u32)> = HashMap::default();
+                for t in tokenize(&d.title) {
+                    seen.entry(t.text).or_default().0 |= IN_TITLE;
                 }
-            }
-            for t in tokenize(&d.body) {
-                seen.entry(t.text).or_default().1 += 1;
-            }
-            let mut parts: Vec<Vec<(String, u8)>> = vec![Vec::new(); PARTS];
-            for (tok, (flags, tf)) in seen {
-                let code = flags | (tf_bucket(tf) << 2);
-                if let Some(p) = parts.get_mut(token_hash(&tok) as usize % PARTS) {
-                    p.push((tok, code));
-                }
-            }
-            parts
-        })
-        .collect();
-    // Encode: per posting (gap from the previous id, first gap = id + 1) × 16 + code.
-    let encoded: Vec<(String, String)> = (0..PARTS)
-        .into_par_iter()
-        .flat_map_iter(|part| {
-            let mut postings: FxHashMap<&str, Vec<(u32, u8)>> = FxHashMap::default();
-            for (id, doc) in per_doc.iter().enumerate() {
-                let id = u32::try_from(id).unwrap_or(u32::MAX);
-                for (tok, code) in doc.get(part).into_iter().flatten() {
-                    postings.entry(tok.as_str()).or_default().push((id, *code));
-                }
-            }
-            postings
-                .into_iter()
-                .map(|(tok, list)| {
-                    let mut s = String::new();
-                    let mut prev: i64 = -1;
-                    for (id, code) in list {
-                        let gap = (i64::from(id) - prev) as u64;
-                        prev = i64::from(id);
-                        push_vlq(&mut s, (gap << 4) | u64::from(code));
+                for m in &d.meta {
+                    for t in tokenize(m) {
+                        seen.entry(t.text).or_default().0 |= IN_META;
                     }
-                    (tok.to_string(), s)
-                })
-                .collect::<Vec<_>>()
-        })
+                }
+                for t in tokenize(&text) {
+                    seen.entry(t.text).or_default().1 += 1;
+                }
+                let mut parts: Vec<Vec<(String, u8)>> = vec![Vec::new(); PARTS];
+                for (tok, (flags, tf)) in seen {
+                    let code = flags | (tf_bucket(tf) << 2);
+                    if let Some(p) = parts.get_mut(token_hash(&tok) as usize % PARTS) {
+                        p.push((tok, code));
+                    }
+                }
+                (parts, entry(d, &labels, &text))
+            })
+            .collect();
+        let first = b * BLOCK;
+        tables.par_iter_mut().enumerate().for_each(|(part, table)| {
+            for (k, (parts, _)) in made.iter().enumerate() {
+                let id = i64::try_from(first + k).unwrap_or(i64::MAX);
+                for (tok, code) in parts.get(part).into_iter().flatten() {
+                    let slot = match table.get_mut(tok.as_str()) {
+                        Some(slot) => slot,
+                        None => table.entry(tok.clone()).or_insert((String::new(), -1)),
+                    };
+                    let gap = (id - slot.1) as u64;
+                    slot.1 = id;
+                    push_vlq(&mut slot.0, (gap << 4) | u64::from(*code));
+                }
+            }
+        });
+        entries.extend(made.into_iter().map(|(_, e)| e));
+    }
+    let encoded: Vec<(String, String)> = tables
+        .into_iter()
+        .flat_map(|t| t.into_iter().map(|(tok, (s, _))| (tok, s)))
         .collect();
 
     let total: usize = encoded.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
@@ -225,23 +270,24 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<OutputFile> {
         .div_ceil(SHARD_TARGET_BYTES)
         .next_power_of_two()
         .clamp(1, MAX_SHARDS);
-    let mut shard_maps: Vec<BTreeMap<&str, &str>> = vec![BTreeMap::new(); shards];
-    for (tok, s) in &encoded {
-        if let Some(m) = shard_maps.get_mut(shard_of(tok, shards)) {
+    // Each shard's postings move into its map and its file, so they are held once at a time.
+    let mut shard_maps: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); shards];
+    for (tok, s) in encoded {
+        if let Some(m) = shard_maps.get_mut(shard_of(&tok, shards)) {
             m.insert(tok, s);
         }
     }
 
     let mut files = Vec::new();
-    for (i, m) in shard_maps.iter().enumerate() {
+    for (i, m) in shard_maps.into_iter().enumerate() {
         let mut out = String::from("{");
-        for (j, (k, v)) in m.iter().enumerate() {
+        for (j, (k, v)) in m.into_iter().enumerate() {
             if j > 0 {
                 out.push(',');
             }
-            push_json_str(&mut out, k);
+            push_json_str(&mut out, &k);
             out.push(':');
-            push_json_str(&mut out, v);
+            push_json_str(&mut out, &v);
         }
         out.push('}');
         files.push(OutputFile {
@@ -250,40 +296,18 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<OutputFile> {
         });
     }
 
-    // Document entries: [url, title, label, date, [meta…], excerpt].
-    let entries: Vec<String> = order
-        .iter()
-        .map(|d| {
-            let mut e = String::from("[");
-            push_json_str(&mut e, root_relative(&d.url));
-            e.push(',');
-            push_json_str(&mut e, &d.title);
-            e.push_str(&format!(
-                ",{},",
-                labels.get(d.kind_label.as_str()).copied().unwrap_or(0)
-            ));
-            push_json_str(&mut e, &d.date);
-            e.push_str(",[");
-            for (j, m) in d.meta.iter().enumerate() {
-                if j > 0 {
-                    e.push(',');
-                }
-                push_json_str(&mut e, m);
-            }
-            e.push_str("],");
-            push_json_str(&mut e, &excerpt(&d.body));
-            e.push(']');
-            e
-        })
-        .collect();
     let avg = entries.iter().map(String::len).sum::<usize>() / entries.len().max(1);
     let chunk = (CHUNK_TARGET_BYTES / avg.max(1)).clamp(4, 256);
-    for (i, group) in entries.chunks(chunk).enumerate() {
+    let mut rest = entries.into_iter().peekable();
+    let mut i = 0;
+    while rest.peek().is_some() {
+        let group: Vec<String> = rest.by_ref().take(chunk).collect();
         let out = format!("[{}]", group.join(","));
         files.push(OutputFile {
             path: format!("search/docs/{i}.json"),
             bytes: out.into_bytes(),
         });
+        i += 1;
     }
 
     let mut build: u64 = 0xcbf2_9ce4_8422_2325;

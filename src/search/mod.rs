@@ -18,7 +18,9 @@ mod tokenize;
 #[cfg(test)]
 mod tests;
 
-pub use index::{build_index, shard_of, token_hash, EXCERPT_CHARS, FORMAT_VERSION};
+pub use index::{
+    build_index, build_index_with, shard_of, token_hash, EXCERPT_CHARS, FORMAT_VERSION,
+};
 pub use tokenize::{is_cjk, query_terms, tokenize, Token, TokenKind, MAX_WORD_CHARS};
 
 /// One searchable record.
