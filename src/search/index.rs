@@ -213,10 +213,12 @@ pub fn build_index_with(
     // `PARTS` groups by token hash, and each group is merged into its own table in parallel.
     // The document entries ([url, title, label, date, [meta…], excerpt]) are made on the way.
     const PARTS: usize = 64;
+    /// One document's (token, code) pairs, split into the `PARTS` groups.
+    type DocTokens = Vec<Vec<(String, u8)>>;
     let mut tables: Vec<HashMap<String, (String, i64)>> = vec![HashMap::default(); PARTS];
     let mut entries: Vec<String> = Vec::with_capacity(order.len());
     for (b, block) in ids.chunks(BLOCK).enumerate() {
-        let made: Vec<(Vec<Vec<(String, u8)>>, String)> = block
+        let made: Vec<(DocTokens, String)> = block
             .par_iter()
             .map(|&i| {
                 let d = &docs[i];
