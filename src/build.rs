@@ -220,13 +220,10 @@ pub fn build(
         crate::build_cache::Lookup::Miss(memo) => memo,
     };
     let t = Instant::now();
+    // `check` has read the git history into the facts already.
     let Checked {
-        site,
-        mut facts,
-        diags,
-        ..
+        site, facts, diags, ..
     } = check(opts).map_err(BuildError::Content)?;
-    facts.history = crate::history::collect(&site.root);
     phase("load+check", t);
     let t = Instant::now();
     let time = BuildTime { now: opts.now };
