@@ -2,7 +2,7 @@
 //! or the diagnostics that say why it could not be.
 
 use super::kinds::{Common, Data, Kind};
-use super::markdown::{self, Rendered};
+use super::markdown::{self, Fields, Rendered};
 use super::source::{self, SplitError};
 use crate::diag::Diagnostic;
 use crate::schema::{self, Ctx, Field, Ty};
@@ -27,7 +27,7 @@ pub struct Record {
     /// The rendered body.
     pub body: Rendered,
     /// Markdown-typed fields rendered to HTML, by field path (`facts`, `outcome.decision`).
-    pub md: BTreeMap<String, Rendered>,
+    pub md: Fields,
     /// The first line of the body (for links found in it).
     pub body_line: usize,
     /// Where the first `待填写` left by `gongshi new` is (line, column), outside comments.

@@ -17,6 +17,63 @@ pub struct Rendered {
     pub scripts: Vec<usize>,
 }
 
+/// The Markdown fields of a record, rendered, by field path (`facts`, `steps[2].description`),
+/// in path order. A sorted boxed slice: a `BTreeMap` spent a 1.3 KB node on the three fields
+/// of a typical record (100 MB at 100,000 records).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fields(Box<[(String, Rendered)]>);
+
+impl Fields {
+    /// The field at `path`.
+    pub fn get(&self, path: &str) -> Option<&Rendered> {
+        self.0
+            .binary_search_by(|(p, _)| p.as_str().cmp(path))
+            .ok()
+            .and_then(|i| self.0.get(i))
+            .map(|(_, r)| r)
+    }
+
+    /// The fields in path order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Rendered)> {
+        self.0.iter().map(|(p, r)| (p, r))
+    }
+
+    /// The rendered fields in path order.
+    pub fn values(&self) -> impl Iterator<Item = &Rendered> {
+        self.0.iter().map(|(_, r)| r)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<(String, Rendered)> for Fields {
+    /// Sorted by path; of two fields with the same path the last wins (as in a map).
+    fn from_iter<I: IntoIterator<Item = (String, Rendered)>>(iter: I) -> Self {
+        let mut v: Vec<(String, Rendered)> = iter.into_iter().collect();
+        v.reverse();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v.dedup_by(|a, b| a.0 == b.0);
+        Fields(v.into_boxed_slice())
+    }
+}
+
+impl<'a> IntoIterator for &'a Fields {
+    type Item = (&'a String, &'a Rendered);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, Rendered)>,
+        fn(&'a (String, Rendered)) -> (&'a String, &'a Rendered),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(p, r)| (p, r))
+    }
+}
+
 /// First private-use code point we borrow to hide full-width punctuation from the flanking rule.
 const PUA_BASE: u32 = 0xF0000;
 
@@ -267,6 +324,23 @@ fn collapse_ws(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_are_found_by_path_in_path_order_and_the_last_of_a_path_wins() {
+        let f: Fields = [
+            ("facts".to_string(), render("a", "/")),
+            ("basis".to_string(), render("b", "/")),
+            ("facts".to_string(), render("c", "/")),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(f.len(), 2);
+        assert_eq!(f.get("facts").map(|r| r.text.as_str()), Some("c"));
+        assert_eq!(f.get("basis").map(|r| r.text.as_str()), Some("b"));
+        assert!(f.get("decision").is_none());
+        let paths: Vec<&String> = f.iter().map(|(p, _)| p).collect();
+        assert_eq!(paths, ["basis", "facts"]);
+    }
 
     #[test]
     fn chinese_emphasis_next_to_fullwidth_punctuation() {

@@ -242,7 +242,11 @@ pub fn build_index_with(
                         p.push((tok, code));
                     }
                 }
-                (parts, entry(d, &labels, &text))
+                // Copied to its exact size: the entries of every document are kept until the
+                // chunk size is known, and a string grown by pushing has up to twice the room
+                // (which `shrink_to_fit` need not give back).
+                let e = entry(d, &labels, &text).as_str().to_owned();
+                (parts, e)
             })
             .collect();
         let first = b * BLOCK;
@@ -264,7 +268,10 @@ pub fn build_index_with(
     }
     let encoded: Vec<(String, String)> = tables
         .into_iter()
-        .flat_map(|t| t.into_iter().map(|(tok, (s, _))| (tok, s)))
+        .flat_map(|t| {
+            t.into_iter()
+                .map(|(tok, (s, _))| (tok, s.as_str().to_owned()))
+        })
         .collect();
 
     let total: usize = encoded.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
