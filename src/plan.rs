@@ -640,8 +640,16 @@ fn search_text(r: &Record) -> String {
 }
 
 /// The search index over every listed record (drafts only under `--drafts`; withdrawn and
-/// expired decisions never).
+/// expired decisions never), sorted by path.
 pub(crate) fn search_outputs(site: &Site, facts: &Facts) -> Vec<Output> {
+    let mut out = Vec::new();
+    search_outputs_each(site, facts, &mut |o| out.push(o));
+    out.sort_by(|a, b| a.path().cmp(b.path()));
+    out
+}
+
+/// [`search_outputs`], each file handed to `emit` as soon as it is made.
+fn search_outputs_each(site: &Site, facts: &Facts, emit: &mut dyn FnMut(Output)) {
     let base = site.config.base_path();
     let docs: Vec<crate::search::SearchDoc> = site
         .records
@@ -696,13 +704,12 @@ pub(crate) fn search_outputs(site: &Site, facts: &Facts) -> Vec<Output> {
         .map(|r| &**r)
         .collect();
     let body = |i: usize| indexed.get(i).map(|r| search_text(r)).unwrap_or_default();
-    crate::search::build_index_with(&docs, &body)
-        .into_iter()
-        .map(|f| Output::Bytes {
+    crate::search::build_index_each(&docs, &body, &mut |f| {
+        emit(Output::Bytes {
             path: f.path,
             bytes: f.bytes,
         })
-        .collect()
+    });
 }
 
 /// The page numbers (0-based) a pager links to: the first and last pages and those within
@@ -1095,9 +1102,7 @@ fn plan_pages(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut
         json!({"page": {"title": "站内搜索", "url": format!("{base}search/"), "breadcrumbs": breadcrumbs(site, &[("站内搜索", format!("{base}search/"))]), "section": "search", "noindex": true},
                "kinds": Kind::ALL.iter().filter(|k| **k != Kind::Page).map(|k| json!({"folder": k.folder(), "label": k.label()})).collect::<Vec<_>>()}),
     ));
-    for o in search_outputs(site, facts) {
-        emit(o);
-    }
+    search_outputs_each(site, facts, emit);
     emit(page(
         "404.html".into(),
         "404.html",

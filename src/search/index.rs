@@ -173,6 +173,22 @@ pub fn build_index_with(
     docs: &[SearchDoc],
     body: &(dyn Fn(usize) -> String + Sync),
 ) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    build_index_each(docs, body, &mut |f| files.push(f));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// [`build_index_with`], handing each file to `emit` as soon as it is made (postings shards,
+/// then document chunks, then `meta.json`), so a caller can write them while the rest is made.
+/// Each body is made twice (`body(i)` is called once for the postings and once for the
+/// document chunks): cheaper than keeping the chunks of every document until the postings
+/// are done, which is what `meta.json`'s build hash (over the shards, then the chunks) needs.
+pub fn build_index_each(
+    docs: &[SearchDoc],
+    body: &(dyn Fn(usize) -> String + Sync),
+    emit: &mut dyn FnMut(OutputFile),
+) {
     use rayon::prelude::*;
     // Document ids: newest first, so a lower id breaks ranking ties in favour of newer records.
     let mut order: Vec<usize> = (0..docs.len()).collect();
@@ -211,14 +227,15 @@ pub fn build_index_with(
     // (gap from the previous id, first gap = id + 1) × 16 + code. Documents are taken in
     // blocks in id order; a block's token tables are made in parallel, already split into
     // `PARTS` groups by token hash, and each group is merged into its own table in parallel.
-    // The document entries ([url, title, label, date, [meta…], excerpt]) are made on the way.
+    // The length of each document's entry ([url, title, label, date, [meta…], excerpt]) is
+    // noted on the way: the chunk size depends on their average.
     const PARTS: usize = 64;
     /// One document's (token, code) pairs, split into the `PARTS` groups.
     type DocTokens = Vec<Vec<(String, u8)>>;
     let mut tables: Vec<HashMap<String, (String, i64)>> = vec![HashMap::default(); PARTS];
-    let mut entries: Vec<String> = Vec::with_capacity(order.len());
+    let mut entry_bytes = 0usize;
     for (b, block) in ids.chunks(BLOCK).enumerate() {
-        let made: Vec<(DocTokens, String)> = block
+        let made: Vec<(DocTokens, usize)> = block
             .par_iter()
             .map(|&i| {
                 let d = &docs[i];
@@ -242,11 +259,7 @@ pub fn build_index_with(
                         p.push((tok, code));
                     }
                 }
-                // Copied to its exact size: the entries of every document are kept until the
-                // chunk size is known, and a string grown by pushing has up to twice the room
-                // (which `shrink_to_fit` need not give back).
-                let e = entry(d, &labels, &text).as_str().to_owned();
-                (parts, e)
+                (parts, entry(d, &labels, &text).len())
             })
             .collect();
         let first = b * BLOCK;
@@ -264,7 +277,7 @@ pub fn build_index_with(
                 }
             }
         });
-        entries.extend(made.into_iter().map(|(_, e)| e));
+        entry_bytes += made.iter().map(|(_, n)| n).sum::<usize>();
     }
     let encoded: Vec<(String, String)> = tables
         .into_iter()
@@ -287,7 +300,13 @@ pub fn build_index_with(
         }
     }
 
-    let mut files = Vec::new();
+    // The build hash: FNV-1a over every file's path and bytes, shards then chunks.
+    let mut build: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut put = |f: OutputFile| {
+        fnv64(&mut build, f.path.as_bytes());
+        fnv64(&mut build, &f.bytes);
+        emit(f);
+    };
     for (i, m) in shard_maps.into_iter().enumerate() {
         let mut out = String::from("{");
         for (j, (k, v)) in m.into_iter().enumerate() {
@@ -299,30 +318,38 @@ pub fn build_index_with(
             push_json_str(&mut out, &v);
         }
         out.push('}');
-        files.push(OutputFile {
+        put(OutputFile {
             path: format!("search/shards/{i}.json"),
             bytes: out.into_bytes(),
         });
     }
 
-    let avg = entries.iter().map(String::len).sum::<usize>() / entries.len().max(1);
+    // The document chunks, made again a block at a time in id order.
+    let avg = entry_bytes / order.len().max(1);
     let chunk = (CHUNK_TARGET_BYTES / avg.max(1)).clamp(4, 256);
-    let mut rest = entries.into_iter().peekable();
-    let mut i = 0;
-    while rest.peek().is_some() {
-        let group: Vec<String> = rest.by_ref().take(chunk).collect();
-        let out = format!("[{}]", group.join(","));
-        files.push(OutputFile {
-            path: format!("search/docs/{i}.json"),
-            bytes: out.into_bytes(),
+    let mut pending: Vec<String> = Vec::new();
+    let mut n = 0;
+    let mut flush = |group: &[String], put: &mut dyn FnMut(OutputFile)| {
+        put(OutputFile {
+            path: format!("search/docs/{n}.json"),
+            bytes: format!("[{}]", group.join(",")).into_bytes(),
         });
-        i += 1;
+        n += 1;
+    };
+    for block in ids.chunks(BLOCK) {
+        let made: Vec<String> = block
+            .par_iter()
+            .map(|&i| entry(&docs[i], &labels, &body(i)))
+            .collect();
+        pending.extend(made);
+        while pending.len() >= chunk {
+            let rest = pending.split_off(chunk);
+            flush(&pending, &mut put);
+            pending = rest;
+        }
     }
-
-    let mut build: u64 = 0xcbf2_9ce4_8422_2325;
-    for f in &files {
-        fnv64(&mut build, f.path.as_bytes());
-        fnv64(&mut build, &f.bytes);
+    if !pending.is_empty() {
+        flush(&pending, &mut put);
     }
 
     // meta.json
@@ -389,11 +416,8 @@ pub fn build_index_with(
     let years: Vec<String> = runs.iter().map(|(y, n)| format!("[{y},{n}]")).collect();
     meta.push_str(&years.join(","));
     meta.push_str("]}");
-    files.push(OutputFile {
+    emit(OutputFile {
         path: "search/meta.json".to_string(),
         bytes: meta.into_bytes(),
     });
-
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
 }

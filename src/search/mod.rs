@@ -19,7 +19,8 @@ mod tokenize;
 mod tests;
 
 pub use index::{
-    build_index, build_index_with, shard_of, token_hash, EXCERPT_CHARS, FORMAT_VERSION,
+    build_index, build_index_each, build_index_with, shard_of, token_hash, EXCERPT_CHARS,
+    FORMAT_VERSION,
 };
 pub use tokenize::{is_cjk, query_terms, tokenize, Token, TokenKind, MAX_WORD_CHARS};
 
