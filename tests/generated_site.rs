@@ -215,3 +215,148 @@ fn batched_build_equals_in_memory_render() -> TestResult {
     assert!(a == b, "batched and in-memory builds differ");
     Ok(())
 }
+
+/// The addresses `attr="…"` in `html` that follow `marker` (e.g. the rows' `<a href="`).
+fn hrefs_after(html: &str, marker: &str) -> Vec<String> {
+    html.split(marker)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The page's `rel="next"` link, if any.
+fn next_of(html: &str) -> Option<String> {
+    let at = html.find("\" rel=\"next\"")?;
+    let start = html[..at].rfind("href=\"")? + "href=\"".len();
+    Some(html[start..at].to_string())
+}
+
+/// Follow the pager from `first` (a site URL): every page's catalogue rows (their links), and
+/// the pages visited.
+fn catalogue_rows(out: &Path, first: &str) -> Result<(Vec<String>, Vec<String>), Box<dyn Error>> {
+    let (mut rows, mut pages) = (Vec::new(), Vec::new());
+    let mut url = Some(first.to_string());
+    while let Some(u) = url {
+        let html = std::fs::read_to_string(out.join(u.trim_start_matches('/')).join("index.html"))?;
+        let here = hrefs_after(&html, "<td data-label=\"名称\"><a href=\"");
+        assert!(
+            !here.is_empty() && here.len() <= 20,
+            "{u}: {} rows",
+            here.len()
+        );
+        rows.extend(here);
+        assert!(!pages.contains(&u), "{u}: the pager goes round in a circle");
+        pages.push(u);
+        url = next_of(&html);
+    }
+    Ok((rows, pages))
+}
+
+/// The catalogue and its facet pages are paginated (20 rows a page on this site), linked from
+/// one to the next, and together list every listed record exactly once; the site map page
+/// lists the sections and the catalogue, not every record.
+#[test]
+fn the_catalogue_is_paginated_and_lists_every_listed_record_once() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let root = tmp.path().join("site");
+    synth::generate(&opts(1000, 1, synth::Format::Gongshi), &root)?;
+    let out = tmp.path().join("public");
+    let build_opts = BuildOptions {
+        root,
+        out: Some(out.clone()),
+        now: "2026-11-25T10:00:00+08:00".parse()?,
+        drafts: false,
+        strict: false,
+    };
+    if build::build(&build_opts, &|_, _| {}).is_err() {
+        return Err("build failed".into());
+    }
+    // The listed records, from sitemap.xml (withdrawn and expired decisions are not in it):
+    // `/<section>/<id>/` of a section folder.
+    let sections = [
+        "duties",
+        "documents",
+        "procedures",
+        "fees",
+        "permits",
+        "consultations",
+        "enforcement",
+        "replies",
+    ];
+    let xml = std::fs::read_to_string(out.join("sitemap.xml"))?;
+    let origin = "https://rsj.zhijiang.example.gov.cn";
+    let mut listed: Vec<String> = hrefs_after(&xml, "<loc>")
+        .into_iter()
+        .filter_map(|l| {
+            l.split('<')
+                .next()
+                .map(|u| u.trim_start_matches(origin).to_string())
+        })
+        .filter(|u| {
+            let segs: Vec<&str> = u.trim_matches('/').split('/').collect();
+            segs.len() == 2 && sections.contains(&segs[0]) && segs[1] != "page"
+        })
+        .collect();
+    listed.sort();
+    assert!(listed.len() > 900, "{} listed records", listed.len());
+
+    // The main catalogue: page after page, every listed record once.
+    let (mut rows, pages) = catalogue_rows(&out, "/catalog/")?;
+    assert_eq!(pages.len(), listed.len().div_ceil(20));
+    assert_eq!(pages[1], "/catalog/page/2/");
+    let on_disk = std::fs::read_dir(out.join("catalog/page"))?.count();
+    assert_eq!(
+        on_disk + 1,
+        pages.len(),
+        "a catalogue page no pager reaches"
+    );
+    rows.sort();
+    assert!(
+        rows == listed,
+        "the catalogue pages do not list every listed record once"
+    );
+    assert!(xml.contains(&format!("<loc>{origin}/catalog/page/2/</loc>")));
+
+    // Each facet: its values' pages, each paginated, together list every listed record once.
+    let main = std::fs::read_to_string(out.join("catalog/index.html"))?;
+    for segment in ["category", "year", "org"] {
+        let values: Vec<String> = hrefs_after(&main, "<a href=\"")
+            .into_iter()
+            .filter(|u| u.starts_with(&format!("/catalog/{segment}/")) && !u.contains("/page/"))
+            .collect();
+        assert!(!values.is_empty(), "no {segment} facet on the catalogue");
+        let mut all = Vec::new();
+        for v in &values {
+            let (rows, pages) = catalogue_rows(&out, v)?;
+            let html =
+                std::fs::read_to_string(out.join(v.trim_start_matches('/')).join("index.html"))?;
+            assert!(
+                html.contains(&format!("共 {} 条", rows.len())),
+                "{v}: count"
+            );
+            if pages.len() > 1 {
+                assert_eq!(pages[1], format!("{v}page/2/"));
+            }
+            all.extend(rows);
+        }
+        all.sort();
+        assert!(
+            all == listed,
+            "the {segment} facet does not list every listed record once"
+        );
+    }
+
+    // The site map page: sections and catalogue, not every record.
+    let sitemap = std::fs::read_to_string(out.join("sitemap/index.html"))?;
+    for s in sections {
+        assert!(
+            sitemap.contains(&format!("href=\"/{s}/\"")),
+            "{s} missing from the site map"
+        );
+    }
+    assert!(sitemap.contains("href=\"/catalog/\""));
+    assert!(sitemap.contains("href=\"/about/\""));
+    assert!(!sitemap.contains(&format!("href=\"{}\"", listed[0])));
+    Ok(())
+}
