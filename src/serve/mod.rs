@@ -115,6 +115,16 @@ pub fn run(opts: ServeOptions, report: &dyn Fn(ServeEvent)) -> Result<(), String
     Ok(())
 }
 
+/// A successful rebuild: the snapshot to serve next (`None`: nothing changed) and what the
+/// terminal is told.
+struct Done {
+    next: Option<(state::Snapshot, usize)>,
+    records: usize,
+    rendered: usize,
+    loaded: usize,
+    warnings: Diagnostics,
+}
+
 /// The rebuild loop's state: what the last build left for the next one.
 struct Builder {
     root: PathBuf,
@@ -145,60 +155,56 @@ impl Builder {
             drafts: self.drafts,
             strict: false,
         };
-        if !batch.full && !batch.theme && !first {
-            let changed: Vec<PathBuf> = batch.content.iter().cloned().collect();
-            if let crate::patch::Outcome::Patched(p) =
-                crate::patch::apply(&mut self.reuse, &opts, &changed)
-            {
-                let current = shared.current();
-                match current.with_updates(p.files, SystemTime::now()) {
-                    Some((next, changed)) => {
-                        let files = next.files.len();
-                        shared.publish(next);
-                        report(ServeEvent::Built {
-                            first,
-                            records: p.records,
-                            files,
-                            changed,
-                            rendered: p.rendered,
-                            loaded: 1,
-                            millis: start.elapsed().as_millis(),
-                            warnings: &p.warnings,
-                        });
-                    }
-                    None => report(ServeEvent::Unchanged {
-                        millis: start.elapsed().as_millis(),
-                    }),
-                }
-                return;
-            }
-        }
-        let result = build::render_site_with(&opts, &|_, _| {}, Some(&mut self.reuse));
         let current = shared.current();
-        match result {
-            Ok(rendered) => {
-                let (records, files) = (rendered.records, rendered.files.len());
-                let base = rendered.base_path.clone();
-                let warnings = rendered.warnings;
-                match current.after_build(rendered.files, base, SystemTime::now()) {
-                    Some((next, changed)) => {
-                        shared.publish(next);
-                        report(ServeEvent::Built {
-                            first,
-                            records,
-                            files,
-                            changed,
-                            rendered: self.reuse.last_rendered,
-                            loaded: self.reuse.records.last_loaded,
-                            millis: start.elapsed().as_millis(),
-                            warnings: &warnings,
-                        });
-                    }
-                    None => report(ServeEvent::Unchanged {
-                        millis: start.elapsed().as_millis(),
-                    }),
-                }
+        // A one-record edit is patched onto what is served; anything else is a full rebuild
+        // (reusing what it can).
+        let patched = if !batch.full && !batch.theme && !first {
+            let changed: Vec<PathBuf> = batch.content.iter().cloned().collect();
+            match crate::patch::apply(&mut self.reuse, &opts, &changed) {
+                crate::patch::Outcome::Patched(p) => Some(Done {
+                    next: current.with_updates(p.files, SystemTime::now()),
+                    records: p.records,
+                    rendered: p.rendered,
+                    loaded: 1,
+                    warnings: p.warnings,
+                }),
+                crate::patch::Outcome::Fallback(_) => None,
             }
+        } else {
+            None
+        };
+        let result = match patched {
+            Some(done) => Ok(done),
+            None => {
+                build::render_site_with(&opts, &|_, _| {}, Some(&mut self.reuse)).map(|r| Done {
+                    next: current.after_build(r.files, r.base_path, SystemTime::now()),
+                    records: r.records,
+                    rendered: self.reuse.last_rendered,
+                    loaded: self.reuse.records.last_loaded,
+                    warnings: r.warnings,
+                })
+            }
+        };
+        match result {
+            Ok(done) => match done.next {
+                Some((next, changed)) => {
+                    let files = next.files.len();
+                    shared.publish(next);
+                    report(ServeEvent::Built {
+                        first,
+                        records: done.records,
+                        files,
+                        changed,
+                        rendered: done.rendered,
+                        loaded: done.loaded,
+                        millis: start.elapsed().as_millis(),
+                        warnings: &done.warnings,
+                    });
+                }
+                None => report(ServeEvent::Unchanged {
+                    millis: start.elapsed().as_millis(),
+                }),
+            },
             Err(e) => {
                 // Nothing of a failed build is kept: the next one starts from a clean slate
                 // for the records that failed, the rest stays cached.

@@ -94,23 +94,8 @@ impl Snapshot {
         let mut changed = 0;
         let mut out = HashMap::with_capacity(files.len());
         for (path, content) in files {
-            let prev = self.files.get(&path);
-            let entry = match (content, prev) {
-                (Content::Shared(b), Some(p)) if same(&p.body, &b) => p.clone(),
-                (Content::Bytes(b), Some(p)) if same(&p.body, &b) => p.clone(),
-                (Content::Copy(f), Some(p)) if matches!(&p.body, Body::File(q) if *q == f) => {
-                    p.clone()
-                }
-                (content, _) => {
-                    changed += 1;
-                    let body = match content {
-                        Content::Shared(b) => Body::Bytes(b),
-                        Content::Bytes(b) => Body::Bytes(b.into()),
-                        Content::Copy(f) => Body::File(f),
-                    };
-                    Arc::new(Entry::new(body, now))
-                }
-            };
+            let (entry, new) = entry_for(self.files.get(&path), content, now);
+            changed += usize::from(new);
             out.insert(path, entry);
         }
         let removed = self.files.keys().filter(|k| !out.contains_key(*k)).count();
@@ -139,23 +124,11 @@ impl Snapshot {
         let mut out = self.files.clone();
         let mut changed = 0;
         for (path, content) in files {
-            let prev = self.files.get(&path);
-            let same_bytes = match (&content, prev) {
-                (Content::Shared(b), Some(p)) => same(&p.body, b),
-                (Content::Bytes(b), Some(p)) => same(&p.body, b),
-                (Content::Copy(f), Some(p)) => matches!(&p.body, Body::File(q) if q == f),
-                (_, None) => false,
-            };
-            if same_bytes {
-                continue;
+            let (entry, new) = entry_for(self.files.get(&path), content, now);
+            if new {
+                changed += 1;
+                out.insert(path, entry);
             }
-            changed += 1;
-            let body = match content {
-                Content::Shared(b) => Body::Bytes(b),
-                Content::Bytes(b) => Body::Bytes(b.into()),
-                Content::Copy(f) => Body::File(f),
-            };
-            out.insert(path, Arc::new(Entry::new(body, now)));
         }
         if changed == 0 && self.overlay.is_none() {
             return None;
@@ -184,6 +157,28 @@ impl Snapshot {
             since: now,
             base: self.base.clone(),
         })
+    }
+}
+
+/// The entry to serve `content` from: the previous one when the bytes (or the attached file)
+/// are the same, else a new one first served at `now`; `true` when it is new.
+fn entry_for(prev: Option<&Arc<Entry>>, content: Content, now: SystemTime) -> (Arc<Entry>, bool) {
+    let unchanged = match (&content, prev) {
+        (Content::Shared(b), Some(p)) => same(&p.body, b),
+        (Content::Bytes(b), Some(p)) => same(&p.body, b),
+        (Content::Copy(f), Some(p)) => matches!(&p.body, Body::File(q) if q == f),
+        (_, None) => false,
+    };
+    match prev {
+        Some(p) if unchanged => (p.clone(), false),
+        _ => {
+            let body = match content {
+                Content::Shared(b) => Body::Bytes(b),
+                Content::Bytes(b) => Body::Bytes(b.into()),
+                Content::Copy(f) => Body::File(f),
+            };
+            (Arc::new(Entry::new(body, now)), true)
+        }
     }
 }
 
