@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 /// Phase timings on stderr when `GONGSHI_TIMINGS` is set (for profiling; no effect otherwise).
-fn phase(name: &str, since: Instant) {
+pub(crate) fn phase(name: &str, since: Instant) {
     if std::env::var_os("GONGSHI_TIMINGS").is_some() {
         // Peak memory so far, where the system says (Linux).
         let hwm = std::fs::read_to_string("/proc/self/status")

@@ -105,11 +105,6 @@ pub fn apply(reuse: &mut Reuse, opts: &BuildOptions, changed: &[PathBuf]) -> Out
 
 fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> Outcome {
     let t0 = std::time::Instant::now();
-    let lap = |what: &str| {
-        if std::env::var_os("GONGSHI_TIMINGS").is_some() {
-            eprintln!("[patch] {what}: {} ms", t0.elapsed().as_millis());
-        }
-    };
     // Editors save through a temporary file renamed over the real one: a path that is gone
     // and that the site never read (not a record, not a file a record attaches) is ignored.
     let live: Vec<&PathBuf> = changed
@@ -163,7 +158,7 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
     if new.common.draft && !opts.drafts {
         return Outcome::Fallback("the record became a draft");
     }
-    lap("reloaded");
+    crate::build::phase("patch: reloaded", t0);
     let Some(next_site) = site.with_record(index, new.clone()) else {
         return Outcome::Fallback("its place in the order changed");
     };
@@ -188,7 +183,7 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
         set_hidden(facts, &key, old_hidden.clone());
     };
 
-    lap("projection compared");
+    crate::build::phase("patch: projection compared", t0);
     // The rules: every file-level and cross-record rule of the loader, and the compliance
     // rules of this record; diagnostics of other files are those of the last build.
     let mut diags: Vec<Diagnostic> =
@@ -196,7 +191,7 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
             .into_iter()
             .filter(|d| d.file == *rel)
             .collect();
-    lap("site rules");
+    crate::build::phase("patch: site rules", t0);
     let one = next_site.subset(vec![new.clone()]);
     let (cds, _) = crate::compliance::run(&crate::compliance::Input {
         site: &one,
@@ -207,7 +202,7 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
         options: &crate::compliance::Options::default(),
     });
     diags.extend(cds.into_iter().filter(|d| d.file == *rel));
-    lap("compliance rules");
+    crate::build::phase("patch: compliance rules", t0);
     if diags.iter().any(Diagnostic::is_error) {
         restore(&mut last.facts);
         return Outcome::Fallback("the file has errors");
@@ -221,15 +216,15 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
     warnings.extend(diags);
     warnings.sort();
 
-    lap("warnings merged");
+    crate::build::phase("patch: warnings merged", t0);
     // The outputs that can have changed.
     let mut outputs = new_own;
     outputs.extend(plan::search_outputs(&next_site, &last.facts));
-    lap("search index");
+    crate::build::phase("patch: search index", t0);
     outputs.extend(crate::export::atom::feeds(&next_site, &last.facts, &time));
-    lap("feeds");
+    crate::build::phase("patch: feeds", t0);
     outputs.extend(crate::export::opendata::files(&next_site, &last.facts));
-    lap("open data");
+    crate::build::phase("patch: open data", t0);
     let mut files = Vec::with_capacity(outputs.len());
     let mut rendered = 0;
     for o in outputs {
@@ -254,7 +249,7 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
             Output::Bytes { path, bytes } => files.push((path, Content::Bytes(bytes))),
         }
     }
-    lap("rendered");
+    crate::build::phase("patch: rendered", t0);
     let records = next_site.records.len();
     last.site = next_site;
     last.warnings = warnings.clone();
@@ -269,18 +264,7 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
 
 /// Does `r` attach the site-relative file `p` (or is `p` a folder holding something of it)?
 fn attaches(r: &Record, p: &std::path::Path) -> bool {
-    let mut files = r
-        .common
-        .attachments
-        .iter()
-        .map(|a| &a.file)
-        .collect::<Vec<_>>();
-    match &r.data {
-        Data::Permit(x) => files.extend(x.sample_forms.iter().map(|a| &a.file)),
-        Data::Consultation(x) => files.extend(x.documents.iter().map(|a| &a.file)),
-        _ => {}
-    }
-    r.dir.starts_with(p) || files.iter().any(|f| r.dir.join(f) == p)
+    r.dir.starts_with(p) || plan::attached_files(r).iter().any(|f| r.dir.join(f) == p)
 }
 
 /// Sets (or clears) a decision's hidden fact; returns what it was.

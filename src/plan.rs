@@ -734,6 +734,22 @@ pub(crate) fn pager_window(pages: usize, current: usize) -> Vec<Option<usize>> {
     out
 }
 
+/// The pager of page `p` (0-based) of `pages` (`null` for a single page): the section lists
+/// and the catalogue use the same one.
+pub(crate) fn pager_ctx(pages: usize, p: usize, url_of: &dyn Fn(usize) -> String) -> Value {
+    if pages <= 1 {
+        return Value::Null;
+    }
+    let links: Vec<Value> = pager_window(pages, p)
+        .into_iter()
+        .map(|n| match n {
+            Some(n) => json!({"n": n + 1, "url": url_of(n), "current": n == p}),
+            None => json!({"gap": true}),
+        })
+        .collect();
+    json!({"pages": links, "prev": (p > 0).then(|| url_of(p - 1)), "next": (p + 1 < pages).then(|| url_of(p + 1))})
+}
+
 /// Plan every output of the site.
 pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
     let mut out = Vec::new();
@@ -849,6 +865,18 @@ fn record_outputs(
         }),
     )];
     // Attachments are copied next to the page.
+    for f in attached_files(r) {
+        out.push(Output::Copy {
+            from: r.dir.join(f),
+            path: format!("{dir}{f}"),
+        });
+    }
+    out
+}
+
+/// The files a record attaches (attachments, a permit's sample forms, a consultation's
+/// documents), relative to its folder, sorted and without repeats.
+pub(crate) fn attached_files(r: &Record) -> Vec<&str> {
     let mut files: Vec<&str> = r
         .common
         .attachments
@@ -862,13 +890,7 @@ fn record_outputs(
     }
     files.sort_unstable();
     files.dedup();
-    for f in files {
-        out.push(Output::Copy {
-            from: r.dir.join(f),
-            path: format!("{dir}{f}"),
-        });
-    }
-    out
+    files
 }
 
 /// The outputs of one record as the full plan makes them (the preview's one-record rebuild):
@@ -879,13 +901,21 @@ pub(crate) fn one_record(site: &Site, facts: &Facts, time: &BuildTime, r: &Recor
         site_v: site_ctx(site),
     };
     let shown: Vec<&Record> = site.of_kind(r.kind).filter(|x| listed(facts, x)).collect();
-    let pos = shown.iter().position(|x| x.id == r.id);
+    let (prev, next) = around(&shown, shown.iter().position(|x| x.id == r.id));
+    record_outputs(&pm, facts, time, r, prev, next)
+}
+
+/// The records before and after place `pos` of `shown` (none when the record is not shown).
+fn around<'a>(
+    shown: &[&'a Record],
+    pos: Option<usize>,
+) -> (Option<&'a Record>, Option<&'a Record>) {
     let prev = pos
         .and_then(|p| p.checked_sub(1))
         .and_then(|p| shown.get(p))
         .copied();
     let next = pos.and_then(|p| shown.get(p + 1)).copied();
-    record_outputs(&pm, facts, time, r, prev, next)
+    (prev, next)
 }
 
 fn plan_pages(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut(Output)) {
@@ -906,15 +936,7 @@ fn plan_pages(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut
             .enumerate()
             .map(|(i, x)| (x.id.as_str(), i))
             .collect();
-        let neighbours = |r: &Record| {
-            let pos = position.get(r.id.as_str()).copied();
-            let prev = pos
-                .and_then(|p| p.checked_sub(1))
-                .and_then(|p| shown.get(p))
-                .copied();
-            let next = pos.and_then(|p| shown.get(p + 1)).copied();
-            (prev, next)
-        };
+        let neighbours = |r: &Record| around(&shown, position.get(r.id.as_str()).copied());
         // Planned in parallel a chunk at a time (view models are built independently), then
         // handed on in site order.
         for chunk in recs.chunks(RECORD_CHUNK) {
@@ -983,13 +1005,6 @@ fn plan_pages(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut
             } else {
                 format!("{}/page/{}/index.html", kind.folder(), p + 1)
             };
-            let pager: Vec<Value> = pager_window(pages, p)
-                .into_iter()
-                .map(|n| match n {
-                    Some(n) => json!({"n": n + 1, "url": list_url(n), "current": n == p}),
-                    None => json!({"gap": true}),
-                })
-                .collect();
             emit(page(
                 path,
                 "list.html",
@@ -997,7 +1012,7 @@ fn plan_pages(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut
                     "page": {"title": if p == 0 { kind.label().to_string() } else { format!("{}（第{}页）", kind.label(), p + 1) },
                              "url": list_url(p), "breadcrumbs": breadcrumbs(site, &[(kind.label(), list_url(0))]), "section": kind.folder()},
                     "kind": kind.folder(), "kind_label": kind.label(), "items": chunk, "total": items.len(),
-                    "pager": if pages > 1 { json!({"pages": pager, "prev": (p > 0).then(|| list_url(p - 1)), "next": (p + 1 < pages).then(|| list_url(p + 1))}) } else { Value::Null },
+                    "pager": pager_ctx(pages, p, &list_url),
                 }),
             ));
         }

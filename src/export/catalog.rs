@@ -122,24 +122,8 @@ fn row_ctx(row: &Row) -> Value {
     })
 }
 
-/// The pager of page `p` (0-based) of `pages`, `None` for a single page: the same window and
-/// view model as the section lists.
-pub(crate) fn pager_ctx(pages: usize, p: usize, url_of: &dyn Fn(usize) -> String) -> Value {
-    if pages <= 1 {
-        return Value::Null;
-    }
-    let links: Vec<Value> = plan::pager_window(pages, p)
-        .into_iter()
-        .map(|n| match n {
-            Some(n) => json!({"n": n + 1, "url": url_of(n), "current": n == p}),
-            None => json!({"gap": true}),
-        })
-        .collect();
-    json!({"pages": links, "prev": (p > 0).then(|| url_of(p - 1)), "next": (p + 1 < pages).then(|| url_of(p + 1))})
-}
-
 /// Plan the catalogue: its pages, then the pages of every facet value. `page` completes a view
-/// model with what every page has (site, canonical URL, build time); `categories` are the
+/// model with what every page has (site, canonical URL); `categories` are the
 /// sections with their counts (the “按类别浏览” line). Returns the facets with their values,
 /// URLs and counts (for the site map page).
 pub fn plan(
@@ -231,7 +215,7 @@ pub fn plan(
             "catalog.html",
             json!({"page": {"title": title, "url": url_of(p), "breadcrumbs": crumbs, "section": "catalog"},
                    "rows": chunk, "total": rows.len(), "categories": categories, "facets": facets_ctx,
-                   "pager": pager_ctx(pages, p, &url_of)}),
+                   "pager": plan::pager_ctx(pages, p, &url_of)}),
         ));
     }
 
@@ -270,7 +254,7 @@ pub fn plan(
                         "catalog_url": catalog_url,
                         "rows": chunk,
                         "total": v.rows.len(),
-                        "pager": pager_ctx(pages, p, &url_of),
+                        "pager": plan::pager_ctx(pages, p, &url_of),
                     }),
                 ));
             }
