@@ -435,7 +435,10 @@ pub fn render_site_with(
         }
         None => std::sync::Arc::new(new_renderer()?),
     };
-    let outputs = plan::plan(&site, &facts, &time);
+    let (outputs, live) = match reuse {
+        Some(_) => plan::plan_live(&site, &facts, &time),
+        None => (plan::plan(&site, &facts, &time), plan::Live::default()),
+    };
 
     // Duplicate output paths mean two things want one address.
     let mut seen = std::collections::BTreeSet::new();
@@ -567,6 +570,7 @@ pub fn render_site_with(
             renderer: renderer.clone(),
             now: opts.now,
             drafts: opts.drafts,
+            live,
         });
     }
     files.sort_by(|a, b| a.0.cmp(&b.0));

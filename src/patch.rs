@@ -18,6 +18,7 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::output::Content;
 use crate::plan::{self, BuildTime, Facts, Output};
 use crate::render::Renderer;
+use crate::search::live::DocText;
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,6 +33,8 @@ pub struct LastBuild {
     pub renderer: Arc<Renderer>,
     pub now: jiff::Timestamp,
     pub drafts: bool,
+    /// The exports kept up to date in place.
+    pub live: plan::Live,
 }
 
 /// The outputs a one-record rebuild produced (the others are those of the last build).
@@ -186,11 +189,12 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
     crate::build::phase("patch: projection compared", t0);
     // The rules: every file-level and cross-record rule of the loader, and the compliance
     // rules of this record; diagnostics of other files are those of the last build.
+    if !content::validate::same_unique_values(&old, &new) {
+        restore(&mut last.facts);
+        return Outcome::Fallback("a number other records are checked against changed");
+    }
     let mut diags: Vec<Diagnostic> =
-        content::validate::validate(&next_site.root, &next_site.config, &next_site.records)
-            .into_iter()
-            .filter(|d| d.file == *rel)
-            .collect();
+        content::validate::validate_one(&next_site.root, &next_site.config, &new, &next_site.keys);
     crate::build::phase("patch: site rules", t0);
     let one = next_site.subset(vec![new.clone()]);
     let (cds, _) = crate::compliance::run(&crate::compliance::Input {
@@ -219,7 +223,36 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
     crate::build::phase("patch: warnings merged", t0);
     // The outputs that can have changed.
     let mut outputs = new_own;
-    outputs.extend(plan::search_outputs(&next_site, &last.facts));
+    // (Whether the record is in the index is part of its projection: the same as before.)
+    let in_index = crate::export::exported(&last.facts, &new);
+    let updated = last
+        .live
+        .search
+        .as_mut()
+        .filter(|_| in_index)
+        .and_then(|index| {
+            index.update(
+                DocText {
+                    doc: &plan::search_doc(site, &old),
+                    body: &plan::search_text(&old),
+                },
+                DocText {
+                    doc: &plan::search_doc(&next_site, &new),
+                    body: &plan::search_text(&new),
+                },
+            )
+        });
+    match updated {
+        _ if !in_index => {}
+        Some(files) => outputs.extend(files.into_iter().map(|f| Output::Bytes {
+            path: f.path,
+            bytes: f.bytes,
+        })),
+        // Not in place: the index is made again (and kept).
+        None => plan::search_outputs_live(&next_site, &last.facts, &mut last.live, &mut |o| {
+            outputs.push(o)
+        }),
+    }
     crate::build::phase("patch: search index", t0);
     outputs.extend(crate::export::atom::feeds(&next_site, &last.facts, &time));
     crate::build::phase("patch: feeds", t0);

@@ -591,7 +591,7 @@ fn history_ctx(site: &Site, facts: &Facts, r: &Record) -> Value {
 }
 
 /// Everything searchable in a record beyond its body: table cells, lists, rendered fields.
-fn search_text(r: &Record) -> String {
+pub(crate) fn search_text(r: &Record) -> String {
     let mut parts: Vec<String> = vec![r.body.text.clone()];
     if let Some(s) = &r.common.summary {
         parts.push(s.clone());
@@ -639,70 +639,68 @@ fn search_text(r: &Record) -> String {
     parts.join(" ")
 }
 
-/// The search index over every listed record (drafts only under `--drafts`; withdrawn and
-/// expired decisions never), sorted by path.
-pub(crate) fn search_outputs(site: &Site, facts: &Facts) -> Vec<Output> {
-    let mut out = Vec::new();
-    search_outputs_each(site, facts, &mut |o| out.push(o));
-    out.sort_by(|a, b| a.path().cmp(b.path()));
-    out
+/// The search index's document for a record (its body left empty: see [`search_text`]).
+pub(crate) fn search_doc(site: &Site, r: &Record) -> crate::search::SearchDoc {
+    let base = site.config.base_path();
+    let url = record_url(site, r);
+    let mut meta: Vec<String> = [&r.common.doc_no, &r.common.index_no]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    if let Data::Enforcement(e) = &r.data {
+        meta.push(e.case_no.clone());
+        // The 统一社会信用代码 the page shows (never a natural person's, as in the open
+        // data): people look a business up by it.
+        if e.party.party_type != "自然人" {
+            meta.extend(e.party.credit_code.clone());
+        }
+    }
+    meta.push(
+        r.common
+            .organization
+            .clone()
+            .unwrap_or_else(|| site.config.organization.name.clone()),
+    );
+    crate::search::SearchDoc {
+        url: url
+            .strip_prefix(base.trim_end_matches('/'))
+            .unwrap_or(&url)
+            .to_string(),
+        title: r.common.title.clone(),
+        kind: r.kind.folder().to_string(),
+        kind_label: r.kind.label().to_string(),
+        date: r
+            .common
+            .published
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        year: r.common.published.map(|d| i32::from(d.year())).unwrap_or(0),
+        meta,
+        body: String::new(),
+    }
+}
+
+/// The records of the search index and their documents.
+fn search_docs<'a>(
+    site: &'a Site,
+    facts: &Facts,
+) -> (Vec<&'a Record>, Vec<crate::search::SearchDoc>) {
+    let indexed: Vec<&Record> = site
+        .records
+        .iter()
+        .filter(|r| crate::export::exported(facts, r))
+        .map(|r| &**r)
+        .collect();
+    let docs = indexed.iter().map(|r| search_doc(site, r)).collect();
+    (indexed, docs)
 }
 
 /// [`search_outputs`], each file handed to `emit` as soon as it is made.
 fn search_outputs_each(site: &Site, facts: &Facts, emit: &mut dyn FnMut(Output)) {
-    let base = site.config.base_path();
-    let docs: Vec<crate::search::SearchDoc> = site
-        .records
-        .iter()
-        .filter(|r| listed(facts, r) && !r.common.draft)
-        .map(|r| {
-            let url = record_url(site, r);
-            let mut meta: Vec<String> = [&r.common.doc_no, &r.common.index_no]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect();
-            if let Data::Enforcement(e) = &r.data {
-                meta.push(e.case_no.clone());
-                // The 统一社会信用代码 the page shows (never a natural person's, as in the
-                // open data): people look a business up by it.
-                if e.party.party_type != "自然人" {
-                    meta.extend(e.party.credit_code.clone());
-                }
-            }
-            meta.push(
-                r.common
-                    .organization
-                    .clone()
-                    .unwrap_or_else(|| site.config.organization.name.clone()),
-            );
-            crate::search::SearchDoc {
-                url: url
-                    .strip_prefix(base.trim_end_matches('/'))
-                    .unwrap_or(&url)
-                    .to_string(),
-                title: r.common.title.clone(),
-                kind: r.kind.folder().to_string(),
-                kind_label: r.kind.label().to_string(),
-                date: r
-                    .common
-                    .published
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-                year: r.common.published.map(|d| i32::from(d.year())).unwrap_or(0),
-                meta,
-                body: String::new(),
-            }
-        })
-        .collect();
     // The bodies are made as the index reads them: all of them at once were half a gigabyte
     // at 100,000 records.
-    let indexed: Vec<&Record> = site
-        .records
-        .iter()
-        .filter(|r| listed(facts, r) && !r.common.draft)
-        .map(|r| &**r)
-        .collect();
+    let (indexed, docs) = search_docs(site, facts);
     let body = |i: usize| indexed.get(i).map(|r| search_text(r)).unwrap_or_default();
     crate::search::build_index_each(&docs, &body, &mut |f| {
         emit(Output::Bytes {
@@ -710,6 +708,32 @@ fn search_outputs_each(site: &Site, facts: &Facts, emit: &mut dyn FnMut(Output))
             bytes: f.bytes,
         })
     });
+}
+
+/// [`search_outputs_each`], keeping the index for updates after a one-record edit.
+pub(crate) fn search_outputs_live(
+    site: &Site,
+    facts: &Facts,
+    live: &mut Live,
+    emit: &mut dyn FnMut(Output),
+) {
+    let (indexed, docs) = search_docs(site, facts);
+    let body = |i: usize| indexed.get(i).map(|r| search_text(r)).unwrap_or_default();
+    let (index, files) = crate::search::live::LiveIndex::build(&docs, &body);
+    live.search = index;
+    for f in files {
+        emit(Output::Bytes {
+            path: f.path,
+            bytes: f.bytes,
+        });
+    }
+}
+
+/// What a preview build keeps to update its exports after a one-record edit
+/// ([`crate::patch`]).
+#[derive(Default)]
+pub struct Live {
+    pub search: Option<crate::search::live::LiveIndex>,
 }
 
 /// The page numbers (0-based) a pager links to: the first and last pages and those within
@@ -762,8 +786,27 @@ pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
 /// The exports come last: feeds, open data and the sitemap (whose URLs are noted page by page
 /// as they are planned).
 pub fn plan_each(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut(Output)) {
+    plan_each_live(site, facts, time, None, emit);
+}
+
+/// Plan every output of the site, and keep what updating the exports after a one-record edit
+/// needs (the preview server).
+pub fn plan_live(site: &Site, facts: &Facts, time: &BuildTime) -> (Vec<Output>, Live) {
+    let mut out = Vec::new();
+    let mut live = Live::default();
+    plan_each_live(site, facts, time, Some(&mut live), &mut |o| out.push(o));
+    (out, live)
+}
+
+fn plan_each_live(
+    site: &Site,
+    facts: &Facts,
+    time: &BuildTime,
+    live: Option<&mut Live>,
+    emit: &mut dyn FnMut(Output),
+) {
     let mut sitemap = crate::export::sitemap::Collector::new(site, facts);
-    plan_pages(site, facts, time, &mut |o: Output| {
+    plan_pages(site, facts, time, live, &mut |o: Output| {
         sitemap.add(site, &o);
         emit(o);
     });
@@ -918,7 +961,13 @@ fn around<'a>(
     (prev, next)
 }
 
-fn plan_pages(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut(Output)) {
+fn plan_pages(
+    site: &Site,
+    facts: &Facts,
+    time: &BuildTime,
+    live: Option<&mut Live>,
+    emit: &mut dyn FnMut(Output),
+) {
     let pm = PageMaker {
         site,
         site_v: site_ctx(site),
@@ -1117,7 +1166,10 @@ fn plan_pages(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut
         json!({"page": {"title": "站内搜索", "url": format!("{base}search/"), "breadcrumbs": breadcrumbs(site, &[("站内搜索", format!("{base}search/"))]), "section": "search", "noindex": true},
                "kinds": Kind::ALL.iter().filter(|k| **k != Kind::Page).map(|k| json!({"folder": k.folder(), "label": k.label()})).collect::<Vec<_>>()}),
     ));
-    search_outputs_each(site, facts, emit);
+    match live {
+        Some(l) => search_outputs_live(site, facts, l, emit),
+        None => search_outputs_each(site, facts, emit),
+    }
     emit(page(
         "404.html".into(),
         "404.html",

@@ -29,7 +29,9 @@ pub struct Site {
     /// Records sorted by kind, then newest first, then id.
     /// Shared, so a preview rebuild reuses the records it did not read again without copying.
     pub records: Vec<std::sync::Arc<Record>>,
-    by_key: HashMap<String, usize>,
+    by_key: std::sync::Arc<HashMap<String, usize>>,
+    /// The keys of every record read, drafts included (what links may point to).
+    pub keys: std::sync::Arc<std::collections::HashSet<String>>,
 }
 
 impl Site {
@@ -48,6 +50,7 @@ impl Site {
             tz: self.tz.clone(),
             records,
             by_key: self.by_key.clone(),
+            keys: self.keys.clone(),
         })
     }
 
@@ -57,13 +60,15 @@ impl Site {
             .iter()
             .enumerate()
             .map(|(i, r)| (r.key(), i))
-            .collect();
+            .collect::<HashMap<_, _>>()
+            .into();
         Site {
             root: self.root.clone(),
             config: self.config.clone(),
             tz: self.tz.clone(),
             records,
             by_key,
+            keys: self.keys.clone(),
         }
     }
 
@@ -110,6 +115,7 @@ pub fn load_site_cached(
     let loaded = load::load_cached(root, &config.base_path(), &tz, cache);
     let mut diags: Diagnostics = loaded.diags.into_iter().collect();
     diags.extend(validate::validate(root, &config, &loaded.records));
+    let keys = loaded.records.iter().map(|r| r.key()).collect();
     let mut records: Vec<std::sync::Arc<Record>> = loaded
         .records
         .into_iter()
@@ -137,7 +143,8 @@ pub fn load_site_cached(
             config,
             tz,
             records,
-            by_key,
+            by_key: std::sync::Arc::new(by_key),
+            keys: std::sync::Arc::new(keys),
         },
         diags,
     ))

@@ -5,7 +5,7 @@ use super::kinds::{permit::FeesRef, permit::ProcedureRef, Data, Kind};
 use super::load::Record;
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 /// Run every cross-record rule; `root` is the site root (for attachment files).
@@ -19,84 +19,145 @@ pub fn validate(
     let mut out = Vec::new();
     let keys: HashSet<String> = records.iter().map(|r| r.key()).collect();
 
-    // Duplicate ids within a kind (e.g. `a.md` and `a.yaml`, or two sub-folders).
-    let mut seen: HashMap<String, &Record> = HashMap::new();
-    for r in records {
-        if let Some(first) = seen.get(&r.key()) {
-            out.push(
-                Diagnostic::error(
-                    "content.duplicate-id",
-                    &r.source,
-                    format!("记录编号“{}”重复", r.id),
-                )
-                .at(1, 1)
-                .hint(format!(
-                    "与 {} 的编号相同；同一类别中文件名不能重复，请改名其中一个。",
-                    first.source.display()
-                )),
-            );
-        } else {
-            seen.insert(r.key(), r);
+    for u in &UNIQUE {
+        let mut seen: HashMap<String, &Record> = HashMap::new();
+        for r in records {
+            let Some(v) = (u.get)(r) else { continue };
+            match seen.get(&v) {
+                Some(first) => out.push(u.duplicate(r, first, &v)),
+                None => {
+                    seen.insert(v, r);
+                }
+            }
         }
     }
+    for r in records {
+        record_rules(root, config, r, &keys, &mut out);
+    }
+    out
+}
 
-    unique_field(records, &mut out, "index_no", "索引号", |r| {
-        r.common.index_no.clone()
-    });
-    unique_field(
-        records,
-        &mut out,
-        "case_no",
-        "决定书文号",
-        |r| match &r.data {
+/// The diagnostics [`validate`] gives the file of `r`, where `keys` are those of every loaded
+/// record (drafts included, as [`validate`] sees them). The rules across records are not run
+/// again: call it only for an edit of a record of a site that had no error and whose values
+/// that must be unique did not change ([`same_unique_values`]) — then no record shares one.
+pub fn validate_one(
+    root: &Path,
+    config: &Config,
+    r: &Record,
+    keys: &HashSet<String>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    record_rules(root, config, r, keys, &mut out);
+    out
+}
+
+/// Do `a` and `b` (one record before and after an edit) have the same values that must be
+/// unique among records?
+pub fn same_unique_values(a: &Record, b: &Record) -> bool {
+    UNIQUE.iter().all(|u| (u.get)(a) == (u.get)(b))
+}
+
+/// A value no two records may share.
+struct Unique {
+    field: &'static str,
+    zh: &'static str,
+    get: fn(&Record) -> Option<String>,
+}
+
+/// The record's key (kind and id: `a.md` and `a.yaml`, or two sub-folders, would clash), its
+/// 索引号 and an enforcement decision's 决定书文号.
+const UNIQUE: [Unique; 3] = [
+    Unique {
+        field: "id",
+        zh: "记录编号",
+        get: |r| Some(r.key()),
+    },
+    Unique {
+        field: "index_no",
+        zh: "索引号",
+        get: |r| r.common.index_no.clone(),
+    },
+    Unique {
+        field: "case_no",
+        zh: "决定书文号",
+        get: |r| match &r.data {
             Data::Enforcement(e) => Some(e.case_no.clone()),
             _ => None,
         },
-    );
+    },
+];
 
-    let code = &config.organization.code;
-    for r in records {
-        if let Some(no) = &r.common.index_no {
-            if !index_no_ok(no, code) {
-                out.push(
-                    r.diag_at(
-                        Diagnostic::error(
-                            "meta.index-no",
-                            &r.source,
-                            format!("索引号“{no}”格式不对"),
-                        ),
-                        "index_no",
-                    )
-                    .expected(format!("{code}/年份-五位序号，如 {code}/2026-00017"))
-                    .found(no.clone())
-                    .hint("用 `gongshi new` 新建记录会自动分配下一个索引号。"),
-                );
-            }
+impl Unique {
+    /// The error on `r`, whose value `v` the earlier record `first` has already.
+    fn duplicate(&self, r: &Record, first: &Record, v: &str) -> Diagnostic {
+        if self.field == "id" {
+            return Diagnostic::error(
+                "content.duplicate-id",
+                &r.source,
+                format!("记录编号“{}”重复", r.id),
+            )
+            .at(1, 1)
+            .hint(format!(
+                "与 {} 的编号相同；同一类别中文件名不能重复，请改名其中一个。",
+                first.source.display()
+            ));
         }
-        if let Some(no) = &r.common.doc_no {
-            if !doc_no_ok(no) {
-                out.push(
-                    r.diag_at(
-                        Diagnostic::warning(
-                            "meta.doc-no",
-                            &r.source,
-                            format!("文号“{no}”格式不规范"),
-                        ),
-                        "doc_no",
-                    )
-                    .expected(
-                        "机关代字〔年份〕序号号，如 枝人社发〔2026〕12号（年份用六角括号〔〕）",
-                    )
-                    .found(no.clone()),
-                );
-            }
-        }
-        attachments(root, r, &mut out);
-        placeholders(r, &mut out);
-        links(r, &keys, &mut out);
-        kind_rules(config, r, &keys, &mut out);
+        let zh = self.zh;
+        r.diag_at(
+            Diagnostic::error(
+                "meta.duplicate",
+                &r.source,
+                format!("{zh}“{v}”与其他记录重复"),
+            ),
+            self.field,
+        )
+        .hint(format!(
+            "{} 已使用这个{zh}；{zh}不能重复。",
+            first.source.display()
+        ))
     }
-    out
+}
+
+/// The rules of one record on its own (numbers' format, attachments, placeholders, links and
+/// references to other records by key, its kind's consistency).
+fn record_rules(
+    root: &Path,
+    config: &Config,
+    r: &Record,
+    keys: &HashSet<String>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let code = &config.organization.code;
+    if let Some(no) = &r.common.index_no {
+        if !index_no_ok(no, code) {
+            out.push(
+                r.diag_at(
+                    Diagnostic::error("meta.index-no", &r.source, format!("索引号“{no}”格式不对")),
+                    "index_no",
+                )
+                .expected(format!("{code}/年份-五位序号，如 {code}/2026-00017"))
+                .found(no.clone())
+                .hint("用 `gongshi new` 新建记录会自动分配下一个索引号。"),
+            );
+        }
+    }
+    if let Some(no) = &r.common.doc_no {
+        if !doc_no_ok(no) {
+            out.push(
+                r.diag_at(
+                    Diagnostic::warning("meta.doc-no", &r.source, format!("文号“{no}”格式不规范")),
+                    "doc_no",
+                )
+                .expected("机关代字〔年份〕序号号，如 枝人社发〔2026〕12号（年份用六角括号〔〕）")
+                .found(no.clone()),
+            );
+        }
+    }
+    attachments(root, r, out);
+    placeholders(r, out);
+    links(r, keys, out);
+    kind_rules(config, r, keys, out);
 }
 
 /// A `待填写` left from `gongshi new` (comment lines aside): the record is not finished.
@@ -120,37 +181,6 @@ fn placeholders(r: &Record, out: &mut Vec<Diagnostic>) {
         .with_source(&r.read_text().unwrap_or_default())
         .hint("请把“待填写”换成实际内容；不需要的选填项可以整行删除。还没写完的记录可以先加一行 draft: true（草稿，不发布）。"),
     );
-}
-
-fn unique_field(
-    records: &[&Record],
-    out: &mut Vec<Diagnostic>,
-    field: &str,
-    zh: &str,
-    get: impl Fn(&Record) -> Option<String>,
-) {
-    let mut seen: BTreeMap<String, &Record> = BTreeMap::new();
-    for r in records {
-        let Some(v) = get(r) else { continue };
-        if let Some(first) = seen.get(&v) {
-            out.push(
-                r.diag_at(
-                    Diagnostic::error(
-                        "meta.duplicate",
-                        &r.source,
-                        format!("{zh}“{v}”与其他记录重复"),
-                    ),
-                    field,
-                )
-                .hint(format!(
-                    "{} 已使用这个{zh}；{zh}不能重复。",
-                    first.source.display()
-                )),
-            );
-        } else {
-            seen.insert(v, r);
-        }
-    }
 }
 
 /// `CODE/YYYY-NNNNN`.

@@ -122,16 +122,14 @@ fn root_relative(url: &str) -> &str {
     }
 }
 
-/// A document's entry in the document chunks: `[url, title, label, date, [meta…], excerpt]`.
-fn entry(d: &SearchDoc, labels: &BTreeMap<&str, usize>, body: &str) -> String {
+/// A document's entry in the document chunks: `[url, title, label, date, [meta…], excerpt]`,
+/// `label` the index of its `kind_label` in `meta.json`'s `labels`.
+pub(crate) fn entry(d: &SearchDoc, label: usize, body: &str) -> String {
     let mut e = String::from("[");
     push_json_str(&mut e, root_relative(&d.url));
     e.push(',');
     push_json_str(&mut e, &d.title);
-    e.push_str(&format!(
-        ",{},",
-        labels.get(d.kind_label.as_str()).copied().unwrap_or(0)
-    ));
+    e.push_str(&format!(",{label},"));
     push_json_str(&mut e, &d.date);
     e.push_str(",[");
     for (j, m) in d.meta.iter().enumerate() {
@@ -153,44 +151,89 @@ fn fnv64(h: &mut u64, bytes: &[u8]) {
     }
 }
 
-/// Builds every index file for `docs`. Deterministic: the order of `docs` does not matter and
-/// the same documents give the same bytes. Callers pass only published, valid records (no
-/// drafts, no withdrawn or expired decisions).
-pub fn build_index(docs: &[SearchDoc]) -> Vec<OutputFile> {
-    build_index_with(docs, &|i| {
-        docs.get(i).map(|d| d.body.clone()).unwrap_or_default()
-    })
+const FNV64_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a (64 bit) of a file's path and bytes.
+pub(crate) fn file_hash(path: &str, bytes: &[u8]) -> u64 {
+    let mut h = FNV64_OFFSET;
+    fnv64(&mut h, path.as_bytes());
+    fnv64(&mut h, &[0]);
+    fnv64(&mut h, bytes);
+    h
 }
 
-/// How many documents are tokenized together before their postings are merged: bounds the
-/// memory of the per-document token tables (a 100,000-record site's tables were 3 GB).
-const BLOCK: usize = 1024;
-
-/// [`build_index`], with the body of `docs[i]` given by `body(i)` instead of `docs[i].body`
-/// (which is not read): a large site makes each body when it is indexed, so the bodies of all
-/// documents are never in memory together. The same documents give the same bytes.
-pub fn build_index_with(
-    docs: &[SearchDoc],
-    body: &(dyn Fn(usize) -> String + Sync),
-) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    build_index_each(docs, body, &mut |f| files.push(f));
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+/// The build hash of `meta.json`: FNV-1a (64 bit) over the [`file_hash`]es of the shards, then
+/// the chunks (so one changed file changes it, and updating it does not re-read the others).
+pub(crate) fn build_hash(hashes: &[u64]) -> u64 {
+    let mut h = FNV64_OFFSET;
+    for x in hashes {
+        fnv64(&mut h, &x.to_le_bytes());
+    }
+    h
 }
 
-/// [`build_index_with`], handing each file to `emit` as soon as it is made (postings shards,
-/// then document chunks, then `meta.json`), so a caller can write them while the rest is made.
-/// Each body is made twice (`body(i)` is called once for the postings and once for the
-/// document chunks): cheaper than keeping the chunks of every document until the postings
-/// are done, which is what `meta.json`'s build hash (over the shards, then the chunks) needs.
-pub fn build_index_each(
-    docs: &[SearchDoc],
-    body: &(dyn Fn(usize) -> String + Sync),
-    emit: &mut dyn FnMut(OutputFile),
-) {
-    use rayon::prelude::*;
-    // Document ids: newest first, so a lower id breaks ranking ties in favour of newer records.
+/// The shard count for postings of `total` bytes (key and value lengths plus 6 per token).
+pub(crate) fn shard_count(total: usize) -> usize {
+    total
+        .div_ceil(SHARD_TARGET_BYTES)
+        .next_power_of_two()
+        .clamp(1, MAX_SHARDS)
+}
+
+/// The bytes a token's postings count towards the shard count.
+pub(crate) fn posting_bytes(token: &str, postings: &str) -> usize {
+    token.len() + postings.len() + 6
+}
+
+/// Documents per chunk for entries of `entry_bytes` bytes in all over `n` documents.
+pub(crate) fn chunk_len(entry_bytes: usize, n: usize) -> usize {
+    let avg = entry_bytes / n.max(1);
+    (CHUNK_TARGET_BYTES / avg.max(1)).clamp(4, 256)
+}
+
+/// A postings shard's text: `{"token":"postings",…}` in token order.
+pub(crate) fn shard_json<'a>(tokens: impl Iterator<Item = (&'a str, &'a str)>) -> String {
+    let mut out = String::from("{");
+    for (j, (k, v)) in tokens.enumerate() {
+        if j > 0 {
+            out.push(',');
+        }
+        push_json_str(&mut out, k);
+        out.push(':');
+        push_json_str(&mut out, v);
+    }
+    out.push('}');
+    out
+}
+
+/// A document chunk's text.
+pub(crate) fn chunk_json(entries: &[String]) -> String {
+    format!("[{}]", entries.join(","))
+}
+
+/// Where each token of a document occurs: token → posting code (field bits and body
+/// frequency bucket).
+pub(crate) fn doc_codes(d: &SearchDoc, body: &str) -> HashMap<String, u8> {
+    let mut seen: HashMap<String, (u8, u32)> = HashMap::default();
+    for t in tokenize(&d.title) {
+        seen.entry(t.text).or_default().0 |= IN_TITLE;
+    }
+    for m in &d.meta {
+        for t in tokenize(m) {
+            seen.entry(t.text).or_default().0 |= IN_META;
+        }
+    }
+    for t in tokenize(body) {
+        seen.entry(t.text).or_default().1 += 1;
+    }
+    seen.into_iter()
+        .map(|(tok, (flags, tf))| (tok, flags | (tf_bucket(tf) << 2)))
+        .collect()
+}
+
+/// Document ids: newest first, so a lower id breaks ranking ties in favour of newer records.
+/// Returns the indexes into `docs` in id order.
+pub(crate) fn doc_order(docs: &[SearchDoc], body: &(dyn Fn(usize) -> String + Sync)) -> Vec<usize> {
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_by(|&i, &j| {
         let (a, b) = (&docs[i], &docs[j]);
@@ -200,159 +243,37 @@ pub fn build_index_each(
             .then_with(|| a.title.cmp(&b.title))
             .then_with(|| body(i).cmp(&body(j)))
     });
-    let ids = order;
-    let order: Vec<&SearchDoc> = ids.iter().map(|&i| &docs[i]).collect();
+    order
+}
 
+/// The distinct `kind_label`s, sorted, each with its index (what entries point to).
+pub(crate) fn label_indexes<'a>(
+    docs: impl Iterator<Item = &'a SearchDoc>,
+) -> BTreeMap<&'a str, usize> {
+    let mut labels: BTreeMap<&str, usize> = docs.map(|d| (d.kind_label.as_str(), 0)).collect();
+    for (i, v) in labels.values_mut().enumerate() {
+        *v = i;
+    }
+    labels
+}
+
+/// `meta.json` for the documents in id order.
+pub(crate) fn meta_json(build: u64, shards: usize, chunk: usize, order: &[&SearchDoc]) -> String {
     // Kinds (filter) and labels (display).
     let mut kind_labels: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
-    let mut labels: BTreeMap<&str, usize> = BTreeMap::new();
-    for d in &order {
+    for d in order {
         *kind_labels
             .entry(&d.kind)
             .or_default()
             .entry(&d.kind_label)
             .or_default() += 1;
-        labels.insert(&d.kind_label, 0);
     }
-    for (i, v) in labels.values_mut().enumerate() {
-        *v = i;
-    }
+    let labels = label_indexes(order.iter().copied());
     let kind_index: BTreeMap<&str, usize> = kind_labels
         .keys()
         .enumerate()
         .map(|(i, k)| (*k, i))
         .collect();
-
-    // Postings: token → [(doc id, code)], doc ids ascending, encoded as they come: per posting
-    // (gap from the previous id, first gap = id + 1) × 16 + code. Documents are taken in
-    // blocks in id order; a block's token tables are made in parallel, already split into
-    // `PARTS` groups by token hash, and each group is merged into its own table in parallel.
-    // The length of each document's entry ([url, title, label, date, [meta…], excerpt]) is
-    // noted on the way: the chunk size depends on their average.
-    const PARTS: usize = 64;
-    /// One document's (token, code) pairs, split into the `PARTS` groups.
-    type DocTokens = Vec<Vec<(String, u8)>>;
-    let mut tables: Vec<HashMap<String, (String, i64)>> = vec![HashMap::default(); PARTS];
-    let mut entry_bytes = 0usize;
-    for (b, block) in ids.chunks(BLOCK).enumerate() {
-        let made: Vec<(DocTokens, usize)> = block
-            .par_iter()
-            .map(|&i| {
-                let d = &docs[i];
-                let text = body(i);
-                let mut seen: HashMap<String, (u8, u32)> = HashMap::default();
-                for t in tokenize(&d.title) {
-                    seen.entry(t.text).or_default().0 |= IN_TITLE;
-                }
-                for m in &d.meta {
-                    for t in tokenize(m) {
-                        seen.entry(t.text).or_default().0 |= IN_META;
-                    }
-                }
-                for t in tokenize(&text) {
-                    seen.entry(t.text).or_default().1 += 1;
-                }
-                let mut parts: Vec<Vec<(String, u8)>> = vec![Vec::new(); PARTS];
-                for (tok, (flags, tf)) in seen {
-                    let code = flags | (tf_bucket(tf) << 2);
-                    if let Some(p) = parts.get_mut(token_hash(&tok) as usize % PARTS) {
-                        p.push((tok, code));
-                    }
-                }
-                (parts, entry(d, &labels, &text).len())
-            })
-            .collect();
-        let first = b * BLOCK;
-        tables.par_iter_mut().enumerate().for_each(|(part, table)| {
-            for (k, (parts, _)) in made.iter().enumerate() {
-                let id = i64::try_from(first + k).unwrap_or(i64::MAX);
-                for (tok, code) in parts.get(part).into_iter().flatten() {
-                    let slot = match table.get_mut(tok.as_str()) {
-                        Some(slot) => slot,
-                        None => table.entry(tok.clone()).or_insert((String::new(), -1)),
-                    };
-                    let gap = (id - slot.1) as u64;
-                    slot.1 = id;
-                    push_vlq(&mut slot.0, (gap << 4) | u64::from(*code));
-                }
-            }
-        });
-        entry_bytes += made.iter().map(|(_, n)| n).sum::<usize>();
-    }
-    let encoded: Vec<(String, String)> = tables
-        .into_iter()
-        .flat_map(|t| {
-            t.into_iter()
-                .map(|(tok, (s, _))| (tok, s.as_str().to_owned()))
-        })
-        .collect();
-
-    let total: usize = encoded.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
-    let shards = total
-        .div_ceil(SHARD_TARGET_BYTES)
-        .next_power_of_two()
-        .clamp(1, MAX_SHARDS);
-    // Each shard's postings move into its map and its file, so they are held once at a time.
-    let mut shard_maps: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); shards];
-    for (tok, s) in encoded {
-        if let Some(m) = shard_maps.get_mut(shard_of(&tok, shards)) {
-            m.insert(tok, s);
-        }
-    }
-
-    // The build hash: FNV-1a over every file's path and bytes, shards then chunks.
-    let mut build: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut put = |f: OutputFile| {
-        fnv64(&mut build, f.path.as_bytes());
-        fnv64(&mut build, &f.bytes);
-        emit(f);
-    };
-    for (i, m) in shard_maps.into_iter().enumerate() {
-        let mut out = String::from("{");
-        for (j, (k, v)) in m.into_iter().enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
-            push_json_str(&mut out, &k);
-            out.push(':');
-            push_json_str(&mut out, &v);
-        }
-        out.push('}');
-        put(OutputFile {
-            path: format!("search/shards/{i}.json"),
-            bytes: out.into_bytes(),
-        });
-    }
-
-    // The document chunks, made again a block at a time in id order.
-    let avg = entry_bytes / order.len().max(1);
-    let chunk = (CHUNK_TARGET_BYTES / avg.max(1)).clamp(4, 256);
-    let mut pending: Vec<String> = Vec::new();
-    let mut n = 0;
-    let mut flush = |group: &[String], put: &mut dyn FnMut(OutputFile)| {
-        put(OutputFile {
-            path: format!("search/docs/{n}.json"),
-            bytes: format!("[{}]", group.join(",")).into_bytes(),
-        });
-        n += 1;
-    };
-    for block in ids.chunks(BLOCK) {
-        let made: Vec<String> = block
-            .par_iter()
-            .map(|&i| entry(&docs[i], &labels, &body(i)))
-            .collect();
-        pending.extend(made);
-        while pending.len() >= chunk {
-            let rest = pending.split_off(chunk);
-            flush(&pending, &mut put);
-            pending = rest;
-        }
-    }
-    if !pending.is_empty() {
-        flush(&pending, &mut put);
-    }
-
-    // meta.json
     let mut meta = format!(
         "{{\"v\":{FORMAT_VERSION},\"build\":\"{build:016x}\",\"n\":{},\"shards\":{shards},\"chunk\":{chunk},\"kinds\":[",
         order.len()
@@ -390,7 +311,7 @@ pub fn build_index_each(
         3
     };
     let mut k = String::with_capacity(order.len() * kw);
-    for d in &order {
+    for d in order {
         let idx = kind_index.get(d.kind.as_str()).copied().unwrap_or(0);
         for p in (0..kw).rev() {
             k.push(char::from(B64[(idx >> (6 * p)) & 63]));
@@ -407,7 +328,7 @@ pub fn build_index_each(
     ));
     // Years, run-length encoded in id order: [[year, count], …].
     let mut runs: Vec<(i32, usize)> = Vec::new();
-    for d in &order {
+    for d in order {
         match runs.last_mut() {
             Some((y, n)) if *y == d.year => *n += 1,
             _ => runs.push((d.year, 1)),
@@ -416,8 +337,192 @@ pub fn build_index_each(
     let years: Vec<String> = runs.iter().map(|(y, n)| format!("[{y},{n}]")).collect();
     meta.push_str(&years.join(","));
     meta.push_str("]}");
+    meta
+}
+
+/// Builds every index file for `docs`. Deterministic: the order of `docs` does not matter and
+/// the same documents give the same bytes. Callers pass only published, valid records (no
+/// drafts, no withdrawn or expired decisions).
+pub fn build_index(docs: &[SearchDoc]) -> Vec<OutputFile> {
+    build_index_with(docs, &|i| {
+        docs.get(i).map(|d| d.body.clone()).unwrap_or_default()
+    })
+}
+
+/// How many documents are tokenized together before their postings are merged: bounds the
+/// memory of the per-document token tables (a 100,000-record site's tables were 3 GB).
+const BLOCK: usize = 1024;
+
+/// [`build_index`], with the body of `docs[i]` given by `body(i)` instead of `docs[i].body`
+/// (which is not read): a large site makes each body when it is indexed, so the bodies of all
+/// documents are never in memory together. The same documents give the same bytes.
+pub fn build_index_with(
+    docs: &[SearchDoc],
+    body: &(dyn Fn(usize) -> String + Sync),
+) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    build_index_each(docs, body, &mut |f| files.push(f));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// [`build_index_with`], handing each file to `emit` as soon as it is made (postings shards,
+/// then document chunks, then `meta.json`), so a caller can write them while the rest is made.
+/// Each body is made twice (`body(i)` is called once for the postings and once for the
+/// document chunks): cheaper than keeping the chunks of every document until the postings
+/// are done.
+pub fn build_index_each(
+    docs: &[SearchDoc],
+    body: &(dyn Fn(usize) -> String + Sync),
+    emit: &mut dyn FnMut(OutputFile),
+) {
+    build_index_stats(docs, body, false, emit);
+}
+
+/// What [`build_index_stats`] learnt on the way, for an index kept up to date
+/// ([`super::live::LiveIndex`]).
+pub(crate) struct Stats {
+    /// Indexes into `docs` in id order.
+    pub ids: Vec<usize>,
+    /// Sum of [`posting_bytes`] over every token.
+    pub total: usize,
+    pub shards: usize,
+    pub chunk: usize,
+    /// Every document's entry, in id order (only when asked to keep them).
+    pub entries: Vec<String>,
+    /// [`file_hash`] of each shard, then of each chunk.
+    pub hashes: Vec<u64>,
+}
+
+/// [`build_index_each`], returning its [`Stats`]; with `keep_entries` the document entries
+/// are kept too.
+pub(crate) fn build_index_stats(
+    docs: &[SearchDoc],
+    body: &(dyn Fn(usize) -> String + Sync),
+    keep_entries: bool,
+    emit: &mut dyn FnMut(OutputFile),
+) -> Stats {
+    use rayon::prelude::*;
+    let ids = doc_order(docs, body);
+    let order: Vec<&SearchDoc> = ids.iter().map(|&i| &docs[i]).collect();
+    let labels = label_indexes(order.iter().copied());
+    let label = |d: &SearchDoc| labels.get(d.kind_label.as_str()).copied().unwrap_or(0);
+
+    // Postings: token → [(doc id, code)], doc ids ascending, encoded as they come: per posting
+    // (gap from the previous id, first gap = id + 1) × 16 + code. Documents are taken in
+    // blocks in id order; a block's token tables are made in parallel, already split into
+    // `PARTS` groups by token hash, and each group is merged into its own table in parallel.
+    // The length of each document's entry ([url, title, label, date, [meta…], excerpt]) is
+    // noted on the way: the chunk size depends on their average.
+    const PARTS: usize = 64;
+    /// One document's (token, code) pairs, split into the `PARTS` groups.
+    type DocTokens = Vec<Vec<(String, u8)>>;
+    let mut tables: Vec<HashMap<String, (String, i64)>> = vec![HashMap::default(); PARTS];
+    let mut entry_bytes = 0usize;
+    for (b, block) in ids.chunks(BLOCK).enumerate() {
+        let made: Vec<(DocTokens, usize)> = block
+            .par_iter()
+            .map(|&i| {
+                let d = &docs[i];
+                let text = body(i);
+                let mut parts: Vec<Vec<(String, u8)>> = vec![Vec::new(); PARTS];
+                for (tok, code) in doc_codes(d, &text) {
+                    if let Some(p) = parts.get_mut(token_hash(&tok) as usize % PARTS) {
+                        p.push((tok, code));
+                    }
+                }
+                (parts, entry(d, label(d), &text).len())
+            })
+            .collect();
+        let first = b * BLOCK;
+        tables.par_iter_mut().enumerate().for_each(|(part, table)| {
+            for (k, (parts, _)) in made.iter().enumerate() {
+                let id = i64::try_from(first + k).unwrap_or(i64::MAX);
+                for (tok, code) in parts.get(part).into_iter().flatten() {
+                    let slot = match table.get_mut(tok.as_str()) {
+                        Some(slot) => slot,
+                        None => table.entry(tok.clone()).or_insert((String::new(), -1)),
+                    };
+                    let gap = (id - slot.1) as u64;
+                    slot.1 = id;
+                    push_vlq(&mut slot.0, (gap << 4) | u64::from(*code));
+                }
+            }
+        });
+        entry_bytes += made.iter().map(|(_, n)| n).sum::<usize>();
+    }
+    let encoded: Vec<(String, String)> = tables
+        .into_iter()
+        .flat_map(|t| {
+            t.into_iter()
+                .map(|(tok, (s, _))| (tok, s.as_str().to_owned()))
+        })
+        .collect();
+
+    let total: usize = encoded.iter().map(|(k, v)| posting_bytes(k, v)).sum();
+    let shards = shard_count(total);
+    // Each shard's postings move into its map and its file, so they are held once at a time.
+    let mut shard_maps: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); shards];
+    for (tok, s) in encoded {
+        if let Some(m) = shard_maps.get_mut(shard_of(&tok, shards)) {
+            m.insert(tok, s);
+        }
+    }
+
+    let mut hashes = Vec::new();
+    let mut put = |f: OutputFile| {
+        hashes.push(file_hash(&f.path, &f.bytes));
+        emit(f);
+    };
+    for (i, m) in shard_maps.into_iter().enumerate() {
+        put(OutputFile {
+            path: format!("search/shards/{i}.json"),
+            bytes: shard_json(m.iter().map(|(k, v)| (k.as_str(), v.as_str()))).into_bytes(),
+        });
+    }
+
+    // The document chunks, made again a block at a time in id order.
+    let chunk = chunk_len(entry_bytes, order.len());
+    let mut kept = Vec::new();
+    let mut pending: Vec<String> = Vec::new();
+    let mut n = 0;
+    let mut flush = |group: &[String], put: &mut dyn FnMut(OutputFile)| {
+        put(OutputFile {
+            path: format!("search/docs/{n}.json"),
+            bytes: chunk_json(group).into_bytes(),
+        });
+        n += 1;
+    };
+    for block in ids.chunks(BLOCK) {
+        let made: Vec<String> = block
+            .par_iter()
+            .map(|&i| entry(&docs[i], label(&docs[i]), &body(i)))
+            .collect();
+        if keep_entries {
+            kept.extend(made.iter().cloned());
+        }
+        pending.extend(made);
+        while pending.len() >= chunk {
+            let rest = pending.split_off(chunk);
+            flush(&pending, &mut put);
+            pending = rest;
+        }
+    }
+    if !pending.is_empty() {
+        flush(&pending, &mut put);
+    }
+
+    let build = build_hash(&hashes);
     emit(OutputFile {
         path: "search/meta.json".to_string(),
-        bytes: meta.into_bytes(),
+        bytes: meta_json(build, shards, chunk, &order).into_bytes(),
     });
+    Stats {
+        ids,
+        total,
+        shards,
+        chunk,
+        entries: kept,
+        hashes,
+    }
 }

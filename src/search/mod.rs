@@ -13,6 +13,7 @@
 //! `docs/dev/search.md`.
 
 mod index;
+pub mod live;
 mod tokenize;
 
 #[cfg(test)]
