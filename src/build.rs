@@ -566,7 +566,7 @@ pub fn render_site_with(
             site,
             calendar,
             facts,
-            warnings: diags.clone(),
+            warnings: std::sync::Arc::new(diags.clone()),
             renderer: renderer.clone(),
             now: opts.now,
             drafts: opts.drafts,

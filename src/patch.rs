@@ -29,7 +29,7 @@ pub struct LastBuild {
     pub calendar: Calendar,
     pub facts: Facts,
     /// Its warnings (and notes), sorted.
-    pub warnings: Diagnostics,
+    pub warnings: Arc<Diagnostics>,
     pub renderer: Arc<Renderer>,
     pub now: jiff::Timestamp,
     pub drafts: bool,
@@ -41,7 +41,7 @@ pub struct LastBuild {
 pub struct Patched {
     /// Every output that may have changed, with its new bytes.
     pub files: Vec<(String, Content)>,
-    pub warnings: Diagnostics,
+    pub warnings: Arc<Diagnostics>,
     /// Pages rendered.
     pub rendered: usize,
     pub records: usize,
@@ -98,7 +98,12 @@ pub fn apply(reuse: &mut Reuse, opts: &BuildOptions, changed: &[PathBuf]) -> Out
     if matches!(outcome, Outcome::Patched(_)) {
         // The loader's cache holds the records as they are now.
         for rel in changed {
-            if let Some(r) = last.site.records.iter().find(|r| r.source == *rel) {
+            if let Some(r) = last
+                .site
+                .records
+                .iter()
+                .find(|r| r.source.as_os_str() == rel.as_os_str())
+            {
                 reuse.records.remember(rel, r.clone());
             }
         }
@@ -144,7 +149,11 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
     if !states_same {
         return Outcome::Fallback("a consultation changed state");
     }
-    let Some(index) = site.records.iter().position(|r| r.source == *rel) else {
+    let Some(index) = site
+        .records
+        .iter()
+        .position(|r| r.source.as_os_str() == rel.as_os_str())
+    else {
         return Outcome::Fallback("not a record file of the last build");
     };
     let old = site.records[index].clone();
@@ -211,15 +220,25 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
         restore(&mut last.facts);
         return Outcome::Fallback("the file has errors");
     }
-    let mut warnings: Diagnostics = last
-        .warnings
-        .iter()
-        .filter(|d| d.file != *rel)
-        .cloned()
-        .collect();
-    warnings.extend(diags);
-    warnings.sort();
-
+    // The site's warnings with this file's replaced (the same list when they did not change,
+    // as after most edits).
+    let mut diags: Diagnostics = diags.into_iter().collect();
+    diags.sort();
+    let before: Vec<&Diagnostic> = last.warnings.iter().filter(|d| d.file == *rel).collect();
+    let warnings =
+        if before.len() == diags.len() && before.iter().zip(diags.iter()).all(|(a, b)| *a == b) {
+            last.warnings.clone()
+        } else {
+            let mut all: Diagnostics = last
+                .warnings
+                .iter()
+                .filter(|d| d.file != *rel)
+                .cloned()
+                .collect();
+            all.extend(diags.iter().cloned());
+            all.sort();
+            Arc::new(all)
+        };
     crate::build::phase("patch: warnings merged", t0);
     // The outputs that can have changed.
     let mut outputs = new_own;
@@ -254,10 +273,12 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
         }),
     }
     crate::build::phase("patch: search index", t0);
-    outputs.extend(crate::export::atom::feeds(&next_site, &last.facts, &time));
-    crate::build::phase("patch: feeds", t0);
-    outputs.extend(crate::export::opendata::files(&next_site, &last.facts));
-    crate::build::phase("patch: open data", t0);
+    let exports = &mut last.live.exports;
+    match exports.update(&next_site, &last.facts, &time, &new) {
+        Some(files) => outputs.extend(files),
+        None => outputs.extend(exports.remake(&next_site, &last.facts, &time)),
+    }
+    crate::build::phase("patch: feeds and open data", t0);
     let mut files = Vec::with_capacity(outputs.len());
     let mut rendered = 0;
     for o in outputs {

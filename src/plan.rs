@@ -734,6 +734,7 @@ pub(crate) fn search_outputs_live(
 #[derive(Default)]
 pub struct Live {
     pub search: Option<crate::search::live::LiveIndex>,
+    pub exports: crate::export::live::LiveExports,
 }
 
 /// The page numbers (0-based) a pager links to: the first and last pages and those within
@@ -802,15 +803,16 @@ fn plan_each_live(
     site: &Site,
     facts: &Facts,
     time: &BuildTime,
-    live: Option<&mut Live>,
+    mut live: Option<&mut Live>,
     emit: &mut dyn FnMut(Output),
 ) {
     let mut sitemap = crate::export::sitemap::Collector::new(site, facts);
-    plan_pages(site, facts, time, live, &mut |o: Output| {
+    plan_pages(site, facts, time, live.as_deref_mut(), &mut |o: Output| {
         sitemap.add(site, &o);
         emit(o);
     });
-    crate::export::extend(site, facts, time, sitemap, emit);
+    let exports = live.map(|l| &mut l.exports);
+    crate::export::extend(site, facts, time, sitemap, exports, emit);
 }
 
 /// Adds the site-wide parts every page's view model has (`site`, the canonical URL).
@@ -943,8 +945,20 @@ pub(crate) fn one_record(site: &Site, facts: &Facts, time: &BuildTime, r: &Recor
         site,
         site_v: site_ctx(site),
     };
-    let shown: Vec<&Record> = site.of_kind(r.kind).filter(|x| listed(facts, x)).collect();
-    let (prev, next) = around(&shown, shown.iter().position(|x| x.id == r.id));
+    // Its listed neighbours of the same kind (records are sorted by kind, so they are next to
+    // it); none when it is not listed itself.
+    let at = site.position(&r.key()).filter(|_| listed(facts, r));
+    let shown = |i: &usize| {
+        site.records
+            .get(*i)
+            .filter(|x| x.kind == r.kind)
+            .map(|x| &**x)
+    };
+    let walk = |range: &mut dyn Iterator<Item = usize>| {
+        range.map_while(|i| shown(&i)).find(|x| listed(facts, x))
+    };
+    let prev = at.and_then(|p| walk(&mut (0..p).rev()));
+    let next = at.and_then(|p| walk(&mut (p + 1..site.records.len())));
     record_outputs(&pm, facts, time, r, prev, next)
 }
 

@@ -131,6 +131,25 @@ fn first_of(root: &Path, folder: &str) -> Result<String, Box<dyn Error>> {
         .ok_or_else(|| format!("no record in {folder}").into())
 }
 
+/// The record file of a kind folder with the latest `published:` date (a feed's first entry).
+fn newest_of(root: &Path, folder: &str) -> Result<String, Box<dyn Error>> {
+    let mut best: Option<(String, String)> = None;
+    for e in std::fs::read_dir(root.join("content").join(folder))? {
+        let name = e?.file_name().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(root.join("content").join(folder).join(&name))?;
+        let date = text
+            .lines()
+            .find_map(|l| l.strip_prefix("published: "))
+            .unwrap_or_default()
+            .to_string();
+        if best.as_ref().is_none_or(|(d, n)| (&date, &name) > (d, n)) {
+            best = Some((date, name));
+        }
+    }
+    best.map(|(_, n)| format!("content/{folder}/{n}"))
+        .ok_or_else(|| format!("no record in {folder}").into())
+}
+
 #[test]
 fn one_record_edits_equal_a_full_build_and_others_fall_back() -> TestResult {
     let tmp = tempfile::tempdir()?;
@@ -173,6 +192,25 @@ fn one_record_edits_equal_a_full_build_and_others_fall_back() -> TestResult {
         out
     })?;
     assert_eq!(r, None, "a decision's fine is patched");
+    // The newest decision's decision text: the first entry of its feed, whose summary it is.
+    let newest = newest_of(&root, "enforcement")?;
+    let r = p.edit(&newest, |t| {
+        t.replacen("decision: |\n", "decision: |\n  0. 予以警告；\n", 1)
+    })?;
+    assert_eq!(r, None, "the newest decision's decision is patched");
+    // A fee's amount (its CSV rows), then one more standard (one more CSV row: the open data
+    // files are all made again, and still equal).
+    let fee = first_of(&root, "fees")?;
+    let r = p.edit(&fee, |t| t.replacen("amount: ", "amount: 1", 1))?;
+    assert_eq!(r, None, "a fee's amount is patched");
+    let r = p.edit(&fee, |t| {
+        t.replacen(
+            "standards:\n",
+            "standards:\n  - item: 新增收费项目\n    amount: 10\n    unit: 元/次\n",
+            1,
+        )
+    })?;
+    assert_eq!(r, None, "a fee's new standard is patched");
 
     // What other pages show: a title (lists, neighbours, catalogue) falls back.
     let r = p.edit(&doc, |t| t.replacen("title: ", "title: 修订后的", 1))?;

@@ -272,6 +272,20 @@ impl LoadCache {
     /// Forget what was loaded from `rel` (a site-relative file or folder), and the bundle
     /// records it belongs to.
     pub fn forget(&mut self, rel: &Path) {
+        // The common case, a record file outside any bundle: nothing else can depend on it
+        // (a file has nothing under it), so no need to look at every entry.
+        let index = |dir: &Path| {
+            ["index.md", "index.yaml", "index.yml"]
+                .iter()
+                .any(|f| self.entries.contains_key(&dir.join(f)))
+        };
+        let plain = rel.file_stem().is_some_and(|s| s != "index")
+            && self.entries.contains_key(rel)
+            && !rel.ancestors().skip(1).any(index);
+        if plain {
+            self.entries.remove(rel);
+            return;
+        }
         self.entries.retain(|file, result| {
             let bundle_dir = match result {
                 Ok(r) if file.file_stem().is_some_and(|s| s == "index") => Some(r.dir.as_path()),

@@ -72,6 +72,11 @@ impl Site {
         }
     }
 
+    /// The place in [`Site::records`] of the record `folder/id`.
+    pub fn position(&self, key: &str) -> Option<usize> {
+        self.by_key.get(key).copied()
+    }
+
     /// Look a record up by `folder/id`.
     pub fn get(&self, key: &str) -> Option<&Record> {
         self.by_key

@@ -11,17 +11,33 @@ use crate::plan::{absolute, record_url, BuildTime, Facts, Output};
 use std::fmt::Write;
 
 /// One feed to write.
-struct Feed<'a> {
-    path: String,
-    title: String,
-    subtitle: String,
+pub(crate) struct Feed<'a> {
+    pub path: String,
+    pub title: String,
+    pub subtitle: String,
     /// The HTML page the feed mirrors (site path).
-    page: String,
-    entries: Vec<&'a Record>,
+    pub page: String,
+    pub entries: Vec<&'a Record>,
 }
 
 /// Every feed of the site.
 pub fn feeds(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
+    feed_list(site, facts)
+        .iter()
+        .map(|f| output(site, time, f))
+        .collect()
+}
+
+/// A feed's file.
+pub(crate) fn output(site: &Site, time: &BuildTime, f: &Feed) -> Output {
+    Output::Bytes {
+        path: f.path.clone(),
+        bytes: render(site, time, f).into_bytes(),
+    }
+}
+
+/// Every feed of the site and its entries.
+pub(crate) fn feed_list<'a>(site: &'a Site, facts: &Facts) -> Vec<Feed<'a>> {
     let base = site.config.base_path();
     let mut all: Vec<&Record> = site
         .records
@@ -54,12 +70,6 @@ pub fn feeds(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
         });
     }
     feeds
-        .into_iter()
-        .map(|f| Output::Bytes {
-            path: f.path.clone(),
-            bytes: render(site, time, &f).into_bytes(),
-        })
-        .collect()
 }
 
 /// Newest published first; ties by the later update, then by key (stable across builds).

@@ -16,6 +16,7 @@
 pub mod atom;
 pub mod catalog;
 pub mod ics;
+pub mod live;
 pub mod opendata;
 pub mod sitemap;
 
@@ -33,13 +34,17 @@ pub fn extend(
     facts: &Facts,
     time: &BuildTime,
     sitemap: sitemap::Collector,
+    mut live: Option<&mut live::LiveExports>,
     emit: &mut dyn FnMut(Output),
 ) {
-    atom::feeds(site, facts, time)
-        .into_iter()
-        .for_each(&mut *emit);
+    match live.as_deref_mut() {
+        Some(l) => l.feeds(site, facts, time).into_iter().for_each(&mut *emit),
+        None => atom::feeds(site, facts, time)
+            .into_iter()
+            .for_each(&mut *emit),
+    }
     ics::calendar(site, facts).into_iter().for_each(&mut *emit);
-    opendata::files(site, facts)
+    opendata::files_with(site, facts, live.map(|l| &mut l.data))
         .into_iter()
         .for_each(&mut *emit);
     let urls = sitemap.finish();

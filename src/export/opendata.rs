@@ -883,25 +883,43 @@ fn write_object(out: &mut String, v: &Value, fields: &[F], indent: usize) {
 /// the file's text is the only large thing held, not a JSON value per record.
 const WAVE: usize = 2048;
 
+/// A record's object in its kind's data file, as the file holds it (indented by 2).
+pub(crate) fn json_fragment(site: &Site, facts: &Facts, fs: &[F], r: &Record) -> String {
+    let mut t = String::from("  ");
+    write_object(&mut t, &object(site, facts, r), fs, 2);
+    t
+}
+
+/// A data file's text from its objects' fragments (as `write_array` at indent 0 writes it).
+pub(crate) fn json_file<'a>(mut fragments: impl Iterator<Item = &'a str>) -> String {
+    let Some(first) = fragments.next() else {
+        return "[]\n".to_string();
+    };
+    let mut out = String::from("[\n");
+    out.push_str(first);
+    for t in fragments {
+        out.push_str(",\n");
+        out.push_str(t);
+    }
+    out.push_str("\n]\n");
+    out
+}
+
 /// The JSON text of a kind's data file.
 pub fn data_json(site: &Site, facts: &Facts, kind: Kind) -> (String, usize) {
     use rayon::prelude::*;
     let fs = fields(kind);
     let records: Vec<&Record> = exported_of(site, facts, kind).collect();
     if records.is_empty() {
-        return ("[]\n".to_string(), 0);
+        return (json_file(std::iter::empty()), 0);
     }
-    // As `write_array` at indent 0 writes it: each object indented by 2, `,\n` between.
+    // As `json_file` writes it, a wave at a time.
     let mut out = String::from("[\n");
     let mut first = true;
     for wave in records.chunks(WAVE) {
         let texts: Vec<String> = wave
             .par_iter()
-            .map(|r| {
-                let mut t = String::from("  ");
-                write_object(&mut t, &object(site, facts, r), &fs, 2);
-                t
-            })
+            .map(|r| json_fragment(site, facts, &fs, r))
             .collect();
         for t in texts {
             if !first {
@@ -1153,24 +1171,36 @@ fn csv_rows(site: &Site, r: &Record) -> Vec<Vec<String>> {
     rows
 }
 
+/// A CSV line: RFC 4180 quoting, CRLF.
+fn csv_line(cells: &[String]) -> String {
+    cells
+        .iter()
+        .map(|c| csv_field(c))
+        .collect::<Vec<_>>()
+        .join(",")
+        + "\r\n"
+}
+
+/// A record's lines in its kind's CSV file (none, one or several) and how many.
+pub(crate) fn csv_fragment(site: &Site, r: &Record) -> (String, usize) {
+    let rows = csv_rows(site, r);
+    (rows.iter().map(|row| csv_line(row)).collect(), rows.len())
+}
+
+/// The start of a CSV file: a byte-order mark (for Excel) and the header line.
+pub(crate) fn csv_head(csv: &Csv) -> String {
+    let header: Vec<String> = csv.columns.iter().map(|c| c.0.to_string()).collect();
+    format!("\u{feff}{}", csv_line(&header))
+}
+
 /// A CSV file's bytes: UTF-8 with a byte-order mark (for Excel), CRLF, RFC 4180 quoting.
 pub fn csv_text(site: &Site, facts: &Facts, csv: &Csv) -> (String, usize) {
-    let mut out = String::from('\u{feff}');
-    let line = |cells: Vec<String>| {
-        cells
-            .iter()
-            .map(|c| csv_field(c))
-            .collect::<Vec<_>>()
-            .join(",")
-            + "\r\n"
-    };
-    out.push_str(&line(csv.columns.iter().map(|c| c.0.to_string()).collect()));
+    let mut out = csv_head(csv);
     let mut n = 0;
     for r in exported_of(site, facts, csv.kind) {
-        for row in csv_rows(site, r) {
-            out.push_str(&line(row));
-            n += 1;
-        }
+        let (lines, rows) = csv_fragment(site, r);
+        out.push_str(&lines);
+        n += rows;
     }
     (out, n)
 }
@@ -1181,6 +1211,16 @@ fn pretty(v: &Value) -> String {
 
 /// Every open-data file.
 pub fn files(site: &Site, facts: &Facts) -> Vec<Output> {
+    files_with(site, facts, None)
+}
+
+/// [`files`]; with `live`, the data and CSV files are made from per-record fragments kept
+/// there, to be updated in place after a one-record edit ([`super::live::LiveData`]).
+pub(crate) fn files_with(
+    site: &Site,
+    facts: &Facts,
+    mut live: Option<&mut super::live::LiveData>,
+) -> Vec<Output> {
     let base = site.config.base_path();
     let abs = |name: &str| absolute(site, &format!("{base}data/{name}"));
     let mut out = Vec::new();
@@ -1192,7 +1232,10 @@ pub fn files(site: &Site, facts: &Facts) -> Vec<Output> {
             .map(|d| d.to_string())
     };
     for kind in sections() {
-        let (text, count) = data_json(site, facts, kind);
+        let (text, count) = match live.as_deref_mut() {
+            Some(l) => l.data_json(site, facts, kind),
+            None => data_json(site, facts, kind),
+        };
         let name = kind.folder();
         out.push(Output::Bytes {
             path: format!("data/{name}.json"),
@@ -1208,8 +1251,11 @@ pub fn files(site: &Site, facts: &Facts) -> Vec<Output> {
             "records": count, "updated": updated(kind),
         }));
     }
-    for csv in CSVS {
-        let (text, count) = csv_text(site, facts, csv);
+    for (i, csv) in CSVS.iter().enumerate() {
+        let (text, count) = match live.as_deref_mut() {
+            Some(l) => l.csv_text(site, facts, i),
+            None => csv_text(site, facts, csv),
+        };
         out.push(Output::Bytes {
             path: format!("data/{}.csv", csv.name),
             bytes: text.into_bytes(),

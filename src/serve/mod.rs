@@ -122,7 +122,7 @@ struct Done {
     records: usize,
     rendered: usize,
     loaded: usize,
-    warnings: Diagnostics,
+    warnings: Arc<Diagnostics>,
 }
 
 /// The rebuild loop's state: what the last build left for the next one.
@@ -173,6 +173,7 @@ impl Builder {
         } else {
             None
         };
+        build::phase("serve: patched", start);
         let result = match patched {
             Some(done) => Ok(done),
             None => {
@@ -181,15 +182,17 @@ impl Builder {
                     records: r.records,
                     rendered: self.reuse.last_rendered,
                     loaded: self.reuse.records.last_loaded,
-                    warnings: r.warnings,
+                    warnings: Arc::new(r.warnings),
                 })
             }
         };
         match result {
             Ok(done) => match done.next {
                 Some((next, changed)) => {
+                    build::phase("serve: snapshot made", start);
                     let files = next.files.len();
                     shared.publish(next);
+                    build::phase("serve: published", start);
                     report(ServeEvent::Built {
                         first,
                         records: done.records,

@@ -55,12 +55,78 @@ impl Entry {
     }
 }
 
+/// The files of a snapshot: those of the last full build, and on top of them those a
+/// one-record rebuild replaced (so a new snapshot after an edit copies only the few replaced
+/// entries, not a map of every file of the site).
+#[derive(Clone, Default)]
+pub struct Files {
+    base: Arc<HashMap<String, Arc<Entry>>>,
+    over: Arc<HashMap<String, Arc<Entry>>>,
+}
+
+/// Replaced entries are folded into the base once there are this many.
+const MAX_OVER: usize = 2048;
+
+impl Files {
+    fn new(map: HashMap<String, Arc<Entry>>) -> Files {
+        Files {
+            base: Arc::new(map),
+            over: Arc::default(),
+        }
+    }
+
+    /// The file at an output path (`documents/a/index.html`).
+    pub fn get(&self, path: &str) -> Option<&Arc<Entry>> {
+        self.over.get(path).or_else(|| self.base.get(path))
+    }
+
+    pub fn contains_key(&self, path: &str) -> bool {
+        self.get(path).is_some()
+    }
+
+    /// Every output path.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.over
+            .keys()
+            .chain(self.base.keys().filter(|k| !self.over.contains_key(*k)))
+    }
+
+    pub fn len(&self) -> usize {
+        self.base.len()
+            + self
+                .over
+                .keys()
+                .filter(|k| !self.base.contains_key(*k))
+                .count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// These files with `updates` replacing (or adding) the entries of their paths.
+    fn with(&self, updates: Vec<(String, Arc<Entry>)>) -> Files {
+        if self.over.len() + updates.len() > MAX_OVER {
+            let mut all = (*self.base).clone();
+            all.extend(self.over.iter().map(|(k, v)| (k.clone(), v.clone())));
+            all.extend(updates);
+            return Files::new(all);
+        }
+        let mut over = (*self.over).clone();
+        over.extend(updates);
+        Files {
+            base: self.base.clone(),
+            over: Arc::new(over),
+        }
+    }
+}
+
 /// The site being served.
 pub struct Snapshot {
     /// Increases whenever what is served changes (pages carry it for live reload).
     pub generation: u64,
     /// Output path (`documents/a/index.html`) → file.
-    pub files: HashMap<String, Arc<Entry>>,
+    pub files: Files,
     /// The error overlay, while the last rebuild failed.
     pub overlay: Option<Arc<str>>,
     /// When this generation began to be served (pages change with every generation, since
@@ -75,7 +141,7 @@ impl Snapshot {
     pub fn empty() -> Snapshot {
         Snapshot {
             generation: 0,
-            files: HashMap::new(),
+            files: Files::default(),
             overlay: None,
             since: SystemTime::now(),
             base: "/".into(),
@@ -105,7 +171,7 @@ impl Snapshot {
         Some((
             Snapshot {
                 generation: self.generation + 1,
-                files: out,
+                files: Files::new(out),
                 overlay: None,
                 since: now,
                 base,
@@ -121,22 +187,21 @@ impl Snapshot {
         files: Vec<(String, Content)>,
         now: SystemTime,
     ) -> Option<(Snapshot, usize)> {
-        let mut out = self.files.clone();
-        let mut changed = 0;
+        let mut updates = Vec::new();
         for (path, content) in files {
             let (entry, new) = entry_for(self.files.get(&path), content, now);
             if new {
-                changed += 1;
-                out.insert(path, entry);
+                updates.push((path, entry));
             }
         }
+        let changed = updates.len();
         if changed == 0 && self.overlay.is_none() {
             return None;
         }
         Some((
             Snapshot {
                 generation: self.generation + 1,
-                files: out,
+                files: self.files.with(updates),
                 overlay: None,
                 since: now,
                 base: self.base.clone(),
@@ -225,6 +290,41 @@ mod tests {
             s1.files.get("a.html").map(|e| e.etag()),
             s2.files.get("a.html").map(|e| e.etag())
         );
+    }
+
+    #[test]
+    fn updates_lie_over_the_full_build_and_are_folded_in_when_many() {
+        let t0 = SystemTime::UNIX_EPOCH;
+        let (mut snap, _) = Snapshot::empty()
+            .after_build(files("one"), "/".into(), t0)
+            .unwrap_or_else(|| panic!("first build serves"));
+        for i in 0..(MAX_OVER + 10) {
+            let (next, n) = snap
+                .with_updates(
+                    vec![
+                        (
+                            "a.html".into(),
+                            Content::Bytes(format!("v{i}").into_bytes()),
+                        ),
+                        (format!("new{i}.html"), Content::Bytes(vec![1])),
+                    ],
+                    t0,
+                )
+                .unwrap_or_else(|| panic!("an update serves"));
+            assert!(n >= 1);
+            snap = next;
+            let body = match snap.files.get("a.html").map(|e| &e.body) {
+                Some(Body::Bytes(b)) => b.to_vec(),
+                _ => Vec::new(),
+            };
+            assert_eq!(body, format!("v{i}").into_bytes());
+            let mut keys: Vec<&String> = snap.files.keys().collect();
+            keys.sort();
+            keys.dedup();
+            assert_eq!(keys.len(), snap.files.len());
+            assert_eq!(snap.files.len(), 2 + i + 1);
+        }
+        assert!(snap.files.contains_key("b.css"));
     }
 
     #[test]

@@ -13,6 +13,9 @@ const FOLDERS: [&str; 3] = ["content", "themes", "calendar"];
 /// A burst ends after this long without events (an editor's save is a few events within a
 /// millisecond or two).
 const QUIET: Duration = Duration::from_millis(15);
+/// After a file was closed from writing (the save is complete), a burst ends sooner: the
+/// events of an editor's rename, if any, follow within this.
+const QUIET_AFTER_CLOSE: Duration = Duration::from_millis(3);
 /// A burst is cut after this long even if events keep coming.
 const MAX_WAIT: Duration = Duration::from_millis(500);
 
@@ -69,6 +72,7 @@ impl Watcher {
         loop {
             let first = self.rx.recv().ok()?;
             let mut batch = Batch::default();
+            let mut closed = written(&first);
             self.add(&mut batch, first);
             let start = Instant::now();
             loop {
@@ -76,14 +80,19 @@ impl Watcher {
                 if left.is_zero() {
                     break;
                 }
-                match self.rx.recv_timeout(QUIET.min(left)) {
-                    Ok(ev) => self.add(&mut batch, ev),
+                let quiet = if closed { QUIET_AFTER_CLOSE } else { QUIET };
+                match self.rx.recv_timeout(quiet.min(left)) {
+                    Ok(ev) => {
+                        closed = written(&ev);
+                        self.add(&mut batch, ev)
+                    }
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return None,
                 }
             }
             // A watched folder created or removed at the root: follow it. Any doubt: rebuild all.
             if batch.full || batch.theme || !batch.content.is_empty() {
+                crate::build::phase("watch: batch after its first event", start);
                 if self.watch_folders().is_err() {
                     batch.full = true;
                 }
@@ -109,4 +118,13 @@ impl Watcher {
             Err(_) => batch.add(Change::Config),
         }
     }
+}
+
+/// Is this event a file closed after writing (a save completed)?
+fn written(ev: &notify::Result<notify::Event>) -> bool {
+    use notify::event::{AccessKind, AccessMode, EventKind};
+    matches!(
+        ev,
+        Ok(e) if e.kind == EventKind::Access(AccessKind::Close(AccessMode::Write))
+    )
 }
