@@ -356,6 +356,9 @@ pub fn render_site(
     render_site_with(opts, progress, None)
 }
 
+/// The pages of the last preview build: path → (template, view model, bytes).
+pub(crate) type RenderedPages = HashMap<String, (String, serde_json::Value, std::sync::Arc<[u8]>)>;
+
 /// What an earlier build of the same site left for the next one (the preview server keeps
 /// one; `build` uses none). Every reuse is checked, not trusted: a record file is read again
 /// when [`LoadCache::forget`] was told it changed; a page is rendered again unless its template
@@ -364,7 +367,7 @@ pub fn render_site(
 pub struct Reuse {
     pub records: LoadCache,
     renderer: Option<(u64, std::sync::Arc<Renderer>)>,
-    pages: HashMap<String, (String, serde_json::Value, std::sync::Arc<[u8]>)>,
+    pub(crate) pages: RenderedPages,
     /// Pages rendered by the last build (the others were reused).
     pub last_rendered: usize,
     /// The last successful build's site and facts, for one-record rebuilds

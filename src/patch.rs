@@ -94,7 +94,7 @@ pub fn apply(reuse: &mut Reuse, opts: &BuildOptions, changed: &[PathBuf]) -> Out
     let Some(last) = reuse.last.as_mut() else {
         return Outcome::Fallback("no earlier build");
     };
-    let outcome = apply_to(last, opts, changed);
+    let outcome = apply_to(last, &reuse.pages, opts, changed);
     if matches!(outcome, Outcome::Patched(_)) {
         // The loader's cache holds the records as they are now.
         for rel in changed {
@@ -111,7 +111,12 @@ pub fn apply(reuse: &mut Reuse, opts: &BuildOptions, changed: &[PathBuf]) -> Out
     outcome
 }
 
-fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> Outcome {
+fn apply_to(
+    last: &mut LastBuild,
+    pages: &crate::build::RenderedPages,
+    opts: &BuildOptions,
+    changed: &[PathBuf],
+) -> Outcome {
     let t0 = std::time::Instant::now();
     // Editors save through a temporary file renamed over the real one: a path that is gone
     // and that the site never read (not a record, not a file a record attaches) is ignored.
@@ -186,8 +191,11 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
     let old_view = projection(site, &last.facts, &old, &old_own);
     let old_hidden = set_hidden(&mut last.facts, &key, new_hidden);
     let new_own = plan::one_record(&next_site, &last.facts, &time, &new);
-    // What other pages see must not have changed.
-    if old_view != projection(&next_site, &last.facts, &new, &new_own) {
+    let new_view = projection(&next_site, &last.facts, &new, &new_own);
+    // What other pages see must not have changed, or only its list entry (a title, a
+    // summary…): then the pages that show entries or links are planned again too.
+    let entry_changed = old_view != new_view;
+    if entry_changed && !only_the_entry(&old, &new, &old_view, &new_view) {
         set_hidden(&mut last.facts, &key, old_hidden);
         return Outcome::Fallback("what other pages show of it changed");
     }
@@ -279,6 +287,34 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
         None => outputs.extend(exports.remake(&next_site, &last.facts, &time)),
     }
     crate::build::phase("patch: feeds and open data", t0);
+    if entry_changed {
+        // Its neighbours' pages, the pages that link to it, and every page that is not a
+        // record's own; those whose view model is the one last rendered are left as they are.
+        let (prev, next) = plan::neighbours(&next_site, &last.facts, &new);
+        let others = next_site
+            .records
+            .iter()
+            .filter(|x| plan::links_to(x, &key))
+            .map(|x| &**x);
+        for x in prev.into_iter().chain(next).chain(others) {
+            outputs.extend(plan::one_record(&next_site, &last.facts, &time, x));
+        }
+        outputs.extend(
+            plan::plan_lists(&next_site, &last.facts, &time)
+                .into_iter()
+                .filter(|o| match o {
+                    Output::Page {
+                        path,
+                        template,
+                        ctx,
+                    } => !pages
+                        .get(path)
+                        .is_some_and(|(t, c, _)| t == template && c == ctx),
+                    _ => true,
+                }),
+        );
+        crate::build::phase("patch: lists planned", t0);
+    }
     let mut files = Vec::with_capacity(outputs.len());
     let mut rendered = 0;
     for o in outputs {
@@ -314,6 +350,20 @@ fn apply_to(last: &mut LastBuild, opts: &BuildOptions, changed: &[PathBuf]) -> O
         rendered,
         records,
     })
+}
+
+/// Did the edit change only the record's list entry (its title, summary, the fields shown in
+/// lists), with its dates, listing state, attachments, and everything that decides which list,
+/// catalogue facet and place it is in, the same?
+fn only_the_entry(old: &Record, new: &Record, old_view: &Value, new_view: &Value) -> bool {
+    let rest = |v: &Value| {
+        v.as_array()
+            .map(|a| a.iter().skip(1).cloned().collect::<Vec<_>>())
+    };
+    old.kind != Kind::Duty
+        && rest(old_view) == rest(new_view)
+        && old.common.category == new.common.category
+        && old.common.organization == new.common.organization
 }
 
 /// Does `r` attach the site-relative file `p` (or is `p` a folder holding something of it)?

@@ -386,6 +386,29 @@ fn meta_rows(site: &Site, r: &Record) -> Vec<Value> {
     rows
 }
 
+/// Does the page of `x` show a link (URL and title) to the record `key`, other than as its
+/// neighbour? Every `url_of` of [`kind_ctx`] must be here (a test checks the example site).
+pub(crate) fn links_to(x: &Record, key: &str) -> bool {
+    match &x.data {
+        Data::Document(d) => d
+            .superseded_by
+            .as_ref()
+            .is_some_and(|id| key.strip_prefix("documents/") == Some(id.as_str())),
+        Data::Permit(p) => {
+            let procedure = matches!(&p.procedure, ProcedureRef::Id(id)
+                if key.strip_prefix("procedures/") == Some(id.as_str()));
+            let fee = matches!(&p.fees, Some(FeesRef::Ids(ids))
+                if ids.iter().any(|id| key.strip_prefix("fees/") == Some(id.as_str())));
+            procedure || fee
+        }
+        Data::Reply(r) => r
+            .related
+            .as_ref()
+            .is_some_and(|k| k.trim_matches('/') == key),
+        _ => false,
+    }
+}
+
 fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value {
     let url_of = |key: &str| {
         site.get(key)
@@ -945,8 +968,17 @@ pub(crate) fn one_record(site: &Site, facts: &Facts, time: &BuildTime, r: &Recor
         site,
         site_v: site_ctx(site),
     };
-    // Its listed neighbours of the same kind (records are sorted by kind, so they are next to
-    // it); none when it is not listed itself.
+    let (prev, next) = neighbours(site, facts, r);
+    record_outputs(&pm, facts, time, r, prev, next)
+}
+
+/// The listed records of the same kind before and after `r` (records are sorted by kind, so
+/// they are next to it); none when it is not listed itself.
+pub(crate) fn neighbours<'a>(
+    site: &'a Site,
+    facts: &Facts,
+    r: &Record,
+) -> (Option<&'a Record>, Option<&'a Record>) {
     let at = site.position(&r.key()).filter(|_| listed(facts, r));
     let shown = |i: &usize| {
         site.records
@@ -959,7 +991,7 @@ pub(crate) fn one_record(site: &Site, facts: &Facts, time: &BuildTime, r: &Recor
     };
     let prev = at.and_then(|p| walk(&mut (0..p).rev()));
     let next = at.and_then(|p| walk(&mut (p + 1..site.records.len())));
-    record_outputs(&pm, facts, time, r, prev, next)
+    (prev, next)
 }
 
 /// The records before and after place `pos` of `shown` (none when the record is not shown).
@@ -982,6 +1014,35 @@ fn plan_pages(
     live: Option<&mut Live>,
     emit: &mut dyn FnMut(Output),
 ) {
+    plan_pages_of(site, facts, time, What::All(live), emit);
+}
+
+/// Which pages [`plan_pages_of`] plans.
+enum What<'a> {
+    /// Every page and the search index (kept in `Live` when given).
+    All(Option<&'a mut Live>),
+    /// The pages other than records' own (lists, home, catalogue, the fixed pages); no search
+    /// index.
+    Lists,
+}
+
+/// Every page other than the records' own (lists, home page, catalogue and facets, the fixed
+/// pages): what can show any record's list entry. The one-record rebuild plans them after an
+/// edit of a title (or another field of the list entry).
+pub(crate) fn plan_lists(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
+    let mut out = Vec::new();
+    plan_pages_of(site, facts, time, What::Lists, &mut |o| out.push(o));
+    out
+}
+
+fn plan_pages_of(
+    site: &Site,
+    facts: &Facts,
+    time: &BuildTime,
+    what: What,
+    emit: &mut dyn FnMut(Output),
+) {
+    let record_pages = matches!(what, What::All(_));
     let pm = PageMaker {
         site,
         site_v: site_ctx(site),
@@ -1002,7 +1063,7 @@ fn plan_pages(
         let neighbours = |r: &Record| around(&shown, position.get(r.id.as_str()).copied());
         // Planned in parallel a chunk at a time (view models are built independently), then
         // handed on in site order.
-        for chunk in recs.chunks(RECORD_CHUNK) {
+        for chunk in recs.chunks(RECORD_CHUNK).filter(|_| record_pages) {
             use rayon::prelude::*;
             let planned: Vec<Vec<Output>> = chunk
                 .par_iter()
@@ -1180,15 +1241,66 @@ fn plan_pages(
         json!({"page": {"title": "站内搜索", "url": format!("{base}search/"), "breadcrumbs": breadcrumbs(site, &[("站内搜索", format!("{base}search/"))]), "section": "search", "noindex": true},
                "kinds": Kind::ALL.iter().filter(|k| **k != Kind::Page).map(|k| json!({"folder": k.folder(), "label": k.label()})).collect::<Vec<_>>()}),
     ));
-    match live {
-        Some(l) => search_outputs_live(site, facts, l, emit),
-        None => search_outputs_each(site, facts, emit),
+    match what {
+        What::All(Some(l)) => search_outputs_live(site, facts, l, emit),
+        What::All(None) => search_outputs_each(site, facts, emit),
+        What::Lists => {}
     }
     emit(page(
         "404.html".into(),
         "404.html",
         json!({"page": {"title": "页面未找到", "url": format!("{base}404.html"), "breadcrumbs": [], "section": "", "noindex": true}}),
     ));
+}
+
+#[cfg(test)]
+mod links_tests {
+    use super::*;
+
+    /// Every record page of the example site that shows another record's title and URL (other
+    /// than its neighbours) is one `links_to` names.
+    #[test]
+    fn links_to_names_every_link_a_record_page_shows() {
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let opts = crate::build::BuildOptions {
+            root,
+            out: None,
+            now: "2026-11-25T10:00:00+08:00"
+                .parse()
+                .unwrap_or_else(|e| panic!("{e}")),
+            drafts: true,
+            strict: false,
+        };
+        let checked = crate::build::check(&opts).unwrap_or_else(|_| panic!("example site"));
+        let (site, facts) = (&checked.site, &checked.facts);
+        let time = BuildTime { now: opts.now };
+        let mut found = 0;
+        for x in &site.records {
+            let text: String = one_record(site, facts, &time, x)
+                .iter()
+                .filter_map(|o| match o {
+                    Output::Page { ctx, .. } => Some(ctx.to_string()),
+                    _ => None,
+                })
+                .collect();
+            let (prev, next) = {
+                let shown: Vec<&Record> =
+                    site.of_kind(x.kind).filter(|y| listed(facts, y)).collect();
+                around(&shown, shown.iter().position(|y| y.id == x.id))
+            };
+            // Free pages are linked from every page (the footer): never patched.
+            for r in site.records.iter().filter(|r| r.kind != Kind::Page) {
+                let link = json!({"title": r.common.title, "url": record_url(site, r)}).to_string();
+                let link = link.trim_start_matches('{').trim_end_matches('}');
+                let neighbour = [prev, next].iter().flatten().any(|n| n.key() == r.key());
+                if r.key() != x.key() && !neighbour && text.contains(link) {
+                    found += 1;
+                    assert!(links_to(x, &r.key()), "{} shows {}", x.key(), r.key());
+                }
+            }
+        }
+        assert!(found > 0, "the example site has records linking others");
+    }
 }
 
 #[cfg(test)]

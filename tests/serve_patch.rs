@@ -150,6 +150,26 @@ fn newest_of(root: &Path, folder: &str) -> Result<String, Box<dyn Error>> {
         .ok_or_else(|| format!("no record in {folder}").into())
 }
 
+/// A fee record file that a permit links to (`fees:` followed by `  - <id>`).
+fn linked_fee(root: &Path) -> Result<String, Box<dyn Error>> {
+    for e in std::fs::read_dir(root.join("content/permits"))? {
+        let index = e?.path().join("index.md");
+        let Ok(text) = std::fs::read_to_string(&index) else {
+            continue;
+        };
+        if let Some(rest) = text.split("\nfees:\n  - ").nth(1) {
+            let id = rest.lines().next().unwrap_or_default().trim();
+            for ext in ["md", "yaml"] {
+                let rel = format!("content/fees/{id}.{ext}");
+                if root.join(&rel).is_file() {
+                    return Ok(rel);
+                }
+            }
+        }
+    }
+    Err("no permit links a fee".into())
+}
+
 #[test]
 fn one_record_edits_equal_a_full_build_and_others_fall_back() -> TestResult {
     let tmp = tempfile::tempdir()?;
@@ -212,9 +232,21 @@ fn one_record_edits_equal_a_full_build_and_others_fall_back() -> TestResult {
     })?;
     assert_eq!(r, None, "a fee's new standard is patched");
 
-    // What other pages show: a title (lists, neighbours, catalogue) falls back.
+    // A title: its list page, the home page, the catalogue, its neighbours' pages are
+    // planned again too; twice (the second against pages the first patched).
     let r = p.edit(&doc, |t| t.replacen("title: ", "title: 修订后的", 1))?;
-    assert!(r.is_some(), "a title edit falls back");
+    assert_eq!(r, None, "a title edit is patched");
+    let r = p.edit(&doc, |t| t.replacen("修订后的", "再次修订的", 1))?;
+    assert_eq!(r, None, "a second title edit is patched");
+    let r = p.edit(&newest, |t| t.replacen("title: ", "title: 新", 1))?;
+    assert_eq!(r, None, "the newest decision's title is patched");
+    // A fee a permit links to: the permit's page shows its title.
+    let linked = linked_fee(&root)?;
+    let r = p.edit(&linked, |t| t.replacen("title: ", "title: 调整后的", 1))?;
+    assert_eq!(r, None, "a linked fee's title is patched");
+    // Its 主题分类 (which catalogue facet lists it) falls back.
+    let r = p.edit(&doc, |t| t.replacen("category: ", "category: 其他", 1))?;
+    assert!(r.is_some(), "a category edit falls back");
     // A consultation (its window feeds the home page and the calendar) falls back.
     let r = p.edit(&consultation, |t| format!("{t}\n附：联系人电话见上。\n"))?;
     assert!(r.is_some(), "a consultation edit falls back");
