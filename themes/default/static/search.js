@@ -184,16 +184,18 @@ function init() {
   if (!box || !input || !status || !list || !filters) return;
   const root = (box.getAttribute('data-root') || '').replace(/\/?$/, '/');
   const more = add(box, 'button', 'search-more', '显示更多结果');
-  let seq = 0, st, shown;
+  let seq = 0, qseq = 0, st, shown, timer, last;
+  // meta.json is revalidated every time; the other files are named by the index's build hash
+  // (?v=), so a copy in the HTTP cache is used without asking the server again.
   const engine = createEngine((path, build) =>
-    fetch(`${root}search/${path}${build ? '?v=' + build : ''}`, { cache: build ? 'default' : 'no-cache' })
+    fetch(`${root}search/${path}${build ? '?v=' + build : ''}`, { cache: build ? 'force-cache' : 'no-cache' })
       .then(r => { if (!r.ok) throw Error(r.status); return r.json(); }));
   more.type = 'button';
   list.after(more);
   status.setAttribute('aria-live', 'polite');
   const say = t => { status.textContent = t; };
-  const filtered = () => st.res.results.filter(r =>
-    (!st.p.kind || st.res.meta.kinds[r.kind][0] === st.p.kind) && (!st.p.year || r.year == st.p.year));
+  const keep = p => (r, m) => (!p.kind || m.kinds[r.kind][0] === p.kind) && (!p.year || r.year == p.year);
+  const filtered = () => st.res.results.filter(r => keep(st.p)(r, st.res.meta));
   function clear(on) {
     list.textContent = filters.textContent = '';
     filters.hidden = more.hidden = true;
@@ -212,6 +214,7 @@ function init() {
       st.p[name] = s.value;
       const q = ['q', 'kind', 'year'].filter(k => st.p[k]).map(k => [k, st.p[k]]);
       history.replaceState(null, '', location.pathname + '?' + new URLSearchParams(q));
+      last = location.search;
       render();
     });
   }
@@ -233,14 +236,17 @@ function init() {
     say(`找到 ${rs.length} 条与“${p.q}”相关的结果${part ? `，其中 ${part} 条部分匹配` : ''}${scope}。`);
     page(rs);
   }
+  // One page of results, each shown as soon as it and those above it are loaded.
   async function page(rs) {
     const my = seq, slice = rs.slice(shown, shown + PAGE), terms = st.res.terms, first = shown;
+    const ds = slice.map(r => engine.docs([r.id]));
     shown += slice.length;
     more.hidden = true;
-    let ds;
-    try { ds = await engine.docs(slice.map(r => r.id)); } catch (e) { return say('搜索结果加载失败，请稍后再试。'); }
-    if (my !== seq) return;
-    ds.forEach((d, i) => {
+    ds.forEach(p => p.catch(() => {}));
+    for (let i = 0; i < slice.length; i++) {
+      let d;
+      try { d = (await ds[i])[0]; } catch (e) { return my === seq && say('搜索结果加载失败，请稍后再试。'); }
+      if (my !== seq) return;
       const li = add(list, 'li', 'search-result'), a = add(add(li, 'h2', 'search-result-title'), 'a');
       const info = add(li, 'p', 'search-result-info'), mt = d.meta.join('　'), mr = highlight(mt, terms), sn = snippet(d.text, terms);
       a.href = /^[a-z]+:/i.test(d.url) ? d.url : root + d.url;
@@ -250,18 +256,45 @@ function init() {
       if (!slice[i].full) add(info, 'span', 'search-result-partial', ' 部分匹配');
       if (mr.length) marked(add(li, 'p', 'search-result-meta'), mt, mr);
       if (sn.text) marked(add(li, 'p', 'search-result-snippet'), sn.text, sn.ranges);
-    });
+      if (first && !i) a.focus();
+    }
     more.hidden = shown >= rs.length;
-    if (first) list.querySelectorAll('a')[first].focus();
   }
   more.addEventListener('click', () => page(filtered()));
-  // The form submits natively (GET ?q=); the filters only rewrite the URL.
-  const u = new URLSearchParams(location.search), g = k => (u.get(k) || '').trim(), p = { q: g('q'), kind: g('kind'), year: g('year') };
-  input.value = p.q;
-  clear(!p.q);
-  if (!p.q) return say('请输入关键词。');
-  say('正在搜索……');
-  engine.search(p.q).then(res => { st = { p, res }; render(); }, () => { say('搜索暂时无法使用，请稍后再试。'); clear(1); });
+  // The query and filters come from the URL (?q=&kind=&year=).
+  function run() {
+    const u = new URLSearchParams(location.search), g = k => (u.get(k) || '').trim(), p = { q: g('q'), kind: g('kind'), year: g('year') };
+    const my = ++qseq;
+    last = location.search;
+    input.value = p.q;
+    clear(!p.q);
+    seq++;
+    engine.meta().catch(() => {}); // before the first keystroke
+    if (!p.q) return say('请输入关键词。');
+    say('正在搜索……');
+    engine.search(p.q, keep(p)).then(res => { if (my === qseq) { st = { p, res }; render(); } },
+      () => { if (my === qseq) { say('搜索暂时无法使用，请稍后再试。'); clear(1); } });
+  }
+  // Without JavaScript the form reloads the page with ?q=; here it searches in place (the URL
+  // is pushed, so Back returns to the previous query), and a pause in typing loads the query's
+  // files beforehand.
+  const form = input.form;
+  if (form && new URL(form.action, location.href).pathname === location.pathname) {
+    form.addEventListener('submit', e => {
+      e.preventDefault();
+      clearTimeout(timer);
+      history.pushState(null, '', location.pathname + '?' + new URLSearchParams({ q: input.value.trim() }));
+      run();
+    });
+    const pre = e => {
+      clearTimeout(timer);
+      if (!e.isComposing) timer = setTimeout(() => engine.search(input.value).catch(() => {}), 300);
+    };
+    input.addEventListener('input', pre);
+    input.addEventListener('compositionend', pre);
+  }
+  addEventListener('popstate', () => { if (location.search !== last) run(); });
+  run();
 }
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
 else init();
