@@ -236,17 +236,14 @@ function init() {
     say(`找到 ${rs.length} 条与“${p.q}”相关的结果${part ? `，其中 ${part} 条部分匹配` : ''}${scope}。`);
     page(rs);
   }
-  // One page of results, each shown as soon as it and those above it are loaded.
   async function page(rs) {
     const my = seq, slice = rs.slice(shown, shown + PAGE), terms = st.res.terms, first = shown;
-    const ds = slice.map(r => engine.docs([r.id]));
     shown += slice.length;
     more.hidden = true;
-    ds.forEach(p => p.catch(() => {}));
-    for (let i = 0; i < slice.length; i++) {
-      let d;
-      try { d = (await ds[i])[0]; } catch (e) { return my === seq && say('搜索结果加载失败，请稍后再试。'); }
-      if (my !== seq) return;
+    let ds;
+    try { ds = await engine.docs(slice.map(r => r.id)); } catch (e) { return say('搜索结果加载失败，请稍后再试。'); }
+    if (my !== seq) return;
+    ds.forEach((d, i) => {
       const li = add(list, 'li', 'search-result'), a = add(add(li, 'h2', 'search-result-title'), 'a');
       const info = add(li, 'p', 'search-result-info'), mt = d.meta.join('　'), mr = highlight(mt, terms), sn = snippet(d.text, terms);
       a.href = /^[a-z]+:/i.test(d.url) ? d.url : root + d.url;
@@ -256,9 +253,9 @@ function init() {
       if (!slice[i].full) add(info, 'span', 'search-result-partial', ' 部分匹配');
       if (mr.length) marked(add(li, 'p', 'search-result-meta'), mt, mr);
       if (sn.text) marked(add(li, 'p', 'search-result-snippet'), sn.text, sn.ranges);
-      if (first && !i) a.focus();
-    }
+    });
     more.hidden = shown >= rs.length;
+    if (first) list.querySelectorAll('a')[first].focus();
   }
   more.addEventListener('click', () => page(filtered()));
   // The query and filters come from the URL (?q=&kind=&year=).
