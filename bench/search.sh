@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark gongshi's site search against Pagefind on the same built site, in headless Chromium.
 #
-#   bench/search.sh [--records 10000] [--runs 5] [--dir DIR] [--no-install] [--baseline REV]
+#   bench/search.sh [--records 10000] [--runs 6] [--dir DIR] [--no-install] [--baseline REV]
 #
 # Generates a site of N records (examples/gen_site, seed 1), builds it with gongshi, runs
 # Pagefind 1.6.0 (npm) on a copy of the built site, then compares index size (bytes, files,
@@ -13,7 +13,7 @@
 set -euo pipefail
 
 RECORDS=10000
-RUNS=5
+RUNS=6
 NOINSTALL=0
 BASELINE=""
 DIR=""

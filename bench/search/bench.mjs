@@ -249,14 +249,21 @@ for (const item of queries) {
 for (let r = 0; r < opt.runs; r++) {
   log(`run ${r + 1}/${opt.runs}`);
   for (const item of raw.queries) {
-    // Interleaved, so both engines see the same background load.
-    item.gongshi.push(await gongshiEngine(gs, item.q));
-    item.pagefind.push(await pagefind(item.q));
-    item.gongshiPage.push(await gongshiPage(gs, item.q));
-    if (base) {
+    // Interleaved, so that all see the same background load; the order alternates by run, so
+    // that each gongshi variant follows Pagefind's measurement (whose clean-up still runs) as
+    // often as the other.
+    const g = async () => {
+      item.gongshi.push(await gongshiEngine(gs, item.q));
+      item.gongshiPage.push(await gongshiPage(gs, item.q));
+    };
+    const b = async () => {
+      if (!base) return;
       item.baseline.push(await gongshiEngine(base, item.q));
       item.baselinePage.push(await gongshiPage(base, item.q));
-    }
+    };
+    await (r % 2 ? b() : g());
+    item.pagefind.push(await pagefind(item.q));
+    await (r % 2 ? g() : b());
   }
 }
 await browser.close();
