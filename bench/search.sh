@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Benchmark gongshi's site search against Pagefind on the same built site, in headless Chromium.
 #
-#   bench/search.sh [--records 10000] [--runs 5] [--dir DIR] [--no-install]
+#   bench/search.sh [--records 10000] [--runs 6] [--dir DIR] [--no-install] [--baseline REV]
 #
 # Generates a site of N records (examples/gen_site, seed 1), builds it with gongshi, runs
 # Pagefind 1.6.0 (npm) on a copy of the built site, then compares index size (bytes, files,
 # % of the site's HTML) and, for a fixed list of queries, the time to results, cold and warm,
 # bytes fetched and the top 3 results of each engine (bench/search/bench.mjs). Prints Markdown
 # tables on stdout; raw JSON and logs go to DIR/results/. Not a test: timings vary by machine.
+# --baseline REV also measures the same built site with search.js and the search page's preload
+# link as of git revision REV, interleaved with the current ones (a before/after table).
 set -euo pipefail
 
 RECORDS=10000
-RUNS=5
+RUNS=6
 NOINSTALL=0
+BASELINE=""
 DIR=""
 NOW="2026-11-25T10:00:00+08:00"
 PAGEFIND_VERSION=1.6.0
@@ -22,7 +25,8 @@ while [ $# -gt 0 ]; do
     --runs) RUNS="$2"; shift 2 ;;
     --dir) DIR="$2"; shift 2 ;;
     --no-install) NOINSTALL=1; shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    --baseline) BASELINE="$2"; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -182,9 +186,25 @@ Q = [
 print(json.dumps([{"q": q, "note": n, "expect": x} for q, n, x in Q], ensure_ascii=False, indent=1))
 PY
 
+BASE_ARGS=()
+if [ -n "$BASELINE" ]; then
+  # The built site with the baseline's search.js and search page: hard links, the two files
+  # replaced (the search page differs only by the meta.json preload link added since).
+  B="$DIR/base-$N"
+  rm -rf "$B"; cp -al "$O" "$B"
+  rm "$B/static/search.js" "$B/search/index.html"
+  git -C "$ROOT" show "$BASELINE:themes/default/static/search.js" > "$B/static/search.js"
+  if git -C "$ROOT" show "$BASELINE:themes/default/templates/search.html" | grep -q 'rel="preload"'; then
+    cp "$O/search/index.html" "$B/search/index.html"
+  else
+    grep -v 'rel="preload" href="[^"]*search/meta.json"' "$O/search/index.html" > "$B/search/index.html"
+  fi
+  BASE_ARGS=(--baseline "$B" --baseline-label "$(git -C "$ROOT" rev-parse --short "$BASELINE")")
+fi
+
 log "N=$N: queries in Chromium ($RUNS runs)"
 node "$ROOT/bench/search/bench.mjs" --site "$O" --pagefind "$P" --queries "$RES/queries-$N.json" \
-  --runs "$RUNS" --json "$RES/queries-$N-raw.json"
+  --runs "$RUNS" --json "$RES/queries-$N-raw.json" "${BASE_ARGS[@]}"
 node "$ROOT/bench/search/report.mjs" "$RES/queries-$N-raw.json" "$RES/sizes-$N.json" | tee "$RES/report-$N.md"
 echo
 echo "Machine and versions: $RES/machine.txt; raw JSON, Pagefind's log and the query list in $RES/."

@@ -183,6 +183,7 @@ fn js_ranks_intended_record_first() {
     ];
     let mut queries: Vec<&str> = cases.iter().map(|c| c.0).collect();
     queries.extend(["人社罚2026", "罚", "不存在的词语xyz", "", "😀"]);
+    queries.push("constructor");
     let Some(ans) = run_js(&files, &queries) else {
         return;
     };
@@ -207,6 +208,8 @@ fn js_ranks_intended_record_first() {
     assert_eq!(ans["不存在的词语xyz"].total, 0);
     assert_eq!(ans[""].total, 0);
     assert_eq!(ans["😀"].total, 0);
+    // A word that is also a property of every JS object (shards are parsed JSON objects).
+    assert_eq!(ans["constructor"].total, 0);
     // Highlighting: the matched text itself is marked.
     assert!(
         ans["灵活就业人员参保缴费"]

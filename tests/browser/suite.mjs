@@ -462,6 +462,45 @@ async function main() {
       await page.close();
     }
 
+    // ---- the search page, by keyboard only: Enter searches in place, Back returns
+    if (fs.existsSync(path.join(site, 'search', 'index.html'))) {
+      const page = await ctx.newPage();
+      const probs = [];
+      await page.goto(origin + '/search/');
+      await page.evaluate(() => { window.__samePage = true; });
+      let typed = false;
+      for (let i = 0; i < 60 && !typed; i++) {
+        await page.keyboard.press('Tab');
+        if (await page.evaluate(() => document.activeElement?.id === 'search-q')) {
+          await page.keyboard.type('失业保险');
+          await page.keyboard.press('Enter');
+          typed = true;
+        }
+      }
+      if (!typed) probs.push('never reached #search-q with Tab');
+      else {
+        const shown = await page.waitForSelector('#search-results li a', { timeout: 10000 }).then(() => true, () => false);
+        const st = await page.evaluate(() => ({
+          same: window.__samePage === true, search: location.search, focus: document.activeElement?.id,
+          status: document.getElementById('search-status').textContent,
+        }));
+        if (!shown) probs.push(`no result after Enter (status: ${st.status})`);
+        if (!st.same) probs.push('Enter reloaded the page instead of searching in place');
+        if (new URLSearchParams(st.search).get('q') !== '失业保险') probs.push(`the URL does not carry the query: ${st.search}`);
+        if (st.focus !== 'search-q') probs.push(`focus left the search box: ${st.focus}`);
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('Tab');
+        const link = await page.evaluate(() => !!document.activeElement?.closest('#search-results, #search-filters'));
+        if (!link) probs.push('Tab from the search box does not reach the filters or the results');
+        await page.goBack();
+        const back = await page.waitForFunction(() => document.getElementById('search-status').textContent === '请输入关键词。'
+          && !document.querySelector('#search-results li'), null, { timeout: 5000 }).then(() => true, () => false);
+        if (!back) probs.push('Back did not return to the empty search page');
+      }
+      check('keyboard: search page: Enter shows results in place (URL ?q=), Tab reaches them, Back returns', probs);
+      await page.close();
+    }
+
     // ---- 适老化: font size and high contrast, remembered across pages
     {
       const page = await ctx.newPage();

@@ -20,6 +20,12 @@ rclone copy "$SRC" "$DEST" --checksum --exclude "*.{html,xml,json,ics,txt}" \
 # 2. Pages, feeds and open data: browsers and the CDN must revalidate them (consultation
 #    states and deadlines change every day). Then delete what the build no longer has
 #    (withdrawn records leave the site).
-rclone sync "$SRC" "$DEST" --checksum \
+rclone sync "$SRC" "$DEST" --checksum --exclude "/search/meta.json" \
     --header-upload "Cache-Control: no-cache" \
     --stats-one-line --stats 0
+
+# 3. The search index's meta.json last: it names the index build (?v=… on every shard and
+#    chunk request), and search.js keeps a shard or chunk fetched under that name in the
+#    browser cache without revalidating it, so the new files must be there before it.
+rclone copy "$SRC" "$DEST" --checksum --include "/search/meta.json" \
+    --header-upload "Cache-Control: no-cache"

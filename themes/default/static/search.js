@@ -37,18 +37,18 @@ const hash = s => { // FNV-1a over UTF-16 units
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 };
-function decode(str) { // base-64 VLQ of gap * 16 + field code
-  const ids = [], codes = [];
-  let id = -1, v = 0, mul = 1;
+function decode(str) { // base-64 VLQ of gap * 16 + field code → {ids, codes} (typed arrays)
+  const ids = new Int32Array(str.length), codes = new Uint8Array(str.length);
+  let id = -1, v = 0, mul = 1, n = 0;
   for (let i = 0; i < str.length; i++) {
     const d = DEC[str.charCodeAt(i) & 127];
     v += (d & 31) * mul;
     if (d & 32) { mul *= 32; continue; }
-    ids.push(id += Math.floor(v / 16));
-    codes.push(v % 16);
+    ids[n] = id += Math.floor(v / 16);
+    codes[n++] = v % 16;
     v = 0; mul = 1;
   }
-  return { ids, codes };
+  return { ids: ids.subarray(0, n), codes: codes.subarray(0, n) };
 }
 
 // load(path, build) → Promise of the parsed JSON file under search/.
@@ -59,47 +59,60 @@ function createEngine(load) {
   const meta = () => metaP || (metaP = load('meta.json', '').then(m => {
     if (m.v !== 2) throw Error('index version');
     // Title weight by length (BM25-style, b = 0.3): covering a short title counts more.
-    const tl = m.tl || '', avg = Math.max(1, [...tl].reduce((a, c) => a + DEC[c.charCodeAt(0)], 0) / (tl.length || 1));
-    m.tw = new Float64Array(m.n).map((_, i) => 6 / (0.7 + 0.3 * (DEC[tl.charCodeAt(i)] || avg) / avg));
-    m.kindOf = new Uint16Array(m.n);
-    m.yearOf = new Int32Array(m.n);
-    for (let i = 0; i < m.n * m.kw; i++) m.kindOf[i / m.kw | 0] = m.kindOf[i / m.kw | 0] * 64 + DEC[m.k.charCodeAt(i)];
-    let at = 0;
+    const tl = m.tl || '', N = m.n, kw = m.kw;
+    let sum = 0, at = 0;
+    for (let i = 0; i < tl.length; i++) sum += DEC[tl.charCodeAt(i)];
+    const avg = Math.max(1, sum / (tl.length || 1)), tw = m.tw = new Float64Array(N), kindOf = m.kindOf = new Uint16Array(N);
+    for (let i = 0; i < N; i++) tw[i] = 6 / (0.7 + 0.3 * (DEC[tl.charCodeAt(i)] || avg) / avg);
+    for (let i = 0; i < N * kw; i++) kindOf[i / kw | 0] = kindOf[i / kw | 0] * 64 + DEC[m.k.charCodeAt(i)];
+    m.yearOf = new Int32Array(N);
     for (const [y, n] of m.years) m.yearOf.fill(y, at, at += n);
     return m;
   }).catch(e => { metaP = null; throw e; }));
 
-  async function search(q) {
+  // keep(result, meta): the page's filters, so that the chunks of its first page are fetched
+  // at once.
+  async function search(q, keep) {
     const m = await meta(), groups = queryTerms(q), terms = [...new Set([].concat(...groups))].slice(0, 40);
-    const res = { terms, results: [], meta: m }, N = m.n;
-    if (!terms.length) return res;
-    const shards = await Promise.all(terms.map(t => get(`shards/${hash(t) % m.shards}.json`, m.build)));
-    const score = new Float64Array(N), hit = new Uint8Array(N), touched = [], lists = {}, idf = {};
+    const res = { terms, results: [], meta: m }, N = m.n, T = terms.length, tw = m.tw;
+    if (!T) return res;
+    // Each list is decoded as soon as its shard arrives, while the others are still loading.
+    const ls = await Promise.all(terms.map(t => get(`shards/${hash(t) % m.shards}.json`, m.build)
+      .then(s => decode(Object.prototype.hasOwnProperty.call(s, t) ? s[t] : ''))));
+    const score = new Float64Array(N), hit = new Uint8Array(N), touched = new Int32Array(N), lists = {}, idf = {};
+    let nt = 0;
     terms.forEach((t, ti) => {
-      const l = lists[t] = decode(shards[ti][t] || ''), df = l.ids.length;
+      const l = lists[t] = ls[ti], ids = l.ids, codes = l.codes, df = ids.length;
       const w = idf[t] = Math.log(1 + (N - df + 0.5) / (df + 0.5));
-      l.ids.forEach((d, j) => {
-        const c = l.codes[j];
-        if (!hit[d]++) touched.push(d);
-        score[d] += w * ((c & 1 ? m.tw[d] : 0) + (c & 2 ? 3 : 0) + BODY[c >> 2]);
-      });
+      for (let j = 0; j < df; j++) {
+        const d = ids[j], c = codes[j];
+        if (!hit[d]++) touched[nt++] = d;
+        score[d] += w * ((c & 1 ? tw[d] : 0) + (c & 2 ? 3 : 0) + BODY[c >> 2]);
+      }
     });
     // Phrase bonus: consecutive bigrams of a query run in the same field.
     for (const g of groups) {
       for (let i = 1; i < g.length; i++) {
         const a = lists[g[i - 1]], b = lists[g[i]], w = Math.min(idf[g[i - 1]], idf[g[i]]) / 2;
-        for (let x = 0, y = 0; a && b && a !== b && x < a.ids.length && y < b.ids.length;) {
-          const d = a.ids[x];
-          if (d !== b.ids[y]) { d < b.ids[y] ? x++ : y++; continue; }
+        if (a === b) continue;
+        const ai = a.ids, bi = b.ids, na = ai.length, nb = bi.length;
+        for (let x = 0, y = 0; x < na && y < nb;) {
+          const d = ai[x];
+          if (d !== bi[y]) { d < bi[y] ? x++ : y++; continue; }
           const ca = a.codes[x++], cb = b.codes[y++], s = ca & cb;
-          score[d] += w * (s & 1 ? m.tw[d] : s & 2 ? 3 : ca >> 2 && cb >> 2 ? 1 : 0);
+          score[d] += w * (s & 1 ? tw[d] : s & 2 ? 3 : ca >> 2 && cb >> 2 ? 1 : 0);
         }
       }
     }
-    const T = terms.length;
-    res.results = touched.filter(d => hit[d] * 2 >= T)
-      .map(id => ({ id, score: score[id], hits: hit[id], full: hit[id] === T, kind: m.kindOf[id], year: m.yearOf[id] }))
-      .sort((a, b) => b.hits - a.hits || (Math.abs(b.score - a.score) > 1e-9 ? b.score - a.score : a.id - b.id));
+    const all = [], top = [];
+    for (let i = 0; i < nt; i++) {
+      const id = touched[i], h = hit[id];
+      if (h * 2 >= T) all.push({ id, score: score[id], hits: h, full: h === T, kind: m.kindOf[id], year: m.yearOf[id] });
+    }
+    res.results = all.sort((a, b) => b.hits - a.hits || (Math.abs(b.score - a.score) > 1e-9 ? b.score - a.score : a.id - b.id));
+    // The chunks of the first page (with the page's filters) start loading now.
+    for (let i = 0; i < all.length && top.length < PAGE; i++) if (!keep || keep(all[i], m)) top.push(all[i].id);
+    docs(top).catch(() => {});
     return res;
   }
   // Documents by id: {id, url, title, label, date, meta: [], text}.
@@ -171,16 +184,18 @@ function init() {
   if (!box || !input || !status || !list || !filters) return;
   const root = (box.getAttribute('data-root') || '').replace(/\/?$/, '/');
   const more = add(box, 'button', 'search-more', '显示更多结果');
-  let seq = 0, st, shown;
+  let seq = 0, qseq = 0, st, shown, timer, last;
+  // meta.json is revalidated every time; the other files are named by the index's build hash
+  // (?v=), so a copy in the HTTP cache is used without asking the server again.
   const engine = createEngine((path, build) =>
-    fetch(`${root}search/${path}${build ? '?v=' + build : ''}`, { cache: build ? 'default' : 'no-cache' })
+    fetch(`${root}search/${path}${build ? '?v=' + build : ''}`, { cache: build ? 'force-cache' : 'no-cache' })
       .then(r => { if (!r.ok) throw Error(r.status); return r.json(); }));
   more.type = 'button';
   list.after(more);
   status.setAttribute('aria-live', 'polite');
   const say = t => { status.textContent = t; };
-  const filtered = () => st.res.results.filter(r =>
-    (!st.p.kind || st.res.meta.kinds[r.kind][0] === st.p.kind) && (!st.p.year || r.year == st.p.year));
+  const keep = p => (r, m) => (!p.kind || m.kinds[r.kind][0] === p.kind) && (!p.year || r.year == p.year);
+  const filtered = () => st.res.results.filter(r => keep(st.p)(r, st.res.meta));
   function clear(on) {
     list.textContent = filters.textContent = '';
     filters.hidden = more.hidden = true;
@@ -199,6 +214,7 @@ function init() {
       st.p[name] = s.value;
       const q = ['q', 'kind', 'year'].filter(k => st.p[k]).map(k => [k, st.p[k]]);
       history.replaceState(null, '', location.pathname + '?' + new URLSearchParams(q));
+      last = location.search;
       render();
     });
   }
@@ -242,13 +258,40 @@ function init() {
     if (first) list.querySelectorAll('a')[first].focus();
   }
   more.addEventListener('click', () => page(filtered()));
-  // The form submits natively (GET ?q=); the filters only rewrite the URL.
-  const u = new URLSearchParams(location.search), g = k => (u.get(k) || '').trim(), p = { q: g('q'), kind: g('kind'), year: g('year') };
-  input.value = p.q;
-  clear(!p.q);
-  if (!p.q) return say('请输入关键词。');
-  say('正在搜索……');
-  engine.search(p.q).then(res => { st = { p, res }; render(); }, () => { say('搜索暂时无法使用，请稍后再试。'); clear(1); });
+  // The query and filters come from the URL (?q=&kind=&year=).
+  function run() {
+    const u = new URLSearchParams(location.search), g = k => (u.get(k) || '').trim(), p = { q: g('q'), kind: g('kind'), year: g('year') };
+    const my = ++qseq;
+    last = location.search;
+    input.value = p.q;
+    clear(!p.q);
+    seq++;
+    engine.meta().catch(() => {}); // before the first keystroke
+    if (!p.q) return say('请输入关键词。');
+    say('正在搜索……');
+    engine.search(p.q, keep(p)).then(res => { if (my === qseq) { st = { p, res }; render(); } },
+      () => { if (my === qseq) { say('搜索暂时无法使用，请稍后再试。'); clear(1); } });
+  }
+  // Without JavaScript the form reloads the page with ?q=; here it searches in place (the URL
+  // is pushed, so Back returns to the previous query), and a pause in typing loads the query's
+  // files beforehand.
+  const form = input.form;
+  if (form && new URL(form.action, location.href).pathname === location.pathname) {
+    form.addEventListener('submit', e => {
+      e.preventDefault();
+      clearTimeout(timer);
+      history.pushState(null, '', location.pathname + '?' + new URLSearchParams({ q: input.value.trim() }));
+      run();
+    });
+    const pre = e => {
+      clearTimeout(timer);
+      if (!e.isComposing) timer = setTimeout(() => engine.search(input.value).catch(() => {}), 300);
+    };
+    input.addEventListener('input', pre);
+    input.addEventListener('compositionend', pre);
+  }
+  addEventListener('popstate', () => { if (location.search !== last) run(); });
+  run();
 }
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
 else init();
