@@ -1,15 +1,19 @@
-//! The preview's one-record rebuild: when a single record file was edited in a way that no
-//! other page shows, re-read that file, check it, and produce only the outputs that can have
-//! changed — its own page, the search index, the feeds and the open data — instead of
-//! planning and comparing every page of the site.
+//! The preview's one-record rebuild: when a single record file was edited, re-read that file,
+//! check it, and produce only the outputs that can have changed — its own page, the search
+//! index, the feeds and the open data, updated in place ([`crate::search::live`],
+//! [`crate::export::live`]) — instead of planning and comparing every page of the site.
 //!
-//! "No other page shows it" is decided by comparing what other pages take from a record
-//! (its [`projection`]: the list entry, the link title, dates, listing state, attached
-//! files) before and after the edit. Anything else — a new or deleted file, a consultation
-//! (its window and state feed the home page and the calendar), a procedure (permits embed
-//! its steps), a free page (the footer links it), a changed title or date, an error, another
-//! day — falls back to the full rebuild ([`Outcome::Fallback`] says why). The integration test
-//! `tests/serve_patch.rs` compares a patched site with a full build, file by file.
+//! What other pages take from a record (its [`projection`]: the list entry, the link title,
+//! dates, listing state, attached files) is compared before and after the edit. When only the
+//! list entry changed (a title, a summary) and not what decides where the record is listed,
+//! its neighbours' pages, the pages linking to it ([`plan::links_to`]) and every page that is
+//! not a record's own are planned again, and those whose view model changed are rendered.
+//! Anything else — a new or deleted file, a consultation (its window and state feed the home
+//! page and the calendar), a procedure (permits embed its steps), a duty (its list order), a
+//! free page (the footer links it), a changed date, category or organisation, an error,
+//! another day — falls back to the full rebuild ([`Outcome::Fallback`] says why). The
+//! integration test `tests/serve_patch.rs` compares a patched site with a full build, file by
+//! file.
 
 use crate::build::{BuildOptions, Reuse};
 use crate::calendar::Calendar;
