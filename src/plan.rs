@@ -830,10 +830,16 @@ fn plan_each_live(
     emit: &mut dyn FnMut(Output),
 ) {
     let mut sitemap = crate::export::sitemap::Collector::new(site, facts);
-    plan_pages(site, facts, time, live.as_deref_mut(), &mut |o: Output| {
-        sitemap.add(site, &o);
-        emit(o);
-    });
+    plan_pages_of(
+        site,
+        facts,
+        time,
+        What::All(live.as_deref_mut()),
+        &mut |o: Output| {
+            sitemap.add(site, &o);
+            emit(o);
+        },
+    );
     let exports = live.map(|l| &mut l.exports);
     crate::export::extend(site, facts, time, sitemap, exports, emit);
 }
@@ -1005,16 +1011,6 @@ fn around<'a>(
         .copied();
     let next = pos.and_then(|p| shown.get(p + 1)).copied();
     (prev, next)
-}
-
-fn plan_pages(
-    site: &Site,
-    facts: &Facts,
-    time: &BuildTime,
-    live: Option<&mut Live>,
-    emit: &mut dyn FnMut(Output),
-) {
-    plan_pages_of(site, facts, time, What::All(live), emit);
 }
 
 /// Which pages [`plan_pages_of`] plans.

@@ -80,15 +80,10 @@ impl LiveData {
         let Some(csv) = CSVS.get(i) else {
             return (String::new(), 0);
         };
-        let mut text = csv_head(csv);
-        let mut rows = 0;
         let mut keyed = Vec::new();
-        for r in exported_of(site, facts, csv.kind) {
-            let (lines, n) = csv_fragment(site, r);
-            text.push_str(&lines);
-            rows += n;
-            keyed.push((r.key(), lines, n));
-        }
+        let (text, rows) = opendata::csv_text_each(site, facts, csv, &mut |r, lines, n| {
+            keyed.push((r.key(), lines.to_string(), n))
+        });
         self.csv.insert(i, Parts::new(keyed));
         (text, rows)
     }

@@ -1195,11 +1195,22 @@ pub(crate) fn csv_head(csv: &Csv) -> String {
 
 /// A CSV file's bytes: UTF-8 with a byte-order mark (for Excel), CRLF, RFC 4180 quoting.
 pub fn csv_text(site: &Site, facts: &Facts, csv: &Csv) -> (String, usize) {
+    csv_text_each(site, facts, csv, &mut |_, _, _| {})
+}
+
+/// [`csv_text`], handing each record's lines and row count to `each` as well.
+pub(crate) fn csv_text_each(
+    site: &Site,
+    facts: &Facts,
+    csv: &Csv,
+    each: &mut dyn FnMut(&Record, &str, usize),
+) -> (String, usize) {
     let mut out = csv_head(csv);
     let mut n = 0;
     for r in exported_of(site, facts, csv.kind) {
         let (lines, rows) = csv_fragment(site, r);
         out.push_str(&lines);
+        each(r, &lines, rows);
         n += rows;
     }
     (out, n)
