@@ -6,8 +6,10 @@
 //! What other pages take from a record (its [`projection`]: the list entry, the link title,
 //! dates, listing state, attached files) is compared before and after the edit. When only the
 //! list entry changed (a title, a summary) and not what decides where the record is listed,
-//! its neighbours' pages, the pages linking to it ([`plan::links_to`]) and every page that is
-//! not a record's own are planned again, and those whose view model changed are rendered.
+//! its neighbours' pages, the pages linking to it ([`plan::links_to`]), the page of its
+//! section's list, of the catalogue and of each catalogue facet it is on, and the home page
+//! ([`plan::plan_lists_with`]) are planned again, and those whose view model changed are
+//! rendered.
 //! Anything else — a new or deleted file, a consultation (its window and state feed the home
 //! page and the calendar), a procedure (permits embed its steps), a duty (its list order), a
 //! free page (the footer links it), a changed date, category or organisation, an error,
@@ -292,8 +294,9 @@ fn apply_to(
     }
     crate::build::phase("patch: feeds and open data", t0);
     if entry_changed {
-        // Its neighbours' pages, the pages that link to it, and every page that is not a
-        // record's own; those whose view model is the one last rendered are left as they are.
+        // Its neighbours' pages, the pages that link to it, and the list, catalogue and home
+        // pages it is on; those whose view model is the one last rendered are left as they
+        // are.
         let (prev, next) = plan::neighbours(&next_site, &last.facts, &new);
         let others = next_site
             .records
@@ -304,7 +307,7 @@ fn apply_to(
             outputs.extend(plan::one_record(&next_site, &last.facts, &time, x));
         }
         outputs.extend(
-            plan::plan_lists(&next_site, &last.facts, &time)
+            plan::plan_lists_with(&next_site, &last.facts, &time, &new)
                 .into_iter()
                 .filter(|o| match o {
                     Output::Page {

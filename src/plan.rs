@@ -277,7 +277,8 @@ pub(crate) fn hidden_reason(
 
 /// Is this record listed (not a withdrawn or expired decision)?
 pub fn listed(facts: &Facts, r: &Record) -> bool {
-    !facts.hidden.contains_key(&r.key())
+    // Only decisions are ever hidden (and the check runs for every record of every list).
+    r.kind != Kind::Enforcement || facts.hidden.is_empty() || !facts.hidden.contains_key(&r.key())
 }
 
 fn attachment_ctx(site: &Site, r: &Record, file: &str, title: &str) -> Value {
@@ -1017,18 +1018,29 @@ fn around<'a>(
 enum What<'a> {
     /// Every page and the search index (kept in `Live` when given).
     All(Option<&'a mut Live>),
-    /// The pages other than records' own (lists, home, catalogue, the fixed pages); no search
-    /// index.
-    Lists,
+    /// The pages other than records' own that show this record's list entry: the page of its
+    /// section's list and of the catalogue and each catalogue facet it is on, and the home
+    /// page, site map, reports and fixed pages (few, and cheap to compare); no search index.
+    ListsWith(&'a Record),
 }
 
-/// Every page other than the records' own (lists, home page, catalogue and facets, the fixed
-/// pages): what can show any record's list entry. The one-record rebuild plans them after an
-/// edit of a title (or another field of the list entry).
-pub(crate) fn plan_lists(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
+/// The pages other than records' own that can show `r`'s list entry (see
+/// [`What::ListsWith`]). The one-record rebuild plans them after an edit of a title (or
+/// another field of the list entry) that left the record in the same place of every list.
+pub(crate) fn plan_lists_with(
+    site: &Site,
+    facts: &Facts,
+    time: &BuildTime,
+    r: &Record,
+) -> Vec<Output> {
     let mut out = Vec::new();
-    plan_pages_of(site, facts, time, What::Lists, &mut |o| out.push(o));
+    plan_pages_of(site, facts, time, What::ListsWith(r), &mut |o| out.push(o));
     out
+}
+
+/// Is `x` the record `focus` (the same kind and id: unique in a site)?
+pub(crate) fn same_record(x: &Record, focus: &Record) -> bool {
+    x.kind == focus.kind && x.id == focus.id
 }
 
 fn plan_pages_of(
@@ -1039,6 +1051,10 @@ fn plan_pages_of(
     emit: &mut dyn FnMut(Output),
 ) {
     let record_pages = matches!(what, What::All(_));
+    let focus = match what {
+        What::ListsWith(r) => Some(r),
+        What::All(_) => None,
+    };
     let pm = PageMaker {
         site,
         site_v: site_ctx(site),
@@ -1048,6 +1064,9 @@ fn plan_pages_of(
 
     // Record pages.
     for kind in Kind::ALL {
+        if focus.is_some_and(|f| f.kind != kind) {
+            continue;
+        }
         let recs: Vec<&Record> = site.of_kind(kind).collect();
         let shown: Vec<&Record> = recs.iter().copied().filter(|r| listed(facts, r)).collect();
         // Ids are unique within a kind: a record's place among the listed ones, found once.
@@ -1106,7 +1125,17 @@ fn plan_pages_of(
         }
         let size = site.config.page_size.max(1);
         let pages = items.len().div_ceil(size).max(1);
+        // With a focus, only the page it is on.
+        let on_page = focus.map(|f| {
+            items
+                .iter()
+                .position(|x| same_record(x, f))
+                .map(|i| i / size)
+        });
         for p in 0..pages {
+            if on_page.is_some_and(|q| q != Some(p)) {
+                continue;
+            }
             let chunk: Vec<Value> = items
                 .iter()
                 .skip(p * size)
@@ -1173,7 +1202,7 @@ fn plan_pages_of(
     // The catalogue (paginated, with its facets), then the site map page: the sections with
     // their counts, the catalogue's facets and the free pages (a page listing every record
     // was as large as the site).
-    let facets = crate::export::catalog::plan(site, facts, &catalogue, &page, emit);
+    let facets = crate::export::catalog::plan(site, facts, &catalogue, focus, &page, emit);
     let mut free: Vec<&Record> = site
         .of_kind(Kind::Page)
         .filter(|r| listed(facts, r))
@@ -1240,7 +1269,7 @@ fn plan_pages_of(
     match what {
         What::All(Some(l)) => search_outputs_live(site, facts, l, emit),
         What::All(None) => search_outputs_each(site, facts, emit),
-        What::Lists => {}
+        What::ListsWith(_) => {}
     }
     emit(page(
         "404.html".into(),

@@ -131,9 +131,9 @@ fn first_of(root: &Path, folder: &str) -> Result<String, Box<dyn Error>> {
         .ok_or_else(|| format!("no record in {folder}").into())
 }
 
-/// The record file of a kind folder with the latest `published:` date (a feed's first entry).
-fn newest_of(root: &Path, folder: &str) -> Result<String, Box<dyn Error>> {
-    let mut best: Option<(String, String)> = None;
+/// The record files of a kind folder by `published:` date, oldest first (then by name).
+fn by_date(root: &Path, folder: &str) -> Result<Vec<String>, Box<dyn Error>> {
+    let mut all: Vec<(String, String)> = Vec::new();
     for e in std::fs::read_dir(root.join("content").join(folder))? {
         let name = e?.file_name().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(root.join("content").join(folder).join(&name))?;
@@ -142,11 +142,19 @@ fn newest_of(root: &Path, folder: &str) -> Result<String, Box<dyn Error>> {
             .find_map(|l| l.strip_prefix("published: "))
             .unwrap_or_default()
             .to_string();
-        if best.as_ref().is_none_or(|(d, n)| (&date, &name) > (d, n)) {
-            best = Some((date, name));
-        }
+        all.push((date, name));
     }
-    best.map(|(_, n)| format!("content/{folder}/{n}"))
+    all.sort();
+    Ok(all
+        .into_iter()
+        .map(|(_, n)| format!("content/{folder}/{n}"))
+        .collect())
+}
+
+/// The record file of a kind folder with the latest `published:` date (a feed's first entry).
+fn newest_of(root: &Path, folder: &str) -> Result<String, Box<dyn Error>> {
+    by_date(root, folder)?
+        .pop()
         .ok_or_else(|| format!("no record in {folder}").into())
 }
 
@@ -240,6 +248,19 @@ fn one_record_edits_equal_a_full_build_and_others_fall_back() -> TestResult {
     assert_eq!(r, None, "a second title edit is patched");
     let r = p.edit(&newest, |t| t.replacen("title: ", "title: 新", 1))?;
     assert_eq!(r, None, "the newest decision's title is patched");
+    // Records far down the lists: on a later page of their section's list, of the catalogue
+    // and of its facets (only the pages a record is on are planned again).
+    for folder in ["documents", "enforcement"] {
+        let all = by_date(&root, folder)?;
+        assert!(
+            all.len() > 40,
+            "{folder}: enough records for three list pages"
+        );
+        for rel in [&all[all.len() / 2], &all[1]] {
+            let r = p.edit(rel, |t| t.replacen("title: ", "title: 更正后的", 1))?;
+            assert_eq!(r, None, "the title of {rel} is patched");
+        }
+    }
     // A fee a permit links to: the permit's page shows its title.
     let linked = linked_fee(&root)?;
     let r = p.edit(&linked, |t| t.replacen("title: ", "title: 调整后的", 1))?;

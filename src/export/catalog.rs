@@ -21,6 +21,7 @@ use crate::plan::{self, Facts, Output};
 use jiff::civil::Date;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Label of the rows without a 主题分类.
@@ -51,8 +52,23 @@ const FACETS: [Facet; 3] = [
 struct Row<'a> {
     r: &'a Record,
     date: Option<Date>,
-    url: String,
-    org: String,
+    org: &'a str,
+}
+
+/// The order of two records' addresses (`<base><folder>/<id>/`, the base shared), without
+/// making them: the catalogue sorts every row by it.
+fn url_order(a: &Record, b: &Record) -> std::cmp::Ordering {
+    slash_cmp(a.kind.folder(), b.kind.folder()).then_with(|| slash_cmp(&a.id, &b.id))
+}
+
+/// The order of `a/` and `b/` (for `a` and `b` without a slash).
+fn slash_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len().min(b.len());
+    a[..n].cmp(&b[..n]).then_with(|| {
+        let end = |s: &[u8]| s.get(n).copied().unwrap_or(b'/');
+        end(a).cmp(&end(b))
+    })
 }
 
 /// One value of a facet (a category, a year, an organisation) and its rows.
@@ -65,21 +81,20 @@ struct FacetValue {
 }
 
 /// The value a row has in a facet.
-fn value_of(
+fn value_of<'a>(
     segment: &str,
-    category: Option<&str>,
+    category: Option<&'a str>,
     date: Option<Date>,
-    org: &str,
-) -> Option<String> {
+    org: &'a str,
+) -> Option<Cow<'a, str>> {
     match segment {
-        "category" => Some(
+        "category" => Some(Cow::Borrowed(
             category
                 .filter(|s| !s.trim().is_empty())
-                .unwrap_or(UNCATEGORISED)
-                .to_string(),
-        ),
-        "year" => date.map(|d| format!("{:04}", d.year())),
-        _ => Some(org.to_string()),
+                .unwrap_or(UNCATEGORISED),
+        )),
+        "year" => date.map(|d| Cow::Owned(format!("{:04}", d.year()))),
+        _ => Some(Cow::Borrowed(org)),
     }
 }
 
@@ -108,10 +123,10 @@ fn slugs(segment: &str, names: &BTreeSet<String>) -> BTreeMap<String, String> {
 }
 
 /// The view model of one row: what the table shows.
-fn row_ctx(row: &Row) -> Value {
+fn row_ctx(site: &Site, row: &Row) -> Value {
     let c = &row.r.common;
     json!({
-        "url": row.url,
+        "url": plan::record_url(site, row.r),
         "title": c.title,
         "kind_label": row.r.kind.label(),
         "index_no": c.index_no,
@@ -130,6 +145,7 @@ pub fn plan(
     site: &Site,
     facts: &Facts,
     categories: &[Value],
+    focus: Option<&Record>,
     page: &dyn Fn(String, &str, Value) -> Output,
     emit: &mut dyn FnMut(Output),
 ) -> Vec<Value> {
@@ -142,28 +158,39 @@ pub fn plan(
         .map(|r| Row {
             r,
             date: r.common.published,
-            url: plan::record_url(site, r),
-            org: super::org_of(site, r),
+            org: r
+                .common
+                .organization
+                .as_deref()
+                .unwrap_or(&site.config.organization.name),
         })
         .collect();
     // Newest first, then by address.
-    rows.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.url.cmp(&b.url)));
+    rows.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| url_order(a.r, b.r)));
     let catalog_url = format!("{base}catalog/");
     let crumbs = plan::breadcrumbs(site, &[("信息公开目录", catalog_url.clone())]);
 
     // The facet values, each with its rows (in catalogue order).
     let mut facets: Vec<(&Facet, Vec<FacetValue>)> = Vec::new();
     for f in &FACETS {
-        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut groups: BTreeMap<Cow<str>, Vec<usize>> = BTreeMap::new();
         for (i, row) in rows.iter().enumerate() {
             let c = row.r.common.category.as_deref();
-            if let Some(v) = value_of(f.segment, c, row.date, &row.org) {
-                groups.entry(v).or_default().push(i);
+            if let Some(v) = value_of(f.segment, c, row.date, row.org) {
+                match groups.get_mut(&v) {
+                    Some(g) => g.push(i),
+                    None => {
+                        groups.insert(v, vec![i]);
+                    }
+                }
             }
         }
-        let names: BTreeSet<String> = groups.keys().cloned().collect();
+        let names: BTreeSet<String> = groups.keys().map(|k| k.to_string()).collect();
         let slug = slugs(f.segment, &names);
-        let mut values: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
+        let mut values: Vec<(String, Vec<usize>)> = groups
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v))
+            .collect();
         if f.segment == "year" {
             values.sort_by(|a, b| b.0.cmp(&a.0));
         } else {
@@ -194,6 +221,15 @@ pub fn plan(
         })
         .collect();
 
+    // With a focus record, only the pages it is on are planned (its row, when it has one).
+    let focus_row: Option<Option<usize>> =
+        focus.map(|f| rows.iter().position(|row| plan::same_record(row.r, f)));
+    let wanted = |page_rows: &[usize]| match focus_row {
+        None => true,
+        Some(None) => false,
+        Some(Some(i)) => page_rows.binary_search(&i).is_ok(),
+    };
+
     // The catalogue itself.
     let pages = rows.len().div_ceil(size).max(1);
     let url_of = |n: usize| {
@@ -204,7 +240,15 @@ pub fn plan(
         }
     };
     for p in 0..pages {
-        let chunk: Vec<Value> = rows.iter().skip(p * size).take(size).map(row_ctx).collect();
+        if focus_row.is_some_and(|i| i.map(|i| i / size) != Some(p)) {
+            continue;
+        }
+        let chunk: Vec<Value> = rows
+            .iter()
+            .skip(p * size)
+            .take(size)
+            .map(|row| row_ctx(site, row))
+            .collect();
         let title = if p == 0 {
             "信息公开目录".to_string()
         } else {
@@ -233,13 +277,18 @@ pub fn plan(
             let mut c = crumbs.clone();
             c.push(json!({"label": format!("{}：{}", f.label, v.shown), "url": v.url}));
             for p in 0..pages {
+                let start = (p * size).min(v.rows.len());
+                let end = (start + size).min(v.rows.len());
+                if !wanted(&v.rows[start..end]) {
+                    continue;
+                }
                 let chunk: Vec<Value> = v
                     .rows
                     .iter()
                     .skip(p * size)
                     .take(size)
                     .filter_map(|&i| rows.get(i))
-                    .map(row_ctx)
+                    .map(|row| row_ctx(site, row))
                     .collect();
                 let mut title = format!("信息公开目录 · {}：{}", f.label, v.shown);
                 if p > 0 {
@@ -272,6 +321,20 @@ fn path_of(url: &str, base: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slash_order_is_the_order_of_the_addresses() {
+        let ids = ["a", "a-b", "a0", "ab", "", "b", "a.b", "A", "中文", "a_"];
+        for x in ids {
+            for y in ids {
+                assert_eq!(
+                    slash_cmp(x, y),
+                    format!("{x}/").cmp(&format!("{y}/")),
+                    "{x:?} {y:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn slugs_are_ascii_stable_and_independent_of_other_names() {
