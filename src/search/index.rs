@@ -1,7 +1,7 @@
 //! Building the static index files: `search/meta.json`, postings shards and document chunks.
 //! The format is described in `docs/dev/search.md`; `search.js` reads it.
 
-use super::tokenize::tokenize;
+use super::tokenize::each_token;
 use super::{OutputFile, SearchDoc};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
@@ -215,17 +215,23 @@ pub(crate) fn chunk_json(entries: &[String]) -> String {
 /// frequency bucket).
 pub(crate) fn doc_codes(d: &SearchDoc, body: &str) -> HashMap<String, u8> {
     let mut seen: HashMap<String, (u8, u32)> = HashMap::default();
-    for t in tokenize(&d.title) {
-        seen.entry(t.text).or_default().0 |= IN_TITLE;
-    }
-    for m in &d.meta {
-        for t in tokenize(m) {
-            seen.entry(t.text).or_default().0 |= IN_META;
+    // Adds to a token's entry (its key made only the first time the document has it).
+    fn add(seen: &mut HashMap<String, (u8, u32)>, t: &str, flags: u8, tf: u32) {
+        match seen.get_mut(t) {
+            Some(v) => {
+                v.0 |= flags;
+                v.1 += tf;
+            }
+            None => {
+                seen.insert(t.to_string(), (flags, tf));
+            }
         }
     }
-    for t in tokenize(body) {
-        seen.entry(t.text).or_default().1 += 1;
+    each_token(&d.title, &mut |t| add(&mut seen, t, IN_TITLE, 0));
+    for m in &d.meta {
+        each_token(m, &mut |t| add(&mut seen, t, IN_META, 0));
     }
+    each_token(body, &mut |t| add(&mut seen, t, 0, 1));
     seen.into_iter()
         .map(|(tok, (flags, tf))| (tok, flags | (tf_bucket(tf) << 2)))
         .collect()
