@@ -336,10 +336,11 @@ pub fn is_masked_person_name(name: &str) -> bool {
 /// Parses a small number written with ASCII digits or Chinese numerals at the start of `s`
 /// (`18`, `十八`, `十六`, `一十四`, `两`); returns it and the rest of `s`.
 fn leading_number(s: &str) -> Option<(u32, &str)> {
-    let digits: String = s.chars().take_while(char::is_ascii_digit).take(4).collect();
-    if !digits.is_empty() {
-        let n = digits.parse().ok()?;
-        return Some((n, s.get(digits.len()..)?));
+    // (Called at every character of every text checked: no allocation.)
+    let digits = s.bytes().take_while(u8::is_ascii_digit).take(4).count();
+    if digits > 0 {
+        let n = s.get(..digits)?.parse().ok()?;
+        return Some((n, s.get(digits..)?));
     }
     let zh = |c: char| match c {
         '零' | '〇' => Some(0),
@@ -407,7 +408,7 @@ pub fn mentions_minor(text: &str) -> bool {
             .get(..i)
             .and_then(|s| s.chars().next_back())
             .is_some_and(|c| {
-                c.is_ascii_digit() || leading_number(&c.to_string()).is_some() || c == '十'
+                c.is_ascii_digit() || leading_number(c.encode_utf8(&mut [0; 4])).is_some() || c == '十'
             });
         if !prev_is_digit && age_of(tail).is_some_and(|(n, below)| below && (1..=18).contains(&n)) {
             return true;
