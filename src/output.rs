@@ -164,9 +164,37 @@ impl Staging {
             return Err(with_context(e, "无法替换输出目录", out_dir));
         }
         if old.exists() {
-            let _ = std::fs::remove_dir_all(&old);
+            remove_tree(&old);
         }
         Ok(self.stats)
+    }
+}
+
+/// Remove a folder and everything in it, the files in parallel and then the folders deepest
+/// first, each depth in parallel (one folder per record page: at 10,000 records a plain
+/// `remove_dir_all` was 0.3 s of one core at the end of every build). Best effort, like the
+/// `remove_dir_all` it stands for; what is left is removed by it.
+fn remove_tree(root: &Path) {
+    let mut files = Vec::new();
+    let mut dirs: Vec<(usize, PathBuf)> = Vec::new();
+    for e in walkdir::WalkDir::new(root).into_iter().flatten() {
+        if e.file_type().is_dir() {
+            dirs.push((e.depth(), e.into_path()));
+        } else {
+            files.push(e.into_path());
+        }
+    }
+    files.par_iter().for_each(|f| {
+        let _ = std::fs::remove_file(f);
+    });
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
+    for level in dirs.chunk_by(|a, b| a.0 == b.0) {
+        level.par_iter().for_each(|(_, d)| {
+            let _ = std::fs::remove_dir(d);
+        });
+    }
+    if root.exists() {
+        let _ = std::fs::remove_dir_all(root);
     }
 }
 
@@ -182,6 +210,22 @@ impl Drop for Staging {
 mod tests {
     use super::*;
     use std::os::unix::fs::MetadataExt;
+
+    #[test]
+    fn remove_tree_removes_everything() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = tmp.path().join("old");
+        for i in 0..50 {
+            let d = root.join(format!("k{}/r{i}/deep", i % 3));
+            std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(d.join("index.html"), b"x").unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(root.join(format!("f{i}.txt")), b"y").unwrap_or_else(|e| panic!("{e}"));
+        }
+        std::fs::create_dir_all(root.join("empty/a/b")).unwrap_or_else(|e| panic!("{e}"));
+        remove_tree(&root);
+        assert!(!root.exists());
+        assert!(tmp.path().exists());
+    }
 
     #[test]
     fn unchanged_files_keep_their_inode_and_changed_ones_are_rewritten() {

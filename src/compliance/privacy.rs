@@ -408,7 +408,9 @@ pub fn mentions_minor(text: &str) -> bool {
             .get(..i)
             .and_then(|s| s.chars().next_back())
             .is_some_and(|c| {
-                c.is_ascii_digit() || leading_number(c.encode_utf8(&mut [0; 4])).is_some() || c == '十'
+                c.is_ascii_digit()
+                    || leading_number(c.encode_utf8(&mut [0; 4])).is_some()
+                    || c == '十'
             });
         if !prev_is_digit && age_of(tail).is_some_and(|(n, below)| below && (1..=18).contains(&n)) {
             return true;
