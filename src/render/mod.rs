@@ -1,6 +1,7 @@
 //! Rendering pages with Tera: the default theme embedded in the binary, overridden file by
 //! file by the site's `themes/<name>/` folder; pages rendered in parallel.
 
+mod chrome;
 mod theme;
 
 pub use theme::{Theme, ThemeFile};
@@ -12,6 +13,9 @@ use serde_json::Value;
 /// The template engine loaded with a theme.
 pub struct Renderer {
     tera: tera::Tera,
+    /// The theme has `partials/footer.html`, `partials/nav.html` (see [`chrome`]).
+    chrome_parts: (bool, bool),
+    chrome: std::sync::Mutex<chrome::Chrome>,
 }
 
 impl Renderer {
@@ -31,19 +35,29 @@ impl Renderer {
             .collect();
         tera.add_raw_templates(templates)
             .map_err(|e| vec![template_diag(&e, theme)])?;
-        Ok(Renderer { tera })
+        let has = |name: &str| tera.get_template_names().any(|n| n == name);
+        let chrome_parts = (has(chrome::FOOTER), has(chrome::NAV));
+        Ok(Renderer {
+            tera,
+            chrome_parts,
+            chrome: std::sync::Mutex::new(chrome::Chrome::default()),
+        })
     }
 
     /// Render one template with its view model.
     pub fn render(&self, template: &str, ctx: &Value) -> Result<String, String> {
-        let ctx = tera::Context::from_value(ctx.clone()).map_err(|e| error_chain(&e))?;
-        self.tera
-            .render(template, &ctx)
-            .map_err(|e| error_chain(&e))
+        self.render_owned(template, ctx.clone())
     }
 
     /// Render one template with its view model, consuming it (no copy of the model).
-    pub fn render_owned(&self, template: &str, ctx: Value) -> Result<String, String> {
+    pub fn render_owned(&self, template: &str, mut ctx: Value) -> Result<String, String> {
+        chrome::add(&self.chrome, &mut ctx, self.chrome_parts, &|name, v| {
+            self.render_plain(name, v)
+        })?;
+        self.render_plain(template, ctx)
+    }
+
+    fn render_plain(&self, template: &str, ctx: Value) -> Result<String, String> {
         let ctx = tera::Context::from_value(ctx).map_err(|e| error_chain(&e))?;
         self.tera
             .render(template, &ctx)
