@@ -214,7 +214,14 @@ pub(crate) fn chunk_json(entries: &[String]) -> String {
 /// Where each token of a document occurs: token → posting code (field bits and body
 /// frequency bucket).
 pub(crate) fn doc_codes(d: &SearchDoc, body: &str) -> HashMap<String, u8> {
-    let mut seen: HashMap<String, (u8, u32)> = HashMap::default();
+    doc_code_list(d, body).into_iter().collect()
+}
+
+/// [`doc_codes`] as a list, in no particular order (what the index builder iterates).
+pub(crate) fn doc_code_list(d: &SearchDoc, body: &str) -> Vec<(String, u8)> {
+    // Sized for a typical record (a few hundred distinct tokens) so that it rarely grows.
+    let mut seen: HashMap<String, (u8, u32)> =
+        HashMap::with_capacity_and_hasher(body.len() / 4 + 64, Default::default());
     // Adds to a token's entry (its key made only the first time the document has it).
     fn add(seen: &mut HashMap<String, (u8, u32)>, t: &str, flags: u8, tf: u32) {
         match seen.get_mut(t) {
@@ -432,7 +439,7 @@ pub(crate) fn build_index_stats(
                 let d = &docs[i];
                 let text = body(i);
                 let mut parts: Vec<Vec<(String, u8)>> = vec![Vec::new(); PARTS];
-                for (tok, code) in doc_codes(d, &text) {
+                for (tok, code) in doc_code_list(d, &text) {
                     if let Some(p) = parts.get_mut(token_hash(&tok) as usize % PARTS) {
                         p.push((tok, code));
                     }
