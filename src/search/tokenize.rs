@@ -150,34 +150,14 @@ fn word_token(run: &Run, kind: TokenKind) -> Token {
 /// unigrams. Never panics; empty or separator-only input gives no tokens.
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
-    for run in runs(text) {
-        match run.class {
-            Class::Letter => out.push(word_token(&run, TokenKind::Word)),
-            Class::Digit => out.push(word_token(&run, TokenKind::Number)),
-            Class::Cjk => {
-                for w in run.chars.windows(2) {
-                    let mut s = String::with_capacity(8);
-                    s.push(w[0].0);
-                    s.push(w[1].0);
-                    out.push(Token {
-                        text: s,
-                        kind: TokenKind::Bigram,
-                        start: w[0].1,
-                        end: w[1].2,
-                    });
-                }
-                for &(c, start, end) in &run.chars {
-                    out.push(Token {
-                        text: c.to_string(),
-                        kind: TokenKind::Unigram,
-                        start,
-                        end,
-                    });
-                }
-            }
-            Class::Sep => {}
-        }
-    }
+    scan(text, &mut |t, kind, start, end| {
+        out.push(Token {
+            text: t.to_string(),
+            kind,
+            start,
+            end,
+        })
+    });
     out
 }
 
@@ -185,23 +165,32 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// without making a string for each (the index builder's hot loop: a record yields about a
 /// thousand tokens, most of them seen before in the same record).
 pub fn each_token(text: &str, f: &mut dyn FnMut(&str)) {
+    scan(text, &mut |t, _, _, _| f(t));
+}
+
+/// The tokenizer: hands each token's normalised text, kind and byte range in `text` to `f`.
+fn scan(text: &str, f: &mut dyn FnMut(&str, TokenKind, usize, usize)) {
     struct Run {
         class: Class,
-        /// A word or number so far, normalised.
+        /// A word or number so far, normalised, and its byte range (up to its last kept
+        /// character).
         word: String,
         chars: usize,
+        span: (usize, usize),
         /// A CJK run's characters (byte ranges: they are never changed by normalisation).
         cjk: Vec<(usize, usize)>,
     }
-    fn flush(run: &mut Run, text: &str, f: &mut dyn FnMut(&str)) {
+    fn flush(run: &mut Run, text: &str, f: &mut dyn FnMut(&str, TokenKind, usize, usize)) {
+        let (s, e) = run.span;
         match run.class {
-            Class::Letter | Class::Digit => f(&run.word),
+            Class::Letter => f(&run.word, TokenKind::Word, s, e),
+            Class::Digit => f(&run.word, TokenKind::Number, s, e),
             Class::Cjk => {
                 for w in run.cjk.windows(2) {
-                    f(&text[w[0].0..w[1].1]);
+                    f(&text[w[0].0..w[1].1], TokenKind::Bigram, w[0].0, w[1].1);
                 }
                 for &(s, e) in &run.cjk {
-                    f(&text[s..e]);
+                    f(&text[s..e], TokenKind::Unigram, s, e);
                 }
             }
             Class::Sep => {}
@@ -214,23 +203,29 @@ pub fn each_token(text: &str, f: &mut dyn FnMut(&str)) {
         class: Class::Sep,
         word: String::new(),
         chars: 0,
+        span: (0, 0),
         cjk: Vec::new(),
     };
     for (start, raw) in text.char_indices() {
+        let end = start + raw.len_utf8();
         let c = fold_width(raw);
         let class = classify(c);
         if class != run.class {
             flush(&mut run, text, f);
             run.class = class;
+            run.span = (start, end);
         }
         match class {
             Class::Letter | Class::Digit => {
                 if run.chars < MAX_WORD_CHARS {
+                    // Lower-casing per character, as JavaScript's toLowerCase does for these
+                    // ranges.
                     run.word.extend(c.to_lowercase());
                     run.chars += 1;
+                    run.span.1 = end;
                 }
             }
-            Class::Cjk => run.cjk.push((start, start + raw.len_utf8())),
+            Class::Cjk => run.cjk.push((start, end)),
             Class::Sep => {}
         }
     }
@@ -283,6 +278,38 @@ mod tests {
 
     fn texts(s: &str) -> Vec<String> {
         tokenize(s).into_iter().map(|t| t.text).collect()
+    }
+
+    /// The tokens read run by run ([`runs`], [`word_token`]: what `query_terms` uses), to
+    /// check [`scan`] against.
+    fn by_runs(text: &str) -> Vec<Token> {
+        let mut out = Vec::new();
+        for run in runs(text) {
+            match run.class {
+                Class::Letter => out.push(word_token(&run, TokenKind::Word)),
+                Class::Digit => out.push(word_token(&run, TokenKind::Number)),
+                Class::Cjk => {
+                    for w in run.chars.windows(2) {
+                        out.push(Token {
+                            text: format!("{}{}", w[0].0, w[1].0),
+                            kind: TokenKind::Bigram,
+                            start: w[0].1,
+                            end: w[1].2,
+                        });
+                    }
+                    for &(c, start, end) in &run.chars {
+                        out.push(Token {
+                            text: c.to_string(),
+                            kind: TokenKind::Unigram,
+                            start,
+                            end,
+                        });
+                    }
+                }
+                Class::Sep => {}
+            }
+        }
+        out
     }
 
     fn q(s: &str) -> Vec<String> {
@@ -393,6 +420,8 @@ mod tests {
             let mut got = Vec::new();
             each_token(&s, &mut |t| got.push(t.to_string()));
             proptest::prop_assert_eq!(got, texts(&s));
+            // And the tokens are those of the run-by-run reading the query side uses.
+            proptest::prop_assert_eq!(tokenize(&s), by_runs(&s));
         }
 
         #[test]
