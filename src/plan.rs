@@ -62,14 +62,16 @@ pub struct Hidden {
     pub status: String,
 }
 
-/// Site-wide context every template gets under `site`.
 /// Which item of the main navigation (`site.nav`) a page is under, and how: `page` when it is
 /// the item's own page, `true` when it is in the item's section (procedures and fees are
-/// under 办事指南). Worked out once per page here: the same test in the template was 8 % of
-/// a build's instructions.
+/// under 办事指南). Worked out once per page here rather than by four comparisons per item in
+/// the template; it is also what the navigation bar rendered once per place is keyed by
+/// (`src/render/chrome.rs`).
 fn nav_current(site_v: &Value, url: &str, section: &str) -> Option<(usize, &'static str)> {
     let nav = site_v.get("nav")?.as_array()?;
-    let field = |n: &Value, k: &str| n.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    fn field<'v>(n: &'v Value, k: &str) -> &'v str {
+        n.get(k).and_then(Value::as_str).unwrap_or("")
+    }
     nav.iter().enumerate().find_map(|(i, n)| {
         let s = field(n, "section");
         if field(n, "url") == url {
@@ -84,6 +86,7 @@ fn nav_current(site_v: &Value, url: &str, section: &str) -> Option<(usize, &'sta
     })
 }
 
+/// Site-wide context every template gets under `site`.
 fn site_ctx(site: &Site) -> Value {
     let c = &site.config;
     let base = c.base_path();
@@ -1094,26 +1097,28 @@ fn plan_pages_of(
         }
         let recs: Vec<&Record> = site.of_kind(kind).collect();
         let shown: Vec<&Record> = recs.iter().copied().filter(|r| listed(facts, r)).collect();
-        // Ids are unique within a kind: a record's place among the listed ones, found once.
-        let position: std::collections::HashMap<&str, usize> = shown
-            .iter()
-            .enumerate()
-            .map(|(i, x)| (x.id.as_str(), i))
-            .collect();
-        let neighbours = |r: &Record| around(&shown, position.get(r.id.as_str()).copied());
-        // Planned in parallel a chunk at a time (view models are built independently), then
-        // handed on in site order.
-        for chunk in recs.chunks(RECORD_CHUNK).filter(|_| record_pages) {
-            use rayon::prelude::*;
-            let planned: Vec<Vec<Output>> = chunk
-                .par_iter()
-                .map(|r| {
-                    let (prev, next) = neighbours(r);
-                    record_outputs(&pm, facts, time, r, prev, next)
-                })
+        if record_pages {
+            // Ids are unique within a kind: a record's place among the listed ones, found once.
+            let position: std::collections::HashMap<&str, usize> = shown
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.id.as_str(), i))
                 .collect();
-            for o in planned.into_iter().flatten() {
-                emit(o);
+            let neighbours = |r: &Record| around(&shown, position.get(r.id.as_str()).copied());
+            // Planned in parallel a chunk at a time (view models are built independently),
+            // then handed on in site order.
+            for chunk in recs.chunks(RECORD_CHUNK) {
+                use rayon::prelude::*;
+                let planned: Vec<Vec<Output>> = chunk
+                    .par_iter()
+                    .map(|r| {
+                        let (prev, next) = neighbours(r);
+                        record_outputs(&pm, facts, time, r, prev, next)
+                    })
+                    .collect();
+                for o in planned.into_iter().flatten() {
+                    emit(o);
+                }
             }
         }
         if kind == Kind::Page {

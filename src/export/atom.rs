@@ -156,7 +156,7 @@ fn entry(site: &Site, r: &Record, x: &mut String) {
     let _ = writeln!(
         x,
         "    <author><name>{}</name></author>",
-        xml_escape(&org_of(site, r))
+        xml_escape(org_of(site, r))
     );
     let _ = writeln!(
         x,

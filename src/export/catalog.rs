@@ -158,11 +158,7 @@ pub fn plan(
         .map(|r| Row {
             r,
             date: r.common.published,
-            org: r
-                .common
-                .organization
-                .as_deref()
-                .unwrap_or(&site.config.organization.name),
+            org: super::org_of(site, r),
         })
         .collect();
     // Newest first, then by address.

@@ -90,7 +90,7 @@ fn event(site: &Site, r: &Record, w: &lifecycle::Window) -> Vec<String> {
     }
     v.push(format!(
         "ORGANIZER;CN={}:{}",
-        param(&super::org_of(site, r)),
+        param(super::org_of(site, r)),
         organizer_uri(site)
     ));
     v.extend([

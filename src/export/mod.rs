@@ -73,11 +73,11 @@ pub fn sections() -> impl Iterator<Item = Kind> {
 }
 
 /// The organisation that published a record (发布机构).
-pub fn org_of(site: &Site, r: &Record) -> String {
+pub fn org_of<'a>(site: &'a Site, r: &'a Record) -> &'a str {
     r.common
         .organization
-        .clone()
-        .unwrap_or_else(|| site.config.organization.name.clone())
+        .as_deref()
+        .unwrap_or(&site.config.organization.name)
 }
 
 /// The date a record last changed by its own account: `updated`, else `published`.
