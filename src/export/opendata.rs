@@ -891,15 +891,15 @@ pub(crate) fn json_fragment(site: &Site, facts: &Facts, fs: &[F], r: &Record) ->
 }
 
 /// A data file's text from its objects' fragments (as `write_array` at indent 0 writes it).
-pub(crate) fn json_file<'a>(mut fragments: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn json_file<S: AsRef<str>>(mut fragments: impl Iterator<Item = S>) -> String {
     let Some(first) = fragments.next() else {
         return "[]\n".to_string();
     };
     let mut out = String::from("[\n");
-    out.push_str(first);
+    out.push_str(first.as_ref());
     for t in fragments {
         out.push_str(",\n");
-        out.push_str(t);
+        out.push_str(t.as_ref());
     }
     out.push_str("\n]\n");
     out
@@ -910,27 +910,14 @@ pub fn data_json(site: &Site, facts: &Facts, kind: Kind) -> (String, usize) {
     use rayon::prelude::*;
     let fs = fields(kind);
     let records: Vec<&Record> = exported_of(site, facts, kind).collect();
-    if records.is_empty() {
-        return (json_file(std::iter::empty()), 0);
-    }
-    // As `json_file` writes it, a wave at a time.
-    let mut out = String::from("[\n");
-    let mut first = true;
-    for wave in records.chunks(WAVE) {
-        let texts: Vec<String> = wave
-            .par_iter()
+    // The fragments made in parallel a wave at a time (the next wave only when the file has
+    // taken the last one's).
+    let fragments = records.chunks(WAVE).flat_map(|wave| {
+        wave.par_iter()
             .map(|r| json_fragment(site, facts, &fs, r))
-            .collect();
-        for t in texts {
-            if !first {
-                out.push_str(",\n");
-            }
-            first = false;
-            out.push_str(&t);
-        }
-    }
-    out.push_str("\n]\n");
-    (out, records.len())
+            .collect::<Vec<String>>()
+    });
+    (json_file(fragments), records.len())
 }
 
 fn field_schema(fd: &F) -> Value {
