@@ -10,14 +10,28 @@ use crate::content::{Kind, Record, Site};
 use crate::plan::{absolute, record_url, BuildTime, Facts, Output};
 use std::fmt::Write;
 
-/// One feed to write.
-pub(crate) struct Feed<'a> {
+/// One feed to write; `E` is how its entries are held (records, or the preview's keys of
+/// them: [`super::live`]).
+pub(crate) struct Feed<E> {
     pub path: String,
     pub title: String,
     pub subtitle: String,
     /// The HTML page the feed mirrors (site path).
     pub page: String,
-    pub entries: Vec<&'a Record>,
+    pub entries: Vec<E>,
+}
+
+impl<E> Feed<E> {
+    /// The same feed with its entries held another way (`None` when one can't be).
+    pub(crate) fn map<F>(&self, f: impl FnMut(&E) -> Option<F>) -> Option<Feed<F>> {
+        Some(Feed {
+            path: self.path.clone(),
+            title: self.title.clone(),
+            subtitle: self.subtitle.clone(),
+            page: self.page.clone(),
+            entries: self.entries.iter().map(f).collect::<Option<Vec<F>>>()?,
+        })
+    }
 }
 
 /// Every feed of the site.
@@ -29,7 +43,7 @@ pub fn feeds(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
 }
 
 /// A feed's file.
-pub(crate) fn output(site: &Site, time: &BuildTime, f: &Feed) -> Output {
+pub(crate) fn output(site: &Site, time: &BuildTime, f: &Feed<&Record>) -> Output {
     Output::Bytes {
         path: f.path.clone(),
         bytes: render(site, time, f).into_bytes(),
@@ -37,7 +51,7 @@ pub(crate) fn output(site: &Site, time: &BuildTime, f: &Feed) -> Output {
 }
 
 /// Every feed of the site and its entries.
-pub(crate) fn feed_list<'a>(site: &'a Site, facts: &Facts) -> Vec<Feed<'a>> {
+pub(crate) fn feed_list<'a>(site: &'a Site, facts: &Facts) -> Vec<Feed<&'a Record>> {
     let base = site.config.base_path();
     let mut all: Vec<&Record> = site
         .records
@@ -83,7 +97,7 @@ fn newest_first(v: &mut [&Record]) {
     });
 }
 
-fn render(site: &Site, time: &BuildTime, f: &Feed) -> String {
+fn render(site: &Site, time: &BuildTime, f: &Feed<&Record>) -> String {
     let base = site.config.base_path();
     let updated = f
         .entries

@@ -126,20 +126,12 @@ impl LiveData {
     }
 }
 
-/// A feed with the keys of its entries.
-struct FeedKeys {
-    path: String,
-    title: String,
-    subtitle: String,
-    page: String,
-    keys: Vec<String>,
-}
-
 /// What the preview keeps of the feeds and the open data.
 #[derive(Default)]
 pub struct LiveExports {
     pub data: LiveData,
-    feeds: Vec<FeedKeys>,
+    /// Every feed, with the keys of its entries.
+    feeds: Vec<Feed<String>>,
 }
 
 impl LiveExports {
@@ -148,13 +140,7 @@ impl LiveExports {
         let list = atom::feed_list(site, facts);
         self.feeds = list
             .iter()
-            .map(|f| FeedKeys {
-                path: f.path.clone(),
-                title: f.title.clone(),
-                subtitle: f.subtitle.clone(),
-                page: f.page.clone(),
-                keys: f.entries.iter().map(|r| r.key()).collect(),
-            })
+            .filter_map(|f| f.map(|r| Some(r.key())))
             .collect();
         list.iter().map(|f| atom::output(site, time, f)).collect()
     }
@@ -180,18 +166,8 @@ impl LiveExports {
         }
         let mut out = self.data.update(site, facts, r)?;
         let key = r.key();
-        for f in self.feeds.iter().filter(|f| f.keys.contains(&key)) {
-            let feed = Feed {
-                path: f.path.clone(),
-                title: f.title.clone(),
-                subtitle: f.subtitle.clone(),
-                page: f.page.clone(),
-                entries: f
-                    .keys
-                    .iter()
-                    .map(|k| site.get(k))
-                    .collect::<Option<Vec<_>>>()?,
-            };
+        for f in self.feeds.iter().filter(|f| f.entries.contains(&key)) {
+            let feed = f.map(|k| site.get(k))?;
             out.push(atom::output(site, time, &feed));
         }
         Some(out)
