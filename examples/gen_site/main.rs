@@ -1,18 +1,20 @@
 //! Generate a synthetic bureau site for benchmarks:
 //!
 //! ```text
-//! cargo run --release --example gen_site -- --records N --out DIR [--seed S] [--format gongshi|markdown]
+//! cargo run --release --example gen_site -- --records N --out DIR [--seed S] [--format gongshi|markdown|zola]
 //! ```
 //!
 //! `gongshi` writes `site.toml` + `content/` (build it with `gongshi build --root DIR --now
-//! 2026-11-25T10:00:00+08:00`); `markdown` writes the equivalent Hugo site (`hugo --source DIR`).
+//! 2026-11-25T10:00:00+08:00`); `markdown` writes the equivalent Hugo site (`hugo --source DIR`),
+//! `zola` the equivalent Zola site (`zola --root DIR build`).
 
 mod synth;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "用法：gen_site --records N --out DIR [--seed S] [--format gongshi|markdown]";
+const USAGE: &str =
+    "用法：gen_site --records N --out DIR [--seed S] [--format gongshi|markdown|zola]";
 
 fn parse() -> Result<(synth::Options, PathBuf), String> {
     let mut records = None;
@@ -43,6 +45,7 @@ fn parse() -> Result<(synth::Options, PathBuf), String> {
                 format = match value()?.as_str() {
                     "gongshi" => synth::Format::Gongshi,
                     "markdown" | "hugo" => synth::Format::Markdown,
+                    "zola" => synth::Format::Zola,
                     other => return Err(format!("未知的格式 {other}\n{USAGE}")),
                 }
             }

@@ -2,13 +2,16 @@
 //! human-resources bureau's publicity site, composed from phrase tables, deterministic for a
 //! seed. Shared by `examples/gen_site` (the CLI) and `tests/generated_site.rs`.
 //!
-//! Two formats:
+//! Three formats:
 //! - [`Format::Gongshi`]: `site.toml` + `content/<folder>/…` with typed front matter, valid under
 //!   gongshi's rules (dates, windows, unique index and case numbers, valid credit codes, masked
 //!   names, a sample form beside every permit).
 //! - [`Format::Markdown`]: the same records as plain Markdown pages (front matter: title, date)
 //!   in a Hugo layout (`content/<section>/<id>.md`, `hugo.toml`, minimal layouts) — the
 //!   *equivalent* site used to compare generators (see docs/performance.md).
+//! - [`Format::Zola`]: the same Markdown pages (same text, TOML front matter) as a Zola site
+//!   (`config.toml`, `templates/`) whose templates render the same page structure as the Hugo
+//!   layouts: the second peer of `bench/run.sh`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -20,6 +23,7 @@ use std::path::Path;
 pub enum Format {
     Gongshi,
     Markdown,
+    Zola,
 }
 
 /// What to generate.
@@ -1569,6 +1573,186 @@ const SECTION_TITLES: &[(&str, &str)] = &[
     ("replies", "互动交流"),
 ];
 
+// The Zola site (`--format zola`): the Hugo layouts above rewritten as Tera templates, so both
+// peers render the same page structure from the same Markdown. Compared with the Hugo build at
+// 1,000 and 10,000 records: the same index.html files and sitemap entries; what differs is
+// - the order of pages with the same date (Hugo: by title, Zola: by path), in lists, at pager
+//   and home-list cut-offs and in prev/next links;
+// - Zola also writes a 404.html (Hugo has no 404 layout here), and its /page/1/ redirect pages
+//   are shaped differently;
+// - heading ids keep punctuation such as "、" (Hugo drops it);
+// - links to a colocated attachment become absolute URLs (Zola rewrites them).
+
+const ZOLA_BASE: &str = r#"<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{% block title %}{{ config.title }}{% endblock title %}</title>
+<meta name="description" content="{% block description %}{{ config.description }}{% endblock description %}">
+<link rel="stylesheet" href="/site.css">
+</head>
+<body>
+<header><a href="/">{{ config.title }}</a><p>{{ config.description }}</p></header>
+<nav aria-label="主导航"><ul>
+<li><a href="/">首页</a></li>
+{% for s in config.extra.nav %}<li><a href="/{{ s }}/"{% if current_path is starting_with("/" ~ s ~ "/") %} aria-current="page"{% endif %}>{{ config.extra.section_titles[s] }}</a></li>
+{% endfor %}</ul></nav>
+<main>
+{% block main %}{% endblock main %}
+</main>
+{% include "partials/footer.html" %}
+</body>
+</html>
+"#;
+
+/// Tera has no cached partial (Hugo's partialCached): the footer is rendered on every page.
+const ZOLA_FOOTER: &str = r#"<footer>
+<ul>{% for l in config.extra.footer_links %}<li><a href="{{ l.path | safe }}">{{ l.title }}</a></li>{% endfor %}</ul>
+<p>主办单位：{{ config.title }} · 地址：枝江县民主大道88号 · 电话：0717-4212345 · 服务热线：12333</p>
+<p>鄂ICP备00000000号-1 · 鄂公网安备 42058302000000号 · 网站标识码：4205830001</p>
+</footer>
+"#;
+
+/// Hugo's `.PrevInSection` (rel="next", the older page) is Zola's `page.higher` (the next one in
+/// the date-sorted list), `.NextInSection` is `page.lower`.
+const ZOLA_PAGE: &str = r#"{% extends "base.html" %}
+{% block title %}{{ page.title }} - {{ config.title }}{% endblock title %}
+{% block description %}{% if page.description %}{{ page.description }}{% else %}{{ config.description }}{% endif %}{% endblock description %}
+{% block main %}
+{% set sec = page.components | first %}
+<nav class="breadcrumbs" aria-label="当前位置"><a href="/">首页</a>{% if page.components | length > 1 %} › <a href="/{{ sec }}/">{{ config.extra.section_titles[sec] }}</a>{% endif %} › <span>{{ page.title }}</span></nav>
+<article>
+<h1>{{ page.title }}</h1>
+{% if page.date %}<p class="meta">发布日期：<time datetime="{{ page.date | date(format="%Y-%m-%d") }}">{{ page.date | date(format="%Y-%m-%d") }}</time></p>{% endif %}
+{{ page.content | safe }}
+</article>
+<nav class="prevnext">
+{% if page.higher %}<a rel="next" href="{{ page.higher.path | safe }}">{{ page.higher.title }}</a>{% endif %}
+{% if page.lower %}<a rel="prev" href="{{ page.lower.path | safe }}">{{ page.lower.title }}</a>{% endif %}
+</nav>
+{% endblock main %}
+"#;
+
+/// Same pager as gongshi's list.html and HUGO_LIST: first, last and ±3 pages around the current
+/// one, with relative links like Hugo's (Zola's `paginator.previous` etc. are absolute URLs).
+/// The section's own `pages` is empty when it is paginated: the count is `total_pages`.
+const ZOLA_SECTION: &str = r#"{% extends "base.html" %}
+{% block title %}{{ section.title }} - {{ config.title }}{% endblock title %}
+{% block description %}{% if section.description %}{{ section.description }}{% else %}{{ config.description }}{% endif %}{% endblock description %}
+{% block main %}
+<nav class="breadcrumbs" aria-label="当前位置"><a href="/">首页</a> › <span>{{ section.title }}</span></nav>
+<h1>{{ section.title }}</h1>
+<p class="count">共 {{ paginator.total_pages }} 条</p>
+<ul class="record-list">
+{% for p in paginator.pages %}<li><a href="{{ p.path | safe }}">{{ p.title }}</a> <time datetime="{{ p.date | date(format="%Y-%m-%d") }}">{{ p.date | date(format="%Y-%m-%d") }}</time>{% if p.description %}<p class="list-summary">{{ p.description }}</p>{% endif %}</li>
+{% endfor %}</ul>
+{% set base = section.path %}{% set cur = paginator.current_index %}{% set last = paginator.number_pagers %}
+{% if last > 1 %}<nav class="pager" aria-label="分页">
+{% if cur > 1 %}<a href="{{ base | safe }}{% if cur > 2 %}page/{{ cur - 1 }}/{% endif %}" rel="prev">上一页</a>{% endif %}
+{% if cur > 4 %}{% set lo = cur - 3 %}{% else %}{% set lo = 1 %}{% endif %}{% if cur + 3 < last %}{% set hi = cur + 3 %}{% else %}{% set hi = last %}{% endif %}
+{% if lo > 1 %}<a href="{{ base | safe }}">1</a>{% if lo > 2 %}<span class="gap" aria-hidden="true">…</span>{% endif %}{% endif %}
+{% for i in range(start=lo, end=hi + 1) %}{% if i == cur %}<span aria-current="page">{{ i }}</span>{% elif i == 1 %}<a href="{{ base | safe }}">1</a>{% else %}<a href="{{ base | safe }}page/{{ i }}/">{{ i }}</a>{% endif %}{% endfor %}
+{% if hi < last %}{% if hi < last - 1 %}<span class="gap" aria-hidden="true">…</span>{% endif %}<a href="{{ base | safe }}page/{{ last }}/">{{ last }}</a>{% endif %}
+{% if cur < last %}<a href="{{ base | safe }}page/{{ cur + 1 }}/" rel="next">下一页</a>{% endif %}
+</nav>{% endif %}
+{% endblock main %}
+"#;
+
+/// The home page: `get_section` gives a section with all its pages (date-sorted, newest first).
+const ZOLA_INDEX: &str = r#"{% extends "base.html" %}
+{% block main %}
+<h1>{{ config.title }}</h1>
+{% set consultations = get_section(path="consultations/_index.md") %}{% set enforcement = get_section(path="enforcement/_index.md") %}{% set documents = get_section(path="documents/_index.md") %}
+<section><h2>意见征集</h2><ul>{% for p in consultations.pages | slice(end=6) %}<li><a href="{{ p.path | safe }}">{{ p.title }}</a></li>{% endfor %}</ul></section>
+<section><h2>执法公示</h2><ul>{% for p in enforcement.pages | slice(end=6) %}<li><a href="{{ p.path | safe }}">{{ p.title }}</a> {{ p.date | date(format="%Y-%m-%d") }}</li>{% endfor %}</ul></section>
+<section><h2>法规政策</h2><ul>{% for p in documents.pages | slice(end=8) %}<li><a href="{{ p.path | safe }}">{{ p.title }}</a> {{ p.date | date(format="%Y-%m-%d") }}</li>{% endfor %}</ul></section>
+<section><h2>信息公开目录</h2><ul>{% for s in config.extra.nav %}{% set sec = get_section(path=s ~ "/_index.md") %}<li><a href="{{ sec.path | safe }}">{{ sec.title }}</a>（{{ sec.pages | length }}）</li>{% endfor %}</ul></section>
+{% endblock main %}
+"#;
+
+/// A TOML basic string (quoted, escaped).
+fn toml_str(s: &str) -> String {
+    let mut q = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => q.push_str("\\\""),
+            '\\' => q.push_str("\\\\"),
+            '\n' => q.push_str("\\n"),
+            '\r' => q.push_str("\\r"),
+            '\t' => q.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(q, "\\u{:04X}", c as u32);
+            }
+            c => q.push(c),
+        }
+    }
+    q.push('"');
+    q
+}
+
+/// `config.toml` of the Zola site. The navigation is written out in Hugo's order for
+/// `site.Sections` (the section with the latest page first, ties by title) and the footer links
+/// in Hugo's order for the undated free pages (by title), so both sites show the same lists.
+fn zola_config(recs: &[Rec]) -> String {
+    let mut latest: BTreeMap<&str, Day> = BTreeMap::new();
+    for r in recs {
+        if let Some(d) = r.date {
+            let e = latest.entry(r.folder).or_insert(d);
+            *e = (*e).max(d);
+        }
+    }
+    let mut nav: Vec<(&str, &str)> = SECTION_TITLES.to_vec();
+    nav.sort_by(|a, b| {
+        latest
+            .get(b.0)
+            .cmp(&latest.get(a.0))
+            .then_with(|| a.1.cmp(b.1))
+    });
+    let mut free: Vec<&Rec> = recs.iter().filter(|r| r.folder == "pages").collect();
+    free.sort_by(|a, b| a.title.cmp(&b.title));
+
+    let mut c = String::from(
+        r#"# The Zola equivalent of a gongshi synthetic site (examples/gen_site --format zola).
+base_url = "https://rsj.zhijiang.example.gov.cn/"
+title = "枝江县人力资源和社会保障局"
+description = "政务公开 · 行政执法公示 · 重大行政决策公众参与"
+# gongshi has no taxonomies, search index or (in the measured version) feeds, Hugo's site has
+# neither feeds nor robots.txt: same pages on all sides.
+compile_sass = false
+build_search_index = false
+generate_feeds = false
+generate_robots_txt = false
+generate_sitemap = true
+# Hugo's sitemap has no pager pages (/page/N/); Zola's has them unless told otherwise.
+exclude_paginated_pages_in_sitemap = "all"
+
+[slugify]
+# Heading ids in the page's own script, like Hugo's (the default transliterates to ASCII).
+anchors = "safe"
+
+[extra]
+# Main navigation (section folders), in Hugo's site.Sections order.
+nav = ["#,
+    );
+    let names: Vec<String> = nav.iter().map(|(k, _)| toml_str(k)).collect();
+    c.push_str(&names.join(", "));
+    c.push_str("]\n# The free pages at the content root.\nfooter_links = [\n");
+    for r in free {
+        let _ = writeln!(
+            c,
+            "  {{ path = {}, title = {} }},",
+            toml_str(&format!("/{}/", r.id)),
+            toml_str(&r.title)
+        );
+    }
+    c.push_str("]\n\n[extra.section_titles]\n");
+    for (k, t) in SECTION_TITLES {
+        let _ = writeln!(c, "{k} = {}", toml_str(t));
+    }
+    c
+}
+
 /// All files of the site, relative path → bytes, in a stable order.
 pub fn files(opts: &Options) -> BTreeMap<String, Vec<u8>> {
     let recs = all_records(opts);
@@ -1647,6 +1831,65 @@ pub fn files(opts: &Options) -> BTreeMap<String, Vec<u8>> {
                     out.insert(
                         format!("content/{}/{}/index.md", r.folder, r.id),
                         front.into_bytes(),
+                    );
+                    for (name, bytes) in r.attachments {
+                        out.insert(format!("content/{}/{}/{name}", r.folder, r.id), bytes);
+                    }
+                }
+            }
+        }
+        Format::Zola => {
+            out.insert("config.toml".to_string(), zola_config(&recs).into_bytes());
+            for (name, text) in [
+                ("base.html", ZOLA_BASE),
+                ("page.html", ZOLA_PAGE),
+                ("section.html", ZOLA_SECTION),
+                ("index.html", ZOLA_INDEX),
+                ("partials/footer.html", ZOLA_FOOTER),
+            ] {
+                out.insert(format!("templates/{name}"), text.as_bytes().to_vec());
+            }
+            // The root is not sorted by date: Zola 0.22 neither lists nor renders the pages of a
+            // date-sorted section that have no date ("ignored"), and the three free pages at the
+            // content root have none (in Hugo they are undated too). By title in byte (= code
+            // point) order, as Hugo orders undated pages, so their prev/next links are Hugo's.
+            out.insert(
+                "content/_index.md".to_string(),
+                format!(
+                    "+++\ntitle = {}\nsort_by = \"title_bytes\"\n+++\n",
+                    toml_str("枝江县人力资源和社会保障局")
+                )
+                .into_bytes(),
+            );
+            for (section, title) in SECTION_TITLES {
+                out.insert(
+                    format!("content/{section}/_index.md"),
+                    format!(
+                        "+++\ntitle = {}\nsort_by = \"date\"\npaginate_by = 20\n+++\n",
+                        toml_str(title)
+                    )
+                    .into_bytes(),
+                );
+            }
+            for r in recs {
+                let mut text = format!("+++\ntitle = {}\n", toml_str(&r.title));
+                if let Some(d) = r.date {
+                    let _ = writeln!(text, "date = {}", d.iso());
+                }
+                text.push_str("+++\n\n");
+                text.push_str(&r.plain);
+                if r.folder == "pages" {
+                    out.insert(format!("content/{}.md", r.id), text.into_bytes());
+                } else if r.attachments.is_empty() {
+                    out.insert(
+                        format!("content/{}/{}.md", r.folder, r.id),
+                        text.into_bytes(),
+                    );
+                } else {
+                    // A page with colocated assets (Zola copies them beside the page).
+                    out.insert(
+                        format!("content/{}/{}/index.md", r.folder, r.id),
+                        text.into_bytes(),
                     );
                     for (name, bytes) in r.attachments {
                         out.insert(format!("content/{}/{}/{name}", r.folder, r.id), bytes);
