@@ -127,61 +127,84 @@ fn stamps(m: &std::fs::Metadata) -> (i64, i64, u64) {
 }
 
 /// Every entry under `base.join(rel)` (a file or a folder, walked in name order), with paths
-/// relative to `base`. Files modified at or after `racy_from` (ns) get their hash.
+/// relative to `base`. Files modified at or after `racy_from` (ns) get their hash. Folders
+/// are read in parallel (the output folder of a 10,000-record site has 12,000 of them); the
+/// order is that of a walk sorted by file name.
 fn scan(base: &Path, rel: &str, racy_from: Option<i64>, out: &mut Vec<Entry>) -> io::Result<()> {
     let top = base.join(rel);
-    match std::fs::symlink_metadata(&top) {
+    let ft = match std::fs::symlink_metadata(&top) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             out.push(Entry::bare(rel.to_string(), '-'));
             return Ok(());
         }
         Err(e) => return Err(e),
-        Ok(_) => {}
+        Ok(m) => m.file_type(),
+    };
+    scan_tree(base, &top, ft, racy_from, out)
+}
+
+fn scan_tree(
+    base: &Path,
+    at: &Path,
+    ft: std::fs::FileType,
+    racy_from: Option<i64>,
+    out: &mut Vec<Entry>,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    let path = at
+        .strip_prefix(base)
+        .map_err(io::Error::other)?
+        .to_string_lossy()
+        .replace('\\', "/");
+    if ft.is_dir() {
+        out.push(Entry::bare(path, 'd'));
+        let mut children = std::fs::read_dir(at)?
+            .map(|e| {
+                let e = e?;
+                Ok((e.file_name(), e.path(), e.file_type()?))
+            })
+            .collect::<io::Result<Vec<_>>>()?;
+        children.sort_by(|a, b| a.0.cmp(&b.0));
+        let parts = children
+            .par_iter()
+            .map(|(_, p, ft)| {
+                let mut v = Vec::new();
+                scan_tree(base, p, *ft, racy_from, &mut v).map(|()| v)
+            })
+            .collect::<io::Result<Vec<Vec<Entry>>>>()?;
+        out.extend(parts.into_iter().flatten());
+        return Ok(());
     }
-    for entry in walkdir::WalkDir::new(&top).sort_by_file_name() {
-        let entry = entry.map_err(io::Error::other)?;
-        let path = entry
-            .path()
-            .strip_prefix(base)
-            .map_err(io::Error::other)?
-            .to_string_lossy()
-            .replace('\\', "/");
-        let ft = entry.file_type();
-        if ft.is_dir() {
-            out.push(Entry::bare(path, 'd'));
-            continue;
+    let kind = if ft.is_symlink() {
+        'l'
+    } else if ft.is_file() {
+        'f'
+    } else {
+        'o'
+    };
+    let m = match std::fs::metadata(at) {
+        Ok(m) => m,
+        // A dangling link.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            out.push(Entry::bare(path, '-'));
+            return Ok(());
         }
-        let kind = if ft.is_symlink() {
-            'l'
-        } else if ft.is_file() {
-            'f'
-        } else {
-            'o'
-        };
-        let m = match std::fs::metadata(entry.path()) {
-            Ok(m) => m,
-            // A dangling link.
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                out.push(Entry::bare(path, '-'));
-                continue;
-            }
-            Err(e) => return Err(e),
-        };
-        let (mtime, ctime, ino) = stamps(&m);
-        let sha256 = match racy_from {
-            Some(t) if m.is_file() && mtime >= t => Some(sha256(entry.path())?),
-            _ => None,
-        };
-        out.push(Entry {
-            path,
-            kind,
-            size: m.len(),
-            mtime,
-            ctime,
-            ino,
-            sha256,
-        });
-    }
+        Err(e) => return Err(e),
+    };
+    let (mtime, ctime, ino) = stamps(&m);
+    let sha256 = match racy_from {
+        Some(t) if m.is_file() && mtime >= t => Some(sha256(at)?),
+        _ => None,
+    };
+    out.push(Entry {
+        path,
+        kind,
+        size: m.len(),
+        mtime,
+        ctime,
+        ino,
+        sha256,
+    });
     Ok(())
 }
 
