@@ -25,8 +25,19 @@ pub(crate) fn phase(name: &str, since: Instant) {
                     .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
             })
             .unwrap_or_default();
+        // CPU time of the whole process so far (user + system), in clock ticks (Linux).
+        let cpu = std::fs::read_to_string("/proc/self/stat")
+            .ok()
+            .and_then(|s| {
+                let rest = s.rsplit_once(')')?.1;
+                let f: Vec<&str> = rest.split_whitespace().collect();
+                let u: u64 = f.get(11)?.parse().ok()?;
+                let k: u64 = f.get(12)?.parse().ok()?;
+                Some(format!(", CPU so far {} ms", (u + k) * 10))
+            })
+            .unwrap_or_default();
         eprintln!(
-            "[timing] {name}: {} ms (peak RSS {hwm})",
+            "[timing] {name}: {} ms (peak RSS {hwm}{cpu})",
             since.elapsed().as_millis()
         );
     }
@@ -219,6 +230,7 @@ pub fn build(
         }
         crate::build_cache::Lookup::Miss(memo) => memo,
     };
+    phase("memo lookup", start);
     let t = Instant::now();
     // `check` has read the git history into the facts already.
     let Checked {
@@ -255,8 +267,8 @@ pub fn build(
                     template,
                     ctx,
                 } => {
-                    let r = renderer.render_owned(&template, ctx);
-                    (path, r.map(|html| Content::Bytes(html.into_bytes())))
+                    let r = renderer.render_bytes(&template, ctx);
+                    (path, r.map(Content::Bytes))
                 }
                 Output::Copy { from, path } => (path, Ok(Content::Copy(site.root.join(from)))),
                 Output::Bytes { path, bytes } => (path, Ok(Content::Bytes(bytes))),
@@ -284,21 +296,39 @@ pub fn build(
             }
         }
     };
-    plan::plan_each(&site, &facts, &time, &mut |o| {
-        if !seen.insert(o.path().to_string()) {
-            dup.push(duplicate_path(o.path()));
-            return;
-        }
-        if matches!(o, Output::Page { .. }) {
-            pages += 1;
-        }
-        batch.push(o);
-        if batch.len() >= BATCH {
+    // Planning runs on its own thread and hands on full batches, so that its serial parts
+    // (list pages, the exports at the end) overlap with the rendering and writing of the
+    // batch before. The hand-over is a rendezvous: at most two batches are in memory.
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Output>>(0);
+        let (site, facts, time) = (&site, &facts, &time);
+        scope.spawn(move || {
+            let mut planned: Vec<Output> = Vec::with_capacity(BATCH);
+            plan::plan_each(site, facts, time, &mut |o| {
+                planned.push(o);
+                if planned.len() >= BATCH {
+                    let full = std::mem::replace(&mut planned, Vec::with_capacity(BATCH));
+                    // The receiver only goes away when this scope ends.
+                    let _ = tx.send(full);
+                }
+            });
+            let _ = tx.send(planned);
+        });
+        for planned in rx {
+            for o in planned {
+                if !seen.insert(o.path().to_string()) {
+                    dup.push(duplicate_path(o.path()));
+                    continue;
+                }
+                if matches!(o, Output::Page { .. }) {
+                    pages += 1;
+                }
+                batch.push(o);
+            }
             flush(&mut batch, &mut staging, &mut errors, &mut io_error);
             progress(pages, estimate.max(pages + 1));
         }
     });
-    flush(&mut batch, &mut staging, &mut errors, &mut io_error);
     progress(pages, pages);
     if !dup.is_empty() {
         return Err(BuildError::Content(dup));
@@ -334,7 +364,9 @@ pub fn build(
         warnings: diags,
         out,
     };
+    let t = Instant::now();
     memo.save(&report, &site.tz, &facts);
+    phase("memo saved", t);
     Ok(report)
 }
 

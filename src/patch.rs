@@ -330,10 +330,10 @@ fn apply_to(
                 path,
                 template,
                 ctx,
-            } => match last.renderer.render_owned(&template, ctx) {
+            } => match last.renderer.render_bytes(&template, ctx) {
                 Ok(html) => {
                     rendered += 1;
-                    files.push((path, Content::Bytes(html.into_bytes())));
+                    files.push((path, Content::Bytes(html)));
                 }
                 Err(_) => {
                     restore(&mut last.facts);
