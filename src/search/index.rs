@@ -214,23 +214,30 @@ pub(crate) fn chunk_json(entries: &[String]) -> String {
 /// Where each token of a document occurs: token → posting code (field bits and body
 /// frequency bucket).
 pub(crate) fn doc_codes(d: &SearchDoc, body: &str) -> HashMap<String, u8> {
-    doc_code_list(d, body).into_iter().collect()
+    doc_code_list(d, body)
+        .into_iter()
+        .map(|(t, c)| (t.into_string(), c))
+        .collect()
 }
 
+/// A token while the index is built: tokens are short (a CJK bigram is 6 bytes), so they are
+/// held inline, without an allocation each (a document has hundreds of distinct ones).
+pub(crate) type Tok = compact_str::CompactString;
+
 /// [`doc_codes`] as a list, in no particular order (what the index builder iterates).
-pub(crate) fn doc_code_list(d: &SearchDoc, body: &str) -> Vec<(String, u8)> {
+pub(crate) fn doc_code_list(d: &SearchDoc, body: &str) -> Vec<(Tok, u8)> {
     // Sized for a typical record (a few hundred distinct tokens) so that it rarely grows.
-    let mut seen: HashMap<String, (u8, u32)> =
+    let mut seen: HashMap<Tok, (u8, u32)> =
         HashMap::with_capacity_and_hasher(body.len() / 4 + 64, Default::default());
     // Adds to a token's entry (its key made only the first time the document has it).
-    fn add(seen: &mut HashMap<String, (u8, u32)>, t: &str, flags: u8, tf: u32) {
+    fn add(seen: &mut HashMap<Tok, (u8, u32)>, t: &str, flags: u8, tf: u32) {
         match seen.get_mut(t) {
             Some(v) => {
                 v.0 |= flags;
                 v.1 += tf;
             }
             None => {
-                seen.insert(t.to_string(), (flags, tf));
+                seen.insert(Tok::from(t), (flags, tf));
             }
         }
     }
@@ -429,8 +436,8 @@ pub(crate) fn build_index_stats(
     // noted on the way: the chunk size depends on their average.
     const PARTS: usize = 64;
     /// One document's (token, code) pairs, split into the `PARTS` groups.
-    type DocTokens = Vec<Vec<(String, u8)>>;
-    let mut tables: Vec<HashMap<String, (String, i64)>> = vec![HashMap::default(); PARTS];
+    type DocTokens = Vec<Vec<(Tok, u8)>>;
+    let mut tables: Vec<HashMap<Tok, (String, i64)>> = vec![HashMap::default(); PARTS];
     let mut entry_bytes = 0usize;
     for (b, block) in ids.chunks(BLOCK).enumerate() {
         let made: Vec<(DocTokens, usize)> = block
@@ -438,7 +445,7 @@ pub(crate) fn build_index_stats(
             .map(|&i| {
                 let d = &docs[i];
                 let text = body(i);
-                let mut parts: Vec<Vec<(String, u8)>> = vec![Vec::new(); PARTS];
+                let mut parts: DocTokens = vec![Vec::new(); PARTS];
                 for (tok, code) in doc_code_list(d, &text) {
                     if let Some(p) = parts.get_mut(token_hash(&tok) as usize % PARTS) {
                         p.push((tok, code));
@@ -468,7 +475,7 @@ pub(crate) fn build_index_stats(
         .into_iter()
         .flat_map(|t| {
             t.into_iter()
-                .map(|(tok, (s, _))| (tok, s.as_str().to_owned()))
+                .map(|(tok, (s, _))| (tok.into_string(), s.as_str().to_owned()))
         })
         .collect();
 
