@@ -128,11 +128,54 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
     diags.extend(found.into_iter().flatten());
 }
 
+/// What the loader notes while the file's parsed front matter is at hand: `true` when none of
+/// the texts the default lint scans (the kind's public fields and the body) has a finding even
+/// with nothing allowed. Allowed numbers and domains only ever take findings away, so such a
+/// record has none under any site settings, and [`lint`] need not read and parse its file
+/// again (it still applies the rules on typed values: names, minors).
+pub fn prescan(kind: Kind, node: &crate::yaml::Node, body: &str, body_line: usize) -> bool {
+    let Some(list) = public_fields(kind) else {
+        return false;
+    };
+    let none = PrivacyOptions::default();
+    let quiet = |t: &str| privacy::scan(t, &none).is_empty();
+    list.iter()
+        .filter_map(|f| fields::get(node, f).and_then(|n| n.as_str()))
+        .all(quiet)
+        && (body_line == 0 || body.is_empty() || quiet(body))
+}
+
+/// Whether one of the rules on typed values (an unmasked party or asker, a minor) applies.
+fn typed_rules_apply(rec: &Record) -> bool {
+    match &rec.data {
+        Data::Enforcement(e) => {
+            let name = e.party.name.as_str();
+            let party = match e.party.party_type.as_str() {
+                "自然人" => !privacy::is_masked_person_name(name),
+                "个体工商户" => owner_name(name).is_some(),
+                _ => false,
+            };
+            party
+                || e.party.minor
+                || privacy::mentions_minor(&e.facts)
+                || privacy::mentions_minor(&e.decision)
+        }
+        Data::Reply(x) => x.asker.as_deref().is_some_and(asker_looks_like_name),
+        _ => false,
+    }
+}
+
 /// The lint of one record (and its opinion ledger).
 fn lint(input: &Input, rec: &Record, opts: &PrivacyOptions, diags: &mut Vec<Diagnostic>) {
     let all = input.options.privacy_all;
     let fields = public_fields(rec.kind);
     if fields.is_none() && !all {
+        return;
+    }
+    if !all && rec.privacy_quiet && !typed_rules_apply(rec) {
+        if rec.kind == Kind::Consultation {
+            ledger(input, rec, opts, diags);
+        }
         return;
     }
     let Some(text) = rec.read_text() else {
@@ -275,11 +318,8 @@ fn party(
     }
 }
 
-/// 留言人 is a person: only the surname may be shown (王女士, 李先生, 张某).
-fn asker(r: &Source, fm: &FrontMatter, asker: Option<&str>, hits: &mut Vec<Hit>) {
-    let (Some(name), Some(node)) = (asker, fields::get(&fm.node, "asker")) else {
-        return;
-    };
+/// A 留言人 of 2–3 Han characters that is neither a masked name nor a generic word.
+fn asker_looks_like_name(name: &str) -> bool {
     const NOT_NAMES: &[&str] = &[
         "匿名",
         "网友",
@@ -298,11 +338,20 @@ fn asker(r: &Source, fm: &FrontMatter, asker: Option<&str>, hits: &mut Vec<Hit>)
     ];
     let name = name.trim();
     let n = name.chars().count();
-    let looks_like_name = (2..=3).contains(&n)
+    (2..=3).contains(&n)
         && name.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
         && !name.contains('某')
-        && !NOT_NAMES.contains(&name);
-    if !looks_like_name || privacy::is_masked_person_name(name) {
+        && !NOT_NAMES.contains(&name)
+        && !privacy::is_masked_person_name(name)
+}
+
+/// 留言人 is a person: only the surname may be shown (王女士, 李先生, 张某).
+fn asker(r: &Source, fm: &FrontMatter, asker: Option<&str>, hits: &mut Vec<Hit>) {
+    let (Some(name), Some(node)) = (asker, fields::get(&fm.node, "asker")) else {
+        return;
+    };
+    let name = name.trim();
+    if !asker_looks_like_name(name) {
         return;
     }
     hits.push(Hit {
@@ -508,5 +557,37 @@ mod tests {
         let s = t.find("138").unwrap();
         let m = mask_ranges(t, &[(s, s + 11)]);
         assert_eq!(m, "电话 ***********，邮箱 a@b.com");
+    }
+
+    fn quiet(kind: Kind, yaml: &str, body: &str) -> bool {
+        let node = crate::yaml::parse(yaml, 0).unwrap().unwrap();
+        prescan(kind, &node, body, usize::from(!body.is_empty()))
+    }
+
+    #[test]
+    fn prescan_is_quiet_only_when_nothing_could_be_found() {
+        let clean = "title: 行政处罚决定\nfacts: 未按时足额支付劳动报酬。\ndecision: 责令改正。\n";
+        assert!(quiet(Kind::Enforcement, clean, ""));
+        // A mobile number in a public field or in the body.
+        let phone = "title: 行政处罚决定\nfacts: 联系电话13800001111。\n";
+        assert!(!quiet(Kind::Enforcement, phone, ""));
+        assert!(!quiet(
+            Kind::Enforcement,
+            clean,
+            "邮箱 zhang.san@example.com"
+        ));
+        // Nothing is allowed here: the bureau's own number is left to the lint itself.
+        let own = "title: 行政处罚决定\nfacts: 举报电话0717-4212345。\n";
+        let allowed = PrivacyOptions {
+            allowed_numbers: vec!["0717-4212345".into()],
+            ..Default::default()
+        };
+        assert!(privacy::scan("举报电话0717-4212345。", &allowed).is_empty());
+        assert_eq!(
+            quiet(Kind::Enforcement, own, ""),
+            privacy::scan("举报电话0717-4212345。", &PrivacyOptions::default()).is_empty()
+        );
+        // Kinds the default lint does not read are never quiet (the lint decides).
+        assert!(!quiet(Kind::Document, clean, ""));
     }
 }

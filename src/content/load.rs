@@ -32,6 +32,9 @@ pub struct Record {
     pub body_line: usize,
     /// Where the first `待填写` left by `gongshi new` is (line, column), outside comments.
     pub placeholder: Option<(usize, usize)>,
+    /// The texts the privacy lint reads from the file had no finding when it was loaded
+    /// ([`crate::compliance::privacy_lint::prescan`]): the lint need not read it again.
+    pub(crate) privacy_quiet: bool,
     /// The site root, shared by every record: the file is read again for a diagnostic.
     root: Arc<Path>,
 }
@@ -535,6 +538,14 @@ fn load_one(
             format!("字段内容无法读取：{e}"),
         )]
     })?;
+    // The body as the lint reads it: a YAML record's `body:` as written, not as checked.
+    let lint_body = if is_md {
+        body_src.as_str()
+    } else {
+        node.get("body").and_then(Node::as_str).unwrap_or("")
+    };
+    let privacy_quiet =
+        crate::compliance::privacy_lint::prescan(c.kind, &node, lint_body, body_line);
     let body = markdown::render(&body_src, base_path);
     let md = md_sources
         .into_iter()
@@ -551,6 +562,7 @@ fn load_one(
         md,
         body_line,
         placeholder: find_placeholder(text),
+        privacy_quiet,
         root: root.clone(),
     })
 }
