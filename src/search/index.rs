@@ -5,6 +5,7 @@ use super::tokenize::each_token;
 use super::{OutputFile, SearchDoc};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 /// Bumped whenever the file format or the tokenizer changes (search.js checks it).
 pub const FORMAT_VERSION: u32 = 2;
@@ -67,20 +68,45 @@ pub(crate) fn push_vlq(out: &mut String, mut v: u64) {
 
 /// Appends `s` as a JSON string literal (non-ASCII kept as UTF-8).
 fn push_json_str(out: &mut String, s: &str) {
+    // Byte-wise: runs without anything to escape (nearly all of a Chinese text) are copied
+    // whole. Escapes are ASCII, or U+2028/U+2029 (E2 80 A8/A9), so cutting at them keeps the
+    // runs valid UTF-8.
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+    let b = s.as_bytes();
+    let mut from = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let rep: Option<&str> = match b[i] {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            c if c < 0x20 => None,
+            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => {
+                None
             }
-            c => out.push(c),
-        }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[from..i]);
+        let len = match rep {
+            Some(r) => {
+                out.push_str(r);
+                1
+            }
+            None => {
+                let c = s[i..].chars().next().unwrap_or('\0');
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+                c.len_utf8()
+            }
+        };
+        i += len;
+        from = i;
     }
+    out.push_str(&s[from..]);
     out.push('"');
 }
 
@@ -220,35 +246,90 @@ pub(crate) fn doc_codes(d: &SearchDoc, body: &str) -> HashMap<String, u8> {
         .collect()
 }
 
-/// A token while the index is built: tokens are short (a CJK bigram is 6 bytes), so they are
-/// held inline, without an allocation each (a document has hundreds of distinct ones).
-pub(crate) type Tok = compact_str::CompactString;
+/// A token while the index is built: tokens are short (a CJK bigram is 6 bytes), so one of
+/// up to 15 bytes is held as its bytes and length packed into an integer, without an
+/// allocation (a document has hundreds of distinct tokens) and hashed and compared in a few
+/// instructions; a longer one (a long word) as a string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Tok {
+    Packed(u128),
+    Long(compact_str::CompactString),
+}
+
+impl Tok {
+    #[cfg(test)]
+    fn new(t: &str) -> Tok {
+        match pack(t) {
+            Some(k) => Tok::Packed(k),
+            None => Tok::Long(t.into()),
+        }
+    }
+
+    /// Which of `parts` groups the token is merged in (any fixed spread will do).
+    fn part(&self, parts: usize) -> usize {
+        let h = match self {
+            Tok::Packed(k) => {
+                ((*k as u64) ^ ((*k >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            }
+            Tok::Long(t) => u64::from(token_hash(t)),
+        };
+        ((h >> 32) as usize) % parts.max(1)
+    }
+
+    pub(crate) fn into_string(self) -> String {
+        match self {
+            Tok::Packed(k) => unpack(k),
+            Tok::Long(t) => t.into_string(),
+        }
+    }
+}
 
 /// [`doc_codes`] as a list, in no particular order (what the index builder iterates).
 pub(crate) fn doc_code_list(d: &SearchDoc, body: &str) -> Vec<(Tok, u8)> {
     // Sized for a typical record (a few hundred distinct tokens) so that it rarely grows.
-    let mut seen: HashMap<Tok, (u8, u32)> =
+    let mut short: HashMap<u128, (u8, u32)> =
         HashMap::with_capacity_and_hasher(body.len() / 4 + 64, Default::default());
-    // Adds to a token's entry (its key made only the first time the document has it).
-    fn add(seen: &mut HashMap<Tok, (u8, u32)>, t: &str, flags: u8, tf: u32) {
-        match seen.get_mut(t) {
-            Some(v) => {
-                v.0 |= flags;
-                v.1 += tf;
-            }
-            None => {
-                seen.insert(Tok::from(t), (flags, tf));
-            }
-        }
-    }
-    each_token(&d.title, &mut |t| add(&mut seen, t, IN_TITLE, 0));
+    let mut long: HashMap<compact_str::CompactString, (u8, u32)> = HashMap::default();
+    let mut add = |t: &str, flags: u8, tf: u32| {
+        let slot = match pack(t) {
+            Some(key) => short.entry(key).or_default(),
+            None => match long.get_mut(t) {
+                Some(v) => v,
+                None => long.entry(t.into()).or_default(),
+            },
+        };
+        slot.0 |= flags;
+        slot.1 += tf;
+    };
+    each_token(&d.title, &mut |t| add(t, IN_TITLE, 0));
     for m in &d.meta {
-        each_token(m, &mut |t| add(&mut seen, t, IN_META, 0));
+        each_token(m, &mut |t| add(t, IN_META, 0));
     }
-    each_token(body, &mut |t| add(&mut seen, t, 0, 1));
-    seen.into_iter()
-        .map(|(tok, (flags, tf))| (tok, flags | (tf_bucket(tf) << 2)))
-        .collect()
+    each_token(body, &mut |t| add(t, 0, 1));
+    let code = |(flags, tf): (u8, u32)| flags | (tf_bucket(tf) << 2);
+    let mut out: Vec<(Tok, u8)> = Vec::with_capacity(short.len() + long.len());
+    out.extend(short.into_iter().map(|(k, v)| (Tok::Packed(k), code(v))));
+    out.extend(long.into_iter().map(|(t, v)| (Tok::Long(t), code(v))));
+    out
+}
+
+/// A short token's bytes and length in one integer (`None` past 15 bytes).
+fn pack(t: &str) -> Option<u128> {
+    let b = t.as_bytes();
+    if b.len() > 15 {
+        return None;
+    }
+    let mut buf = [0u8; 16];
+    buf[..b.len()].copy_from_slice(b);
+    buf[15] = b.len() as u8;
+    Some(u128::from_le_bytes(buf))
+}
+
+/// The token [`pack`] made `key` from.
+fn unpack(key: u128) -> String {
+    let buf = key.to_le_bytes();
+    let len = usize::from(buf[15]).min(15);
+    String::from_utf8_lossy(&buf[..len]).into_owned()
 }
 
 /// Document ids: newest first, so a lower id breaks ranking ties in favour of newer records.
@@ -447,7 +528,7 @@ pub(crate) fn build_index_stats(
                 let text = body(i);
                 let mut parts: DocTokens = vec![Vec::new(); PARTS];
                 for (tok, code) in doc_code_list(d, &text) {
-                    if let Some(p) = parts.get_mut(token_hash(&tok) as usize % PARTS) {
+                    if let Some(p) = parts.get_mut(tok.part(PARTS)) {
                         p.push((tok, code));
                     }
                 }
@@ -459,7 +540,7 @@ pub(crate) fn build_index_stats(
             for (k, (parts, _)) in made.iter().enumerate() {
                 let id = i64::try_from(first + k).unwrap_or(i64::MAX);
                 for (tok, code) in parts.get(part).into_iter().flatten() {
-                    let slot = match table.get_mut(tok.as_str()) {
+                    let slot = match table.get_mut(tok) {
                         Some(slot) => slot,
                         None => table.entry(tok.clone()).or_insert((String::new(), -1)),
                     };
@@ -544,5 +625,77 @@ pub(crate) fn build_index_stats(
         chunk,
         entries: kept,
         hashes,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::search::tokenize::each_token;
+
+    /// The codes of a document read the plain way: every token a `String` key.
+    fn codes_by_strings(d: &SearchDoc, body: &str) -> BTreeMap<String, u8> {
+        let mut seen: BTreeMap<String, (u8, u32)> = BTreeMap::new();
+        let mut add = |t: &str, flags: u8, tf: u32| {
+            let v = seen.entry(t.to_string()).or_default();
+            v.0 |= flags;
+            v.1 += tf;
+        };
+        each_token(&d.title, &mut |t| add(t, IN_TITLE, 0));
+        for m in &d.meta {
+            each_token(m, &mut |t| add(t, IN_META, 0));
+        }
+        each_token(body, &mut |t| add(t, 0, 1));
+        seen.into_iter()
+            .map(|(t, (f, tf))| (t, f | (tf_bucket(tf) << 2)))
+            .collect()
+    }
+
+    fn doc(title: &str, meta: &[&str]) -> SearchDoc {
+        SearchDoc {
+            title: title.to_string(),
+            meta: meta.iter().map(|m| m.to_string()).collect(),
+            ..SearchDoc::default()
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_strings_are_serde_jsons(s in "(\\PC|[\"\\\\\n\r\t\u{0}\u{1f}\u{2028}\u{2029}税])*") {
+            let mut out = String::new();
+            push_json_str(&mut out, &s);
+            let back: String = serde_json::from_str(&out).unwrap();
+            proptest::prop_assert_eq!(back, s.clone());
+            let raw_separators = out.contains(['\u{2028}', '\u{2029}']);
+            proptest::prop_assert!(!raw_separators);
+        }
+
+        #[test]
+        fn packed_tokens_give_the_same_codes(
+            title in "[行政处罚决定书税ab12 ]{0,12}",
+            meta in "[〔〕号人社罚字2026 ]{0,12}",
+            body in "(\\PC|[行政处罚决定书税工资支付 abcAB0-9𠀀𠀁]){0,200}",
+        ) {
+            let d = doc(&title, &[&meta]);
+            let got: BTreeMap<String, u8> = doc_code_list(&d, &body)
+                .into_iter()
+                .map(|(t, c)| (t.into_string(), c))
+                .collect();
+            proptest::prop_assert_eq!(got, codes_by_strings(&d, &body));
+        }
+    }
+
+    #[test]
+    fn pack_round_trips_short_tokens_only() {
+        for t in ["税", "行政", "𠀀𠀁", "a", "123456789012345"] {
+            assert_eq!(unpack(pack(t).unwrap()), t);
+            assert_eq!(Tok::new(t).into_string(), t);
+        }
+        let long = "abcdefghijklmnopqrstuvwxyz";
+        assert_eq!(Tok::new(long), Tok::Long(long.into()));
+        assert_eq!(Tok::new(long).into_string(), long);
+        assert_eq!(pack("1234567890123456"), None);
+        assert_ne!(pack("a"), pack("a\0"));
     }
 }
