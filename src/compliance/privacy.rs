@@ -389,6 +389,10 @@ pub fn mentions_minor(text: &str) -> bool {
     if t.contains("未成年") || t.contains("童工") {
         return true;
     }
+    // Every age mention below ends in 岁: most texts have none and need no closer look.
+    if !t.contains('岁') {
+        return false;
+    }
     let age_of = |rest: &str| -> Option<(u32, bool)> {
         let (n, rest) = leading_number(rest)?;
         let rest = rest.strip_prefix('周').unwrap_or(rest);
