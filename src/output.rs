@@ -99,18 +99,38 @@ impl Staging {
     /// Write a batch of files (in parallel). Unchanged files are hard-linked from the old
     /// output.
     pub fn write(&mut self, files: &[(String, Content)]) -> io::Result<()> {
-        // Create folders first (sequentially, deduplicated), then write files in parallel.
-        let mut dirs: Vec<PathBuf> = files
-            .iter()
-            .filter_map(|(p, _)| Path::new(p).parent().map(Path::to_path_buf))
-            .filter(|p| !p.as_os_str().is_empty() && !self.made.contains(p))
-            .collect();
-        dirs.sort();
-        dirs.dedup();
-        for d in dirs {
-            let full = self.dir.join(&d);
-            std::fs::create_dir_all(&full).map_err(|e| with_context(e, "无法创建目录", &full))?;
-            self.made.insert(d);
+        // Create folders first, then write files in parallel. Every folder not made yet (with
+        // its parents) is created level by level, each level in parallel (a record page is a
+        // folder of its own: 12,000 of them at 10,000 records).
+        let mut levels: std::collections::BTreeMap<usize, std::collections::BTreeSet<&Path>> =
+            std::collections::BTreeMap::new();
+        for (p, _) in files {
+            for (depth, a) in Path::new(p)
+                .ancestors()
+                .skip(1)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .enumerate()
+            {
+                if a.as_os_str().is_empty() || self.made.contains(a) {
+                    continue;
+                }
+                levels.entry(depth).or_default().insert(a);
+            }
+        }
+        for level in levels.into_values() {
+            let level: Vec<&Path> = level.into_iter().collect();
+            level.par_iter().try_for_each(|d| {
+                let full = self.dir.join(d);
+                match std::fs::create_dir(&full) {
+                    Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
+                        Err(with_context(e, "无法创建目录", &full))
+                    }
+                    _ => Ok(()),
+                }
+            })?;
+            self.made.extend(level.into_iter().map(Path::to_path_buf));
         }
         let (staging, out_dir) = (&self.dir, &self.out_dir);
         let results: Vec<io::Result<(bool, u64)>> = files

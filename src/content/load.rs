@@ -78,6 +78,9 @@ fn field_position(file: &Path, text: &str, field: &str) -> Option<(usize, usize,
 
 /// The first `待填写` outside comment lines: (line, column in characters), 1-based.
 fn find_placeholder(text: &str) -> Option<(usize, usize)> {
+    if !text.contains("待填写") {
+        return None;
+    }
     text.lines().enumerate().find_map(|(i, line)| {
         if line.trim_start().starts_with('#') {
             return None;
