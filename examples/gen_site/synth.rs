@@ -1757,6 +1757,29 @@ nav = ["#,
     c
 }
 
+/// A record's page in the Hugo and Zola sites (`text`: front matter and body): a free page at
+/// the content root; a record with attachments as a folder holding its `index.md` and them
+/// (Hugo's leaf bundle, Zola's colocated assets: both copy them beside the page); any other
+/// as a file of its section.
+fn put_markdown_page(out: &mut BTreeMap<String, Vec<u8>>, r: Rec, text: String) {
+    if r.folder == "pages" {
+        out.insert(format!("content/{}.md", r.id), text.into_bytes());
+    } else if r.attachments.is_empty() {
+        out.insert(
+            format!("content/{}/{}.md", r.folder, r.id),
+            text.into_bytes(),
+        );
+    } else {
+        out.insert(
+            format!("content/{}/{}/index.md", r.folder, r.id),
+            text.into_bytes(),
+        );
+        for (name, bytes) in r.attachments {
+            out.insert(format!("content/{}/{}/{name}", r.folder, r.id), bytes);
+        }
+    }
+}
+
 /// All files of the site, relative path → bytes, in a stable order.
 pub fn files(opts: &Options) -> BTreeMap<String, Vec<u8>> {
     let recs = all_records(opts);
@@ -1823,23 +1846,7 @@ pub fn files(opts: &Options) -> BTreeMap<String, Vec<u8>> {
                 }
                 front.push_str("---\n\n");
                 front.push_str(&r.plain);
-                if r.folder == "pages" {
-                    out.insert(format!("content/{}.md", r.id), front.into_bytes());
-                } else if r.attachments.is_empty() {
-                    out.insert(
-                        format!("content/{}/{}.md", r.folder, r.id),
-                        front.into_bytes(),
-                    );
-                } else {
-                    // A Hugo leaf bundle: the page and its attachment side by side.
-                    out.insert(
-                        format!("content/{}/{}/index.md", r.folder, r.id),
-                        front.into_bytes(),
-                    );
-                    for (name, bytes) in r.attachments {
-                        out.insert(format!("content/{}/{}/{name}", r.folder, r.id), bytes);
-                    }
-                }
+                put_markdown_page(&mut out, r, front);
             }
         }
         Format::Zola => {
@@ -1882,23 +1889,7 @@ pub fn files(opts: &Options) -> BTreeMap<String, Vec<u8>> {
                 }
                 text.push_str("+++\n\n");
                 text.push_str(&r.plain);
-                if r.folder == "pages" {
-                    out.insert(format!("content/{}.md", r.id), text.into_bytes());
-                } else if r.attachments.is_empty() {
-                    out.insert(
-                        format!("content/{}/{}.md", r.folder, r.id),
-                        text.into_bytes(),
-                    );
-                } else {
-                    // A page with colocated assets (Zola copies them beside the page).
-                    out.insert(
-                        format!("content/{}/{}/index.md", r.folder, r.id),
-                        text.into_bytes(),
-                    );
-                    for (name, bytes) in r.attachments {
-                        out.insert(format!("content/{}/{}/{name}", r.folder, r.id), bytes);
-                    }
-                }
+                put_markdown_page(&mut out, r, text);
             }
         }
     }
