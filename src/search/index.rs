@@ -301,16 +301,26 @@ pub(crate) fn doc_code_list(d: &SearchDoc, body: &str) -> Vec<(Tok, u8)> {
         slot.0 |= flags;
         slot.1 += tf;
     };
+    each_doc_token(d, body, &mut add);
+    let mut out: Vec<(Tok, u8)> = Vec::with_capacity(short.len() + long.len());
+    out.extend(short.into_iter().map(|(k, v)| (Tok::Packed(k), code(v))));
+    out.extend(long.into_iter().map(|(t, v)| (Tok::Long(t), code(v))));
+    out
+}
+
+/// Every token of a document with what it adds to the token's entry: the title's and the
+/// metadata's their field bit, the body's one occurrence.
+fn each_doc_token(d: &SearchDoc, body: &str, add: &mut dyn FnMut(&str, u8, u32)) {
     each_token(&d.title, &mut |t| add(t, IN_TITLE, 0));
     for m in &d.meta {
         each_token(m, &mut |t| add(t, IN_META, 0));
     }
     each_token(body, &mut |t| add(t, 0, 1));
-    let code = |(flags, tf): (u8, u32)| flags | (tf_bucket(tf) << 2);
-    let mut out: Vec<(Tok, u8)> = Vec::with_capacity(short.len() + long.len());
-    out.extend(short.into_iter().map(|(k, v)| (Tok::Packed(k), code(v))));
-    out.extend(long.into_iter().map(|(t, v)| (Tok::Long(t), code(v))));
-    out
+}
+
+/// A posting's code from a token's field bits and body frequency.
+fn code((flags, tf): (u8, u32)) -> u8 {
+    flags | (tf_bucket(tf) << 2)
 }
 
 /// A short token's bytes and length in one integer (`None` past 15 bytes).
@@ -632,24 +642,16 @@ pub(crate) fn build_index_stats(
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-    use crate::search::tokenize::each_token;
 
-    /// The codes of a document read the plain way: every token a `String` key.
+    /// The codes of a document kept the plain way: every token a `String` key.
     fn codes_by_strings(d: &SearchDoc, body: &str) -> BTreeMap<String, u8> {
         let mut seen: BTreeMap<String, (u8, u32)> = BTreeMap::new();
-        let mut add = |t: &str, flags: u8, tf: u32| {
+        each_doc_token(d, body, &mut |t, flags, tf| {
             let v = seen.entry(t.to_string()).or_default();
             v.0 |= flags;
             v.1 += tf;
-        };
-        each_token(&d.title, &mut |t| add(t, IN_TITLE, 0));
-        for m in &d.meta {
-            each_token(m, &mut |t| add(t, IN_META, 0));
-        }
-        each_token(body, &mut |t| add(t, 0, 1));
-        seen.into_iter()
-            .map(|(t, (f, tf))| (t, f | (tf_bucket(tf) << 2)))
-            .collect()
+        });
+        seen.into_iter().map(|(t, v)| (t, code(v))).collect()
     }
 
     fn doc(title: &str, meta: &[&str]) -> SearchDoc {
