@@ -105,18 +105,12 @@ impl Staging {
         let mut levels: std::collections::BTreeMap<usize, std::collections::BTreeSet<&Path>> =
             std::collections::BTreeMap::new();
         for (p, _) in files {
-            for (depth, a) in Path::new(p)
-                .ancestors()
-                .skip(1)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .enumerate()
-            {
+            // Innermost first; above a folder already made, every one is made.
+            for a in Path::new(p).ancestors().skip(1) {
                 if a.as_os_str().is_empty() || self.made.contains(a) {
-                    continue;
+                    break;
                 }
-                levels.entry(depth).or_default().insert(a);
+                levels.entry(a.components().count()).or_default().insert(a);
             }
         }
         for level in levels.into_values() {
