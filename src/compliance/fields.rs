@@ -24,19 +24,26 @@ pub fn front_matter(path: &Path, text: &str) -> Option<FrontMatter> {
         source::split_yaml(text)
     };
     let node = yaml::parse(parts.yaml, parts.yaml_line_offset).ok()??;
-    let (body, body_line) = if is_md {
-        (parts.body.to_string(), parts.body_line)
-    } else {
-        match node.get("body") {
-            Some(b) => (b.as_str().unwrap_or("").to_string(), b.pos.line),
-            None => (String::new(), 0),
-        }
-    };
+    let (body, body_line) = body_of(is_md, &parts, &node);
+    let body = body.to_string();
     Some(FrontMatter {
         node,
         body,
         body_line,
     })
+}
+
+/// A record file's body as written and the line it starts on (0 when there is none): the
+/// Markdown after the front matter, or a YAML record's `body:` value.
+pub fn body_of<'a>(is_md: bool, parts: &source::Parts<'a>, node: &'a Node) -> (&'a str, usize) {
+    if is_md {
+        (parts.body, parts.body_line)
+    } else {
+        match node.get("body") {
+            Some(b) => (b.as_str().unwrap_or(""), b.pos.line),
+            None => ("", 0),
+        }
+    }
 }
 
 /// The node at a dotted path (`party.name`, `outcome.report`).

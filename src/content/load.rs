@@ -542,13 +542,9 @@ fn load_one(
         )]
     })?;
     // The body as the lint reads it: a YAML record's `body:` as written, not as checked.
-    let lint_body = if is_md {
-        body_src.as_str()
-    } else {
-        node.get("body").and_then(Node::as_str).unwrap_or("")
-    };
+    let (lint_body, lint_body_line) = crate::compliance::fields::body_of(is_md, &parts, &node);
     let privacy_quiet =
-        crate::compliance::privacy_lint::prescan(c.kind, &node, lint_body, body_line);
+        crate::compliance::privacy_lint::prescan(c.kind, &node, lint_body, lint_body_line);
     let body = markdown::render(&body_src, base_path);
     let md = md_sources
         .into_iter()
