@@ -521,6 +521,8 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
                 "state": state, "state_label": state.label(),
                 "shortened_reason": c.shortened_reason,
                 "channels": c.channels, "organizer": c.organizer, "contact": c.contact,
+                "post_envelope": c.channels.post.as_deref().is_some_and(|p| !post_has_envelope_wording(p)),
+                "post_send_to": c.channels.post.as_deref().is_some_and(|p| !post_has_send_verb(p)),
                 "documents": c.documents.iter().map(|a| attachment_ctx(site, r, &a.file, &a.title)).collect::<Vec<_>>(),
                 "outcome": c.outcome.as_ref().map(|o| json!({
                     "published": date_text(o.published), "decision": md(r, "outcome.decision"), "report": md(r, "outcome.report"),
@@ -551,6 +553,21 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
         }),
         Data::Page(_) => json!({}),
     }
+}
+
+/// Does a notice's postal channel say itself what to write on the envelope (「请在信封上注明
+/// “意见征集”字样」)? Then the theme adds no wording of its own.
+fn post_has_envelope_wording(post: &str) -> bool {
+    ["信封", "注明", "字样"].iter().any(|w| post.contains(w))
+}
+
+/// Does a notice's postal channel start with its own verb (「寄至…」, 「邮寄到…」)? Then the
+/// theme does not write 「寄至」 before it.
+fn post_has_send_verb(post: &str) -> bool {
+    let p = post.trim_start();
+    ["寄至", "寄到", "邮寄", "寄送", "请寄", "信函寄", "来信寄"]
+        .iter()
+        .any(|w| p.starts_with(w))
 }
 
 /// A record in a list: title, url, date, summary and a status word.

@@ -504,7 +504,10 @@ fn kind_rules(config: &Config, r: &Record, keys: &HashSet<String>, out: &mut Vec
                     &r.source,
                     format!("未知的决策类型“{}”", c.decision_type),
                 );
-                d = match crate::diag::did_you_mean(&c.decision_type, names.iter().copied()) {
+                let meant = type_alias(&c.decision_type)
+                    .filter(|t| names.contains(t))
+                    .or_else(|| crate::diag::did_you_mean(&c.decision_type, names.iter().copied()));
+                d = match meant {
                     Some(s) => d.hint(format!(
                         "是否想写“{s}”？可选：{}（见 site.toml 的 [consultation.types]）",
                         names.join("、")
@@ -547,9 +550,41 @@ fn kind_rules(config: &Config, r: &Record, keys: &HashSet<String>, out: &mut Vec
     }
 }
 
+/// The decision type a notice's own words for its kind of draft mean (「立法」, 「条例草案」,
+/// 「行政规范性文件」), for the hint of an unknown type.
+fn type_alias(t: &str) -> Option<&'static str> {
+    let t = t.trim();
+    if t.contains("规章") {
+        Some("规章")
+    } else if t.contains("立法") || t.contains("法律") || t.contains("法规") || t.contains("条例")
+    {
+        Some("法规草案")
+    } else if t.contains("规范性文件") {
+        if t.contains("涉企") || t.contains("营商") || t.contains("市场主体") {
+            Some("涉企规范性文件")
+        } else {
+            Some("规范性文件")
+        }
+    } else if t.contains("重大") && t.contains("决策") {
+        Some("重大行政决策")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notice_words_for_a_type_name_the_type() {
+        assert_eq!(type_alias("立法"), Some("法规草案"));
+        assert_eq!(type_alias("地方性法规草案"), Some("法规草案"));
+        assert_eq!(type_alias("政府规章"), Some("规章"));
+        assert_eq!(type_alias("行政规范性文件"), Some("规范性文件"));
+        assert_eq!(type_alias("重大决策"), Some("重大行政决策"));
+        assert_eq!(type_alias("人才政策"), None);
+    }
 
     #[test]
     fn index_numbers() {
