@@ -475,7 +475,7 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
                 ProcedureRef::Steps(s) => (None, steps_ctx(r, s, "procedure")),
             };
             let fees = match &p.fees {
-                None => json!({"words": "不收费"}),
+                None => json!({"words": NOT_STATED}),
                 Some(FeesRef::Words(w)) => json!({"words": w}),
                 Some(FeesRef::Ids(ids)) => {
                     json!({"links": ids.iter().filter_map(|id| url_of(&format!("fees/{id}"))).collect::<Vec<_>>()})
@@ -486,9 +486,10 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
                 "procedure_link": procedure_link, "steps": steps,
                 "time_limit": p.time_limit,
                 "materials": p.materials.iter().enumerate().map(|(i, m)| json!({
-                    "n": i + 1, "name": m.name, "copies": m.copies.unwrap_or(1),
-                    "form": if m.original { "原件" } else { "复印件" },
-                    "required": if m.required { "必需" } else { "视情况提供" }, "note": m.note,
+                    "n": i + 1, "name": m.name,
+                    "copies": m.copies.map_or_else(|| NOT_STATED.to_string(), |n| n.to_string()),
+                    "form": m.original.map_or(NOT_STATED, |o| if o { "原件" } else { "复印件" }),
+                    "required": m.required.map_or(NOT_STATED, |r| if r { "必需" } else { "视情况提供" }), "note": m.note,
                 })).collect::<Vec<_>>(),
                 "sample_forms": p.sample_forms.iter().map(|a| attachment_ctx(site, r, &a.file, &a.title)).collect::<Vec<_>>(),
                 "fees": fees,
@@ -554,6 +555,9 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
         Data::Page(_) => json!({}),
     }
 }
+
+/// What a page shows for a fact the record does not state (never a default in its place).
+pub const NOT_STATED: &str = "未注明";
 
 /// Does a notice's postal channel say itself what to write on the envelope (「请在信封上注明
 /// “意见征集”字样」)? Then the theme adds no wording of its own.

@@ -92,7 +92,34 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Is `node` the placeholder `gongshi new` writes (`待填写`)? Then report it as a value
+    /// still to be filled in (rather than as a wrong type) and say so.
+    fn placeholder(&mut self, node: &Node, path: &str, ty: &Ty) -> bool {
+        let Some(s) = node.as_str() else {
+            return false;
+        };
+        if s.trim() != crate::content::load::PLACEHOLDER {
+            return false;
+        }
+        self.diags.push(
+            Diagnostic::error(
+                "content.placeholder",
+                self.file,
+                format!("字段“{path}”还没有填写"),
+            )
+            .span(node.pos.line, node.pos.col, node.len)
+            .field(path)
+            .expected(ty.describe())
+            .found(s.trim())
+            .hint(format!("请按原文填写。{}", type_hint(ty))),
+        );
+        true
+    }
+
     fn type_error(&mut self, node: &Node, path: &str, ty: &Ty) {
+        if self.placeholder(node, path, ty) {
+            return;
+        }
         let found = match &node.value {
             Value::Scalar(s, _) => format!("{}“{}”", node.type_zh(), truncate(s, 30)),
             _ => node.type_zh().to_string(),
@@ -195,6 +222,27 @@ pub fn check_fields(node: &Node, groups: &[&[Field]], prefix: &str, ctx: &mut Ct
         };
         if matches!(value.value, Value::Null) {
             // An empty value counts as absent (required check below).
+            continue;
+        }
+        if matches!(field.ty, Ty::Text | Ty::Markdown)
+            && matches!(&value.value, Value::Scalar(s, _) if s.trim().is_empty())
+        {
+            // Blank text is never published: an error where the field is required (a title
+            // or a link text of nothing), else the field is left out like an absent one.
+            if field.required {
+                ctx.diags.push(
+                    Diagnostic::error(
+                        "schema.empty",
+                        ctx.file,
+                        format!("必填字段“{path}”（{}）是空的", field.zh),
+                    )
+                    .span(value.pos.line, value.pos.col, value.len.max(1))
+                    .field(&path)
+                    .expected(field.ty.describe())
+                    .hint(format!("请填写{}：{}。", field.zh, field.help)),
+                );
+                ok = false;
+            }
             continue;
         }
         match check_value(value, &field.ty, &path, ctx) {
@@ -310,6 +358,7 @@ pub fn check_value(node: &Node, ty: &Ty, path: &str, ctx: &mut Ctx) -> Option<Js
         },
         Ty::Enum(words) => match node.as_str() {
             Some(s) if words.contains(&s.trim()) => Some(Json::String(s.trim().to_string())),
+            Some(_) if ctx.placeholder(node, path, ty) => None,
             Some(s) => {
                 let mut d = Diagnostic::error(
                     "schema.bad-value",
@@ -370,6 +419,9 @@ fn chinese_date(s: &str) -> Option<jiff::civil::Date> {
 }
 
 fn bad_date(node: &Node, path: &str, ty: &Ty, ctx: &mut Ctx) {
+    if ctx.placeholder(node, path, ty) {
+        return;
+    }
     let found = node
         .as_str()
         .map(|s| truncate(s, 30))

@@ -316,18 +316,18 @@ static MATERIAL: &[F] = &[
         "材料名称",
         "Name of the document to hand in.",
     ),
-    f("copies", Ty::Int, "份数", "Number of copies."),
-    f(
+    n("copies", Ty::Int, "份数", "Number of copies; `null` when the guide does not state it."),
+    n(
         "original",
         Ty::Bool,
         "原件",
-        "`true`: the original; `false`: a copy.",
+        "`true`: the original; `false`: a copy; `null` when the guide does not state it.",
     ),
-    f(
+    n(
         "required",
         Ty::Bool,
         "必需",
-        "`true`: always required; `false`: only in some cases.",
+        "`true`: always required; `false`: only in some cases; `null` when the guide does not state it.",
     ),
     n("note", Ty::Str, "备注", "Remarks."),
 ];
@@ -385,7 +385,7 @@ static PERMIT: &[F] = &[
         "fee_note",
         Ty::Str,
         "收费说明",
-        "`不收费` when free, or the publisher's words; `null` when the fees are listed in `fees`.",
+        "`不收费` when free, or the publisher's words; `null` when the fees are listed in `fees` or when the guide does not state them.",
     ),
     f(
         "fees",
@@ -747,7 +747,7 @@ pub fn object(site: &Site, facts: &Facts, r: &Record) -> Value {
                 ProcedureRef::Steps(s) => (None, steps(r, s, "procedure")),
             };
             let (fee_note, fees) = match &p.fees {
-                None => (Some("不收费".to_string()), Vec::new()),
+                None => (None, Vec::new()),
                 Some(FeesRef::Words(w)) => (Some(w.clone()), Vec::new()),
                 Some(FeesRef::Ids(ids)) => (
                     None,
@@ -761,7 +761,7 @@ pub fn object(site: &Site, facts: &Facts, r: &Record) -> Value {
                 "procedure": procedure, "steps": st,
                 "time_limit": {"statutory_wd": p.time_limit.statutory_wd, "promised_wd": p.time_limit.promised_wd},
                 "materials": p.materials.iter().enumerate().map(|(i, m)| json!({
-                    "n": i + 1, "name": m.name, "copies": m.copies.unwrap_or(1), "original": m.original,
+                    "n": i + 1, "name": m.name, "copies": m.copies, "original": m.original,
                     "required": m.required, "note": m.note,
                 })).collect::<Vec<_>>(),
                 "sample_forms": attachments(site, r, &p.sample_forms),
@@ -1144,14 +1144,15 @@ fn csv_rows(site: &Site, r: &Record) -> Vec<Vec<String>> {
                     r.common.title.clone(),
                     (i + 1).to_string(),
                     m.name.clone(),
-                    m.copies.unwrap_or(1).to_string(),
-                    if m.original { "原件" } else { "复印件" }.to_string(),
-                    if m.required {
-                        "必需"
-                    } else {
-                        "视情况提供"
-                    }
-                    .to_string(),
+                    m.copies.map(|n| n.to_string()).unwrap_or_default(),
+                    m.original
+                        .map(|o| if o { "原件" } else { "复印件" })
+                        .unwrap_or_default()
+                        .to_string(),
+                    m.required
+                        .map(|r| if r { "必需" } else { "视情况提供" })
+                        .unwrap_or_default()
+                        .to_string(),
                     s(&m.note),
                     url.clone(),
                 ]);
