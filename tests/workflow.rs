@@ -458,3 +458,23 @@ fn new_records_carry_no_silent_defaults() {
         assert!(out.contains(field), "{field}: {out}");
     }
 }
+
+/// `init` makes the site a git repository (the history rules and the 修订记录 read it) and
+/// says so; `--no-git` leaves it out and says how to add it later.
+#[test]
+fn init_creates_the_git_repository_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let o = run(&["init", s(&site), "--now", NOW]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(site.join(".git").is_dir(), "{}", text(&o));
+    assert!(text(&o).contains("已建立 git 仓库"), "{}", text(&o));
+    let o = run(&["check", "--root", s(&site), "--now", NOW]);
+    assert!(o.status.success(), "{}", text(&o));
+    let other = tmp.path().join("other");
+    let o = run(&["init", s(&other), "--now", NOW, "--no-git"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!other.join(".git").exists());
+    assert!(text(&o).contains("未建立 git 仓库"), "{}", text(&o));
+    assert!(text(&o).contains("git init"), "{}", text(&o));
+}

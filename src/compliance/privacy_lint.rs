@@ -235,6 +235,81 @@ fn lint(input: &Input, rec: &Record, opts: &PrivacyOptions, diags: &mut Vec<Diag
     }
 }
 
+/// The lint of a record file that did not load (a schema error elsewhere in it), on its raw
+/// values: the numbers and e-mail addresses in its kind's public texts and body, and an
+/// unmasked natural-person party. What needs typed values (a minor, owner names) waits until
+/// the record loads. Findings are errors, located and masked as in [`check`].
+pub fn lint_unloaded(
+    config: &crate::config::Config,
+    kind: Kind,
+    source: &Path,
+    text: &str,
+) -> Vec<Diagnostic> {
+    let Some(list) = public_fields(kind) else {
+        return Vec::new();
+    };
+    let Some(fm) = fields::front_matter(source, text) else {
+        return Vec::new();
+    };
+    let opts = options(config);
+    let mut hits = Vec::new();
+    let mut scan = |field: &str, value: &str, from_line: usize, at: (usize, usize)| {
+        for f in privacy::scan(value, &opts) {
+            hits.push(Hit {
+                range: fields::locate(text, from_line, value, f.start, f.end),
+                at,
+                len: f.masked.chars().count(),
+                diag: finding_diag(source, field, &f),
+            });
+        }
+    };
+    for f in list {
+        if let Some(n) = fields::get(&fm.node, f) {
+            if let Some(v) = n.as_str() {
+                scan(f, v, n.pos.line, (n.pos.line, n.pos.col));
+            }
+        }
+    }
+    if fm.body_line > 0 && !fm.body.is_empty() {
+        scan("body", &fm.body, fm.body_line, (fm.body_line, 1));
+    }
+    let person = fields::get(&fm.node, "party.type").and_then(|n| n.as_str()) == Some("自然人");
+    if let (true, Some(node)) = (
+        kind == Kind::Enforcement && person,
+        fields::get(&fm.node, "party.name"),
+    ) {
+        let name = node.as_str().unwrap_or("").trim();
+        if !name.is_empty() && !privacy::is_masked_person_name(name) {
+            hits.push(Hit {
+                range: fields::locate(text, node.pos.line, name, 0, name.len()),
+                at: (node.pos.line, node.pos.col),
+                len: name.chars().count(),
+                diag: Diagnostic::error(
+                    "privacy.person-name",
+                    source,
+                    "当事人是自然人，名称必须隐去名字",
+                )
+                .field("party.name")
+                .expected("姓氏加“某”，如 张某、欧阳某某；或 王女士、李先生")
+                .found(privacy::mask(name))
+                .hint("只保留姓氏，名字用“某”代替。"),
+            });
+        }
+    }
+    let mut ranges: Vec<(usize, usize)> = hits.iter().filter_map(|h| h.range).collect();
+    ranges.sort();
+    let masked = mask_ranges(text, &ranges);
+    hits.into_iter()
+        .map(|h| {
+            let (line, col) = match h.range {
+                Some((s, _)) => privacy::line_col(text, s),
+                None => h.at,
+            };
+            h.diag.span(line, col, h.len).with_source(&masked)
+        })
+        .collect()
+}
+
 fn scan_value(
     r: &Source,
     field: &str,
