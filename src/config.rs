@@ -105,6 +105,10 @@ pub struct Publicity {
     /// Phone numbers the bureau publishes on purpose (never flagged by the privacy check).
     #[serde(default)]
     pub allowed_numbers: Vec<String>,
+    /// Official mailboxes published on purpose (never flagged by the privacy check), e.g. a
+    /// unit's mailbox at a public e-mail provider.
+    #[serde(default)]
+    pub allowed_emails: Vec<String>,
 }
 
 impl Default for Publicity {
@@ -119,6 +123,7 @@ impl Default for Publicity {
             reply_overdue_days: 90,
             report_due_days: 30,
             allowed_numbers: Vec::new(),
+            allowed_emails: Vec::new(),
         }
     }
 }

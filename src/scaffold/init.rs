@@ -247,6 +247,7 @@ mod tests {
             "reply_overdue_days",
             "report_due_days",
             "allowed_numbers",
+            "allowed_emails",
             "[consultation.types.",
             "min_working_days",
         ] {
