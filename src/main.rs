@@ -358,12 +358,20 @@ fn serve(opts: gongshi::serve::ServeOptions, quiet: bool) -> ExitCode {
                 eprintln!("内容已重新读取，网站没有变化（用时 {millis} 毫秒）");
             }
         }
-        ServeEvent::Failed { diags, problem } => {
+        ServeEvent::Failed {
+            diags,
+            problem,
+            never_built,
+        } => {
             print_diags(diags);
             if let Some(p) = problem {
                 eprintln!("错误：{p}");
             }
-            eprintln!("未更新：预览继续显示上一次成功生成的网站，并在页面上列出以上错误。");
+            if never_built {
+                eprintln!("网站还不能生成：预览的每个页面都列出以上错误，改正并保存后自动刷新。");
+            } else {
+                eprintln!("未更新：预览继续显示上一次成功生成的网站，并在页面上列出以上错误。");
+            }
         }
         ServeEvent::Note(m) => eprintln!("{m}"),
     };

@@ -437,6 +437,8 @@ fn a_site_that_has_never_built_shows_the_overlay_not_a_bare_404() {
         assert_eq!(page.status, 503, "{target}: {text}");
         assert!(text.contains("gongshi-overlay"), "{target}: {text}");
         assert!(text.contains("网站还不能生成"), "{target}: {text}");
+        assert!(text.contains("网站还没有成功生成过"), "{target}: {text}");
+        assert!(!text.contains("上一次成功生成的网站"), "{target}: {text}");
         assert!(text.contains(&format!("{RECORD}:2:1")), "{target}: {text}");
         assert!(text.contains("/__gongshi/events"), "reload script: {text}");
     }
