@@ -125,16 +125,81 @@ pub fn check(opts: &BuildOptions) -> Result<Checked, Diagnostics> {
 }
 
 /// [`check`] with the compliance options, returning the full report (also when it fails).
+///
+/// Every rule that can run does: when some records do not load (a schema error), the rules
+/// that need a loaded site still run on the others, and the files that did not load still get
+/// the privacy lint's number and name checks on their raw values, so a clerk sees every
+/// problem in one round. Such a report never carries a site to build.
 pub fn check_report(opts: &BuildOptions, copts: &compliance::Options) -> CheckReport {
-    match content::load_site(
+    let loaded = content::load_site_lenient(
         &opts.root,
         &LoadOptions {
             drafts: opts.drafts,
         },
-    ) {
-        Ok((site, diags)) => finish_report(opts, copts, site, diags),
+        &mut content::load::LoadCache::default(),
+    );
+    match loaded {
+        Ok((site, diags)) if !diags.has_errors() => finish_report(opts, copts, site, diags),
+        Ok((site, diags)) => partial_report(opts, copts, site, diags),
         Err(ds) => CheckReport::failed_with(ds),
     }
+}
+
+/// The report of a site some of whose records did not load: the rules on the rest, less the
+/// site-wide findings the missing records could change, plus the raw privacy lint of the
+/// files that did not load.
+fn partial_report(
+    opts: &BuildOptions,
+    copts: &compliance::Options,
+    site: Site,
+    diags: Diagnostics,
+) -> CheckReport {
+    let loaded: std::collections::HashSet<std::path::PathBuf> =
+        site.records.iter().map(|r| r.source.clone()).collect();
+    // The record files with errors that did not load, with their kind.
+    let mut failed: Vec<(std::path::PathBuf, content::Kind)> = diags
+        .iter()
+        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .filter(|d| !loaded.contains(&d.file))
+        .filter_map(|d| {
+            let mut parts = d.file.components();
+            (parts.next()?.as_os_str() == "content").then_some(())?;
+            let folder = parts.next()?.as_os_str().to_str()?;
+            Some((d.file.clone(), content::Kind::from_folder(folder)?))
+        })
+        .collect();
+    failed.sort();
+    failed.dedup();
+    let failed_folders: std::collections::HashSet<String> = failed
+        .iter()
+        .map(|(_, k)| format!("content/{}", k.folder()))
+        .collect();
+    let config = site.config.clone();
+    let mut report = finish_report(opts, copts, site, diags);
+    let mut kept: Diagnostics = report
+        .diags
+        .into_iter()
+        .filter(|d| match d.code {
+            // The records that did not load may be what the category or the freshness needs.
+            "catalogue.missing-category" => {
+                !failed_folders.contains(&d.file.to_string_lossy().replace('\\', "/"))
+            }
+            "freshness.stale" => failed.is_empty(),
+            _ => true,
+        })
+        .collect();
+    for (file, kind) in &failed {
+        if let Ok(text) = std::fs::read_to_string(opts.root.join(file)) {
+            kept.extend(compliance::privacy_lint::lint_unloaded(
+                &config, *kind, file, &text,
+            ));
+        }
+    }
+    kept.sort();
+    report.diags = kept;
+    report.failed = true;
+    report.checked = None;
+    report
 }
 
 /// The calendar and the clock-dependent facts of a loaded site.

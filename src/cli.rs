@@ -90,6 +90,9 @@ pub enum Command {
         /// 示例记录的发布日期按此时间计算（RFC 3339），默认为当前时间
         #[arg(long)]
         now: Option<String>,
+        /// 不建立 git 仓库（默认会建立：修订记录和“已发布内容不得改动”等检查需要它；在终端中运行时先询问）
+        #[arg(long)]
+        no_git: bool,
     },
     /// 新建一条记录：列出必填项和常用项并附中文说明，自动填写今天的日期和下一个索引号
     New {
@@ -104,11 +107,11 @@ pub enum Command {
         #[arg(long)]
         now: Option<String>,
     },
-    /// 计算工作日期限：DATE +N 给出截止日期；只给 DATE 时说明当天是否为工作日
+    /// 计算工作日期限：DATE +N 给出截止日期；DATE DATE 计算两个日期之间的工作日和自然日；只给 DATE 时说明当天是否为工作日
     Calendar {
-        /// 日期，如 2026-11-20
+        /// 日期，如 2026-11-20（也可写 2026-3-6、2026/03/06、2026年3月6日）
         date: String,
-        /// 工作日数，如 +7
+        /// 期限：+7（7个工作日）或 +30天（30日）；或第二个日期，如 2026-12-10
         #[arg(allow_hyphen_values = true)]
         days: Option<String>,
         /// 站点根目录（读取其中 calendar/ 补充的年份）

@@ -105,6 +105,10 @@ pub struct Publicity {
     /// Phone numbers the bureau publishes on purpose (never flagged by the privacy check).
     #[serde(default)]
     pub allowed_numbers: Vec<String>,
+    /// Official mailboxes published on purpose (never flagged by the privacy check), e.g. a
+    /// unit's mailbox at a public e-mail provider.
+    #[serde(default)]
+    pub allowed_emails: Vec<String>,
 }
 
 impl Default for Publicity {
@@ -119,6 +123,7 @@ impl Default for Publicity {
             reply_overdue_days: 90,
             report_due_days: 30,
             allowed_numbers: Vec::new(),
+            allowed_emails: Vec::new(),
         }
     }
 }
@@ -127,7 +132,8 @@ impl Default for Publicity {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConsultationRules {
-    /// Minimum window per `decision_type`.
+    /// Minimum window per `decision_type`. The types the norms name ([`NORM_TYPES`]) are
+    /// always there (7 working days unless the site sets them); a site may add its own.
     #[serde(default = "default_types")]
     pub types: BTreeMap<String, WindowRule>,
 }
@@ -210,9 +216,23 @@ fn default_required() -> Vec<String> {
     .map(String::from)
     .collect()
 }
+/// The decision types the norms name: 重大行政决策 (《重大行政决策程序暂行条例》), 行政规范性
+/// 文件 (国办发〔2018〕37号), 规章 (《规章制定程序条例》), drafts of laws and regulations
+/// (《立法法》, 《行政法规制定程序条例》), normative documents closely related to businesses
+/// (《优化营商环境条例》第六十二条), and 其他.
+pub const NORM_TYPES: &[&str] = &[
+    "重大行政决策",
+    "规范性文件",
+    "规章",
+    "法规草案",
+    "涉企规范性文件",
+    "其他",
+];
+
 fn default_types() -> BTreeMap<String, WindowRule> {
-    ["重大行政决策", "规范性文件", "规章", "其他"]
-        .into_iter()
+    NORM_TYPES
+        .iter()
+        .copied()
         .map(|k| {
             (
                 k.to_string(),
@@ -258,7 +278,11 @@ impl Config {
     /// Parse `site.toml` text.
     pub fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         let rel = Path::new("site.toml");
-        let config: Config = toml::from_str(text).map_err(|e| vec![toml_diagnostic(&e, text)])?;
+        let mut config: Config =
+            toml::from_str(text).map_err(|e| vec![toml_diagnostic(&e, text)])?;
+        for (name, rule) in default_types() {
+            config.consultation.types.entry(name).or_insert(rule);
+        }
         let mut diags = Vec::new();
         if config.timezone().is_none() {
             diags.push(
@@ -397,6 +421,18 @@ mod tests {
             c.consultation.types["重大行政决策"].min_working_days,
             Some(7)
         );
+        assert_eq!(c.consultation.types["法规草案"].min_working_days, Some(7));
+    }
+
+    #[test]
+    fn a_site_listing_its_types_keeps_the_types_the_norms_name() {
+        let text = format!("{MINIMAL}[consultation.types.\"规章\"]\nmin_days = 30\n[consultation.types.\"人才政策\"]\nmin_working_days = 10\n");
+        let c = Config::parse(&text).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(c.consultation.types["规章"].min_days, Some(30));
+        assert_eq!(c.consultation.types["人才政策"].min_working_days, Some(10));
+        for t in NORM_TYPES {
+            assert!(c.consultation.types.contains_key(*t), "{t}");
+        }
     }
 
     #[test]

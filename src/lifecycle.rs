@@ -16,6 +16,12 @@ use jiff::Timestamp;
 pub enum Length {
     WorkingDays(u32),
     Days(u32),
+    /// A window given by its end (`closes`) of a type that counts natural days (日): both
+    /// counts of the days after the opening day up to the last day.
+    Both {
+        days: u32,
+        working_days: u32,
+    },
 }
 
 impl Length {
@@ -23,6 +29,26 @@ impl Length {
         match self {
             Length::WorkingDays(n) => format!("{n}个工作日"),
             Length::Days(n) => format!("{n}日"),
+            Length::Both { days, working_days } => format!("{days}日，其中{working_days}个工作日"),
+        }
+    }
+
+    /// The length in working days, when it is counted in them.
+    pub fn working_days(self) -> Option<u32> {
+        match self {
+            Length::WorkingDays(n)
+            | Length::Both {
+                working_days: n, ..
+            } => Some(n),
+            Length::Days(_) => None,
+        }
+    }
+
+    /// The length in natural days (日), when it is counted in them.
+    pub fn days(self) -> Option<u32> {
+        match self {
+            Length::Days(n) | Length::Both { days: n, .. } => Some(n),
+            Length::WorkingDays(_) => None,
         }
     }
 }
@@ -75,13 +101,62 @@ fn close_of(
     len: Length,
 ) -> Result<Date, crate::calendar::CalendarError> {
     match len {
-        Length::WorkingDays(n) => cal.close_date(open, n),
+        Length::WorkingDays(n)
+        | Length::Both {
+            working_days: n, ..
+        } => cal.close_date(open, n),
         Length::Days(n) => cal.close_date_calendar_days(open, n),
     }
 }
 
-/// The types for which the State Council's regulation asks for 30 days.
-const THIRTY_DAY_TYPES: &[&str] = &["重大行政决策", "规章"];
+/// The decision types for which a norm asks for a window of generally no less than 30 days
+/// (日), with the norm: such a notice names its length in natural days as well.
+pub const THIRTY_DAY_TYPES: &[(&str, &str)] = &[
+    (
+        "重大行政决策",
+        "《重大行政决策程序暂行条例》（国务院令第713号，2019年）第十四条规定，征求意见的期限一般不少于30日",
+    ),
+    (
+        "规章",
+        "《规章制定程序条例》第十五条规定，规章草案向社会公布征求意见的期限一般不少于30日",
+    ),
+    (
+        "法规草案",
+        "《中华人民共和国立法法》和《行政法规制定程序条例》第十三条规定，法律、行政法规草案向社会公布征求意见的期限一般不少于30日（地方性法规草案按本地立法条例，一般也不少于30日）",
+    ),
+    (
+        "涉企规范性文件",
+        "《优化营商环境条例》（国务院令第722号）第六十二条规定，制定与市场主体生产经营活动密切相关的行政规范性文件，向社会公开征求意见的期限一般不少于30日",
+    ),
+];
+
+/// The norm asking `decision_type` for 30 days, if any.
+fn thirty_day_norm(decision_type: &str) -> Option<&'static str> {
+    THIRTY_DAY_TYPES
+        .iter()
+        .find(|(t, _)| *t == decision_type)
+        .map(|(_, norm)| *norm)
+}
+
+/// The last day of a window closing at `closes`: the day whose 24:00 it is when it closes at
+/// midnight, else its own day.
+fn last_day(closes: Timestamp, tz: &TimeZone) -> Date {
+    let z = closes.to_zoned_datetime(tz.clone());
+    if z.hour() == 0 && z.minute() == 0 && z.second() == 0 && z.subsec_nanosecond() == 0 {
+        z.date().yesterday().unwrap_or(z.date())
+    } else {
+        z.date()
+    }
+}
+
+/// When a consultation opens: `opens`, or 00:00 of its `published` date (a notice that only
+/// says 「请于…前」 is open from the day it is published).
+pub fn opens_of(c: &Consultation, r: &Record, tz: &TimeZone) -> Option<Timestamp> {
+    c.opens.or_else(|| {
+        let d = r.common.published?;
+        d.to_zoned_datetime(tz.clone()).ok().map(|z| z.timestamp())
+    })
+}
 
 /// Compute a consultation's window and check it against the rules. Returns the window (when
 /// it could be computed) and the problems found, located in the record.
@@ -93,10 +168,17 @@ pub fn window(
     c: &Consultation,
 ) -> (Option<Window>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let open_date = c.opens.to_zoned_datetime(tz.clone()).date();
+    let Some(opens) = opens_of(c, r, tz) else {
+        return (None, diags);
+    };
+    let open_date = opens.to_zoned_datetime(tz.clone()).date();
     let rule = config.consultation.types.get(&c.decision_type);
     let min = rule.map(min_length).unwrap_or(Length::WorkingDays(7));
-    let length = match (c.window_working_days, c.window_days) {
+    let thirty = thirty_day_norm(&c.decision_type);
+    // Whether the notice names its length in natural days too.
+    let counts_days =
+        c.window_days.is_some() || rule.is_some_and(|r| r.min_days.is_some()) || thirty.is_some();
+    let mut length = match (c.window_working_days, c.window_days) {
         (Some(n), _) => Length::WorkingDays(n),
         (None, Some(n)) => Length::Days(n),
         (None, None) => min,
@@ -129,11 +211,16 @@ pub fn window(
         );
         return (None, diags);
     }
+    let opens_field = if c.opens.is_some() {
+        "opens"
+    } else {
+        "published"
+    };
     let cal_err = |e: crate::calendar::CalendarError, diags: &mut Vec<Diagnostic>| {
         diags.push(r.diag_at(
             Diagnostic::error("calendar.uncovered", &r.source, e.to_string())
                 .hint("在国务院办公厅公布该年度节假日安排后，把它添加到站点的 calendar/ 目录（格式见 data/holidays/README.md）。"),
-            "opens",
+            opens_field,
         ));
     };
     let close_date = match close_of(cal, open_date, length) {
@@ -176,7 +263,21 @@ pub fn window(
             );
         } else {
             closes = explicit;
-            final_close_date = explicit.to_zoned_datetime(tz.clone()).date();
+            final_close_date = last_day(explicit, tz);
+            // The notice states the real window, not the one the close was checked against.
+            let working_days = match cal.working_days_between(open_date, final_close_date) {
+                Ok(n) => n,
+                Err(e) => {
+                    cal_err(e, &mut diags);
+                    return (None, diags);
+                }
+            };
+            let days = u32::try_from((final_close_date - open_date).get_days()).unwrap_or(0);
+            length = if counts_days {
+                Length::Both { days, working_days }
+            } else {
+                Length::WorkingDays(working_days)
+            };
         }
     }
     if final_close_date < min_close
@@ -215,27 +316,42 @@ pub fn window(
             .hint("延长期限；确需缩短的，请在 shortened_reason 中写明理由，理由将在公告中公开。"),
         );
     }
-    if THIRTY_DAY_TYPES.contains(&c.decision_type.as_str())
-        && c.shortened_reason
+    if let Some(norm) = thirty.filter(|_| {
+        c.shortened_reason
             .as_deref()
             .is_none_or(|s| s.trim().is_empty())
-    {
+    }) {
         let thirty = open_date
             .checked_add(jiff::Span::new().days(30))
             .unwrap_or(open_date);
         if final_close_date < thirty {
+            let field = if c.closes.is_some() {
+                "closes"
+            } else if c.window_working_days.is_some() {
+                "window_working_days"
+            } else if c.window_days.is_some() {
+                "window_days"
+            } else {
+                opens_field
+            };
             diags.push(
                 r.diag_at(
-                    Diagnostic::warning("consultation.under-30-days", &r.source, format!("{}的征求意见期限少于30日", c.decision_type)),
-                    if c.window_working_days.is_some() { "window_working_days" } else { "opens" },
+                    Diagnostic::warning(
+                        "consultation.under-30-days",
+                        &r.source,
+                        format!("{}的征求意见期限少于30日", c.decision_type),
+                    ),
+                    field,
                 )
-                .hint("《重大行政决策程序暂行条例》（国务院令第713号，2019年）第十四条规定，征求意见的期限一般不少于30日；因情况紧急等原因需要缩短的，应当在 shortened_reason 中说明。"),
+                .hint(format!(
+                    "{norm}；因情况紧急等原因需要缩短的，应当在 shortened_reason 中说明。"
+                )),
             );
         }
     }
     (
         Some(Window {
-            opens: c.opens,
+            opens,
             open_date,
             length,
             close_date: final_close_date,

@@ -214,7 +214,7 @@ fn main() -> ExitCode {
                 cli.quiet,
             )
         }
-        Command::Init { dir, now } => {
+        Command::Init { dir, now, no_git } => {
             let now = match parse_now(now.as_deref()) {
                 Ok(n) => n,
                 Err(m) => return usage_error(&m),
@@ -232,6 +232,15 @@ fn main() -> ExitCode {
                             report.dir.display(),
                             report.files.len()
                         );
+                    }
+                    if !no_git && ask_git(cli.quiet) {
+                        let outcome = gongshi::scaffold::init::init_git(&report.dir);
+                        if !cli.quiet || matches!(outcome, gongshi::scaffold::init::Git::Failed(_))
+                        {
+                            println!("{}", outcome.sentence());
+                        }
+                    } else if !cli.quiet {
+                        println!("{}", gongshi::scaffold::init::Git::Skipped.sentence());
                     }
                     ExitCode::SUCCESS
                 }
@@ -349,12 +358,20 @@ fn serve(opts: gongshi::serve::ServeOptions, quiet: bool) -> ExitCode {
                 eprintln!("内容已重新读取，网站没有变化（用时 {millis} 毫秒）");
             }
         }
-        ServeEvent::Failed { diags, problem } => {
+        ServeEvent::Failed {
+            diags,
+            problem,
+            never_built,
+        } => {
             print_diags(diags);
             if let Some(p) = problem {
                 eprintln!("错误：{p}");
             }
-            eprintln!("未更新：预览继续显示上一次成功生成的网站，并在页面上列出以上错误。");
+            if never_built {
+                eprintln!("网站还不能生成：预览的每个页面都列出以上错误，改正并保存后自动刷新。");
+            } else {
+                eprintln!("未更新：预览继续显示上一次成功生成的网站，并在页面上列出以上错误。");
+            }
         }
         ServeEvent::Note(m) => eprintln!("{m}"),
     };
@@ -365,4 +382,20 @@ fn serve(opts: gongshi::serve::ServeOptions, quiet: bool) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Whether `init` should create the git repository: asked when run in a terminal (default
+/// yes), else yes.
+fn ask_git(quiet: bool) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if quiet || !std::io::stdin().is_terminal() {
+        return true;
+    }
+    print!("是否在站点目录中建立 git 仓库？修订记录和“已发布内容不得改动”等检查需要它。[Y/n] ");
+    let _ = std::io::stdout().flush();
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line).is_err() {
+        return true;
+    }
+    !matches!(line.trim(), "n" | "N" | "no" | "否" | "不")
 }

@@ -475,7 +475,7 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
                 ProcedureRef::Steps(s) => (None, steps_ctx(r, s, "procedure")),
             };
             let fees = match &p.fees {
-                None => json!({"words": "不收费"}),
+                None => json!({"words": NOT_STATED}),
                 Some(FeesRef::Words(w)) => json!({"words": w}),
                 Some(FeesRef::Ids(ids)) => {
                     json!({"links": ids.iter().filter_map(|id| url_of(&format!("fees/{id}"))).collect::<Vec<_>>()})
@@ -486,9 +486,10 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
                 "procedure_link": procedure_link, "steps": steps,
                 "time_limit": p.time_limit,
                 "materials": p.materials.iter().enumerate().map(|(i, m)| json!({
-                    "n": i + 1, "name": m.name, "copies": m.copies.unwrap_or(1),
-                    "form": if m.original { "原件" } else { "复印件" },
-                    "required": if m.required { "必需" } else { "视情况提供" }, "note": m.note,
+                    "n": i + 1, "name": m.name,
+                    "copies": m.copies.map_or_else(|| NOT_STATED.to_string(), |n| n.to_string()),
+                    "form": m.original.map_or(NOT_STATED, |o| if o { "原件" } else { "复印件" }),
+                    "required": m.required.map_or(NOT_STATED, |r| if r { "必需" } else { "视情况提供" }), "note": m.note,
                 })).collect::<Vec<_>>(),
                 "sample_forms": p.sample_forms.iter().map(|a| attachment_ctx(site, r, &a.file, &a.title)).collect::<Vec<_>>(),
                 "fees": fees,
@@ -521,6 +522,8 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
                 "state": state, "state_label": state.label(),
                 "shortened_reason": c.shortened_reason,
                 "channels": c.channels, "organizer": c.organizer, "contact": c.contact,
+                "post_envelope": c.channels.post.as_deref().is_some_and(|p| !post_has_envelope_wording(p)),
+                "post_send_to": c.channels.post.as_deref().is_some_and(|p| !post_has_send_verb(p)),
                 "documents": c.documents.iter().map(|a| attachment_ctx(site, r, &a.file, &a.title)).collect::<Vec<_>>(),
                 "outcome": c.outcome.as_ref().map(|o| json!({
                     "published": date_text(o.published), "decision": md(r, "outcome.decision"), "report": md(r, "outcome.report"),
@@ -551,6 +554,24 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
         }),
         Data::Page(_) => json!({}),
     }
+}
+
+/// What a page shows for a fact the record does not state (never a default in its place).
+pub const NOT_STATED: &str = "未注明";
+
+/// Does a notice's postal channel say itself what to write on the envelope (「请在信封上注明
+/// “意见征集”字样」)? Then the theme adds no wording of its own.
+fn post_has_envelope_wording(post: &str) -> bool {
+    ["信封", "注明", "字样"].iter().any(|w| post.contains(w))
+}
+
+/// Does a notice's postal channel start with its own verb (「寄至…」, 「邮寄到…」)? Then the
+/// theme does not write 「寄至」 before it.
+fn post_has_send_verb(post: &str) -> bool {
+    let p = post.trim_start();
+    ["寄至", "寄到", "邮寄", "寄送", "请寄", "信函寄", "来信寄"]
+        .iter()
+        .any(|w| p.starts_with(w))
 }
 
 /// A record in a list: title, url, date, summary and a status word.

@@ -18,6 +18,9 @@ pub enum Ty {
     Date,
     /// `2026-11-02 09:00`, `2026-11-02T09:00`, RFC 3339, or a date (00:00).
     DateTime,
+    /// A deadline: a date-time as [`Ty::DateTime`], but a date alone is the end of that day
+    /// (24:00, i.e. 00:00 of the next day): 「至2026年12月10日」 includes the 10th.
+    Deadline,
     /// A whole number (≥ 0).
     Int,
     /// A number (amounts).
@@ -54,6 +57,7 @@ impl Ty {
             Ty::Markdown => "文字（可用 Markdown）".into(),
             Ty::Date => "日期，如 2026-11-02".into(),
             Ty::DateTime => "日期时间，如 2026-11-20 09:00".into(),
+            Ty::Deadline => "日期或日期时间，如 2026-12-10（当日24:00）或 2026-12-10 17:00".into(),
             Ty::Int => "整数".into(),
             Ty::Number => "数字".into(),
             Ty::Bool => "true 或 false".into(),
@@ -88,7 +92,34 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Is `node` the placeholder `gongshi new` writes (`待填写`)? Then report it as a value
+    /// still to be filled in (rather than as a wrong type) and say so.
+    fn placeholder(&mut self, node: &Node, path: &str, ty: &Ty) -> bool {
+        let Some(s) = node.as_str() else {
+            return false;
+        };
+        if s.trim() != crate::content::load::PLACEHOLDER {
+            return false;
+        }
+        self.diags.push(
+            Diagnostic::error(
+                "content.placeholder",
+                self.file,
+                format!("字段“{path}”还没有填写"),
+            )
+            .span(node.pos.line, node.pos.col, node.len)
+            .field(path)
+            .expected(ty.describe())
+            .found(s.trim())
+            .hint(format!("请按原文填写。{}", type_hint(ty))),
+        );
+        true
+    }
+
     fn type_error(&mut self, node: &Node, path: &str, ty: &Ty) {
+        if self.placeholder(node, path, ty) {
+            return;
+        }
         let found = match &node.value {
             Value::Scalar(s, _) => format!("{}“{}”", node.type_zh(), truncate(s, 30)),
             _ => node.type_zh().to_string(),
@@ -117,8 +148,9 @@ fn type_hint(ty: &Ty) -> String {
             "请在下一行缩进两格后逐项填写，可用的字段：{}",
             fields.iter().map(|f| f.name).collect::<Vec<_>>().join("、")
         ),
-        Ty::Date => "日期请写成 年-月-日，月和日用两位数字，例如 2026-03-09。".into(),
+        Ty::Date => "日期请写成 年-月-日，例如 2026-03-09（也可写成 2026-3-9）。".into(),
         Ty::DateTime => "请写成 2026-11-20 09:00 或 2026-11-20。".into(),
+        Ty::Deadline => "请写成 2026-12-10（截至当日24:00）或 2026-12-10 17:00。".into(),
         Ty::Int => "请只写阿拉伯数字，不要带单位，例如 7。".into(),
         Ty::Number => "请只写数字，不要带单位或千分位逗号，例如 20000 或 12.5。".into(),
         Ty::Bool => "请写 true（是）或 false（否）。".into(),
@@ -192,6 +224,27 @@ pub fn check_fields(node: &Node, groups: &[&[Field]], prefix: &str, ctx: &mut Ct
             // An empty value counts as absent (required check below).
             continue;
         }
+        if matches!(field.ty, Ty::Text | Ty::Markdown)
+            && matches!(&value.value, Value::Scalar(s, _) if s.trim().is_empty())
+        {
+            // Blank text is never published: an error where the field is required (a title
+            // or a link text of nothing), else the field is left out like an absent one.
+            if field.required {
+                ctx.diags.push(
+                    Diagnostic::error(
+                        "schema.empty",
+                        ctx.file,
+                        format!("必填字段“{path}”（{}）是空的", field.zh),
+                    )
+                    .span(value.pos.line, value.pos.col, value.len.max(1))
+                    .field(&path)
+                    .expected(field.ty.describe())
+                    .hint(format!("请填写{}：{}。", field.zh, field.help)),
+                );
+                ok = false;
+            }
+            continue;
+        }
         match check_value(value, &field.ty, &path, ctx) {
             Some(v) => {
                 out.insert(field.name.to_string(), v);
@@ -262,6 +315,13 @@ pub fn check_value(node: &Node, ty: &Ty, path: &str, ctx: &mut Ctx) -> Option<Js
                 None
             }
         },
+        Ty::Deadline => match node.as_str().map(|s| parse_deadline(s, ctx.tz)) {
+            Some(Some(ts)) => Some(Json::String(ts.to_string())),
+            _ => {
+                bad_date(node, path, ty, ctx);
+                None
+            }
+        },
         Ty::Int => match &node.value {
             Value::Scalar(s, Style::Plain) => match s.trim().parse::<u32>() {
                 Ok(n) => Some(Json::from(n)),
@@ -298,6 +358,7 @@ pub fn check_value(node: &Node, ty: &Ty, path: &str, ctx: &mut Ctx) -> Option<Js
         },
         Ty::Enum(words) => match node.as_str() {
             Some(s) if words.contains(&s.trim()) => Some(Json::String(s.trim().to_string())),
+            Some(_) if ctx.placeholder(node, path, ty) => None,
             Some(s) => {
                 let mut d = Diagnostic::error(
                     "schema.bad-value",
@@ -347,11 +408,31 @@ pub fn check_value(node: &Node, ty: &Ty, path: &str, ctx: &mut Ctx) -> Option<Js
     }
 }
 
+/// `2026年12月10日` (as a notice writes it) → `2026-12-10`, for the hint.
+fn chinese_date(s: &str) -> Option<jiff::civil::Date> {
+    let (y, rest) = s.trim().split_once('年')?;
+    let (m, rest) = rest.split_once('月')?;
+    let d = rest
+        .strip_suffix('日')
+        .or_else(|| rest.strip_suffix('号'))?;
+    parse_date(&format!("{y}-{m}-{d}"))
+}
+
 fn bad_date(node: &Node, path: &str, ty: &Ty, ctx: &mut Ctx) {
+    if ctx.placeholder(node, path, ty) {
+        return;
+    }
     let found = node
         .as_str()
         .map(|s| truncate(s, 30))
         .unwrap_or_else(|| node.type_zh().to_string());
+    let hint = match node.as_str().and_then(chinese_date) {
+        Some(d) => format!(
+            "“{}”请写成 {d}（年-月-日，用“-”连接）。",
+            node.as_str().unwrap_or("").trim()
+        ),
+        None => type_hint(ty),
+    };
     ctx.diags.push(
         Diagnostic::error(
             "schema.bad-date",
@@ -362,20 +443,29 @@ fn bad_date(node: &Node, path: &str, ty: &Ty, ctx: &mut Ctx) {
         .field(path)
         .expected(ty.describe())
         .found(found)
-        .hint(type_hint(ty)),
+        .hint(hint),
     );
 }
 
-/// `2026-11-02` (also accepts `2026/11/02` is NOT done: one spelling keeps files uniform).
+/// `2026-11-02`; a month or day of one digit is accepted as well (`2026-3-6`, as clerks copy
+/// it from a notice). Slashes and dots are not: one separator keeps files uniform.
 pub fn parse_date(s: &str) -> Option<jiff::civil::Date> {
     let s = s.trim();
-    if s.len() != 10 {
+    let mut parts = s.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |t: &str, lo: usize, hi: usize| {
+        (lo..=hi).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    if parts.next().is_some() || !digits(y, 4, 4) || !digits(m, 1, 2) || !digits(d, 1, 2) {
         return None;
     }
-    s.parse::<jiff::civil::Date>().ok()
+    format!("{y}-{m:0>2}-{d:0>2}")
+        .parse::<jiff::civil::Date>()
+        .ok()
 }
 
-/// A date-time in the site's time zone, or RFC 3339 with an offset.
+/// A date-time in the site's time zone, or RFC 3339 with an offset. `24:00` is the end of the
+/// day (00:00 of the next), as the site itself prints deadlines.
 pub fn parse_datetime(s: &str, tz: &jiff::tz::TimeZone) -> Option<jiff::Timestamp> {
     let s = s.trim();
     if let Ok(ts) = s.parse::<jiff::Timestamp>() {
@@ -384,9 +474,34 @@ pub fn parse_datetime(s: &str, tz: &jiff::tz::TimeZone) -> Option<jiff::Timestam
     if let Some(d) = parse_date(s) {
         return d.to_zoned_datetime(tz.clone()).ok().map(|z| z.timestamp());
     }
-    let normal = s.replacen(' ', "T", 1);
-    let dt = normal.parse::<jiff::civil::DateTime>().ok()?;
+    let (date, time) = s.split_once([' ', 'T'])?;
+    let time = time.trim();
+    if matches!(time, "24:00" | "24:00:00") {
+        let next = parse_date(date)?.tomorrow().ok()?;
+        return next
+            .to_zoned_datetime(tz.clone())
+            .ok()
+            .map(|z| z.timestamp());
+    }
+    let date = parse_date(date)?;
+    let dt = format!("{date}T{time}")
+        .parse::<jiff::civil::DateTime>()
+        .ok()?;
     dt.to_zoned_datetime(tz.clone()).ok().map(|z| z.timestamp())
+}
+
+/// A deadline ([`Ty::Deadline`]): a date alone is 24:00 of that day; otherwise as
+/// [`parse_datetime`].
+pub fn parse_deadline(s: &str, tz: &jiff::tz::TimeZone) -> Option<jiff::Timestamp> {
+    match parse_date(s) {
+        Some(d) => d
+            .tomorrow()
+            .ok()?
+            .to_zoned_datetime(tz.clone())
+            .ok()
+            .map(|z| z.timestamp()),
+        None => parse_datetime(s, tz),
+    }
 }
 
 /// A skeleton of the fields in YAML with Chinese comments (for `gongshi new` and the guide).
@@ -431,6 +546,7 @@ pub fn skeleton_refs(fields: &[&Field], indent: usize, out: &mut String, only_re
             },
             Ty::Date => out.push_str(&format!("{pad}{}: 2026-01-01\n", f.name)),
             Ty::DateTime => out.push_str(&format!("{pad}{}: 2026-01-01 09:00\n", f.name)),
+            Ty::Deadline => out.push_str(&format!("{pad}{}: 2026-01-01\n", f.name)),
             Ty::Int => out.push_str(&format!("{pad}{}: 0\n", f.name)),
             Ty::Number => out.push_str(&format!("{pad}{}: 0\n", f.name)),
             Ty::Bool => out.push_str(&format!("{pad}{}: false\n", f.name)),
@@ -548,5 +664,33 @@ mod tests {
         let ts = parse_datetime("2026-11-20", &tz).map(|t| t.to_string());
         assert_eq!(ts.as_deref(), Some("2026-11-19T16:00:00Z"));
         assert!(parse_datetime("2026-11-31", &tz).is_none());
+        // 24:00 is the end of the day; one-digit months and days are accepted.
+        let ts = parse_datetime("2026-12-10 24:00", &tz).map(|t| t.to_string());
+        assert_eq!(ts.as_deref(), Some("2026-12-10T16:00:00Z"));
+        let ts = parse_datetime("2026-3-6 09:30", &tz).map(|t| t.to_string());
+        assert_eq!(ts.as_deref(), Some("2026-03-06T01:30:00Z"));
+        assert!(parse_datetime("2026-12-10 24:30", &tz).is_none());
+    }
+
+    #[test]
+    fn dates_with_one_digit_months_and_days() {
+        assert_eq!(parse_date("2026-3-6"), parse_date("2026-03-06"));
+        assert!(parse_date("2026-03-06").is_some());
+        assert!(parse_date("2026-3-32").is_none());
+        assert!(parse_date("26-3-6").is_none());
+        assert!(parse_date("2026-003-6").is_none());
+        assert!(parse_date("2026/3/6").is_none());
+    }
+
+    #[test]
+    fn a_date_alone_as_a_deadline_is_the_end_of_that_day() {
+        let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+        let end = |s: &str| parse_deadline(s, &tz).map(|t| t.to_string());
+        assert_eq!(end("2026-12-10").as_deref(), Some("2026-12-10T16:00:00Z"));
+        assert_eq!(end("2026-12-10 24:00"), end("2026-12-10"));
+        assert_eq!(
+            end("2026-12-10 17:00").as_deref(),
+            Some("2026-12-10T09:00:00Z")
+        );
     }
 }

@@ -88,3 +88,53 @@ fn bad_arguments_exit_2() {
     assert_eq!(cal(&["2017-13-01"]).status.code(), Some(2));
     assert_eq!(cal(&["2017-09-18", "+x"]).status.code(), Some(2));
 }
+
+#[test]
+fn two_dates_give_the_working_and_natural_days_between_them() {
+    // The National Day week of 2026: 10 days, 3 of them working days (one a 调休 Saturday).
+    let o = cal(&["2026-9-30", "2026-10-10"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "3 10");
+    assert_eq!(
+        lines[1],
+        "自2026年9月30日（当日不计入）至2026年10月10日（计入）：3个工作日，共10日。"
+    );
+    assert!(
+        out.contains("  2026-10-10 星期六 调休上班（国庆节）"),
+        "{out}"
+    );
+    assert!(out.contains("休息日（7天）："), "{out}");
+    // A notice published on 11-20 that closes on 12-10 (24:00) runs 14 working days.
+    let o = cal(&["2026-11-20", "2026-12-10"]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).lines().next(),
+        Some("14 20")
+    );
+    // In either order.
+    let o = cal(&["2026-12-10", "2026-11-20"]);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).lines().next(),
+        Some("14 20")
+    );
+}
+
+#[test]
+fn one_digit_months_and_days_and_natural_day_windows() {
+    let a = cal(&["2026-3-6", "+30天"]);
+    let b = cal(&["2026-03-06", "+30天"]);
+    assert!(a.status.success(), "{}", text(&a));
+    assert_eq!(a.stdout, b.stdout);
+    let out = String::from_utf8_lossy(&a.stdout);
+    // Day 30 is Sunday 2026-04-05 (清明节): the period ends on the next working day.
+    assert_eq!(out.lines().next(), Some("2026-04-07"));
+    assert!(out.contains("依《民法典》第二百零三条顺延"), "{out}");
+}
+
+#[test]
+fn a_second_argument_that_is_neither_a_window_nor_a_date_exits_2() {
+    let o = cal(&["2026-11-20", "下周五"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("或写第二个日期"), "{}", text(&o));
+}

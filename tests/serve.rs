@@ -425,3 +425,26 @@ fn many_connections_at_once_are_all_answered() {
     }
     drop(streams);
 }
+
+#[test]
+fn a_site_that_has_never_built_shows_the_overlay_not_a_bare_404() {
+    let site = example_site();
+    edit(site.path(), RECORD, "\ntitle: ", "\ntitel: ");
+    let srv = serve(site.path(), &[]);
+    for target in ["/", RECORD_URL, "/no/such/page/"] {
+        let page = wait_for(&srv.addr, target, |r| r.text().contains("gongshi-overlay"));
+        let text = page.text();
+        assert_eq!(page.status, 503, "{target}: {text}");
+        assert!(text.contains("gongshi-overlay"), "{target}: {text}");
+        assert!(text.contains("网站还不能生成"), "{target}: {text}");
+        assert!(text.contains("网站还没有成功生成过"), "{target}: {text}");
+        assert!(!text.contains("上一次成功生成的网站"), "{target}: {text}");
+        assert!(text.contains(&format!("{RECORD}:2:1")), "{target}: {text}");
+        assert!(text.contains("/__gongshi/events"), "reload script: {text}");
+    }
+    // Fixed, the site is served.
+    edit(site.path(), RECORD, "\ntitel: ", "\ntitle: ");
+    let page = wait_for(&srv.addr, "/", |r| r.status == 200);
+    assert_eq!(page.status, 200);
+    assert!(!page.text().contains("gongshi-overlay"));
+}

@@ -83,9 +83,22 @@ fn fill(site: &Path, rel: &str) {
         .replace("file: 待填写", "file: form.pdf")
         // A decision's party: an organisation with a valid credit code (the privacy and
         // credit-code rules refuse a person's unmasked name or a made-up code).
-        .replace("  type: 自然人", "  type: 法人")
+        .replace("  type: 待填写", "  type: 法人")
         .replace("credit_code: 待填写", "credit_code: 91420583MA4F2K7LX9")
-        .replace("statutory_wd: 0", "statutory_wd: 20")
+        // Values a new record leaves for the clerk to choose (no silent default).
+        .replace("action: 待填写", "action: 处罚")
+        .replace("minor: 待填写", "minor: false")
+        .replace("statutory_wd: 待填写", "statutory_wd: 20")
+        .replace("promised_wd: 待填写", "promised_wd: 10")
+        .replace("time_limit_wd: 待填写", "time_limit_wd: 5")
+        .replace("copies: 待填写", "copies: 1")
+        .replace("original: 待填写", "original: true")
+        .replace("required: 待填写", "required: true")
+        .replace("amount: 待填写", "amount: 10")
+        .replace("decided: 待填写", "decided: 2026-11-20")
+        .replace("received: 待填写", "received: 2026-11-20")
+        .replace("validity: 待填写", "validity: 有效")
+        .replace("doc_kind: 待填写", "doc_kind: notice")
         .replace("待填写", "示例内容");
     std::fs::write(&path, t).unwrap();
     if rel.contains("permits/") {
@@ -387,4 +400,81 @@ fn history_lists_each_commit_that_touched_a_record() {
     fill(&site, "content/pages/lianxi.md");
     let o = run(&["build", "--root", s(&site), "--now", NOW]);
     assert!(o.status.success(), "{}", text(&o));
+}
+
+/// A new record leaves every value that would pass unchanged (an enum's first word, 0,
+/// false, a date other than `published`) as the placeholder, so a decision is never published
+/// as a 许可 on a 自然人 because nobody chose.
+#[test]
+fn new_records_carry_no_silent_defaults() {
+    let tmp = init_site();
+    let site = tmp.path().join("site");
+    for (kind, name) in [("enforcement", "jd"), ("permit", "xk")] {
+        let o = run(&["new", kind, name, "--root", s(&site), "--now", NOW]);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let e = std::fs::read_to_string(site.join("content/enforcement/jd.md")).unwrap();
+    for line in [
+        "action: 待填写",
+        "  type: 待填写",
+        "  minor: 待填写",
+        "decided: 待填写",
+    ] {
+        assert!(e.lines().any(|l| l == line), "{line}\n{e}");
+    }
+    assert!(
+        e.contains("# 请从以下写法中选一个：许可、处罚、强制、检查、其他"),
+        "{e}"
+    );
+    let p = std::fs::read_to_string(site.join("content/permits/xk.md")).unwrap();
+    for line in [
+        "  statutory_wd: 待填写",
+        "    copies: 待填写",
+        "    original: 待填写",
+        "    required: 待填写",
+    ] {
+        assert!(p.lines().any(|l| l == line), "{line}\n{p}");
+    }
+    // Each is reported where it is, as a value still to be filled in.
+    let o = run(&[
+        "check",
+        "--root",
+        s(&site),
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o);
+    for field in [
+        "\"action\"",
+        "\"party.type\"",
+        "\"party.minor\"",
+        "\"decided\"",
+        "\"time_limit.statutory_wd\"",
+        "\"materials[1].original\"",
+    ] {
+        assert!(out.contains(field), "{field}: {out}");
+    }
+}
+
+/// `init` makes the site a git repository (the history rules and the 修订记录 read it) and
+/// says so; `--no-git` leaves it out and says how to add it later.
+#[test]
+fn init_creates_the_git_repository_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    let o = run(&["init", s(&site), "--now", NOW]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(site.join(".git").is_dir(), "{}", text(&o));
+    assert!(text(&o).contains("已建立 git 仓库"), "{}", text(&o));
+    let o = run(&["check", "--root", s(&site), "--now", NOW]);
+    assert!(o.status.success(), "{}", text(&o));
+    let other = tmp.path().join("other");
+    let o = run(&["init", s(&other), "--now", NOW, "--no-git"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!other.join(".git").exists());
+    assert!(text(&o).contains("未建立 git 仓库"), "{}", text(&o));
+    assert!(text(&o).contains("git init"), "{}", text(&o));
 }

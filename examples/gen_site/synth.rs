@@ -1197,7 +1197,7 @@ fn permit(rng: &mut Rng, seq: &mut Seq, i: usize, procedures: usize, fees: usize
     for (n, (name, original)) in materials.iter().enumerate() {
         let _ = writeln!(
             front,
-            "  - name: {}\n    copies: 1\n    original: {original}",
+            "  - name: {}\n    copies: 1\n    original: {original}\n    required: true",
             scalar(name)
         );
         let _ = writeln!(

@@ -46,10 +46,26 @@ pub fn parse_cli_date(s: &str) -> Result<Date, String> {
             }
         }
     }
-    // 2017/09/18 and 2017.09.18 are common too.
-    let iso = t.replace(['/', '.'], "-");
+    // 2017/09/18 and 2017.09.18 are common too, and so is 2017-9-18.
+    let iso = pad_date(&t.replace(['/', '.'], "-"));
     parse_iso_date(&iso)
         .map_err(|why| format!("无法识别日期“{t}”：{why}；请写成 2017-09-18 这样的形式"))
+}
+
+/// `2017-9-8` → `2017-09-08`: a one-digit month or day gets its zero (anything else is left
+/// for [`parse_iso_date`] to judge).
+fn pad_date(s: &str) -> String {
+    let parts: Vec<&str> = s.split('-').collect();
+    match parts.as_slice() {
+        [y, m, d]
+            if [m, d]
+                .iter()
+                .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            format!("{y}-{m:0>2}-{d:0>2}")
+        }
+        _ => s.to_string(),
+    }
 }
 
 /// Parse the `+N` argument (`+` or full-width `＋`): `+7` / `7` / `+7工作日` → working days; `+30天` / `+30日` / `+30d` →
@@ -81,6 +97,45 @@ pub fn parse_offset(s: &str) -> Result<Offset, String> {
         return Err(format!("期限“{t}”太长：最多 {MAX_DAYS} 天"));
     }
     Ok(make(n))
+}
+
+/// The report for `DATE DATE`: the working days and natural days from the first date
+/// (not counted) to the second (counted), as a window 「自A起至B」 is counted. Line 1 is the
+/// two bare numbers, working days then natural days. The dates may be given in either order.
+pub fn between_report(cal: &Calendar, a: Date, b: Date) -> Result<String, CalendarError> {
+    let (from, to) = if a <= b { (a, b) } else { (b, a) };
+    let days = cal.days_in(from, to)?;
+    let natural = days.len();
+    let working: Vec<&DayInfo> = days.iter().filter(|d| d.is_working()).collect();
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {}", working.len(), natural);
+    let _ = writeln!(
+        out,
+        "自{}（当日不计入）至{}（计入）：{}个工作日，共{}日。",
+        date_zh(from),
+        date_zh(to),
+        working.len(),
+        natural
+    );
+    if a > b {
+        out.push_str("（第二个日期早于第一个，已按先后顺序计算。）\n");
+    }
+    let _ = writeln!(out, "计入的工作日（{}天）：", working.len());
+    for d in &working {
+        out.push_str(&day_line(d));
+    }
+    let skipped: Vec<&DayInfo> = days.iter().filter(|d| !d.is_working()).collect();
+    if skipped.is_empty() {
+        out.push_str("休息日：无\n");
+    } else {
+        let _ = writeln!(out, "休息日（{}天）：", skipped.len());
+        for d in &skipped {
+            out.push_str(&day_line(d));
+        }
+    }
+    sources(cal, &days, &mut out);
+    provisional_note(cal, &days, &mut out);
+    Ok(out)
 }
 
 /// `2017-09-30 星期六：工作日（调休上班，中秋节、国庆节）`, with a note when the day may still be

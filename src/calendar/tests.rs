@@ -814,9 +814,13 @@ fn cli_dates() {
     assert_eq!(parse_cli_date("2017年9月18日"), Ok(date(2017, 9, 18)));
     assert_eq!(parse_cli_date("2017/09/18"), Ok(date(2017, 9, 18)));
     assert_eq!(parse_cli_date("2017.09.18"), Ok(date(2017, 9, 18)));
+    // A one-digit month or day is accepted, as clerks copy it from a notice.
+    assert_eq!(parse_cli_date("2017-9-18"), Ok(date(2017, 9, 18)));
+    assert_eq!(parse_cli_date("2026-3-6"), parse_cli_date("2026-03-06"));
+    assert_eq!(parse_cli_date("2026/3/6"), Ok(date(2026, 3, 6)));
     assert_eq!(
-        parse_cli_date("2017-9-18"),
-        Err("无法识别日期“2017-9-18”：应写成 YYYY-MM-DD（四位年、两位月、两位日）；请写成 2017-09-18 这样的形式".to_string())
+        parse_cli_date("17-9-18"),
+        Err("无法识别日期“17-9-18”：应写成 YYYY-MM-DD（四位年、两位月、两位日）；请写成 2017-09-18 这样的形式".to_string())
     );
     assert_eq!(
         parse_cli_date("2017-02-29"),

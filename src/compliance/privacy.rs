@@ -100,6 +100,9 @@ pub struct PrivacyOptions {
     /// E-mail domains that are not personal (e.g. the bureau's own `zjrsj.cn`); subdomains are
     /// allowed too. Domains ending in `gov.cn` are always allowed.
     pub allowed_email_domains: Vec<String>,
+    /// Whole e-mail addresses that are official mailboxes published on purpose (compared
+    /// without case), e.g. `zjrsj_zhengqiu@163.com`.
+    pub allowed_emails: Vec<String>,
 }
 
 /// Masks a value for a message: every letter and digit becomes `*`, every other character
@@ -331,6 +334,115 @@ pub fn is_masked_person_name(name: &str) -> bool {
         ((1..=2).contains(&n) && rest.chars().all(is_name_mask))
             || matches!(rest, "女士" | "先生" | "小姐")
     })
+}
+
+/// The labels real decisions put before a natural person's name: 当事人：张三.
+const NAME_LABELS: &[&str] = &[
+    "当事人",
+    "经营者",
+    "法定代表人",
+    "法人代表",
+    "负责人",
+    "投资人",
+    "实际控制人",
+];
+
+/// The words before a list of names joined by 、: 成员为张三、李四; 职工王五、赵六.
+const LIST_LABELS: &[&str] = &["成员为", "成员：", "成员:", "职工", "员工", "工人"];
+
+/// Single-character surnames common enough to tell a name from a word after a label.
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳穆农卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝";
+
+/// Endings of an organisation's name (当事人：某某有限公司 is not a person).
+const ORG_ENDINGS: &[&str] = &[
+    "公司", "厂", "店", "社", "局", "站", "所", "部", "队", "行", "馆", "院", "校", "会", "中心",
+    "集团", "单位", "门市", "超市", "工地", "项目", "场", "室", "处", "科",
+];
+
+/// Whether a name shows a mask: 张某, 张*祥, 李××, 王女士.
+fn name_is_masked(name: &str) -> bool {
+    name.chars().any(is_name_mask) || ["女士", "先生", "小姐"].iter().any(|t| name.ends_with(t))
+}
+
+/// Whether `name` (2–4 Han characters) reads as a natural person's name: a common or compound
+/// surname first, not an organisation.
+fn reads_as_name(name: &str) -> bool {
+    let n = name.chars().count();
+    if !(2..=4).contains(&n) || ORG_ENDINGS.iter().any(|e| name.ends_with(e)) {
+        return false;
+    }
+    COMPOUND_SURNAMES
+        .iter()
+        .any(|s| name.starts_with(s) && n >= 3)
+        || name.chars().next().is_some_and(|c| SURNAMES.contains(c))
+}
+
+/// The run of name characters (Han, masks, `·`) starting at byte `at` of `text`: its end.
+fn name_run(text: &str, at: usize) -> usize {
+    let rest = text.get(at..).unwrap_or("");
+    at + rest
+        .char_indices()
+        .find(|(_, c)| !(is_han(*c) || is_name_mask(*c) || *c == '·'))
+        .map_or(rest.len(), |(i, _)| i)
+}
+
+/// Unmasked natural-person names in free text, found after the labels real decisions use
+/// (「当事人：张三」, 「法定代表人：李四」, 「经营者：王五」, 「负责人：赵六」) and in lists joined by
+/// 「、」 after 「成员为」/「职工」 (「职工张三、李四、王五等」): their byte ranges. A masked name
+/// (张某, 张*祥, 王女士) is not reported, nor an organisation (当事人：某某有限公司).
+pub fn labelled_names(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for label in NAME_LABELS {
+        for (at, _) in text.match_indices(label) {
+            let mut s = at + label.len();
+            let rest = &text[s..];
+            let Some(colon) = rest.chars().next().filter(|c| matches!(c, '：' | ':')) else {
+                continue;
+            };
+            s += colon.len_utf8();
+            s += text[s..].len() - text[s..].trim_start_matches([' ', '　']).len();
+            let e = name_run(text, s);
+            let name = &text[s..e];
+            if !name_is_masked(name) && reads_as_name(name) {
+                out.push((s, e));
+            }
+        }
+    }
+    for label in LIST_LABELS {
+        for (at, _) in text.match_indices(label) {
+            let mut s = at + label.len();
+            s += text[s..].len() - text[s..].trim_start_matches(['：', ':', ' ']).len();
+            let mut items = Vec::new();
+            loop {
+                let e = name_run(text, s);
+                let mut name = &text[s..e];
+                let last = !text[e..].starts_with('、');
+                if last {
+                    name = name.trim_end_matches("等人").trim_end_matches('等');
+                }
+                items.push((s, s + name.len(), name));
+                if last {
+                    break;
+                }
+                s = e + '、'.len_utf8();
+            }
+            // A list: two names or more, each a name or a masked one.
+            let all_names = items
+                .iter()
+                .all(|(_, _, n)| name_is_masked(n) || reads_as_name(n));
+            if items.len() >= 2 && all_names {
+                out.extend(
+                    items
+                        .iter()
+                        .filter(|(_, _, n)| !name_is_masked(n))
+                        .map(|(s, e, _)| (*s, *e)),
+                );
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Parses a small number written with ASCII digits or Chinese numerals at the start of `s`
@@ -597,7 +709,16 @@ impl<'a> Scanner<'a> {
                 continue;
             }
             self.emails.push((j, m));
-            let ok = domain == "gov.cn"
+            let address: String = self.chars[j..m]
+                .iter()
+                .collect::<String>()
+                .to_ascii_lowercase();
+            let listed = opts
+                .allowed_emails
+                .iter()
+                .any(|a| a.trim().eq_ignore_ascii_case(&address));
+            let ok = listed
+                || domain == "gov.cn"
                 || domain.ends_with(".gov.cn")
                 || allowed
                     .iter()
@@ -1281,11 +1402,42 @@ mod tests {
     }
 
     #[test]
+    fn names_after_labels_and_in_lists() {
+        let names = |t: &str| -> Vec<String> {
+            labelled_names(t)
+                .into_iter()
+                .map(|(s, e)| t[s..e].to_string())
+                .collect()
+        };
+        assert_eq!(names("当事人：张三丰，男，1980年出生。"), ["张三丰"]);
+        assert_eq!(names("法定代表人:李四；住所：枝江县。"), ["李四"]);
+        assert_eq!(names("经营者：王五。负责人： 赵六"), ["王五", "赵六"]);
+        assert_eq!(
+            names("欠薪职工刘一、陈二、周*三、吴某等人的工资"),
+            ["刘一", "陈二"]
+        );
+        assert_eq!(names("调查组成员为郑大、冯二。"), ["郑大", "冯二"]);
+        // Masked, organisations, words.
+        assert!(names("当事人：张某；法定代表人：李*明；经营者：王女士").is_empty());
+        assert!(names("当事人：枝江县某某建筑有限公司").is_empty());
+        assert!(names("当事人：湖北宏达劳务公司").is_empty());
+        assert!(names("负责人：全面负责本项目的工资支付").is_empty());
+        assert!(names("职工工资由总包单位代发。").is_empty());
+        assert!(
+            names("职工张三").is_empty(),
+            "one name after 职工 is not a list"
+        );
+    }
+
+    #[test]
     fn allow_lists() {
         let opts = PrivacyOptions {
             allowed_numbers: vec!["138-1234-5678".into(), "+86 139 0000 1111".into()],
             allowed_email_domains: vec!["@ZJRSJ.cn".into()],
+            allowed_emails: vec!["ZJRSJ_ZhengQiu@163.com".into()],
         };
+        assert!(scan("意见请发送至 zjrsj_zhengqiu@163.com。", &opts).is_empty());
+        assert_eq!(scan("或 zhangsan@163.com", &opts).len(), 1);
         for t in [
             "办公电话13812345678",
             "138 1234 5678",
@@ -1502,6 +1654,7 @@ mod tests {
             let opts = PrivacyOptions {
                 allowed_numbers: vec!["13812345678".into()],
                 allowed_email_domains: vec!["qq.com".into()],
+                allowed_emails: Vec::new(),
             };
             let fs = scan(&s, &opts);
             well_formed(&s, &fs);

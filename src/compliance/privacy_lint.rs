@@ -46,9 +46,14 @@ pub fn options(config: &crate::config::Config) -> PrivacyOptions {
         .rsplit_once('@')
         .map(|(_, d)| vec![d.to_string()])
         .unwrap_or_default();
+    let mut allowed_emails = config.publicity.allowed_emails.clone();
+    if !org.email.trim().is_empty() {
+        allowed_emails.push(org.email.clone());
+    }
     PrivacyOptions {
         allowed_numbers,
         allowed_email_domains,
+        allowed_emails,
     }
 }
 
@@ -97,7 +102,7 @@ fn hint_of(kind: PiiKind) -> &'static str {
             "删除个人手机号码。单位对外公开的号码请写入 site.toml 的 publicity.allowed_numbers，就不会再被提示。"
         }
         PiiKind::BankCard => "删除银行卡号；缴款账户请写单位的对公账户名称。",
-        PiiKind::Email => "删除个人电子邮箱；单位邮箱（.gov.cn 或 site.toml 中单位邮箱的域名）不受影响。",
+        PiiKind::Email => "删除个人电子邮箱。单位邮箱（.gov.cn、site.toml 中单位邮箱的域名）不受影响；单位在公共邮箱服务商开设的对外邮箱，请写入 site.toml 的 publicity.allowed_emails。",
     }
 }
 
@@ -138,7 +143,8 @@ pub fn prescan(kind: Kind, node: &crate::yaml::Node, body: &str, body_line: usiz
         return false;
     };
     let none = PrivacyOptions::default();
-    let quiet = |t: &str| privacy::scan(t, &none).is_empty();
+    let quiet =
+        |t: &str| privacy::scan(t, &none).is_empty() && privacy::labelled_names(t).is_empty();
     list.iter()
         .filter_map(|f| fields::get(node, f).and_then(|n| n.as_str()))
         .all(quiet)
@@ -208,6 +214,18 @@ fn lint(input: &Input, rec: &Record, opts: &PrivacyOptions, diags: &mut Vec<Diag
                 opts,
                 &mut hits,
             );
+            if field != "party.name" {
+                let at = (node.pos.line, node.pos.col);
+                scan_names(
+                    &r.source,
+                    &r.text,
+                    field,
+                    text,
+                    node.pos.line,
+                    at,
+                    &mut hits,
+                );
+            }
         }
     }
     if fm.body_line > 0 && !fm.body.is_empty() {
@@ -218,6 +236,16 @@ fn lint(input: &Input, rec: &Record, opts: &PrivacyOptions, diags: &mut Vec<Diag
             fm.body_line,
             (fm.body_line, 1),
             opts,
+            &mut hits,
+        );
+        let at = (fm.body_line, 1);
+        scan_names(
+            &r.source,
+            &r.text,
+            "body",
+            &fm.body,
+            fm.body_line,
+            at,
             &mut hits,
         );
     }
@@ -232,6 +260,122 @@ fn lint(input: &Input, rec: &Record, opts: &PrivacyOptions, diags: &mut Vec<Diag
     emit(r, hits, diags);
     if r.kind == Kind::Consultation {
         ledger(input, r, opts, diags);
+    }
+}
+
+/// The lint of a record file that did not load (a schema error elsewhere in it), on its raw
+/// values: the numbers and e-mail addresses in its kind's public texts and body, and an
+/// unmasked natural-person party. What needs typed values (a minor, owner names) waits until
+/// the record loads. Findings are errors, located and masked as in [`check`].
+pub fn lint_unloaded(
+    config: &crate::config::Config,
+    kind: Kind,
+    source: &Path,
+    text: &str,
+) -> Vec<Diagnostic> {
+    let Some(list) = public_fields(kind) else {
+        return Vec::new();
+    };
+    let Some(fm) = fields::front_matter(source, text) else {
+        return Vec::new();
+    };
+    let opts = options(config);
+    let mut hits = Vec::new();
+    let mut scan = |field: &str, value: &str, from_line: usize, at: (usize, usize)| {
+        for f in privacy::scan(value, &opts) {
+            hits.push(Hit {
+                range: fields::locate(text, from_line, value, f.start, f.end),
+                at,
+                len: f.masked.chars().count(),
+                diag: finding_diag(source, field, &f),
+            });
+        }
+    };
+    for f in list {
+        if let Some(n) = fields::get(&fm.node, f) {
+            if let Some(v) = n.as_str() {
+                scan(f, v, n.pos.line, (n.pos.line, n.pos.col));
+            }
+        }
+    }
+    if fm.body_line > 0 && !fm.body.is_empty() {
+        scan("body", &fm.body, fm.body_line, (fm.body_line, 1));
+    }
+    for f in list.iter().filter(|f| **f != "party.name") {
+        if let Some(n) = fields::get(&fm.node, f) {
+            if let Some(v) = n.as_str() {
+                let at = (n.pos.line, n.pos.col);
+                scan_names(source, text, f, v, n.pos.line, at, &mut hits);
+            }
+        }
+    }
+    if fm.body_line > 0 && !fm.body.is_empty() {
+        let at = (fm.body_line, 1);
+        scan_names(source, text, "body", &fm.body, fm.body_line, at, &mut hits);
+    }
+    let person = fields::get(&fm.node, "party.type").and_then(|n| n.as_str()) == Some("自然人");
+    if let (true, Some(node)) = (
+        kind == Kind::Enforcement && person,
+        fields::get(&fm.node, "party.name"),
+    ) {
+        let name = node.as_str().unwrap_or("").trim();
+        if !name.is_empty() && !privacy::is_masked_person_name(name) {
+            hits.push(Hit {
+                range: fields::locate(text, node.pos.line, name, 0, name.len()),
+                at: (node.pos.line, node.pos.col),
+                len: name.chars().count(),
+                diag: Diagnostic::error(
+                    "privacy.person-name",
+                    source,
+                    "当事人是自然人，名称必须隐去名字",
+                )
+                .field("party.name")
+                .expected("姓氏加“某”，如 张某、欧阳某某；或 王女士、李先生")
+                .found(privacy::mask(name))
+                .hint("只保留姓氏，名字用“某”代替。"),
+            });
+        }
+    }
+    let mut ranges: Vec<(usize, usize)> = hits.iter().filter_map(|h| h.range).collect();
+    ranges.sort();
+    let masked = mask_ranges(text, &ranges);
+    hits.into_iter()
+        .map(|h| {
+            let (line, col) = match h.range {
+                Some((s, _)) => privacy::line_col(text, s),
+                None => h.at,
+            };
+            h.diag.span(line, col, h.len).with_source(&masked)
+        })
+        .collect()
+}
+
+/// Unmasked names after a label or in a list joined by 、 (see [`privacy::labelled_names`]).
+fn scan_names(
+    source: &Path,
+    file_text: &str,
+    field: &str,
+    text: &str,
+    from_line: usize,
+    at: (usize, usize),
+    hits: &mut Vec<Hit>,
+) {
+    for (s, e) in privacy::labelled_names(text) {
+        let name = &text[s..e];
+        hits.push(Hit {
+            range: fields::locate(file_text, from_line, text, s, e),
+            at,
+            len: name.chars().count(),
+            diag: Diagnostic::error(
+                "privacy.labelled-name",
+                source,
+                format!("{}中有未隐去名字的自然人姓名", field_zh(field)),
+            )
+            .field(field)
+            .expected("姓氏加“某”，如 张某；或 张*祥、王女士")
+            .found(privacy::mask(name))
+            .hint("当事人、经营者、法定代表人、负责人和所列职工等自然人的姓名，只保留姓氏，名字用“某”或“*”代替。"),
+        });
     }
 }
 

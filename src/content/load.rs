@@ -76,18 +76,71 @@ fn field_position(file: &Path, text: &str, field: &str) -> Option<(usize, usize,
     positions.get(field).copied()
 }
 
-/// The first `待填写` outside comment lines: (line, column in characters), 1-based.
+/// The first placeholder outside comment lines: (line, column in characters), 1-based. See
+/// [`placeholder_in`].
 fn find_placeholder(text: &str) -> Option<(usize, usize)> {
-    if !text.contains("待填写") {
+    let maybe = PLACEHOLDER_WORDS
+        .iter()
+        .chain(PLACEHOLDER_VALUES)
+        .any(|w| text.contains(w));
+    if !maybe {
         return None;
     }
     text.lines().enumerate().find_map(|(i, line)| {
         if line.trim_start().starts_with('#') {
             return None;
         }
-        let byte = line.find(PLACEHOLDER)?;
+        let (byte, _) = placeholder_in(line)?;
         Some((i + 1, line[..byte].chars().count() + 1))
     })
+}
+
+/// Words a clerk types where the source lacks something, found anywhere in a line.
+pub const PLACEHOLDER_WORDS: &[&str] = &[PLACEHOLDER, "待补充", "原文未提供", "待核实", "待确认"];
+
+/// Words that are placeholders when they are a whole value (`key: 略`, `- 略`, `（略）`): as
+/// part of a sentence they are ordinary words (策略, 不详细).
+pub const PLACEHOLDER_VALUES: &[&str] = &[
+    "略",
+    "此处略",
+    "以下略",
+    "待定",
+    "不详",
+    "暂缺",
+    "未提供",
+    "TODO",
+    "TBD",
+    "XXX",
+    "xxx",
+    "××",
+    "…",
+    "……",
+    "...",
+];
+
+/// The first placeholder in a line of a record: its byte offset and the word.
+pub fn placeholder_in(line: &str) -> Option<(usize, &'static str)> {
+    let found = PLACEHOLDER_WORDS
+        .iter()
+        .filter_map(|w| line.find(w).map(|at| (at, *w)))
+        .min_by_key(|(at, _)| *at);
+    if found.is_some() {
+        return found;
+    }
+    // A whole value: after `key:` or a list dash, without quotes and brackets.
+    let trimmed = line.trim_start();
+    let rest = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+    let value = match rest.split_once(": ") {
+        Some((key, v)) if !key.contains(' ') && !key.is_empty() => v,
+        _ => rest,
+    };
+    let brackets: &[char] = &[
+        '"', '\'', '“', '”', '(', ')', '（', '）', '【', '】', '[', ']', '「', '」', ' ', '　',
+    ];
+    let bare = value.trim().trim_matches(brackets);
+    let word = PLACEHOLDER_VALUES.iter().find(|w| **w == bare)?;
+    let start = line.find(bare)?;
+    Some((start, word))
 }
 
 /// What `gongshi new` writes where a value is still missing.

@@ -107,6 +107,22 @@ pub fn load_site_cached(
     opts: &LoadOptions,
     cache: &mut load::LoadCache,
 ) -> Result<(Site, Diagnostics), Diagnostics> {
+    let (site, diags) = load_site_lenient(root, opts, cache)?;
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((site, diags))
+}
+
+/// [`load_site_cached`], but a site of the records that loaded is returned with the
+/// diagnostics even when there are errors, so the rules that run on a loaded site can report
+/// on the rest (`gongshi check` shows every problem at once). Such a site must never be
+/// built. `Err` only when `site.toml` itself cannot be read.
+pub fn load_site_lenient(
+    root: &Path,
+    opts: &LoadOptions,
+    cache: &mut load::LoadCache,
+) -> Result<(Site, Diagnostics), Diagnostics> {
     let config = Config::load(root).map_err(|ds| ds.into_iter().collect::<Diagnostics>())?;
     let Some(tz) = config.timezone() else {
         return Err([Diagnostic::error(
@@ -134,9 +150,6 @@ pub fn load_site_cached(
         ))
     });
     diags.sort();
-    if diags.has_errors() {
-        return Err(diags);
-    }
     let by_key = records
         .iter()
         .enumerate()

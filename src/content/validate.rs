@@ -160,26 +160,38 @@ fn record_rules(
     kind_rules(config, r, keys, out);
 }
 
-/// A `待填写` left from `gongshi new` (comment lines aside): the record is not finished.
+/// A `待填写` left from `gongshi new`, or another placeholder a clerk typed where the source
+/// lacks something (「待补充」「(原文未提供)」「略」…; comment lines aside): the record is not
+/// finished.
 fn placeholders(r: &Record, out: &mut Vec<Diagnostic>) {
-    use super::load::PLACEHOLDER;
     let Some((line, col)) = r.placeholder else {
         return;
     };
+    let text = r.read_text().unwrap_or_default();
+    let word = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .and_then(super::load::placeholder_in)
+        .map_or(super::load::PLACEHOLDER, |(_, w)| w);
     let d = if r.common.draft {
         Diagnostic::warning
     } else {
         Diagnostic::error
     };
+    let hint = if word == super::load::PLACEHOLDER {
+        "请把“待填写”换成实际内容；不需要的选填项可以整行删除。还没写完的记录可以先加一行 draft: true（草稿，不发布）。".to_string()
+    } else {
+        format!("“{word}”不是内容：原文没有这一项时，选填项整行删除（网站不显示或显示“未注明”），必填项请向承办单位核实后按原文填写。还没核实完的记录可以先加一行 draft: true（草稿，不发布）。")
+    };
     out.push(
         d(
             "content.placeholder",
             &r.source,
-            format!("还有未填写的内容“{PLACEHOLDER}”"),
+            format!("还有未填写的内容“{word}”"),
         )
-        .span(line, col, PLACEHOLDER.chars().count())
-        .with_source(&r.read_text().unwrap_or_default())
-        .hint("请把“待填写”换成实际内容；不需要的选填项可以整行删除。还没写完的记录可以先加一行 draft: true（草稿，不发布）。"),
+        .span(line, col, word.chars().count())
+        .with_source(&text)
+        .hint(hint),
     );
 }
 
@@ -395,6 +407,38 @@ fn kind_rules(config: &Config, r: &Record, keys: &HashSet<String>, out: &mut Vec
                     }
                 }
             }
+            if p.fees.is_none() {
+                out.push(r.diag_at(
+                    Diagnostic::warning("permit.fees-unstated", &r.source, "没有写明是否收费，页面将显示“收费：未注明”")
+                        .hint("按办事指南原文填写：不收费的写 fees: 不收费，收费的列出收费项目（fees 下的文件名）。原文确实没有写明的，请向承办单位核实。"),
+                    "title",
+                ));
+            }
+            let unstated: Vec<String> = p
+                .materials
+                .iter()
+                .enumerate()
+                .filter_map(|(i, m)| {
+                    let missing: Vec<&str> = [
+                        (m.copies.is_none(), "份数（copies）"),
+                        (m.original.is_none(), "原件或复印件（original）"),
+                        (m.required.is_none(), "是否必需（required）"),
+                    ]
+                    .into_iter()
+                    .filter_map(|(absent, what)| absent.then_some(what))
+                    .collect();
+                    (!missing.is_empty())
+                        .then(|| format!("第{}项“{}”缺{}", i + 1, m.name, missing.join("、")))
+                })
+                .collect();
+            if !unstated.is_empty() {
+                out.push(r.diag_at(
+                    Diagnostic::warning("permit.material-unstated", &r.source, "申请材料有未写明的项目，页面将显示“未注明”")
+                        .found(unstated.join("；"))
+                        .hint("按办事指南原文逐项填写 copies（份数）、original（true 原件 / false 复印件）、required（true 必需 / false 视情况提供）；网站不会替您默认为“1份、复印件、必需”。"),
+                    "materials",
+                ));
+            }
             if p.materials.is_empty() {
                 out.push(
                     r.diag_at(
@@ -504,7 +548,10 @@ fn kind_rules(config: &Config, r: &Record, keys: &HashSet<String>, out: &mut Vec
                     &r.source,
                     format!("未知的决策类型“{}”", c.decision_type),
                 );
-                d = match crate::diag::did_you_mean(&c.decision_type, names.iter().copied()) {
+                let meant = type_alias(&c.decision_type)
+                    .filter(|t| names.contains(t))
+                    .or_else(|| crate::diag::did_you_mean(&c.decision_type, names.iter().copied()));
+                d = match meant {
                     Some(s) => d.hint(format!(
                         "是否想写“{s}”？可选：{}（见 site.toml 的 [consultation.types]）",
                         names.join("、")
@@ -547,9 +594,41 @@ fn kind_rules(config: &Config, r: &Record, keys: &HashSet<String>, out: &mut Vec
     }
 }
 
+/// The decision type a notice's own words for its kind of draft mean (「立法」, 「条例草案」,
+/// 「行政规范性文件」), for the hint of an unknown type.
+fn type_alias(t: &str) -> Option<&'static str> {
+    let t = t.trim();
+    if t.contains("规章") {
+        Some("规章")
+    } else if t.contains("立法") || t.contains("法律") || t.contains("法规") || t.contains("条例")
+    {
+        Some("法规草案")
+    } else if t.contains("规范性文件") {
+        if t.contains("涉企") || t.contains("营商") || t.contains("市场主体") {
+            Some("涉企规范性文件")
+        } else {
+            Some("规范性文件")
+        }
+    } else if t.contains("重大") && t.contains("决策") {
+        Some("重大行政决策")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn notice_words_for_a_type_name_the_type() {
+        assert_eq!(type_alias("立法"), Some("法规草案"));
+        assert_eq!(type_alias("地方性法规草案"), Some("法规草案"));
+        assert_eq!(type_alias("政府规章"), Some("规章"));
+        assert_eq!(type_alias("行政规范性文件"), Some("规范性文件"));
+        assert_eq!(type_alias("重大决策"), Some("重大行政决策"));
+        assert_eq!(type_alias("人才政策"), None);
+    }
 
     #[test]
     fn index_numbers() {

@@ -316,18 +316,18 @@ static MATERIAL: &[F] = &[
         "材料名称",
         "Name of the document to hand in.",
     ),
-    f("copies", Ty::Int, "份数", "Number of copies."),
-    f(
+    n("copies", Ty::Int, "份数", "Number of copies; `null` when the guide does not state it."),
+    n(
         "original",
         Ty::Bool,
         "原件",
-        "`true`: the original; `false`: a copy.",
+        "`true`: the original; `false`: a copy; `null` when the guide does not state it.",
     ),
-    f(
+    n(
         "required",
         Ty::Bool,
         "必需",
-        "`true`: always required; `false`: only in some cases.",
+        "`true`: always required; `false`: only in some cases; `null` when the guide does not state it.",
     ),
     n("note", Ty::Str, "备注", "Remarks."),
 ];
@@ -385,7 +385,7 @@ static PERMIT: &[F] = &[
         "fee_note",
         Ty::Str,
         "收费说明",
-        "`不收费` when free, or the publisher's words; `null` when the fees are listed in `fees`.",
+        "`不收费` when free, or the publisher's words; `null` when the fees are listed in `fees` or when the guide does not state them.",
     ),
     f(
         "fees",
@@ -462,7 +462,9 @@ static CONSULTATION: &[F] = &[
     n("closes", Ty::DateTime, "截止时间", "When it closes (24:00 of the last day is given as 00:00 of the next day)."),
     n("open_date", Ty::Date, "开始日期", "Day it opens (not counted in the window)."),
     n("close_date", Ty::Date, "截止日期", "Last day of the window."),
-    n("window", Ty::Str, "征集期限", "Length of the window, e.g. 10个工作日 or 30日."),
+    n("window", Ty::Str, "征集期限", "Length of the window as the notice states it, e.g. 10个工作日 or 30日; for a notice that states its end date (`closes`), its real length: 14个工作日, or 31日，其中21个工作日 for a type counted in natural days."),
+    n("window_working_days", Ty::Int, "征集期限（工作日）", "Working days in the window (after the opening day up to the last day), when it is counted in them."),
+    n("window_days", Ty::Int, "征集期限（自然日）", "Natural days in the window (after the opening day up to the last day), when it is counted in them."),
     n("notice", Ty::Str, "期限说明", "The notice's sentence about the window, as on the page."),
     f("situation", Ty::Str, "基本情况", "Basic situation of the matter (plain text)."),
     f("basis", Ty::Str, "决策依据", "Basis of the decision (plain text)."),
@@ -745,7 +747,7 @@ pub fn object(site: &Site, facts: &Facts, r: &Record) -> Value {
                 ProcedureRef::Steps(s) => (None, steps(r, s, "procedure")),
             };
             let (fee_note, fees) = match &p.fees {
-                None => (Some("不收费".to_string()), Vec::new()),
+                None => (None, Vec::new()),
                 Some(FeesRef::Words(w)) => (Some(w.clone()), Vec::new()),
                 Some(FeesRef::Ids(ids)) => (
                     None,
@@ -759,7 +761,7 @@ pub fn object(site: &Site, facts: &Facts, r: &Record) -> Value {
                 "procedure": procedure, "steps": st,
                 "time_limit": {"statutory_wd": p.time_limit.statutory_wd, "promised_wd": p.time_limit.promised_wd},
                 "materials": p.materials.iter().enumerate().map(|(i, m)| json!({
-                    "n": i + 1, "name": m.name, "copies": m.copies.unwrap_or(1), "original": m.original,
+                    "n": i + 1, "name": m.name, "copies": m.copies, "original": m.original,
                     "required": m.required, "note": m.note,
                 })).collect::<Vec<_>>(),
                 "sample_forms": attachments(site, r, &p.sample_forms),
@@ -775,11 +777,13 @@ pub fn object(site: &Site, facts: &Facts, r: &Record) -> Value {
                 "decision_type": c.decision_type,
                 "state": w.map(|(_, s)| json!(s)),
                 "state_label": w.map(|(_, s)| s.label()),
-                "opens": super::instant(site, c.opens),
+                "opens": lifecycle::opens_of(c, r, tz).map(|t| super::instant(site, t)),
                 "closes": w.map(|(w, _)| super::instant(site, w.closes)),
                 "open_date": w.map(|(w, _)| w.open_date.to_string()),
                 "close_date": w.map(|(w, _)| w.close_date.to_string()),
                 "window": w.map(|(w, _)| w.length.text()),
+                "window_working_days": w.and_then(|(w, _)| w.length.working_days()),
+                "window_days": w.and_then(|(w, _)| w.length.days()),
                 "notice": w.map(|(w, _)| lifecycle::notice_sentence(w, tz)),
                 "situation": md_text(r, "summary"), "basis": md_text(r, "basis"), "reasons": md_text(r, "reasons"),
                 "shortened_reason": c.shortened_reason,
@@ -1140,14 +1144,15 @@ fn csv_rows(site: &Site, r: &Record) -> Vec<Vec<String>> {
                     r.common.title.clone(),
                     (i + 1).to_string(),
                     m.name.clone(),
-                    m.copies.unwrap_or(1).to_string(),
-                    if m.original { "原件" } else { "复印件" }.to_string(),
-                    if m.required {
-                        "必需"
-                    } else {
-                        "视情况提供"
-                    }
-                    .to_string(),
+                    m.copies.map(|n| n.to_string()).unwrap_or_default(),
+                    m.original
+                        .map(|o| if o { "原件" } else { "复印件" })
+                        .unwrap_or_default()
+                        .to_string(),
+                    m.required
+                        .map(|r| if r { "必需" } else { "视情况提供" })
+                        .unwrap_or_default()
+                        .to_string(),
                     s(&m.note),
                     url.clone(),
                 ]);

@@ -134,6 +134,67 @@ pub fn init(dir: &Path, today: jiff::civil::Date) -> Result<InitReport, Scaffold
     })
 }
 
+/// What `init` did about the git repository.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Git {
+    /// `git init` made a new repository in the site folder.
+    Created,
+    /// The folder is already inside a git work tree (a repository holding several sites).
+    Inside,
+    /// Not asked for (`--no-git`, or the clerk said no).
+    Skipped,
+    /// git is missing or failed.
+    Failed(String),
+}
+
+impl Git {
+    /// What to tell the clerk.
+    pub fn sentence(&self) -> String {
+        const WHY: &str = "修订记录和“已发布内容不得改动”等检查需要它";
+        match self {
+            Git::Created => format!(
+                "已建立 git 仓库（{WHY}）。内容确认后请提交：git add -A && git commit -m \"新建站点\"。"
+            ),
+            Git::Inside => format!("该目录已在一个 git 仓库中，未另建仓库（{WHY}）。"),
+            Git::Skipped => format!(
+                "未建立 git 仓库。{WHY}：需要时在站点目录运行 git init，并提交全部文件。"
+            ),
+            Git::Failed(why) => format!(
+                "未能建立 git 仓库：{why}。{WHY}：请安装 git 后在站点目录运行 git init，并提交全部文件。"
+            ),
+        }
+    }
+}
+
+/// Make `dir` a git repository (unless it is inside one already).
+pub fn init_git(dir: &Path) -> Git {
+    use std::process::{Command, Stdio};
+    let inside = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output();
+    match inside {
+        Ok(o) if o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "true" => {
+            return Git::Inside
+        }
+        Err(e) => return Git::Failed(format!("找不到 git 程序（{e}）")),
+        _ => {}
+    }
+    match Command::new("git")
+        .args(["init", "-q"])
+        .arg(dir)
+        .stdin(Stdio::null())
+        .output()
+    {
+        Ok(o) if o.status.success() => Git::Created,
+        Ok(o) => Git::Failed(String::from_utf8_lossy(&o.stderr).trim().to_string()),
+        Err(e) => Git::Failed(format!("找不到 git 程序（{e}）")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,6 +247,7 @@ mod tests {
             "reply_overdue_days",
             "report_due_days",
             "allowed_numbers",
+            "allowed_emails",
             "[consultation.types.",
             "min_working_days",
         ] {

@@ -184,10 +184,58 @@ pub fn max_index_no(content: &Path, code: &str, year: i16) -> u32 {
 fn better_default(line: &str) -> Option<&'static str> {
     Some(match line {
         "form: false" => "form: true",
-        "copies: 0" => "copies: 1",
-        "required: false" => "required: true",
         _ => return None,
     })
+}
+
+/// The fields of `fields` (nested ones too) whose skeleton value would pass validation
+/// unchanged — an enum's first word, `0`, `false`, a date — with the words to choose from:
+/// a new record carries the placeholder there instead, so nothing is published that nobody
+/// chose. (`published` is today, `form` defaults to true: both documented.)
+fn must_choose(fields: &[Field], out: &mut Vec<(&'static str, Option<String>)>) {
+    use crate::schema::Ty;
+    for f in fields {
+        match &f.ty {
+            Ty::Enum(words) => out.push((f.name, Some(words.join("、")))),
+            Ty::Int | Ty::Number | Ty::Date | Ty::DateTime | Ty::Deadline
+                if f.name != "published" =>
+            {
+                out.push((f.name, None))
+            }
+            Ty::Bool if f.name != "form" && f.name != "draft" => {
+                out.push((f.name, Some("true、false".into())))
+            }
+            Ty::Obj(inner) | Ty::List(Ty::Obj(inner)) | Ty::TextOr(Ty::List(Ty::Obj(inner))) => {
+                must_choose(inner, out)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `line` with its value replaced by the placeholder when its key is one of `choose`, with
+/// the words to choose from in a comment line above.
+fn placeholder_for_choice(line: &str, choose: &[(&'static str, Option<String>)]) -> Option<String> {
+    let indent = line.len() - line.trim_start().len();
+    let rest = &line[indent..];
+    let (dash, rest) = match rest.strip_prefix("- ") {
+        Some(r) => ("- ", r),
+        None => ("", rest),
+    };
+    let (key, value) = rest.split_once(": ")?;
+    if value.trim() == PLACEHOLDER {
+        return None;
+    }
+    let (_, words) = choose.iter().find(|(name, _)| *name == key)?;
+    let pad = &line[..indent];
+    let comment = match words {
+        Some(w) => {
+            let comment_pad = " ".repeat(indent + dash.len());
+            format!("{comment_pad}# 请从以下写法中选一个：{w}\n")
+        }
+        None => String::new(),
+    };
+    Some(format!("{comment}{pad}{dash}{key}: {PLACEHOLDER}"))
 }
 
 /// The text of a new record.
@@ -211,6 +259,9 @@ pub fn skeleton(
     schema::skeleton_refs(&required, 0, &mut fields, false);
 
     let date = today.to_string();
+    let mut choose = Vec::new();
+    must_choose(kind.fields(), &mut choose);
+    must_choose(kind.common_fields(), &mut choose);
     let mut out = String::new();
     out.push_str("---\n");
     out.push_str(&format!(
@@ -242,6 +293,8 @@ pub fn skeleton(
             )
         } else if let Some(better) = better_default(trimmed) {
             line.replace(trimmed, better)
+        } else if let Some(choice) = placeholder_for_choice(line, &choose) {
+            choice
         } else {
             // Dates default to today (the skeleton writes 2026-01-01).
             line.replace(": 2026-01-01", &format!(": {date}"))

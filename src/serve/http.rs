@@ -375,6 +375,8 @@ fn handle(mut req: Request, shared: &Arc<Shared>) {
 fn not_found(req: Request, shared: &Shared, snap: &Snapshot) {
     match snap.files.get("404.html") {
         Some(entry) => serve_file(req, shared, snap, "404.html", entry, 404),
+        // A site that has never built: the errors on a page of their own, reloaded when fixed.
+        None if snap.overlay.is_some() => never_built(req, shared, snap),
         None if snap.generation == 0 => text_page(
             req,
             503,
@@ -383,6 +385,30 @@ fn not_found(req: Request, shared: &Shared, snap: &Snapshot) {
         ),
         None => text_page(req, 404, "页面未找到", "您访问的页面不存在。"),
     }
+}
+
+/// The page of a site whose sources have never built: the error overlay (every problem, as
+/// on the pages of a site that built before) and the live-reload script.
+fn never_built(req: Request, shared: &Shared, snap: &Snapshot) {
+    let page = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>网站还不能生成</title></head>\
+<body style=\"font:18px/1.7 sans-serif;max-width:40em;margin:2em auto;padding:0 1em\"><h1>网站还不能生成</h1>\
+<p>内容有错误，网站一次也没有生成成功。请按下面列出的问题修改，保存后本页自动刷新。</p></body></html>";
+    let mut extra = snap.overlay.as_deref().unwrap_or("").to_string();
+    if let Some(a) = shared.events_addr {
+        extra.push_str(&reload::script(snap.generation, a.port()));
+    }
+    let body = reload::inject(page.as_bytes(), &extra);
+    let len = body.len();
+    respond(
+        req,
+        503,
+        vec![
+            header("Content-Type", "text/html; charset=utf-8"),
+            header("Cache-Control", "no-store"),
+        ],
+        Cursor::new(body),
+        len,
+    );
 }
 
 fn serve_file(

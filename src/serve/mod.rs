@@ -67,6 +67,8 @@ pub enum ServeEvent<'a> {
     Failed {
         diags: &'a Diagnostics,
         problem: Option<&'a str>,
+        /// No build has succeeded yet: there is no last good site, only the errors page.
+        never_built: bool,
     },
     /// Something worth saying that is not fatal (the browser could not be opened…).
     Note(String),
@@ -215,13 +217,19 @@ impl Builder {
                     BuildError::Content(ds) => (ds, None),
                     BuildError::Io(m) => (Diagnostics::new(), Some(m)),
                 };
-                let html = overlay::html(&diags, problem.as_deref());
+                let never_built = current.files.is_empty();
+                let mut html = overlay::html(&diags, problem.as_deref());
+                if never_built {
+                    html =
+                        html.replace("预览仍显示上一次成功生成的网站；", "网站还没有成功生成过；");
+                }
                 if let Some(next) = current.with_overlay(html, SystemTime::now()) {
                     shared.publish(next);
                 }
                 report(ServeEvent::Failed {
                     diags: &diags,
                     problem: problem.as_deref(),
+                    never_built,
                 });
             }
         }

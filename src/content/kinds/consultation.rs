@@ -124,8 +124,8 @@ pub static FIELDS: &[Field] = &[
         name: "opens",
         zh: "征集开始",
         ty: Ty::DateTime,
-        required: true,
-        help: "如 2026-11-20 或 2026-11-20 09:00",
+        required: false,
+        help: "如 2026-11-20 或 2026-11-20 09:00；不写时为发布日期（published）当天，期限从次日起算",
     },
     Field {
         name: "window_working_days",
@@ -144,9 +144,9 @@ pub static FIELDS: &[Field] = &[
     Field {
         name: "closes",
         zh: "截止时间",
-        ty: Ty::DateTime,
+        ty: Ty::Deadline,
         required: false,
-        help: "明确的截止时间，不得早于按期限算出的时间",
+        help: "公告写明的截止时间，不得早于按期限算出的时间；只写日期（如 2026-12-10）即截至当日24:00，也可写 2026-12-10 17:00",
     },
     Field {
         name: "shortened_reason",
@@ -242,7 +242,9 @@ pub struct Consultation {
     pub basis: String,
     pub reasons: String,
     pub decision_type: String,
-    pub opens: jiff::Timestamp,
+    /// 征集开始; absent: 00:00 of the `published` date (see [`crate::lifecycle::window`]).
+    #[serde(default)]
+    pub opens: Option<jiff::Timestamp>,
     #[serde(default)]
     pub window_working_days: Option<u32>,
     #[serde(default)]

@@ -36,21 +36,21 @@ static MATERIAL: &[Field] = &[
         zh: "份数",
         ty: Ty::Int,
         required: false,
-        help: "需要几份，默认 1",
+        help: "需要几份；不写时网站显示“未注明”",
     },
     Field {
         name: "original",
         zh: "原件",
         ty: Ty::Bool,
         required: false,
-        help: "true 为原件，false 为复印件（默认）",
+        help: "true 为原件，false 为复印件；不写时网站显示“未注明”",
     },
     Field {
         name: "required",
         zh: "必需",
         ty: Ty::Bool,
         required: false,
-        help: "false 表示视情况提供（默认 true）",
+        help: "true 为必需，false 为视情况提供；不写时网站显示“未注明”",
     },
     Field {
         name: "note",
@@ -116,7 +116,7 @@ pub static FIELDS: &[Field] = &[
         zh: "收费",
         ty: Ty::TextOr(&Ty::List(&Ty::Text)),
         required: false,
-        help: "写“不收费”，或列出收费项目编号（fees 下的文件名）",
+        help: "写“不收费”，或列出收费项目编号（fees 下的文件名）；不写时网站显示“未注明”并提示补充",
     },
     Field {
         name: "department",
@@ -175,16 +175,14 @@ pub struct Material {
     pub name: String,
     #[serde(default)]
     pub copies: Option<u32>,
+    /// 原件 (true) or 复印件 (false); absent: not stated (never a default).
     #[serde(default)]
-    pub original: bool,
-    #[serde(default = "yes")]
-    pub required: bool,
+    pub original: Option<bool>,
+    /// 必需 (true) or 视情况提供 (false); absent: not stated.
+    #[serde(default)]
+    pub required: Option<bool>,
     #[serde(default)]
     pub note: Option<String>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// A permit's procedure: a reference to a procedure record, or its own steps.
