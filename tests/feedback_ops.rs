@@ -363,10 +363,28 @@ fn a_corrupt_database_is_refused_and_verify_says_where() {
     let clean = std::fs::read(&db).unwrap();
     assert_eq!(verify(&root, &db).0, Some(0));
 
-    // (a) Structure: 10 bytes flipped at the start of four pages.
+    // (a) Structure: 40 bytes flipped in the cell pointers of the first leaf page of
+    // `entries` and of `private` — not the pages an insert touches, so before quick_check
+    // the receiver started and appended to this database.
     let mut bytes = clean.clone();
-    for page in 2..6 {
-        for b in &mut bytes[page * 4096..page * 4096 + 10] {
+    let page = |n: usize| &clean[(n - 1) * 4096..n * 4096];
+    let leaves = |want_seq: bool| {
+        (2..=clean.len() / 4096)
+            .filter(|&n| page(n)[0] == 0x0D)
+            .filter(|&n| {
+                let p = page(n);
+                let has = |w: &[u8]| p.windows(w.len()).any(|x| x == w);
+                has(b"MARKER") && has(b"\"seq\"") == want_seq
+            })
+            .collect::<Vec<_>>()
+    };
+    let (entries, private) = (leaves(true), leaves(false));
+    assert!(
+        entries.len() > 1 && private.len() > 1,
+        "{entries:?} {private:?}"
+    );
+    for n in [entries[0], private[0]] {
+        for b in &mut bytes[(n - 1) * 4096 + 8..(n - 1) * 4096 + 28] {
             *b ^= 0xA5;
         }
     }
@@ -387,7 +405,11 @@ fn a_corrupt_database_is_refused_and_verify_says_where() {
     let (code, out, err) = verify(&root, &db);
     assert_eq!(code, Some(1), "{out}{err}");
     assert!(out.contains("integrity_check"), "{out}");
-    assert!(out.to_lowercase().contains("page"), "{out}");
+    assert!(
+        out.contains(&format!("page {}", entries[0])) && out.contains("[table entries]"),
+        "{out}"
+    );
+    assert!(out.contains("[table private]"), "{out}");
 
     // (b) Content: one record's bytes are no longer UTF-8.
     let mut bytes = clean.clone();

@@ -53,7 +53,7 @@ impl Receiver {
         opts.now = now;
         opts.handle_signals = false;
         opts.site_hosts = feedback::cli::site_hosts(root);
-        opts.log = feedback::LogSink::stderr().min_level(feedback::Level::Warn);
+        opts.log = feedback::LogSink::stderr().min_level(feedback::Level::Error);
         let handle =
             feedback::start(opts, dir).map_err(|e| format!("意见接收服务无法启动：{e}"))?;
         Ok(Receiver {
