@@ -25,7 +25,7 @@ fn receipts_in(db: &Path) -> BTreeSet<String> {
     v
 }
 
-fn listening(s: Started) -> (std::process::Child, Lines) {
+fn listening(s: Started) -> (Server, Lines) {
     match s {
         Started::Listening(c, l) => (c, l),
         Started::Exited(code, l) => panic!("server exited ({code:?}):\n{}", lines_text(&l)),
@@ -304,7 +304,7 @@ fn a_full_disk_is_logged_and_reported_by_healthz() {
     wait_timeout(&mut child, Duration::from_secs(15));
     eprintln!("acknowledged before the disk filled: {}", acked.len());
     // More room: everything acknowledged is there and the chains verify.
-    let mut child = spawn_server(&root, &db, port, &["--rate-limit", "off"]);
+    let mut child = Server(spawn_server(&root, &db, port, &["--rate-limit", "off"]));
     for r in &acked {
         assert_eq!(
             get(addr, &format!("/receipt/{r}"), true).status,

@@ -340,9 +340,33 @@ pub fn lines_text(lines: &Lines) -> String {
     lines.lock().unwrap().join("\n")
 }
 
+/// A receiver process that is killed when the test ends, also when it fails.
+pub struct Server(pub std::process::Child);
+
+impl std::ops::Deref for Server {
+    type Target = std::process::Child;
+    fn deref(&self) -> &std::process::Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut std::process::Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // No signal is sent to a child already waited for.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// How a started receiver process ended up: listening, or exited (with its code) first.
 pub enum Started {
-    Listening(std::process::Child, Lines),
+    Listening(Server, Lines),
     Exited(Option<i32>, Lines),
 }
 
@@ -350,11 +374,12 @@ pub enum Started {
 /// its "listening" line or its exit, whichever comes first (at most 30 s).
 pub fn start_cmd(mut cmd: std::process::Command) -> Started {
     use std::io::BufRead;
-    let mut child = cmd
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = Server(
+        cmd.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
     let lines: Lines = Default::default();
     let err = child.stderr.take().unwrap();
     let l2 = lines.clone();
