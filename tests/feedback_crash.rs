@@ -142,7 +142,7 @@ fn cli_add_verify_stats_and_exit_codes() {
             .unwrap()
     };
     let root_s = root.to_str().unwrap();
-    let out = run(&[
+    let first = [
         "add",
         "--root",
         root_s,
@@ -156,7 +156,13 @@ fn cli_add_verify_stats_and_exit_codes() {
         "2026-11-23 15:00",
         "--name",
         "赵六",
-    ]);
+    ];
+    // No database yet: without --init nothing is created.
+    let out = run(&first);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--init"));
+    assert!(!db.exists());
+    let out = run(&[&first[..], &["--init"]].concat());
     assert!(
         out.status.success(),
         "{}",

@@ -431,7 +431,10 @@ fn huge_headers_are_refused_and_server_keeps_serving() {
 
 #[test]
 fn rate_limit_answers_429_with_retry_after() {
-    let s = TestServer::start_with(|o| o.rate_limit = RateLimit::per_minute(3));
+    let s = TestServer::start_with(|o| {
+        o.rate_limit = RateLimit::per_minute(3);
+        o.shared_rate_limit = RateLimit::OFF;
+    });
     for i in 0..3 {
         assert_eq!(comment(s.addr, &format!("第{i}条"), true).status, 200);
     }
@@ -460,7 +463,11 @@ fn slow_body_times_out_with_408() {
 
 #[test]
 fn idle_half_open_connections_are_bounded_and_cut_off() {
-    let s = TestServer::start_with(|o| o.limits = short_limits());
+    // All from one address here: the per-address cap is off (tests/feedback_limits.rs has it).
+    let s = TestServer::start_with(|o| {
+        o.limits = short_limits();
+        o.limits.max_connections_per_address = 0;
+    });
     let threads_before = threads("self");
     let rss_before = rss_kib("self");
     let mut idle = Vec::new();

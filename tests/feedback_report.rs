@@ -36,6 +36,7 @@ fn setup() -> (TestServer, std::path::PathBuf, Vec<String>) {
     let acc = add(
         &AddOptions {
             db: s.db.clone(),
+            init: false,
             consultation: "open-one".into(),
             channel: Channel::Letter,
             text: "来信：建议延长申请期限".into(),

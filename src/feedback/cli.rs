@@ -25,7 +25,9 @@ use jiff::Timestamp;
 
 use super::directory::Directory;
 use super::export::{self, AddOptions, ExportOptions, VerifyOptions};
+use super::guard::SiteHosts;
 use super::http::{self, ServeOptions};
+use super::log::LogSink;
 use super::model::Channel;
 use super::ratelimit::RateLimit;
 use super::store;
@@ -56,15 +58,24 @@ pub struct ServeArgs {
     /// Site root (site.toml, content/)
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// SQLite database file (created if missing; keep it outside public/ and the content repo)
+    /// SQLite database file (keep it outside public/ and the content repo); must exist
+    /// unless --init
     #[arg(long)]
     pub db: PathBuf,
+    /// Create the database (and its receipt secret) if it does not exist yet
+    #[arg(long)]
+    pub init: bool,
     /// Address to listen on
     #[arg(long, default_value = "127.0.0.1:8787")]
     pub addr: SocketAddr,
-    /// Submissions per client address: N/min, N/h, N/s, or off
+    /// Submissions per client (IPv4 address, IPv6 /64) no one else can use up: N/min, N/h,
+    /// N/s, or off (no limit at all)
     #[arg(long, default_value = "10/min")]
     pub rate_limit: RateLimit,
+    /// Extra submissions shared by clients over their own limit (offices, NAT); one client
+    /// takes at most half: N/min, N/h, N/s, or off
+    #[arg(long, default_value = "100/min")]
+    pub shared_rate_limit: RateLimit,
     /// Fix the server clock (RFC 3339; tests and previews only)
     #[arg(long)]
     pub now: Option<String>,
@@ -74,6 +85,9 @@ pub struct ServeArgs {
     /// Maximum open connections
     #[arg(long, default_value_t = 1024)]
     pub max_connections: usize,
+    /// Maximum open connections from one client (not applied to a trusted proxy); 0 = no cap
+    #[arg(long, default_value_t = 64)]
+    pub max_connections_per_address: usize,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -93,6 +107,9 @@ pub struct AddArgs {
     pub root: PathBuf,
     #[arg(long)]
     pub db: PathBuf,
+    /// Create the database if it does not exist yet
+    #[arg(long)]
+    pub init: bool,
     #[arg(long)]
     pub consultation: String,
     /// 信函 | 电子邮件 | 电话 | 现场
@@ -167,6 +184,15 @@ pub fn parse_time(s: &str, tz: &TimeZone) -> Result<Timestamp, String> {
     }
 }
 
+/// The site's own hosts from `site.toml` (`base_url`, an absolute `feedback_url`), for the
+/// receiver's Origin and page-address checks. None readable: only the request's own host.
+pub fn site_hosts(root: &Path) -> SiteHosts {
+    match crate::config::Config::load(root) {
+        Ok(c) => SiteHosts::from_urls([c.base_url.as_str(), c.feedback_url.as_str()]),
+        Err(_) => SiteHosts::default(),
+    }
+}
+
 /// What `main` prints (stdout) and the exit code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RunOutput {
@@ -202,11 +228,16 @@ pub fn run(
                 None => None,
             };
             let mut opts = ServeOptions::new(a.db, a.addr);
+            opts.init = a.init;
             opts.rate_limit = a.rate_limit;
+            opts.shared_rate_limit = a.shared_rate_limit;
             opts.now = now;
             opts.time_zone = tz;
             opts.trust_proxy = a.trust_proxy;
             opts.limits.max_connections = a.max_connections;
+            opts.limits.max_connections_per_address = a.max_connections_per_address;
+            opts.site_hosts = site_hosts(&a.root);
+            opts.log = LogSink::stderr();
             let handle = http::start(opts, dir)?;
             progress(&format!(
                 "意见接收服务已启动 (feedback receiver listening on http://{})",
@@ -233,6 +264,7 @@ pub fn run(
             let acc = export::add(
                 &AddOptions {
                     db: a.db,
+                    init: a.init,
                     consultation: a.consultation,
                     channel: a.channel,
                     text: a.text,

@@ -153,6 +153,8 @@ pub fn export(opts: &ExportOptions) -> Result<ExportSummary, FeedbackError> {
 #[derive(Debug, Clone)]
 pub struct AddOptions {
     pub db: PathBuf,
+    /// Create the database if it does not exist (`--init`); otherwise it must exist.
+    pub init: bool,
     pub consultation: String,
     pub channel: Channel,
     pub text: String,
@@ -212,7 +214,12 @@ pub fn add(opts: &AddOptions, dir: &dyn Directory) -> Result<Accepted, FeedbackE
         received: opts.received.unwrap_or_else(Timestamp::now),
         client: None,
     };
-    let mut conn = store::open(&opts.db)?;
+    let create = if opts.init {
+        super::dbcheck::Create::IfMissing
+    } else {
+        super::dbcheck::Create::Never
+    };
+    let mut conn = super::dbcheck::open_store(&opts.db, create)?.conn;
     store::insert_one(&mut conn, &opts.time_zone, &sub)
 }
 
@@ -262,8 +269,15 @@ impl VerifyReport {
 /// Checks every chain in the database and every `content/consultations/*/opinions.jsonl`
 /// against it.
 pub fn verify(opts: &VerifyOptions) -> Result<VerifyReport, FeedbackError> {
+    // A damaged file is reported where it is damaged (page, table, row), not walked.
+    let mut rep = VerifyReport {
+        problems: super::dbcheck::database_problems(&opts.db)?,
+        ..VerifyReport::default()
+    };
+    if !rep.ok() {
+        return Ok(rep);
+    }
     let conn = open_existing(&opts.db)?;
-    let mut rep = VerifyReport::default();
     for stream in store::streams(&conn)? {
         rep.streams += 1;
         rep.entries += store::stream_entries(&conn, &stream)?.len();

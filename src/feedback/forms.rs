@@ -152,14 +152,17 @@ impl Fields {
         Ok(first)
     }
 
-    /// A trimmed text field: None when absent or blank. Normalises CRLF to LF.
+    /// A trimmed text field: None when absent or blank (also when made only of invisible
+    /// characters). Normalises CRLF to LF and removes bidi controls and zero-width spaces
+    /// (`super::text`).
     fn text(&self, name: &'static str, max: usize) -> Result<Option<String>, FormError> {
         let Some(v) = self.get(name)? else {
             return Ok(None);
         };
         let v = v.replace("\r\n", "\n").replace('\r', "\n");
+        let v = super::text::strip_format_controls(&v);
         let v = v.trim();
-        if v.is_empty() {
+        if super::text::is_blank(v) {
             return Ok(None);
         }
         if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {

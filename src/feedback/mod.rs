@@ -6,20 +6,30 @@
 //! * `writer` — the single writer thread (group commit).
 //! * `export` — ledger export and offline entries (`export`, `add`, `verify`).
 //! * `report` — ledger/disposition loading for the participation report.
+//! * `dbcheck` — is the database there, ours, whole and writable (`--init`, quick/integrity check).
+//! * `limits`, `guard`, `text` — fairness (client keys, connection caps), Host/Origin/page
+//!   checks, invisible characters.
+//! * `log`    — the receiver's event lines (stderr, logfmt).
 //!
-//! The library never prints; every entry point returns a value or an error.
+//! The library never prints, except the receiver's event log (`log::LogSink`, off unless the
+//! caller asks for it); every entry point returns a value or an error.
 
 pub mod cli;
+pub mod dbcheck;
 pub mod directory;
 pub mod export;
 pub mod forms;
+pub mod guard;
 mod html;
 pub mod http;
+pub mod limits;
+pub mod log;
 pub mod model;
 mod ratelimit;
 pub mod report;
 pub mod site;
 pub mod store;
+mod text;
 mod writer;
 
 use std::fmt;
@@ -30,6 +40,7 @@ pub use export::{
     add, export, verify, AddOptions, ExportOptions, ExportSummary, VerifyOptions, VerifyReport,
 };
 pub use http::{serve, start, ServeOptions, ServerHandle};
+pub use log::{Level, LogSink};
 pub use model::{Accepted, Channel, Kind};
 pub use ratelimit::RateLimit;
 pub use report::{
@@ -48,6 +59,8 @@ pub enum FeedbackError {
     Db(rusqlite::Error),
     /// The database or a ledger is inconsistent (chain broken, ledger differs from the DB).
     Integrity(String),
+    /// The database cannot be used as it is (not writable, disk full): the message says why.
+    Unusable(String),
     /// Bad input to a command (unknown consultation, bad channel, …).
     Invalid(String),
     Server(String),
@@ -59,6 +72,7 @@ impl fmt::Display for FeedbackError {
             FeedbackError::Io { path, source } => write!(f, "{}: {source}", path.display()),
             FeedbackError::Db(e) => write!(f, "数据库错误 (database error): {e}"),
             FeedbackError::Integrity(m) => write!(f, "完整性校验失败 (integrity): {m}"),
+            FeedbackError::Unusable(m) => write!(f, "{m}"),
             FeedbackError::Invalid(m) => write!(f, "{m}"),
             FeedbackError::Server(m) => write!(f, "server: {m}"),
         }

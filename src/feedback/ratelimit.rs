@@ -1,4 +1,4 @@
-//! Per-address rate limit (fixed window per address, in memory only).
+//! Per-client rate limit (fixed windows, in memory only) with a shared pool.
 //!
 //! Client addresses live only in this map and only while their window is running; the map is
 //! pruned as it is used and is never written to disk.
@@ -38,6 +38,20 @@ impl Default for RateLimit {
     }
 }
 
+impl std::fmt::Display for RateLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_off() {
+            return f.write_str("off");
+        }
+        match self.per.as_secs() {
+            1 => write!(f, "{}/s", self.max),
+            60 => write!(f, "{}/min", self.max),
+            3600 => write!(f, "{}/h", self.max),
+            s => write!(f, "{}/{s}s", self.max),
+        }
+    }
+}
+
 impl FromStr for RateLimit {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -60,56 +74,130 @@ impl FromStr for RateLimit {
     }
 }
 
+/// Per-client limit with a shared pool for clients that need more.
+///
+/// Each client (IPv4 address, IPv6 /64: `limits::client_key`) has its **own allowance**
+/// (`own`, e.g. 10 a minute) that no one else can use up. A client over its own allowance
+/// may draw from a **shared pool** (`shared`, e.g. 100 a minute for the whole receiver), but
+/// at most half of the pool per pool window: a village office or a carrier-grade NAT address
+/// where dozens of people share one address gets through, while one flooding address is
+/// held to its allowance plus half the pool, and many flooding addresses to their own
+/// allowances plus the pool.
 pub struct Limiter {
-    limit: RateLimit,
-    map: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    own: RateLimit,
+    shared: RateLimit,
+    state: Mutex<LimiterState>,
 }
 
-/// Upper bound on tracked addresses; beyond it the oldest windows are dropped.
+#[derive(Default)]
+struct LimiterState {
+    clients: HashMap<IpAddr, Client>,
+    /// (window start, draws) of the shared pool.
+    pool: Option<(Instant, u32)>,
+}
+
+struct Client {
+    start: Instant,
+    used: u32,
+    /// (window start, draws) from the shared pool.
+    extra: (Instant, u32),
+}
+
+/// How a request was let through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    Own,
+    Shared,
+}
+
+/// Upper bound on tracked clients; beyond it the oldest windows are dropped.
 const MAX_TRACKED: usize = 100_000;
 
 impl Limiter {
+    /// Only a per-client limit (no shared pool).
     pub fn new(limit: RateLimit) -> Limiter {
+        Limiter::with_shared(limit, RateLimit::OFF)
+    }
+
+    pub fn with_shared(own: RateLimit, shared: RateLimit) -> Limiter {
         Limiter {
-            limit,
-            map: Mutex::new(HashMap::new()),
+            own,
+            shared,
+            state: Mutex::new(LimiterState::default()),
         }
     }
 
     /// Counts one request from `ip`; Err(retry_after_seconds) when over the limit.
-    pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
-        if self.limit.is_off() {
-            return Ok(());
+    pub fn check(&self, ip: IpAddr) -> Result<Grant, u64> {
+        if self.own.is_off() {
+            return Ok(Grant::Own);
         }
+        let key = super::limits::client_key(ip);
         let now = Instant::now();
-        let Ok(mut map) = self.map.lock() else {
-            return Ok(());
+        let Ok(mut st) = self.state.lock() else {
+            return Ok(Grant::Own);
         };
-        if map.len() >= MAX_TRACKED {
-            let per = self.limit.per;
-            map.retain(|_, (start, _)| now.duration_since(*start) < per);
-            if map.len() >= MAX_TRACKED {
-                map.clear();
+        let keep = self.own.per.max(self.shared.per);
+        if st.clients.len() >= MAX_TRACKED {
+            st.clients.retain(|_, c| {
+                now.duration_since(c.start) < keep || now.duration_since(c.extra.0) < keep
+            });
+            if st.clients.len() >= MAX_TRACKED {
+                st.clients.clear();
             }
         }
-        let e = map.entry(ip).or_insert((now, 0));
-        if now.duration_since(e.0) >= self.limit.per {
-            *e = (now, 0);
+        let c = st.clients.entry(key).or_insert(Client {
+            start: now,
+            used: 0,
+            extra: (now, 0),
+        });
+        if now.duration_since(c.start) >= self.own.per {
+            c.start = now;
+            c.used = 0;
         }
-        if e.1 >= self.limit.max {
-            let left = self.limit.per.saturating_sub(now.duration_since(e.0));
-            return Err(left.as_secs().max(1));
+        if c.used < self.own.max {
+            c.used += 1;
+            return Ok(Grant::Own);
         }
-        e.1 += 1;
-        Ok(())
+        let own_retry = self
+            .own
+            .per
+            .saturating_sub(now.duration_since(c.start))
+            .as_secs()
+            .max(1);
+        if self.shared.is_off() {
+            return Err(own_retry);
+        }
+        if now.duration_since(c.extra.0) >= self.shared.per {
+            c.extra = (now, 0);
+        }
+        let share = (self.shared.max / 2).max(1);
+        if c.extra.1 >= share {
+            return Err(own_retry);
+        }
+        let pool = match st.pool {
+            Some((start, n)) if now.duration_since(start) < self.shared.per => (start, n),
+            _ => (now, 0),
+        };
+        if pool.1 >= self.shared.max {
+            st.pool = Some(pool);
+            return Err(own_retry);
+        }
+        st.pool = Some((pool.0, pool.1 + 1));
+        if let Some(c) = st.clients.get_mut(&key) {
+            c.extra.1 += 1;
+        }
+        Ok(Grant::Shared)
     }
 
     /// Drops expired windows (called periodically).
     pub fn prune(&self) {
         let now = Instant::now();
-        let per = self.limit.per;
-        if let Ok(mut map) = self.map.lock() {
-            map.retain(|_, (start, _)| now.duration_since(*start) < per);
+        let keep = self.own.per.max(self.shared.per);
+        if let Ok(mut st) = self.state.lock() {
+            st.clients.retain(|_, c| {
+                now.duration_since(c.start) < keep || now.duration_since(c.extra.0) < keep
+            });
         }
     }
 }
@@ -128,5 +216,36 @@ mod tests {
         assert!(l.check(ip).is_ok());
         assert!(l.check(ip).is_ok());
         assert!(matches!(l.check(ip), Err(s) if (1..=60).contains(&s)));
+    }
+
+    #[test]
+    fn shared_pool_serves_a_busy_address_but_not_a_flood() {
+        let l = Limiter::with_shared(RateLimit::per_minute(2), RateLimit::per_minute(10));
+        let office: IpAddr = [203, 0, 113, 1].into();
+        let other: IpAddr = [203, 0, 113, 2].into();
+        // Own allowance, then at most half the pool.
+        assert_eq!(l.check(office), Ok(Grant::Own));
+        assert_eq!(l.check(office), Ok(Grant::Own));
+        for _ in 0..5 {
+            assert_eq!(l.check(office), Ok(Grant::Shared));
+        }
+        assert!(l.check(office).is_err());
+        // Another client still has its own allowance and the rest of the pool.
+        assert_eq!(l.check(other), Ok(Grant::Own));
+        assert_eq!(l.check(other), Ok(Grant::Own));
+        for _ in 0..5 {
+            assert_eq!(l.check(other), Ok(Grant::Shared));
+        }
+        // The pool is used up: a third busy client gets its own allowance only.
+        let third: IpAddr = [203, 0, 113, 3].into();
+        assert_eq!(l.check(third), Ok(Grant::Own));
+        assert_eq!(l.check(third), Ok(Grant::Own));
+        assert!(l.check(third).is_err());
+        // IPv6: one /64 is one client.
+        let a: IpAddr = "2001:db8::1".parse().unwrap();
+        let b: IpAddr = "2001:db8::2".parse().unwrap();
+        let l = Limiter::new(RateLimit::per_minute(1));
+        assert!(l.check(a).is_ok());
+        assert!(l.check(b).is_err());
     }
 }

@@ -47,8 +47,13 @@ impl Receiver {
         };
         let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
         let mut opts = ServeOptions::new(db, loopback);
+        // The throw-away database is new on every start; a `--db FILE` of the preview is
+        // created on first use too (it only ever holds trial comments).
+        opts.init = true;
         opts.now = now;
         opts.handle_signals = false;
+        opts.site_hosts = feedback::cli::site_hosts(root);
+        opts.log = feedback::LogSink::stderr().min_level(feedback::Level::Error);
         let handle =
             feedback::start(opts, dir).map_err(|e| format!("意见接收服务无法启动：{e}"))?;
         Ok(Receiver {
@@ -65,11 +70,19 @@ impl Receiver {
             Some(q) => format!("{}?{q}", req.path),
             None => req.path.clone(),
         };
+        // The browser's Host (the preview's address) goes on, as a proxy passes it: the
+        // receiver compares it with the form's Origin and a correction's page address.
+        let host = req
+            .headers
+            .iter()
+            .find(|(n, _)| n == "host")
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| self.addr.to_string());
         let mut head = format!(
             "{} {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
             req.method,
             target,
-            self.addr,
+            host,
             req.body.len()
         );
         for (n, v) in &req.headers {

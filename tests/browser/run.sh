@@ -104,7 +104,7 @@ tail -n 1 "$out/build.log"
 bin="$repo/target/$profile/gongshi"
 if [ -z "${GONGSHI_FEEDBACK_ORIGIN:-}" ] && "$bin" feedback serve --help >/dev/null 2>&1; then
   port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-  "$bin" feedback serve --root "$repo" --db "$out/feedback.sqlite" --addr "127.0.0.1:$port" \
+  "$bin" feedback serve --init --root "$repo" --db "$out/feedback.sqlite" --addr "127.0.0.1:$port" \
     --now "$NOW" --rate-limit off >"$out/receiver.log" 2>&1 &
   receiver_pid=$!
   for _ in $(seq 1 50); do

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use gongshi::feedback::guard::SiteHosts;
 use gongshi::feedback::http::Limits;
 use gongshi::feedback::{
     start, ConsultationWindow, RateLimit, ServeOptions, ServerHandle, StaticDirectory,
@@ -83,9 +84,12 @@ impl TestServer {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("feedback.db");
         let mut opts = ServeOptions::new(db.clone(), "127.0.0.1:0".parse().unwrap());
+        opts.init = true;
         opts.now = Some(ts(NOW));
         opts.rate_limit = RateLimit::OFF;
         opts.handle_signals = false;
+        // The fixture site's base_url (write_site_fixture): correction pages and origins.
+        opts.site_hosts = SiteHosts::from_urls(["https://example.gov.cn/"]);
         f(&mut opts);
         let handle = start(opts, Arc::new(directory())).unwrap();
         let addr = handle.local_addr();
@@ -302,11 +306,12 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_gongshi")
 }
 
-/// Starts `gongshi feedback serve` and waits for its "listening" line.
+/// Starts `gongshi feedback serve --init` (the database is created if missing) and waits
+/// for its "listening" line.
 pub fn spawn_server(root: &Path, db: &Path, port: u16, extra: &[&str]) -> std::process::Child {
     use std::io::BufRead;
     let mut child = std::process::Command::new(bin())
-        .args(["feedback", "serve", "--root"])
+        .args(["feedback", "serve", "--init", "--root"])
         .arg(root)
         .arg("--db")
         .arg(db)
@@ -326,4 +331,184 @@ pub fn spawn_server(root: &Path, db: &Path, port: u16, extra: &[&str]) -> std::p
     // Keep draining stdout so the child never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
     child
+}
+
+/// Server event lines (stderr) collected while a child runs.
+pub type Lines = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+pub fn lines_text(lines: &Lines) -> String {
+    lines.lock().unwrap().join("\n")
+}
+
+/// A receiver process that is killed when the test ends, also when it fails.
+pub struct Server(pub std::process::Child);
+
+impl std::ops::Deref for Server {
+    type Target = std::process::Child;
+    fn deref(&self) -> &std::process::Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut std::process::Child {
+        &mut self.0
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // No signal is sent to a child already waited for.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// How a started receiver process ended up: listening, or exited (with its code) first.
+pub enum Started {
+    Listening(Server, Lines),
+    Exited(Option<i32>, Lines),
+}
+
+/// Runs `cmd` (a `gongshi feedback serve …`) with stdout and stderr captured and waits for
+/// its "listening" line or its exit, whichever comes first (at most 30 s).
+pub fn start_cmd(mut cmd: std::process::Command) -> Started {
+    use std::io::BufRead;
+    let mut child = Server(
+        cmd.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let lines: Lines = Default::default();
+    let err = child.stderr.take().unwrap();
+    let l2 = lines.clone();
+    std::thread::spawn(move || {
+        for l in std::io::BufReader::new(err).lines() {
+            let Ok(l) = l else { break };
+            eprintln!("[server] {l}");
+            l2.lock().unwrap().push(l);
+        }
+    });
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut it = std::io::BufReader::new(out).lines();
+        let first = it.next().and_then(|l| l.ok()).unwrap_or_default();
+        let _ = tx.send(first);
+        for _ in it {}
+    });
+    match rx.recv_timeout(Duration::from_secs(30)) {
+        Ok(first) if first.contains("listening") => Started::Listening(child, lines),
+        _ => {
+            let code = wait_timeout(&mut child, Duration::from_secs(30));
+            // Give the stderr reader a moment to collect the last lines.
+            std::thread::sleep(Duration::from_millis(100));
+            Started::Exited(code, lines)
+        }
+    }
+}
+
+/// Waits for the child to exit (killing it after `t`); its exit code.
+pub fn wait_timeout(child: &mut std::process::Child, t: Duration) -> Option<i32> {
+    let until = std::time::Instant::now() + t;
+    loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            return st.code();
+        }
+        if std::time::Instant::now() > until {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server did not exit within {t:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// `gongshi feedback serve --root R --db D --addr 127.0.0.1:P --now NOW` plus `extra`.
+pub fn serve_cmd(root: &Path, db: &Path, port: u16, extra: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(bin());
+    c.args(["feedback", "serve", "--root"])
+        .arg(root)
+        .arg("--db")
+        .arg(db)
+        .args(["--addr", &format!("127.0.0.1:{port}"), "--now", NOW])
+        .args(extra);
+    c
+}
+
+/// Sends SIGTERM to a child.
+pub fn sigterm(child: &std::process::Child) {
+    let ok = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "kill -TERM failed");
+}
+
+/// `n` TCP connections to `addr` from the local address `from` (any 127.x.y.z on Linux).
+pub fn connect_from(from: std::net::IpAddr, addr: SocketAddr, n: usize) -> Vec<TcpStream> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            let sock = if from.is_ipv4() {
+                tokio::net::TcpSocket::new_v4()
+            } else {
+                tokio::net::TcpSocket::new_v6()
+            }
+            .unwrap();
+            sock.bind(SocketAddr::new(from, 0)).unwrap();
+            let s = sock.connect(addr).await.unwrap().into_std().unwrap();
+            s.set_nonblocking(false).unwrap();
+            out.push(s);
+        }
+        out
+    })
+}
+
+/// A raw request over an open stream; reads to EOF.
+pub fn raw_on(mut s: TcpStream, req: &[u8]) -> std::io::Result<Resp> {
+    s.set_read_timeout(Some(Duration::from_secs(20)))?;
+    let _ = s.write_all(req);
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf);
+    parse_response(&buf)
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::ConnectionReset, "no response"))
+}
+
+/// A urlencoded POST with extra header lines (each ending in \r\n).
+pub fn post_with(addr: SocketAddr, path: &str, fields: &[(&str, &str)], extra: &str) -> Resp {
+    let body = form(fields);
+    raw(
+        addr,
+        format!(
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n{extra}\r\n{body}",
+            body.len()
+        )
+        .as_bytes(),
+    )
+    .unwrap()
+}
+
+/// A site whose consultation `open-now` is open at the real clock (for servers without --now).
+pub fn write_site_open_now(root: &Path) {
+    write_site_fixture(root);
+    let tz = jiff::tz::TimeZone::get("Asia/Shanghai").unwrap();
+    let now = Timestamp::now().to_zoned_datetime(tz);
+    let opens = now
+        .saturating_sub(jiff::Span::new().days(5))
+        .strftime("%Y-%m-%d %H:%M");
+    let closes = now
+        .saturating_add(jiff::Span::new().days(40))
+        .strftime("%Y-%m-%d %H:%M");
+    std::fs::write(
+        root.join("content/consultations/open-now.md"),
+        format!("---\ntitle: 正在征求意见的办法\npublished: {}\nsummary: 基本情况说明。\nbasis: 决策依据。\nreasons: 理由。\ndecision_type: 规范性文件\nopens: {opens}\ncloses: {closes}\nchannels: {{form: true, email: rsj@example.gov.cn}}\n---\n正文。\n", now.strftime("%Y-%m-%d")),
+    )
+    .unwrap();
 }
