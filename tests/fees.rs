@@ -148,3 +148,77 @@ fn each_form_of_standard_is_structured_in_open_data() {
     let none = rows.iter().find(|r| &r[2] == "没写标准").unwrap();
     assert_eq!((&none[3], &none[12]), ("", "未注明"));
 }
+
+fn import(site: &std::path::Path, csv: &std::path::Path) -> std::process::Output {
+    let root = site.to_str().unwrap();
+    run(&[
+        "import",
+        "fees",
+        csv.to_str().unwrap(),
+        "--root",
+        root,
+        "--now",
+        NOW,
+    ])
+}
+
+#[test]
+fn a_real_fee_table_imports_without_loss_and_builds() {
+    let site = site("minimal");
+    let o = import(site.path(), &repo().join("tests/fixtures/import/fees.csv"));
+    assert!(o.status.success(), "{}", text(&o));
+    let root = site.path().to_str().unwrap();
+    let o = run(&["build", "-q", "--root", root, "--now", NOW]);
+    assert!(o.status.success(), "{}", text(&o));
+    let html =
+        std::fs::read_to_string(site.path().join("public/fees/jianding-fei/index.html")).unwrap();
+    // Several approval numbers per row, each bracket style as typed.
+    for no in [
+        "鄂价费〔2016〕7号",
+        "发改价格[2015]2136号",
+        "发改价格〔2015〕1234号",
+        "鄂价费(2016)7号",
+    ] {
+        assert!(html.contains(no), "{no} lost: {html}");
+    }
+    let std = |item: &str| cell(&row(&html, item), "收费标准");
+    assert_eq!(std("理论考试"), "60–120");
+    assert_eq!(std("加急鉴定"), "基本收费标准的1.5倍");
+    assert_eq!(std("其中：特殊项目"), "按实际成本收取");
+    assert_eq!(std("资料费"), "未注明");
+    let other =
+        std::fs::read_to_string(site.path().join("public/fees/gongben-fei/index.html")).unwrap();
+    assert!(other.contains("<li>鄂价费〔2005〕12号</li>"), "{other}");
+    assert!(other.contains("<li>鄂财综[2005]3号</li>"), "{other}");
+    assert_eq!(cell(&row(&other, "首次申领"), "收费标准"), "0");
+}
+
+#[test]
+fn a_bad_row_is_located_and_nothing_is_written() {
+    let site = site("minimal");
+    let csv = site.path().join("bad.csv");
+    let good = std::fs::read_to_string(repo().join("tests/fixtures/import/fees.csv")).unwrap();
+    // Row 4 of the file: an amount with its unit typed in.
+    let bad = good.replacen(",,加急鉴定,,,,,1.5,倍,", ",,加急鉴定,,30元,,,,,", 1);
+    assert_ne!(bad, good);
+    std::fs::write(&csv, bad).unwrap();
+    let o = import(site.path(), &csv);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("第5行“金额”列：“30元”不是数字"), "{out}");
+    // Row 5 as a spreadsheet shows it; line 6 of the file (a cell above holds a line break).
+    assert!(out.contains("bad.csv:6:"), "{out}");
+    assert!(out.contains("只写数字"), "{out}");
+    assert!(out.contains("计费单位"), "{out}");
+    assert!(!site.path().join("content/fees").exists(), "{out}");
+}
+
+#[test]
+fn the_command_reference_lists_every_import_column() {
+    let doc = std::fs::read_to_string(repo().join("docs/commands.md")).unwrap();
+    for (name, required, help) in gongshi::scaffold::import::COLUMNS {
+        let req = if *required { "必填" } else { "选填" };
+        let line = format!("| `{name}` | {req} | {help} |");
+        assert!(doc.contains(&line), "docs/commands.md lacks {line}");
+    }
+}
