@@ -312,7 +312,7 @@ static FEE: &[F] = &[
         "standards",
         Ty::ObjList(STANDARD),
         "收费标准",
-        "Amounts charged.",
+        "Amounts charged: each standard in one form (`form`), never an amount nobody entered.",
     ),
     n("payer", Ty::Str, "缴费对象", "Who pays."),
     f(
