@@ -694,6 +694,23 @@ fn fee_rules(r: &Record, f: &super::kinds::fee::Fee, out: &mut Vec<Diagnostic>) 
         }
     }
     for (path, b) in bases {
+        if let Some(no) = b.doc_no.as_deref().filter(|n| !n.trim().is_empty()) {
+            if !doc_no_ok(no) {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::warning(
+                            "meta.doc-no",
+                            &r.source,
+                            format!("文号“{no}”格式不规范"),
+                        ),
+                        &format!("{path}.doc_no"),
+                    )
+                    .expected("机关代字〔年份〕序号号，如 鄂价费〔2020〕12号（年份用六角括号〔〕）；一项只写一个文号")
+                    .found(no.to_string())
+                    .hint("原文就是这样写的，照原文保留即可（这只是提醒，不影响发布），不要为了通过检查改动原文；抄错了的请改正。几个文号请分成几项，每项一个。"),
+                );
+            }
+        }
         let blank = |o: &Option<String>| o.as_deref().is_none_or(|t| t.trim().is_empty());
         if blank(&b.title) && blank(&b.doc_no) {
             out.push(
