@@ -118,6 +118,19 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// 从表格导入记录：gongshi import fees 收费标准.csv（每行一个收费标准，列名见 docs/commands.md）；有任何错误时不写入任何文件
+    Import {
+        /// 导入的类别：目前只有 fees（收费标准）
+        kind: String,
+        /// CSV 文件（UTF-8 编码，第一行为列名）
+        file: PathBuf,
+        /// 站点根目录（含 site.toml）
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 按此时间填写默认发布日期和索引号年份（RFC 3339），默认为当前时间
+        #[arg(long)]
+        now: Option<String>,
+    },
     /// 意见接收与台账：serve（接收服务）、export（导出台账）、add（录入线下意见）、verify（校验）、stats（统计）
     Feedback(crate::feedback::cli::FeedbackArgs),
 }

@@ -280,6 +280,46 @@ fn main() -> ExitCode {
                 Err(e) => scaffold_error(&e),
             }
         }
+        Command::Import {
+            kind,
+            file,
+            root,
+            now,
+        } => {
+            let now = match parse_now(now.as_deref()) {
+                Ok(n) => n,
+                Err(m) => return usage_error(&m),
+            };
+            let opts = gongshi::scaffold::import::ImportOptions {
+                root,
+                kind,
+                file,
+                now,
+            };
+            match gongshi::scaffold::import::import(&opts) {
+                Ok(report) => {
+                    if !cli.quiet {
+                        println!(
+                            "已导入 {} 个收费标准，新建 {} 条收费记录：",
+                            report.rows,
+                            report.written.len()
+                        );
+                        for p in &report.written {
+                            println!("  {}", p.display());
+                        }
+                        println!("请运行 gongshi check 检查，核对无误后再发布。");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    let code = scaffold_error(&e);
+                    if !cli.quiet {
+                        eprintln!("未导入：有错误时不写入任何文件，请修改表格后重新导入。");
+                    }
+                    code
+                }
+            }
+        }
         Command::Feedback(args) => {
             let mut progress = |line: &str| println!("{line}");
             match gongshi::feedback::cli::run(

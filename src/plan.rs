@@ -334,6 +334,17 @@ fn md(r: &Record, field: &str) -> String {
     r.md.get(field).map(|m| m.html.clone()).unwrap_or_default()
 }
 
+/// A fee standard for the template: its form, the standard in words (「未注明」 when nothing
+/// was entered), its own basis and its sub-items.
+fn standard_ctx(s: &crate::content::kinds::fee::Standard) -> serde_json::Value {
+    json!({
+        "item": s.item, "form": s.form(), "display": s.display(money),
+        "amount": s.amount.map(money), "unit": s.unit, "note": s.note,
+        "basis": s.basis.iter().map(|b| b.label()).collect::<Vec<_>>(),
+        "items": s.items.iter().map(standard_ctx).collect::<Vec<_>>(),
+    })
+}
+
 fn money(n: f64) -> String {
     if n.fract() == 0.0 {
         let s = format!("{}", n as i64);
@@ -456,8 +467,8 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
             "total_time_limit_wd": p.total_time_limit_wd,
         }),
         Data::Fee(f) => json!({
-            "basis": f.basis,
-            "standards": f.standards.iter().map(|s| json!({"item": s.item, "amount": money(s.amount), "unit": s.unit, "note": s.note})).collect::<Vec<_>>(),
+            "basis": f.basis.iter().map(|b| json!({"title": b.title, "doc_no": b.doc_no, "label": b.label()})).collect::<Vec<_>>(),
+            "standards": f.standards.iter().map(standard_ctx).collect::<Vec<_>>(),
             "payer": f.payer,
             "collections": f.collections.iter().map(|c| json!({"period": c.period, "amount": money(c.amount)})).collect::<Vec<_>>(),
             "complaint_phone": f.complaint_phone,
@@ -678,16 +689,22 @@ pub(crate) fn search_text(r: &Record) -> String {
             parts.extend(p.steps.iter().map(|s| s.name.clone()));
         }
         Data::Fee(f) => {
-            parts.extend(
-                f.basis
-                    .iter()
-                    .map(|b| format!("{} {}", b.title, b.doc_no.clone().unwrap_or_default())),
-            );
-            parts.extend(
-                f.standards
-                    .iter()
-                    .map(|s| format!("{} {} {}", s.item, money(s.amount), s.unit)),
-            );
+            parts.extend(f.basis.iter().map(|b| b.label()));
+            for s in &f.standards {
+                for s in std::iter::once(s).chain(&s.items) {
+                    parts.push(format!(
+                        "{} {} {} {}",
+                        s.item,
+                        s.display(money),
+                        s.unit.clone().unwrap_or_default(),
+                        s.basis
+                            .iter()
+                            .map(|b| b.label())
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    ));
+                }
+            }
         }
         Data::Permit(p) => {
             parts.extend(p.basis.iter().cloned());

@@ -510,11 +510,31 @@ pub fn skeleton(fields: &[Field], indent: usize, out: &mut String, only_required
     skeleton_refs(&refs, indent, out, only_required);
 }
 
+/// Nested optional fields a skeleton leaves out: the other forms of a fee standard (range,
+/// rate, text), its own basis and sub-items. The content guide lists them; a new record shows
+/// the common form (an amount and its unit).
+fn rare(f: &Field) -> bool {
+    const RARE: &[(&str, &str)] = &[
+        ("min", "最低金额"),
+        ("max", "最高金额"),
+        ("rate", "费率"),
+        ("rate_unit", "费率单位"),
+        ("rate_of", "计费基数"),
+        ("text", "收费标准（文字）"),
+        ("basis", "本项依据"),
+        ("items", "子项"),
+    ];
+    RARE.contains(&(f.name, f.zh))
+}
+
 /// [`skeleton`] over a list of field references.
 pub fn skeleton_refs(fields: &[&Field], indent: usize, out: &mut String, only_required: bool) {
     let pad = " ".repeat(indent);
     for f in fields.iter().copied() {
         if only_required && !f.required {
+            continue;
+        }
+        if indent > 0 && !f.required && rare(f) {
             continue;
         }
         let req = if f.required { "必填" } else { "选填" };

@@ -317,7 +317,17 @@ fn csv_files_have_their_headers_and_one_row_per_item() {
             "缴费对象",
             "收费依据",
             "发布日期",
-            "网址"
+            "网址",
+            "上级收费标准项目",
+            "标准形式",
+            "收费标准",
+            "最低金额（元）",
+            "最高金额（元）",
+            "费率",
+            "费率单位",
+            "计费基数",
+            "收费标准（文字）",
+            "本项依据"
         ]
     );
     let fees = json("data/fees.json");
@@ -325,11 +335,17 @@ fn csv_files_have_their_headers_and_one_row_per_item() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["standards"].as_array().unwrap().len())
+        .flat_map(|f| f["standards"].as_array().unwrap())
+        .map(|s| 1 + s["items"].as_array().unwrap().len())
         .sum();
     assert_eq!(rows.len(), standards);
     for r in &rows {
-        assert!(r[3].parse::<f64>().is_ok(), "{:?}", r);
+        // A fixed amount is a number; other forms leave the column empty.
+        assert!(
+            (r[11] == *"fixed") == r[3].parse::<f64>().is_ok(),
+            "{:?}",
+            r
+        );
     }
     let (h, rows) = csv_of("data/enforcement.csv");
     assert_eq!(h[0], "决定书文号");

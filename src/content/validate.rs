@@ -590,7 +590,142 @@ fn kind_rules(config: &Config, r: &Record, keys: &HashSet<String>, out: &mut Vec
                 );
             }
         }
-        Data::Duty(_) | Data::Fee(_) | Data::Procedure(_) | Data::Page(_) => {}
+        Data::Fee(f) => fee_rules(r, f, out),
+        Data::Duty(_) | Data::Procedure(_) | Data::Page(_) => {}
+    }
+}
+
+/// A fee's standards: one form each (amount, range, rate or text), a whole range, a rate
+/// with its unit; nothing stated is published as 「未注明」 and warned about; a basis names a
+/// document by title or number.
+fn fee_rules(r: &Record, f: &super::kinds::fee::Fee, out: &mut Vec<Diagnostic>) {
+    let mut bases: Vec<(String, &super::kinds::fee::Basis)> = f
+        .basis
+        .iter()
+        .enumerate()
+        .map(|(i, b)| (format!("basis[{}]", i + 1), b))
+        .collect();
+    let mut all = Vec::new();
+    for (i, s) in f.standards.iter().enumerate() {
+        let path = format!("standards[{}]", i + 1);
+        for (j, c) in s.items.iter().enumerate() {
+            all.push((format!("{path}.items[{}]", j + 1), c, false));
+        }
+        all.insert(all.len() - s.items.len(), (path, s, true));
+    }
+    for (path, s, top) in all {
+        for (k, b) in s.basis.iter().enumerate() {
+            bases.push((format!("{path}.basis[{}]", k + 1), b));
+        }
+        let forms = s.forms();
+        if forms.len() > 1 {
+            out.push(
+                r.diag_at(
+                    Diagnostic::error(
+                        "fee.standard-forms",
+                        &r.source,
+                        format!("收费标准“{}”同时写了几种标准", s.item),
+                    ),
+                    &path,
+                )
+                .expected("amount（固定金额）、min/max（幅度）、rate（费率）、text（文字）只写一种")
+                .found(
+                    forms
+                        .iter()
+                        .map(|f| match *f {
+                            "fixed" => "amount",
+                            "range" => "min/max",
+                            other => other,
+                        })
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                )
+                .hint("按原文保留一种；原文同时有金额和说明的，说明写在 note（备注）。"),
+            );
+        }
+        if forms.contains(&"range") {
+            let bad = match (s.min, s.max) {
+                (Some(a), Some(b)) => a > b,
+                _ => true,
+            };
+            if bad {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::error(
+                            "fee.range",
+                            &r.source,
+                            format!("收费标准“{}”的幅度不完整或上下限颠倒", s.item),
+                        ),
+                        &path,
+                    )
+                    .expected("min（最低金额）和 max（最高金额）都写，且 min 不大于 max")
+                    .hint("如 50—100元 写 min: 50 和 max: 100；只有上限的（不超过100元）写 text: 不超过100元。"),
+                );
+            }
+        }
+        if forms.contains(&"rate") && (s.rate.is_none() || s.rate_unit.is_none()) {
+            out.push(
+                r.diag_at(
+                    Diagnostic::error(
+                        "fee.rate",
+                        &r.source,
+                        format!("收费标准“{}”的费率不完整", s.item),
+                    ),
+                    &path,
+                )
+                .expected("rate（数字）和 rate_unit（倍 或 %）都写")
+                .hint(
+                    "如 按基本收费标准的1.5倍 写 rate: 1.5、rate_unit: 倍、rate_of: 基本收费标准。",
+                ),
+            );
+        }
+        if forms.is_empty() && (!top || s.items.is_empty()) {
+            out.push(
+                r.diag_at(
+                    Diagnostic::warning(
+                        "fee.standard-unstated",
+                        &r.source,
+                        format!("收费标准“{}”没有写明金额、幅度、费率或标准，页面将显示“未注明”", s.item),
+                    ),
+                    &path,
+                )
+                .hint("按原文填写：固定金额写 amount，幅度写 min 和 max，按比例写 rate 和 rate_unit，其他写 text（照原文抄写）；免收的写 amount: 0。原文确实没有写明的，请向收费单位核实。"),
+            );
+        }
+    }
+    for (path, b) in bases {
+        if let Some(no) = b.doc_no.as_deref().filter(|n| !n.trim().is_empty()) {
+            if !doc_no_ok(no) {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::warning(
+                            "meta.doc-no",
+                            &r.source,
+                            format!("文号“{no}”格式不规范"),
+                        ),
+                        &format!("{path}.doc_no"),
+                    )
+                    .expected("机关代字〔年份〕序号号，如 鄂价费〔2020〕12号（年份用六角括号〔〕）；一项只写一个文号")
+                    .found(no.to_string())
+                    .hint("原文就是这样写的，照原文保留即可（这只是提醒，不影响发布），不要为了通过检查改动原文；抄错了的请改正。几个文号请分成几项，每项一个。"),
+                );
+            }
+        }
+        let blank = |o: &Option<String>| o.as_deref().is_none_or(|t| t.trim().is_empty());
+        if blank(&b.title) && blank(&b.doc_no) {
+            out.push(
+                r.diag_at(
+                    Diagnostic::error(
+                        "fee.basis-empty",
+                        &r.source,
+                        "收费依据既没有文件名称也没有文号",
+                    ),
+                    &path,
+                )
+                .expected("title（文件名称）或 doc_no（文号），至少一项")
+                .hint("照原文抄写文件名称或文号；原文只给文号的只写 doc_no。"),
+            );
+        }
     }
 }
 

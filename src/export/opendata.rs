@@ -234,26 +234,62 @@ static PROCEDURE: &[F] = &[
 ];
 
 static FEE_BASIS: &[F] = &[
-    f(
+    n(
         "title",
         Ty::Str,
         "依据名称",
-        "Title of the document that authorises the fee.",
+        "Title of the document that authorises the fee; `null` when only its number was published.",
     ),
-    n("doc_no", Ty::Str, "文号", "Its document number."),
+    n(
+        "doc_no",
+        Ty::Str,
+        "文号",
+        "Its document number, as published (bracket style kept).",
+    ),
 ];
 
-static STANDARD: &[F] = &[
-    f("item", Ty::Str, "收费项目", "What is charged for."),
-    f("amount", Ty::Num, "金额（元）", "Amount in yuan (CNY)."),
-    f(
-        "unit",
-        Ty::Str,
-        "计费单位",
-        "Per what the amount is charged, e.g. 元/人次.",
-    ),
-    n("note", Ty::Str, "备注", "Exemptions, reductions, remarks."),
-];
+/// The forms of a fee standard.
+static FEE_FORMS: &[&str] = crate::content::kinds::fee::FORMS;
+
+macro_rules! standard_fields {
+    ($($extra:expr),*) => {
+        &[
+            f("item", Ty::Str, "收费项目", "What is charged for."),
+            f(
+                "form",
+                Ty::Enum(FEE_FORMS),
+                "标准形式",
+                "`fixed` (an amount), `range` (`min`–`max`), `rate` (`rate` `rate_unit` of `rate_of`), `text` (only words), `items` (the sub-items carry the standards) or `unstated` (the publisher gave none; published as 未注明).",
+            ),
+            n("amount", Ty::Num, "金额（元）", "Fixed amount in yuan (CNY); `null` unless `form` is `fixed`. 0 only when the publisher wrote 0."),
+            n("min", Ty::Num, "最低金额（元）", "Lower bound of a range, in yuan."),
+            n("max", Ty::Num, "最高金额（元）", "Upper bound of a range, in yuan."),
+            n("rate", Ty::Num, "费率", "A rate: a multiple (`rate_unit` 倍) or a percentage (`rate_unit` %)."),
+            n("rate_unit", Ty::Enum(&["倍", "%"]), "费率单位", "倍 or %."),
+            n("rate_of", Ty::Str, "计费基数", "What the rate applies to."),
+            n(
+                "unit",
+                Ty::Str,
+                "计费单位",
+                "Per what the amount is charged, e.g. 元/人次.",
+            ),
+            n("text", Ty::Str, "收费标准（文字）", "The standard in the publisher's words when no other form fits."),
+            f("display", Ty::Str, "收费标准", "The standard as published on the page (未注明 when unstated)."),
+            f("basis", Ty::ObjList(FEE_BASIS), "本项依据", "Documents that authorise this standard in particular (may be empty)."),
+            $($extra,)*
+            n("note", Ty::Str, "备注", "Exemptions, reductions, remarks."),
+        ]
+    };
+}
+
+static SUB_STANDARD: &[F] = standard_fields!();
+
+static STANDARD: &[F] = standard_fields!(f(
+    "items",
+    Ty::ObjList(SUB_STANDARD),
+    "子项",
+    "Sub-items, each with its own standard (may be empty)."
+));
 
 static COLLECTION: &[F] = &[
     f("period", Ty::Str, "期间", "Period, e.g. 2026年上半年."),
@@ -276,7 +312,7 @@ static FEE: &[F] = &[
         "standards",
         Ty::ObjList(STANDARD),
         "收费标准",
-        "Amounts charged.",
+        "Amounts charged: each standard in one form (`form`), never an amount nobody entered.",
     ),
     n("payer", Ty::Str, "缴费对象", "Who pays."),
     f(
@@ -604,6 +640,22 @@ pub static CSVS: &[Csv] = &[
             ("收费依据", "basis[].title (doc_no), joined with ；"),
             ("发布日期", "published"),
             ("网址", "url"),
+            (
+                "上级收费标准项目",
+                "standards[].item of a sub-item's parent (empty on other rows)",
+            ),
+            ("标准形式", "standards[].form"),
+            ("收费标准", "standards[].display"),
+            ("最低金额（元）", "standards[].min"),
+            ("最高金额（元）", "standards[].max"),
+            ("费率", "standards[].rate"),
+            ("费率单位", "standards[].rate_unit"),
+            ("计费基数", "standards[].rate_of"),
+            ("收费标准（文字）", "standards[].text"),
+            (
+                "本项依据",
+                "standards[].basis[] as in 收费依据, joined with ；",
+            ),
         ],
     },
     Csv {
@@ -725,8 +777,8 @@ pub fn object(site: &Site, facts: &Facts, r: &Record) -> Value {
             "total_time_limit_wd": p.total_time_limit_wd,
         }),
         Data::Fee(x) => json!({
-            "basis": x.basis.iter().map(|b| json!({"title": b.title, "doc_no": b.doc_no})).collect::<Vec<_>>(),
-            "standards": x.standards.iter().map(|s| json!({"item": s.item, "amount": s.amount, "unit": s.unit, "note": s.note})).collect::<Vec<_>>(),
+            "basis": x.basis.iter().map(fee_basis).collect::<Vec<_>>(),
+            "standards": x.standards.iter().map(fee_standard_top).collect::<Vec<_>>(),
             "payer": x.payer,
             "collections": x.collections.iter().map(|c| json!({"period": c.period, "amount": c.amount})).collect::<Vec<_>>(),
             "complaint_phone": x.complaint_phone,
@@ -1072,12 +1124,32 @@ pub fn csv_field(s: &str) -> String {
     }
 }
 
-fn number(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        format!("{x}")
+use crate::content::kinds::fee::{number, Basis, Standard};
+
+fn fee_basis(b: &Basis) -> Value {
+    json!({"title": b.title, "doc_no": b.doc_no})
+}
+
+/// A fee standard (a sub-item has no `items`).
+fn fee_standard(s: &Standard) -> Value {
+    json!({
+        "item": s.item, "form": s.form(), "amount": s.amount, "min": s.min, "max": s.max,
+        "rate": s.rate, "rate_unit": s.rate_unit, "rate_of": s.rate_of, "unit": s.unit,
+        "text": s.text, "display": s.display(number),
+        "basis": s.basis.iter().map(fee_basis).collect::<Vec<_>>(), "note": s.note,
+    })
+}
+
+/// A top-level fee standard: with its sub-items.
+fn fee_standard_top(s: &Standard) -> Value {
+    let mut v = fee_standard(s);
+    if let Value::Object(m) = &mut v {
+        m.insert(
+            "items".into(),
+            Value::Array(s.items.iter().map(fee_standard).collect()),
+        );
     }
+    v
 }
 
 /// The rows of a CSV file (without the header).
@@ -1093,27 +1165,35 @@ fn csv_rows(site: &Site, r: &Record) -> Vec<Vec<String>> {
         .unwrap_or_default();
     match &r.data {
         Data::Fee(x) => {
-            let basis: Vec<String> = x
-                .basis
-                .iter()
-                .map(|b| match &b.doc_no {
-                    Some(n) => format!("{}（{n}）", b.title),
-                    None => b.title.clone(),
-                })
-                .collect();
-            for st in &x.standards {
-                rows.push(vec![
-                    r.id.clone(),
-                    r.common.title.clone(),
-                    st.item.clone(),
-                    number(st.amount),
-                    st.unit.clone(),
-                    s(&st.note),
-                    s(&x.payer),
-                    basis.join("；"),
-                    published.clone(),
-                    url.clone(),
-                ]);
+            let basis = |b: &[Basis]| b.iter().map(|b| b.label()).collect::<Vec<_>>().join("；");
+            let opt = |x: Option<f64>| x.map(number).unwrap_or_default();
+            for top in &x.standards {
+                let rows_of = std::iter::once((None, top))
+                    .chain(top.items.iter().map(|c| (Some(&top.item), c)));
+                for (parent, st) in rows_of {
+                    rows.push(vec![
+                        r.id.clone(),
+                        r.common.title.clone(),
+                        st.item.clone(),
+                        opt(st.amount),
+                        s(&st.unit),
+                        s(&st.note),
+                        s(&x.payer),
+                        basis(&x.basis),
+                        published.clone(),
+                        url.clone(),
+                        parent.cloned().unwrap_or_default(),
+                        st.form().to_string(),
+                        st.display(number),
+                        opt(st.min),
+                        opt(st.max),
+                        opt(st.rate),
+                        s(&st.rate_unit),
+                        s(&st.rate_of),
+                        s(&st.text),
+                        basis(&st.basis),
+                    ]);
+                }
             }
         }
         Data::Enforcement(e) => {

@@ -2,6 +2,7 @@
 //! (a record skeleton with today's date and the next 索引号).
 
 pub mod guide;
+pub mod import;
 pub mod init;
 pub mod new;
 
