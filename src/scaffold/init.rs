@@ -186,6 +186,8 @@ mod tests {
             "reply_overdue_days",
             "report_due_days",
             "allowed_numbers",
+            "[limits]",
+            "record_kb",
             "[consultation.types.",
             "min_working_days",
         ] {
