@@ -139,7 +139,7 @@ fn find_candidates(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
     let content = root.join("content");
     let mut out = Vec::new();
     if let Ok(meta) = std::fs::symlink_metadata(&content) {
-        if !meta.is_dir() {
+        if !meta.is_dir() && !meta.is_file() {
             diags.push(special_file(Path::new("content"), &meta, &content));
             return out;
         }
