@@ -342,6 +342,8 @@ struct StoredDiagnostic {
     hint: Option<String>,
     source_line: Option<String>,
     span_len: usize,
+    #[serde(default)]
+    source_skip: usize,
 }
 
 impl From<&Diagnostic> for StoredDiagnostic {
@@ -359,6 +361,7 @@ impl From<&Diagnostic> for StoredDiagnostic {
             hint: d.hint.clone(),
             source_line: d.source_line.clone(),
             span_len: d.span_len,
+            source_skip: d.source_skip,
         }
     }
 }
@@ -378,6 +381,7 @@ impl StoredDiagnostic {
             hint: self.hint,
             source_line: self.source_line,
             span_len: self.span_len,
+            source_skip: self.source_skip,
         }
     }
 }

@@ -82,6 +82,9 @@ pub enum Command {
         /// 预览中的意见表单保存到此数据库文件（默认使用临时数据库，预览结束即删除）
         #[arg(long)]
         db: Option<PathBuf>,
+        /// 除 localhost 和 IP 地址外，还允许用这个域名访问预览（可写多次）；其他域名的请求一律拒绝
+        #[arg(long = "allow-host", value_name = "域名")]
+        allow_host: Vec<String>,
     },
     /// 新建一个站点：带说明的 site.toml、每类一条示例记录、主题替换目录和节假日补充目录
     Init {

@@ -36,6 +36,51 @@ pub struct Config {
     pub publicity: Publicity,
     #[serde(default)]
     pub consultation: ConsultationRules,
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// 文件大小上限 (`[limits]`): how big one record file under `content/` may be, so that a
+/// mistaken or hostile file cannot take the memory of the build, the check or the preview.
+/// Reading a record costs up to about 220 bytes of memory per byte of text (the peak of a
+/// `check` of a file made only of Markdown markup such as `a\n a\n…` or `[[[…`, mostly
+/// pulldown-cmark's tree), so the default keeps one file under about 64 MB; ordinary Chinese
+/// text costs a tenth of that. Attachments are copied without being read into memory and have
+/// no limit here.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// A record file (`.md`, `.yaml`, `.yml`, front matter and body together), in KB.
+    #[serde(default = "default_record_kb")]
+    pub record_kb: u64,
+}
+
+/// The default [`Limits::record_kb`]: 256 KB, about 87,000 Chinese characters (five times
+/// the longest law a bureau publishes in full); a file made only of Markdown markup costs at
+/// most about 64 MB to read at this size.
+pub const DEFAULT_RECORD_KB: u64 = 256;
+
+/// The largest [`Limits::record_kb`] a site may set (16 MB: up to about 2 GB of memory for
+/// one hostile file).
+pub const MAX_RECORD_KB: u64 = 16 * 1024;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            record_kb: DEFAULT_RECORD_KB,
+        }
+    }
+}
+
+impl Limits {
+    /// [`Limits::record_kb`] in bytes.
+    pub fn record_bytes(&self) -> u64 {
+        self.record_kb.saturating_mul(1024)
+    }
+}
+
+fn default_record_kb() -> u64 {
+    DEFAULT_RECORD_KB
 }
 
 /// 主办单位.
@@ -259,6 +304,7 @@ const TOP_KEYS: &[&str] = &[
     "records",
     "publicity",
     "consultation",
+    "limits",
 ];
 
 impl Config {
@@ -319,6 +365,22 @@ impl Config {
                     .hint("例如 min_working_days = 7（工作日）或 min_days = 30（自然日）。"),
                 );
             }
+        }
+        if !(1..=MAX_RECORD_KB).contains(&config.limits.record_kb) {
+            diags.push(
+                Diagnostic::error(
+                    "config.limits",
+                    rel,
+                    format!(
+                        "limits.record_kb 应在 1 到 {MAX_RECORD_KB} 之间（单位 KB）"
+                    ),
+                )
+                .field("limits.record_kb")
+                .found(config.limits.record_kb.to_string())
+                .hint(format!(
+                    "不写时为 {DEFAULT_RECORD_KB}（约 8 万汉字），一般不需要改；上限越大，一个异常文件最多占用的内存越多（每 KB 约 0.25 MB）。"
+                )),
+            );
         }
         if diags.is_empty() {
             Ok(config)

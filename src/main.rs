@@ -116,7 +116,7 @@ fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
                 Err(BuildError::Io(m)) => {
-                    eprintln!("错误：{m}");
+                    eprintln!("错误：{}", diag::escape_controls(&m));
                     eprintln!("未发布：public/ 保持上一次的内容。");
                     ExitCode::from(1)
                 }
@@ -188,11 +188,16 @@ fn main() -> ExitCode {
             drafts,
             open,
             db,
+            allow_host,
         } => {
             let now = match now.as_deref().map(|s| parse_now(Some(s))).transpose() {
                 Ok(n) => n,
                 Err(m) => return usage_error(&m),
             };
+            // Before the temporary database exists: it is removed however the preview ends.
+            if let Err(m) = gongshi::serve::cleanup::on_signals() {
+                eprintln!("提示：{m}");
+            }
             let forms: Box<dyn gongshi::serve::forms::FormHandler> =
                 match gongshi::serve::receiver::Receiver::start(&root, db, now) {
                     Ok(r) => Box::new(r),
@@ -209,7 +214,8 @@ fn main() -> ExitCode {
                     drafts,
                     open,
                     forms,
-                    workers: 8,
+                    max_connections: 64,
+                    allow_hosts: allow_host,
                 },
                 cli.quiet,
             )
@@ -405,7 +411,7 @@ fn serve(opts: gongshi::serve::ServeOptions, quiet: bool) -> ExitCode {
         } => {
             print_diags(diags);
             if let Some(p) = problem {
-                eprintln!("错误：{p}");
+                eprintln!("错误：{}", diag::escape_controls(p));
             }
             if never_built {
                 eprintln!("网站还不能生成：预览的每个页面都列出以上错误，改正并保存后自动刷新。");
@@ -413,12 +419,14 @@ fn serve(opts: gongshi::serve::ServeOptions, quiet: bool) -> ExitCode {
                 eprintln!("未更新：预览继续显示上一次成功生成的网站，并在页面上列出以上错误。");
             }
         }
-        ServeEvent::Note(m) => eprintln!("{m}"),
+        ServeEvent::Note(m) => eprintln!("{}", diag::escape_controls(&m)),
     };
-    match gongshi::serve::run(opts, &report) {
+    let result = gongshi::serve::run(opts, &report);
+    gongshi::serve::cleanup::remove_all();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(m) => {
-            eprintln!("错误：{m}");
+            eprintln!("错误：{}", diag::escape_controls(&m));
             ExitCode::from(1)
         }
     }

@@ -42,6 +42,63 @@ fn place(target: &Path, old: &Path, bytes: &[u8]) -> io::Result<bool> {
     Ok(true)
 }
 
+/// Do two readers give the same bytes? Read in blocks (a file of any size costs 128 KB).
+fn same_stream(mut a: impl io::Read, mut b: impl io::Read) -> io::Result<bool> {
+    let mut x = vec![0u8; 64 * 1024];
+    let mut y = vec![0u8; 64 * 1024];
+    loop {
+        let n = read_full(&mut a, &mut x)?;
+        let m = read_full(&mut b, &mut y)?;
+        if n != m || x[..n] != y[..m] {
+            return Ok(false);
+        }
+        if n == 0 {
+            return Ok(true);
+        }
+    }
+}
+
+/// Fill `buf` as far as the reader goes.
+fn read_full(r: &mut impl io::Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+/// Copy the file `src` (an attachment) to `target`, hard-linking the old output when its
+/// bytes are the same; neither file is read into memory. `src` must be a regular file, not a
+/// symbolic link (the loader refuses links under `content/`; this is the last check before
+/// anything is published). Returns whether it was written, and its size.
+fn place_copy(target: &Path, old: &Path, src: &Path) -> io::Result<(bool, u64)> {
+    let meta = std::fs::symlink_metadata(src)?;
+    if !meta.file_type().is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "不是普通文件（符号链接、命名管道或设备），不能发布",
+        ));
+    }
+    let same = match std::fs::metadata(old) {
+        Ok(m) if m.is_file() && m.len() == meta.len() => {
+            same_stream(std::fs::File::open(old)?, std::fs::File::open(src)?).unwrap_or(false)
+        }
+        _ => false,
+    };
+    if same && std::fs::hard_link(old, target).is_ok() {
+        return Ok((false, meta.len()));
+    }
+    let mut from = std::fs::File::open(src)?;
+    let mut to = std::fs::File::create(target)?;
+    let n = io::copy(&mut from, &mut to)?;
+    Ok((true, n))
+}
+
 fn with_context(e: io::Error, what: &str, path: &Path) -> io::Error {
     io::Error::new(e.kind(), format!("{what} {}：{e}", path.display()))
 }
@@ -139,12 +196,8 @@ impl Staging {
                     Content::Shared(b) => place(&target, &old, b)
                         .map(|w| (w, b.len() as u64))
                         .map_err(|e| with_context(e, "无法写入", &target)),
-                    Content::Copy(src) => {
-                        let b = std::fs::read(src).map_err(|e| with_context(e, "无法读取", src))?;
-                        place(&target, &old, &b)
-                            .map(|w| (w, b.len() as u64))
-                            .map_err(|e| with_context(e, "无法写入", &target))
-                    }
+                    Content::Copy(src) => place_copy(&target, &old, src)
+                        .map_err(|e| with_context(e, "无法复制附件", src)),
                 }
             })
             .collect();
@@ -286,6 +339,41 @@ mod tests {
             .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
             .unwrap_or_default();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn attachments_are_copied_in_blocks_kept_when_unchanged_and_never_through_a_link() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let src = tmp.path().join("a.pdf");
+        let big: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&src, &big).unwrap_or_else(|e| panic!("{e}"));
+        let out = tmp.path().join("public");
+        let copy = || vec![("a.pdf".to_string(), Content::Copy(src.clone()))];
+        let stats = write_site(&out, copy()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((stats.written, stats.bytes), (1, 300_000));
+        assert_eq!(std::fs::read(out.join("a.pdf")).unwrap_or_default(), big);
+        let stats = write_site(&out, copy()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            stats.written, 0,
+            "unchanged: hard-linked from the old output"
+        );
+        let mut changed = big.clone();
+        changed[299_999] ^= 1;
+        std::fs::write(&src, &changed).unwrap_or_else(|e| panic!("{e}"));
+        let stats = write_site(&out, copy()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(stats.written, 1);
+        assert_eq!(
+            std::fs::read(out.join("a.pdf")).unwrap_or_default(),
+            changed
+        );
+        #[cfg(unix)]
+        {
+            let link = tmp.path().join("draft.pdf");
+            std::os::unix::fs::symlink(&src, &link).unwrap_or_else(|e| panic!("{e}"));
+            let r = write_site(&out, vec![("draft.pdf".to_string(), Content::Copy(link))]);
+            assert!(r.is_err());
+            assert!(!out.join("draft.pdf").exists());
+        }
     }
 
     #[test]

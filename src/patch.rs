@@ -174,7 +174,13 @@ fn apply_to(
     if !site.root.join(rel).is_file() {
         return Outcome::Fallback("the file is gone");
     }
-    let new = match content::load::reload(&site.root, &old, &site.config.base_path(), &site.tz) {
+    let new = match content::load::reload(
+        &site.root,
+        &old,
+        &site.config.base_path(),
+        &site.tz,
+        &site.config.limits,
+    ) {
         Ok(r) => Arc::new(r),
         Err(_) => return Outcome::Fallback("the file has errors"),
     };

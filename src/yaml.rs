@@ -94,20 +94,117 @@ fn is_null_plain(s: &str) -> bool {
     matches!(s, "" | "~" | "null" | "Null" | "NULL")
 }
 
+/// What one YAML text may make, so that a hostile file (a "billion laughs" of aliases, a
+/// deep nest of brackets, a flood of keys) costs bounded memory, stack and time. A record's
+/// fields never come near these: a real record has tens to a few thousand values, nesting of
+/// four or five levels, and no aliases at all.
+pub mod limits {
+    /// Collections (lists and key-value objects) nested in one another. Deeper structures
+    /// would overflow the stack of the recursive code that reads the tree.
+    pub const MAX_DEPTH: usize = 64;
+    /// Values in the tree, counting every copy an alias (`*name`) makes and the copies the
+    /// parser keeps of anchored (`&name`) values: about 100 bytes of memory each.
+    pub const MAX_NODES: usize = 100_000;
+    /// Bytes of text copied by aliases (the text of the file itself is bounded by the size
+    /// limit of content files).
+    pub const MAX_ALIAS_BYTES: usize = 1 << 20;
+}
+
+/// What a finished node costs: values in its tree and bytes of scalar text.
+#[derive(Debug, Clone, Copy, Default)]
+struct Weight {
+    nodes: usize,
+    bytes: usize,
+}
+
+impl Weight {
+    fn add(&mut self, w: Weight) {
+        self.nodes = self.nodes.saturating_add(w.nodes);
+        self.bytes = self.bytes.saturating_add(w.bytes);
+    }
+}
+
+/// Keys already in a mapping: a linear search while there are few (most mappings), an
+/// index once there are many (so that a mapping of 100,000 keys is not quadratic).
+const INDEX_KEYS_FROM: usize = 16;
+
+struct MapFrame {
+    entries: Vec<(Key, Node)>,
+    pos: Pos,
+    anchor: usize,
+    pending: Option<Key>,
+    index: Option<HashMap<String, usize>>,
+    weight: Weight,
+}
+
+impl MapFrame {
+    /// The first key written as `text`, if any.
+    fn find(&mut self, text: &str) -> Option<&Key> {
+        if self.index.is_none() && self.entries.len() >= INDEX_KEYS_FROM {
+            let mut index = HashMap::with_capacity(self.entries.len() * 2);
+            for (i, (k, _)) in self.entries.iter().enumerate() {
+                index.entry(k.text.clone()).or_insert(i);
+            }
+            self.index = Some(index);
+        }
+        match &self.index {
+            Some(index) => index.get(text).map(|&i| &self.entries[i].0),
+            None => self
+                .entries
+                .iter()
+                .find(|(k, _)| k.text == text)
+                .map(|(k, _)| k),
+        }
+    }
+
+    fn push(&mut self, key: Key, node: Node) {
+        if let Some(index) = &mut self.index {
+            index.entry(key.text.clone()).or_insert(self.entries.len());
+        }
+        self.entries.push((key, node));
+    }
+}
+
 enum Frame {
-    Seq(Vec<Node>, Pos, usize),
-    Map(Vec<(Key, Node)>, Pos, usize, Option<Key>),
+    Seq(Vec<Node>, Pos, usize, Weight),
+    Map(MapFrame),
+}
+
+impl Frame {
+    fn weight(&mut self) -> &mut Weight {
+        match self {
+            Frame::Seq(_, _, _, w) => w,
+            Frame::Map(m) => &mut m.weight,
+        }
+    }
+}
+
+/// The error for a file past one of [`limits`].
+fn too_big(pos: Pos, what: &str) -> YamlError {
+    YamlError {
+        code: "yaml.too-complex",
+        pos,
+        message: format!("YAML 内容过于复杂：{what}"),
+        hint: Some(
+            "记录的信息字段不需要这样的结构：请直接写出每个字段的内容，不要使用 YAML 的 & 和 * 引用，也不要层层嵌套。"
+                .to_string(),
+        ),
+    }
 }
 
 /// Parse one YAML document. `line_offset` is added to every line (front matter starts below
-/// the `---` line). An empty document gives `Ok(None)`.
+/// the `---` line). An empty document gives `Ok(None)`. A text past one of [`limits`] is
+/// refused with a `yaml.too-complex` error where it went past, before the memory is spent.
 pub fn parse(text: &str, line_offset: usize) -> Result<Option<Node>, Vec<YamlError>> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
-    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut anchors: HashMap<usize, (Node, Weight)> = HashMap::new();
     let mut errors: Vec<YamlError> = Vec::new();
     let mut documents = 0usize;
+    // Values made so far (alias copies and kept anchors included), and bytes aliases copied.
+    let mut nodes = 0usize;
+    let mut alias_bytes = 0usize;
 
     loop {
         let (event, span) = match parser.next_event() {
@@ -126,7 +223,19 @@ pub fn parse(text: &str, line_offset: usize) -> Result<Option<Node>, Vec<YamlErr
                 }]);
             }
         };
-        let node = match event {
+        if matches!(
+            event,
+            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..)
+        ) {
+            nodes += 1;
+            if nodes > limits::MAX_NODES {
+                return Err(vec![too_big(
+                    pos_of(&span, line_offset),
+                    &format!("超过 {} 个值", limits::MAX_NODES),
+                )]);
+            }
+        }
+        let (node, weight, anchor) = match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => continue,
             Event::DocumentStart(_) => {
                 documents += 1;
@@ -144,10 +253,29 @@ pub fn parse(text: &str, line_offset: usize) -> Result<Option<Node>, Vec<YamlErr
                 continue;
             }
             Event::Alias(id) => match anchors.get(&id) {
-                Some(n) => {
+                Some((n, w)) => {
+                    // The copy is counted before it is made.
+                    let pos = pos_of(&span, line_offset);
+                    nodes = nodes.saturating_add(w.nodes);
+                    alias_bytes = alias_bytes.saturating_add(w.bytes);
+                    if nodes > limits::MAX_NODES {
+                        return Err(vec![too_big(
+                            pos,
+                            &format!("& 和 * 引用展开后超过 {} 个值", limits::MAX_NODES),
+                        )]);
+                    }
+                    if alias_bytes > limits::MAX_ALIAS_BYTES {
+                        return Err(vec![too_big(
+                            pos,
+                            &format!(
+                                "& 和 * 引用展开后的文字超过 {} KB",
+                                limits::MAX_ALIAS_BYTES / 1024
+                            ),
+                        )]);
+                    }
                     let mut n = n.clone();
-                    n.pos = pos_of(&span, line_offset);
-                    n
+                    n.pos = pos;
+                    (n, *w, 0)
                 }
                 None => {
                     errors.push(YamlError {
@@ -156,15 +284,20 @@ pub fn parse(text: &str, line_offset: usize) -> Result<Option<Node>, Vec<YamlErr
                         message: "引用了未定义的锚点（*别名）".to_string(),
                         hint: Some("请直接写出内容，不要使用 YAML 的 & 和 * 引用。".to_string()),
                     });
-                    Node {
+                    let n = Node {
                         value: Value::Null,
                         pos: pos_of(&span, line_offset),
                         len: 1,
-                    }
+                    };
+                    (n, Weight { nodes: 1, bytes: 0 }, 0)
                 }
             },
             Event::Scalar(text, style, anchor, _tag) => {
                 let pos = pos_of(&span, line_offset);
+                let weight = Weight {
+                    nodes: 1,
+                    bytes: text.len(),
+                };
                 let value = match style {
                     ScalarStyle::Plain if is_null_plain(&text) => Value::Null,
                     ScalarStyle::Plain => Value::Scalar(text.to_string(), Style::Plain),
@@ -181,90 +314,111 @@ pub fn parse(text: &str, line_offset: usize) -> Result<Option<Node>, Vec<YamlErr
                     _ => 1,
                 };
                 let n = Node { value, pos, len };
-                if anchor > 0 {
-                    anchors.insert(anchor, n.clone());
+                (n, weight, anchor)
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                let pos = pos_of(&span, line_offset);
+                if stack.len() >= limits::MAX_DEPTH {
+                    return Err(vec![too_big(
+                        pos,
+                        &format!("列表或键值对象嵌套超过 {} 层", limits::MAX_DEPTH),
+                    )]);
                 }
-                n
-            }
-            Event::SequenceStart(anchor, _) => {
-                stack.push(Frame::Seq(Vec::new(), pos_of(&span, line_offset), anchor));
-                continue;
-            }
-            Event::MappingStart(anchor, _) => {
-                stack.push(Frame::Map(
-                    Vec::new(),
-                    pos_of(&span, line_offset),
-                    anchor,
-                    None,
-                ));
+                let start = Weight { nodes: 1, bytes: 0 };
+                stack.push(if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq(Vec::new(), pos, anchor, start)
+                } else {
+                    Frame::Map(MapFrame {
+                        entries: Vec::new(),
+                        pos,
+                        anchor,
+                        pending: None,
+                        index: None,
+                        weight: start,
+                    })
+                });
                 continue;
             }
             Event::SequenceEnd => match stack.pop() {
-                Some(Frame::Seq(items, pos, anchor)) => {
-                    let n = Node {
+                Some(Frame::Seq(items, pos, anchor, weight)) => (
+                    Node {
                         value: Value::Seq(items),
                         pos,
                         len: 1,
-                    };
-                    if anchor > 0 {
-                        anchors.insert(anchor, n.clone());
-                    }
-                    n
-                }
+                    },
+                    weight,
+                    anchor,
+                ),
                 _ => continue,
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Frame::Map(entries, pos, anchor, _)) => {
-                    let n = Node {
-                        value: Value::Map(entries),
-                        pos,
+                Some(Frame::Map(m)) => (
+                    Node {
+                        value: Value::Map(m.entries),
+                        pos: m.pos,
                         len: 1,
-                    };
-                    if anchor > 0 {
-                        anchors.insert(anchor, n.clone());
-                    }
-                    n
-                }
+                    },
+                    m.weight,
+                    m.anchor,
+                ),
                 _ => continue,
             },
         };
+        // An anchored value is kept for its aliases: the copy counts like any other value.
+        if anchor > 0 {
+            nodes = nodes.saturating_add(weight.nodes);
+            if nodes > limits::MAX_NODES {
+                return Err(vec![too_big(
+                    node.pos,
+                    &format!("& 和 * 引用展开后超过 {} 个值", limits::MAX_NODES),
+                )]);
+            }
+            anchors.insert(anchor, (node.clone(), weight));
+        }
         // Attach the finished node to its parent.
         match stack.last_mut() {
             None => root = Some(node),
-            Some(Frame::Seq(items, _, _)) => items.push(node),
-            Some(Frame::Map(entries, _, _, pending)) => match pending.take() {
-                None => {
-                    let text = match &node.value {
-                        Value::Scalar(s, _) => s.clone(),
-                        Value::Null => String::new(),
-                        _ => {
-                            errors.push(YamlError {
-                                code: "yaml.complex-key",
+            Some(parent) => {
+                parent.weight().add(weight);
+                match parent {
+                    Frame::Seq(items, _, _, _) => items.push(node),
+                    Frame::Map(m) => match m.pending.take() {
+                        None => {
+                            let text = match &node.value {
+                                Value::Scalar(s, _) => s.clone(),
+                                Value::Null => String::new(),
+                                _ => {
+                                    errors.push(YamlError {
+                                        code: "yaml.complex-key",
+                                        pos: node.pos,
+                                        message: "字段名必须是简单文字".to_string(),
+                                        hint: None,
+                                    });
+                                    String::new()
+                                }
+                            };
+                            if let Some(first) = m.find(&text) {
+                                errors.push(YamlError {
+                                    code: "yaml.duplicate-key",
+                                    pos: node.pos,
+                                    message: format!(
+                                        "字段“{}”写了两次（第一次在第 {} 行）",
+                                        text, first.pos.line
+                                    ),
+                                    hint: Some(
+                                        "同一个字段只能写一次：请删除或合并其中一处。".to_string(),
+                                    ),
+                                });
+                            }
+                            m.pending = Some(Key {
+                                text,
                                 pos: node.pos,
-                                message: "字段名必须是简单文字".to_string(),
-                                hint: None,
                             });
-                            String::new()
                         }
-                    };
-                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.text == text) {
-                        errors.push(YamlError {
-                            code: "yaml.duplicate-key",
-                            pos: node.pos,
-                            message: format!(
-                                "字段“{}”写了两次（第一次在第 {} 行）",
-                                text, first.pos.line
-                            ),
-                            hint: Some("同一个字段只能写一次：请删除或合并其中一处。".to_string()),
-                        });
-                    }
-                    *pending = Some(Key {
-                        text,
-                        pos: node.pos,
-                    });
+                        Some(key) => m.push(key, node),
+                    },
                 }
-                Some(key) => entries.push((key, node)),
-            },
+            }
         }
     }
     if errors.is_empty() {
@@ -386,6 +540,92 @@ mod tests {
         let errs = parse("title: a\n  bad: : x\n", 0).err().unwrap_or_default();
         assert_eq!(errs[0].code, "yaml.syntax");
         assert!(errs[0].pos.line >= 2);
+    }
+
+    /// The "billion laughs": nine levels of nine aliases each would make 9^9 values.
+    pub(crate) fn billion_laughs() -> String {
+        let mut s = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+        for w in names.windows(2) {
+            let refs = vec![format!("*{}", w[0]); 9].join(",");
+            s.push_str(&format!("{}: &{} [{refs}]\n", w[1], w[1]));
+        }
+        s
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_where_it_explodes_without_spending_the_memory() {
+        let text = billion_laughs();
+        let start = std::time::Instant::now();
+        let errs = parse(&text, 1).err().unwrap_or_default();
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].code, "yaml.too-complex");
+        // Where the copies go past the limit: the list anchored as `e` on line 5 of the text
+        // (6 of the file), made of aliases.
+        assert_eq!(errs[0].pos, Pos { line: 6, col: 4 }, "{errs:?}");
+        assert!(errs[0].message.contains("引用"), "{}", errs[0].message);
+    }
+
+    #[test]
+    fn a_big_scalar_copied_by_aliases_is_refused() {
+        let big = "字".repeat(200_000);
+        let text = format!("a: &a \"{big}\"\nb: [*a, *a, *a, *a]\n");
+        let errs = parse(&text, 0).err().unwrap_or_default();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].code, "yaml.too-complex");
+        assert_eq!(errs[0].pos.line, 2);
+        // A few copies of a short value are fine.
+        let n = p("a: &a 窗口\nb: *a\nc: [*a, *a]\n");
+        assert_eq!(n.get("b").and_then(Node::as_str), Some("窗口"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_the_stack_is() {
+        for text in [
+            format!("x: {}{}\n", "[".repeat(100_000), "]".repeat(100_000)),
+            format!("x:\n  {}a\n", "- ".repeat(100_000)),
+            format!("x: {}1{}\n", "{a: ".repeat(1000), "}".repeat(1000)),
+        ] {
+            let errs = parse(&text, 0).err().unwrap_or_default();
+            assert_eq!(errs.len(), 1, "{errs:?}");
+            assert!(
+                matches!(errs[0].code, "yaml.too-complex" | "yaml.syntax"),
+                "{errs:?}"
+            );
+        }
+        let errs = parse(&format!("x:\n  {}a\n", "- ".repeat(100)), 0)
+            .err()
+            .unwrap_or_default();
+        assert_eq!(errs[0].code, "yaml.too-complex");
+        assert_eq!(errs[0].pos.line, 2);
+        // 64 levels are fine.
+        assert!(parse(&format!("x: {}{}\n", "[".repeat(63), "]".repeat(63)), 0).is_ok());
+    }
+
+    #[test]
+    fn too_many_values_are_refused_and_many_keys_are_not_quadratic() {
+        let text = format!("x: [{}a]\n", "a,".repeat(200_000));
+        let errs = parse(&text, 0).err().unwrap_or_default();
+        assert_eq!(errs[0].code, "yaml.too-complex");
+        // 40,000 keys (a quadratic duplicate check took half a minute for 100,000).
+        let mut text = String::from("x:\n");
+        for i in 0..40_000 {
+            text.push_str(&format!("  k{i}: v\n"));
+        }
+        text.push_str("  k17: again\n");
+        let start = std::time::Instant::now();
+        let errs = parse(&text, 0).err().unwrap_or_default();
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].code, "yaml.duplicate-key");
+        assert!(
+            errs[0].message.contains("第一次在第 19 行"),
+            "{}",
+            errs[0].message
+        );
     }
 
     #[test]

@@ -448,3 +448,228 @@ fn a_site_that_has_never_built_shows_the_overlay_not_a_bare_404() {
     assert_eq!(page.status, 200);
     assert!(!page.text().contains("gongshi-overlay"));
 }
+
+/// One request written exactly as given; the status of the answer (0 when the connection
+/// was closed without one).
+fn raw_status(addr: &str, request: &str) -> u16 {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    String::from_utf8_lossy(&raw)
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    // DNS rebinding: a page of attacker.example, its name now resolving to 127.0.0.1, asks
+    // for the drafts with its own name in Host.
+    let site = example_site();
+    let srv = serve(site.path(), &["--allow-host", "preview.bureau.test"]);
+    let port = srv.addr.rsplit(':').next().unwrap().to_string();
+    let get_as = |host: &str| {
+        raw_status(
+            &srv.addr,
+            &format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+        )
+    };
+    assert_eq!(get_as(&format!("attacker.example:{port}")), 421);
+    assert_eq!(get_as(&format!("127.0.0.1.attacker.example:{port}")), 421);
+    assert_eq!(get_as(&format!("localhost.attacker.example:{port}")), 421);
+    assert_eq!(get_as(&format!("localhost:{port}")), 200);
+    assert_eq!(get_as(&format!("127.0.0.1:{port}")), 200);
+    assert_eq!(get_as(&format!("[::1]:{port}")), 200);
+    assert_eq!(get_as(&format!("preview.bureau.test:{port}")), 200);
+    // The refusal says what to do, in Chinese.
+    let mut s = TcpStream::connect(&srv.addr).unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: attacker.example\r\n\r\n")
+        .unwrap();
+    let mut page = String::new();
+    s.read_to_string(&mut page).unwrap();
+    assert!(page.contains("--allow-host"), "{page}");
+    // HTTP/1.1 without Host, or with two, is a bad request (RFC 9112).
+    assert_eq!(
+        raw_status(&srv.addr, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n"),
+        400
+    );
+    assert_eq!(
+        raw_status(
+            &srv.addr,
+            &format!("GET / HTTP/1.1\r\nHost: localhost:{port}\r\nHost: attacker.example\r\n\r\n")
+        ),
+        400
+    );
+    // Forms and the event stream are behind the same check.
+    assert_eq!(
+        raw_status(
+            &srv.addr,
+            "POST /feedback/comment HTTP/1.1\r\nHost: attacker.example\r\nContent-Length: 3\r\n\r\na=b"
+        ),
+        421
+    );
+    let events = events_addr(&srv.addr);
+    let mut s = TcpStream::connect(&events).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(b"GET /__gongshi/events HTTP/1.1\r\nHost: attacker.example\r\n\r\n")
+        .unwrap();
+    let mut head = [0u8; 64];
+    let n = s.read(&mut head).unwrap_or(0);
+    assert!(
+        String::from_utf8_lossy(&head[..n]).starts_with("HTTP/1.1 404"),
+        "{}",
+        String::from_utf8_lossy(&head[..n])
+    );
+}
+
+/// Threads of a process (Linux).
+#[cfg(target_os = "linux")]
+fn threads(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn idle_connections_take_bounded_threads_and_are_closed() {
+    let site = example_site();
+    let srv = serve(site.path(), &[]);
+    let pid = srv.child.id();
+    let before = threads(pid);
+    // 300 connections that never send a request (half-open, as from a port scanner or a
+    // slow client).
+    let idle: Vec<TcpStream> = (0..300)
+        .map(|_| TcpStream::connect(&srv.addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let during = threads(pid);
+    assert!(
+        during < before + 80,
+        "{during} threads with 300 idle connections ({before} before)"
+    );
+    // Those past the limit were answered 503 and closed at once; the others are closed when
+    // their time to send a request is over.
+    let start = Instant::now();
+    let mut open = 0;
+    for mut s in idle {
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut buf = Vec::new();
+        match s.read_to_end(&mut buf) {
+            Ok(_) => {}
+            Err(_) => open += 1,
+        }
+    }
+    assert_eq!(open, 0, "connections never closed");
+    assert!(
+        start.elapsed() < Duration::from_secs(25),
+        "{:?}",
+        start.elapsed()
+    );
+    // And the preview answers again, with its threads back.
+    assert_eq!(get(&srv.addr, "/").status, 200);
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(threads(pid) <= before + 4, "{} threads after", threads(pid));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_attachment_turned_into_a_link_is_not_served() {
+    let site = example_site();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "TOP-SECRET 服务器上的文件").unwrap();
+    let srv = serve(site.path(), &[]);
+    let pdf = "/documents/subsidy-policy-2026/zhengce-qingdan.pdf";
+    let real = get(&srv.addr, pdf);
+    assert_eq!(real.status, 200);
+    // A link in place of the attachment (as a merge request can commit one): the rebuild
+    // refuses it, and the last good build, which still lists the file, must not follow it.
+    let file = site
+        .path()
+        .join("content/documents/subsidy-policy-2026/zhengce-qingdan.pdf");
+    std::fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink(&secret, &file).unwrap();
+    let page = wait_for(&srv.addr, "/", |r| r.text().contains("gongshi-overlay"));
+    assert!(page.text().contains("content.symlink") || page.text().contains("符号链接"));
+    let r = get(&srv.addr, pdf);
+    assert!(!r.text().contains("TOP-SECRET"), "{}", r.text());
+    assert_ne!(r.status, 200);
+}
+
+/// `gongshi serve` with `TMPDIR` set, printing its address; returns the child and address.
+#[cfg(unix)]
+fn serve_with_tmpdir(root: &Path, tmp: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongshi"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--now", NOW, "--root"])
+        .arg(root)
+        .env("TMPDIR", tmp)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if let Some(url) = line.strip_prefix("预览地址：") {
+                let _ = tx.send(url.trim().to_string());
+            }
+        }
+    });
+    let url = rx.recv_timeout(Duration::from_secs(120)).unwrap();
+    let addr = url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    Server { child, addr }
+}
+
+#[cfg(unix)]
+#[test]
+fn the_preview_database_is_private_fresh_and_removed_on_ctrl_c_and_sigterm() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = example_site();
+    for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut srv = serve_with_tmpdir(site.path(), tmp.path());
+        let pid = srv.child.id();
+        // A comment typed into the preview is in the database.
+        let body = "consultation=skills-subsidy-measures&opinion=%E5%BB%BA%E8%AE%AE&consent=yes";
+        assert_eq!(post(&srv.addr, "/feedback/comment", body).status, 303);
+        let dirs: Vec<PathBuf> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(dirs.len(), 1, "{dirs:?}");
+        let dir = &dirs[0];
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with("gongshi-preview-"), "{name}");
+        // Not a name anyone could guess and make first.
+        assert_ne!(name, format!("gongshi-preview-{pid}"));
+        let mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{dir:?}");
+        assert!(dir.join("feedback.db").is_file());
+
+        let killed = Command::new("kill")
+            .args([&format!("-{signal}"), &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = srv.child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "still running");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert_eq!(status.code(), Some(code), "SIG{signal}");
+        let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+        assert!(left.is_empty(), "SIG{signal} left {left:?}");
+    }
+}

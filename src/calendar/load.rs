@@ -136,8 +136,22 @@ pub(crate) fn load_site(site_root: &Path) -> Result<Vec<YearFile>, Vec<Diagnosti
                     );
                     continue;
                 };
-                let text = match std::fs::read_to_string(&path) {
-                    Ok(t) => t,
+                let text = match read_limited(&path) {
+                    Ok(Some(t)) => t,
+                    Ok(None) => {
+                        problems.push(
+                            Diagnostic::error(
+                                "calendar.too-large",
+                                &rel,
+                                format!(
+                                    "节假日安排文件超过 {} KB，不是一年的节假日安排",
+                                    MAX_FILE_BYTES / 1024
+                                ),
+                            )
+                            .hint("一年的安排只有几 KB：请对照 data/holidays/ 中的文件重写它，或删除这个文件。"),
+                        );
+                        continue;
+                    }
                     Err(e) => {
                         problems.push(Diagnostic::error(
                             "calendar.io",
@@ -228,15 +242,59 @@ fn file_label(f: &YearFile) -> String {
     }
 }
 
+/// A site's arrangement file may be at most this big (a year's file is a few KB).
+const MAX_FILE_BYTES: u64 = 256 * 1024;
+
+/// The file's text, or `None` when it is bigger than [`MAX_FILE_BYTES`] (read no further).
+fn read_limited(path: &Path) -> std::io::Result<Option<String>> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_string(&mut text)?;
+    Ok((text.len() as u64 <= MAX_FILE_BYTES).then_some(text))
+}
+
 /// Parse and check one arrangement file. `rel` is the path shown in diagnostics; `year` comes
 /// from the file name.
+///
+/// A site's file is first read by the record loader's YAML reader, which refuses what would
+/// take unbounded memory (a "billion laughs" of aliases, deep nesting) where it happens;
+/// serde-saphyr's own budget, set tight for files this small, is the second line.
 pub(crate) fn parse_file(
     rel: &str,
     year: i16,
     text: &str,
     origin: Origin,
 ) -> Result<YearFile, Vec<Diagnostic>> {
-    let options = serde_saphyr::options! { with_snippet: false };
+    if matches!(origin, Origin::Site(_)) {
+        if let Err(errs) = crate::yaml::parse(text, 0) {
+            if let Some(e) = errs.into_iter().find(|e| e.code == "yaml.too-complex") {
+                let mut d = Diagnostic::error("calendar.too-complex", rel, e.message)
+                    .at(e.pos.line, e.pos.col)
+                    .with_source(text);
+                if let Some(h) = e.hint {
+                    d = d.hint(h);
+                }
+                return Err(vec![d]);
+            }
+        }
+    }
+    let options = serde_saphyr::options! {
+        with_snippet: false,
+        budget: serde_saphyr::budget! {
+            max_depth: 8,
+            max_nodes: 50_000,
+            max_events: 200_000,
+            max_aliases: 1_000,
+            max_anchors: 1_000,
+            max_total_scalar_bytes: 1 << 20,
+            max_documents: 1,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 10_000,
+        },
+    };
     let raw: RawFile = match serde_saphyr::from_str_with_options(text, options) {
         Ok(raw) => raw,
         Err(e) => return Err(vec![yaml_problem(rel, text, &e)]),

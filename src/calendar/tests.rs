@@ -569,6 +569,41 @@ fn year_must_match_file_name() {
 }
 
 #[test]
+fn an_alias_bomb_or_a_huge_file_is_refused_with_its_place() {
+    // Nine levels of nine aliases in a list the file may hold (`source`).
+    let mut bomb = String::from("year: 2027\nholidays: []\nworkdays: []\n");
+    bomb.push_str(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+    for w in names.windows(2) {
+        let refs = vec![format!("*{}", w[0]); 9].join(",");
+        bomb.push_str(&format!("{}: &{} [{refs}]\n", w[1], w[1]));
+    }
+    bomb.push_str("source: *i\n");
+    let site = site_with(&[("calendar/2027.yaml", bomb.as_str())]);
+    let start = std::time::Instant::now();
+    let ds = load_err(site.path());
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    let dg = one(&ds);
+    assert_eq!(dg.code, "calendar.too-complex");
+    assert_eq!((dg.line, dg.col), (8, 4));
+    assert!(dg
+        .source_line
+        .as_deref()
+        .is_some_and(|l| l.starts_with("e: &e")));
+    // serde-saphyr's budget alone (the second line) refuses it quickly too.
+    let start = std::time::Instant::now();
+    assert!(load::parse_file("calendar/2027.yaml", 2027, &bomb, Origin::Builtin).is_err());
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
+
+    let huge = format!("{Y2027}# {}\n", "x".repeat(300 * 1024));
+    let site = site_with(&[("calendar/2027.yaml", huge.as_str())]);
+    let ds = load_err(site.path());
+    assert_eq!(one(&ds).code, "calendar.too-large");
+}
+
+#[test]
 fn unknown_field_has_did_you_mean() {
     let site = site_with(&[(
         "calendar/2027.yaml",

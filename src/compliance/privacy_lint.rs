@@ -13,7 +13,7 @@ use super::fields::{self, FrontMatter};
 use super::privacy::{self, Finding, PiiKind, PrivacyOptions};
 use super::Input;
 use crate::content::{Data, Kind, Record};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, MAX_PER_FILE};
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -257,7 +257,7 @@ fn lint(input: &Input, rec: &Record, opts: &PrivacyOptions, diags: &mut Vec<Diag
         Data::Reply(x) => asker(r, &fm, x.asker.as_deref(), &mut hits),
         _ => {}
     }
-    emit(r, hits, diags);
+    emit(r, hits, opts, diags);
     if r.kind == Kind::Consultation {
         ledger(input, r, opts, diags);
     }
@@ -389,7 +389,13 @@ fn scan_value(
     hits: &mut Vec<Hit>,
 ) {
     for f in privacy::scan(text, opts) {
-        let range = fields::locate(&r.text, from_line, text, f.start, f.end);
+        // Past what is listed, a finding is only counted: locating each one is a search of
+        // the file (quadratic for a file made of phone numbers).
+        let range = if hits.len() < MAX_PER_FILE {
+            fields::locate(&r.text, from_line, text, f.start, f.end)
+        } else {
+            None
+        };
         hits.push(Hit {
             range,
             at,
@@ -598,12 +604,22 @@ fn minor(
 }
 
 /// Turn hits into diagnostics, located in the file, with every finding masked in the source
-/// lines shown.
-fn emit(r: &Source, hits: Vec<Hit>, diags: &mut Vec<Diagnostic>) {
+/// lines shown. At most [`MAX_PER_FILE`] are listed, and one more says how many are not.
+fn emit(r: &Source, mut hits: Vec<Hit>, opts: &PrivacyOptions, diags: &mut Vec<Diagnostic>) {
     if hits.is_empty() {
         return;
     }
+    let rest = hits.split_off(hits.len().min(MAX_PER_FILE));
     let mut ranges: Vec<(usize, usize)> = hits.iter().filter_map(|h| h.range).collect();
+    if !rest.is_empty() {
+        // The findings not located may be on the lines shown: mask what a scan of the whole
+        // file finds as well (one pass).
+        ranges.extend(
+            privacy::scan(&r.text, opts)
+                .iter()
+                .map(|f| (f.start, f.end)),
+        );
+    }
     ranges.sort();
     let masked = mask_ranges(&r.text, &ranges);
     for h in hits {
@@ -613,6 +629,26 @@ fn emit(r: &Source, hits: Vec<Hit>, diags: &mut Vec<Diagnostic>) {
         };
         diags.push(h.diag.span(line, col, h.len).with_source(&masked));
     }
+    if let Some(first) = rest.first() {
+        diags.push(more(&r.source, rest.len(), first.diag.severity));
+    }
+}
+
+/// Findings past [`MAX_PER_FILE`] of one file, counted.
+fn more(file: &Path, n: usize, severity: crate::diag::Severity) -> Diagnostic {
+    let d = match severity {
+        crate::diag::Severity::Error => Diagnostic::error,
+        crate::diag::Severity::Warning => Diagnostic::warning,
+        crate::diag::Severity::Info => Diagnostic::info,
+    };
+    d(
+        "diag.more",
+        file,
+        format!("这个文件另有 {n} 处个人信息没有列出"),
+    )
+    .hint(format!(
+        "每个文件最多列出 {MAX_PER_FILE} 处：请先改正上面列出的内容，再运行 gongshi check 查看其余的。"
+    ))
 }
 
 /// `text` with every range replaced by its mask (ranges sorted; overlaps skipped).
@@ -664,6 +700,10 @@ fn ledger(input: &Input, r: &Record, opts: &PrivacyOptions, diags: &mut Vec<Diag
     let mut ranges: Vec<(usize, usize)> = hits.iter().filter_map(|h| h.0).collect();
     ranges.sort();
     let masked = mask_ranges(&text, &ranges);
+    let rest = hits.split_off(hits.len().min(MAX_PER_FILE));
+    if !rest.is_empty() {
+        diags.push(more(&rel, rest.len(), crate::diag::Severity::Error));
+    }
     for (range, f) in hits {
         let (line, col) = range.map_or((1, 1), |(s, _)| privacy::line_col(&text, s));
         diags.push(

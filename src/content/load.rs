@@ -4,6 +4,7 @@
 use super::kinds::{Common, Data, Kind};
 use super::markdown::{self, Fields, Rendered};
 use super::source::{self, SplitError};
+use crate::config::Limits;
 use crate::diag::Diagnostic;
 use crate::schema::{self, Ctx, Field, Ty};
 use crate::yaml::{self, Node, Value};
@@ -190,6 +191,12 @@ pub fn valid_id(id: &str) -> bool {
 fn find_candidates(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
     let content = root.join("content");
     let mut out = Vec::new();
+    if let Ok(meta) = std::fs::symlink_metadata(&content) {
+        if !meta.is_dir() && !meta.is_file() {
+            diags.push(special_file(Path::new("content"), &meta, &content));
+            return out;
+        }
+    }
     let Ok(entries) = std::fs::read_dir(&content) else {
         diags.push(
             Diagnostic::error("content.missing", "content", "找不到 content 目录").hint(
@@ -209,7 +216,14 @@ fn find_candidates(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
         if hidden(&name) {
             continue;
         }
-        if !folder.is_dir() {
+        let Ok(meta) = std::fs::symlink_metadata(&folder) else {
+            continue;
+        };
+        if !meta.is_dir() && !meta.is_file() {
+            diags.push(special_file(&rel_of(root, &folder), &meta, &folder));
+            continue;
+        }
+        if !meta.is_dir() {
             diags.push(
                 Diagnostic::warning(
                     "content.stray-file",
@@ -251,7 +265,34 @@ fn find_candidates(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
                 }
             };
             let path = entry.path();
-            if !entry.file_type().is_file() || !is_record_ext(path) || is_data_file(path) {
+            let ft = entry.file_type();
+            if !ft.is_file() && !ft.is_dir() {
+                // A symbolic link (never followed: it could publish a file from outside the
+                // site), a named pipe, a socket, a device.
+                match entry.path().symlink_metadata() {
+                    Ok(meta) => diags.push(special_file(&rel_of(root, path), &meta, path)),
+                    Err(e) => diags.push(Diagnostic::error(
+                        "content.read",
+                        rel_of(root, path),
+                        format!("无法读取：{e}"),
+                    )),
+                }
+                continue;
+            }
+            if !ft.is_file() || is_data_file(path) {
+                continue;
+            }
+            if !is_record_ext(path) {
+                if let Some(d) = look_alike(&rel_of(root, path)) {
+                    let in_bundle = path
+                        .ancestors()
+                        .skip(1)
+                        .take_while(|a| *a != folder.as_path())
+                        .any(has_index);
+                    if !in_bundle {
+                        diags.push(d);
+                    }
+                }
                 continue;
             }
             let parent = path.parent().unwrap_or(&folder);
@@ -299,6 +340,53 @@ fn find_candidates(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
     out
 }
 
+/// A file that is not read as a record but looks meant to be one: a record extension in
+/// capitals (`.MD`: an error, it would silently not be published), a Markdown extension
+/// gongshi does not read (`.markdown`), or a record extension hidden behind `.txt` (as Notepad
+/// saves with extensions hidden): warnings, since such a file may be an attachment.
+fn look_alike(rel: &Path) -> Option<Diagnostic> {
+    let name = rel.file_name()?.to_str()?;
+    let (stem, ext) = name.rsplit_once('.')?;
+    let lower = ext.to_ascii_lowercase();
+    if matches!(lower.as_str(), "md" | "yaml" | "yml") {
+        return Some(
+            Diagnostic::error(
+                "content.ignored-file",
+                rel,
+                format!("扩展名“.{ext}”不是小写，这个文件不会被读取和发布"),
+            )
+            .expected(format!("{stem}.{lower}"))
+            .found(name.to_string())
+            .hint(format!(
+                "请把文件改名为 {stem}.{lower}（扩展名只能是小写的 .md、.yaml 或 .yml）。"
+            )),
+        );
+    }
+    let inner = stem.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    let expected = if matches!(
+        lower.as_str(),
+        "markdown" | "mdown" | "mkd" | "mkdn" | "mdwn"
+    ) {
+        format!("{stem}.md")
+    } else if lower == "txt" && matches!(inner.as_deref(), Some("md" | "yaml" | "yml")) {
+        stem.to_string()
+    } else {
+        return None;
+    };
+    Some(
+        Diagnostic::warning(
+            "content.ignored-file",
+            rel,
+            format!("“{name}”看起来是一条记录，但扩展名不是 .md、.yaml 或 .yml，不会作为记录发布"),
+        )
+        .expected(expected.clone())
+        .found(name.to_string())
+        .hint(format!(
+            "若它是一条记录，请改名为 {expected}（Windows 请在资源管理器中打开“文件扩展名”显示后再改名）；若它是供下载的附件，请放进以“_”开头的子目录（如 _files/），再在记录中写附件路径。"
+        )),
+    )
+}
+
 /// Data files that live beside records but are not records: a consultation's opinion
 /// dispositions (the ledger itself is `.jsonl`).
 fn is_data_file(p: &Path) -> bool {
@@ -312,16 +400,16 @@ fn has_index(dir: &Path) -> bool {
 }
 
 /// Load every record under `root/content`.
-pub fn load(root: &Path, base_path: &str, tz: &jiff::tz::TimeZone) -> Loaded {
-    load_cached(root, base_path, tz, &mut LoadCache::default())
+pub fn load(root: &Path, base_path: &str, tz: &jiff::tz::TimeZone, limits: &Limits) -> Loaded {
+    load_cached(root, base_path, tz, limits, &mut LoadCache::default())
 }
 
 /// Records loaded by an earlier load of the same site, by file (site-relative), for the
 /// preview server: it tells the cache which files changed ([`LoadCache::forget`]) and every
-/// other file is not read again. A change of base path or time zone empties it.
+/// other file is not read again. A change of base path, time zone or limits empties it.
 #[derive(Default)]
 pub struct LoadCache {
-    settings: Option<(String, String)>,
+    settings: Option<(String, String, Limits)>,
     entries: HashMap<PathBuf, Loaded1>,
     /// Files read and parsed by the last load (the others came from the cache).
     pub last_loaded: usize,
@@ -383,11 +471,13 @@ pub fn load_cached(
     root: &Path,
     base_path: &str,
     tz: &jiff::tz::TimeZone,
+    limits: &Limits,
     cache: &mut LoadCache,
 ) -> Loaded {
     let settings = (
         base_path.to_string(),
         tz.iana_name().unwrap_or_default().to_string(),
+        limits.clone(),
     );
     if cache.settings.as_ref() != Some(&settings) {
         cache.clear();
@@ -405,7 +495,7 @@ pub fn load_cached(
             None => true,
         })
         .map(|c| {
-            let r = load_one(&shared, c, base_path, tz).map(Arc::new);
+            let r = load_one(&shared, c, base_path, tz, limits).map(Arc::new);
             (c.rel.clone(), r)
         })
         .collect();
@@ -434,6 +524,7 @@ pub fn reload(
     old: &Record,
     base_path: &str,
     tz: &jiff::tz::TimeZone,
+    limits: &Limits,
 ) -> Result<Record, Vec<Diagnostic>> {
     let bundle = old.source.file_stem().is_some_and(|s| s == "index")
         && old.dir.file_name().is_some_and(|d| d == old.id.as_str());
@@ -444,7 +535,7 @@ pub fn reload(
         dir: old.dir.clone(),
         bundle,
     };
-    load_one(&Arc::from(root), &c, base_path, tz)
+    load_one(&Arc::from(root), &c, base_path, tz, limits)
 }
 
 fn load_one(
@@ -452,6 +543,7 @@ fn load_one(
     c: &Candidate,
     base_path: &str,
     tz: &jiff::tz::TimeZone,
+    limits: &Limits,
 ) -> Result<Record, Vec<Diagnostic>> {
     let rel = c.rel.as_path();
     if !valid_id(&c.id) {
@@ -467,13 +559,7 @@ fn load_one(
             "请把{what}改为拼音或英文，例如 shiye-baoxian；记录的网址由它决定。"
         ))]);
     }
-    let bytes = std::fs::read(root.join(rel)).map_err(|e| {
-        vec![Diagnostic::error(
-            "content.read",
-            rel,
-            format!("无法读取文件：{e}"),
-        )]
-    })?;
+    let bytes = read_record(&root.join(rel), rel, limits)?;
     let text = match source::decode(&bytes) {
         Ok(t) => t,
         Err(SplitError::NotUtf8 { line }) => {
@@ -522,18 +608,18 @@ fn load_one(
             .hint("至少需要 title（标题）等必填字段。")])
         }
         Err(errs) => {
-            return Err(errs
+            let mut ds = errs
                 .into_iter()
                 .map(|e| {
-                    let mut d = Diagnostic::error(e.code, rel, e.message)
-                        .at(e.pos.line, e.pos.col)
-                        .with_source(text);
-                    if let Some(h) = e.hint {
-                        d = d.hint(h);
+                    let d = Diagnostic::error(e.code, rel, e.message).at(e.pos.line, e.pos.col);
+                    match e.hint {
+                        Some(h) => d.hint(h),
+                        None => d,
                     }
-                    d
                 })
-                .collect())
+                .collect();
+            crate::diag::cap_per_file(&mut ds);
+            return Err(ds.into_iter().map(|d| d.with_source(text)).collect());
         }
     };
     // Pure YAML records may carry their body in `body:`.
@@ -552,7 +638,9 @@ fn load_one(
     let mut ctx = Ctx::new(rel, tz);
     let json = schema::check_fields(&node, &groups, "", &mut ctx);
     let Some(serde_json::Value::Object(mut obj)) = json else {
-        return Err(ctx.diags.into_iter().map(|d| d.with_source(text)).collect());
+        let mut ds = ctx.diags;
+        crate::diag::cap_per_file(&mut ds);
+        return Err(ds.into_iter().map(|d| d.with_source(text)).collect());
     };
     let (body_src, body_line) = if is_md {
         (parts.body.to_string(), parts.body_line)
@@ -617,6 +705,87 @@ fn load_one(
         privacy_quiet,
         root: root.clone(),
     })
+}
+
+/// A record file's bytes: a regular file (never a symbolic link, which could publish a file
+/// from outside the site), at most [`Limits::record_kb`] (never read further).
+fn read_record(path: &Path, rel: &Path, limits: &Limits) -> Result<Vec<u8>, Vec<Diagnostic>> {
+    use std::io::Read;
+    let read_error = |e: std::io::Error| {
+        vec![Diagnostic::error(
+            "content.read",
+            rel,
+            format!("无法读取文件：{e}"),
+        )]
+    };
+    let meta = std::fs::symlink_metadata(path).map_err(read_error)?;
+    if !meta.file_type().is_file() {
+        return Err(vec![special_file(rel, &meta, path)]);
+    }
+    let limit = limits.record_bytes();
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize + 1);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(read_error)?;
+    if bytes.len() as u64 > limit {
+        // Where the limit is crossed.
+        let upto = &bytes[..limit as usize];
+        let line = upto.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = upto.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let col = String::from_utf8_lossy(&upto[line_start..]).chars().count() + 1;
+        let size = meta.len().max(bytes.len() as u64);
+        return Err(vec![Diagnostic::error(
+            "content.too-large",
+            rel,
+            format!(
+                "记录文件太大：{} KB，超过上限 {} KB（从这里开始超出）",
+                size.div_ceil(1024),
+                limits.record_kb
+            ),
+        )
+        .at(line, col)
+        .hint(format!(
+            "一个记录文件最多 {} KB（约 {} 个汉字）。很长的正文请分成几条记录，或把全文作为附件（PDF、Word）上传、正文只写摘要；确有需要时可在 site.toml 的 [limits] 中调大 record_kb。",
+            limits.record_kb,
+            approx_chars(limits.record_kb)
+        ))]);
+    }
+    Ok(bytes)
+}
+
+/// About how many Chinese characters (three bytes each in UTF-8) `kb` holds, in words.
+fn approx_chars(kb: u64) -> String {
+    let chars = kb * 1024 / 3;
+    if chars >= 10_000 {
+        format!("{} 万", chars / 10_000)
+    } else {
+        chars.to_string()
+    }
+}
+
+/// A file under `content/` that is not a regular file: a symbolic link, a named pipe, a
+/// socket or a device.
+pub(crate) fn special_file(rel: &Path, meta: &std::fs::Metadata, path: &Path) -> Diagnostic {
+    let ft = meta.file_type();
+    if ft.is_symlink() {
+        let target = std::fs::read_link(path)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default();
+        Diagnostic::error(
+            "content.symlink",
+            rel,
+            "这是一个符号链接（快捷方式），不能发布",
+        )
+        .found(format!("指向 {target}"))
+        .hint("content/ 中只能放真实的文件：符号链接可能把网站以外的文件（如服务器上的系统文件）发布出去。请删除链接（git rm），把要发布的文件本身复制到这里。")
+    } else {
+        Diagnostic::error(
+            "content.special-file",
+            rel,
+            "这不是普通文件（是命名管道、套接字或设备），不能读取或发布",
+        )
+        .hint("content/ 中只能放普通文件和目录：请删除它。")
+    }
 }
 
 /// Find the Markdown-typed values in a record's JSON, by field path.

@@ -181,13 +181,21 @@ pub fn render(src: &str, base_path: &str) -> Rendered {
     let mut links = Vec::new();
     let mut scripts = Vec::new();
     let mut text = String::new();
-    let mut events: Vec<Event> = Vec::new();
+    // Events are handed to the HTML writer as they come (the parser's own tree is all the
+    // memory a text takes), except a heading's, held until its end gives its id.
+    let mut ready: std::collections::VecDeque<Event> = std::collections::VecDeque::new();
+    let mut heading: Vec<Event> = Vec::new();
     let mut heading_ids: HashMap<String, usize> = HashMap::new();
-    let mut in_heading: Option<(usize, HeadingLevel)> = None;
+    let mut in_heading: Option<HeadingLevel> = None;
     let mut heading_text = String::new();
     let prefix = base_path.trim_end_matches('/');
 
-    for (ev, range) in Parser::new_ext(&protected, opts).into_offset_iter() {
+    let mut parser = Parser::new_ext(&protected, opts).into_offset_iter();
+    let events = std::iter::from_fn(|| loop {
+        if let Some(ev) = ready.pop_front() {
+            return Some(ev);
+        }
+        let (ev, range) = parser.next()?;
         let ev = match ev {
             Event::Start(Tag::Link {
                 link_type,
@@ -240,15 +248,17 @@ pub fn render(src: &str, base_path: &str) -> Rendered {
                 ev
             }
             Event::Start(Tag::Heading { level, .. }) => {
-                in_heading = Some((events.len(), level));
+                in_heading = Some(level);
                 heading_text.clear();
-                ev
+                heading.clear();
+                heading.push(ev);
+                continue;
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((start, level)) = in_heading.take() {
+                if let Some(level) = in_heading.take() {
                     if let Some(Event::Start(Tag::Heading {
                         id, classes, attrs, ..
-                    })) = events.get(start).cloned()
+                    })) = heading.first().cloned()
                     {
                         let id = match id {
                             Some(id) => id,
@@ -264,7 +274,7 @@ pub fn render(src: &str, base_path: &str) -> Rendered {
                                 CowStr::from(slug)
                             }
                         };
-                        events[start] = Event::Start(Tag::Heading {
+                        heading[0] = Event::Start(Tag::Heading {
                             level,
                             id: Some(id),
                             classes,
@@ -273,7 +283,9 @@ pub fn render(src: &str, base_path: &str) -> Rendered {
                     }
                 }
                 text.push('\n');
-                ev
+                ready.extend(heading.drain(..));
+                ready.push_back(ev);
+                continue;
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 if in_heading.is_some() {
@@ -292,10 +304,14 @@ pub fn render(src: &str, base_path: &str) -> Rendered {
             }
             other => other,
         };
-        events.push(ev);
-    }
+        if in_heading.is_some() {
+            heading.push(ev);
+        } else {
+            return Some(ev);
+        }
+    });
     let mut out = String::with_capacity(src.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
+    html::push_html(&mut out, events);
     Rendered {
         html: restore(&out, &table),
         text: collapse_ws(&restore(&text, &table)),

@@ -133,7 +133,7 @@ pub fn load_site_lenient(
         .into_iter()
         .collect());
     };
-    let loaded = load::load_cached(root, &config.base_path(), &tz, cache);
+    let loaded = load::load_cached(root, &config.base_path(), &tz, &config.limits, cache);
     let mut diags: Diagnostics = loaded.diags.into_iter().collect();
     diags.extend(validate::validate(root, &config, &loaded.records));
     let keys = loaded.records.iter().map(|r| r.key()).collect();

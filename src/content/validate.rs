@@ -6,7 +6,7 @@ use super::load::Record;
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Run every cross-record rule; `root` is the site root (for attachment files).
 pub fn validate(
@@ -281,7 +281,40 @@ fn attachments(root: &Path, r: &Record, out: &mut Vec<Diagnostic>) {
             );
             continue;
         }
-        if !root.join(&r.dir).join(file).is_file() {
+        let rel = r.dir.join(file);
+        if let Some((link, meta)) = not_plain(root, &rel) {
+            let what = if meta.file_type().is_symlink() {
+                let target = std::fs::read_link(root.join(&link))
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                let which = if link == rel {
+                    format!("附件“{file}”是符号链接（快捷方式），不能发布")
+                } else {
+                    format!(
+                        "附件“{file}”所在的目录 {} 是符号链接（快捷方式），不能发布",
+                        link.display()
+                    )
+                };
+                (which, format!("指向 {target}"))
+            } else {
+                (
+                    format!("附件“{file}”不是普通文件（是命名管道、套接字或设备），不能发布"),
+                    String::new(),
+                )
+            };
+            let mut d = r.diag_at(
+                Diagnostic::error("content.attachment-symlink", &r.source, what.0),
+                &field,
+            );
+            if !what.1.is_empty() {
+                d = d.found(what.1);
+            }
+            out.push(d.hint(
+                "附件必须是放在记录旁边的真实文件：符号链接可能把网站以外的文件（如服务器上的系统文件）发布出去。请删除链接（git rm），把文件本身复制到这里。",
+            ));
+            continue;
+        }
+        if !root.join(&rel).is_file() {
             out.push(
                 r.diag_at(
                     Diagnostic::error(
@@ -298,6 +331,22 @@ fn attachments(root: &Path, r: &Record, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// The first part of `rel` (site-relative) that is a symbolic link, or the file itself when
+/// it exists and is neither a regular file nor a folder (a named pipe, a device), with its
+/// metadata. Nothing is followed: an attachment must be a real file inside the site.
+pub fn not_plain(root: &Path, rel: &Path) -> Option<(PathBuf, std::fs::Metadata)> {
+    let mut at = PathBuf::new();
+    for part in rel.components() {
+        at.push(part);
+        let meta = std::fs::symlink_metadata(root.join(&at)).ok()?;
+        let ft = meta.file_type();
+        if ft.is_symlink() || (!ft.is_file() && !ft.is_dir()) {
+            return Some((at, meta));
+        }
+    }
+    None
 }
 
 fn links(r: &Record, keys: &HashSet<String>, out: &mut Vec<Diagnostic>) {

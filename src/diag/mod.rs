@@ -3,7 +3,7 @@
 
 mod render;
 
-pub use render::{render_json, render_text, summary_line};
+pub use render::{escape_controls, is_unsafe, render_json, render_text, summary_line};
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -43,7 +43,21 @@ pub struct Diagnostic {
     /// Length in characters of the span to underline (at least 1 when shown).
     #[serde(skip)]
     pub span_len: usize,
+    /// Characters of the line left out before [`Diagnostic::source_line`] (a long line is
+    /// kept only around the column).
+    #[serde(skip)]
+    pub source_skip: usize,
 }
+
+/// How much of a long source line a diagnostic keeps: characters before the column, and in
+/// all. A hostile file of one huge line must not be copied into every diagnostic about it.
+const SOURCE_BEFORE: usize = 60;
+const SOURCE_SHOWN: usize = 160;
+
+/// Diagnostics listed for one file at most by the passes that can find any number of
+/// problems in it (the loader, the privacy check); [`cap_per_file`] says how many more
+/// there were.
+pub const MAX_PER_FILE: usize = 100;
 
 impl Diagnostic {
     fn new(
@@ -65,6 +79,7 @@ impl Diagnostic {
             hint: None,
             source_line: None,
             span_len: 1,
+            source_skip: 0,
         }
     }
 
@@ -122,16 +137,87 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// Attach the source line from the file's text, when the position is known.
+    /// Attach the source line from the file's text, when the position is known (a long line
+    /// only around the column, with `…` where it was cut).
     pub fn with_source(mut self, text: &str) -> Self {
         if self.line > 0 {
-            self.source_line = text
-                .lines()
-                .nth(self.line - 1)
-                .map(|l| l.trim_end_matches('\r').to_string());
+            self.source_line = text.lines().nth(self.line - 1).map(|l| {
+                let l = l.trim_end_matches('\r');
+                let skip = self.col.saturating_sub(1).saturating_sub(SOURCE_BEFORE);
+                let mut chars = l.chars().skip(skip);
+                let mut shown: String = chars.by_ref().take(SOURCE_SHOWN).collect();
+                if chars.next().is_some() {
+                    shown.push('…');
+                }
+                self.source_skip = skip;
+                shown
+            });
         }
         self
     }
+}
+
+/// Keep at most [`MAX_PER_FILE`] diagnostics of each file (the first by position), and say
+/// for each file how many more there were, as a diagnostic as severe as the worst left out
+/// (so that leaving some out never lets a build pass).
+pub fn cap_per_file(diags: &mut Vec<Diagnostic>) {
+    let mut counts: std::collections::HashMap<&Path, usize> = std::collections::HashMap::new();
+    for d in diags.iter() {
+        *counts.entry(d.file.as_path()).or_default() += 1;
+    }
+    if counts.values().all(|&n| n <= MAX_PER_FILE) {
+        return;
+    }
+    diags.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(MAX_PER_FILE);
+    // Per file, in order: (file, left out by severity).
+    let mut left_out: Vec<(PathBuf, [usize; 3])> = Vec::new();
+    let mut seen = 0usize;
+    for d in diags.drain(..) {
+        if kept.last().is_none_or(|k| k.file != d.file) {
+            seen = 0;
+        }
+        seen += 1;
+        if seen <= MAX_PER_FILE {
+            kept.push(d);
+            continue;
+        }
+        if left_out.last().is_none_or(|(f, _)| *f != d.file) {
+            left_out.push((d.file.clone(), [0; 3]));
+        }
+        if let Some((_, n)) = left_out.last_mut() {
+            n[d.severity as usize] += 1;
+        }
+    }
+    for (file, [e, w, i]) in left_out {
+        let total = e + w + i;
+        let severity = if e > 0 {
+            Severity::Error
+        } else if w > 0 {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
+        let mut parts = Vec::new();
+        for (n, what) in [(e, "错误"), (w, "警告"), (i, "提示")] {
+            if n > 0 {
+                parts.push(format!("{n} 个{what}"));
+            }
+        }
+        kept.push(Diagnostic::new(
+            severity,
+            "diag.more",
+            &file,
+            format!(
+                "这个文件另有 {total} 个问题没有列出（{}）",
+                parts.join("、")
+            ),
+        )
+        .hint(format!(
+            "每个文件最多列出 {MAX_PER_FILE} 个问题：请先改正上面列出的问题，再运行 gongshi check 查看其余问题。"
+        )));
+    }
+    *diags = kept;
 }
 
 /// A collection of diagnostics in a stable order (file, line, column, code).
@@ -252,6 +338,49 @@ mod tests {
             Some("published")
         );
         assert_eq!(did_you_mean("zzz", ["title", "published"]), None);
+    }
+
+    #[test]
+    fn a_long_source_line_is_kept_only_around_the_column() {
+        let line = format!("{}错{}", "a".repeat(100_000), "b".repeat(100_000));
+        let d = Diagnostic::error("x", "a.md", "m")
+            .span(2, 100_001, 1)
+            .with_source(&format!("first\n{line}\n"));
+        let src = d.source_line.clone().unwrap_or_default();
+        assert_eq!(d.source_skip, 100_000 - 60);
+        assert!(
+            src.starts_with(&"a".repeat(60)) && src.ends_with('…'),
+            "{src}"
+        );
+        assert_eq!(src.chars().count(), 161);
+        let text = render::render_one(&d);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines[3].starts_with(&format!("2 | …{}错", "a".repeat(60))));
+        // The caret is under 错: "2 | " then the "…" and 60 columns.
+        assert_eq!(lines[4], format!("  | {}^^", " ".repeat(61)));
+    }
+
+    #[test]
+    fn at_most_so_many_diagnostics_of_a_file_are_kept_and_the_rest_counted() {
+        let mut ds: Vec<Diagnostic> = (1..=150)
+            .map(|i| Diagnostic::warning("w", "a.md", "w").at(i, 1))
+            .collect();
+        ds.push(Diagnostic::error("e", "a.md", "e").at(500, 1));
+        ds.push(Diagnostic::error("e", "b.md", "e").at(1, 1));
+        cap_per_file(&mut ds);
+        let a: Vec<&Diagnostic> = ds.iter().filter(|d| d.file == Path::new("a.md")).collect();
+        assert_eq!(a.len(), MAX_PER_FILE + 1);
+        let more = a[MAX_PER_FILE];
+        assert_eq!(more.code, "diag.more");
+        // An error was left out: the count is an error, so the build still fails.
+        assert_eq!(more.severity, Severity::Error);
+        assert!(more.message.contains("另有 51 个问题"), "{}", more.message);
+        assert!(
+            more.message.contains("1 个错误、50 个警告"),
+            "{}",
+            more.message
+        );
+        assert_eq!(ds.iter().filter(|d| d.file == Path::new("b.md")).count(), 1);
     }
 
     #[test]

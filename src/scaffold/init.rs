@@ -248,6 +248,8 @@ mod tests {
             "report_due_days",
             "allowed_numbers",
             "allowed_emails",
+            "[limits]",
+            "record_kb",
             "[consultation.types.",
             "min_working_days",
         ] {

@@ -3,12 +3,21 @@
 //! [`reload::MAX_LISTENERS`]), so streams never occupy the threads that serve pages. Pages
 //! connect to it cross-origin (the stream carries nothing but build numbers).
 
+use super::conn::{Hosts, Slot};
 use super::http::Shared;
 use super::reload;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// Connections being read or streamed at once (the streams themselves are at most
+/// [`reload::MAX_LISTENERS`]); more are closed at once.
+const MAX_CONNECTIONS: usize = reload::MAX_LISTENERS + 16;
+
+/// Time to send the request head.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How often a comment is sent, so that closed pages are noticed.
 const KEEP_ALIVE: Duration = Duration::from_secs(5);
@@ -24,23 +33,47 @@ pub fn bind(main: SocketAddr) -> Result<(TcpListener, SocketAddr), String> {
 }
 
 /// Serve event streams from `listener` (in a thread of its own).
-pub fn start(listener: TcpListener, shared: Arc<Shared>) {
+pub fn start(listener: TcpListener, shared: Arc<Shared>, hosts: Arc<Hosts>) {
     std::thread::spawn(move || {
+        let active = Arc::new(AtomicUsize::new(0));
         for stream in listener.incoming() {
-            let Ok(stream) = stream else { continue };
+            let Ok(stream) = stream else {
+                std::thread::sleep(Duration::from_millis(50));
+                continue;
+            };
+            if active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                active.fetch_sub(1, Ordering::SeqCst);
+                drop(stream);
+                continue;
+            }
+            let slot = Slot(active.clone());
             let shared = shared.clone();
-            std::thread::spawn(move || stream_to(stream, &shared));
+            let hosts = hosts.clone();
+            let spawned = std::thread::Builder::new()
+                .name("preview-events".into())
+                .spawn(move || {
+                    let _slot = slot;
+                    stream_to(stream, &shared, &hosts);
+                });
+            if spawned.is_err() {
+                std::thread::sleep(Duration::from_millis(50));
+            }
         }
     });
 }
 
-/// Read the request head (bounded in size and time); `None` when it is not a complete
-/// `GET` of the event path.
-fn read_head(stream: &mut TcpStream) -> Option<String> {
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+/// Read the request head (at most 16 KB within [`HEAD_TIMEOUT`]); `None` when it is not a
+/// complete `GET` of the event path with one `Host` of this preview.
+fn read_head(stream: &mut TcpStream, hosts: &Hosts) -> Option<String> {
+    let deadline = Instant::now() + HEAD_TIMEOUT;
     let mut head = Vec::new();
     let mut buf = [0u8; 1024];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return None;
+        }
+        stream.set_read_timeout(Some(left)).ok()?;
         let n = stream.read(&mut buf).ok()?;
         if n == 0 || head.len() + n > 16 * 1024 {
             return None;
@@ -48,15 +81,23 @@ fn read_head(stream: &mut TcpStream) -> Option<String> {
         head.extend_from_slice(&buf[..n]);
     }
     let text = String::from_utf8_lossy(&head).into_owned();
-    let line = text.lines().next()?;
+    let mut lines = text.lines();
+    let line = lines.next()?;
     let mut parts = line.split(' ');
     let (method, target) = (parts.next()?, parts.next()?);
     let path = target.split('?').next()?;
-    (method == "GET" && path == reload::EVENTS_PATH).then_some(text)
+    let hosts_sent: Vec<&str> = lines
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(n, _)| n.trim().eq_ignore_ascii_case("host"))
+        .map(|(_, v)| v.trim())
+        .collect();
+    let host_ok = matches!(hosts_sent.as_slice(), [h] if hosts.allows(h));
+    (method == "GET" && path == reload::EVENTS_PATH && host_ok).then_some(text)
 }
 
-fn stream_to(mut stream: TcpStream, shared: &Shared) {
-    if read_head(&mut stream).is_none() {
+fn stream_to(mut stream: TcpStream, shared: &Shared, hosts: &Hosts) {
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(10)));
+    if read_head(&mut stream, hosts).is_none() {
         let _ = stream
             .write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
         return;

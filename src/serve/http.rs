@@ -1,16 +1,15 @@
-//! The preview's HTTP side (tiny_http): a bounded pool of worker threads serves the snapshot
-//! from memory; event streams get threads of their own (bounded by the hub) so they never hold
-//! a worker; request paths are resolved against the site's files only, never the disk.
+//! The preview's answers: the snapshot served from memory (connections are
+//! [`super::conn`]'s); event streams get a listener of their own ([`super::events`]) so they
+//! never hold a connection here; request paths are resolved against the site's files only,
+//! never the disk.
 
+use super::conn::{self, Handler, Request, Response};
 use super::forms::{self, FormHandler, FormRequest};
 use super::overlay::escape;
 use super::reload::{self, Hub};
 use super::state::{Body, Entry, Snapshot};
-use std::io::{Cursor, Read};
 use std::sync::{Arc, RwLock};
-use std::thread::JoinHandle;
 use std::time::SystemTime;
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 /// State shared by the workers and the rebuild loop.
 pub struct Shared {
@@ -48,21 +47,6 @@ impl Shared {
         }
         self.hub.broadcast(generation);
     }
-}
-
-/// Start `workers` threads answering requests from `server`.
-pub fn start(server: Arc<Server>, shared: Arc<Shared>, workers: usize) -> Vec<JoinHandle<()>> {
-    (0..workers.max(1))
-        .map(|_| {
-            let server = server.clone();
-            let shared = shared.clone();
-            std::thread::spawn(move || {
-                while let Ok(req) = server.recv() {
-                    handle(req, &shared);
-                }
-            })
-        })
-        .collect()
 }
 
 /// Where a request path leads.
@@ -233,136 +217,98 @@ pub fn http_date(t: SystemTime) -> String {
         .unwrap_or_default()
 }
 
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+fn h(name: &str, value: &str) -> (String, String) {
+    (name.to_string(), value.to_string())
 }
 
-fn request_header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
-    req.headers()
-        .iter()
-        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-        .map(|h| h.value.as_str())
+fn respond(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Response {
+    Response::new(status, headers, body)
 }
 
-/// A response with exact Content-Length (never chunked).
-fn respond<R: Read>(req: Request, status: u16, headers: Vec<Option<Header>>, body: R, len: usize) {
-    let mut headers: Vec<Header> = headers.into_iter().flatten().collect();
-    headers.extend(header("X-Content-Type-Options", "nosniff"));
-    // One request per connection: tiny_http gives every open connection a thread that waits
-    // for the next request, and new connections can queue behind those; closing keeps every
-    // such wait short (a local preview loses nothing by it).
-    headers.extend(header("Connection", "close"));
-    let resp = Response::new(StatusCode(status), headers, body, Some(len), None)
-        .with_chunked_threshold(usize::MAX);
-    let _ = req.respond(resp);
-}
-
-fn text_page(req: Request, status: u16, title: &str, message: &str) {
+fn text_page(status: u16, title: &str, message: &str) -> Response {
     let body = format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{t}</title></head>\
 <body style=\"font:18px/1.7 sans-serif;max-width:40em;margin:2em auto;padding:0 1em\"><h1>{t}</h1><p>{m}</p></body></html>",
         t = escape(title),
         m = escape(message)
     );
-    let len = body.len();
     respond(
-        req,
         status,
         vec![
-            header("Content-Type", "text/html; charset=utf-8"),
-            header("Cache-Control", "no-store"),
+            h("Content-Type", "text/html; charset=utf-8"),
+            h("Cache-Control", "no-store"),
         ],
-        Cursor::new(body.into_bytes()),
-        len,
-    );
+        body.into_bytes(),
+    )
 }
 
-fn handle(mut req: Request, shared: &Arc<Shared>) {
-    let method = req.method().clone();
-    let url = req.url().to_string();
+impl Handler for Shared {
+    fn wants_body(&self, req: &Request) -> Option<usize> {
+        let path = req.target.split(['?', '#']).next().unwrap_or("");
+        forms::is_form_route(&req.method, path).then_some(forms::MAX_BODY)
+    }
+
+    fn handle(&self, req: &Request) -> Response {
+        handle(req, self)
+    }
+}
+
+/// Answer one request (its head checked and its form body read by [`super::conn`]).
+pub fn handle(req: &Request, shared: &Shared) -> Response {
+    let url = req.target.as_str();
     let path_only = url.split(['?', '#']).next().unwrap_or("").to_string();
-    let method_name = method.as_str().to_string();
+    let method = req.method.as_str();
 
     if path_only == reload::EVENTS_PATH {
         // The stream has its own listener, so that it never holds a connection thread here.
-        let location = match shared.events_addr {
-            Some(a) => format!("http://{a}{}", reload::EVENTS_PATH),
-            None => return text_page(req, 404, "页面未找到", "自动刷新未启用。"),
+        let Some(a) = shared.events_addr else {
+            return text_page(404, "页面未找到", "自动刷新未启用。");
         };
+        let location = format!("http://{a}{}", reload::EVENTS_PATH);
         return respond(
-            req,
             307,
-            vec![
-                header("Location", &location),
-                header("Cache-Control", "no-store"),
-            ],
-            std::io::empty(),
-            0,
+            vec![h("Location", &location), h("Cache-Control", "no-store")],
+            Vec::new(),
         );
     }
-    if forms::is_form_route(&method_name, &path_only) {
-        let mut body = Vec::new();
-        let too_big = req.body_length().is_some_and(|n| n > forms::MAX_BODY)
-            || req
-                .as_reader()
-                .take(forms::MAX_BODY as u64 + 1)
-                .read_to_end(&mut body)
-                .is_err()
-            || body.len() > forms::MAX_BODY;
-        if too_big {
-            return text_page(req, 413, "提交的内容过大", "请缩短后再提交。");
-        }
+    if forms::is_form_route(method, &path_only) {
         let form = FormRequest {
-            method: method_name,
+            method: method.to_string(),
             path: path_only,
             query: url.split_once('?').map(|(_, q)| q.to_string()),
-            headers: req
-                .headers()
-                .iter()
-                .map(|h| {
-                    (
-                        h.field.as_str().as_str().to_ascii_lowercase(),
-                        h.value.as_str().to_string(),
-                    )
-                })
-                .collect(),
-            body,
-            remote: req.remote_addr().copied(),
+            headers: req.headers.clone(),
+            body: req.body.clone(),
+            remote: req.remote,
         };
         let answer = shared.forms.handle(&form);
         let mut headers = vec![
-            header("Content-Type", &answer.content_type),
-            header("Cache-Control", "no-store"),
+            h("Content-Type", &answer.content_type),
+            h("Cache-Control", "no-store"),
         ];
-        headers.extend(answer.headers.iter().map(|(n, v)| header(n, v)));
-        let len = answer.body.len();
-        return respond(req, answer.status, headers, Cursor::new(answer.body), len);
+        headers.extend(answer.headers.iter().map(|(n, v)| h(n, v)));
+        return respond(answer.status, headers, answer.body);
     }
-    if method != Method::Get && method != Method::Head {
+    if method != "GET" && method != "HEAD" {
         return respond(
-            req,
             405,
             vec![
-                header("Allow", "GET, HEAD"),
-                header("Content-Type", "text/plain; charset=utf-8"),
+                h("Allow", "GET, HEAD"),
+                h("Content-Type", "text/plain; charset=utf-8"),
             ],
-            Cursor::new("预览只支持 GET 和 HEAD 请求。".as_bytes().to_vec()),
-            "预览只支持 GET 和 HEAD 请求。".len(),
+            "预览只支持 GET 和 HEAD 请求。".as_bytes().to_vec(),
         );
     }
 
     let snap = shared.current();
     let exists = |k: &str| snap.files.contains_key(k);
-    match resolve(&url, &snap.base, &exists) {
+    match resolve(url, &snap.base, &exists) {
         Target::Redirect(location) => respond(
-            req,
             301,
             vec![
-                header("Location", &location),
-                header("Content-Type", "text/plain; charset=utf-8"),
+                h("Location", &location),
+                h("Content-Type", "text/plain; charset=utf-8"),
             ],
-            Cursor::new(Vec::new()),
-            0,
+            Vec::new(),
         ),
         Target::File(key) => match snap.files.get(&key) {
             Some(entry) => serve_file(req, shared, &snap, &key, entry, 200),
@@ -372,24 +318,23 @@ fn handle(mut req: Request, shared: &Arc<Shared>) {
     }
 }
 
-fn not_found(req: Request, shared: &Shared, snap: &Snapshot) {
+fn not_found(req: &Request, shared: &Shared, snap: &Snapshot) -> Response {
     match snap.files.get("404.html") {
         Some(entry) => serve_file(req, shared, snap, "404.html", entry, 404),
         // A site that has never built: the errors on a page of their own, reloaded when fixed.
-        None if snap.overlay.is_some() => never_built(req, shared, snap),
+        None if snap.overlay.is_some() => never_built(shared, snap),
         None if snap.generation == 0 => text_page(
-            req,
             503,
             "网站正在生成",
             "第一次生成尚未完成，请稍候刷新。若终端显示错误，请先改正内容。",
         ),
-        None => text_page(req, 404, "页面未找到", "您访问的页面不存在。"),
+        None => text_page(404, "页面未找到", "您访问的页面不存在。"),
     }
 }
 
 /// The page of a site whose sources have never built: the error overlay (every problem, as
 /// on the pages of a site that built before) and the live-reload script.
-fn never_built(req: Request, shared: &Shared, snap: &Snapshot) {
+fn never_built(shared: &Shared, snap: &Snapshot) -> Response {
     let page = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>网站还不能生成</title></head>\
 <body style=\"font:18px/1.7 sans-serif;max-width:40em;margin:2em auto;padding:0 1em\"><h1>网站还不能生成</h1>\
 <p>内容有错误，网站一次也没有生成成功。请按下面列出的问题修改，保存后本页自动刷新。</p></body></html>";
@@ -398,27 +343,41 @@ fn never_built(req: Request, shared: &Shared, snap: &Snapshot) {
         extra.push_str(&reload::script(snap.generation, a.port()));
     }
     let body = reload::inject(page.as_bytes(), &extra);
-    let len = body.len();
     respond(
-        req,
         503,
         vec![
-            header("Content-Type", "text/html; charset=utf-8"),
-            header("Cache-Control", "no-store"),
+            h("Content-Type", "text/html; charset=utf-8"),
+            h("Cache-Control", "no-store"),
         ],
-        Cursor::new(body),
-        len,
-    );
+        body,
+    )
+}
+
+/// Open an attachment to serve it: a regular file reached without any symbolic link (the
+/// build refuses links under `content/`, but one may have been made since the last good
+/// build, and the preview reads attachments when asked for them). `path` is the site's
+/// canonical root joined with a checked relative path, so it is its own canonical form
+/// unless a link is on the way.
+fn open_attachment(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let meta = std::fs::symlink_metadata(path)?;
+    let direct = path.canonicalize().is_ok_and(|c| c == path);
+    if !meta.file_type().is_file() || !direct {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "附件是符号链接或不是普通文件，预览不提供它",
+        ));
+    }
+    std::fs::File::open(path)
 }
 
 fn serve_file(
-    req: Request,
+    req: &Request,
     shared: &Shared,
     snap: &Snapshot,
     key: &str,
     entry: &Arc<Entry>,
     status: u16,
-) {
+) -> Response {
     let ctype = content_type(key);
     let html = ctype.starts_with("text/html");
     // Pages carry the live-reload script (and the overlay), so they change with every
@@ -431,19 +390,20 @@ fn serve_file(
     } else {
         (format!("\"{}\"", entry.etag()), entry.modified)
     };
-    let mut headers = vec![
-        header("Content-Type", ctype),
-        header("ETag", &etag),
-        header("Last-Modified", &http_date(modified)),
-        header("Cache-Control", "no-cache"),
+    let headers = vec![
+        h("Content-Type", ctype),
+        h("ETag", &etag),
+        h("Last-Modified", &http_date(modified)),
+        h("Cache-Control", "no-cache"),
     ];
     let fresh = status == 200
         && not_modified(
-            request_header(&req, "If-None-Match"),
-            request_header(&req, "If-Modified-Since"),
+            req.header("if-none-match"),
+            req.header("if-modified-since"),
             &etag,
             modified,
         );
+    let status = if fresh { 304 } else { status };
     let body: Vec<u8> = match &entry.body {
         Body::Bytes(b) if html => {
             let mut extra = shared
@@ -455,32 +415,29 @@ fn serve_file(
             }
             reload::inject(b, &extra)
         }
-        Body::Bytes(b) => {
-            let len = b.len();
-            if fresh {
-                return respond(req, 304, headers, std::io::empty(), len);
-            }
-            return respond(req, status, headers, Cursor::new(b.clone()), len);
-        }
-        Body::File(p) => match std::fs::File::open(p) {
+        Body::Bytes(b) => b.to_vec(),
+        Body::File(p) => match open_attachment(p) {
             Ok(f) => {
-                let len = f.metadata().map_or(0, |m| m.len()) as usize;
-                if fresh {
-                    return respond(req, 304, headers, std::io::empty(), len);
-                }
-                return respond(req, status, headers, f, len);
+                let len = f.metadata().map_or(0, |m| m.len());
+                return Response {
+                    status,
+                    headers,
+                    body: conn::Body::File(f, len),
+                };
             }
             Err(e) => {
-                headers.clear();
-                return text_page(req, 500, "无法读取附件", &format!("{}：{e}", p.display()));
+                return text_page(
+                    404,
+                    "无法读取附件",
+                    &format!(
+                        "{}：{e}",
+                        p.file_name().unwrap_or_default().to_string_lossy()
+                    ),
+                );
             }
         },
     };
-    let len = body.len();
-    if fresh {
-        return respond(req, 304, headers, std::io::empty(), len);
-    }
-    respond(req, status, headers, Cursor::new(body), len)
+    respond(status, headers, body)
 }
 
 #[cfg(test)]

@@ -3,11 +3,15 @@
 //! good site with an error overlay. Never touches `public/`.
 //!
 //! One job per file: [`classify`] (what a changed path means, pure), [`watch`] (file events
-//! → batches), [`events`] (the live-reload stream), [`state`] (the snapshot served), [`http`] (requests), [`reload`] (event
-//! stream and injected script), [`overlay`] (the error panel), [`forms`] (the seam for the
-//! feedback receiver).
+//! → batches), [`events`] (the live-reload stream), [`state`] (the snapshot served),
+//! [`conn`] (connections: bounds, deadlines, the `Host` check), [`http`] (answers),
+//! [`reload`] (event stream and injected script), [`overlay`] (the error panel), [`forms`]
+//! (the seam for the feedback receiver), [`cleanup`] (the temporary database removed on every
+//! way out).
 
 pub mod classify;
+pub mod cleanup;
+pub mod conn;
 pub mod events;
 pub mod forms;
 pub mod http;
@@ -38,8 +42,10 @@ pub struct ServeOptions {
     /// Who answers `POST /feedback/…` and `GET /receipt/…` ([`forms::NotMounted`] until the
     /// feedback receiver mounts itself).
     pub forms: Box<dyn forms::FormHandler>,
-    /// Threads answering page requests.
-    pub workers: usize,
+    /// Connections answered at once (a thread each); more are refused with 503.
+    pub max_connections: usize,
+    /// Host names besides `localhost` and IP addresses that requests may use (`--allow-host`).
+    pub allow_hosts: Vec<String>,
 }
 
 /// What happened, for the terminal (the library prints nothing).
@@ -80,17 +86,21 @@ pub fn run(opts: ServeOptions, report: &dyn Fn(ServeEvent)) -> Result<(), String
         .root
         .canonicalize()
         .map_err(|e| format!("找不到站点目录 {}：{e}", opts.root.display()))?;
-    let server = tiny_http::Server::http(&opts.addr)
+    let listener = std::net::TcpListener::bind(&opts.addr)
         .map_err(|e| format!("无法在 {} 上启动预览服务：{e}", opts.addr))?;
-    let bound: SocketAddr = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| format!("无法在 {} 上启动预览服务", opts.addr))?;
-    let server = Arc::new(server);
+    let bound: SocketAddr = listener
+        .local_addr()
+        .map_err(|e| format!("无法在 {} 上启动预览服务：{e}", opts.addr))?;
+    let hosts = Arc::new(conn::Hosts::new(&opts.addr, &opts.allow_hosts));
     let (events_listener, events_addr) = events::bind(bound)?;
     let shared = Arc::new(http::Shared::new(opts.forms, Some(events_addr)));
-    let _workers = http::start(server.clone(), shared.clone(), opts.workers);
-    events::start(events_listener, shared.clone());
+    let limits = conn::Limits {
+        max_connections: opts.max_connections,
+        ..conn::Limits::default()
+    };
+    conn::start(listener, shared.clone(), hosts.clone(), limits)
+        .map_err(|e| format!("无法启动预览服务：{e}"))?;
+    events::start(events_listener, shared.clone(), hosts);
     let mut watcher = watch::Watcher::new(&root)?;
 
     let mut builder = Builder {
@@ -113,7 +123,6 @@ pub fn run(opts: ServeOptions, report: &dyn Fn(ServeEvent)) -> Result<(), String
     while let Some(batch) = watcher.next_batch() {
         builder.rebuild(&batch, &shared, report, false);
     }
-    server.unblock();
     Ok(())
 }
 

@@ -3,8 +3,12 @@
 
 use crate::diag::{Diagnostics, Severity};
 
-/// HTML escaping shared with the templates.
-pub use crate::render::escape_html as escape;
+/// HTML escaping, with the characters that could forge or reorder what is shown (control
+/// and bidirectional characters from file names and values) written out visibly, as on the
+/// terminal ([`crate::diag::escape_controls`]).
+pub fn escape(s: &str) -> String {
+    crate::render::escape_html(&crate::diag::escape_controls(s))
+}
 
 /// `content/a.md:3:7` (the parts that are known).
 pub fn location(file: &str, line: usize, col: usize) -> String {

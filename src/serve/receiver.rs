@@ -17,12 +17,43 @@ pub struct Receiver {
     _tmp: Option<TempDb>,
 }
 
-/// A temporary folder for the preview database, removed when the preview stops.
-struct TempDb(PathBuf);
+/// The temporary folder of the preview database: a new one each time, with a random name
+/// (never one that exists already, which someone else could have made), private to the user
+/// (mode 0700: the database holds what was typed into the forms), removed when the preview
+/// stops, however it stops ([`super::cleanup`]).
+struct TempDb(Option<tempfile::TempDir>);
+
+impl TempDb {
+    fn new() -> Result<TempDb, String> {
+        let dir = tempfile::Builder::new()
+            .prefix("gongshi-preview-")
+            .tempdir()
+            .map_err(|e| format!("无法创建临时目录：{e}"))?;
+        #[cfg(unix)]
+        {
+            // tempfile makes it 0700 already; say so where it matters.
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| format!("无法设置临时目录 {} 的权限：{e}", dir.path().display()))?;
+        }
+        super::cleanup::register(dir.path());
+        Ok(TempDb(Some(dir)))
+    }
+
+    fn path(&self) -> PathBuf {
+        self.0
+            .as_ref()
+            .map(|d| d.path().to_path_buf())
+            .unwrap_or_default()
+    }
+}
 
 impl Drop for TempDb {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        if let Some(dir) = self.0.take() {
+            super::cleanup::unregister(dir.path());
+            let _ = dir.close();
+        }
     }
 }
 
@@ -38,11 +69,8 @@ impl Receiver {
         let (db, tmp) = match db {
             Some(p) => (p, None),
             None => {
-                let folder =
-                    std::env::temp_dir().join(format!("gongshi-preview-{}", std::process::id()));
-                std::fs::create_dir_all(&folder)
-                    .map_err(|e| format!("无法创建临时目录 {}：{e}", folder.display()))?;
-                (folder.join("feedback.db"), Some(TempDb(folder)))
+                let tmp = TempDb::new()?;
+                (tmp.path().join("feedback.db"), Some(tmp))
             }
         };
         let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
