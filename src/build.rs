@@ -188,8 +188,23 @@ fn partial_report(
             _ => true,
         })
         .collect();
+    // Read as the loader reads records: a regular file inside the content folder (never a
+    // link, which could show another file's text in the findings; never a named pipe, which
+    // would block), within the size limit.
+    let content_root = opts.root.join("content").canonicalize().ok();
     for (file, kind) in &failed {
-        if let Ok(text) = std::fs::read_to_string(opts.root.join(file)) {
+        let path = opts.root.join(file);
+        let inside = match (&content_root, path.canonicalize()) {
+            (Some(root), Ok(real)) => real.starts_with(root),
+            _ => false,
+        };
+        if !inside {
+            continue;
+        }
+        let Ok(bytes) = content::load::read_record(&path, file, &config.limits) else {
+            continue;
+        };
+        if let Ok(text) = String::from_utf8(bytes) {
             kept.extend(compliance::privacy_lint::lint_unloaded(
                 &config, *kind, file, &text,
             ));

@@ -709,7 +709,11 @@ fn load_one(
 
 /// A record file's bytes: a regular file (never a symbolic link, which could publish a file
 /// from outside the site), at most [`Limits::record_kb`] (never read further).
-fn read_record(path: &Path, rel: &Path, limits: &Limits) -> Result<Vec<u8>, Vec<Diagnostic>> {
+pub(crate) fn read_record(
+    path: &Path,
+    rel: &Path,
+    limits: &Limits,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
     use std::io::Read;
     let read_error = |e: std::io::Error| {
         vec![Diagnostic::error(
