@@ -54,6 +54,10 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Treat warnings as errors.
     pub strict: bool,
+    /// The feedback receiver's database (`--feedback-db`, read only): the completeness rules
+    /// compare each ledger with the receiver's chain, and `consultations/heads.json` publishes
+    /// the receiver's heads. A build given it never uses the build memo.
+    pub feedback_db: Option<PathBuf>,
 }
 
 /// What a successful build did.
@@ -246,6 +250,9 @@ fn finish_report(
     let (mut facts, ds) = plan::facts(&site, &calendar, &time);
     diags.extend(ds);
     facts.history = crate::history::collect(&site.root);
+    if let Some(db) = &opts.feedback_db {
+        facts.anchors.receiver = Some(crate::feedback::anchor::receiver_chains(db));
+    }
     let (ds, summary) = compliance::run(&compliance::Input {
         site: &site,
         calendar: &calendar,
@@ -738,6 +745,7 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{e}")),
             drafts: false,
             strict: false,
+            feedback_db: None,
         };
         let plain = render_site(&opts, &|_, _| {}).unwrap_or_else(|_| panic!("build failed"));
         let mut reuse = Reuse::default();

@@ -37,6 +37,9 @@ pub enum Command {
         /// 不使用上次生成的记录，完整地重新生成（默认在内容、主题、设置和时间都没有变化时跳过生成）
         #[arg(long)]
         no_cache: bool,
+        /// 意见接收程序的数据库（只读）：核对已公布结果的征集是否全部导出，并在 consultations/heads.json 中发布接收程序的链头
+        #[arg(long, value_name = "FILE")]
+        feedback_db: Option<PathBuf>,
     },
     /// 检查全部内容，不生成网站
     Check {
@@ -61,6 +64,9 @@ pub enum Command {
         /// 个人信息检查扩大到全部内容（默认只查执法决定、留言答复、意见台账和征集结果）
         #[arg(long)]
         privacy_all: bool,
+        /// 意见接收程序的数据库（只读）：核对意见台账与接收程序是否一致、已公布结果的征集是否全部导出
+        #[arg(long, value_name = "FILE")]
+        feedback_db: Option<PathBuf>,
     },
     /// 本地预览：生成网站并在浏览器中查看，修改内容后自动刷新（不写入 public/）
     Serve {

@@ -56,6 +56,7 @@ fn main() -> ExitCode {
             now,
             drafts,
             no_cache,
+            feedback_db,
         } => {
             let now = match parse_now(now.as_deref()) {
                 Ok(n) => n,
@@ -67,6 +68,7 @@ fn main() -> ExitCode {
                 now,
                 drafts,
                 strict: false,
+                feedback_db,
             };
             if no_cache {
                 gongshi::build_cache::forget(&opts);
@@ -130,6 +132,7 @@ fn main() -> ExitCode {
             drafts,
             html,
             privacy_all,
+            feedback_db,
         } => {
             let now = match parse_now(now.as_deref()) {
                 Ok(n) => n,
@@ -141,6 +144,7 @@ fn main() -> ExitCode {
                 now,
                 drafts,
                 strict,
+                feedback_db,
             };
             let report = build::check_report(&opts, &gongshi::compliance::Options { privacy_all });
             if format == "json" {

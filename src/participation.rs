@@ -5,7 +5,10 @@
 
 use crate::content::{Data, Record, Site};
 use crate::diag::Diagnostic;
-use crate::feedback::report::{self, ReportData, DISPOSITIONS_FILE, LEDGER_FILE};
+use crate::feedback::anchor::{self, Head, ReceiverChain, RegisterLine};
+use crate::feedback::report::{
+    self, DispositionEntry, LedgerEntry, ReportData, DISPOSITIONS_FILE, LEDGER_FILE,
+};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -14,6 +17,85 @@ use std::path::PathBuf;
 pub struct Participation {
     pub report: ReportData,
     pub public_json: String,
+}
+
+/// One consultation's ledger as found in the content, also when its report cannot be built.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    /// The consultation's id.
+    pub id: String,
+    /// `…/opinions.jsonl`, site-relative.
+    pub rel: PathBuf,
+    /// The file exists.
+    pub present: bool,
+    /// Its entries (empty when absent or unreadable).
+    pub entries: Vec<LedgerEntry>,
+    /// The file exists but its chain does not verify (reported as `participation.ledger`).
+    pub broken: bool,
+    /// `dispositions.yaml` (empty when absent or unreadable).
+    pub dispositions: BTreeMap<String, DispositionEntry>,
+}
+
+impl Ledger {
+    pub fn head(&self) -> Head {
+        match self.entries.last() {
+            Some(e) => Head {
+                count: self.entries.len() as u64,
+                head: e.hash.clone(),
+                receipt: Some(e.receipt.clone()),
+            },
+            None => Head {
+                count: 0,
+                head: crate::feedback::model::GENESIS_HASH.to_string(),
+                receipt: None,
+            },
+        }
+    }
+}
+
+/// Everything the completeness rules and `consultations/heads.json` need: every consultation's
+/// ledger, the register of heads in the content repository and, when the build was given the
+/// receiver's database, the receiver's chains.
+#[derive(Debug, Clone)]
+pub struct Anchors {
+    /// By consultation key.
+    pub ledgers: BTreeMap<String, Ledger>,
+    /// `content/consultations/heads.jsonl` (line number, line); Err when unreadable.
+    pub register: Result<Vec<(usize, RegisterLine)>, String>,
+    /// The receiver's chains by consultation id (`--feedback-db`); None when not given.
+    pub receiver: Option<Result<BTreeMap<String, ReceiverChain>, String>>,
+}
+
+impl Default for Anchors {
+    fn default() -> Self {
+        Anchors {
+            ledgers: BTreeMap::new(),
+            register: Ok(Vec::new()),
+            receiver: None,
+        }
+    }
+}
+
+impl Anchors {
+    /// The public `consultations/heads.json` for a build on `date`.
+    pub fn public_json(&self, date: &str) -> String {
+        let ledgers: BTreeMap<String, Head> = self
+            .ledgers
+            .values()
+            .filter(|l| l.present && !l.broken)
+            .map(|l| (l.id.clone(), l.head()))
+            .collect();
+        let receiver: Option<BTreeMap<String, Head>> = match &self.receiver {
+            Some(Ok(r)) => Some(r.iter().map(|(id, c)| (id.clone(), c.head())).collect()),
+            _ => None,
+        };
+        let register: Vec<RegisterLine> = self
+            .register
+            .as_ref()
+            .map(|l| l.iter().map(|(_, l)| l.clone()).collect())
+            .unwrap_or_default();
+        anchor::public_heads_json(date, &ledgers, receiver.as_ref(), &register)
+    }
 }
 
 /// The folder a consultation's ledger lives in (the bundle folder, or `<id>/` beside the file).
@@ -26,9 +108,13 @@ pub fn ledger_dir(r: &Record) -> PathBuf {
     }
 }
 
-/// Read every consultation's ledger and dispositions.
-pub fn collect(site: &Site) -> (BTreeMap<String, Participation>, Vec<Diagnostic>) {
+/// Read every consultation's ledger and dispositions, and the register of heads.
+pub fn collect(site: &Site) -> (BTreeMap<String, Participation>, Anchors, Vec<Diagnostic>) {
     let mut out = BTreeMap::new();
+    let mut anchors = Anchors {
+        register: anchor::read_register(&site.root),
+        ..Anchors::default()
+    };
     let mut diags = Vec::new();
     for r in site.records.iter() {
         let Data::Consultation(c) = &r.data else {
@@ -37,12 +123,24 @@ pub fn collect(site: &Site) -> (BTreeMap<String, Participation>, Vec<Diagnostic>
         let dir = ledger_dir(r);
         let ledger_rel = dir.join(LEDGER_FILE);
         let ledger = site.root.join(&ledger_rel);
-        if !ledger.is_file() {
+        let disp_rel = dir.join(DISPOSITIONS_FILE);
+        let mut found = Ledger {
+            id: r.id.clone(),
+            rel: ledger_rel.clone(),
+            present: ledger.is_file(),
+            entries: Vec::new(),
+            broken: false,
+            dispositions: report::load_dispositions(&site.root.join(&disp_rel)).unwrap_or_default(),
+        };
+        if !found.present {
+            anchors.ledgers.insert(r.key(), found);
             continue;
         }
         let entries = match report::load_ledger(&ledger) {
             Ok(e) => e,
             Err(e) => {
+                found.broken = true;
+                anchors.ledgers.insert(r.key(), found);
                 diags.push(
                     Diagnostic::error(
                         "participation.ledger",
@@ -55,6 +153,8 @@ pub fn collect(site: &Site) -> (BTreeMap<String, Participation>, Vec<Diagnostic>
                 continue;
             }
         };
+        found.entries = entries.clone();
+        anchors.ledgers.insert(r.key(), found);
         match report::ledger_is_append_only(&site.root, &ledger_rel) {
             Ok(true) => {}
             Ok(false) => diags.push(
@@ -63,7 +163,6 @@ pub fn collect(site: &Site) -> (BTreeMap<String, Participation>, Vec<Diagnostic>
             ),
             Err(e) => diags.push(Diagnostic::warning("participation.git", &ledger_rel, format!("无法用 git 核对意见台账：{e}"))),
         }
-        let disp_rel = dir.join(DISPOSITIONS_FILE);
         let dispositions = match report::load_dispositions(&site.root.join(&disp_rel)) {
             Ok(d) => d,
             Err(e) => {
@@ -97,5 +196,5 @@ pub fn collect(site: &Site) -> (BTreeMap<String, Participation>, Vec<Diagnostic>
             }
         }
     }
-    (out, diags)
+    (out, anchors, diags)
 }

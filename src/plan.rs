@@ -46,6 +46,9 @@ pub struct Facts {
     pub windows: BTreeMap<String, (Window, State)>,
     /// Participation reports by consultation key.
     pub participation: BTreeMap<String, crate::participation::Participation>,
+    /// Every consultation's ledger, the register of heads and (with `--feedback-db`) the
+    /// receiver's chains: the completeness rules and `consultations/heads.json`.
+    pub anchors: crate::participation::Anchors,
     /// Working days left (today included) for open consultations.
     pub days_left: BTreeMap<String, u32>,
     /// Enforcement decisions not shown in listings (key → notice text).
@@ -213,12 +216,13 @@ pub fn facts(
             _ => {}
         }
     }
-    let (participation, pdiags) = crate::participation::collect(site);
+    let (participation, anchors, pdiags) = crate::participation::collect(site);
     diags.extend(pdiags);
     (
         Facts {
             windows,
             participation,
+            anchors,
             days_left,
             hidden,
             history: crate::history::History::new(),
@@ -538,6 +542,7 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
                 "documents": c.documents.iter().map(|a| attachment_ctx(site, r, &a.file, &a.title)).collect::<Vec<_>>(),
                 "outcome": c.outcome.as_ref().map(|o| json!({
                     "published": date_text(o.published), "decision": md(r, "outcome.decision"), "report": md(r, "outcome.report"),
+                    "figures": o.opinions.as_ref().map(figures_text),
                 })),
                 "withdrawn": c.withdrawn.as_ref().map(|x| json!({"date": date_text(x.date), "reason": x.reason})),
                 "form_open": state == State::Open && c.channels.form,
@@ -583,6 +588,36 @@ fn post_has_send_verb(post: &str) -> bool {
     ["寄至", "寄到", "邮寄", "寄送", "请寄", "信函寄", "来信寄"]
         .iter()
         .any(|w| p.starts_with(w))
+}
+
+/// `共收到意见8条（网站5条、电子邮件1条）；采纳4条、部分采纳2条。`: the outcome's stated
+/// figures (checked against the ledger by `participation.figures`).
+fn figures_text(o: &crate::content::kinds::consultation::OpinionCounts) -> String {
+    let stated = o.stated();
+    let part = |fields: &[&str]| -> Vec<String> {
+        stated
+            .iter()
+            .filter(|(f, _, _)| fields.contains(f))
+            .map(|(_, zh, n)| format!("{zh}{n}条"))
+            .collect()
+    };
+    let channels = part(&["web", "email", "letter", "phone", "in_person"]);
+    let dispositions = part(&[
+        "adopted",
+        "partly_adopted",
+        "not_adopted",
+        "duplicate",
+        "irrelevant",
+    ]);
+    let mut s = format!("共收到意见{}条", o.total);
+    if !channels.is_empty() {
+        s.push_str(&format!("（{}）", channels.join("、")));
+    }
+    if !dispositions.is_empty() {
+        s.push_str(&format!("；{}", dispositions.join("、")));
+    }
+    s.push('。');
+    s
 }
 
 /// A record in a list: title, url, date, summary and a status word.
@@ -1318,6 +1353,19 @@ fn plan_pages_of(
             bytes: p.public_json.clone().into_bytes(),
         });
     }
+    // The heads of every consultation's chain, published with every build: an anchor outside
+    // the receiver's database that anyone can keep (docs/feedback.md).
+    if site.of_kind(Kind::Consultation).next().is_some() {
+        let date = time
+            .now
+            .to_zoned_datetime(site.tz.clone())
+            .date()
+            .to_string();
+        emit(Output::Bytes {
+            path: "consultations/heads.json".into(),
+            bytes: facts.anchors.public_json(&date).into_bytes(),
+        });
+    }
     emit(page(
         "correction/index.html".into(),
         "correction.html",
@@ -1363,6 +1411,7 @@ mod links_tests {
                 .unwrap_or_else(|e| panic!("{e}")),
             drafts: true,
             strict: false,
+            feedback_db: None,
         };
         let checked = crate::build::check(&opts).unwrap_or_else(|_| panic!("example site"));
         let (site, facts) = (&checked.site, &checked.facts);

@@ -103,6 +103,26 @@ fn acknowledged_comments_survive_sigkill() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+    // The head log the writer kept beside the database (written after each commit, so it
+    // may lag but never lead after SIGKILL) agrees with it, and so do the receipts.
+    let sample: Vec<String> = acked
+        .iter()
+        .step_by((acked.len() / 50).max(1))
+        .map(|(r, h)| format!("{r}:{h}"))
+        .collect();
+    let mut verify = std::process::Command::new(bin());
+    verify
+        .args(["feedback", "verify", "--root"])
+        .arg(&root)
+        .arg("--db")
+        .arg(&db);
+    for r in &sample {
+        verify.args(["--receipt", r]);
+    }
+    let out = verify.output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{report}");
+    assert!(report.contains("链头日志 (head log)"), "{report}");
     let out = std::process::Command::new(bin())
         .args(["feedback", "export", "--consultation", "open-one", "--root"])
         .arg(&root)

@@ -60,10 +60,13 @@ fn valid_comment_redirects_to_receipt_and_json_works() {
 #[test]
 fn identical_resubmission_returns_the_same_receipt() {
     let s = TestServer::start();
+    // The page's form token and identical fields make a resubmission (tests/feedback_dedup.rs
+    // has the cases that are not).
     let fields = [
         ("consultation", "open-one"),
         ("opinion", "第三条应当明确申请期限。"),
         ("contact", "13800000000"),
+        ("token", "0123456789abcdef0123456789abcdef"),
     ];
     let a = post(s.addr, "/feedback/comment", &fields, true).json();
     let b = post(s.addr, "/feedback/comment", &fields, true).json();
@@ -82,6 +85,7 @@ fn identical_resubmission_returns_the_same_receipt() {
                         ("consultation", "open-one"),
                         ("opinion", "同时提交"),
                         ("contact", "x@y.cn"),
+                        ("token", "fedcba9876543210fedcba9876543210"),
                     ],
                     true,
                 )
@@ -101,6 +105,7 @@ fn identical_resubmission_returns_the_same_receipt() {
             ("consultation", "open-one"),
             ("opinion", "第三条应当明确申请期限。"),
             ("contact", "other"),
+            ("token", "0123456789abcdef0123456789abcdef"),
         ],
         true,
     )

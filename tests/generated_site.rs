@@ -157,6 +157,7 @@ fn a_site_with_1000_generated_records_builds() -> TestResult {
         now: "2026-11-25T10:00:00+08:00".parse()?,
         drafts: false,
         strict: false,
+        feedback_db: None,
     };
     let report = match build::build(&build_opts, &|_, _| {}) {
         Ok(r) => r,
@@ -199,6 +200,7 @@ fn batched_build_equals_in_memory_render() -> TestResult {
         now: "2026-11-25T10:00:00+08:00".parse()?,
         drafts: false,
         strict: false,
+        feedback_db: None,
     };
     if build::build(&build_opts, &|_, _| {}).is_err() {
         return Err("batched build failed".into());
@@ -268,6 +270,7 @@ fn the_catalogue_is_paginated_and_lists_every_listed_record_once() -> TestResult
         now: "2026-11-25T10:00:00+08:00".parse()?,
         drafts: false,
         strict: false,
+        feedback_db: None,
     };
     if build::build(&build_opts, &|_, _| {}).is_err() {
         return Err("build failed".into());

@@ -58,7 +58,10 @@ fn closed_after_the_deadline_without_the_form() {
 
 #[test]
 fn concluded_with_its_outcome() {
-    let extra = "outcome:\n  published: 2026-12-10\n  decision: 已印发施行。\n";
+    // No opinion came in: said explicitly (a concluded consultation with a web form needs its
+    // ledger or this statement, `participation.no-ledger`).
+    let extra =
+        "outcome:\n  published: 2026-12-10\n  decision: 已印发施行。\n  opinions: {total: 0}\n";
     let html = page_at("2026-12-11T10:00:00+08:00", extra);
     assert!(html.contains("已公布结果"), "{html}");
     assert!(html.contains("已印发施行。"));

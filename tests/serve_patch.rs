@@ -54,6 +54,7 @@ impl Preview {
             now: "2026-11-25T10:00:00+08:00".parse()?,
             drafts: false,
             strict: false,
+            feedback_db: None,
         };
         let mut reuse = Reuse::default();
         let Ok(r) = build::render_site_with(&opts, &|_, _| {}, Some(&mut reuse)) else {

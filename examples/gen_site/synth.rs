@@ -1291,14 +1291,17 @@ fn consultation(rng: &mut Rng, seq: &mut Seq, i: usize, n: usize) -> Rec {
     block(&mut front, "", "summary", &summary);
     block(&mut front, "", "basis", basis);
     block(&mut front, "", "reasons", &reasons);
+    // Closed consultations have their outcome (a closed one without it for 30 days is
+    // reported as overdue). They took opinions by mail and phone only: a concluded
+    // consultation with a web form needs its opinion ledger (`participation.no-ledger`),
+    // which a synthetic site has no receiver to export.
+    let closed_long_ago = opens < today().plus(-25) && (!major || opens < today().plus(-45));
     let _ = writeln!(
         front,
-        "channels:\n  form: true\n  email: rsj@zhijiang.example.gov.cn\n  post: {COUNTY}城关镇民主大道88号 {BUREAU}（邮编443200）\n  phone: 0717-1234582"
+        "channels:\n  form: {}\n  email: rsj@zhijiang.example.gov.cn\n  post: {COUNTY}城关镇民主大道88号 {BUREAU}（邮编443200）\n  phone: 0717-1234582",
+        !closed_long_ago
     );
     kv(&mut front, "", "organizer", &format!("{BUREAU}政策法规股"));
-    // Closed consultations have their outcome (a closed one without it for 30 days is
-    // reported as overdue).
-    let closed_long_ago = opens < today().plus(-25) && (!major || opens < today().plus(-45));
     if closed_long_ago {
         let _ = writeln!(
             front,

@@ -12,8 +12,12 @@
 //! One `git log` (shared with the 修订记录, [`crate::history`]) and one `git cat-file --batch`
 //! read everything. Not a git repository, or git missing: nothing is checked.
 //!
+//! * an opinion ledger, its dispositions and the register of heads
+//!   (`content/consultations/heads.jsonl`) are never deleted, in the working tree or in a
+//!   commit (the register also only grows).
+//!
 //! Codes: `history.edited-after-publication`, `history.index-no-changed`,
-//! `history.ledger-rewritten` (errors).
+//! `history.ledger-rewritten`, `history.ledger-deleted` (errors).
 //!
 //! Known limit: versions are ordered by commit date, as `git log` lists them; edits made on
 //! two branches at once are compared in that order.
@@ -78,6 +82,11 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // The register of heads only grows, like a ledger.
+    let register = crate::feedback::anchor::register_rel();
+    if let Some(list) = history.get(&register) {
+        wanted.push((register.clone(), list));
+    }
     let mut requests: Vec<String> = Vec::new();
     for (_, list) in &wanted {
         for e in list.iter().filter(|e| !e.deleted && !e.commit.is_empty()) {
@@ -120,6 +129,66 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
                 ledger_rule(&ledger, older, &head.text, head, diags);
             }
         }
+    }
+    if let Some((head, older)) = by_path.get(register.as_path()).and_then(|v| v.split_last()) {
+        ledger_rule(&register, older, &head.text, head, diags);
+    }
+    deleted_rule(input, diags);
+}
+
+/// A ledger, a dispositions file or the register that git held must still be there: deleting
+/// one (in the working tree, or in a commit) removes opinions from the public record.
+fn deleted_rule(input: &Input, diags: &mut Vec<Diagnostic>) {
+    let history = &input.facts.history;
+    let root = &input.site.root;
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for r in &input.site.records {
+        if let Some(ledger) = super::ledger_path(r) {
+            paths.push(ledger.with_file_name(crate::feedback::report::DISPOSITIONS_FILE));
+            paths.push(ledger);
+        }
+    }
+    // Those of consultations that are gone altogether.
+    let ledger_like = |p: &Path| {
+        p.starts_with("content/consultations")
+            && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                n == crate::feedback::report::LEDGER_FILE
+                    || n == crate::feedback::report::DISPOSITIONS_FILE
+            })
+    };
+    paths.extend(history.keys().filter(|p| ledger_like(p)).cloned());
+    paths.push(crate::feedback::anchor::register_rel());
+    paths.sort();
+    paths.dedup();
+    for path in paths {
+        let Some(list) = history.get(&path) else {
+            continue;
+        };
+        if root.join(&path).exists() || !list.iter().any(|e| !e.deleted && !e.commit.is_empty()) {
+            continue;
+        }
+        let culprit = match list.first() {
+            Some(e) if e.deleted && !e.commit.is_empty() => {
+                let short: String = e.commit.chars().take(8).collect();
+                format!("在提交 {short}（{}）中被删除", e.subject)
+            }
+            _ => "在尚未提交的修改中被删除".to_string(),
+        };
+        let what = match path.file_name().and_then(|n| n.to_str()) {
+            Some(crate::feedback::report::LEDGER_FILE) => "意见台账",
+            Some(crate::feedback::report::DISPOSITIONS_FILE) => "意见处理结果文件",
+            _ => "链头登记簿",
+        };
+        diags.push(
+            Diagnostic::error(
+                "history.ledger-deleted",
+                &path,
+                format!("{what}已公开过，不能删除：{culprit}"),
+            )
+            .expected("文件保留（只能追加）")
+            .found(culprit.clone())
+            .hint("用 git 恢复这个文件（git checkout 删除前的提交号 -- 文件）。意见台账、处理结果和链头登记簿是公众参与的记录，不能删除。"),
+        );
     }
 }
 

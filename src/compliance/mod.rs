@@ -8,6 +8,8 @@
 //! * [`privacy_lint`] — personal data in public texts (`privacy.*`), using [`privacy`]
 //! * [`catalogue`] — required categories and permit items (`catalogue.*`, `permit.*`)
 //! * [`git_history`] — what may never be edited once published (`history.*`)
+//! * [`ledgers`] — no opinion can vanish: ledgers against the register of heads, the receiver
+//!   and the outcome's figures (`participation.*`)
 //! * [`freshness`] — staleness, overdue replies and reports (`freshness.*`, …)
 //! * [`page`] — the staff compliance page (`check --html`)
 //!
@@ -18,6 +20,7 @@ pub mod enforcement;
 pub mod fields;
 pub mod freshness;
 pub mod git_history;
+pub mod ledgers;
 pub mod page;
 pub mod privacy;
 pub mod privacy_lint;
@@ -125,6 +128,7 @@ pub fn run(input: &Input) -> (Vec<Diagnostic>, Summary) {
     privacy_lint::check(input, &mut diags);
     catalogue::check(input, &mut diags, &mut summary);
     git_history::check(input, &mut diags);
+    ledgers::check(input, &mut diags);
     freshness::check(input, &mut diags, &mut summary);
     summary.items.sort();
     summary.items.dedup();

@@ -3,7 +3,7 @@
 
 mod render;
 
-pub use render::{escape_controls, is_unsafe, render_json, render_text, summary_line};
+pub use render::{escape_controls, is_unsafe, render_json, render_one, render_text, summary_line};
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};

@@ -23,6 +23,8 @@ use clap::{Args, Subcommand};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
+use super::anchor::ReceiptClaim;
+use super::audit::{self, VerifyInputs};
 use super::directory::Directory;
 use super::export::{self, AddOptions, ExportOptions, VerifyOptions};
 use super::guard::SiteHosts;
@@ -43,11 +45,11 @@ pub struct FeedbackArgs {
 pub enum FeedbackCommand {
     /// 运行意见接收服务 (run the feedback receiver)
     Serve(ServeArgs),
-    /// 把某个征集事项的新意见（不含个人信息）追加到意见台账 opinions.jsonl
+    /// 把征集事项的新意见（不含个人信息）追加到意见台账 opinions.jsonl，并记入链头登记簿
     Export(ExportArgs),
     /// 录入通过信函、电子邮件、电话、现场收到的意见，输出回执编号
     Add(AddArgs),
-    /// 校验数据库哈希链和各意见台账；发现问题时退出码为 1
+    /// 校验数据库哈希链、各意见台账和库外记录的链头，列出未导出的意见；发现问题时退出码为 1
     Verify(VerifyArgs),
     /// 按征集事项、渠道、类型统计
     Stats(StatsArgs),
@@ -97,8 +99,11 @@ pub struct ExportArgs {
     #[arg(long)]
     pub db: PathBuf,
     /// Consultation id (its file or folder name under content/consultations/)
+    #[arg(long, required_unless_present = "all", conflicts_with = "all")]
+    pub consultation: Option<String>,
+    /// 导出数据库中所有征集事项（每日定时任务用）
     #[arg(long)]
-    pub consultation: String,
+    pub all: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -144,6 +149,12 @@ pub struct VerifyArgs {
     pub root: PathBuf,
     #[arg(long)]
     pub db: PathBuf,
+    /// 意见人持有的回执：编号，或 编号:校验码（可重复）
+    #[arg(long, value_name = "NO[:HASH]")]
+    pub receipt: Vec<String>,
+    /// 曾经发布的链头：网站的 consultations/heads.json（或其存档、链头登记簿副本）（可重复）
+    #[arg(long, value_name = "FILE")]
+    pub published: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -209,19 +220,32 @@ impl RunOutput {
     }
 }
 
-/// Builds the site's `Directory` from `--root` (the lead's content loader).
-pub type DirectoryLoader<'a> = &'a dyn Fn(&Path) -> Result<Arc<dyn Directory>, String>;
+/// Builds the site's `Directory` from `--root` (the lead's content loader). `serve` calls it
+/// again when the content changes ([`super::reload`]).
+pub type DirectoryLoader<'a> =
+    &'a (dyn Fn(&Path) -> Result<Arc<dyn Directory>, String> + Send + Sync);
 
 /// Runs one `gongshi feedback` command. `progress` receives lines to show while a long
 /// command runs (serve: the listening address); the final text is in `RunOutput`.
 pub fn run(
     args: FeedbackArgs,
-    load: DirectoryLoader<'_>,
+    load: DirectoryLoader<'static>,
     progress: &mut dyn FnMut(&str),
 ) -> Result<RunOutput, FeedbackError> {
     match args.command {
         FeedbackCommand::Serve(a) => {
             let dir = load(&a.root).map_err(FeedbackError::Invalid)?;
+            // Follow the content: windows are read again on change and on SIGHUP. Reload
+            // messages go to stderr (the service's journal).
+            let (dir, _follow) = super::reload::follow(
+                a.root.clone(),
+                dir,
+                Arc::new(load),
+                Arc::new(|line: &str| eprintln!("{line}")),
+                true,
+                true,
+            )
+            .map_err(FeedbackError::Server)?;
             let tz = dir.time_zone();
             let now = match &a.now {
                 Some(s) => Some(parse_time(s, &tz).map_err(FeedbackError::Invalid)?),
@@ -246,14 +270,23 @@ pub fn run(
             handle.wait()?;
             Ok(RunOutput::ok("意见接收服务已停止 (stopped)\n".into()))
         }
-        FeedbackCommand::Export(a) => {
-            let s = export::export(&ExportOptions {
-                root: a.root,
-                db: a.db,
-                consultation: a.consultation,
-            })?;
-            Ok(RunOutput::ok(s.render()))
-        }
+        FeedbackCommand::Export(a) => match a.consultation {
+            Some(consultation) if !a.all => {
+                let s = export::export(&ExportOptions {
+                    root: a.root,
+                    db: a.db,
+                    consultation,
+                })?;
+                Ok(RunOutput::ok(s.render()))
+            }
+            _ => {
+                let rep = export::export_all(&a.root, &a.db)?;
+                Ok(RunOutput {
+                    stdout: rep.render(),
+                    exit_code: if rep.ok() { 0 } else { 1 },
+                })
+            }
+        },
         FeedbackCommand::Add(a) => {
             let dir = load(&a.root).map_err(FeedbackError::Invalid)?;
             let tz = dir.time_zone();
@@ -284,10 +317,36 @@ pub fn run(
             )))
         }
         FeedbackCommand::Verify(a) => {
-            let rep = export::verify(&VerifyOptions {
-                root: a.root,
-                db: a.db,
-            })?;
+            let receipts = a
+                .receipt
+                .iter()
+                .map(|r| ReceiptClaim::parse(r))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(FeedbackError::Invalid)?;
+            // Which consultations are concluded: from the site (the same loader as the build).
+            let site = load(&a.root);
+            let concluded = site
+                .as_ref()
+                .ok()
+                .and_then(|d| d.concluded())
+                .map(|c| c.into_iter().collect());
+            let mut rep = audit::verify_with(
+                &VerifyOptions {
+                    root: a.root,
+                    db: a.db,
+                },
+                &VerifyInputs {
+                    receipts,
+                    published: a.published,
+                    concluded,
+                },
+            )?;
+            if let Err(e) = site {
+                rep.notes.push(format!(
+                    "无法读取网站内容，未核对已公布结果的征集是否全部导出 (site not readable: {})",
+                    e.lines().next().unwrap_or("")
+                ));
+            }
             Ok(RunOutput {
                 stdout: rep.render(),
                 exit_code: if rep.ok() { 0 } else { 1 },

@@ -30,6 +30,35 @@ pub trait Directory: Send + Sync {
     fn time_zone(&self) -> jiff::tz::TimeZone {
         super::model::default_time_zone()
     }
+    /// Every consultation's window (for logging what a reload changed). Default: none.
+    fn consultations(&self) -> Vec<ConsultationWindow> {
+        Vec::new()
+    }
+    /// The first content error found when this directory was loaded, if any. A reload that
+    /// finds one keeps the windows in use ([`super::reload`]).
+    fn content_error(&self) -> Option<String> {
+        None
+    }
+    /// The consultations whose outcome is published (concluded), when known.
+    fn concluded(&self) -> Option<Vec<String>> {
+        None
+    }
+    /// Where a receipt stands in the consultation's ledger in the site's content (what the
+    /// build publishes). Default: unknown.
+    fn ledger_status(&self, _consultation: &str, _receipt: &str) -> LedgerStatus {
+        LedgerStatus::Unknown
+    }
+}
+
+/// A receipt against the consultation's published ledger (`opinions.jsonl`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LedgerStatus {
+    /// The directory cannot tell (no site, unreadable ledger).
+    Unknown,
+    /// In the ledger with this hash, at this line (1-based); `count` lines in all.
+    Listed { hash: String, seq: u64, count: u64 },
+    /// Not in the ledger, which has `count` lines (0: no ledger yet).
+    Missing { count: u64 },
 }
 
 /// A fixed, in-memory directory (tests, tools).
@@ -45,5 +74,8 @@ impl Directory for StaticDirectory {
     }
     fn site_title(&self) -> String {
         self.title.clone()
+    }
+    fn consultations(&self) -> Vec<ConsultationWindow> {
+        self.consultations.clone()
     }
 }

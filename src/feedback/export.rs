@@ -1,5 +1,7 @@
-//! Staff commands: export a consultation's ledger, add offline opinions, verify.
+//! Staff commands: export a consultation's ledger (or all of them), add offline opinions,
+//! verify the chains and ledgers ([`super::audit`] adds the anchors outside the database).
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -7,6 +9,7 @@ use std::path::{Path, PathBuf};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
+use super::anchor::{self, Head};
 use super::directory::Directory;
 use super::forms::{valid_id, MAX_OPINION_CHARS, MAX_SHORT_CHARS};
 use super::model::{
@@ -37,11 +40,13 @@ pub struct ExportSummary {
     pub appended: usize,
     pub total: usize,
     pub head_hash: String,
+    /// A line was added to the register (`content/consultations/heads.jsonl`).
+    pub registered: bool,
 }
 
 impl ExportSummary {
     pub fn render(&self) -> String {
-        format!(
+        let mut s = format!(
             "{}: 新增 {} 条，共 {} 条 (appended {}, total {})\n台账末条哈希 (head hash): {}\n",
             self.path.display(),
             self.appended,
@@ -49,7 +54,42 @@ impl ExportSummary {
             self.appended,
             self.total,
             self.head_hash
-        )
+        );
+        if self.registered {
+            let _ = writeln!(
+                s,
+                "已记入链头登记簿 (head recorded in) {}",
+                anchor::register_rel().display()
+            );
+        }
+        s
+    }
+}
+
+/// What `export --all` did: one summary per consultation, and the ones that failed.
+#[derive(Debug, Clone, Default)]
+pub struct ExportAllReport {
+    pub summaries: Vec<ExportSummary>,
+    /// (consultation, why).
+    pub failed: Vec<(String, String)>,
+}
+
+impl ExportAllReport {
+    pub fn ok(&self) -> bool {
+        self.failed.is_empty()
+    }
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        for x in &self.summaries {
+            s.push_str(&x.render());
+        }
+        if self.summaries.is_empty() && self.failed.is_empty() {
+            s.push_str("数据库中没有征集意见 (no consultation has opinions)\n");
+        }
+        for (id, why) in &self.failed {
+            let _ = writeln!(s, "错误 (failed) {id}: {why}");
+        }
+        s
     }
 }
 
@@ -88,7 +128,21 @@ pub fn export(opts: &ExportOptions) -> Result<ExportSummary, FeedbackError> {
     if !problems.is_empty() {
         return Err(FeedbackError::Integrity(problems.join("; ")));
     }
-    let entries = store::stream_entries(&conn, &stream_for_consultation(&opts.consultation))?;
+    let stream = stream_for_consultation(&opts.consultation);
+    let entries = store::stream_entries(&conn, &stream)?;
+    // The database must still hold every head recorded outside it: never export from a
+    // database that lost entries (a restored backup, a lost -wal) as if nothing happened.
+    let (mut claims, log_problems) = anchor::read_head_log(&opts.db);
+    let register = anchor::read_register(&opts.root).map_err(FeedbackError::Integrity)?;
+    claims.extend(anchor::register_claims(&register));
+    claims.retain(|c| c.stream == stream);
+    let chains = BTreeMap::from([(stream.clone(), entries)]);
+    let mut problems = log_problems;
+    problems.extend(anchor::check_claims(&chains, &claims));
+    if !problems.is_empty() {
+        return Err(FeedbackError::Integrity(problems.join("; ")));
+    }
+    let entries = chains.into_values().next().unwrap_or_default();
     let path = ledger_path(&opts.root, &opts.consultation);
     let existing = if path.exists() {
         load_ledger(&path).map_err(|e| FeedbackError::Integrity(e.to_string()))?
@@ -138,15 +192,41 @@ pub fn export(opts: &ExportOptions) -> Result<ExportSummary, FeedbackError> {
         let ids: Vec<i64> = new.iter().map(|e| e.id).collect();
         store::mark_exported(&conn, &ids, &at)?;
     }
+    let head = Head::of(&entries);
+    let date = model::format_received(Timestamp::now(), &model::default_time_zone());
+    let registered = anchor::append_register(&opts.root, &date, &opts.consultation, &head)
+        .map_err(FeedbackError::Integrity)?;
     Ok(ExportSummary {
         path,
         appended: new.len(),
         total: entries.len(),
-        head_hash: entries
-            .last()
-            .map(|e| e.hash.clone())
-            .unwrap_or_else(|| model::GENESIS_HASH.to_string()),
+        head_hash: head.head,
+        registered,
     })
+}
+
+/// Exports every consultation that has opinions in the database (the daily job). A
+/// consultation that cannot be exported does not stop the others; it is reported.
+pub fn export_all(root: &Path, db: &Path) -> Result<ExportAllReport, FeedbackError> {
+    let conn = open_existing(db)?;
+    let ids: Vec<String> = store::streams(&conn)?
+        .into_iter()
+        .filter_map(|s| s.strip_prefix("consultation/").map(str::to_string))
+        .collect();
+    drop(conn);
+    let mut rep = ExportAllReport::default();
+    for id in ids {
+        let r = export(&ExportOptions {
+            root: root.to_path_buf(),
+            db: db.to_path_buf(),
+            consultation: id.clone(),
+        });
+        match r {
+            Ok(s) => rep.summaries.push(s),
+            Err(e) => rep.failed.push((id, e.to_string())),
+        }
+    }
+    Ok(rep)
 }
 
 /// An opinion that came by letter, email, phone or in person.
@@ -213,6 +293,7 @@ pub fn add(opts: &AddOptions, dir: &dyn Directory) -> Result<Accepted, FeedbackE
         channel: opts.channel,
         received: opts.received.unwrap_or_else(Timestamp::now),
         client: None,
+        token: None,
     };
     let create = if opts.init {
         super::dbcheck::Create::IfMissing

@@ -195,6 +195,17 @@ impl Fields {
             .map(|(_, v)| v.as_str())
     }
 
+    /// The per-form token (`token`), when present once and well formed; anything else is
+    /// None (the submission is then stored but never merged with another).
+    pub fn token(&self) -> Option<String> {
+        self.get("token")
+            .ok()
+            .flatten()
+            .map(str::trim)
+            .filter(|t| super::dedup::valid_token(t))
+            .map(str::to_string)
+    }
+
     fn honeypot(&self) -> Result<(), FormError> {
         match self.get("website")? {
             Some(v) if !v.trim().is_empty() => Err(FormError::Honeypot),

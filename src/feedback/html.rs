@@ -1,5 +1,6 @@
 //! The receiver's own pages (zh-CN). Every dynamic value goes through `esc`.
 
+use super::directory::{Directory, LedgerStatus};
 use super::model::Kind;
 use super::store::ReceiptStatus;
 
@@ -14,6 +15,9 @@ h1{font-size:1.5em;margin:.4em 0}
 .receipt{font:bold 2em/1.3 ui-monospace,Consolas,monospace;letter-spacing:.05em;word-break:break-all}
 .hash{font-family:ui-monospace,Consolas,monospace;font-size:.85em;word-break:break-all}
 .error{border-color:#b35c00}
+.ok{border-color:#1d6b32}.alarm{border-color:#b00020;background:#fff4f4}
+form.report label{display:block;font-weight:bold;margin-top:.6em}form.report input[type=text]{width:100%;font:inherit}
+form.report button{margin-top:.8em;font:inherit;padding:.3em 1.2em}
 textarea{width:100%;min-height:8em;font:inherit}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1em}dt{font-weight:bold}dd{margin:0}
 a{color:#0b4f9c}footer{max-width:44em;margin:2em auto;padding:0 1em;color:#555;font-size:.9em}
@@ -53,11 +57,113 @@ pub fn error_page(site: &str, heading: &str, message: &str, echo: Option<(&str, 
     page(site, heading, &body)
 }
 
+/// Where a comment's receipt stands against the consultation's published ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LedgerCheck {
+    /// Not a comment, or the site's ledger cannot be read.
+    Unknown,
+    /// In the ledger with the receipt's hash: line `seq` of `count`.
+    Listed { seq: u64, count: u64 },
+    /// In the ledger, but with another hash: report it.
+    HashDiffers { ledger_hash: String },
+    /// Not (yet) in the ledger, and nothing is wrong: the consultation is not concluded and
+    /// the entry was not exported.
+    NotYet,
+    /// Not in the ledger although it should be: exported already, or the outcome published.
+    Missing { why: String },
+}
+
+impl LedgerCheck {
+    /// A short word for the JSON answer.
+    pub fn code(&self) -> &'static str {
+        match self {
+            LedgerCheck::Unknown => "unknown",
+            LedgerCheck::Listed { .. } => "listed",
+            LedgerCheck::HashDiffers { .. } => "hash-differs",
+            LedgerCheck::NotYet => "not-yet",
+            LedgerCheck::Missing { .. } => "missing",
+        }
+    }
+    fn alarm(&self) -> bool {
+        matches!(
+            self,
+            LedgerCheck::HashDiffers { .. } | LedgerCheck::Missing { .. }
+        )
+    }
+}
+
+/// Looks the receipt up in the consultation's ledger in the site's content (what the build
+/// publishes).
+pub fn ledger_check(dir: &dyn Directory, st: &ReceiptStatus) -> LedgerCheck {
+    let (Kind::Comment, Some(c)) = (st.kind, st.consultation.as_deref()) else {
+        return LedgerCheck::Unknown;
+    };
+    let concluded = dir
+        .concluded()
+        .is_some_and(|list| list.iter().any(|x| x == c));
+    match dir.ledger_status(c, &st.receipt) {
+        LedgerStatus::Unknown => LedgerCheck::Unknown,
+        LedgerStatus::Listed { hash, seq, count } => {
+            if hash == st.hash {
+                LedgerCheck::Listed { seq, count }
+            } else {
+                LedgerCheck::HashDiffers { ledger_hash: hash }
+            }
+        }
+        LedgerStatus::Missing { count } => {
+            if let Some(at) = &st.exported_at {
+                LedgerCheck::Missing {
+                    why: format!(
+                        "本意见已于 {at} 登记入意见台账，但网站的意见台账（共 {count} 条）中没有这个回执。"
+                    ),
+                }
+            } else if concluded {
+                LedgerCheck::Missing {
+                    why: format!("征集结果已经公布，但意见台账（共 {count} 条）中没有这个回执。"),
+                }
+            } else {
+                LedgerCheck::NotYet
+            }
+        }
+    }
+}
+
+/// The 我要纠错 form, prefilled with the receipt number (posted to this receiver; no
+/// JavaScript needed).
+fn report_form(st: &ReceiptStatus, why: &str) -> String {
+    let description = format!(
+        "回执编号 {}（校验码 {}，收到时间 {}）：{}请核实我的意见是否被完整收录。",
+        st.receipt, st.hash, st.received, why
+    );
+    let mut token = [0u8; 16];
+    let _ = getrandom::fill(&mut token);
+    let token: String = token.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        r#"<h2>请告诉我们</h2>
+<p>您的意见没有出现在公布的意见台账中，或者校验码不一致。请提交下面的纠错报告（已填好回执编号），我们会核实并答复；也可以带上回执编号，通过网站公布的电话或信箱反映。</p>
+<form class="report" method="post" action="/feedback/correction" accept-charset="utf-8">
+<input type="hidden" name="page" value="/receipt/{r}">
+<input type="hidden" name="token" value="{token}">
+<label for="description">问题描述</label>
+<textarea id="description" name="description" required>{d}</textarea>
+<label for="name">姓名（选填，不公开）</label>
+<input id="name" name="name" type="text" maxlength="100">
+<label for="contact">联系方式（选填，用于答复，不公开）</label>
+<input id="contact" name="contact" type="text" maxlength="200">
+<button type="submit">提交纠错报告</button>
+</form>
+"#,
+        r = esc(&st.receipt),
+        d = esc(&description),
+    )
+}
+
 pub fn receipt_page(
     site: &str,
     st: &ReceiptStatus,
     consultation_title: Option<&str>,
     new: bool,
+    check: &LedgerCheck,
 ) -> String {
     let mut body = String::new();
     if new {
@@ -91,7 +197,38 @@ pub fn receipt_page(
         (_, Kind::Correction) => "已收到，工作人员将核实并更正",
         (_, Kind::Message) => "已收到，工作人员将按规定办理",
     };
-    body.push_str(&format!("<dt>状态</dt><dd>{}</dd>\n</dl>\n", esc(status)));
+    body.push_str(&format!("<dt>状态</dt><dd>{}</dd>\n", esc(status)));
+    if st.kind == Kind::Comment {
+        body.push_str(&format!(
+            "<dt>链上位置</dt><dd>第 {n} 条：收到时本事项的意见链共 {n} 条，末条校验码即上面的校验码</dd>\n",
+            n = st.seq
+        ));
+    }
+    body.push_str("</dl>\n");
+    match check {
+        LedgerCheck::Listed { seq, count } => body.push_str(&format!(
+            "<div class=\"panel ok\" id=\"ledger-check\"><p>核对结果：本回执已列入公布的意见台账（第 {seq} 条，共 {count} 条），校验码一致。</p></div>\n"
+        )),
+        LedgerCheck::NotYet => body.push_str(
+            "<div class=\"panel\" id=\"ledger-check\"><p>核对结果：本回执尚未列入公布的意见台账。意见在征集期间逐日登记，征集结束后全部公布；届时可再来核对。</p></div>\n",
+        ),
+        LedgerCheck::HashDiffers { ledger_hash } => body.push_str(&format!(
+            "<div class=\"panel alarm\" id=\"ledger-check\" role=\"alert\"><p>核对结果：公布的意见台账中这个回执的校验码为 <span class=\"hash\">{}</span>，与您的回执不一致。</p></div>\n",
+            esc(ledger_hash)
+        )),
+        LedgerCheck::Missing { why } => body.push_str(&format!(
+            "<div class=\"panel alarm\" id=\"ledger-check\" role=\"alert\"><p>核对结果：{}</p></div>\n",
+            esc(why)
+        )),
+        LedgerCheck::Unknown => {}
+    }
+    if check.alarm() {
+        let why = match check {
+            LedgerCheck::Missing { why } => why.clone(),
+            _ => "公布的意见台账中的校验码与回执不一致。".to_string(),
+        };
+        body.push_str(&report_form(st, &why));
+    }
     if new {
         body.push_str("<h2>接下来</h2>\n<ul>\n");
         match st.kind {

@@ -937,6 +937,7 @@ async fn submit(
         channel: Channel::Web,
         received: now,
         client: Some(ip),
+        token: fields.token(),
     };
     let busy = |msg: &str| {
         let mut r = bad(
@@ -978,6 +979,7 @@ async fn submit(
             "hash": accepted.hash,
             "received": accepted.received,
             "duplicate": accepted.duplicate,
+            "seq": accepted.seq,
         })
         .to_string();
         return response(StatusCode::OK, "application/json; charset=utf-8", body);
@@ -1141,9 +1143,17 @@ async fn receipt(state: &State, ip: IpAddr, no: &str, new: bool, json: bool) -> 
             )
         }
     };
+    let check = html::ledger_check(state.dir.as_ref(), &st);
     if json {
-        let body = serde_json::to_string(&st).unwrap_or_default();
-        return response(StatusCode::OK, "application/json; charset=utf-8", body);
+        let mut v = serde_json::to_value(&st).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.insert("ledger".into(), check.code().into());
+        }
+        return response(
+            StatusCode::OK,
+            "application/json; charset=utf-8",
+            v.to_string(),
+        );
     }
     let title = st
         .consultation
@@ -1153,6 +1163,6 @@ async fn receipt(state: &State, ip: IpAddr, no: &str, new: bool, json: bool) -> 
     response(
         StatusCode::OK,
         "text/html; charset=utf-8",
-        html::receipt_page(&site, &st, title.as_deref(), new),
+        html::receipt_page(&site, &st, title.as_deref(), new, &check),
     )
 }

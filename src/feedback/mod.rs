@@ -4,7 +4,10 @@
 //! * `forms`  — urlencoded parsing and validation of the three forms.
 //! * `store`  — SQLite (WAL, synchronous=FULL), hash chains, verify, stats.
 //! * `writer` — the single writer thread (group commit).
-//! * `export` — ledger export and offline entries (`export`, `add`, `verify`).
+//! * `export` — ledger export and offline entries (`export`, `export --all`, `add`).
+//! * `audit`  — `verify`: chains, ledgers, and the anchors outside the database.
+//! * `anchor` — heads recorded outside the database (head log, register, published heads).
+//! * `dedup`  — when a web submission is a resubmission (form token + identical fields).
 //! * `report` — ledger/disposition loading for the participation report.
 //! * `dbcheck` — is the database there, ours, whole and writable (`--init`, quick/integrity check).
 //! * `limits`, `guard`, `text` — fairness (client keys, connection caps), Host/Origin/page
@@ -14,6 +17,8 @@
 //! The library never prints, except the receiver's event log (`log::LogSink`, off unless the
 //! caller asks for it); every entry point returns a value or an error.
 
+pub mod anchor;
+pub mod audit;
 pub mod cli;
 pub mod dbcheck;
 pub mod directory;
@@ -26,6 +31,9 @@ pub mod limits;
 pub mod log;
 pub mod model;
 mod ratelimit;
+pub mod reload;
+// One person, one opinion: when a web submission is a resubmission.
+pub mod dedup;
 pub mod report;
 pub mod site;
 pub mod store;
@@ -35,9 +43,11 @@ mod writer;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use directory::{ConsultationWindow, Directory, StaticDirectory};
+pub use audit::{verify_with, AuditReport, VerifyInputs};
+pub use directory::{ConsultationWindow, Directory, LedgerStatus, StaticDirectory};
 pub use export::{
-    add, export, verify, AddOptions, ExportOptions, ExportSummary, VerifyOptions, VerifyReport,
+    add, export, export_all, verify, AddOptions, ExportAllReport, ExportOptions, ExportSummary,
+    VerifyOptions, VerifyReport,
 };
 pub use http::{serve, start, ServeOptions, ServerHandle};
 pub use log::{Level, LogSink};

@@ -178,9 +178,13 @@ pub struct Submission {
     pub personal: Personal,
     pub channel: Channel,
     pub received: Timestamp,
-    /// The web client's address. Used only in the 24-hour duplicate key when no contact
-    /// is given (that key is cleared after 24 hours); never stored otherwise.
+    /// The web client's address (rate limiting upstream). Never stored, and not part of the
+    /// duplicate key: two people behind one address are two people.
     pub client: Option<std::net::IpAddr>,
+    /// The per-form token the page put in the form (`token`, random per page view). Only a
+    /// submission with the same token and identical fields is a resubmission
+    /// ([`super::dedup`]); without a token nothing is merged.
+    pub token: Option<String>,
 }
 
 /// What the submitter gets back.
@@ -193,6 +197,12 @@ pub struct Accepted {
     /// True when this was an identical resubmission and the earlier receipt is returned.
     #[serde(skip)]
     pub duplicate: bool,
+    /// The entry's place in its chain. When it was accepted the chain had exactly `seq`
+    /// entries and its head was `hash`: the receipt carries the count and head at acceptance.
+    pub seq: u64,
+    /// The chain (`consultation/<id>`, `correction`, `message`).
+    #[serde(skip)]
+    pub stream: String,
 }
 
 /// The canonical public record of a comment: this exact JSON (keys in this order, compact,

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::model::{
     self, canonical_record, chain_hash, format_received, make_receipt, receipt_day, Accepted,
-    CommentRecord, Content, Kind, Submission, GENESIS_HASH,
+    CommentRecord, Kind, Submission, GENESIS_HASH,
 };
 use super::FeedbackError;
 
@@ -93,73 +93,22 @@ pub fn secret(conn: &Connection) -> Result<Vec<u8>, FeedbackError> {
     )
 }
 
-/// Duplicate key for web submissions; offline entries (letters, calls) are never merged.
-fn dedup_key(secret: &[u8], sub: &Submission) -> Option<String> {
-    if sub.channel != model::Channel::Web {
-        return None;
-    }
-    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut msg = String::new();
-    let _ = write!(
-        msg,
-        "{}\u{1f}{}\u{1f}",
-        sub.content.kind().as_str(),
-        sub.content.stream()
-    );
-    match &sub.content {
-        Content::Comment {
-            section, opinion, ..
-        } => {
-            msg.push_str(&norm(section.as_deref().unwrap_or("")));
-            msg.push('\u{1f}');
-            msg.push_str(&norm(opinion));
-        }
-        Content::Correction { page, description } => {
-            msg.push_str(page);
-            msg.push('\u{1f}');
-            msg.push_str(&norm(description));
-        }
-        Content::Message {
-            category,
-            subject,
-            message,
-        } => {
-            msg.push_str(category);
-            msg.push('\u{1f}');
-            msg.push_str(&norm(subject));
-            msg.push('\u{1f}');
-            msg.push_str(&norm(message));
-        }
-    }
-    msg.push('\u{1f}');
-    let contact = norm(sub.personal.contact.as_deref().unwrap_or("")).to_lowercase();
-    if contact.is_empty() {
-        // Anonymous: two people may well send the same short opinion; only the same
-        // client within 24 h counts as a resubmission.
-        if let Some(ip) = sub.client {
-            let _ = write!(msg, "ip:{ip}");
-        }
-    } else {
-        msg.push_str(&contact);
-    }
-    Some(hex::encode(model::hmac_sha256(secret, msg.as_bytes())))
-}
-
-/// Stores one submission inside an open (IMMEDIATE) transaction. An identical submission
-/// (same kind, stream, text and contact) within 24 h returns the earlier receipt.
+/// Stores one submission inside an open (IMMEDIATE) transaction. The same submission sent
+/// again within 24 h (same form token, identical fields: [`super::dedup`]) returns the
+/// earlier receipt.
 pub fn insert(
     tx: &Transaction<'_>,
     secret: &[u8],
     tz: &TimeZone,
     sub: &Submission,
 ) -> Result<Accepted, FeedbackError> {
-    let key = dedup_key(secret, sub);
+    let key = super::dedup::dedup_key(secret, sub);
     let now = sub.received.as_second();
     let earlier = match &key {
         None => None,
         Some(key) => tx
             .query_row(
-                "SELECT receipt, hash, received FROM entries
+                "SELECT receipt, hash, received, seq, stream FROM entries
              WHERE dedup_key = ?1 AND received_unix > ?2 AND received_unix <= ?3
              ORDER BY id LIMIT 1",
                 params![key, now - DEDUP_WINDOW_SECS, now + DEDUP_WINDOW_SECS],
@@ -169,6 +118,8 @@ pub fn insert(
                         hash: r.get(1)?,
                         received: r.get(2)?,
                         duplicate: true,
+                        seq: r.get(3)?,
+                        stream: r.get(4)?,
                     })
                 },
             )
@@ -244,6 +195,8 @@ pub fn insert(
         hash,
         received,
         duplicate: false,
+        seq,
+        stream,
     })
 }
 
@@ -257,6 +210,7 @@ pub fn insert_one(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let a = insert(&tx, &secret, tz, sub)?;
     tx.commit()?;
+    super::anchor::log_committed(conn, [&a]);
     Ok(a)
 }
 
@@ -269,12 +223,14 @@ pub struct ReceiptStatus {
     pub received: String,
     pub hash: String,
     pub exported_at: Option<String>,
+    /// Its place in the chain: when it was accepted the chain had `seq` entries, head `hash`.
+    pub seq: u64,
 }
 
 pub fn lookup(conn: &Connection, receipt: &str) -> Result<Option<ReceiptStatus>, FeedbackError> {
     Ok(conn
         .query_row(
-            "SELECT receipt, kind, consultation, received, hash, exported_at
+            "SELECT receipt, kind, consultation, received, hash, exported_at, seq
              FROM entries WHERE receipt = ?1",
             params![receipt],
             |r| {
@@ -286,6 +242,7 @@ pub fn lookup(conn: &Connection, receipt: &str) -> Result<Option<ReceiptStatus>,
                     received: r.get(3)?,
                     hash: r.get(4)?,
                     exported_at: r.get(5)?,
+                    seq: r.get(6)?,
                 })
             },
         )
@@ -303,11 +260,14 @@ pub struct StoredEntry {
     pub hash: String,
     pub text: Option<String>,
     pub salt: Option<String>,
+    /// When `export` wrote it to the consultation's ledger (None: not yet exported).
+    pub exported_at: Option<String>,
 }
 
 pub fn stream_entries(conn: &Connection, stream: &str) -> Result<Vec<StoredEntry>, FeedbackError> {
     let mut st = conn.prepare(
-        "SELECT e.id, e.seq, e.receipt, e.record, e.prev_hash, e.hash, p.text, p.salt
+        "SELECT e.id, e.seq, e.receipt, e.record, e.prev_hash, e.hash, p.text, p.salt,
+                e.exported_at
          FROM entries e LEFT JOIN private p ON p.entry_id = e.id
          WHERE e.stream = ?1 ORDER BY e.seq",
     )?;
@@ -321,6 +281,7 @@ pub fn stream_entries(conn: &Connection, stream: &str) -> Result<Vec<StoredEntry
             hash: r.get(5)?,
             text: r.get(6)?,
             salt: r.get(7)?,
+            exported_at: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)

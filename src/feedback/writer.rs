@@ -182,5 +182,7 @@ fn store_batch(
         out.push(store::insert(&tx, secret, tz, &job.sub)?);
     }
     tx.commit()?;
+    // Committed: anchor the new heads outside the database (docs/feedback.md, "Anchors").
+    super::anchor::log_committed(conn, &out);
     Ok(out)
 }

@@ -49,6 +49,18 @@ static FILES: &[(&str, &[u8])] = &[
         include_bytes!("sample/content/consultations/yijian-zhengji/index.md"),
     ),
     (
+        "content/consultations/yijian-zhengji/opinions.jsonl",
+        include_bytes!("sample/content/consultations/yijian-zhengji/opinions.jsonl"),
+    ),
+    (
+        "content/consultations/yijian-zhengji/dispositions.yaml",
+        include_bytes!("sample/content/consultations/yijian-zhengji/dispositions.yaml"),
+    ),
+    (
+        "content/consultations/heads.jsonl",
+        include_bytes!("sample/content/consultations/heads.jsonl"),
+    ),
+    (
         "content/enforcement/2026-shili-001.md",
         include_bytes!("sample/content/enforcement/2026-shili-001.md"),
     ),

@@ -165,6 +165,7 @@ impl Builder {
             now: self.now.unwrap_or_else(jiff::Timestamp::now),
             drafts: self.drafts,
             strict: false,
+            feedback_db: None,
         };
         let current = shared.current();
         // A one-record edit is patched onto what is served; anything else is a full rebuild

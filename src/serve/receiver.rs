@@ -15,6 +15,8 @@ pub struct Receiver {
     addr: SocketAddr,
     _handle: feedback::ServerHandle,
     _tmp: Option<TempDb>,
+    /// The receiver's windows follow the content, as in production.
+    _follow: Option<feedback::reload::FollowHandle>,
 }
 
 /// The temporary folder of the preview database: a new one each time, with a random name
@@ -66,6 +68,18 @@ impl Receiver {
         now: Option<jiff::Timestamp>,
     ) -> Result<Receiver, String> {
         let dir = feedback::site::load_directory(root)?;
+        let (dir, follow): (std::sync::Arc<dyn feedback::Directory>, _) =
+            match feedback::reload::follow(
+                root.to_path_buf(),
+                dir.clone(),
+                std::sync::Arc::new(feedback::site::load_directory),
+                std::sync::Arc::new(|_: &str| {}),
+                true,
+                false,
+            ) {
+                Ok((d, h)) => (d, Some(h)),
+                Err(_) => (dir, None),
+            };
         let (db, tmp) = match db {
             Some(p) => (p, None),
             None => {
@@ -88,6 +102,7 @@ impl Receiver {
             addr: handle.local_addr(),
             _handle: handle,
             _tmp: tmp,
+            _follow: follow,
         })
     }
 

@@ -27,5 +27,13 @@ if [ "$result" != "ok" ]; then
     exit 1
 fi
 gzip -9 "$out"
-find "$DEST" -name 'feedback-*.sqlite3.gz' -mtime +"$KEEP_DAYS" -delete
+# The head log beside the database (feedback.heads.jsonl: heads recorded outside it,
+# docs/feedback.md "Anchors"), archived too. Append-only, so a copy taken after the database
+# copy is never behind it. When restoring, do not put an old head log back: the current one
+# is what shows which acknowledged comments the backup lacks.
+HEADS="${DB%.*}.heads.jsonl"
+if [ -f "$HEADS" ]; then
+    gzip -9 -c "$HEADS" > "$DEST/feedback-$stamp.heads.jsonl.gz"
+fi
+find "$DEST" \( -name 'feedback-*.sqlite3.gz' -o -name 'feedback-*.heads.jsonl.gz' \) -mtime +"$KEEP_DAYS" -delete
 echo "gongshi-backup: $out.gz"

@@ -50,6 +50,87 @@ static CHANNELS: &[Field] = &[
     },
 ];
 
+/// 意见数（条）: the figures of the outcome, checked against the opinion ledger.
+static OPINION_COUNTS: &[Field] = &[
+    Field {
+        name: "total",
+        zh: "意见总数",
+        ty: Ty::Int,
+        required: true,
+        help: "收到的意见总条数；没有收到意见时写 0（须与意见台账一致）",
+    },
+    Field {
+        name: "web",
+        zh: "网站",
+        ty: Ty::Int,
+        required: false,
+        help: "通过网上表单提交的条数",
+    },
+    Field {
+        name: "email",
+        zh: "电子邮件",
+        ty: Ty::Int,
+        required: false,
+        help: "通过电子邮件提交的条数",
+    },
+    Field {
+        name: "letter",
+        zh: "信函",
+        ty: Ty::Int,
+        required: false,
+        help: "通过信函提交的条数",
+    },
+    Field {
+        name: "phone",
+        zh: "电话",
+        ty: Ty::Int,
+        required: false,
+        help: "通过电话提出的条数",
+    },
+    Field {
+        name: "in_person",
+        zh: "现场",
+        ty: Ty::Int,
+        required: false,
+        help: "现场提出的条数",
+    },
+    Field {
+        name: "adopted",
+        zh: "采纳",
+        ty: Ty::Int,
+        required: false,
+        help: "处理结果为“采纳”的条数",
+    },
+    Field {
+        name: "partly_adopted",
+        zh: "部分采纳",
+        ty: Ty::Int,
+        required: false,
+        help: "处理结果为“部分采纳”的条数",
+    },
+    Field {
+        name: "not_adopted",
+        zh: "未采纳",
+        ty: Ty::Int,
+        required: false,
+        help: "处理结果为“未采纳”的条数",
+    },
+    Field {
+        name: "duplicate",
+        zh: "重复",
+        ty: Ty::Int,
+        required: false,
+        help: "处理结果为“重复”的条数",
+    },
+    Field {
+        name: "irrelevant",
+        zh: "与主题无关",
+        ty: Ty::Int,
+        required: false,
+        help: "处理结果为“与主题无关”的条数",
+    },
+];
+
 static OUTCOME: &[Field] = &[
     Field {
         name: "published",
@@ -64,6 +145,13 @@ static OUTCOME: &[Field] = &[
         ty: Ty::Markdown,
         required: true,
         help: "最终作出的决定",
+    },
+    Field {
+        name: "opinions",
+        zh: "意见数",
+        ty: Ty::Obj(OPINION_COUNTS),
+        required: false,
+        help: "意见总数及按渠道、按处理结果的条数；检查时与意见台账核对，不一致即报错",
     },
     Field {
         name: "report",
@@ -225,8 +313,62 @@ fn yes() -> bool {
 pub struct Outcome {
     pub published: jiff::civil::Date,
     pub decision: String,
+    /// 意见数: the staff's figures, checked against the ledger.
+    #[serde(default)]
+    pub opinions: Option<OpinionCounts>,
     #[serde(default)]
     pub report: Option<String>,
+}
+
+/// 意见数（条）: each figure the outcome states; absent ones are not stated.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpinionCounts {
+    pub total: u32,
+    #[serde(default)]
+    pub web: Option<u32>,
+    #[serde(default)]
+    pub email: Option<u32>,
+    #[serde(default)]
+    pub letter: Option<u32>,
+    #[serde(default)]
+    pub phone: Option<u32>,
+    #[serde(default)]
+    pub in_person: Option<u32>,
+    #[serde(default)]
+    pub adopted: Option<u32>,
+    #[serde(default)]
+    pub partly_adopted: Option<u32>,
+    #[serde(default)]
+    pub not_adopted: Option<u32>,
+    #[serde(default)]
+    pub duplicate: Option<u32>,
+    #[serde(default)]
+    pub irrelevant: Option<u32>,
+}
+
+impl OpinionCounts {
+    /// (field, 中文名, stated figure, what the ledger counts it as): the channels by the
+    /// ledger's channel names, the dispositions by the dispositions' words.
+    pub fn stated(&self) -> Vec<(&'static str, &'static str, u32)> {
+        let mut v = vec![("total", "意见总数", self.total)];
+        let opt = [
+            ("web", "网站", self.web),
+            ("email", "电子邮件", self.email),
+            ("letter", "信函", self.letter),
+            ("phone", "电话", self.phone),
+            ("in_person", "现场", self.in_person),
+            ("adopted", "采纳", self.adopted),
+            ("partly_adopted", "部分采纳", self.partly_adopted),
+            ("not_adopted", "未采纳", self.not_adopted),
+            ("duplicate", "重复", self.duplicate),
+            ("irrelevant", "与主题无关", self.irrelevant),
+        ];
+        v.extend(
+            opt.into_iter()
+                .filter_map(|(f, zh, n)| n.map(|n| (f, zh, n))),
+        );
+        v
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -3,7 +3,9 @@
  *   <form id="receipt-check" data-ledger="opinions.json"> with
  *   #receipt-check-input (回执编号), optional #receipt-check-hash (校验码),
  *   and #receipt-check-result (role="status") for the answer.
- * The JSON is {"consultation", "count", "head", "receipts": {receipt: hash}}.
+ * The JSON is {"consultation", "count", "head", "receipts": {receipt: hash}}. With
+ * data-correction (the 我要纠错 page) a receipt that is missing or whose hash differs gets a
+ * link to that page prefilled with the page address and the receipt number.
  * ES5 only, no external resources; without JavaScript the report page still lists every
  * receipt and hash. */
 (function () {
@@ -14,11 +16,26 @@
   var hashInput = document.getElementById("receipt-check-hash");
   var out = document.getElementById("receipt-check-result");
   var url = form.getAttribute("data-ledger") || "opinions.json";
+  var correction = form.getAttribute("data-correction");
+  var page = form.getAttribute("data-page") || window.location.pathname;
   var ledger = null;
 
   function say(text, ok) {
     out.textContent = text;
     out.className = ok === true ? "receipt-ok" : (ok === false ? "receipt-bad" : "");
+  }
+
+  /* A receipt that is not in the published ledger, or whose hash differs: how to report it,
+     with the 我要纠错 form prefilled (page and receipt number). */
+  function offerReport(receipt, typed) {
+    if (!correction) { return; }
+    var text = "回执编号 " + receipt + (typed ? "（校验码 " + typed + "）" : "") +
+      "：我的意见没有出现在公布的意见台账中，或校验码不一致，请核实。";
+    var a = document.createElement("a");
+    a.href = correction + "?page=" + encodeURIComponent(page) + "&description=" + encodeURIComponent(text);
+    a.textContent = "通过“我要纠错”报告（已填好回执编号）";
+    out.appendChild(document.createTextNode(" "));
+    out.appendChild(a);
   }
 
   function normalise(r) {
@@ -33,7 +50,8 @@
     if (!receipt) { say("请输入回执编号。"); return; }
     var hash = ledger.receipts[receipt];
     if (!hash) {
-      say("意见台账中没有回执 " + receipt + "。请核对编号；征集结束后意见才会登记入台账。", false);
+      say("公布的意见台账中没有回执 " + receipt + "。请先核对编号；编号无误的，说明您的意见没有被收录。", false);
+      offerReport(receipt, "");
       return;
     }
     var typed = hashInput ? String(hashInput.value || "").replace(/\s+/g, "").toLowerCase() : "";
@@ -42,7 +60,8 @@
     } else if (typed === hash) {
       say("核对一致：回执 " + receipt + " 的意见已完整收录，未被改动。", true);
     } else {
-      say("校验码不一致：台账中回执 " + receipt + " 的校验码为 " + hash + "，与您输入的不同。请核对后联系我们。", false);
+      say("校验码不一致：台账中回执 " + receipt + " 的校验码为 " + hash + "，与您输入的不同。", false);
+      offerReport(receipt, typed);
     }
   }
 

@@ -6,6 +6,28 @@
   function store(k, v) { try { if (v === null) { localStorage.removeItem(k); } else { localStorage.setItem(k, v); } } catch (e) { /* private mode */ } }
   function load(k) { try { return localStorage.getItem(k); } catch (e) { return null; } }
   root.classList.add('js');
+  /* One person, one opinion: each page view gets a random form token. The receiver treats a
+     post as a resubmission (same receipt, nothing stored) only when the token and every field
+     are identical — a double click or a retry; two people are never merged. Without this
+     script the field stays empty and nothing is merged. */
+  var tokens = document.querySelectorAll('input[data-form-token]');
+  for (var t = 0; t < tokens.length; t++) {
+    if (!tokens[t].value) { tokens[t].value = formToken(); }
+  }
+  function formToken() {
+    var bytes = [], i, c = window.crypto || window.msCrypto;
+    if (c && c.getRandomValues) {
+      var a = new Uint8Array(16);
+      c.getRandomValues(a);
+      for (i = 0; i < a.length; i++) { bytes.push(a[i]); }
+    } else {
+      for (i = 0; i < 16; i++) { bytes.push(Math.floor(Math.random() * 256)); }
+    }
+    var hex = '';
+    for (i = 0; i < bytes.length; i++) { hex += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16); }
+    return hex;
+  }
+  var params = window.URLSearchParams ? new URLSearchParams(window.location.search) : null;
   function applyFs(v) {
     root.classList.remove('fs-s', 'fs-l');
     if (v === 's' || v === 'l') { root.classList.add('fs-' + v); }
@@ -29,11 +51,13 @@
     else if (t.hasAttribute('data-hc')) { var on = !root.classList.contains('hc'); store('gongshi-hc', on ? '1' : null); applyHc(on); }
     else { window.print(); }
   });
-  /* 我要纠错: prefill the page address from ?page=… (without JS the visitor types it). */
+  /* 我要纠错: prefill the page address from ?page=… and the text from ?description=… (a
+     receipt check links here with the receipt number; without JS the visitor types it). */
   var pre = document.querySelectorAll('[data-prefill]');
-  for (var k = 0; k < pre.length; k++) {
-    var v = params.get(pre[k].getAttribute('data-prefill'));
-    if (v && !pre[k].value) { pre[k].value = v.indexOf('/') === 0 ? location.origin + v : v; }
+  for (var k = 0; k < pre.length && params; k++) {
+    var name = pre[k].getAttribute('data-prefill');
+    var v = params.get(name);
+    if (v && !pre[k].value) { pre[k].value = name === 'page' && v.indexOf('/') === 0 ? location.origin + v : v; }
   }
   /* A page built yesterday must not invite a late comment: once the close instant passes
      by the visitor's clock, the form is replaced by a notice. */
