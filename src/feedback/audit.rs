@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::anchor::{self, Claim, ReceiptClaim};
 use super::export::{self, VerifyOptions, VerifyReport};
@@ -97,16 +97,6 @@ impl AuditReport {
     }
 }
 
-fn open_existing(db: &Path) -> Result<rusqlite::Connection, FeedbackError> {
-    if !db.exists() {
-        return Err(FeedbackError::Invalid(format!(
-            "数据库不存在 (database not found): {}",
-            db.display()
-        )));
-    }
-    store::open(db)
-}
-
 /// [`export::verify`] (chains, ledgers), then the database against every head recorded
 /// outside it — the head log beside it, the register in the content repository, the last
 /// local build's `public/consultations/heads.json`, the published files and receipts given —
@@ -125,7 +115,7 @@ pub fn verify_with(
         // The database itself could not be read: nothing to compare the anchors with.
         return Ok(rep);
     }
-    let conn = open_existing(&opts.db)?;
+    let conn = export::open_existing(&opts.db)?;
     let mut chains: BTreeMap<String, Vec<StoredEntry>> = BTreeMap::new();
     for stream in store::streams(&conn)? {
         let entries = store::stream_entries(&conn, &stream)?;

@@ -93,7 +93,8 @@ impl ExportAllReport {
     }
 }
 
-fn open_existing(db: &Path) -> Result<rusqlite::Connection, FeedbackError> {
+/// An existing feedback database (never created here).
+pub(crate) fn open_existing(db: &Path) -> Result<rusqlite::Connection, FeedbackError> {
     if !db.exists() {
         return Err(FeedbackError::Invalid(format!(
             "数据库不存在 (database not found): {}",

@@ -40,7 +40,7 @@ pub struct Job {
 
 /// What the writer thread is asked to do.
 enum Work {
-    Store(Job),
+    Store(Box<Job>),
     /// Answer Ok once a write has been committed.
     Probe(oneshot::Sender<Result<(), String>>),
 }
@@ -58,7 +58,7 @@ pub enum SendError {
 impl WriterHandle {
     pub fn submit(&self, sub: Submission) -> Result<oneshot::Receiver<Reply>, SendError> {
         let (reply, rx) = oneshot::channel();
-        match self.tx.try_send(Work::Store(Job { sub, reply })) {
+        match self.tx.try_send(Work::Store(Box::new(Job { sub, reply }))) {
             Ok(()) => Ok(rx),
             Err(TrySendError::Full(_)) => Err(SendError::Busy),
             Err(TrySendError::Disconnected(_)) => Err(SendError::Stopped),
@@ -100,7 +100,7 @@ fn run(mut conn: Connection, secret: Vec<u8>, tz: TimeZone, rx: Receiver<Work>, 
         let mut next = Some(first);
         while let Some(w) = next.take() {
             match w {
-                Work::Store(job) => batch.push(job),
+                Work::Store(job) => batch.push(*job),
                 Work::Probe(p) => probes.push(p),
             }
             if batch.len() < MAX_BATCH {

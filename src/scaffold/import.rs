@@ -5,7 +5,6 @@
 //! row is wrong. The columns are documented in `docs/commands.md` and [`COLUMNS`].
 
 use super::ScaffoldError;
-use crate::config::Config;
 use crate::content::load::valid_id;
 use crate::diag::{Diagnostic, Diagnostics};
 use std::collections::BTreeMap;
@@ -133,16 +132,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, ScaffoldError> {
             opts.kind
         )));
     }
-    if !opts.root.join("site.toml").is_file() {
-        return Err(ScaffoldError::Usage(format!(
-            "“{}”不是 gongshi 站点目录（找不到 site.toml）。请在站点根目录运行，或用 --root 指定站点目录",
-            opts.root.display()
-        )));
-    }
-    let config =
-        Config::load(&opts.root).map_err(|ds| ScaffoldError::Content(ds.into_iter().collect()))?;
-    let tz = config.timezone().unwrap_or(jiff::tz::TimeZone::UTC);
-    let today = opts.now.to_zoned_datetime(tz).date();
+    let (config, today) = super::site_today(&opts.root, opts.now)?;
     let shown = opts.file.display().to_string();
     let bytes = std::fs::read(&opts.file)
         .map_err(|e| ScaffoldError::Io(format!("无法读取 {shown}：{e}")))?;

@@ -28,3 +28,22 @@ impl ScaffoldError {
         }
     }
 }
+
+/// The site under `root` (its site.toml) and today's date in its time zone at `now`, for
+/// the commands that add records to an existing site.
+fn site_today(
+    root: &std::path::Path,
+    now: jiff::Timestamp,
+) -> Result<(crate::config::Config, jiff::civil::Date), ScaffoldError> {
+    if !root.join("site.toml").is_file() {
+        return Err(ScaffoldError::Usage(format!(
+            "“{}”不是 gongshi 站点目录（找不到 site.toml）。请在站点根目录运行，或用 --root 指定站点目录",
+            root.display()
+        )));
+    }
+    let config = crate::config::Config::load(root)
+        .map_err(|ds| ScaffoldError::Content(ds.into_iter().collect()))?;
+    let tz = config.timezone().unwrap_or(jiff::tz::TimeZone::UTC);
+    let today = now.to_zoned_datetime(tz).date();
+    Ok((config, today))
+}

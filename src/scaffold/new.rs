@@ -72,16 +72,7 @@ pub fn new_record(opts: &NewOptions) -> Result<NewReport, ScaffoldError> {
              例如 shiye-baoxian、2026-017（可以用拼音）"
         )));
     }
-    if !opts.root.join("site.toml").is_file() {
-        return Err(ScaffoldError::Usage(format!(
-            "“{}”不是 gongshi 站点目录（找不到 site.toml）。请在站点根目录运行，或用 --root 指定站点目录",
-            opts.root.display()
-        )));
-    }
-    let config =
-        Config::load(&opts.root).map_err(|ds| ScaffoldError::Content(ds.into_iter().collect()))?;
-    let tz = config.timezone().unwrap_or(jiff::tz::TimeZone::UTC);
-    let today = opts.now.to_zoned_datetime(tz).date();
+    let (config, today) = super::site_today(&opts.root, opts.now)?;
 
     let folder = opts.root.join("content").join(kind.folder());
     if let Some(existing) = existing_record(&folder, name) {
