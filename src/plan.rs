@@ -435,7 +435,7 @@ pub(crate) fn links_to(x: &Record, key: &str) -> bool {
             .as_ref()
             .is_some_and(|id| key.strip_prefix("documents/") == Some(id.as_str())),
         Data::Permit(p) => {
-            let procedure = matches!(&p.procedure, ProcedureRef::Id(id)
+            let procedure = matches!(&p.procedure, Some(ProcedureRef::Id(id))
                 if key.strip_prefix("procedures/") == Some(id.as_str()));
             let fee = matches!(&p.fees, Some(FeesRef::Ids(ids))
                 if ids.iter().any(|id| key.strip_prefix("fees/") == Some(id.as_str())));
@@ -479,7 +479,8 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
         }),
         Data::Permit(p) => {
             let (procedure_link, steps) = match &p.procedure {
-                ProcedureRef::Id(id) => {
+                None => (None, Vec::new()),
+                Some(ProcedureRef::Id(id)) => {
                     let key = format!("procedures/{id}");
                     let steps = match site.get(&key).map(|x| (&x.data, x)) {
                         Some((Data::Procedure(pr), x)) => steps_ctx(x, &pr.steps, "steps"),
@@ -487,7 +488,7 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
                     };
                     (url_of(&key), steps)
                 }
-                ProcedureRef::Steps(s) => (None, steps_ctx(r, s, "procedure")),
+                Some(ProcedureRef::Steps(s)) => (None, steps_ctx(r, s, "procedure")),
             };
             let fees = match &p.fees {
                 None => json!({"words": NOT_STATED}),
@@ -497,13 +498,19 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
                 }
             };
             json!({
+                "item_type": p.item_type(), "licence": p.is_licence(),
+                "item_code": p.item_code, "handling_org": p.handling_org,
                 "basis": p.basis, "conditions": p.conditions, "quantity_limit": p.quantity_limit,
                 "procedure_link": procedure_link, "steps": steps,
-                "time_limit": p.time_limit,
+                "has_procedure": p.procedure.is_some(),
+                "time_limit": p.time_limit.as_ref().map(|t| json!({
+                    "statutory": t.statutory_wd.text(),
+                    "promised_wd": t.promised_wd,
+                })),
                 "materials": p.materials.iter().enumerate().map(|(i, m)| json!({
                     "n": i + 1, "name": m.name,
                     "copies": m.copies.map_or_else(|| NOT_STATED.to_string(), |n| n.to_string()),
-                    "form": m.original.map_or(NOT_STATED, |o| if o { "原件" } else { "复印件" }),
+                    "form": m.form_text().unwrap_or(NOT_STATED),
                     "required": m.required.map_or(NOT_STATED, |r| if r { "必需" } else { "视情况提供" }), "note": m.note,
                 })).collect::<Vec<_>>(),
                 "sample_forms": p.sample_forms.iter().map(|a| attachment_ctx(site, r, &a.file, &a.title)).collect::<Vec<_>>(),

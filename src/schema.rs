@@ -23,6 +23,8 @@ pub enum Ty {
     Deadline,
     /// A whole number (≥ 0).
     Int,
+    /// A whole number (≥ 0), or the one word given (a time limit of 无).
+    IntOr(&'static str),
     /// A number (amounts).
     Number,
     /// `true` / `false`.
@@ -59,6 +61,7 @@ impl Ty {
             Ty::DateTime => "日期时间，如 2026-11-20 09:00".into(),
             Ty::Deadline => "日期或日期时间，如 2026-12-10（当日24:00）或 2026-12-10 17:00".into(),
             Ty::Int => "整数".into(),
+            Ty::IntOr(w) => format!("整数，或“{w}”"),
             Ty::Number => "数字".into(),
             Ty::Bool => "true 或 false".into(),
             Ty::Enum(words) => format!("以下之一：{}", words.join("、")),
@@ -152,6 +155,7 @@ fn type_hint(ty: &Ty) -> String {
         Ty::DateTime => "请写成 2026-11-20 09:00 或 2026-11-20。".into(),
         Ty::Deadline => "请写成 2026-12-10（截至当日24:00）或 2026-12-10 17:00。".into(),
         Ty::Int => "请只写阿拉伯数字，不要带单位，例如 7。".into(),
+        Ty::IntOr(w) => format!("请只写阿拉伯数字，不要带单位，例如 20；原文写明没有的，写“{w}”。"),
         Ty::Number => "请只写数字，不要带单位或千分位逗号，例如 20000 或 12.5。".into(),
         Ty::Bool => "请写 true（是）或 false（否）。".into(),
         Ty::Enum(words) => format!("请从以下写法中选一个，原样照抄：{}", words.join("、")),
@@ -335,6 +339,16 @@ pub fn check_value(node: &Node, ty: &Ty, path: &str, ctx: &mut Ctx) -> Option<Js
                 None
             }
         },
+        Ty::IntOr(word) => match &node.value {
+            Value::Scalar(s, Style::Plain) if s.trim().parse::<u32>().is_ok() => {
+                s.trim().parse::<u32>().ok().map(Json::from)
+            }
+            Value::Scalar(s, _) if s.trim() == *word => Some(Json::String(word.to_string())),
+            _ => {
+                ctx.type_error(node, path, ty);
+                None
+            }
+        },
         Ty::Number => match &node.value {
             Value::Scalar(s, Style::Plain) => match s.trim().parse::<f64>() {
                 Ok(n) if n.is_finite() => serde_json::Number::from_f64(n).map(Json::Number),
@@ -512,7 +526,8 @@ pub fn skeleton(fields: &[Field], indent: usize, out: &mut String, only_required
 
 /// Nested optional fields a skeleton leaves out: the other forms of a fee standard (range,
 /// rate, text), its own basis and sub-items. The content guide lists them; a new record shows
-/// the common form (an amount and its unit).
+/// the common form (an amount and its unit). A material's `form` (原件及复印件) likewise: the
+/// skeleton shows `original`.
 fn rare(f: &Field) -> bool {
     const RARE: &[(&str, &str)] = &[
         ("min", "最低金额"),
@@ -523,6 +538,7 @@ fn rare(f: &Field) -> bool {
         ("text", "收费标准（文字）"),
         ("basis", "本项依据"),
         ("items", "子项"),
+        ("form", "材料形式"),
     ];
     RARE.contains(&(f.name, f.zh))
 }
@@ -567,7 +583,7 @@ pub fn skeleton_refs(fields: &[&Field], indent: usize, out: &mut String, only_re
             Ty::Date => out.push_str(&format!("{pad}{}: 2026-01-01\n", f.name)),
             Ty::DateTime => out.push_str(&format!("{pad}{}: 2026-01-01 09:00\n", f.name)),
             Ty::Deadline => out.push_str(&format!("{pad}{}: 2026-01-01\n", f.name)),
-            Ty::Int => out.push_str(&format!("{pad}{}: 0\n", f.name)),
+            Ty::Int | Ty::IntOr(_) => out.push_str(&format!("{pad}{}: 0\n", f.name)),
             Ty::Number => out.push_str(&format!("{pad}{}: 0\n", f.name)),
             Ty::Bool => out.push_str(&format!("{pad}{}: false\n", f.name)),
             Ty::Enum(words) => out.push_str(&format!(

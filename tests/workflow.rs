@@ -99,6 +99,7 @@ fn fill(site: &Path, rel: &str) {
         .replace("received: 待填写", "received: 2026-11-20")
         .replace("validity: 待填写", "validity: 有效")
         .replace("doc_kind: 待填写", "doc_kind: notice")
+        .replace("item_type: 待填写", "item_type: 行政许可")
         .replace("待填写", "示例内容");
     std::fs::write(&path, t).unwrap();
     if rel.contains("permits/") {

@@ -7,7 +7,7 @@
 //! kind folder).
 
 use super::{Input, Item, Section, Summary};
-use crate::content::kinds::permit::ProcedureRef;
+use crate::content::kinds::permit::{ProcedureRef, Statutory};
 use crate::content::{Data, Kind, Record};
 use crate::diag::{did_you_mean, Diagnostic};
 
@@ -15,7 +15,7 @@ use crate::diag::{did_you_mean, Diagnostic};
 pub fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) {
     categories(input, diags, summary);
     for r in &input.site.records {
-        if let Data::Permit(_) = &r.data {
+        if matches!(&r.data, Data::Permit(p) if p.is_licence()) {
             permit_items(r, diags, summary);
         }
     }
@@ -87,23 +87,27 @@ fn permit_items(r: &Record, diags: &mut Vec<Diagnostic>, summary: &mut Summary) 
     let Data::Permit(p) = &r.data else { return };
     let blank = |s: &str| s.trim().is_empty();
     let mut missing: Vec<(&str, &str, &str)> = Vec::new();
-    if p.basis.iter().all(|b| blank(b)) {
+    if !p.basis.is_empty() && p.basis.iter().all(|b| blank(b)) {
         missing.push(("basis", "设定依据", "空"));
     }
-    if p.conditions.iter().all(|c| blank(c)) {
+    if !p.conditions.is_empty() && p.conditions.iter().all(|c| blank(c)) {
         missing.push(("conditions", "许可条件", "空"));
     }
-    if blank(&p.quantity_limit) {
+    if p.quantity_limit.as_deref().is_some_and(blank) {
         missing.push(("quantity_limit", "数量限制", "空"));
     }
     let no_procedure = match &p.procedure {
-        ProcedureRef::Id(id) => blank(id),
-        ProcedureRef::Steps(s) => s.is_empty(),
+        Some(ProcedureRef::Id(id)) => blank(id),
+        Some(ProcedureRef::Steps(s)) => s.is_empty(),
+        None => false,
     };
     if no_procedure {
         missing.push(("procedure", "办理程序", "空"));
     }
-    if p.time_limit.statutory_wd == 0 {
+    if p.time_limit
+        .as_ref()
+        .is_some_and(|t| t.statutory_wd == Statutory::Days(0))
+    {
         missing.push(("time_limit.statutory_wd", "办理期限", "0 个工作日"));
     }
     // 材料目录 and 示范文本 that are empty are errors already (permit.no-materials,

@@ -1,7 +1,10 @@
 //! Rules across records: unique ids and numbers, references between records, attachments,
 //! links inside Markdown, raw `<script>`, and the internal consistency of each record.
 
-use super::kinds::{permit::FeesRef, permit::ProcedureRef, Data, Kind};
+use super::kinds::{
+    permit::{FeesRef, Permit, ProcedureRef},
+    Data, Kind,
+};
 use super::load::Record;
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -434,11 +437,54 @@ fn dangling(r: &Record, field: &str, what: &str, folder: &str, id: &str) -> Diag
     ))
 }
 
+/// The service-guide rules that depend on the item type, and a material's two ways of
+/// stating its form. (A statutory time limit other than a number or 无 is a schema error.)
+fn permit_item_rules(r: &Record, p: &Permit, out: &mut Vec<Diagnostic>) {
+    if p.is_licence() {
+        // The seven 行政许可 items (the schema leaves them optional for other item types).
+        let absent: [(bool, &str, &str); 5] = [
+            (p.basis.is_empty(), "basis", "设定依据"),
+            (p.conditions.is_empty(), "conditions", "许可条件"),
+            (p.quantity_limit.is_none(), "quantity_limit", "数量限制"),
+            (p.procedure.is_none(), "procedure", "办理程序"),
+            (p.time_limit.is_none(), "time_limit", "办理期限"),
+        ];
+        for (_, field, zh) in absent.into_iter().filter(|a| a.0) {
+            out.push(
+                r.diag_at(
+                    Diagnostic::error(
+                        "schema.missing-field",
+                        &r.source,
+                        format!("缺少必填字段“{field}”（{zh}）"),
+                    ),
+                    "title",
+                )
+                .field(field)
+                .hint(format!(
+                    "行政许可事项须填写“{field}: …”（{zh}）。如本事项不是行政许可，请写 item_type: 公共服务 或 item_type: 其他行政权力。"
+                )),
+            );
+        }
+    }
+    for (i, m) in p.materials.iter().enumerate() {
+        if m.form.is_some() && m.original.is_some() {
+            let field = format!("materials[{}].form", i + 1);
+            out.push(
+                r.diag_at(
+                    Diagnostic::error("permit.material-form", &r.source, format!("第{}项材料“{}”同时写了 form 和 original", i + 1, m.name))
+                        .hint("只保留一个：form: 原件 / 复印件 / 原件及复印件，或 original: true / false。"),
+                    &field,
+                ),
+            );
+        }
+    }
+}
+
 fn kind_rules(config: &Config, r: &Record, keys: &HashSet<String>, out: &mut Vec<Diagnostic>) {
     let has = |kind: Kind, id: &str| keys.contains(&format!("{}/{}", kind.folder(), id));
     match &r.data {
         Data::Permit(p) => {
-            if let ProcedureRef::Id(id) = &p.procedure {
+            if let Some(ProcedureRef::Id(id)) = &p.procedure {
                 if !has(Kind::Procedure, id) {
                     out.push(dangling(r, "procedure", "办理程序", "procedures", id));
                 }
@@ -470,7 +516,7 @@ fn kind_rules(config: &Config, r: &Record, keys: &HashSet<String>, out: &mut Vec
                 .filter_map(|(i, m)| {
                     let missing: Vec<&str> = [
                         (m.copies.is_none(), "份数（copies）"),
-                        (m.original.is_none(), "原件或复印件（original）"),
+                        (m.form_text().is_none(), "原件或复印件（original 或 form）"),
                         (m.required.is_none(), "是否必需（required）"),
                     ]
                     .into_iter()
@@ -484,11 +530,12 @@ fn kind_rules(config: &Config, r: &Record, keys: &HashSet<String>, out: &mut Vec
                 out.push(r.diag_at(
                     Diagnostic::warning("permit.material-unstated", &r.source, "申请材料有未写明的项目，页面将显示“未注明”")
                         .found(unstated.join("；"))
-                        .hint("按办事指南原文逐项填写 copies（份数）、original（true 原件 / false 复印件）、required（true 必需 / false 视情况提供）；网站不会替您默认为“1份、复印件、必需”。"),
+                        .hint("按办事指南原文逐项填写 copies（份数）、original（true 原件 / false 复印件；原件及复印件都要的写 form: 原件及复印件）、required（true 必需 / false 视情况提供）；网站不会替您默认为“1份、复印件、必需”。"),
                     "materials",
                 ));
             }
-            if p.materials.is_empty() {
+            permit_item_rules(r, p, out);
+            if p.is_licence() && p.materials.is_empty() {
                 out.push(
                     r.diag_at(
                         Diagnostic::error("permit.no-materials", &r.source, "申请材料目录不能为空")
@@ -497,7 +544,7 @@ fn kind_rules(config: &Config, r: &Record, keys: &HashSet<String>, out: &mut Vec
                     ),
                 );
             }
-            if p.sample_forms.is_empty() {
+            if p.is_licence() && p.sample_forms.is_empty() {
                 out.push(r.diag_at(
                     Diagnostic::error("permit.no-sample-form", &r.source, "缺少申请书示范文本")
                         .hint("行政许可须公开申请书示范文本：把文件放在记录旁边，并在 sample_forms 中列出。"),

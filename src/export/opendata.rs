@@ -12,7 +12,7 @@
 //! the 留言人 (`asker`) of replies.
 
 use super::{content_date, exported, exported_of, md_text, org_of, sections};
-use crate::content::kinds::permit::{FeesRef, ProcedureRef};
+use crate::content::kinds::permit::{FeesRef, ProcedureRef, Statutory};
 use crate::content::kinds::procedure::Step;
 use crate::content::{Data, Kind, Record, Site};
 use crate::lifecycle;
@@ -330,11 +330,17 @@ static FEE: &[F] = &[
 ];
 
 static TIME_LIMIT: &[F] = &[
-    f(
+    n(
         "statutory_wd",
         Ty::Int,
         "法定办结时限（工作日）",
-        "Statutory time limit in working days.",
+        "Statutory time limit in working days; `null` when the law sets none (`statutory_text` is 无).",
+    ),
+    f(
+        "statutory_text",
+        Ty::Str,
+        "法定办结时限",
+        "The statutory time limit as the page shows it: `20个工作日` or `无`.",
     ),
     n(
         "promised_wd",
@@ -360,6 +366,12 @@ static MATERIAL: &[F] = &[
         "`true`: the original; `false`: a copy; `null` when the guide does not state it.",
     ),
     n(
+        "form",
+        Ty::Enum(crate::content::kinds::permit::MATERIAL_FORMS),
+        "原件/复印件",
+        "原件, 复印件 or 原件及复印件 (from `original` or as entered); `null` when the guide does not state it.",
+    ),
+    n(
         "required",
         Ty::Bool,
         "必需",
@@ -370,22 +382,30 @@ static MATERIAL: &[F] = &[
 
 static PERMIT: &[F] = &[
     f(
+        "item_type",
+        Ty::Enum(crate::content::kinds::permit::ITEM_TYPES),
+        "事项类型",
+        "Item type as in the national 政务服务事项 catalogue; a guide that does not state it is a 行政许可.",
+    ),
+    n("item_code", Ty::Str, "事项编码", "Catalogue code of the item."),
+    n("handling_org", Ty::Str, "承办机构", "Office that handles the item."),
+    f(
         "basis",
         Ty::StrList,
         "设定依据",
-        "Legal basis of the permit.",
+        "Legal basis (may be empty for an item that is not a 行政许可).",
     ),
     f(
         "conditions",
         Ty::StrList,
         "申请条件",
-        "Conditions for approval.",
+        "Conditions for approval (may be empty for an item that is not a 行政许可).",
     ),
-    f(
+    n(
         "quantity_limit",
         Ty::Str,
         "数量限制",
-        "Quantity limit (often 无数量限制).",
+        "Quantity limit (often 无数量限制); `null` when not stated (only for an item that is not a 行政许可).",
     ),
     n(
         "procedure",
@@ -399,11 +419,11 @@ static PERMIT: &[F] = &[
         "办理环节",
         "The steps of its procedure.",
     ),
-    f(
+    n(
         "time_limit",
         Ty::Obj(TIME_LIMIT),
         "办理期限",
-        "Time limits.",
+        "Time limits; `null` when not stated (only for an item that is not a 行政许可).",
     ),
     f(
         "materials",
@@ -785,7 +805,8 @@ pub fn object(site: &Site, facts: &Facts, r: &Record) -> Value {
         }),
         Data::Permit(p) => {
             let (procedure, st) = match &p.procedure {
-                ProcedureRef::Id(id) => {
+                None => (None, json!([])),
+                Some(ProcedureRef::Id(id)) => {
                     let key = format!("procedures/{id}");
                     let st = match site.get(&key) {
                         Some(x) => match &x.data {
@@ -796,7 +817,7 @@ pub fn object(site: &Site, facts: &Facts, r: &Record) -> Value {
                     };
                     (url_of(&key), st)
                 }
-                ProcedureRef::Steps(s) => (None, steps(r, s, "procedure")),
+                Some(ProcedureRef::Steps(s)) => (None, steps(r, s, "procedure")),
             };
             let (fee_note, fees) = match &p.fees {
                 None => (None, Vec::new()),
@@ -811,9 +832,14 @@ pub fn object(site: &Site, facts: &Facts, r: &Record) -> Value {
             json!({
                 "basis": p.basis, "conditions": p.conditions, "quantity_limit": p.quantity_limit,
                 "procedure": procedure, "steps": st,
-                "time_limit": {"statutory_wd": p.time_limit.statutory_wd, "promised_wd": p.time_limit.promised_wd},
+                "item_type": p.item_type(), "item_code": p.item_code, "handling_org": p.handling_org,
+                "time_limit": p.time_limit.as_ref().map(|t| json!({
+                    "statutory_wd": match t.statutory_wd { Statutory::Days(n) => Some(n), _ => None },
+                    "statutory_text": t.statutory_wd.text(),
+                    "promised_wd": t.promised_wd,
+                })),
                 "materials": p.materials.iter().enumerate().map(|(i, m)| json!({
-                    "n": i + 1, "name": m.name, "copies": m.copies, "original": m.original,
+                    "n": i + 1, "name": m.name, "copies": m.copies, "original": m.original, "form": m.form_text(),
                     "required": m.required, "note": m.note,
                 })).collect::<Vec<_>>(),
                 "sample_forms": attachments(site, r, &p.sample_forms),
@@ -1261,10 +1287,7 @@ fn csv_rows(site: &Site, r: &Record) -> Vec<Vec<String>> {
                     (i + 1).to_string(),
                     m.name.clone(),
                     m.copies.map(|n| n.to_string()).unwrap_or_default(),
-                    m.original
-                        .map(|o| if o { "原件" } else { "复印件" })
-                        .unwrap_or_default()
-                        .to_string(),
+                    m.form_text().unwrap_or_default().to_string(),
                     m.required
                         .map(|r| if r { "必需" } else { "视情况提供" })
                         .unwrap_or_default()

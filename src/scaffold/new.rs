@@ -188,7 +188,7 @@ fn must_choose(fields: &[Field], out: &mut Vec<(&'static str, Option<String>)>) 
     for f in fields {
         match &f.ty {
             Ty::Enum(words) => out.push((f.name, Some(words.join("、")))),
-            Ty::Int | Ty::Number | Ty::Date | Ty::DateTime | Ty::Deadline
+            Ty::Int | Ty::IntOr(_) | Ty::Number | Ty::Date | Ty::DateTime | Ty::Deadline
                 if f.name != "published" =>
             {
                 out.push((f.name, None))
@@ -244,7 +244,15 @@ pub fn skeleton(
         .filter(|f| !own.contains(&f.name))
         .filter(|f| f.required || COMMON_OPTIONAL.contains(&f.name))
         .collect();
-    let required: Vec<&Field> = kind.fields().iter().filter(|f| f.required).collect();
+    let required: Vec<&Field> = kind
+        .fields()
+        .iter()
+        .filter(|f| {
+            f.required
+                || (kind == Kind::Permit
+                    && crate::content::kinds::permit::SKELETON.contains(&f.name))
+        })
+        .collect();
     let mut fields = String::new();
     schema::skeleton_refs(&common, 0, &mut fields, false);
     schema::skeleton_refs(&required, 0, &mut fields, false);
