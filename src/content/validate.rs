@@ -576,6 +576,19 @@ fn kind_rules(config: &Config, r: &Record, keys: &HashSet<String>, out: &mut Vec
                     );
                 }
             }
+            if e.party.party_type == "自然人" && e.party.address.is_some() {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::error(
+                            "privacy.person-address",
+                            &r.source,
+                            "当事人是自然人，不得公开其住所",
+                        ),
+                        "party.address",
+                    )
+                    .hint("删去 party 下的 address 一行。住所只对单位和个体工商户公开。"),
+                );
+            }
             let no = e.case_no.trim();
             if !no.is_empty() && !doc_no_ok(no) {
                 out.push(
