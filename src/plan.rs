@@ -441,6 +441,10 @@ pub(crate) fn links_to(x: &Record, key: &str) -> bool {
                 if ids.iter().any(|id| key.strip_prefix("fees/") == Some(id.as_str())));
             procedure || fee
         }
+        Data::Enforcement(e) => e
+            .reviews
+            .as_deref()
+            .is_some_and(|id| key.strip_prefix("enforcement/") == Some(id.trim())),
         Data::Reply(r) => r
             .related
             .as_ref()
@@ -559,7 +563,11 @@ fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value 
         }
         Data::Enforcement(e) => json!({
             "case_no": e.case_no, "action": e.action,
-            "party": {"type": e.party.party_type, "name": e.party.name, "credit_code": e.party.credit_code},
+            "reviews": e.reviews.as_deref().and_then(|id| url_of(&format!("enforcement/{}", id.trim()))),
+            "party": {"type": e.party.party_type, "name": e.party.name, "credit_code": e.party.credit_code,
+                      "legal_rep": e.party.legal_rep,
+                      "address": if e.party.party_type == "自然人" { None } else { e.party.address.clone() }},
+            "cause": e.cause, "remedy": e.remedy.as_ref().map(|_| md(r, "remedy")),
             "facts": md(r, "facts"), "basis": md(r, "basis"), "decision": md(r, "decision"),
             "fine": e.fine.map(money), "decided": date_text(e.decided), "authority": e.authority,
             "status": e.status, "severity": e.severity,

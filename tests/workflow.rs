@@ -85,6 +85,7 @@ fn fill(site: &Path, rel: &str) {
         // credit-code rules refuse a person's unmasked name or a made-up code).
         .replace("  type: 待填写", "  type: 法人")
         .replace("credit_code: 待填写", "credit_code: 91420583MA4F2K7LX9")
+        .replace("legal_rep: 待填写", "legal_rep: 张某")
         // Values a new record leaves for the clerk to choose (no silent default).
         .replace("action: 待填写", "action: 处罚")
         .replace("minor: 待填写", "minor: false")
@@ -424,7 +425,7 @@ fn new_records_carry_no_silent_defaults() {
         assert!(e.lines().any(|l| l == line), "{line}\n{e}");
     }
     assert!(
-        e.contains("# 请从以下写法中选一个：许可、处罚、强制、检查、其他"),
+        e.contains("# 请从以下写法中选一个：许可、处罚、强制、检查、处理、复议、其他"),
         "{e}"
     );
     let p = std::fs::read_to_string(site.join("content/permits/xk.md")).unwrap();

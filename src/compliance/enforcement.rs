@@ -4,7 +4,8 @@
 //! display period, and a valid unified social credit code.
 //!
 //! Codes: `enforcement.late` (warning; a note once `late_reason` explains it),
-//! `enforcement.change-undated`, `enforcement.change-late` (warnings), `enforcement.expired`
+//! `enforcement.change-undated`, `enforcement.change-late`, `enforcement.future-published`
+//! (warnings), `enforcement.expired`
 //! (note), `enforcement.credit-code` (error), `enforcement.deadline-unknown` (error: the
 //! calendar does not cover the decision's dates), `config.display-days-key` (warning).
 
@@ -26,6 +27,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) 
             withdrawal(input, r, e, diags, summary);
             display(input, r, e, diags, summary);
             credit_code(r, e, diags);
+            future_published(input, r, diags);
         }
     }
 }
@@ -245,6 +247,29 @@ fn display(
             ),
         ));
     }
+}
+
+/// A `published` date after today (`--now`): a typo, or a page put up before its day.
+fn future_published(input: &Input, r: &Record, diags: &mut Vec<Diagnostic>) {
+    let Some(published) = r.common.published else {
+        return;
+    };
+    if published <= input.today {
+        return;
+    }
+    diags.push(
+        r.diag_at(
+            Diagnostic::warning(
+                "enforcement.future-published",
+                &r.source,
+                format!("发布日期{}晚于今天", date_zh(published)),
+            ),
+            "published",
+        )
+        .expected(format!("不晚于今天（{}）", date_zh(input.today)))
+        .found(date_zh(published))
+        .hint("published 应是决定实际在网站公开的日期。请核对是否写错了年份或月份；如果要到那天才公开，请先加上 draft: true，到期再发布。"),
+    );
 }
 
 fn credit_code(r: &Record, e: &Enforcement, diags: &mut Vec<Diagnostic>) {

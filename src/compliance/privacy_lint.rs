@@ -61,7 +61,17 @@ pub fn options(config: &crate::config::Config) -> PrivacyOptions {
 /// linted by default.
 fn public_fields(kind: Kind) -> Option<&'static [&'static str]> {
     match kind {
-        Kind::Enforcement => Some(&["title", "party.name", "facts", "basis", "decision"]),
+        Kind::Enforcement => Some(&[
+            "title",
+            "party.name",
+            "party.legal_rep",
+            "party.address",
+            "cause",
+            "facts",
+            "basis",
+            "decision",
+            "remedy",
+        ]),
         Kind::Reply => Some(&["title", "question", "asker", "reply"]),
         Kind::Consultation => Some(&["outcome.decision", "outcome.report"]),
         _ => None,
@@ -72,6 +82,10 @@ fn field_zh(field: &str) -> &str {
     match field {
         "title" => "标题",
         "party.name" => "当事人名称",
+        "party.legal_rep" => "法定代表人",
+        "party.address" => "住所",
+        "cause" => "案由",
+        "remedy" => "救济途径",
         "facts" => "主要事实",
         "basis" => "执法依据",
         "decision" => "决定内容",
@@ -161,7 +175,13 @@ fn typed_rules_apply(rec: &Record) -> bool {
                 "个体工商户" => owner_name(name).is_some(),
                 _ => false,
             };
+            let rep = e
+                .party
+                .legal_rep
+                .as_deref()
+                .is_some_and(|n| !n.trim().is_empty() && !privacy::is_masked_person_name(n));
             party
+                || rep
                 || e.party.minor
                 || privacy::mentions_minor(&e.facts)
                 || privacy::mentions_minor(&e.decision)
@@ -214,7 +234,7 @@ fn lint(input: &Input, rec: &Record, opts: &PrivacyOptions, diags: &mut Vec<Diag
                 opts,
                 &mut hits,
             );
-            if field != "party.name" {
+            if !NAME_FIELDS.contains(&field.as_str()) {
                 let at = (node.pos.line, node.pos.col);
                 scan_names(
                     &r.source,
@@ -252,6 +272,7 @@ fn lint(input: &Input, rec: &Record, opts: &PrivacyOptions, diags: &mut Vec<Diag
     match &r.data {
         Data::Enforcement(e) => {
             party(r, &fm, e, &mut hits);
+            hits.extend(legal_rep(&r.source, &r.text, &fm));
             minor(r, &fm, e, &mut hits);
         }
         Data::Reply(x) => asker(r, &fm, x.asker.as_deref(), &mut hits),
@@ -301,7 +322,7 @@ pub fn lint_unloaded(
     if fm.body_line > 0 && !fm.body.is_empty() {
         scan("body", &fm.body, fm.body_line, (fm.body_line, 1));
     }
-    for f in list.iter().filter(|f| **f != "party.name") {
+    for f in list.iter().filter(|f| !NAME_FIELDS.contains(f)) {
         if let Some(n) = fields::get(&fm.node, f) {
             if let Some(v) = n.as_str() {
                 let at = (n.pos.line, n.pos.col);
@@ -335,6 +356,9 @@ pub fn lint_unloaded(
                 .hint("只保留姓氏，名字用“某”代替。"),
             });
         }
+    }
+    if kind == Kind::Enforcement {
+        hits.extend(legal_rep(source, text, &fm));
     }
     let mut ranges: Vec<(usize, usize)> = hits.iter().filter_map(|h| h.range).collect();
     ranges.sort();
@@ -415,6 +439,32 @@ fn finding_diag(file: &Path, field: &str, f: &Finding) -> Diagnostic {
     .expected(format!("不含{}", f.kind.label_zh()))
     .found(f.masked.clone())
     .hint(hint_of(f.kind))
+}
+
+/// Fields holding one name, checked as names rather than scanned for labelled names.
+const NAME_FIELDS: [&str; 2] = ["party.name", "party.legal_rep"];
+
+/// 法定代表人 is a natural person whatever the party: only the masked name (张某) is public.
+fn legal_rep(source: &Path, text: &str, fm: &FrontMatter) -> Option<Hit> {
+    let node = fields::get(&fm.node, "party.legal_rep")?;
+    let name = node.as_str()?.trim();
+    if name.is_empty() || privacy::is_masked_person_name(name) {
+        return None;
+    }
+    Some(Hit {
+        range: fields::locate(text, node.pos.line, name, 0, name.len()),
+        at: (node.pos.line, node.pos.col),
+        len: name.chars().count(),
+        diag: Diagnostic::error(
+            "privacy.person-name",
+            source,
+            "法定代表人是自然人，姓名必须隐去名字",
+        )
+        .field("party.legal_rep")
+        .expected("姓氏加“某”，如 张某、欧阳某某；或 张*祥")
+        .found(privacy::mask(name))
+        .hint("只保留姓氏，名字用“某”代替，如 legal_rep: 张某。"),
+    })
 }
 
 fn party(

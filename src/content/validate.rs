@@ -608,6 +608,50 @@ fn kind_rules(config: &Config, r: &Record, keys: &HashSet<String>, out: &mut Vec
             }
         }
         Data::Enforcement(e) => {
+            if let Some(id) = e.reviews.as_deref().map(str::trim) {
+                if !has(Kind::Enforcement, id) || id == r.id {
+                    out.push(
+                        r.diag_at(
+                            Diagnostic::error(
+                                "content.dangling-ref",
+                                &r.source,
+                                format!("被复议的决定“{id}”不存在"),
+                            ),
+                            "reviews",
+                        )
+                        .hint("请填写 content/enforcement/ 下原决定那条记录的文件名（不含扩展名），如 reviews: 2026-017；原决定不在本网站公开的，请删去 reviews，在决定内容中写明原决定书文号。"),
+                    );
+                }
+            }
+            if e.party.party_type == "自然人" && e.party.address.is_some() {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::error(
+                            "privacy.person-address",
+                            &r.source,
+                            "当事人是自然人，不得公开其住所",
+                        ),
+                        "party.address",
+                    )
+                    .hint("删去 party 下的 address 一行。住所只对单位和个体工商户公开。"),
+                );
+            }
+            let no = e.case_no.trim();
+            if !no.is_empty() && !doc_no_ok(no) {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::warning(
+                            "enforcement.case-no",
+                            &r.source,
+                            format!("决定书文号“{no}”格式不规范"),
+                        ),
+                        "case_no",
+                    )
+                    .expected("机关代字〔年份〕序号号，如 枝人社罚〔2026〕17号（年份用六角括号〔〕，序号是数字）")
+                    .found(no.to_string())
+                    .hint("请对照决定书原件核对：年份的括号写成六角括号〔〕，不要用 [] 或 ()；还没有文号的决定不要发布。"),
+                );
+            }
             if !e.in_force() && e.changed.is_none() {
                 out.push(r.diag_at(
                     Diagnostic::error("enforcement.no-change-record", &r.source, format!("决定状态为“{}”，但没有填写变更情况", e.status))

@@ -538,6 +538,8 @@ static PARTY: &[F] = &[
     f("type", Ty::Enum(&["自然人", "个体工商户", "法人", "其他组织"]), "当事人类型", "自然人, 个体工商户, 法人 or 其他组织."),
     f("name", Ty::Str, "当事人名称", "Name; for a natural person only the masked form (张某)."),
     n("credit_code", Ty::Str, "统一社会信用代码", "Unified social credit code of an organisation or business; always `null` for a natural person."),
+    n("legal_rep", Ty::Str, "法定代表人", "Legal representative, masked (张某); `null` when not entered."),
+    n("address", Ty::Str, "住所", "Registered address of an organisation or business; always `null` for a natural person."),
 ];
 
 static ENFORCEMENT: &[F] = &[
@@ -549,11 +551,18 @@ static ENFORCEMENT: &[F] = &[
     ),
     f(
         "action",
-        Ty::Enum(&["许可", "处罚", "强制", "检查", "其他"]),
+        Ty::Enum(&["许可", "处罚", "强制", "检查", "处理", "复议", "其他"]),
         "执法类别",
-        "许可, 处罚, 强制, 检查 or 其他.",
+        "许可, 处罚, 强制, 检查, 处理 (行政处理决定), 复议 (行政复议决定) or 其他.",
+    ),
+    n(
+        "reviews",
+        Ty::Url,
+        "被复议的决定",
+        "For a 复议 decision, URL of the decision it reviews when that one is published here.",
     ),
     f("party", Ty::Obj(PARTY), "当事人", "The party concerned."),
+    n("cause", Ty::Str, "案由", "Cause of the case, as the decision states it."),
     f("facts", Ty::Str, "主要事实", "Main facts (plain text)."),
     f("basis", Ty::Str, "执法依据", "Legal basis (plain text)."),
     f(
@@ -561,6 +570,12 @@ static ENFORCEMENT: &[F] = &[
         Ty::Str,
         "决定内容",
         "The decision (plain text).",
+    ),
+    n(
+        "remedy",
+        Ty::Str,
+        "救济途径",
+        "How to seek administrative review or bring a lawsuit (plain text); `null` when not entered.",
     ),
     n(
         "fine",
@@ -880,9 +895,14 @@ pub fn object(site: &Site, facts: &Facts, r: &Record) -> Value {
             let person = e.party.party_type == "自然人";
             json!({
                 "case_no": e.case_no, "action": e.action,
+                "reviews": e.reviews.as_deref().and_then(|id| url_of(&format!("enforcement/{}", id.trim()))),
                 "party": {"type": e.party.party_type, "name": e.party.name,
-                          "credit_code": if person { None } else { e.party.credit_code.clone() }},
+                          "credit_code": if person { None } else { e.party.credit_code.clone() },
+                          "legal_rep": e.party.legal_rep,
+                          "address": if person { None } else { e.party.address.clone() }},
+                "cause": e.cause,
                 "facts": md_text(r, "facts"), "basis": md_text(r, "basis"), "decision": md_text(r, "decision"),
+                "remedy": nonempty(md_text(r, "remedy")),
                 "fine": e.fine, "decided": e.decided.to_string(), "authority": e.authority,
                 "status": e.status, "severity": e.severity,
                 "display_until": date(crate::plan::display_until(site, r, e)),

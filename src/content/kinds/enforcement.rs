@@ -27,6 +27,20 @@ static PARTY: &[Field] = &[
         help: "18 位统一社会信用代码（单位和个体工商户）",
     },
     Field {
+        name: "legal_rep",
+        zh: "法定代表人",
+        ty: Ty::Text,
+        required: false,
+        help: "单位的法定代表人或负责人；是自然人，只写姓氏加“某”，如 张某。不写则不显示",
+    },
+    Field {
+        name: "address",
+        zh: "住所",
+        ty: Ty::Text,
+        required: false,
+        help: "单位的住所（注册地址）；当事人是自然人时不要填写。不写则不显示",
+    },
+    Field {
         name: "minor",
         zh: "涉及未成年人",
         ty: Ty::Bool,
@@ -87,9 +101,16 @@ pub static FIELDS: &[Field] = &[
     Field {
         name: "action",
         zh: "执法类别",
-        ty: Ty::Enum(&["许可", "处罚", "强制", "检查", "其他"]),
+        ty: Ty::Enum(&["许可", "处罚", "强制", "检查", "处理", "复议", "其他"]),
         required: true,
-        help: "许可、处罚、强制、检查或其他",
+        help: "许可、处罚、强制、检查、处理（行政处理决定）、复议（行政复议决定）或其他",
+    },
+    Field {
+        name: "reviews",
+        zh: "被复议的决定",
+        ty: Ty::Text,
+        required: false,
+        help: "行政复议决定所复议的原决定：写 enforcement 下那条记录的文件名（不含扩展名），如 2026-017",
     },
     Field {
         name: "party",
@@ -97,6 +118,13 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Obj(PARTY),
         required: true,
         help: "当事人信息",
+    },
+    Field {
+        name: "cause",
+        zh: "案由",
+        ty: Ty::Text,
+        required: false,
+        help: "照决定书写，如 未依法为劳动者缴纳社会保险费。不写则不显示",
     },
     Field {
         name: "facts",
@@ -118,6 +146,13 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Markdown,
         required: true,
         help: "处理决定",
+    },
+    Field {
+        name: "remedy",
+        zh: "救济途径",
+        ty: Ty::Markdown,
+        required: false,
+        help: "照决定书写明申请行政复议或提起行政诉讼的途径和期限。不写则不显示",
     },
     Field {
         name: "fine",
@@ -194,6 +229,12 @@ pub struct Party {
     pub credit_code: Option<String>,
     #[serde(default)]
     pub minor: bool,
+    /// 法定代表人 (a person: masked, 张某).
+    #[serde(default)]
+    pub legal_rep: Option<String>,
+    /// 住所.
+    #[serde(default)]
+    pub address: Option<String>,
 }
 
 /// 更正记录 — one dated correction of a published decision.
@@ -215,10 +256,19 @@ pub struct Changed {
 pub struct Enforcement {
     pub case_no: String,
     pub action: String,
+    /// 被复议的决定: the id of the enforcement record a 复议 decision reviews.
+    #[serde(default)]
+    pub reviews: Option<String>,
     pub party: Party,
+    /// 案由.
+    #[serde(default)]
+    pub cause: Option<String>,
     pub facts: String,
     pub basis: String,
     pub decision: String,
+    /// 救济途径 (md).
+    #[serde(default)]
+    pub remedy: Option<String>,
     #[serde(default)]
     pub fine: Option<f64>,
     pub decided: jiff::civil::Date,
