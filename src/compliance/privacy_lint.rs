@@ -335,27 +335,16 @@ pub fn lint_unloaded(
         scan_names(source, text, "body", &fm.body, fm.body_line, at, &mut hits);
     }
     let person = fields::get(&fm.node, "party.type").and_then(|n| n.as_str()) == Some("自然人");
-    if let (true, Some(node)) = (
-        kind == Kind::Enforcement && person,
-        fields::get(&fm.node, "party.name"),
-    ) {
-        let name = node.as_str().unwrap_or("").trim();
-        if !name.is_empty() && !privacy::is_masked_person_name(name) {
-            hits.push(Hit {
-                range: fields::locate(text, node.pos.line, name, 0, name.len()),
-                at: (node.pos.line, node.pos.col),
-                len: name.chars().count(),
-                diag: Diagnostic::error(
-                    "privacy.person-name",
-                    source,
-                    "当事人是自然人，名称必须隐去名字",
-                )
-                .field("party.name")
-                .expected("姓氏加“某”，如 张某、欧阳某某；或 王女士、李先生")
-                .found(privacy::mask(name))
-                .hint("只保留姓氏，名字用“某”代替。"),
-            });
-        }
+    if kind == Kind::Enforcement && person {
+        hits.extend(unmasked_name(
+            source,
+            text,
+            &fm,
+            "party.name",
+            "当事人是自然人，名称必须隐去名字",
+            "姓氏加“某”，如 张某、欧阳某某；或 王女士、李先生",
+            "只保留姓氏，名字用“某”代替。",
+        ));
     }
     if kind == Kind::Enforcement {
         hits.extend(legal_rep(source, text, &fm));
@@ -446,7 +435,28 @@ const NAME_FIELDS: [&str; 2] = ["party.name", "party.legal_rep"];
 
 /// 法定代表人 is a natural person whatever the party: only the masked name (张某) is public.
 fn legal_rep(source: &Path, text: &str, fm: &FrontMatter) -> Option<Hit> {
-    let node = fields::get(&fm.node, "party.legal_rep")?;
+    unmasked_name(
+        source,
+        text,
+        fm,
+        "party.legal_rep",
+        "法定代表人是自然人，姓名必须隐去名字",
+        "姓氏加“某”，如 张某、欧阳某某；或 张*祥",
+        "只保留姓氏，名字用“某”代替，如 legal_rep: 张某。",
+    )
+}
+
+/// A person's name at `field` that is not masked (张某): a `privacy.person-name` error there.
+fn unmasked_name(
+    source: &Path,
+    text: &str,
+    fm: &FrontMatter,
+    field: &str,
+    message: &str,
+    expected: &str,
+    hint: &str,
+) -> Option<Hit> {
+    let node = fields::get(&fm.node, field)?;
     let name = node.as_str()?.trim();
     if name.is_empty() || privacy::is_masked_person_name(name) {
         return None;
@@ -455,15 +465,11 @@ fn legal_rep(source: &Path, text: &str, fm: &FrontMatter) -> Option<Hit> {
         range: fields::locate(text, node.pos.line, name, 0, name.len()),
         at: (node.pos.line, node.pos.col),
         len: name.chars().count(),
-        diag: Diagnostic::error(
-            "privacy.person-name",
-            source,
-            "法定代表人是自然人，姓名必须隐去名字",
-        )
-        .field("party.legal_rep")
-        .expected("姓氏加“某”，如 张某、欧阳某某；或 张*祥")
-        .found(privacy::mask(name))
-        .hint("只保留姓氏，名字用“某”代替，如 legal_rep: 张某。"),
+        diag: Diagnostic::error("privacy.person-name", source, message)
+            .field(field)
+            .expected(expected)
+            .found(privacy::mask(name))
+            .hint(hint),
     })
 }
 
