@@ -14,5 +14,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export FEEDBACK_BENCH_SECS="${SECS:-10}"
 export FEEDBACK_BENCH_CLIENTS="${CLIENTS:-32}"
-cargo test --release --test feedback_load -- --ignored --nocapture feedback_load 2>&1 \
+cargo test --release --test it -- --ignored --nocapture feedback_load:: 2>&1 \
   | grep -E '^feedback load:|panicked|error' 

@@ -1,0 +1,130 @@
+//! Helpers shared by the end-to-end tests: the real binary, temporary site copies.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const NOW: &str = "2026-11-25T10:00:00+08:00";
+
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_gongshi"))
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A temporary copy of a fixture site (or of the example site when `name` is "example").
+pub fn site(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    if name == "example" {
+        std::fs::copy(repo().join("site.toml"), tmp.path().join("site.toml")).unwrap();
+        copy_dir(&repo().join("content"), &tmp.path().join("content"));
+    } else {
+        copy_dir(&repo().join("tests/fixtures").join(name), tmp.path());
+    }
+    tmp
+}
+
+pub fn run(args: &[&str]) -> Output {
+    Command::new(bin()).args(args).output().unwrap()
+}
+
+pub fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Every file under `dir` as (relative path, bytes), sorted.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Build the repo's example site at the test clock into `out`, asserting success.
+pub fn build_example(out: &Path) -> Output {
+    let o = run(&[
+        "build",
+        "-q",
+        "--root",
+        repo().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    o
+}
+
+/// Runs a test alone in a child process of this test binary and reports whether the caller is
+/// that child. For tests that measure the whole process (its threads, its resident memory):
+/// in the one integration-test binary, other tests run in the same process at the same time.
+/// In the parent it runs the child, asserts that exactly this test ran and passed there, and
+/// returns false (the caller returns); in the child it returns true (the caller runs its body).
+pub fn alone(module: &str, test: &str) -> bool {
+    if std::env::var_os("GONGSHI_TEST_ALONE").is_some() {
+        return true;
+    }
+    // `module_path!()` starts with the test crate's name (`it::…`); the filter does not.
+    let module = module.split_once("::").map_or("", |(_, rest)| rest);
+    let name = if module.is_empty() {
+        test.to_string()
+    } else {
+        format!("{module}::{test}")
+    };
+    let exe = std::env::current_exe().unwrap();
+    let out = Command::new(exe)
+        .args([name.as_str(), "--exact", "--test-threads=1", "--nocapture"])
+        .env("GONGSHI_TEST_ALONE", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{name} in its own process:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    false
+}
+
+/// First line of a test that measures its own process: see [`alone`].
+#[macro_export]
+macro_rules! alone {
+    ($test:ident) => {
+        if !$crate::common::alone(module_path!(), stringify!($test)) {
+            return;
+        }
+    };
+}

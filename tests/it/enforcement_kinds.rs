@@ -1,0 +1,151 @@
+//! Enforcement decisions as they really are (issue 18 §3, Enforcement): 行政处理 and 行政复议
+//! decisions, a review's link to the decision it reviews, and the fields real decisions carry.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common::*;
+
+const DECISION: &str = "---
+title: 测试有限公司违法案
+published: 2026-11-20
+case_no: 测人社罚〔2026〕1号
+action: 处罚
+party:
+  type: 法人
+  name: 测试有限公司
+facts: 事实。
+basis: 依据。
+decision: 决定。
+decided: 2026-11-13
+authority: 测试县人力资源和社会保障局
+---
+";
+
+const REVIEW: &str = "---
+title: 测试有限公司行政复议决定
+published: 2026-11-20
+case_no: 测政复决字〔2026〕2号
+action: 复议
+reviews: e
+party:
+  type: 法人
+  name: 测试有限公司
+facts: 申请人不服原处罚决定，申请行政复议。
+basis: 《中华人民共和国行政复议法》第六十八条
+decision: 维持原处罚决定。
+decided: 2026-11-18
+authority: 测试县人民政府
+---
+";
+
+fn built(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let site = site("minimal");
+    let dir = site.path().join("content/enforcement");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, body) in files {
+        std::fs::write(dir.join(name), body).unwrap();
+    }
+    let root = site.path().to_str().unwrap();
+    let o = run(&["build", "-q", "--root", root, "--now", NOW]);
+    assert!(o.status.success(), "{}", text(&o));
+    site
+}
+
+fn page(site: &tempfile::TempDir, id: &str) -> String {
+    std::fs::read_to_string(
+        site.path()
+            .join(format!("public/enforcement/{id}/index.html")),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_review_decision_renders_its_type_and_links_the_decision_it_reviews() {
+    let site = built(&[("e.md", DECISION), ("review.md", REVIEW)]);
+    let html = page(&site, "review");
+    assert!(html.contains("<dd>行政复议决定</dd>"), "{html}");
+    let at = html.find("<dt>被复议的决定</dt>").expect("the reviews row");
+    let row = &html[at..at + html[at..].find("</div>").unwrap()];
+    assert!(
+        row.contains("/enforcement/e/\">测试有限公司违法案</a>"),
+        "{row}"
+    );
+    // The open data carries the reference as the reviewed decision's URL.
+    let data: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(site.path().join("public/data/enforcement.json")).unwrap(),
+    )
+    .unwrap();
+    let review = data
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["action"] == "复议")
+        .unwrap();
+    assert!(
+        review["reviews"]
+            .as_str()
+            .is_some_and(|u| u.ends_with("/enforcement/e/")),
+        "{review}"
+    );
+    // The original decision has no reviews row of its own.
+    assert!(!page(&site, "e").contains("被复议的决定"));
+    let o = run(&[
+        "check",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+#[test]
+fn a_handling_decision_is_an_action_type() {
+    let handling = DECISION.replace("action: 处罚", "action: 处理");
+    let site = built(&[("e.md", &handling)]);
+    assert!(page(&site, "e").contains("<dd>行政处理决定</dd>"));
+}
+
+#[test]
+fn legal_rep_address_cause_and_remedy_render_when_entered_and_nothing_when_absent() {
+    let full = DECISION
+        .replace(
+            "  name: 测试有限公司\n",
+            "  name: 测试有限公司\n  legal_rep: 张某\n  address: 测试县人民路1号\n",
+        )
+        .replace(
+            "facts: 事实。\n",
+            "cause: 未依法为劳动者缴纳社会保险费\nfacts: 事实。\n",
+        )
+        .replace(
+            "decided:",
+            "remedy: 如不服本决定，可在收到决定书之日起六十日内申请行政复议。\ndecided:",
+        );
+    let bare = DECISION.replace("〔2026〕1号", "〔2026〕3号");
+    let site = built(&[("e.md", &full), ("bare.md", &bare)]);
+    let html = page(&site, "e");
+    for row in [
+        "<dt>法定代表人</dt><dd>张某</dd>",
+        "<dt>住所</dt><dd>测试县人民路1号</dd>",
+        "<dt>案由</dt><dd>未依法为劳动者缴纳社会保险费</dd>",
+        "id=\"h-remedy\">救济途径</h2>",
+        "六十日内申请行政复议",
+    ] {
+        assert!(html.contains(row), "{row}\n{html}");
+    }
+    let data: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(site.path().join("public/data/enforcement.json")).unwrap(),
+    )
+    .unwrap();
+    let rows = data.as_array().unwrap();
+    let with = rows.iter().find(|d| d["cause"].is_string()).unwrap();
+    assert_eq!(with["party"]["legal_rep"], "张某");
+    assert_eq!(with["party"]["address"], "测试县人民路1号");
+    assert!(with["remedy"].as_str().unwrap().contains("六十日内"));
+    let without = rows.iter().find(|d| d["cause"].is_null()).unwrap();
+    assert!(without["remedy"].is_null() && without["party"]["legal_rep"].is_null());
+    // Nothing entered: no row, no invented value.
+    let bare = page(&site, "bare");
+    for word in ["法定代表人", "住所", "案由", "救济途径"] {
+        assert!(!bare.contains(word), "{word}");
+    }
+}
