@@ -514,4 +514,21 @@ pub fn write_site_open_now(root: &Path) {
         format!("---\ntitle: 正在征求意见的办法\npublished: {}\nsummary: 基本情况说明。\nbasis: 决策依据。\nreasons: 理由。\ndecision_type: 规范性文件\nopens: {opens}\ncloses: {closes}\nchannels: {{form: true, email: rsj@example.gov.cn}}\n---\n正文。\n", now.strftime("%Y-%m-%d")),
     )
     .unwrap();
+    // The window follows the real clock, so near the end of a year it reaches into the next
+    // one; until the State Council's arrangement for that year ships in data/holidays, the
+    // calendar (rightly) refuses uncovered dates. The test is about the clock, not the
+    // holidays: give the fixture site an empty, clearly labelled arrangement for such years.
+    let first = now.year() - 1;
+    for year in first..=now.year() + 1 {
+        let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("data/holidays/{year}.yaml"));
+        if !shipped.exists() {
+            std::fs::create_dir_all(root.join("calendar")).unwrap();
+            std::fs::write(
+                root.join(format!("calendar/{year}.yaml")),
+                format!("year: {year}\nsource:\n  - \"测试夹具：本年度安排尚未发布（非官方数据）\"\nholidays: []\nworkdays: []\n"),
+            )
+            .unwrap();
+        }
+    }
 }
