@@ -18,8 +18,9 @@ use super::super::model::{self, Accepted, Channel, Content, Kind, Personal, Subm
 use super::super::writer::SendError;
 use super::service::{client_ip, refuse, response, too_many, Resp, State};
 
-/// A step's outcome: go on with `T`, or answer with the refusal.
-type Step<T> = Result<T, Resp>;
+/// A step's outcome: go on with `T`, or answer with the refusal (boxed: an answer is large
+/// next to what the steps pass on).
+type Step<T> = Result<T, Box<Resp>>;
 
 /// Who is refused, and how (an HTML page with the site's title, or JSON).
 struct Post<'a> {
@@ -36,8 +37,10 @@ impl Post<'_> {
         heading: &str,
         message: &str,
         echo: Option<(&str, &str)>,
-    ) -> Resp {
-        refuse(&self.site, self.json, status, code, heading, message, echo)
+    ) -> Box<Resp> {
+        Box::new(refuse(
+            &self.site, self.json, status, code, heading, message, echo,
+        ))
     }
 }
 
@@ -55,7 +58,8 @@ pub(super) async fn submit(
         json,
     };
     match steps(&post, peer, req, kind).await {
-        Ok(r) | Err(r) => r,
+        Ok(r) => r,
+        Err(refusal) => *refusal,
     }
 }
 
@@ -111,7 +115,7 @@ fn check_origin(post: &Post, headers: &HeaderMap) -> Step<()> {
 fn check_rate(post: &Post, ip: IpAddr) -> Step<()> {
     match post.state.posts.check(ip) {
         Ok(_) => Ok(()),
-        Err(retry) => Err(too_many(&post.site, post.json, retry)),
+        Err(retry) => Err(Box::new(too_many(&post.site, post.json, retry))),
     }
 }
 
