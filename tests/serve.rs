@@ -577,6 +577,30 @@ fn idle_connections_take_bounded_threads_and_are_closed() {
     assert!(threads(pid) <= before + 4, "{} threads after", threads(pid));
 }
 
+#[test]
+fn a_request_over_the_connection_limit_is_answered_503() {
+    let site = example_site();
+    let srv = serve(site.path(), &[]);
+    // 64 connections for pages and 64 for event streams, all taken by silent clients.
+    let idle: Vec<TcpStream> = (0..128)
+        .map(|_| TcpStream::connect(&srv.addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let r = get(&srv.addr, "/");
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert!(r.text().contains("预览服务正忙"), "{}", r.text());
+    drop(idle);
+    let start = Instant::now();
+    let r = loop {
+        let r = get(&srv.addr, "/");
+        if r.status == 200 || start.elapsed() > CHANGE_WAIT {
+            break r;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(r.status, 200);
+}
+
 #[cfg(unix)]
 #[test]
 fn an_attachment_turned_into_a_link_is_not_served() {

@@ -20,7 +20,7 @@ use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Request, Response, StatusCode, Version};
+use hyper::{Method, Request, Response, StatusCode, Version};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -221,7 +221,7 @@ async fn answer(app: &App, peer: SocketAddr, req: Request<Incoming>) -> Response
 
 async fn route(app: &App, peer: SocketAddr, req: Request<Incoming>) -> Response<Body> {
     let path = req.uri().path();
-    if path == reload::EVENTS_PATH {
+    if path == reload::EVENTS_PATH && req.method() == Method::GET {
         return events::stream(&app.shared);
     }
     if Service::routes(req.method(), path) {
