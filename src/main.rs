@@ -202,14 +202,13 @@ fn main() -> ExitCode {
             if let Err(m) = gongshi::serve::cleanup::on_signals() {
                 eprintln!("提示：{m}");
             }
-            let forms: Box<dyn gongshi::serve::forms::FormHandler> =
-                match gongshi::serve::receiver::Receiver::start(&root, db, now) {
-                    Ok(r) => Box::new(r),
-                    Err(m) => {
-                        eprintln!("提示：预览中的意见表单不可用：{m}");
-                        Box::new(gongshi::serve::forms::NotMounted)
-                    }
-                };
+            let receiver = match gongshi::serve::receiver::Receiver::start(&root, db, now) {
+                Ok(r) => Some(r),
+                Err(m) => {
+                    eprintln!("提示：预览中的意见表单不可用：{m}");
+                    None
+                }
+            };
             serve(
                 gongshi::serve::ServeOptions {
                     root,
@@ -217,7 +216,7 @@ fn main() -> ExitCode {
                     now,
                     drafts,
                     open,
-                    forms,
+                    receiver,
                     max_connections: 64,
                     allow_hosts: allow_host,
                 },

@@ -91,35 +91,30 @@ pub fn check_content_type(ct: Option<&str>) -> Result<(), FormError> {
     Ok(())
 }
 
-fn hexval(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
+/// Every `%` starts an escape of two hex digits (`percent_encoding` passes bad ones through;
+/// here they are an error, like invalid UTF-8).
+pub(crate) fn escapes_are_valid(raw: &[u8]) -> bool {
+    raw.iter().enumerate().all(|(i, &b)| {
+        b != b'%'
+            || raw
+                .get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    })
 }
 
+/// A urlencoded name or value: `+` is a space, escapes decoded, strictly UTF-8.
 fn decode(raw: &[u8]) -> Result<String, FormError> {
-    let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        match raw[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hi = raw.get(i + 1).copied().and_then(hexval);
-                let lo = raw.get(i + 2).copied().and_then(hexval);
-                match (hi, lo) {
-                    (Some(h), Some(l)) => out.push(h * 16 + l),
-                    _ => return Err(FormError::Encoding),
-                }
-                i += 2;
-            }
-            b => out.push(b),
-        }
-        i += 1;
+    if !escapes_are_valid(raw) {
+        return Err(FormError::Encoding);
     }
-    String::from_utf8(out).map_err(|_| FormError::Encoding)
+    let spaced: Vec<u8> = raw
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
+    percent_encoding::percent_decode(&spaced)
+        .decode_utf8()
+        .map(|s| s.into_owned())
+        .map_err(|_| FormError::Encoding)
 }
 
 /// Parsed fields, in order. Values are decoded strictly: invalid UTF-8 is an error, never

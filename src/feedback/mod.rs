@@ -49,7 +49,7 @@ pub use export::{
     add, export, export_all, verify, AddOptions, ExportAllReport, ExportOptions, ExportSummary,
     VerifyOptions, VerifyReport,
 };
-pub use http::{serve, start, ServeOptions, ServerHandle};
+pub use http::{serve, start, ServeOptions, ServerHandle, Service};
 pub use log::{Level, LogSink};
 pub use model::{Accepted, Channel, Kind};
 pub use ratelimit::RateLimit;

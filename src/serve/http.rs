@@ -1,32 +1,33 @@
-//! The preview's answers: the snapshot served from memory (connections are
-//! [`super::conn`]'s); event streams get a listener of their own ([`super::events`]) so they
-//! never hold a connection here; request paths are resolved against the site's files only,
-//! never the disk.
+//! The preview's answers for the site: the snapshot served from memory. Request paths are
+//! resolved against the site's files only, never the disk (attachments are read from their
+//! checked source path).
 
-use super::conn::{self, Handler, Request, Response};
-use super::forms::{self, FormHandler, FormRequest};
 use super::overlay::escape;
 use super::reload::{self, Hub};
-use super::state::{Body, Entry, Snapshot};
+use super::server::{full, Body};
+use super::state::{Body as EntryBody, Entry, Snapshot};
+use hyper::header::{self, HeaderName, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
-/// State shared by the workers and the rebuild loop.
+/// State shared by the server and the rebuild loop.
 pub struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     pub hub: Arc<Hub>,
-    pub forms: Box<dyn FormHandler>,
-    /// Where the event stream listens (see [`super::events`]).
-    pub events_addr: Option<std::net::SocketAddr>,
+}
+
+impl Default for Shared {
+    fn default() -> Self {
+        Shared::new()
+    }
 }
 
 impl Shared {
-    pub fn new(forms: Box<dyn FormHandler>, events_addr: Option<std::net::SocketAddr>) -> Shared {
+    pub fn new() -> Shared {
         Shared {
             snapshot: RwLock::new(Arc::new(Snapshot::empty())),
             hub: Arc::new(Hub::default()),
-            forms,
-            events_addr,
         }
     }
 
@@ -65,10 +66,10 @@ pub enum Target {
 /// encodings — is not found.
 pub fn resolve(raw: &str, base: &str, exists: &dyn Fn(&str) -> bool) -> Target {
     let path = raw.split(['?', '#']).next().unwrap_or("");
-    let Some(decoded) = percent_decode(path) else {
+    if !crate::feedback::forms::escapes_are_valid(path.as_bytes()) {
         return Target::NotFound;
-    };
-    let Ok(path) = String::from_utf8(decoded) else {
+    }
+    let Ok(path) = percent_encoding::percent_decode_str(path).decode_utf8() else {
         return Target::NotFound;
     };
     if !path.starts_with('/') || path.contains('\\') || path.contains('\0') {
@@ -106,76 +107,44 @@ pub fn resolve(raw: &str, base: &str, exists: &dyn Fn(&str) -> bool) -> Target {
     Target::NotFound
 }
 
-fn percent_decode(s: &str) -> Option<Vec<u8>> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = b.get(i + 1..i + 3)?;
-            let h = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(h, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    Some(out)
-}
+/// Characters escaped in a redirect's path: all but unreserved ones and `/`.
+const PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
 
 fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &c in s.as_bytes() {
-        if c.is_ascii_alphanumeric() || b"-._~/".contains(&c) {
-            out.push(char::from(c));
-        } else {
-            out.push_str(&format!("%{c:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, PATH).to_string()
 }
 
-/// The media type of an output file, by its extension.
-pub fn content_type(path: &str) -> &'static str {
+/// The media type of an output file, by its extension (`mime_guess`), with `charset=utf-8`
+/// for text: the site is written in UTF-8.
+pub fn content_type(path: &str) -> String {
     let ext = path
         .rsplit('/')
         .next()
         .and_then(|n| n.rsplit_once('.'))
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml; charset=utf-8",
-        "atom" => "application/atom+xml; charset=utf-8",
-        "rss" => "application/rss+xml; charset=utf-8",
-        "ics" => "text/calendar; charset=utf-8",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "ico" => "image/x-icon",
-        "pdf" => "application/pdf",
-        "doc" => "application/msword",
-        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xls" => "application/vnd.ms-excel",
-        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "ppt" => "application/vnd.ms-powerpoint",
-        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "odt" => "application/vnd.oasis.opendocument.text",
-        "ods" => "application/vnd.oasis.opendocument.spreadsheet",
-        "wps" => "application/vnd.ms-works",
+    let essence = match ext.as_str() {
+        // What browsers expect rather than the registry's older names.
+        "js" | "mjs" => "text/javascript",
+        "xml" => "application/xml",
+        // The state's layout document format (GB/T 33190), unknown to the registry.
         "ofd" => "application/ofd",
-        "zip" => "application/zip",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        _ => "application/octet-stream",
+        e => mime_guess::from_ext(e)
+            .first_raw()
+            .unwrap_or("application/octet-stream"),
+    };
+    let textual = essence.starts_with("text/")
+        || essence == "application/xml"
+        || (essence.starts_with("application/") && essence.ends_with("+xml"));
+    if textual {
+        format!("{essence}; charset=utf-8")
+    } else {
+        essence.to_string()
     }
 }
 
@@ -217,148 +186,115 @@ pub fn http_date(t: SystemTime) -> String {
         .unwrap_or_default()
 }
 
-fn h(name: &str, value: &str) -> (String, String) {
-    (name.to_string(), value.to_string())
+/// An answer with these headers (values that are not valid header text are left out).
+fn respond(status: StatusCode, headers: &[(HeaderName, &str)], body: Vec<u8>) -> Response<Body> {
+    let mut r = Response::new(full(body));
+    *r.status_mut() = status;
+    for (n, v) in headers {
+        if let Ok(v) = HeaderValue::from_str(v) {
+            r.headers_mut().append(n.clone(), v);
+        }
+    }
+    r
 }
 
-fn respond(status: u16, headers: Vec<(String, String)>, body: Vec<u8>) -> Response {
-    Response::new(status, headers, body)
+/// An HTML page that is not cached.
+pub fn html_answer(status: StatusCode, page: String) -> Response<Body> {
+    respond(
+        status,
+        &[
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        page.into_bytes(),
+    )
 }
 
-fn text_page(status: u16, title: &str, message: &str) -> Response {
+fn text_page(status: StatusCode, title: &str, message: &str) -> Response<Body> {
     let body = format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{t}</title></head>\
 <body style=\"font:18px/1.7 sans-serif;max-width:40em;margin:2em auto;padding:0 1em\"><h1>{t}</h1><p>{m}</p></body></html>",
         t = escape(title),
         m = escape(message)
     );
-    respond(
-        status,
-        vec![
-            h("Content-Type", "text/html; charset=utf-8"),
-            h("Cache-Control", "no-store"),
-        ],
-        body.into_bytes(),
-    )
+    html_answer(status, body)
 }
 
-impl Handler for Shared {
-    fn wants_body(&self, req: &Request) -> Option<usize> {
-        let path = req.target.split(['?', '#']).next().unwrap_or("");
-        forms::is_form_route(&req.method, path).then_some(forms::MAX_BODY)
-    }
-
-    fn handle(&self, req: &Request) -> Response {
-        handle(req, self)
-    }
+/// The request's header `name`, when it is text.
+fn header_of<B>(req: &Request<B>, name: HeaderName) -> Option<&str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Answer one request (its head checked and its form body read by [`super::conn`]).
-pub fn handle(req: &Request, shared: &Shared) -> Response {
-    let url = req.target.as_str();
-    let path_only = url.split(['?', '#']).next().unwrap_or("").to_string();
-    let method = req.method.as_str();
-
-    if path_only == reload::EVENTS_PATH {
-        // The stream has its own listener, so that it never holds a connection thread here.
-        let Some(a) = shared.events_addr else {
-            return text_page(404, "页面未找到", "自动刷新未启用。");
-        };
-        let location = format!("http://{a}{}", reload::EVENTS_PATH);
+/// Answer a request for the site (a `GET` or `HEAD`; the server has checked its `Host`).
+pub fn handle<B>(req: &Request<B>, shared: &Shared) -> Response<Body> {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
         return respond(
-            307,
-            vec![h("Location", &location), h("Cache-Control", "no-store")],
-            Vec::new(),
-        );
-    }
-    if forms::is_form_route(method, &path_only) {
-        let form = FormRequest {
-            method: method.to_string(),
-            path: path_only,
-            query: url.split_once('?').map(|(_, q)| q.to_string()),
-            headers: req.headers.clone(),
-            body: req.body.clone(),
-            remote: req.remote,
-        };
-        let answer = shared.forms.handle(&form);
-        let mut headers = vec![
-            h("Content-Type", &answer.content_type),
-            h("Cache-Control", "no-store"),
-        ];
-        headers.extend(answer.headers.iter().map(|(n, v)| h(n, v)));
-        return respond(answer.status, headers, answer.body);
-    }
-    if method != "GET" && method != "HEAD" {
-        return respond(
-            405,
-            vec![
-                h("Allow", "GET, HEAD"),
-                h("Content-Type", "text/plain; charset=utf-8"),
+            StatusCode::METHOD_NOT_ALLOWED,
+            &[
+                (header::ALLOW, "GET, HEAD"),
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
             ],
             "预览只支持 GET 和 HEAD 请求。".as_bytes().to_vec(),
         );
     }
-
     let snap = shared.current();
     let exists = |k: &str| snap.files.contains_key(k);
-    match resolve(url, &snap.base, &exists) {
+    match resolve(req.uri().path(), &snap.base, &exists) {
         Target::Redirect(location) => respond(
-            301,
-            vec![
-                h("Location", &location),
-                h("Content-Type", "text/plain; charset=utf-8"),
+            StatusCode::MOVED_PERMANENTLY,
+            &[
+                (header::LOCATION, &location),
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
             ],
             Vec::new(),
         ),
         Target::File(key) => match snap.files.get(&key) {
-            Some(entry) => serve_file(req, shared, &snap, &key, entry, 200),
-            None => not_found(req, shared, &snap),
+            Some(entry) => serve_file(req, &snap, &key, entry, StatusCode::OK),
+            None => not_found(req, &snap),
         },
-        Target::NotFound => not_found(req, shared, &snap),
+        Target::NotFound => not_found(req, &snap),
     }
 }
 
-fn not_found(req: &Request, shared: &Shared, snap: &Snapshot) -> Response {
+fn not_found<B>(req: &Request<B>, snap: &Snapshot) -> Response<Body> {
     match snap.files.get("404.html") {
-        Some(entry) => serve_file(req, shared, snap, "404.html", entry, 404),
+        Some(entry) => serve_file(req, snap, "404.html", entry, StatusCode::NOT_FOUND),
         // A site that has never built: the errors on a page of their own, reloaded when fixed.
-        None if snap.overlay.is_some() => never_built(shared, snap),
+        None if snap.overlay.is_some() => never_built(snap),
         None if snap.generation == 0 => text_page(
-            503,
+            StatusCode::SERVICE_UNAVAILABLE,
             "网站正在生成",
             "第一次生成尚未完成，请稍候刷新。若终端显示错误，请先改正内容。",
         ),
-        None => text_page(404, "页面未找到", "您访问的页面不存在。"),
+        None => text_page(StatusCode::NOT_FOUND, "页面未找到", "您访问的页面不存在。"),
     }
 }
 
 /// The page of a site whose sources have never built: the error overlay (every problem, as
 /// on the pages of a site that built before) and the live-reload script.
-fn never_built(shared: &Shared, snap: &Snapshot) -> Response {
+fn never_built(snap: &Snapshot) -> Response<Body> {
     let page = "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>网站还不能生成</title></head>\
 <body style=\"font:18px/1.7 sans-serif;max-width:40em;margin:2em auto;padding:0 1em\"><h1>网站还不能生成</h1>\
 <p>内容有错误，网站一次也没有生成成功。请按下面列出的问题修改，保存后本页自动刷新。</p></body></html>";
     let mut extra = snap.overlay.as_deref().unwrap_or("").to_string();
-    if let Some(a) = shared.events_addr {
-        extra.push_str(&reload::script(snap.generation, a.port()));
-    }
+    extra.push_str(&reload::script(snap.generation));
     let body = reload::inject(page.as_bytes(), &extra);
     respond(
-        503,
-        vec![
-            h("Content-Type", "text/html; charset=utf-8"),
-            h("Cache-Control", "no-store"),
+        StatusCode::SERVICE_UNAVAILABLE,
+        &[
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
         ],
         body,
     )
 }
 
-/// Open an attachment to serve it: a regular file reached without any symbolic link (the
+/// Read an attachment to serve it: a regular file reached without any symbolic link (the
 /// build refuses links under `content/`, but one may have been made since the last good
 /// build, and the preview reads attachments when asked for them). `path` is the site's
 /// canonical root joined with a checked relative path, so it is its own canonical form
 /// unless a link is on the way.
-fn open_attachment(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+fn read_attachment(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
     let meta = std::fs::symlink_metadata(path)?;
     let direct = path.canonicalize().is_ok_and(|c| c == path);
     if !meta.file_type().is_file() || !direct {
@@ -367,17 +303,16 @@ fn open_attachment(path: &std::path::Path) -> std::io::Result<std::fs::File> {
             "附件是符号链接或不是普通文件，预览不提供它",
         ));
     }
-    std::fs::File::open(path)
+    std::fs::read(path)
 }
 
-fn serve_file(
-    req: &Request,
-    shared: &Shared,
+fn serve_file<B>(
+    req: &Request<B>,
     snap: &Snapshot,
     key: &str,
     entry: &Arc<Entry>,
-    status: u16,
-) -> Response {
+    status: StatusCode,
+) -> Response<Body> {
     let ctype = content_type(key);
     let html = ctype.starts_with("text/html");
     // Pages carry the live-reload script (and the overlay), so they change with every
@@ -390,54 +325,54 @@ fn serve_file(
     } else {
         (format!("\"{}\"", entry.etag()), entry.modified)
     };
-    let headers = vec![
-        h("Content-Type", ctype),
-        h("ETag", &etag),
-        h("Last-Modified", &http_date(modified)),
-        h("Cache-Control", "no-cache"),
-    ];
-    let fresh = status == 200
+    let fresh = status == StatusCode::OK
         && not_modified(
-            req.header("if-none-match"),
-            req.header("if-modified-since"),
+            header_of(req, header::IF_NONE_MATCH),
+            header_of(req, header::IF_MODIFIED_SINCE),
             &etag,
             modified,
         );
-    let status = if fresh { 304 } else { status };
-    let body: Vec<u8> = match &entry.body {
-        Body::Bytes(b) if html => {
-            let mut extra = shared
-                .events_addr
-                .map(|a| reload::script(snap.generation, a.port()))
-                .unwrap_or_default();
-            if let Some(o) = &snap.overlay {
-                extra.insert_str(0, o);
+    let body: Vec<u8> = if fresh {
+        Vec::new()
+    } else {
+        match &entry.body {
+            EntryBody::Bytes(b) if html => {
+                let mut extra = reload::script(snap.generation);
+                if let Some(o) = &snap.overlay {
+                    extra.insert_str(0, o);
+                }
+                reload::inject(b, &extra)
             }
-            reload::inject(b, &extra)
+            EntryBody::Bytes(b) => b.to_vec(),
+            EntryBody::File(p) => match read_attachment(p) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    return text_page(
+                        StatusCode::NOT_FOUND,
+                        "无法读取附件",
+                        &format!(
+                            "{}：{e}",
+                            p.file_name().unwrap_or_default().to_string_lossy()
+                        ),
+                    );
+                }
+            },
         }
-        Body::Bytes(b) => b.to_vec(),
-        Body::File(p) => match open_attachment(p) {
-            Ok(f) => {
-                let len = f.metadata().map_or(0, |m| m.len());
-                return Response {
-                    status,
-                    headers,
-                    body: conn::Body::File(f, len),
-                };
-            }
-            Err(e) => {
-                return text_page(
-                    404,
-                    "无法读取附件",
-                    &format!(
-                        "{}：{e}",
-                        p.file_name().unwrap_or_default().to_string_lossy()
-                    ),
-                );
-            }
-        },
     };
-    respond(status, headers, body)
+    respond(
+        if fresh {
+            StatusCode::NOT_MODIFIED
+        } else {
+            status
+        },
+        &[
+            (header::CONTENT_TYPE, &ctype),
+            (header::ETAG, &etag),
+            (header::LAST_MODIFIED, &http_date(modified)),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
 }
 
 #[cfg(test)]
@@ -516,25 +451,25 @@ mod tests {
 
     #[test]
     fn content_types_follow_the_extension() {
-        assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("static/site.css"), "text/css; charset=utf-8");
+        assert_eq!(&content_type("a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(&content_type("static/site.css"), "text/css; charset=utf-8");
         assert_eq!(
             content_type("static/site.js"),
             "text/javascript; charset=utf-8"
         );
-        assert_eq!(content_type("emblem.svg"), "image/svg+xml");
-        assert_eq!(content_type("data/x.json"), "application/json");
+        assert_eq!(&content_type("emblem.svg"), "image/svg+xml");
+        assert_eq!(&content_type("data/x.json"), "application/json");
         assert_eq!(
             content_type("sitemap.xml"),
             "application/xml; charset=utf-8"
         );
-        assert_eq!(content_type("c.ics"), "text/calendar; charset=utf-8");
-        assert_eq!(content_type("a.PDF"), "application/pdf");
+        assert_eq!(&content_type("c.ics"), "text/calendar; charset=utf-8");
+        assert_eq!(&content_type("a.PDF"), "application/pdf");
         assert!(content_type("a.docx").contains("wordprocessingml"));
         assert!(content_type("a.xlsx").contains("spreadsheetml"));
-        assert_eq!(content_type("a.png"), "image/png");
-        assert_eq!(content_type("a.jpg"), "image/jpeg");
-        assert_eq!(content_type("noext"), "application/octet-stream");
+        assert_eq!(&content_type("a.png"), "image/png");
+        assert_eq!(&content_type("a.jpg"), "image/jpeg");
+        assert_eq!(&content_type("noext"), "application/octet-stream");
     }
 
     #[test]

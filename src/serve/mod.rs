@@ -3,21 +3,22 @@
 //! good site with an error overlay. Never touches `public/`.
 //!
 //! One job per file: [`classify`] (what a changed path means, pure), [`watch`] (file events
-//! → batches), [`events`] (the live-reload stream), [`state`] (the snapshot served),
-//! [`conn`] (connections: bounds, deadlines, the `Host` check), [`http`] (answers),
-//! [`reload`] (event stream and injected script), [`overlay`] (the error panel), [`forms`]
-//! (the seam for the feedback receiver), [`cleanup`] (the temporary database removed on every
-//! way out).
+//! → batches), [`server`] (the one HTTP server: hyper, connection bounds, timeouts, the
+//! `Host` check, routing), [`host`] (the names answered), [`http`] (the site's answers),
+//! [`events`] (the live-reload stream), [`state`] (the snapshot served), [`reload`] (the
+//! hub and the injected script), [`overlay`] (the error panel), [`receiver`] (the feedback
+//! receiver mounted in-process), [`cleanup`] (the temporary database removed on every way
+//! out).
 
 pub mod classify;
 pub mod cleanup;
-pub mod conn;
 pub mod events;
-pub mod forms;
+pub mod host;
 pub mod http;
 pub mod overlay;
 pub mod receiver;
 pub mod reload;
+pub mod server;
 pub mod state;
 pub mod watch;
 
@@ -39,10 +40,11 @@ pub struct ServeOptions {
     pub drafts: bool,
     /// Open the site in the default browser once it is ready.
     pub open: bool,
-    /// Who answers `POST /feedback/…` and `GET /receipt/…` ([`forms::NotMounted`] until the
-    /// feedback receiver mounts itself).
-    pub forms: Box<dyn forms::FormHandler>,
-    /// Connections answered at once (a thread each); more are refused with 503.
+    /// The feedback receiver, mounted for `POST /feedback/…` and `GET /receipt/…`; `None`:
+    /// those routes answer that the forms do not work in this preview.
+    pub receiver: Option<receiver::Receiver>,
+    /// Connections answered at once, besides the pages' event streams; more are refused with
+    /// 503.
     pub max_connections: usize,
     /// Host names besides `localhost` and IP addresses that requests may use (`--allow-host`).
     pub allow_hosts: Vec<String>,
@@ -91,16 +93,14 @@ pub fn run(opts: ServeOptions, report: &dyn Fn(ServeEvent)) -> Result<(), String
     let bound: SocketAddr = listener
         .local_addr()
         .map_err(|e| format!("无法在 {} 上启动预览服务：{e}", opts.addr))?;
-    let hosts = Arc::new(conn::Hosts::new(&opts.addr, &opts.allow_hosts));
-    let (events_listener, events_addr) = events::bind(bound)?;
-    let shared = Arc::new(http::Shared::new(opts.forms, Some(events_addr)));
-    let limits = conn::Limits {
+    let hosts = host::Hosts::new(&opts.addr, &opts.allow_hosts);
+    let shared = Arc::new(http::Shared::new());
+    let limits = server::Limits {
         max_connections: opts.max_connections,
-        ..conn::Limits::default()
+        ..server::Limits::default()
     };
-    conn::start(listener, shared.clone(), hosts.clone(), limits)
-        .map_err(|e| format!("无法启动预览服务：{e}"))?;
-    events::start(events_listener, shared.clone(), hosts);
+    let service = opts.receiver.as_ref().map(receiver::Receiver::service);
+    let _server = server::start(listener, shared.clone(), service, hosts, limits)?;
     let mut watcher = watch::Watcher::new(&root)?;
 
     let mut builder = Builder {

@@ -1,19 +1,19 @@
-//! The real feedback receiver mounted in the preview: `gongshi serve` starts
-//! `crate::feedback` on a loopback port with a throw-away database (or `--db FILE`) and
-//! forwards the site's form requests to it, so a reviewer can try a comment end to end with
-//! the very code that runs in production.
+//! The real feedback receiver mounted in the preview: `gongshi serve` opens
+//! `crate::feedback`'s service with a throw-away database (or `--db FILE`) and its server
+//! hands the receiver's routes to it in-process ([`super::server`]), so a reviewer can try a
+//! comment end to end with the very code that runs in production — its receipt page and
+//! style sheet included.
 
-use super::forms::{FormHandler, FormRequest, FormResponse};
-use crate::feedback::{self, ServeOptions};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use super::server::{full, Body};
+use crate::feedback::{self, ServeOptions, Service};
+use hyper::header::{self, HeaderValue};
+use hyper::{Response, StatusCode};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-/// Forwards form requests to a receiver running on loopback.
+/// The receiver's service and what it needs kept alive.
 pub struct Receiver {
-    addr: SocketAddr,
-    _handle: feedback::ServerHandle,
+    service: Service,
     _tmp: Option<TempDb>,
     /// The receiver's windows follow the content, as in production.
     _follow: Option<feedback::reload::FollowHandle>,
@@ -87,8 +87,9 @@ impl Receiver {
                 (tmp.path().join("feedback.db"), Some(tmp))
             }
         };
-        let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
-        let mut opts = ServeOptions::new(db, loopback);
+        // Not bound: the preview's server hands the requests over.
+        let unbound = SocketAddr::from(([127, 0, 0, 1], 0));
+        let mut opts = ServeOptions::new(db, unbound);
         // The throw-away database is new on every start; a `--db FILE` of the preview is
         // created on first use too (it only ever holds trial comments).
         opts.init = true;
@@ -96,142 +97,69 @@ impl Receiver {
         opts.handle_signals = false;
         opts.site_hosts = feedback::cli::site_hosts(root);
         opts.log = feedback::LogSink::stderr().min_level(feedback::Level::Error);
-        let handle =
-            feedback::start(opts, dir).map_err(|e| format!("意见接收服务无法启动：{e}"))?;
+        // The writer thread ends with the last clone of the service.
+        let (service, _writer) =
+            Service::open(opts, dir).map_err(|e| format!("意见接收服务无法启动：{e}"))?;
         Ok(Receiver {
-            addr: handle.local_addr(),
-            _handle: handle,
+            service,
             _tmp: tmp,
             _follow: follow,
         })
     }
 
-    fn forward(&self, req: &FormRequest) -> std::io::Result<FormResponse> {
-        let mut s = TcpStream::connect_timeout(&self.addr, Duration::from_secs(5))?;
-        s.set_read_timeout(Some(Duration::from_secs(30)))?;
-        let target = match &req.query {
-            Some(q) => format!("{}?{q}", req.path),
-            None => req.path.clone(),
-        };
-        // The browser's Host (the preview's address) goes on, as a proxy passes it: the
-        // receiver compares it with the form's Origin and a correction's page address.
-        let host = req
-            .headers
-            .iter()
-            .find(|(n, _)| n == "host")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_else(|| self.addr.to_string());
-        let mut head = format!(
-            "{} {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nContent-Length: {}\r\n",
-            req.method,
-            target,
-            host,
-            req.body.len()
-        );
-        for (n, v) in &req.headers {
-            if !matches!(
-                n.as_str(),
-                "host" | "connection" | "content-length" | "transfer-encoding" | "keep-alive"
-            ) {
-                head.push_str(&format!("{n}: {v}\r\n"));
-            }
-        }
-        head.push_str("\r\n");
-        s.write_all(head.as_bytes())?;
-        s.write_all(&req.body)?;
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw)?;
-        parse_response(&raw).ok_or_else(|| std::io::Error::other("意见接收服务的回答无法解析"))
+    /// The service to mount (a clone: the receiver keeps its database alive).
+    pub fn service(&self) -> Service {
+        self.service.clone()
     }
 }
 
-fn parse_response(raw: &[u8]) -> Option<FormResponse> {
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = std::str::from_utf8(&raw[..split]).ok()?;
-    let mut body = raw[split + 4..].to_vec();
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
-    let mut content_type = "text/html; charset=utf-8".to_string();
-    let mut headers = Vec::new();
-    let mut chunked = false;
-    for l in lines {
-        let (n, v) = l.split_once(':')?;
-        let (n, v) = (n.trim().to_ascii_lowercase(), v.trim().to_string());
-        match n.as_str() {
-            "content-type" => content_type = v,
-            "transfer-encoding" => chunked = v.eq_ignore_ascii_case("chunked"),
-            "content-length" | "connection" | "date" => {}
-            _ => headers.push((n, v)),
-        }
-    }
-    if chunked {
-        body = dechunk(&body)?;
-    }
-    Some(FormResponse {
-        status,
-        content_type,
-        headers,
-        body,
-    })
-}
-
-fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let end = b.windows(2).position(|w| w == b"\r\n")?;
-        let size = usize::from_str_radix(
-            std::str::from_utf8(&b[..end])
-                .ok()?
-                .split(';')
-                .next()?
-                .trim(),
-            16,
-        )
-        .ok()?;
-        b = &b[end + 2..];
-        if size == 0 {
-            return Some(out);
-        }
-        out.extend_from_slice(b.get(..size)?);
-        b = b.get(size + 2..)?;
-    }
-}
-
-impl FormHandler for Receiver {
-    fn handle(&self, req: &FormRequest) -> FormResponse {
-        match self.forward(req) {
-            Ok(r) => r,
-            Err(e) => FormResponse {
-                status: 502,
-                content_type: "text/html; charset=utf-8".into(),
-                headers: Vec::new(),
-                body: format!(
-                    "<!doctype html><html lang=\"zh-CN\"><meta charset=\"utf-8\"><title>意见接收服务无响应</title><h1>意见接收服务无响应</h1><p>预览中的意见接收服务没有回答（{}）。您的意见没有保存，请稍后再试。</p></html>",
-                    crate::render::escape_html(&e.to_string())
-                )
-                .into_bytes(),
-            },
-        }
-    }
+/// The answer to a form or receipt route while no receiver is mounted: a clear zh-CN 503.
+pub fn not_mounted(path: &str) -> Response<Body> {
+    let what = if path.starts_with("/receipt/") {
+        "回执查询"
+    } else {
+        "意见提交"
+    };
+    let body = format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>预览中暂不能{what}</title></head>\
+<body style=\"font:18px/1.7 sans-serif;max-width:40em;margin:2em auto;padding:0 1em\">\
+<h1>预览中暂不能{what}</h1>\
+<p>这是 <code>gongshi serve</code> 的本地预览。意见反馈接收服务没有接入本预览，所以表单不会被提交，也没有保存任何内容。</p>\
+<p>网站正式发布后，表单由反馈接收服务（<code>gongshi feedback serve</code>）处理。</p>\
+<p><a href=\"javascript:history.back()\">返回上一页</a></p></body></html>"
+    );
+    let mut r = Response::new(full(body));
+    *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::RETRY_AFTER, HeaderValue::from_static("3600"));
+    r
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hyper::Method;
 
     #[test]
-    fn parses_plain_and_chunked_responses() {
-        let r = parse_response(
-            b"HTTP/1.1 303 See Other\r\nLocation: /receipt/X?new=1\r\ncontent-length: 0\r\n\r\n",
-        )
-        .unwrap();
-        assert_eq!(r.status, 303);
-        assert_eq!(
-            r.headers,
-            vec![("location".to_string(), "/receipt/X?new=1".to_string())]
-        );
-        let r = parse_response(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").unwrap();
-        assert_eq!(r.body, b"abcde");
-        assert_eq!(r.content_type, "text/plain");
+    fn feedback_posts_and_receipt_lookups_are_routed_to_the_receiver() {
+        assert!(Service::routes(&Method::POST, "/feedback/comment"));
+        assert!(Service::routes(&Method::POST, "/feedback"));
+        assert!(Service::routes(&Method::GET, "/receipt/ABC-123"));
+        assert!(Service::routes(&Method::GET, "/feedback/style.css"));
+        assert!(!Service::routes(&Method::GET, "/feedback/comment"));
+        assert!(!Service::routes(&Method::POST, "/feedbackx"));
+        assert!(!Service::routes(&Method::GET, "/documents/"));
+    }
+
+    #[test]
+    fn without_a_receiver_the_answer_is_a_chinese_503_page() {
+        let r = not_mounted("/feedback/comment");
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
     }
 }

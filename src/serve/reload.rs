@@ -2,27 +2,35 @@
 //! and the small script `serve` (only `serve`) injects before `</body>`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{channel, Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use tokio::sync::watch;
 
 /// The path of the event stream.
 pub const EVENTS_PATH: &str = "/__gongshi/events";
 
-/// At most this many pages listen at once; more are refused (503) so that they never hold
-/// the threads that serve pages.
+/// At most this many pages listen at once; more are refused (503).
 pub const MAX_LISTENERS: usize = 64;
 
-/// The open event streams.
-#[derive(Default)]
+/// The generation served now, watched by the open event streams.
 pub struct Hub {
-    listeners: Mutex<Vec<Sender<u64>>>,
+    generation: watch::Sender<u64>,
     active: AtomicUsize,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            generation: watch::Sender::new(0),
+            active: AtomicUsize::new(0),
+        }
+    }
 }
 
 /// A place on the hub, released when dropped.
 pub struct Ticket {
     hub: Arc<Hub>,
-    pub rx: Receiver<u64>,
+    /// Changes when another generation is served.
+    pub rx: watch::Receiver<u64>,
 }
 
 impl Drop for Ticket {
@@ -39,21 +47,15 @@ impl Hub {
             self.active.fetch_sub(1, Ordering::SeqCst);
             return None;
         }
-        let (tx, rx) = channel();
-        if let Ok(mut l) = self.listeners.lock() {
-            l.push(tx);
-        }
         Some(Ticket {
             hub: self.clone(),
-            rx,
+            rx: self.generation.subscribe(),
         })
     }
 
     /// Tell every listener that build `generation` is being served.
     pub fn broadcast(&self, generation: u64) {
-        if let Ok(mut l) = self.listeners.lock() {
-            l.retain(|tx| tx.send(generation).is_ok());
-        }
+        self.generation.send_replace(generation);
     }
 
     /// How many pages listen.
@@ -69,11 +71,11 @@ pub fn event(name: &str, generation: u64) -> String {
 
 /// The script: reload when the server serves another build than the one this page came from
 /// (also right after connecting, so a rebuild that finished while the page loaded is not
-/// missed). Pages work without it.
-pub fn script(generation: u64, port: u16) -> String {
+/// missed). The stream comes from the page's own server. Pages work without it.
+pub fn script(generation: u64) -> String {
     format!(
         "<script>/* gongshi serve：自动刷新 */(function(){{if(!window.EventSource)return;\
-var g={generation},s=new EventSource(location.protocol+\"//\"+location.hostname+\":{port}{EVENTS_PATH}\");\
+var g={generation},s=new EventSource(\"{EVENTS_PATH}\");\
 function f(e){{if(Number(e.data)!==g){{s.close();location.reload();}}}}\
 s.addEventListener(\"hello\",f);s.addEventListener(\"reload\",f);}})();</script>"
     )
@@ -111,10 +113,9 @@ mod tests {
 
     #[test]
     fn the_script_knows_its_build_and_the_event_path() {
-        let s = script(42, 5000);
+        let s = script(42);
         assert!(s.contains("g=42"));
-        assert!(s.contains(":5000/__gongshi"));
-        assert!(s.contains(EVENTS_PATH));
+        assert!(s.contains("EventSource(\"/__gongshi/events\")"));
         assert_eq!(event("reload", 7), "event: reload\ndata: 7\n\n");
     }
 
@@ -125,7 +126,8 @@ mod tests {
         assert_eq!(tickets.len(), MAX_LISTENERS);
         assert!(hub.join().is_none());
         hub.broadcast(3);
-        assert_eq!(tickets[0].rx.try_recv().ok(), Some(3));
+        assert!(tickets[0].rx.has_changed().unwrap_or(false));
+        assert_eq!(*tickets[0].rx.borrow(), 3);
         drop(tickets);
         assert_eq!(hub.active(), 0);
         assert!(hub.join().is_some());

@@ -168,17 +168,6 @@ fn wait_for(addr: &str, target: &str, ok: impl Fn(&Reply) -> bool) -> Reply {
     }
 }
 
-/// The event stream's address, from the redirect the main address answers with.
-fn events_addr(addr: &str) -> String {
-    let r = get(addr, "/__gongshi/events");
-    assert_eq!(r.status, 307);
-    r.header("Location")
-        .unwrap()
-        .trim_start_matches("http://")
-        .trim_end_matches("/__gongshi/events")
-        .to_string()
-}
-
 fn edit(root: &Path, rel: &str, from: &str, to: &str) {
     let p = root.join(rel);
     let text = std::fs::read_to_string(&p).unwrap();
@@ -194,13 +183,13 @@ fn an_edited_record_is_served_and_open_pages_are_told_to_reload() {
     assert_eq!(page.status, 200);
     assert!(page.text().contains("/__gongshi/events"), "reload script");
 
-    // Listen to the event stream first (it has a listener of its own).
-    let events = events_addr(&srv.addr);
-    let mut sse = TcpStream::connect(&events).unwrap();
+    // Listen to the event stream first (same address as the pages).
+    let mut sse = TcpStream::connect(&srv.addr).unwrap();
     sse.set_read_timeout(Some(CHANGE_WAIT)).unwrap();
     write!(
         sse,
-        "GET /__gongshi/events HTTP/1.1\r\nHost: {events}\r\nAccept: text/event-stream\r\n\r\n"
+        "GET /__gongshi/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+        srv.addr
     )
     .unwrap();
     let mut seen = String::new();
@@ -390,6 +379,17 @@ fn a_comment_posted_in_the_preview_gets_a_receipt_from_the_real_receiver() {
         .next()
         .unwrap();
     assert!(receipt.text().contains(no), "{}", receipt.text());
+    // The receipt page is styled: its style sheet comes from the receiver mounted in the
+    // preview, on the same address.
+    assert!(
+        receipt.text().contains("href=\"/feedback/style.css\""),
+        "{}",
+        receipt.text()
+    );
+    let css = get(&srv.addr, "/feedback/style.css");
+    assert_eq!(css.status, 200);
+    assert_eq!(css.header("Content-Type"), Some("text/css; charset=utf-8"));
+    assert!(css.text().contains('{'), "{}", css.text());
     // A closed consultation refuses, and nothing leaves the preview's own origin.
     let r = post(
         &srv.addr,
@@ -405,12 +405,15 @@ fn a_comment_posted_in_the_preview_gets_a_receipt_from_the_real_receiver() {
 fn many_connections_at_once_are_all_answered() {
     let site = example_site();
     let srv = serve(site.path(), &[]);
-    // Event streams held open do not take the page workers.
-    let events = events_addr(&srv.addr);
+    // Event streams held open on the same listener do not keep pages from being answered.
     let streams: Vec<TcpStream> = (0..16)
         .map(|_| {
-            let mut s = TcpStream::connect(&events).unwrap();
-            write!(s, "GET /__gongshi/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+            let mut s = TcpStream::connect(&srv.addr).unwrap();
+            write!(
+                s,
+                "GET /__gongshi/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+            )
+            .unwrap();
             s
         })
         .collect();
@@ -511,15 +514,14 @@ fn requests_for_other_host_names_are_refused() {
         ),
         421
     );
-    let events = events_addr(&srv.addr);
-    let mut s = TcpStream::connect(&events).unwrap();
+    let mut s = TcpStream::connect(&srv.addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
     s.write_all(b"GET /__gongshi/events HTTP/1.1\r\nHost: attacker.example\r\n\r\n")
         .unwrap();
     let mut head = [0u8; 64];
     let n = s.read(&mut head).unwrap_or(0);
     assert!(
-        String::from_utf8_lossy(&head[..n]).starts_with("HTTP/1.1 404"),
+        String::from_utf8_lossy(&head[..n]).starts_with("HTTP/1.1 421"),
         "{}",
         String::from_utf8_lossy(&head[..n])
     );
@@ -573,6 +575,30 @@ fn idle_connections_take_bounded_threads_and_are_closed() {
     assert_eq!(get(&srv.addr, "/").status, 200);
     std::thread::sleep(Duration::from_millis(500));
     assert!(threads(pid) <= before + 4, "{} threads after", threads(pid));
+}
+
+#[test]
+fn a_request_over_the_connection_limit_is_answered_503() {
+    let site = example_site();
+    let srv = serve(site.path(), &[]);
+    // 64 connections for pages and 64 for event streams, all taken by silent clients.
+    let idle: Vec<TcpStream> = (0..128)
+        .map(|_| TcpStream::connect(&srv.addr).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let r = get(&srv.addr, "/");
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert!(r.text().contains("预览服务正忙"), "{}", r.text());
+    drop(idle);
+    let start = Instant::now();
+    let r = loop {
+        let r = get(&srv.addr, "/");
+        if r.status == 200 || start.elapsed() > CHANGE_WAIT {
+            break r;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(r.status, 200);
 }
 
 #[cfg(unix)]
