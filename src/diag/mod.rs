@@ -1,8 +1,10 @@
 //! Diagnostics: problems in a site's files, as values with a location, collected and rendered
 //! for staff in the site's language (zh-CN).
 
+mod code;
 mod render;
 
+pub use code::Code;
 pub use render::{escape_controls, is_unsafe, render_json, render_one, render_text, summary_line};
 
 use serde::{Deserialize, Serialize};
