@@ -7,12 +7,13 @@
 pub mod build;
 pub mod build_cache;
 pub mod calendar;
-pub mod calendar_cli;
 pub mod cli;
+mod cmd;
 pub mod compliance;
 pub mod config;
 pub mod content;
 pub mod diag;
+mod error;
 pub mod export;
 pub mod feedback;
 pub mod history;
@@ -27,3 +28,17 @@ pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod yaml;
+
+pub use error::Error;
+
+/// Run the command `cli` names: print what it reports and return the process exit code
+/// (the table is in docs/commands.md).
+pub fn run(cli: cli::Cli) -> std::process::ExitCode {
+    match cmd::run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprint!("{}", e.report());
+            std::process::ExitCode::from(e.exit_code())
+        }
+    }
+}

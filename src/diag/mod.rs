@@ -1,9 +1,12 @@
 //! Diagnostics: problems in a site's files, as values with a location, collected and rendered
 //! for staff in the site's language (zh-CN).
 
+mod code;
 mod render;
 
-pub use render::{escape_controls, is_unsafe, render_json, render_one, render_text, summary_line};
+pub use code::Code;
+pub(crate) use render::{escape_controls, render_json, render_one};
+pub use render::{is_unsafe, render_text};
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -57,7 +60,7 @@ const SOURCE_SHOWN: usize = 160;
 /// Diagnostics listed for one file at most by the passes that can find any number of
 /// problems in it (the loader, the privacy check); [`cap_per_file`] says how many more
 /// there were.
-pub const MAX_PER_FILE: usize = 100;
+pub(crate) const MAX_PER_FILE: usize = 100;
 
 impl Diagnostic {
     fn new(
@@ -160,7 +163,7 @@ impl Diagnostic {
 /// Keep at most [`MAX_PER_FILE`] diagnostics of each file (the first by position), and say
 /// for each file how many more there were, as a diagnostic as severe as the worst left out
 /// (so that leaving some out never lets a build pass).
-pub fn cap_per_file(diags: &mut Vec<Diagnostic>) {
+pub(crate) fn cap_per_file(diags: &mut Vec<Diagnostic>) {
     let mut counts: std::collections::HashMap<&Path, usize> = std::collections::HashMap::new();
     for d in diags.iter() {
         *counts.entry(d.file.as_path()).or_default() += 1;
@@ -309,7 +312,7 @@ impl FromIterator<Diagnostic> for Diagnostics {
 }
 
 /// The closest candidate to `word` by edit distance, for "did you mean" hints.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

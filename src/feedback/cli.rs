@@ -1,19 +1,6 @@
 //! clap types for `gongshi feedback <cmd>` and `run`, which turns them into option structs,
-//! calls the library and returns what to print. Nothing here prints.
-//!
-//! Embedding (lead's `cli.rs`/`main.rs`):
-//! ```ignore
-//! #[derive(clap::Subcommand)]
-//! enum Command { /* … */ Feedback(gongshi::feedback::cli::FeedbackArgs) }
-//! // in main:
-//! Command::Feedback(args) => {
-//!     let out = gongshi::feedback::cli::run(args, &load_directory, &mut |line| println!("{line}"));
-//!     match out {
-//!         Ok(o) => { print!("{}", o.stdout); std::process::exit(o.exit_code) }
-//!         Err(e) => { eprintln!("错误: {e}"); std::process::exit(e.exit_code()) }
-//!     }
-//! }
-//! ```
+//! calls the library and returns what to print. Nothing here prints: `src/cmd/feedback.rs`
+//! prints the output and maps a `FeedbackError` to the exit code (`gongshi::Error`).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -34,6 +21,7 @@ use super::model::Channel;
 use super::ratelimit::RateLimit;
 use super::store;
 use super::FeedbackError;
+use crate::cli::Format;
 
 #[derive(Debug, Clone, Args)]
 pub struct FeedbackArgs {
@@ -162,8 +150,8 @@ pub struct StatsArgs {
     #[arg(long)]
     pub db: PathBuf,
     /// Output format
-    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
-    pub format: String,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 fn parse_channel(s: &str) -> Result<Channel, String> {
@@ -354,7 +342,7 @@ pub fn run(
         }
         FeedbackCommand::Stats(a) => {
             let s = store::stats(&a.db)?;
-            let out = if a.format == "json" {
+            let out = if a.format == Format::Json {
                 serde_json::to_string_pretty(&s).unwrap_or_default() + "\n"
             } else {
                 s.render_text()
