@@ -444,12 +444,14 @@ fn index_schema(site: &Site) -> Value {
 /// RFC 4180 field: quoted when it holds a comma, quote, CR or LF. A text a spreadsheet would
 /// run as a formula is neutralised first ([`neutralise_formula`]).
 pub fn csv_field(s: &str) -> String {
-    let s = neutralise_formula(s);
-    if s.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.into_owned()
+    if s.is_empty() {
+        // Alone on a line, the csv crate writes an empty field as `""` (so that the line is
+        // not blank); among others it is empty, as here.
+        return String::new();
     }
+    csv_lines(&[vec![s.to_string()]])
+        .trim_end_matches("\r\n")
+        .to_string()
 }
 
 use crate::content::kinds::fee::{number, Basis, Standard};
@@ -520,26 +522,32 @@ fn csv_rows(site: &Site, r: &Record) -> Vec<Vec<String>> {
     r.data.csv_rows(site, r)
 }
 
-/// A CSV line: RFC 4180 quoting, CRLF.
-fn csv_line(cells: &[String]) -> String {
-    cells
-        .iter()
-        .map(|c| csv_field(c))
-        .collect::<Vec<_>>()
-        .join(",")
-        + "\r\n"
+/// CSV lines: RFC 4180 quoting (by the `csv` crate), CRLF, each cell neutralised first
+/// ([`neutralise_formula`]).
+fn csv_lines(rows: &[Vec<String>]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .flexible(true)
+        .buffer_capacity(1024)
+        .from_writer(Vec::new());
+    for row in rows {
+        // Writing to memory cannot fail, and `flexible` allows rows of any width.
+        let _ = w.write_record(row.iter().map(|c| neutralise_formula(c).into_owned()));
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// A record's lines in its kind's CSV file (none, one or several) and how many.
 pub(crate) fn csv_fragment(site: &Site, r: &Record) -> (String, usize) {
     let rows = csv_rows(site, r);
-    (rows.iter().map(|row| csv_line(row)).collect(), rows.len())
+    (csv_lines(&rows), rows.len())
 }
 
 /// The start of a CSV file: a byte-order mark (for Excel) and the header line.
 pub(crate) fn csv_head(csv: &Csv) -> String {
     let header: Vec<String> = csv.columns.iter().map(|c| c.0.to_string()).collect();
-    format!("\u{feff}{}", csv_line(&header))
+    format!("\u{feff}{}", csv_lines(&[header]))
 }
 
 /// A CSV file's bytes: UTF-8 with a byte-order mark (for Excel), CRLF, RFC 4180 quoting.
