@@ -222,19 +222,6 @@ pub fn facts(
     )
 }
 
-/// The Chinese name of a field an enforcement correction names.
-pub fn correction_label(field: &str) -> &'static str {
-    match field {
-        "facts" => "主要事实",
-        "basis" => "执法依据",
-        "decision" => "决定内容",
-        "party" => "当事人",
-        "case_no" => "决定书文号",
-        "decided" => "决定日期",
-        _ => "其他",
-    }
-}
-
 /// The display period in days of a decision, from `publicity.display_days`: the most specific
 /// key wins — `当事人类型.情节` (`自然人.一般`), then `情节`, then `当事人类型`, then `default`.
 pub fn display_days(site: &Site, e: &Enforcement) -> Option<u32> {
@@ -440,6 +427,11 @@ impl ViewCx<'_> {
     /// The record's URL (with the base path).
     pub fn url(&self) -> String {
         record_url(self.site, self.r)
+    }
+
+    /// The last day a decision stays published.
+    pub fn display_until(&self, e: &Enforcement) -> Option<jiff::civil::Date> {
+        display_until(self.site, self.r, e)
     }
 }
 

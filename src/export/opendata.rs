@@ -519,7 +519,7 @@ fn is_plain_number(s: &str) -> bool {
 /// The rows of a CSV file (without the header).
 /// The rows one record gives a CSV file.
 fn csv_rows(site: &Site, r: &Record) -> Vec<Vec<String>> {
-    r.data.csv_rows(site, r)
+    r.data.csv_rows(r, &absolute(site, &record_url(site, r)))
 }
 
 /// CSV lines: RFC 4180 quoting (by the `csv` crate), CRLF, each cell neutralised first

@@ -4,7 +4,7 @@ use super::Kind;
 use crate::content::validate::{dangling, KindCx};
 use crate::content::Record;
 use crate::diag::Diagnostic;
-use crate::export::opendata::{date, url_of};
+use crate::export::opendata::url_of;
 use crate::lifecycle::date_text;
 use crate::plan::ViewCx;
 use crate::schema::{Field, Ty};
@@ -167,11 +167,17 @@ impl super::RecordKind for Document {
 
     fn view(&self, cx: &ViewCx) -> Value {
         let d = self;
-        json!({
-            "doc_kind": d.doc_kind, "doc_kind_label": d.doc_kind_label(), "issuer": d.issuer,
-            "validity": d.validity, "validity_note": d.validity_note,
-            "in_force": d.validity == Validity::InForce,
-            "superseded_by": d.superseded_by.as_ref().and_then(|id| cx.url_of(&format!("documents/{id}"))),
+        to_value(View {
+            doc_kind: d.doc_kind,
+            doc_kind_label: d.doc_kind_label(),
+            issuer: d.issuer.as_deref(),
+            validity: d.validity,
+            validity_note: d.validity_note.as_deref(),
+            in_force: d.validity == Validity::InForce,
+            superseded_by: d
+                .superseded_by
+                .as_ref()
+                .and_then(|id| cx.url_of(&format!("documents/{id}"))),
         })
     }
 
@@ -198,11 +204,47 @@ impl super::RecordKind for Document {
 
     fn open_data(&self, cx: &ViewCx) -> Value {
         let d = self;
-        json!({
-            "doc_kind": d.doc_kind, "doc_kind_label": d.doc_kind_label(), "issuer": d.issuer,
-            "issued": date(d.issued), "effective": date(d.effective), "validity": d.validity,
-            "validity_note": d.validity_note,
-            "superseded_by": d.superseded_by.as_ref().and_then(|id| url_of(cx, &format!("documents/{id}"))),
+        to_value(Open {
+            doc_kind: d.doc_kind,
+            doc_kind_label: d.doc_kind_label(),
+            issuer: d.issuer.as_deref(),
+            issued: d.issued,
+            effective: d.effective,
+            validity: d.validity,
+            validity_note: d.validity_note.as_deref(),
+            superseded_by: d
+                .superseded_by
+                .as_ref()
+                .and_then(|id| url_of(cx, &format!("documents/{id}"))),
         })
     }
+}
+
+/// The view model of a document (`record.d`).
+#[derive(Serialize)]
+struct View<'a> {
+    doc_kind: DocKind,
+    doc_kind_label: &'static str,
+    issuer: Option<&'a str>,
+    validity: Validity,
+    validity_note: Option<&'a str>,
+    in_force: bool,
+    superseded_by: Option<Value>,
+}
+
+/// A document's own fields in `data/documents.json` (order: [`open::DOCUMENT`]).
+#[derive(Serialize)]
+struct Open<'a> {
+    doc_kind: DocKind,
+    doc_kind_label: &'static str,
+    issuer: Option<&'a str>,
+    issued: Option<jiff::civil::Date>,
+    effective: Option<jiff::civil::Date>,
+    validity: Validity,
+    validity_note: Option<&'a str>,
+    superseded_by: Option<String>,
+}
+
+fn to_value(v: impl Serialize) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
 }

@@ -4,12 +4,12 @@
 use super::fee::number;
 use super::Kind;
 use crate::content::validate::{doc_no_ok, KindCx};
-use crate::content::{Record, Site};
+use crate::content::Record;
 use crate::diag::Diagnostic;
 use crate::export::md_text;
 use crate::export::opendata::{date, nonempty, url_of as exported_url};
 use crate::lifecycle::date_text;
-use crate::plan::{absolute, correction_label, display_until, money, record_url, ViewCx};
+use crate::plan::{money, ViewCx};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -254,18 +254,14 @@ wire_enum! {
 
 wire_enum! {
     /// 决定状态: a decision stays 有效 until changed, revoked or found unlawful or void.
+    #[derive(Default)]
     pub enum Status {
+        #[default]
         InForce = "有效",
         Changed = "已变更",
         Revoked = "已撤销",
         Unlawful = "确认违法",
         Void = "确认无效",
-    }
-}
-
-impl Default for Status {
-    fn default() -> Status {
-        Status::InForce
     }
 }
 
@@ -521,7 +517,7 @@ impl super::RecordKind for Enforcement {
     }
 
     fn view(&self, cx: &ViewCx) -> Value {
-        let (e, site, r) = (self, cx.site, cx.r);
+        let e = self;
         json!({
             "case_no": e.case_no, "action": e.action,
             "reviews": e.reviews.as_deref().and_then(|id| cx.url_of(&format!("enforcement/{}", id.trim()))),
@@ -532,7 +528,7 @@ impl super::RecordKind for Enforcement {
             "facts": cx.md("facts"), "basis": cx.md("basis"), "decision": cx.md("decision"),
             "fine": e.fine.map(money), "decided": date_text(e.decided), "authority": e.authority,
             "status": e.status, "severity": e.severity,
-            "display_until": display_until(site, r, e).map(date_text),
+            "display_until": cx.display_until(e).map(date_text),
             "corrections": e.corrections.iter().map(|c| json!({
                 "date": date_text(c.date), "field": c.field,
                 "field_label": correction_label(&c.field), "reason": c.reason,
@@ -561,7 +557,7 @@ impl super::RecordKind for Enforcement {
     }
 
     fn open_data(&self, cx: &ViewCx) -> Value {
-        let (e, site, r) = (self, cx.site, cx.r);
+        let (e, r) = (self, cx.r);
         let person = e.party.party_type == PartyType::NaturalPerson;
         json!({
             "case_no": e.case_no, "action": e.action,
@@ -575,15 +571,14 @@ impl super::RecordKind for Enforcement {
             "remedy": nonempty(md_text(r, "remedy")),
             "fine": e.fine, "decided": e.decided.to_string(), "authority": e.authority,
             "status": e.status, "severity": e.severity,
-            "display_until": date(display_until(site, r, e)),
+            "display_until": date(cx.display_until(e)),
         })
     }
 
-    fn csv_rows(&self, site: &Site, r: &Record) -> Vec<Vec<String>> {
+    fn csv_rows(&self, r: &Record, url: &str) -> Vec<Vec<String>> {
         let e = self;
         let mut rows = Vec::new();
         let s = |o: &Option<String>| o.clone().unwrap_or_default();
-        let url = absolute(site, &record_url(site, r));
         let published = r
             .common
             .published
@@ -606,8 +601,21 @@ impl super::RecordKind for Enforcement {
             e.authority.clone(),
             published.clone(),
             s(&r.common.index_no),
-            url.clone(),
+            url.to_string(),
         ]);
         rows
+    }
+}
+
+/// The Chinese name of a field an enforcement correction names.
+fn correction_label(field: &str) -> &'static str {
+    match field {
+        "facts" => "主要事实",
+        "basis" => "执法依据",
+        "decision" => "决定内容",
+        "party" => "当事人",
+        "case_no" => "决定书文号",
+        "decided" => "决定日期",
+        _ => "其他",
     }
 }

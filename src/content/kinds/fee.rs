@@ -1,10 +1,10 @@
 //! 收费项目 — a fee: its legal basis, its standards table and what was collected.
 
 use crate::content::validate::{fee_rules, KindCx};
-use crate::content::{Record, Site};
+use crate::content::Record;
 use crate::diag::Diagnostic;
 use crate::export::opendata::{fee_basis, fee_standard_top};
-use crate::plan::{absolute, money, record_url, standard_ctx, ViewCx};
+use crate::plan::{money, standard_ctx, ViewCx};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -483,11 +483,10 @@ impl super::RecordKind for Fee {
         })
     }
 
-    fn csv_rows(&self, site: &Site, r: &Record) -> Vec<Vec<String>> {
+    fn csv_rows(&self, r: &Record, url: &str) -> Vec<Vec<String>> {
         let x = self;
         let mut rows = Vec::new();
         let s = |o: &Option<String>| o.clone().unwrap_or_default();
-        let url = absolute(site, &record_url(site, r));
         let published = r
             .common
             .published
@@ -509,7 +508,7 @@ impl super::RecordKind for Fee {
                     s(&x.payer),
                     basis(&x.basis),
                     published.clone(),
-                    url.clone(),
+                    url.to_string(),
                     parent.cloned().unwrap_or_default(),
                     st.form().to_string(),
                     st.display(number),

@@ -8,7 +8,7 @@ use crate::content::validate::{dangling, permit_item_rules, KindCx};
 use crate::content::{Data, Record, Site};
 use crate::diag::Diagnostic;
 use crate::export::opendata::{attachments, steps, url_of as exported_url};
-use crate::plan::{absolute, record_url, steps_ctx, ViewCx, NOT_STATED};
+use crate::plan::{steps_ctx, ViewCx, NOT_STATED};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -740,11 +740,10 @@ impl super::RecordKind for Permit {
         })
     }
 
-    fn csv_rows(&self, site: &Site, r: &Record) -> Vec<Vec<String>> {
+    fn csv_rows(&self, r: &Record, url: &str) -> Vec<Vec<String>> {
         let p = self;
         let mut rows = Vec::new();
         let s = |o: &Option<String>| o.clone().unwrap_or_default();
-        let url = absolute(site, &record_url(site, r));
         for (i, m) in p.materials.iter().enumerate() {
             rows.push(vec![
                 r.id.clone(),
@@ -758,7 +757,7 @@ impl super::RecordKind for Permit {
                     .unwrap_or_default()
                     .to_string(),
                 s(&m.note),
-                url.clone(),
+                url.to_string(),
             ]);
         }
         rows
