@@ -2,7 +2,6 @@
 //! view model (templates never see domain structs), plus the files to copy. No I/O, no clock.
 
 use crate::content::kinds::enforcement::Enforcement;
-use crate::content::kinds::permit::{FeesRef, ProcedureRef};
 use crate::content::kinds::procedure::Step;
 use crate::content::{Data, Kind, Record, Site};
 use crate::lifecycle::{self, date_text, State, Window};
@@ -93,24 +92,16 @@ fn nav_current(site_v: &Value, url: &str, section: &str) -> Option<(usize, &'sta
 fn site_ctx(site: &Site) -> Value {
     let c = &site.config;
     let base = c.base_path();
-    let nav: Vec<Value> = [
-        ("", "首页"),
-        ("duties/", "机构职责"),
-        ("documents/", "法规政策"),
-        ("permits/", "办事指南"),
-        ("consultations/", "意见征集"),
-        ("enforcement/", "执法公示"),
-        ("replies/", "互动交流"),
-        ("catalog/", "信息公开目录"),
-    ]
-    .iter()
-    .map(|(p, l)| json!({"url": format!("{base}{p}"), "label": l, "section": p.trim_end_matches('/')}))
-    .collect();
+    let kinds = Kind::ALL
+        .iter()
+        .filter_map(|k| k.nav_label().map(|l| (format!("{}/", k.folder()), l)));
+    let nav: Vec<Value> = std::iter::once((String::new(), "首页"))
+        .chain(kinds)
+        .chain([("catalog/".to_string(), "信息公开目录")])
+        .map(|(p, l)| json!({"url": format!("{base}{p}"), "label": l, "section": p.trim_end_matches('/')}))
+        .collect();
     let mut pages: Vec<&Record> = site.of_kind(Kind::Page).collect();
-    pages.sort_by_key(|r| match &r.data {
-        Data::Page(p) => (p.order.unwrap_or(u32::MAX), r.id.clone()),
-        _ => (u32::MAX, r.id.clone()),
-    });
+    pages.sort_by_key(|r| (r.data.order().unwrap_or(u32::MAX), r.id.clone()));
     let footer_pages: Vec<Value> = pages
         .iter()
         .map(|r| json!({"url": format!("{base}{}/", r.id), "title": r.common.title}))
@@ -231,19 +222,6 @@ pub fn facts(
     )
 }
 
-/// The Chinese name of a field an enforcement correction names.
-pub fn correction_label(field: &str) -> &'static str {
-    match field {
-        "facts" => "主要事实",
-        "basis" => "执法依据",
-        "decision" => "决定内容",
-        "party" => "当事人",
-        "case_no" => "决定书文号",
-        "decided" => "决定日期",
-        _ => "其他",
-    }
-}
-
 /// The display period in days of a decision, from `publicity.display_days`: the most specific
 /// key wins — `当事人类型.情节` (`自然人.一般`), then `情节`, then `当事人类型`, then `default`.
 pub fn display_days(site: &Site, e: &Enforcement) -> Option<u32> {
@@ -285,7 +263,7 @@ pub(crate) fn hidden_reason(
         return Some(Hidden {
             date,
             reason,
-            status: e.status.clone(),
+            status: e.status.to_string(),
         });
     }
     if e.party.minor {
@@ -334,13 +312,13 @@ pub fn size_text(n: u64) -> String {
     }
 }
 
-fn md(r: &Record, field: &str) -> String {
+pub(crate) fn md(r: &Record, field: &str) -> String {
     r.md.get(field).map(|m| m.html.clone()).unwrap_or_default()
 }
 
 /// A fee standard for the template: its form, the standard in words (「未注明」 when nothing
 /// was entered), its own basis and its sub-items.
-fn standard_ctx(s: &crate::content::kinds::fee::Standard) -> serde_json::Value {
+pub(crate) fn standard_ctx(s: &crate::content::kinds::fee::Standard) -> serde_json::Value {
     json!({
         "item": s.item, "form": s.form(), "display": s.display(money),
         "amount": s.amount.map(money), "unit": s.unit, "note": s.note,
@@ -349,7 +327,7 @@ fn standard_ctx(s: &crate::content::kinds::fee::Standard) -> serde_json::Value {
     })
 }
 
-fn money(n: f64) -> String {
+pub(crate) fn money(n: f64) -> String {
     if n.fract() == 0.0 {
         let s = format!("{}", n as i64);
         // thousands separators
@@ -366,7 +344,7 @@ fn money(n: f64) -> String {
     }
 }
 
-fn steps_ctx(r: &Record, steps: &[Step], prefix: &str) -> Vec<Value> {
+pub(crate) fn steps_ctx(r: &Record, steps: &[Step], prefix: &str) -> Vec<Value> {
     steps
         .iter()
         .enumerate()
@@ -407,262 +385,63 @@ fn meta_rows(site: &Site, r: &Record) -> Vec<Value> {
     if let Some(v) = &r.common.doc_no {
         rows.push(json!({"label": "文号", "value": v}));
     }
-    match &r.data {
-        Data::Document(d) => {
-            if let Some(i) = d.issued {
-                rows.push(json!({"label": "成文日期", "value": date_text(i)}));
-            }
-            if let Some(e) = d.effective {
-                rows.push(json!({"label": "施行日期", "value": date_text(e)}));
-            }
-            rows.push(json!({"label": "有效性", "value": d.validity}));
-        }
-        Data::Enforcement(e) => {
-            rows.push(json!({"label": "决定书文号", "value": e.case_no}));
-            rows.push(json!({"label": "决定日期", "value": date_text(e.decided)}));
-        }
-        _ => {}
-    }
+    r.data.meta_rows(&mut rows);
     rows
 }
 
 /// Does the page of `x` show a link (URL and title) to the record `key`, other than as its
 /// neighbour? Every `url_of` of [`kind_ctx`] must be here (a test checks the example site).
 pub(crate) fn links_to(x: &Record, key: &str) -> bool {
-    match &x.data {
-        Data::Document(d) => d
-            .superseded_by
-            .as_ref()
-            .is_some_and(|id| key.strip_prefix("documents/") == Some(id.as_str())),
-        Data::Permit(p) => {
-            let procedure = matches!(&p.procedure, Some(ProcedureRef::Id(id))
-                if key.strip_prefix("procedures/") == Some(id.as_str()));
-            let fee = matches!(&p.fees, Some(FeesRef::Ids(ids))
-                if ids.iter().any(|id| key.strip_prefix("fees/") == Some(id.as_str())));
-            procedure || fee
-        }
-        Data::Enforcement(e) => e
-            .reviews
-            .as_deref()
-            .is_some_and(|id| key.strip_prefix("enforcement/") == Some(id.trim())),
-        Data::Reply(r) => r
-            .related
-            .as_ref()
-            .is_some_and(|k| k.trim_matches('/') == key),
-        _ => false,
-    }
+    x.data.links_to(key)
 }
 
 fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value {
-    let url_of = |key: &str| {
-        site.get(key)
-            .map(|x| json!({"url": record_url(site, x), "title": x.common.title}))
-    };
-    match &r.data {
-        Data::Duty(d) => json!({
-            "unit": d.unit, "unit_type": d.unit_type, "responsibilities": d.responsibilities, "basis": d.basis,
-            "contact": d.contact, "officers": d.officers, "supervision": d.supervision,
-        }),
-        Data::Document(d) => json!({
-            "doc_kind": d.doc_kind, "doc_kind_label": d.doc_kind_label(), "issuer": d.issuer,
-            "validity": d.validity, "validity_note": d.validity_note,
-            "in_force": d.validity == "有效",
-            "superseded_by": d.superseded_by.as_ref().and_then(|id| url_of(&format!("documents/{id}"))),
-        }),
-        Data::Procedure(p) => json!({
-            "procedure_type": p.procedure_type.clone().unwrap_or_else(|| "办事".into()),
-            "applies_to": p.applies_to, "basis": p.basis, "steps": steps_ctx(r, &p.steps, "steps"),
-            "total_time_limit_wd": p.total_time_limit_wd,
-        }),
-        Data::Fee(f) => json!({
-            "basis": f.basis.iter().map(|b| json!({"title": b.title, "doc_no": b.doc_no, "label": b.label()})).collect::<Vec<_>>(),
-            "standards": f.standards.iter().map(standard_ctx).collect::<Vec<_>>(),
-            "payer": f.payer,
-            "collections": f.collections.iter().map(|c| json!({"period": c.period, "amount": money(c.amount)})).collect::<Vec<_>>(),
-            "complaint_phone": f.complaint_phone,
-        }),
-        Data::Permit(p) => {
-            let (procedure_link, steps) = match &p.procedure {
-                None => (None, Vec::new()),
-                Some(ProcedureRef::Id(id)) => {
-                    let key = format!("procedures/{id}");
-                    let steps = match site.get(&key).map(|x| (&x.data, x)) {
-                        Some((Data::Procedure(pr), x)) => steps_ctx(x, &pr.steps, "steps"),
-                        _ => Vec::new(),
-                    };
-                    (url_of(&key), steps)
-                }
-                Some(ProcedureRef::Steps(s)) => (None, steps_ctx(r, s, "procedure")),
-            };
-            let fees = match &p.fees {
-                None => json!({"words": NOT_STATED}),
-                Some(FeesRef::Words(w)) => json!({"words": w}),
-                Some(FeesRef::Ids(ids)) => {
-                    json!({"links": ids.iter().filter_map(|id| url_of(&format!("fees/{id}"))).collect::<Vec<_>>()})
-                }
-            };
-            json!({
-                "item_type": p.item_type(), "licence": p.is_licence(),
-                "item_code": p.item_code, "handling_org": p.handling_org,
-                "basis": p.basis, "conditions": p.conditions, "quantity_limit": p.quantity_limit,
-                "procedure_link": procedure_link, "steps": steps,
-                "has_procedure": p.procedure.is_some(),
-                "time_limit": p.time_limit.as_ref().map(|t| json!({
-                    "statutory": t.statutory_wd.text(),
-                    "promised_wd": t.promised_wd,
-                })),
-                "materials": p.materials.iter().enumerate().map(|(i, m)| json!({
-                    "n": i + 1, "name": m.name,
-                    "copies": m.copies.map_or_else(|| NOT_STATED.to_string(), |n| n.to_string()),
-                    "form": m.form_text().unwrap_or(NOT_STATED),
-                    "required": m.required.map_or(NOT_STATED, |r| if r { "必需" } else { "视情况提供" }), "note": m.note,
-                })).collect::<Vec<_>>(),
-                "sample_forms": p.sample_forms.iter().map(|a| attachment_ctx(site, r, &a.file, &a.title)).collect::<Vec<_>>(),
-                "fees": fees,
-                "department": p.department, "service_object": p.service_object, "location": p.location,
-                "hours": p.hours, "phone": p.phone, "online_url": p.online_url,
-            })
-        }
-        Data::Consultation(c) => {
-            let w = facts.windows.get(&r.key());
-            let tz = &site.tz;
-            let (state, window) = match w {
-                Some((w, st)) => (
-                    *st,
-                    json!({
-                        "open_text": date_text(w.open_date),
-                        "opens_iso": w.opens.to_string(),
-                        "close_text": lifecycle::datetime_text(w.closes, tz),
-                        "close_date": w.close_date.to_string(),
-                        "closes_iso": w.closes.to_string(),
-                        "length": w.length.text(),
-                        "sentence": lifecycle::notice_sentence(w, tz),
-                        "days_left": facts.days_left.get(&r.key()),
-                    }),
-                ),
-                None => (State::Closed, Value::Null),
-            };
-            json!({
-                "summary": md(r, "summary"), "basis": md(r, "basis"), "reasons": md(r, "reasons"),
-                "decision_type": c.decision_type, "window": window,
-                "state": state, "state_label": state.label(),
-                "shortened_reason": c.shortened_reason,
-                "channels": c.channels, "organizer": c.organizer, "contact": c.contact,
-                "post_envelope": c.channels.post.as_deref().is_some_and(|p| !post_has_envelope_wording(p)),
-                "post_send_to": c.channels.post.as_deref().is_some_and(|p| !post_has_send_verb(p)),
-                "documents": c.documents.iter().map(|a| attachment_ctx(site, r, &a.file, &a.title)).collect::<Vec<_>>(),
-                "outcome": c.outcome.as_ref().map(|o| json!({
-                    "published": date_text(o.published), "decision": md(r, "outcome.decision"), "report": md(r, "outcome.report"),
-                    "figures": o.opinions.as_ref().map(figures_text),
-                })),
-                "withdrawn": c.withdrawn.as_ref().map(|x| json!({"date": date_text(x.date), "reason": x.reason})),
-                "form_open": state == State::Open && c.channels.form,
-                "report_url": (c.outcome.is_some() && facts.participation.contains_key(&r.key()))
-                    .then(|| format!("{}report/", record_url(site, r))),
-            })
-        }
-        Data::Enforcement(e) => json!({
-            "case_no": e.case_no, "action": e.action,
-            "reviews": e.reviews.as_deref().and_then(|id| url_of(&format!("enforcement/{}", id.trim()))),
-            "party": {"type": e.party.party_type, "name": e.party.name, "credit_code": e.party.credit_code,
-                      "legal_rep": e.party.legal_rep,
-                      "address": if e.party.party_type == "自然人" { None } else { e.party.address.clone() }},
-            "cause": e.cause, "remedy": e.remedy.as_ref().map(|_| md(r, "remedy")),
-            "facts": md(r, "facts"), "basis": md(r, "basis"), "decision": md(r, "decision"),
-            "fine": e.fine.map(money), "decided": date_text(e.decided), "authority": e.authority,
-            "status": e.status, "severity": e.severity,
-            "display_until": display_until(site, r, e).map(date_text),
-            "corrections": e.corrections.iter().map(|c| json!({
-                "date": date_text(c.date), "field": c.field,
-                "field_label": correction_label(&c.field), "reason": c.reason,
-            })).collect::<Vec<_>>(),
-        }),
-        Data::Reply(x) => json!({
-            "question": md(r, "question"), "asker": x.asker, "received": date_text(x.received),
-            "replied": x.replied.map(date_text), "reply_unit": x.reply_unit, "reply": md(r, "reply"),
-            "topic": x.topic,
-            "related": x.related.as_ref().and_then(|k| url_of(k.trim_matches('/'))),
-        }),
-        Data::Page(_) => json!({}),
+    r.data.view(&ViewCx { site, facts, r })
+}
+
+/// What a kind's hooks see when they shape a record's page, list item or exported object.
+pub struct ViewCx<'a> {
+    pub site: &'a Site,
+    pub facts: &'a Facts,
+    pub r: &'a Record,
+}
+
+impl ViewCx<'_> {
+    /// A link (URL and title) to the record `key`, if there is one.
+    pub fn url_of(&self, key: &str) -> Option<Value> {
+        self.site
+            .get(key)
+            .map(|x| json!({"url": record_url(self.site, x), "title": x.common.title}))
+    }
+
+    /// The HTML of a Markdown field.
+    pub fn md(&self, field: &str) -> String {
+        md(self.r, field)
+    }
+
+    /// A file the record attaches, for the template.
+    pub fn attachment(&self, file: &str, title: &str) -> Value {
+        attachment_ctx(self.site, self.r, file, title)
+    }
+
+    /// The record's URL (with the base path).
+    pub fn url(&self) -> String {
+        record_url(self.site, self.r)
+    }
+
+    /// The last day a decision stays published.
+    pub fn display_until(&self, e: &Enforcement) -> Option<jiff::civil::Date> {
+        display_until(self.site, self.r, e)
     }
 }
 
 /// What a page shows for a fact the record does not state (never a default in its place).
 pub const NOT_STATED: &str = "未注明";
 
-/// Does a notice's postal channel say itself what to write on the envelope (「请在信封上注明
-/// “意见征集”字样」)? Then the theme adds no wording of its own.
-fn post_has_envelope_wording(post: &str) -> bool {
-    ["信封", "注明", "字样"].iter().any(|w| post.contains(w))
-}
-
-/// Does a notice's postal channel start with its own verb (「寄至…」, 「邮寄到…」)? Then the
-/// theme does not write 「寄至」 before it.
-fn post_has_send_verb(post: &str) -> bool {
-    let p = post.trim_start();
-    ["寄至", "寄到", "邮寄", "寄送", "请寄", "信函寄", "来信寄"]
-        .iter()
-        .any(|w| p.starts_with(w))
-}
-
-/// `共收到意见8条（网站5条、电子邮件1条）；采纳4条、部分采纳2条。`: the outcome's stated
-/// figures (checked against the ledger by `participation.figures`).
-fn figures_text(o: &crate::content::kinds::consultation::OpinionCounts) -> String {
-    let stated = o.stated();
-    let part = |fields: &[&str]| -> Vec<String> {
-        stated
-            .iter()
-            .filter(|(f, _, _)| fields.contains(f))
-            .map(|(_, zh, n)| format!("{zh}{n}条"))
-            .collect()
-    };
-    let channels = part(&["web", "email", "letter", "phone", "in_person"]);
-    let dispositions = part(&[
-        "adopted",
-        "partly_adopted",
-        "not_adopted",
-        "duplicate",
-        "irrelevant",
-    ]);
-    let mut s = format!("共收到意见{}条", o.total);
-    if !channels.is_empty() {
-        s.push_str(&format!("（{}）", channels.join("、")));
-    }
-    if !dispositions.is_empty() {
-        s.push_str(&format!("；{}", dispositions.join("、")));
-    }
-    s.push('。');
-    s
-}
-
 /// A record in a list: title, url, date, summary and a status word.
 pub(crate) fn list_item(site: &Site, facts: &Facts, r: &Record) -> Value {
-    let mut status: Option<String> = None;
-    let mut extra: Option<String> = None;
     let days_left = facts.days_left.get(&r.key()).copied();
-    match &r.data {
-        Data::Document(d) if d.validity != "有效" => status = Some(d.validity.clone()),
-        Data::Consultation(_) => {
-            if let Some((w, st)) = facts.windows.get(&r.key()) {
-                status = Some(st.label().to_string());
-                extra = Some(match st {
-                    State::Open | State::Upcoming => {
-                        format!("截至{}", lifecycle::datetime_text(w.closes, &site.tz))
-                    }
-                    _ => format!("{}至{}", date_text(w.open_date), date_text(w.close_date)),
-                });
-            }
-        }
-        Data::Enforcement(e) => extra = Some(format!("{} · {}", e.action, e.case_no)),
-        Data::Reply(x) => {
-            status = Some(if x.replied.is_some() {
-                "已答复".into()
-            } else {
-                "待答复".into()
-            })
-        }
-        _ => {}
-    }
+    let (status, extra) = r.data.list_status(&ViewCx { site, facts, r });
     json!({
         "url": record_url(site, r),
         "title": r.common.title,
@@ -728,50 +507,7 @@ pub(crate) fn search_text(r: &Record) -> String {
     }
     parts.extend(r.md.values().map(|m| m.text.clone()));
     parts.extend(r.common.tags.iter().cloned());
-    match &r.data {
-        Data::Duty(d) => {
-            parts.push(d.unit.clone());
-            parts.extend(d.responsibilities.iter().cloned());
-            parts.extend(d.basis.iter().cloned());
-        }
-        Data::Procedure(p) => {
-            parts.extend(p.basis.iter().cloned());
-            parts.extend(p.steps.iter().map(|s| s.name.clone()));
-        }
-        Data::Fee(f) => {
-            parts.extend(f.basis.iter().map(|b| b.label()));
-            for s in &f.standards {
-                for s in std::iter::once(s).chain(&s.items) {
-                    parts.push(format!(
-                        "{} {} {} {}",
-                        s.item,
-                        s.display(money),
-                        s.unit.clone().unwrap_or_default(),
-                        s.basis
-                            .iter()
-                            .map(|b| b.label())
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    ));
-                }
-            }
-        }
-        Data::Permit(p) => {
-            parts.extend(p.basis.iter().cloned());
-            parts.extend(p.conditions.iter().cloned());
-            parts.extend(p.materials.iter().map(|m| m.name.clone()));
-        }
-        Data::Enforcement(e) => {
-            parts.push(e.party.name.clone());
-            parts.push(e.authority.clone());
-        }
-        Data::Reply(x) => {
-            if let Some(t) = &x.topic {
-                parts.push(t.clone());
-            }
-        }
-        _ => {}
-    }
+    r.data.search_text(&mut parts);
     parts.join(" ")
 }
 
@@ -788,7 +524,7 @@ pub(crate) fn search_doc(site: &Site, r: &Record) -> crate::search::SearchDoc {
         meta.push(e.case_no.clone());
         // The 统一社会信用代码 the page shows (never a natural person's, as in the open
         // data): people look a business up by it.
-        if e.party.party_type != "自然人" {
+        if e.party.party_type != crate::content::kinds::enforcement::PartyType::NaturalPerson {
             meta.extend(e.party.credit_code.clone());
         }
     }
@@ -1025,7 +761,7 @@ fn record_outputs(
             json!({
                 "page": {"title": r.common.title, "url": url, "breadcrumbs": crumbs, "section": kind.folder(), "noindex": true},
                 "notice": {"date": date_text(h.date), "reason": h.reason, "status": h.status,
-                           "case_no": match &r.data { Data::Enforcement(e) => Some(e.case_no.clone()), _ => None }},
+                           "case_no": if let Data::Enforcement(e) = &r.data { Some(e.case_no.clone()) } else { None }},
                 "section_link": section,
             }),
         )];
@@ -1074,11 +810,7 @@ pub(crate) fn attached_files(r: &Record) -> Vec<&str> {
         .iter()
         .map(|a| a.file.as_str())
         .collect();
-    match &r.data {
-        Data::Permit(p) => files.extend(p.sample_forms.iter().map(|a| a.file.as_str())),
-        Data::Consultation(c) => files.extend(c.documents.iter().map(|a| a.file.as_str())),
-        _ => {}
-    }
+    files.extend(r.data.attachments().into_iter().map(|(_, f)| f));
     files.sort_unstable();
     files.dedup();
     files
@@ -1235,11 +967,8 @@ fn plan_pages_of(
                 (order, key, r.id.clone())
             });
         }
-        if kind == Kind::Duty {
-            items.sort_by_key(|r| match &r.data {
-                Data::Duty(d) => (d.order.unwrap_or(u32::MAX), r.id.clone()),
-                _ => (u32::MAX, r.id.clone()),
-            });
+        if kind.list_by_order() {
+            items.sort_by_key(|r| (r.data.order().unwrap_or(u32::MAX), r.id.clone()));
         }
         let size = site.config.page_size.max(1);
         let pages = items.len().div_ceil(size).max(1);
@@ -1325,10 +1054,7 @@ fn plan_pages_of(
         .of_kind(Kind::Page)
         .filter(|r| listed(facts, r))
         .collect();
-    free.sort_by_key(|r| match &r.data {
-        Data::Page(p) => (p.order.unwrap_or(u32::MAX), r.id.clone()),
-        _ => (u32::MAX, r.id.clone()),
-    });
+    free.sort_by_key(|r| (r.data.order().unwrap_or(u32::MAX), r.id.clone()));
     let listed_total: u64 = catalogue.iter().filter_map(|c| c["count"].as_u64()).sum();
     emit(page(
         "sitemap/index.html".into(),

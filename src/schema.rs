@@ -597,6 +597,76 @@ pub fn skeleton_refs(fields: &[&Field], indent: usize, out: &mut String, only_re
     }
 }
 
+// ---- Open data: the fields of the exported JSON objects (`/data/*.json`). ----
+
+/// The JSON type of a field.
+#[derive(Debug, Clone, Copy)]
+pub enum OpenTy {
+    Str,
+    Int,
+    Num,
+    Bool,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// RFC 3339 with offset.
+    DateTime,
+    /// An absolute URL.
+    Url,
+    StrList,
+    UrlList,
+    /// A string from a fixed set.
+    Enum(&'static [&'static str]),
+    Obj(&'static [OpenField]),
+    ObjList(&'static [OpenField]),
+}
+
+/// One field of an exported object.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenField {
+    pub name: &'static str,
+    pub ty: OpenTy,
+    /// May be `null`.
+    pub null: bool,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+pub const fn open_f(
+    name: &'static str,
+    ty: OpenTy,
+    zh: &'static str,
+    en: &'static str,
+) -> OpenField {
+    OpenField {
+        name,
+        ty,
+        null: false,
+        zh,
+        en,
+    }
+}
+
+pub const fn open_n(
+    name: &'static str,
+    ty: OpenTy,
+    zh: &'static str,
+    en: &'static str,
+) -> OpenField {
+    OpenField {
+        name,
+        ty,
+        null: true,
+        zh,
+        en,
+    }
+}
+
+/// An attachment in open data.
+pub static OPEN_ATTACHMENT: &[OpenField] = &[
+    open_f("title", OpenTy::Str, "附件名称", "Title of the file."),
+    open_f("url", OpenTy::Url, "下载地址", "Absolute URL of the file."),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) 
 /// or expired) and, for documents, still in force.
 fn current(input: &Input, r: &Record) -> bool {
     match &r.data {
-        Data::Document(d) => d.validity == "有效",
+        Data::Document(d) => d.validity == crate::content::kinds::document::Validity::InForce,
         Data::Enforcement(_) => crate::plan::listed(input.facts, r),
         _ => true,
     }

@@ -10,7 +10,7 @@
 //! calendar does not cover the decision's dates), `config.display-days-key` (warning).
 
 use super::{add_days, date_zh, days_between, Input, Item, Section, Summary};
-use crate::content::kinds::enforcement::Enforcement;
+use crate::content::kinds::enforcement::{Action, Enforcement};
 use crate::content::{Data, Record};
 use crate::diag::Diagnostic;
 use crate::plan;
@@ -45,7 +45,7 @@ fn item(section: Section, r: &Record, date: Option<jiff::civil::Date>, note: Str
 /// The working days a decision of this action must be published within.
 pub fn publish_working_days(input: &Input, e: &Enforcement) -> u32 {
     let p = &input.site.config.publicity;
-    if matches!(e.action.as_str(), "许可" | "处罚") {
+    if matches!(e.action, Action::Licence | Action::Penalty) {
         p.decision_publish_working_days
     } else {
         p.other_publish_working_days

@@ -12,6 +12,7 @@
 use super::fields::{self, FrontMatter};
 use super::privacy::{self, Finding, PiiKind, PrivacyOptions};
 use super::Input;
+use crate::content::kinds::enforcement::PartyType;
 use crate::content::{Data, Kind, Record};
 use crate::diag::{Diagnostic, MAX_PER_FILE};
 use rayon::prelude::*;
@@ -60,22 +61,7 @@ pub fn options(config: &crate::config::Config) -> PrivacyOptions {
 /// The public text fields of a record (front matter paths), or `None` when the record is not
 /// linted by default.
 fn public_fields(kind: Kind) -> Option<&'static [&'static str]> {
-    match kind {
-        Kind::Enforcement => Some(&[
-            "title",
-            "party.name",
-            "party.legal_rep",
-            "party.address",
-            "cause",
-            "facts",
-            "basis",
-            "decision",
-            "remedy",
-        ]),
-        Kind::Reply => Some(&["title", "question", "asker", "reply"]),
-        Kind::Consultation => Some(&["outcome.decision", "outcome.report"]),
-        _ => None,
-    }
+    kind.public_text()
 }
 
 fn field_zh(field: &str) -> &str {
@@ -167,28 +153,28 @@ pub fn prescan(kind: Kind, node: &crate::yaml::Node, body: &str, body_line: usiz
 
 /// Whether one of the rules on typed values (an unmasked party or asker, a minor) applies.
 fn typed_rules_apply(rec: &Record) -> bool {
-    match &rec.data {
-        Data::Enforcement(e) => {
-            let name = e.party.name.as_str();
-            let party = match e.party.party_type.as_str() {
-                "自然人" => !privacy::is_masked_person_name(name),
-                "个体工商户" => owner_name(name).is_some(),
-                _ => false,
-            };
-            let rep = e
-                .party
-                .legal_rep
-                .as_deref()
-                .is_some_and(|n| !n.trim().is_empty() && !privacy::is_masked_person_name(n));
-            party
-                || rep
-                || e.party.minor
-                || privacy::mentions_minor(&e.facts)
-                || privacy::mentions_minor(&e.decision)
-        }
-        Data::Reply(x) => x.asker.as_deref().is_some_and(asker_looks_like_name),
-        _ => false,
+    if let Data::Reply(x) = &rec.data {
+        return x.asker.as_deref().is_some_and(asker_looks_like_name);
     }
+    let Data::Enforcement(e) = &rec.data else {
+        return false;
+    };
+    let name = e.party.name.as_str();
+    let party = match e.party.party_type {
+        PartyType::NaturalPerson => !privacy::is_masked_person_name(name),
+        PartyType::SoleTrader => owner_name(name).is_some(),
+        PartyType::LegalPerson | PartyType::OtherOrganisation => false,
+    };
+    let rep = e
+        .party
+        .legal_rep
+        .as_deref()
+        .is_some_and(|n| !n.trim().is_empty() && !privacy::is_masked_person_name(n));
+    party
+        || rep
+        || e.party.minor
+        || privacy::mentions_minor(&e.facts)
+        || privacy::mentions_minor(&e.decision)
 }
 
 /// The lint of one record (and its opinion ledger).
@@ -269,14 +255,13 @@ fn lint(input: &Input, rec: &Record, opts: &PrivacyOptions, diags: &mut Vec<Diag
             &mut hits,
         );
     }
-    match &r.data {
-        Data::Enforcement(e) => {
-            party(r, &fm, e, &mut hits);
-            hits.extend(legal_rep(&r.source, &r.text, &fm));
-            minor(r, &fm, e, &mut hits);
-        }
-        Data::Reply(x) => asker(r, &fm, x.asker.as_deref(), &mut hits),
-        _ => {}
+    if let Data::Enforcement(e) = &r.data {
+        party(r, &fm, e, &mut hits);
+        hits.extend(legal_rep(&r.source, &r.text, &fm));
+        minor(r, &fm, e, &mut hits);
+    }
+    if let Data::Reply(x) = &r.data {
+        asker(r, &fm, x.asker.as_deref(), &mut hits);
     }
     emit(r, hits, opts, diags);
     if r.kind == Kind::Consultation {
@@ -486,8 +471,8 @@ fn party(
     let range = fields::locate(&r.text, node.pos.line, name, 0, name.len());
     let at = (node.pos.line, node.pos.col);
     let len = name.chars().count();
-    match e.party.party_type.as_str() {
-        "自然人" if !privacy::is_masked_person_name(name) => hits.push(Hit {
+    match e.party.party_type {
+        PartyType::NaturalPerson if !privacy::is_masked_person_name(name) => hits.push(Hit {
             range,
             at,
             len,
@@ -501,7 +486,7 @@ fn party(
             .found(privacy::mask(name))
             .hint("只保留姓氏，名字用“某”代替。"),
         }),
-        "个体工商户" => {
+        PartyType::SoleTrader => {
             if let Some((s, e2)) = owner_name(name) {
                 let range = fields::locate(&r.text, node.pos.line, name, s, e2);
                 hits.push(Hit {
@@ -520,7 +505,7 @@ fn party(
                 });
             }
         }
-        _ => {}
+        PartyType::NaturalPerson | PartyType::LegalPerson | PartyType::OtherOrganisation => {}
     }
 }
 

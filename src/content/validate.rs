@@ -1,10 +1,7 @@
 //! Rules across records: unique ids and numbers, references between records, attachments,
 //! links inside Markdown, raw `<script>`, and the internal consistency of each record.
 
-use super::kinds::{
-    permit::{FeesRef, Permit, ProcedureRef},
-    Data, Kind,
-};
+use super::kinds::{permit::Permit, Data, Kind};
 use super::load::Record;
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -84,9 +81,12 @@ const UNIQUE: [Unique; 3] = [
     Unique {
         field: "case_no",
         zh: "决定书文号",
-        get: |r| match &r.data {
-            Data::Enforcement(e) => Some(e.case_no.clone()),
-            _ => None,
+        get: |r| {
+            if let Data::Enforcement(e) = &r.data {
+                Some(e.case_no.clone())
+            } else {
+                None
+            }
         },
     },
 ];
@@ -248,21 +248,7 @@ fn all_attachments(r: &Record) -> Vec<(String, &str)> {
         .enumerate()
         .map(|(i, a)| (format!("attachments[{}].file", i + 1), a.file.as_str()))
         .collect();
-    match &r.data {
-        Data::Permit(p) => v.extend(
-            p.sample_forms
-                .iter()
-                .enumerate()
-                .map(|(i, a)| (format!("sample_forms[{}].file", i + 1), a.file.as_str())),
-        ),
-        Data::Consultation(c) => v.extend(
-            c.documents
-                .iter()
-                .enumerate()
-                .map(|(i, a)| (format!("documents[{}].file", i + 1), a.file.as_str())),
-        ),
-        _ => {}
-    }
+    v.extend(r.data.attachments());
     v
 }
 
@@ -423,7 +409,7 @@ fn links(r: &Record, keys: &HashSet<String>, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn dangling(r: &Record, field: &str, what: &str, folder: &str, id: &str) -> Diagnostic {
+pub(crate) fn dangling(r: &Record, field: &str, what: &str, folder: &str, id: &str) -> Diagnostic {
     r.diag_at(
         Diagnostic::error(
             "content.dangling-ref",
@@ -439,7 +425,7 @@ fn dangling(r: &Record, field: &str, what: &str, folder: &str, id: &str) -> Diag
 
 /// The service-guide rules that depend on the item type, and a material's two ways of
 /// stating its form. (A statutory time limit other than a number or 无 is a schema error.)
-fn permit_item_rules(r: &Record, p: &Permit, out: &mut Vec<Diagnostic>) {
+pub(crate) fn permit_item_rules(r: &Record, p: &Permit, out: &mut Vec<Diagnostic>) {
     if p.is_licence() {
         // The seven 行政许可 items (the schema leaves them optional for other item types).
         let absent: [(bool, &str, &str); 5] = [
@@ -480,265 +466,28 @@ fn permit_item_rules(r: &Record, p: &Permit, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn kind_rules(config: &Config, r: &Record, keys: &HashSet<String>, out: &mut Vec<Diagnostic>) {
-    let has = |kind: Kind, id: &str| keys.contains(&format!("{}/{}", kind.folder(), id));
-    match &r.data {
-        Data::Permit(p) => {
-            if let Some(ProcedureRef::Id(id)) = &p.procedure {
-                if !has(Kind::Procedure, id) {
-                    out.push(dangling(r, "procedure", "办理程序", "procedures", id));
-                }
-            }
-            if let Some(FeesRef::Ids(ids)) = &p.fees {
-                for (i, id) in ids.iter().enumerate() {
-                    if !has(Kind::Fee, id) {
-                        out.push(dangling(
-                            r,
-                            &format!("fees[{}]", i + 1),
-                            "收费项目",
-                            "fees",
-                            id,
-                        ));
-                    }
-                }
-            }
-            if p.fees.is_none() {
-                out.push(r.diag_at(
-                    Diagnostic::warning("permit.fees-unstated", &r.source, "没有写明是否收费，页面将显示“收费：未注明”")
-                        .hint("按办事指南原文填写：不收费的写 fees: 不收费，收费的列出收费项目（fees 下的文件名）。原文确实没有写明的，请向承办单位核实。"),
-                    "title",
-                ));
-            }
-            let unstated: Vec<String> = p
-                .materials
-                .iter()
-                .enumerate()
-                .filter_map(|(i, m)| {
-                    let missing: Vec<&str> = [
-                        (m.copies.is_none(), "份数（copies）"),
-                        (m.form_text().is_none(), "原件或复印件（original 或 form）"),
-                        (m.required.is_none(), "是否必需（required）"),
-                    ]
-                    .into_iter()
-                    .filter_map(|(absent, what)| absent.then_some(what))
-                    .collect();
-                    (!missing.is_empty())
-                        .then(|| format!("第{}项“{}”缺{}", i + 1, m.name, missing.join("、")))
-                })
-                .collect();
-            if !unstated.is_empty() {
-                out.push(r.diag_at(
-                    Diagnostic::warning("permit.material-unstated", &r.source, "申请材料有未写明的项目，页面将显示“未注明”")
-                        .found(unstated.join("；"))
-                        .hint("按办事指南原文逐项填写 copies（份数）、original（true 原件 / false 复印件；原件及复印件都要的写 form: 原件及复印件）、required（true 必需 / false 视情况提供）；网站不会替您默认为“1份、复印件、必需”。"),
-                    "materials",
-                ));
-            }
-            permit_item_rules(r, p, out);
-            if p.is_licence() && p.materials.is_empty() {
-                out.push(
-                    r.diag_at(
-                        Diagnostic::error("permit.no-materials", &r.source, "申请材料目录不能为空")
-                            .hint("至少列出一种申请材料。"),
-                        "materials",
-                    ),
-                );
-            }
-            if p.is_licence() && p.sample_forms.is_empty() {
-                out.push(r.diag_at(
-                    Diagnostic::error("permit.no-sample-form", &r.source, "缺少申请书示范文本")
-                        .hint("行政许可须公开申请书示范文本：把文件放在记录旁边，并在 sample_forms 中列出。"),
-                    "sample_forms",
-                ));
-            }
-        }
-        Data::Document(d) => {
-            if let Some(id) = &d.superseded_by {
-                if !has(Kind::Document, id) || *id == r.id {
-                    out.push(dangling(r, "superseded_by", "替代文件", "documents", id));
-                }
-            }
-        }
-        Data::Reply(rep) => {
-            if let Some(rel) = &rep.related {
-                let mut parts = rel.trim_matches('/').splitn(2, '/');
-                let folder = parts.next().unwrap_or("");
-                let id = parts.next().unwrap_or("");
-                if !keys.contains(&format!("{folder}/{id}")) {
-                    out.push(
-                        r.diag_at(
-                            Diagnostic::error(
-                                "content.dangling-ref",
-                                &r.source,
-                                format!("相关记录“{rel}”不存在"),
-                            ),
-                            "related",
-                        )
-                        .hint("写成 类别目录/文件名，如 procedures/unemployment-benefit。"),
-                    );
-                }
-            }
-            if rep.replied.is_some() && (rep.reply.is_none() || rep.reply_unit.is_none()) {
-                out.push(
-                    r.diag_at(
-                        Diagnostic::error(
-                            "reply.incomplete",
-                            &r.source,
-                            "已填写答复日期，但缺少答复内容或答复单位",
-                        )
-                        .hint("请补上 reply（答复内容）和 reply_unit（答复单位）。"),
-                        "replied",
-                    ),
-                );
-            }
-            if let (Some(replied), received) = (rep.replied, rep.received) {
-                if replied < received {
-                    out.push(
-                        r.diag_at(
-                            Diagnostic::error(
-                                "reply.date-order",
-                                &r.source,
-                                "答复日期早于受理日期",
-                            )
-                            .hint("请核对两个日期。"),
-                            "replied",
-                        ),
-                    );
-                }
-            }
-        }
-        Data::Enforcement(e) => {
-            if let Some(id) = e.reviews.as_deref().map(str::trim) {
-                if !has(Kind::Enforcement, id) || id == r.id {
-                    out.push(
-                        r.diag_at(
-                            Diagnostic::error(
-                                "content.dangling-ref",
-                                &r.source,
-                                format!("被复议的决定“{id}”不存在"),
-                            ),
-                            "reviews",
-                        )
-                        .hint("请填写 content/enforcement/ 下原决定那条记录的文件名（不含扩展名），如 reviews: 2026-017；原决定不在本网站公开的，请删去 reviews，在决定内容中写明原决定书文号。"),
-                    );
-                }
-            }
-            if e.party.party_type == "自然人" && e.party.address.is_some() {
-                out.push(
-                    r.diag_at(
-                        Diagnostic::error(
-                            "privacy.person-address",
-                            &r.source,
-                            "当事人是自然人，不得公开其住所",
-                        ),
-                        "party.address",
-                    )
-                    .hint("删去 party 下的 address 一行。住所只对单位和个体工商户公开。"),
-                );
-            }
-            let no = e.case_no.trim();
-            if !no.is_empty() && !doc_no_ok(no) {
-                out.push(
-                    r.diag_at(
-                        Diagnostic::warning(
-                            "enforcement.case-no",
-                            &r.source,
-                            format!("决定书文号“{no}”格式不规范"),
-                        ),
-                        "case_no",
-                    )
-                    .expected("机关代字〔年份〕序号号，如 枝人社罚〔2026〕17号（年份用六角括号〔〕，序号是数字）")
-                    .found(no.to_string())
-                    .hint("请对照决定书原件核对：年份的括号写成六角括号〔〕，不要用 [] 或 ()；还没有文号的决定不要发布。"),
-                );
-            }
-            if !e.in_force() && e.changed.is_none() {
-                out.push(r.diag_at(
-                    Diagnostic::error("enforcement.no-change-record", &r.source, format!("决定状态为“{}”，但没有填写变更情况", e.status))
-                        .hint("请添加 changed: 下的 date（变更日期）和 reason（原因），公众将看到这一说明。"),
-                    "status",
-                ));
-            }
-            if let Some(p) = r.common.published {
-                if p < e.decided {
-                    out.push(
-                        r.diag_at(
-                            Diagnostic::error(
-                                "enforcement.date-order",
-                                &r.source,
-                                "发布日期早于决定日期",
-                            )
-                            .hint("请核对 published 和 decided。"),
-                            "published",
-                        ),
-                    );
-                }
-            }
-        }
-        Data::Consultation(c) => {
-            if !config.consultation.types.contains_key(&c.decision_type) {
-                let names: Vec<&str> = config
-                    .consultation
-                    .types
-                    .keys()
-                    .map(String::as_str)
-                    .collect();
-                let mut d = Diagnostic::error(
-                    "consultation.unknown-type",
-                    &r.source,
-                    format!("未知的决策类型“{}”", c.decision_type),
-                );
-                let meant = type_alias(&c.decision_type)
-                    .filter(|t| names.contains(t))
-                    .or_else(|| crate::diag::did_you_mean(&c.decision_type, names.iter().copied()));
-                d = match meant {
-                    Some(s) => d.hint(format!(
-                        "是否想写“{s}”？可选：{}（见 site.toml 的 [consultation.types]）",
-                        names.join("、")
-                    )),
-                    None => d.hint(format!(
-                        "可选：{}（见 site.toml 的 [consultation.types]）",
-                        names.join("、")
-                    )),
-                };
-                out.push(r.diag_at(d, "decision_type"));
-            }
-            let ch = &c.channels;
-            if ch.email.is_none()
-                && ch.post.is_none()
-                && ch.phone.is_none()
-                && ch.fax.is_none()
-                && ch.in_person.is_none()
-            {
-                out.push(r.diag_at(
-                    Diagnostic::error("consultation.channels", &r.source, "除网上表单外，至少还要提供一种反馈方式")
-                        .hint("请在 channels 下填写 email、post（信函地址）、phone、fax 或 in_person 中的至少一项，方便不上网的群众提意见。"),
-                    "channels",
-                ));
-            }
-            if c.window_working_days.is_some() && c.window_days.is_some() {
-                out.push(
-                    r.diag_at(
-                        Diagnostic::error(
-                            "consultation.window-both",
-                            &r.source,
-                            "window_working_days 和 window_days 只能填一个",
-                        )
-                        .hint("工作日期限写 window_working_days，自然日期限写 window_days。"),
-                        "window_days",
-                    ),
-                );
-            }
-        }
-        Data::Fee(f) => fee_rules(r, f, out),
-        Data::Duty(_) | Data::Procedure(_) | Data::Page(_) => {}
+/// What a kind's validation hook sees beyond its record.
+pub struct KindCx<'a> {
+    pub config: &'a Config,
+    /// Every record's key (`folder/id`).
+    pub keys: &'a HashSet<String>,
+}
+
+impl KindCx<'_> {
+    /// Is there a record `id` of `kind`?
+    pub fn has(&self, kind: Kind, id: &str) -> bool {
+        self.keys.contains(&format!("{}/{}", kind.folder(), id))
     }
+}
+
+fn kind_rules(config: &Config, r: &Record, keys: &HashSet<String>, out: &mut Vec<Diagnostic>) {
+    r.data.validate(&KindCx { config, keys }, r, out);
 }
 
 /// A fee's standards: one form each (amount, range, rate or text), a whole range, a rate
 /// with its unit; nothing stated is published as 「未注明」 and warned about; a basis names a
 /// document by title or number.
-fn fee_rules(r: &Record, f: &super::kinds::fee::Fee, out: &mut Vec<Diagnostic>) {
+pub(crate) fn fee_rules(r: &Record, f: &super::kinds::fee::Fee, out: &mut Vec<Diagnostic>) {
     let mut bases: Vec<(String, &super::kinds::fee::Basis)> = f
         .basis
         .iter()
@@ -871,7 +620,7 @@ fn fee_rules(r: &Record, f: &super::kinds::fee::Fee, out: &mut Vec<Diagnostic>) 
 
 /// The decision type a notice's own words for its kind of draft mean (「立法」, 「条例草案」,
 /// 「行政规范性文件」), for the hint of an unknown type.
-fn type_alias(t: &str) -> Option<&'static str> {
+pub(crate) fn type_alias(t: &str) -> Option<&'static str> {
     let t = t.trim();
     if t.contains("规章") {
         Some("规章")

@@ -20,7 +20,7 @@ pub mod live;
 pub mod opendata;
 pub mod sitemap;
 
-use crate::content::{Data, Kind, Record, Site};
+use crate::content::{Kind, Record, Site};
 use crate::plan::{self, BuildTime, Facts, Output};
 use jiff::civil::Date;
 
@@ -142,15 +142,7 @@ pub fn summary(r: &Record) -> String {
             return cut(s, 200);
         }
     }
-    let main = match &r.data {
-        Data::Consultation(_) => md_text(r, "summary"),
-        Data::Enforcement(e) => {
-            format!("{}（{}）：{}", e.case_no, e.action, md_text(r, "decision"))
-        }
-        Data::Reply(_) => md_text(r, "question"),
-        Data::Duty(d) => d.responsibilities.join("；"),
-        _ => String::new(),
-    };
+    let main = r.data.summary(r);
     let main = if main.trim().is_empty() {
         r.body.text.clone()
     } else {

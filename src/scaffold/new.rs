@@ -247,11 +247,7 @@ pub fn skeleton(
     let required: Vec<&Field> = kind
         .fields()
         .iter()
-        .filter(|f| {
-            f.required
-                || (kind == Kind::Permit
-                    && crate::content::kinds::permit::SKELETON.contains(&f.name))
-        })
+        .filter(|f| f.required || kind.skeleton_fields().contains(&f.name))
         .collect();
     let mut fields = String::new();
     schema::skeleton_refs(&common, 0, &mut fields, false);

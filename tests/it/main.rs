@@ -44,3 +44,4 @@ mod serve_patch;
 mod service_guides;
 mod unstated;
 mod workflow;
+mod test_kind;

@@ -2,8 +2,16 @@
 //! and channels, and afterwards its outcome.
 
 use super::{Attachment, ATTACHMENT};
+use crate::content::validate::{type_alias, KindCx};
+use crate::content::Record;
+use crate::diag::Diagnostic;
+use crate::export::opendata::{attachments, nonempty};
+use crate::export::{instant, md_text};
+use crate::lifecycle::{self, date_text, State};
+use crate::plan::ViewCx;
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 static CHANNELS: &[Field] = &[
     Field {
@@ -406,4 +414,292 @@ pub struct Consultation {
     pub outcome: Option<Outcome>,
     #[serde(default)]
     pub withdrawn: Option<Withdrawn>,
+}
+
+/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
+pub mod open {
+    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty, OPEN_ATTACHMENT};
+
+    pub static CHANNELS: &[F] = &[
+        f(
+            "form",
+            Ty::Bool,
+            "网上表单",
+            "Comments can be sent with the form on the consultation page.",
+        ),
+        n("email", Ty::Str, "电子邮箱", "E-mail address for comments."),
+        n("post", Ty::Str, "通信地址", "Postal address for letters."),
+        n("phone", Ty::Str, "电话", "Telephone for comments."),
+        n("fax", Ty::Str, "传真", "Fax number."),
+        n(
+            "in_person",
+            Ty::Str,
+            "现场",
+            "Where comments can be given in person.",
+        ),
+    ];
+
+    pub static OUTCOME: &[F] = &[
+        f(
+            "published",
+            Ty::Date,
+            "结果公布日期",
+            "Date the outcome was published.",
+        ),
+        f(
+            "decision",
+            Ty::Str,
+            "决策结果",
+            "The decision taken (plain text).",
+        ),
+        n(
+            "report",
+            Ty::Str,
+            "意见采纳情况",
+            "How the comments were handled (plain text).",
+        ),
+    ];
+
+    pub static WITHDRAWN: &[F] = &[
+        f("date", Ty::Date, "撤回日期", "Date of withdrawal."),
+        f("reason", Ty::Str, "撤回原因", "Reason given."),
+    ];
+
+    /// The consultation states, as in `state`.
+    pub static STATES: &[&str] = &["upcoming", "open", "closed", "concluded", "withdrawn"];
+
+    pub static CONSULTATION: &[F] = &[
+    f("decision_type", Ty::Str, "决策类型", "Type of decision, e.g. 重大行政决策, 规范性文件."),
+    n("state", Ty::Enum(STATES), "状态", "State when the site was built: upcoming, open, closed, concluded (outcome published) or withdrawn."),
+    n("state_label", Ty::Str, "状态（中文）", "The state in Chinese: 即将征集, 征集中, 征集已结束, 已公布结果, 已撤回."),
+    f("opens", Ty::DateTime, "开始时间", "When the consultation opens."),
+    n("closes", Ty::DateTime, "截止时间", "When it closes (24:00 of the last day is given as 00:00 of the next day)."),
+    n("open_date", Ty::Date, "开始日期", "Day it opens (not counted in the window)."),
+    n("close_date", Ty::Date, "截止日期", "Last day of the window."),
+    n("window", Ty::Str, "征集期限", "Length of the window as the notice states it, e.g. 10个工作日 or 30日; for a notice that states its end date (`closes`), its real length: 14个工作日, or 31日，其中21个工作日 for a type counted in natural days."),
+    n("window_working_days", Ty::Int, "征集期限（工作日）", "Working days in the window (after the opening day up to the last day), when it is counted in them."),
+    n("window_days", Ty::Int, "征集期限（自然日）", "Natural days in the window (after the opening day up to the last day), when it is counted in them."),
+    n("notice", Ty::Str, "期限说明", "The notice's sentence about the window, as on the page."),
+    f("situation", Ty::Str, "基本情况", "Basic situation of the matter (plain text)."),
+    f("basis", Ty::Str, "决策依据", "Basis of the decision (plain text)."),
+    f("reasons", Ty::Str, "理由", "Reasons (plain text)."),
+    n("shortened_reason", Ty::Str, "缩短期限理由", "Why the window is shorter than the usual minimum."),
+    f("channels", Ty::Obj(CHANNELS), "反馈方式", "How to comment."),
+    n("organizer", Ty::Str, "承办单位", "Unit in charge."),
+    n("contact", Ty::Str, "联系方式", "Contact of the unit in charge."),
+    f("documents", Ty::ObjList(OPEN_ATTACHMENT), "草案及说明", "The draft and explanatory documents."),
+    n("outcome", Ty::Obj(OUTCOME), "征集结果", "The outcome, once published."),
+    n("withdrawn", Ty::Obj(WITHDRAWN), "撤回", "Set when the consultation was withdrawn."),
+];
+}
+
+impl super::RecordKind for Consultation {
+    const NAME: &'static str = "consultation";
+    const FOLDER: &'static str = "consultations";
+    const LABEL: &'static str = "意见征集";
+    const NAV_LABEL: Option<&'static str> = Some("意见征集");
+    const FIELDS: &'static [Field] = FIELDS;
+    const PUBLIC_TEXT: Option<&'static [&'static str]> =
+        Some(&["outcome.decision", "outcome.report"]);
+    const OPEN_DATA: &'static [crate::schema::OpenField] = open::CONSULTATION;
+
+    fn summary(&self, r: &Record) -> String {
+        md_text(r, "summary")
+    }
+
+    fn validate(&self, cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
+        let c = self;
+        if !cx.config.consultation.types.contains_key(&c.decision_type) {
+            let names: Vec<&str> = cx
+                .config
+                .consultation
+                .types
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let mut d = Diagnostic::error(
+                "consultation.unknown-type",
+                &r.source,
+                format!("未知的决策类型“{}”", c.decision_type),
+            );
+            let meant = type_alias(&c.decision_type)
+                .filter(|t| names.contains(t))
+                .or_else(|| crate::diag::did_you_mean(&c.decision_type, names.iter().copied()));
+            d = match meant {
+                Some(s) => d.hint(format!(
+                    "是否想写“{s}”？可选：{}（见 site.toml 的 [consultation.types]）",
+                    names.join("、")
+                )),
+                None => d.hint(format!(
+                    "可选：{}（见 site.toml 的 [consultation.types]）",
+                    names.join("、")
+                )),
+            };
+            out.push(r.diag_at(d, "decision_type"));
+        }
+        let ch = &c.channels;
+        if ch.email.is_none()
+            && ch.post.is_none()
+            && ch.phone.is_none()
+            && ch.fax.is_none()
+            && ch.in_person.is_none()
+        {
+            out.push(r.diag_at(
+                Diagnostic::error("consultation.channels", &r.source, "除网上表单外，至少还要提供一种反馈方式")
+                    .hint("请在 channels 下填写 email、post（信函地址）、phone、fax 或 in_person 中的至少一项，方便不上网的群众提意见。"),
+                "channels",
+            ));
+        }
+        if c.window_working_days.is_some() && c.window_days.is_some() {
+            out.push(
+                r.diag_at(
+                    Diagnostic::error(
+                        "consultation.window-both",
+                        &r.source,
+                        "window_working_days 和 window_days 只能填一个",
+                    )
+                    .hint("工作日期限写 window_working_days，自然日期限写 window_days。"),
+                    "window_days",
+                ),
+            );
+        }
+    }
+
+    fn attachments(&self) -> Vec<(String, &str)> {
+        self.documents
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (format!("documents[{}].file", i + 1), a.file.as_str()))
+            .collect()
+    }
+
+    fn view(&self, cx: &ViewCx) -> Value {
+        let (c, site, facts, r) = (self, cx.site, cx.facts, cx.r);
+        let w = facts.windows.get(&r.key());
+        let tz = &site.tz;
+        let (state, window) = match w {
+            Some((w, st)) => (
+                *st,
+                json!({
+                    "open_text": date_text(w.open_date),
+                    "opens_iso": w.opens.to_string(),
+                    "close_text": lifecycle::datetime_text(w.closes, tz),
+                    "close_date": w.close_date.to_string(),
+                    "closes_iso": w.closes.to_string(),
+                    "length": w.length.text(),
+                    "sentence": lifecycle::notice_sentence(w, tz),
+                    "days_left": facts.days_left.get(&r.key()),
+                }),
+            ),
+            None => (State::Closed, Value::Null),
+        };
+        json!({
+            "summary": cx.md("summary"), "basis": cx.md("basis"), "reasons": cx.md("reasons"),
+            "decision_type": c.decision_type, "window": window,
+            "state": state, "state_label": state.label(),
+            "shortened_reason": c.shortened_reason,
+            "channels": c.channels, "organizer": c.organizer, "contact": c.contact,
+            "post_envelope": c.channels.post.as_deref().is_some_and(|p| !post_has_envelope_wording(p)),
+            "post_send_to": c.channels.post.as_deref().is_some_and(|p| !post_has_send_verb(p)),
+            "documents": c.documents.iter().map(|a| cx.attachment(&a.file, &a.title)).collect::<Vec<_>>(),
+            "outcome": c.outcome.as_ref().map(|o| json!({
+                "published": date_text(o.published), "decision": cx.md("outcome.decision"), "report": cx.md("outcome.report"),
+                "figures": o.opinions.as_ref().map(figures_text),
+            })),
+            "withdrawn": c.withdrawn.as_ref().map(|x| json!({"date": date_text(x.date), "reason": x.reason})),
+            "form_open": state == State::Open && c.channels.form,
+            "report_url": (c.outcome.is_some() && facts.participation.contains_key(&r.key()))
+                .then(|| format!("{}report/", cx.url())),
+        })
+    }
+
+    fn list_status(&self, cx: &ViewCx) -> (Option<String>, Option<String>) {
+        let Some((w, st)) = cx.facts.windows.get(&cx.r.key()) else {
+            return (None, None);
+        };
+        let extra = match st {
+            State::Open | State::Upcoming => {
+                format!("截至{}", lifecycle::datetime_text(w.closes, &cx.site.tz))
+            }
+            State::Closed | State::Concluded | State::Withdrawn => {
+                format!("{}至{}", date_text(w.open_date), date_text(w.close_date))
+            }
+        };
+        (Some(st.label().to_string()), Some(extra))
+    }
+
+    fn open_data(&self, cx: &ViewCx) -> Value {
+        let (c, site, facts, r) = (self, cx.site, cx.facts, cx.r);
+        let w = facts.windows.get(&r.key());
+        let tz = &site.tz;
+        json!({
+            "decision_type": c.decision_type,
+            "state": w.map(|(_, s)| json!(s)),
+            "state_label": w.map(|(_, s)| s.label()),
+            "opens": lifecycle::opens_of(c, r, tz).map(|t| instant(site, t)),
+            "closes": w.map(|(w, _)| instant(site, w.closes)),
+            "open_date": w.map(|(w, _)| w.open_date.to_string()),
+            "close_date": w.map(|(w, _)| w.close_date.to_string()),
+            "window": w.map(|(w, _)| w.length.text()),
+            "window_working_days": w.and_then(|(w, _)| w.length.working_days()),
+            "window_days": w.and_then(|(w, _)| w.length.days()),
+            "notice": w.map(|(w, _)| lifecycle::notice_sentence(w, tz)),
+            "situation": md_text(r, "summary"), "basis": md_text(r, "basis"), "reasons": md_text(r, "reasons"),
+            "shortened_reason": c.shortened_reason,
+            "channels": {"form": c.channels.form, "email": c.channels.email, "post": c.channels.post,
+                         "phone": c.channels.phone, "fax": c.channels.fax, "in_person": c.channels.in_person},
+            "organizer": c.organizer, "contact": c.contact,
+            "documents": attachments(site, r, &c.documents),
+            "outcome": c.outcome.as_ref().map(|o| json!({
+                "published": o.published.to_string(), "decision": md_text(r, "outcome.decision"),
+                "report": nonempty(md_text(r, "outcome.report")),
+            })),
+            "withdrawn": c.withdrawn.as_ref().map(|x| json!({"date": x.date.to_string(), "reason": x.reason})),
+        })
+    }
+}
+
+/// Does a notice's postal channel say itself what to write on the envelope (「请在信封上注明
+/// “意见征集”字样」)? Then the theme adds no wording of its own.
+fn post_has_envelope_wording(post: &str) -> bool {
+    ["信封", "注明", "字样"].iter().any(|w| post.contains(w))
+}
+
+/// Does a notice's postal channel start with its own verb (「寄至…」, 「邮寄到…」)? Then the
+/// theme does not write 「寄至」 before it.
+fn post_has_send_verb(post: &str) -> bool {
+    let p = post.trim_start();
+    ["寄至", "寄到", "邮寄", "寄送", "请寄", "信函寄", "来信寄"]
+        .iter()
+        .any(|w| p.starts_with(w))
+}
+
+/// `共收到意见8条（网站5条、电子邮件1条）；采纳4条、部分采纳2条。`: the outcome's stated
+/// figures (checked against the ledger by `participation.figures`).
+fn figures_text(o: &OpinionCounts) -> String {
+    let stated = o.stated();
+    let part = |fields: &[&str]| -> Vec<String> {
+        stated
+            .iter()
+            .filter(|(f, _, _)| fields.contains(f))
+            .map(|(_, zh, n)| format!("{zh}{n}条"))
+            .collect()
+    };
+    let channels = part(&["web", "email", "letter", "phone", "in_person"]);
+    let dispositions = part(&[
+        "adopted",
+        "partly_adopted",
+        "not_adopted",
+        "duplicate",
+        "irrelevant",
+    ]);
+    let mut s = format!("共收到意见{}条", o.total);
+    if !channels.is_empty() {
+        s.push_str(&format!("（{}）", channels.join("、")));
+    }
+    if !dispositions.is_empty() {
+        s.push_str(&format!("；{}", dispositions.join("、")));
+    }
+    s.push('。');
+    s
 }

@@ -1,51 +1,91 @@
 //! 法规政策与公告 — laws the bureau acts on, its policy documents, notices and reports.
 
+use super::Kind;
+use crate::content::validate::{dangling, KindCx};
+use crate::content::Record;
+use crate::diag::Diagnostic;
+use crate::export::opendata::url_of;
+use crate::lifecycle::date_text;
+use crate::plan::ViewCx;
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
-/// Codes of `doc_kind` and their Chinese names.
-pub static DOC_KINDS: &[(&str, &str)] = &[
-    ("law", "法律"),
-    ("regulation", "行政法规"),
-    ("rule", "部门规章"),
-    ("normative", "规范性文件"),
-    ("policy", "政策文件"),
-    ("notice", "通知公告"),
-    ("commitment", "公开承诺"),
-    ("meeting", "会议信息"),
-    ("decision", "决策信息"),
-    ("report", "工作报告"),
-    ("plan", "规划计划"),
-    ("other", "其他"),
-];
+wire_enum! {
+    /// 文件类型: the code written in `doc_kind`.
+    pub enum DocKind {
+        Law = "law",
+        Regulation = "regulation",
+        Rule = "rule",
+        Normative = "normative",
+        Policy = "policy",
+        Notice = "notice",
+        Commitment = "commitment",
+        Meeting = "meeting",
+        Decision = "decision",
+        Report = "report",
+        Plan = "plan",
+        Other = "other",
+    }
+}
+
+impl DocKind {
+    /// The Chinese name of the type.
+    pub fn label(self) -> &'static str {
+        match self {
+            DocKind::Law => "法律",
+            DocKind::Regulation => "行政法规",
+            DocKind::Rule => "部门规章",
+            DocKind::Normative => "规范性文件",
+            DocKind::Policy => "政策文件",
+            DocKind::Notice => "通知公告",
+            DocKind::Commitment => "公开承诺",
+            DocKind::Meeting => "会议信息",
+            DocKind::Decision => "决策信息",
+            DocKind::Report => "工作报告",
+            DocKind::Plan => "规划计划",
+            DocKind::Other => "其他",
+        }
+    }
+}
 
 pub static FIELDS: &[Field] = &[
     Field {
         name: "doc_kind",
         zh: "文件类型",
-        ty: Ty::Enum(&["law", "regulation", "rule", "normative", "policy", "notice", "commitment", "meeting", "decision", "report", "plan", "other"]),
+        ty: Ty::Enum(DocKind::VALUES),
         required: true,
         help: "law 法律、regulation 行政法规、rule 部门规章、normative 规范性文件、policy 政策文件、notice 通知公告、commitment 公开承诺、meeting 会议信息、decision 决策信息、report 工作报告、plan 规划计划、other 其他",
     },
     Field { name: "issuer", zh: "制发机关", ty: Ty::Text, required: false, help: "发文机关" },
     Field { name: "issued", zh: "成文日期", ty: Ty::Date, required: false, help: "文件落款日期" },
     Field { name: "effective", zh: "施行日期", ty: Ty::Date, required: false, help: "开始施行的日期" },
-    Field { name: "validity", zh: "有效性", ty: Ty::Enum(&["有效", "已修订", "已废止", "失效"]), required: true, help: "有效、已修订、已废止或失效" },
+    Field { name: "validity", zh: "有效性", ty: Ty::Enum(Validity::VALUES), required: true, help: "有效、已修订、已废止或失效" },
     Field { name: "superseded_by", zh: "替代文件", ty: Ty::Text, required: false, help: "修订或废止后施行的新文件的编号（documents 下的文件名）" },
     Field { name: "validity_note", zh: "有效性说明", ty: Ty::Text, required: false, help: "如 自2026年1月1日起废止" },
 ];
 
+wire_enum! {
+    /// 有效性 — whether a document is in force.
+    pub enum Validity {
+        InForce = "有效",
+        Amended = "已修订",
+        Repealed = "已废止",
+        Expired = "失效",
+    }
+}
+
 /// 政策文件 — a law, policy or notice.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Document {
-    pub doc_kind: String,
+    pub doc_kind: DocKind,
     #[serde(default)]
     pub issuer: Option<String>,
     #[serde(default)]
     pub issued: Option<jiff::civil::Date>,
     #[serde(default)]
     pub effective: Option<jiff::civil::Date>,
-    pub validity: String,
+    pub validity: Validity,
     #[serde(default)]
     pub superseded_by: Option<String>,
     #[serde(default)]
@@ -54,10 +94,157 @@ pub struct Document {
 
 impl Document {
     pub fn doc_kind_label(&self) -> &'static str {
-        DOC_KINDS
-            .iter()
-            .find(|(c, _)| *c == self.doc_kind)
-            .map(|(_, l)| *l)
-            .unwrap_or("其他")
+        self.doc_kind.label()
     }
+}
+
+/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
+pub mod open {
+    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty};
+
+    pub static DOCUMENT: &[F] = &[
+        f(
+            "doc_kind",
+            Ty::Str,
+            "文件类型代码",
+            "Type code: law, regulation, rule, policy, notice, commitment, meeting, report…",
+        ),
+        f(
+            "doc_kind_label",
+            Ty::Str,
+            "文件类型",
+            "Chinese name of the type.",
+        ),
+        n(
+            "issuer",
+            Ty::Str,
+            "制发机关",
+            "Body that issued the document.",
+        ),
+        n(
+            "issued",
+            Ty::Date,
+            "成文日期",
+            "Date the document was signed.",
+        ),
+        n("effective", Ty::Date, "施行日期", "Date it takes effect."),
+        f(
+            "validity",
+            Ty::Enum(super::Validity::VALUES),
+            "有效性",
+            "Whether the document is in force: 有效, 已修订, 已废止 or 失效.",
+        ),
+        n(
+            "validity_note",
+            Ty::Str,
+            "有效性说明",
+            "Explanation of the validity, e.g. since when it is repealed.",
+        ),
+        n(
+            "superseded_by",
+            Ty::Url,
+            "替代文件",
+            "URL of the document that replaces this one.",
+        ),
+    ];
+}
+
+impl super::RecordKind for Document {
+    const NAME: &'static str = "document";
+    const FOLDER: &'static str = "documents";
+    const LABEL: &'static str = "法规政策";
+    const NAV_LABEL: Option<&'static str> = Some("法规政策");
+    const FIELDS: &'static [Field] = FIELDS;
+    const OPEN_DATA: &'static [crate::schema::OpenField] = open::DOCUMENT;
+
+    fn validate(&self, cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
+        if let Some(id) = &self.superseded_by {
+            if !cx.has(Kind::Document, id) || *id == r.id {
+                out.push(dangling(r, "superseded_by", "替代文件", "documents", id));
+            }
+        }
+    }
+
+    fn view(&self, cx: &ViewCx) -> Value {
+        let d = self;
+        to_value(View {
+            doc_kind: d.doc_kind,
+            doc_kind_label: d.doc_kind_label(),
+            issuer: d.issuer.as_deref(),
+            validity: d.validity,
+            validity_note: d.validity_note.as_deref(),
+            in_force: d.validity == Validity::InForce,
+            superseded_by: d
+                .superseded_by
+                .as_ref()
+                .and_then(|id| cx.url_of(&format!("documents/{id}"))),
+        })
+    }
+
+    fn meta_rows(&self, rows: &mut Vec<Value>) {
+        if let Some(i) = self.issued {
+            rows.push(json!({"label": "成文日期", "value": date_text(i)}));
+        }
+        if let Some(e) = self.effective {
+            rows.push(json!({"label": "施行日期", "value": date_text(e)}));
+        }
+        rows.push(json!({"label": "有效性", "value": self.validity}));
+    }
+
+    fn list_status(&self, _cx: &ViewCx) -> (Option<String>, Option<String>) {
+        let status = (self.validity != Validity::InForce).then(|| self.validity.to_string());
+        (status, None)
+    }
+
+    fn links_to(&self, key: &str) -> bool {
+        self.superseded_by
+            .as_ref()
+            .is_some_and(|id| key.strip_prefix("documents/") == Some(id.as_str()))
+    }
+
+    fn open_data(&self, cx: &ViewCx) -> Value {
+        let d = self;
+        to_value(Open {
+            doc_kind: d.doc_kind,
+            doc_kind_label: d.doc_kind_label(),
+            issuer: d.issuer.as_deref(),
+            issued: d.issued,
+            effective: d.effective,
+            validity: d.validity,
+            validity_note: d.validity_note.as_deref(),
+            superseded_by: d
+                .superseded_by
+                .as_ref()
+                .and_then(|id| url_of(cx, &format!("documents/{id}"))),
+        })
+    }
+}
+
+/// The view model of a document (`record.d`).
+#[derive(Serialize)]
+struct View<'a> {
+    doc_kind: DocKind,
+    doc_kind_label: &'static str,
+    issuer: Option<&'a str>,
+    validity: Validity,
+    validity_note: Option<&'a str>,
+    in_force: bool,
+    superseded_by: Option<Value>,
+}
+
+/// A document's own fields in `data/documents.json` (order: [`open::DOCUMENT`]).
+#[derive(Serialize)]
+struct Open<'a> {
+    doc_kind: DocKind,
+    doc_kind_label: &'static str,
+    issuer: Option<&'a str>,
+    issued: Option<jiff::civil::Date>,
+    effective: Option<jiff::civil::Date>,
+    validity: Validity,
+    validity_note: Option<&'a str>,
+    superseded_by: Option<String>,
+}
+
+fn to_value(v: impl Serialize) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
 }

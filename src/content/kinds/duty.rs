@@ -1,7 +1,9 @@
 //! 机构职责 — a unit of the bureau, its duties and its enforcement officers.
 
+use crate::plan::ViewCx;
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 static CONTACT: &[Field] = &[
     Field {
@@ -69,7 +71,7 @@ pub static FIELDS: &[Field] = &[
     Field {
         name: "unit_type",
         zh: "机构类型",
-        ty: Ty::Enum(&["领导班子", "内设机构", "下属单位", "派出机构"]),
+        ty: Ty::Enum(UnitType::VALUES),
         required: false,
         help: "领导班子、内设机构、下属单位或派出机构",
     },
@@ -138,12 +140,22 @@ pub struct Officer {
     pub scope: Option<String>,
 }
 
+wire_enum! {
+    /// 机构类型.
+    pub enum UnitType {
+        Leadership = "领导班子",
+        Internal = "内设机构",
+        Subordinate = "下属单位",
+        Outpost = "派出机构",
+    }
+}
+
 /// 机构职责 — one unit of the bureau.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Duty {
     pub unit: String,
     #[serde(default)]
-    pub unit_type: Option<String>,
+    pub unit_type: Option<UnitType>,
     pub responsibilities: Vec<String>,
     #[serde(default)]
     pub basis: Vec<String>,
@@ -155,4 +167,100 @@ pub struct Duty {
     pub supervision: Option<String>,
     #[serde(default)]
     pub order: Option<u32>,
+}
+
+/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
+pub mod open {
+    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty};
+
+    pub static CONTACT: &[F] = &[
+        n("phone", Ty::Str, "电话", "Office telephone."),
+        n("address", Ty::Str, "地址", "Office address."),
+        n("hours", Ty::Str, "办公时间", "Office hours."),
+        n("email", Ty::Str, "电子邮箱", "Office e-mail."),
+    ];
+
+    pub static OFFICER: &[F] = &[
+    f("name", Ty::Str, "姓名", "Name of the law-enforcement officer."),
+    f("cert_no", Ty::Str, "执法证号", "Number of the officer's law-enforcement certificate, published so that the public can check an officer's credentials (行政执法公示制度)."),
+    n("scope", Ty::Str, "执法范围", "Area or matters the officer handles."),
+];
+
+    pub static DUTY: &[F] = &[
+        f("unit", Ty::Str, "机构名称", "Name of the unit."),
+        n("unit_type", Ty::Str, "机构类型", "内设机构 or 下属单位."),
+        f(
+            "responsibilities",
+            Ty::StrList,
+            "主要职责",
+            "Responsibilities, one per item.",
+        ),
+        f(
+            "basis",
+            Ty::StrList,
+            "设立依据",
+            "Legal basis of the unit and its duties.",
+        ),
+        n(
+            "contact",
+            Ty::Obj(CONTACT),
+            "联系方式",
+            "How to reach the unit.",
+        ),
+        f(
+            "officers",
+            Ty::ObjList(OFFICER),
+            "执法人员",
+            "Law-enforcement officers of the unit (may be empty).",
+        ),
+        n(
+            "supervision",
+            Ty::Str,
+            "监督途径",
+            "How to complain or report (监督、举报).",
+        ),
+    ];
+}
+
+impl super::RecordKind for Duty {
+    const NAME: &'static str = "duty";
+    const FOLDER: &'static str = "duties";
+    const LABEL: &'static str = "机构职责";
+    const NAV_LABEL: Option<&'static str> = Some("机构职责");
+    const FIELDS: &'static [Field] = FIELDS;
+    const OPEN_DATA: &'static [crate::schema::OpenField] = open::DUTY;
+    const LIST_BY_ORDER: bool = true;
+
+    fn order(&self) -> Option<u32> {
+        self.order
+    }
+
+    fn summary(&self, _r: &crate::content::Record) -> String {
+        self.responsibilities.join("；")
+    }
+
+    fn view(&self, _cx: &ViewCx) -> Value {
+        let d = self;
+        json!({
+            "unit": d.unit, "unit_type": d.unit_type, "responsibilities": d.responsibilities, "basis": d.basis,
+            "contact": d.contact, "officers": d.officers, "supervision": d.supervision,
+        })
+    }
+
+    fn search_text(&self, parts: &mut Vec<String>) {
+        parts.push(self.unit.clone());
+        parts.extend(self.responsibilities.iter().cloned());
+        parts.extend(self.basis.iter().cloned());
+    }
+
+    fn open_data(&self, _cx: &ViewCx) -> Value {
+        let d = self;
+        json!({
+            "unit": d.unit, "unit_type": d.unit_type, "responsibilities": d.responsibilities,
+            "basis": d.basis,
+            "contact": d.contact.as_ref().map(|c| json!({"phone": c.phone, "address": c.address, "hours": c.hours, "email": c.email})),
+            "officers": d.officers.iter().map(|o| json!({"name": o.name, "cert_no": o.cert_no, "scope": o.scope})).collect::<Vec<_>>(),
+            "supervision": d.supervision,
+        })
+    }
 }

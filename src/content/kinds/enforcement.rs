@@ -1,14 +1,24 @@
 //! 行政执法决定 — an enforcement decision: the case, the party (masked when a person), the
 //! facts, basis and decision, and its status over time.
 
+use super::fee::number;
+use super::Kind;
+use crate::content::validate::{doc_no_ok, KindCx};
+use crate::content::Record;
+use crate::diag::Diagnostic;
+use crate::export::md_text;
+use crate::export::opendata::{date, nonempty, url_of as exported_url};
+use crate::lifecycle::date_text;
+use crate::plan::{money, ViewCx};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 static PARTY: &[Field] = &[
     Field {
         name: "type",
         zh: "当事人类型",
-        ty: Ty::Enum(&["自然人", "个体工商户", "法人", "其他组织"]),
+        ty: Ty::Enum(PartyType::VALUES),
         required: true,
         help: "自然人、个体工商户、法人或其他组织",
     },
@@ -101,7 +111,7 @@ pub static FIELDS: &[Field] = &[
     Field {
         name: "action",
         zh: "执法类别",
-        ty: Ty::Enum(&["许可", "处罚", "强制", "检查", "处理", "复议", "其他"]),
+        ty: Ty::Enum(Action::VALUES),
         required: true,
         help: "许可、处罚、强制、检查、处理（行政处理决定）、复议（行政复议决定）或其他",
     },
@@ -178,7 +188,7 @@ pub static FIELDS: &[Field] = &[
     Field {
         name: "status",
         zh: "决定状态",
-        ty: Ty::Enum(&["有效", "已变更", "已撤销", "确认违法", "确认无效"]),
+        ty: Ty::Enum(Status::VALUES),
         required: false,
         help: "默认 有效",
     },
@@ -219,11 +229,47 @@ pub static FIELDS: &[Field] = &[
     },
 ];
 
+wire_enum! {
+    /// 执法类别.
+    pub enum Action {
+        Licence = "许可",
+        Penalty = "处罚",
+        Coercion = "强制",
+        Inspection = "检查",
+        Handling = "处理",
+        Review = "复议",
+        Other = "其他",
+    }
+}
+
+wire_enum! {
+    /// 当事人类型.
+    pub enum PartyType {
+        NaturalPerson = "自然人",
+        SoleTrader = "个体工商户",
+        LegalPerson = "法人",
+        OtherOrganisation = "其他组织",
+    }
+}
+
+wire_enum! {
+    /// 决定状态: a decision stays 有效 until changed, revoked or found unlawful or void.
+    #[derive(Default)]
+    pub enum Status {
+        #[default]
+        InForce = "有效",
+        Changed = "已变更",
+        Revoked = "已撤销",
+        Unlawful = "确认违法",
+        Void = "确认无效",
+    }
+}
+
 /// 当事人.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Party {
     #[serde(rename = "type")]
-    pub party_type: String,
+    pub party_type: PartyType,
     pub name: String,
     #[serde(default)]
     pub credit_code: Option<String>,
@@ -255,7 +301,7 @@ pub struct Changed {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Enforcement {
     pub case_no: String,
-    pub action: String,
+    pub action: Action,
     /// 被复议的决定: the id of the enforcement record a 复议 decision reviews.
     #[serde(default)]
     pub reviews: Option<String>,
@@ -273,8 +319,8 @@ pub struct Enforcement {
     pub fine: Option<f64>,
     pub decided: jiff::civil::Date,
     pub authority: String,
-    #[serde(default = "valid")]
-    pub status: String,
+    #[serde(default)]
+    pub status: Status,
     #[serde(default)]
     pub changed: Option<Changed>,
     #[serde(default)]
@@ -289,13 +335,287 @@ pub struct Enforcement {
     pub late_reason: Option<String>,
 }
 
-fn valid() -> String {
-    "有效".to_string()
-}
-
 impl Enforcement {
     /// Still in force (有效)?
     pub fn in_force(&self) -> bool {
-        self.status == "有效"
+        self.status == Status::InForce
+    }
+}
+
+/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
+pub mod open {
+    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty};
+
+    pub static PARTY: &[F] = &[
+    f("type", Ty::Enum(super::PartyType::VALUES), "当事人类型", "自然人, 个体工商户, 法人 or 其他组织."),
+    f("name", Ty::Str, "当事人名称", "Name; for a natural person only the masked form (张某)."),
+    n("credit_code", Ty::Str, "统一社会信用代码", "Unified social credit code of an organisation or business; always `null` for a natural person."),
+    n("legal_rep", Ty::Str, "法定代表人", "Legal representative, masked (张某); `null` when not entered."),
+    n("address", Ty::Str, "住所", "Registered address of an organisation or business; always `null` for a natural person."),
+];
+
+    pub static ENFORCEMENT: &[F] = &[
+    f(
+        "case_no",
+        Ty::Str,
+        "决定书文号",
+        "Number of the decision, unique.",
+    ),
+    f(
+        "action",
+        Ty::Enum(super::Action::VALUES),
+        "执法类别",
+        "许可, 处罚, 强制, 检查, 处理 (行政处理决定), 复议 (行政复议决定) or 其他.",
+    ),
+    n(
+        "reviews",
+        Ty::Url,
+        "被复议的决定",
+        "For a 复议 decision, URL of the decision it reviews when that one is published here.",
+    ),
+    f("party", Ty::Obj(PARTY), "当事人", "The party concerned."),
+    n("cause", Ty::Str, "案由", "Cause of the case, as the decision states it."),
+    f("facts", Ty::Str, "主要事实", "Main facts (plain text)."),
+    f("basis", Ty::Str, "执法依据", "Legal basis (plain text)."),
+    f(
+        "decision",
+        Ty::Str,
+        "决定内容",
+        "The decision (plain text).",
+    ),
+    n(
+        "remedy",
+        Ty::Str,
+        "救济途径",
+        "How to seek administrative review or bring a lawsuit (plain text); `null` when not entered.",
+    ),
+    n(
+        "fine",
+        Ty::Num,
+        "罚款金额（元）",
+        "Fine in yuan, when there is one.",
+    ),
+    f("decided", Ty::Date, "决定日期", "Date of the decision."),
+    f("authority", Ty::Str, "执法机关", "Authority that decided."),
+    f(
+        "status",
+        Ty::Str,
+        "状态",
+        "Always 有效: decisions no longer in force leave the data.",
+    ),
+    n(
+        "severity",
+        Ty::Str,
+        "情节",
+        "Severity, which sets how long the decision stays published.",
+    ),
+    n(
+        "display_until",
+        Ty::Date,
+        "公示截止日期",
+        "Last day the decision stays published.",
+    ),
+];
+}
+
+impl super::RecordKind for Enforcement {
+    const NAME: &'static str = "enforcement";
+    const FOLDER: &'static str = "enforcement";
+    const LABEL: &'static str = "执法公示";
+    const NAV_LABEL: Option<&'static str> = Some("执法公示");
+    const FIELDS: &'static [Field] = FIELDS;
+    const PUBLIC_TEXT: Option<&'static [&'static str]> = Some(&[
+        "title",
+        "party.name",
+        "party.legal_rep",
+        "party.address",
+        "cause",
+        "facts",
+        "basis",
+        "decision",
+        "remedy",
+    ]);
+    const OPEN_DATA: &'static [crate::schema::OpenField] = open::ENFORCEMENT;
+
+    fn summary(&self, r: &Record) -> String {
+        format!(
+            "{}（{}）：{}",
+            self.case_no,
+            self.action,
+            md_text(r, "decision")
+        )
+    }
+
+    fn validate(&self, cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
+        let e = self;
+        if let Some(id) = e.reviews.as_deref().map(str::trim) {
+            if !cx.has(Kind::Enforcement, id) || id == r.id {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::error(
+                            "content.dangling-ref",
+                            &r.source,
+                            format!("被复议的决定“{id}”不存在"),
+                        ),
+                        "reviews",
+                    )
+                    .hint("请填写 content/enforcement/ 下原决定那条记录的文件名（不含扩展名），如 reviews: 2026-017；原决定不在本网站公开的，请删去 reviews，在决定内容中写明原决定书文号。"),
+                );
+            }
+        }
+        if e.party.party_type == PartyType::NaturalPerson && e.party.address.is_some() {
+            out.push(
+                r.diag_at(
+                    Diagnostic::error(
+                        "privacy.person-address",
+                        &r.source,
+                        "当事人是自然人，不得公开其住所",
+                    ),
+                    "party.address",
+                )
+                .hint("删去 party 下的 address 一行。住所只对单位和个体工商户公开。"),
+            );
+        }
+        let no = e.case_no.trim();
+        if !no.is_empty() && !doc_no_ok(no) {
+            out.push(
+                r.diag_at(
+                    Diagnostic::warning(
+                        "enforcement.case-no",
+                        &r.source,
+                        format!("决定书文号“{no}”格式不规范"),
+                    ),
+                    "case_no",
+                )
+                .expected("机关代字〔年份〕序号号，如 枝人社罚〔2026〕17号（年份用六角括号〔〕，序号是数字）")
+                .found(no.to_string())
+                .hint("请对照决定书原件核对：年份的括号写成六角括号〔〕，不要用 [] 或 ()；还没有文号的决定不要发布。"),
+            );
+        }
+        if !e.in_force() && e.changed.is_none() {
+            out.push(r.diag_at(
+                Diagnostic::error("enforcement.no-change-record", &r.source, format!("决定状态为“{}”，但没有填写变更情况", e.status))
+                    .hint("请添加 changed: 下的 date（变更日期）和 reason（原因），公众将看到这一说明。"),
+                "status",
+            ));
+        }
+        if let Some(p) = r.common.published {
+            if p < e.decided {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::error(
+                            "enforcement.date-order",
+                            &r.source,
+                            "发布日期早于决定日期",
+                        )
+                        .hint("请核对 published 和 decided。"),
+                        "published",
+                    ),
+                );
+            }
+        }
+    }
+
+    fn view(&self, cx: &ViewCx) -> Value {
+        let e = self;
+        json!({
+            "case_no": e.case_no, "action": e.action,
+            "reviews": e.reviews.as_deref().and_then(|id| cx.url_of(&format!("enforcement/{}", id.trim()))),
+            "party": {"type": e.party.party_type, "name": e.party.name, "credit_code": e.party.credit_code,
+                      "legal_rep": e.party.legal_rep,
+                      "address": if e.party.party_type == PartyType::NaturalPerson { None } else { e.party.address.clone() }},
+            "cause": e.cause, "remedy": e.remedy.as_ref().map(|_| cx.md("remedy")),
+            "facts": cx.md("facts"), "basis": cx.md("basis"), "decision": cx.md("decision"),
+            "fine": e.fine.map(money), "decided": date_text(e.decided), "authority": e.authority,
+            "status": e.status, "severity": e.severity,
+            "display_until": cx.display_until(e).map(date_text),
+            "corrections": e.corrections.iter().map(|c| json!({
+                "date": date_text(c.date), "field": c.field,
+                "field_label": correction_label(&c.field), "reason": c.reason,
+            })).collect::<Vec<_>>(),
+        })
+    }
+
+    fn meta_rows(&self, rows: &mut Vec<Value>) {
+        rows.push(json!({"label": "决定书文号", "value": self.case_no}));
+        rows.push(json!({"label": "决定日期", "value": date_text(self.decided)}));
+    }
+
+    fn list_status(&self, _cx: &ViewCx) -> (Option<String>, Option<String>) {
+        (None, Some(format!("{} · {}", self.action, self.case_no)))
+    }
+
+    fn search_text(&self, parts: &mut Vec<String>) {
+        parts.push(self.party.name.clone());
+        parts.push(self.authority.clone());
+    }
+
+    fn links_to(&self, key: &str) -> bool {
+        self.reviews
+            .as_deref()
+            .is_some_and(|id| key.strip_prefix("enforcement/") == Some(id.trim()))
+    }
+
+    fn open_data(&self, cx: &ViewCx) -> Value {
+        let (e, r) = (self, cx.r);
+        let person = e.party.party_type == PartyType::NaturalPerson;
+        json!({
+            "case_no": e.case_no, "action": e.action,
+            "reviews": e.reviews.as_deref().and_then(|id| exported_url(cx, &format!("enforcement/{}", id.trim()))),
+            "party": {"type": e.party.party_type, "name": e.party.name,
+                      "credit_code": if person { None } else { e.party.credit_code.clone() },
+                      "legal_rep": e.party.legal_rep,
+                      "address": if person { None } else { e.party.address.clone() }},
+            "cause": e.cause,
+            "facts": md_text(r, "facts"), "basis": md_text(r, "basis"), "decision": md_text(r, "decision"),
+            "remedy": nonempty(md_text(r, "remedy")),
+            "fine": e.fine, "decided": e.decided.to_string(), "authority": e.authority,
+            "status": e.status, "severity": e.severity,
+            "display_until": date(cx.display_until(e)),
+        })
+    }
+
+    fn csv_rows(&self, r: &Record, url: &str) -> Vec<Vec<String>> {
+        let e = self;
+        let mut rows = Vec::new();
+        let s = |o: &Option<String>| o.clone().unwrap_or_default();
+        let published = r
+            .common
+            .published
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let person = e.party.party_type == PartyType::NaturalPerson;
+        rows.push(vec![
+            e.case_no.clone(),
+            r.common.title.clone(),
+            e.action.to_string(),
+            e.party.party_type.to_string(),
+            e.party.name.clone(),
+            if person {
+                String::new()
+            } else {
+                s(&e.party.credit_code)
+            },
+            e.fine.map(number).unwrap_or_default(),
+            e.decided.to_string(),
+            e.authority.clone(),
+            published.clone(),
+            s(&r.common.index_no),
+            url.to_string(),
+        ]);
+        rows
+    }
+}
+
+/// The Chinese name of a field an enforcement correction names.
+fn correction_label(field: &str) -> &'static str {
+    match field {
+        "facts" => "主要事实",
+        "basis" => "执法依据",
+        "decision" => "决定内容",
+        "party" => "当事人",
+        "case_no" => "决定书文号",
+        "decided" => "决定日期",
+        _ => "其他",
     }
 }

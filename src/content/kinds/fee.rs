@@ -1,7 +1,13 @@
 //! 收费项目 — a fee: its legal basis, its standards table and what was collected.
 
+use crate::content::validate::{fee_rules, KindCx};
+use crate::content::Record;
+use crate::diag::Diagnostic;
+use crate::export::opendata::{fee_basis, fee_standard_top};
+use crate::plan::{money, standard_ctx, ViewCx};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 static BASIS: &[Field] = &[
     Field {
@@ -58,7 +64,7 @@ const RATE: Field = Field {
 const RATE_UNIT: Field = Field {
     name: "rate_unit",
     zh: "费率单位",
-    ty: Ty::Enum(&["倍", "%"]),
+    ty: Ty::Enum(RateUnit::VALUES),
     required: false,
     help: "倍 或 %",
 };
@@ -199,6 +205,14 @@ impl Basis {
     }
 }
 
+wire_enum! {
+    /// 费率单位: a multiple or a percentage.
+    pub enum RateUnit {
+        Times = "倍",
+        Percent = "%",
+    }
+}
+
 /// 收费标准: one of a fixed amount, a range, a rate, a free text; or sub-items; or nothing
 /// stated (published as 「未注明」).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -213,7 +227,7 @@ pub struct Standard {
     #[serde(default)]
     pub rate: Option<f64>,
     #[serde(default)]
-    pub rate_unit: Option<String>,
+    pub rate_unit: Option<RateUnit>,
     #[serde(default)]
     pub rate_of: Option<String>,
     #[serde(default)]
@@ -274,7 +288,7 @@ impl Standard {
                 let r = format!(
                     "{}{}",
                     self.rate.map(number).unwrap_or_else(|| "未注明".into()),
-                    self.rate_unit.as_deref().unwrap_or("")
+                    self.rate_unit.map_or("", RateUnit::as_str)
                 );
                 match &self.rate_of {
                     Some(of) => format!("{of}的{r}"),
@@ -314,4 +328,203 @@ pub struct Fee {
     pub collections: Vec<Collection>,
     #[serde(default)]
     pub complaint_phone: Option<String>,
+}
+
+/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
+pub mod open {
+    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty};
+
+    pub static FEE_BASIS: &[F] = &[
+    n(
+        "title",
+        Ty::Str,
+        "依据名称",
+        "Title of the document that authorises the fee; `null` when only its number was published.",
+    ),
+    n(
+        "doc_no",
+        Ty::Str,
+        "文号",
+        "Its document number, as published (bracket style kept).",
+    ),
+];
+
+    /// The forms of a fee standard.
+    pub static FEE_FORMS: &[&str] = crate::content::kinds::fee::FORMS;
+
+    macro_rules! standard_fields {
+    ($($extra:expr),*) => {
+        &[
+            f("item", Ty::Str, "收费项目", "What is charged for."),
+            f(
+                "form",
+                Ty::Enum(FEE_FORMS),
+                "标准形式",
+                "`fixed` (an amount), `range` (`min`–`max`), `rate` (`rate` `rate_unit` of `rate_of`), `text` (only words), `items` (the sub-items carry the standards) or `unstated` (the publisher gave none; published as 未注明).",
+            ),
+            n("amount", Ty::Num, "金额（元）", "Fixed amount in yuan (CNY); `null` unless `form` is `fixed`. 0 only when the publisher wrote 0."),
+            n("min", Ty::Num, "最低金额（元）", "Lower bound of a range, in yuan."),
+            n("max", Ty::Num, "最高金额（元）", "Upper bound of a range, in yuan."),
+            n("rate", Ty::Num, "费率", "A rate: a multiple (`rate_unit` 倍) or a percentage (`rate_unit` %)."),
+            n("rate_unit", Ty::Enum(super::RateUnit::VALUES), "费率单位", "倍 or %."),
+            n("rate_of", Ty::Str, "计费基数", "What the rate applies to."),
+            n(
+                "unit",
+                Ty::Str,
+                "计费单位",
+                "Per what the amount is charged, e.g. 元/人次.",
+            ),
+            n("text", Ty::Str, "收费标准（文字）", "The standard in the publisher's words when no other form fits."),
+            f("display", Ty::Str, "收费标准", "The standard as published on the page (未注明 when unstated)."),
+            f("basis", Ty::ObjList(FEE_BASIS), "本项依据", "Documents that authorise this standard in particular (may be empty)."),
+            $($extra,)*
+            n("note", Ty::Str, "备注", "Exemptions, reductions, remarks."),
+        ]
+    };
+}
+
+    pub static SUB_STANDARD: &[F] = standard_fields!();
+
+    pub static STANDARD: &[F] = standard_fields!(f(
+        "items",
+        Ty::ObjList(SUB_STANDARD),
+        "子项",
+        "Sub-items, each with its own standard (may be empty)."
+    ));
+
+    pub static COLLECTION: &[F] = &[
+        f("period", Ty::Str, "期间", "Period, e.g. 2026年上半年."),
+        f(
+            "amount",
+            Ty::Num,
+            "收缴金额（元）",
+            "Amount collected in yuan.",
+        ),
+    ];
+
+    pub static FEE: &[F] = &[
+        f(
+            "basis",
+            Ty::ObjList(FEE_BASIS),
+            "收费依据",
+            "Documents that authorise the fee.",
+        ),
+        f(
+            "standards",
+            Ty::ObjList(STANDARD),
+            "收费标准",
+            "Amounts charged: each standard in one form (`form`), never an amount nobody entered.",
+        ),
+        n("payer", Ty::Str, "缴费对象", "Who pays."),
+        f(
+            "collections",
+            Ty::ObjList(COLLECTION),
+            "收缴情况",
+            "Amounts collected by period (may be empty).",
+        ),
+        n(
+            "complaint_phone",
+            Ty::Str,
+            "投诉电话",
+            "Telephone for complaints about the fee.",
+        ),
+    ];
+}
+
+impl super::RecordKind for Fee {
+    const NAME: &'static str = "fee";
+    const FOLDER: &'static str = "fees";
+    const LABEL: &'static str = "收费项目";
+    const FIELDS: &'static [Field] = FIELDS;
+    const OPEN_DATA: &'static [crate::schema::OpenField] = open::FEE;
+
+    fn validate(&self, _cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
+        fee_rules(r, self, out);
+    }
+
+    fn view(&self, _cx: &ViewCx) -> Value {
+        let f = self;
+        json!({
+            "basis": f.basis.iter().map(|b| json!({"title": b.title, "doc_no": b.doc_no, "label": b.label()})).collect::<Vec<_>>(),
+            "standards": f.standards.iter().map(standard_ctx).collect::<Vec<_>>(),
+            "payer": f.payer,
+            "collections": f.collections.iter().map(|c| json!({"period": c.period, "amount": money(c.amount)})).collect::<Vec<_>>(),
+            "complaint_phone": f.complaint_phone,
+        })
+    }
+
+    fn search_text(&self, parts: &mut Vec<String>) {
+        parts.extend(self.basis.iter().map(|b| b.label()));
+        for s in &self.standards {
+            for s in std::iter::once(s).chain(&s.items) {
+                parts.push(format!(
+                    "{} {} {} {}",
+                    s.item,
+                    s.display(money),
+                    s.unit.clone().unwrap_or_default(),
+                    s.basis
+                        .iter()
+                        .map(|b| b.label())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ));
+            }
+        }
+    }
+
+    fn open_data(&self, _cx: &ViewCx) -> Value {
+        let x = self;
+        json!({
+            "basis": x.basis.iter().map(fee_basis).collect::<Vec<_>>(),
+            "standards": x.standards.iter().map(fee_standard_top).collect::<Vec<_>>(),
+            "payer": x.payer,
+            "collections": x.collections.iter().map(|c| json!({"period": c.period, "amount": c.amount})).collect::<Vec<_>>(),
+            "complaint_phone": x.complaint_phone,
+        })
+    }
+
+    fn csv_rows(&self, r: &Record, url: &str) -> Vec<Vec<String>> {
+        let x = self;
+        let mut rows = Vec::new();
+        let s = |o: &Option<String>| o.clone().unwrap_or_default();
+        let published = r
+            .common
+            .published
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let basis = |b: &[Basis]| b.iter().map(|b| b.label()).collect::<Vec<_>>().join("；");
+        let opt = |x: Option<f64>| x.map(number).unwrap_or_default();
+        for top in &x.standards {
+            let rows_of =
+                std::iter::once((None, top)).chain(top.items.iter().map(|c| (Some(&top.item), c)));
+            for (parent, st) in rows_of {
+                rows.push(vec![
+                    r.id.clone(),
+                    r.common.title.clone(),
+                    st.item.clone(),
+                    opt(st.amount),
+                    s(&st.unit),
+                    s(&st.note),
+                    s(&x.payer),
+                    basis(&x.basis),
+                    published.clone(),
+                    url.to_string(),
+                    parent.cloned().unwrap_or_default(),
+                    st.form().to_string(),
+                    st.display(number),
+                    opt(st.min),
+                    opt(st.max),
+                    opt(st.rate),
+                    st.rate_unit
+                        .map(RateUnit::as_str)
+                        .unwrap_or_default()
+                        .to_string(),
+                    s(&st.rate_of),
+                    s(&st.text),
+                    basis(&st.basis),
+                ]);
+            }
+        }
+        rows
+    }
 }

@@ -1,93 +1,295 @@
 //! The record kinds: one file per kind with its fields and typed struct; this file is the
 //! registry that ties a content folder to its kind.
 
+use crate::content::Record;
+use crate::diag::Diagnostic;
+use crate::schema::{Field, Ty};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A record kind: its names, its one field table and its hooks. Every hook has a default, so a
+/// new kind implements only what it adds; see `docs/dev/adding-a-kind.md`.
+pub trait RecordKind: Serialize + DeserializeOwned + Clone + std::fmt::Debug + Sized {
+    /// The singular name used by `gongshi new NAME`, in the theme's `record/NAME.html` and in
+    /// JSON (`kind` of diagnostics and exports).
+    const NAME: &'static str;
+    /// The folder under `content/` and the URL section.
+    const FOLDER: &'static str;
+    /// The Chinese name of the catalogue category (信息类别).
+    const LABEL: &'static str;
+    /// The label of the kind's item in the main navigation, if it has one.
+    const NAV_LABEL: Option<&'static str> = None;
+    /// The fields of this kind beyond the common ones.
+    const FIELDS: &'static [Field];
+    /// The common fields (pages have their own, smaller set).
+    const COMMON: &'static [Field] = COMMON;
+    /// Optional fields `gongshi new` writes into a new record beside the required ones.
+    const SKELETON: &'static [&'static str] = &[];
+    /// Are the kind's lists in the records' `order` ([`RecordKind::order`]) rather than by
+    /// date?
+    const LIST_BY_ORDER: bool = false;
+    /// The public text fields (front matter paths) the privacy lint checks by default, or
+    /// `None` when records of this kind are not linted by default.
+    const PUBLIC_TEXT: Option<&'static [&'static str]> = None;
+    /// The open-data fields of one exported object beyond the common ones (empty: the kind
+    /// has no open-data file).
+    const OPEN_DATA: &'static [crate::schema::OpenField] = &[];
+
+    /// Cross-record and kind-specific rules after the schema check.
+    fn validate(
+        &self,
+        _cx: &crate::content::validate::KindCx,
+        _r: &Record,
+        _out: &mut Vec<Diagnostic>,
+    ) {
+    }
+
+    /// The record's place in its lists (or the footer, for pages) when it states one.
+    fn order(&self) -> Option<u32> {
+        None
+    }
+
+    /// The kind's main text for a plain-text summary when the record has no `summary`
+    /// (empty: the body is used).
+    fn summary(&self, _r: &Record) -> String {
+        String::new()
+    }
+
+    /// Files the record attaches beyond `attachments`, with their front matter path.
+    fn attachments(&self) -> Vec<(String, &str)> {
+        Vec::new()
+    }
+
+    /// The view model the record template gets as `record.d`.
+    fn view(&self, _cx: &crate::plan::ViewCx) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
+
+    /// Rows the kind adds to the metadata table (after the common ones).
+    fn meta_rows(&self, _rows: &mut Vec<Value>) {}
+
+    /// A list item's status word and extra line.
+    fn list_status(&self, _cx: &crate::plan::ViewCx) -> (Option<String>, Option<String>) {
+        (None, None)
+    }
+
+    /// Searchable text beyond the body, summary, Markdown fields and tags.
+    fn search_text(&self, _parts: &mut Vec<String>) {}
+
+    /// Does the record's page link to the record `key` (other than as a neighbour)?
+    fn links_to(&self, _key: &str) -> bool {
+        false
+    }
+
+    /// The exported object's kind-specific fields, in the order of [`RecordKind::OPEN_DATA`].
+    fn open_data(&self, _cx: &crate::plan::ViewCx) -> Value {
+        Value::Object(serde_json::Map::new())
+    }
+
+    /// The rows this record adds to its kind's open-data CSV file (see `export::opendata::CSVS`);
+    /// `url` is the record's absolute URL.
+    fn csv_rows(&self, _r: &Record, _url: &str) -> Vec<Vec<String>> {
+        Vec::new()
+    }
+}
+
+/// An enumerated field's values: a Rust enum whose serde wire values are the Chinese words
+/// the content writes (`有效`), with those words as `VALUES` for the field table, so code
+/// compares variants, never Chinese literals.
+macro_rules! wire_enum {
+    ($(#[$attr:meta])* pub enum $name:ident { $( $(#[$vattr:meta])* $var:ident = $wire:literal, )* }) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        pub enum $name {
+            $( $(#[$vattr])* #[serde(rename = $wire)] $var, )*
+        }
+
+        impl $name {
+            /// The words the content may write, in order.
+            pub const VALUES: &'static [&'static str] = &[ $( $wire, )* ];
+
+            /// The word as written.
+            pub fn as_str(self) -> &'static str {
+                match self { $( $name::$var => $wire, )* }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+/// The registry: one line per kind, `Variant => module::Type`, in the order of the site's
+/// navigation. Generates [`Kind`], [`Data`] and their dispatch, so every match over kinds is
+/// exhaustive and written once, here.
+macro_rules! kinds {
+    ($( $(#[$attr:meta])* $var:ident => $module:ident :: $ty:ident, )*) => {
+
+        /// 信息类别 — the kinds of record a publicity site holds.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum Kind {
+            $( $(#[$attr])* $var, )*
+        }
+
+        impl Kind {
+            /// How many kinds there are.
+            pub const COUNT: usize = {
+                let mut n = 0;
+                $( $(#[$attr])* { n += 1; } )*
+                n
+            };
+
+            /// Every kind, in the order of the site's navigation.
+            pub const ALL: [Kind; Kind::COUNT] = [ $( $(#[$attr])* Kind::$var, )* ];
+
+            /// The folder under `content/` and the URL section.
+            pub fn folder(self) -> &'static str {
+                match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::FOLDER, )* }
+            }
+
+            /// The singular name used by `gongshi new KIND` and the record template.
+            pub fn name(self) -> &'static str {
+                match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::NAME, )* }
+            }
+
+            /// The Chinese name of the catalogue category.
+            pub fn label(self) -> &'static str {
+                match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::LABEL, )* }
+            }
+
+            /// The label of the kind's item in the main navigation, if it has one.
+            pub fn nav_label(self) -> Option<&'static str> {
+                match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::NAV_LABEL, )* }
+            }
+
+            /// The fields of this kind beyond the common ones.
+            pub fn fields(self) -> &'static [Field] {
+                match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::FIELDS, )* }
+            }
+
+            /// The common fields of this kind (pages have their own, smaller set).
+            pub fn common_fields(self) -> &'static [Field] {
+                match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::COMMON, )* }
+            }
+
+            /// Optional fields `gongshi new` writes beside the required ones.
+            pub fn skeleton_fields(self) -> &'static [&'static str] {
+                match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::SKELETON, )* }
+            }
+
+            /// Are the kind's lists in the records' `order`?
+            pub fn list_by_order(self) -> bool {
+                match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::LIST_BY_ORDER, )* }
+            }
+
+            /// The public text fields the privacy lint checks by default.
+            pub fn public_text(self) -> Option<&'static [&'static str]> {
+                match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::PUBLIC_TEXT, )* }
+            }
+
+            /// The kind-specific open-data fields.
+            pub fn open_data_fields(self) -> &'static [crate::schema::OpenField] {
+                match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::OPEN_DATA, )* }
+            }
+        }
+
+        /// The kind-specific part of a record.
+        #[derive(Debug, Clone, Serialize)]
+        #[serde(untagged)]
+        pub enum Data {
+            $( $(#[$attr])* $var($module::$ty), )*
+        }
+
+        impl Data {
+            /// Deserialize the kind-specific JSON (already checked against the schema).
+            pub fn from_json(kind: Kind, v: Value) -> Result<Data, serde_json::Error> {
+                Ok(match kind { $( $(#[$attr])* Kind::$var => Data::$var(serde_json::from_value(v)?), )* })
+            }
+
+            pub fn kind(&self) -> Kind {
+                match self { $( $(#[$attr])* Data::$var(_) => Kind::$var, )* }
+            }
+
+            pub fn validate(&self, cx: &crate::content::validate::KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
+                match self { $( $(#[$attr])* Data::$var(x) => x.validate(cx, r, out), )* }
+            }
+
+            pub fn order(&self) -> Option<u32> {
+                match self { $( $(#[$attr])* Data::$var(x) => x.order(), )* }
+            }
+
+            pub fn summary(&self, r: &Record) -> String {
+                match self { $( $(#[$attr])* Data::$var(x) => x.summary(r), )* }
+            }
+
+            pub fn attachments(&self) -> Vec<(String, &str)> {
+                match self { $( $(#[$attr])* Data::$var(x) => x.attachments(), )* }
+            }
+
+            pub fn view(&self, cx: &crate::plan::ViewCx) -> Value {
+                match self { $( $(#[$attr])* Data::$var(x) => x.view(cx), )* }
+            }
+
+            pub fn meta_rows(&self, rows: &mut Vec<Value>) {
+                match self { $( $(#[$attr])* Data::$var(x) => x.meta_rows(rows), )* }
+            }
+
+            pub fn list_status(&self, cx: &crate::plan::ViewCx) -> (Option<String>, Option<String>) {
+                match self { $( $(#[$attr])* Data::$var(x) => x.list_status(cx), )* }
+            }
+
+            pub fn search_text(&self, parts: &mut Vec<String>) {
+                match self { $( $(#[$attr])* Data::$var(x) => x.search_text(parts), )* }
+            }
+
+            pub fn links_to(&self, key: &str) -> bool {
+                match self { $( $(#[$attr])* Data::$var(x) => x.links_to(key), )* }
+            }
+
+            pub fn open_data(&self, cx: &crate::plan::ViewCx) -> Value {
+                match self { $( $(#[$attr])* Data::$var(x) => x.open_data(cx), )* }
+            }
+
+            pub fn csv_rows(&self, r: &Record, url: &str) -> Vec<Vec<String>> {
+                match self { $( $(#[$attr])* Data::$var(x) => x.csv_rows(r, url), )* }
+            }
+        }
+    };
+}
+
+// The kinds' modules, declared here rather than by `kinds!` so that rustfmt sees their files.
 pub mod consultation;
 pub mod document;
 pub mod duty;
 pub mod enforcement;
 pub mod fee;
+#[cfg(feature = "test-kind")]
+pub mod inspection;
 pub mod page;
 pub mod permit;
 pub mod procedure;
 pub mod reply;
 
-use crate::schema::{Field, Ty};
-use serde::{Deserialize, Serialize};
-
-/// 信息类别 — the kinds of record a publicity site holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Duty,
-    Document,
-    Procedure,
-    Fee,
-    Permit,
-    Consultation,
-    Enforcement,
-    Reply,
-    Page,
+kinds! {
+    Duty => duty::Duty,
+    Document => document::Document,
+    Procedure => procedure::Procedure,
+    Fee => fee::Fee,
+    Permit => permit::Permit,
+    Consultation => consultation::Consultation,
+    Enforcement => enforcement::Enforcement,
+    Reply => reply::Reply,
+    Page => page::Page,
+    #[cfg(feature = "test-kind")]
+    Inspection => inspection::Inspection,
 }
 
 impl Kind {
-    /// Every kind, in the order of the site's navigation.
-    pub const ALL: [Kind; 9] = [
-        Kind::Duty,
-        Kind::Document,
-        Kind::Procedure,
-        Kind::Fee,
-        Kind::Permit,
-        Kind::Consultation,
-        Kind::Enforcement,
-        Kind::Reply,
-        Kind::Page,
-    ];
-
-    /// The folder under `content/` and the URL section.
-    pub fn folder(self) -> &'static str {
-        match self {
-            Kind::Duty => "duties",
-            Kind::Document => "documents",
-            Kind::Procedure => "procedures",
-            Kind::Fee => "fees",
-            Kind::Permit => "permits",
-            Kind::Consultation => "consultations",
-            Kind::Enforcement => "enforcement",
-            Kind::Reply => "replies",
-            Kind::Page => "pages",
-        }
-    }
-
-    /// The singular name used by `gongshi new KIND`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Duty => "duty",
-            Kind::Document => "document",
-            Kind::Procedure => "procedure",
-            Kind::Fee => "fee",
-            Kind::Permit => "permit",
-            Kind::Consultation => "consultation",
-            Kind::Enforcement => "enforcement",
-            Kind::Reply => "reply",
-            Kind::Page => "page",
-        }
-    }
-
-    /// The Chinese name of the catalogue category.
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Duty => "机构职责",
-            Kind::Document => "法规政策",
-            Kind::Procedure => "办事流程",
-            Kind::Fee => "收费项目",
-            Kind::Permit => "行政许可",
-            Kind::Consultation => "意见征集",
-            Kind::Enforcement => "执法公示",
-            Kind::Reply => "留言答复",
-            Kind::Page => "页面",
-        }
-    }
-
     pub fn from_folder(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.folder() == s)
     }
@@ -96,21 +298,6 @@ impl Kind {
         Kind::ALL
             .into_iter()
             .find(|k| k.name() == s || k.folder() == s)
-    }
-
-    /// The fields of this kind beyond the common ones.
-    pub fn fields(self) -> &'static [Field] {
-        match self {
-            Kind::Duty => duty::FIELDS,
-            Kind::Document => document::FIELDS,
-            Kind::Procedure => procedure::FIELDS,
-            Kind::Fee => fee::FIELDS,
-            Kind::Permit => permit::FIELDS,
-            Kind::Consultation => consultation::FIELDS,
-            Kind::Enforcement => enforcement::FIELDS,
-            Kind::Reply => reply::FIELDS,
-            Kind::Page => page::FIELDS,
-        }
     }
 
     /// A YAML skeleton of every field with Chinese comments (common fields first, except
@@ -126,15 +313,6 @@ impl Kind {
         crate::schema::skeleton_refs(&common, 0, &mut text, only_required);
         crate::schema::skeleton(self.fields(), 0, &mut text, only_required);
         text
-    }
-
-    /// The common fields of this kind (pages have their own, smaller set).
-    pub fn common_fields(self) -> &'static [Field] {
-        if self == Kind::Page {
-            page::COMMON
-        } else {
-            COMMON
-        }
     }
 }
 
@@ -267,38 +445,6 @@ pub struct Common {
     pub draft: bool,
     #[serde(default)]
     pub summary: Option<String>,
-}
-
-/// The kind-specific part of a record.
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-pub enum Data {
-    Duty(duty::Duty),
-    Document(document::Document),
-    Procedure(procedure::Procedure),
-    Fee(fee::Fee),
-    Permit(permit::Permit),
-    Consultation(consultation::Consultation),
-    Enforcement(enforcement::Enforcement),
-    Reply(reply::Reply),
-    Page(page::Page),
-}
-
-impl Data {
-    /// Deserialize the kind-specific JSON (already checked against the schema).
-    pub fn from_json(kind: Kind, v: serde_json::Value) -> Result<Data, serde_json::Error> {
-        Ok(match kind {
-            Kind::Duty => Data::Duty(serde_json::from_value(v)?),
-            Kind::Document => Data::Document(serde_json::from_value(v)?),
-            Kind::Procedure => Data::Procedure(serde_json::from_value(v)?),
-            Kind::Fee => Data::Fee(serde_json::from_value(v)?),
-            Kind::Permit => Data::Permit(serde_json::from_value(v)?),
-            Kind::Consultation => Data::Consultation(serde_json::from_value(v)?),
-            Kind::Enforcement => Data::Enforcement(serde_json::from_value(v)?),
-            Kind::Reply => Data::Reply(serde_json::from_value(v)?),
-            Kind::Page => Data::Page(serde_json::from_value(v)?),
-        })
-    }
 }
 
 #[cfg(test)]

@@ -74,3 +74,19 @@ pub struct Page {
     #[serde(default)]
     pub menu: bool,
 }
+
+impl super::RecordKind for Page {
+    const NAME: &'static str = "page";
+    const FOLDER: &'static str = "pages";
+    const LABEL: &'static str = "页面";
+    const FIELDS: &'static [Field] = FIELDS;
+    const COMMON: &'static [Field] = COMMON;
+
+    fn order(&self) -> Option<u32> {
+        self.order
+    }
+
+    fn view(&self, _cx: &crate::plan::ViewCx) -> serde_json::Value {
+        serde_json::Value::Object(serde_json::Map::new())
+    }
+}

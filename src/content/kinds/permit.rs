@@ -2,9 +2,16 @@
 //! sample forms (the items the publicity rule requires for every permit).
 
 use super::procedure::{Step, STEP};
+use super::Kind;
 use super::{Attachment, ATTACHMENT};
+use crate::content::validate::{dangling, permit_item_rules, KindCx};
+use crate::content::{Data, Record, Site};
+use crate::diag::Diagnostic;
+use crate::export::opendata::{attachments, steps, url_of as exported_url};
+use crate::plan::{steps_ctx, ViewCx, NOT_STATED};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 static TIME_LIMIT: &[Field] = &[
     Field {
@@ -24,7 +31,16 @@ static TIME_LIMIT: &[Field] = &[
 ];
 
 /// The forms a material may take (`form`), beside the older `original: true/false`.
-pub const MATERIAL_FORMS: &[&str] = &["原件", "复印件", "原件及复印件"];
+pub const MATERIAL_FORMS: &[&str] = MaterialForm::VALUES;
+
+wire_enum! {
+    /// 原件或复印件 of a material, the alternative to `original`.
+    pub enum MaterialForm {
+        Original = "原件",
+        Copy = "复印件",
+        Both = "原件及复印件",
+    }
+}
 
 static MATERIAL: &[Field] = &[
     Field {
@@ -72,7 +88,17 @@ static MATERIAL: &[Field] = &[
 ];
 
 /// 事项类型, as the national 政务服务事项 catalogue names them.
-pub const ITEM_TYPES: &[&str] = &["行政许可", "公共服务", "其他行政权力"];
+pub const ITEM_TYPES: &[&str] = ItemType::VALUES;
+
+wire_enum! {
+    /// 事项类型.
+    pub enum ItemType {
+        /// 行政许可: the seven publicity items are mandatory.
+        Licence = "行政许可",
+        PublicService = "公共服务",
+        OtherPower = "其他行政权力",
+    }
+}
 
 /// What `gongshi new permit` writes: the item type to choose and the 行政许可 items (optional
 /// in the schema because other item types may leave them out).
@@ -281,7 +307,7 @@ pub struct Material {
     pub original: Option<bool>,
     /// 原件 / 复印件 / 原件及复印件, the alternative to `original`.
     #[serde(default)]
-    pub form: Option<String>,
+    pub form: Option<MaterialForm>,
     /// 必需 (true) or 视情况提供 (false); absent: not stated.
     #[serde(default)]
     pub required: Option<bool>,
@@ -323,7 +349,7 @@ pub enum FeesRef {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Permit {
     #[serde(default)]
-    pub item_type: Option<String>,
+    pub item_type: Option<ItemType>,
     #[serde(default)]
     pub item_code: Option<String>,
     #[serde(default)]
@@ -360,12 +386,380 @@ pub struct Permit {
 
 impl Permit {
     /// 事项类型; absent means 行政许可 (what the kind meant before the field existed).
-    pub fn item_type(&self) -> &str {
-        self.item_type.as_deref().unwrap_or("行政许可")
+    pub fn item_type(&self) -> ItemType {
+        self.item_type.unwrap_or(ItemType::Licence)
     }
 
     /// Is this a 行政许可, for which the seven publicity items are mandatory?
     pub fn is_licence(&self) -> bool {
-        self.item_type() == "行政许可"
+        self.item_type() == ItemType::Licence
+    }
+}
+
+/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
+pub mod open {
+    use super::super::procedure::open::STEP;
+    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty, OPEN_ATTACHMENT};
+
+    pub static TIME_LIMIT: &[F] = &[
+    n(
+        "statutory_wd",
+        Ty::Int,
+        "法定办结时限（工作日）",
+        "Statutory time limit in working days; `null` when the law sets none (`statutory_text` is 无).",
+    ),
+    f(
+        "statutory_text",
+        Ty::Str,
+        "法定办结时限",
+        "The statutory time limit as the page shows it: `20个工作日` or `无`.",
+    ),
+    n(
+        "promised_wd",
+        Ty::Int,
+        "承诺办结时限（工作日）",
+        "Promised time limit in working days.",
+    ),
+];
+
+    pub static MATERIAL: &[F] = &[
+    f("n", Ty::Int, "序号", "Position in the list, from 1."),
+    f(
+        "name",
+        Ty::Str,
+        "材料名称",
+        "Name of the document to hand in.",
+    ),
+    n("copies", Ty::Int, "份数", "Number of copies; `null` when the guide does not state it."),
+    n(
+        "original",
+        Ty::Bool,
+        "原件",
+        "`true`: the original; `false`: a copy; `null` when the guide does not state it.",
+    ),
+    n(
+        "form",
+        Ty::Enum(crate::content::kinds::permit::MATERIAL_FORMS),
+        "原件/复印件",
+        "原件, 复印件 or 原件及复印件 (from `original` or as entered); `null` when the guide does not state it.",
+    ),
+    n(
+        "required",
+        Ty::Bool,
+        "必需",
+        "`true`: always required; `false`: only in some cases; `null` when the guide does not state it.",
+    ),
+    n("note", Ty::Str, "备注", "Remarks."),
+];
+
+    pub static PERMIT: &[F] = &[
+    f(
+        "item_type",
+        Ty::Enum(crate::content::kinds::permit::ITEM_TYPES),
+        "事项类型",
+        "Item type as in the national 政务服务事项 catalogue; a guide that does not state it is a 行政许可.",
+    ),
+    n("item_code", Ty::Str, "事项编码", "Catalogue code of the item."),
+    n("handling_org", Ty::Str, "承办机构", "Office that handles the item."),
+    f(
+        "basis",
+        Ty::StrList,
+        "设定依据",
+        "Legal basis (may be empty for an item that is not a 行政许可).",
+    ),
+    f(
+        "conditions",
+        Ty::StrList,
+        "申请条件",
+        "Conditions for approval (may be empty for an item that is not a 行政许可).",
+    ),
+    n(
+        "quantity_limit",
+        Ty::Str,
+        "数量限制",
+        "Quantity limit (often 无数量限制); `null` when not stated (only for an item that is not a 行政许可).",
+    ),
+    n(
+        "procedure",
+        Ty::Url,
+        "办理流程",
+        "URL of the procedure page when the permit refers to one.",
+    ),
+    f(
+        "steps",
+        Ty::ObjList(STEP),
+        "办理环节",
+        "The steps of its procedure.",
+    ),
+    n(
+        "time_limit",
+        Ty::Obj(TIME_LIMIT),
+        "办理期限",
+        "Time limits; `null` when not stated (only for an item that is not a 行政许可).",
+    ),
+    f(
+        "materials",
+        Ty::ObjList(MATERIAL),
+        "申请材料目录",
+        "Documents to hand in.",
+    ),
+    f(
+        "sample_forms",
+        Ty::ObjList(OPEN_ATTACHMENT),
+        "申请书示范文本",
+        "Sample application forms.",
+    ),
+    n(
+        "fee_note",
+        Ty::Str,
+        "收费说明",
+        "`不收费` when free, or the publisher's words; `null` when the fees are listed in `fees` or when the guide does not state them.",
+    ),
+    f(
+        "fees",
+        Ty::UrlList,
+        "收费项目",
+        "URLs of the fee records that apply (may be empty).",
+    ),
+    n(
+        "department",
+        Ty::Str,
+        "受理部门",
+        "Department that accepts applications.",
+    ),
+    n("service_object", Ty::Str, "服务对象", "Who may apply."),
+    n("location", Ty::Str, "办理地点", "Where to apply."),
+    n("hours", Ty::Str, "办理时间", "When to apply."),
+    n("phone", Ty::Str, "咨询电话", "Telephone for questions."),
+    n("online_url", Ty::Url, "网上办理", "Link to apply online."),
+];
+}
+
+impl super::RecordKind for Permit {
+    const NAME: &'static str = "permit";
+    const FOLDER: &'static str = "permits";
+    const LABEL: &'static str = "行政许可";
+    const NAV_LABEL: Option<&'static str> = Some("办事指南");
+    const FIELDS: &'static [Field] = FIELDS;
+    const OPEN_DATA: &'static [crate::schema::OpenField] = open::PERMIT;
+    const SKELETON: &'static [&'static str] = SKELETON;
+
+    fn validate(&self, cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
+        let p = self;
+        if let Some(ProcedureRef::Id(id)) = &p.procedure {
+            if !cx.has(Kind::Procedure, id) {
+                out.push(dangling(r, "procedure", "办理程序", "procedures", id));
+            }
+        }
+        if let Some(FeesRef::Ids(ids)) = &p.fees {
+            for (i, id) in ids.iter().enumerate() {
+                if !cx.has(Kind::Fee, id) {
+                    out.push(dangling(
+                        r,
+                        &format!("fees[{}]", i + 1),
+                        "收费项目",
+                        "fees",
+                        id,
+                    ));
+                }
+            }
+        }
+        if p.fees.is_none() {
+            out.push(r.diag_at(
+                Diagnostic::warning("permit.fees-unstated", &r.source, "没有写明是否收费，页面将显示“收费：未注明”")
+                    .hint("按办事指南原文填写：不收费的写 fees: 不收费，收费的列出收费项目（fees 下的文件名）。原文确实没有写明的，请向承办单位核实。"),
+                "title",
+            ));
+        }
+        let unstated: Vec<String> = p
+            .materials
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| {
+                let missing: Vec<&str> = [
+                    (m.copies.is_none(), "份数（copies）"),
+                    (m.form_text().is_none(), "原件或复印件（original 或 form）"),
+                    (m.required.is_none(), "是否必需（required）"),
+                ]
+                .into_iter()
+                .filter_map(|(absent, what)| absent.then_some(what))
+                .collect();
+                (!missing.is_empty())
+                    .then(|| format!("第{}项“{}”缺{}", i + 1, m.name, missing.join("、")))
+            })
+            .collect();
+        if !unstated.is_empty() {
+            out.push(r.diag_at(
+                Diagnostic::warning("permit.material-unstated", &r.source, "申请材料有未写明的项目，页面将显示“未注明”")
+                    .found(unstated.join("；"))
+                    .hint("按办事指南原文逐项填写 copies（份数）、original（true 原件 / false 复印件；原件及复印件都要的写 form: 原件及复印件）、required（true 必需 / false 视情况提供）；网站不会替您默认为“1份、复印件、必需”。"),
+                "materials",
+            ));
+        }
+        permit_item_rules(r, p, out);
+        if p.is_licence() && p.materials.is_empty() {
+            out.push(
+                r.diag_at(
+                    Diagnostic::error("permit.no-materials", &r.source, "申请材料目录不能为空")
+                        .hint("至少列出一种申请材料。"),
+                    "materials",
+                ),
+            );
+        }
+        if p.is_licence() && p.sample_forms.is_empty() {
+            out.push(r.diag_at(
+                Diagnostic::error("permit.no-sample-form", &r.source, "缺少申请书示范文本").hint(
+                    "行政许可须公开申请书示范文本：把文件放在记录旁边，并在 sample_forms 中列出。",
+                ),
+                "sample_forms",
+            ));
+        }
+    }
+
+    fn attachments(&self) -> Vec<(String, &str)> {
+        self.sample_forms
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (format!("sample_forms[{}].file", i + 1), a.file.as_str()))
+            .collect()
+    }
+
+    fn view(&self, cx: &ViewCx) -> Value {
+        let (p, site, r) = (self, cx.site, cx.r);
+        let url_of = |key: &str| cx.url_of(key);
+        let attachment_ctx =
+            |_: &Site, _: &Record, file: &str, title: &str| cx.attachment(file, title);
+        let (procedure_link, steps) = match &p.procedure {
+            None => (None, Vec::new()),
+            Some(ProcedureRef::Id(id)) => {
+                let key = format!("procedures/{id}");
+                let steps = match site.get(&key) {
+                    Some(
+                        x @ Record {
+                            data: Data::Procedure(pr),
+                            ..
+                        },
+                    ) => steps_ctx(x, &pr.steps, "steps"),
+                    Some(_) | None => Vec::new(),
+                };
+                (url_of(&key), steps)
+            }
+            Some(ProcedureRef::Steps(s)) => (None, steps_ctx(r, s, "procedure")),
+        };
+        let fees = match &p.fees {
+            None => json!({"words": NOT_STATED}),
+            Some(FeesRef::Words(w)) => json!({"words": w}),
+            Some(FeesRef::Ids(ids)) => {
+                json!({"links": ids.iter().filter_map(|id| url_of(&format!("fees/{id}"))).collect::<Vec<_>>()})
+            }
+        };
+        json!({
+            "item_type": p.item_type(), "licence": p.is_licence(),
+            "item_code": p.item_code, "handling_org": p.handling_org,
+            "basis": p.basis, "conditions": p.conditions, "quantity_limit": p.quantity_limit,
+            "procedure_link": procedure_link, "steps": steps,
+            "has_procedure": p.procedure.is_some(),
+            "time_limit": p.time_limit.as_ref().map(|t| json!({
+                "statutory": t.statutory_wd.text(),
+                "promised_wd": t.promised_wd,
+            })),
+            "materials": p.materials.iter().enumerate().map(|(i, m)| json!({
+                "n": i + 1, "name": m.name,
+                "copies": m.copies.map_or_else(|| NOT_STATED.to_string(), |n| n.to_string()),
+                "form": m.form_text().unwrap_or(NOT_STATED),
+                "required": m.required.map_or(NOT_STATED, |r| if r { "必需" } else { "视情况提供" }), "note": m.note,
+            })).collect::<Vec<_>>(),
+            "sample_forms": p.sample_forms.iter().map(|a| attachment_ctx(site, r, &a.file, &a.title)).collect::<Vec<_>>(),
+            "fees": fees,
+            "department": p.department, "service_object": p.service_object, "location": p.location,
+            "hours": p.hours, "phone": p.phone, "online_url": p.online_url,
+        })
+    }
+
+    fn search_text(&self, parts: &mut Vec<String>) {
+        parts.extend(self.basis.iter().cloned());
+        parts.extend(self.conditions.iter().cloned());
+        parts.extend(self.materials.iter().map(|m| m.name.clone()));
+    }
+
+    fn links_to(&self, key: &str) -> bool {
+        let procedure = matches!(&self.procedure, Some(ProcedureRef::Id(id))
+            if key.strip_prefix("procedures/") == Some(id.as_str()));
+        let fee = matches!(&self.fees, Some(FeesRef::Ids(ids))
+            if ids.iter().any(|id| key.strip_prefix("fees/") == Some(id.as_str())));
+        procedure || fee
+    }
+
+    fn open_data(&self, cx: &ViewCx) -> Value {
+        let (p, site, r) = (self, cx.site, cx.r);
+        let url_of = |key: &str| exported_url(cx, key);
+        let (procedure, st) = match &p.procedure {
+            None => (None, json!([])),
+            Some(ProcedureRef::Id(id)) => {
+                let key = format!("procedures/{id}");
+                let st = match site.get(&key) {
+                    Some(
+                        x @ Record {
+                            data: Data::Procedure(pr),
+                            ..
+                        },
+                    ) => steps(x, &pr.steps, "steps"),
+                    Some(_) | None => json!([]),
+                };
+                (url_of(&key), st)
+            }
+            Some(ProcedureRef::Steps(s)) => (None, steps(r, s, "procedure")),
+        };
+        let (fee_note, fees) = match &p.fees {
+            None => (None, Vec::new()),
+            Some(FeesRef::Words(w)) => (Some(w.clone()), Vec::new()),
+            Some(FeesRef::Ids(ids)) => (
+                None,
+                ids.iter()
+                    .filter_map(|id| url_of(&format!("fees/{id}")))
+                    .collect(),
+            ),
+        };
+        json!({
+            "basis": p.basis, "conditions": p.conditions, "quantity_limit": p.quantity_limit,
+            "procedure": procedure, "steps": st,
+            "item_type": p.item_type(), "item_code": p.item_code, "handling_org": p.handling_org,
+            "time_limit": p.time_limit.as_ref().map(|t| json!({
+                "statutory_wd": match t.statutory_wd { Statutory::Days(n) => Some(n), _ => None },
+                "statutory_text": t.statutory_wd.text(),
+                "promised_wd": t.promised_wd,
+            })),
+            "materials": p.materials.iter().enumerate().map(|(i, m)| json!({
+                "n": i + 1, "name": m.name, "copies": m.copies, "original": m.original, "form": m.form_text(),
+                "required": m.required, "note": m.note,
+            })).collect::<Vec<_>>(),
+            "sample_forms": attachments(site, r, &p.sample_forms),
+            "fee_note": fee_note, "fees": fees,
+            "department": p.department, "service_object": p.service_object, "location": p.location,
+            "hours": p.hours, "phone": p.phone, "online_url": p.online_url,
+        })
+    }
+
+    fn csv_rows(&self, r: &Record, url: &str) -> Vec<Vec<String>> {
+        let p = self;
+        let mut rows = Vec::new();
+        let s = |o: &Option<String>| o.clone().unwrap_or_default();
+        for (i, m) in p.materials.iter().enumerate() {
+            rows.push(vec![
+                r.id.clone(),
+                r.common.title.clone(),
+                (i + 1).to_string(),
+                m.name.clone(),
+                m.copies.map(|n| n.to_string()).unwrap_or_default(),
+                m.form_text().unwrap_or_default().to_string(),
+                m.required
+                    .map(|r| if r { "必需" } else { "视情况提供" })
+                    .unwrap_or_default()
+                    .to_string(),
+                s(&m.note),
+                url.to_string(),
+            ]);
+        }
+        rows
     }
 }

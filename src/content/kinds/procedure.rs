@@ -1,7 +1,10 @@
 //! 办事流程、执法流程 — numbered steps with the actor and time limit of each.
 
+use crate::export::opendata::steps;
+use crate::plan::{steps_ctx, ViewCx};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 pub static STEP: &[Field] = &[
     Field {
@@ -41,11 +44,19 @@ pub static STEP: &[Field] = &[
     },
 ];
 
+wire_enum! {
+    /// 流程类型: a service to the public or an enforcement procedure (absent: 办事).
+    pub enum ProcedureType {
+        Service = "办事",
+        Enforcement = "执法",
+    }
+}
+
 pub static FIELDS: &[Field] = &[
     Field {
         name: "procedure_type",
         zh: "流程类型",
-        ty: Ty::Enum(&["办事", "执法"]),
+        ty: Ty::Enum(ProcedureType::VALUES),
         required: false,
         help: "办事（默认）或执法",
     },
@@ -97,7 +108,7 @@ pub struct Step {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Procedure {
     #[serde(default)]
-    pub procedure_type: Option<String>,
+    pub procedure_type: Option<ProcedureType>,
     #[serde(default)]
     pub applies_to: Option<String>,
     #[serde(default)]
@@ -105,4 +116,87 @@ pub struct Procedure {
     pub steps: Vec<Step>,
     #[serde(default)]
     pub total_time_limit_wd: Option<u32>,
+}
+
+/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
+pub mod open {
+    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty};
+
+    pub static STEP: &[F] = &[
+        f("n", Ty::Int, "序号", "Position of the step, from 1."),
+        f("name", Ty::Str, "环节名称", "Name of the step."),
+        n("actor", Ty::Str, "办理主体", "Who does it."),
+        n(
+            "time_limit_wd",
+            Ty::Int,
+            "办理时限（工作日）",
+            "Time limit in working days.",
+        ),
+        n("description", Ty::Str, "说明", "What happens (plain text)."),
+        f(
+            "outputs",
+            Ty::StrList,
+            "结果文书",
+            "Documents the step produces.",
+        ),
+    ];
+
+    pub static PROCEDURE: &[F] = &[
+        f(
+            "procedure_type",
+            Ty::Str,
+            "流程类型",
+            "办事 (service) or 执法 (enforcement) procedure.",
+        ),
+        n(
+            "applies_to",
+            Ty::Str,
+            "适用范围",
+            "Matters the procedure applies to.",
+        ),
+        f("basis", Ty::StrList, "依据", "Legal basis."),
+        f(
+            "steps",
+            Ty::ObjList(STEP),
+            "流程环节",
+            "The steps, in order.",
+        ),
+        n(
+            "total_time_limit_wd",
+            Ty::Int,
+            "总时限（工作日）",
+            "Overall time limit in working days.",
+        ),
+    ];
+}
+
+impl super::RecordKind for Procedure {
+    const NAME: &'static str = "procedure";
+    const FOLDER: &'static str = "procedures";
+    const LABEL: &'static str = "办事流程";
+    const FIELDS: &'static [Field] = FIELDS;
+    const OPEN_DATA: &'static [crate::schema::OpenField] = open::PROCEDURE;
+
+    fn view(&self, cx: &ViewCx) -> Value {
+        let p = self;
+        json!({
+            "procedure_type": p.procedure_type.unwrap_or(ProcedureType::Service),
+            "applies_to": p.applies_to, "basis": p.basis, "steps": steps_ctx(cx.r, &p.steps, "steps"),
+            "total_time_limit_wd": p.total_time_limit_wd,
+        })
+    }
+
+    fn search_text(&self, parts: &mut Vec<String>) {
+        parts.extend(self.basis.iter().cloned());
+        parts.extend(self.steps.iter().map(|s| s.name.clone()));
+    }
+
+    fn open_data(&self, cx: &ViewCx) -> Value {
+        let p = self;
+        json!({
+            "procedure_type": p.procedure_type.unwrap_or(ProcedureType::Service),
+            "applies_to": p.applies_to, "basis": p.basis, "steps": steps(cx.r, &p.steps, "steps"),
+            "total_time_limit_wd": p.total_time_limit_wd,
+        })
+    }
 }

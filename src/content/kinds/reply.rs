@@ -1,7 +1,15 @@
 //! 留言答复 — a question from the public and the bureau's reply.
 
+use crate::content::validate::KindCx;
+use crate::content::Record;
+use crate::diag::Diagnostic;
+use crate::export::md_text;
+use crate::export::opendata::{date, nonempty, url_of};
+use crate::lifecycle::date_text;
+use crate::plan::ViewCx;
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
 
 pub static FIELDS: &[Field] = &[
     Field {
@@ -79,4 +87,136 @@ pub struct Reply {
     pub topic: Option<String>,
     #[serde(default)]
     pub related: Option<String>,
+}
+
+/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
+pub mod open {
+    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty};
+
+    pub static REPLY: &[F] = &[
+        f(
+            "question",
+            Ty::Str,
+            "留言内容",
+            "The question, masked of personal data (plain text).",
+        ),
+        f(
+            "received",
+            Ty::Date,
+            "受理日期",
+            "Date the question was received.",
+        ),
+        n(
+            "replied",
+            Ty::Date,
+            "答复日期",
+            "Date of the reply; `null` while unanswered.",
+        ),
+        n("reply_unit", Ty::Str, "答复单位", "Unit that replied."),
+        n("reply", Ty::Str, "答复内容", "The reply (plain text)."),
+        n("topic", Ty::Str, "主题", "Topic."),
+        n("related", Ty::Url, "相关信息", "URL of a related record."),
+    ];
+}
+
+impl super::RecordKind for Reply {
+    const NAME: &'static str = "reply";
+    const FOLDER: &'static str = "replies";
+    const LABEL: &'static str = "留言答复";
+    const NAV_LABEL: Option<&'static str> = Some("互动交流");
+    const FIELDS: &'static [Field] = FIELDS;
+    const PUBLIC_TEXT: Option<&'static [&'static str]> =
+        Some(&["title", "question", "asker", "reply"]);
+    const OPEN_DATA: &'static [crate::schema::OpenField] = open::REPLY;
+
+    fn summary(&self, r: &Record) -> String {
+        md_text(r, "question")
+    }
+
+    fn validate(&self, cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
+        let rep = self;
+        if let Some(rel) = &rep.related {
+            let mut parts = rel.trim_matches('/').splitn(2, '/');
+            let folder = parts.next().unwrap_or("");
+            let id = parts.next().unwrap_or("");
+            if !cx.keys.contains(&format!("{folder}/{id}")) {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::error(
+                            "content.dangling-ref",
+                            &r.source,
+                            format!("相关记录“{rel}”不存在"),
+                        ),
+                        "related",
+                    )
+                    .hint("写成 类别目录/文件名，如 procedures/unemployment-benefit。"),
+                );
+            }
+        }
+        if rep.replied.is_some() && (rep.reply.is_none() || rep.reply_unit.is_none()) {
+            out.push(
+                r.diag_at(
+                    Diagnostic::error(
+                        "reply.incomplete",
+                        &r.source,
+                        "已填写答复日期，但缺少答复内容或答复单位",
+                    )
+                    .hint("请补上 reply（答复内容）和 reply_unit（答复单位）。"),
+                    "replied",
+                ),
+            );
+        }
+        if let (Some(replied), received) = (rep.replied, rep.received) {
+            if replied < received {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::error("reply.date-order", &r.source, "答复日期早于受理日期")
+                            .hint("请核对两个日期。"),
+                        "replied",
+                    ),
+                );
+            }
+        }
+    }
+
+    fn view(&self, cx: &ViewCx) -> Value {
+        let x = self;
+        json!({
+            "question": cx.md("question"), "asker": x.asker, "received": date_text(x.received),
+            "replied": x.replied.map(date_text), "reply_unit": x.reply_unit, "reply": cx.md("reply"),
+            "topic": x.topic,
+            "related": x.related.as_ref().and_then(|k| cx.url_of(k.trim_matches('/'))),
+        })
+    }
+
+    fn list_status(&self, _cx: &ViewCx) -> (Option<String>, Option<String>) {
+        let status = if self.replied.is_some() {
+            "已答复"
+        } else {
+            "待答复"
+        };
+        (Some(status.into()), None)
+    }
+
+    fn search_text(&self, parts: &mut Vec<String>) {
+        if let Some(t) = &self.topic {
+            parts.push(t.clone());
+        }
+    }
+
+    fn links_to(&self, key: &str) -> bool {
+        self.related
+            .as_ref()
+            .is_some_and(|k| k.trim_matches('/') == key)
+    }
+
+    fn open_data(&self, cx: &ViewCx) -> Value {
+        let (x, r) = (self, cx.r);
+        json!({
+            "question": md_text(r, "question"), "received": x.received.to_string(),
+            "replied": date(x.replied), "reply_unit": x.reply_unit,
+            "reply": nonempty(md_text(r, "reply")), "topic": x.topic,
+            "related": x.related.as_ref().and_then(|k| url_of(cx, k.trim_matches('/'))),
+        })
+    }
 }
