@@ -5,7 +5,6 @@
 //! staging folder and swap it into `public/` only when everything succeeded).
 
 pub mod build;
-pub mod build_cache;
 pub mod calendar;
 pub mod calendar_cli;
 pub mod cli;
@@ -17,9 +16,7 @@ pub mod export;
 pub mod feedback;
 pub mod history;
 pub mod lifecycle;
-pub mod output;
 pub mod participation;
-pub mod patch;
 pub mod plan;
 pub mod render;
 pub mod scaffold;

@@ -71,7 +71,7 @@ fn main() -> ExitCode {
                 feedback_db,
             };
             if no_cache {
-                gongshi::build_cache::forget(&opts);
+                gongshi::build::cache::forget(&opts);
             }
             let bar = (!cli.quiet && std::io::stderr().is_terminal()).then(|| {
                 let pb = indicatif::ProgressBar::new(0);

@@ -866,7 +866,7 @@ pub(crate) fn search_outputs_live(
 }
 
 /// What a preview build keeps to update its exports after a one-record edit
-/// ([`crate::patch`]).
+/// ([`crate::build::patch`]).
 #[derive(Default)]
 pub struct Live {
     pub search: Option<crate::search::live::LiveIndex>,

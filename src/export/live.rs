@@ -2,7 +2,7 @@
 //!
 //! A preview build keeps each exported record's fragment of its kind's data file and CSV file,
 //! and the entries of each feed. After an edit that leaves what other pages show of the record
-//! unchanged (its dates, whether it is listed: see [`crate::patch`]), the record stays in the
+//! unchanged (its dates, whether it is listed: see [`crate::build::patch`]), the record stays in the
 //! same place of every file: its fragments are made again and the files joined from the
 //! fragments; only the feeds it is an entry of are written again. The bytes are those a full
 //! build gives (`tests/serve_patch.rs` compares them).

@@ -1,14 +1,18 @@
 //! The build pipeline: load and validate, derive the clock-dependent facts, plan, render,
 //! and write atomically. `check` is the same pipeline stopped before rendering.
 
+pub mod cache;
+pub mod output;
+pub mod patch;
+
 use crate::calendar::Calendar;
 use crate::compliance;
 use crate::content::load::LoadCache;
 use crate::content::{self, LoadOptions, Site};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::output::{self, Content};
 use crate::plan::{self, BuildTime, Facts, Output};
 use crate::render::{Renderer, Theme};
+use output::Content;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -297,7 +301,7 @@ const BATCH: usize = 1024;
 /// Build the site into the output folder. `progress(done, total)` is called while rendering.
 /// When nothing the build reads changed since the last successful build, the output folder is
 /// as it left it and the clock is still inside the validity interval, the last report is
-/// returned without loading anything ([`crate::build_cache`]).
+/// returned without loading anything ([`crate::build::cache`]).
 ///
 /// Outputs are planned, rendered and written in batches into a staging folder that replaces
 /// the output folder only when everything succeeded; the bytes are the same as
@@ -307,15 +311,15 @@ pub fn build(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
-    let memo = match crate::build_cache::lookup(opts) {
-        crate::build_cache::Lookup::Hit(report) => {
+    let memo = match crate::build::cache::lookup(opts) {
+        crate::build::cache::Lookup::Hit(report) => {
             phase("memo", start);
             return Ok(BuildReport {
                 millis: start.elapsed().as_millis(),
                 ..report
             });
         }
-        crate::build_cache::Lookup::Miss(memo) => memo,
+        crate::build::cache::Lookup::Miss(memo) => memo,
     };
     phase("memo lookup", start);
     let t = Instant::now();
@@ -490,8 +494,8 @@ pub struct Reuse {
     /// Pages rendered by the last build (the others were reused).
     pub last_rendered: usize,
     /// The last successful build's site and facts, for one-record rebuilds
-    /// ([`crate::patch`]).
-    pub(crate) last: Option<crate::patch::LastBuild>,
+    /// ([`crate::build::patch`]).
+    pub(crate) last: Option<crate::build::patch::LastBuild>,
 }
 
 impl Reuse {
@@ -684,7 +688,7 @@ pub fn render_site_with(
     if let Some(r) = reuse {
         r.pages = cache;
         r.last_rendered = total;
-        r.last = Some(crate::patch::LastBuild {
+        r.last = Some(crate::build::patch::LastBuild {
             site,
             calendar,
             facts,

@@ -17,11 +17,11 @@
 //! integration test `tests/serve_patch.rs` compares a patched site with a full build, file by
 //! file.
 
+use crate::build::output::Content;
 use crate::build::{BuildOptions, Reuse};
 use crate::calendar::Calendar;
 use crate::content::{self, Data, Kind, Record, Site};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::output::Content;
 use crate::plan::{self, BuildTime, Facts, Output};
 use crate::render::Renderer;
 use crate::search::live::DocText;
