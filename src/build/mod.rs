@@ -10,7 +10,8 @@ use crate::compliance;
 use crate::content::load::LoadCache;
 use crate::content::{self, LoadOptions, Site};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::plan::{self, BuildTime, Facts, Output};
+use crate::facts::{BuildTime, Facts};
+use crate::plan::{self, Output};
 use crate::render::{Renderer, Theme};
 use output::Content;
 use std::collections::HashMap;
@@ -127,6 +128,23 @@ impl CheckReport {
     }
 }
 
+/// The loader's options for a build: drafts as asked, and the privacy lint's pre-scan run on
+/// each record file while it is parsed.
+fn load_options(opts: &BuildOptions) -> LoadOptions {
+    LoadOptions {
+        drafts: opts.drafts,
+        prescan: Some(privacy_prescan),
+    }
+}
+
+/// The privacy lint's pre-scan of a record file ([`compliance::privacy_lint::prescan`]), the
+/// loader's [`content::load::Prescan`] hook.
+pub(crate) fn privacy_prescan(r: &content::load::RawRecord) -> bool {
+    // The body as the lint reads it: a YAML record's `body:` as written, not as checked.
+    let (body, line) = compliance::fields::body_of(r.is_md, r.parts, r.node);
+    compliance::privacy_lint::prescan(r.kind, r.node, body, line)
+}
+
 /// Load, validate and derive facts: every rule runs, nothing is written.
 pub fn check(opts: &BuildOptions) -> Result<Checked, Diagnostics> {
     check_report(opts, &compliance::Options::default()).into_result()
@@ -141,9 +159,7 @@ pub fn check(opts: &BuildOptions) -> Result<Checked, Diagnostics> {
 pub fn check_report(opts: &BuildOptions, copts: &compliance::Options) -> CheckReport {
     let loaded = content::load_site_lenient(
         &opts.root,
-        &LoadOptions {
-            drafts: opts.drafts,
-        },
+        &load_options(opts),
         &mut content::load::LoadCache::default(),
     );
     match loaded {
@@ -251,7 +267,7 @@ fn finish_report(
         }
     };
     let time = BuildTime { now: opts.now };
-    let (mut facts, ds) = plan::facts(&site, &calendar, &time);
+    let (mut facts, ds) = crate::facts::facts(&site, &calendar, &time);
     diags.extend(ds);
     facts.history = crate::history::collect(&site.root);
     if let Some(db) = &opts.feedback_db {
@@ -292,6 +308,35 @@ pub struct Rendered {
     pub root: PathBuf,
     /// The site's base path (`/`, or `/sub/` when `base_url` has a path).
     pub base_path: String,
+}
+
+/// What a preview build keeps to update its search index and exports after a one-record
+/// edit ([`patch`]).
+#[derive(Default)]
+pub struct Live {
+    pub search: Option<crate::search::live::LiveIndex>,
+    pub exports: crate::export::live::LiveExports,
+}
+
+/// The plan and export steps: every page of the site and the search index
+/// ([`plan::plan_pages`]), then the exports (feeds, open data, and the sitemap of the pages
+/// just planned), each output handed to `emit` as soon as it is made. With `live`, what
+/// updating the search index and the exports after a one-record edit needs is kept there.
+pub fn plan_site(
+    site: &Site,
+    facts: &Facts,
+    time: &BuildTime,
+    mut live: Option<&mut Live>,
+    emit: &mut dyn FnMut(Output),
+) {
+    let mut sitemap = crate::export::sitemap::Collector::new(site, facts);
+    let search = live.as_deref_mut().map(|l| &mut l.search);
+    plan::plan_pages(site, facts, time, search, &mut |o: Output| {
+        sitemap.add(site, &o);
+        emit(o);
+    });
+    let exports = live.map(|l| &mut l.exports);
+    crate::export::extend(site, facts, time, sitemap, exports, emit);
 }
 
 /// How many planned outputs are rendered and written together: bounds the memory a build
@@ -395,7 +440,7 @@ pub fn build(
         let (site, facts, time) = (&site, &facts, &time);
         scope.spawn(move || {
             let mut planned: Vec<Output> = Vec::with_capacity(BATCH);
-            plan::plan_each(site, facts, time, &mut |o| {
+            plan_site(site, facts, time, None, &mut |o| {
                 planned.push(o);
                 if planned.len() >= BATCH {
                     let full = std::mem::replace(&mut planned, Vec::with_capacity(BATCH));
@@ -507,13 +552,7 @@ impl Reuse {
 
 /// Load the site, reading again only what `reuse` does not hold.
 fn check_reusing(opts: &BuildOptions, cache: &mut LoadCache) -> Result<Checked, Diagnostics> {
-    let (site, diags) = content::load_site_cached(
-        &opts.root,
-        &LoadOptions {
-            drafts: opts.drafts,
-        },
-        cache,
-    )?;
+    let (site, diags) = content::load_site_cached(&opts.root, &load_options(opts), cache)?;
     finish_check(opts, site, diags)
 }
 
@@ -561,10 +600,10 @@ pub fn render_site_with(
         }
         None => std::sync::Arc::new(new_renderer()?),
     };
-    let (outputs, live) = match reuse {
-        Some(_) => plan::plan_live(&site, &facts, &time),
-        None => (plan::plan(&site, &facts, &time), plan::Live::default()),
-    };
+    let mut outputs = Vec::new();
+    let mut live = Live::default();
+    let keep = reuse.is_some().then_some(&mut live);
+    plan_site(&site, &facts, &time, keep, &mut |o| outputs.push(o));
 
     // Duplicate output paths mean two things want one address.
     let mut seen = std::collections::BTreeSet::new();

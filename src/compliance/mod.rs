@@ -28,7 +28,7 @@ pub mod privacy_lint;
 use crate::calendar::Calendar;
 use crate::content::Site;
 use crate::diag::Diagnostic;
-use crate::plan::Facts;
+use crate::facts::Facts;
 use serde::Serialize;
 
 /// Options of the compliance rules (from the command line).
@@ -139,7 +139,7 @@ pub fn run(input: &Input) -> (Vec<Diagnostic>, Summary) {
 /// [`crate::participation::ledger_dir`] finds it).
 pub(crate) fn ledger_path(r: &crate::content::Record) -> Option<std::path::PathBuf> {
     (r.kind == crate::content::Kind::Consultation)
-        .then(|| crate::participation::ledger_dir(r).join(crate::feedback::report::LEDGER_FILE))
+        .then(|| crate::participation::ledger_dir(r).join(crate::ledger::report::LEDGER_FILE))
 }
 
 /// Line and column of `needle` in the site's `site.toml`, searched after `after` (a key or

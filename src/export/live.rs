@@ -11,7 +11,8 @@ use super::atom::{self, Feed};
 use super::opendata::{self, csv_fragment, csv_head, json_file, json_fragment, CSVS};
 use super::{exported, exported_of};
 use crate::content::{Kind, Record, Site};
-use crate::plan::{BuildTime, Facts, Output};
+use crate::facts::{BuildTime, Facts};
+use crate::plan::Output;
 use std::collections::HashMap;
 
 /// One file made of per-record fragments, in site order.

@@ -15,8 +15,10 @@ use super::{content_date, exported, exported_of, md_text, org_of, sections};
 use crate::content::kinds::permit::{FeesRef, ProcedureRef, Statutory};
 use crate::content::kinds::procedure::Step;
 use crate::content::{Data, Kind, Record, Site};
+use crate::facts::Facts;
 use crate::lifecycle;
-use crate::plan::{absolute, record_url, Facts, Output};
+use crate::plan::Output;
+use crate::urls::{absolute, record_url};
 use serde_json::{json, Value};
 use std::fmt::Write;
 
@@ -905,7 +907,7 @@ pub fn object(site: &Site, facts: &Facts, r: &Record) -> Value {
                 "remedy": nonempty(md_text(r, "remedy")),
                 "fine": e.fine, "decided": e.decided.to_string(), "authority": e.authority,
                 "status": e.status, "severity": e.severity,
-                "display_until": date(crate::plan::display_until(site, r, e)),
+                "display_until": date(crate::facts::display_until(site, r, e)),
             })
         }
         Data::Reply(x) => json!({
@@ -1582,7 +1584,7 @@ mod tests {
             panic!("calendar")
         };
         let now = "2026-11-25T02:00:00Z".parse().unwrap_or_else(|_| panic!());
-        let (facts, _) = crate::plan::facts(&site, &cal, &crate::plan::BuildTime { now });
+        let (facts, _) = crate::facts::facts(&site, &cal, &crate::facts::BuildTime { now });
         let mut seen = 0;
         for kind in sections() {
             let want: Vec<&str> = fields(kind).iter().map(|f| f.name).collect();
