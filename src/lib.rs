@@ -16,9 +16,12 @@ pub mod export;
 pub mod facts;
 pub mod feedback;
 pub mod history;
+#[cfg(test)]
+mod layering;
 pub mod ledger;
 pub mod lifecycle;
 pub mod participation;
+pub mod pii;
 pub mod plan;
 pub mod render;
 pub mod scaffold;

@@ -275,7 +275,7 @@ fn credit_code(r: &Record, e: &Enforcement, diags: &mut Vec<Diagnostic>) {
     let Some(code) = &e.party.credit_code else {
         return;
     };
-    if super::privacy::valid_credit_code(code.trim()) {
+    if crate::pii::valid_credit_code(code.trim()) {
         return;
     }
     diags.push(
