@@ -334,29 +334,12 @@ fn apply_to(
         );
         crate::build::phase("patch: lists planned", t0);
     }
-    let mut files = Vec::with_capacity(outputs.len());
-    let mut rendered = 0;
-    for o in outputs {
-        match o {
-            Output::Page {
-                path,
-                template,
-                ctx,
-            } => match last.renderer.render_bytes(&template, ctx) {
-                Ok(html) => {
-                    rendered += 1;
-                    files.push((path, Content::Bytes(html)));
-                }
-                Err(_) => {
-                    restore(&mut last.facts);
-                    return Outcome::Fallback("a template failed");
-                }
-            },
-            Output::Copy { from, path } => {
-                files.push((path, Content::Copy(next_site.root.join(from))))
-            }
-            Output::Bytes { path, bytes } => files.push((path, Content::Bytes(bytes))),
-        }
+    // Rendered as the full build renders (the same step, without its page reuse).
+    let (files, rendered, failed) =
+        crate::build::pipeline::render_outputs(&last.renderer, &next_site.root, outputs, None);
+    if !failed.is_empty() {
+        restore(&mut last.facts);
+        return Outcome::Fallback("a template failed");
     }
     crate::build::phase("patch: rendered", t0);
     let records = next_site.records.len();
