@@ -335,8 +335,11 @@ fn apply_to(
         crate::build::phase("patch: lists planned", t0);
     }
     // Rendered as the full build renders (the same step, without its page reuse).
-    let (files, rendered, failed) =
-        crate::build::pipeline::render_outputs(&last.renderer, &next_site.root, outputs, None);
+    let crate::build::pipeline::Made {
+        files,
+        rendered,
+        failed,
+    } = crate::build::pipeline::render_outputs(&last.renderer, &next_site.root, outputs, None);
     if !failed.is_empty() {
         restore(&mut last.facts);
         return Outcome::Fallback("a template failed");

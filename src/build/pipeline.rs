@@ -100,17 +100,26 @@ fn duplicate_path(path: &str) -> Diagnostic {
     .hint("页面（content/pages/）的文件名不能与栏目目录同名，如 documents、search。")
 }
 
+/// A batch of outputs made into files.
+pub(crate) struct Made {
+    pub files: Vec<(String, Content)>,
+    /// Pages rendered (the others were reused).
+    pub rendered: usize,
+    /// Pages whose template failed: (path, message).
+    pub failed: Vec<(String, String)>,
+}
+
 /// Render planned outputs into files, in parallel. A page whose template and view model are
 /// those `reuse` rendered last time keeps its bytes; with `reuse`, every page is noted for the
-/// next build. Returns the files, the pages rendered, and the template errors (path, message).
+/// next build.
 pub(crate) fn render_outputs(
     renderer: &Renderer,
     site_root: &std::path::Path,
     outputs: Vec<Output>,
     reuse: Option<&mut PageReuse>,
-) -> (Vec<(String, Content)>, usize, Vec<(String, String)>) {
+) -> Made {
     use rayon::prelude::*;
-    enum Made {
+    enum One {
         /// A file, and whether it is a page rendered now.
         File(String, Content, bool),
         /// A page with its template and view model, to remember.
@@ -119,7 +128,7 @@ pub(crate) fn render_outputs(
     }
     let previous = reuse.as_deref().map(|r| r.previous);
     let keep = reuse.is_some();
-    let made: Vec<Made> = outputs
+    let made: Vec<One> = outputs
         .into_par_iter()
         .map(|o| match o {
             Output::Page {
@@ -133,21 +142,21 @@ pub(crate) fn render_outputs(
                         .map(|(_, _, b)| b.clone())
                 });
                 match kept {
-                    Some(bytes) => Made::Page(path, template, ctx, bytes, false),
+                    Some(bytes) => One::Page(path, template, ctx, bytes, false),
                     None if keep => match renderer.render_bytes(&template, ctx.clone()) {
-                        Ok(b) => Made::Page(path, template, ctx, b.into(), true),
-                        Err(e) => Made::Failed(path, e),
+                        Ok(b) => One::Page(path, template, ctx, b.into(), true),
+                        Err(e) => One::Failed(path, e),
                     },
                     None => match renderer.render_bytes(&template, ctx) {
-                        Ok(b) => Made::File(path, Content::Bytes(b), true),
-                        Err(e) => Made::Failed(path, e),
+                        Ok(b) => One::File(path, Content::Bytes(b), true),
+                        Err(e) => One::Failed(path, e),
                     },
                 }
             }
             Output::Copy { from, path } => {
-                Made::File(path, Content::Copy(site_root.join(from)), false)
+                One::File(path, Content::Copy(site_root.join(from)), false)
             }
-            Output::Bytes { path, bytes } => Made::File(path, Content::Bytes(bytes), false),
+            Output::Bytes { path, bytes } => One::File(path, Content::Bytes(bytes), false),
         })
         .collect();
     let mut files = Vec::with_capacity(made.len());
@@ -156,21 +165,25 @@ pub(crate) fn render_outputs(
     let mut next = reuse.map(|r| &mut r.next);
     for m in made {
         match m {
-            Made::File(path, c, fresh) => {
+            One::File(path, c, fresh) => {
                 rendered += usize::from(fresh);
                 files.push((path, c));
             }
-            Made::Page(path, template, ctx, bytes, fresh) => {
+            One::Page(path, template, ctx, bytes, fresh) => {
                 rendered += usize::from(fresh);
                 files.push((path.clone(), Content::Shared(bytes.clone())));
                 if let Some(n) = next.as_deref_mut() {
                     n.insert(path, (template, ctx, bytes));
                 }
             }
-            Made::Failed(path, e) => errors.push((path, e)),
+            One::Failed(path, e) => errors.push((path, e)),
         }
     }
-    (files, rendered, errors)
+    Made {
+        files,
+        rendered,
+        failed: errors,
+    }
 }
 
 /// Plan, render and write the checked site into `sink`, in batches: planning runs on its own
@@ -224,17 +237,16 @@ pub(crate) fn run(
                 }
                 batch.push(o);
             }
-            let (files, n, failed) =
-                render_outputs(renderer, &site.root, batch, reuse.as_deref_mut());
-            rendered += n;
-            for (path, e) in failed {
+            let made = render_outputs(renderer, &site.root, batch, reuse.as_deref_mut());
+            rendered += made.rendered;
+            for (path, e) in made.failed {
                 errors.push(render_error(theme, &path, &e));
             }
             // After the first problem nothing more is written (the staging folder is
             // dropped), but rendering goes on so that every template error is reported at
             // once.
             if errors.is_empty() && io_error.is_none() && dup.is_empty() {
-                if let Err(e) = sink.write(files) {
+                if let Err(e) = sink.write(made.files) {
                     io_error = Some(e.to_string());
                 }
             }
