@@ -172,10 +172,4 @@ pub(crate) struct ImportArgs {
     pub(crate) now: Option<String>,
 }
 
-/// An output format: `text` for people, `json` for programs (CI).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    // No doc comments on the values: `--help` lists them as before, `[possible values: text, json]`.
-    Text,
-    Json,
-}
+pub use crate::diag::Format;

@@ -5,7 +5,6 @@
 //! staging folder and swap it into `public/` only when everything succeeded).
 
 pub mod build;
-pub mod build_cache;
 pub mod calendar;
 pub mod cli;
 mod cmd;
@@ -15,18 +14,22 @@ pub mod content;
 pub mod diag;
 mod error;
 pub mod export;
+pub mod facts;
 pub mod feedback;
 pub mod history;
+#[cfg(test)]
+mod layering;
+pub mod ledger;
 pub mod lifecycle;
-pub mod output;
 pub mod participation;
-pub mod patch;
+pub mod pii;
 pub mod plan;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
 pub mod search;
 pub mod serve;
+pub mod urls;
 pub mod yaml;
 
 pub use error::Error;

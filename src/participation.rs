@@ -5,10 +5,10 @@
 
 use crate::content::{Data, Record, Site};
 use crate::diag::Diagnostic;
-use crate::feedback::anchor::{self, Head, ReceiverChain, RegisterLine};
-use crate::feedback::report::{
+use crate::ledger::report::{
     self, DispositionEntry, LedgerEntry, ReportData, DISPOSITIONS_FILE, LEDGER_FILE,
 };
+use crate::ledger::{self, Head, ReceiverChain, RegisterLine};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -46,7 +46,7 @@ impl Ledger {
             },
             None => Head {
                 count: 0,
-                head: crate::feedback::model::GENESIS_HASH.to_string(),
+                head: crate::ledger::GENESIS_HASH.to_string(),
                 receipt: None,
             },
         }
@@ -94,7 +94,7 @@ impl Anchors {
             .as_ref()
             .map(|l| l.iter().map(|(_, l)| l.clone()).collect())
             .unwrap_or_default();
-        anchor::public_heads_json(date, &ledgers, receiver.as_ref(), &register)
+        ledger::public_heads_json(date, &ledgers, receiver.as_ref(), &register)
     }
 }
 
@@ -112,7 +112,7 @@ pub fn ledger_dir(r: &Record) -> PathBuf {
 pub fn collect(site: &Site) -> (BTreeMap<String, Participation>, Anchors, Vec<Diagnostic>) {
     let mut out = BTreeMap::new();
     let mut anchors = Anchors {
-        register: anchor::read_register(&site.root),
+        register: ledger::read_register(&site.root),
         ..Anchors::default()
     };
     let mut diags = Vec::new();

@@ -4,10 +4,14 @@
 use crate::content::kinds::enforcement::Enforcement;
 use crate::content::kinds::procedure::Step;
 use crate::content::{Data, Kind, Record, Site};
+use crate::facts::{display_until, listed, BuildTime, Facts};
 use crate::lifecycle::{self, date_text, State, Window};
+use crate::search::live::LiveIndex;
+use crate::urls::{absolute, record_dir, record_url};
 use serde_json::{json, Value};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
+
+pub mod catalog;
 
 /// One thing to write.
 #[derive(Debug, Clone)]
@@ -32,36 +36,6 @@ impl Output {
             }
         }
     }
-}
-
-/// When the build happens, and the facts derived from it once.
-pub struct BuildTime {
-    pub now: jiff::Timestamp,
-}
-
-/// Derived per-record facts that depend on the clock: consultation windows and states,
-/// enforcement decisions that are withdrawn or past their display period.
-pub struct Facts {
-    pub windows: BTreeMap<String, (Window, State)>,
-    /// Participation reports by consultation key.
-    pub participation: BTreeMap<String, crate::participation::Participation>,
-    /// Every consultation's ledger, the register of heads and (with `--feedback-db`) the
-    /// receiver's chains: the completeness rules and `consultations/heads.json`.
-    pub anchors: crate::participation::Anchors,
-    /// Working days left (today included) for open consultations.
-    pub days_left: BTreeMap<String, u32>,
-    /// Enforcement decisions not shown in listings (key → notice text).
-    pub hidden: BTreeMap<String, Hidden>,
-    /// 修订记录 from git, by record source path (empty when the site is not a git repo).
-    pub history: crate::history::History,
-}
-
-/// Why a decision is no longer shown.
-#[derive(Debug, Clone)]
-pub struct Hidden {
-    pub date: jiff::civil::Date,
-    pub reason: String,
-    pub status: String,
 }
 
 /// Which item of the main navigation (`site.nav`) a page is under, and how: `page` when it is
@@ -142,149 +116,6 @@ fn feedback_url(site: &Site) -> String {
         .trim_end_matches('/')
         .to_string()
     }
-}
-
-/// An absolute URL for a site path (`/gk/a/` → `https://host/gk/a/`).
-pub fn absolute(site: &Site, path: &str) -> String {
-    let base_url = site.config.base_url_trimmed();
-    let base_path = site.config.base_path();
-    let origin = base_url
-        .strip_suffix(base_path.trim_end_matches('/'))
-        .unwrap_or(base_url);
-    format!("{origin}{path}")
-}
-
-/// A record's URL (with the base path).
-pub fn record_url(site: &Site, r: &Record) -> String {
-    let base = site.config.base_path();
-    if r.kind == Kind::Page {
-        format!("{base}{}/", r.id)
-    } else {
-        format!("{base}{}/{}/", r.kind.folder(), r.id)
-    }
-}
-
-/// The output folder of a record (relative, with a trailing slash).
-pub fn record_dir(r: &Record) -> String {
-    if r.kind == Kind::Page {
-        format!("{}/", r.id)
-    } else {
-        format!("{}/{}/", r.kind.folder(), r.id)
-    }
-}
-
-/// Compute the clock-dependent facts (and the diagnostics of windows).
-pub fn facts(
-    site: &Site,
-    cal: &crate::calendar::Calendar,
-    time: &BuildTime,
-) -> (Facts, Vec<crate::diag::Diagnostic>) {
-    let mut windows = BTreeMap::new();
-    let mut days_left = BTreeMap::new();
-    let mut hidden = BTreeMap::new();
-    let mut diags = Vec::new();
-    let today = time.now.to_zoned_datetime(site.tz.clone()).date();
-    for r in &site.records {
-        match &r.data {
-            Data::Consultation(c) => {
-                let (w, ds) = lifecycle::window(cal, &site.config, &site.tz, r, c);
-                diags.extend(ds);
-                if let Some(w) = w {
-                    let st = lifecycle::state(c, &w, time.now);
-                    if st == State::Open {
-                        if let Ok(n) = cal.working_days_left(today, w.close_date) {
-                            days_left.insert(r.key(), n);
-                        }
-                    }
-                    windows.insert(r.key(), (w, st));
-                }
-            }
-            Data::Enforcement(e) => {
-                if let Some(h) = hidden_reason(site, r, e, today) {
-                    hidden.insert(r.key(), h);
-                }
-            }
-            _ => {}
-        }
-    }
-    let (participation, anchors, pdiags) = crate::participation::collect(site);
-    diags.extend(pdiags);
-    (
-        Facts {
-            windows,
-            participation,
-            anchors,
-            days_left,
-            hidden,
-            history: crate::history::History::new(),
-        },
-        diags,
-    )
-}
-
-/// The display period in days of a decision, from `publicity.display_days`: the most specific
-/// key wins — `当事人类型.情节` (`自然人.一般`), then `情节`, then `当事人类型`, then `default`.
-pub fn display_days(site: &Site, e: &Enforcement) -> Option<u32> {
-    let days = &site.config.publicity.display_days;
-    let party = e.party.party_type.as_str();
-    let by_both = e
-        .severity
-        .as_ref()
-        .and_then(|s| days.get(&format!("{party}.{s}")));
-    by_both
-        .or_else(|| e.severity.as_ref().and_then(|s| days.get(s)))
-        .or_else(|| days.get(party))
-        .or_else(|| days.get("default"))
-        .copied()
-}
-
-/// The last day a decision stays published.
-pub fn display_until(site: &Site, r: &Record, e: &Enforcement) -> Option<jiff::civil::Date> {
-    if let Some(d) = e.display_until {
-        return Some(d);
-    }
-    let n = display_days(site, e)?;
-    let start = r.common.published.unwrap_or(e.decided);
-    start.checked_add(jiff::Span::new().days(i64::from(n))).ok()
-}
-
-pub(crate) fn hidden_reason(
-    site: &Site,
-    r: &Record,
-    e: &Enforcement,
-    today: jiff::civil::Date,
-) -> Option<Hidden> {
-    if !e.in_force() {
-        let (date, reason) = e
-            .changed
-            .as_ref()
-            .map(|c| (c.date, c.reason.clone()))
-            .unwrap_or((e.decided, String::new()));
-        return Some(Hidden {
-            date,
-            reason,
-            status: e.status.to_string(),
-        });
-    }
-    if e.party.minor {
-        return Some(Hidden {
-            date: e.decided,
-            reason: "涉及未成年人，依法不予公开".into(),
-            status: "不予公开".into(),
-        });
-    }
-    let until = display_until(site, r, e)?;
-    (today > until).then(|| Hidden {
-        date: until,
-        reason: "公示期限已届满".into(),
-        status: "公示期满".into(),
-    })
-}
-
-/// Is this record listed (not a withdrawn or expired decision)?
-pub fn listed(facts: &Facts, r: &Record) -> bool {
-    // Only decisions are ever hidden (and the check runs for every record of every list).
-    r.kind != Kind::Enforcement || facts.hidden.is_empty() || !facts.hidden.contains_key(&r.key())
 }
 
 fn attachment_ctx(site: &Site, r: &Record, file: &str, title: &str) -> Value {
@@ -561,7 +392,7 @@ fn search_docs<'a>(
     let indexed: Vec<&Record> = site
         .records
         .iter()
-        .filter(|r| crate::export::exported(facts, r))
+        .filter(|r| crate::facts::exported(facts, r))
         .map(|r| &**r)
         .collect();
     let docs = indexed.iter().map(|r| search_doc(site, r)).collect();
@@ -586,27 +417,19 @@ fn search_outputs_each(site: &Site, facts: &Facts, emit: &mut dyn FnMut(Output))
 pub(crate) fn search_outputs_live(
     site: &Site,
     facts: &Facts,
-    live: &mut Live,
+    keep: &mut Option<LiveIndex>,
     emit: &mut dyn FnMut(Output),
 ) {
     let (indexed, docs) = search_docs(site, facts);
     let body = |i: usize| indexed.get(i).map(|r| search_text(r)).unwrap_or_default();
-    let (index, files) = crate::search::live::LiveIndex::build(&docs, &body);
-    live.search = index;
+    let (index, files) = LiveIndex::build(&docs, &body);
+    *keep = index;
     for f in files {
         emit(Output::Bytes {
             path: f.path,
             bytes: f.bytes,
         });
     }
-}
-
-/// What a preview build keeps to update its exports after a one-record edit
-/// ([`crate::patch`]).
-#[derive(Default)]
-pub struct Live {
-    pub search: Option<crate::search::live::LiveIndex>,
-    pub exports: crate::export::live::LiveExports,
 }
 
 /// The page numbers (0-based) a pager links to: the first and last pages and those within
@@ -647,50 +470,18 @@ pub(crate) fn pager_ctx(pages: usize, p: usize, url_of: &dyn Fn(usize) -> String
     json!({"pages": links, "prev": (p > 0).then(|| url_of(p - 1)), "next": (p + 1 < pages).then(|| url_of(p + 1))})
 }
 
-/// Plan every output of the site.
-pub fn plan(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
-    let mut out = Vec::new();
-    plan_each(site, facts, time, &mut |o| out.push(o));
-    out
-}
-
-/// Plan every output of the site, handing each to `emit` as soon as it is planned (the build
-/// renders and writes them in batches, so the whole site's view models never sit in memory).
-/// The exports come last: feeds, open data and the sitemap (whose URLs are noted page by page
-/// as they are planned).
-pub fn plan_each(site: &Site, facts: &Facts, time: &BuildTime, emit: &mut dyn FnMut(Output)) {
-    plan_each_live(site, facts, time, None, emit);
-}
-
-/// Plan every output of the site, and keep what updating the exports after a one-record edit
-/// needs (the preview server).
-pub fn plan_live(site: &Site, facts: &Facts, time: &BuildTime) -> (Vec<Output>, Live) {
-    let mut out = Vec::new();
-    let mut live = Live::default();
-    plan_each_live(site, facts, time, Some(&mut live), &mut |o| out.push(o));
-    (out, live)
-}
-
-fn plan_each_live(
+/// Plan every page of the site (records, lists, the catalogue, fixed pages) and the search
+/// index, handing each output to `emit` as soon as it is planned. With `search`, the search
+/// index is kept there for updates after a one-record edit (the preview). The exports are
+/// planned after the pages, by the build ([`crate::build::plan_site`]).
+pub fn plan_pages(
     site: &Site,
     facts: &Facts,
     time: &BuildTime,
-    mut live: Option<&mut Live>,
+    search: Option<&mut Option<LiveIndex>>,
     emit: &mut dyn FnMut(Output),
 ) {
-    let mut sitemap = crate::export::sitemap::Collector::new(site, facts);
-    plan_pages_of(
-        site,
-        facts,
-        time,
-        What::All(live.as_deref_mut()),
-        &mut |o: Output| {
-            sitemap.add(site, &o);
-            emit(o);
-        },
-    );
-    let exports = live.map(|l| &mut l.exports);
-    crate::export::extend(site, facts, time, sitemap, exports, emit);
+    plan_pages_of(site, facts, time, What::All(search), emit);
 }
 
 /// Adds the site-wide parts every page's view model has (`site`, the canonical URL).
@@ -864,8 +655,8 @@ fn around<'a>(
 
 /// Which pages [`plan_pages_of`] plans.
 enum What<'a> {
-    /// Every page and the search index (kept in `Live` when given).
-    All(Option<&'a mut Live>),
+    /// Every page and the search index (kept in the given place when there is one).
+    All(Option<&'a mut Option<LiveIndex>>),
     /// The pages other than records' own that show this record's list entry: the page of its
     /// section's list and of the catalogue and each catalogue facet it is on, and the home
     /// page, site map, reports and fixed pages (few, and cheap to compare); no search index.
@@ -1049,7 +840,7 @@ fn plan_pages_of(
     // The catalogue (paginated, with its facets), then the site map page: the sections with
     // their counts, the catalogue's facets and the free pages (a page listing every record
     // was as large as the site).
-    let facets = crate::export::catalog::plan(site, facts, &catalogue, focus, &page, emit);
+    let facets = catalog::plan(site, facts, &catalogue, focus, &page, emit);
     let mut free: Vec<&Record> = site
         .of_kind(Kind::Page)
         .filter(|r| listed(facts, r))

@@ -7,6 +7,9 @@ use crate::yaml::{Node, Style, Value};
 use serde_json::{Map, Value as Json};
 use std::path::Path;
 
+/// What `gongshi new` writes where a value is still missing.
+pub const PLACEHOLDER: &str = "待填写";
+
 /// The type of a field.
 #[derive(Debug)]
 pub enum Ty {
@@ -101,7 +104,7 @@ impl<'a> Ctx<'a> {
         let Some(s) = node.as_str() else {
             return false;
         };
-        if s.trim() != crate::content::load::PLACEHOLDER {
+        if s.trim() != PLACEHOLDER {
             return false;
         }
         self.diags.push(

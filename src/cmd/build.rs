@@ -17,7 +17,7 @@ pub(super) fn run(a: BuildArgs, g: Global) -> Result<(), Error> {
         feedback_db: a.feedback_db,
     };
     if a.no_cache {
-        crate::build_cache::forget(&opts);
+        crate::build::cache::forget(&opts);
     }
     let bar = (!g.quiet && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new(0);

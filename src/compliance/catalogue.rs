@@ -26,7 +26,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) 
 fn current(input: &Input, r: &Record) -> bool {
     match &r.data {
         Data::Document(d) => d.validity == crate::content::kinds::document::Validity::InForce,
-        Data::Enforcement(_) => crate::plan::listed(input.facts, r),
+        Data::Enforcement(_) => crate::facts::listed(input.facts, r),
         _ => true,
     }
 }

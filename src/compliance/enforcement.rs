@@ -13,7 +13,6 @@ use super::{add_days, date_zh, days_between, Input, Item, Section, Summary};
 use crate::content::kinds::enforcement::{Action, Enforcement};
 use crate::content::{Data, Record};
 use crate::diag::Diagnostic;
-use crate::plan;
 
 /// A decision whose display period ends within this many days is listed as expiring soon.
 pub const EXPIRING_DAYS: i64 = 30;
@@ -214,7 +213,7 @@ fn display(
     if !e.in_force() || e.party.minor {
         return;
     }
-    let Some(until) = plan::display_until(input.site, r, e) else {
+    let Some(until) = crate::facts::display_until(input.site, r, e) else {
         return;
     };
     let field = if e.display_until.is_some() {
@@ -276,7 +275,7 @@ fn credit_code(r: &Record, e: &Enforcement, diags: &mut Vec<Diagnostic>) {
     let Some(code) = &e.party.credit_code else {
         return;
     };
-    if super::privacy::valid_credit_code(code.trim()) {
+    if crate::pii::valid_credit_code(code.trim()) {
         return;
     }
     diags.push(

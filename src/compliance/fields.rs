@@ -146,7 +146,7 @@ mod tests {
         // The second occurrence in the value is the second one in the file.
         let s = v.rfind("13800000000").unwrap();
         let (b, _) = locate(MD, facts.pos.line, v, s, s + 11).unwrap();
-        assert_eq!(crate::compliance::privacy::line_col(MD, b), (7, 23));
+        assert_eq!(crate::pii::line_col(MD, b), (7, 23));
         assert_eq!(fm.body_line, 9);
         assert_eq!(fm.body, "正文 13800000000\n");
     }

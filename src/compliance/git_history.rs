@@ -83,7 +83,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
         }
     }
     // The register of heads only grows, like a ledger.
-    let register = crate::feedback::anchor::register_rel();
+    let register = crate::ledger::register_rel();
     if let Some(list) = history.get(&register) {
         wanted.push((register.clone(), list));
     }
@@ -144,7 +144,7 @@ fn deleted_rule(input: &Input, diags: &mut Vec<Diagnostic>) {
     let mut paths: Vec<PathBuf> = Vec::new();
     for r in &input.site.records {
         if let Some(ledger) = super::ledger_path(r) {
-            paths.push(ledger.with_file_name(crate::feedback::report::DISPOSITIONS_FILE));
+            paths.push(ledger.with_file_name(crate::ledger::report::DISPOSITIONS_FILE));
             paths.push(ledger);
         }
     }
@@ -152,12 +152,12 @@ fn deleted_rule(input: &Input, diags: &mut Vec<Diagnostic>) {
     let ledger_like = |p: &Path| {
         p.starts_with("content/consultations")
             && p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
-                n == crate::feedback::report::LEDGER_FILE
-                    || n == crate::feedback::report::DISPOSITIONS_FILE
+                n == crate::ledger::report::LEDGER_FILE
+                    || n == crate::ledger::report::DISPOSITIONS_FILE
             })
     };
     paths.extend(history.keys().filter(|p| ledger_like(p)).cloned());
-    paths.push(crate::feedback::anchor::register_rel());
+    paths.push(crate::ledger::register_rel());
     paths.sort();
     paths.dedup();
     for path in paths {
@@ -175,8 +175,8 @@ fn deleted_rule(input: &Input, diags: &mut Vec<Diagnostic>) {
             _ => "在尚未提交的修改中被删除".to_string(),
         };
         let what = match path.file_name().and_then(|n| n.to_str()) {
-            Some(crate::feedback::report::LEDGER_FILE) => "意见台账",
-            Some(crate::feedback::report::DISPOSITIONS_FILE) => "意见处理结果文件",
+            Some(crate::ledger::report::LEDGER_FILE) => "意见台账",
+            Some(crate::ledger::report::DISPOSITIONS_FILE) => "意见处理结果文件",
             _ => "链头登记簿",
         };
         diags.push(

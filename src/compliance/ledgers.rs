@@ -22,8 +22,8 @@ use super::Input;
 use crate::content::kinds::consultation::Consultation;
 use crate::content::{Data, Record};
 use crate::diag::Diagnostic;
-use crate::feedback::anchor::{self, RegisterLine};
-use crate::feedback::report::Disposition;
+use crate::ledger::report::Disposition;
+use crate::ledger::{self, RegisterLine};
 use crate::participation::Ledger;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -57,7 +57,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
         Ok(lines) => lines,
         Err(e) => {
             diags.push(
-                Diagnostic::error("participation.register", anchor::register_rel(), e.clone())
+                Diagnostic::error("participation.register", ledger::register_rel(), e.clone())
                     .hint(
                         "链头登记簿由 gongshi feedback export 追加，不能手工修改；请用 git 恢复。",
                     ),
@@ -65,12 +65,12 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
             &[]
         }
     };
-    if !register.is_empty() || anchor::register_path(&site.root).is_file() {
+    if !register.is_empty() || ledger::register_path(&site.root).is_file() {
         if let Ok(false) =
-            crate::feedback::report::ledger_is_append_only(&site.root, &anchor::register_rel())
+            crate::ledger::report::ledger_is_append_only(&site.root, &ledger::register_rel())
         {
             diags.push(
-                Diagnostic::error("participation.register", anchor::register_rel(), "链头登记簿被改写：已提交的内容不是当前文件的开头部分")
+                Diagnostic::error("participation.register", ledger::register_rel(), "链头登记簿被改写：已提交的内容不是当前文件的开头部分")
                     .hint("链头登记簿只能由 gongshi feedback export 在末尾追加。请用 git checkout -- content/consultations/heads.jsonl 恢复。"),
             );
         }
@@ -101,7 +101,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
                 diags.push(
                     Diagnostic::error(
                         "participation.anchor",
-                        anchor::register_rel(),
+                        ledger::register_rel(),
                         format!(
                             "链头登记簿记录了征集事项 {id} 的 {} 条意见，但网站中已没有这个征集事项",
                             l.count
@@ -284,7 +284,7 @@ fn receiver_rule(
     r: &Record,
     c: &Consultation,
     ledger: &Ledger,
-    chain: &anchor::ReceiverChain,
+    chain: &ledger::ReceiverChain,
     diags: &mut Vec<Diagnostic>,
 ) {
     if ledger.broken {

@@ -5,7 +5,7 @@
 //! the same rules and refuses to publish errors. One job per file:
 //!
 //! * [`enforcement`] — publication deadline, withdrawal, display period (`enforcement.*`)
-//! * [`privacy_lint`] — personal data in public texts (`privacy.*`), using [`privacy`]
+//! * [`privacy_lint`] — personal data in public texts (`privacy.*`), using [`crate::pii`]
 //! * [`catalogue`] — required categories and permit items (`catalogue.*`, `permit.*`)
 //! * [`git_history`] — what may never be edited once published (`history.*`)
 //! * [`ledgers`] — no opinion can vanish: ledgers against the register of heads, the receiver
@@ -22,13 +22,12 @@ pub mod freshness;
 pub mod git_history;
 pub mod ledgers;
 pub mod page;
-pub mod privacy;
 pub mod privacy_lint;
 
 use crate::calendar::Calendar;
 use crate::content::Site;
 use crate::diag::Diagnostic;
-use crate::plan::Facts;
+use crate::facts::Facts;
 use serde::Serialize;
 
 /// Options of the compliance rules (from the command line).
@@ -139,7 +138,7 @@ pub fn run(input: &Input) -> (Vec<Diagnostic>, Summary) {
 /// [`crate::participation::ledger_dir`] finds it).
 pub(crate) fn ledger_path(r: &crate::content::Record) -> Option<std::path::PathBuf> {
     (r.kind == crate::content::Kind::Consultation)
-        .then(|| crate::participation::ledger_dir(r).join(crate::feedback::report::LEDGER_FILE))
+        .then(|| crate::participation::ledger_dir(r).join(crate::ledger::report::LEDGER_FILE))
 }
 
 /// Line and column of `needle` in the site's `site.toml`, searched after `after` (a key or
@@ -150,7 +149,7 @@ pub(crate) fn site_toml_pos(root: &std::path::Path, after: &str, needle: &str) -
     };
     text.find(after)
         .and_then(|from| text[from..].find(needle).map(|i| from + i))
-        .map_or((0, 0), |b| privacy::line_col(&text, b))
+        .map_or((0, 0), |b| crate::pii::line_col(&text, b))
 }
 
 /// `2026年9月17日`.

@@ -10,11 +10,11 @@
 //! `privacy.asker-name` (warning: a reply's 留言人 that looks like a full name).
 
 use super::fields::{self, FrontMatter};
-use super::privacy::{self, Finding, PiiKind, PrivacyOptions};
 use super::Input;
 use crate::content::kinds::enforcement::PartyType;
 use crate::content::{Data, Kind, Record};
 use crate::diag::{Diagnostic, MAX_PER_FILE};
+use crate::pii::{self as privacy, Finding, PiiKind, PrivacyOptions};
 use rayon::prelude::*;
 use std::path::Path;
 

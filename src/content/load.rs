@@ -33,8 +33,8 @@ pub struct Record {
     pub body_line: usize,
     /// Where the first `待填写` left by `gongshi new` is (line, column), outside comments.
     pub placeholder: Option<(usize, usize)>,
-    /// The texts the privacy lint reads from the file had no finding when it was loaded
-    /// ([`crate::compliance::privacy_lint::prescan`]): the lint need not read it again.
+    /// The texts the privacy lint reads from the file had no finding when it was loaded (the
+    /// [`Prescan`] hook said so): the lint need not read it again.
     pub(crate) privacy_quiet: bool,
     /// The site root, shared by every record: the file is read again for a diagnostic.
     root: Arc<Path>,
@@ -144,8 +144,7 @@ pub fn placeholder_in(line: &str) -> Option<(usize, &'static str)> {
     Some((start, word))
 }
 
-/// What `gongshi new` writes where a value is still missing.
-pub const PLACEHOLDER: &str = "待填写";
+pub use crate::schema::PLACEHOLDER;
 
 /// What loading a folder found.
 pub struct Loaded {
@@ -390,7 +389,7 @@ fn look_alike(rel: &Path) -> Option<Diagnostic> {
 /// Data files that live beside records but are not records: a consultation's opinion
 /// dispositions (the ledger itself is `.jsonl`).
 fn is_data_file(p: &Path) -> bool {
-    p.file_name().and_then(|n| n.to_str()) == Some(crate::feedback::report::DISPOSITIONS_FILE)
+    p.file_name().and_then(|n| n.to_str()) == Some(crate::ledger::report::DISPOSITIONS_FILE)
 }
 
 fn has_index(dir: &Path) -> bool {
@@ -399,9 +398,39 @@ fn has_index(dir: &Path) -> bool {
         .any(|f| dir.join(f).is_file())
 }
 
+/// A record file as the loader parsed it, handed to the [`Prescan`] hook.
+pub struct RawRecord<'a> {
+    pub kind: Kind,
+    /// The front matter (or the whole YAML file), with positions.
+    pub node: &'a Node,
+    /// A Markdown file (front matter and body) rather than a YAML one.
+    pub is_md: bool,
+    /// The file split into its YAML text and Markdown body.
+    pub parts: &'a source::Parts<'a>,
+}
+
+/// A check a later step runs on each record file while the loader has it parsed, so that it
+/// need not read and parse the file again: its answer is kept in the record
+/// (`Record::privacy_quiet`). The build passes the privacy lint's pre-scan; the loader itself
+/// knows nothing of the rules.
+pub type Prescan = fn(&RawRecord) -> bool;
+
 /// Load every record under `root/content`.
-pub fn load(root: &Path, base_path: &str, tz: &jiff::tz::TimeZone, limits: &Limits) -> Loaded {
-    load_cached(root, base_path, tz, limits, &mut LoadCache::default())
+pub fn load(
+    root: &Path,
+    base_path: &str,
+    tz: &jiff::tz::TimeZone,
+    limits: &Limits,
+    prescan: Option<Prescan>,
+) -> Loaded {
+    load_cached(
+        root,
+        base_path,
+        tz,
+        limits,
+        prescan,
+        &mut LoadCache::default(),
+    )
 }
 
 /// Records loaded by an earlier load of the same site, by file (site-relative), for the
@@ -409,7 +438,7 @@ pub fn load(root: &Path, base_path: &str, tz: &jiff::tz::TimeZone, limits: &Limi
 /// other file is not read again. A change of base path, time zone or limits empties it.
 #[derive(Default)]
 pub struct LoadCache {
-    settings: Option<(String, String, Limits)>,
+    settings: Option<(String, String, Limits, bool)>,
     entries: HashMap<PathBuf, Loaded1>,
     /// Files read and parsed by the last load (the others came from the cache).
     pub last_loaded: usize,
@@ -472,12 +501,14 @@ pub fn load_cached(
     base_path: &str,
     tz: &jiff::tz::TimeZone,
     limits: &Limits,
+    prescan: Option<Prescan>,
     cache: &mut LoadCache,
 ) -> Loaded {
     let settings = (
         base_path.to_string(),
         tz.iana_name().unwrap_or_default().to_string(),
         limits.clone(),
+        prescan.is_some(),
     );
     if cache.settings.as_ref() != Some(&settings) {
         cache.clear();
@@ -495,7 +526,7 @@ pub fn load_cached(
             None => true,
         })
         .map(|c| {
-            let r = load_one(&shared, c, base_path, tz, limits).map(Arc::new);
+            let r = load_one(&shared, c, base_path, tz, limits, prescan).map(Arc::new);
             (c.rel.clone(), r)
         })
         .collect();
@@ -525,6 +556,7 @@ pub fn reload(
     base_path: &str,
     tz: &jiff::tz::TimeZone,
     limits: &Limits,
+    prescan: Option<Prescan>,
 ) -> Result<Record, Vec<Diagnostic>> {
     let bundle = old.source.file_stem().is_some_and(|s| s == "index")
         && old.dir.file_name().is_some_and(|d| d == old.id.as_str());
@@ -535,7 +567,7 @@ pub fn reload(
         dir: old.dir.clone(),
         bundle,
     };
-    load_one(&Arc::from(root), &c, base_path, tz, limits)
+    load_one(&Arc::from(root), &c, base_path, tz, limits, prescan)
 }
 
 fn load_one(
@@ -544,6 +576,7 @@ fn load_one(
     base_path: &str,
     tz: &jiff::tz::TimeZone,
     limits: &Limits,
+    prescan: Option<Prescan>,
 ) -> Result<Record, Vec<Diagnostic>> {
     let rel = c.rel.as_path();
     if !valid_id(&c.id) {
@@ -682,10 +715,14 @@ fn load_one(
             format!("字段内容无法读取：{e}"),
         )]
     })?;
-    // The body as the lint reads it: a YAML record's `body:` as written, not as checked.
-    let (lint_body, lint_body_line) = crate::compliance::fields::body_of(is_md, &parts, &node);
-    let privacy_quiet =
-        crate::compliance::privacy_lint::prescan(c.kind, &node, lint_body, lint_body_line);
+    let privacy_quiet = prescan.is_some_and(|f| {
+        f(&RawRecord {
+            kind: c.kind,
+            node: &node,
+            is_md,
+            parts: &parts,
+        })
+    });
     let body = markdown::render(&body_src, base_path);
     let md = md_sources
         .into_iter()

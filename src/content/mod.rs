@@ -19,6 +19,9 @@ use std::path::{Path, PathBuf};
 pub struct LoadOptions {
     /// Include records marked `draft: true`.
     pub drafts: bool,
+    /// Run on each record file while it is parsed ([`load::Prescan`]); none: every record's
+    /// `privacy_quiet` is false.
+    pub prescan: Option<load::Prescan>,
 }
 
 /// The validated site: configuration and every published record, in a stable order.
@@ -133,7 +136,14 @@ pub fn load_site_lenient(
         .into_iter()
         .collect());
     };
-    let loaded = load::load_cached(root, &config.base_path(), &tz, &config.limits, cache);
+    let loaded = load::load_cached(
+        root,
+        &config.base_path(),
+        &tz,
+        &config.limits,
+        opts.prescan,
+        cache,
+    );
     let mut diags: Diagnostics = loaded.diags.into_iter().collect();
     diags.extend(validate::validate(root, &config, &loaded.records));
     let keys = loaded.records.iter().map(|r| r.key()).collect();

@@ -326,6 +326,16 @@ pub(crate) fn did_you_mean<'a>(
     best.map(|(_, c)| c)
 }
 
+/// An output format for diagnostics and reports: `text` for people, `json` for programs (CI).
+/// Here rather than in `cli` so the command plumbing of `feedback` and the CLI share it
+/// without an import circle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    // No doc comments on the values: `--help` lists them as before, `[possible values: text, json]`.
+    Text,
+    Json,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,9 @@
 
 use super::{content_date, day_start, exported, org_of, summary, xml_escape};
 use crate::content::{Kind, Record, Site};
-use crate::plan::{absolute, record_url, BuildTime, Facts, Output};
+use crate::facts::{BuildTime, Facts};
+use crate::plan::Output;
+use crate::urls::{absolute, record_url};
 use std::fmt::Write;
 
 /// One feed to write; `E` is how its entries are held (records, or the preview's keys of

@@ -11,8 +11,10 @@
 
 use super::{exported, host};
 use crate::content::{Data, Kind, Record, Site};
+use crate::facts::Facts;
 use crate::lifecycle::{self, State};
-use crate::plan::{absolute, record_url, Facts, Output};
+use crate::plan::Output;
+use crate::urls::{absolute, record_url};
 use jiff::civil::Date;
 
 /// The calendar file.

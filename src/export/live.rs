@@ -2,7 +2,7 @@
 //!
 //! A preview build keeps each exported record's fragment of its kind's data file and CSV file,
 //! and the entries of each feed. After an edit that leaves what other pages show of the record
-//! unchanged (its dates, whether it is listed: see [`crate::patch`]), the record stays in the
+//! unchanged (its dates, whether it is listed: see [`crate::build::patch`]), the record stays in the
 //! same place of every file: its fragments are made again and the files joined from the
 //! fragments; only the feeds it is an entry of are written again. The bytes are those a full
 //! build gives (`tests/serve_patch.rs` compares them).
@@ -11,7 +11,8 @@ use super::atom::{self, Feed};
 use super::opendata::{self, csv_fragment, csv_head, json_file, json_fragment, CSVS};
 use super::{exported, exported_of};
 use crate::content::{Kind, Record, Site};
-use crate::plan::{BuildTime, Facts, Output};
+use crate::facts::{BuildTime, Facts};
+use crate::plan::Output;
 use std::collections::HashMap;
 
 /// One file made of per-record fragments, in site order.

@@ -14,14 +14,16 @@
 //! sitemap, so a preview deployed by mistake does not push them to subscribers.
 
 pub mod atom;
-pub mod catalog;
 pub mod ics;
 pub mod live;
 pub mod opendata;
 pub mod sitemap;
 
 use crate::content::{Kind, Record, Site};
-use crate::plan::{self, BuildTime, Facts, Output};
+use crate::facts::{BuildTime, Facts};
+use crate::plan::Output;
+
+pub use crate::facts::{exported, org_of};
 use jiff::civil::Date;
 
 /// The most entries a feed carries.
@@ -53,11 +55,6 @@ pub fn extend(
         .for_each(&mut *emit);
 }
 
-/// Is this record part of the machine-readable exports? Listed (not hidden) and not a draft.
-pub fn exported(facts: &Facts, r: &Record) -> bool {
-    plan::listed(facts, r) && !r.common.draft
-}
-
 /// The exported records of one kind, in site order (newest first).
 pub fn exported_of<'a>(
     site: &'a Site,
@@ -70,14 +67,6 @@ pub fn exported_of<'a>(
 /// The kinds that have a section (every kind but free pages).
 pub fn sections() -> impl Iterator<Item = Kind> {
     Kind::ALL.into_iter().filter(|k| *k != Kind::Page)
-}
-
-/// The organisation that published a record (发布机构).
-pub fn org_of<'a>(site: &'a Site, r: &'a Record) -> &'a str {
-    r.common
-        .organization
-        .as_deref()
-        .unwrap_or(&site.config.organization.name)
 }
 
 /// The date a record last changed by its own account: `updated`, else `published`.

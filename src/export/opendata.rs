@@ -14,7 +14,9 @@
 use super::{content_date, exported, exported_of, md_text, org_of, sections};
 use crate::content::kinds::procedure::Step;
 use crate::content::{Kind, Record, Site};
-use crate::plan::{absolute, record_url, Facts, Output, ViewCx};
+use crate::facts::Facts;
+use crate::plan::{Output, ViewCx};
+use crate::urls::{absolute, record_url};
 use serde_json::{json, Value};
 use std::fmt::Write;
 
@@ -788,7 +790,7 @@ mod tests {
             panic!("calendar")
         };
         let now = "2026-11-25T02:00:00Z".parse().unwrap_or_else(|_| panic!());
-        let (facts, _) = crate::plan::facts(&site, &cal, &crate::plan::BuildTime { now });
+        let (facts, _) = crate::facts::facts(&site, &cal, &crate::facts::BuildTime { now });
         let mut seen = 0;
         for kind in sections() {
             let want: Vec<&str> = fields(kind).iter().map(|f| f.name).collect();

@@ -11,7 +11,9 @@
 
 use super::{content_date, exported, xml_escape};
 use crate::content::Site;
-use crate::plan::{absolute, record_url, Facts, Output};
+use crate::facts::Facts;
+use crate::plan::Output;
+use crate::urls::{absolute, record_url};
 use jiff::civil::Date;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};

@@ -29,23 +29,15 @@ use serde::{Deserialize, Serialize};
 use super::model::{stream_for_consultation, Accepted};
 use super::store::StoredEntry;
 
-/// The register's file name, in `content/consultations/`.
-pub const REGISTER_FILE: &str = "heads.jsonl";
+pub use crate::ledger::{
+    parse_register, public_heads_json, read_register, register_path, register_rel, Head,
+    ReceiverChain, RegisterLine, REGISTER_FILE,
+};
+
 /// The head log's name is the database's file stem and this (`feedback.sqlite3` →
 /// `feedback.heads.jsonl`): beside the database, but not matched by `feedback.sqlite3*`, so
 /// that restoring a database backup with its `-wal`/`-shm` does not restore an old head log.
 pub const HEAD_LOG_SUFFIX: &str = ".heads.jsonl";
-
-/// `content/consultations/heads.jsonl` (relative to the site root).
-pub fn register_rel() -> PathBuf {
-    Path::new("content")
-        .join("consultations")
-        .join(REGISTER_FILE)
-}
-
-pub fn register_path(root: &Path) -> PathBuf {
-    root.join(register_rel())
-}
 
 /// `<db stem>.heads.jsonl` beside the database.
 pub fn head_log_path(db: &Path) -> PathBuf {
@@ -55,15 +47,6 @@ pub fn head_log_path(db: &Path) -> PathBuf {
         .unwrap_or_else(|| "feedback".into());
     name.push(HEAD_LOG_SUFFIX);
     db.with_file_name(name)
-}
-
-/// A chain head: `count` entries, the last one's `head` hash (and receipt, when known).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Head {
-    pub count: u64,
-    pub head: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub receipt: Option<String>,
 }
 
 impl Head {
@@ -76,7 +59,7 @@ impl Head {
             },
             None => Head {
                 count: 0,
-                head: super::model::GENESIS_HASH.to_string(),
+                head: crate::ledger::GENESIS_HASH.to_string(),
                 receipt: None,
             },
         }
@@ -89,19 +72,6 @@ impl Head {
 pub struct HeadLogLine {
     pub at: String,
     pub stream: String,
-    pub count: u64,
-    pub head: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub receipt: Option<String>,
-}
-
-/// One line of the register (`content/consultations/heads.jsonl`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RegisterLine {
-    /// When `export` recorded it (RFC 3339, site time zone).
-    pub date: String,
-    pub consultation: String,
     pub count: u64,
     pub head: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -255,35 +225,6 @@ pub fn read_head_log(db: &Path) -> (Vec<Claim>, Vec<String>) {
 
 // ---- the register in the content repository --------------------------------------------
 
-/// The register's lines with their 1-based line numbers; a missing file is empty.
-pub fn read_register(root: &Path) -> Result<Vec<(usize, RegisterLine)>, String> {
-    let path = register_path(root);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(format!("{}: {e}", register_rel().display())),
-    };
-    parse_register(&text).map_err(|(line, e)| format!("{}:{line}: {e}", register_rel().display()))
-}
-
-pub fn parse_register(text: &str) -> Result<Vec<(usize, RegisterLine)>, (usize, String)> {
-    let mut out = Vec::new();
-    for (i, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() {
-            continue;
-        }
-        let l: RegisterLine = serde_json::from_str(line).map_err(|e| {
-            (
-                i + 1,
-                format!("不是有效的链头登记 (not a register line): {e}"),
-            )
-        })?;
-        out.push((i + 1, l));
-    }
-    Ok(out)
-}
-
 pub fn register_claims(lines: &[(usize, RegisterLine)]) -> Vec<Claim> {
     lines
         .iter()
@@ -353,42 +294,6 @@ pub fn append_register(
 }
 
 // ---- what a build published ---------------------------------------------------------------
-
-/// The public `consultations/heads.json`: the build's date, per consultation the ledger's head
-/// and (when the build was given the database) the receiver's, and the register.
-pub fn public_heads_json(
-    date: &str,
-    ledgers: &BTreeMap<String, Head>,
-    receiver: Option<&BTreeMap<String, Head>>,
-    register: &[RegisterLine],
-) -> String {
-    let mut ids: Vec<&String> = ledgers.keys().collect();
-    if let Some(r) = receiver {
-        ids.extend(r.keys());
-    }
-    ids.sort();
-    ids.dedup();
-    let mut consultations = serde_json::Map::new();
-    for id in ids {
-        let mut o = serde_json::Map::new();
-        if let Some(h) = ledgers.get(id) {
-            o.insert("ledger".into(), serde_json::to_value(h).unwrap_or_default());
-        }
-        if let Some(h) = receiver.and_then(|r| r.get(id)) {
-            o.insert(
-                "receiver".into(),
-                serde_json::to_value(h).unwrap_or_default(),
-            );
-        }
-        consultations.insert(id.clone(), serde_json::Value::Object(o));
-    }
-    let v = serde_json::json!({
-        "date": date,
-        "consultations": consultations,
-        "register": register,
-    });
-    serde_json::to_string(&v).unwrap_or_default() + "\n"
-}
 
 /// Claims from a published file: a `heads.json` as the build writes it, or a register /
 /// head log (`.jsonl`).
@@ -607,30 +512,6 @@ pub fn check_receipts(
 }
 
 // ---- the receiver's chains for a build ------------------------------------------------------
-
-/// One consultation's chain in the receiver's database, as the build sees it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ReceiverChain {
-    /// (receipt, hash) in chain order.
-    pub links: Vec<(String, String)>,
-}
-
-impl ReceiverChain {
-    pub fn head(&self) -> Head {
-        match self.links.last() {
-            Some((r, h)) => Head {
-                count: self.links.len() as u64,
-                head: h.clone(),
-                receipt: Some(r.clone()),
-            },
-            None => Head {
-                count: 0,
-                head: super::model::GENESIS_HASH.to_string(),
-                receipt: None,
-            },
-        }
-    }
-}
 
 /// Reads every consultation's chain from the receiver's database, read-only (the build never
 /// writes it). Consultation id → chain.

@@ -21,7 +21,7 @@ use super::model::Channel;
 use super::ratelimit::RateLimit;
 use super::store;
 use super::FeedbackError;
-use crate::cli::Format;
+use crate::diag::Format;
 
 #[derive(Debug, Clone, Args)]
 pub struct FeedbackArgs {

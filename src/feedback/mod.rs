@@ -34,7 +34,7 @@ mod ratelimit;
 pub mod reload;
 // One person, one opinion: when a web submission is a resubmission.
 pub mod dedup;
-pub mod report;
+pub use crate::ledger::report;
 pub mod site;
 pub mod store;
 mod text;
@@ -102,6 +102,16 @@ impl std::error::Error for FeedbackError {
 impl From<rusqlite::Error> for FeedbackError {
     fn from(e: rusqlite::Error) -> Self {
         FeedbackError::Db(e)
+    }
+}
+
+impl From<report::FileError> for FeedbackError {
+    fn from(e: report::FileError) -> Self {
+        match e {
+            report::FileError::Io { path, source } => FeedbackError::Io { path, source },
+            report::FileError::Invalid(m) => FeedbackError::Invalid(m),
+            report::FileError::Git(m) => FeedbackError::Server(m),
+        }
     }
 }
 

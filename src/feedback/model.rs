@@ -5,106 +5,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// The hash that precedes the first entry of every chain.
-pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// Kind of entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// 意见 on a consultation.
-    Comment,
-    /// 我要纠错.
-    Correction,
-    /// 咨询/建议/投诉.
-    Message,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Comment => "comment",
-            Kind::Correction => "correction",
-            Kind::Message => "message",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Kind> {
-        match s {
-            "comment" => Some(Kind::Comment),
-            "correction" => Some(Kind::Correction),
-            "message" => Some(Kind::Message),
-            _ => None,
-        }
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Kind::Comment => "征集意见",
-            Kind::Correction => "纠错报告",
-            Kind::Message => "留言",
-        }
-    }
-    /// Receipt prefix: ZJ 征集, JC 纠错, LY 留言.
-    pub fn receipt_prefix(self) -> &'static str {
-        match self {
-            Kind::Comment => "ZJ",
-            Kind::Correction => "JC",
-            Kind::Message => "LY",
-        }
-    }
-}
-
-/// How an entry reached the bureau.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Channel {
-    Web,
-    Letter,
-    Email,
-    Phone,
-    InPerson,
-}
-
-impl Channel {
-    pub const ALL: [Channel; 5] = [
-        Channel::Web,
-        Channel::Letter,
-        Channel::Email,
-        Channel::Phone,
-        Channel::InPerson,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Web => "网站",
-            Channel::Letter => "信函",
-            Channel::Email => "电子邮件",
-            Channel::Phone => "电话",
-            Channel::InPerson => "现场",
-        }
-    }
-    /// Accepts the Chinese names and ASCII aliases (web, letter, email, phone, in-person).
-    pub fn parse(s: &str) -> Option<Channel> {
-        match s.trim() {
-            "网站" | "web" => Some(Channel::Web),
-            "信函" | "letter" | "post" => Some(Channel::Letter),
-            "电子邮件" | "邮件" | "email" => Some(Channel::Email),
-            "电话" | "phone" => Some(Channel::Phone),
-            "现场" | "in-person" | "in_person" => Some(Channel::InPerson),
-            _ => None,
-        }
-    }
-}
-
-impl Serialize for Channel {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Channel {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Channel::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown channel {s}")))
-    }
-}
+pub use crate::ledger::{chain_hash, Channel, CommentRecord, Kind, GENESIS_HASH};
 
 /// Kind-specific content of a submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -205,27 +106,6 @@ pub struct Accepted {
     pub stream: String,
 }
 
-/// The canonical public record of a comment: this exact JSON (keys in this order, compact,
-/// UTF-8 unescaped) is what is hashed, and a ledger line is it plus `hash` and `prev_hash`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CommentRecord {
-    pub seq: u64,
-    pub receipt: String,
-    pub received: String,
-    pub consultation: String,
-    pub channel: Channel,
-    pub kind: Kind,
-    pub section: Option<String>,
-    /// The opinion text, only with consent; otherwise null and `withheld` = true.
-    pub opinion: Option<String>,
-    pub withheld: bool,
-    /// hex SHA-256(salt ‖ full text); the salt is private, so a withheld text cannot be
-    /// guessed from it, but the database can prove the text was not altered.
-    pub opinion_digest: String,
-    pub consent: bool,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CorrectionRecord {
@@ -309,18 +189,6 @@ pub fn text_digest(salt: &[u8], text: &str) -> String {
     let mut h = Sha256::new();
     h.update(salt);
     h.update(text.as_bytes());
-    hex::encode(h.finalize())
-}
-
-/// Chain hash: hex SHA-256(raw 32 bytes of prev_hash ‖ canonical record bytes).
-/// A malformed `prev_hash` is hashed as its text, which never matches a valid chain.
-pub fn chain_hash(prev_hash: &str, canonical: &str) -> String {
-    let mut h = Sha256::new();
-    match hex::decode(prev_hash) {
-        Ok(raw) if raw.len() == 32 => h.update(&raw),
-        _ => h.update(prev_hash.as_bytes()),
-    }
-    h.update(canonical.as_bytes());
     hex::encode(h.finalize())
 }
 

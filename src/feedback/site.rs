@@ -6,7 +6,7 @@ use super::directory::{ConsultationWindow, Directory, LedgerStatus, StaticDirect
 use crate::calendar::Calendar;
 use crate::content::{self, Data, LoadOptions};
 use crate::diag::{self, Diagnostics};
-use crate::plan::{self, BuildTime};
+use crate::facts::BuildTime;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -74,14 +74,14 @@ impl Directory for SiteDirectory {
 
 /// Load the site under `root`: its consultations' windows, conclusions and ledgers.
 pub fn load_site_directory(root: &Path) -> Result<SiteDirectory, String> {
-    let (site, load_diags) = content::load_site(root, &LoadOptions { drafts: false })
-        .map_err(|ds| diag::render_text(&ds))?;
+    let (site, load_diags) =
+        content::load_site(root, &LoadOptions::default()).map_err(|ds| diag::render_text(&ds))?;
     let cal = Calendar::load(root)
         .map_err(|ds| diag::render_text(&ds.into_iter().collect::<Diagnostics>()))?;
     let time = BuildTime {
         now: jiff::Timestamp::now(),
     };
-    let (facts, fact_diags) = plan::facts(&site, &cal, &time);
+    let (facts, fact_diags) = crate::facts::facts(&site, &cal, &time);
     let error = load_diags
         .iter()
         .chain(fact_diags.iter())

@@ -172,15 +172,15 @@ impl Builder {
         // (reusing what it can).
         let patched = if !batch.full && !batch.theme && !first {
             let changed: Vec<PathBuf> = batch.content.iter().cloned().collect();
-            match crate::patch::apply(&mut self.reuse, &opts, &changed) {
-                crate::patch::Outcome::Patched(p) => Some(Done {
+            match crate::build::patch::apply(&mut self.reuse, &opts, &changed) {
+                crate::build::patch::Outcome::Patched(p) => Some(Done {
                     next: current.with_updates(p.files, SystemTime::now()),
                     records: p.records,
                     rendered: p.rendered,
                     loaded: 1,
                     warnings: p.warnings,
                 }),
-                crate::patch::Outcome::Fallback(_) => None,
+                crate::build::patch::Outcome::Fallback(_) => None,
             }
         } else {
             None

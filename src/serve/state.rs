@@ -1,7 +1,7 @@
 //! What the preview serves: the last good build held in memory (a [`Snapshot`] swapped in
 //! whole after each rebuild), and the error overlay while the sources do not build.
 
-use crate::output::Content;
+use crate::build::output::Content;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};

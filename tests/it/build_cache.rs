@@ -1,4 +1,4 @@
-//! The build memo (src/build_cache.rs) end to end on the real binary: a rebuild with nothing
+//! The build memo (src/build/cache.rs) end to end on the real binary: a rebuild with nothing
 //! changed skips the build and leaves every output file alone; every change of an input, the
 //! output folder, the options or the clock that can change the output builds again, giving
 //! the same files as a fresh build.

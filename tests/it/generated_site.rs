@@ -206,7 +206,7 @@ fn batched_build_equals_in_memory_render() -> TestResult {
     let Ok(rendered) = build::render_site(&build_opts, &|_, _| {}) else {
         return Err("render_site failed".into());
     };
-    gongshi::output::write_site(&tmp.path().join("memory"), rendered.files)?;
+    gongshi::build::output::write_site(&tmp.path().join("memory"), rendered.files)?;
     let (a, b) = (
         tree(&tmp.path().join("batched"))?,
         tree(&tmp.path().join("memory"))?,

@@ -42,6 +42,6 @@ mod search_example;
 mod serve;
 mod serve_patch;
 mod service_guides;
+mod test_kind;
 mod unstated;
 mod workflow;
-mod test_kind;

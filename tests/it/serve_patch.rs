@@ -1,13 +1,13 @@
-//! The preview's one-record rebuild (`gongshi::patch`) gives exactly what a full build gives:
+//! The preview's one-record rebuild (`gongshi::build::patch`) gives exactly what a full build gives:
 //! after each edit, the patched file set (last build + the patched files) and the warnings
 //! equal those of a fresh full render of the edited site, file by file. Edits that other
 //! pages would show fall back to the full rebuild.
 
 use crate::synth;
 
+use gongshi::build::output::Content;
+use gongshi::build::patch::{self, Outcome};
 use gongshi::build::{self, BuildOptions, Reuse};
-use gongshi::output::Content;
-use gongshi::patch::{self, Outcome};
 use std::collections::BTreeMap;
 use std::error::Error;
 use std::path::{Path, PathBuf};

@@ -2,13 +2,12 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{chain_hash, Channel, CommentRecord, Kind, GENESIS_HASH};
-use super::FeedbackError;
+use super::{chain_hash, Channel, CommentRecord, Kind, GENESIS_HASH};
 
 /// File names inside `content/consultations/<id>/`.
 pub const LEDGER_FILE: &str = "opinions.jsonl";
@@ -99,6 +98,39 @@ impl fmt::Display for LedgerError {
 }
 
 impl std::error::Error for LedgerError {}
+
+/// Why a dispositions file or the git history of a ledger could not be read. `Display` is the
+/// one-line message the receiver's commands and the build's diagnostics show.
+#[derive(Debug)]
+pub enum FileError {
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The file is not in the expected format: the message says how to write it.
+    Invalid(String),
+    /// git could not be run.
+    Git(String),
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            FileError::Invalid(m) => write!(f, "{m}"),
+            FileError::Git(m) => write!(f, "server: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for FileError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            FileError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
 
 /// Reads `opinions.jsonl` and verifies the chain inside it: seq 1, 2, 3…, each `prev_hash`
 /// is the previous line's `hash` (the first is 64 zeros), each `hash` is
@@ -208,17 +240,22 @@ pub struct DispositionEntry {
 
 /// Reads `dispositions.yaml`. A missing file is an empty mapping (every receipt will then
 /// be reported as lacking a disposition).
-pub fn load_dispositions(path: &Path) -> Result<BTreeMap<String, DispositionEntry>, FeedbackError> {
+pub fn load_dispositions(path: &Path) -> Result<BTreeMap<String, DispositionEntry>, FileError> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(e) => return Err(super::io_err(path)(e)),
+        Err(source) => {
+            return Err(FileError::Io {
+                path: path.to_path_buf(),
+                source,
+            })
+        }
     };
     if text.trim().is_empty() {
         return Ok(BTreeMap::new());
     }
     serde_saphyr::from_str::<BTreeMap<String, DispositionEntry>>(&text).map_err(|e| {
-        FeedbackError::Invalid(format!(
+        FileError::Invalid(format!(
             "{}: {e}\n（格式：每个回执编号一项，例如\n  ZJ20261125-0001-7F3A:\n    disposition: 未采纳\n    reason: 理由……\n  disposition 只能是 采纳、部分采纳、未采纳、重复、与主题无关）",
             path.display()
         ))
@@ -370,7 +407,7 @@ pub fn build_report(
 /// True when the committed version of `rel_path` (HEAD) is a prefix of the working file,
 /// i.e. lines were only appended. Not a git repository, no commit yet, or a file not in
 /// HEAD → true. A working file that was deleted but is committed → false.
-pub fn ledger_is_append_only(root: &Path, rel_path: &Path) -> Result<bool, FeedbackError> {
+pub fn ledger_is_append_only(root: &Path, rel_path: &Path) -> Result<bool, FileError> {
     let inside = Command::new("git")
         .arg("-C")
         .arg(root)
@@ -387,7 +424,7 @@ pub fn ledger_is_append_only(root: &Path, rel_path: &Path) -> Result<bool, Feedb
         .arg("show")
         .arg(format!("HEAD:./{rel}"))
         .output()
-        .map_err(|e| FeedbackError::Server(format!("git: {e}")))?;
+        .map_err(|e| FileError::Git(format!("git: {e}")))?;
     if !committed.status.success() {
         return Ok(true);
     }
@@ -397,7 +434,7 @@ pub fn ledger_is_append_only(root: &Path, rel_path: &Path) -> Result<bool, Feedb
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Ok(committed.stdout.is_empty())
         }
-        Err(e) => return Err(super::io_err(full)(e)),
+        Err(source) => return Err(FileError::Io { path: full, source }),
     };
     Ok(working.starts_with(&committed.stdout))
 }

@@ -30,7 +30,7 @@
 
 use crate::build::{BuildOptions, BuildReport};
 use crate::diag::{Diagnostic, Severity};
-use crate::plan::Facts;
+use crate::facts::Facts;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};

@@ -17,12 +17,13 @@
 //! integration test `tests/serve_patch.rs` compares a patched site with a full build, file by
 //! file.
 
+use crate::build::output::Content;
 use crate::build::{BuildOptions, Reuse};
 use crate::calendar::Calendar;
 use crate::content::{self, Data, Kind, Record, Site};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::output::Content;
-use crate::plan::{self, BuildTime, Facts, Output};
+use crate::facts::{BuildTime, Facts};
+use crate::plan::{self, Output};
 use crate::render::Renderer;
 use crate::search::live::DocText;
 use serde_json::{json, Value};
@@ -40,7 +41,7 @@ pub struct LastBuild {
     pub now: jiff::Timestamp,
     pub drafts: bool,
     /// The exports kept up to date in place.
-    pub live: plan::Live,
+    pub live: crate::build::Live,
 }
 
 /// The outputs a one-record rebuild produced (the others are those of the last build).
@@ -83,7 +84,7 @@ fn projection(site: &Site, facts: &Facts, r: &Record, own: &[Output]) -> Value {
         plan::list_item(site, facts, r),
         r.common.updated.map(|d| d.to_string()),
         r.common.draft,
-        plan::listed(facts, r),
+        crate::facts::listed(facts, r),
         copies,
     ])
 }
@@ -180,6 +181,7 @@ fn apply_to(
         &site.config.base_path(),
         &site.tz,
         &site.config.limits,
+        Some(crate::build::privacy_prescan),
     ) {
         Ok(r) => Arc::new(r),
         Err(_) => return Outcome::Fallback("the file has errors"),
@@ -196,7 +198,9 @@ fn apply_to(
     // The facts of the record (only decisions have any that depend on the record itself).
     let key = new.key();
     let new_hidden = match &new.data {
-        Data::Enforcement(e) => plan::hidden_reason(&next_site, &new, e, today(site, opts.now)),
+        Data::Enforcement(e) => {
+            crate::facts::hidden_reason(&next_site, &new, e, today(site, opts.now))
+        }
         _ => None,
     };
     let old_own = plan::one_record(site, &last.facts, &time, &old);
@@ -288,9 +292,11 @@ fn apply_to(
             bytes: f.bytes,
         })),
         // Not in place: the index is made again (and kept).
-        None => plan::search_outputs_live(&next_site, &last.facts, &mut last.live, &mut |o| {
-            outputs.push(o)
-        }),
+        None => {
+            plan::search_outputs_live(&next_site, &last.facts, &mut last.live.search, &mut |o| {
+                outputs.push(o)
+            })
+        }
     }
     crate::build::phase("patch: search index", t0);
     let exports = &mut last.live.exports;
@@ -328,29 +334,15 @@ fn apply_to(
         );
         crate::build::phase("patch: lists planned", t0);
     }
-    let mut files = Vec::with_capacity(outputs.len());
-    let mut rendered = 0;
-    for o in outputs {
-        match o {
-            Output::Page {
-                path,
-                template,
-                ctx,
-            } => match last.renderer.render_bytes(&template, ctx) {
-                Ok(html) => {
-                    rendered += 1;
-                    files.push((path, Content::Bytes(html)));
-                }
-                Err(_) => {
-                    restore(&mut last.facts);
-                    return Outcome::Fallback("a template failed");
-                }
-            },
-            Output::Copy { from, path } => {
-                files.push((path, Content::Copy(next_site.root.join(from))))
-            }
-            Output::Bytes { path, bytes } => files.push((path, Content::Bytes(bytes))),
-        }
+    // Rendered as the full build renders (the same step, without its page reuse).
+    let crate::build::pipeline::Made {
+        files,
+        rendered,
+        failed,
+    } = crate::build::pipeline::render_outputs(&last.renderer, &next_site.root, outputs, None);
+    if !failed.is_empty() {
+        restore(&mut last.facts);
+        return Outcome::Fallback("a template failed");
     }
     crate::build::phase("patch: rendered", t0);
     let records = next_site.records.len();
@@ -385,7 +377,11 @@ fn attaches(r: &Record, p: &std::path::Path) -> bool {
 }
 
 /// Sets (or clears) a decision's hidden fact; returns what it was.
-fn set_hidden(facts: &mut Facts, key: &str, h: Option<plan::Hidden>) -> Option<plan::Hidden> {
+fn set_hidden(
+    facts: &mut Facts,
+    key: &str,
+    h: Option<crate::facts::Hidden>,
+) -> Option<crate::facts::Hidden> {
     match h {
         Some(h) => facts.hidden.insert(key.to_string(), h),
         None => facts.hidden.remove(key),

@@ -17,7 +17,8 @@
 //! same order): records that are listed, which leaves out hidden enforcement decisions.
 
 use crate::content::{Kind, Record, Site};
-use crate::plan::{self, Facts, Output};
+use crate::facts::Facts;
+use crate::plan::{self, Output};
 use jiff::civil::Date;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -126,7 +127,7 @@ fn slugs(segment: &str, names: &BTreeSet<String>) -> BTreeMap<String, String> {
 fn row_ctx(site: &Site, row: &Row) -> Value {
     let c = &row.r.common;
     json!({
-        "url": plan::record_url(site, row.r),
+        "url": crate::urls::record_url(site, row.r),
         "title": c.title,
         "kind_label": row.r.kind.label(),
         "index_no": c.index_no,
@@ -154,11 +155,11 @@ pub fn plan(
     let mut rows: Vec<Row> = site
         .records
         .iter()
-        .filter(|r| r.kind != Kind::Page && plan::listed(facts, r))
+        .filter(|r| r.kind != Kind::Page && crate::facts::listed(facts, r))
         .map(|r| Row {
             r,
             date: r.common.published,
-            org: super::org_of(site, r),
+            org: crate::facts::org_of(site, r),
         })
         .collect();
     // Newest first, then by address.
