@@ -1,7 +1,7 @@
 //! Command-line arguments (clap). Only the commands in [`crate::cmd`] see these types: each
 //! turns its arguments into the library's option structs.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 /// gongshi（公示）：政府信息公示网站生成器。
