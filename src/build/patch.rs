@@ -14,7 +14,7 @@
 //! page and the calendar), a procedure (permits embed its steps), a duty (its list order), a
 //! free page (the footer links it), a changed date, category or organisation, an error,
 //! another day — falls back to the full rebuild ([`Outcome::Fallback`] says why). The
-//! integration test `tests/serve_patch.rs` compares a patched site with a full build, file by
+//! integration test `tests/it/serve_patch.rs` compares a patched site with a full build, file by
 //! file.
 
 use crate::build::output::Content;
