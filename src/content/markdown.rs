@@ -18,8 +18,8 @@ pub struct Rendered {
 }
 
 /// The Markdown fields of a record, rendered, by field path (`facts`, `steps[2].description`),
-/// in path order. A sorted boxed slice: a `BTreeMap` spent a 1.3 KB node on the three fields
-/// of a typical record (100 MB at 100,000 records).
+/// in path order. A sorted boxed slice: a record has a few fields, and a `BTreeMap` would
+/// spend a whole node on them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fields(Box<[(String, Rendered)]>);
 

@@ -56,7 +56,7 @@ impl Renderer {
 
     /// [`Renderer::render_owned`] as the bytes of the page: what is written to disk. Tera
     /// writes into the buffer directly (its `render` would check the whole page is UTF-8 once
-    /// more, ~3 % of a build).
+    /// more, for nothing).
     pub fn render_bytes(&self, template: &str, mut ctx: Value) -> Result<Vec<u8>, String> {
         chrome::add(&self.chrome, &mut ctx, self.chrome_parts, &|name, v| {
             self.render_plain(name, v)

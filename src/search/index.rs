@@ -461,7 +461,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<OutputFile> {
 }
 
 /// How many documents are tokenized together before their postings are merged: bounds the
-/// memory of the per-document token tables (a 100,000-record site's tables were 3 GB).
+/// memory of the per-document token tables, which would otherwise grow with the site.
 const BLOCK: usize = 1024;
 
 /// [`build_index`], with the body of `docs[i]` given by `body(i)` instead of `docs[i].body`
