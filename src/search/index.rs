@@ -256,7 +256,9 @@ pub(crate) fn doc_codes(d: &SearchDoc, body: &str) -> HashMap<String, u8> {
 /// A token while the index is built: tokens are short (a CJK bigram is 6 bytes), so one of
 /// up to 15 bytes is held as its bytes and length packed into an integer, without an
 /// allocation (a document has hundreds of distinct tokens) and hashed and compared in a few
-/// instructions; a longer one (a long word) as a string.
+/// instructions; a longer one (a long word) as a string. Keyed by `CompactString` alone (also
+/// inline, but hashed and compared byte by byte) the index costs clearly more: figures in
+/// docs/performance.md.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Tok {
     Packed(u128),
@@ -278,7 +280,8 @@ impl Tok {
             Tok::Packed(k) => {
                 ((*k as u64) ^ ((*k >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
             }
-            Tok::Long(t) => u64::from(token_hash(t)),
+            // In the high half, which is what picks the group.
+            Tok::Long(t) => u64::from(token_hash(t)) << 32,
         };
         ((h >> 32) as usize) % parts.max(1)
     }
@@ -699,6 +702,14 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(got, codes_by_strings(&d, &body));
         }
+    }
+
+    #[test]
+    fn long_tokens_spread_over_the_merge_groups() {
+        let groups: std::collections::BTreeSet<usize> = (0..64)
+            .map(|i| Tok::new(&format!("91420583MA4F{i:06}")).part(64))
+            .collect();
+        assert!(groups.len() > 16, "{groups:?}");
     }
 
     #[test]
