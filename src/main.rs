@@ -5,8 +5,8 @@ use clap::Parser;
 use gongshi::cli::Cli;
 use std::process::ExitCode;
 
-// mimalloc: glibc malloc's chunk consolidation dominated a 10,000-record build's profile
-// (many short-lived strings and JSON values across rayon threads). See docs/performance.md.
+// mimalloc: a build allocates many short-lived strings and JSON values across rayon threads,
+// where glibc malloc's chunk consolidation is costly (figures in docs/performance.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

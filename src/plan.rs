@@ -401,8 +401,8 @@ fn search_docs<'a>(
 
 /// [`search_outputs`], each file handed to `emit` as soon as it is made.
 fn search_outputs_each(site: &Site, facts: &Facts, emit: &mut dyn FnMut(Output)) {
-    // The bodies are made as the index reads them: all of them at once were half a gigabyte
-    // at 100,000 records.
+    // The bodies are made as the index reads them, so that they are never all in memory at
+    // once (on a large site that would be a large part of the build's memory).
     let (indexed, docs) = search_docs(site, facts);
     let body = |i: usize| indexed.get(i).map(|r| search_text(r)).unwrap_or_default();
     crate::search::build_index_each(&docs, &body, &mut |f| {
@@ -839,7 +839,7 @@ fn plan_pages_of(
 
     // The catalogue (paginated, with its facets), then the site map page: the sections with
     // their counts, the catalogue's facets and the free pages (a page listing every record
-    // was as large as the site).
+    // would grow with the site).
     let facets = catalog::plan(site, facts, &catalogue, focus, &page, emit);
     let mut free: Vec<&Record> = site
         .of_kind(Kind::Page)

@@ -238,9 +238,10 @@ impl Staging {
 }
 
 /// Remove a folder and everything in it, the files in parallel and then the folders deepest
-/// first, each depth in parallel (one folder per record page: at 10,000 records a plain
-/// `remove_dir_all` was 0.3 s of one core at the end of every build). Best effort, like the
-/// `remove_dir_all` it stands for; what is left is removed by it.
+/// first, each depth in parallel: there is one folder per record page, and a serial
+/// `remove_dir_all` of them all is a noticeable tail on every build (figures in
+/// docs/performance.md). Best effort, like the `remove_dir_all` it stands for; what is left
+/// is removed by it.
 fn remove_tree(root: &Path) {
     let mut files = Vec::new();
     let mut dirs: Vec<(usize, PathBuf)> = Vec::new();

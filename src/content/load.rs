@@ -56,7 +56,7 @@ impl Record {
 
     /// A diagnostic located at `field` of this record (or at line 1 when not found). The
     /// position and the source line come from the file, read and parsed again: a record keeps
-    /// neither (at 100,000 records they were a quarter of the site model).
+    /// neither, as they would be a large share of the site model's memory.
     pub fn diag_at(&self, d: Diagnostic, field: &str) -> Diagnostic {
         let text = self.read_text().unwrap_or_default();
         let (line, col, len) = field_position(&self.source, &text, field).unwrap_or((1, 1, 1));

@@ -4,13 +4,21 @@
 //! long as `base_url` is. Entry dates are the record's own dates at 00:00 in the site's time
 //! zone (`published`; `updated` when given, else `published`); a feed's `updated` is its
 //! newest entry's, and 00:00 of the build's day only when the feed has no entry at all.
+//!
+//! The XML is the theme's `atom.xml` template rendered with the view model made here (a theme
+//! may override it: docs/open-data.md).
 
-use super::{content_date, day_start, exported, org_of, summary, xml_escape};
+use super::{content_date, day_start, exported, org_of, summary};
 use crate::content::{Kind, Record, Site};
 use crate::facts::{BuildTime, Facts};
 use crate::plan::Output;
 use crate::urls::{absolute, record_url};
-use std::fmt::Write;
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// The theme's template of a feed (`themes/default/templates/atom.xml`; a theme may override
+/// it like any other template).
+pub const TEMPLATE: &str = "atom.xml";
 
 /// One feed to write; `E` is how its entries are held (records, or the preview's keys of
 /// them: [`super::live`]).
@@ -44,11 +52,12 @@ pub fn feeds(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
         .collect()
 }
 
-/// A feed's file.
+/// A feed's file: the theme's `atom.xml` with the feed's view model.
 pub(crate) fn output(site: &Site, time: &BuildTime, f: &Feed<&Record>) -> Output {
-    Output::Bytes {
+    Output::Page {
         path: f.path.clone(),
-        bytes: render(site, time, f).into_bytes(),
+        template: TEMPLATE.into(),
+        ctx: view(site, time, f),
     }
 }
 
@@ -99,7 +108,8 @@ fn newest_first(v: &mut [&Record]) {
     });
 }
 
-fn render(site: &Site, time: &BuildTime, f: &Feed<&Record>) -> String {
+/// The feed's view model: `feed` (what the `<feed>` element says of itself) and `entries`.
+fn view(site: &Site, time: &BuildTime, f: &Feed<&Record>) -> Value {
     let base = site.config.base_path();
     let updated = f
         .entries
@@ -110,82 +120,68 @@ fn render(site: &Site, time: &BuildTime, f: &Feed<&Record>) -> String {
         // No entry: the start of the build's day (stable all day, so a rebuild with nothing
         // changed writes the same bytes; RFC 4287 asks for no finer time).
         .unwrap_or_else(|| day_start(site, time.now.to_zoned_datetime(site.tz.clone()).date()));
-    let self_url = absolute(site, &format!("{base}{}", f.path));
-    let mut x = String::new();
-    x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    let _ = writeln!(
-        x,
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
-        xml_escape(&site.config.language)
-    );
-    let _ = writeln!(x, "  <id>{}</id>", xml_escape(&absolute(site, &f.page)));
-    let _ = writeln!(x, "  <title>{}</title>", xml_escape(&f.title));
-    let _ = writeln!(x, "  <subtitle>{}</subtitle>", xml_escape(&f.subtitle));
-    let _ = writeln!(x, "  <updated>{updated}</updated>");
-    let _ = writeln!(
-        x,
-        "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
-        xml_escape(&self_url)
-    );
-    let _ = writeln!(
-        x,
-        "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        xml_escape(&absolute(site, &f.page))
-    );
-    let _ = writeln!(
-        x,
-        "  <author><name>{}</name><uri>{}</uri></author>",
-        xml_escape(&site.config.organization.name),
-        xml_escape(&absolute(site, &base))
-    );
-    let _ = writeln!(
-        x,
-        "  <rights>© {}</rights>",
-        xml_escape(&site.config.organization.name)
-    );
-    let _ = writeln!(x, "  <generator>gongshi</generator>");
-    for r in &f.entries {
-        entry(site, r, &mut x);
-    }
-    x.push_str("</feed>\n");
-    x
+    let org = &site.config.organization.name;
+    let feed = FeedView {
+        language: &site.config.language,
+        id: absolute(site, &f.page),
+        title: &f.title,
+        subtitle: &f.subtitle,
+        updated,
+        self_url: absolute(site, &format!("{base}{}", f.path)),
+        author: org,
+        author_uri: absolute(site, &base),
+    };
+    let entries: Vec<EntryView> = f.entries.iter().map(|r| entry(site, r)).collect();
+    json!({ "feed": feed, "entries": entries })
 }
 
-fn entry(site: &Site, r: &Record, x: &mut String) {
-    let url = absolute(site, &record_url(site, r));
-    let published = r.common.published.map(|d| day_start(site, d));
-    let updated = content_date(r).map(|d| day_start(site, d));
-    x.push_str("  <entry>\n");
-    let _ = writeln!(x, "    <id>{}</id>", xml_escape(&url));
-    let _ = writeln!(x, "    <title>{}</title>", xml_escape(&r.common.title));
-    if let Some(u) = &updated {
-        let _ = writeln!(x, "    <updated>{u}</updated>");
+/// What a feed says of itself.
+#[derive(Serialize)]
+struct FeedView<'a> {
+    /// `xml:lang`.
+    language: &'a str,
+    /// The feed's id: the absolute URL of the HTML page it mirrors (also its `alternate`).
+    id: String,
+    title: &'a str,
+    subtitle: &'a str,
+    updated: String,
+    self_url: String,
+    /// The publishing organisation and the site's home page.
+    author: &'a str,
+    author_uri: String,
+}
+
+/// One entry: a record.
+#[derive(Serialize)]
+struct EntryView<'a> {
+    /// The record page's absolute URL (its id and `alternate` link).
+    url: String,
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<String>,
+    author: &'a str,
+    /// The kind's folder and label (the first `<category>`).
+    kind: &'static str,
+    kind_label: &'static str,
+    /// The record's 主题分类 (a second `<category>`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<&'a str>,
+    /// Plain text; empty when the record has none.
+    summary: String,
+}
+
+fn entry<'a>(site: &'a Site, r: &'a Record) -> EntryView<'a> {
+    EntryView {
+        url: absolute(site, &record_url(site, r)),
+        title: &r.common.title,
+        updated: content_date(r).map(|d| day_start(site, d)),
+        published: r.common.published.map(|d| day_start(site, d)),
+        author: org_of(site, r),
+        kind: r.kind.folder(),
+        kind_label: r.kind.label(),
+        category: r.common.category.as_deref(),
+        summary: summary(r),
     }
-    if let Some(p) = &published {
-        let _ = writeln!(x, "    <published>{p}</published>");
-    }
-    let _ = writeln!(
-        x,
-        "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",
-        xml_escape(&url)
-    );
-    let _ = writeln!(
-        x,
-        "    <author><name>{}</name></author>",
-        xml_escape(org_of(site, r))
-    );
-    let _ = writeln!(
-        x,
-        "    <category term=\"{}\" label=\"{}\"/>",
-        r.kind.folder(),
-        r.kind.label()
-    );
-    if let Some(c) = &r.common.category {
-        let _ = writeln!(x, "    <category term=\"{}\"/>", xml_escape(c));
-    }
-    let s = summary(r);
-    if !s.is_empty() {
-        let _ = writeln!(x, "    <summary type=\"text\">{}</summary>", xml_escape(&s));
-    }
-    x.push_str("  </entry>\n");
 }

@@ -5,7 +5,7 @@
 //! unchanged (its dates, whether it is listed: see [`crate::build::patch`]), the record stays in the
 //! same place of every file: its fragments are made again and the files joined from the
 //! fragments; only the feeds it is an entry of are written again. The bytes are those a full
-//! build gives (`tests/serve_patch.rs` compares them).
+//! build gives (`tests/it/serve_patch.rs` compares them).
 
 use super::atom::{self, Feed};
 use super::opendata::{self, csv_fragment, csv_head, json_file, json_fragment, CSVS};

@@ -7,17 +7,18 @@
 //! can lie after the build's `--now`); for a list or other page, the newest date of the
 //! records it lists; absent when nothing dates the page. Above `limit` URLs the URLs go
 //! into `sitemap-1.xml`, `sitemap-2.xml`… and `sitemap.xml` becomes a sitemap index, so the
-//! address given in `robots.txt` never changes.
+//! address given in `robots.txt` never changes. The XML is the theme's `sitemap.xml` and
+//! `sitemap_index.xml` templates rendered with the view models made here.
 
-use super::{content_date, exported, xml_escape};
+use super::{content_date, exported};
 use crate::content::Site;
 use crate::facts::Facts;
 use crate::plan::Output;
 use crate::urls::{absolute, record_url};
 use jiff::civil::Date;
-use serde_json::Value;
+use serde::Serialize;
+use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
-use std::fmt::Write;
 
 /// The protocol's limit of URLs in one sitemap file.
 pub const MAX_URLS: usize = 50_000;
@@ -127,15 +128,21 @@ pub fn collect_urls(v: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// The theme's template of a sitemap (`<urlset>`; `themes/default/templates/sitemap.xml`).
+pub const TEMPLATE: &str = "sitemap.xml";
+/// The theme's template of a sitemap index (`<sitemapindex>`).
+pub const INDEX_TEMPLATE: &str = "sitemap_index.xml";
+
 /// `sitemap.xml` (or the index and its parts) and `robots.txt`.
 pub fn files(site: &Site, urls: &[Url], limit: usize) -> Vec<Output> {
     let base = site.config.base_path();
     let at = |name: &str| absolute(site, &format!("{base}{name}"));
     let mut v: Vec<Output> = documents(urls, limit, &at)
         .into_iter()
-        .map(|(path, text)| Output::Bytes {
+        .map(|(path, template, ctx)| Output::Page {
             path,
-            bytes: text.into_bytes(),
+            template: template.into(),
+            ctx,
         })
         .collect();
     v.push(Output::Bytes {
@@ -149,44 +156,57 @@ pub fn files(site: &Site, urls: &[Url], limit: usize) -> Vec<Output> {
     v
 }
 
-/// The sitemap documents as (path, text): one `sitemap.xml` when `urls` fit in `limit`, else
-/// an index at `sitemap.xml` and parts `sitemap-N.xml`. `at` makes a file's absolute URL.
-pub fn documents(urls: &[Url], limit: usize, at: &dyn Fn(&str) -> String) -> Vec<(String, String)> {
+/// The sitemap documents as (path, template, view model): one `sitemap.xml` when `urls` fit
+/// in `limit`, else an index at `sitemap.xml` and parts `sitemap-N.xml`. `at` makes a file's
+/// absolute URL. Each view model is `{"urls": [{loc, lastmod?}…]}`, for the index
+/// `{"sitemaps": [{loc, lastmod?}…]}` (a part's `lastmod` is the newest of its URLs').
+pub fn documents(
+    urls: &[Url],
+    limit: usize,
+    at: &dyn Fn(&str) -> String,
+) -> Vec<(String, &'static str, Value)> {
     let limit = limit.max(1);
     if urls.len() <= limit {
-        return vec![("sitemap.xml".into(), urlset(urls))];
+        return vec![("sitemap.xml".into(), TEMPLATE, urlset(urls))];
     }
     let mut out = Vec::new();
-    let mut index = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+    let mut parts = Vec::new();
     for (i, chunk) in urls.chunks(limit).enumerate() {
         let name = format!("sitemap-{}.xml", i + 1);
-        let _ = write!(index, "  <sitemap><loc>{}</loc>", xml_escape(&at(&name)));
-        if let Some(d) = chunk.iter().filter_map(|u| u.lastmod).max() {
-            let _ = write!(index, "<lastmod>{d}</lastmod>");
-        }
-        index.push_str("</sitemap>\n");
-        out.push((name, urlset(chunk)));
+        parts.push(Loc {
+            loc: at(&name),
+            lastmod: chunk.iter().filter_map(|u| u.lastmod).max(),
+        });
+        out.push((name, TEMPLATE, urlset(chunk)));
     }
-    index.push_str("</sitemapindex>\n");
-    out.insert(0, ("sitemap.xml".into(), index));
+    out.insert(
+        0,
+        (
+            "sitemap.xml".into(),
+            INDEX_TEMPLATE,
+            json!({ "sitemaps": parts }),
+        ),
+    );
     out
 }
 
-fn urlset(urls: &[Url]) -> String {
-    let mut x = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    for u in urls {
-        let _ = write!(x, "  <url><loc>{}</loc>", xml_escape(&u.loc));
-        if let Some(d) = u.lastmod {
-            let _ = write!(x, "<lastmod>{d}</lastmod>");
-        }
-        x.push_str("</url>\n");
-    }
-    x.push_str("</urlset>\n");
-    x
+/// A `<url>` or `<sitemap>` entry.
+#[derive(Serialize)]
+struct Loc {
+    loc: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lastmod: Option<Date>,
+}
+
+fn urlset(urls: &[Url]) -> Value {
+    let urls: Vec<Loc> = urls
+        .iter()
+        .map(|u| Loc {
+            loc: u.loc.clone(),
+            lastmod: u.lastmod,
+        })
+        .collect();
+    json!({ "urls": urls })
 }
 
 #[cfg(test)]
@@ -206,18 +226,48 @@ mod tests {
         format!("https://h.example/{name}")
     }
 
+    /// The documents rendered with the default theme's templates.
+    fn rendered(urls: &[Url], limit: usize) -> Vec<(String, String)> {
+        let theme = crate::render::Theme::load(std::path::Path::new("/nonexistent"), "default")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let r = crate::render::Renderer::new(&theme).unwrap_or_else(|e| panic!("{e:?}"));
+        documents(urls, limit, &at)
+            .into_iter()
+            .map(|(path, t, ctx)| (path, r.render(t, &ctx).unwrap_or_else(|e| panic!("{e}"))))
+            .collect()
+    }
+
     #[test]
     fn one_urlset_while_the_urls_fit() {
-        let docs = documents(&urls(3), 3, &at);
+        let docs = rendered(&urls(3), 3);
         assert_eq!(docs.len(), 1);
         assert_eq!(docs[0].0, "sitemap.xml");
-        assert!(docs[0].1.contains("<urlset"));
-        assert_eq!(docs[0].1.matches("<url>").count(), 3);
+        assert_eq!(
+            docs[0].1,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+             <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n\
+             \x20 <url><loc>https://h.example/p0/</loc><lastmod>2026-01-01</lastmod></url>\n\
+             \x20 <url><loc>https://h.example/p1/</loc><lastmod>2026-01-02</lastmod></url>\n\
+             \x20 <url><loc>https://h.example/p2/</loc><lastmod>2026-01-03</lastmod></url>\n\
+             </urlset>\n"
+        );
+    }
+
+    #[test]
+    fn locations_are_escaped_and_lastmod_is_left_out_when_unknown() {
+        let u = [Url {
+            loc: "https://h.example/a?b=1&c='d'".into(),
+            lastmod: None,
+        }];
+        let docs = rendered(&u, 3);
+        assert!(docs[0]
+            .1
+            .contains("<url><loc>https://h.example/a?b=1&amp;c=&apos;d&apos;</loc></url>\n"));
     }
 
     #[test]
     fn a_sitemap_index_appears_above_the_limit() {
-        let docs = documents(&urls(7), 3, &at);
+        let docs = rendered(&urls(7), 3);
         let names: Vec<&str> = docs.iter().map(|d| d.0.as_str()).collect();
         assert_eq!(
             names,
@@ -231,7 +281,7 @@ mod tests {
         assert!(docs[0].1.contains("<sitemapindex"));
         assert!(docs[0]
             .1
-            .contains("<loc>https://h.example/sitemap-3.xml</loc>"));
+            .contains("  <sitemap><loc>https://h.example/sitemap-3.xml</loc><lastmod>2026-01-07</lastmod></sitemap>\n"));
         assert_eq!(docs[0].1.matches("<sitemap>").count(), 3);
         let total: usize = docs[1..].iter().map(|d| d.1.matches("<url>").count()).sum();
         assert_eq!(total, 7);

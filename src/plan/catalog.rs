@@ -3,8 +3,7 @@
 //! (category), by year and by 发布机构 (publishing organisation), at
 //! `/catalog/category/<slug>/`, `/catalog/year/<yyyy>/` and `/catalog/org/<slug>/`. Every table
 //! is paginated like the section lists (site.toml `page_size` rows a page, later pages at
-//! `…/page/<n>/`, the same pager): one page holding all 100,000 rows of a large site was 40 MB
-//! of HTML and its view model alone hundreds of megabytes.
+//! `…/page/<n>/`, the same pager), so that no page and no view model grows with the site.
 //!
 //! Slugs: years are the year; categories and organisations get the first 8 hex digits of the
 //! SHA-256 of their name (`/catalog/category/5d41402a/`). A hash is ASCII (no percent-encoding

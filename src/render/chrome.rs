@@ -2,8 +2,9 @@
 //! for each place a page can be in it — rendered once per build instead of once per page.
 //!
 //! Every page's HTML carries the same footer and one of a few navigation bars. Rendered by
-//! Tera on each page, the two were about 11 % of a build's instructions (each `site.org.name`
-//! is a JSON-pointer look-up). The theme keeps them as ordinary templates:
+//! Tera on each page, the two would cost a noticeable share of a build (each `site.org.name`
+//! is a JSON-pointer look-up; figures in docs/performance.md). The theme keeps them as
+//! ordinary templates:
 //!
 //! - `partials/footer.html` is rendered with `site` only;
 //! - `partials/nav.html` is rendered with `site` and `page.nav` only (which item the page is

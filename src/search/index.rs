@@ -4,8 +4,9 @@
 use super::tokenize::each_token;
 use super::{OutputFile, SearchDoc};
 use rustc_hash::FxHashMap as HashMap;
+use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
+use std::io;
 
 /// Bumped whenever the file format or the tokenizer changes (search.js checks it).
 pub const FORMAT_VERSION: u32 = 2;
@@ -66,48 +67,66 @@ pub(crate) fn push_vlq(out: &mut String, mut v: u64) {
     }
 }
 
-/// Appends `s` as a JSON string literal (non-ASCII kept as UTF-8).
-fn push_json_str(out: &mut String, s: &str) {
-    // Byte-wise: runs without anything to escape (nearly all of a Chinese text) are copied
-    // whole. Escapes are ASCII, or U+2028/U+2029 (E2 80 A8/A9), so cutting at them keeps the
-    // runs valid UTF-8.
-    out.push('"');
-    let b = s.as_bytes();
-    let mut from = 0;
-    let mut i = 0;
-    while i < b.len() {
-        let rep: Option<&str> = match b[i] {
-            b'"' => Some("\\\""),
-            b'\\' => Some("\\\\"),
-            b'\n' => Some("\\n"),
-            b'\r' => Some("\\r"),
-            b'\t' => Some("\\t"),
-            c if c < 0x20 => None,
-            0xE2 if b.get(i + 1) == Some(&0x80) && matches!(b.get(i + 2), Some(0xA8 | 0xA9)) => {
-                None
+/// serde_json's compact output as the index writes it: U+2028 and U+2029 escaped (raw, they
+/// end a line in a JavaScript string literal before ES2019) and every control character other
+/// than `\n`, `\r` and `\t` as `\u00XX` (also backspace and form feed, which serde_json would
+/// write `\b` and `\f`), so that the files keep their bytes.
+struct IndexFormatter;
+
+impl serde_json::ser::Formatter for IndexFormatter {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        // U+2028/U+2029 are E2 80 A8/A9: cutting before them keeps the runs valid UTF-8.
+        let b = fragment.as_bytes();
+        let mut from = 0;
+        for (i, &c) in b.iter().enumerate() {
+            if c == 0xE2 && b.get(i + 1) == Some(&0x80) {
+                let esc: &[u8] = match b.get(i + 2) {
+                    Some(0xA8) => b"\\u2028",
+                    Some(0xA9) => b"\\u2029",
+                    _ => continue,
+                };
+                w.write_all(&b[from..i])?;
+                w.write_all(esc)?;
+                from = i + 3;
             }
-            _ => {
-                i += 1;
-                continue;
-            }
-        };
-        out.push_str(&s[from..i]);
-        let len = match rep {
-            Some(r) => {
-                out.push_str(r);
-                1
-            }
-            None => {
-                let c = s[i..].chars().next().unwrap_or('\0');
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-                c.len_utf8()
-            }
-        };
-        i += len;
-        from = i;
+        }
+        w.write_all(&b[from..])
     }
-    out.push_str(&s[from..]);
-    out.push('"');
+
+    fn write_char_escape<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        escape: serde_json::ser::CharEscape,
+    ) -> io::Result<()> {
+        use serde_json::ser::CharEscape::*;
+        let code = match escape {
+            Quote => return w.write_all(b"\\\""),
+            ReverseSolidus => return w.write_all(b"\\\\"),
+            Solidus => return w.write_all(b"\\/"),
+            LineFeed => return w.write_all(b"\\n"),
+            CarriageReturn => return w.write_all(b"\\r"),
+            Tab => return w.write_all(b"\\t"),
+            Backspace => 0x08,
+            FormFeed => 0x0c,
+            AsciiControl(c) => c,
+        };
+        write!(w, "\\u{code:04x}")
+    }
+}
+
+/// `v` as compact JSON in the index's way ([`IndexFormatter`]).
+fn to_json<T: Serialize + ?Sized>(v: &T) -> String {
+    let mut buf = Vec::with_capacity(256);
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, IndexFormatter);
+    // Strings, numbers, sequences and maps with string keys: serializing them cannot fail.
+    match v.serialize(&mut ser) {
+        Ok(()) => String::from_utf8(buf).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 /// Body text for snippets: whitespace collapsed, cut at [`EXCERPT_CHARS`] characters.
@@ -151,23 +170,14 @@ fn root_relative(url: &str) -> &str {
 /// A document's entry in the document chunks: `[url, title, label, date, [meta…], excerpt]`,
 /// `label` the index of its `kind_label` in `meta.json`'s `labels`.
 pub(crate) fn entry(d: &SearchDoc, label: usize, body: &str) -> String {
-    let mut e = String::from("[");
-    push_json_str(&mut e, root_relative(&d.url));
-    e.push(',');
-    push_json_str(&mut e, &d.title);
-    e.push_str(&format!(",{label},"));
-    push_json_str(&mut e, &d.date);
-    e.push_str(",[");
-    for (j, m) in d.meta.iter().enumerate() {
-        if j > 0 {
-            e.push(',');
-        }
-        push_json_str(&mut e, m);
-    }
-    e.push_str("],");
-    push_json_str(&mut e, &excerpt(body));
-    e.push(']');
-    e
+    to_json(&(
+        root_relative(&d.url),
+        &d.title,
+        label,
+        &d.date,
+        &d.meta,
+        excerpt(body),
+    ))
 }
 
 fn fnv64(h: &mut u64, bytes: &[u8]) {
@@ -219,17 +229,14 @@ pub(crate) fn chunk_len(entry_bytes: usize, n: usize) -> usize {
 
 /// A postings shard's text: `{"token":"postings",…}` in token order.
 pub(crate) fn shard_json<'a>(tokens: impl Iterator<Item = (&'a str, &'a str)>) -> String {
-    let mut out = String::from("{");
-    for (j, (k, v)) in tokens.enumerate() {
-        if j > 0 {
-            out.push(',');
+    /// The pairs as a JSON object, in their order.
+    struct Pairs<'a>(Vec<(&'a str, &'a str)>);
+    impl Serialize for Pairs<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map(self.0.iter().copied())
         }
-        push_json_str(&mut out, k);
-        out.push(':');
-        push_json_str(&mut out, v);
     }
-    out.push('}');
-    out
+    to_json(&Pairs(tokens.collect()))
 }
 
 /// A document chunk's text.
@@ -249,7 +256,9 @@ pub(crate) fn doc_codes(d: &SearchDoc, body: &str) -> HashMap<String, u8> {
 /// A token while the index is built: tokens are short (a CJK bigram is 6 bytes), so one of
 /// up to 15 bytes is held as its bytes and length packed into an integer, without an
 /// allocation (a document has hundreds of distinct tokens) and hashed and compared in a few
-/// instructions; a longer one (a long word) as a string.
+/// instructions; a longer one (a long word) as a string. Keyed by `CompactString` alone (also
+/// inline, but hashed and compared byte by byte) the index costs clearly more: figures in
+/// docs/performance.md.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Tok {
     Packed(u128),
@@ -271,7 +280,8 @@ impl Tok {
             Tok::Packed(k) => {
                 ((*k as u64) ^ ((*k >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
             }
-            Tok::Long(t) => u64::from(token_hash(t)),
+            // In the high half, which is what picks the group.
+            Tok::Long(t) => u64::from(token_hash(t)) << 32,
         };
         ((h >> 32) as usize) % parts.max(1)
     }
@@ -385,34 +395,19 @@ pub(crate) fn meta_json(build: u64, shards: usize, chunk: usize, order: &[&Searc
         .enumerate()
         .map(|(i, k)| (*k, i))
         .collect();
-    let mut meta = format!(
-        "{{\"v\":{FORMAT_VERSION},\"build\":\"{build:016x}\",\"n\":{},\"shards\":{shards},\"chunk\":{chunk},\"kinds\":[",
-        order.len()
-    );
-    for (i, (kind, ls)) in kind_labels.iter().enumerate() {
-        if i > 0 {
-            meta.push(',');
-        }
-        // Filter label: the kind's most frequent label (ties: the first in sort order).
-        let mut best: (&str, usize) = ("", 0);
-        for (l, n) in ls {
-            if *n > best.1 {
-                best = (l, *n);
+    // Filter label of each kind: its most frequent label (ties: the first in sort order).
+    let kinds: Vec<(&str, &str)> = kind_labels
+        .iter()
+        .map(|(kind, ls)| {
+            let mut best: (&str, usize) = ("", 0);
+            for (l, n) in ls {
+                if *n > best.1 {
+                    best = (l, *n);
+                }
             }
-        }
-        meta.push('[');
-        push_json_str(&mut meta, kind);
-        meta.push(',');
-        push_json_str(&mut meta, best.0);
-        meta.push(']');
-    }
-    meta.push_str("],\"labels\":[");
-    for (i, l) in labels.keys().enumerate() {
-        if i > 0 {
-            meta.push(',');
-        }
-        push_json_str(&mut meta, l);
-    }
+            (*kind, best.0)
+        })
+        .collect();
     // Per-document kind, `kw` base-64 characters each (most significant first).
     let kw = if kind_labels.len() <= 64 {
         1
@@ -434,21 +429,43 @@ pub(crate) fn meta_json(build: u64, shards: usize, chunk: usize, order: &[&Searc
         .iter()
         .map(|d| char::from(B64[d.title.chars().count().min(63)]))
         .collect();
-    meta.push_str(&format!(
-        "],\"kw\":{kw},\"k\":\"{k}\",\"tl\":\"{tl}\",\"years\":["
-    ));
     // Years, run-length encoded in id order: [[year, count], …].
-    let mut runs: Vec<(i32, usize)> = Vec::new();
+    let mut years: Vec<(i32, usize)> = Vec::new();
     for d in order {
-        match runs.last_mut() {
+        match years.last_mut() {
             Some((y, n)) if *y == d.year => *n += 1,
-            _ => runs.push((d.year, 1)),
+            _ => years.push((d.year, 1)),
         }
     }
-    let years: Vec<String> = runs.iter().map(|(y, n)| format!("[{y},{n}]")).collect();
-    meta.push_str(&years.join(","));
-    meta.push_str("]}");
-    meta
+    to_json(&Meta {
+        v: FORMAT_VERSION,
+        build: format!("{build:016x}"),
+        n: order.len(),
+        shards,
+        chunk,
+        kinds,
+        labels: labels.keys().copied().collect(),
+        kw,
+        k,
+        tl,
+        years,
+    })
+}
+
+/// `meta.json`: the fields in the order of docs/dev/search.md.
+#[derive(Serialize)]
+struct Meta<'a> {
+    v: u32,
+    build: String,
+    n: usize,
+    shards: usize,
+    chunk: usize,
+    kinds: Vec<(&'a str, &'a str)>,
+    labels: Vec<&'a str>,
+    kw: usize,
+    k: String,
+    tl: String,
+    years: Vec<(i32, usize)>,
 }
 
 /// Builds every index file for `docs`. Deterministic: the order of `docs` does not matter and
@@ -461,7 +478,7 @@ pub fn build_index(docs: &[SearchDoc]) -> Vec<OutputFile> {
 }
 
 /// How many documents are tokenized together before their postings are merged: bounds the
-/// memory of the per-document token tables (a 100,000-record site's tables were 3 GB).
+/// memory of the per-document token tables, which would otherwise grow with the site.
 const BLOCK: usize = 1024;
 
 /// [`build_index`], with the body of `docs[i]` given by `body(i)` instead of `docs[i].body`
@@ -665,8 +682,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn json_strings_are_serde_jsons(s in "(\\PC|[\"\\\\\n\r\t\u{0}\u{1f}\u{2028}\u{2029}税])*") {
-            let mut out = String::new();
-            push_json_str(&mut out, &s);
+            let out = to_json(&s);
             let back: String = serde_json::from_str(&out).unwrap();
             proptest::prop_assert_eq!(back, s.clone());
             let raw_separators = out.contains(['\u{2028}', '\u{2029}']);
@@ -686,6 +702,14 @@ mod tests {
                 .collect();
             proptest::prop_assert_eq!(got, codes_by_strings(&d, &body));
         }
+    }
+
+    #[test]
+    fn long_tokens_spread_over_the_merge_groups() {
+        let groups: std::collections::BTreeSet<usize> = (0..64)
+            .map(|i| Tok::new(&format!("91420583MA4F{i:06}")).part(64))
+            .collect();
+        assert!(groups.len() > 16, "{groups:?}");
     }
 
     #[test]
