@@ -1,7 +1,7 @@
 //! `site.toml` → [`Config`]: site settings, the organisation, record numbers and the publicity
 //! rules. Unknown keys are rejected with the line and a did-you-mean hint.
 
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::{did_you_mean, Code, Diagnostic};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -314,7 +314,7 @@ impl Config {
         let rel = Path::new("site.toml");
         let text = std::fs::read_to_string(&path).map_err(|e| {
             vec![
-                Diagnostic::error("config.read", rel, format!("无法读取站点配置文件：{e}"))
+                Diagnostic::error(Code::ConfigRead, rel, format!("无法读取站点配置文件：{e}"))
                     .hint("站点根目录下应有 site.toml；可用 `gongshi init 目录` 新建一个站点。"),
             ]
         })?;
@@ -333,7 +333,7 @@ impl Config {
         if config.timezone().is_none() {
             diags.push(
                 Diagnostic::error(
-                    "config.timezone",
+                    Code::ConfigTimezone,
                     rel,
                     format!("无法识别的时区“{}”", config.timezone),
                 )
@@ -344,7 +344,7 @@ impl Config {
         if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
             diags.push(
                 Diagnostic::error(
-                    "config.base-url",
+                    Code::ConfigBaseUrl,
                     rel,
                     "base_url 必须是以 http:// 或 https:// 开头的完整网址",
                 )
@@ -357,7 +357,7 @@ impl Config {
             if rule.min_working_days.is_some() == rule.min_days.is_some() {
                 diags.push(
                     Diagnostic::error(
-                        "config.window-rule",
+                        Code::ConfigWindowRule,
                         rel,
                         format!("决策类型“{name}”必须且只能设置 min_working_days 或 min_days 之一"),
                     )
@@ -369,7 +369,7 @@ impl Config {
         if !(1..=MAX_RECORD_KB).contains(&config.limits.record_kb) {
             diags.push(
                 Diagnostic::error(
-                    "config.limits",
+                    Code::ConfigLimits,
                     rel,
                     format!(
                         "limits.record_kb 应在 1 到 {MAX_RECORD_KB} 之间（单位 KB）"
@@ -438,7 +438,7 @@ fn toml_diagnostic(e: &toml::de::Error, text: &str) -> Diagnostic {
             .nth(1)
             .map(|s| s.split('`').skip(1).step_by(2).map(String::from).collect())
             .unwrap_or_default();
-        let mut d = Diagnostic::error("config.unknown-key", rel, format!("未知的设置项“{name}”"))
+        let mut d = Diagnostic::error(Code::ConfigUnknownKey, rel, format!("未知的设置项“{name}”"))
             .field(name);
         let cands: Vec<&str> = if candidates.is_empty() {
             TOP_KEYS.to_vec()
@@ -452,12 +452,16 @@ fn toml_diagnostic(e: &toml::de::Error, text: &str) -> Diagnostic {
         d
     } else if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or("");
-        Diagnostic::error("config.missing-key", rel, format!("缺少必填设置项“{name}”"))
-            .field(name)
-            .hint("请参照 `gongshi init` 生成的 site.toml 补上这一项。")
+        Diagnostic::error(
+            Code::ConfigMissingKey,
+            rel,
+            format!("缺少必填设置项“{name}”"),
+        )
+        .field(name)
+        .hint("请参照 `gongshi init` 生成的 site.toml 补上这一项。")
     } else {
         Diagnostic::error(
-            "config.syntax",
+            Code::ConfigSyntax,
             rel,
             format!("site.toml 有误：{}", msg.trim()),
         )
@@ -503,7 +507,7 @@ mod tests {
         let errs = Config::parse(&text).err().unwrap_or_default();
         assert_eq!(errs.len(), 1);
         let d = &errs[0];
-        assert_eq!(d.code, "config.unknown-key");
+        assert_eq!(d.code, Code::ConfigUnknownKey);
         assert_eq!(d.line, 7);
         assert_eq!(d.hint.as_deref(), Some("是否想写“icp”？"));
     }
@@ -514,7 +518,7 @@ mod tests {
             Config::parse("base_url = \"https://a/\"\n[organization]\nname=\"a\"\ncode=\"b\"\n")
                 .err()
                 .unwrap_or_default();
-        assert_eq!(errs[0].code, "config.missing-key");
+        assert_eq!(errs[0].code, Code::ConfigMissingKey);
         assert!(errs[0].message.contains("title"));
     }
 }

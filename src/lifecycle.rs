@@ -6,7 +6,7 @@ use crate::calendar::Calendar;
 use crate::config::{Config, WindowRule};
 use crate::content::kinds::consultation::Consultation;
 use crate::content::Record;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
@@ -191,7 +191,7 @@ pub fn window(
     ] {
         if text.trim().is_empty() {
             diags.push(r.diag_at(
-                Diagnostic::error("consultation.notice-item", &r.source, "征求意见公告缺少必备内容")
+                Diagnostic::error(Code::ConsultationNoticeItem, &r.source, "征求意见公告缺少必备内容")
                     .hint("公告必须写明决策事项名称（title）、基本情况（summary）、决策依据（basis）和理由（reasons），以及反馈方式和期限。"),
                 field,
             ));
@@ -200,7 +200,7 @@ pub fn window(
     if matches!(length, Length::WorkingDays(0) | Length::Days(0)) {
         diags.push(
             r.diag_at(
-                Diagnostic::error("consultation.window-zero", &r.source, "征集期限不能为 0")
+                Diagnostic::error(Code::ConsultationWindowZero, &r.source, "征集期限不能为 0")
                     .hint("请填写正整数。"),
                 if c.window_days.is_some() {
                     "window_days"
@@ -218,7 +218,7 @@ pub fn window(
     };
     let cal_err = |e: crate::calendar::CalendarError, diags: &mut Vec<Diagnostic>| {
         diags.push(r.diag_at(
-            Diagnostic::error("calendar.uncovered", &r.source, e.to_string())
+            Diagnostic::error(Code::CalendarUncovered, &r.source, e.to_string())
                 .hint("在国务院办公厅公布该年度节假日安排后，把它添加到站点的 calendar/ 目录（格式见 data/holidays/README.md）。"),
             opens_field,
         ));
@@ -251,7 +251,7 @@ pub fn window(
             diags.push(
                 r.diag_at(
                     Diagnostic::error(
-                        "consultation.closes-early",
+                        Code::ConsultationClosesEarly,
                         &r.source,
                         "截止时间早于按征集期限计算的截止时间",
                     ),
@@ -288,7 +288,7 @@ pub fn window(
         diags.push(
             r.diag_at(
                 Diagnostic::error(
-                    "consultation.window-short",
+                    Code::ConsultationWindowShort,
                     &r.source,
                     format!(
                         "征集期限{}少于“{}”的最短期限{}",
@@ -337,7 +337,7 @@ pub fn window(
             diags.push(
                 r.diag_at(
                     Diagnostic::warning(
-                        "consultation.under-30-days",
+                        Code::ConsultationUnder30Days,
                         &r.source,
                         format!("{}的征求意见期限少于30日", c.decision_type),
                     ),

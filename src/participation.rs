@@ -4,7 +4,7 @@
 //! a disposition, or when the ledger is not an append-only extension of what git holds.
 
 use crate::content::{Data, Record, Site};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::ledger::report::{
     self, DispositionEntry, LedgerEntry, ReportData, DISPOSITIONS_FILE, LEDGER_FILE,
 };
@@ -143,7 +143,7 @@ pub fn collect(site: &Site) -> (BTreeMap<String, Participation>, Anchors, Vec<Di
                 anchors.ledgers.insert(r.key(), found);
                 diags.push(
                     Diagnostic::error(
-                        "participation.ledger",
+                        Code::ParticipationLedger,
                         &ledger_rel,
                         // The error names the absolute path; staff see the site-relative one.
                         format!("意见台账无法读取：{}", e.to_string().replace(&format!("{}/", site.root.display()), "")),
@@ -158,16 +158,16 @@ pub fn collect(site: &Site) -> (BTreeMap<String, Participation>, Anchors, Vec<Di
         match report::ledger_is_append_only(&site.root, &ledger_rel) {
             Ok(true) => {}
             Ok(false) => diags.push(
-                Diagnostic::error("participation.ledger-rewritten", &ledger_rel, "意见台账被改写：已提交的内容不是当前文件的开头部分")
+                Diagnostic::error(Code::ParticipationLedgerRewritten, &ledger_rel, "意见台账被改写：已提交的内容不是当前文件的开头部分")
                     .hint("台账只能在末尾追加。请用 `git checkout -- 文件` 恢复后，再用 `gongshi feedback export` 追加新意见。"),
             ),
-            Err(e) => diags.push(Diagnostic::warning("participation.git", &ledger_rel, format!("无法用 git 核对意见台账：{e}"))),
+            Err(e) => diags.push(Diagnostic::warning(Code::ParticipationGit, &ledger_rel, format!("无法用 git 核对意见台账：{e}"))),
         }
         let dispositions = match report::load_dispositions(&site.root.join(&disp_rel)) {
             Ok(d) => d,
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("participation.dispositions", &disp_rel, format!("意见处理情况文件有误：{e}"))
+                    Diagnostic::error(Code::ParticipationDispositions, &disp_rel, format!("意见处理情况文件有误：{e}"))
                         .hint("每个回执编号下写 disposition（采纳/部分采纳/未采纳/重复/与主题无关）和 reason。"),
                 );
                 continue;
@@ -188,7 +188,7 @@ pub fn collect(site: &Site) -> (BTreeMap<String, Participation>, Anchors, Vec<Di
                 if c.outcome.is_some() {
                     for p in problems {
                         diags.push(
-                            Diagnostic::error("participation.disposition", &disp_rel, p.to_string())
+                            Diagnostic::error(Code::ParticipationDisposition, &disp_rel, p.to_string())
                                 .hint("征集结果公布前，每条意见都必须有处理结果，公众参与情况报告才能生成。"),
                         );
                     }

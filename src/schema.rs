@@ -2,7 +2,7 @@
 //! validates a YAML tree (reporting every problem with its line and column), feeds serde with
 //! clean JSON, writes `gongshi new` skeletons and the content guide's field lists.
 
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::yaml::{Node, Style, Value};
 use serde_json::{Map, Value as Json};
 use std::path::Path;
@@ -109,7 +109,7 @@ impl<'a> Ctx<'a> {
         }
         self.diags.push(
             Diagnostic::error(
-                "content.placeholder",
+                Code::ContentPlaceholder,
                 self.file,
                 format!("字段“{path}”还没有填写"),
             )
@@ -132,7 +132,7 @@ impl<'a> Ctx<'a> {
         };
         self.diags.push(
             Diagnostic::error(
-                "schema.wrong-type",
+                Code::SchemaWrongType,
                 self.file,
                 format!("字段“{path}”的类型不对"),
             )
@@ -185,7 +185,7 @@ pub fn check_fields(node: &Node, groups: &[&[Field]], prefix: &str, ctx: &mut Ct
     let Value::Map(entries) = &node.value else {
         ctx.diags.push(
             Diagnostic::error(
-                "schema.not-a-mapping",
+                Code::SchemaNotAMapping,
                 ctx.file,
                 "这里应当是“字段: 值”的键值对象",
             )
@@ -207,7 +207,7 @@ pub fn check_fields(node: &Node, groups: &[&[Field]], prefix: &str, ctx: &mut Ct
         let path = join(prefix, &key.text);
         let Some(field) = fields().find(|f| f.name == key.text) else {
             let mut d = Diagnostic::error(
-                "schema.unknown-field",
+                Code::SchemaUnknownField,
                 ctx.file,
                 format!("未知字段“{}”", key.text),
             )
@@ -239,7 +239,7 @@ pub fn check_fields(node: &Node, groups: &[&[Field]], prefix: &str, ctx: &mut Ct
             if field.required {
                 ctx.diags.push(
                     Diagnostic::error(
-                        "schema.empty",
+                        Code::SchemaEmpty,
                         ctx.file,
                         format!("必填字段“{path}”（{}）是空的", field.zh),
                     )
@@ -268,7 +268,7 @@ pub fn check_fields(node: &Node, groups: &[&[Field]], prefix: &str, ctx: &mut Ct
             let path = join(prefix, f.name);
             ctx.diags.push(
                 Diagnostic::error(
-                    "schema.missing-field",
+                    Code::SchemaMissingField,
                     ctx.file,
                     format!("缺少必填字段“{}”（{}）", f.name, f.zh),
                 )
@@ -378,7 +378,7 @@ pub fn check_value(node: &Node, ty: &Ty, path: &str, ctx: &mut Ctx) -> Option<Js
             Some(_) if ctx.placeholder(node, path, ty) => None,
             Some(s) => {
                 let mut d = Diagnostic::error(
-                    "schema.bad-value",
+                    Code::SchemaBadValue,
                     ctx.file,
                     format!("字段“{path}”的值“{}”不在可选范围内", truncate(s, 30)),
                 )
@@ -452,7 +452,7 @@ fn bad_date(node: &Node, path: &str, ty: &Ty, ctx: &mut Ctx) {
     };
     ctx.diags.push(
         Diagnostic::error(
-            "schema.bad-date",
+            Code::SchemaBadDate,
             ctx.file,
             format!("字段“{path}”不是有效的日期"),
         )
@@ -755,11 +755,11 @@ mod tests {
         assert_eq!(
             codes,
             vec![
-                ("schema.unknown-field", 1, "titel".to_string()),
-                ("schema.bad-date", 2, "published".to_string()),
-                ("schema.bad-value", 3, "status".to_string()),
-                ("schema.wrong-type", 5, "steps[1].days".to_string()),
-                ("schema.missing-field", 5, "steps[1].name".to_string()),
+                (Code::SchemaUnknownField, 1, "titel".to_string()),
+                (Code::SchemaBadDate, 2, "published".to_string()),
+                (Code::SchemaBadValue, 3, "status".to_string()),
+                (Code::SchemaWrongType, 5, "steps[1].days".to_string()),
+                (Code::SchemaMissingField, 5, "steps[1].name".to_string()),
             ]
         );
         assert_eq!(d[0].hint.as_deref(), Some("是否想写“title”？"));

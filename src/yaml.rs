@@ -4,6 +4,7 @@
 //! archived) and build our own small tree, because staff diagnostics need `file:line:column`
 //! for every field, and a key written twice must be an error, never last-one-wins.
 
+use crate::diag::Code;
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 use std::collections::HashMap;
 
@@ -49,7 +50,7 @@ pub struct Key {
 /// A YAML syntax or structure problem, already worded for staff.
 #[derive(Debug, Clone, PartialEq)]
 pub struct YamlError {
-    pub code: &'static str,
+    pub code: Code,
     pub pos: Pos,
     pub message: String,
     pub hint: Option<String>,
@@ -182,7 +183,7 @@ impl Frame {
 /// The error for a file past one of [`limits`].
 fn too_big(pos: Pos, what: &str) -> YamlError {
     YamlError {
-        code: "yaml.too-complex",
+        code: Code::YamlTooComplex,
         pos,
         message: format!("YAML 内容过于复杂：{what}"),
         hint: Some(
@@ -213,7 +214,7 @@ pub fn parse(text: &str, line_offset: usize) -> Result<Option<Node>, Vec<YamlErr
             Some(Err(e)) => {
                 let m = e.marker();
                 return Err(vec![YamlError {
-                    code: "yaml.syntax",
+                    code: Code::YamlSyntax,
                     pos: Pos {
                         line: m.line() + line_offset,
                         col: m.col() + 1,
@@ -241,7 +242,7 @@ pub fn parse(text: &str, line_offset: usize) -> Result<Option<Node>, Vec<YamlErr
                 documents += 1;
                 if documents > 1 {
                     errors.push(YamlError {
-                        code: "yaml.multiple-documents",
+                        code: Code::YamlMultipleDocuments,
                         pos: pos_of(&span, line_offset),
                         message: "一个文件只能有一个 YAML 文档，这里出现了第二个“---”".to_string(),
                         hint: Some(
@@ -279,7 +280,7 @@ pub fn parse(text: &str, line_offset: usize) -> Result<Option<Node>, Vec<YamlErr
                 }
                 None => {
                     errors.push(YamlError {
-                        code: "yaml.alias",
+                        code: Code::YamlAlias,
                         pos: pos_of(&span, line_offset),
                         message: "引用了未定义的锚点（*别名）".to_string(),
                         hint: Some("请直接写出内容，不要使用 YAML 的 & 和 * 引用。".to_string()),
@@ -389,7 +390,7 @@ pub fn parse(text: &str, line_offset: usize) -> Result<Option<Node>, Vec<YamlErr
                                 Value::Null => String::new(),
                                 _ => {
                                     errors.push(YamlError {
-                                        code: "yaml.complex-key",
+                                        code: Code::YamlComplexKey,
                                         pos: node.pos,
                                         message: "字段名必须是简单文字".to_string(),
                                         hint: None,
@@ -399,7 +400,7 @@ pub fn parse(text: &str, line_offset: usize) -> Result<Option<Node>, Vec<YamlErr
                             };
                             if let Some(first) = m.find(&text) {
                                 errors.push(YamlError {
-                                    code: "yaml.duplicate-key",
+                                    code: Code::YamlDuplicateKey,
                                     pos: node.pos,
                                     message: format!(
                                         "字段“{}”写了两次（第一次在第 {} 行）",
@@ -507,7 +508,7 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert_eq!(errs.len(), 1);
-        assert_eq!(errs[0].code, "yaml.duplicate-key");
+        assert_eq!(errs[0].code, Code::YamlDuplicateKey);
         assert_eq!(errs[0].pos.line, 4);
         assert!(
             errs[0].message.contains("第一次在第 2 行"),
@@ -538,7 +539,7 @@ mod tests {
     #[test]
     fn syntax_error_has_a_position() {
         let errs = parse("title: a\n  bad: : x\n", 0).err().unwrap_or_default();
-        assert_eq!(errs[0].code, "yaml.syntax");
+        assert_eq!(errs[0].code, Code::YamlSyntax);
         assert!(errs[0].pos.line >= 2);
     }
 
@@ -562,7 +563,7 @@ mod tests {
         let errs = parse(&text, 1).err().unwrap_or_default();
         assert!(start.elapsed() < std::time::Duration::from_secs(2));
         assert_eq!(errs.len(), 1, "{errs:?}");
-        assert_eq!(errs[0].code, "yaml.too-complex");
+        assert_eq!(errs[0].code, Code::YamlTooComplex);
         // Where the copies go past the limit: the list anchored as `e` on line 5 of the text
         // (6 of the file), made of aliases.
         assert_eq!(errs[0].pos, Pos { line: 6, col: 4 }, "{errs:?}");
@@ -575,7 +576,7 @@ mod tests {
         let text = format!("a: &a \"{big}\"\nb: [*a, *a, *a, *a]\n");
         let errs = parse(&text, 0).err().unwrap_or_default();
         assert_eq!(errs.len(), 1, "{errs:?}");
-        assert_eq!(errs[0].code, "yaml.too-complex");
+        assert_eq!(errs[0].code, Code::YamlTooComplex);
         assert_eq!(errs[0].pos.line, 2);
         // A few copies of a short value are fine.
         let n = p("a: &a 窗口\nb: *a\nc: [*a, *a]\n");
@@ -592,14 +593,14 @@ mod tests {
             let errs = parse(&text, 0).err().unwrap_or_default();
             assert_eq!(errs.len(), 1, "{errs:?}");
             assert!(
-                matches!(errs[0].code, "yaml.too-complex" | "yaml.syntax"),
+                matches!(errs[0].code, Code::YamlTooComplex | Code::YamlSyntax),
                 "{errs:?}"
             );
         }
         let errs = parse(&format!("x:\n  {}a\n", "- ".repeat(100)), 0)
             .err()
             .unwrap_or_default();
-        assert_eq!(errs[0].code, "yaml.too-complex");
+        assert_eq!(errs[0].code, Code::YamlTooComplex);
         assert_eq!(errs[0].pos.line, 2);
         // 64 levels are fine.
         assert!(parse(&format!("x: {}{}\n", "[".repeat(63), "]".repeat(63)), 0).is_ok());
@@ -609,7 +610,7 @@ mod tests {
     fn too_many_values_are_refused_and_many_keys_are_not_quadratic() {
         let text = format!("x: [{}a]\n", "a,".repeat(200_000));
         let errs = parse(&text, 0).err().unwrap_or_default();
-        assert_eq!(errs[0].code, "yaml.too-complex");
+        assert_eq!(errs[0].code, Code::YamlTooComplex);
         // 40,000 keys: a quadratic duplicate check would make this test take seconds.
         let mut text = String::from("x:\n");
         for i in 0..40_000 {
@@ -620,7 +621,7 @@ mod tests {
         let errs = parse(&text, 0).err().unwrap_or_default();
         assert!(start.elapsed() < std::time::Duration::from_secs(5));
         assert_eq!(errs.len(), 1);
-        assert_eq!(errs[0].code, "yaml.duplicate-key");
+        assert_eq!(errs[0].code, Code::YamlDuplicateKey);
         assert!(
             errs[0].message.contains("第一次在第 19 行"),
             "{}",

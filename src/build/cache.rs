@@ -29,7 +29,7 @@
 //! written (atomically) only after it succeeded.
 
 use crate::build::{BuildOptions, BuildReport};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::facts::Facts;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
@@ -331,7 +331,7 @@ pub fn validity(
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct StoredDiagnostic {
     severity: Severity,
-    code: String,
+    code: Code,
     file: PathBuf,
     line: usize,
     col: usize,
@@ -350,7 +350,7 @@ impl From<&Diagnostic> for StoredDiagnostic {
     fn from(d: &Diagnostic) -> Self {
         StoredDiagnostic {
             severity: d.severity,
-            code: d.code.to_string(),
+            code: d.code,
             file: d.file.clone(),
             line: d.line,
             col: d.col,
@@ -370,7 +370,7 @@ impl StoredDiagnostic {
     fn restore(self) -> Diagnostic {
         Diagnostic {
             severity: self.severity,
-            code: intern(self.code),
+            code: self.code,
             file: self.file,
             line: self.line,
             col: self.col,
@@ -384,24 +384,6 @@ impl StoredDiagnostic {
             source_skip: self.source_skip,
         }
     }
-}
-
-/// Diagnostic codes are `&'static str`: each distinct code read from a memo is kept once for
-/// the life of the process (a few dozen short strings at most).
-fn intern(code: String) -> &'static str {
-    use std::collections::BTreeSet;
-    use std::sync::{Mutex, OnceLock};
-    static CODES: OnceLock<Mutex<BTreeSet<&'static str>>> = OnceLock::new();
-    let mut codes = match CODES.get_or_init(Default::default).lock() {
-        Ok(c) => c,
-        Err(poisoned) => poisoned.into_inner(),
-    };
-    if let Some(c) = codes.get(code.as_str()) {
-        return c;
-    }
-    let c: &'static str = Box::leak(code.into_boxed_str());
-    codes.insert(c);
-    c
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -630,7 +612,7 @@ mod tests {
     fn warnings_survive_the_round_trip() {
         let mut ds = Diagnostics::new();
         ds.push(
-            Diagnostic::warning("content.stray-file", "content/x.txt", "不会被发布")
+            Diagnostic::warning(Code::ContentStrayFile, "content/x.txt", "不会被发布")
                 .span(3, 2, 4)
                 .field("title")
                 .hint("移走它")

@@ -14,7 +14,7 @@ use crate::calendar::Calendar;
 use crate::compliance;
 use crate::content::load::LoadCache;
 use crate::content::{self, LoadOptions, Site};
-use crate::diag::Diagnostics;
+use crate::diag::{Code, Diagnostics};
 use crate::facts::{BuildTime, Facts};
 use crate::render::Renderer;
 use output::Content;
@@ -209,10 +209,10 @@ fn partial_report(
         .into_iter()
         .filter(|d| match d.code {
             // The records that did not load may be what the category or the freshness needs.
-            "catalogue.missing-category" => {
+            Code::CatalogueMissingCategory => {
                 !failed_folders.contains(&d.file.to_string_lossy().replace('\\', "/"))
             }
-            "freshness.stale" => failed.is_empty(),
+            Code::FreshnessStale => failed.is_empty(),
             _ => true,
         })
         .collect();

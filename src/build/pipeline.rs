@@ -11,7 +11,7 @@ use super::{
     Rendered, RenderedPages, Reuse,
 };
 use crate::content::Site;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::facts::{BuildTime, Facts};
 use crate::plan::{self, Output};
 use crate::render::{Renderer, Theme};
@@ -84,7 +84,7 @@ pub(crate) struct Ran {
 /// A page rendered for the error list: `theme.render` with the template's message.
 fn render_error(theme: &Theme, path: &str, e: &str) -> Diagnostic {
     Diagnostic::error(
-        "theme.render",
+        Code::ThemeRender,
         theme.origin_hint(),
         format!("渲染 {path} 时出错：{e}"),
     )
@@ -93,7 +93,7 @@ fn render_error(theme: &Theme, path: &str, e: &str) -> Diagnostic {
 
 fn duplicate_path(path: &str) -> Diagnostic {
     Diagnostic::error(
-        "plan.duplicate-path",
+        Code::PlanDuplicatePath,
         "content",
         format!("两个页面使用了同一个地址“{path}”"),
     )

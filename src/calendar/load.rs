@@ -3,7 +3,7 @@
 
 use super::data::BUILTIN_YEARS;
 use super::{Arrangement, Origin, Status};
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::{did_you_mean, Code, Diagnostic};
 use jiff::civil::Date;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -79,7 +79,7 @@ pub(crate) fn load_site(site_root: &Path) -> Result<Vec<YearFile>, Vec<Diagnosti
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => problems.push(
             Diagnostic::error(
-                "calendar.io",
+                Code::CalendarIo,
                 SITE_DIR,
                 format!("无法读取节假日安排目录 {}：{e}", dir.display()),
             )
@@ -91,7 +91,7 @@ pub(crate) fn load_site(site_root: &Path) -> Result<Vec<YearFile>, Vec<Diagnosti
                 match entry {
                     Ok(entry) => names.push(entry.file_name().to_string_lossy().into_owned()),
                     Err(e) => problems.push(Diagnostic::error(
-                        "calendar.io",
+                        Code::CalendarIo,
                         SITE_DIR,
                         format!("读取节假日安排目录 {} 时出错：{e}", dir.display()),
                     )),
@@ -113,7 +113,7 @@ pub(crate) fn load_site(site_root: &Path) -> Result<Vec<YearFile>, Vec<Diagnosti
                 if ext == "yml" {
                     problems.push(
                         Diagnostic::error(
-                            "calendar.file-name",
+                            Code::CalendarFileName,
                             &rel,
                             "节假日安排文件的扩展名应为 .yaml",
                         )
@@ -126,7 +126,7 @@ pub(crate) fn load_site(site_root: &Path) -> Result<Vec<YearFile>, Vec<Diagnosti
                 let Some(year) = file_name_year(stem) else {
                     problems.push(
                         Diagnostic::error(
-                            "calendar.file-name",
+                            Code::CalendarFileName,
                             &rel,
                             "节假日安排文件名应为安排年份，如 2027.yaml",
                         )
@@ -141,7 +141,7 @@ pub(crate) fn load_site(site_root: &Path) -> Result<Vec<YearFile>, Vec<Diagnosti
                     Ok(None) => {
                         problems.push(
                             Diagnostic::error(
-                                "calendar.too-large",
+                                Code::CalendarTooLarge,
                                 &rel,
                                 format!(
                                     "节假日安排文件超过 {} KB，不是一年的节假日安排",
@@ -154,7 +154,7 @@ pub(crate) fn load_site(site_root: &Path) -> Result<Vec<YearFile>, Vec<Diagnosti
                     }
                     Err(e) => {
                         problems.push(Diagnostic::error(
-                            "calendar.io",
+                            Code::CalendarIo,
                             &rel,
                             format!("无法读取节假日安排文件 {}：{e}", path.display()),
                         ));
@@ -213,7 +213,7 @@ fn cross_file_problems(files: &[YearFile], site_years: &[i16]) -> Vec<Diagnostic
                     };
                     problems.push(
                         Diagnostic::error(
-                            "calendar.date-in-two-files",
+                            Code::CalendarDateInTwoFiles,
                             file_label(at_file),
                             format!(
                                 "日期 {} 同时出现在 {} 和 {} 中",
@@ -269,8 +269,8 @@ pub(crate) fn parse_file(
 ) -> Result<YearFile, Vec<Diagnostic>> {
     if matches!(origin, Origin::Site(_)) {
         if let Err(errs) = crate::yaml::parse(text, 0) {
-            if let Some(e) = errs.into_iter().find(|e| e.code == "yaml.too-complex") {
-                let mut d = Diagnostic::error("calendar.too-complex", rel, e.message)
+            if let Some(e) = errs.into_iter().find(|e| e.code == Code::YamlTooComplex) {
+                let mut d = Diagnostic::error(Code::CalendarTooComplex, rel, e.message)
                     .at(e.pos.line, e.pos.col)
                     .with_source(text);
                 if let Some(h) = e.hint {
@@ -306,7 +306,7 @@ pub(crate) fn parse_file(
     if raw.year.value != i64::from(year) {
         problems.push(
             Diagnostic::error(
-                "calendar.year-mismatch",
+                Code::CalendarYearMismatch,
                 rel,
                 format!(
                     "year 与文件名不一致：文件名是 {year}.yaml，year 写的是 {}",
@@ -324,7 +324,7 @@ pub(crate) fn parse_file(
         let (l, c) = at(&raw.source.referenced);
         problems.push(
             Diagnostic::error(
-                "calendar.missing-source",
+                Code::CalendarMissingSource,
                 rel,
                 "source 不能为空：请写明依据的通知标题",
             )
@@ -355,7 +355,7 @@ pub(crate) fn parse_file(
                 Err(why) => {
                     problems.push(
                         Diagnostic::error(
-                            "calendar.bad-date",
+                            Code::CalendarBadDate,
                             rel,
                             format!("日期“{}”无效：{why}", item.date.value),
                         )
@@ -371,7 +371,7 @@ pub(crate) fn parse_file(
             if first.is_some_and(|f| date < f) || last.is_some_and(|x| date > x) {
                 problems.push(
                     Diagnostic::error(
-                        "calendar.date-out-of-year",
+                        Code::CalendarDateOutOfYear,
                         rel,
                         format!("日期 {date} 不属于{year}年的安排"),
                     )
@@ -394,7 +394,7 @@ pub(crate) fn parse_file(
                 let (nl, nc) = at(&item.name.referenced);
                 problems.push(
                     Diagnostic::error(
-                        "calendar.empty-name",
+                        Code::CalendarEmptyName,
                         rel,
                         format!("日期 {date} 没有写节日名称"),
                     )
@@ -408,13 +408,13 @@ pub(crate) fn parse_file(
                 let p = &entries[prev];
                 let (code, message, hint) = if p.status == status {
                     (
-                        "calendar.duplicate-date",
+                        Code::CalendarDuplicateDate,
                         format!("日期 {date} 重复列出（第一次在第 {} 行）", p.line),
                         "删去重复的一项。",
                     )
                 } else {
                     (
-                        "calendar.conflicting-date",
+                        Code::CalendarConflictingDate,
                         format!(
                             "日期 {date} 既列为休息日（holidays）又列为调休上班日（workdays）（另一项在第 {} 行）",
                             p.line
@@ -526,19 +526,25 @@ fn yaml_problem(rel: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
             Some(best) => format!("是不是想写“{best}”？"),
             None => "删去这个字段，或改为可用的字段名。".to_string(),
         };
-        Diagnostic::error("calendar.unknown-field", rel, format!("未知字段“{field}”"))
-            .span(line, col, field.chars().count())
-            .field(field)
-            .expected(format!("可用的字段：{}", allowed.join("、")))
-            .hint(hint)
+        Diagnostic::error(
+            Code::CalendarUnknownField,
+            rel,
+            format!("未知字段“{field}”"),
+        )
+        .span(line, col, field.chars().count())
+        .field(field)
+        .expected(format!("可用的字段：{}", allowed.join("、")))
+        .hint(hint)
     } else if let Some(rest) = detail.strip_prefix("missing field `") {
         let field = rest.split('`').next().unwrap_or(rest);
-        let mut d = Diagnostic::error("calendar.missing-field", rel, format!("缺少字段“{field}”"))
-            .at(line, col)
-            .field(field)
-            .hint(
-                "节假日安排文件必须有 year、source、holidays、workdays 四个字段；没有的列表写 []。",
-            );
+        let mut d = Diagnostic::error(
+            Code::CalendarMissingField,
+            rel,
+            format!("缺少字段“{field}”"),
+        )
+        .at(line, col)
+        .field(field)
+        .hint("节假日安排文件必须有 year、source、holidays、workdays 四个字段；没有的列表写 []。");
         if let Some(x) = expected_for(field) {
             d = d.expected(x);
         }
@@ -546,7 +552,7 @@ fn yaml_problem(rel: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
     } else if let Some(rest) = detail.strip_prefix("duplicate mapping key: ") {
         let field = rest.split(',').next().unwrap_or(rest).trim();
         Diagnostic::error(
-            "calendar.duplicate-key",
+            Code::CalendarDuplicateKey,
             rel,
             format!("字段“{field}”写了两次"),
         )
@@ -554,18 +560,18 @@ fn yaml_problem(rel: &str, text: &str, e: &serde_saphyr::Error) -> Diagnostic {
         .field(field)
         .hint("每个字段只写一次；删去多余的一个。")
     } else if detail.starts_with("unexpected end of input") && text.trim().lines().all(is_comment) {
-        Diagnostic::error("calendar.empty-file", rel, "节假日安排文件是空的")
+        Diagnostic::error(Code::CalendarEmptyFile, rel, "节假日安排文件是空的")
             .hint("按 data/holidays/ 中文件的格式写上 year、source、holidays、workdays。")
     } else if let Some(x) = key.as_deref().and_then(expected_for) {
         let k = key.unwrap_or_default();
-        Diagnostic::error("calendar.type", rel, format!("字段“{k}”的值不对"))
+        Diagnostic::error(Code::CalendarType, rel, format!("字段“{k}”的值不对"))
             .at(line, col)
             .field(k)
             .expected(x)
             .found(detail)
             .hint(general_hint)
     } else {
-        Diagnostic::error("calendar.syntax", rel, "YAML 格式错误")
+        Diagnostic::error(Code::CalendarSyntax, rel, "YAML 格式错误")
             .at(line, col)
             .found(detail)
             .hint(general_hint)

@@ -8,6 +8,7 @@ use super::report::{
     Offset,
 };
 use super::*;
+use crate::diag::Code;
 use jiff::civil::date;
 use proptest::prelude::*;
 use std::path::Path;
@@ -493,7 +494,7 @@ fn malformed_site_file_gives_a_diagnostic_with_line() {
     let site = site_with(&[("calendar/2027.yaml", text)]);
     let ds = load_err(site.path());
     let dg = one(&ds);
-    assert_eq!(dg.code, "calendar.syntax");
+    assert_eq!(dg.code, Code::CalendarSyntax);
     assert_eq!(dg.file, Path::new("calendar/2027.yaml"));
     assert_eq!(dg.message, "YAML 格式错误");
     assert!(dg.line >= 4, "{dg:#?}");
@@ -516,25 +517,25 @@ workdays:
 ";
     let site = site_with(&[("calendar/2027.yaml", text)]);
     let ds = load_err(site.path());
-    let got: Vec<(&str, usize, usize, String)> = ds
+    let got: Vec<(Code, usize, usize, String)> = ds
         .iter()
         .map(|x| (x.code, x.line, x.col, x.message.clone()))
         .collect();
     assert_eq!(
         got,
         vec![
-            ("calendar.bad-date", 4, 12, "日期“2027-02-30”无效：2027年2月没有30日".to_string()),
+            (Code::CalendarBadDate, 4, 12, "日期“2027-02-30”无效：2027年2月没有30日".to_string()),
             (
-                "calendar.bad-date",
+                Code::CalendarBadDate,
                 5,
                 12,
                 "日期“2027-1-1”无效：应写成 YYYY-MM-DD（四位年、两位月、两位日）".to_string()
             ),
-            ("calendar.duplicate-date", 7, 12, "日期 2027-10-01 重复列出（第一次在第 6 行）".to_string()),
-            ("calendar.date-out-of-year", 8, 12, "日期 2025-05-01 不属于2027年的安排".to_string()),
-            ("calendar.empty-name", 9, 32, "日期 2027-10-02 没有写节日名称".to_string()),
+            (Code::CalendarDuplicateDate, 7, 12, "日期 2027-10-01 重复列出（第一次在第 6 行）".to_string()),
+            (Code::CalendarDateOutOfYear, 8, 12, "日期 2025-05-01 不属于2027年的安排".to_string()),
+            (Code::CalendarEmptyName, 9, 32, "日期 2027-10-02 没有写节日名称".to_string()),
             (
-                "calendar.conflicting-date",
+                Code::CalendarConflictingDate,
                 11,
                 12,
                 "日期 2027-10-01 既列为休息日（holidays）又列为调休上班日（workdays）（另一项在第 6 行）".to_string()
@@ -559,7 +560,7 @@ fn year_must_match_file_name() {
     )]);
     let ds = load_err(site.path());
     let dg = one(&ds);
-    assert_eq!(dg.code, "calendar.year-mismatch");
+    assert_eq!(dg.code, Code::CalendarYearMismatch);
     assert_eq!((dg.line, dg.col), (2, 7));
     assert_eq!(
         dg.message,
@@ -586,7 +587,7 @@ fn an_alias_bomb_or_a_huge_file_is_refused_with_its_place() {
     let ds = load_err(site.path());
     assert!(start.elapsed() < std::time::Duration::from_secs(5));
     let dg = one(&ds);
-    assert_eq!(dg.code, "calendar.too-complex");
+    assert_eq!(dg.code, Code::CalendarTooComplex);
     assert_eq!((dg.line, dg.col), (8, 4));
     assert!(dg
         .source_line
@@ -600,7 +601,7 @@ fn an_alias_bomb_or_a_huge_file_is_refused_with_its_place() {
     let huge = format!("{Y2027}# {}\n", "x".repeat(300 * 1024));
     let site = site_with(&[("calendar/2027.yaml", huge.as_str())]);
     let ds = load_err(site.path());
-    assert_eq!(one(&ds).code, "calendar.too-large");
+    assert_eq!(one(&ds).code, Code::CalendarTooLarge);
 }
 
 #[test]
@@ -611,7 +612,7 @@ fn unknown_field_has_did_you_mean() {
     )]);
     let ds = load_err(site.path());
     let dg = one(&ds);
-    assert_eq!(dg.code, "calendar.unknown-field");
+    assert_eq!(dg.code, Code::CalendarUnknownField);
     assert_eq!(dg.message, "未知字段“workday”");
     assert_eq!(dg.line, 9);
     assert_eq!(dg.hint.as_deref(), Some("是不是想写“workdays”？"));
@@ -624,7 +625,7 @@ fn missing_field_and_wrong_types() {
         "year: 2027\nsource: [\"x\"]\nholidays: []\n",
     )]);
     let dg = load_err(site.path());
-    assert_eq!(one(&dg).code, "calendar.missing-field");
+    assert_eq!(one(&dg).code, Code::CalendarMissingField);
     assert_eq!(one(&dg).message, "缺少字段“workdays”");
 
     let site = site_with(&[(
@@ -632,7 +633,7 @@ fn missing_field_and_wrong_types() {
         "year: 二〇二七\nsource: [\"x\"]\nholidays: []\nworkdays: []\n",
     )]);
     let dg = load_err(site.path());
-    assert_eq!(one(&dg).code, "calendar.type");
+    assert_eq!(one(&dg).code, Code::CalendarType);
     assert_eq!(one(&dg).message, "字段“year”的值不对");
     assert_eq!((one(&dg).line, one(&dg).col), (1, 7));
 
@@ -648,19 +649,19 @@ fn missing_field_and_wrong_types() {
         "year: 2027\nsource: []\nholidays: []\nworkdays: []\n",
     )]);
     let dg = load_err(site.path());
-    assert_eq!(one(&dg).code, "calendar.missing-source");
+    assert_eq!(one(&dg).code, Code::CalendarMissingSource);
 
     let site = site_with(&[(
         "calendar/2027.yaml",
         "year: 2027\nyear: 2027\nsource: [x]\nholidays: []\nworkdays: []\n",
     )]);
     let dg = load_err(site.path());
-    assert_eq!(one(&dg).code, "calendar.duplicate-key");
+    assert_eq!(one(&dg).code, Code::CalendarDuplicateKey);
     assert_eq!(one(&dg).line, 2);
 
     let site = site_with(&[("calendar/2027.yaml", "# nothing yet\n")]);
     let dg = load_err(site.path());
-    assert_eq!(one(&dg).code, "calendar.empty-file");
+    assert_eq!(one(&dg).code, Code::CalendarEmptyFile);
 }
 
 #[test]
@@ -671,15 +672,15 @@ fn bad_file_names() {
         ("calendar/notes.txt", "ignored"),
     ]);
     let ds = load_err(site.path());
-    let got: Vec<(&str, String)> = ds
+    let got: Vec<(Code, String)> = ds
         .iter()
         .map(|x| (x.code, x.file.display().to_string()))
         .collect();
     assert_eq!(
         got,
         vec![
-            ("calendar.file-name", "calendar/2027.yml".to_string()),
-            ("calendar.file-name", "calendar/holidays.yaml".to_string()),
+            (Code::CalendarFileName, "calendar/2027.yml".to_string()),
+            (Code::CalendarFileName, "calendar/holidays.yaml".to_string()),
         ]
     );
 }
@@ -700,7 +701,7 @@ fn a_date_in_two_files_is_an_error_in_the_site_file() {
     ]);
     let ds = load_err(site.path());
     let dg = one(&ds);
-    assert_eq!(dg.code, "calendar.date-in-two-files");
+    assert_eq!(dg.code, Code::CalendarDateInTwoFiles);
     assert_eq!(dg.file, Path::new("calendar/2027.yaml"));
     assert_eq!(
         dg.message,
@@ -713,7 +714,7 @@ fn a_date_in_two_files_is_an_error_in_the_site_file() {
 fn calendar_path_that_is_a_file_is_reported() {
     let site = site_with(&[("calendar", "not a folder")]);
     let ds = load_err(site.path());
-    assert_eq!(one(&ds).code, "calendar.io");
+    assert_eq!(one(&ds).code, Code::CalendarIo);
 }
 
 // ---------------------------------------------------------------- reports and CLI parsing

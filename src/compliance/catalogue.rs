@@ -9,7 +9,7 @@
 use super::{Input, Item, Section, Summary};
 use crate::content::kinds::permit::{ProcedureRef, Statutory};
 use crate::content::{Data, Kind, Record};
-use crate::diag::{did_you_mean, Diagnostic};
+use crate::diag::{did_you_mean, Code, Diagnostic};
 
 /// Run the catalogue rules.
 pub fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) {
@@ -41,7 +41,7 @@ fn categories(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary)
                 &format!("\"{name}\""),
             );
             let mut d = Diagnostic::error(
-                "config.unknown-category",
+                Code::ConfigUnknownCategory,
                 "site.toml",
                 format!("必须公开的类别“{name}”不存在"),
             )
@@ -61,7 +61,7 @@ fn categories(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary)
         let folder = kind.folder();
         diags.push(
             Diagnostic::warning(
-                "catalogue.missing-category",
+                Code::CatalogueMissingCategory,
                 format!("content/{folder}"),
                 format!("必须公开的“{}”栏目还没有任何现行信息", kind.label()),
             )
@@ -119,7 +119,7 @@ fn permit_items(r: &Record, diags: &mut Vec<Diagnostic>, summary: &mut Summary) 
         diags.push(
             r.diag_at(
                 Diagnostic::warning(
-                    "permit.missing-item",
+                    Code::PermitMissingItem,
                     &r.source,
                     format!("行政许可事项缺少“{zh}”"),
                 ),

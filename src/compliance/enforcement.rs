@@ -12,7 +12,7 @@
 use super::{add_days, date_zh, days_between, Input, Item, Section, Summary};
 use crate::content::kinds::enforcement::{Action, Enforcement};
 use crate::content::{Data, Record};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 
 /// A decision whose display period ends within this many days is listed as expiring soon.
 pub const EXPIRING_DAYS: i64 = 30;
@@ -71,7 +71,7 @@ fn deadline(
             diags.push(
                 r.diag_at(
                     Diagnostic::error(
-                        "enforcement.deadline-unknown",
+                        Code::EnforcementDeadlineUnknown,
                         &r.source,
                         "无法计算公开期限：节假日数据不覆盖决定日期之后的工作日",
                     ),
@@ -99,10 +99,10 @@ fn deadline(
     let found = format!("发布日期 {}{late_by}", date_zh(published));
     let d = match &e.late_reason {
         Some(reason) if !reason.trim().is_empty() => {
-            Diagnostic::info("enforcement.late", &r.source, message)
+            Diagnostic::info(Code::EnforcementLate, &r.source, message)
                 .hint(format!("已说明延迟原因：{}", reason.trim()))
         }
-        _ => Diagnostic::warning("enforcement.late", &r.source, message).hint(
+        _ => Diagnostic::warning(Code::EnforcementLate, &r.source, message).hint(
             "已经逾期，仍须公开，不要撤下。请在 late_reason 中写明延迟原因（写明后不再警告），并改进流程，今后按期发布。",
         ),
     };
@@ -144,7 +144,7 @@ fn withdrawal(
             diags.push(
                 r.diag_at(
                     Diagnostic::warning(
-                        "enforcement.change-undated",
+                        Code::EnforcementChangeUndated,
                         &r.source,
                         format!("决定状态为“{}”，但没有填写更新日期 updated", e.status),
                     ),
@@ -164,7 +164,7 @@ fn withdrawal(
             diags.push(
                 r.diag_at(
                     Diagnostic::warning(
-                        "enforcement.change-late",
+                        Code::EnforcementChangeLate,
                         &r.source,
                         format!(
                             "决定{}的情况公开晚于期限：应在变更后{days}日内公开",
@@ -225,7 +225,7 @@ fn display(
         diags.push(
             r.diag_at(
                 Diagnostic::info(
-                    "enforcement.expired",
+                    Code::EnforcementExpired,
                     &r.source,
                     format!("已过公示期，已自动撤下（公示截止{}）", date_zh(until)),
                 ),
@@ -259,7 +259,7 @@ fn future_published(input: &Input, r: &Record, diags: &mut Vec<Diagnostic>) {
     diags.push(
         r.diag_at(
             Diagnostic::warning(
-                "enforcement.future-published",
+                Code::EnforcementFuturePublished,
                 &r.source,
                 format!("发布日期{}晚于今天", date_zh(published)),
             ),
@@ -281,7 +281,7 @@ fn credit_code(r: &Record, e: &Enforcement, diags: &mut Vec<Diagnostic>) {
     diags.push(
         r.diag_at(
             Diagnostic::error(
-                "enforcement.credit-code",
+                Code::EnforcementCreditCode,
                 &r.source,
                 "统一社会信用代码不正确（校验位不符或含有不允许的字符）",
             ),
@@ -308,7 +308,7 @@ fn display_days_keys(input: &Input, diags: &mut Vec<Diagnostic>) {
             let (line, col) = super::site_toml_pos(&input.site.root, "display_days", key);
             diags.push(
                 Diagnostic::warning(
-                    "config.display-days-key",
+                    Code::ConfigDisplayDaysKey,
                     "site.toml",
                     format!("公示期限设置项“{key}”不会被使用"),
                 )

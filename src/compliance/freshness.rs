@@ -7,7 +7,7 @@
 
 use super::{add_days, date_zh, days_between, Input, Item, Section, Summary};
 use crate::content::{Data, Kind, Record};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::lifecycle::State;
 
 /// An open consultation closing within this many working days is listed as expiring soon.
@@ -25,7 +25,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) 
                     diags.push(
                         r.diag_at(
                             Diagnostic::warning(
-                                "reply.overdue",
+                                Code::ReplyOverdue,
                                 &r.source,
                                 format!("留言受理超过{days}日仍未答复"),
                             ),
@@ -100,7 +100,7 @@ fn consultation(
                 diags.push(
                     r.diag_at(
                         Diagnostic::warning(
-                            "consultation.report-overdue",
+                            Code::ConsultationReportOverdue,
                             &r.source,
                             format!("意见征集结束超过{days}日，还没有公布征集结果"),
                         ),
@@ -156,7 +156,7 @@ fn stale(input: &Input, diags: &mut Vec<Diagnostic>) {
     };
     diags.push(
         Diagnostic::warning(
-            "freshness.stale",
+            Code::FreshnessStale,
             "content",
             format!("已有{days}日以上没有发布新信息"),
         )

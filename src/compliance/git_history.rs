@@ -25,7 +25,7 @@
 use super::fields::{self, FrontMatter};
 use super::Input;
 use crate::content::{Data, Record};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::history::Entry;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -181,7 +181,7 @@ fn deleted_rule(input: &Input, diags: &mut Vec<Diagnostic>) {
         };
         diags.push(
             Diagnostic::error(
-                "history.ledger-deleted",
+                Code::HistoryLedgerDeleted,
                 &path,
                 format!("{what}已公开过，不能删除：{culprit}"),
             )
@@ -310,7 +310,7 @@ fn record(r: &Record, versions: &[Version], diags: &mut Vec<Diagnostic>) {
         diags.push(
             r.diag_at(
                 Diagnostic::error(
-                    "history.index-no-changed",
+                    Code::HistoryIndexNoChanged,
                     &r.source,
                     format!("索引号发布后不得更改：在{culprit}中被修改"),
                 ),
@@ -350,7 +350,7 @@ fn record(r: &Record, versions: &[Version], diags: &mut Vec<Diagnostic>) {
         diags.push(
             r.diag_at(
                 Diagnostic::error(
-                    "history.edited-after-publication",
+                    Code::HistoryEditedAfterPublication,
                     &r.source,
                     format!(
                         "已公开的执法决定的“{zh}”在{}中被直接修改",
@@ -396,7 +396,7 @@ fn ledger_rule(
         );
     diags.push(
         Diagnostic::error(
-            "history.ledger-rewritten",
+            Code::HistoryLedgerRewritten,
             path,
             format!("意见台账只能追加，不能改写或删除：在{culprit}中被改写"),
         )

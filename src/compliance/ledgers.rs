@@ -21,7 +21,7 @@
 use super::Input;
 use crate::content::kinds::consultation::Consultation;
 use crate::content::{Data, Record};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::ledger::report::Disposition;
 use crate::ledger::{self, RegisterLine};
 use crate::participation::Ledger;
@@ -57,10 +57,12 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
         Ok(lines) => lines,
         Err(e) => {
             diags.push(
-                Diagnostic::error("participation.register", ledger::register_rel(), e.clone())
-                    .hint(
-                        "链头登记簿由 gongshi feedback export 追加，不能手工修改；请用 git 恢复。",
-                    ),
+                Diagnostic::error(
+                    Code::ParticipationRegister,
+                    ledger::register_rel(),
+                    e.clone(),
+                )
+                .hint("链头登记簿由 gongshi feedback export 追加，不能手工修改；请用 git 恢复。"),
             );
             &[]
         }
@@ -70,7 +72,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
             crate::ledger::report::ledger_is_append_only(&site.root, &ledger::register_rel())
         {
             diags.push(
-                Diagnostic::error("participation.register", ledger::register_rel(), "链头登记簿被改写：已提交的内容不是当前文件的开头部分")
+                Diagnostic::error(Code::ParticipationRegister, ledger::register_rel(), "链头登记簿被改写：已提交的内容不是当前文件的开头部分")
                     .hint("链头登记簿只能由 gongshi feedback export 在末尾追加。请用 git checkout -- content/consultations/heads.jsonl 恢复。"),
             );
         }
@@ -79,8 +81,12 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
         Some(Ok(r)) => Some(r),
         Some(Err(e)) => {
             diags.push(
-                Diagnostic::error("participation.receiver", "content/consultations", e.clone())
-                    .hint("--feedback-db 应为意见接收程序的数据库文件（生成时只读打开）。"),
+                Diagnostic::error(
+                    Code::ParticipationReceiver,
+                    "content/consultations",
+                    e.clone(),
+                )
+                .hint("--feedback-db 应为意见接收程序的数据库文件（生成时只读打开）。"),
             );
             None
         }
@@ -100,7 +106,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
             if let Some((n, l)) = lines.last() {
                 diags.push(
                     Diagnostic::error(
-                        "participation.anchor",
+                        Code::ParticipationAnchor,
                         ledger::register_rel(),
                         format!(
                             "链头登记簿记录了征集事项 {id} 的 {} 条意见，但网站中已没有这个征集事项",
@@ -145,7 +151,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
                 diags.push(
                     r.diag_at(
                         Diagnostic::error(
-                            "participation.no-ledger",
+                            Code::ParticipationNoLedger,
                             &r.source,
                             "征集结果已公布，本征集开放过网上意见表单，但没有意见台账（opinions.jsonl）：无法证明所有意见都已列入公众参与情况报告",
                         ),
@@ -159,7 +165,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
                 diags.push(
                     r.diag_at(
                         Diagnostic::error(
-                            "participation.no-ledger",
+                            Code::ParticipationNoLedger,
                             &r.source,
                             format!(
                                 "征集结果声明没有收到意见（opinions.total: 0），但{}记录了 {contradicted} 条意见",
@@ -185,7 +191,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
             if !consultations.contains_key(id.as_str()) && !chain.links.is_empty() {
                 diags.push(
                     Diagnostic::error(
-                        "participation.receiver-unknown",
+                        Code::ParticipationReceiverUnknown,
                         "content/consultations",
                         format!(
                             "意见接收程序收到过征集事项 {id} 的 {} 条意见，但网站中没有这个征集事项",
@@ -229,7 +235,7 @@ fn register_rule(
         };
         diags.push(
             Diagnostic::error(
-                "participation.anchor",
+                Code::ParticipationAnchor,
                 &ledger.rel,
                 format!(
                     "{what}，但链头登记簿第 {n} 行（{}）记录过 {} 条{named}：第 {} 条意见从台账中消失；{where_}",
@@ -262,7 +268,7 @@ fn register_rule(
         let e = &ledger.entries[l.count as usize - 1];
         diags.push(
             Diagnostic::error(
-                "participation.anchor",
+                Code::ParticipationAnchor,
                 &ledger.rel,
                 format!(
                     "台账第 {} 条（回执 {}）的校验码为 {}…，而链头登记簿第 {n} 行（{}）记录的是 {}…：该条或其之前的意见被改写；{where_}",
@@ -303,7 +309,7 @@ fn receiver_rule(
         if let Some(d) = differs {
             diags.push(
                 Diagnostic::error(
-                    "participation.receiver-differs",
+                    Code::ParticipationReceiverDiffers,
                     &ledger.rel,
                     format!(
                         "意见台账第 {} 条（回执 {}）与意见接收程序不一致：{d}",
@@ -331,7 +337,7 @@ fn receiver_rule(
         diags.push(
             r.diag_at(
                 Diagnostic::error(
-                    "participation.unexported",
+                    Code::ParticipationUnexported,
                     &r.source,
                     format!(
                         "征集结果已公布，但意见接收程序还有 {} 条意见没有导出到意见台账（第 {}–{} 条：{shown}），公众参与情况报告不完整",
@@ -399,7 +405,7 @@ fn figures_rule(
             diags.push(
                 r.diag_at(
                     Diagnostic::error(
-                        "participation.figures",
+                        Code::ParticipationFigures,
                         &r.source,
                         format!("征集结果写的“{zh}”为 {n} 条，{source}为 {actual} 条：公布的数字必须一致"),
                     ),

@@ -193,6 +193,7 @@ fn section_id(s: Section) -> &'static str {
 mod tests {
     use super::*;
     use crate::compliance::Item;
+    use crate::diag::Code;
 
     #[test]
     fn the_page_lists_items_and_escapes_text() {
@@ -206,7 +207,8 @@ mod tests {
         });
         let mut ds = Diagnostics::new();
         ds.push(
-            Diagnostic::warning("enforcement.late", "content/enforcement/a.md", "晚了").at(3, 12),
+            Diagnostic::warning(Code::EnforcementLate, "content/enforcement/a.md", "晚了")
+                .at(3, 12),
         );
         let html = render(
             &PageInfo {

@@ -13,7 +13,7 @@ use super::fields::{self, FrontMatter};
 use super::Input;
 use crate::content::kinds::enforcement::PartyType;
 use crate::content::{Data, Kind, Record};
-use crate::diag::{Diagnostic, MAX_PER_FILE};
+use crate::diag::{Code, Diagnostic, MAX_PER_FILE};
 use crate::pii::{self as privacy, Finding, PiiKind, PrivacyOptions};
 use rayon::prelude::*;
 use std::path::Path;
@@ -86,12 +86,12 @@ fn field_zh(field: &str) -> &str {
     }
 }
 
-fn code_of(kind: PiiKind) -> &'static str {
+fn code_of(kind: PiiKind) -> Code {
     match kind {
-        PiiKind::ResidentId => "privacy.resident-id",
-        PiiKind::Mobile => "privacy.mobile",
-        PiiKind::BankCard => "privacy.bank-card",
-        PiiKind::Email => "privacy.email",
+        PiiKind::ResidentId => Code::PrivacyResidentId,
+        PiiKind::Mobile => Code::PrivacyMobile,
+        PiiKind::BankCard => Code::PrivacyBankCard,
+        PiiKind::Email => Code::PrivacyEmail,
     }
 }
 
@@ -365,7 +365,7 @@ fn scan_names(
             at,
             len: name.chars().count(),
             diag: Diagnostic::error(
-                "privacy.labelled-name",
+                Code::PrivacyLabelledName,
                 source,
                 format!("{}中有未隐去名字的自然人姓名", field_zh(field)),
             )
@@ -450,7 +450,7 @@ fn unmasked_name(
         range: fields::locate(text, node.pos.line, name, 0, name.len()),
         at: (node.pos.line, node.pos.col),
         len: name.chars().count(),
-        diag: Diagnostic::error("privacy.person-name", source, message)
+        diag: Diagnostic::error(Code::PrivacyPersonName, source, message)
             .field(field)
             .expected(expected)
             .found(privacy::mask(name))
@@ -477,7 +477,7 @@ fn party(
             at,
             len,
             diag: Diagnostic::error(
-                "privacy.person-name",
+                Code::PrivacyPersonName,
                 &r.source,
                 "当事人是自然人，名称必须隐去名字",
             )
@@ -494,7 +494,7 @@ fn party(
                     at,
                     len: name[s..e2].chars().count(),
                     diag: Diagnostic::warning(
-                        "privacy.owner-name",
+                        Code::PrivacyOwnerName,
                         &r.source,
                         "个体工商户名称中似乎含有经营者的完整姓名",
                     )
@@ -549,7 +549,7 @@ fn asker(r: &Source, fm: &FrontMatter, asker: Option<&str>, hits: &mut Vec<Hit>)
         range: fields::locate(&r.text, node.pos.line, name, 0, name.len()),
         at: (node.pos.line, node.pos.col),
         len: name.chars().count(),
-        diag: Diagnostic::warning("privacy.asker-name", &r.source, "留言人似乎写了全名")
+        diag: Diagnostic::warning(Code::PrivacyAskerName, &r.source, "留言人似乎写了全名")
             .field("asker")
             .expected("姓氏加称呼，如 王女士、李先生、张某")
             .found(privacy::mask(name))
@@ -628,7 +628,7 @@ fn minor(
             at: pos(field),
             len: 1,
             diag: Diagnostic::error(
-                "privacy.minor",
+                Code::PrivacyMinor,
                 &r.source,
                 "涉及未成年人的执法决定不得公开",
             )
@@ -639,7 +639,9 @@ fn minor(
             } else {
                 format!("{}中提到未成年人", field_zh(field))
             })
-            .hint("请把此文件移出 content/（在案卷中保存）；决定不在网站上公开，也不显示撤下说明。"),
+            .hint(
+                "请把此文件移出 content/（在案卷中保存）；决定不在网站上公开，也不显示撤下说明。",
+            ),
         });
     }
 }
@@ -683,7 +685,7 @@ fn more(file: &Path, n: usize, severity: crate::diag::Severity) -> Diagnostic {
         crate::diag::Severity::Info => Diagnostic::info,
     };
     d(
-        "diag.more",
+        Code::DiagMore,
         file,
         format!("这个文件另有 {n} 处个人信息没有列出"),
     )

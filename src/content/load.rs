@@ -5,7 +5,7 @@ use super::kinds::{Common, Data, Kind};
 use super::markdown::{self, Fields, Rendered};
 use super::source::{self, SplitError};
 use crate::config::Limits;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::schema::{self, Ctx, Field, Ty};
 use crate::yaml::{self, Node, Value};
 use rayon::prelude::*;
@@ -198,7 +198,7 @@ fn find_candidates(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
     }
     let Ok(entries) = std::fs::read_dir(&content) else {
         diags.push(
-            Diagnostic::error("content.missing", "content", "找不到 content 目录").hint(
+            Diagnostic::error(Code::ContentMissing, "content", "找不到 content 目录").hint(
                 "站点根目录下应有 content/ 目录，每类信息一个子目录，如 content/documents/。",
             ),
         );
@@ -225,7 +225,7 @@ fn find_candidates(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
         if !meta.is_dir() {
             diags.push(
                 Diagnostic::warning(
-                    "content.stray-file",
+                    Code::ContentStrayFile,
                     rel_of(root, &folder),
                     "content 目录下的文件不会被发布",
                 )
@@ -236,7 +236,7 @@ fn find_candidates(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
         let Some(kind) = Kind::from_folder(&name) else {
             let folders: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();
             let mut d = Diagnostic::error(
-                "content.unknown-folder",
+                Code::ContentUnknownFolder,
                 rel_of(root, &folder),
                 format!("未知的信息类别目录“{name}”"),
             );
@@ -256,7 +256,7 @@ fn find_candidates(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
                 Ok(e) => e,
                 Err(e) => {
                     diags.push(Diagnostic::error(
-                        "content.read",
+                        Code::ContentRead,
                         rel_of(root, &folder),
                         format!("无法读取目录：{e}"),
                     ));
@@ -271,7 +271,7 @@ fn find_candidates(root: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Candidate> {
                 match entry.path().symlink_metadata() {
                     Ok(meta) => diags.push(special_file(&rel_of(root, path), &meta, path)),
                     Err(e) => diags.push(Diagnostic::error(
-                        "content.read",
+                        Code::ContentRead,
                         rel_of(root, path),
                         format!("无法读取：{e}"),
                     )),
@@ -350,7 +350,7 @@ fn look_alike(rel: &Path) -> Option<Diagnostic> {
     if matches!(lower.as_str(), "md" | "yaml" | "yml") {
         return Some(
             Diagnostic::error(
-                "content.ignored-file",
+                Code::ContentIgnoredFile,
                 rel,
                 format!("扩展名“.{ext}”不是小写，这个文件不会被读取和发布"),
             )
@@ -374,7 +374,7 @@ fn look_alike(rel: &Path) -> Option<Diagnostic> {
     };
     Some(
         Diagnostic::warning(
-            "content.ignored-file",
+            Code::ContentIgnoredFile,
             rel,
             format!("“{name}”看起来是一条记录，但扩展名不是 .md、.yaml 或 .yml，不会作为记录发布"),
         )
@@ -582,7 +582,7 @@ fn load_one(
     if !valid_id(&c.id) {
         let what = if c.bundle { "目录名" } else { "文件名" };
         return Err(vec![Diagnostic::error(
-            "content.bad-id",
+            Code::ContentBadId,
             rel,
             format!("{what}“{}”不能用作网址", c.id),
         )
@@ -597,7 +597,7 @@ fn load_one(
         Ok(t) => t,
         Err(SplitError::NotUtf8 { line }) => {
             return Err(vec![Diagnostic::error(
-            "content.encoding",
+            Code::ContentEncoding,
             rel,
             "文件不是 UTF-8 编码",
         )
@@ -613,13 +613,13 @@ fn load_one(
         match source::split_markdown(text) {
             Ok(p) => p,
             Err(SplitError::NoFrontMatter) => {
-                return Err(vec![Diagnostic::error("content.no-front-matter", rel, "文件开头缺少“---”包围的信息字段")
+                return Err(vec![Diagnostic::error(Code::ContentNoFrontMatter, rel, "文件开头缺少“---”包围的信息字段")
                     .at(1, 1)
                     .with_source(text)
                     .hint("Markdown 记录的第一行必须是“---”，接着写 title、published 等字段，再用一行“---”结束，然后才是正文。")])
             }
             Err(SplitError::Unclosed) => {
-                return Err(vec![Diagnostic::error("content.unclosed-front-matter", rel, "开头的“---”没有对应的结束行“---”")
+                return Err(vec![Diagnostic::error(Code::ContentUnclosedFrontMatter, rel, "开头的“---”没有对应的结束行“---”")
                     .at(1, 1)
                     .with_source(text)
                     .hint("在信息字段之后、正文之前加一行“---”。")])
@@ -633,7 +633,7 @@ fn load_one(
         Ok(Some(n)) => n,
         Ok(None) => {
             return Err(vec![Diagnostic::error(
-                "content.empty",
+                Code::ContentEmpty,
                 rel,
                 "记录没有任何信息字段",
             )
@@ -703,14 +703,14 @@ fn load_one(
     let common: Common =
         serde_json::from_value(serde_json::Value::Object(common_obj)).map_err(|e| {
             vec![Diagnostic::error(
-                "schema.internal",
+                Code::SchemaInternal,
                 rel,
                 format!("字段内容无法读取：{e}"),
             )]
         })?;
     let data = Data::from_json(c.kind, kind_json).map_err(|e| {
         vec![Diagnostic::error(
-            "schema.internal",
+            Code::SchemaInternal,
             rel,
             format!("字段内容无法读取：{e}"),
         )]
@@ -754,7 +754,7 @@ pub(crate) fn read_record(
     use std::io::Read;
     let read_error = |e: std::io::Error| {
         vec![Diagnostic::error(
-            "content.read",
+            Code::ContentRead,
             rel,
             format!("无法读取文件：{e}"),
         )]
@@ -776,7 +776,7 @@ pub(crate) fn read_record(
         let col = String::from_utf8_lossy(&upto[line_start..]).chars().count() + 1;
         let size = meta.len().max(bytes.len() as u64);
         return Err(vec![Diagnostic::error(
-            "content.too-large",
+            Code::ContentTooLarge,
             rel,
             format!(
                 "记录文件太大：{} KB，超过上限 {} KB（从这里开始超出）",
@@ -813,7 +813,7 @@ pub(crate) fn special_file(rel: &Path, meta: &std::fs::Metadata, path: &Path) ->
             .map(|t| t.display().to_string())
             .unwrap_or_default();
         Diagnostic::error(
-            "content.symlink",
+            Code::ContentSymlink,
             rel,
             "这是一个符号链接（快捷方式），不能发布",
         )
@@ -821,7 +821,7 @@ pub(crate) fn special_file(rel: &Path, meta: &std::fs::Metadata, path: &Path) ->
         .hint("content/ 中只能放真实的文件：符号链接可能把网站以外的文件（如服务器上的系统文件）发布出去。请删除链接（git rm），把要发布的文件本身复制到这里。")
     } else {
         Diagnostic::error(
-            "content.special-file",
+            Code::ContentSpecialFile,
             rel,
             "这不是普通文件（是命名管道、套接字或设备），不能读取或发布",
         )

@@ -10,7 +10,7 @@ pub use kinds::{Data, Kind};
 pub use load::Record;
 
 use crate::config::Config;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -129,7 +129,7 @@ pub fn load_site_lenient(
     let config = Config::load(root).map_err(|ds| ds.into_iter().collect::<Diagnostics>())?;
     let Some(tz) = config.timezone() else {
         return Err([Diagnostic::error(
-            "config.timezone",
+            Code::ConfigTimezone,
             "site.toml",
             "无法识别的时区",
         )]

@@ -4,7 +4,7 @@
 use super::kinds::{permit::Permit, Data, Kind};
 use super::load::Record;
 use crate::config::Config;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -96,7 +96,7 @@ impl Unique {
     fn duplicate(&self, r: &Record, first: &Record, v: &str) -> Diagnostic {
         if self.field == "id" {
             return Diagnostic::error(
-                "content.duplicate-id",
+                Code::ContentDuplicateId,
                 &r.source,
                 format!("记录编号“{}”重复", r.id),
             )
@@ -109,7 +109,7 @@ impl Unique {
         let zh = self.zh;
         r.diag_at(
             Diagnostic::error(
-                "meta.duplicate",
+                Code::MetaDuplicate,
                 &r.source,
                 format!("{zh}“{v}”与其他记录重复"),
             ),
@@ -136,7 +136,11 @@ fn record_rules(
         if !index_no_ok(no, code) {
             out.push(
                 r.diag_at(
-                    Diagnostic::error("meta.index-no", &r.source, format!("索引号“{no}”格式不对")),
+                    Diagnostic::error(
+                        Code::MetaIndexNo,
+                        &r.source,
+                        format!("索引号“{no}”格式不对"),
+                    ),
                     "index_no",
                 )
                 .expected(format!("{code}/年份-五位序号，如 {code}/2026-00017"))
@@ -149,7 +153,11 @@ fn record_rules(
         if !doc_no_ok(no) {
             out.push(
                 r.diag_at(
-                    Diagnostic::warning("meta.doc-no", &r.source, format!("文号“{no}”格式不规范")),
+                    Diagnostic::warning(
+                        Code::MetaDocNo,
+                        &r.source,
+                        format!("文号“{no}”格式不规范"),
+                    ),
                     "doc_no",
                 )
                 .expected("机关代字〔年份〕序号号，如 枝人社发〔2026〕12号（年份用六角括号〔〕）")
@@ -188,7 +196,7 @@ fn placeholders(r: &Record, out: &mut Vec<Diagnostic>) {
     };
     out.push(
         d(
-            "content.placeholder",
+            Code::ContentPlaceholder,
             &r.source,
             format!("还有未填写的内容“{word}”"),
         )
@@ -265,7 +273,7 @@ fn attachments(root: &Path, r: &Record, out: &mut Vec<Diagnostic>) {
     for (field, file) in all_attachments(r) {
         if !safe_relative(file) {
             out.push(
-                r.diag_at(Diagnostic::error("content.attachment-path", &r.source, format!("附件路径“{file}”不允许")), &field)
+                r.diag_at(Diagnostic::error(Code::ContentAttachmentPath, &r.source, format!("附件路径“{file}”不允许")), &field)
                     .hint("附件必须放在记录文件旁边，只写文件名（或其下的子目录），不能用“..”或绝对路径。"),
             );
             continue;
@@ -292,7 +300,7 @@ fn attachments(root: &Path, r: &Record, out: &mut Vec<Diagnostic>) {
                 )
             };
             let mut d = r.diag_at(
-                Diagnostic::error("content.attachment-symlink", &r.source, what.0),
+                Diagnostic::error(Code::ContentAttachmentSymlink, &r.source, what.0),
                 &field,
             );
             if !what.1.is_empty() {
@@ -307,7 +315,7 @@ fn attachments(root: &Path, r: &Record, out: &mut Vec<Diagnostic>) {
             out.push(
                 r.diag_at(
                     Diagnostic::error(
-                        "content.missing-attachment",
+                        Code::ContentMissingAttachment,
                         &r.source,
                         format!("找不到附件文件“{file}”"),
                     ),
@@ -354,7 +362,7 @@ fn links(r: &Record, keys: &HashSet<String>, out: &mut Vec<Diagnostic>) {
         let key = format!("{}/{}", kind.folder(), segs[1]);
         if !keys.contains(&key) {
             let mut d = Diagnostic::error(
-                "content.dangling-link",
+                Code::ContentDanglingLink,
                 &r.source,
                 format!("链接指向不存在的记录“{path}”"),
             )
@@ -383,7 +391,7 @@ fn links(r: &Record, keys: &HashSet<String>, out: &mut Vec<Diagnostic>) {
     for line in &r.body.scripts {
         out.push(
             Diagnostic::error(
-                "content.script",
+                Code::ContentScript,
                 &r.source,
                 "正文中不允许使用 <script> 脚本",
             )
@@ -397,7 +405,7 @@ fn links(r: &Record, keys: &HashSet<String>, out: &mut Vec<Diagnostic>) {
             out.push(
                 r.diag_at(
                     Diagnostic::error(
-                        "content.script",
+                        Code::ContentScript,
                         &r.source,
                         "字段中不允许使用 <script> 脚本",
                     )
@@ -412,7 +420,7 @@ fn links(r: &Record, keys: &HashSet<String>, out: &mut Vec<Diagnostic>) {
 pub(crate) fn dangling(r: &Record, field: &str, what: &str, folder: &str, id: &str) -> Diagnostic {
     r.diag_at(
         Diagnostic::error(
-            "content.dangling-ref",
+            Code::ContentDanglingRef,
             &r.source,
             format!("{what}“{id}”不存在"),
         ),
@@ -439,7 +447,7 @@ pub(crate) fn permit_item_rules(r: &Record, p: &Permit, out: &mut Vec<Diagnostic
             out.push(
                 r.diag_at(
                     Diagnostic::error(
-                        "schema.missing-field",
+                        Code::SchemaMissingField,
                         &r.source,
                         format!("缺少必填字段“{field}”（{zh}）"),
                     ),
@@ -457,7 +465,7 @@ pub(crate) fn permit_item_rules(r: &Record, p: &Permit, out: &mut Vec<Diagnostic
             let field = format!("materials[{}].form", i + 1);
             out.push(
                 r.diag_at(
-                    Diagnostic::error("permit.material-form", &r.source, format!("第{}项材料“{}”同时写了 form 和 original", i + 1, m.name))
+                    Diagnostic::error(Code::PermitMaterialForm, &r.source, format!("第{}项材料“{}”同时写了 form 和 original", i + 1, m.name))
                         .hint("只保留一个：form: 原件 / 复印件 / 原件及复印件，或 original: true / false。"),
                     &field,
                 ),
@@ -511,7 +519,7 @@ pub(crate) fn fee_rules(r: &Record, f: &super::kinds::fee::Fee, out: &mut Vec<Di
             out.push(
                 r.diag_at(
                     Diagnostic::error(
-                        "fee.standard-forms",
+                        Code::FeeStandardForms,
                         &r.source,
                         format!("收费标准“{}”同时写了几种标准", s.item),
                     ),
@@ -541,7 +549,7 @@ pub(crate) fn fee_rules(r: &Record, f: &super::kinds::fee::Fee, out: &mut Vec<Di
                 out.push(
                     r.diag_at(
                         Diagnostic::error(
-                            "fee.range",
+                            Code::FeeRange,
                             &r.source,
                             format!("收费标准“{}”的幅度不完整或上下限颠倒", s.item),
                         ),
@@ -556,7 +564,7 @@ pub(crate) fn fee_rules(r: &Record, f: &super::kinds::fee::Fee, out: &mut Vec<Di
             out.push(
                 r.diag_at(
                     Diagnostic::error(
-                        "fee.rate",
+                        Code::FeeRate,
                         &r.source,
                         format!("收费标准“{}”的费率不完整", s.item),
                     ),
@@ -572,7 +580,7 @@ pub(crate) fn fee_rules(r: &Record, f: &super::kinds::fee::Fee, out: &mut Vec<Di
             out.push(
                 r.diag_at(
                     Diagnostic::warning(
-                        "fee.standard-unstated",
+                        Code::FeeStandardUnstated,
                         &r.source,
                         format!("收费标准“{}”没有写明金额、幅度、费率或标准，页面将显示“未注明”", s.item),
                     ),
@@ -588,7 +596,7 @@ pub(crate) fn fee_rules(r: &Record, f: &super::kinds::fee::Fee, out: &mut Vec<Di
                 out.push(
                     r.diag_at(
                         Diagnostic::warning(
-                            "meta.doc-no",
+                            Code::MetaDocNo,
                             &r.source,
                             format!("文号“{no}”格式不规范"),
                         ),
@@ -605,7 +613,7 @@ pub(crate) fn fee_rules(r: &Record, f: &super::kinds::fee::Fee, out: &mut Vec<Di
             out.push(
                 r.diag_at(
                     Diagnostic::error(
-                        "fee.basis-empty",
+                        Code::FeeBasisEmpty,
                         &r.source,
                         "收费依据既没有文件名称也没有文号",
                     ),

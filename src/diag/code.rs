@@ -135,6 +135,9 @@ codes! {
     ImportRow = "import.row",
     ImportUnknownColumn = "import.unknown-column",
 
+    // The test kind (feature `test-kind`, docs/dev/adding-a-kind.md).
+    InspectionNoDeadline = "inspection.no-deadline",
+
     MetaDocNo = "meta.doc-no",
     MetaDuplicate = "meta.duplicate",
     MetaIndexNo = "meta.index-no",

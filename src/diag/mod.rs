@@ -26,7 +26,7 @@ pub enum Severity {
 pub struct Diagnostic {
     pub severity: Severity,
     /// Stable machine code, e.g. `schema.unknown-field`.
-    pub code: &'static str,
+    pub code: Code,
     /// Path relative to the site root, with `/` separators (empty: the site as a whole).
     pub file: PathBuf,
     /// 1-based line in the file; 0 when the problem has no position.
@@ -65,7 +65,7 @@ pub(crate) const MAX_PER_FILE: usize = 100;
 impl Diagnostic {
     fn new(
         severity: Severity,
-        code: &'static str,
+        code: Code,
         file: impl AsRef<Path>,
         message: impl Into<String>,
     ) -> Self {
@@ -87,17 +87,17 @@ impl Diagnostic {
     }
 
     /// An error: the build refuses to publish while it stands.
-    pub fn error(code: &'static str, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, code, file, message)
     }
 
     /// A warning: reported, and an error only under `--strict`.
-    pub fn warning(code: &'static str, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, file, message)
     }
 
     /// A note (提示): reported, never a failure, not even under `--strict`.
-    pub fn info(code: &'static str, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+    pub fn info(code: Code, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
         Self::new(Severity::Info, code, file, message)
     }
 
@@ -209,7 +209,7 @@ pub(crate) fn cap_per_file(diags: &mut Vec<Diagnostic>) {
         }
         kept.push(Diagnostic::new(
             severity,
-            "diag.more",
+            Code::DiagMore,
             &file,
             format!(
                 "这个文件另有 {total} 个问题没有列出（{}）",
@@ -356,7 +356,7 @@ mod tests {
     #[test]
     fn a_long_source_line_is_kept_only_around_the_column() {
         let line = format!("{}错{}", "a".repeat(100_000), "b".repeat(100_000));
-        let d = Diagnostic::error("x", "a.md", "m")
+        let d = Diagnostic::error(Code::SchemaUnknownField, "a.md", "m")
             .span(2, 100_001, 1)
             .with_source(&format!("first\n{line}\n"));
         let src = d.source_line.clone().unwrap_or_default();
@@ -376,15 +376,15 @@ mod tests {
     #[test]
     fn at_most_so_many_diagnostics_of_a_file_are_kept_and_the_rest_counted() {
         let mut ds: Vec<Diagnostic> = (1..=150)
-            .map(|i| Diagnostic::warning("w", "a.md", "w").at(i, 1))
+            .map(|i| Diagnostic::warning(Code::SchemaWrongType, "a.md", "w").at(i, 1))
             .collect();
-        ds.push(Diagnostic::error("e", "a.md", "e").at(500, 1));
-        ds.push(Diagnostic::error("e", "b.md", "e").at(1, 1));
+        ds.push(Diagnostic::error(Code::SchemaMissingField, "a.md", "e").at(500, 1));
+        ds.push(Diagnostic::error(Code::SchemaMissingField, "b.md", "e").at(1, 1));
         cap_per_file(&mut ds);
         let a: Vec<&Diagnostic> = ds.iter().filter(|d| d.file == Path::new("a.md")).collect();
         assert_eq!(a.len(), MAX_PER_FILE + 1);
         let more = a[MAX_PER_FILE];
-        assert_eq!(more.code, "diag.more");
+        assert_eq!(more.code, Code::DiagMore);
         // An error was left out: the count is an error, so the build still fails.
         assert_eq!(more.severity, Severity::Error);
         assert!(more.message.contains("另有 51 个问题"), "{}", more.message);
@@ -399,9 +399,9 @@ mod tests {
     #[test]
     fn diagnostics_sort_by_file_then_line() {
         let mut ds = Diagnostics::new();
-        ds.push(Diagnostic::error("a", "b.md", "x").at(3, 1));
-        ds.push(Diagnostic::error("a", "a.md", "x").at(9, 1));
-        ds.push(Diagnostic::error("a", "b.md", "x").at(1, 1));
+        ds.push(Diagnostic::error(Code::SchemaBadValue, "b.md", "x").at(3, 1));
+        ds.push(Diagnostic::error(Code::SchemaBadValue, "a.md", "x").at(9, 1));
+        ds.push(Diagnostic::error(Code::SchemaBadValue, "b.md", "x").at(1, 1));
         ds.sort();
         let order: Vec<_> = ds
             .iter()

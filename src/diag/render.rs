@@ -215,12 +215,13 @@ pub fn render_json(ds: &Diagnostics) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
 
     #[test]
     fn control_and_bidi_characters_never_reach_the_terminal_or_the_json() {
         let evil = "a\u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{202e}fdp.exe\rb\nerror: fake";
         let d = Diagnostic::error(
-            "x",
+            Code::SchemaUnknownField,
             format!("content/documents/{evil}.md"),
             format!("未知字段“{evil}”"),
         )
@@ -262,7 +263,7 @@ mod tests {
 
     #[test]
     fn the_caret_counts_an_escaped_character_as_its_escape() {
-        let d = Diagnostic::error("x", "a.md", "m")
+        let d = Diagnostic::error(Code::SchemaUnknownField, "a.md", "m")
             .span(1, 3, 2)
             .with_source("\u{1b}[标题\n");
         let text = render_one(&d);
@@ -274,7 +275,7 @@ mod tests {
 
     #[test]
     fn caret_is_aligned_by_display_width() {
-        let d = Diagnostic::error("x", "content/a.md", "消息")
+        let d = Diagnostic::error(Code::SchemaUnknownField, "content/a.md", "消息")
             .span(3, 8, 2)
             .with_source("a\nb\ntitle: 标题错误\n");
         let text = render_one(&d);

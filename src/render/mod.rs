@@ -6,7 +6,7 @@ mod theme;
 
 pub use theme::{Theme, ThemeFile};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -172,7 +172,7 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
 
 fn template_diag(e: &tera::Error, theme: &Theme) -> Diagnostic {
     Diagnostic::error(
-        "theme.template",
+        Code::ThemeTemplate,
         theme.origin_hint(),
         format!("模板有误：{}", error_chain(e)),
     )

@@ -6,7 +6,7 @@
 
 use super::ScaffoldError;
 use crate::content::load::valid_id;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Code, Diagnostic, Diagnostics};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -140,7 +140,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, ScaffoldError> {
     if std::str::from_utf8(bytes).is_err() {
         return Err(ScaffoldError::Content(
             std::iter::once(
-                Diagnostic::error("import.encoding", &shown, "文件不是 UTF-8 编码")
+                Diagnostic::error(Code::ImportEncoding, &shown, "文件不是 UTF-8 编码")
                     .expected("UTF-8 编码的 CSV")
                     .hint(
                         "在 Excel 或 WPS 中“另存为”，文件类型选“CSV UTF-8（逗号分隔）”，再导入。",
@@ -159,7 +159,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, ScaffoldError> {
         {
             diags.push(
                 Diagnostic::error(
-                    "import.exists",
+                    Code::ImportExists,
                     &shown,
                     format!("第{}行：收费记录“{name}”已经存在", r.row),
                 )
@@ -219,7 +219,7 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
         Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
         Err(e) => {
             diags.push(
-                Diagnostic::error("import.csv", shown, format!("第1行：无法读取表头：{e}"))
+                Diagnostic::error(Code::ImportCsv, shown, format!("第1行：无法读取表头：{e}"))
                     .span(1, 1, 1),
             );
             return (recs, 0, diags);
@@ -230,7 +230,7 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
         if !known.contains(&h.as_str()) {
             diags.push(
                 Diagnostic::error(
-                    "import.unknown-column",
+                    Code::ImportUnknownColumn,
                     shown,
                     format!("第1行第{}列：不认识的列名“{h}”", i + 1),
                 )
@@ -246,7 +246,7 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
         if *required && !headers.iter().any(|h| h == c) {
             diags.push(
                 Diagnostic::error(
-                    "import.missing-column",
+                    Code::ImportMissingColumn,
                     shown,
                     format!("第1行：缺少“{c}”列"),
                 )
@@ -266,7 +266,7 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
             Ok(r) => r,
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("import.csv", shown, format!("第{line}行：无法读取：{e}"))
+                    Diagnostic::error(Code::ImportCsv, shown, format!("第{line}行：无法读取：{e}"))
                         .span(line, 1, 1)
                         .hint("请检查引号是否成对。"),
                 );
@@ -289,7 +289,7 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
         let mut err =
             |col: &str, msg: String, expected: &str, found: Option<String>, hint: &str| {
                 let mut d =
-                    Diagnostic::error("import.row", shown, format!("第{row}行“{col}”列：{msg}"))
+                    Diagnostic::error(Code::ImportRow, shown, format!("第{row}行“{col}”列：{msg}"))
                         .span(line, 1, 1)
                         .field(col.to_string())
                         .expected(expected.to_string())
@@ -530,7 +530,7 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
         if r.title.is_none() {
             diags.push(
                 Diagnostic::error(
-                    "import.row",
+                    Code::ImportRow,
                     shown,
                     format!("第{}行“收费项目名称”列：记录“{name}”没有名称", r.row),
                 )
@@ -543,7 +543,7 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
         if r.titles.is_empty() && r.numbers.is_empty() {
             diags.push(
                 Diagnostic::error(
-                    "import.row",
+                    Code::ImportRow,
                     shown,
                     format!("第{}行“收费依据文号”列：记录“{name}”没有收费依据", r.row),
                 )

@@ -74,17 +74,22 @@ font:16px/1.6 sans-serif;padding:1.5em;border-top:6px solid #c00\">\
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
     use crate::diag::Diagnostic;
 
     #[test]
     fn every_problem_is_listed_with_its_location_and_escaped() {
         let mut ds = Diagnostics::new();
         ds.push(
-            Diagnostic::error("x", "content/documents/a.md", "缺少 <title>")
-                .at(3, 7)
-                .hint("加上 title"),
+            Diagnostic::error(
+                Code::SchemaUnknownField,
+                "content/documents/a.md",
+                "缺少 <title>",
+            )
+            .at(3, 7)
+            .hint("加上 title"),
         );
-        ds.push(Diagnostic::error("y", "site.toml", "坏了"));
+        ds.push(Diagnostic::error(Code::ConfigSyntax, "site.toml", "坏了"));
         let h = html(&ds, None);
         assert!(h.contains("content/documents/a.md:3:7"));
         assert!(h.contains("缺少 &lt;title&gt;"));

@@ -4,7 +4,7 @@
 use super::{Attachment, ATTACHMENT};
 use crate::content::validate::{type_alias, KindCx};
 use crate::content::Record;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::export::opendata::{attachments, nonempty};
 use crate::export::{instant, md_text};
 use crate::lifecycle::{self, date_text, State};
@@ -518,7 +518,7 @@ impl super::RecordKind for Consultation {
                 .map(String::as_str)
                 .collect();
             let mut d = Diagnostic::error(
-                "consultation.unknown-type",
+                Code::ConsultationUnknownType,
                 &r.source,
                 format!("未知的决策类型“{}”", c.decision_type),
             );
@@ -545,7 +545,7 @@ impl super::RecordKind for Consultation {
             && ch.in_person.is_none()
         {
             out.push(r.diag_at(
-                Diagnostic::error("consultation.channels", &r.source, "除网上表单外，至少还要提供一种反馈方式")
+                Diagnostic::error(Code::ConsultationChannels, &r.source, "除网上表单外，至少还要提供一种反馈方式")
                     .hint("请在 channels 下填写 email、post（信函地址）、phone、fax 或 in_person 中的至少一项，方便不上网的群众提意见。"),
                 "channels",
             ));
@@ -554,7 +554,7 @@ impl super::RecordKind for Consultation {
             out.push(
                 r.diag_at(
                     Diagnostic::error(
-                        "consultation.window-both",
+                        Code::ConsultationWindowBoth,
                         &r.source,
                         "window_working_days 和 window_days 只能填一个",
                     )

@@ -5,7 +5,7 @@ use super::fee::number;
 use super::Kind;
 use crate::content::validate::{doc_no_ok, KindCx};
 use crate::content::Record;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::export::md_text;
 use crate::export::opendata::{date, nonempty, url_of as exported_url};
 use crate::lifecycle::date_text;
@@ -453,7 +453,7 @@ impl super::RecordKind for Enforcement {
                 out.push(
                     r.diag_at(
                         Diagnostic::error(
-                            "content.dangling-ref",
+                            Code::ContentDanglingRef,
                             &r.source,
                             format!("被复议的决定“{id}”不存在"),
                         ),
@@ -467,7 +467,7 @@ impl super::RecordKind for Enforcement {
             out.push(
                 r.diag_at(
                     Diagnostic::error(
-                        "privacy.person-address",
+                        Code::PrivacyPersonAddress,
                         &r.source,
                         "当事人是自然人，不得公开其住所",
                     ),
@@ -481,7 +481,7 @@ impl super::RecordKind for Enforcement {
             out.push(
                 r.diag_at(
                     Diagnostic::warning(
-                        "enforcement.case-no",
+                        Code::EnforcementCaseNo,
                         &r.source,
                         format!("决定书文号“{no}”格式不规范"),
                     ),
@@ -494,7 +494,7 @@ impl super::RecordKind for Enforcement {
         }
         if !e.in_force() && e.changed.is_none() {
             out.push(r.diag_at(
-                Diagnostic::error("enforcement.no-change-record", &r.source, format!("决定状态为“{}”，但没有填写变更情况", e.status))
+                Diagnostic::error(Code::EnforcementNoChangeRecord, &r.source, format!("决定状态为“{}”，但没有填写变更情况", e.status))
                     .hint("请添加 changed: 下的 date（变更日期）和 reason（原因），公众将看到这一说明。"),
                 "status",
             ));
@@ -504,7 +504,7 @@ impl super::RecordKind for Enforcement {
                 out.push(
                     r.diag_at(
                         Diagnostic::error(
-                            "enforcement.date-order",
+                            Code::EnforcementDateOrder,
                             &r.source,
                             "发布日期早于决定日期",
                         )

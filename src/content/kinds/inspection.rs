@@ -6,7 +6,7 @@
 use super::RecordKind;
 use crate::content::validate::KindCx;
 use crate::content::Record;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::plan::ViewCx;
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
@@ -71,7 +71,7 @@ impl RecordKind for Inspection {
             out.push(
                 r.diag_at(
                     Diagnostic::error(
-                        "inspection.no-deadline",
+                        Code::InspectionNoDeadline,
                         &r.source,
                         "限期整改的检查须写明整改期限",
                     )

@@ -6,7 +6,7 @@ use super::Kind;
 use super::{Attachment, ATTACHMENT};
 use crate::content::validate::{dangling, permit_item_rules, KindCx};
 use crate::content::{Data, Record, Site};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::export::opendata::{attachments, steps, url_of as exported_url};
 use crate::plan::{steps_ctx, ViewCx, NOT_STATED};
 use crate::schema::{Field, Ty};
@@ -566,7 +566,7 @@ impl super::RecordKind for Permit {
         }
         if p.fees.is_none() {
             out.push(r.diag_at(
-                Diagnostic::warning("permit.fees-unstated", &r.source, "没有写明是否收费，页面将显示“收费：未注明”")
+                Diagnostic::warning(Code::PermitFeesUnstated, &r.source, "没有写明是否收费，页面将显示“收费：未注明”")
                     .hint("按办事指南原文填写：不收费的写 fees: 不收费，收费的列出收费项目（fees 下的文件名）。原文确实没有写明的，请向承办单位核实。"),
                 "title",
             ));
@@ -590,7 +590,7 @@ impl super::RecordKind for Permit {
             .collect();
         if !unstated.is_empty() {
             out.push(r.diag_at(
-                Diagnostic::warning("permit.material-unstated", &r.source, "申请材料有未写明的项目，页面将显示“未注明”")
+                Diagnostic::warning(Code::PermitMaterialUnstated, &r.source, "申请材料有未写明的项目，页面将显示“未注明”")
                     .found(unstated.join("；"))
                     .hint("按办事指南原文逐项填写 copies（份数）、original（true 原件 / false 复印件；原件及复印件都要的写 form: 原件及复印件）、required（true 必需 / false 视情况提供）；网站不会替您默认为“1份、复印件、必需”。"),
                 "materials",
@@ -600,7 +600,7 @@ impl super::RecordKind for Permit {
         if p.is_licence() && p.materials.is_empty() {
             out.push(
                 r.diag_at(
-                    Diagnostic::error("permit.no-materials", &r.source, "申请材料目录不能为空")
+                    Diagnostic::error(Code::PermitNoMaterials, &r.source, "申请材料目录不能为空")
                         .hint("至少列出一种申请材料。"),
                     "materials",
                 ),
@@ -608,7 +608,7 @@ impl super::RecordKind for Permit {
         }
         if p.is_licence() && p.sample_forms.is_empty() {
             out.push(r.diag_at(
-                Diagnostic::error("permit.no-sample-form", &r.source, "缺少申请书示范文本").hint(
+                Diagnostic::error(Code::PermitNoSampleForm, &r.source, "缺少申请书示范文本").hint(
                     "行政许可须公开申请书示范文本：把文件放在记录旁边，并在 sample_forms 中列出。",
                 ),
                 "sample_forms",

@@ -2,7 +2,7 @@
 
 use crate::content::validate::KindCx;
 use crate::content::Record;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::export::md_text;
 use crate::export::opendata::{date, nonempty, url_of};
 use crate::lifecycle::date_text;
@@ -143,7 +143,7 @@ impl super::RecordKind for Reply {
                 out.push(
                     r.diag_at(
                         Diagnostic::error(
-                            "content.dangling-ref",
+                            Code::ContentDanglingRef,
                             &r.source,
                             format!("相关记录“{rel}”不存在"),
                         ),
@@ -157,7 +157,7 @@ impl super::RecordKind for Reply {
             out.push(
                 r.diag_at(
                     Diagnostic::error(
-                        "reply.incomplete",
+                        Code::ReplyIncomplete,
                         &r.source,
                         "已填写答复日期，但缺少答复内容或答复单位",
                     )
@@ -170,7 +170,7 @@ impl super::RecordKind for Reply {
             if replied < received {
                 out.push(
                     r.diag_at(
-                        Diagnostic::error("reply.date-order", &r.source, "答复日期早于受理日期")
+                        Diagnostic::error(Code::ReplyDateOrder, &r.source, "答复日期早于受理日期")
                             .hint("请核对两个日期。"),
                         "replied",
                     ),
