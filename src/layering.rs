@@ -74,7 +74,8 @@ const PLUGIN_EDGES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Modules that import nothing of the crate.
+/// Modules that import nothing of the crate but `diag` (the bottom: diagnostics and their
+/// code registry, which the YAML reader's errors carry).
 const LEAVES: &[&str] = &["diag", "ledger", "pii", "yaml"];
 
 /// Edges that would put a step before one it follows (load → validate → facts → compliance →
@@ -341,8 +342,15 @@ fn the_static_build_does_not_reach_the_servers() {
         }
     }
     for leaf in LEAVES {
-        if let Some(e) = g.get(*leaf).filter(|e| !e.is_empty()) {
-            let edges: Vec<String> = e.keys().map(|to| describe(&g, leaf, to)).collect();
+        if let Some(e) = g.get(*leaf) {
+            let edges: Vec<String> = e
+                .keys()
+                .filter(|to| to.as_str() != "diag")
+                .map(|to| describe(&g, leaf, to))
+                .collect();
+            if edges.is_empty() {
+                continue;
+            }
             problems.push(format!("the leaf {leaf} imports {}", edges.join("; ")));
         }
     }
