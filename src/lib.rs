@@ -5,32 +5,32 @@
 //! staging folder and swap it into `public/` only when everything succeeded).
 
 pub mod build;
-pub mod calendar;
+pub(crate) mod calendar;
 pub mod cli;
 mod cmd;
-pub mod compliance;
-pub mod config;
+pub(crate) mod compliance;
+pub(crate) mod config;
 pub mod content;
 pub mod diag;
 mod error;
 pub mod export;
-pub mod facts;
+pub(crate) mod facts;
 pub mod feedback;
 pub mod history;
 #[cfg(test)]
 mod layering;
-pub mod ledger;
-pub mod lifecycle;
-pub mod participation;
-pub mod pii;
-pub mod plan;
-pub mod render;
+pub(crate) mod ledger;
+pub(crate) mod lifecycle;
+pub(crate) mod participation;
+pub(crate) mod pii;
+pub(crate) mod plan;
+pub(crate) mod render;
 pub mod scaffold;
-pub mod schema;
+pub(crate) mod schema;
 pub mod search;
-pub mod serve;
-pub mod urls;
-pub mod yaml;
+pub(crate) mod serve;
+pub(crate) mod urls;
+pub(crate) mod yaml;
 
 pub use error::Error;
 

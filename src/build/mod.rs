@@ -281,7 +281,6 @@ fn finish_report(
         site: &site,
         calendar: &calendar,
         facts: &facts,
-        now: opts.now,
         today: opts.now.to_zoned_datetime(site.tz.clone()).date(),
         options: copts,
     });

@@ -234,7 +234,6 @@ fn apply_to(
         site: &one,
         calendar: &last.calendar,
         facts: &last.facts,
-        now: opts.now,
         today: today(site, opts.now),
         options: &crate::compliance::Options::default(),
     });

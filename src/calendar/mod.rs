@@ -25,8 +25,6 @@ use jiff::Timestamp;
 use std::collections::BTreeMap;
 use std::fmt;
 
-pub use load::BUILTIN_DIR;
-
 /// 日期类别 — what kind of day a date is, and so whether it is a working day.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DayKind {

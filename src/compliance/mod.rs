@@ -43,7 +43,6 @@ pub struct Input<'a> {
     pub site: &'a Site,
     pub calendar: &'a Calendar,
     pub facts: &'a Facts,
-    pub now: jiff::Timestamp,
     /// The build's date in the site's time zone.
     pub today: jiff::civil::Date,
     pub options: &'a Options,

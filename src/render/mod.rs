@@ -4,7 +4,7 @@
 mod chrome;
 mod theme;
 
-pub use theme::{Theme, ThemeFile};
+pub use theme::Theme;
 
 use crate::diag::{Code, Diagnostic};
 use rayon::prelude::*;

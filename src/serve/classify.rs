@@ -96,6 +96,7 @@ impl Batch {
     }
 
     /// Nothing that the site is built from changed.
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         !self.full && !self.theme && self.content.is_empty()
     }

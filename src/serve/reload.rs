@@ -59,6 +59,7 @@ impl Hub {
     }
 
     /// How many pages listen.
+    #[cfg(test)]
     pub fn active(&self) -> usize {
         self.active.load(Ordering::SeqCst)
     }
