@@ -38,18 +38,12 @@ pub struct Ledger {
 
 impl Ledger {
     pub fn head(&self) -> Head {
-        match self.entries.last() {
-            Some(e) => Head {
-                count: self.entries.len() as u64,
-                head: e.hash.clone(),
-                receipt: Some(e.receipt.clone()),
-            },
-            None => Head {
-                count: 0,
-                head: crate::ledger::GENESIS_HASH.to_string(),
-                receipt: None,
-            },
-        }
+        Head::after(
+            self.entries.len(),
+            self.entries
+                .last()
+                .map(|e| (e.hash.as_str(), e.receipt.as_str())),
+        )
     }
 }
 

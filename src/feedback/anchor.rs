@@ -51,18 +51,12 @@ pub fn head_log_path(db: &Path) -> PathBuf {
 
 impl Head {
     pub fn of(entries: &[StoredEntry]) -> Head {
-        match entries.last() {
-            Some(e) => Head {
-                count: entries.len() as u64,
-                head: e.hash.clone(),
-                receipt: Some(e.receipt.clone()),
-            },
-            None => Head {
-                count: 0,
-                head: crate::ledger::GENESIS_HASH.to_string(),
-                receipt: None,
-            },
-        }
+        Head::after(
+            entries.len(),
+            entries
+                .last()
+                .map(|e| (e.hash.as_str(), e.receipt.as_str())),
+        )
     }
 }
 

@@ -169,6 +169,26 @@ pub struct Head {
     pub receipt: Option<String>,
 }
 
+impl Head {
+    /// The head of a chain of `count` entries whose last entry has `last` = (hash, receipt);
+    /// an empty chain's head is the genesis hash. The receiver's stored chain and a published
+    /// ledger file both give their heads through this.
+    pub fn after(count: usize, last: Option<(&str, &str)>) -> Head {
+        match last {
+            Some((hash, receipt)) => Head {
+                count: count as u64,
+                head: hash.to_string(),
+                receipt: Some(receipt.to_string()),
+            },
+            None => Head {
+                count: 0,
+                head: GENESIS_HASH.to_string(),
+                receipt: None,
+            },
+        }
+    }
+}
+
 /// One line of the register (`content/consultations/heads.jsonl`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -256,17 +276,9 @@ pub fn public_heads_json(
 
 impl ReceiverChain {
     pub fn head(&self) -> Head {
-        match self.links.last() {
-            Some((r, h)) => Head {
-                count: self.links.len() as u64,
-                head: h.clone(),
-                receipt: Some(r.clone()),
-            },
-            None => Head {
-                count: 0,
-                head: GENESIS_HASH.to_string(),
-                receipt: None,
-            },
-        }
+        Head::after(
+            self.links.len(),
+            self.links.last().map(|(r, h)| (h.as_str(), r.as_str())),
+        )
     }
 }
