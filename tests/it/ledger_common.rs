@@ -26,17 +26,8 @@ const DONE_MD: &str = "---\ntitle: 关于《失业保险稳岗返还办法（征
 
 /// A site with `open-one` (open at NOW) and `done-one` (closed at NOW, no outcome yet).
 pub fn write_site(root: &Path) {
+    crate::feedback_common::write_site_fixture(root);
     std::fs::create_dir_all(root.join("content/consultations/done-one")).unwrap();
-    std::fs::write(
-        root.join("site.toml"),
-        "title = \"枝江市人力资源和社会保障局\"\nbase_url = \"https://example.gov.cn/\"\n[organization]\nname = \"枝江市人力资源和社会保障局\"\ncode = \"ZJRS\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("content/consultations/open-one.md"),
-        "---\ntitle: 关于《就业补贴办法（征求意见稿）》的意见征集\npublished: 2026-11-20\nsummary: 基本情况说明。\nbasis: 决策依据。\nreasons: 理由。\ndecision_type: 规范性文件\nopens: 2026-11-20 09:00\ncloses: 2026-12-15 00:00\nchannels: {form: true, email: rsj@example.gov.cn}\n---\n正文。\n",
-    )
-    .unwrap();
     std::fs::write(root.join(DONE), DONE_MD).unwrap();
 }
 
@@ -176,20 +167,6 @@ pub fn signal(child: &Child, sig: &str) {
     assert!(o.status.success());
 }
 
-fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
 /// (status, body) of a request.
 pub fn http(
     addr: SocketAddr,
@@ -198,11 +175,7 @@ pub fn http(
     form: &[(&str, &str)],
     json: bool,
 ) -> (u16, String) {
-    let body: String = form
-        .iter()
-        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let body = crate::feedback_common::form(form);
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
     let accept = if json {
