@@ -1,10 +1,9 @@
 //! Plan the site: from the model and the build time, every output path with its template and
 //! view model (templates never see domain structs), plus the files to copy. No I/O, no clock.
 
-use crate::content::kinds::enforcement::Enforcement;
-use crate::content::kinds::procedure::Step;
+use crate::content::view::{attachment_ctx, ViewCx};
 use crate::content::{Data, Kind, Record, Site};
-use crate::facts::{display_until, listed, BuildTime, Facts};
+use crate::facts::{listed, BuildTime, Facts};
 use crate::lifecycle::{self, date_text, State, Window};
 use crate::search::live::LiveIndex;
 use crate::urls::{absolute, record_dir, record_url};
@@ -118,80 +117,6 @@ fn feedback_url(site: &Site) -> String {
     }
 }
 
-fn attachment_ctx(site: &Site, r: &Record, file: &str, title: &str) -> Value {
-    let path = site.root.join(&r.dir).join(file);
-    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    let ext = file.rsplit('.').next().unwrap_or("").to_ascii_uppercase();
-    json!({
-        "url": format!("{}{}", record_url(site, r), file),
-        "absolute": absolute(site, &format!("{}{}", record_url(site, r), file)),
-        "title": title,
-        "file": file,
-        "ext": ext,
-        "size": size_text(size),
-    })
-}
-
-/// `12.3 KB`.
-pub fn size_text(n: u64) -> String {
-    if n >= 1024 * 1024 {
-        format!("{:.1} MB", n as f64 / 1024.0 / 1024.0)
-    } else if n >= 1024 {
-        format!("{:.1} KB", n as f64 / 1024.0)
-    } else {
-        format!("{n} 字节")
-    }
-}
-
-pub(crate) fn md(r: &Record, field: &str) -> String {
-    r.md.get(field).map(|m| m.html.clone()).unwrap_or_default()
-}
-
-/// A fee standard for the template: its form, the standard in words (「未注明」 when nothing
-/// was entered), its own basis and its sub-items.
-pub(crate) fn standard_ctx(s: &crate::content::kinds::fee::Standard) -> serde_json::Value {
-    json!({
-        "item": s.item, "form": s.form(), "display": s.display(money),
-        "amount": s.amount.map(money), "unit": s.unit, "note": s.note,
-        "basis": s.basis.iter().map(|b| b.label()).collect::<Vec<_>>(),
-        "items": s.items.iter().map(standard_ctx).collect::<Vec<_>>(),
-    })
-}
-
-pub(crate) fn money(n: f64) -> String {
-    if n.fract() == 0.0 {
-        let s = format!("{}", n as i64);
-        // thousands separators
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 && c != '-' {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
-    } else {
-        format!("{n:.2}")
-    }
-}
-
-pub(crate) fn steps_ctx(r: &Record, steps: &[Step], prefix: &str) -> Vec<Value> {
-    steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            json!({
-                "n": i + 1,
-                "name": s.name,
-                "actor": s.actor,
-                "time_limit_wd": s.time_limit_wd,
-                "description": md(r, &format!("{prefix}[{}].description", i + 1)),
-                "outputs": s.outputs,
-            })
-        })
-        .collect()
-}
-
 /// The metadata table rows (索引号, 发布机构, 发布日期, 文号, 有效性 …).
 fn meta_rows(site: &Site, r: &Record) -> Vec<Value> {
     let mut rows = Vec::new();
@@ -229,45 +154,6 @@ pub(crate) fn links_to(x: &Record, key: &str) -> bool {
 fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value {
     r.data.view(&ViewCx { site, facts, r })
 }
-
-/// What a kind's hooks see when they shape a record's page, list item or exported object.
-pub struct ViewCx<'a> {
-    pub site: &'a Site,
-    pub facts: &'a Facts,
-    pub r: &'a Record,
-}
-
-impl ViewCx<'_> {
-    /// A link (URL and title) to the record `key`, if there is one.
-    pub fn url_of(&self, key: &str) -> Option<Value> {
-        self.site
-            .get(key)
-            .map(|x| json!({"url": record_url(self.site, x), "title": x.common.title}))
-    }
-
-    /// The HTML of a Markdown field.
-    pub fn md(&self, field: &str) -> String {
-        md(self.r, field)
-    }
-
-    /// A file the record attaches, for the template.
-    pub fn attachment(&self, file: &str, title: &str) -> Value {
-        attachment_ctx(self.site, self.r, file, title)
-    }
-
-    /// The record's URL (with the base path).
-    pub fn url(&self) -> String {
-        record_url(self.site, self.r)
-    }
-
-    /// The last day a decision stays published.
-    pub fn display_until(&self, e: &Enforcement) -> Option<jiff::civil::Date> {
-        display_until(self.site, self.r, e)
-    }
-}
-
-/// What a page shows for a fact the record does not state (never a default in its place).
-pub const NOT_STATED: &str = "未注明";
 
 /// A record in a list: title, url, date, summary and a status word.
 pub(crate) fn list_item(site: &Site, facts: &Facts, r: &Record) -> Value {

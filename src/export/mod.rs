@@ -23,6 +23,7 @@ use crate::content::{Kind, Record, Site};
 use crate::facts::{BuildTime, Facts};
 use crate::plan::Output;
 
+pub use crate::content::view::{instant, md_text};
 pub use crate::facts::{exported, org_of};
 use jiff::civil::Date;
 
@@ -93,23 +94,11 @@ pub fn day_start(site: &Site, d: Date) -> String {
     }
 }
 
-/// An instant in the site's time zone (RFC 3339 with the offset).
-pub fn instant(site: &Site, t: jiff::Timestamp) -> String {
-    t.to_zoned_datetime(site.tz.clone())
-        .strftime("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
-}
-
 /// The host of `base_url` (`rsj.example.gov.cn`), for UIDs.
 pub fn host(site: &Site) -> String {
     let b = site.config.base_url_trimmed();
     let rest = b.split_once("://").map(|(_, r)| r).unwrap_or(b);
     rest.split(['/', ':']).next().unwrap_or(rest).to_string()
-}
-
-/// The plain text of a Markdown field (empty when absent).
-pub fn md_text(r: &Record, field: &str) -> String {
-    r.md.get(field).map(|m| m.text.clone()).unwrap_or_default()
 }
 
 /// Cut a text to at most `n` characters, with an ellipsis when cut.
