@@ -16,6 +16,21 @@ pub struct BuildTime {
     pub now: jiff::Timestamp,
 }
 
+/// What every step after the facts reads: the site, its clock-dependent facts and the build
+/// time, borrowed together (one parameter instead of three).
+#[derive(Clone, Copy)]
+pub struct Cx<'a> {
+    pub site: &'a Site,
+    pub facts: &'a Facts,
+    pub time: &'a BuildTime,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(site: &'a Site, facts: &'a Facts, time: &'a BuildTime) -> Cx<'a> {
+        Cx { site, facts, time }
+    }
+}
+
 /// Derived per-record facts that depend on the clock: consultation windows and states,
 /// enforcement decisions that are withdrawn or past their display period.
 pub struct Facts {

@@ -20,7 +20,7 @@ pub mod opendata;
 pub mod sitemap;
 
 use crate::content::{Kind, Record, Site};
-use crate::facts::{BuildTime, Facts};
+use crate::facts::{Cx, Facts};
 use crate::plan::Output;
 
 pub use crate::content::view::{instant, md_text};
@@ -33,25 +33,21 @@ pub const FEED_ENTRIES: usize = 50;
 /// Plan the exports. Must run after every page has been planned: `sitemap` has noted the
 /// pages. Each export is handed to `emit` as soon as it is made.
 pub fn extend(
-    site: &Site,
-    facts: &Facts,
-    time: &BuildTime,
+    cx: Cx,
     sitemap: sitemap::Collector,
     mut live: Option<&mut live::LiveExports>,
     emit: &mut dyn FnMut(Output),
 ) {
     match live.as_deref_mut() {
-        Some(l) => l.feeds(site, facts, time).into_iter().for_each(&mut *emit),
-        None => atom::feeds(site, facts, time)
-            .into_iter()
-            .for_each(&mut *emit),
+        Some(l) => l.feeds(cx).into_iter().for_each(&mut *emit),
+        None => atom::feeds(cx).into_iter().for_each(&mut *emit),
     }
-    ics::calendar(site, facts).into_iter().for_each(&mut *emit);
-    opendata::files_with(site, facts, live.map(|l| &mut l.data))
+    ics::calendar(cx).into_iter().for_each(&mut *emit);
+    opendata::files_with(cx, live.map(|l| &mut l.data))
         .into_iter()
         .for_each(&mut *emit);
     let urls = sitemap.finish();
-    sitemap::files(site, &urls, sitemap::MAX_URLS)
+    sitemap::files(cx.site, &urls, sitemap::MAX_URLS)
         .into_iter()
         .for_each(&mut *emit);
 }

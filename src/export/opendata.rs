@@ -14,7 +14,7 @@
 use super::{content_date, exported_of, org_of, sections};
 use crate::content::view::{attachments, date, ViewCx};
 use crate::content::{Kind, Record, Site};
-use crate::facts::Facts;
+use crate::facts::{Cx, Facts};
 use crate::plan::Output;
 use crate::urls::{absolute, record_url};
 use serde_json::{json, Value};
@@ -499,17 +499,14 @@ fn pretty(v: &Value) -> String {
 }
 
 /// Every open-data file.
-pub fn files(site: &Site, facts: &Facts) -> Vec<Output> {
-    files_with(site, facts, None)
+pub fn files(cx: Cx) -> Vec<Output> {
+    files_with(cx, None)
 }
 
 /// [`files`]; with `live`, the data and CSV files are made from per-record fragments kept
 /// there, to be updated in place after a one-record edit ([`super::live::LiveData`]).
-pub(crate) fn files_with(
-    site: &Site,
-    facts: &Facts,
-    mut live: Option<&mut super::live::LiveData>,
-) -> Vec<Output> {
+pub(crate) fn files_with(cx: Cx, mut live: Option<&mut super::live::LiveData>) -> Vec<Output> {
+    let Cx { site, facts, .. } = cx;
     let base = site.config.base_path();
     let abs = |name: &str| absolute(site, &format!("{base}data/{name}"));
     let mut out = Vec::new();
