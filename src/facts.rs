@@ -7,11 +7,28 @@
 use crate::content::kinds::enforcement::Enforcement;
 use crate::content::{Data, Kind, Record, Site};
 use crate::lifecycle::{self, State, Window};
+
+pub use crate::content::kinds::enforcement::display_until;
 use std::collections::BTreeMap;
 
 /// When the build happens, and the facts derived from it once.
 pub struct BuildTime {
     pub now: jiff::Timestamp,
+}
+
+/// What every step after the facts reads: the site, its clock-dependent facts and the build
+/// time, borrowed together (one parameter instead of three).
+#[derive(Clone, Copy)]
+pub struct Cx<'a> {
+    pub site: &'a Site,
+    pub facts: &'a Facts,
+    pub time: &'a BuildTime,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(site: &'a Site, facts: &'a Facts, time: &'a BuildTime) -> Cx<'a> {
+        Cx { site, facts, time }
+    }
 }
 
 /// Derived per-record facts that depend on the clock: consultation windows and states,
@@ -29,6 +46,24 @@ pub struct Facts {
     pub hidden: BTreeMap<String, Hidden>,
     /// 修订记录 from git, by record source path (empty when the site is not a git repo).
     pub history: crate::history::History,
+}
+
+impl crate::content::view::KindFacts for Facts {
+    fn window(&self, key: &str) -> Option<&(Window, State)> {
+        self.windows.get(key)
+    }
+
+    fn days_left(&self, key: &str) -> Option<u32> {
+        self.days_left.get(key).copied()
+    }
+
+    fn has_report(&self, key: &str) -> bool {
+        self.participation.contains_key(key)
+    }
+
+    fn exported(&self, r: &Record) -> bool {
+        exported(self, r)
+    }
 }
 
 /// Why a decision is no longer shown.
@@ -86,32 +121,6 @@ pub fn facts(
         },
         diags,
     )
-}
-
-/// The display period in days of a decision, from `publicity.display_days`: the most specific
-/// key wins — `当事人类型.情节` (`自然人.一般`), then `情节`, then `当事人类型`, then `default`.
-pub fn display_days(site: &Site, e: &Enforcement) -> Option<u32> {
-    let days = &site.config.publicity.display_days;
-    let party = e.party.party_type.as_str();
-    let by_both = e
-        .severity
-        .as_ref()
-        .and_then(|s| days.get(&format!("{party}.{s}")));
-    by_both
-        .or_else(|| e.severity.as_ref().and_then(|s| days.get(s)))
-        .or_else(|| days.get(party))
-        .or_else(|| days.get("default"))
-        .copied()
-}
-
-/// The last day a decision stays published.
-pub fn display_until(site: &Site, r: &Record, e: &Enforcement) -> Option<jiff::civil::Date> {
-    if let Some(d) = e.display_until {
-        return Some(d);
-    }
-    let n = display_days(site, e)?;
-    let start = r.common.published.unwrap_or(e.decided);
-    start.checked_add(jiff::Span::new().days(i64::from(n))).ok()
 }
 
 pub(crate) fn hidden_reason(

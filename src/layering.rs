@@ -49,31 +49,6 @@ const ALLOWED: &[(&str, &str, &str)] = &[(
      (feedback::anchor::receiver_chains) to publish and check them beside the ledgers",
 )];
 
-/// Edges left out of the circle check, by the folder of the importing file, and why. A kind
-/// file (`content/kinds/*.rs`, issue 19's plug-ins) carries its own view and open-data hooks,
-/// and these call the shared view helpers of `plan` (`ViewCx`, `money`, `steps_ctx`) and the
-/// open-data helpers of `export::opendata`, while `plan` and `export` call the hooks through
-/// the `RecordKind` dispatch. Moving those helpers below `content` (a context trait the plan
-/// implements) would remove this exception; until then it is confined to the kind files:
-/// any other file of `content` reaching `plan` or `export` still fails the check.
-const PLUGIN_EDGES: &[(&str, &str, &str)] = &[
-    (
-        "content/kinds/",
-        "plan",
-        "kind view hooks use plan's view helpers",
-    ),
-    (
-        "content/kinds/",
-        "export",
-        "kind open-data hooks use export::opendata's helpers",
-    ),
-    (
-        "content/kinds/",
-        "lifecycle",
-        "kind hooks print dates and consultation states with lifecycle's helpers",
-    ),
-];
-
 /// Modules that import nothing of the crate but `diag` (the bottom: diagnostics and their
 /// code registry, which the YAML reader's errors carry).
 const LEAVES: &[&str] = &["diag", "ledger", "pii", "yaml"];
@@ -87,6 +62,21 @@ const FORBIDDEN: &[(&str, &str, &str)] = &[
         "the loader takes a per-record hook (`Prescan`)",
     ),
     ("content", "facts", "facts are derived from the loaded site"),
+    (
+        "content",
+        "plan",
+        "a kind's hooks get `content::view::ViewCx` and its helpers, which plan fills",
+    ),
+    (
+        "content",
+        "export",
+        "the open-data helpers a kind uses are in `content::view`",
+    ),
+    (
+        "content",
+        "lifecycle",
+        "a consultation's window and its texts are in `content::window`",
+    ),
     ("facts", "plan", "the plan reads the facts"),
     ("facts", "compliance", "the compliance rules read the facts"),
     (
@@ -214,10 +204,7 @@ fn graph() -> (BTreeSet<String>, Graph) {
             .to_string_lossy()
             .to_string();
         for to in crate_paths(&code_of(&text)) {
-            let plugin = PLUGIN_EDGES
-                .iter()
-                .any(|(dir, m, _)| rel.starts_with(dir) && to == *m);
-            if to != from && modules.contains(&to) && !plugin {
+            if to != from && modules.contains(&to) {
                 g.entry(from.clone())
                     .or_default()
                     .entry(to)

@@ -11,81 +11,8 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-/// How long a window is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Length {
-    WorkingDays(u32),
-    Days(u32),
-    /// A window given by its end (`closes`) of a type that counts natural days (日): both
-    /// counts of the days after the opening day up to the last day.
-    Both {
-        days: u32,
-        working_days: u32,
-    },
-}
-
-impl Length {
-    pub fn text(self) -> String {
-        match self {
-            Length::WorkingDays(n) => format!("{n}个工作日"),
-            Length::Days(n) => format!("{n}日"),
-            Length::Both { days, working_days } => format!("{days}日，其中{working_days}个工作日"),
-        }
-    }
-
-    /// The length in working days, when it is counted in them.
-    pub fn working_days(self) -> Option<u32> {
-        match self {
-            Length::WorkingDays(n)
-            | Length::Both {
-                working_days: n, ..
-            } => Some(n),
-            Length::Days(_) => None,
-        }
-    }
-
-    /// The length in natural days (日), when it is counted in them.
-    pub fn days(self) -> Option<u32> {
-        match self {
-            Length::Days(n) | Length::Both { days: n, .. } => Some(n),
-            Length::WorkingDays(_) => None,
-        }
-    }
-}
-
-/// A consultation's window, computed once.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Window {
-    pub opens: Timestamp,
-    pub open_date: Date,
-    pub length: Length,
-    /// The last day of the window (the notice closes at its 24:00).
-    pub close_date: Date,
-    pub closes: Timestamp,
-}
-
-/// The state of a consultation at a given instant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum State {
-    Open,
-    Upcoming,
-    Closed,
-    Concluded,
-    Withdrawn,
-}
-
-impl State {
-    pub fn label(self) -> &'static str {
-        match self {
-            State::Upcoming => "即将征集",
-            State::Open => "征集中",
-            State::Closed => "征集已结束",
-            State::Concluded => "已公布结果",
-            State::Withdrawn => "已撤回",
-        }
-    }
-}
+pub use crate::content::view::{date_text, datetime_text};
+pub use crate::content::window::{notice_sentence, opens_of, Length, State, Window};
 
 fn min_length(rule: &WindowRule) -> Length {
     match (rule.min_working_days, rule.min_days) {
@@ -147,15 +74,6 @@ fn last_day(closes: Timestamp, tz: &TimeZone) -> Date {
     } else {
         z.date()
     }
-}
-
-/// When a consultation opens: `opens`, or 00:00 of its `published` date (a notice that only
-/// says 「请于…前」 is open from the day it is published).
-pub fn opens_of(c: &Consultation, r: &Record, tz: &TimeZone) -> Option<Timestamp> {
-    c.opens.or_else(|| {
-        let d = r.common.published?;
-        d.to_zoned_datetime(tz.clone()).ok().map(|z| z.timestamp())
-    })
 }
 
 /// Compute a consultation's window and check it against the rules. Returns the window (when
@@ -373,46 +291,5 @@ pub fn state(c: &Consultation, w: &Window, now: Timestamp) -> State {
         State::Open
     } else {
         State::Closed
-    }
-}
-
-/// `2026年12月4日`.
-pub fn date_text(d: Date) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
-/// `2026年11月20日 09:00` in the site's zone.
-pub fn datetime_text(t: Timestamp, tz: &TimeZone) -> String {
-    let z = t.to_zoned_datetime(tz.clone());
-    if z.hour() == 0 && z.minute() == 0 {
-        // Midnight is the end of the previous day: say 24:00 of that day.
-        let prev = z.date().yesterday().unwrap_or(z.date());
-        format!("{}24:00", date_text(prev))
-    } else {
-        format!("{}{:02}:{:02}", date_text(z.date()), z.hour(), z.minute())
-    }
-}
-
-/// The notice sentence: 自2026年11月20日起公示，期限10个工作日，截至2026年12月4日24:00。
-pub fn notice_sentence(w: &Window, tz: &TimeZone) -> String {
-    format!(
-        "自{}起公开征求意见，期限{}（发布当日不计入），截至{}。",
-        date_text(w.open_date),
-        w.length.text(),
-        datetime_text(w.closes, tz)
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn datetime_text_says_24_00_for_midnight() {
-        let tz = TimeZone::fixed(jiff::tz::offset(8));
-        let t: Timestamp = "2026-12-04T16:00:00Z".parse().unwrap_or_else(|_| panic!());
-        assert_eq!(datetime_text(t, &tz), "2026年12月4日24:00");
-        let t: Timestamp = "2026-11-20T01:30:00Z".parse().unwrap_or_else(|_| panic!());
-        assert_eq!(datetime_text(t, &tz), "2026年11月20日09:30");
     }
 }

@@ -1,10 +1,9 @@
 //! Plan the site: from the model and the build time, every output path with its template and
 //! view model (templates never see domain structs), plus the files to copy. No I/O, no clock.
 
-use crate::content::kinds::enforcement::Enforcement;
-use crate::content::kinds::procedure::Step;
+use crate::content::view::{attachment_ctx, ViewCx};
 use crate::content::{Data, Kind, Record, Site};
-use crate::facts::{display_until, listed, BuildTime, Facts};
+use crate::facts::{listed, Cx};
 use crate::lifecycle::{self, date_text, State, Window};
 use crate::search::live::LiveIndex;
 use crate::urls::{absolute, record_dir, record_url};
@@ -118,80 +117,6 @@ fn feedback_url(site: &Site) -> String {
     }
 }
 
-fn attachment_ctx(site: &Site, r: &Record, file: &str, title: &str) -> Value {
-    let path = site.root.join(&r.dir).join(file);
-    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    let ext = file.rsplit('.').next().unwrap_or("").to_ascii_uppercase();
-    json!({
-        "url": format!("{}{}", record_url(site, r), file),
-        "absolute": absolute(site, &format!("{}{}", record_url(site, r), file)),
-        "title": title,
-        "file": file,
-        "ext": ext,
-        "size": size_text(size),
-    })
-}
-
-/// `12.3 KB`.
-pub fn size_text(n: u64) -> String {
-    if n >= 1024 * 1024 {
-        format!("{:.1} MB", n as f64 / 1024.0 / 1024.0)
-    } else if n >= 1024 {
-        format!("{:.1} KB", n as f64 / 1024.0)
-    } else {
-        format!("{n} 字节")
-    }
-}
-
-pub(crate) fn md(r: &Record, field: &str) -> String {
-    r.md.get(field).map(|m| m.html.clone()).unwrap_or_default()
-}
-
-/// A fee standard for the template: its form, the standard in words (「未注明」 when nothing
-/// was entered), its own basis and its sub-items.
-pub(crate) fn standard_ctx(s: &crate::content::kinds::fee::Standard) -> serde_json::Value {
-    json!({
-        "item": s.item, "form": s.form(), "display": s.display(money),
-        "amount": s.amount.map(money), "unit": s.unit, "note": s.note,
-        "basis": s.basis.iter().map(|b| b.label()).collect::<Vec<_>>(),
-        "items": s.items.iter().map(standard_ctx).collect::<Vec<_>>(),
-    })
-}
-
-pub(crate) fn money(n: f64) -> String {
-    if n.fract() == 0.0 {
-        let s = format!("{}", n as i64);
-        // thousands separators
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 && c != '-' {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
-    } else {
-        format!("{n:.2}")
-    }
-}
-
-pub(crate) fn steps_ctx(r: &Record, steps: &[Step], prefix: &str) -> Vec<Value> {
-    steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            json!({
-                "n": i + 1,
-                "name": s.name,
-                "actor": s.actor,
-                "time_limit_wd": s.time_limit_wd,
-                "description": md(r, &format!("{prefix}[{}].description", i + 1)),
-                "outputs": s.outputs,
-            })
-        })
-        .collect()
-}
-
 /// The metadata table rows (索引号, 发布机构, 发布日期, 文号, 有效性 …).
 fn meta_rows(site: &Site, r: &Record) -> Vec<Value> {
     let mut rows = Vec::new();
@@ -226,51 +151,14 @@ pub(crate) fn links_to(x: &Record, key: &str) -> bool {
     x.data.links_to(key)
 }
 
-fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value {
+fn kind_ctx(cx: Cx, r: &Record) -> Value {
+    let Cx { site, facts, .. } = cx;
     r.data.view(&ViewCx { site, facts, r })
 }
 
-/// What a kind's hooks see when they shape a record's page, list item or exported object.
-pub struct ViewCx<'a> {
-    pub site: &'a Site,
-    pub facts: &'a Facts,
-    pub r: &'a Record,
-}
-
-impl ViewCx<'_> {
-    /// A link (URL and title) to the record `key`, if there is one.
-    pub fn url_of(&self, key: &str) -> Option<Value> {
-        self.site
-            .get(key)
-            .map(|x| json!({"url": record_url(self.site, x), "title": x.common.title}))
-    }
-
-    /// The HTML of a Markdown field.
-    pub fn md(&self, field: &str) -> String {
-        md(self.r, field)
-    }
-
-    /// A file the record attaches, for the template.
-    pub fn attachment(&self, file: &str, title: &str) -> Value {
-        attachment_ctx(self.site, self.r, file, title)
-    }
-
-    /// The record's URL (with the base path).
-    pub fn url(&self) -> String {
-        record_url(self.site, self.r)
-    }
-
-    /// The last day a decision stays published.
-    pub fn display_until(&self, e: &Enforcement) -> Option<jiff::civil::Date> {
-        display_until(self.site, self.r, e)
-    }
-}
-
-/// What a page shows for a fact the record does not state (never a default in its place).
-pub const NOT_STATED: &str = "未注明";
-
 /// A record in a list: title, url, date, summary and a status word.
-pub(crate) fn list_item(site: &Site, facts: &Facts, r: &Record) -> Value {
+pub(crate) fn list_item(cx: Cx, r: &Record) -> Value {
+    let Cx { site, facts, .. } = cx;
     let days_left = facts.days_left.get(&r.key()).copied();
     let (status, extra) = r.data.list_status(&ViewCx { site, facts, r });
     json!({
@@ -299,7 +187,8 @@ pub(crate) fn breadcrumbs(site: &Site, items: &[(&str, String)]) -> Vec<Value> {
 }
 
 /// The record's 修订记录 (newest first) with its first-published and last-changed dates.
-fn history_ctx(site: &Site, facts: &Facts, r: &Record) -> Value {
+fn history_ctx(cx: Cx, r: &Record) -> Value {
+    let Cx { site, facts, .. } = cx;
     let entries: Vec<Value> = facts
         .history
         .get(&r.source)
@@ -385,10 +274,8 @@ pub(crate) fn search_doc(site: &Site, r: &Record) -> crate::search::SearchDoc {
 }
 
 /// The records of the search index and their documents.
-fn search_docs<'a>(
-    site: &'a Site,
-    facts: &Facts,
-) -> (Vec<&'a Record>, Vec<crate::search::SearchDoc>) {
+fn search_docs<'a>(cx: Cx<'a>) -> (Vec<&'a Record>, Vec<crate::search::SearchDoc>) {
+    let Cx { site, facts, .. } = cx;
     let indexed: Vec<&Record> = site
         .records
         .iter()
@@ -400,10 +287,10 @@ fn search_docs<'a>(
 }
 
 /// [`search_outputs`], each file handed to `emit` as soon as it is made.
-fn search_outputs_each(site: &Site, facts: &Facts, emit: &mut dyn FnMut(Output)) {
+fn search_outputs_each(cx: Cx, emit: &mut dyn FnMut(Output)) {
     // The bodies are made as the index reads them, so that they are never all in memory at
     // once (on a large site that would be a large part of the build's memory).
-    let (indexed, docs) = search_docs(site, facts);
+    let (indexed, docs) = search_docs(cx);
     let body = |i: usize| indexed.get(i).map(|r| search_text(r)).unwrap_or_default();
     crate::search::build_index_each(&docs, &body, &mut |f| {
         emit(Output::Bytes {
@@ -415,12 +302,11 @@ fn search_outputs_each(site: &Site, facts: &Facts, emit: &mut dyn FnMut(Output))
 
 /// [`search_outputs_each`], keeping the index for updates after a one-record edit.
 pub(crate) fn search_outputs_live(
-    site: &Site,
-    facts: &Facts,
+    cx: Cx,
     keep: &mut Option<LiveIndex>,
     emit: &mut dyn FnMut(Output),
 ) {
-    let (indexed, docs) = search_docs(site, facts);
+    let (indexed, docs) = search_docs(cx);
     let body = |i: usize| indexed.get(i).map(|r| search_text(r)).unwrap_or_default();
     let (index, files) = LiveIndex::build(&docs, &body);
     *keep = index;
@@ -474,14 +360,8 @@ pub(crate) fn pager_ctx(pages: usize, p: usize, url_of: &dyn Fn(usize) -> String
 /// index, handing each output to `emit` as soon as it is planned. With `search`, the search
 /// index is kept there for updates after a one-record edit (the preview). The exports are
 /// planned after the pages, by the build ([`crate::build::plan_site`]).
-pub fn plan_pages(
-    site: &Site,
-    facts: &Facts,
-    time: &BuildTime,
-    search: Option<&mut Option<LiveIndex>>,
-    emit: &mut dyn FnMut(Output),
-) {
-    plan_pages_of(site, facts, time, What::All(search), emit);
+pub fn plan_pages(cx: Cx, search: Option<&mut Option<LiveIndex>>, emit: &mut dyn FnMut(Output)) {
+    plan_pages_of(cx, What::All(search), emit);
 }
 
 /// Adds the site-wide parts every page's view model has (`site`, the canonical URL).
@@ -522,13 +402,12 @@ const RECORD_CHUNK: usize = 512;
 /// `prev`/`next` are its neighbours among the listed records of its kind.
 fn record_outputs(
     pm: &PageMaker,
-    facts: &Facts,
-    time: &BuildTime,
+    cx: Cx,
     r: &Record,
     prev: Option<&Record>,
     next: Option<&Record>,
 ) -> Vec<Output> {
-    let site = pm.site;
+    let (site, facts) = (pm.site, cx.facts);
     let kind = r.kind;
     let base = site.config.base_path();
     let url = record_url(site, r);
@@ -576,8 +455,8 @@ fn record_outputs(
                 "meta": meta_rows(site, r), "body": r.body.html, "summary": r.common.summary,
                 "attachments": attachments, "tags": r.common.tags, "draft": r.common.draft,
                 "published": r.common.published.map(date_text), "updated": r.common.updated.map(date_text),
-                "d": kind_ctx(site, facts, r, time),
-                "history": history_ctx(site, facts, r),
+                "d": kind_ctx(cx, r),
+                "history": history_ctx(cx, r),
             },
             "prev": prev.map(link), "next": next.map(link), "section_link": section,
         }),
@@ -609,22 +488,20 @@ pub(crate) fn attached_files(r: &Record) -> Vec<&str> {
 
 /// The outputs of one record as the full plan makes them (the preview's one-record rebuild):
 /// its page with its neighbours among the listed records of its kind, and its attachments.
-pub(crate) fn one_record(site: &Site, facts: &Facts, time: &BuildTime, r: &Record) -> Vec<Output> {
+pub(crate) fn one_record(cx: Cx, r: &Record) -> Vec<Output> {
+    let site = cx.site;
     let pm = PageMaker {
         site,
         site_v: site_ctx(site),
     };
-    let (prev, next) = neighbours(site, facts, r);
-    record_outputs(&pm, facts, time, r, prev, next)
+    let (prev, next) = neighbours(cx, r);
+    record_outputs(&pm, cx, r, prev, next)
 }
 
 /// The listed records of the same kind before and after `r` (records are sorted by kind, so
 /// they are next to it); none when it is not listed itself.
-pub(crate) fn neighbours<'a>(
-    site: &'a Site,
-    facts: &Facts,
-    r: &Record,
-) -> (Option<&'a Record>, Option<&'a Record>) {
+pub(crate) fn neighbours<'a>(cx: Cx<'a>, r: &Record) -> (Option<&'a Record>, Option<&'a Record>) {
+    let Cx { site, facts, .. } = cx;
     let at = site.position(&r.key()).filter(|_| listed(facts, r));
     let shown = |i: &usize| {
         site.records
@@ -666,14 +543,9 @@ enum What<'a> {
 /// The pages other than records' own that can show `r`'s list entry (see
 /// [`What::ListsWith`]). The one-record rebuild plans them after an edit of a title (or
 /// another field of the list entry) that left the record in the same place of every list.
-pub(crate) fn plan_lists_with(
-    site: &Site,
-    facts: &Facts,
-    time: &BuildTime,
-    r: &Record,
-) -> Vec<Output> {
+pub(crate) fn plan_lists_with(cx: Cx, r: &Record) -> Vec<Output> {
     let mut out = Vec::new();
-    plan_pages_of(site, facts, time, What::ListsWith(r), &mut |o| out.push(o));
+    plan_pages_of(cx, What::ListsWith(r), &mut |o| out.push(o));
     out
 }
 
@@ -682,13 +554,8 @@ pub(crate) fn same_record(x: &Record, focus: &Record) -> bool {
     x.kind == focus.kind && x.id == focus.id
 }
 
-fn plan_pages_of(
-    site: &Site,
-    facts: &Facts,
-    time: &BuildTime,
-    what: What,
-    emit: &mut dyn FnMut(Output),
-) {
+fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
+    let Cx { site, facts, time } = cx;
     let record_pages = matches!(what, What::All(_));
     let focus = match what {
         What::ListsWith(r) => Some(r),
@@ -724,7 +591,7 @@ fn plan_pages_of(
                     .par_iter()
                     .map(|r| {
                         let (prev, next) = neighbours(r);
-                        record_outputs(&pm, facts, time, r, prev, next)
+                        record_outputs(&pm, cx, r, prev, next)
                     })
                     .collect();
                 for o in planned.into_iter().flatten() {
@@ -778,7 +645,7 @@ fn plan_pages_of(
                 .iter()
                 .skip(p * size)
                 .take(size)
-                .map(|r| list_item(site, facts, r))
+                .map(|r| list_item(cx, r))
                 .collect();
             let list_url = |n: usize| {
                 if n == 0 {
@@ -816,7 +683,7 @@ fn plan_pages_of(
         site.of_kind(kind)
             .filter(|r| listed(facts, r))
             .take(n)
-            .map(|r| list_item(site, facts, r))
+            .map(|r| list_item(cx, r))
             .collect()
     };
     let catalogue: Vec<Value> = Kind::ALL
@@ -829,7 +696,7 @@ fn plan_pages_of(
         "index.html",
         json!({
             "page": {"title": site.config.title, "url": base, "breadcrumbs": [], "section": "", "home": true},
-            "consultations": open.iter().map(|(r, _, _)| list_item(site, facts, r)).collect::<Vec<_>>(),
+            "consultations": open.iter().map(|(r, _, _)| list_item(cx, r)).collect::<Vec<_>>(),
             "enforcement": latest(Kind::Enforcement, 6),
             "documents": latest(Kind::Document, 8),
             "permits": latest(Kind::Permit, 6),
@@ -840,7 +707,7 @@ fn plan_pages_of(
     // The catalogue (paginated, with its facets), then the site map page: the sections with
     // their counts, the catalogue's facets and the free pages (a page listing every record
     // would grow with the site).
-    let facets = catalog::plan(site, facts, &catalogue, focus, &page, emit);
+    let facets = catalog::plan(cx, &catalogue, focus, &page, emit);
     let mut free: Vec<&Record> = site
         .of_kind(Kind::Page)
         .filter(|r| listed(facts, r))
@@ -915,8 +782,8 @@ fn plan_pages_of(
                "kinds": Kind::ALL.iter().filter(|k| **k != Kind::Page).map(|k| json!({"folder": k.folder(), "label": k.label()})).collect::<Vec<_>>()}),
     ));
     match what {
-        What::All(Some(l)) => search_outputs_live(site, facts, l, emit),
-        What::All(None) => search_outputs_each(site, facts, emit),
+        What::All(Some(l)) => search_outputs_live(cx, l, emit),
+        What::All(None) => search_outputs_each(cx, emit),
         What::ListsWith(_) => {}
     }
     emit(page(
@@ -947,10 +814,15 @@ mod links_tests {
         };
         let checked = crate::build::check(&opts).unwrap_or_else(|_| panic!("example site"));
         let (site, facts) = (&checked.site, &checked.facts);
-        let time = BuildTime { now: opts.now };
+        let time = crate::facts::BuildTime { now: opts.now };
         let mut found = 0;
         for x in &site.records {
-            let text: String = one_record(site, facts, &time, x)
+            let cx = Cx {
+                site,
+                facts,
+                time: &time,
+            };
+            let text: String = one_record(cx, x)
                 .iter()
                 .filter_map(|o| match o {
                     Output::Page { ctx, .. } => Some(ctx.to_string()),

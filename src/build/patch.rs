@@ -22,7 +22,7 @@ use crate::build::{BuildOptions, Reuse};
 use crate::calendar::Calendar;
 use crate::content::{self, Data, Kind, Record, Site};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::facts::{BuildTime, Facts};
+use crate::facts::{BuildTime, Cx, Facts};
 use crate::plan::{self, Output};
 use crate::render::Renderer;
 use crate::search::live::DocText;
@@ -72,7 +72,8 @@ fn patchable(kind: Kind) -> bool {
 /// What pages other than a record's own take from it: its entry in lists, the catalogue and
 /// the home page, its link (title, URL) in neighbours, the site map and other records, the
 /// dates the sitemap and feeds order by, whether it is listed, and the files copied with it.
-fn projection(site: &Site, facts: &Facts, r: &Record, own: &[Output]) -> Value {
+fn projection(cx: Cx, r: &Record, own: &[Output]) -> Value {
+    let facts = cx.facts;
     let copies: Vec<&str> = own
         .iter()
         .filter_map(|o| match o {
@@ -81,7 +82,7 @@ fn projection(site: &Site, facts: &Facts, r: &Record, own: &[Output]) -> Value {
         })
         .collect();
     json!([
-        plan::list_item(site, facts, r),
+        plan::list_item(cx, r),
         r.common.updated.map(|d| d.to_string()),
         r.common.draft,
         crate::facts::listed(facts, r),
@@ -203,11 +204,13 @@ fn apply_to(
         }
         _ => None,
     };
-    let old_own = plan::one_record(site, &last.facts, &time, &old);
-    let old_view = projection(site, &last.facts, &old, &old_own);
+    let old_cx = Cx::new(site, &last.facts, &time);
+    let old_own = plan::one_record(old_cx, &old);
+    let old_view = projection(old_cx, &old, &old_own);
     let old_hidden = set_hidden(&mut last.facts, &key, new_hidden);
-    let new_own = plan::one_record(&next_site, &last.facts, &time, &new);
-    let new_view = projection(&next_site, &last.facts, &new, &new_own);
+    let new_cx = Cx::new(&next_site, &last.facts, &time);
+    let new_own = plan::one_record(new_cx, &new);
+    let new_view = projection(new_cx, &new, &new_own);
     // What other pages see must not have changed, or only its list entry (a title, a
     // summary…): then the pages that show entries or links are planned again too.
     let entry_changed = old_view != new_view;
@@ -291,46 +294,46 @@ fn apply_to(
             bytes: f.bytes,
         })),
         // Not in place: the index is made again (and kept).
-        None => {
-            plan::search_outputs_live(&next_site, &last.facts, &mut last.live.search, &mut |o| {
-                outputs.push(o)
-            })
-        }
+        None => plan::search_outputs_live(
+            Cx::new(&next_site, &last.facts, &time),
+            &mut last.live.search,
+            &mut |o| outputs.push(o),
+        ),
     }
     crate::build::phase("patch: search index", t0);
     let exports = &mut last.live.exports;
-    match exports.update(&next_site, &last.facts, &time, &new) {
+    let cx = Cx::new(&next_site, &last.facts, &time);
+    match exports.update(cx, &new) {
         Some(files) => outputs.extend(files),
-        None => outputs.extend(exports.remake(&next_site, &last.facts, &time)),
+        None => outputs.extend(exports.remake(cx)),
     }
     crate::build::phase("patch: feeds and open data", t0);
     if entry_changed {
         // Its neighbours' pages, the pages that link to it, and the list, catalogue and home
         // pages it is on; those whose view model is the one last rendered are left as they
         // are.
-        let (prev, next) = plan::neighbours(&next_site, &last.facts, &new);
+        let cx = Cx::new(&next_site, &last.facts, &time);
+        let (prev, next) = plan::neighbours(cx, &new);
         let others = next_site
             .records
             .iter()
             .filter(|x| plan::links_to(x, &key))
             .map(|x| &**x);
         for x in prev.into_iter().chain(next).chain(others) {
-            outputs.extend(plan::one_record(&next_site, &last.facts, &time, x));
+            outputs.extend(plan::one_record(cx, x));
         }
-        outputs.extend(
-            plan::plan_lists_with(&next_site, &last.facts, &time, &new)
-                .into_iter()
-                .filter(|o| match o {
-                    Output::Page {
-                        path,
-                        template,
-                        ctx,
-                    } => !pages
-                        .get(path)
-                        .is_some_and(|(t, c, _)| t == template && c == ctx),
-                    _ => true,
-                }),
-        );
+        outputs.extend(plan::plan_lists_with(cx, &new).into_iter().filter(|o| {
+            match o {
+                Output::Page {
+                    path,
+                    template,
+                    ctx,
+                } => !pages
+                    .get(path)
+                    .is_some_and(|(t, c, _)| t == template && c == ctx),
+                _ => true,
+            }
+        }));
         crate::build::phase("patch: lists planned", t0);
     }
     // Rendered as the full build renders (the same step, without its page reuse).

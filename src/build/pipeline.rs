@@ -12,7 +12,7 @@ use super::{
 };
 use crate::content::Site;
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::facts::{BuildTime, Facts};
+use crate::facts::{BuildTime, Cx};
 use crate::plan::{self, Output};
 use crate::render::{Renderer, Theme};
 use std::collections::HashMap;
@@ -23,21 +23,16 @@ use std::time::Instant;
 /// ([`plan::plan_pages`]), then the exports (feeds, open data, and the sitemap of the pages
 /// just planned), each output handed to `emit` as soon as it is made. With `live`, what
 /// updating the search index and the exports after a one-record edit needs is kept there.
-pub fn plan_site(
-    site: &Site,
-    facts: &Facts,
-    time: &BuildTime,
-    mut live: Option<&mut Live>,
-    emit: &mut dyn FnMut(Output),
-) {
-    let mut sitemap = crate::export::sitemap::Collector::new(site, facts);
+pub fn plan_site(cx: Cx, mut live: Option<&mut Live>, emit: &mut dyn FnMut(Output)) {
+    let site = cx.site;
+    let mut sitemap = crate::export::sitemap::Collector::new(cx);
     let search = live.as_deref_mut().map(|l| &mut l.search);
-    plan::plan_pages(site, facts, time, search, &mut |o: Output| {
+    plan::plan_pages(cx, search, &mut |o: Output| {
         sitemap.add(site, &o);
         emit(o);
     });
     let exports = live.map(|l| &mut l.exports);
-    crate::export::extend(site, facts, time, sitemap, exports, emit);
+    crate::export::extend(cx, sitemap, exports, emit);
 }
 
 /// How many planned outputs are rendered and written together: bounds the memory a build
@@ -193,9 +188,7 @@ pub(crate) fn render_outputs(
 /// is kept there; with `reuse`, pages rendered last time are reused and this build's noted.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn run(
-    site: &Site,
-    facts: &Facts,
-    time: &BuildTime,
+    cx: Cx,
     theme: &Theme,
     renderer: &Renderer,
     sink: &mut Sink,
@@ -210,12 +203,13 @@ pub(crate) fn run(
     let mut pages = 0usize;
     let mut rendered = 0usize;
     // A rough total for the progress bar (record pages and lists); the last call is exact.
+    let site = cx.site;
     let estimate = site.records.len() + site.records.len() / site.config.page_size.max(1) + 16;
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Output>>(0);
         scope.spawn(move || {
             let mut planned: Vec<Output> = Vec::with_capacity(BATCH);
-            plan_site(site, facts, time, live, &mut |o| {
+            plan_site(cx, live, &mut |o| {
                 planned.push(o);
                 if planned.len() >= BATCH {
                     let full = std::mem::replace(&mut planned, Vec::with_capacity(BATCH));
@@ -320,9 +314,7 @@ pub fn build(
     let out = opts.out.clone().unwrap_or_else(|| site.root.join("public"));
     let mut staging = output::Staging::begin(&out).map_err(|e| BuildError::Io(e.to_string()))?;
     let ran = run(
-        &site,
-        &facts,
-        &time,
+        Cx::new(&site, &facts, &time),
         &theme,
         &renderer,
         &mut Sink::Disk(&mut staging),
@@ -408,9 +400,7 @@ pub fn render_site_with(
         next: HashMap::new(),
     });
     let ran = run(
-        &site,
-        &facts,
-        &time,
+        Cx::new(&site, &facts, &time),
         &theme,
         &renderer,
         &mut Sink::Memory(&mut files),

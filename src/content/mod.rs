@@ -4,7 +4,10 @@ pub mod kinds;
 pub mod load;
 pub mod markdown;
 pub mod source;
+pub mod urls;
 pub mod validate;
+pub mod view;
+pub mod window;
 
 pub use kinds::{Data, Kind};
 pub use load::Record;

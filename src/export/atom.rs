@@ -10,7 +10,7 @@
 
 use super::{content_date, day_start, exported, org_of, summary};
 use crate::content::{Kind, Record, Site};
-use crate::facts::{BuildTime, Facts};
+use crate::facts::{BuildTime, Cx};
 use crate::plan::Output;
 use crate::urls::{absolute, record_url};
 use serde::Serialize;
@@ -45,8 +45,9 @@ impl<E> Feed<E> {
 }
 
 /// Every feed of the site.
-pub fn feeds(site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
-    feed_list(site, facts)
+pub fn feeds(cx: Cx) -> Vec<Output> {
+    let Cx { site, time, .. } = cx;
+    feed_list(cx)
         .iter()
         .map(|f| output(site, time, f))
         .collect()
@@ -62,7 +63,8 @@ pub(crate) fn output(site: &Site, time: &BuildTime, f: &Feed<&Record>) -> Output
 }
 
 /// Every feed of the site and its entries.
-pub(crate) fn feed_list<'a>(site: &'a Site, facts: &Facts) -> Vec<Feed<&'a Record>> {
+pub(crate) fn feed_list<'a>(cx: Cx<'a>) -> Vec<Feed<&'a Record>> {
+    let Cx { site, facts, .. } = cx;
     let base = site.config.base_path();
     let mut all: Vec<&Record> = site
         .records

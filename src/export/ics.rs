@@ -11,14 +11,15 @@
 
 use super::{exported, host};
 use crate::content::{Data, Kind, Record, Site};
-use crate::facts::Facts;
+use crate::facts::Cx;
 use crate::lifecycle::{self, State};
 use crate::plan::Output;
 use crate::urls::{absolute, record_url};
 use jiff::civil::Date;
 
 /// The calendar file.
-pub fn calendar(site: &Site, facts: &Facts) -> Vec<Output> {
+pub fn calendar(cx: Cx) -> Vec<Output> {
+    let Cx { site, facts, .. } = cx;
     let mut events: Vec<(&Record, &lifecycle::Window)> = site
         .of_kind(Kind::Consultation)
         .filter(|r| exported(facts, r))

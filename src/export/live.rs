@@ -11,7 +11,7 @@ use super::atom::{self, Feed};
 use super::opendata::{self, csv_fragment, csv_head, json_file, json_fragment, CSVS};
 use super::{exported, exported_of};
 use crate::content::{Kind, Record, Site};
-use crate::facts::{BuildTime, Facts};
+use crate::facts::{Cx, Facts};
 use crate::plan::Output;
 use std::collections::HashMap;
 
@@ -137,8 +137,9 @@ pub struct LiveExports {
 
 impl LiveExports {
     /// Every feed (as [`atom::feeds`]), keeping their entries.
-    pub(crate) fn feeds(&mut self, site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
-        let list = atom::feed_list(site, facts);
+    pub(crate) fn feeds(&mut self, cx: Cx) -> Vec<Output> {
+        let Cx { site, time, .. } = cx;
+        let list = atom::feed_list(cx);
         self.feeds = list
             .iter()
             .filter_map(|f| f.map(|r| Some(r.key())))
@@ -147,21 +148,16 @@ impl LiveExports {
     }
 
     /// Every feed and open data file, made again (and kept).
-    pub(crate) fn remake(&mut self, site: &Site, facts: &Facts, time: &BuildTime) -> Vec<Output> {
-        let mut out = self.feeds(site, facts, time);
-        out.extend(opendata::files_with(site, facts, Some(&mut self.data)));
+    pub(crate) fn remake(&mut self, cx: Cx) -> Vec<Output> {
+        let mut out = self.feeds(cx);
+        out.extend(opendata::files_with(cx, Some(&mut self.data)));
         out
     }
 
     /// The feeds and open data files that can have changed after the edit of `r` (the site
     /// is the edited one); `None` when they cannot be updated in place.
-    pub(crate) fn update(
-        &mut self,
-        site: &Site,
-        facts: &Facts,
-        time: &BuildTime,
-        r: &Record,
-    ) -> Option<Vec<Output>> {
+    pub(crate) fn update(&mut self, cx: Cx, r: &Record) -> Option<Vec<Output>> {
+        let Cx { site, facts, time } = cx;
         if !exported(facts, r) {
             return Some(Vec::new());
         }

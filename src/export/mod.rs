@@ -20,9 +20,10 @@ pub mod opendata;
 pub mod sitemap;
 
 use crate::content::{Kind, Record, Site};
-use crate::facts::{BuildTime, Facts};
+use crate::facts::{Cx, Facts};
 use crate::plan::Output;
 
+pub use crate::content::view::{instant, md_text};
 pub use crate::facts::{exported, org_of};
 use jiff::civil::Date;
 
@@ -32,25 +33,21 @@ pub const FEED_ENTRIES: usize = 50;
 /// Plan the exports. Must run after every page has been planned: `sitemap` has noted the
 /// pages. Each export is handed to `emit` as soon as it is made.
 pub fn extend(
-    site: &Site,
-    facts: &Facts,
-    time: &BuildTime,
+    cx: Cx,
     sitemap: sitemap::Collector,
     mut live: Option<&mut live::LiveExports>,
     emit: &mut dyn FnMut(Output),
 ) {
     match live.as_deref_mut() {
-        Some(l) => l.feeds(site, facts, time).into_iter().for_each(&mut *emit),
-        None => atom::feeds(site, facts, time)
-            .into_iter()
-            .for_each(&mut *emit),
+        Some(l) => l.feeds(cx).into_iter().for_each(&mut *emit),
+        None => atom::feeds(cx).into_iter().for_each(&mut *emit),
     }
-    ics::calendar(site, facts).into_iter().for_each(&mut *emit);
-    opendata::files_with(site, facts, live.map(|l| &mut l.data))
+    ics::calendar(cx).into_iter().for_each(&mut *emit);
+    opendata::files_with(cx, live.map(|l| &mut l.data))
         .into_iter()
         .for_each(&mut *emit);
     let urls = sitemap.finish();
-    sitemap::files(site, &urls, sitemap::MAX_URLS)
+    sitemap::files(cx.site, &urls, sitemap::MAX_URLS)
         .into_iter()
         .for_each(&mut *emit);
 }
@@ -93,23 +90,11 @@ pub fn day_start(site: &Site, d: Date) -> String {
     }
 }
 
-/// An instant in the site's time zone (RFC 3339 with the offset).
-pub fn instant(site: &Site, t: jiff::Timestamp) -> String {
-    t.to_zoned_datetime(site.tz.clone())
-        .strftime("%Y-%m-%dT%H:%M:%S%:z")
-        .to_string()
-}
-
 /// The host of `base_url` (`rsj.example.gov.cn`), for UIDs.
 pub fn host(site: &Site) -> String {
     let b = site.config.base_url_trimmed();
     let rest = b.split_once("://").map(|(_, r)| r).unwrap_or(b);
     rest.split(['/', ':']).next().unwrap_or(rest).to_string()
-}
-
-/// The plain text of a Markdown field (empty when absent).
-pub fn md_text(r: &Record, field: &str) -> String {
-    r.md.get(field).map(|m| m.text.clone()).unwrap_or_default()
 }
 
 /// Cut a text to at most `n` characters, with an ellipsis when cut.

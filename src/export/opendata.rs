@@ -11,11 +11,11 @@
 //! drafts; a natural person's name only in its masked form (as validated), without a code;
 //! the 留言人 (`asker`) of replies.
 
-use super::{content_date, exported, exported_of, md_text, org_of, sections};
-use crate::content::kinds::procedure::Step;
+use super::{content_date, exported_of, org_of, sections};
+use crate::content::view::{attachments, date, ViewCx};
 use crate::content::{Kind, Record, Site};
-use crate::facts::Facts;
-use crate::plan::{Output, ViewCx};
+use crate::facts::{Cx, Facts};
+use crate::plan::Output;
 use crate::urls::{absolute, record_url};
 use serde_json::{json, Value};
 use std::fmt::Write;
@@ -127,59 +127,6 @@ pub static CSVS: &[Csv] = &[
         ],
     },
 ];
-
-pub(crate) fn date(d: Option<jiff::civil::Date>) -> Value {
-    d.map(|d| Value::String(d.to_string()))
-        .unwrap_or(Value::Null)
-}
-
-pub(crate) fn file_url(site: &Site, r: &Record, file: &str) -> String {
-    absolute(site, &format!("{}{}", record_url(site, r), file))
-}
-
-pub(crate) fn attachments(
-    site: &Site,
-    r: &Record,
-    list: &[crate::content::kinds::Attachment],
-) -> Value {
-    Value::Array(
-        list.iter()
-            .map(|a| json!({"title": a.title, "url": file_url(site, r, &a.file)}))
-            .collect(),
-    )
-}
-
-pub(crate) fn nonempty(s: String) -> Value {
-    if s.trim().is_empty() {
-        Value::Null
-    } else {
-        Value::String(s)
-    }
-}
-
-pub(crate) fn steps(r: &Record, steps: &[Step], prefix: &str) -> Value {
-    Value::Array(
-        steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                json!({
-                    "n": i + 1, "name": s.name, "actor": s.actor, "time_limit_wd": s.time_limit_wd,
-                    "description": nonempty(md_text(r, &format!("{prefix}[{}].description", i + 1))),
-                    "outputs": s.outputs,
-                })
-            })
-            .collect(),
-    )
-}
-
-/// The absolute URL of the exported record `key`, if it is exported.
-pub(crate) fn url_of(cx: &ViewCx, key: &str) -> Option<String> {
-    let site = cx.site;
-    site.get(key)
-        .filter(|x| exported(cx.facts, x))
-        .map(|x| absolute(site, &record_url(site, x)))
-}
 
 /// A record as an exported object (keys as in [`fields`]).
 pub fn object(site: &Site, facts: &Facts, r: &Record) -> Value {
@@ -456,34 +403,6 @@ pub fn csv_field(s: &str) -> String {
         .to_string()
 }
 
-use crate::content::kinds::fee::{number, Basis, Standard};
-
-pub(crate) fn fee_basis(b: &Basis) -> Value {
-    json!({"title": b.title, "doc_no": b.doc_no})
-}
-
-/// A fee standard (a sub-item has no `items`).
-pub(crate) fn fee_standard(s: &Standard) -> Value {
-    json!({
-        "item": s.item, "form": s.form(), "amount": s.amount, "min": s.min, "max": s.max,
-        "rate": s.rate, "rate_unit": s.rate_unit, "rate_of": s.rate_of, "unit": s.unit,
-        "text": s.text, "display": s.display(number),
-        "basis": s.basis.iter().map(fee_basis).collect::<Vec<_>>(), "note": s.note,
-    })
-}
-
-/// A top-level fee standard: with its sub-items.
-pub(crate) fn fee_standard_top(s: &Standard) -> Value {
-    let mut v = fee_standard(s);
-    if let Value::Object(m) = &mut v {
-        m.insert(
-            "items".into(),
-            Value::Array(s.items.iter().map(fee_standard).collect()),
-        );
-    }
-    v
-}
-
 /// Spreadsheet formula injection (CWE-1236): Excel, WPS and LibreOffice run a cell that
 /// begins with `=`, `+`, `-` or `@` (or a tab or carriage return before one) as a formula,
 /// and a record's text (a fee's note, a party's name) could be `=HYPERLINK(…)` or
@@ -580,17 +499,14 @@ fn pretty(v: &Value) -> String {
 }
 
 /// Every open-data file.
-pub fn files(site: &Site, facts: &Facts) -> Vec<Output> {
-    files_with(site, facts, None)
+pub fn files(cx: Cx) -> Vec<Output> {
+    files_with(cx, None)
 }
 
 /// [`files`]; with `live`, the data and CSV files are made from per-record fragments kept
 /// there, to be updated in place after a one-record edit ([`super::live::LiveData`]).
-pub(crate) fn files_with(
-    site: &Site,
-    facts: &Facts,
-    mut live: Option<&mut super::live::LiveData>,
-) -> Vec<Output> {
+pub(crate) fn files_with(cx: Cx, mut live: Option<&mut super::live::LiveData>) -> Vec<Output> {
+    let Cx { site, facts, .. } = cx;
     let base = site.config.base_path();
     let abs = |name: &str| absolute(site, &format!("{base}data/{name}"));
     let mut out = Vec::new();
@@ -724,6 +640,7 @@ pub fn field_reference() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::kinds::fee::number;
 
     #[test]
     fn cells_a_spreadsheet_would_run_as_formulas_are_neutralised_and_numbers_kept() {

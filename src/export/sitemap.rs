@@ -12,7 +12,7 @@
 
 use super::{content_date, exported};
 use crate::content::Site;
-use crate::facts::Facts;
+use crate::facts::Cx;
 use crate::plan::Output;
 use crate::urls::{absolute, record_url};
 use jiff::civil::Date;
@@ -42,7 +42,8 @@ pub struct Collector {
 }
 
 impl Collector {
-    pub fn new(site: &Site, facts: &Facts) -> Collector {
+    pub fn new(cx: Cx) -> Collector {
+        let Cx { site, facts, .. } = cx;
         Collector {
             dates: site
                 .records
@@ -105,8 +106,9 @@ impl Collector {
 }
 
 /// Every indexable page among `out`, with its `lastmod`, in plan order.
-pub fn page_urls(site: &Site, facts: &Facts, out: &[Output]) -> Vec<Url> {
-    let mut c = Collector::new(site, facts);
+pub fn page_urls(cx: Cx, out: &[Output]) -> Vec<Url> {
+    let site = cx.site;
+    let mut c = Collector::new(cx);
     for o in out {
         c.add(site, o);
     }

@@ -16,7 +16,7 @@
 //! same order): records that are listed, which leaves out hidden enforcement decisions.
 
 use crate::content::{Kind, Record, Site};
-use crate::facts::Facts;
+use crate::facts::Cx;
 use crate::plan::{self, Output};
 use jiff::civil::Date;
 use serde_json::{json, Value};
@@ -142,13 +142,13 @@ fn row_ctx(site: &Site, row: &Row) -> Value {
 /// sections with their counts (the “按类别浏览” line). Returns the facets with their values,
 /// URLs and counts (for the site map page).
 pub fn plan(
-    site: &Site,
-    facts: &Facts,
+    cx: Cx,
     categories: &[Value],
     focus: Option<&Record>,
     page: &dyn Fn(String, &str, Value) -> Output,
     emit: &mut dyn FnMut(Output),
 ) -> Vec<Value> {
+    let Cx { site, facts, .. } = cx;
     let base = site.config.base_path();
     let size = site.config.page_size.max(1);
     let mut rows: Vec<Row> = site

@@ -3,12 +3,12 @@
 
 use super::{Attachment, ATTACHMENT};
 use crate::content::validate::{type_alias, KindCx};
+use crate::content::view::{
+    attachments, date_text, datetime_text, instant, md_text, nonempty, ViewCx,
+};
+use crate::content::window::{notice_sentence, opens_of, State};
 use crate::content::Record;
 use crate::diag::{Code, Diagnostic};
-use crate::export::opendata::{attachments, nonempty};
-use crate::export::{instant, md_text};
-use crate::lifecycle::{self, date_text, State};
-use crate::plan::ViewCx;
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -392,7 +392,7 @@ pub struct Consultation {
     pub basis: String,
     pub reasons: String,
     pub decision_type: String,
-    /// 征集开始; absent: 00:00 of the `published` date (see [`crate::lifecycle::window`]).
+    /// 征集开始; absent: 00:00 of the `published` date (see `lifecycle::window`).
     #[serde(default)]
     pub opens: Option<jiff::Timestamp>,
     #[serde(default)]
@@ -575,7 +575,7 @@ impl super::RecordKind for Consultation {
 
     fn view(&self, cx: &ViewCx) -> Value {
         let (c, site, facts, r) = (self, cx.site, cx.facts, cx.r);
-        let w = facts.windows.get(&r.key());
+        let w = facts.window(&r.key());
         let tz = &site.tz;
         let (state, window) = match w {
             Some((w, st)) => (
@@ -583,12 +583,12 @@ impl super::RecordKind for Consultation {
                 json!({
                     "open_text": date_text(w.open_date),
                     "opens_iso": w.opens.to_string(),
-                    "close_text": lifecycle::datetime_text(w.closes, tz),
+                    "close_text": datetime_text(w.closes, tz),
                     "close_date": w.close_date.to_string(),
                     "closes_iso": w.closes.to_string(),
                     "length": w.length.text(),
-                    "sentence": lifecycle::notice_sentence(w, tz),
-                    "days_left": facts.days_left.get(&r.key()),
+                    "sentence": notice_sentence(w, tz),
+                    "days_left": facts.days_left(&r.key()),
                 }),
             ),
             None => (State::Closed, Value::Null),
@@ -608,18 +608,18 @@ impl super::RecordKind for Consultation {
             })),
             "withdrawn": c.withdrawn.as_ref().map(|x| json!({"date": date_text(x.date), "reason": x.reason})),
             "form_open": state == State::Open && c.channels.form,
-            "report_url": (c.outcome.is_some() && facts.participation.contains_key(&r.key()))
+            "report_url": (c.outcome.is_some() && facts.has_report(&r.key()))
                 .then(|| format!("{}report/", cx.url())),
         })
     }
 
     fn list_status(&self, cx: &ViewCx) -> (Option<String>, Option<String>) {
-        let Some((w, st)) = cx.facts.windows.get(&cx.r.key()) else {
+        let Some((w, st)) = cx.facts.window(&cx.r.key()) else {
             return (None, None);
         };
         let extra = match st {
             State::Open | State::Upcoming => {
-                format!("截至{}", lifecycle::datetime_text(w.closes, &cx.site.tz))
+                format!("截至{}", datetime_text(w.closes, &cx.site.tz))
             }
             State::Closed | State::Concluded | State::Withdrawn => {
                 format!("{}至{}", date_text(w.open_date), date_text(w.close_date))
@@ -630,20 +630,20 @@ impl super::RecordKind for Consultation {
 
     fn open_data(&self, cx: &ViewCx) -> Value {
         let (c, site, facts, r) = (self, cx.site, cx.facts, cx.r);
-        let w = facts.windows.get(&r.key());
+        let w = facts.window(&r.key());
         let tz = &site.tz;
         json!({
             "decision_type": c.decision_type,
             "state": w.map(|(_, s)| json!(s)),
             "state_label": w.map(|(_, s)| s.label()),
-            "opens": lifecycle::opens_of(c, r, tz).map(|t| instant(site, t)),
+            "opens": opens_of(c, r, tz).map(|t| instant(site, t)),
             "closes": w.map(|(w, _)| instant(site, w.closes)),
             "open_date": w.map(|(w, _)| w.open_date.to_string()),
             "close_date": w.map(|(w, _)| w.close_date.to_string()),
             "window": w.map(|(w, _)| w.length.text()),
             "window_working_days": w.and_then(|(w, _)| w.length.working_days()),
             "window_days": w.and_then(|(w, _)| w.length.days()),
-            "notice": w.map(|(w, _)| lifecycle::notice_sentence(w, tz)),
+            "notice": w.map(|(w, _)| notice_sentence(w, tz)),
             "situation": md_text(r, "summary"), "basis": md_text(r, "basis"), "reasons": md_text(r, "reasons"),
             "shortened_reason": c.shortened_reason,
             "channels": {"form": c.channels.form, "email": c.channels.email, "post": c.channels.post,

@@ -2,11 +2,9 @@
 
 use super::Kind;
 use crate::content::validate::{dangling, KindCx};
+use crate::content::view::{date_text, url_of, ViewCx};
 use crate::content::Record;
 use crate::diag::Diagnostic;
-use crate::export::opendata::url_of;
-use crate::lifecycle::date_text;
-use crate::plan::ViewCx;
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};

@@ -1,6 +1,6 @@
 //! 机构职责 — a unit of the bureau, its duties and its enforcement officers.
 
-use crate::plan::ViewCx;
+use crate::content::view::ViewCx;
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};

@@ -4,12 +4,11 @@
 use super::fee::number;
 use super::Kind;
 use crate::content::validate::{doc_no_ok, KindCx};
-use crate::content::Record;
+use crate::content::view::{
+    date, date_text, md_text, money, nonempty, url_of as exported_url, ViewCx,
+};
+use crate::content::{Record, Site};
 use crate::diag::{Code, Diagnostic};
-use crate::export::md_text;
-use crate::export::opendata::{date, nonempty, url_of as exported_url};
-use crate::lifecycle::date_text;
-use crate::plan::{money, ViewCx};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -340,6 +339,32 @@ impl Enforcement {
     pub fn in_force(&self) -> bool {
         self.status == Status::InForce
     }
+}
+
+/// The display period in days of a decision, from `publicity.display_days`: the most specific
+/// key wins — `当事人类型.情节` (`自然人.一般`), then `情节`, then `当事人类型`, then `default`.
+pub fn display_days(site: &Site, e: &Enforcement) -> Option<u32> {
+    let days = &site.config.publicity.display_days;
+    let party = e.party.party_type.as_str();
+    let by_both = e
+        .severity
+        .as_ref()
+        .and_then(|s| days.get(&format!("{party}.{s}")));
+    by_both
+        .or_else(|| e.severity.as_ref().and_then(|s| days.get(s)))
+        .or_else(|| days.get(party))
+        .or_else(|| days.get("default"))
+        .copied()
+}
+
+/// The last day a decision stays published.
+pub fn display_until(site: &Site, r: &Record, e: &Enforcement) -> Option<jiff::civil::Date> {
+    if let Some(d) = e.display_until {
+        return Some(d);
+    }
+    let n = display_days(site, e)?;
+    let start = r.common.published.unwrap_or(e.decided);
+    start.checked_add(jiff::Span::new().days(i64::from(n))).ok()
 }
 
 /// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).

@@ -1,10 +1,9 @@
 //! 收费项目 — a fee: its legal basis, its standards table and what was collected.
 
 use crate::content::validate::{fee_rules, KindCx};
+use crate::content::view::{fee_basis, fee_standard_top, money, standard_ctx, ViewCx};
 use crate::content::Record;
 use crate::diag::Diagnostic;
-use crate::export::opendata::{fee_basis, fee_standard_top};
-use crate::plan::{money, standard_ctx, ViewCx};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};

@@ -5,9 +5,9 @@
 
 use super::RecordKind;
 use crate::content::validate::KindCx;
+use crate::content::view::ViewCx;
 use crate::content::Record;
 use crate::diag::{Code, Diagnostic};
-use crate::plan::ViewCx;
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 

@@ -62,7 +62,7 @@ pub trait RecordKind: Serialize + DeserializeOwned + Clone + std::fmt::Debug + S
     }
 
     /// The view model the record template gets as `record.d`.
-    fn view(&self, _cx: &crate::plan::ViewCx) -> Value {
+    fn view(&self, _cx: &crate::content::view::ViewCx) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
@@ -70,7 +70,7 @@ pub trait RecordKind: Serialize + DeserializeOwned + Clone + std::fmt::Debug + S
     fn meta_rows(&self, _rows: &mut Vec<Value>) {}
 
     /// A list item's status word and extra line.
-    fn list_status(&self, _cx: &crate::plan::ViewCx) -> (Option<String>, Option<String>) {
+    fn list_status(&self, _cx: &crate::content::view::ViewCx) -> (Option<String>, Option<String>) {
         (None, None)
     }
 
@@ -83,7 +83,7 @@ pub trait RecordKind: Serialize + DeserializeOwned + Clone + std::fmt::Debug + S
     }
 
     /// The exported object's kind-specific fields, in the order of [`RecordKind::OPEN_DATA`].
-    fn open_data(&self, _cx: &crate::plan::ViewCx) -> Value {
+    fn open_data(&self, _cx: &crate::content::view::ViewCx) -> Value {
         Value::Object(serde_json::Map::new())
     }
 
@@ -231,7 +231,7 @@ macro_rules! kinds {
                 match self { $( $(#[$attr])* Data::$var(x) => x.attachments(), )* }
             }
 
-            pub fn view(&self, cx: &crate::plan::ViewCx) -> Value {
+            pub fn view(&self, cx: &crate::content::view::ViewCx) -> Value {
                 match self { $( $(#[$attr])* Data::$var(x) => x.view(cx), )* }
             }
 
@@ -239,7 +239,7 @@ macro_rules! kinds {
                 match self { $( $(#[$attr])* Data::$var(x) => x.meta_rows(rows), )* }
             }
 
-            pub fn list_status(&self, cx: &crate::plan::ViewCx) -> (Option<String>, Option<String>) {
+            pub fn list_status(&self, cx: &crate::content::view::ViewCx) -> (Option<String>, Option<String>) {
                 match self { $( $(#[$attr])* Data::$var(x) => x.list_status(cx), )* }
             }
 
@@ -251,7 +251,7 @@ macro_rules! kinds {
                 match self { $( $(#[$attr])* Data::$var(x) => x.links_to(key), )* }
             }
 
-            pub fn open_data(&self, cx: &crate::plan::ViewCx) -> Value {
+            pub fn open_data(&self, cx: &crate::content::view::ViewCx) -> Value {
                 match self { $( $(#[$attr])* Data::$var(x) => x.open_data(cx), )* }
             }
 

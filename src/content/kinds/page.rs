@@ -86,7 +86,7 @@ impl super::RecordKind for Page {
         self.order
     }
 
-    fn view(&self, _cx: &crate::plan::ViewCx) -> serde_json::Value {
+    fn view(&self, _cx: &crate::content::view::ViewCx) -> serde_json::Value {
         serde_json::Value::Object(serde_json::Map::new())
     }
 }

@@ -5,10 +5,11 @@ use super::procedure::{Step, STEP};
 use super::Kind;
 use super::{Attachment, ATTACHMENT};
 use crate::content::validate::{dangling, permit_item_rules, KindCx};
+use crate::content::view::{
+    attachments, steps, steps_ctx, url_of as exported_url, ViewCx, NOT_STATED,
+};
 use crate::content::{Data, Record, Site};
 use crate::diag::{Code, Diagnostic};
-use crate::export::opendata::{attachments, steps, url_of as exported_url};
-use crate::plan::{steps_ctx, ViewCx, NOT_STATED};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};

@@ -1,7 +1,6 @@
 //! 办事流程、执法流程 — numbered steps with the actor and time limit of each.
 
-use crate::export::opendata::steps;
-use crate::plan::{steps_ctx, ViewCx};
+use crate::content::view::{steps, steps_ctx, ViewCx};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};

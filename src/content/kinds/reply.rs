@@ -1,12 +1,9 @@
 //! 留言答复 — a question from the public and the bureau's reply.
 
 use crate::content::validate::KindCx;
+use crate::content::view::{date, date_text, md_text, nonempty, url_of, ViewCx};
 use crate::content::Record;
 use crate::diag::{Code, Diagnostic};
-use crate::export::md_text;
-use crate::export::opendata::{date, nonempty, url_of};
-use crate::lifecycle::date_text;
-use crate::plan::ViewCx;
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
