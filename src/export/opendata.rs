@@ -2,8 +2,10 @@
 //! (draft 2020-12) beside each, CSV files for the tabular data (fees, enforcement decisions,
 //! permit materials), and `index.json` listing them.
 //!
-//! The field tables below are the single source of the JSON files' field order, of their
-//! schemas and of the field reference in `docs/open-data.md` (generated, checked by a test).
+//! The kinds' field tables (each field's `open`, plus the few derived entries beside them; see
+//! `schema::open_fields`) are the single source of the JSON files' field order, of their
+//! schemas and of the field reference in `docs/open-data.md` (generated, checked by a test);
+//! only the index file's own tables are here.
 //! Every field is always present; optional ones are `null` when unset. Dates are
 //! `YYYY-MM-DD`; instants (a consultation's opening and closing) RFC 3339 with the site's
 //! offset; texts written in Markdown are given as plain text. What is left out: hidden
@@ -20,32 +22,25 @@ use crate::urls::{absolute, record_url};
 use serde_json::{json, Value};
 use std::fmt::Write;
 
-use crate::schema::{open_f as f, open_n as n};
+use crate::schema::{ex as f, ex_null as n, open_fields};
 pub use crate::schema::{OpenField as F, OpenTy as Ty};
 
-static COMMON: &[F] = &[
-    f("id", Ty::Str, "记录标识", "Identifier of the record, unique within its data set; the last segment of its URL. Never reused."),
-    f("url", Ty::Url, "网址", "Absolute URL of the record's page."),
-    f("title", Ty::Str, "名称", "Title of the record."),
-    n("index_no", Ty::Str, "索引号", "Catalogue index number (`机构代码/YYYY-NNNNN`), never changed once published."),
-    n("doc_no", Ty::Str, "文号", "Document number, e.g. `枝人社发〔2026〕12号`."),
-    n("category", Ty::Str, "主题分类", "Subject category of the catalogue."),
-    f("organization", Ty::Str, "发布机构", "Organisation that published the record."),
-    f("published", Ty::Date, "发布日期", "Date of publication."),
-    n("updated", Ty::Date, "更新日期", "Date of the last substantive update, if any."),
-    n("summary", Ty::Str, "摘要", "Short summary written by the publisher, if any."),
-    f("tags", Ty::StrList, "标签", "Free keywords (may be empty)."),
-    f("attachments", Ty::ObjList(crate::schema::OPEN_ATTACHMENT), "附件", "Files published with the record."),
-];
+/// The fields every exported record has, in order (from the common field table).
+pub fn common_fields() -> Vec<F> {
+    use crate::content::kinds::{COMMON, COMMON_DERIVED};
+    open_fields(COMMON, COMMON_DERIVED)
+}
 
-/// The kind's own fields (after the common ones).
-pub fn kind_fields(kind: Kind) -> &'static [F] {
-    kind.open_data_fields()
+/// The kind's own fields (after the common ones), from its field table.
+pub fn kind_fields(kind: Kind) -> Vec<F> {
+    open_fields(kind.fields(), kind.open_derived())
 }
 
 /// Every top-level field of a kind's objects, in order.
 pub fn fields(kind: Kind) -> Vec<F> {
-    COMMON.iter().chain(kind_fields(kind)).copied().collect()
+    let mut fs = common_fields();
+    fs.extend(kind_fields(kind));
+    fs
 }
 
 /// A tabular file: name, title, columns (Chinese header, JSON field it mirrors).
@@ -207,9 +202,12 @@ pub fn object(site: &Site, facts: &Facts, r: &Record) -> Value {
 /// Write `v` as JSON with the object keys in the order of `fields` (pretty, 2 spaces).
 fn write_value(out: &mut String, v: &Value, ty: Option<&Ty>, indent: usize) {
     match (v, ty) {
-        (Value::Object(_), Some(Ty::Obj(fs))) => write_object(out, v, fs, indent),
-        (Value::Array(a), Some(Ty::ObjList(fs))) => {
-            write_array(out, a, indent, |out, x, i| write_object(out, x, fs, i))
+        (Value::Object(_), Some(Ty::Obj(fs, d))) => {
+            write_object(out, v, &open_fields(fs, d), indent)
+        }
+        (Value::Array(a), Some(Ty::ObjList(fs, d))) => {
+            let fs = open_fields(fs, d);
+            write_array(out, a, indent, |out, x, i| write_object(out, x, &fs, i))
         }
         (Value::Array(a), _) if !a.is_empty() => {
             write_array(out, a, indent, |out, x, _| out.push_str(&json_text(x)))
@@ -355,8 +353,8 @@ fn type_schema(ty: &Ty) -> Value {
         Ty::StrList => json!({"type": "array", "items": {"type": "string"}}),
         Ty::UrlList => json!({"type": "array", "items": {"type": "string", "format": "uri"}}),
         Ty::Enum(vals) => json!({"type": "string", "enum": vals}),
-        Ty::Obj(fs) => object_schema(fs),
-        Ty::ObjList(fs) => json!({"type": "array", "items": object_schema(fs)}),
+        Ty::Obj(fs, d) => object_schema(&open_fields(fs, d)),
+        Ty::ObjList(fs, d) => json!({"type": "array", "items": object_schema(&open_fields(fs, d))}),
     }
 }
 
@@ -420,7 +418,7 @@ static INDEX: &[F] = &[
     f("homepage", Ty::Url, "网站首页", "Absolute URL of the site."),
     f(
         "datasets",
-        Ty::ObjList(DATASET),
+        Ty::ObjList(&[], DATASET),
         "数据集",
         "Every data file.",
     ),
@@ -428,7 +426,7 @@ static INDEX: &[F] = &[
 
 fn index_schema(site: &Site) -> Value {
     let base = site.config.base_path();
-    let mut s = object_schema(INDEX);
+    let mut s = object_schema(&open_fields(&[], INDEX));
     if let Value::Object(m) = &mut s {
         m.insert(
             "$schema".into(),
@@ -643,7 +641,7 @@ pub(crate) fn files_with(
         "datasets": datasets,
     });
     let mut text = String::new();
-    write_object(&mut text, &index, INDEX, 0);
+    write_object(&mut text, &index, &open_fields(&[], INDEX), 0);
     text.push('\n');
     out.push(Output::Bytes {
         path: "data/index.json".into(),
@@ -668,8 +666,8 @@ fn type_doc(ty: &Ty) -> String {
         Ty::StrList => "array of string".into(),
         Ty::UrlList => "array of URL".into(),
         Ty::Enum(v) => format!("one of {}", v.join(" / ")),
-        Ty::Obj(_) => "object (below)".into(),
-        Ty::ObjList(_) => "array of object (below)".into(),
+        Ty::Obj(..) => "object (below)".into(),
+        Ty::ObjList(..) => "array of object (below)".into(),
     }
 }
 
@@ -685,8 +683,8 @@ fn doc_rows(fs: &[F], prefix: &str, out: &mut String) {
             fd.en.replace('|', "\\|")
         );
         match fd.ty {
-            Ty::Obj(sub) => doc_rows(sub, &format!("{name}."), out),
-            Ty::ObjList(sub) => doc_rows(sub, &format!("{name}[]."), out),
+            Ty::Obj(sub, d) => doc_rows(&open_fields(sub, d), &format!("{name}."), out),
+            Ty::ObjList(sub, d) => doc_rows(&open_fields(sub, d), &format!("{name}[]."), out),
             _ => {}
         }
     }
@@ -697,7 +695,7 @@ pub fn field_reference() -> String {
     let mut out = String::new();
     out.push_str("### Common fields (every JSON data set)\n\n");
     out.push_str("| field | 中文 | type | meaning |\n|---|---|---|---|\n");
-    doc_rows(COMMON, "", &mut out);
+    doc_rows(&common_fields(), "", &mut out);
     for kind in sections() {
         let _ = writeln!(
             out,
@@ -706,11 +704,11 @@ pub fn field_reference() -> String {
             kind.label()
         );
         out.push_str("| field | 中文 | type | meaning |\n|---|---|---|---|\n");
-        doc_rows(kind_fields(kind), "", &mut out);
+        doc_rows(&kind_fields(kind), "", &mut out);
     }
     out.push_str("\n### `data/index.json` — 数据目录\n\n");
     out.push_str("| field | 中文 | type | meaning |\n|---|---|---|---|\n");
-    doc_rows(INDEX, "", &mut out);
+    doc_rows(&open_fields(&[], INDEX), "", &mut out);
     for csv in CSVS {
         let _ = writeln!(out, "\n### `data/{}.csv` — {}\n", csv.name, csv.title);
         out.push_str("| column | JSON field |\n|---|---|\n");
@@ -769,7 +767,15 @@ mod tests {
     fn objects_are_written_in_field_order_with_missing_fields_null() {
         static FS: &[F] = &[
             f("b", Ty::Str, "乙", "b"),
-            n("a", Ty::Obj(crate::schema::OPEN_ATTACHMENT), "甲", "a"),
+            n(
+                "a",
+                Ty::Obj(
+                    crate::content::kinds::ATTACHMENT,
+                    crate::content::kinds::ATTACHMENT_DERIVED,
+                ),
+                "甲",
+                "a",
+            ),
         ];
         let mut out = String::new();
         write_object(&mut out, &json!({"a": {"url": "u", "title": "t"}}), FS, 0);
@@ -808,6 +814,46 @@ mod tests {
             }
         }
         assert!(seen > 30);
+    }
+
+    /// Every placed open-data entry (`.after(…)`, `.first()`) sits where it says, in every
+    /// object of every kind (nested ones too): no anchor is misspelt or missing.
+    #[test]
+    fn every_placed_entry_sits_after_its_anchor() {
+        use crate::schema::{open_fields, At, Field};
+        fn check(fs: &[Field], d: &[F], path: &str) {
+            let all = open_fields(fs, d);
+            let entries = fs.iter().filter(|f| f.open.is_some()).count() + d.len();
+            assert_eq!(all.len(), entries, "{path}");
+            for (i, o) in all.iter().enumerate() {
+                match o.at {
+                    At::First => assert!(
+                        all[..i].iter().all(|x| x.at == At::First),
+                        "{path}.{}",
+                        o.name
+                    ),
+                    At::After(a) => assert_eq!(
+                        i.checked_sub(1).map(|j| all[j].name),
+                        Some(a),
+                        "{path}.{}",
+                        o.name
+                    ),
+                    At::Here => {}
+                }
+                if let Ty::Obj(sub, sd) | Ty::ObjList(sub, sd) = o.ty {
+                    check(sub, sd, &format!("{path}.{}", o.name));
+                }
+            }
+        }
+        check(
+            crate::content::kinds::COMMON,
+            crate::content::kinds::COMMON_DERIVED,
+            "common",
+        );
+        for kind in sections() {
+            check(kind.fields(), kind.open_derived(), kind.name());
+        }
+        check(&[], INDEX, "index");
     }
 
     #[test]
