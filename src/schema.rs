@@ -52,6 +52,8 @@ pub struct Field {
     pub required: bool,
     /// What the field means and how to fill it, in Chinese.
     pub help: &'static str,
+    /// How open data exports it ([`NOT_EXPORTED`]: not at all).
+    pub open: Option<OpenField>,
 }
 
 impl Ty {
@@ -600,9 +602,15 @@ pub fn skeleton_refs(fields: &[&Field], indent: usize, out: &mut String, only_re
     }
 }
 
-// ---- Open data: the fields of the exported JSON objects (`/data/*.json`). ----
+// ---- Open data: how a field appears in the exported JSON objects (`/data/*.json`). ----
+//
+// A field table is also the open-data table: each `Field` says under `open` whether and how
+// it is exported, and the entries open data adds (URLs, states, computed numbers) are a short
+// list of derived entries beside the table. [`open_fields`] merges the two into the exported
+// object's field order, from which the JSON files, their JSON Schema and the field reference in
+// `docs/open-data.md` all follow.
 
-/// The JSON type of a field.
+/// The JSON type of an exported field.
 #[derive(Debug, Clone, Copy)]
 pub enum OpenTy {
     Str,
@@ -619,56 +627,125 @@ pub enum OpenTy {
     UrlList,
     /// A string from a fixed set.
     Enum(&'static [&'static str]),
-    Obj(&'static [OpenField]),
-    ObjList(&'static [OpenField]),
+    /// An object: the exported fields of a field table and its derived entries.
+    Obj(&'static [Field], &'static [OpenField]),
+    /// An array of such objects.
+    ObjList(&'static [Field], &'static [OpenField]),
+}
+
+/// Where an exported entry goes among its object's fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum At {
+    /// A field: in the order of its table. A derived entry: after the table's fields.
+    Here,
+    /// First in the object.
+    First,
+    /// Right after the exported field of that name.
+    After(&'static str),
 }
 
 /// One field of an exported object.
 #[derive(Debug, Clone, Copy)]
 pub struct OpenField {
+    /// The name in the JSON object.
     pub name: &'static str,
     pub ty: OpenTy,
     /// May be `null`.
     pub null: bool,
     pub zh: &'static str,
     pub en: &'static str,
+    pub at: At,
 }
 
-pub const fn open_f(
-    name: &'static str,
-    ty: OpenTy,
-    zh: &'static str,
-    en: &'static str,
-) -> OpenField {
+/// An exported field that is always present (`Field::open`, or a derived entry).
+pub const fn ex(name: &'static str, ty: OpenTy, zh: &'static str, en: &'static str) -> OpenField {
     OpenField {
         name,
         ty,
         null: false,
         zh,
         en,
+        at: At::Here,
     }
 }
 
-pub const fn open_n(
+/// An exported field that may be `null`.
+pub const fn ex_null(
     name: &'static str,
     ty: OpenTy,
     zh: &'static str,
     en: &'static str,
 ) -> OpenField {
     OpenField {
-        name,
-        ty,
         null: true,
-        zh,
-        en,
+        ..ex(name, ty, zh, en)
     }
 }
 
-/// An attachment in open data.
-pub static OPEN_ATTACHMENT: &[OpenField] = &[
-    open_f("title", OpenTy::Str, "附件名称", "Title of the file."),
-    open_f("url", OpenTy::Url, "下载地址", "Absolute URL of the file."),
-];
+impl OpenField {
+    /// Placed right after the exported field `name` rather than in table order.
+    pub const fn after(self, name: &'static str) -> OpenField {
+        OpenField {
+            at: At::After(name),
+            ..self
+        }
+    }
+
+    /// Placed first in its object.
+    pub const fn first(self) -> OpenField {
+        OpenField {
+            at: At::First,
+            ..self
+        }
+    }
+}
+
+/// `Field::open` of a field open data leaves out.
+pub const NOT_EXPORTED: Option<OpenField> = None;
+
+/// The fields of an exported object, in order: the exported fields of `fields` in table order,
+/// the entries placed elsewhere ([`At`]) where they say, and `derived` entries without a
+/// place after them. An entry whose anchor is missing goes last (a unit test checks that none
+/// is).
+pub fn open_fields(fields: &[Field], derived: &[OpenField]) -> Vec<OpenField> {
+    let entries = || {
+        fields
+            .iter()
+            .filter_map(|f| f.open)
+            .chain(derived.iter().copied())
+    };
+    let mut out: Vec<OpenField> = fields
+        .iter()
+        .filter_map(|f| f.open)
+        .filter(|o| o.at == At::Here)
+        .chain(derived.iter().copied().filter(|o| o.at == At::Here))
+        .collect();
+    let mut rest: Vec<OpenField> = entries().filter(|o| o.at != At::Here).collect();
+    let mut firsts = 0;
+    loop {
+        let before = rest.len();
+        rest.retain(|o| match o.at {
+            At::First => {
+                out.insert(firsts, *o);
+                firsts += 1;
+                false
+            }
+            At::After(anchor) => match out.iter().position(|x| x.name == anchor) {
+                Some(i) => {
+                    out.insert(i + 1, *o);
+                    false
+                }
+                None => true,
+            },
+            At::Here => false,
+        });
+        if rest.is_empty() || rest.len() == before {
+            break;
+        }
+    }
+    out.extend(rest);
+    out
+}
 
 #[cfg(test)]
 mod tests {
@@ -682,6 +759,7 @@ mod tests {
             ty: Ty::Text,
             required: true,
             help: "",
+            open: None,
         },
         Field {
             name: "days",
@@ -689,6 +767,7 @@ mod tests {
             ty: Ty::Int,
             required: false,
             help: "",
+            open: None,
         },
     ];
     static FIELDS: &[Field] = &[
@@ -698,6 +777,7 @@ mod tests {
             ty: Ty::Text,
             required: true,
             help: "",
+            open: None,
         },
         Field {
             name: "published",
@@ -705,6 +785,7 @@ mod tests {
             ty: Ty::Date,
             required: true,
             help: "",
+            open: None,
         },
         Field {
             name: "status",
@@ -712,6 +793,7 @@ mod tests {
             ty: Ty::Enum(&["有效", "已撤销"]),
             required: false,
             help: "",
+            open: None,
         },
         Field {
             name: "steps",
@@ -719,6 +801,7 @@ mod tests {
             ty: Ty::List(&Ty::Obj(STEP)),
             required: false,
             help: "",
+            open: None,
         },
     ];
 

@@ -662,6 +662,7 @@ fn load_one(
         ty: Ty::Markdown,
         required: false,
         help: "正文（Markdown）",
+        open: crate::schema::NOT_EXPORTED,
     }];
     let groups: Vec<&[Field]> = if is_md {
         vec![c.kind.fields(), c.kind.common_fields()]

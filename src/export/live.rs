@@ -8,7 +8,7 @@
 //! build gives (`tests/it/serve_patch.rs` compares them).
 
 use super::atom::{self, Feed};
-use super::opendata::{self, csv_fragment, csv_head, json_file, json_fragment, CSVS};
+use super::opendata::{self, csv_fragment, csv_head, json_file, json_fragment, Shape, CSVS};
 use super::{exported, exported_of};
 use crate::content::{Kind, Record, Site};
 use crate::facts::{Cx, Facts};
@@ -65,11 +65,11 @@ impl LiveData {
     /// The data file of `kind` (text, objects), keeping its fragments.
     pub(crate) fn data_json(&mut self, site: &Site, facts: &Facts, kind: Kind) -> (String, usize) {
         use rayon::prelude::*;
-        let fs = opendata::fields(kind);
+        let shape = Shape::of(&opendata::fields(kind));
         let records: Vec<&Record> = exported_of(site, facts, kind).collect();
         let keyed: Vec<(String, String, usize)> = records
             .par_iter()
-            .map(|r| (r.key(), json_fragment(site, facts, &fs, r), 1))
+            .map(|r| (r.key(), json_fragment(site, facts, &shape, r), 1))
             .collect();
         let text = json_file(keyed.iter().map(|(_, t, _)| t.as_str()));
         self.json.insert(kind, Parts::new(keyed));
@@ -97,7 +97,7 @@ impl LiveData {
         let key = r.key();
         let mut out = Vec::new();
         let parts = self.json.get_mut(&r.kind)?;
-        let text = json_fragment(site, facts, &opendata::fields(r.kind), r);
+        let text = json_fragment(site, facts, &Shape::of(&opendata::fields(r.kind)), r);
         if !parts.replace(&key, text, 1) {
             return None;
         }

@@ -2,8 +2,10 @@
 //! (draft 2020-12) beside each, CSV files for the tabular data (fees, enforcement decisions,
 //! permit materials), and `index.json` listing them.
 //!
-//! The field tables below are the single source of the JSON files' field order, of their
-//! schemas and of the field reference in `docs/open-data.md` (generated, checked by a test).
+//! The kinds' field tables (each field's `open`, plus the few derived entries beside them; see
+//! `schema::open_fields`) are the single source of the JSON files' field order, of their
+//! schemas and of the field reference in `docs/open-data.md` (generated, checked by a test);
+//! only the index file's own tables are here.
 //! Every field is always present; optional ones are `null` when unset. Dates are
 //! `YYYY-MM-DD`; instants (a consultation's opening and closing) RFC 3339 with the site's
 //! offset; texts written in Markdown are given as plain text. What is left out: hidden
@@ -17,35 +19,29 @@ use crate::content::{Kind, Record, Site};
 use crate::facts::{Cx, Facts};
 use crate::plan::Output;
 use crate::urls::{absolute, record_url};
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::fmt::Write;
 
-use crate::schema::{open_f as f, open_n as n};
+use crate::schema::{ex as f, ex_null as n, open_fields};
 pub use crate::schema::{OpenField as F, OpenTy as Ty};
 
-static COMMON: &[F] = &[
-    f("id", Ty::Str, "记录标识", "Identifier of the record, unique within its data set; the last segment of its URL. Never reused."),
-    f("url", Ty::Url, "网址", "Absolute URL of the record's page."),
-    f("title", Ty::Str, "名称", "Title of the record."),
-    n("index_no", Ty::Str, "索引号", "Catalogue index number (`机构代码/YYYY-NNNNN`), never changed once published."),
-    n("doc_no", Ty::Str, "文号", "Document number, e.g. `枝人社发〔2026〕12号`."),
-    n("category", Ty::Str, "主题分类", "Subject category of the catalogue."),
-    f("organization", Ty::Str, "发布机构", "Organisation that published the record."),
-    f("published", Ty::Date, "发布日期", "Date of publication."),
-    n("updated", Ty::Date, "更新日期", "Date of the last substantive update, if any."),
-    n("summary", Ty::Str, "摘要", "Short summary written by the publisher, if any."),
-    f("tags", Ty::StrList, "标签", "Free keywords (may be empty)."),
-    f("attachments", Ty::ObjList(crate::schema::OPEN_ATTACHMENT), "附件", "Files published with the record."),
-];
+/// The fields every exported record has, in order (from the common field table).
+pub fn common_fields() -> Vec<F> {
+    use crate::content::kinds::{COMMON, COMMON_DERIVED};
+    open_fields(COMMON, COMMON_DERIVED)
+}
 
-/// The kind's own fields (after the common ones).
-pub fn kind_fields(kind: Kind) -> &'static [F] {
-    kind.open_data_fields()
+/// The kind's own fields (after the common ones), from its field table.
+pub fn kind_fields(kind: Kind) -> Vec<F> {
+    open_fields(kind.fields(), kind.open_derived())
 }
 
 /// Every top-level field of a kind's objects, in order.
 pub fn fields(kind: Kind) -> Vec<F> {
-    COMMON.iter().chain(kind_fields(kind)).copied().collect()
+    let mut fs = common_fields();
+    fs.extend(kind_fields(kind));
+    fs
 }
 
 /// A tabular file: name, title, columns (Chinese header, JSON field it mirrors).
@@ -151,63 +147,161 @@ pub fn object(site: &Site, facts: &Facts, r: &Record) -> Value {
     v
 }
 
-/// Write `v` as JSON with the object keys in the order of `fields` (pretty, 2 spaces).
-fn write_value(out: &mut String, v: &Value, ty: Option<&Ty>, indent: usize) {
-    match (v, ty) {
-        (Value::Object(_), Some(Ty::Obj(fs))) => write_object(out, v, fs, indent),
-        (Value::Array(a), Some(Ty::ObjList(fs))) => {
-            write_array(out, a, indent, |out, x, i| write_object(out, x, fs, i))
+/// An exported object's shape: its fields in order, each with the shape of the objects it
+/// holds (made once per data file from the field table, then used for every record).
+pub(crate) struct Shape(Vec<(&'static str, Nested)>);
+
+enum Nested {
+    Scalar,
+    Obj(Shape),
+    List(Shape),
+}
+
+impl Shape {
+    pub(crate) fn of(fields: &[F]) -> Shape {
+        Shape(
+            fields
+                .iter()
+                .map(|f| {
+                    let nested = match f.ty {
+                        Ty::Obj(fs, d) => Nested::Obj(Shape::of(&open_fields(fs, d))),
+                        Ty::ObjList(fs, d) => Nested::List(Shape::of(&open_fields(fs, d))),
+                        _ => Nested::Scalar,
+                    };
+                    (f.name, nested)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// A value in an exported object, serialized in the order of its [`Shape`]: every field
+/// present (`null` when the hook gave none), keys no field exports left out.
+struct Ordered<'a> {
+    v: &'a Value,
+    shape: &'a Shape,
+}
+
+impl serde::Serialize for Ordered<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        if self.v.is_null() {
+            return s.serialize_unit();
         }
-        (Value::Array(a), _) if !a.is_empty() => {
-            write_array(out, a, indent, |out, x, _| out.push_str(&json_text(x)))
+        let mut m = s.serialize_map(Some(self.shape.0.len()))?;
+        for (name, nested) in &self.shape.0 {
+            let v = self.v.get(name).unwrap_or(&Value::Null);
+            m.serialize_entry(name, &Member { v, nested })?;
         }
-        _ => out.push_str(&json_text(v)),
+        m.end()
     }
 }
 
-fn json_text(v: &Value) -> String {
-    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+/// One field's value: an object or a list of objects in their shape, anything else as it is.
+struct Member<'a> {
+    v: &'a Value,
+    nested: &'a Nested,
 }
 
-fn write_array(
-    out: &mut String,
-    a: &[Value],
-    indent: usize,
-    each: impl Fn(&mut String, &Value, usize),
-) {
-    if a.is_empty() {
-        out.push_str("[]");
-        return;
+impl serde::Serialize for Member<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match (self.v, self.nested) {
+            (Value::Object(_), Nested::Obj(shape)) => Ordered { v: self.v, shape }.serialize(s),
+            (Value::Array(a), Nested::List(shape)) => {
+                s.collect_seq(a.iter().map(|v| Ordered { v, shape }))
+            }
+            (v, _) => v.serialize(s),
+        }
     }
-    out.push_str("[\n");
-    for (i, x) in a.iter().enumerate() {
-        out.push_str(&" ".repeat(indent + 2));
-        each(out, x, indent + 2);
-        out.push_str(if i + 1 < a.len() { ",\n" } else { "\n" });
-    }
-    out.push_str(&" ".repeat(indent));
-    out.push(']');
 }
 
-fn write_object(out: &mut String, v: &Value, fields: &[F], indent: usize) {
-    if v.is_null() {
-        out.push_str("null");
-        return;
+/// serde_json's pretty format (two spaces, `": "`), starting `level` levels in: a record's
+/// object is written alone exactly as it sits inside its data file's array, so that the
+/// file can be made (and, in the preview, updated) from per-record fragments.
+struct Pretty {
+    level: usize,
+    has_value: bool,
+}
+
+impl Pretty {
+    fn at(level: usize) -> Pretty {
+        Pretty {
+            level,
+            has_value: false,
+        }
     }
-    out.push_str("{\n");
-    for (i, fd) in fields.iter().enumerate() {
-        let x = v.get(fd.name).unwrap_or(&Value::Null);
-        let _ = write!(
-            out,
-            "{}{}: ",
-            " ".repeat(indent + 2),
-            json_text(&json!(fd.name))
-        );
-        write_value(out, x, Some(&fd.ty), indent + 2);
-        out.push_str(if i + 1 < fields.len() { ",\n" } else { "\n" });
+
+    fn indent<W: ?Sized + std::io::Write>(&self, w: &mut W) -> std::io::Result<()> {
+        (0..self.level).try_for_each(|_| w.write_all(b"  "))
     }
-    out.push_str(&" ".repeat(indent));
-    out.push('}');
+
+    fn open<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(c)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, c: &[u8]) -> std::io::Result<()> {
+        self.level = self.level.saturating_sub(1);
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(c)
+    }
+
+    fn item<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
+/// `v` in the order of `shape`, pretty-printed `level` levels in (without the indentation of
+/// its first line).
+fn ordered_text(v: &Value, shape: &Shape, level: usize, out: &mut Vec<u8>) {
+    let mut ser = serde_json::Serializer::with_formatter(out, Pretty::at(level));
+    // Serializing a `Value` into memory cannot fail.
+    let _ = Ordered { v, shape }.serialize(&mut ser);
 }
 
 /// How many records' objects are made together (in parallel) before their text is appended:
@@ -215,13 +309,14 @@ fn write_object(out: &mut String, v: &Value, fields: &[F], indent: usize) {
 const WAVE: usize = 2048;
 
 /// A record's object in its kind's data file, as the file holds it (indented by 2).
-pub(crate) fn json_fragment(site: &Site, facts: &Facts, fs: &[F], r: &Record) -> String {
-    let mut t = String::from("  ");
-    write_object(&mut t, &object(site, facts, r), fs, 2);
-    t
+pub(crate) fn json_fragment(site: &Site, facts: &Facts, shape: &Shape, r: &Record) -> String {
+    let mut t = b"  ".to_vec();
+    ordered_text(&object(site, facts, r), shape, 1, &mut t);
+    String::from_utf8(t).unwrap_or_default()
 }
 
-/// A data file's text from its objects' fragments (as `write_array` at indent 0 writes it).
+/// A data file's text from its objects' fragments: the array serde_json's pretty format
+/// writes around them (checked by a test), without holding every record's value at once.
 pub(crate) fn json_file<S: AsRef<str>>(mut fragments: impl Iterator<Item = S>) -> String {
     let Some(first) = fragments.next() else {
         return "[]\n".to_string();
@@ -239,13 +334,13 @@ pub(crate) fn json_file<S: AsRef<str>>(mut fragments: impl Iterator<Item = S>) -
 /// The JSON text of a kind's data file.
 pub fn data_json(site: &Site, facts: &Facts, kind: Kind) -> (String, usize) {
     use rayon::prelude::*;
-    let fs = fields(kind);
+    let shape = Shape::of(&fields(kind));
     let records: Vec<&Record> = exported_of(site, facts, kind).collect();
     // The fragments made in parallel a wave at a time (the next wave only when the file has
     // taken the last one's).
     let fragments = records.chunks(WAVE).flat_map(|wave| {
         wave.par_iter()
-            .map(|r| json_fragment(site, facts, &fs, r))
+            .map(|r| json_fragment(site, facts, &shape, r))
             .collect::<Vec<String>>()
     });
     (json_file(fragments), records.len())
@@ -302,8 +397,8 @@ fn type_schema(ty: &Ty) -> Value {
         Ty::StrList => json!({"type": "array", "items": {"type": "string"}}),
         Ty::UrlList => json!({"type": "array", "items": {"type": "string", "format": "uri"}}),
         Ty::Enum(vals) => json!({"type": "string", "enum": vals}),
-        Ty::Obj(fs) => object_schema(fs),
-        Ty::ObjList(fs) => json!({"type": "array", "items": object_schema(fs)}),
+        Ty::Obj(fs, d) => object_schema(&open_fields(fs, d)),
+        Ty::ObjList(fs, d) => json!({"type": "array", "items": object_schema(&open_fields(fs, d))}),
     }
 }
 
@@ -367,7 +462,7 @@ static INDEX: &[F] = &[
     f("homepage", Ty::Url, "网站首页", "Absolute URL of the site."),
     f(
         "datasets",
-        Ty::ObjList(DATASET),
+        Ty::ObjList(&[], DATASET),
         "数据集",
         "Every data file.",
     ),
@@ -375,7 +470,7 @@ static INDEX: &[F] = &[
 
 fn index_schema(site: &Site) -> Value {
     let base = site.config.base_path();
-    let mut s = object_schema(INDEX);
+    let mut s = object_schema(&open_fields(&[], INDEX));
     if let Value::Object(m) = &mut s {
         m.insert(
             "$schema".into(),
@@ -558,12 +653,12 @@ pub(crate) fn files_with(cx: Cx, mut live: Option<&mut super::live::LiveData>) -
         "homepage": absolute(site, &base),
         "datasets": datasets,
     });
-    let mut text = String::new();
-    write_object(&mut text, &index, INDEX, 0);
-    text.push('\n');
+    let mut text = Vec::new();
+    ordered_text(&index, &Shape::of(&open_fields(&[], INDEX)), 0, &mut text);
+    text.push(b'\n');
     out.push(Output::Bytes {
         path: "data/index.json".into(),
-        bytes: text.into_bytes(),
+        bytes: text,
     });
     out.push(Output::Bytes {
         path: "data/index.schema.json".into(),
@@ -584,8 +679,8 @@ fn type_doc(ty: &Ty) -> String {
         Ty::StrList => "array of string".into(),
         Ty::UrlList => "array of URL".into(),
         Ty::Enum(v) => format!("one of {}", v.join(" / ")),
-        Ty::Obj(_) => "object (below)".into(),
-        Ty::ObjList(_) => "array of object (below)".into(),
+        Ty::Obj(..) => "object (below)".into(),
+        Ty::ObjList(..) => "array of object (below)".into(),
     }
 }
 
@@ -601,8 +696,8 @@ fn doc_rows(fs: &[F], prefix: &str, out: &mut String) {
             fd.en.replace('|', "\\|")
         );
         match fd.ty {
-            Ty::Obj(sub) => doc_rows(sub, &format!("{name}."), out),
-            Ty::ObjList(sub) => doc_rows(sub, &format!("{name}[]."), out),
+            Ty::Obj(sub, d) => doc_rows(&open_fields(sub, d), &format!("{name}."), out),
+            Ty::ObjList(sub, d) => doc_rows(&open_fields(sub, d), &format!("{name}[]."), out),
             _ => {}
         }
     }
@@ -613,7 +708,7 @@ pub fn field_reference() -> String {
     let mut out = String::new();
     out.push_str("### Common fields (every JSON data set)\n\n");
     out.push_str("| field | 中文 | type | meaning |\n|---|---|---|---|\n");
-    doc_rows(COMMON, "", &mut out);
+    doc_rows(&common_fields(), "", &mut out);
     for kind in sections() {
         let _ = writeln!(
             out,
@@ -622,11 +717,11 @@ pub fn field_reference() -> String {
             kind.label()
         );
         out.push_str("| field | 中文 | type | meaning |\n|---|---|---|---|\n");
-        doc_rows(kind_fields(kind), "", &mut out);
+        doc_rows(&kind_fields(kind), "", &mut out);
     }
     out.push_str("\n### `data/index.json` — 数据目录\n\n");
     out.push_str("| field | 中文 | type | meaning |\n|---|---|---|---|\n");
-    doc_rows(INDEX, "", &mut out);
+    doc_rows(&open_fields(&[], INDEX), "", &mut out);
     for csv in CSVS {
         let _ = writeln!(out, "\n### `data/{}.csv` — {}\n", csv.name, csv.title);
         out.push_str("| column | JSON field |\n|---|---|\n");
@@ -686,14 +781,47 @@ mod tests {
     fn objects_are_written_in_field_order_with_missing_fields_null() {
         static FS: &[F] = &[
             f("b", Ty::Str, "乙", "b"),
-            n("a", Ty::Obj(crate::schema::OPEN_ATTACHMENT), "甲", "a"),
+            n(
+                "a",
+                Ty::Obj(
+                    crate::content::kinds::ATTACHMENT,
+                    crate::content::kinds::ATTACHMENT_DERIVED,
+                ),
+                "甲",
+                "a",
+            ),
+            f("c", Ty::StrList, "丙", "c"),
+            f("d", Ty::StrList, "丁", "d"),
+            n("e", Ty::Num, "戊", "e"),
         ];
-        let mut out = String::new();
-        write_object(&mut out, &json!({"a": {"url": "u", "title": "t"}}), FS, 0);
+        let v = json!({"a": {"url": "u/v", "title": "t", "x": 1}, "c": [], "d": ["一", "\u{7}"], "e": 0.5, "z": 1});
+        let mut out = Vec::new();
+        ordered_text(&v, &Shape::of(FS), 0, &mut out);
         assert_eq!(
-            out,
-            "{\n  \"b\": null,\n  \"a\": {\n    \"title\": \"t\",\n    \"url\": \"u\"\n  }\n}"
+            String::from_utf8(out).unwrap_or_default(),
+            "{\n  \"b\": null,\n  \"a\": {\n    \"title\": \"t\",\n    \"url\": \"u/v\"\n  },\n  \"c\": [],\n  \"d\": [\n    \"一\",\n    \"\\u0007\"\n  ],\n  \"e\": 0.5\n}"
         );
+    }
+
+    /// A data file made of fragments is what serde_json's pretty printer writes for the array
+    /// of the same objects, and a fragment is the object as that array holds it.
+    #[test]
+    fn fragments_join_into_the_pretty_printed_array() {
+        static FS: &[F] = &[f("k", Ty::Str, "键", "k"), f("l", Ty::StrList, "列", "l")];
+        let shape = Shape::of(FS);
+        let objects = [
+            json!({"k": "一", "l": ["a", "b"]}),
+            json!({"k": "二", "l": []}),
+        ];
+        let fragment = |v: &Value| {
+            let mut t = b"  ".to_vec();
+            ordered_text(v, &shape, 1, &mut t);
+            String::from_utf8(t).unwrap_or_default()
+        };
+        let file = json_file(objects.iter().map(fragment));
+        let whole = serde_json::to_string_pretty(&objects).unwrap_or_default() + "\n";
+        assert_eq!(file, whole);
+        assert_eq!(json_file(std::iter::empty::<String>()), "[]\n");
     }
 
     /// The objects carry exactly the documented fields (the writer would silently drop others).
@@ -725,6 +853,46 @@ mod tests {
             }
         }
         assert!(seen > 30);
+    }
+
+    /// Every placed open-data entry (`.after(…)`, `.first()`) sits where it says, in every
+    /// object of every kind (nested ones too): no anchor is misspelt or missing.
+    #[test]
+    fn every_placed_entry_sits_after_its_anchor() {
+        use crate::schema::{open_fields, At, Field};
+        fn check(fs: &[Field], d: &[F], path: &str) {
+            let all = open_fields(fs, d);
+            let entries = fs.iter().filter(|f| f.open.is_some()).count() + d.len();
+            assert_eq!(all.len(), entries, "{path}");
+            for (i, o) in all.iter().enumerate() {
+                match o.at {
+                    At::First => assert!(
+                        all[..i].iter().all(|x| x.at == At::First),
+                        "{path}.{}",
+                        o.name
+                    ),
+                    At::After(a) => assert_eq!(
+                        i.checked_sub(1).map(|j| all[j].name),
+                        Some(a),
+                        "{path}.{}",
+                        o.name
+                    ),
+                    At::Here => {}
+                }
+                if let Ty::Obj(sub, sd) | Ty::ObjList(sub, sd) = o.ty {
+                    check(sub, sd, &format!("{path}.{}", o.name));
+                }
+            }
+        }
+        check(
+            crate::content::kinds::COMMON,
+            crate::content::kinds::COMMON_DERIVED,
+            "common",
+        );
+        for kind in sections() {
+            check(kind.fields(), kind.open_derived(), kind.name());
+        }
+        check(&[], INDEX, "index");
     }
 
     #[test]

@@ -13,6 +13,8 @@ use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::schema::{ex, ex_null, OpenField, OpenTy, NOT_EXPORTED};
+
 static CHANNELS: &[Field] = &[
     Field {
         name: "form",
@@ -20,6 +22,12 @@ static CHANNELS: &[Field] = &[
         ty: Ty::Bool,
         required: false,
         help: "是否在网页上提供意见表单（默认 true）",
+        open: Some(ex(
+            "form",
+            OpenTy::Bool,
+            "网上表单",
+            "Comments can be sent with the form on the consultation page.",
+        )),
     },
     Field {
         name: "email",
@@ -27,6 +35,12 @@ static CHANNELS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "接收意见的邮箱",
+        open: Some(ex_null(
+            "email",
+            OpenTy::Str,
+            "电子邮箱",
+            "E-mail address for comments.",
+        )),
     },
     Field {
         name: "post",
@@ -34,6 +48,12 @@ static CHANNELS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "邮寄地址及邮编",
+        open: Some(ex_null(
+            "post",
+            OpenTy::Str,
+            "通信地址",
+            "Postal address for letters.",
+        )),
     },
     Field {
         name: "phone",
@@ -41,6 +61,12 @@ static CHANNELS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "意见电话",
+        open: Some(ex_null(
+            "phone",
+            OpenTy::Str,
+            "电话",
+            "Telephone for comments.",
+        )),
     },
     Field {
         name: "fax",
@@ -48,6 +74,7 @@ static CHANNELS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "传真号码",
+        open: Some(ex_null("fax", OpenTy::Str, "传真", "Fax number.")),
     },
     Field {
         name: "in_person",
@@ -55,6 +82,12 @@ static CHANNELS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "现场提交意见的地点",
+        open: Some(ex_null(
+            "in_person",
+            OpenTy::Str,
+            "现场",
+            "Where comments can be given in person.",
+        )),
     },
 ];
 
@@ -66,6 +99,7 @@ static OPINION_COUNTS: &[Field] = &[
         ty: Ty::Int,
         required: true,
         help: "收到的意见总条数；没有收到意见时写 0（须与意见台账一致）",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "web",
@@ -73,6 +107,7 @@ static OPINION_COUNTS: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "通过网上表单提交的条数",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "email",
@@ -80,6 +115,7 @@ static OPINION_COUNTS: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "通过电子邮件提交的条数",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "letter",
@@ -87,6 +123,7 @@ static OPINION_COUNTS: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "通过信函提交的条数",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "phone",
@@ -94,6 +131,7 @@ static OPINION_COUNTS: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "通过电话提出的条数",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "in_person",
@@ -101,6 +139,7 @@ static OPINION_COUNTS: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "现场提出的条数",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "adopted",
@@ -108,6 +147,7 @@ static OPINION_COUNTS: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "处理结果为“采纳”的条数",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "partly_adopted",
@@ -115,6 +155,7 @@ static OPINION_COUNTS: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "处理结果为“部分采纳”的条数",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "not_adopted",
@@ -122,6 +163,7 @@ static OPINION_COUNTS: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "处理结果为“未采纳”的条数",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "duplicate",
@@ -129,6 +171,7 @@ static OPINION_COUNTS: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "处理结果为“重复”的条数",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "irrelevant",
@@ -136,6 +179,7 @@ static OPINION_COUNTS: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "处理结果为“与主题无关”的条数",
+        open: NOT_EXPORTED,
     },
 ];
 
@@ -146,6 +190,12 @@ static OUTCOME: &[Field] = &[
         ty: Ty::Date,
         required: true,
         help: "公布结果的日期",
+        open: Some(ex(
+            "published",
+            OpenTy::Date,
+            "结果公布日期",
+            "Date the outcome was published.",
+        )),
     },
     Field {
         name: "decision",
@@ -153,6 +203,12 @@ static OUTCOME: &[Field] = &[
         ty: Ty::Markdown,
         required: true,
         help: "最终作出的决定",
+        open: Some(ex(
+            "decision",
+            OpenTy::Str,
+            "决策结果",
+            "The decision taken (plain text).",
+        )),
     },
     Field {
         name: "opinions",
@@ -160,6 +216,7 @@ static OUTCOME: &[Field] = &[
         ty: Ty::Obj(OPINION_COUNTS),
         required: false,
         help: "意见总数及按渠道、按处理结果的条数；检查时与意见台账核对，不一致即报错",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "report",
@@ -167,6 +224,12 @@ static OUTCOME: &[Field] = &[
         ty: Ty::Markdown,
         required: false,
         help: "意见采纳情况及理由",
+        open: Some(ex_null(
+            "report",
+            OpenTy::Str,
+            "意见采纳情况",
+            "How the comments were handled (plain text).",
+        )),
     },
 ];
 
@@ -177,6 +240,7 @@ static WITHDRAWN: &[Field] = &[
         ty: Ty::Date,
         required: true,
         help: "撤回的日期",
+        open: Some(ex("date", OpenTy::Date, "撤回日期", "Date of withdrawal.")),
     },
     Field {
         name: "reason",
@@ -184,6 +248,7 @@ static WITHDRAWN: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "为什么撤回",
+        open: Some(ex("reason", OpenTy::Str, "撤回原因", "Reason given.")),
     },
 ];
 
@@ -194,6 +259,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Markdown,
         required: true,
         help: "决策事项的基本情况",
+        open: Some(ex("situation", OpenTy::Str, "基本情况", "Basic situation of the matter (plain text).").after("notice")),
     },
     Field {
         name: "basis",
@@ -201,6 +267,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Markdown,
         required: true,
         help: "法律、法规、政策依据",
+        open: Some(ex("basis", OpenTy::Str, "决策依据", "Basis of the decision (plain text).").after("situation")),
     },
     Field {
         name: "reasons",
@@ -208,6 +275,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Markdown,
         required: true,
         help: "为什么要作出这项决策",
+        open: Some(ex("reasons", OpenTy::Str, "理由", "Reasons (plain text).").after("basis")),
     },
     Field {
         name: "decision_type",
@@ -215,6 +283,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "site.toml 中 [consultation.types] 下的名称，如 重大行政决策、规范性文件",
+        open: Some(ex("decision_type", OpenTy::Str, "决策类型", "Type of decision, e.g. 重大行政决策, 规范性文件.")),
     },
     Field {
         name: "opens",
@@ -222,6 +291,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::DateTime,
         required: false,
         help: "如 2026-11-20 或 2026-11-20 09:00；不写时为发布日期（published）当天，期限从次日起算",
+        open: Some(ex("opens", OpenTy::DateTime, "开始时间", "When the consultation opens.")),
     },
     Field {
         name: "window_working_days",
@@ -229,6 +299,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "不写时按决策类型的最短期限",
+        open: Some(ex_null("window_working_days", OpenTy::Int, "征集期限（工作日）", "Working days in the window (after the opening day up to the last day), when it is counted in them.")),
     },
     Field {
         name: "window_days",
@@ -236,6 +307,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "按自然日计算的期限，与上一项二选一",
+        open: Some(ex_null("window_days", OpenTy::Int, "征集期限（自然日）", "Natural days in the window (after the opening day up to the last day), when it is counted in them.")),
     },
     Field {
         name: "closes",
@@ -243,6 +315,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Deadline,
         required: false,
         help: "公告写明的截止时间，不得早于按期限算出的时间；只写日期（如 2026-12-10）即截至当日24:00，也可写 2026-12-10 17:00",
+        open: Some(ex_null("closes", OpenTy::DateTime, "截止时间", "When it closes (24:00 of the last day is given as 00:00 of the next day).").after("opens")),
     },
     Field {
         name: "shortened_reason",
@@ -250,6 +323,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "期限少于规定时必须说明理由",
+        open: Some(ex_null("shortened_reason", OpenTy::Str, "缩短期限理由", "Why the window is shorter than the usual minimum.")),
     },
     Field {
         name: "channels",
@@ -257,6 +331,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Obj(CHANNELS),
         required: true,
         help: "除网上表单外至少再提供一种方式",
+        open: Some(ex("channels", OpenTy::Obj(CHANNELS, &[]), "反馈方式", "How to comment.")),
     },
     Field {
         name: "organizer",
@@ -264,6 +339,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "负责起草的单位",
+        open: Some(ex_null("organizer", OpenTy::Str, "承办单位", "Unit in charge.")),
     },
     Field {
         name: "contact",
@@ -271,6 +347,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "如 张科长 0717-1234567",
+        open: Some(ex_null("contact", OpenTy::Str, "联系方式", "Contact of the unit in charge.")),
     },
     Field {
         name: "documents",
@@ -278,6 +355,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::List(&Ty::Obj(ATTACHMENT)),
         required: false,
         help: "征求意见稿、起草说明等文件",
+        open: Some(ex("documents", OpenTy::ObjList(super::ATTACHMENT, super::ATTACHMENT_DERIVED), "草案及说明", "The draft and explanatory documents.")),
     },
     Field {
         name: "outcome",
@@ -285,6 +363,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Obj(OUTCOME),
         required: false,
         help: "征集结束后填写",
+        open: Some(ex_null("outcome", OpenTy::Obj(OUTCOME, &[]), "征集结果", "The outcome, once published.")),
     },
     Field {
         name: "withdrawn",
@@ -292,7 +371,21 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Obj(WITHDRAWN),
         required: false,
         help: "撤回征集时填写",
+        open: Some(ex_null("withdrawn", OpenTy::Obj(WITHDRAWN, &[]), "撤回", "Set when the consultation was withdrawn.")),
     },
+];
+
+/// The consultation states in open data (`state`).
+pub static STATES: &[&str] = &["upcoming", "open", "closed", "concluded", "withdrawn"];
+
+/// The open-data entries derived from the kind's fields (placed among them).
+pub static OPEN_DERIVED: &[OpenField] = &[
+    ex_null("state", OpenTy::Enum(STATES), "状态", "State when the site was built: upcoming, open, closed, concluded (outcome published) or withdrawn.").after("decision_type"),
+    ex_null("state_label", OpenTy::Str, "状态（中文）", "The state in Chinese: 即将征集, 征集中, 征集已结束, 已公布结果, 已撤回.").after("state"),
+    ex_null("open_date", OpenTy::Date, "开始日期", "Day it opens (not counted in the window).").after("closes"),
+    ex_null("close_date", OpenTy::Date, "截止日期", "Last day of the window.").after("open_date"),
+    ex_null("window", OpenTy::Str, "征集期限", "Length of the window as the notice states it, e.g. 10个工作日 or 30日; for a notice that states its end date (`closes`), its real length: 14个工作日, or 31日，其中21个工作日 for a type counted in natural days.").after("close_date"),
+    ex_null("notice", OpenTy::Str, "期限说明", "The notice's sentence about the window, as on the page.").after("window_days"),
 ];
 
 /// 反馈方式.
@@ -416,83 +509,6 @@ pub struct Consultation {
     pub withdrawn: Option<Withdrawn>,
 }
 
-/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
-pub mod open {
-    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty, OPEN_ATTACHMENT};
-
-    pub static CHANNELS: &[F] = &[
-        f(
-            "form",
-            Ty::Bool,
-            "网上表单",
-            "Comments can be sent with the form on the consultation page.",
-        ),
-        n("email", Ty::Str, "电子邮箱", "E-mail address for comments."),
-        n("post", Ty::Str, "通信地址", "Postal address for letters."),
-        n("phone", Ty::Str, "电话", "Telephone for comments."),
-        n("fax", Ty::Str, "传真", "Fax number."),
-        n(
-            "in_person",
-            Ty::Str,
-            "现场",
-            "Where comments can be given in person.",
-        ),
-    ];
-
-    pub static OUTCOME: &[F] = &[
-        f(
-            "published",
-            Ty::Date,
-            "结果公布日期",
-            "Date the outcome was published.",
-        ),
-        f(
-            "decision",
-            Ty::Str,
-            "决策结果",
-            "The decision taken (plain text).",
-        ),
-        n(
-            "report",
-            Ty::Str,
-            "意见采纳情况",
-            "How the comments were handled (plain text).",
-        ),
-    ];
-
-    pub static WITHDRAWN: &[F] = &[
-        f("date", Ty::Date, "撤回日期", "Date of withdrawal."),
-        f("reason", Ty::Str, "撤回原因", "Reason given."),
-    ];
-
-    /// The consultation states, as in `state`.
-    pub static STATES: &[&str] = &["upcoming", "open", "closed", "concluded", "withdrawn"];
-
-    pub static CONSULTATION: &[F] = &[
-    f("decision_type", Ty::Str, "决策类型", "Type of decision, e.g. 重大行政决策, 规范性文件."),
-    n("state", Ty::Enum(STATES), "状态", "State when the site was built: upcoming, open, closed, concluded (outcome published) or withdrawn."),
-    n("state_label", Ty::Str, "状态（中文）", "The state in Chinese: 即将征集, 征集中, 征集已结束, 已公布结果, 已撤回."),
-    f("opens", Ty::DateTime, "开始时间", "When the consultation opens."),
-    n("closes", Ty::DateTime, "截止时间", "When it closes (24:00 of the last day is given as 00:00 of the next day)."),
-    n("open_date", Ty::Date, "开始日期", "Day it opens (not counted in the window)."),
-    n("close_date", Ty::Date, "截止日期", "Last day of the window."),
-    n("window", Ty::Str, "征集期限", "Length of the window as the notice states it, e.g. 10个工作日 or 30日; for a notice that states its end date (`closes`), its real length: 14个工作日, or 31日，其中21个工作日 for a type counted in natural days."),
-    n("window_working_days", Ty::Int, "征集期限（工作日）", "Working days in the window (after the opening day up to the last day), when it is counted in them."),
-    n("window_days", Ty::Int, "征集期限（自然日）", "Natural days in the window (after the opening day up to the last day), when it is counted in them."),
-    n("notice", Ty::Str, "期限说明", "The notice's sentence about the window, as on the page."),
-    f("situation", Ty::Str, "基本情况", "Basic situation of the matter (plain text)."),
-    f("basis", Ty::Str, "决策依据", "Basis of the decision (plain text)."),
-    f("reasons", Ty::Str, "理由", "Reasons (plain text)."),
-    n("shortened_reason", Ty::Str, "缩短期限理由", "Why the window is shorter than the usual minimum."),
-    f("channels", Ty::Obj(CHANNELS), "反馈方式", "How to comment."),
-    n("organizer", Ty::Str, "承办单位", "Unit in charge."),
-    n("contact", Ty::Str, "联系方式", "Contact of the unit in charge."),
-    f("documents", Ty::ObjList(OPEN_ATTACHMENT), "草案及说明", "The draft and explanatory documents."),
-    n("outcome", Ty::Obj(OUTCOME), "征集结果", "The outcome, once published."),
-    n("withdrawn", Ty::Obj(WITHDRAWN), "撤回", "Set when the consultation was withdrawn."),
-];
-}
-
 impl super::RecordKind for Consultation {
     const NAME: &'static str = "consultation";
     const FOLDER: &'static str = "consultations";
@@ -501,7 +517,7 @@ impl super::RecordKind for Consultation {
     const FIELDS: &'static [Field] = FIELDS;
     const PUBLIC_TEXT: Option<&'static [&'static str]> =
         Some(&["outcome.decision", "outcome.report"]);
-    const OPEN_DATA: &'static [crate::schema::OpenField] = open::CONSULTATION;
+    const OPEN_DERIVED: &'static [OpenField] = OPEN_DERIVED;
 
     fn summary(&self, r: &Record) -> String {
         md_text(r, "summary")

@@ -47,6 +47,8 @@ impl DocKind {
     }
 }
 
+use crate::schema::{ex, ex_null, OpenField, OpenTy};
+
 pub static FIELDS: &[Field] = &[
     Field {
         name: "doc_kind",
@@ -54,14 +56,54 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Enum(DocKind::VALUES),
         required: true,
         help: "law 法律、regulation 行政法规、rule 部门规章、normative 规范性文件、policy 政策文件、notice 通知公告、commitment 公开承诺、meeting 会议信息、decision 决策信息、report 工作报告、plan 规划计划、other 其他",
+        open: Some(ex(
+            "doc_kind",
+            OpenTy::Str,
+            "文件类型代码",
+            "Type code: law, regulation, rule, policy, notice, commitment, meeting, report…",
+        )),
     },
-    Field { name: "issuer", zh: "制发机关", ty: Ty::Text, required: false, help: "发文机关" },
-    Field { name: "issued", zh: "成文日期", ty: Ty::Date, required: false, help: "文件落款日期" },
-    Field { name: "effective", zh: "施行日期", ty: Ty::Date, required: false, help: "开始施行的日期" },
-    Field { name: "validity", zh: "有效性", ty: Ty::Enum(Validity::VALUES), required: true, help: "有效、已修订、已废止或失效" },
-    Field { name: "superseded_by", zh: "替代文件", ty: Ty::Text, required: false, help: "修订或废止后施行的新文件的编号（documents 下的文件名）" },
-    Field { name: "validity_note", zh: "有效性说明", ty: Ty::Text, required: false, help: "如 自2026年1月1日起废止" },
+    Field { name: "issuer", zh: "制发机关", ty: Ty::Text, required: false, help: "发文机关", open: Some(ex_null(
+            "issuer",
+            OpenTy::Str,
+            "制发机关",
+            "Body that issued the document.",
+        )) },
+    Field { name: "issued", zh: "成文日期", ty: Ty::Date, required: false, help: "文件落款日期", open: Some(ex_null(
+            "issued",
+            OpenTy::Date,
+            "成文日期",
+            "Date the document was signed.",
+        )) },
+    Field { name: "effective", zh: "施行日期", ty: Ty::Date, required: false, help: "开始施行的日期", open: Some(ex_null("effective", OpenTy::Date, "施行日期", "Date it takes effect.")) },
+    Field { name: "validity", zh: "有效性", ty: Ty::Enum(Validity::VALUES), required: true, help: "有效、已修订、已废止或失效", open: Some(ex(
+            "validity",
+            OpenTy::Enum(Validity::VALUES),
+            "有效性",
+            "Whether the document is in force: 有效, 已修订, 已废止 or 失效.",
+        )) },
+    Field { name: "superseded_by", zh: "替代文件", ty: Ty::Text, required: false, help: "修订或废止后施行的新文件的编号（documents 下的文件名）", open: Some(ex_null(
+            "superseded_by",
+            OpenTy::Url,
+            "替代文件",
+            "URL of the document that replaces this one.",
+        ).after("validity_note")) },
+    Field { name: "validity_note", zh: "有效性说明", ty: Ty::Text, required: false, help: "如 自2026年1月1日起废止", open: Some(ex_null(
+            "validity_note",
+            OpenTy::Str,
+            "有效性说明",
+            "Explanation of the validity, e.g. since when it is repealed.",
+        )) },
 ];
+
+/// The open-data entries derived from the kind's fields (placed among them).
+pub static OPEN_DERIVED: &[OpenField] = &[ex(
+    "doc_kind_label",
+    OpenTy::Str,
+    "文件类型",
+    "Chinese name of the type.",
+)
+.after("doc_kind")];
 
 wire_enum! {
     /// 有效性 — whether a document is in force.
@@ -96,64 +138,13 @@ impl Document {
     }
 }
 
-/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
-pub mod open {
-    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty};
-
-    pub static DOCUMENT: &[F] = &[
-        f(
-            "doc_kind",
-            Ty::Str,
-            "文件类型代码",
-            "Type code: law, regulation, rule, policy, notice, commitment, meeting, report…",
-        ),
-        f(
-            "doc_kind_label",
-            Ty::Str,
-            "文件类型",
-            "Chinese name of the type.",
-        ),
-        n(
-            "issuer",
-            Ty::Str,
-            "制发机关",
-            "Body that issued the document.",
-        ),
-        n(
-            "issued",
-            Ty::Date,
-            "成文日期",
-            "Date the document was signed.",
-        ),
-        n("effective", Ty::Date, "施行日期", "Date it takes effect."),
-        f(
-            "validity",
-            Ty::Enum(super::Validity::VALUES),
-            "有效性",
-            "Whether the document is in force: 有效, 已修订, 已废止 or 失效.",
-        ),
-        n(
-            "validity_note",
-            Ty::Str,
-            "有效性说明",
-            "Explanation of the validity, e.g. since when it is repealed.",
-        ),
-        n(
-            "superseded_by",
-            Ty::Url,
-            "替代文件",
-            "URL of the document that replaces this one.",
-        ),
-    ];
-}
-
 impl super::RecordKind for Document {
     const NAME: &'static str = "document";
     const FOLDER: &'static str = "documents";
     const LABEL: &'static str = "法规政策";
     const NAV_LABEL: Option<&'static str> = Some("法规政策");
     const FIELDS: &'static [Field] = FIELDS;
-    const OPEN_DATA: &'static [crate::schema::OpenField] = open::DOCUMENT;
+    const OPEN_DERIVED: &'static [OpenField] = OPEN_DERIVED;
 
     fn validate(&self, cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
         if let Some(id) = &self.superseded_by {
@@ -230,7 +221,7 @@ struct View<'a> {
     superseded_by: Option<Value>,
 }
 
-/// A document's own fields in `data/documents.json` (order: [`open::DOCUMENT`]).
+/// A document's own fields in `data/documents.json` (keys as in its open-data fields).
 #[derive(Serialize)]
 struct Open<'a> {
     doc_kind: DocKind,

@@ -5,6 +5,8 @@ use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::schema::{ex, ex_null, OpenTy, NOT_EXPORTED};
+
 static CONTACT: &[Field] = &[
     Field {
         name: "phone",
@@ -12,6 +14,7 @@ static CONTACT: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "办公电话",
+        open: Some(ex_null("phone", OpenTy::Str, "电话", "Office telephone.")),
     },
     Field {
         name: "address",
@@ -19,6 +22,7 @@ static CONTACT: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "办公地址",
+        open: Some(ex_null("address", OpenTy::Str, "地址", "Office address.")),
     },
     Field {
         name: "hours",
@@ -26,6 +30,7 @@ static CONTACT: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "如 工作日 8:30—12:00，14:30—17:30",
+        open: Some(ex_null("hours", OpenTy::Str, "办公时间", "Office hours.")),
     },
     Field {
         name: "email",
@@ -33,6 +38,7 @@ static CONTACT: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "单位公务邮箱",
+        open: Some(ex_null("email", OpenTy::Str, "电子邮箱", "Office e-mail.")),
     },
 ];
 
@@ -43,6 +49,7 @@ static OFFICER: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "行政执法人员姓名",
+        open: Some(ex("name", OpenTy::Str, "姓名", "Name of the law-enforcement officer.")),
     },
     Field {
         name: "cert_no",
@@ -50,6 +57,7 @@ static OFFICER: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "行政执法证件号码",
+        open: Some(ex("cert_no", OpenTy::Str, "执法证号", "Number of the officer's law-enforcement certificate, published so that the public can check an officer's credentials (行政执法公示制度).")),
     },
     Field {
         name: "scope",
@@ -57,6 +65,7 @@ static OFFICER: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "执法类别或区域",
+        open: Some(ex_null("scope", OpenTy::Str, "执法范围", "Area or matters the officer handles.")),
     },
 ];
 
@@ -67,6 +76,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "如 劳动保障监察大队",
+        open: Some(ex("unit", OpenTy::Str, "机构名称", "Name of the unit.")),
     },
     Field {
         name: "unit_type",
@@ -74,6 +84,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Enum(UnitType::VALUES),
         required: false,
         help: "领导班子、内设机构、下属单位或派出机构",
+        open: Some(ex_null(
+            "unit_type",
+            OpenTy::Str,
+            "机构类型",
+            "内设机构 or 下属单位.",
+        )),
     },
     Field {
         name: "responsibilities",
@@ -81,6 +97,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::List(&Ty::Text),
         required: true,
         help: "每条职责一行",
+        open: Some(ex(
+            "responsibilities",
+            OpenTy::StrList,
+            "主要职责",
+            "Responsibilities, one per item.",
+        )),
     },
     Field {
         name: "basis",
@@ -88,6 +110,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::List(&Ty::Text),
         required: false,
         help: "三定方案或法律法规名称",
+        open: Some(ex(
+            "basis",
+            OpenTy::StrList,
+            "设立依据",
+            "Legal basis of the unit and its duties.",
+        )),
     },
     Field {
         name: "contact",
@@ -95,6 +123,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Obj(CONTACT),
         required: false,
         help: "电话、地址、办公时间",
+        open: Some(ex_null(
+            "contact",
+            OpenTy::Obj(CONTACT, &[]),
+            "联系方式",
+            "How to reach the unit.",
+        )),
     },
     Field {
         name: "officers",
@@ -102,6 +136,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::List(&Ty::Obj(OFFICER)),
         required: false,
         help: "持证行政执法人员名单",
+        open: Some(ex(
+            "officers",
+            OpenTy::ObjList(OFFICER, &[]),
+            "执法人员",
+            "Law-enforcement officers of the unit (may be empty).",
+        )),
     },
     Field {
         name: "supervision",
@@ -109,6 +149,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "监督途径、举报电话",
+        open: Some(ex_null(
+            "supervision",
+            OpenTy::Str,
+            "监督途径",
+            "How to complain or report (监督、举报).",
+        )),
     },
     Field {
         name: "order",
@@ -116,6 +162,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "列表中的顺序，小的在前",
+        open: NOT_EXPORTED,
     },
 ];
 
@@ -169,66 +216,12 @@ pub struct Duty {
     pub order: Option<u32>,
 }
 
-/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
-pub mod open {
-    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty};
-
-    pub static CONTACT: &[F] = &[
-        n("phone", Ty::Str, "电话", "Office telephone."),
-        n("address", Ty::Str, "地址", "Office address."),
-        n("hours", Ty::Str, "办公时间", "Office hours."),
-        n("email", Ty::Str, "电子邮箱", "Office e-mail."),
-    ];
-
-    pub static OFFICER: &[F] = &[
-    f("name", Ty::Str, "姓名", "Name of the law-enforcement officer."),
-    f("cert_no", Ty::Str, "执法证号", "Number of the officer's law-enforcement certificate, published so that the public can check an officer's credentials (行政执法公示制度)."),
-    n("scope", Ty::Str, "执法范围", "Area or matters the officer handles."),
-];
-
-    pub static DUTY: &[F] = &[
-        f("unit", Ty::Str, "机构名称", "Name of the unit."),
-        n("unit_type", Ty::Str, "机构类型", "内设机构 or 下属单位."),
-        f(
-            "responsibilities",
-            Ty::StrList,
-            "主要职责",
-            "Responsibilities, one per item.",
-        ),
-        f(
-            "basis",
-            Ty::StrList,
-            "设立依据",
-            "Legal basis of the unit and its duties.",
-        ),
-        n(
-            "contact",
-            Ty::Obj(CONTACT),
-            "联系方式",
-            "How to reach the unit.",
-        ),
-        f(
-            "officers",
-            Ty::ObjList(OFFICER),
-            "执法人员",
-            "Law-enforcement officers of the unit (may be empty).",
-        ),
-        n(
-            "supervision",
-            Ty::Str,
-            "监督途径",
-            "How to complain or report (监督、举报).",
-        ),
-    ];
-}
-
 impl super::RecordKind for Duty {
     const NAME: &'static str = "duty";
     const FOLDER: &'static str = "duties";
     const LABEL: &'static str = "机构职责";
     const NAV_LABEL: Option<&'static str> = Some("机构职责");
     const FIELDS: &'static [Field] = FIELDS;
-    const OPEN_DATA: &'static [crate::schema::OpenField] = open::DUTY;
     const LIST_BY_ORDER: bool = true;
 
     fn order(&self) -> Option<u32> {

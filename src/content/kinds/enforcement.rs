@@ -13,6 +13,8 @@ use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::schema::{ex, ex_null, OpenTy, NOT_EXPORTED};
+
 static PARTY: &[Field] = &[
     Field {
         name: "type",
@@ -20,6 +22,7 @@ static PARTY: &[Field] = &[
         ty: Ty::Enum(PartyType::VALUES),
         required: true,
         help: "自然人、个体工商户、法人或其他组织",
+        open: Some(ex("type", OpenTy::Enum(PartyType::VALUES), "当事人类型", "自然人, 个体工商户, 法人 or 其他组织.")),
     },
     Field {
         name: "name",
@@ -27,6 +30,7 @@ static PARTY: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "单位写全称；自然人只写姓氏加“某”，如 张某",
+        open: Some(ex("name", OpenTy::Str, "当事人名称", "Name; for a natural person only the masked form (张某).")),
     },
     Field {
         name: "credit_code",
@@ -34,6 +38,7 @@ static PARTY: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "18 位统一社会信用代码（单位和个体工商户）",
+        open: Some(ex_null("credit_code", OpenTy::Str, "统一社会信用代码", "Unified social credit code of an organisation or business; always `null` for a natural person.")),
     },
     Field {
         name: "legal_rep",
@@ -41,6 +46,7 @@ static PARTY: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "单位的法定代表人或负责人；是自然人，只写姓氏加“某”，如 张某。不写则不显示",
+        open: Some(ex_null("legal_rep", OpenTy::Str, "法定代表人", "Legal representative, masked (张某); `null` when not entered.")),
     },
     Field {
         name: "address",
@@ -48,6 +54,7 @@ static PARTY: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "单位的住所（注册地址）；当事人是自然人时不要填写。不写则不显示",
+        open: Some(ex_null("address", OpenTy::Str, "住所", "Registered address of an organisation or business; always `null` for a natural person.")),
     },
     Field {
         name: "minor",
@@ -55,6 +62,7 @@ static PARTY: &[Field] = &[
         ty: Ty::Bool,
         required: false,
         help: "涉及未成年人的决定不得公开",
+        open: NOT_EXPORTED,
     },
 ];
 
@@ -65,6 +73,7 @@ static CHANGED: &[Field] = &[
         ty: Ty::Date,
         required: true,
         help: "决定被变更、撤销或确认违法/无效的日期",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "reason",
@@ -72,6 +81,7 @@ static CHANGED: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "如 经行政复议撤销",
+        open: NOT_EXPORTED,
     },
 ];
 
@@ -82,6 +92,7 @@ static CORRECTION: &[Field] = &[
         ty: Ty::Date,
         required: true,
         help: "发布后更正内容的日期",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "field",
@@ -89,6 +100,7 @@ static CORRECTION: &[Field] = &[
         ty: Ty::Enum(&["facts", "basis", "decision", "party", "case_no", "decided"]),
         required: true,
         help: "facts、basis、decision、party、case_no 或 decided",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "reason",
@@ -96,6 +108,7 @@ static CORRECTION: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "如 原文当事人名称有错别字",
+        open: NOT_EXPORTED,
     },
 ];
 
@@ -106,6 +119,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "如 枝人社罚〔2026〕17号，不得重复",
+        open: Some(ex(
+        "case_no",
+        OpenTy::Str,
+        "决定书文号",
+        "Number of the decision, unique.",
+    )),
     },
     Field {
         name: "action",
@@ -113,6 +132,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Enum(Action::VALUES),
         required: true,
         help: "许可、处罚、强制、检查、处理（行政处理决定）、复议（行政复议决定）或其他",
+        open: Some(ex(
+        "action",
+        OpenTy::Enum(Action::VALUES),
+        "执法类别",
+        "许可, 处罚, 强制, 检查, 处理 (行政处理决定), 复议 (行政复议决定) or 其他.",
+    )),
     },
     Field {
         name: "reviews",
@@ -120,6 +145,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "行政复议决定所复议的原决定：写 enforcement 下那条记录的文件名（不含扩展名），如 2026-017",
+        open: Some(ex_null(
+        "reviews",
+        OpenTy::Url,
+        "被复议的决定",
+        "For a 复议 decision, URL of the decision it reviews when that one is published here.",
+    )),
     },
     Field {
         name: "party",
@@ -127,6 +158,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Obj(PARTY),
         required: true,
         help: "当事人信息",
+        open: Some(ex("party", OpenTy::Obj(PARTY, &[]), "当事人", "The party concerned.")),
     },
     Field {
         name: "cause",
@@ -134,6 +166,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "照决定书写，如 未依法为劳动者缴纳社会保险费。不写则不显示",
+        open: Some(ex_null("cause", OpenTy::Str, "案由", "Cause of the case, as the decision states it.")),
     },
     Field {
         name: "facts",
@@ -141,6 +174,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Markdown,
         required: true,
         help: "违法事实或许可事项",
+        open: Some(ex("facts", OpenTy::Str, "主要事实", "Main facts (plain text).")),
     },
     Field {
         name: "basis",
@@ -148,6 +182,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Markdown,
         required: true,
         help: "法律法规名称及条款",
+        open: Some(ex("basis", OpenTy::Str, "执法依据", "Legal basis (plain text).")),
     },
     Field {
         name: "decision",
@@ -155,6 +190,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Markdown,
         required: true,
         help: "处理决定",
+        open: Some(ex(
+        "decision",
+        OpenTy::Str,
+        "决定内容",
+        "The decision (plain text).",
+    )),
     },
     Field {
         name: "remedy",
@@ -162,6 +203,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Markdown,
         required: false,
         help: "照决定书写明申请行政复议或提起行政诉讼的途径和期限。不写则不显示",
+        open: Some(ex_null(
+        "remedy",
+        OpenTy::Str,
+        "救济途径",
+        "How to seek administrative review or bring a lawsuit (plain text); `null` when not entered.",
+    )),
     },
     Field {
         name: "fine",
@@ -169,6 +216,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Number,
         required: false,
         help: "只写数字",
+        open: Some(ex_null(
+        "fine",
+        OpenTy::Num,
+        "罚款金额（元）",
+        "Fine in yuan, when there is one.",
+    )),
     },
     Field {
         name: "decided",
@@ -176,6 +229,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Date,
         required: true,
         help: "作出决定的日期",
+        open: Some(ex("decided", OpenTy::Date, "决定日期", "Date of the decision.")),
     },
     Field {
         name: "authority",
@@ -183,6 +237,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "作出决定的机关",
+        open: Some(ex("authority", OpenTy::Str, "执法机关", "Authority that decided.")),
     },
     Field {
         name: "status",
@@ -190,6 +245,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Enum(Status::VALUES),
         required: false,
         help: "默认 有效",
+        open: Some(ex(
+        "status",
+        OpenTy::Str,
+        "状态",
+        "Always 有效: decisions no longer in force leave the data.",
+    )),
     },
     Field {
         name: "changed",
@@ -197,6 +258,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Obj(CHANGED),
         required: false,
         help: "状态不是“有效”时必填",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "severity",
@@ -204,6 +266,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Enum(&["一般", "较重", "严重"]),
         required: false,
         help: "决定公示期限按情节确定",
+        open: Some(ex_null(
+        "severity",
+        OpenTy::Str,
+        "情节",
+        "Severity, which sets how long the decision stays published.",
+    )),
     },
     Field {
         name: "display_until",
@@ -211,6 +279,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Date,
         required: false,
         help: "不写时按 site.toml 中的公示期限计算",
+        open: Some(ex_null(
+        "display_until",
+        OpenTy::Date,
+        "公示截止日期",
+        "Last day the decision stays published.",
+    )),
     },
     Field {
         name: "corrections",
@@ -218,6 +292,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::List(&Ty::Obj(CORRECTION)),
         required: false,
         help: "发布后更正事实、依据、决定内容、当事人、文号或决定日期时，每次更正加一项并写明原因",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "late_reason",
@@ -225,6 +300,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "超过公开期限才发布时，说明延迟的原因",
+        open: NOT_EXPORTED,
     },
 ];
 
@@ -367,82 +443,6 @@ pub fn display_until(site: &Site, r: &Record, e: &Enforcement) -> Option<jiff::c
     start.checked_add(jiff::Span::new().days(i64::from(n))).ok()
 }
 
-/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
-pub mod open {
-    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty};
-
-    pub static PARTY: &[F] = &[
-    f("type", Ty::Enum(super::PartyType::VALUES), "当事人类型", "自然人, 个体工商户, 法人 or 其他组织."),
-    f("name", Ty::Str, "当事人名称", "Name; for a natural person only the masked form (张某)."),
-    n("credit_code", Ty::Str, "统一社会信用代码", "Unified social credit code of an organisation or business; always `null` for a natural person."),
-    n("legal_rep", Ty::Str, "法定代表人", "Legal representative, masked (张某); `null` when not entered."),
-    n("address", Ty::Str, "住所", "Registered address of an organisation or business; always `null` for a natural person."),
-];
-
-    pub static ENFORCEMENT: &[F] = &[
-    f(
-        "case_no",
-        Ty::Str,
-        "决定书文号",
-        "Number of the decision, unique.",
-    ),
-    f(
-        "action",
-        Ty::Enum(super::Action::VALUES),
-        "执法类别",
-        "许可, 处罚, 强制, 检查, 处理 (行政处理决定), 复议 (行政复议决定) or 其他.",
-    ),
-    n(
-        "reviews",
-        Ty::Url,
-        "被复议的决定",
-        "For a 复议 decision, URL of the decision it reviews when that one is published here.",
-    ),
-    f("party", Ty::Obj(PARTY), "当事人", "The party concerned."),
-    n("cause", Ty::Str, "案由", "Cause of the case, as the decision states it."),
-    f("facts", Ty::Str, "主要事实", "Main facts (plain text)."),
-    f("basis", Ty::Str, "执法依据", "Legal basis (plain text)."),
-    f(
-        "decision",
-        Ty::Str,
-        "决定内容",
-        "The decision (plain text).",
-    ),
-    n(
-        "remedy",
-        Ty::Str,
-        "救济途径",
-        "How to seek administrative review or bring a lawsuit (plain text); `null` when not entered.",
-    ),
-    n(
-        "fine",
-        Ty::Num,
-        "罚款金额（元）",
-        "Fine in yuan, when there is one.",
-    ),
-    f("decided", Ty::Date, "决定日期", "Date of the decision."),
-    f("authority", Ty::Str, "执法机关", "Authority that decided."),
-    f(
-        "status",
-        Ty::Str,
-        "状态",
-        "Always 有效: decisions no longer in force leave the data.",
-    ),
-    n(
-        "severity",
-        Ty::Str,
-        "情节",
-        "Severity, which sets how long the decision stays published.",
-    ),
-    n(
-        "display_until",
-        Ty::Date,
-        "公示截止日期",
-        "Last day the decision stays published.",
-    ),
-];
-}
-
 impl super::RecordKind for Enforcement {
     const NAME: &'static str = "enforcement";
     const FOLDER: &'static str = "enforcement";
@@ -460,7 +460,6 @@ impl super::RecordKind for Enforcement {
         "decision",
         "remedy",
     ]);
-    const OPEN_DATA: &'static [crate::schema::OpenField] = open::ENFORCEMENT;
 
     fn summary(&self, r: &Record) -> String {
         format!(

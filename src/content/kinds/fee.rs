@@ -8,6 +8,8 @@ use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::schema::{ex, ex_null, OpenField, OpenTy};
+
 static BASIS: &[Field] = &[
     Field {
         name: "title",
@@ -15,6 +17,12 @@ static BASIS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "收费依据的文件名称；原文只给文号时可不写，但文件名称和文号至少写一项",
+        open: Some(ex_null(
+        "title",
+        OpenTy::Str,
+        "依据名称",
+        "Title of the document that authorises the fee; `null` when only its number was published.",
+    )),
     },
     Field {
         name: "doc_no",
@@ -22,6 +30,12 @@ static BASIS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "如 鄂价费〔2020〕12号，照原文抄写（括号样式不改）；一个文件一项",
+        open: Some(ex_null(
+        "doc_no",
+        OpenTy::Str,
+        "文号",
+        "Its document number, as published (bracket style kept).",
+    )),
     },
 ];
 
@@ -31,6 +45,7 @@ const ITEM: Field = Field {
     ty: Ty::Text,
     required: true,
     help: "具体收费项目",
+    open: Some(ex("item", OpenTy::Str, "收费项目", "What is charged for.")),
 };
 const AMOUNT: Field = Field {
     name: "amount",
@@ -38,6 +53,7 @@ const AMOUNT: Field = Field {
     ty: Ty::Number,
     required: false,
     help: "固定金额，只写数字，如 30；免收的写 0。与 min/max、rate、text 只写一种",
+    open: Some(ex_null("amount", OpenTy::Num, "金额（元）", "Fixed amount in yuan (CNY); `null` unless `form` is `fixed`. 0 only when the publisher wrote 0.")),
 };
 const MIN: Field = Field {
     name: "min",
@@ -45,6 +61,12 @@ const MIN: Field = Field {
     ty: Ty::Number,
     required: false,
     help: "金额为幅度时的下限，如 50（与 max 一起写）",
+    open: Some(ex_null(
+        "min",
+        OpenTy::Num,
+        "最低金额（元）",
+        "Lower bound of a range, in yuan.",
+    )),
 };
 const MAX: Field = Field {
     name: "max",
@@ -52,6 +74,12 @@ const MAX: Field = Field {
     ty: Ty::Number,
     required: false,
     help: "金额为幅度时的上限，如 100（与 min 一起写）",
+    open: Some(ex_null(
+        "max",
+        OpenTy::Num,
+        "最高金额（元）",
+        "Upper bound of a range, in yuan.",
+    )),
 };
 const RATE: Field = Field {
     name: "rate",
@@ -59,6 +87,12 @@ const RATE: Field = Field {
     ty: Ty::Number,
     required: false,
     help: "按比例或倍数收费时的数字，如 1.5（倍）或 80（%），与 rate_unit 一起写",
+    open: Some(ex_null(
+        "rate",
+        OpenTy::Num,
+        "费率",
+        "A rate: a multiple (`rate_unit` 倍) or a percentage (`rate_unit` %).",
+    )),
 };
 const RATE_UNIT: Field = Field {
     name: "rate_unit",
@@ -66,6 +100,12 @@ const RATE_UNIT: Field = Field {
     ty: Ty::Enum(RateUnit::VALUES),
     required: false,
     help: "倍 或 %",
+    open: Some(ex_null(
+        "rate_unit",
+        OpenTy::Enum(RateUnit::VALUES),
+        "费率单位",
+        "倍 or %.",
+    )),
 };
 const RATE_OF: Field = Field {
     name: "rate_of",
@@ -73,6 +113,12 @@ const RATE_OF: Field = Field {
     ty: Ty::Text,
     required: false,
     help: "费率按什么计算，如 基本收费标准、合同金额",
+    open: Some(ex_null(
+        "rate_of",
+        OpenTy::Str,
+        "计费基数",
+        "What the rate applies to.",
+    )),
 };
 const UNIT: Field = Field {
     name: "unit",
@@ -80,6 +126,12 @@ const UNIT: Field = Field {
     ty: Ty::Text,
     required: false,
     help: "如 元/人次、元/张；按固定金额或幅度收费时填写",
+    open: Some(ex_null(
+        "unit",
+        OpenTy::Str,
+        "计费单位",
+        "Per what the amount is charged, e.g. 元/人次.",
+    )),
 };
 const TEXT: Field = Field {
     name: "text",
@@ -87,6 +139,12 @@ const TEXT: Field = Field {
     ty: Ty::Text,
     required: false,
     help: "以上形式都不适用时照原文抄写收费标准，如 按实际成本收取",
+    open: Some(ex_null(
+        "text",
+        OpenTy::Str,
+        "收费标准（文字）",
+        "The standard in the publisher's words when no other form fits.",
+    )),
 };
 const STD_BASIS: Field = Field {
     name: "basis",
@@ -94,6 +152,12 @@ const STD_BASIS: Field = Field {
     ty: Ty::List(&Ty::Obj(BASIS)),
     required: false,
     help: "这一项标准自己的批准文件（与整条记录的收费依据不同时填写）",
+    open: Some(ex(
+        "basis",
+        OpenTy::ObjList(BASIS, &[]),
+        "本项依据",
+        "Documents that authorise this standard in particular (may be empty).",
+    )),
 };
 const NOTE: Field = Field {
     name: "note",
@@ -101,6 +165,12 @@ const NOTE: Field = Field {
     ty: Ty::Text,
     required: false,
     help: "减免等说明",
+    open: Some(ex_null(
+        "note",
+        OpenTy::Str,
+        "备注",
+        "Exemptions, reductions, remarks.",
+    )),
 };
 
 /// A sub-item: a standard without sub-items of its own.
@@ -125,8 +195,33 @@ static STANDARD: &[Field] = &[
         ty: Ty::List(&Ty::Obj(SUB_STANDARD)),
         required: false,
         help: "收费项目下分子项、各有标准时逐项列出（写法同收费标准）",
+        open: Some(ex(
+            "items",
+            OpenTy::ObjList(SUB_STANDARD, STANDARD_DERIVED),
+            "子项",
+            "Sub-items, each with its own standard (may be empty).",
+        )),
     },
     NOTE,
+];
+
+/// The open-data entries of a fee standard ([`STANDARD`], [`SUB_STANDARD`]) that are derived
+/// rather than entered.
+pub static STANDARD_DERIVED: &[OpenField] = &[
+    ex(
+        "form",
+        OpenTy::Enum(FORMS),
+        "标准形式",
+        "`fixed` (an amount), `range` (`min`–`max`), `rate` (`rate` `rate_unit` of `rate_of`), `text` (only words), `items` (the sub-items carry the standards) or `unstated` (the publisher gave none; published as 未注明).",
+    )
+    .after("item"),
+    ex(
+        "display",
+        OpenTy::Str,
+        "收费标准",
+        "The standard as published on the page (未注明 when unstated).",
+    )
+    .after("text"),
 ];
 
 static COLLECTION: &[Field] = &[
@@ -136,6 +231,12 @@ static COLLECTION: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "如 2026年第三季度",
+        open: Some(ex(
+            "period",
+            OpenTy::Str,
+            "期间",
+            "Period, e.g. 2026年上半年.",
+        )),
     },
     Field {
         name: "amount",
@@ -143,6 +244,12 @@ static COLLECTION: &[Field] = &[
         ty: Ty::Number,
         required: true,
         help: "只写数字",
+        open: Some(ex(
+            "amount",
+            OpenTy::Num,
+            "收缴金额（元）",
+            "Amount collected in yuan.",
+        )),
     },
 ];
 
@@ -153,6 +260,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::List(&Ty::Obj(BASIS)),
         required: true,
         help: "收费所依据的文件",
+        open: Some(ex(
+            "basis",
+            OpenTy::ObjList(BASIS, &[]),
+            "收费依据",
+            "Documents that authorise the fee.",
+        )),
     },
     Field {
         name: "standards",
@@ -160,6 +273,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::List(&Ty::Obj(STANDARD)),
         required: true,
         help: "每个收费项目一行",
+        open: Some(ex(
+            "standards",
+            OpenTy::ObjList(STANDARD, STANDARD_DERIVED),
+            "收费标准",
+            "Amounts charged: each standard in one form (`form`), never an amount nobody entered.",
+        )),
     },
     Field {
         name: "payer",
@@ -167,6 +286,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "向谁收费",
+        open: Some(ex_null("payer", OpenTy::Str, "缴费对象", "Who pays.")),
     },
     Field {
         name: "collections",
@@ -174,6 +294,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::List(&Ty::Obj(COLLECTION)),
         required: false,
         help: "各期间收缴金额",
+        open: Some(ex(
+            "collections",
+            OpenTy::ObjList(COLLECTION, &[]),
+            "收缴情况",
+            "Amounts collected by period (may be empty).",
+        )),
     },
     Field {
         name: "complaint_phone",
@@ -181,6 +307,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "价格投诉举报电话",
+        open: Some(ex_null(
+            "complaint_phone",
+            OpenTy::Str,
+            "投诉电话",
+            "Telephone for complaints about the fee.",
+        )),
     },
 ];
 
@@ -329,113 +461,11 @@ pub struct Fee {
     pub complaint_phone: Option<String>,
 }
 
-/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
-pub mod open {
-    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty};
-
-    pub static FEE_BASIS: &[F] = &[
-    n(
-        "title",
-        Ty::Str,
-        "依据名称",
-        "Title of the document that authorises the fee; `null` when only its number was published.",
-    ),
-    n(
-        "doc_no",
-        Ty::Str,
-        "文号",
-        "Its document number, as published (bracket style kept).",
-    ),
-];
-
-    /// The forms of a fee standard.
-    pub static FEE_FORMS: &[&str] = crate::content::kinds::fee::FORMS;
-
-    macro_rules! standard_fields {
-    ($($extra:expr),*) => {
-        &[
-            f("item", Ty::Str, "收费项目", "What is charged for."),
-            f(
-                "form",
-                Ty::Enum(FEE_FORMS),
-                "标准形式",
-                "`fixed` (an amount), `range` (`min`–`max`), `rate` (`rate` `rate_unit` of `rate_of`), `text` (only words), `items` (the sub-items carry the standards) or `unstated` (the publisher gave none; published as 未注明).",
-            ),
-            n("amount", Ty::Num, "金额（元）", "Fixed amount in yuan (CNY); `null` unless `form` is `fixed`. 0 only when the publisher wrote 0."),
-            n("min", Ty::Num, "最低金额（元）", "Lower bound of a range, in yuan."),
-            n("max", Ty::Num, "最高金额（元）", "Upper bound of a range, in yuan."),
-            n("rate", Ty::Num, "费率", "A rate: a multiple (`rate_unit` 倍) or a percentage (`rate_unit` %)."),
-            n("rate_unit", Ty::Enum(super::RateUnit::VALUES), "费率单位", "倍 or %."),
-            n("rate_of", Ty::Str, "计费基数", "What the rate applies to."),
-            n(
-                "unit",
-                Ty::Str,
-                "计费单位",
-                "Per what the amount is charged, e.g. 元/人次.",
-            ),
-            n("text", Ty::Str, "收费标准（文字）", "The standard in the publisher's words when no other form fits."),
-            f("display", Ty::Str, "收费标准", "The standard as published on the page (未注明 when unstated)."),
-            f("basis", Ty::ObjList(FEE_BASIS), "本项依据", "Documents that authorise this standard in particular (may be empty)."),
-            $($extra,)*
-            n("note", Ty::Str, "备注", "Exemptions, reductions, remarks."),
-        ]
-    };
-}
-
-    pub static SUB_STANDARD: &[F] = standard_fields!();
-
-    pub static STANDARD: &[F] = standard_fields!(f(
-        "items",
-        Ty::ObjList(SUB_STANDARD),
-        "子项",
-        "Sub-items, each with its own standard (may be empty)."
-    ));
-
-    pub static COLLECTION: &[F] = &[
-        f("period", Ty::Str, "期间", "Period, e.g. 2026年上半年."),
-        f(
-            "amount",
-            Ty::Num,
-            "收缴金额（元）",
-            "Amount collected in yuan.",
-        ),
-    ];
-
-    pub static FEE: &[F] = &[
-        f(
-            "basis",
-            Ty::ObjList(FEE_BASIS),
-            "收费依据",
-            "Documents that authorise the fee.",
-        ),
-        f(
-            "standards",
-            Ty::ObjList(STANDARD),
-            "收费标准",
-            "Amounts charged: each standard in one form (`form`), never an amount nobody entered.",
-        ),
-        n("payer", Ty::Str, "缴费对象", "Who pays."),
-        f(
-            "collections",
-            Ty::ObjList(COLLECTION),
-            "收缴情况",
-            "Amounts collected by period (may be empty).",
-        ),
-        n(
-            "complaint_phone",
-            Ty::Str,
-            "投诉电话",
-            "Telephone for complaints about the fee.",
-        ),
-    ];
-}
-
 impl super::RecordKind for Fee {
     const NAME: &'static str = "fee";
     const FOLDER: &'static str = "fees";
     const LABEL: &'static str = "收费项目";
     const FIELDS: &'static [Field] = FIELDS;
-    const OPEN_DATA: &'static [crate::schema::OpenField] = open::FEE;
 
     fn validate(&self, _cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
         fee_rules(r, self, out);

@@ -8,7 +8,7 @@ use crate::content::validate::KindCx;
 use crate::content::view::ViewCx;
 use crate::content::Record;
 use crate::diag::{Code, Diagnostic};
-use crate::schema::{Field, Ty};
+use crate::schema::{Field, Ty, NOT_EXPORTED};
 use serde::{Deserialize, Serialize};
 
 wire_enum! {
@@ -26,6 +26,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "单位全称",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "inspected",
@@ -33,6 +34,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Date,
         required: true,
         help: "实施检查的日期，如 2026-11-02",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "outcome",
@@ -40,6 +42,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Enum(Outcome::VALUES),
         required: true,
         help: "合格或限期整改",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "deadline",
@@ -47,6 +50,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Date,
         required: false,
         help: "限期整改时必填",
+        open: NOT_EXPORTED,
     },
 ];
 

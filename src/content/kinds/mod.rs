@@ -3,6 +3,7 @@
 
 use crate::content::Record;
 use crate::diag::Diagnostic;
+use crate::schema::{ex, ex_null, OpenField, OpenTy, NOT_EXPORTED};
 use crate::schema::{Field, Ty};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -32,9 +33,10 @@ pub trait RecordKind: Serialize + DeserializeOwned + Clone + std::fmt::Debug + S
     /// The public text fields (front matter paths) the privacy lint checks by default, or
     /// `None` when records of this kind are not linted by default.
     const PUBLIC_TEXT: Option<&'static [&'static str]> = None;
-    /// The open-data fields of one exported object beyond the common ones (empty: the kind
-    /// has no open-data file).
-    const OPEN_DATA: &'static [crate::schema::OpenField] = &[];
+    /// The open-data entries of one exported object that are derived rather than entered (a
+    /// URL, a state, a computed number), placed among the fields that `FIELDS` exports (see
+    /// `schema::open_fields`).
+    const OPEN_DERIVED: &'static [OpenField] = &[];
 
     /// Cross-record and kind-specific rules after the schema check.
     fn validate(
@@ -82,7 +84,7 @@ pub trait RecordKind: Serialize + DeserializeOwned + Clone + std::fmt::Debug + S
         false
     }
 
-    /// The exported object's kind-specific fields, in the order of [`RecordKind::OPEN_DATA`].
+    /// The exported object's kind-specific fields (keys as in the kind's open-data fields).
     fn open_data(&self, _cx: &crate::content::view::ViewCx) -> Value {
         Value::Object(serde_json::Map::new())
     }
@@ -192,9 +194,9 @@ macro_rules! kinds {
                 match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::PUBLIC_TEXT, )* }
             }
 
-            /// The kind-specific open-data fields.
-            pub fn open_data_fields(self) -> &'static [crate::schema::OpenField] {
-                match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::OPEN_DATA, )* }
+            /// The kind's derived open-data entries ([`RecordKind::OPEN_DERIVED`]).
+            pub fn open_derived(self) -> &'static [OpenField] {
+                match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::OPEN_DERIVED, )* }
             }
         }
 
@@ -330,6 +332,7 @@ pub static ATTACHMENT: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "附件文件名，放在记录文件旁边，如 shenqingshu.docx",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "title",
@@ -337,8 +340,13 @@ pub static ATTACHMENT: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "页面上显示的附件名称",
+        open: Some(ex("title", OpenTy::Str, "附件名称", "Title of the file.")),
     },
 ];
+
+/// The open-data entries of an attachment that are derived rather than entered.
+pub static ATTACHMENT_DERIVED: &[OpenField] =
+    &[ex("url", OpenTy::Url, "下载地址", "Absolute URL of the file.").after("title")];
 
 /// The fields every record has (pages have their own, smaller set).
 pub static COMMON: &[Field] = &[
@@ -348,6 +356,7 @@ pub static COMMON: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "页面和列表中显示的标题",
+        open: Some(ex("title", OpenTy::Str, "名称", "Title of the record.")),
     },
     Field {
         name: "published",
@@ -355,6 +364,15 @@ pub static COMMON: &[Field] = &[
         ty: Ty::Date,
         required: true,
         help: "首次公开的日期，如 2026-11-02",
+        open: Some(
+            ex(
+                "published",
+                OpenTy::Date,
+                "发布日期",
+                "Date of publication.",
+            )
+            .after("organization"),
+        ),
     },
     Field {
         name: "updated",
@@ -362,6 +380,15 @@ pub static COMMON: &[Field] = &[
         ty: Ty::Date,
         required: false,
         help: "最近一次修改内容的日期",
+        open: Some(
+            ex_null(
+                "updated",
+                OpenTy::Date,
+                "更新日期",
+                "Date of the last substantive update, if any.",
+            )
+            .after("published"),
+        ),
     },
     Field {
         name: "organization",
@@ -369,6 +396,15 @@ pub static COMMON: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "默认为 site.toml 中的主办单位",
+        open: Some(
+            ex(
+                "organization",
+                OpenTy::Str,
+                "发布机构",
+                "Organisation that published the record.",
+            )
+            .after("category"),
+        ),
     },
     Field {
         name: "index_no",
@@ -376,6 +412,12 @@ pub static COMMON: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "格式为 机构代码/年份-五位序号，如 ZJRSJ/2026-00017；发布后不得更改",
+        open: Some(ex_null(
+            "index_no",
+            OpenTy::Str,
+            "索引号",
+            "Catalogue index number (`机构代码/YYYY-NNNNN`), never changed once published.",
+        )),
     },
     Field {
         name: "doc_no",
@@ -383,6 +425,12 @@ pub static COMMON: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "如 枝人社发〔2026〕12号",
+        open: Some(ex_null(
+            "doc_no",
+            OpenTy::Str,
+            "文号",
+            "Document number, e.g. `枝人社发〔2026〕12号`.",
+        )),
     },
     Field {
         name: "category",
@@ -390,6 +438,12 @@ pub static COMMON: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "如 劳动就业、社会保障、人事人才、劳动关系、综合政务",
+        open: Some(ex_null(
+            "category",
+            OpenTy::Str,
+            "主题分类",
+            "Subject category of the catalogue.",
+        )),
     },
     Field {
         name: "tags",
@@ -397,6 +451,12 @@ pub static COMMON: &[Field] = &[
         ty: Ty::List(&Ty::Text),
         required: false,
         help: "检索用关键词",
+        open: Some(ex(
+            "tags",
+            OpenTy::StrList,
+            "标签",
+            "Free keywords (may be empty).",
+        )),
     },
     Field {
         name: "attachments",
@@ -404,6 +464,12 @@ pub static COMMON: &[Field] = &[
         ty: Ty::List(&Ty::Obj(ATTACHMENT)),
         required: false,
         help: "随记录公开的文件",
+        open: Some(ex(
+            "attachments",
+            OpenTy::ObjList(ATTACHMENT, ATTACHMENT_DERIVED),
+            "附件",
+            "Files published with the record.",
+        )),
     },
     Field {
         name: "draft",
@@ -411,6 +477,7 @@ pub static COMMON: &[Field] = &[
         ty: Ty::Bool,
         required: false,
         help: "写 true 时不发布（预览时加 --drafts 可见）",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "summary",
@@ -418,7 +485,22 @@ pub static COMMON: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "一两句话的简介，显示在列表中",
+        open: Some(
+            ex_null(
+                "summary",
+                OpenTy::Str,
+                "摘要",
+                "Short summary written by the publisher, if any.",
+            )
+            .after("updated"),
+        ),
     },
+];
+
+/// The open-data entries every exported record has beyond its fields.
+pub static COMMON_DERIVED: &[OpenField] = &[
+    ex("id", OpenTy::Str, "记录标识", "Identifier of the record, unique within its data set; the last segment of its URL. Never reused.").first(),
+    ex("url", OpenTy::Url, "网址", "Absolute URL of the record's page.").after("id"),
 ];
 
 /// 公共字段 — the fields all records share.

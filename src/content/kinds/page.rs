@@ -1,7 +1,7 @@
 //! 页面 — a free page (about, 政府信息公开指南, contact) rendered at the site root.
 
 use super::ATTACHMENT;
-use crate::schema::{Field, Ty};
+use crate::schema::{Field, Ty, NOT_EXPORTED};
 use serde::{Deserialize, Serialize};
 
 pub static COMMON: &[Field] = &[
@@ -11,6 +11,7 @@ pub static COMMON: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "页面标题",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "published",
@@ -18,6 +19,7 @@ pub static COMMON: &[Field] = &[
         ty: Ty::Date,
         required: false,
         help: "首次发布日期",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "updated",
@@ -25,6 +27,7 @@ pub static COMMON: &[Field] = &[
         ty: Ty::Date,
         required: false,
         help: "最近修改日期",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "summary",
@@ -32,6 +35,7 @@ pub static COMMON: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "一句话简介",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "attachments",
@@ -39,6 +43,7 @@ pub static COMMON: &[Field] = &[
         ty: Ty::List(&Ty::Obj(ATTACHMENT)),
         required: false,
         help: "随页面公开的文件",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "draft",
@@ -46,6 +51,7 @@ pub static COMMON: &[Field] = &[
         ty: Ty::Bool,
         required: false,
         help: "写 true 时不发布",
+        open: NOT_EXPORTED,
     },
 ];
 
@@ -56,6 +62,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "页脚链接中的顺序，小的在前",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "menu",
@@ -63,6 +70,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Bool,
         required: false,
         help: "写 true 时在页脚列出",
+        open: NOT_EXPORTED,
     },
 ];
 

@@ -14,6 +14,8 @@ use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::schema::{ex, ex_null, OpenField, OpenTy};
+
 static TIME_LIMIT: &[Field] = &[
     Field {
         name: "statutory_wd",
@@ -21,6 +23,12 @@ static TIME_LIMIT: &[Field] = &[
         ty: Ty::IntOr("无"),
         required: true,
         help: "法律规定的办结时限（工作日数）；法律没有规定时限的写“无”",
+        open: Some(ex_null(
+        "statutory_wd",
+        OpenTy::Int,
+        "法定办结时限（工作日）",
+        "Statutory time limit in working days; `null` when the law sets none (`statutory_text` is 无).",
+    )),
     },
     Field {
         name: "promised_wd",
@@ -28,8 +36,23 @@ static TIME_LIMIT: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "本机关承诺的办结时限",
+        open: Some(ex_null(
+        "promised_wd",
+        OpenTy::Int,
+        "承诺办结时限（工作日）",
+        "Promised time limit in working days.",
+    )),
     },
 ];
+
+/// The open-data entries of [`TIME_LIMIT`] objects that are derived rather than entered.
+pub static TIME_LIMIT_DERIVED: &[OpenField] = &[ex(
+    "statutory_text",
+    OpenTy::Str,
+    "法定办结时限",
+    "The statutory time limit as the page shows it: `20个工作日` or `无`.",
+)
+.after("statutory_wd")];
 
 /// The forms a material may take (`form`), beside the older `original: true/false`.
 pub const MATERIAL_FORMS: &[&str] = MaterialForm::VALUES;
@@ -50,6 +73,12 @@ static MATERIAL: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "如 营业执照",
+        open: Some(ex(
+        "name",
+        OpenTy::Str,
+        "材料名称",
+        "Name of the document to hand in.",
+    )),
     },
     Field {
         name: "copies",
@@ -57,6 +86,7 @@ static MATERIAL: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "需要几份；不写时网站显示“未注明”",
+        open: Some(ex_null("copies", OpenTy::Int, "份数", "Number of copies; `null` when the guide does not state it.")),
     },
     Field {
         name: "original",
@@ -64,6 +94,12 @@ static MATERIAL: &[Field] = &[
         ty: Ty::Bool,
         required: false,
         help: "true 为原件，false 为复印件；不写时网站显示“未注明”",
+        open: Some(ex_null(
+        "original",
+        OpenTy::Bool,
+        "原件",
+        "`true`: the original; `false`: a copy; `null` when the guide does not state it.",
+    )),
     },
     Field {
         name: "form",
@@ -71,6 +107,12 @@ static MATERIAL: &[Field] = &[
         ty: Ty::Enum(MATERIAL_FORMS),
         required: false,
         help: "原件、复印件或原件及复印件；与 original 二选一",
+        open: Some(ex_null(
+        "form",
+        OpenTy::Enum(crate::content::kinds::permit::MATERIAL_FORMS),
+        "原件/复印件",
+        "原件, 复印件 or 原件及复印件 (from `original` or as entered); `null` when the guide does not state it.",
+    )),
     },
     Field {
         name: "required",
@@ -78,6 +120,12 @@ static MATERIAL: &[Field] = &[
         ty: Ty::Bool,
         required: false,
         help: "true 为必需，false 为视情况提供；不写时网站显示“未注明”",
+        open: Some(ex_null(
+        "required",
+        OpenTy::Bool,
+        "必需",
+        "`true`: always required; `false`: only in some cases; `null` when the guide does not state it.",
+    )),
     },
     Field {
         name: "note",
@@ -85,8 +133,13 @@ static MATERIAL: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "如 加盖公章",
+        open: Some(ex_null("note", OpenTy::Str, "备注", "Remarks.")),
     },
 ];
+
+/// The open-data entries of [`MATERIAL`] objects that are derived rather than entered.
+pub static MATERIAL_DERIVED: &[OpenField] =
+    &[ex("n", OpenTy::Int, "序号", "Position in the list, from 1.").first()];
 
 /// 事项类型, as the national 政务服务事项 catalogue names them.
 pub const ITEM_TYPES: &[&str] = ItemType::VALUES;
@@ -121,6 +174,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Enum(ITEM_TYPES),
         required: false,
         help: "按政务服务事项目录填写；不写时按行政许可处理（依据、条件、数量、程序、期限、材料目录、示范文本必填）",
+        open: Some(ex(
+        "item_type",
+        OpenTy::Enum(crate::content::kinds::permit::ITEM_TYPES),
+        "事项类型",
+        "Item type as in the national 政务服务事项 catalogue; a guide that does not state it is a 行政许可.",
+    )),
     },
     Field {
         name: "item_code",
@@ -128,6 +187,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "政务服务事项目录中的编码",
+        open: Some(ex_null("item_code", OpenTy::Str, "事项编码", "Catalogue code of the item.")),
     },
     Field {
         name: "handling_org",
@@ -135,6 +195,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "具体承办的机构或科室",
+        open: Some(ex_null("handling_org", OpenTy::Str, "承办机构", "Office that handles the item.")),
     },
     Field {
         name: "basis",
@@ -142,6 +203,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::List(&Ty::Text),
         required: false,
         help: "法律法规名称及条款；行政许可必填",
+        open: Some(ex(
+        "basis",
+        OpenTy::StrList,
+        "设定依据",
+        "Legal basis (may be empty for an item that is not a 行政许可).",
+    )),
     },
     Field {
         name: "conditions",
@@ -149,6 +216,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::List(&Ty::Text),
         required: false,
         help: "申请人应当具备的条件；行政许可必填",
+        open: Some(ex(
+        "conditions",
+        OpenTy::StrList,
+        "申请条件",
+        "Conditions for approval (may be empty for an item that is not a 行政许可).",
+    )),
     },
     Field {
         name: "quantity_limit",
@@ -156,6 +229,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "如 无数量限制；行政许可必填",
+        open: Some(ex_null(
+        "quantity_limit",
+        OpenTy::Str,
+        "数量限制",
+        "Quantity limit (often 无数量限制); `null` when not stated (only for an item that is not a 行政许可).",
+    )),
     },
     Field {
         name: "procedure",
@@ -163,6 +242,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::TextOr(&Ty::List(&Ty::Obj(STEP))),
         required: false,
         help: "写流程编号（procedures 下的文件名），或直接列出步骤；行政许可必填",
+        open: Some(ex_null(
+        "procedure",
+        OpenTy::Url,
+        "办理流程",
+        "URL of the procedure page when the permit refers to one.",
+    )),
     },
     Field {
         name: "time_limit",
@@ -170,6 +255,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Obj(TIME_LIMIT),
         required: false,
         help: "法定和承诺办结时限；行政许可必填",
+        open: Some(ex_null(
+        "time_limit",
+        OpenTy::Obj(TIME_LIMIT, TIME_LIMIT_DERIVED),
+        "办理期限",
+        "Time limits; `null` when not stated (only for an item that is not a 行政许可).",
+    )),
     },
     Field {
         name: "materials",
@@ -177,6 +268,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::List(&Ty::Obj(MATERIAL)),
         required: false,
         help: "每种材料一项；行政许可必填",
+        open: Some(ex(
+        "materials",
+        OpenTy::ObjList(MATERIAL, MATERIAL_DERIVED),
+        "申请材料目录",
+        "Documents to hand in.",
+    )),
     },
     Field {
         name: "sample_forms",
@@ -184,6 +281,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::List(&Ty::Obj(ATTACHMENT)),
         required: false,
         help: "放在记录旁边的示范文本文件；行政许可必填",
+        open: Some(ex(
+        "sample_forms",
+        OpenTy::ObjList(super::ATTACHMENT, super::ATTACHMENT_DERIVED),
+        "申请书示范文本",
+        "Sample application forms.",
+    )),
     },
     Field {
         name: "fees",
@@ -191,6 +294,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::TextOr(&Ty::List(&Ty::Text)),
         required: false,
         help: "写“不收费”，或列出收费项目编号（fees 下的文件名）；不写时网站显示“未注明”并提示补充",
+        open: Some(ex(
+        "fees",
+        OpenTy::UrlList,
+        "收费项目",
+        "URLs of the fee records that apply (may be empty).",
+    )),
     },
     Field {
         name: "department",
@@ -198,6 +307,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "负责许可的机关",
+        open: Some(ex_null(
+        "department",
+        OpenTy::Str,
+        "受理部门",
+        "Department that accepts applications.",
+    )),
     },
     Field {
         name: "service_object",
@@ -205,6 +320,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "如 企业法人",
+        open: Some(ex_null("service_object", OpenTy::Str, "服务对象", "Who may apply.")),
     },
     Field {
         name: "location",
@@ -212,6 +328,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "窗口地址",
+        open: Some(ex_null("location", OpenTy::Str, "办理地点", "Where to apply.")),
     },
     Field {
         name: "hours",
@@ -219,6 +336,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "窗口办公时间",
+        open: Some(ex_null("hours", OpenTy::Str, "办理时间", "When to apply.")),
     },
     Field {
         name: "phone",
@@ -226,6 +344,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "咨询电话",
+        open: Some(ex_null("phone", OpenTy::Str, "咨询电话", "Telephone for questions.")),
     },
     Field {
         name: "online_url",
@@ -233,7 +352,24 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "网上办理地址",
+        open: Some(ex_null("online_url", OpenTy::Url, "网上办理", "Link to apply online.")),
     },
+];
+
+/// The open-data entries derived from the kind's fields (placed among them).
+pub static OPEN_DERIVED: &[OpenField] = &[
+    ex(
+        "steps",
+        OpenTy::ObjList(super::procedure::STEP, super::procedure::STEP_DERIVED),
+        "办理环节",
+        "The steps of its procedure.",
+    ).after("procedure"),
+    ex_null(
+        "fee_note",
+        OpenTy::Str,
+        "收费说明",
+        "`不收费` when free, or the publisher's words; `null` when the fees are listed in `fees` or when the guide does not state them.",
+    ).after("sample_forms"),
 ];
 
 /// 法定办结时限: a number of working days, or 无 (the law sets none). The schema
@@ -397,152 +533,13 @@ impl Permit {
     }
 }
 
-/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
-pub mod open {
-    use super::super::procedure::open::STEP;
-    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty, OPEN_ATTACHMENT};
-
-    pub static TIME_LIMIT: &[F] = &[
-    n(
-        "statutory_wd",
-        Ty::Int,
-        "法定办结时限（工作日）",
-        "Statutory time limit in working days; `null` when the law sets none (`statutory_text` is 无).",
-    ),
-    f(
-        "statutory_text",
-        Ty::Str,
-        "法定办结时限",
-        "The statutory time limit as the page shows it: `20个工作日` or `无`.",
-    ),
-    n(
-        "promised_wd",
-        Ty::Int,
-        "承诺办结时限（工作日）",
-        "Promised time limit in working days.",
-    ),
-];
-
-    pub static MATERIAL: &[F] = &[
-    f("n", Ty::Int, "序号", "Position in the list, from 1."),
-    f(
-        "name",
-        Ty::Str,
-        "材料名称",
-        "Name of the document to hand in.",
-    ),
-    n("copies", Ty::Int, "份数", "Number of copies; `null` when the guide does not state it."),
-    n(
-        "original",
-        Ty::Bool,
-        "原件",
-        "`true`: the original; `false`: a copy; `null` when the guide does not state it.",
-    ),
-    n(
-        "form",
-        Ty::Enum(crate::content::kinds::permit::MATERIAL_FORMS),
-        "原件/复印件",
-        "原件, 复印件 or 原件及复印件 (from `original` or as entered); `null` when the guide does not state it.",
-    ),
-    n(
-        "required",
-        Ty::Bool,
-        "必需",
-        "`true`: always required; `false`: only in some cases; `null` when the guide does not state it.",
-    ),
-    n("note", Ty::Str, "备注", "Remarks."),
-];
-
-    pub static PERMIT: &[F] = &[
-    f(
-        "item_type",
-        Ty::Enum(crate::content::kinds::permit::ITEM_TYPES),
-        "事项类型",
-        "Item type as in the national 政务服务事项 catalogue; a guide that does not state it is a 行政许可.",
-    ),
-    n("item_code", Ty::Str, "事项编码", "Catalogue code of the item."),
-    n("handling_org", Ty::Str, "承办机构", "Office that handles the item."),
-    f(
-        "basis",
-        Ty::StrList,
-        "设定依据",
-        "Legal basis (may be empty for an item that is not a 行政许可).",
-    ),
-    f(
-        "conditions",
-        Ty::StrList,
-        "申请条件",
-        "Conditions for approval (may be empty for an item that is not a 行政许可).",
-    ),
-    n(
-        "quantity_limit",
-        Ty::Str,
-        "数量限制",
-        "Quantity limit (often 无数量限制); `null` when not stated (only for an item that is not a 行政许可).",
-    ),
-    n(
-        "procedure",
-        Ty::Url,
-        "办理流程",
-        "URL of the procedure page when the permit refers to one.",
-    ),
-    f(
-        "steps",
-        Ty::ObjList(STEP),
-        "办理环节",
-        "The steps of its procedure.",
-    ),
-    n(
-        "time_limit",
-        Ty::Obj(TIME_LIMIT),
-        "办理期限",
-        "Time limits; `null` when not stated (only for an item that is not a 行政许可).",
-    ),
-    f(
-        "materials",
-        Ty::ObjList(MATERIAL),
-        "申请材料目录",
-        "Documents to hand in.",
-    ),
-    f(
-        "sample_forms",
-        Ty::ObjList(OPEN_ATTACHMENT),
-        "申请书示范文本",
-        "Sample application forms.",
-    ),
-    n(
-        "fee_note",
-        Ty::Str,
-        "收费说明",
-        "`不收费` when free, or the publisher's words; `null` when the fees are listed in `fees` or when the guide does not state them.",
-    ),
-    f(
-        "fees",
-        Ty::UrlList,
-        "收费项目",
-        "URLs of the fee records that apply (may be empty).",
-    ),
-    n(
-        "department",
-        Ty::Str,
-        "受理部门",
-        "Department that accepts applications.",
-    ),
-    n("service_object", Ty::Str, "服务对象", "Who may apply."),
-    n("location", Ty::Str, "办理地点", "Where to apply."),
-    n("hours", Ty::Str, "办理时间", "When to apply."),
-    n("phone", Ty::Str, "咨询电话", "Telephone for questions."),
-    n("online_url", Ty::Url, "网上办理", "Link to apply online."),
-];
-}
-
 impl super::RecordKind for Permit {
     const NAME: &'static str = "permit";
     const FOLDER: &'static str = "permits";
     const LABEL: &'static str = "行政许可";
     const NAV_LABEL: Option<&'static str> = Some("办事指南");
     const FIELDS: &'static [Field] = FIELDS;
-    const OPEN_DATA: &'static [crate::schema::OpenField] = open::PERMIT;
+    const OPEN_DERIVED: &'static [OpenField] = OPEN_DERIVED;
     const SKELETON: &'static [&'static str] = SKELETON;
 
     fn validate(&self, cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {

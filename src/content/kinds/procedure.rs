@@ -5,6 +5,8 @@ use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::schema::{ex, ex_null, OpenField, OpenTy};
+
 pub static STEP: &[Field] = &[
     Field {
         name: "name",
@@ -12,6 +14,7 @@ pub static STEP: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "如 受理、审查、决定",
+        open: Some(ex("name", OpenTy::Str, "环节名称", "Name of the step.")),
     },
     Field {
         name: "actor",
@@ -19,6 +22,7 @@ pub static STEP: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "谁来办这一步",
+        open: Some(ex_null("actor", OpenTy::Str, "办理主体", "Who does it.")),
     },
     Field {
         name: "time_limit_wd",
@@ -26,6 +30,12 @@ pub static STEP: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "这一步最多用几个工作日",
+        open: Some(ex_null(
+            "time_limit_wd",
+            OpenTy::Int,
+            "办理时限（工作日）",
+            "Time limit in working days.",
+        )),
     },
     Field {
         name: "description",
@@ -33,6 +43,12 @@ pub static STEP: &[Field] = &[
         ty: Ty::Markdown,
         required: false,
         help: "这一步做什么",
+        open: Some(ex_null(
+            "description",
+            OpenTy::Str,
+            "说明",
+            "What happens (plain text).",
+        )),
     },
     Field {
         name: "outputs",
@@ -40,8 +56,18 @@ pub static STEP: &[Field] = &[
         ty: Ty::List(&Ty::Text),
         required: false,
         help: "如 受理通知书",
+        open: Some(ex(
+            "outputs",
+            OpenTy::StrList,
+            "结果文书",
+            "Documents the step produces.",
+        )),
     },
 ];
+
+/// The open-data entries of [`STEP`] objects that are derived rather than entered.
+pub static STEP_DERIVED: &[OpenField] =
+    &[ex("n", OpenTy::Int, "序号", "Position of the step, from 1.").first()];
 
 wire_enum! {
     /// 流程类型: a service to the public or an enforcement procedure (absent: 办事).
@@ -58,6 +84,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Enum(ProcedureType::VALUES),
         required: false,
         help: "办事（默认）或执法",
+        open: Some(ex(
+            "procedure_type",
+            OpenTy::Str,
+            "流程类型",
+            "办事 (service) or 执法 (enforcement) procedure.",
+        )),
     },
     Field {
         name: "applies_to",
@@ -65,6 +97,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "这个流程适用于哪些事项",
+        open: Some(ex_null(
+            "applies_to",
+            OpenTy::Str,
+            "适用范围",
+            "Matters the procedure applies to.",
+        )),
     },
     Field {
         name: "basis",
@@ -72,6 +110,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::List(&Ty::Text),
         required: false,
         help: "法律法规名称及条款",
+        open: Some(ex("basis", OpenTy::StrList, "依据", "Legal basis.")),
     },
     Field {
         name: "steps",
@@ -79,6 +118,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::List(&Ty::Obj(STEP)),
         required: true,
         help: "按先后顺序逐步填写",
+        open: Some(ex(
+            "steps",
+            OpenTy::ObjList(STEP, STEP_DERIVED),
+            "流程环节",
+            "The steps, in order.",
+        )),
     },
     Field {
         name: "total_time_limit_wd",
@@ -86,6 +131,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Int,
         required: false,
         help: "全流程最多几个工作日",
+        open: Some(ex_null(
+            "total_time_limit_wd",
+            OpenTy::Int,
+            "总时限（工作日）",
+            "Overall time limit in working days.",
+        )),
     },
 ];
 
@@ -117,64 +168,11 @@ pub struct Procedure {
     pub total_time_limit_wd: Option<u32>,
 }
 
-/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
-pub mod open {
-    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty};
-
-    pub static STEP: &[F] = &[
-        f("n", Ty::Int, "序号", "Position of the step, from 1."),
-        f("name", Ty::Str, "环节名称", "Name of the step."),
-        n("actor", Ty::Str, "办理主体", "Who does it."),
-        n(
-            "time_limit_wd",
-            Ty::Int,
-            "办理时限（工作日）",
-            "Time limit in working days.",
-        ),
-        n("description", Ty::Str, "说明", "What happens (plain text)."),
-        f(
-            "outputs",
-            Ty::StrList,
-            "结果文书",
-            "Documents the step produces.",
-        ),
-    ];
-
-    pub static PROCEDURE: &[F] = &[
-        f(
-            "procedure_type",
-            Ty::Str,
-            "流程类型",
-            "办事 (service) or 执法 (enforcement) procedure.",
-        ),
-        n(
-            "applies_to",
-            Ty::Str,
-            "适用范围",
-            "Matters the procedure applies to.",
-        ),
-        f("basis", Ty::StrList, "依据", "Legal basis."),
-        f(
-            "steps",
-            Ty::ObjList(STEP),
-            "流程环节",
-            "The steps, in order.",
-        ),
-        n(
-            "total_time_limit_wd",
-            Ty::Int,
-            "总时限（工作日）",
-            "Overall time limit in working days.",
-        ),
-    ];
-}
-
 impl super::RecordKind for Procedure {
     const NAME: &'static str = "procedure";
     const FOLDER: &'static str = "procedures";
     const LABEL: &'static str = "办事流程";
     const FIELDS: &'static [Field] = FIELDS;
-    const OPEN_DATA: &'static [crate::schema::OpenField] = open::PROCEDURE;
 
     fn view(&self, cx: &ViewCx) -> Value {
         let p = self;

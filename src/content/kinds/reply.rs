@@ -8,6 +8,8 @@ use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use crate::schema::{ex, ex_null, OpenTy, NOT_EXPORTED};
+
 pub static FIELDS: &[Field] = &[
     Field {
         name: "question",
@@ -15,6 +17,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Markdown,
         required: true,
         help: "去除个人信息后的留言内容",
+        open: Some(ex(
+            "question",
+            OpenTy::Str,
+            "留言内容",
+            "The question, masked of personal data (plain text).",
+        )),
     },
     Field {
         name: "asker",
@@ -22,6 +30,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "只写姓氏，如 王女士、李先生",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "received",
@@ -29,6 +38,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Date,
         required: true,
         help: "收到留言的日期",
+        open: Some(ex(
+            "received",
+            OpenTy::Date,
+            "受理日期",
+            "Date the question was received.",
+        )),
     },
     Field {
         name: "replied",
@@ -36,6 +51,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Date,
         required: false,
         help: "尚未答复时不写",
+        open: Some(ex_null(
+            "replied",
+            OpenTy::Date,
+            "答复日期",
+            "Date of the reply; `null` while unanswered.",
+        )),
     },
     Field {
         name: "reply_unit",
@@ -43,6 +64,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "已答复时必填",
+        open: Some(ex_null(
+            "reply_unit",
+            OpenTy::Str,
+            "答复单位",
+            "Unit that replied.",
+        )),
     },
     Field {
         name: "reply",
@@ -50,6 +77,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Markdown,
         required: false,
         help: "已答复时必填",
+        open: Some(ex_null(
+            "reply",
+            OpenTy::Str,
+            "答复内容",
+            "The reply (plain text).",
+        )),
     },
     Field {
         name: "topic",
@@ -57,6 +90,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "如 社会保险",
+        open: Some(ex_null("topic", OpenTy::Str, "主题", "Topic.")),
     },
     Field {
         name: "related",
@@ -64,6 +98,12 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "写成 类别/编号，如 procedures/unemployment-benefit",
+        open: Some(ex_null(
+            "related",
+            OpenTy::Url,
+            "相关信息",
+            "URL of a related record.",
+        )),
     },
 ];
 
@@ -86,36 +126,6 @@ pub struct Reply {
     pub related: Option<String>,
 }
 
-/// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
-pub mod open {
-    use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty};
-
-    pub static REPLY: &[F] = &[
-        f(
-            "question",
-            Ty::Str,
-            "留言内容",
-            "The question, masked of personal data (plain text).",
-        ),
-        f(
-            "received",
-            Ty::Date,
-            "受理日期",
-            "Date the question was received.",
-        ),
-        n(
-            "replied",
-            Ty::Date,
-            "答复日期",
-            "Date of the reply; `null` while unanswered.",
-        ),
-        n("reply_unit", Ty::Str, "答复单位", "Unit that replied."),
-        n("reply", Ty::Str, "答复内容", "The reply (plain text)."),
-        n("topic", Ty::Str, "主题", "Topic."),
-        n("related", Ty::Url, "相关信息", "URL of a related record."),
-    ];
-}
-
 impl super::RecordKind for Reply {
     const NAME: &'static str = "reply";
     const FOLDER: &'static str = "replies";
@@ -124,7 +134,6 @@ impl super::RecordKind for Reply {
     const FIELDS: &'static [Field] = FIELDS;
     const PUBLIC_TEXT: Option<&'static [&'static str]> =
         Some(&["title", "question", "asker", "reply"]);
-    const OPEN_DATA: &'static [crate::schema::OpenField] = open::REPLY;
 
     fn summary(&self, r: &Record) -> String {
         md_text(r, "question")
