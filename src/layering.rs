@@ -23,6 +23,7 @@ const STATIC_BUILD: &[&str] = &[
     "diag",
     "export",
     "facts",
+    "hant",
     "history",
     "ledger",
     "lifecycle",
@@ -76,7 +77,7 @@ const PLUGIN_EDGES: &[(&str, &str, &str)] = &[
 
 /// Modules that import nothing of the crate but `diag` (the bottom: diagnostics and their
 /// code registry, which the YAML reader's errors carry).
-const LEAVES: &[&str] = &["diag", "ledger", "pii", "yaml"];
+const LEAVES: &[&str] = &["diag", "hant", "ledger", "pii", "yaml"];
 
 /// Edges that would put a step before one it follows (load → validate → facts → compliance →
 /// plan → export → render → output), each with why it must not come back.
