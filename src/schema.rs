@@ -375,6 +375,13 @@ pub fn check_value(node: &Node, ty: &Ty, path: &str, ctx: &mut Ctx) -> Option<Js
         },
         Ty::Enum(words) => match node.as_str() {
             Some(s) if words.contains(&s.trim()) => Some(Json::String(s.trim().to_string())),
+            // A Traditional spelling (`廢止`) is stored as the Simplified word it folds to.
+            Some(s)
+                if crate::hant::has_traditional(s)
+                    && words.contains(&&*crate::hant::fold(s.trim())) =>
+            {
+                Some(Json::String(crate::hant::fold(s.trim()).into_owned()))
+            }
             Some(_) if ctx.placeholder(node, path, ty) => None,
             Some(s) => {
                 let mut d = Diagnostic::error(

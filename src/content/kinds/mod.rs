@@ -100,7 +100,7 @@ pub trait RecordKind: Serialize + DeserializeOwned + Clone + std::fmt::Debug + S
 macro_rules! wire_enum {
     ($(#[$attr:meta])* pub enum $name:ident { $( $(#[$vattr:meta])* $var:ident = $wire:literal, )* }) => {
         $(#[$attr])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
         pub enum $name {
             $( $(#[$vattr])* #[serde(rename = $wire)] $var, )*
         }
@@ -112,6 +112,23 @@ macro_rules! wire_enum {
             /// The word as written.
             pub fn as_str(self) -> &'static str {
                 match self { $( $name::$var => $wire, )* }
+            }
+
+            /// The variant a word names, in Simplified or Traditional characters (`廢止` is
+            /// `废止`): the Traditional spelling is folded first (`crate::hant`).
+            pub fn from_word(word: &str) -> Option<Self> {
+                match crate::hant::fold(word.trim()).as_ref() {
+                    $( $wire => Some($name::$var), )*
+                    _ => None,
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let word = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                $name::from_word(&word)
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&word, Self::VALUES))
             }
         }
 
@@ -307,7 +324,9 @@ impl Kind {
         let common: Vec<&Field> = self
             .common_fields()
             .iter()
-            .filter(|f| !own.contains(&f.name))
+            // `lang` is for the rare record written in Traditional characters: the guide
+            // explains it; a skeleton line would invite `zh-Hans` on every record.
+            .filter(|f| !own.contains(&f.name) && f.name != "lang")
             .collect();
         let mut text = String::new();
         crate::schema::skeleton_refs(&common, 0, &mut text, only_required);
@@ -419,7 +438,24 @@ pub static COMMON: &[Field] = &[
         required: false,
         help: "一两句话的简介，显示在列表中",
     },
+    Field {
+        name: "lang",
+        zh: "文字",
+        ty: Ty::Enum(Lang::VALUES),
+        required: false,
+        help: "正文用繁体字写时写 zh-Hant（原样发布，不转换）；默认为网站语言（简体）",
+    },
 ];
+
+wire_enum! {
+    /// 文字 — the script a record is written in (`lang`).
+    pub enum Lang {
+        /// 简体中文.
+        Hans = "zh-Hans",
+        /// 繁體中文: published as written, marked `lang="zh-Hant"` for screen readers.
+        Hant = "zh-Hant",
+    }
+}
 
 /// 公共字段 — the fields all records share.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -445,6 +481,9 @@ pub struct Common {
     pub draft: bool,
     #[serde(default)]
     pub summary: Option<String>,
+    /// The script, when the record declares one (absent: the site's language).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
 }
 
 #[cfg(test)]
