@@ -31,27 +31,39 @@ fn main() {
         println!("cargo:rerun-if-changed=themes/default/{f}");
         let _ = writeln!(code, "    ({f:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/themes/default/{f}\"))),");
     }
-    code.push_str("];\n");
     let out = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
-    let _ = std::fs::write(Path::new(&out).join("theme_files.rs"), code);
     println!("cargo:rerun-if-changed=data/opencc/TSCharacters.txt");
     let table = std::fs::read_to_string(Path::new(&manifest).join("data/opencc/TSCharacters.txt"))
         .map_err(|e| e.to_string())
-        .and_then(|t| t2s_code(&t));
-    let code = table.unwrap_or_else(|e| {
-        format!(
+        .and_then(|t| t2s_pairs(&t));
+    let t2s = match table {
+        Ok(pairs) => {
+            // The same map for the browser: the theme's `static/t2s.json`, one JSON string of
+            // (Traditional, Simplified) character pairs, which search.js loads for a query
+            // with a CJK character.
+            let json: String = std::iter::once('"')
+                .chain(pairs.iter().flat_map(|&(k, v)| [k, v]))
+                .chain(std::iter::once('"'))
+                .collect();
+            let _ = std::fs::write(Path::new(&out).join("t2s.json"), json);
+            code.push_str("    (\"static/t2s.json\", include_bytes!(concat!(env!(\"OUT_DIR\"), \"/t2s.json\"))),\n");
+            t2s_code(&pairs)
+        }
+        Err(e) => format!(
             "compile_error!({:?});\n",
             format!("data/opencc/TSCharacters.txt: {e}")
-        )
-    });
-    let _ = std::fs::write(Path::new(&out).join("t2s.rs"), code);
+        ),
+    };
+    code.push_str("];\n");
+    let _ = std::fs::write(Path::new(&out).join("theme_files.rs"), code);
+    let _ = std::fs::write(Path::new(&out).join("t2s.rs"), t2s);
 }
 
-/// `TRAD<TAB>SIMP [SIMP…]` lines → a sorted `T2S: &[(char, char)]` (the first candidate) and a
-/// bitset of the BMP keys. Identity pairs and pairs whose UTF-8 lengths differ are left out:
-/// folding then never changes a text's byte offsets (the left-out pairs are rare Extension A/B
-/// characters such as 㑮 → 𫝈).
-fn t2s_code(table: &str) -> Result<String, String> {
+/// `TRAD<TAB>SIMP [SIMP…]` lines → (Traditional, Simplified) pairs sorted by the Traditional
+/// character (the first candidate). Identity pairs and pairs whose UTF-8 lengths differ are
+/// left out: folding then never changes a text's byte offsets (the left-out pairs are rare
+/// Extension A/B characters such as 㑮 → 𫝈).
+fn t2s_pairs(table: &str) -> Result<Vec<(char, char)>, String> {
     let mut pairs = Vec::new();
     for (i, line) in table.lines().enumerate() {
         if line.starts_with('#') || line.trim().is_empty() {
@@ -72,7 +84,11 @@ fn t2s_code(table: &str) -> Result<String, String> {
             vc.next().is_none().then_some(c)
         });
         let val = val.ok_or_else(bad)?;
-        if kc.next().is_some() {
+        if kc.next().is_some()
+            || [key, val]
+                .iter()
+                .any(|c| matches!(c, '"' | '\\') || c.is_control())
+        {
             return Err(bad());
         }
         if key != val && key.len_utf8() == val.len_utf8() {
@@ -81,15 +97,20 @@ fn t2s_code(table: &str) -> Result<String, String> {
     }
     pairs.sort_unstable();
     pairs.dedup_by_key(|p| p.0);
+    Ok(pairs)
+}
+
+/// The Rust source of the map: the pairs and a bitset of their BMP keys.
+fn t2s_code(pairs: &[(char, char)]) -> String {
     let mut bits = vec![0u64; 1024];
-    for &(k, _) in &pairs {
+    for &(k, _) in pairs {
         let u = u32::from(k) as usize;
         if u < 0x10000 {
             bits[u / 64] |= 1 << (u % 64);
         }
     }
     let mut code = String::from("/// OpenCC's TSCharacters (first candidates), sorted by the Traditional character.\nstatic T2S: &[(char, char)] = &[\n");
-    for (k, v) in &pairs {
+    for (k, v) in pairs {
         let _ = writeln!(code, "    ({k:?}, {v:?}),");
     }
     code.push_str("];\n/// Bit `u` is set when U+`u` (in the BMP) is a key of [`T2S`].\nstatic BMP_KEYS: [u64; 1024] = [\n");
@@ -97,5 +118,5 @@ fn t2s_code(table: &str) -> Result<String, String> {
         let _ = writeln!(code, "    {b:#x},");
     }
     code.push_str("];\n");
-    Ok(code)
+    code
 }

@@ -61,9 +61,9 @@ pub fn fold(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The map as (Traditional, Simplified) pairs, sorted by the Traditional character (what the
-/// search index ships to the browser).
-pub fn pairs() -> &'static [(char, char)] {
+/// The map as (Traditional, Simplified) pairs, sorted by the Traditional character.
+#[cfg(test)]
+fn pairs() -> &'static [(char, char)] {
     T2S
 }
 
@@ -107,6 +107,17 @@ mod tests {
         }
         // A pair that would change the length (Extension A → B) is left out.
         assert_eq!(fold_char('㑮'), '㑮');
+    }
+
+    #[test]
+    fn the_browsers_map_is_the_same_table() {
+        let json = include_str!(concat!(env!("OUT_DIR"), "/t2s.json"));
+        let chars: Vec<char> = serde_json::from_str::<String>(json)
+            .unwrap()
+            .chars()
+            .collect();
+        let want: Vec<char> = pairs().iter().flat_map(|&(k, v)| [k, v]).collect();
+        assert_eq!(chars, want);
     }
 
     proptest::proptest! {
