@@ -346,7 +346,10 @@ pub fn check_value(node: &Node, ty: &Ty, path: &str, ctx: &mut Ctx) -> Option<Js
             Value::Scalar(s, Style::Plain) if s.trim().parse::<u32>().is_ok() => {
                 s.trim().parse::<u32>().ok().map(Json::from)
             }
-            Value::Scalar(s, _) if s.trim() == *word => Some(Json::String(word.to_string())),
+            // 無 is 无.
+            Value::Scalar(s, _) if crate::hant::fold(s.trim()) == *word => {
+                Some(Json::String(word.to_string()))
+            }
             _ => {
                 ctx.type_error(node, path, ty);
                 None
@@ -749,6 +752,18 @@ mod tests {
         assert_eq!(v["title"], "2024");
         assert_eq!(v["published"], "2026-01-02");
         assert_eq!(v["steps"][0]["days"], 3);
+    }
+
+    #[test]
+    fn traditional_enum_values_are_stored_simplified() {
+        let (v, d) = run("title: a\npublished: 2026-01-02\nstatus: 已撤銷\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(v.unwrap_or_default()["status"], "已撤销");
+        // A wrong one lists the Simplified choices.
+        let (v, d) = run("title: a\npublished: 2026-01-02\nstatus: 廢止\n");
+        assert!(v.is_none());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(format!("{:?}", d[0]).contains("有效、已撤销"), "{d:?}");
     }
 
     #[test]
