@@ -32,7 +32,7 @@ const word = r => r.t.slice(0, 32).map(x => x.toLowerCase()).join('');
 // Traditional → Simplified (src/hant.rs): static/t2s.json is one string of character pairs.
 // A folded character has the UTF-16 length of the original, so offsets stay those of text.
 const parseT2S = str => { const a = Array.from(str), m = new Map(); for (let i = 1; i < a.length; i += 2) m.set(a[i - 1], a[i]); return m; };
-const fold = (text, map) => map ? Array.from(text, ch => map.get(ch) || ch).join('') : text;
+const fold = (text, map) => map instanceof Map ? Array.from(text, ch => map.get(ch) || ch).join('') : text;
 const hasCJK = text => Array.from(text).some(ch => cls(ch.codePointAt(0)) === 3);
 // Per run: its CJK bigrams, a lone CJK character, a word or a number.
 const queryTerms = (text, map) => runs(fold(text, map)).map(r => r.c < 3 ? [word(r)] : r.t.length < 2 ? r.t :
