@@ -16,6 +16,7 @@ mod error;
 pub mod export;
 pub(crate) mod facts;
 pub mod feedback;
+pub(crate) mod hant;
 pub mod history;
 #[cfg(test)]
 mod layering;

@@ -452,7 +452,7 @@ fn record_outputs(
                      "description": r.common.summary, "source": r.source.to_string_lossy().replace('\\', "/")},
             "record": {
                 "kind": kind.folder(), "kind_label": kind.label(), "id": r.id, "title": r.common.title, "url": url,
-                "meta": meta_rows(site, r), "body": r.body.html, "summary": r.common.summary,
+                "meta": meta_rows(site, r), "body": r.body.html, "summary": r.common.summary, "lang": r.common.lang,
                 "attachments": attachments, "tags": r.common.tags, "draft": r.common.draft,
                 "published": r.common.published.map(date_text), "updated": r.common.updated.map(date_text),
                 "d": kind_ctx(cx, r),

@@ -348,7 +348,10 @@ pub fn check_value(node: &Node, ty: &Ty, path: &str, ctx: &mut Ctx) -> Option<Js
             Value::Scalar(s, Style::Plain) if s.trim().parse::<u32>().is_ok() => {
                 s.trim().parse::<u32>().ok().map(Json::from)
             }
-            Value::Scalar(s, _) if s.trim() == *word => Some(Json::String(word.to_string())),
+            // 無 is 无.
+            Value::Scalar(s, _) if crate::hant::fold(s.trim()) == *word => {
+                Some(Json::String(word.to_string()))
+            }
             _ => {
                 ctx.type_error(node, path, ty);
                 None
@@ -377,6 +380,13 @@ pub fn check_value(node: &Node, ty: &Ty, path: &str, ctx: &mut Ctx) -> Option<Js
         },
         Ty::Enum(words) => match node.as_str() {
             Some(s) if words.contains(&s.trim()) => Some(Json::String(s.trim().to_string())),
+            // A Traditional spelling (`廢止`) is stored as the Simplified word it folds to.
+            Some(s)
+                if crate::hant::has_traditional(s)
+                    && words.contains(&&*crate::hant::fold(s.trim())) =>
+            {
+                Some(Json::String(crate::hant::fold(s.trim()).into_owned()))
+            }
             Some(_) if ctx.placeholder(node, path, ty) => None,
             Some(s) => {
                 let mut d = Diagnostic::error(
@@ -825,6 +835,18 @@ mod tests {
         assert_eq!(v["title"], "2024");
         assert_eq!(v["published"], "2026-01-02");
         assert_eq!(v["steps"][0]["days"], 3);
+    }
+
+    #[test]
+    fn traditional_enum_values_are_stored_simplified() {
+        let (v, d) = run("title: a\npublished: 2026-01-02\nstatus: 已撤銷\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(v.unwrap_or_default()["status"], "已撤销");
+        // A wrong one lists the Simplified choices.
+        let (v, d) = run("title: a\npublished: 2026-01-02\nstatus: 廢止\n");
+        assert!(v.is_none());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(format!("{:?}", d[0]).contains("有效、已撤销"), "{d:?}");
     }
 
     #[test]

@@ -527,7 +527,9 @@ fn asker_looks_like_name(name: &str) -> bool {
         "劳动者",
         "农民工",
     ];
-    let name = name.trim();
+    // 網友, 來信人: Traditional spellings of the words are read as the Simplified ones.
+    let folded = crate::hant::fold(name.trim());
+    let name = folded.as_ref();
     let n = name.chars().count();
     (2..=3).contains(&n)
         && name.chars().all(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c))
@@ -561,6 +563,10 @@ fn asker(r: &Source, fm: &FrontMatter, asker: Option<&str>, hits: &mut Vec<Hit>)
 /// optional `：`), or in brackets at the end (`某某店（张三）`), 2–4 Han characters that are
 /// not a masked name. Returns its byte range in `name`.
 fn owner_name(name: &str) -> Option<(usize, usize)> {
+    // 經營者/業主/負責人 in Traditional characters: matched on the folded name, whose byte
+    // offsets are those of `name`.
+    let folded = crate::hant::fold(name);
+    let name = folded.as_ref();
     let is_han = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
     let candidate = |start: usize| -> Option<(usize, usize)> {
         let rest = name.get(start..)?;

@@ -222,6 +222,9 @@ pub fn index_no_ok(no: &str, code: &str) -> bool {
 
 /// `机关代字〔YYYY〕N号` (also 第N号), or a decree number `国务院令第423号`, `主席令第七十号`.
 pub fn doc_no_ok(no: &str) -> bool {
+    // 枝人社罰〔2026〕31號 is read as written in Simplified characters.
+    let folded = crate::hant::fold(no);
+    let no = folded.as_ref();
     if let Some((org, rest)) = no.split_once("令第") {
         if let Some(num) = rest.strip_suffix('号') {
             return !org.is_empty()

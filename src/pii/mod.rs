@@ -319,7 +319,9 @@ fn is_name_mask(c: char) -> bool {
 /// (`女士`, `先生`, `小姐`): `王女士`. `张三`, `张小明`, `张某明` and `""` are not.
 /// Surrounding whitespace is ignored.
 pub fn is_masked_person_name(name: &str) -> bool {
-    let name = name.trim();
+    // Traditional spellings (歐陽某) are read as their Simplified forms.
+    let folded = crate::hant::fold(name.trim());
+    let name = folded.as_ref();
     let mut rests: Vec<&str> = Vec::new();
     let mut chars = name.chars();
     if chars.next().is_some_and(is_han) {
@@ -392,6 +394,10 @@ fn name_run(text: &str, at: usize) -> usize {
 /// 「、」 after 「成员为」/「职工」 (「职工张三、李四、王五等」): their byte ranges. A masked name
 /// (张某, 张*祥, 王女士) is not reported, nor an organisation (当事人：某某有限公司).
 pub fn labelled_names(text: &str) -> Vec<(usize, usize)> {
+    // Labels and surnames in Traditional characters (當事人：張三) are matched on the folded
+    // text, whose byte offsets are those of `text` (`crate::hant::fold` keeps lengths).
+    let folded = crate::hant::fold(text);
+    let text = folded.as_ref();
     let mut out = Vec::new();
     for label in NAME_LABELS {
         for (at, _) in text.match_indices(label) {
@@ -497,6 +503,7 @@ pub fn mentions_minor(text: &str) -> bool {
     let t: String = text
         .chars()
         .map(normalize_char)
+        .map(crate::hant::fold_char)
         .filter(|c| !c.is_whitespace())
         .collect();
     if t.contains("未成年") || t.contains("童工") {

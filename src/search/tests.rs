@@ -308,13 +308,22 @@ fn js_tokenizer_matches_rust() {
         &"x".repeat(40),
         "ｶﾀｶﾅ カタカナ 한국어",
         "",
+        // Traditional characters: folded with the map the theme ships (static/t2s.json).
+        "枝人社罰〔2026〕17號",
+        "行政處罰 廢止 公共服務",
+        "當事人：張三",
     ];
     if !node_available() {
         return;
     }
+    let dir = tempfile::tempdir().unwrap();
+    let map = dir.path().join("t2s.json");
+    std::fs::write(&map, include_str!(concat!(env!("OUT_DIR"), "/t2s.json"))).unwrap();
     let code = format!(
-        "const s=require({:?});console.log(JSON.stringify({}.map(s.queryTerms)))",
+        "const s=require({:?}),m=s.parseT2S(JSON.parse(require('fs').readFileSync({:?},'utf8')));\
+         console.log(JSON.stringify({}.map(q=>s.queryTerms(q,m))))",
         SCRIPT,
+        map,
         serde_json::to_string(&samples).unwrap()
     );
     let out = Command::new("node").arg("-e").arg(code).output().unwrap();

@@ -3,6 +3,9 @@
 //! here must be made there too (and `FORMAT_VERSION` bumped).
 //!
 //! Rules, applied to each character after normalisation:
+//! - Traditional Chinese characters become Simplified (`crate::hant`, OpenCC's character
+//!   table; the fold keeps byte offsets), so a record written in either script is found by a
+//!   query in either: `search.js` folds queries with the same map (`static/t2s.json`).
 //! - Full-width ASCII forms (`！`–`～`, so `０`–`９`, `Ａ`–`Ｚ`, `［］`) become ASCII; the
 //!   ideographic space becomes a space. Letters are lower-cased.
 //! - ASCII letters and the letters of Latin-1, Latin Extended-A/B, Greek and Cyrillic
@@ -99,6 +102,8 @@ struct Run {
 }
 
 fn runs(text: &str) -> Vec<Run> {
+    let folded = crate::hant::fold(text);
+    let text = folded.as_ref();
     let mut out: Vec<Run> = Vec::new();
     let mut cur: Option<Run> = None;
     for (start, raw) in text.char_indices() {
@@ -170,6 +175,9 @@ pub fn each_token(text: &str, f: &mut dyn FnMut(&str)) {
 
 /// The tokenizer: hands each token's normalised text, kind and byte range in `text` to `f`.
 fn scan(text: &str, f: &mut dyn FnMut(&str, TokenKind, usize, usize)) {
+    // Folded text has the byte offsets of `text`: the ranges handed out point into both.
+    let folded = crate::hant::fold(text);
+    let text = folded.as_ref();
     struct Run {
         class: Class,
         /// A word or number so far, normalised, and its byte range (up to its last kept
@@ -395,6 +403,16 @@ mod tests {
             .unwrap();
         assert_eq!(num.text, "17");
         assert_eq!(&s[num.start..num.end], "１７");
+    }
+
+    #[test]
+    fn traditional_characters_are_folded_keeping_offsets() {
+        assert_eq!(texts("行政處罰"), texts("行政处罚"));
+        assert_eq!(q("廢止 公共服務"), ["废止", "公共", "共服", "服务"]);
+        let s = "當事人：張某";
+        for (a, b) in tokenize(s).iter().zip(tokenize("当事人：张某")) {
+            assert_eq!((a.start, a.end, &a.text), (b.start, b.end, &b.text));
+        }
     }
 
     #[test]

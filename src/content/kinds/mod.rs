@@ -102,7 +102,7 @@ pub trait RecordKind: Serialize + DeserializeOwned + Clone + std::fmt::Debug + S
 macro_rules! wire_enum {
     ($(#[$attr:meta])* pub enum $name:ident { $( $(#[$vattr:meta])* $var:ident = $wire:literal, )* }) => {
         $(#[$attr])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
         pub enum $name {
             $( $(#[$vattr])* #[serde(rename = $wire)] $var, )*
         }
@@ -114,6 +114,23 @@ macro_rules! wire_enum {
             /// The word as written.
             pub fn as_str(self) -> &'static str {
                 match self { $( $name::$var => $wire, )* }
+            }
+
+            /// The variant a word names, in Simplified or Traditional characters (`廢止` is
+            /// `废止`): the Traditional spelling is folded first (`crate::hant`).
+            pub fn from_word(word: &str) -> Option<Self> {
+                match crate::hant::fold(word.trim()).as_ref() {
+                    $( $wire => Some($name::$var), )*
+                    _ => None,
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let word = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                $name::from_word(&word)
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&word, Self::VALUES))
             }
         }
 
@@ -309,7 +326,9 @@ impl Kind {
         let common: Vec<&Field> = self
             .common_fields()
             .iter()
-            .filter(|f| !own.contains(&f.name))
+            // `lang` is for the rare record written in Traditional characters: the guide
+            // explains it; a skeleton line would invite `zh-Hans` on every record.
+            .filter(|f| !own.contains(&f.name) && f.name != "lang")
             .collect();
         let mut text = String::new();
         crate::schema::skeleton_refs(&common, 0, &mut text, only_required);
@@ -495,6 +514,14 @@ pub static COMMON: &[Field] = &[
             .after("updated"),
         ),
     },
+    Field {
+        name: "lang",
+        zh: "文字",
+        ty: Ty::Enum(Lang::VALUES),
+        required: false,
+        help: "正文用繁体字写时写 zh-Hant（原样发布，不转换）；默认为网站语言（简体）",
+        open: NOT_EXPORTED,
+    },
 ];
 
 /// The open-data entries every exported record has beyond its fields.
@@ -502,6 +529,16 @@ pub static COMMON_DERIVED: &[OpenField] = &[
     ex("id", OpenTy::Str, "记录标识", "Identifier of the record, unique within its data set; the last segment of its URL. Never reused.").first(),
     ex("url", OpenTy::Url, "网址", "Absolute URL of the record's page.").after("id"),
 ];
+
+wire_enum! {
+    /// 文字 — the script a record is written in (`lang`).
+    pub enum Lang {
+        /// 简体中文.
+        Hans = "zh-Hans",
+        /// 繁體中文: published as written, marked `lang="zh-Hant"` for screen readers.
+        Hant = "zh-Hant",
+    }
+}
 
 /// 公共字段 — the fields all records share.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -527,6 +564,9 @@ pub struct Common {
     pub draft: bool,
     #[serde(default)]
     pub summary: Option<String>,
+    /// The script, when the record declares one (absent: the site's language).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<Lang>,
 }
 
 #[cfg(test)]

@@ -29,8 +29,13 @@ function runs(text) {
   return out;
 }
 const word = r => r.t.slice(0, 32).map(x => x.toLowerCase()).join('');
+// Traditional → Simplified (src/hant.rs): static/t2s.json is one string of character pairs.
+// A folded character has the UTF-16 length of the original, so offsets stay those of text.
+const parseT2S = str => { const a = Array.from(str), m = new Map(); for (let i = 1; i < a.length; i += 2) m.set(a[i - 1], a[i]); return m; };
+const fold = (text, map) => map instanceof Map ? Array.from(text, ch => map.get(ch) || ch).join('') : text;
+const hasCJK = text => Array.from(text).some(ch => cls(ch.codePointAt(0)) === 3);
 // Per run: its CJK bigrams, a lone CJK character, a word or a number.
-const queryTerms = text => runs(text).map(r => r.c < 3 ? [word(r)] : r.t.length < 2 ? r.t :
+const queryTerms = (text, map) => runs(fold(text, map)).map(r => r.c < 3 ? [word(r)] : r.t.length < 2 ? r.t :
   r.t.slice(1).map((x, i) => r.t[i] + x));
 const hash = s => { // FNV-1a over UTF-16 units
   let h = 0x811c9dc5;
@@ -51,10 +56,13 @@ function decode(str) { // base-64 VLQ of gap * 16 + field code → {ids, codes} 
   return { ids: ids.subarray(0, n), codes: codes.subarray(0, n) };
 }
 
-// load(path, build) → Promise of the parsed JSON file under search/.
-function createEngine(load) {
+// load(path, build) → Promise of the parsed JSON file under search/; loadT2S() (optional) →
+// Promise of static/t2s.json, fetched for the first query with a CJK character (a query that
+// cannot fold works unfolded).
+function createEngine(load, loadT2S) {
   const files = {};
-  let metaP;
+  let metaP, t2sP;
+  const t2s = q => !loadT2S || !hasCJK(q) ? null : t2sP || (t2sP = loadT2S().then(parseT2S, () => { t2sP = null; return null; }));
   const get = (path, build) => files[path] || (files[path] = load(path, build).catch(e => { delete files[path]; throw e; }));
   const meta = () => metaP || (metaP = load('meta.json', '').then(m => {
     if (m.v !== 2) throw Error('index version');
@@ -73,8 +81,8 @@ function createEngine(load) {
   // keep(result, meta): the page's filters, so that the chunks of its first page are fetched
   // at once.
   async function search(q, keep) {
-    const m = await meta(), groups = queryTerms(q), terms = [...new Set([].concat(...groups))].slice(0, 40);
-    const res = { terms, results: [], meta: m }, N = m.n, T = terms.length, tw = m.tw;
+    const [m, map] = await Promise.all([meta(), t2s(q)]), groups = queryTerms(q, map), terms = [...new Set([].concat(...groups))].slice(0, 40);
+    const res = { terms, results: [], meta: m, map }, N = m.n, T = terms.length, tw = m.tw;
     if (!T) return res;
     // Each list is decoded as soon as its shard arrives, while the others are still loading.
     const ls = await Promise.all(terms.map(t => get(`shards/${hash(t) % m.shards}.json`, m.build)
@@ -126,10 +134,10 @@ function createEngine(load) {
   return { meta, search, docs };
 }
 
-// Merged [start, end) ranges of the tokens of text that are query terms.
-function highlight(text, terms) {
+// Merged [start, end) ranges of the tokens of text that are query terms (text folded by map).
+function highlight(text, terms, map) {
   const set = new Set(terms), rs = [], out = [];
-  for (const r of runs(text)) {
+  for (const r of runs(fold(text, map))) {
     if (r.c < 3) { if (set.has(word(r))) rs.push([r.s[0], r.e[r.e.length - 1]]); continue; }
     r.t.forEach((x, i) => {
       if (set.has(x)) rs.push([r.s[i], r.e[i]]);
@@ -144,8 +152,8 @@ function highlight(text, terms) {
   return out;
 }
 // The SNIP-character window covering the most highlighted text.
-function snippet(text, terms) {
-  const rs = highlight(text, terms);
+function snippet(text, terms, map) {
+  const rs = highlight(text, terms, map);
   let from = 0, best = -1;
   for (const r of text.length > SNIP ? rs : []) {
     const cov = rs.reduce((n, o) => o[0] >= r[0] && o[1] <= r[0] + SNIP ? n + o[1] - o[0] : n, 0);
@@ -158,7 +166,7 @@ function snippet(text, terms) {
   };
 }
 
-if (typeof module === 'object') module.exports = { queryTerms, hash, decode, createEngine, highlight, snippet };
+if (typeof module === 'object') module.exports = { queryTerms, parseT2S, hash, decode, createEngine, highlight, snippet };
 if (typeof document === 'undefined') return;
 
 // The page.
@@ -189,7 +197,8 @@ function init() {
   // (?v=), so a copy in the HTTP cache is used without asking the server again.
   const engine = createEngine((path, build) =>
     fetch(`${root}search/${path}${build ? '?v=' + build : ''}`, { cache: build ? 'force-cache' : 'no-cache' })
-      .then(r => { if (!r.ok) throw Error(r.status); return r.json(); }));
+      .then(r => { if (!r.ok) throw Error(r.status); return r.json(); }),
+    () => fetch(`${root}static/t2s.json`).then(r => { if (!r.ok) throw Error(r.status); return r.json(); }));
   more.type = 'button';
   list.after(more);
   status.setAttribute('aria-live', 'polite');
@@ -237,7 +246,7 @@ function init() {
     page(rs);
   }
   async function page(rs) {
-    const my = seq, slice = rs.slice(shown, shown + PAGE), terms = st.res.terms, first = shown;
+    const my = seq, slice = rs.slice(shown, shown + PAGE), terms = st.res.terms, map = st.res.map, first = shown;
     shown += slice.length;
     more.hidden = true;
     let ds;
@@ -245,9 +254,9 @@ function init() {
     if (my !== seq) return;
     ds.forEach((d, i) => {
       const li = add(list, 'li', 'search-result'), a = add(add(li, 'h2', 'search-result-title'), 'a');
-      const info = add(li, 'p', 'search-result-info'), mt = d.meta.join('　'), mr = highlight(mt, terms), sn = snippet(d.text, terms);
+      const info = add(li, 'p', 'search-result-info'), mt = d.meta.join('　'), mr = highlight(mt, terms, map), sn = snippet(d.text, terms, map);
       a.href = /^[a-z]+:/i.test(d.url) ? d.url : root + d.url;
-      marked(a, d.title, highlight(d.title, terms));
+      marked(a, d.title, highlight(d.title, terms, map));
       add(info, 'span', 'search-result-kind', d.label + ' ');
       add(info, 'time', '', d.date).dateTime = d.date;
       if (!slice[i].full) add(info, 'span', 'search-result-partial', ' 部分匹配');
