@@ -8,7 +8,9 @@ use crate::facts::{display_until, listed, BuildTime, Facts};
 use crate::lifecycle::{self, date_text, State, Window};
 use crate::search::live::LiveIndex;
 use crate::urls::{absolute, record_dir, record_url};
+use serde::Serialize;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 pub mod catalog;
@@ -118,18 +120,41 @@ fn feedback_url(site: &Site) -> String {
     }
 }
 
-fn attachment_ctx(site: &Site, r: &Record, file: &str, title: &str) -> Value {
+fn attachment_ctx<'a>(
+    site: &Site,
+    r: &Record,
+    file: &'a str,
+    title: &'a str,
+) -> AttachmentView<'a> {
     let path = site.root.join(&r.dir).join(file);
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     let ext = file.rsplit('.').next().unwrap_or("").to_ascii_uppercase();
-    json!({
-        "url": format!("{}{}", record_url(site, r), file),
-        "absolute": absolute(site, &format!("{}{}", record_url(site, r), file)),
-        "title": title,
-        "file": file,
-        "ext": ext,
-        "size": size_text(size),
-    })
+    let url = format!("{}{}", record_url(site, r), file);
+    AttachmentView {
+        absolute: absolute(site, &url),
+        url,
+        title,
+        file,
+        ext,
+        size: size_text(size),
+    }
+}
+
+/// A file a record attaches, for the template (see [`attachment_ctx`]).
+#[derive(Serialize)]
+struct AttachmentView<'a> {
+    url: String,
+    absolute: String,
+    title: &'a str,
+    file: &'a str,
+    ext: String,
+    size: String,
+}
+
+/// A serialisable view model as the JSON value templates and the build's caches take. The
+/// views are structs with string keys: serialising them cannot fail.
+pub(crate) fn to_value(v: impl Serialize) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 /// `12.3 KB`.
@@ -149,13 +174,30 @@ pub(crate) fn md(r: &Record, field: &str) -> String {
 
 /// A fee standard for the template: its form, the standard in words (「未注明」 when nothing
 /// was entered), its own basis and its sub-items.
-pub(crate) fn standard_ctx(s: &crate::content::kinds::fee::Standard) -> serde_json::Value {
-    json!({
-        "item": s.item, "form": s.form(), "display": s.display(money),
-        "amount": s.amount.map(money), "unit": s.unit, "note": s.note,
-        "basis": s.basis.iter().map(|b| b.label()).collect::<Vec<_>>(),
-        "items": s.items.iter().map(standard_ctx).collect::<Vec<_>>(),
-    })
+pub(crate) fn standard_ctx(s: &crate::content::kinds::fee::Standard) -> StandardView<'_> {
+    StandardView {
+        item: &s.item,
+        form: s.form(),
+        display: s.display(money),
+        amount: s.amount.map(money),
+        unit: s.unit.as_deref(),
+        note: s.note.as_deref(),
+        basis: s.basis.iter().map(|b| b.label()).collect(),
+        items: s.items.iter().map(standard_ctx).collect(),
+    }
+}
+
+/// A fee standard on a fee's page (see [`standard_ctx`]).
+#[derive(Serialize)]
+pub(crate) struct StandardView<'a> {
+    item: &'a str,
+    form: &'static str,
+    display: String,
+    amount: Option<String>,
+    unit: Option<&'a str>,
+    note: Option<&'a str>,
+    basis: Vec<String>,
+    items: Vec<StandardView<'a>>,
 }
 
 pub(crate) fn money(n: f64) -> String {
@@ -175,46 +217,114 @@ pub(crate) fn money(n: f64) -> String {
     }
 }
 
-pub(crate) fn steps_ctx(r: &Record, steps: &[Step], prefix: &str) -> Vec<Value> {
+/// The steps of a procedure for the template, numbered from 1, with their descriptions'
+/// HTML (Markdown fields `PREFIX[N].description` of `r`).
+pub(crate) fn steps_ctx<'a>(r: &Record, steps: &'a [Step], prefix: &str) -> Vec<StepView<'a>> {
     steps
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            json!({
-                "n": i + 1,
-                "name": s.name,
-                "actor": s.actor,
-                "time_limit_wd": s.time_limit_wd,
-                "description": md(r, &format!("{prefix}[{}].description", i + 1)),
-                "outputs": s.outputs,
-            })
+        .map(|(i, s)| StepView {
+            n: i + 1,
+            name: &s.name,
+            actor: s.actor.as_deref(),
+            time_limit_wd: s.time_limit_wd,
+            description: md(r, &format!("{prefix}[{}].description", i + 1)),
+            outputs: &s.outputs,
         })
         .collect()
 }
 
+/// A procedure step on a page (see [`steps_ctx`]).
+#[derive(Serialize)]
+pub(crate) struct StepView<'a> {
+    n: usize,
+    name: &'a str,
+    actor: Option<&'a str>,
+    time_limit_wd: Option<u32>,
+    description: String,
+    outputs: &'a [String],
+}
+
+/// A row of a record's metadata table (`record.meta`).
+#[derive(Serialize)]
+pub struct MetaRow<'a> {
+    pub label: &'static str,
+    pub value: Cow<'a, str>,
+}
+
+impl<'a> MetaRow<'a> {
+    /// A row whose value is the record's own text.
+    pub fn text(label: &'static str, value: &'a str) -> Self {
+        MetaRow {
+            label,
+            value: Cow::Borrowed(value),
+        }
+    }
+
+    /// A row whose value is a date, as pages print dates (`2026年11月2日`).
+    pub fn date(label: &'static str, d: jiff::civil::Date) -> Self {
+        MetaRow {
+            label,
+            value: Cow::Owned(date_text(d)),
+        }
+    }
+}
+
+/// A link to a page: its URL and title (neighbours, breadcrumbs' targets, related records).
+#[derive(Serialize)]
+pub(crate) struct Link<'a> {
+    url: String,
+    title: &'a str,
+}
+
+impl<'a> Link<'a> {
+    fn to(site: &Site, r: &'a Record) -> Self {
+        Link {
+            url: record_url(site, r),
+            title: &r.common.title,
+        }
+    }
+}
+
+/// An item of a page's breadcrumbs.
+#[derive(Clone, Serialize)]
+pub(crate) struct Crumb<'a> {
+    label: Cow<'a, str>,
+    url: String,
+}
+
+impl<'a> Crumb<'a> {
+    pub(crate) fn new(label: impl Into<Cow<'a, str>>, url: String) -> Self {
+        Crumb {
+            label: label.into(),
+            url,
+        }
+    }
+}
+
 /// The metadata table rows (索引号, 发布机构, 发布日期, 文号, 有效性 …).
-fn meta_rows(site: &Site, r: &Record) -> Vec<Value> {
+fn meta_rows<'a>(site: &'a Site, r: &'a Record) -> Vec<MetaRow<'a>> {
     let mut rows = Vec::new();
     let org = r
         .common
         .organization
-        .clone()
-        .unwrap_or_else(|| site.config.organization.name.clone());
+        .as_deref()
+        .unwrap_or(&site.config.organization.name);
     if let Some(v) = &r.common.index_no {
-        rows.push(json!({"label": "索引号", "value": v}));
+        rows.push(MetaRow::text("索引号", v));
     }
-    rows.push(json!({"label": "发布机构", "value": org}));
+    rows.push(MetaRow::text("发布机构", org));
     if let Some(v) = &r.common.category {
-        rows.push(json!({"label": "主题分类", "value": v}));
+        rows.push(MetaRow::text("主题分类", v));
     }
     if let Some(d) = r.common.published {
-        rows.push(json!({"label": "发布日期", "value": date_text(d)}));
+        rows.push(MetaRow::date("发布日期", d));
     }
     if let Some(d) = r.common.updated {
-        rows.push(json!({"label": "更新日期", "value": date_text(d)}));
+        rows.push(MetaRow::date("更新日期", d));
     }
     if let Some(v) = &r.common.doc_no {
-        rows.push(json!({"label": "文号", "value": v}));
+        rows.push(MetaRow::text("文号", v));
     }
     r.data.meta_rows(&mut rows);
     rows
@@ -252,7 +362,7 @@ impl ViewCx<'_> {
 
     /// A file the record attaches, for the template.
     pub fn attachment(&self, file: &str, title: &str) -> Value {
-        attachment_ctx(self.site, self.r, file, title)
+        to_value(attachment_ctx(self.site, self.r, file, title))
     }
 
     /// The record's URL (with the base path).
@@ -270,44 +380,71 @@ impl ViewCx<'_> {
 pub const NOT_STATED: &str = "未注明";
 
 /// A record in a list: title, url, date, summary and a status word.
-pub(crate) fn list_item(site: &Site, facts: &Facts, r: &Record) -> Value {
+pub(crate) fn list_item<'a>(site: &'a Site, facts: &Facts, r: &'a Record) -> ListItem<'a> {
     let days_left = facts.days_left.get(&r.key()).copied();
     let (status, extra) = r.data.list_status(&ViewCx { site, facts, r });
-    json!({
-        "url": record_url(site, r),
-        "title": r.common.title,
-        "date": r.common.published.map(|d| d.to_string()),
-        "date_text": r.common.published.map(date_text),
-        "summary": r.common.summary,
-        "status": status,
-        "extra": extra,
-        "days_left": days_left,
-        "kind": r.kind.folder(),
-        "kind_label": r.kind.label(),
-        "index_no": r.common.index_no,
-        "doc_no": r.common.doc_no,
-        "organization": r.common.organization.clone().unwrap_or_else(|| site.config.organization.name.clone()),
-        "category": r.common.category,
-    })
+    let c = &r.common;
+    ListItem {
+        url: record_url(site, r),
+        title: &c.title,
+        date: c.published.map(|d| d.to_string()),
+        date_text: c.published.map(date_text),
+        summary: c.summary.as_deref(),
+        status,
+        extra,
+        days_left,
+        kind: r.kind.folder(),
+        kind_label: r.kind.label(),
+        index_no: c.index_no.as_deref(),
+        doc_no: c.doc_no.as_deref(),
+        organization: c
+            .organization
+            .as_deref()
+            .unwrap_or(&site.config.organization.name),
+        category: c.category.as_deref(),
+    }
 }
 
-pub(crate) fn breadcrumbs(site: &Site, items: &[(&str, String)]) -> Vec<Value> {
+/// A record in a list (see [`list_item`]).
+#[derive(Serialize)]
+pub(crate) struct ListItem<'a> {
+    url: String,
+    title: &'a str,
+    date: Option<String>,
+    date_text: Option<String>,
+    summary: Option<&'a str>,
+    status: Option<String>,
+    extra: Option<String>,
+    days_left: Option<u32>,
+    kind: &'static str,
+    kind_label: &'static str,
+    index_no: Option<&'a str>,
+    doc_no: Option<&'a str>,
+    organization: &'a str,
+    category: Option<&'a str>,
+}
+
+pub(crate) fn breadcrumbs<'a>(site: &Site, items: &[(&'a str, String)]) -> Vec<Crumb<'a>> {
     let base = site.config.base_path();
-    let mut v = vec![json!({"label": "首页", "url": base})];
-    v.extend(items.iter().map(|(l, u)| json!({"label": l, "url": u})));
+    let mut v = vec![Crumb::new("首页", base)];
+    v.extend(items.iter().map(|(l, u)| Crumb::new(*l, u.clone())));
     v
 }
 
 /// The record's 修订记录 (newest first) with its first-published and last-changed dates.
-fn history_ctx(site: &Site, facts: &Facts, r: &Record) -> Value {
-    let entries: Vec<Value> = facts
+fn history_ctx<'a>(site: &Site, facts: &'a Facts, r: &Record) -> HistoryView<'a> {
+    let entries: Vec<HistoryEntry> = facts
         .history
         .get(&r.source)
         .map(|list| {
             list.iter()
                 .map(|e| {
                     let d = e.time.to_zoned_datetime(site.tz.clone()).date();
-                    json!({"date": date_text(d), "iso": d.to_string(), "subject": e.subject})
+                    HistoryEntry {
+                        date: date_text(d),
+                        iso: d.to_string(),
+                        subject: &e.subject,
+                    }
                 })
                 .collect()
         })
@@ -321,13 +458,31 @@ fn history_ctx(site: &Site, facts: &Facts, r: &Record) -> Value {
         (Some(u), Some(c)) => Some(u.max(c)),
         (u, c) => u.or(c),
     };
-    json!({
-        "entries": entries,
-        "first_published": r.common.published.map(date_text),
-        "first_published_iso": r.common.published.map(|d| d.to_string()),
-        "last_changed": last.map(date_text),
-        "last_changed_iso": last.map(|d| d.to_string()),
-    })
+    HistoryView {
+        entries,
+        first_published: r.common.published.map(date_text),
+        first_published_iso: r.common.published.map(|d| d.to_string()),
+        last_changed: last.map(date_text),
+        last_changed_iso: last.map(|d| d.to_string()),
+    }
+}
+
+/// A record's 修订记录 (`record.history`, see [`history_ctx`]).
+#[derive(Serialize)]
+struct HistoryView<'a> {
+    entries: Vec<HistoryEntry<'a>>,
+    first_published: Option<String>,
+    first_published_iso: Option<String>,
+    last_changed: Option<String>,
+    last_changed_iso: Option<String>,
+}
+
+/// One change of a record's history.
+#[derive(Serialize)]
+struct HistoryEntry<'a> {
+    date: String,
+    iso: String,
+    subject: &'a str,
 }
 
 /// Everything searchable in a record beyond its body: table cells, lists, rendered fields.
@@ -533,7 +688,7 @@ fn record_outputs(
     let base = site.config.base_path();
     let url = record_url(site, r);
     let dir = record_dir(r);
-    let section = json!({"label": kind.label(), "url": format!("{base}{}/", kind.folder())});
+    let section = Crumb::new(kind.label(), format!("{base}{}/", kind.folder()));
     let crumbs = if kind == Kind::Page {
         breadcrumbs(site, &[(r.common.title.as_str(), url.clone())])
     } else {
@@ -546,42 +701,68 @@ fn record_outputs(
         )
     };
     if let Some(h) = facts.hidden.get(&r.key()) {
+        let notice = WithdrawnPage {
+            page: WithdrawnHead {
+                title: &r.common.title,
+                url,
+                breadcrumbs: crumbs,
+                section: kind.folder(),
+                noindex: true,
+            },
+            notice: Notice {
+                date: date_text(h.date),
+                reason: &h.reason,
+                status: &h.status,
+                case_no: match &r.data {
+                    Data::Enforcement(e) => Some(e.case_no.as_str()),
+                    _ => None,
+                },
+            },
+            section_link: section,
+        };
         return vec![pm.page(
             format!("{dir}index.html"),
             "withdrawn.html",
-            json!({
-                "page": {"title": r.common.title, "url": url, "breadcrumbs": crumbs, "section": kind.folder(), "noindex": true},
-                "notice": {"date": date_text(h.date), "reason": h.reason, "status": h.status,
-                           "case_no": if let Data::Enforcement(e) = &r.data { Some(e.case_no.clone()) } else { None }},
-                "section_link": section,
-            }),
+            to_value(notice),
         )];
     }
-    let link = |x: &Record| json!({"url": record_url(site, x), "title": x.common.title});
-    let attachments: Vec<Value> = r
-        .common
-        .attachments
-        .iter()
-        .map(|a| attachment_ctx(site, r, &a.file, &a.title))
-        .collect();
+    let c = &r.common;
     let template = format!("record/{}.html", kind.name());
-    let mut out = vec![pm.page(
-        format!("{dir}index.html"),
-        &template,
-        json!({
-            "page": {"title": r.common.title, "url": url, "breadcrumbs": crumbs, "section": kind.folder(),
-                     "description": r.common.summary, "source": r.source.to_string_lossy().replace('\\', "/")},
-            "record": {
-                "kind": kind.folder(), "kind_label": kind.label(), "id": r.id, "title": r.common.title, "url": url,
-                "meta": meta_rows(site, r), "body": r.body.html, "summary": r.common.summary,
-                "attachments": attachments, "tags": r.common.tags, "draft": r.common.draft,
-                "published": r.common.published.map(date_text), "updated": r.common.updated.map(date_text),
-                "d": kind_ctx(site, facts, r, time),
-                "history": history_ctx(site, facts, r),
-            },
-            "prev": prev.map(link), "next": next.map(link), "section_link": section,
-        }),
-    )];
+    let ctx = RecordPage {
+        page: RecordHead {
+            title: &c.title,
+            url: url.clone(),
+            breadcrumbs: crumbs,
+            section: kind.folder(),
+            description: c.summary.as_deref(),
+            source: r.source.to_string_lossy().replace('\\', "/"),
+        },
+        record: RecordView {
+            kind: kind.folder(),
+            kind_label: kind.label(),
+            id: &r.id,
+            title: &c.title,
+            url,
+            meta: meta_rows(site, r),
+            body: &r.body.html,
+            summary: c.summary.as_deref(),
+            attachments: c
+                .attachments
+                .iter()
+                .map(|a| attachment_ctx(site, r, &a.file, &a.title))
+                .collect(),
+            tags: &c.tags,
+            draft: c.draft,
+            published: c.published.map(date_text),
+            updated: c.updated.map(date_text),
+            d: kind_ctx(site, facts, r, time),
+            history: history_ctx(site, facts, r),
+        },
+        prev: prev.map(|x| Link::to(site, x)),
+        next: next.map(|x| Link::to(site, x)),
+        section_link: section,
+    };
+    let mut out = vec![pm.page(format!("{dir}index.html"), &template, to_value(ctx))];
     // Attachments are copied next to the page.
     for f in attached_files(r) {
         out.push(Output::Copy {
@@ -590,6 +771,75 @@ fn record_outputs(
         });
     }
     out
+}
+
+/// The view model of a record's page (`record/NAME.html`).
+#[derive(Serialize)]
+struct RecordPage<'a> {
+    page: RecordHead<'a>,
+    record: RecordView<'a>,
+    prev: Option<Link<'a>>,
+    next: Option<Link<'a>>,
+    section_link: Crumb<'a>,
+}
+
+/// `page` of a record's page.
+#[derive(Serialize)]
+struct RecordHead<'a> {
+    title: &'a str,
+    url: String,
+    breadcrumbs: Vec<Crumb<'a>>,
+    section: &'static str,
+    description: Option<&'a str>,
+    source: String,
+}
+
+/// `record` of a record's page: the common fields, the metadata table, the kind's own view
+/// model (`d`) and the history.
+#[derive(Serialize)]
+struct RecordView<'a> {
+    kind: &'static str,
+    kind_label: &'static str,
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    meta: Vec<MetaRow<'a>>,
+    body: &'a str,
+    summary: Option<&'a str>,
+    attachments: Vec<AttachmentView<'a>>,
+    tags: &'a [String],
+    draft: bool,
+    published: Option<String>,
+    updated: Option<String>,
+    d: Value,
+    history: HistoryView<'a>,
+}
+
+/// The notice that replaces a withdrawn record's page (`withdrawn.html`).
+#[derive(Serialize)]
+struct WithdrawnPage<'a> {
+    page: WithdrawnHead<'a>,
+    notice: Notice<'a>,
+    section_link: Crumb<'a>,
+}
+
+/// `page` of a withdrawn record's notice (never indexed).
+#[derive(Serialize)]
+struct WithdrawnHead<'a> {
+    title: &'a str,
+    url: String,
+    breadcrumbs: Vec<Crumb<'a>>,
+    section: &'static str,
+    noindex: bool,
+}
+
+/// Why and since when a record is withdrawn.
+#[derive(Serialize)]
+struct Notice<'a> {
+    date: String,
+    reason: &'a str,
+    status: &'a str,
+    case_no: Option<&'a str>,
 }
 
 /// The files a record attaches (attachments, a permit's sample forms, a consultation's
@@ -774,7 +1024,7 @@ fn plan_pages_of(
             if on_page.is_some_and(|q| q != Some(p)) {
                 continue;
             }
-            let chunk: Vec<Value> = items
+            let chunk: Vec<ListItem> = items
                 .iter()
                 .skip(p * size)
                 .take(size)
@@ -812,7 +1062,7 @@ fn plan_pages_of(
         .filter(|(_, _, s)| matches!(s, State::Open | State::Upcoming))
         .collect();
     open.sort_by_key(|(r, w, s)| (*s, w.closes, r.id.clone()));
-    let latest = |kind: Kind, n: usize| -> Vec<Value> {
+    let latest = |kind: Kind, n: usize| -> Vec<ListItem> {
         site.of_kind(kind)
             .filter(|r| listed(facts, r))
             .take(n)

@@ -1,7 +1,7 @@
 //! 办事流程、执法流程 — numbered steps with the actor and time limit of each.
 
 use crate::export::opendata::steps;
-use crate::plan::{steps_ctx, ViewCx};
+use crate::plan::{steps_ctx, to_value, StepView, ViewCx};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -118,6 +118,16 @@ pub struct Procedure {
     pub total_time_limit_wd: Option<u32>,
 }
 
+/// The view model of a procedure (`record.d`).
+#[derive(Serialize)]
+struct View<'a> {
+    procedure_type: ProcedureType,
+    applies_to: Option<&'a str>,
+    basis: &'a [String],
+    steps: Vec<StepView<'a>>,
+    total_time_limit_wd: Option<u32>,
+}
+
 /// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
 pub mod open {
     use crate::schema::{open_f as f, open_n as n, OpenField as F, OpenTy as Ty};
@@ -179,10 +189,12 @@ impl super::RecordKind for Procedure {
 
     fn view(&self, cx: &ViewCx) -> Value {
         let p = self;
-        json!({
-            "procedure_type": p.procedure_type.unwrap_or(ProcedureType::Service),
-            "applies_to": p.applies_to, "basis": p.basis, "steps": steps_ctx(cx.r, &p.steps, "steps"),
-            "total_time_limit_wd": p.total_time_limit_wd,
+        to_value(View {
+            procedure_type: p.procedure_type.unwrap_or(ProcedureType::Service),
+            applies_to: p.applies_to.as_deref(),
+            basis: &p.basis,
+            steps: steps_ctx(cx.r, &p.steps, "steps"),
+            total_time_limit_wd: p.total_time_limit_wd,
         })
     }
 

@@ -6,7 +6,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::export::md_text;
 use crate::export::opendata::{date, nonempty, url_of};
 use crate::lifecycle::date_text;
-use crate::plan::ViewCx;
+use crate::plan::{to_value, ViewCx};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -87,6 +87,19 @@ pub struct Reply {
     pub topic: Option<String>,
     #[serde(default)]
     pub related: Option<String>,
+}
+
+/// The view model of a reply (`record.d`).
+#[derive(Serialize)]
+struct View<'a> {
+    question: String,
+    asker: Option<&'a str>,
+    received: String,
+    replied: Option<String>,
+    reply_unit: Option<&'a str>,
+    reply: String,
+    topic: Option<&'a str>,
+    related: Option<Value>,
 }
 
 /// The open-data fields of the kind's exported objects (`/data/FOLDER.json`).
@@ -181,11 +194,18 @@ impl super::RecordKind for Reply {
 
     fn view(&self, cx: &ViewCx) -> Value {
         let x = self;
-        json!({
-            "question": cx.md("question"), "asker": x.asker, "received": date_text(x.received),
-            "replied": x.replied.map(date_text), "reply_unit": x.reply_unit, "reply": cx.md("reply"),
-            "topic": x.topic,
-            "related": x.related.as_ref().and_then(|k| cx.url_of(k.trim_matches('/'))),
+        to_value(View {
+            question: cx.md("question"),
+            asker: x.asker.as_deref(),
+            received: date_text(x.received),
+            replied: x.replied.map(date_text),
+            reply_unit: x.reply_unit.as_deref(),
+            reply: cx.md("reply"),
+            topic: x.topic.as_deref(),
+            related: x
+                .related
+                .as_ref()
+                .and_then(|k| cx.url_of(k.trim_matches('/'))),
         })
     }
 
