@@ -45,14 +45,10 @@ impl Output {
 /// under 办事指南). Worked out once per page here rather than by four comparisons per item in
 /// the template; it is also what the navigation bar rendered once per place is keyed by
 /// (`src/render/chrome.rs`).
-fn nav_current(site_v: &Value, url: &str, section: &str) -> Option<(usize, &'static str)> {
-    let nav = site_v.get("nav")?.as_array()?;
-    fn field<'v>(n: &'v Value, k: &str) -> &'v str {
-        n.get(k).and_then(Value::as_str).unwrap_or("")
-    }
+fn nav_current(nav: &[NavItem], url: &str, section: &str) -> Option<(usize, &'static str)> {
     nav.iter().enumerate().find_map(|(i, n)| {
-        let s = field(n, "section");
-        if field(n, "url") == url {
+        let s = n.section;
+        if n.url == url {
             Some((i, "page"))
         } else if !s.is_empty()
             && (s == section || (s == "permits" && matches!(section, "procedures" | "fees")))
@@ -64,40 +60,110 @@ fn nav_current(site_v: &Value, url: &str, section: &str) -> Option<(usize, &'sta
     })
 }
 
-/// Site-wide context every template gets under `site`.
-fn site_ctx(site: &Site) -> Value {
-    let c = &site.config;
-    let base = c.base_path();
+/// The items of the main navigation (`site.nav`): the home page, the kinds that have one, the
+/// catalogue.
+fn nav_items(site: &Site) -> Vec<NavItem> {
+    let base = site.config.base_path();
     let kinds = Kind::ALL
         .iter()
-        .filter_map(|k| k.nav_label().map(|l| (format!("{}/", k.folder()), l)));
-    let nav: Vec<Value> = std::iter::once((String::new(), "首页"))
+        .filter_map(|k| k.nav_label().map(|l| (k.folder(), l)));
+    std::iter::once(("", "首页"))
         .chain(kinds)
-        .chain([("catalog/".to_string(), "信息公开目录")])
-        .map(|(p, l)| json!({"url": format!("{base}{p}"), "label": l, "section": p.trim_end_matches('/')}))
-        .collect();
+        .chain([("catalog", "信息公开目录")])
+        .map(|(section, label)| NavItem {
+            url: if section.is_empty() {
+                base.clone()
+            } else {
+                format!("{base}{section}/")
+            },
+            label,
+            section,
+        })
+        .collect()
+}
+
+/// An item of the main navigation: its URL, label and the section it leads to (empty for the
+/// home page).
+#[derive(Serialize)]
+struct NavItem {
+    url: String,
+    label: &'static str,
+    section: &'static str,
+}
+
+/// Site-wide context every template gets under `site`.
+fn site_ctx(site: &Site, nav: &[NavItem]) -> Value {
+    let c = &site.config;
+    let base = c.base_path();
     let mut pages: Vec<&Record> = site.of_kind(Kind::Page).collect();
     pages.sort_by_key(|r| (r.data.order().unwrap_or(u32::MAX), r.id.clone()));
-    let footer_pages: Vec<Value> = pages
+    let footer_pages: Vec<Link> = pages
         .iter()
-        .map(|r| json!({"url": format!("{base}{}/", r.id), "title": r.common.title}))
+        .map(|r| Link {
+            url: format!("{base}{}/", r.id),
+            title: &r.common.title,
+        })
         .collect();
-    json!({
-        "title": c.title,
-        "description": c.description,
-        "base": base,
-        "base_url": c.base_url_trimmed(),
-        "language": c.language,
-        "feedback_url": feedback_url(site),
-        "org": {
-            "name": c.organization.name, "address": c.organization.address, "postcode": c.organization.postcode,
-            "phone": c.organization.phone, "hotline": c.organization.hotline, "email": c.organization.email,
-            "hours": c.organization.hours,
+    let o = &c.organization;
+    to_value(SiteView {
+        title: &c.title,
+        description: &c.description,
+        base: &base,
+        base_url: c.base_url_trimmed(),
+        language: &c.language,
+        feedback_url: feedback_url(site),
+        org: OrgView {
+            name: &o.name,
+            address: &o.address,
+            postcode: &o.postcode,
+            phone: &o.phone,
+            hotline: &o.hotline,
+            email: &o.email,
+            hours: &o.hours,
         },
-        "records": {"icp": c.records.icp, "public_security": c.records.public_security, "site_code": c.records.site_code},
-        "nav": nav,
-        "footer_pages": footer_pages,
+        records: RecordsView {
+            icp: &c.records.icp,
+            public_security: &c.records.public_security,
+            site_code: &c.records.site_code,
+        },
+        nav,
+        footer_pages,
     })
+}
+
+/// `site`: the site's configuration as templates see it, its navigation and footer links.
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+    feedback_url: String,
+    org: OrgView<'a>,
+    records: RecordsView<'a>,
+    nav: &'a [NavItem],
+    footer_pages: Vec<Link<'a>>,
+}
+
+/// `site.records`: 备案信息 and 网站标识码.
+#[derive(Serialize)]
+struct RecordsView<'a> {
+    icp: &'a str,
+    public_security: &'a str,
+    site_code: &'a str,
+}
+
+/// `site.org`: the organisation's contact details (not its internal code).
+#[derive(Serialize)]
+struct OrgView<'a> {
+    name: &'a str,
+    address: &'a str,
+    postcode: &'a str,
+    phone: &'a str,
+    hotline: &'a str,
+    email: &'a str,
+    hours: &'a str,
 }
 
 fn feedback_url(site: &Site) -> String {
@@ -350,9 +416,7 @@ pub struct ViewCx<'a> {
 impl ViewCx<'_> {
     /// A link (URL and title) to the record `key`, if there is one.
     pub fn url_of(&self, key: &str) -> Option<Value> {
-        self.site
-            .get(key)
-            .map(|x| json!({"url": record_url(self.site, x), "title": x.common.title}))
+        self.site.get(key).map(|x| to_value(Link::to(self.site, x)))
     }
 
     /// The HTML of a Markdown field.
@@ -611,18 +675,48 @@ pub(crate) fn pager_window(pages: usize, current: usize) -> Vec<Option<usize>> {
 
 /// The pager of page `p` (0-based) of `pages` (`null` for a single page): the section lists
 /// and the catalogue use the same one.
-pub(crate) fn pager_ctx(pages: usize, p: usize, url_of: &dyn Fn(usize) -> String) -> Value {
+pub(crate) fn pager_ctx(pages: usize, p: usize, url_of: &dyn Fn(usize) -> String) -> Option<Pager> {
     if pages <= 1 {
-        return Value::Null;
+        return None;
     }
-    let links: Vec<Value> = pager_window(pages, p)
+    let links = pager_window(pages, p)
         .into_iter()
         .map(|n| match n {
-            Some(n) => json!({"n": n + 1, "url": url_of(n), "current": n == p}),
-            None => json!({"gap": true}),
+            Some(n) => PagerLink::Page {
+                n: n + 1,
+                url: url_of(n),
+                current: n == p,
+            },
+            None => PagerLink::Gap { gap: true },
         })
         .collect();
-    json!({"pages": links, "prev": (p > 0).then(|| url_of(p - 1)), "next": (p + 1 < pages).then(|| url_of(p + 1))})
+    Some(Pager {
+        pages: links,
+        prev: (p > 0).then(|| url_of(p - 1)),
+        next: (p + 1 < pages).then(|| url_of(p + 1)),
+    })
+}
+
+/// A list's pager (see [`pager_ctx`]).
+#[derive(Serialize)]
+pub(crate) struct Pager {
+    pages: Vec<PagerLink>,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+/// A pager's link to a page (numbered from 1), or a gap between the pages it shows.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum PagerLink {
+    Page {
+        n: usize,
+        url: String,
+        current: bool,
+    },
+    Gap {
+        gap: bool,
+    },
 }
 
 /// Plan every page of the site (records, lists, the catalogue, fixed pages) and the search
@@ -643,9 +737,19 @@ pub fn plan_pages(
 struct PageMaker<'a> {
     site: &'a Site,
     site_v: Value,
+    nav: Vec<NavItem>,
 }
 
-impl PageMaker<'_> {
+impl<'a> PageMaker<'a> {
+    fn new(site: &'a Site) -> Self {
+        let nav = nav_items(site);
+        PageMaker {
+            site,
+            site_v: site_ctx(site, &nav),
+            nav,
+        }
+    }
+
     fn page(&self, path: String, template: &str, mut ctx: Value) -> Output {
         if let Value::Object(m) = &mut ctx {
             if let Some(Value::Object(pg)) = m.get_mut("page") {
@@ -656,7 +760,7 @@ impl PageMaker<'_> {
                     .to_string();
                 pg.insert("canonical".into(), json!(absolute(self.site, &url)));
                 let section = pg.get("section").and_then(Value::as_str).unwrap_or("");
-                if let Some((i, how)) = nav_current(&self.site_v, &url, section) {
+                if let Some((i, how)) = nav_current(&self.nav, &url, section) {
                     pg.insert("nav".into(), json!({"index": i, "current": how}));
                 }
             }
@@ -773,6 +877,75 @@ fn record_outputs(
     out
 }
 
+/// The home page (`index.html`): the open consultations, the latest records of three kinds
+/// and the catalogue's categories with their counts.
+#[derive(Serialize)]
+struct HomePage<'a> {
+    page: HomeHead<'a>,
+    consultations: Vec<ListItem<'a>>,
+    enforcement: Vec<ListItem<'a>>,
+    documents: Vec<ListItem<'a>>,
+    permits: Vec<ListItem<'a>>,
+    catalogue: &'a [Value],
+}
+
+/// `page` of the home page.
+#[derive(Serialize)]
+struct HomeHead<'a> {
+    title: &'a str,
+    url: String,
+    breadcrumbs: Vec<Crumb<'a>>,
+    section: &'static str,
+    home: bool,
+}
+
+/// A fixed page (纠错, 咨询建议投诉, 站内搜索); the search page also lists the kinds to filter
+/// by.
+#[derive(Serialize)]
+struct FixedPage<'a> {
+    page: FixedHead<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kinds: Option<Vec<KindLink>>,
+}
+
+/// `page` of a fixed page; `noindex` is left out when false.
+#[derive(Serialize)]
+struct FixedHead<'a> {
+    title: &'static str,
+    url: String,
+    breadcrumbs: Vec<Crumb<'a>>,
+    section: &'static str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    noindex: bool,
+}
+
+/// A kind as the search page's filter names it.
+#[derive(Serialize)]
+struct KindLink {
+    folder: &'static str,
+    label: &'static str,
+}
+
+/// A page of a section's list (`list.html`).
+#[derive(Serialize)]
+struct ListPage<'a> {
+    page: ListHead<'a>,
+    kind: &'static str,
+    kind_label: &'static str,
+    items: Vec<ListItem<'a>>,
+    total: usize,
+    pager: Option<Pager>,
+}
+
+/// `page` of a list page.
+#[derive(Serialize)]
+struct ListHead<'a> {
+    title: String,
+    url: String,
+    breadcrumbs: Vec<Crumb<'a>>,
+    section: &'static str,
+}
+
 /// The view model of a record's page (`record/NAME.html`).
 #[derive(Serialize)]
 struct RecordPage<'a> {
@@ -860,10 +1033,7 @@ pub(crate) fn attached_files(r: &Record) -> Vec<&str> {
 /// The outputs of one record as the full plan makes them (the preview's one-record rebuild):
 /// its page with its neighbours among the listed records of its kind, and its attachments.
 pub(crate) fn one_record(site: &Site, facts: &Facts, time: &BuildTime, r: &Record) -> Vec<Output> {
-    let pm = PageMaker {
-        site,
-        site_v: site_ctx(site),
-    };
+    let pm = PageMaker::new(site);
     let (prev, next) = neighbours(site, facts, r);
     record_outputs(&pm, facts, time, r, prev, next)
 }
@@ -944,10 +1114,7 @@ fn plan_pages_of(
         What::ListsWith(r) => Some(r),
         What::All(_) => None,
     };
-    let pm = PageMaker {
-        site,
-        site_v: site_ctx(site),
-    };
+    let pm = PageMaker::new(site);
     let page = |path: String, template: &str, ctx: Value| pm.page(path, template, ctx);
     let base = site.config.base_path();
 
@@ -1042,16 +1209,24 @@ fn plan_pages_of(
             } else {
                 format!("{}/page/{}/index.html", kind.folder(), p + 1)
             };
-            emit(page(
-                path,
-                "list.html",
-                json!({
-                    "page": {"title": if p == 0 { kind.label().to_string() } else { format!("{}（第{}页）", kind.label(), p + 1) },
-                             "url": list_url(p), "breadcrumbs": breadcrumbs(site, &[(kind.label(), list_url(0))]), "section": kind.folder()},
-                    "kind": kind.folder(), "kind_label": kind.label(), "items": chunk, "total": items.len(),
-                    "pager": pager_ctx(pages, p, &list_url),
-                }),
-            ));
+            let ctx = ListPage {
+                page: ListHead {
+                    title: if p == 0 {
+                        kind.label().to_string()
+                    } else {
+                        format!("{}（第{}页）", kind.label(), p + 1)
+                    },
+                    url: list_url(p),
+                    breadcrumbs: breadcrumbs(site, &[(kind.label(), list_url(0))]),
+                    section: kind.folder(),
+                },
+                kind: kind.folder(),
+                kind_label: kind.label(),
+                items: chunk,
+                total: items.len(),
+                pager: pager_ctx(pages, p, &list_url),
+            };
+            emit(page(path, "list.html", to_value(ctx)));
         }
     }
 
@@ -1074,18 +1249,24 @@ fn plan_pages_of(
         .filter(|k| **k != Kind::Page)
         .map(|k| json!({"label": k.label(), "url": format!("{base}{}/", k.folder()), "count": site.of_kind(*k).filter(|r| listed(facts, r)).count()}))
         .collect();
-    emit(page(
-        "index.html".into(),
-        "index.html",
-        json!({
-            "page": {"title": site.config.title, "url": base, "breadcrumbs": [], "section": "", "home": true},
-            "consultations": open.iter().map(|(r, _, _)| list_item(site, facts, r)).collect::<Vec<_>>(),
-            "enforcement": latest(Kind::Enforcement, 6),
-            "documents": latest(Kind::Document, 8),
-            "permits": latest(Kind::Permit, 6),
-            "catalogue": catalogue,
-        }),
-    ));
+    let home = HomePage {
+        page: HomeHead {
+            title: &site.config.title,
+            url: base.clone(),
+            breadcrumbs: Vec::new(),
+            section: "",
+            home: true,
+        },
+        consultations: open
+            .iter()
+            .map(|(r, _, _)| list_item(site, facts, r))
+            .collect(),
+        enforcement: latest(Kind::Enforcement, 6),
+        documents: latest(Kind::Document, 8),
+        permits: latest(Kind::Permit, 6),
+        catalogue: &catalogue,
+    };
+    emit(page("index.html".into(), "index.html", to_value(home)));
 
     // The catalogue (paginated, with its facets), then the site map page: the sections with
     // their counts, the catalogue's facets and the free pages (a page listing every record
@@ -1103,7 +1284,7 @@ fn plan_pages_of(
         json!({"page": {"title": "网站地图", "url": format!("{base}sitemap/"), "breadcrumbs": breadcrumbs(site, &[("网站地图", format!("{base}sitemap/"))]), "section": "sitemap"},
         "sections": catalogue,
         "catalog": {"url": format!("{base}catalog/"), "count": listed_total, "facets": facets},
-        "pages": free.iter().map(|r| json!({"url": record_url(site, r), "title": r.common.title})).collect::<Vec<_>>(),
+        "pages": free.iter().map(|r| Link::to(site, r)).collect::<Vec<_>>(),
         "services": [
             {"url": format!("{base}search/"), "title": "站内搜索"},
             {"url": format!("{base}message/"), "title": "咨询建议投诉"},
@@ -1148,21 +1329,52 @@ fn plan_pages_of(
             bytes: facts.anchors.public_json(&date).into_bytes(),
         });
     }
+    // The fixed pages: each has a breadcrumb to itself.
+    let fixed = |title: &'static str, section: &'static str, noindex: bool| {
+        let url = format!("{base}{section}/");
+        FixedHead {
+            title,
+            breadcrumbs: breadcrumbs(site, &[(title, url.clone())]),
+            url,
+            section,
+            noindex,
+        }
+    };
+    let correction = FixedPage {
+        page: fixed("我要纠错", "correction", true),
+        kinds: None,
+    };
     emit(page(
         "correction/index.html".into(),
         "correction.html",
-        json!({"page": {"title": "我要纠错", "url": format!("{base}correction/"), "breadcrumbs": breadcrumbs(site, &[("我要纠错", format!("{base}correction/"))]), "section": "correction", "noindex": true}}),
+        to_value(correction),
     ));
+    let message = FixedPage {
+        page: fixed("咨询建议投诉", "message", false),
+        kinds: None,
+    };
     emit(page(
         "message/index.html".into(),
         "message.html",
-        json!({"page": {"title": "咨询建议投诉", "url": format!("{base}message/"), "breadcrumbs": breadcrumbs(site, &[("咨询建议投诉", format!("{base}message/"))]), "section": "message"}}),
+        to_value(message),
     ));
+    let search = FixedPage {
+        page: fixed("站内搜索", "search", true),
+        kinds: Some(
+            Kind::ALL
+                .iter()
+                .filter(|k| **k != Kind::Page)
+                .map(|k| KindLink {
+                    folder: k.folder(),
+                    label: k.label(),
+                })
+                .collect(),
+        ),
+    };
     emit(page(
         "search/index.html".into(),
         "search.html",
-        json!({"page": {"title": "站内搜索", "url": format!("{base}search/"), "breadcrumbs": breadcrumbs(site, &[("站内搜索", format!("{base}search/"))]), "section": "search", "noindex": true},
-               "kinds": Kind::ALL.iter().filter(|k| **k != Kind::Page).map(|k| json!({"folder": k.folder(), "label": k.label()})).collect::<Vec<_>>()}),
+        to_value(search),
     ));
     match what {
         What::All(Some(l)) => search_outputs_live(site, facts, l, emit),
