@@ -1,13 +1,15 @@
 //! Plan the site: from the model and the build time, every output path with its template and
 //! view model (templates never see domain structs), plus the files to copy. No I/O, no clock.
 
-use crate::content::view::{attachment_ctx, ViewCx};
+use crate::content::view::{attachment_ctx, to_value, AttachmentView, Link, MetaRow, ViewCx};
 use crate::content::{Data, Kind, Record, Site};
 use crate::facts::{listed, Cx};
 use crate::lifecycle::{self, date_text, State, Window};
 use crate::search::live::LiveIndex;
 use crate::urls::{absolute, record_dir, record_url};
+use serde::Serialize;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 pub mod catalog;
@@ -42,14 +44,10 @@ impl Output {
 /// under 办事指南). Worked out once per page here rather than by four comparisons per item in
 /// the template; it is also what the navigation bar rendered once per place is keyed by
 /// (`src/render/chrome.rs`).
-fn nav_current(site_v: &Value, url: &str, section: &str) -> Option<(usize, &'static str)> {
-    let nav = site_v.get("nav")?.as_array()?;
-    fn field<'v>(n: &'v Value, k: &str) -> &'v str {
-        n.get(k).and_then(Value::as_str).unwrap_or("")
-    }
+fn nav_current(nav: &[NavItem], url: &str, section: &str) -> Option<(usize, &'static str)> {
     nav.iter().enumerate().find_map(|(i, n)| {
-        let s = field(n, "section");
-        if field(n, "url") == url {
+        let s = n.section;
+        if n.url == url {
             Some((i, "page"))
         } else if !s.is_empty()
             && (s == section || (s == "permits" && matches!(section, "procedures" | "fees")))
@@ -61,40 +59,110 @@ fn nav_current(site_v: &Value, url: &str, section: &str) -> Option<(usize, &'sta
     })
 }
 
-/// Site-wide context every template gets under `site`.
-fn site_ctx(site: &Site) -> Value {
-    let c = &site.config;
-    let base = c.base_path();
+/// The items of the main navigation (`site.nav`): the home page, the kinds that have one, the
+/// catalogue.
+fn nav_items(site: &Site) -> Vec<NavItem> {
+    let base = site.config.base_path();
     let kinds = Kind::ALL
         .iter()
-        .filter_map(|k| k.nav_label().map(|l| (format!("{}/", k.folder()), l)));
-    let nav: Vec<Value> = std::iter::once((String::new(), "首页"))
+        .filter_map(|k| k.nav_label().map(|l| (k.folder(), l)));
+    std::iter::once(("", "首页"))
         .chain(kinds)
-        .chain([("catalog/".to_string(), "信息公开目录")])
-        .map(|(p, l)| json!({"url": format!("{base}{p}"), "label": l, "section": p.trim_end_matches('/')}))
-        .collect();
+        .chain([("catalog", "信息公开目录")])
+        .map(|(section, label)| NavItem {
+            url: if section.is_empty() {
+                base.clone()
+            } else {
+                format!("{base}{section}/")
+            },
+            label,
+            section,
+        })
+        .collect()
+}
+
+/// An item of the main navigation: its URL, label and the section it leads to (empty for the
+/// home page).
+#[derive(Serialize)]
+struct NavItem {
+    url: String,
+    label: &'static str,
+    section: &'static str,
+}
+
+/// Site-wide context every template gets under `site`.
+fn site_ctx(site: &Site, nav: &[NavItem]) -> Value {
+    let c = &site.config;
+    let base = c.base_path();
     let mut pages: Vec<&Record> = site.of_kind(Kind::Page).collect();
     pages.sort_by_key(|r| (r.data.order().unwrap_or(u32::MAX), r.id.clone()));
-    let footer_pages: Vec<Value> = pages
+    let footer_pages: Vec<Link> = pages
         .iter()
-        .map(|r| json!({"url": format!("{base}{}/", r.id), "title": r.common.title}))
+        .map(|r| Link {
+            url: format!("{base}{}/", r.id),
+            title: &r.common.title,
+        })
         .collect();
-    json!({
-        "title": c.title,
-        "description": c.description,
-        "base": base,
-        "base_url": c.base_url_trimmed(),
-        "language": c.language,
-        "feedback_url": feedback_url(site),
-        "org": {
-            "name": c.organization.name, "address": c.organization.address, "postcode": c.organization.postcode,
-            "phone": c.organization.phone, "hotline": c.organization.hotline, "email": c.organization.email,
-            "hours": c.organization.hours,
+    let o = &c.organization;
+    to_value(SiteView {
+        title: &c.title,
+        description: &c.description,
+        base: &base,
+        base_url: c.base_url_trimmed(),
+        language: &c.language,
+        feedback_url: feedback_url(site),
+        org: OrgView {
+            name: &o.name,
+            address: &o.address,
+            postcode: &o.postcode,
+            phone: &o.phone,
+            hotline: &o.hotline,
+            email: &o.email,
+            hours: &o.hours,
         },
-        "records": {"icp": c.records.icp, "public_security": c.records.public_security, "site_code": c.records.site_code},
-        "nav": nav,
-        "footer_pages": footer_pages,
+        records: RecordsView {
+            icp: &c.records.icp,
+            public_security: &c.records.public_security,
+            site_code: &c.records.site_code,
+        },
+        nav,
+        footer_pages,
     })
+}
+
+/// `site`: the site's configuration as templates see it, its navigation and footer links.
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+    feedback_url: String,
+    org: OrgView<'a>,
+    records: RecordsView<'a>,
+    nav: &'a [NavItem],
+    footer_pages: Vec<Link<'a>>,
+}
+
+/// `site.records`: 备案信息 and 网站标识码.
+#[derive(Serialize)]
+struct RecordsView<'a> {
+    icp: &'a str,
+    public_security: &'a str,
+    site_code: &'a str,
+}
+
+/// `site.org`: the organisation's contact details (not its internal code).
+#[derive(Serialize)]
+struct OrgView<'a> {
+    name: &'a str,
+    address: &'a str,
+    postcode: &'a str,
+    phone: &'a str,
+    hotline: &'a str,
+    email: &'a str,
+    hours: &'a str,
 }
 
 fn feedback_url(site: &Site) -> String {
@@ -117,29 +185,45 @@ fn feedback_url(site: &Site) -> String {
     }
 }
 
+/// An item of a page's breadcrumbs.
+#[derive(Clone, Serialize)]
+pub(crate) struct Crumb<'a> {
+    label: Cow<'a, str>,
+    url: String,
+}
+
+impl<'a> Crumb<'a> {
+    pub(crate) fn new(label: impl Into<Cow<'a, str>>, url: String) -> Self {
+        Crumb {
+            label: label.into(),
+            url,
+        }
+    }
+}
+
 /// The metadata table rows (索引号, 发布机构, 发布日期, 文号, 有效性 …).
-fn meta_rows(site: &Site, r: &Record) -> Vec<Value> {
+fn meta_rows<'a>(site: &'a Site, r: &'a Record) -> Vec<MetaRow<'a>> {
     let mut rows = Vec::new();
     let org = r
         .common
         .organization
-        .clone()
-        .unwrap_or_else(|| site.config.organization.name.clone());
+        .as_deref()
+        .unwrap_or(&site.config.organization.name);
     if let Some(v) = &r.common.index_no {
-        rows.push(json!({"label": "索引号", "value": v}));
+        rows.push(MetaRow::text("索引号", v));
     }
-    rows.push(json!({"label": "发布机构", "value": org}));
+    rows.push(MetaRow::text("发布机构", org));
     if let Some(v) = &r.common.category {
-        rows.push(json!({"label": "主题分类", "value": v}));
+        rows.push(MetaRow::text("主题分类", v));
     }
     if let Some(d) = r.common.published {
-        rows.push(json!({"label": "发布日期", "value": date_text(d)}));
+        rows.push(MetaRow::date("发布日期", d));
     }
     if let Some(d) = r.common.updated {
-        rows.push(json!({"label": "更新日期", "value": date_text(d)}));
+        rows.push(MetaRow::date("更新日期", d));
     }
     if let Some(v) = &r.common.doc_no {
-        rows.push(json!({"label": "文号", "value": v}));
+        rows.push(MetaRow::text("文号", v));
     }
     r.data.meta_rows(&mut rows);
     rows
@@ -157,46 +241,73 @@ fn kind_ctx(cx: Cx, r: &Record) -> Value {
 }
 
 /// A record in a list: title, url, date, summary and a status word.
-pub(crate) fn list_item(cx: Cx, r: &Record) -> Value {
+pub(crate) fn list_item<'a>(cx: Cx<'a>, r: &'a Record) -> ListItem<'a> {
     let Cx { site, facts, .. } = cx;
     let days_left = facts.days_left.get(&r.key()).copied();
     let (status, extra) = r.data.list_status(&ViewCx { site, facts, r });
-    json!({
-        "url": record_url(site, r),
-        "title": r.common.title,
-        "date": r.common.published.map(|d| d.to_string()),
-        "date_text": r.common.published.map(date_text),
-        "summary": r.common.summary,
-        "status": status,
-        "extra": extra,
-        "days_left": days_left,
-        "kind": r.kind.folder(),
-        "kind_label": r.kind.label(),
-        "index_no": r.common.index_no,
-        "doc_no": r.common.doc_no,
-        "organization": r.common.organization.clone().unwrap_or_else(|| site.config.organization.name.clone()),
-        "category": r.common.category,
-    })
+    let c = &r.common;
+    ListItem {
+        url: record_url(site, r),
+        title: &c.title,
+        date: c.published.map(|d| d.to_string()),
+        date_text: c.published.map(date_text),
+        summary: c.summary.as_deref(),
+        status,
+        extra,
+        days_left,
+        kind: r.kind.folder(),
+        kind_label: r.kind.label(),
+        index_no: c.index_no.as_deref(),
+        doc_no: c.doc_no.as_deref(),
+        organization: c
+            .organization
+            .as_deref()
+            .unwrap_or(&site.config.organization.name),
+        category: c.category.as_deref(),
+    }
 }
 
-pub(crate) fn breadcrumbs(site: &Site, items: &[(&str, String)]) -> Vec<Value> {
+/// A record in a list (see [`list_item`]).
+#[derive(Serialize)]
+pub(crate) struct ListItem<'a> {
+    url: String,
+    title: &'a str,
+    date: Option<String>,
+    date_text: Option<String>,
+    summary: Option<&'a str>,
+    status: Option<String>,
+    extra: Option<String>,
+    days_left: Option<u32>,
+    kind: &'static str,
+    kind_label: &'static str,
+    index_no: Option<&'a str>,
+    doc_no: Option<&'a str>,
+    organization: &'a str,
+    category: Option<&'a str>,
+}
+
+pub(crate) fn breadcrumbs<'a>(site: &Site, items: &[(&'a str, String)]) -> Vec<Crumb<'a>> {
     let base = site.config.base_path();
-    let mut v = vec![json!({"label": "首页", "url": base})];
-    v.extend(items.iter().map(|(l, u)| json!({"label": l, "url": u})));
+    let mut v = vec![Crumb::new("首页", base)];
+    v.extend(items.iter().map(|(l, u)| Crumb::new(*l, u.clone())));
     v
 }
 
 /// The record's 修订记录 (newest first) with its first-published and last-changed dates.
-fn history_ctx(cx: Cx, r: &Record) -> Value {
+fn history_ctx<'a>(cx: Cx<'a>, r: &Record) -> HistoryView<'a> {
     let Cx { site, facts, .. } = cx;
-    let entries: Vec<Value> = facts
+    let entries: Vec<HistoryEntry> = facts
         .history
         .get(&r.source)
         .map(|list| {
             list.iter()
                 .map(|e| {
                     let d = e.time.to_zoned_datetime(site.tz.clone()).date();
-                    json!({"date": date_text(d), "iso": d.to_string(), "subject": e.subject})
+                    HistoryEntry {
+                        date: date_text(d),
+                        iso: d.to_string(),
+                        subject: &e.subject,
+                    }
                 })
                 .collect()
         })
@@ -210,13 +321,31 @@ fn history_ctx(cx: Cx, r: &Record) -> Value {
         (Some(u), Some(c)) => Some(u.max(c)),
         (u, c) => u.or(c),
     };
-    json!({
-        "entries": entries,
-        "first_published": r.common.published.map(date_text),
-        "first_published_iso": r.common.published.map(|d| d.to_string()),
-        "last_changed": last.map(date_text),
-        "last_changed_iso": last.map(|d| d.to_string()),
-    })
+    HistoryView {
+        entries,
+        first_published: r.common.published.map(date_text),
+        first_published_iso: r.common.published.map(|d| d.to_string()),
+        last_changed: last.map(date_text),
+        last_changed_iso: last.map(|d| d.to_string()),
+    }
+}
+
+/// A record's 修订记录 (`record.history`, see [`history_ctx`]).
+#[derive(Serialize)]
+struct HistoryView<'a> {
+    entries: Vec<HistoryEntry<'a>>,
+    first_published: Option<String>,
+    first_published_iso: Option<String>,
+    last_changed: Option<String>,
+    last_changed_iso: Option<String>,
+}
+
+/// One change of a record's history.
+#[derive(Serialize)]
+struct HistoryEntry<'a> {
+    date: String,
+    iso: String,
+    subject: &'a str,
 }
 
 /// Everything searchable in a record beyond its body: table cells, lists, rendered fields.
@@ -342,18 +471,48 @@ pub(crate) fn pager_window(pages: usize, current: usize) -> Vec<Option<usize>> {
 
 /// The pager of page `p` (0-based) of `pages` (`null` for a single page): the section lists
 /// and the catalogue use the same one.
-pub(crate) fn pager_ctx(pages: usize, p: usize, url_of: &dyn Fn(usize) -> String) -> Value {
+pub(crate) fn pager_ctx(pages: usize, p: usize, url_of: &dyn Fn(usize) -> String) -> Option<Pager> {
     if pages <= 1 {
-        return Value::Null;
+        return None;
     }
-    let links: Vec<Value> = pager_window(pages, p)
+    let links = pager_window(pages, p)
         .into_iter()
         .map(|n| match n {
-            Some(n) => json!({"n": n + 1, "url": url_of(n), "current": n == p}),
-            None => json!({"gap": true}),
+            Some(n) => PagerLink::Page {
+                n: n + 1,
+                url: url_of(n),
+                current: n == p,
+            },
+            None => PagerLink::Gap { gap: true },
         })
         .collect();
-    json!({"pages": links, "prev": (p > 0).then(|| url_of(p - 1)), "next": (p + 1 < pages).then(|| url_of(p + 1))})
+    Some(Pager {
+        pages: links,
+        prev: (p > 0).then(|| url_of(p - 1)),
+        next: (p + 1 < pages).then(|| url_of(p + 1)),
+    })
+}
+
+/// A list's pager (see [`pager_ctx`]).
+#[derive(Serialize)]
+pub(crate) struct Pager {
+    pages: Vec<PagerLink>,
+    prev: Option<String>,
+    next: Option<String>,
+}
+
+/// A pager's link to a page (numbered from 1), or a gap between the pages it shows.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum PagerLink {
+    Page {
+        n: usize,
+        url: String,
+        current: bool,
+    },
+    Gap {
+        gap: bool,
+    },
 }
 
 /// Plan every page of the site (records, lists, the catalogue, fixed pages) and the search
@@ -368,9 +527,19 @@ pub fn plan_pages(cx: Cx, search: Option<&mut Option<LiveIndex>>, emit: &mut dyn
 struct PageMaker<'a> {
     site: &'a Site,
     site_v: Value,
+    nav: Vec<NavItem>,
 }
 
-impl PageMaker<'_> {
+impl<'a> PageMaker<'a> {
+    fn new(site: &'a Site) -> Self {
+        let nav = nav_items(site);
+        PageMaker {
+            site,
+            site_v: site_ctx(site, &nav),
+            nav,
+        }
+    }
+
     fn page(&self, path: String, template: &str, mut ctx: Value) -> Output {
         if let Value::Object(m) = &mut ctx {
             if let Some(Value::Object(pg)) = m.get_mut("page") {
@@ -381,7 +550,7 @@ impl PageMaker<'_> {
                     .to_string();
                 pg.insert("canonical".into(), json!(absolute(self.site, &url)));
                 let section = pg.get("section").and_then(Value::as_str).unwrap_or("");
-                if let Some((i, how)) = nav_current(&self.site_v, &url, section) {
+                if let Some((i, how)) = nav_current(&self.nav, &url, section) {
                     pg.insert("nav".into(), json!({"index": i, "current": how}));
                 }
             }
@@ -412,7 +581,7 @@ fn record_outputs(
     let base = site.config.base_path();
     let url = record_url(site, r);
     let dir = record_dir(r);
-    let section = json!({"label": kind.label(), "url": format!("{base}{}/", kind.folder())});
+    let section = Crumb::new(kind.label(), format!("{base}{}/", kind.folder()));
     let crumbs = if kind == Kind::Page {
         breadcrumbs(site, &[(r.common.title.as_str(), url.clone())])
     } else {
@@ -425,42 +594,69 @@ fn record_outputs(
         )
     };
     if let Some(h) = facts.hidden.get(&r.key()) {
+        let notice = WithdrawnPage {
+            page: WithdrawnHead {
+                title: &r.common.title,
+                url,
+                breadcrumbs: crumbs,
+                section: kind.folder(),
+                noindex: true,
+            },
+            notice: Notice {
+                date: date_text(h.date),
+                reason: &h.reason,
+                status: &h.status,
+                case_no: match &r.data {
+                    Data::Enforcement(e) => Some(e.case_no.as_str()),
+                    _ => None,
+                },
+            },
+            section_link: section,
+        };
         return vec![pm.page(
             format!("{dir}index.html"),
             "withdrawn.html",
-            json!({
-                "page": {"title": r.common.title, "url": url, "breadcrumbs": crumbs, "section": kind.folder(), "noindex": true},
-                "notice": {"date": date_text(h.date), "reason": h.reason, "status": h.status,
-                           "case_no": if let Data::Enforcement(e) = &r.data { Some(e.case_no.clone()) } else { None }},
-                "section_link": section,
-            }),
+            to_value(notice),
         )];
     }
-    let link = |x: &Record| json!({"url": record_url(site, x), "title": x.common.title});
-    let attachments: Vec<Value> = r
-        .common
-        .attachments
-        .iter()
-        .map(|a| attachment_ctx(site, r, &a.file, &a.title))
-        .collect();
+    let c = &r.common;
     let template = format!("record/{}.html", kind.name());
-    let mut out = vec![pm.page(
-        format!("{dir}index.html"),
-        &template,
-        json!({
-            "page": {"title": r.common.title, "url": url, "breadcrumbs": crumbs, "section": kind.folder(),
-                     "description": r.common.summary, "source": r.source.to_string_lossy().replace('\\', "/")},
-            "record": {
-                "kind": kind.folder(), "kind_label": kind.label(), "id": r.id, "title": r.common.title, "url": url,
-                "meta": meta_rows(site, r), "body": r.body.html, "summary": r.common.summary, "lang": r.common.lang,
-                "attachments": attachments, "tags": r.common.tags, "draft": r.common.draft,
-                "published": r.common.published.map(date_text), "updated": r.common.updated.map(date_text),
-                "d": kind_ctx(cx, r),
-                "history": history_ctx(cx, r),
-            },
-            "prev": prev.map(link), "next": next.map(link), "section_link": section,
-        }),
-    )];
+    let ctx = RecordPage {
+        page: RecordHead {
+            title: &c.title,
+            url: url.clone(),
+            breadcrumbs: crumbs,
+            section: kind.folder(),
+            description: c.summary.as_deref(),
+            source: r.source.to_string_lossy().replace('\\', "/"),
+        },
+        record: RecordView {
+            kind: kind.folder(),
+            kind_label: kind.label(),
+            id: &r.id,
+            title: &c.title,
+            url,
+            meta: meta_rows(site, r),
+            body: &r.body.html,
+            summary: c.summary.as_deref(),
+            lang: c.lang,
+            attachments: c
+                .attachments
+                .iter()
+                .map(|a| attachment_ctx(site, r, &a.file, &a.title))
+                .collect(),
+            tags: &c.tags,
+            draft: c.draft,
+            published: c.published.map(date_text),
+            updated: c.updated.map(date_text),
+            d: kind_ctx(cx, r),
+            history: history_ctx(cx, r),
+        },
+        prev: prev.map(|x| Link::to(site, x)),
+        next: next.map(|x| Link::to(site, x)),
+        section_link: section,
+    };
+    let mut out = vec![pm.page(format!("{dir}index.html"), &template, to_value(ctx))];
     // Attachments are copied next to the page.
     for f in attached_files(r) {
         out.push(Output::Copy {
@@ -469,6 +665,145 @@ fn record_outputs(
         });
     }
     out
+}
+
+/// The home page (`index.html`): the open consultations, the latest records of three kinds
+/// and the catalogue's categories with their counts.
+#[derive(Serialize)]
+struct HomePage<'a> {
+    page: HomeHead<'a>,
+    consultations: Vec<ListItem<'a>>,
+    enforcement: Vec<ListItem<'a>>,
+    documents: Vec<ListItem<'a>>,
+    permits: Vec<ListItem<'a>>,
+    catalogue: &'a [Value],
+}
+
+/// `page` of the home page.
+#[derive(Serialize)]
+struct HomeHead<'a> {
+    title: &'a str,
+    url: String,
+    breadcrumbs: Vec<Crumb<'a>>,
+    section: &'static str,
+    home: bool,
+}
+
+/// A fixed page (纠错, 咨询建议投诉, 站内搜索); the search page also lists the kinds to filter
+/// by.
+#[derive(Serialize)]
+struct FixedPage<'a> {
+    page: FixedHead<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kinds: Option<Vec<KindLink>>,
+}
+
+/// `page` of a fixed page; `noindex` is left out when false.
+#[derive(Serialize)]
+struct FixedHead<'a> {
+    title: &'static str,
+    url: String,
+    breadcrumbs: Vec<Crumb<'a>>,
+    section: &'static str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    noindex: bool,
+}
+
+/// A kind as the search page's filter names it.
+#[derive(Serialize)]
+struct KindLink {
+    folder: &'static str,
+    label: &'static str,
+}
+
+/// A page of a section's list (`list.html`).
+#[derive(Serialize)]
+struct ListPage<'a> {
+    page: ListHead<'a>,
+    kind: &'static str,
+    kind_label: &'static str,
+    items: Vec<ListItem<'a>>,
+    total: usize,
+    pager: Option<Pager>,
+}
+
+/// `page` of a list page.
+#[derive(Serialize)]
+struct ListHead<'a> {
+    title: String,
+    url: String,
+    breadcrumbs: Vec<Crumb<'a>>,
+    section: &'static str,
+}
+
+/// The view model of a record's page (`record/NAME.html`).
+#[derive(Serialize)]
+struct RecordPage<'a> {
+    page: RecordHead<'a>,
+    record: RecordView<'a>,
+    prev: Option<Link<'a>>,
+    next: Option<Link<'a>>,
+    section_link: Crumb<'a>,
+}
+
+/// `page` of a record's page.
+#[derive(Serialize)]
+struct RecordHead<'a> {
+    title: &'a str,
+    url: String,
+    breadcrumbs: Vec<Crumb<'a>>,
+    section: &'static str,
+    description: Option<&'a str>,
+    source: String,
+}
+
+/// `record` of a record's page: the common fields, the metadata table, the kind's own view
+/// model (`d`) and the history.
+#[derive(Serialize)]
+struct RecordView<'a> {
+    kind: &'static str,
+    kind_label: &'static str,
+    id: &'a str,
+    title: &'a str,
+    url: String,
+    meta: Vec<MetaRow<'a>>,
+    body: &'a str,
+    summary: Option<&'a str>,
+    lang: Option<crate::content::kinds::Lang>,
+    attachments: Vec<AttachmentView<'a>>,
+    tags: &'a [String],
+    draft: bool,
+    published: Option<String>,
+    updated: Option<String>,
+    d: Value,
+    history: HistoryView<'a>,
+}
+
+/// The notice that replaces a withdrawn record's page (`withdrawn.html`).
+#[derive(Serialize)]
+struct WithdrawnPage<'a> {
+    page: WithdrawnHead<'a>,
+    notice: Notice<'a>,
+    section_link: Crumb<'a>,
+}
+
+/// `page` of a withdrawn record's notice (never indexed).
+#[derive(Serialize)]
+struct WithdrawnHead<'a> {
+    title: &'a str,
+    url: String,
+    breadcrumbs: Vec<Crumb<'a>>,
+    section: &'static str,
+    noindex: bool,
+}
+
+/// Why and since when a record is withdrawn.
+#[derive(Serialize)]
+struct Notice<'a> {
+    date: String,
+    reason: &'a str,
+    status: &'a str,
+    case_no: Option<&'a str>,
 }
 
 /// The files a record attaches (attachments, a permit's sample forms, a consultation's
@@ -489,11 +824,7 @@ pub(crate) fn attached_files(r: &Record) -> Vec<&str> {
 /// The outputs of one record as the full plan makes them (the preview's one-record rebuild):
 /// its page with its neighbours among the listed records of its kind, and its attachments.
 pub(crate) fn one_record(cx: Cx, r: &Record) -> Vec<Output> {
-    let site = cx.site;
-    let pm = PageMaker {
-        site,
-        site_v: site_ctx(site),
-    };
+    let pm = PageMaker::new(cx.site);
     let (prev, next) = neighbours(cx, r);
     record_outputs(&pm, cx, r, prev, next)
 }
@@ -561,10 +892,7 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
         What::ListsWith(r) => Some(r),
         What::All(_) => None,
     };
-    let pm = PageMaker {
-        site,
-        site_v: site_ctx(site),
-    };
+    let pm = PageMaker::new(site);
     let page = |path: String, template: &str, ctx: Value| pm.page(path, template, ctx);
     let base = site.config.base_path();
 
@@ -641,7 +969,7 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
             if on_page.is_some_and(|q| q != Some(p)) {
                 continue;
             }
-            let chunk: Vec<Value> = items
+            let chunk: Vec<ListItem> = items
                 .iter()
                 .skip(p * size)
                 .take(size)
@@ -659,16 +987,24 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
             } else {
                 format!("{}/page/{}/index.html", kind.folder(), p + 1)
             };
-            emit(page(
-                path,
-                "list.html",
-                json!({
-                    "page": {"title": if p == 0 { kind.label().to_string() } else { format!("{}（第{}页）", kind.label(), p + 1) },
-                             "url": list_url(p), "breadcrumbs": breadcrumbs(site, &[(kind.label(), list_url(0))]), "section": kind.folder()},
-                    "kind": kind.folder(), "kind_label": kind.label(), "items": chunk, "total": items.len(),
-                    "pager": pager_ctx(pages, p, &list_url),
-                }),
-            ));
+            let ctx = ListPage {
+                page: ListHead {
+                    title: if p == 0 {
+                        kind.label().to_string()
+                    } else {
+                        format!("{}（第{}页）", kind.label(), p + 1)
+                    },
+                    url: list_url(p),
+                    breadcrumbs: breadcrumbs(site, &[(kind.label(), list_url(0))]),
+                    section: kind.folder(),
+                },
+                kind: kind.folder(),
+                kind_label: kind.label(),
+                items: chunk,
+                total: items.len(),
+                pager: pager_ctx(pages, p, &list_url),
+            };
+            emit(page(path, "list.html", to_value(ctx)));
         }
     }
 
@@ -679,7 +1015,7 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
         .filter(|(_, _, s)| matches!(s, State::Open | State::Upcoming))
         .collect();
     open.sort_by_key(|(r, w, s)| (*s, w.closes, r.id.clone()));
-    let latest = |kind: Kind, n: usize| -> Vec<Value> {
+    let latest = |kind: Kind, n: usize| -> Vec<ListItem> {
         site.of_kind(kind)
             .filter(|r| listed(facts, r))
             .take(n)
@@ -691,18 +1027,21 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
         .filter(|k| **k != Kind::Page)
         .map(|k| json!({"label": k.label(), "url": format!("{base}{}/", k.folder()), "count": site.of_kind(*k).filter(|r| listed(facts, r)).count()}))
         .collect();
-    emit(page(
-        "index.html".into(),
-        "index.html",
-        json!({
-            "page": {"title": site.config.title, "url": base, "breadcrumbs": [], "section": "", "home": true},
-            "consultations": open.iter().map(|(r, _, _)| list_item(cx, r)).collect::<Vec<_>>(),
-            "enforcement": latest(Kind::Enforcement, 6),
-            "documents": latest(Kind::Document, 8),
-            "permits": latest(Kind::Permit, 6),
-            "catalogue": catalogue,
-        }),
-    ));
+    let home = HomePage {
+        page: HomeHead {
+            title: &site.config.title,
+            url: base.clone(),
+            breadcrumbs: Vec::new(),
+            section: "",
+            home: true,
+        },
+        consultations: open.iter().map(|(r, _, _)| list_item(cx, r)).collect(),
+        enforcement: latest(Kind::Enforcement, 6),
+        documents: latest(Kind::Document, 8),
+        permits: latest(Kind::Permit, 6),
+        catalogue: &catalogue,
+    };
+    emit(page("index.html".into(), "index.html", to_value(home)));
 
     // The catalogue (paginated, with its facets), then the site map page: the sections with
     // their counts, the catalogue's facets and the free pages (a page listing every record
@@ -720,7 +1059,7 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
         json!({"page": {"title": "网站地图", "url": format!("{base}sitemap/"), "breadcrumbs": breadcrumbs(site, &[("网站地图", format!("{base}sitemap/"))]), "section": "sitemap"},
         "sections": catalogue,
         "catalog": {"url": format!("{base}catalog/"), "count": listed_total, "facets": facets},
-        "pages": free.iter().map(|r| json!({"url": record_url(site, r), "title": r.common.title})).collect::<Vec<_>>(),
+        "pages": free.iter().map(|r| Link::to(site, r)).collect::<Vec<_>>(),
         "services": [
             {"url": format!("{base}search/"), "title": "站内搜索"},
             {"url": format!("{base}message/"), "title": "咨询建议投诉"},
@@ -765,21 +1104,52 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
             bytes: facts.anchors.public_json(&date).into_bytes(),
         });
     }
+    // The fixed pages: each has a breadcrumb to itself.
+    let fixed = |title: &'static str, section: &'static str, noindex: bool| {
+        let url = format!("{base}{section}/");
+        FixedHead {
+            title,
+            breadcrumbs: breadcrumbs(site, &[(title, url.clone())]),
+            url,
+            section,
+            noindex,
+        }
+    };
+    let correction = FixedPage {
+        page: fixed("我要纠错", "correction", true),
+        kinds: None,
+    };
     emit(page(
         "correction/index.html".into(),
         "correction.html",
-        json!({"page": {"title": "我要纠错", "url": format!("{base}correction/"), "breadcrumbs": breadcrumbs(site, &[("我要纠错", format!("{base}correction/"))]), "section": "correction", "noindex": true}}),
+        to_value(correction),
     ));
+    let message = FixedPage {
+        page: fixed("咨询建议投诉", "message", false),
+        kinds: None,
+    };
     emit(page(
         "message/index.html".into(),
         "message.html",
-        json!({"page": {"title": "咨询建议投诉", "url": format!("{base}message/"), "breadcrumbs": breadcrumbs(site, &[("咨询建议投诉", format!("{base}message/"))]), "section": "message"}}),
+        to_value(message),
     ));
+    let search = FixedPage {
+        page: fixed("站内搜索", "search", true),
+        kinds: Some(
+            Kind::ALL
+                .iter()
+                .filter(|k| **k != Kind::Page)
+                .map(|k| KindLink {
+                    folder: k.folder(),
+                    label: k.label(),
+                })
+                .collect(),
+        ),
+    };
     emit(page(
         "search/index.html".into(),
         "search.html",
-        json!({"page": {"title": "站内搜索", "url": format!("{base}search/"), "breadcrumbs": breadcrumbs(site, &[("站内搜索", format!("{base}search/"))]), "section": "search", "noindex": true},
-               "kinds": Kind::ALL.iter().filter(|k| **k != Kind::Page).map(|k| json!({"folder": k.folder(), "label": k.label()})).collect::<Vec<_>>()}),
+        to_value(search),
     ));
     match what {
         What::All(Some(l)) => search_outputs_live(cx, l, emit),

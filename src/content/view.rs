@@ -13,7 +13,9 @@ use crate::content::{Record, Site};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
+use serde::Serialize;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 
 /// What the kinds' hooks may ask of the clock-dependent facts of a build (implemented by
 /// `facts::Facts`).
@@ -38,9 +40,7 @@ pub struct ViewCx<'a> {
 impl ViewCx<'_> {
     /// A link (URL and title) to the record `key`, if there is one.
     pub fn url_of(&self, key: &str) -> Option<Value> {
-        self.site
-            .get(key)
-            .map(|x| json!({"url": record_url(self.site, x), "title": x.common.title}))
+        self.site.get(key).map(|x| to_value(Link::to(self.site, x)))
     }
 
     /// The HTML of a Markdown field.
@@ -50,7 +50,7 @@ impl ViewCx<'_> {
 
     /// A file the record attaches, for the template.
     pub fn attachment(&self, file: &str, title: &str) -> Value {
-        attachment_ctx(self.site, self.r, file, title)
+        to_value(attachment_ctx(self.site, self.r, file, title))
     }
 
     /// The record's URL (with the base path).
@@ -71,18 +71,83 @@ impl ViewCx<'_> {
 pub const NOT_STATED: &str = "未注明";
 
 /// A file a record attaches, for the template: its URLs, title, type and size.
-pub fn attachment_ctx(site: &Site, r: &Record, file: &str, title: &str) -> Value {
+pub fn attachment_ctx<'a>(
+    site: &Site,
+    r: &Record,
+    file: &'a str,
+    title: &'a str,
+) -> AttachmentView<'a> {
     let path = site.root.join(&r.dir).join(file);
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     let ext = file.rsplit('.').next().unwrap_or("").to_ascii_uppercase();
-    json!({
-        "url": format!("{}{}", record_url(site, r), file),
-        "absolute": absolute(site, &format!("{}{}", record_url(site, r), file)),
-        "title": title,
-        "file": file,
-        "ext": ext,
-        "size": size_text(size),
-    })
+    let url = format!("{}{}", record_url(site, r), file);
+    AttachmentView {
+        absolute: absolute(site, &url),
+        url,
+        title,
+        file,
+        ext,
+        size: size_text(size),
+    }
+}
+
+/// A file a record attaches, for the template (see [`attachment_ctx`]).
+#[derive(Serialize)]
+pub struct AttachmentView<'a> {
+    url: String,
+    absolute: String,
+    title: &'a str,
+    file: &'a str,
+    ext: String,
+    size: String,
+}
+
+/// A serialisable view model as the JSON value templates and the build's caches take. The
+/// views are structs with string keys: serialising them cannot fail.
+pub fn to_value(v: impl Serialize) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+/// A row of a record's metadata table (`record.meta`).
+#[derive(Serialize)]
+pub struct MetaRow<'a> {
+    pub label: &'static str,
+    pub value: Cow<'a, str>,
+}
+
+impl<'a> MetaRow<'a> {
+    /// A row whose value is the record's own text.
+    pub fn text(label: &'static str, value: &'a str) -> Self {
+        MetaRow {
+            label,
+            value: Cow::Borrowed(value),
+        }
+    }
+
+    /// A row whose value is a date, as pages print dates (`2026年11月2日`).
+    pub fn date(label: &'static str, d: jiff::civil::Date) -> Self {
+        MetaRow {
+            label,
+            value: Cow::Owned(date_text(d)),
+        }
+    }
+}
+
+/// A link to a page: its URL and title (neighbours, breadcrumbs' targets, related records).
+#[derive(Serialize)]
+pub struct Link<'a> {
+    pub url: String,
+    pub title: &'a str,
+}
+
+impl<'a> Link<'a> {
+    /// The link to the record `r`.
+    pub fn to(site: &Site, r: &'a Record) -> Self {
+        Link {
+            url: record_url(site, r),
+            title: &r.common.title,
+        }
+    }
 }
 
 /// `12.3 KB`.
@@ -103,13 +168,30 @@ pub fn md(r: &Record, field: &str) -> String {
 
 /// A fee standard for the template: its form, the standard in words (「未注明」 when nothing
 /// was entered), its own basis and its sub-items.
-pub fn standard_ctx(s: &Standard) -> Value {
-    json!({
-        "item": s.item, "form": s.form(), "display": s.display(money),
-        "amount": s.amount.map(money), "unit": s.unit, "note": s.note,
-        "basis": s.basis.iter().map(|b| b.label()).collect::<Vec<_>>(),
-        "items": s.items.iter().map(standard_ctx).collect::<Vec<_>>(),
-    })
+pub fn standard_ctx(s: &Standard) -> StandardView<'_> {
+    StandardView {
+        item: &s.item,
+        form: s.form(),
+        display: s.display(money),
+        amount: s.amount.map(money),
+        unit: s.unit.as_deref(),
+        note: s.note.as_deref(),
+        basis: s.basis.iter().map(|b| b.label()).collect(),
+        items: s.items.iter().map(standard_ctx).collect(),
+    }
+}
+
+/// A fee standard on a fee's page (see [`standard_ctx`]).
+#[derive(Serialize)]
+pub struct StandardView<'a> {
+    item: &'a str,
+    form: &'static str,
+    display: String,
+    amount: Option<String>,
+    unit: Option<&'a str>,
+    note: Option<&'a str>,
+    basis: Vec<String>,
+    items: Vec<StandardView<'a>>,
 }
 
 /// An amount of money: `1,200` for a whole number, `12.50` otherwise.
@@ -130,22 +212,32 @@ pub fn money(n: f64) -> String {
     }
 }
 
-/// A procedure's steps for the template (`prefix` is the steps' front matter path).
-pub fn steps_ctx(r: &Record, steps: &[Step], prefix: &str) -> Vec<Value> {
+/// A procedure's steps for the template, numbered from 1, with their descriptions' HTML
+/// (Markdown fields `PREFIX[N].description` of `r`).
+pub fn steps_ctx<'a>(r: &Record, steps: &'a [Step], prefix: &str) -> Vec<StepView<'a>> {
     steps
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            json!({
-                "n": i + 1,
-                "name": s.name,
-                "actor": s.actor,
-                "time_limit_wd": s.time_limit_wd,
-                "description": md(r, &format!("{prefix}[{}].description", i + 1)),
-                "outputs": s.outputs,
-            })
+        .map(|(i, s)| StepView {
+            n: i + 1,
+            name: &s.name,
+            actor: s.actor.as_deref(),
+            time_limit_wd: s.time_limit_wd,
+            description: md(r, &format!("{prefix}[{}].description", i + 1)),
+            outputs: &s.outputs,
         })
         .collect()
+}
+
+/// A procedure step on a page (see [`steps_ctx`]).
+#[derive(Serialize)]
+pub struct StepView<'a> {
+    n: usize,
+    name: &'a str,
+    actor: Option<&'a str>,
+    time_limit_wd: Option<u32>,
+    description: String,
+    outputs: &'a [String],
 }
 
 /// `2026年12月4日`.

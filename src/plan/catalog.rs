@@ -271,7 +271,10 @@ pub fn plan(
                 }
             };
             let mut c = crumbs.clone();
-            c.push(json!({"label": format!("{}：{}", f.label, v.shown), "url": v.url}));
+            c.push(plan::Crumb::new(
+                format!("{}：{}", f.label, v.shown),
+                v.url.clone(),
+            ));
             for p in 0..pages {
                 let start = (p * size).min(v.rows.len());
                 let end = (start + size).min(v.rows.len());

@@ -4,7 +4,7 @@
 use super::{Attachment, ATTACHMENT};
 use crate::content::validate::{type_alias, KindCx};
 use crate::content::view::{
-    attachments, date_text, datetime_text, instant, md_text, nonempty, ViewCx,
+    attachments, date_text, datetime_text, instant, md_text, nonempty, to_value, ViewCx,
 };
 use crate::content::window::{notice_sentence, opens_of, State};
 use crate::content::Record;
@@ -509,6 +509,58 @@ pub struct Consultation {
     pub withdrawn: Option<Withdrawn>,
 }
 
+/// The view model of a consultation (`record.d`).
+#[derive(Serialize)]
+struct View<'a> {
+    summary: String,
+    basis: String,
+    reasons: String,
+    decision_type: &'a str,
+    window: Option<WindowView>,
+    state: State,
+    state_label: &'static str,
+    shortened_reason: Option<&'a str>,
+    channels: &'a Channels,
+    organizer: Option<&'a str>,
+    contact: Option<&'a str>,
+    post_envelope: bool,
+    post_send_to: bool,
+    documents: Vec<Value>,
+    outcome: Option<OutcomeView>,
+    withdrawn: Option<WithdrawnView<'a>>,
+    form_open: bool,
+    report_url: Option<String>,
+}
+
+/// A consultation's window as its page shows it.
+#[derive(Serialize)]
+struct WindowView {
+    open_text: String,
+    opens_iso: String,
+    close_text: String,
+    close_date: String,
+    closes_iso: String,
+    length: String,
+    sentence: String,
+    days_left: Option<u32>,
+}
+
+/// The outcome of a consultation (its decision and report as HTML).
+#[derive(Serialize)]
+struct OutcomeView {
+    published: String,
+    decision: String,
+    report: String,
+    figures: Option<String>,
+}
+
+/// Why and since when a consultation was withdrawn.
+#[derive(Serialize)]
+struct WithdrawnView<'a> {
+    date: String,
+    reason: &'a str,
+}
+
 impl super::RecordKind for Consultation {
     const NAME: &'static str = "consultation";
     const FOLDER: &'static str = "consultations";
@@ -596,35 +648,51 @@ impl super::RecordKind for Consultation {
         let (state, window) = match w {
             Some((w, st)) => (
                 *st,
-                json!({
-                    "open_text": date_text(w.open_date),
-                    "opens_iso": w.opens.to_string(),
-                    "close_text": datetime_text(w.closes, tz),
-                    "close_date": w.close_date.to_string(),
-                    "closes_iso": w.closes.to_string(),
-                    "length": w.length.text(),
-                    "sentence": notice_sentence(w, tz),
-                    "days_left": facts.days_left(&r.key()),
+                Some(WindowView {
+                    open_text: date_text(w.open_date),
+                    opens_iso: w.opens.to_string(),
+                    close_text: datetime_text(w.closes, tz),
+                    close_date: w.close_date.to_string(),
+                    closes_iso: w.closes.to_string(),
+                    length: w.length.text(),
+                    sentence: notice_sentence(w, tz),
+                    days_left: facts.days_left(&r.key()),
                 }),
             ),
-            None => (State::Closed, Value::Null),
+            None => (State::Closed, None),
         };
-        json!({
-            "summary": cx.md("summary"), "basis": cx.md("basis"), "reasons": cx.md("reasons"),
-            "decision_type": c.decision_type, "window": window,
-            "state": state, "state_label": state.label(),
-            "shortened_reason": c.shortened_reason,
-            "channels": c.channels, "organizer": c.organizer, "contact": c.contact,
-            "post_envelope": c.channels.post.as_deref().is_some_and(|p| !post_has_envelope_wording(p)),
-            "post_send_to": c.channels.post.as_deref().is_some_and(|p| !post_has_send_verb(p)),
-            "documents": c.documents.iter().map(|a| cx.attachment(&a.file, &a.title)).collect::<Vec<_>>(),
-            "outcome": c.outcome.as_ref().map(|o| json!({
-                "published": date_text(o.published), "decision": cx.md("outcome.decision"), "report": cx.md("outcome.report"),
-                "figures": o.opinions.as_ref().map(figures_text),
-            })),
-            "withdrawn": c.withdrawn.as_ref().map(|x| json!({"date": date_text(x.date), "reason": x.reason})),
-            "form_open": state == State::Open && c.channels.form,
-            "report_url": (c.outcome.is_some() && facts.has_report(&r.key()))
+        let post = c.channels.post.as_deref();
+        to_value(View {
+            summary: cx.md("summary"),
+            basis: cx.md("basis"),
+            reasons: cx.md("reasons"),
+            decision_type: &c.decision_type,
+            window,
+            state,
+            state_label: state.label(),
+            shortened_reason: c.shortened_reason.as_deref(),
+            channels: &c.channels,
+            organizer: c.organizer.as_deref(),
+            contact: c.contact.as_deref(),
+            post_envelope: post.is_some_and(|p| !post_has_envelope_wording(p)),
+            post_send_to: post.is_some_and(|p| !post_has_send_verb(p)),
+            documents: c
+                .documents
+                .iter()
+                .map(|a| cx.attachment(&a.file, &a.title))
+                .collect(),
+            outcome: c.outcome.as_ref().map(|o| OutcomeView {
+                published: date_text(o.published),
+                decision: cx.md("outcome.decision"),
+                report: cx.md("outcome.report"),
+                figures: o.opinions.as_ref().map(figures_text),
+            }),
+            withdrawn: c.withdrawn.as_ref().map(|x| WithdrawnView {
+                date: date_text(x.date),
+                reason: &x.reason,
+            }),
+            form_open: state == State::Open && c.channels.form,
+            report_url: (c.outcome.is_some() && facts.has_report(&r.key()))
                 .then(|| format!("{}report/", cx.url())),
         })
     }

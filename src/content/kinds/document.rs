@@ -2,12 +2,12 @@
 
 use super::Kind;
 use crate::content::validate::{dangling, KindCx};
-use crate::content::view::{date_text, url_of, ViewCx};
+use crate::content::view::{url_of, MetaRow, ViewCx};
 use crate::content::Record;
 use crate::diag::Diagnostic;
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 wire_enum! {
     /// 文件类型: the code written in `doc_kind`.
@@ -170,14 +170,14 @@ impl super::RecordKind for Document {
         })
     }
 
-    fn meta_rows(&self, rows: &mut Vec<Value>) {
+    fn meta_rows<'a>(&'a self, rows: &mut Vec<MetaRow<'a>>) {
         if let Some(i) = self.issued {
-            rows.push(json!({"label": "成文日期", "value": date_text(i)}));
+            rows.push(MetaRow::date("成文日期", i));
         }
         if let Some(e) = self.effective {
-            rows.push(json!({"label": "施行日期", "value": date_text(e)}));
+            rows.push(MetaRow::date("施行日期", e));
         }
-        rows.push(json!({"label": "有效性", "value": self.validity}));
+        rows.push(MetaRow::text("有效性", self.validity.as_str()));
     }
 
     fn list_status(&self, _cx: &ViewCx) -> (Option<String>, Option<String>) {

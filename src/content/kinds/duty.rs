@@ -1,6 +1,6 @@
 //! 机构职责 — a unit of the bureau, its duties and its enforcement officers.
 
-use crate::content::view::ViewCx;
+use crate::content::view::{to_value, ViewCx};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -216,6 +216,18 @@ pub struct Duty {
     pub order: Option<u32>,
 }
 
+/// The view model of a unit (`record.d`): its fields as entered.
+#[derive(Serialize)]
+struct View<'a> {
+    unit: &'a str,
+    unit_type: Option<UnitType>,
+    responsibilities: &'a [String],
+    basis: &'a [String],
+    contact: Option<&'a Contact>,
+    officers: &'a [Officer],
+    supervision: Option<&'a str>,
+}
+
 impl super::RecordKind for Duty {
     const NAME: &'static str = "duty";
     const FOLDER: &'static str = "duties";
@@ -234,9 +246,14 @@ impl super::RecordKind for Duty {
 
     fn view(&self, _cx: &ViewCx) -> Value {
         let d = self;
-        json!({
-            "unit": d.unit, "unit_type": d.unit_type, "responsibilities": d.responsibilities, "basis": d.basis,
-            "contact": d.contact, "officers": d.officers, "supervision": d.supervision,
+        to_value(View {
+            unit: &d.unit,
+            unit_type: d.unit_type,
+            responsibilities: &d.responsibilities,
+            basis: &d.basis,
+            contact: d.contact.as_ref(),
+            officers: &d.officers,
+            supervision: d.supervision.as_deref(),
         })
     }
 

@@ -5,7 +5,7 @@ use super::fee::number;
 use super::Kind;
 use crate::content::validate::{doc_no_ok, KindCx};
 use crate::content::view::{
-    date, date_text, md_text, money, nonempty, url_of as exported_url, ViewCx,
+    date, date_text, md_text, money, nonempty, to_value, url_of as exported_url, MetaRow, ViewCx,
 };
 use crate::content::{Record, Site};
 use crate::diag::{Code, Diagnostic};
@@ -541,28 +541,53 @@ impl super::RecordKind for Enforcement {
     }
 
     fn view(&self, cx: &ViewCx) -> Value {
-        let e = self;
-        json!({
-            "case_no": e.case_no, "action": e.action,
-            "reviews": e.reviews.as_deref().and_then(|id| cx.url_of(&format!("enforcement/{}", id.trim()))),
-            "party": {"type": e.party.party_type, "name": e.party.name, "credit_code": e.party.credit_code,
-                      "legal_rep": e.party.legal_rep,
-                      "address": if e.party.party_type == PartyType::NaturalPerson { None } else { e.party.address.clone() }},
-            "cause": e.cause, "remedy": e.remedy.as_ref().map(|_| cx.md("remedy")),
-            "facts": cx.md("facts"), "basis": cx.md("basis"), "decision": cx.md("decision"),
-            "fine": e.fine.map(money), "decided": date_text(e.decided), "authority": e.authority,
-            "status": e.status, "severity": e.severity,
-            "display_until": cx.display_until(e).map(date_text),
-            "corrections": e.corrections.iter().map(|c| json!({
-                "date": date_text(c.date), "field": c.field,
-                "field_label": correction_label(&c.field), "reason": c.reason,
-            })).collect::<Vec<_>>(),
+        let (e, p) = (self, &self.party);
+        to_value(View {
+            case_no: &e.case_no,
+            action: e.action,
+            reviews: e
+                .reviews
+                .as_deref()
+                .and_then(|id| cx.url_of(&format!("enforcement/{}", id.trim()))),
+            party: PartyView {
+                party_type: p.party_type,
+                name: &p.name,
+                credit_code: p.credit_code.as_deref(),
+                legal_rep: p.legal_rep.as_deref(),
+                // A person's 住所 is never shown.
+                address: if p.party_type == PartyType::NaturalPerson {
+                    None
+                } else {
+                    p.address.as_deref()
+                },
+            },
+            cause: e.cause.as_deref(),
+            remedy: e.remedy.as_ref().map(|_| cx.md("remedy")),
+            facts: cx.md("facts"),
+            basis: cx.md("basis"),
+            decision: cx.md("decision"),
+            fine: e.fine.map(money),
+            decided: date_text(e.decided),
+            authority: &e.authority,
+            status: e.status,
+            severity: e.severity.as_deref(),
+            display_until: cx.display_until(e).map(date_text),
+            corrections: e
+                .corrections
+                .iter()
+                .map(|c| CorrectionView {
+                    date: date_text(c.date),
+                    field: &c.field,
+                    field_label: correction_label(&c.field),
+                    reason: &c.reason,
+                })
+                .collect(),
         })
     }
 
-    fn meta_rows(&self, rows: &mut Vec<Value>) {
-        rows.push(json!({"label": "决定书文号", "value": self.case_no}));
-        rows.push(json!({"label": "决定日期", "value": date_text(self.decided)}));
+    fn meta_rows<'a>(&'a self, rows: &mut Vec<MetaRow<'a>>) {
+        rows.push(MetaRow::text("决定书文号", &self.case_no));
+        rows.push(MetaRow::date("决定日期", self.decided));
     }
 
     fn list_status(&self, _cx: &ViewCx) -> (Option<String>, Option<String>) {
@@ -632,6 +657,47 @@ impl super::RecordKind for Enforcement {
 }
 
 /// The Chinese name of a field an enforcement correction names.
+/// The view model of a decision (`record.d`).
+#[derive(Serialize)]
+struct View<'a> {
+    case_no: &'a str,
+    action: Action,
+    reviews: Option<Value>,
+    party: PartyView<'a>,
+    cause: Option<&'a str>,
+    remedy: Option<String>,
+    facts: String,
+    basis: String,
+    decision: String,
+    fine: Option<String>,
+    decided: String,
+    authority: &'a str,
+    status: Status,
+    severity: Option<&'a str>,
+    display_until: Option<String>,
+    corrections: Vec<CorrectionView<'a>>,
+}
+
+/// The party of a decision as its page shows it.
+#[derive(Serialize)]
+struct PartyView<'a> {
+    #[serde(rename = "type")]
+    party_type: PartyType,
+    name: &'a str,
+    credit_code: Option<&'a str>,
+    legal_rep: Option<&'a str>,
+    address: Option<&'a str>,
+}
+
+/// A correction of a decision as its page shows it.
+#[derive(Serialize)]
+struct CorrectionView<'a> {
+    date: String,
+    field: &'a str,
+    field_label: &'static str,
+    reason: &'a str,
+}
+
 fn correction_label(field: &str) -> &'static str {
     match field {
         "facts" => "主要事实",

@@ -1,7 +1,9 @@
 //! 收费项目 — a fee: its legal basis, its standards table and what was collected.
 
 use crate::content::validate::{fee_rules, KindCx};
-use crate::content::view::{fee_basis, fee_standard_top, money, standard_ctx, ViewCx};
+use crate::content::view::{
+    fee_basis, fee_standard_top, money, standard_ctx, to_value, StandardView, ViewCx,
+};
 use crate::content::Record;
 use crate::diag::Diagnostic;
 use crate::schema::{Field, Ty};
@@ -448,6 +450,31 @@ pub struct Collection {
     pub amount: f64,
 }
 
+/// The view model of a fee (`record.d`).
+#[derive(Serialize)]
+struct View<'a> {
+    basis: Vec<BasisView<'a>>,
+    standards: Vec<StandardView<'a>>,
+    payer: Option<&'a str>,
+    collections: Vec<CollectionView<'a>>,
+    complaint_phone: Option<&'a str>,
+}
+
+/// A fee's legal basis as its page shows it.
+#[derive(Serialize)]
+struct BasisView<'a> {
+    title: Option<&'a str>,
+    doc_no: Option<&'a str>,
+    label: String,
+}
+
+/// What was collected in a period, the amount as pages print money.
+#[derive(Serialize)]
+struct CollectionView<'a> {
+    period: &'a str,
+    amount: String,
+}
+
 /// 收费项目 — a fee.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Fee {
@@ -473,12 +500,27 @@ impl super::RecordKind for Fee {
 
     fn view(&self, _cx: &ViewCx) -> Value {
         let f = self;
-        json!({
-            "basis": f.basis.iter().map(|b| json!({"title": b.title, "doc_no": b.doc_no, "label": b.label()})).collect::<Vec<_>>(),
-            "standards": f.standards.iter().map(standard_ctx).collect::<Vec<_>>(),
-            "payer": f.payer,
-            "collections": f.collections.iter().map(|c| json!({"period": c.period, "amount": money(c.amount)})).collect::<Vec<_>>(),
-            "complaint_phone": f.complaint_phone,
+        to_value(View {
+            basis: f
+                .basis
+                .iter()
+                .map(|b| BasisView {
+                    title: b.title.as_deref(),
+                    doc_no: b.doc_no.as_deref(),
+                    label: b.label(),
+                })
+                .collect(),
+            standards: f.standards.iter().map(standard_ctx).collect(),
+            payer: f.payer.as_deref(),
+            collections: f
+                .collections
+                .iter()
+                .map(|c| CollectionView {
+                    period: &c.period,
+                    amount: money(c.amount),
+                })
+                .collect(),
+            complaint_phone: f.complaint_phone.as_deref(),
         })
     }
 

@@ -69,7 +69,7 @@ pub trait RecordKind: Serialize + DeserializeOwned + Clone + std::fmt::Debug + S
     }
 
     /// Rows the kind adds to the metadata table (after the common ones).
-    fn meta_rows(&self, _rows: &mut Vec<Value>) {}
+    fn meta_rows<'a>(&'a self, _rows: &mut Vec<crate::content::view::MetaRow<'a>>) {}
 
     /// A list item's status word and extra line.
     fn list_status(&self, _cx: &crate::content::view::ViewCx) -> (Option<String>, Option<String>) {
@@ -254,7 +254,7 @@ macro_rules! kinds {
                 match self { $( $(#[$attr])* Data::$var(x) => x.view(cx), )* }
             }
 
-            pub fn meta_rows(&self, rows: &mut Vec<Value>) {
+            pub fn meta_rows<'a>(&'a self, rows: &mut Vec<crate::content::view::MetaRow<'a>>) {
                 match self { $( $(#[$attr])* Data::$var(x) => x.meta_rows(rows), )* }
             }
 

@@ -95,6 +95,11 @@ impl super::RecordKind for Page {
     }
 
     fn view(&self, _cx: &crate::content::view::ViewCx) -> serde_json::Value {
-        serde_json::Value::Object(serde_json::Map::new())
+        crate::content::view::to_value(View {})
     }
 }
+
+/// The view model of a page (`record.d`): nothing beyond the common fields (`order` and
+/// `menu` place it in the footer, which every page's `site` carries).
+#[derive(Serialize)]
+struct View {}

@@ -6,7 +6,7 @@ use super::Kind;
 use super::{Attachment, ATTACHMENT};
 use crate::content::validate::{dangling, permit_item_rules, KindCx};
 use crate::content::view::{
-    attachments, steps, steps_ctx, url_of as exported_url, ViewCx, NOT_STATED,
+    attachments, steps, steps_ctx, to_value, url_of as exported_url, StepView, ViewCx, NOT_STATED,
 };
 use crate::content::{Data, Record, Site};
 use crate::diag::{Code, Diagnostic};
@@ -533,6 +533,58 @@ impl Permit {
     }
 }
 
+/// The view model of a service guide (`record.d`); what the permit does not state is
+/// 「未注明」.
+#[derive(Serialize)]
+struct View<'a> {
+    item_type: ItemType,
+    licence: bool,
+    item_code: Option<&'a str>,
+    handling_org: Option<&'a str>,
+    basis: &'a [String],
+    conditions: &'a [String],
+    quantity_limit: Option<&'a str>,
+    procedure_link: Option<Value>,
+    steps: Vec<StepView<'a>>,
+    has_procedure: bool,
+    time_limit: Option<TimeLimitView>,
+    materials: Vec<MaterialView<'a>>,
+    sample_forms: Vec<Value>,
+    fees: FeesView<'a>,
+    department: Option<&'a str>,
+    service_object: Option<&'a str>,
+    location: Option<&'a str>,
+    hours: Option<&'a str>,
+    phone: Option<&'a str>,
+    online_url: Option<&'a str>,
+}
+
+/// 办理时限 in words.
+#[derive(Serialize)]
+struct TimeLimitView {
+    statutory: String,
+    promised_wd: Option<u32>,
+}
+
+/// A row of the 申请材料 table.
+#[derive(Serialize)]
+struct MaterialView<'a> {
+    n: usize,
+    name: &'a str,
+    copies: String,
+    form: &'a str,
+    required: &'static str,
+    note: Option<&'a str>,
+}
+
+/// 收费: `{"words": …}` (as written, or 「未注明」) or `{"links": [fee links]}`.
+#[derive(Serialize)]
+#[serde(rename_all = "lowercase")]
+enum FeesView<'a> {
+    Words(&'a str),
+    Links(Vec<Value>),
+}
+
 impl super::RecordKind for Permit {
     const NAME: &'static str = "permit";
     const FOLDER: &'static str = "permits";
@@ -645,32 +697,62 @@ impl super::RecordKind for Permit {
             Some(ProcedureRef::Steps(s)) => (None, steps_ctx(r, s, "procedure")),
         };
         let fees = match &p.fees {
-            None => json!({"words": NOT_STATED}),
-            Some(FeesRef::Words(w)) => json!({"words": w}),
-            Some(FeesRef::Ids(ids)) => {
-                json!({"links": ids.iter().filter_map(|id| url_of(&format!("fees/{id}"))).collect::<Vec<_>>()})
-            }
+            None => FeesView::Words(NOT_STATED),
+            Some(FeesRef::Words(w)) => FeesView::Words(w),
+            Some(FeesRef::Ids(ids)) => FeesView::Links(
+                ids.iter()
+                    .filter_map(|id| url_of(&format!("fees/{id}")))
+                    .collect(),
+            ),
         };
-        json!({
-            "item_type": p.item_type(), "licence": p.is_licence(),
-            "item_code": p.item_code, "handling_org": p.handling_org,
-            "basis": p.basis, "conditions": p.conditions, "quantity_limit": p.quantity_limit,
-            "procedure_link": procedure_link, "steps": steps,
-            "has_procedure": p.procedure.is_some(),
-            "time_limit": p.time_limit.as_ref().map(|t| json!({
-                "statutory": t.statutory_wd.text(),
-                "promised_wd": t.promised_wd,
-            })),
-            "materials": p.materials.iter().enumerate().map(|(i, m)| json!({
-                "n": i + 1, "name": m.name,
-                "copies": m.copies.map_or_else(|| NOT_STATED.to_string(), |n| n.to_string()),
-                "form": m.form_text().unwrap_or(NOT_STATED),
-                "required": m.required.map_or(NOT_STATED, |r| if r { "必需" } else { "视情况提供" }), "note": m.note,
-            })).collect::<Vec<_>>(),
-            "sample_forms": p.sample_forms.iter().map(|a| attachment_ctx(site, r, &a.file, &a.title)).collect::<Vec<_>>(),
-            "fees": fees,
-            "department": p.department, "service_object": p.service_object, "location": p.location,
-            "hours": p.hours, "phone": p.phone, "online_url": p.online_url,
+        to_value(View {
+            item_type: p.item_type(),
+            licence: p.is_licence(),
+            item_code: p.item_code.as_deref(),
+            handling_org: p.handling_org.as_deref(),
+            basis: &p.basis,
+            conditions: &p.conditions,
+            quantity_limit: p.quantity_limit.as_deref(),
+            procedure_link,
+            steps,
+            has_procedure: p.procedure.is_some(),
+            time_limit: p.time_limit.as_ref().map(|t| TimeLimitView {
+                statutory: t.statutory_wd.text(),
+                promised_wd: t.promised_wd,
+            }),
+            materials: p
+                .materials
+                .iter()
+                .enumerate()
+                .map(|(i, m)| MaterialView {
+                    n: i + 1,
+                    name: &m.name,
+                    copies: m
+                        .copies
+                        .map_or_else(|| NOT_STATED.to_string(), |n| n.to_string()),
+                    form: m.form_text().unwrap_or(NOT_STATED),
+                    required: m.required.map_or(NOT_STATED, |r| {
+                        if r {
+                            "必需"
+                        } else {
+                            "视情况提供"
+                        }
+                    }),
+                    note: m.note.as_deref(),
+                })
+                .collect(),
+            sample_forms: p
+                .sample_forms
+                .iter()
+                .map(|a| attachment_ctx(site, r, &a.file, &a.title))
+                .collect(),
+            fees,
+            department: p.department.as_deref(),
+            service_object: p.service_object.as_deref(),
+            location: p.location.as_deref(),
+            hours: p.hours.as_deref(),
+            phone: p.phone.as_deref(),
+            online_url: p.online_url.as_deref(),
         })
     }
 

@@ -1,6 +1,6 @@
 //! 办事流程、执法流程 — numbered steps with the actor and time limit of each.
 
-use crate::content::view::{steps, steps_ctx, ViewCx};
+use crate::content::view::{steps, steps_ctx, to_value, StepView, ViewCx};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -168,6 +168,16 @@ pub struct Procedure {
     pub total_time_limit_wd: Option<u32>,
 }
 
+/// The view model of a procedure (`record.d`).
+#[derive(Serialize)]
+struct View<'a> {
+    procedure_type: ProcedureType,
+    applies_to: Option<&'a str>,
+    basis: &'a [String],
+    steps: Vec<StepView<'a>>,
+    total_time_limit_wd: Option<u32>,
+}
+
 impl super::RecordKind for Procedure {
     const NAME: &'static str = "procedure";
     const FOLDER: &'static str = "procedures";
@@ -176,10 +186,12 @@ impl super::RecordKind for Procedure {
 
     fn view(&self, cx: &ViewCx) -> Value {
         let p = self;
-        json!({
-            "procedure_type": p.procedure_type.unwrap_or(ProcedureType::Service),
-            "applies_to": p.applies_to, "basis": p.basis, "steps": steps_ctx(cx.r, &p.steps, "steps"),
-            "total_time_limit_wd": p.total_time_limit_wd,
+        to_value(View {
+            procedure_type: p.procedure_type.unwrap_or(ProcedureType::Service),
+            applies_to: p.applies_to.as_deref(),
+            basis: &p.basis,
+            steps: steps_ctx(cx.r, &p.steps, "steps"),
+            total_time_limit_wd: p.total_time_limit_wd,
         })
     }
 

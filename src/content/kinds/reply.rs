@@ -1,7 +1,7 @@
 //! 留言答复 — a question from the public and the bureau's reply.
 
 use crate::content::validate::KindCx;
-use crate::content::view::{date, date_text, md_text, nonempty, url_of, ViewCx};
+use crate::content::view::{date, date_text, md_text, nonempty, to_value, url_of, ViewCx};
 use crate::content::Record;
 use crate::diag::{Code, Diagnostic};
 use crate::schema::{Field, Ty};
@@ -126,6 +126,19 @@ pub struct Reply {
     pub related: Option<String>,
 }
 
+/// The view model of a reply (`record.d`).
+#[derive(Serialize)]
+struct View<'a> {
+    question: String,
+    asker: Option<&'a str>,
+    received: String,
+    replied: Option<String>,
+    reply_unit: Option<&'a str>,
+    reply: String,
+    topic: Option<&'a str>,
+    related: Option<Value>,
+}
+
 impl super::RecordKind for Reply {
     const NAME: &'static str = "reply";
     const FOLDER: &'static str = "replies";
@@ -187,11 +200,18 @@ impl super::RecordKind for Reply {
 
     fn view(&self, cx: &ViewCx) -> Value {
         let x = self;
-        json!({
-            "question": cx.md("question"), "asker": x.asker, "received": date_text(x.received),
-            "replied": x.replied.map(date_text), "reply_unit": x.reply_unit, "reply": cx.md("reply"),
-            "topic": x.topic,
-            "related": x.related.as_ref().and_then(|k| cx.url_of(k.trim_matches('/'))),
+        to_value(View {
+            question: cx.md("question"),
+            asker: x.asker.as_deref(),
+            received: date_text(x.received),
+            replied: x.replied.map(date_text),
+            reply_unit: x.reply_unit.as_deref(),
+            reply: cx.md("reply"),
+            topic: x.topic.as_deref(),
+            related: x
+                .related
+                .as_ref()
+                .and_then(|k| cx.url_of(k.trim_matches('/'))),
         })
     }
 
