@@ -35,6 +35,7 @@ mod feedback_reload;
 mod feedback_report;
 mod fees;
 mod generated_site;
+mod historical;
 mod hostile;
 mod lifecycle;
 mod participation;
