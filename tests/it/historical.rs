@@ -82,6 +82,10 @@ fn a_historical_consultation_with_only_closes_and_outcome_builds_without_inventi
     assert!(!html.contains("还剩"), "{html}");
     assert!(html.contains("已公布结果"), "{html}");
     assert!(html.contains("规划已于2021年5月印发。"), "{html}");
+    // Listed with its state.
+    let list = std::fs::read_to_string(root.join("public/consultations/index.html")).unwrap();
+    assert!(list.contains("【已公布结果】"), "{list}");
+    assert!(list.contains("截至2021年3月31日24:00"), "{list}");
     // Open data: nulls, not defaults.
     let v = consultation_json(root, "old-plan");
     for key in [

@@ -700,6 +700,14 @@ impl super::RecordKind for Consultation {
 
     fn list_status(&self, cx: &ViewCx) -> (Option<String>, Option<String>) {
         let Some((w, st)) = cx.facts.windows.get(&cx.r.key()) else {
+            // A historical record without both dates: its state, and its close as entered.
+            if self.historical {
+                let st = lifecycle::state_without_window(self);
+                let extra = self
+                    .closes
+                    .map(|t| format!("截至{}", lifecycle::datetime_text(t, &cx.site.tz)));
+                return (Some(st.label().to_string()), extra);
+            }
             return (None, None);
         };
         let extra = match st {
