@@ -12,7 +12,9 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
 pub use crate::content::view::{date_text, datetime_text};
-pub use crate::content::window::{notice_sentence, opens_of, Length, State, Window};
+pub use crate::content::window::{
+    last_day, notice_sentence, opens_of, state_without_window, Length, State, Window,
+};
 
 fn min_length(rule: &WindowRule) -> Length {
     match (rule.min_working_days, rule.min_days) {
@@ -65,17 +67,6 @@ fn thirty_day_norm(decision_type: &str) -> Option<&'static str> {
         .map(|(_, norm)| *norm)
 }
 
-/// The last day of a window closing at `closes`: the day whose 24:00 it is when it closes at
-/// midnight, else its own day.
-fn last_day(closes: Timestamp, tz: &TimeZone) -> Date {
-    let z = closes.to_zoned_datetime(tz.clone());
-    if z.hour() == 0 && z.minute() == 0 && z.second() == 0 && z.subsec_nanosecond() == 0 {
-        z.date().yesterday().unwrap_or(z.date())
-    } else {
-        z.date()
-    }
-}
-
 /// Compute a consultation's window and check it against the rules. Returns the window (when
 /// it could be computed) and the problems found, located in the record.
 pub fn window(
@@ -85,6 +76,9 @@ pub fn window(
     r: &Record,
     c: &Consultation,
 ) -> (Option<Window>, Vec<Diagnostic>) {
+    if c.historical {
+        return historical_window(cal, config, tz, r, c);
+    }
     let mut diags = Vec::new();
     let Some(opens) = opens_of(c, r, tz) else {
         return (None, diags);
@@ -279,9 +273,111 @@ pub fn window(
     )
 }
 
+/// The window of a consultation held before the site (`historical: true`): only when both
+/// `opens` and `closes` were entered (nothing is derived from `published` or a minimum
+/// length), its real length; a window shorter than the type's minimum is a warning, since
+/// the past cannot be corrected.
+fn historical_window(
+    cal: &Calendar,
+    config: &Config,
+    tz: &TimeZone,
+    r: &Record,
+    c: &Consultation,
+) -> (Option<Window>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let (Some(opens), Some(closes)) = (c.opens, c.closes) else {
+        return (None, diags);
+    };
+    let open_date = opens.to_zoned_datetime(tz.clone()).date();
+    let close_date = last_day(closes, tz);
+    if close_date < open_date {
+        diags.push(
+            r.diag_at(
+                Diagnostic::error(
+                    Code::ConsultationHistoricalDates,
+                    &r.source,
+                    "截止时间早于征集开始时间",
+                ),
+                "closes",
+            )
+            .found(format!(
+                "{}开始，{}截止",
+                datetime_text(opens, tz),
+                datetime_text(closes, tz)
+            ))
+            .hint("请按原公告核对 opens 和 closes。"),
+        );
+        return (None, diags);
+    }
+    let working_days = match cal.working_days_between(open_date, close_date) {
+        Ok(n) => n,
+        // A year the calendar does not cover: the dates are shown as entered, unchecked.
+        Err(_) => return (None, diags),
+    };
+    let days = u32::try_from((close_date - open_date).get_days()).unwrap_or(0);
+    let rule = config.consultation.types.get(&c.decision_type);
+    let counts_days =
+        rule.is_some_and(|r| r.min_days.is_some()) || thirty_day_norm(&c.decision_type).is_some();
+    let length = if counts_days {
+        Length::Both { days, working_days }
+    } else {
+        Length::WorkingDays(working_days)
+    };
+    let min = rule.map(min_length).unwrap_or(Length::WorkingDays(7));
+    let short = match min {
+        Length::Days(n) => days < n,
+        _ => min.working_days().is_some_and(|n| working_days < n),
+    };
+    if short
+        && c.shortened_reason
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+    {
+        let type_name = if c.decision_type.trim().is_empty() {
+            "意见征集".to_string()
+        } else {
+            format!("“{}”", c.decision_type)
+        };
+        diags.push(
+            r.diag_at(
+                Diagnostic::warning(
+                    Code::ConsultationHistoricalWindowShort,
+                    &r.source,
+                    format!(
+                        "按录入的日期，这次征集的期限为{}，少于{type_name}的最短期限{}",
+                        length.text(),
+                        min.text()
+                    ),
+                ),
+                "closes",
+            )
+            .expected(format!("不少于{}", min.text()))
+            .found(format!(
+                "{}至{}",
+                datetime_text(opens, tz),
+                datetime_text(closes, tz)
+            ))
+            .hint("这是本站上线前的征集，期限已无法更改：请核对 opens 和 closes 是否与原公告一致；原公告说明过缩短理由的，写入 shortened_reason。"),
+        );
+    }
+    (
+        Some(Window {
+            opens,
+            open_date,
+            length,
+            close_date,
+            closes,
+        }),
+        diags,
+    )
+}
+
 /// The state at `now`.
 pub fn state(c: &Consultation, w: &Window, now: Timestamp) -> State {
-    if c.withdrawn.is_some() {
+    if c.historical {
+        // Held before the site: never open here, whatever the dates.
+        state_without_window(c)
+    } else if c.withdrawn.is_some() {
         State::Withdrawn
     } else if c.outcome.is_some() && now >= w.closes {
         State::Concluded

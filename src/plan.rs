@@ -1081,7 +1081,7 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
                          "breadcrumbs": breadcrumbs(site, &[(Kind::Consultation.label(), format!("{base}consultations/")), (r.common.title.as_str(), record_url(site, r)), ("公众参与情况报告", url.clone())]),
                          "section": "consultations"},
                 "consultation": {"title": r.common.title, "url": record_url(site, r), "decision_type": c.decision_type,
-                                 "window": facts.windows.get(&r.key()).map(|(w, _)| lifecycle::notice_sentence(w, &site.tz)),
+                                 "window": if c.historical { Some(crate::content::kinds::consultation::historical_sentence(c, &site.tz)) } else { facts.windows.get(&r.key()).map(|(w, _)| lifecycle::notice_sentence(w, &site.tz)) },
                                  "outcome_published": date_text(outcome.published), "organizer": c.organizer},
                 "report": p.report,
             }),

@@ -144,7 +144,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
             .and_then(|l| l.iter().map(|(_, l)| l.count).max())
             .unwrap_or(0);
         let received = chain.map(|c| c.links.len() as u64);
-        if !ledger.present && c.channels.form {
+        if !ledger.present && c.form_offered() {
             let stated_none = outcome.opinions.as_ref().is_some_and(|o| o.total == 0);
             let contradicted = recorded.max(received.unwrap_or(0));
             if !stated_none {

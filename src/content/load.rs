@@ -664,10 +664,16 @@ fn load_one(
         help: "正文（Markdown）",
         open: crate::schema::NOT_EXPORTED,
     }];
-    let groups: Vec<&[Field]> = if is_md {
-        vec![c.kind.fields(), c.kind.common_fields()]
+    // A historical consultation does not require its notice's items.
+    let kind_fields = if c.kind == Kind::Consultation {
+        super::kinds::consultation::fields_for(&node)
     } else {
-        vec![c.kind.fields(), c.kind.common_fields(), BODY]
+        c.kind.fields()
+    };
+    let groups: Vec<&[Field]> = if is_md {
+        vec![kind_fields, c.kind.common_fields()]
+    } else {
+        vec![kind_fields, c.kind.common_fields(), BODY]
     };
     let mut ctx = Ctx::new(rel, tz);
     let json = schema::check_fields(&node, &groups, "", &mut ctx);

@@ -103,3 +103,26 @@ pub fn notice_sentence(w: &Window, tz: &TimeZone) -> String {
         datetime_text(w.closes, tz)
     )
 }
+
+/// The last day of a window closing at `closes`: the day whose 24:00 it is when it closes at
+/// midnight, else its own day.
+pub fn last_day(closes: Timestamp, tz: &TimeZone) -> Date {
+    let z = closes.to_zoned_datetime(tz.clone());
+    if z.hour() == 0 && z.minute() == 0 && z.second() == 0 && z.subsec_nanosecond() == 0 {
+        z.date().yesterday().unwrap_or(z.date())
+    } else {
+        z.date()
+    }
+}
+
+/// The state of a consultation without a window (a historical record without both dates):
+/// withdrawn, concluded when its outcome is published, else closed.
+pub fn state_without_window(c: &Consultation) -> State {
+    if c.withdrawn.is_some() {
+        State::Withdrawn
+    } else if c.outcome.is_some() {
+        State::Concluded
+    } else {
+        State::Closed
+    }
+}

@@ -72,6 +72,8 @@ codes! {
 
     ConsultationChannels = "consultation.channels",
     ConsultationClosesEarly = "consultation.closes-early",
+    ConsultationHistoricalDates = "consultation.historical-dates",
+    ConsultationHistoricalWindowShort = "consultation.historical-window-short",
     ConsultationNoticeItem = "consultation.notice-item",
     ConsultationReportOverdue = "consultation.report-overdue",
     ConsultationUnder30Days = "consultation.under-30-days",

@@ -64,11 +64,11 @@ fn event(site: &Site, r: &Record, w: &lifecycle::Window) -> Vec<String> {
         super::midnight(site, r.common.published.unwrap_or(w.open_date)).unwrap_or(w.opens);
     let mut desc = lifecycle::notice_sentence(w, &site.tz);
     if let Data::Consultation(c) = &r.data {
-        if c.channels.form {
+        if c.form_offered() {
             desc.push_str("\n可在网页上直接提交意见：");
             desc.push_str(&url);
         }
-        if let Some(e) = &c.channels.email {
+        if let Some(e) = &c.channels().email {
             desc.push_str(&format!("\n电子邮箱：{e}"));
         }
     }

@@ -37,6 +37,8 @@ pub enum FeedbackCommand {
     Export(ExportArgs),
     /// 录入通过信函、电子邮件、电话、现场收到的意见，输出回执编号
     Add(AddArgs),
+    /// 从 CSV 表格批量录入信函、电子邮件、电话、现场收到的意见（每行一条，出错时整个文件不导入）
+    Import(ImportArgs),
     /// 校验数据库哈希链、各意见台账和库外记录的链头，列出未导出的意见；发现问题时退出码为 1
     Verify(VerifyArgs),
     /// 按征集事项、渠道、类型统计
@@ -129,6 +131,25 @@ pub struct AddArgs {
     /// 联系方式 (never published)
     #[arg(long)]
     pub contact: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// Consultation id (its file or folder name under content/consultations/)
+    pub consultation: String,
+    /// CSV (UTF-8) with the columns 收到日期, 渠道, 意见内容 and optionally 涉及条款, 姓名,
+    /// 单位, 联系方式, 同意公开, 处理结果, 理由 (docs/commands.md)
+    pub file: PathBuf,
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    #[arg(long)]
+    pub db: PathBuf,
+    /// Create the database if it does not exist yet
+    #[arg(long)]
+    pub init: bool,
+    /// 导入与已录入意见完全相同的行（确实是另一份相同的意见时）
+    #[arg(long)]
+    pub allow_same_rows: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -303,6 +324,22 @@ pub fn run(
                 "回执编号 (receipt): {}\n哈希 (hash): {}\n收到时间 (received): {}\n",
                 acc.receipt, acc.hash, acc.received
             )))
+        }
+        FeedbackCommand::Import(a) => {
+            let dir = load(&a.root).map_err(FeedbackError::Invalid)?;
+            let s = super::import::import(
+                &super::import::ImportOptions {
+                    root: a.root,
+                    db: a.db,
+                    init: a.init,
+                    consultation: a.consultation.clone(),
+                    file: a.file,
+                    allow_same_rows: a.allow_same_rows,
+                    time_zone: dir.time_zone(),
+                },
+                dir.as_ref(),
+            )?;
+            Ok(RunOutput::ok(s.render(&a.consultation)))
         }
         FeedbackCommand::Verify(a) => {
             let receipts = a

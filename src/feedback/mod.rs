@@ -27,6 +27,7 @@ pub mod forms;
 pub mod guard;
 mod html;
 pub mod http;
+pub mod import;
 pub mod limits;
 pub mod log;
 pub mod model;

@@ -117,6 +117,16 @@ pub fn load_site_directory(root: &Path) -> Result<SiteDirectory, String> {
                 closes: w.closes,
                 withdrawn: c.withdrawn.is_some(),
             });
+        } else if c.historical {
+            // Held before the site, without both dates: known (its paper opinions can be
+            // added), never open to the form.
+            consultations.push(ConsultationWindow {
+                id: r.id.clone(),
+                title: r.common.title.clone(),
+                opens: jiff::Timestamp::UNIX_EPOCH,
+                closes: jiff::Timestamp::UNIX_EPOCH,
+                withdrawn: c.withdrawn.is_some(),
+            });
         }
     }
     Ok(SiteDirectory {

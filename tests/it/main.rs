@@ -36,6 +36,7 @@ mod feedback_report;
 mod fees;
 mod generated_site;
 mod hant;
+mod historical;
 mod hostile;
 mod lifecycle;
 mod participation;

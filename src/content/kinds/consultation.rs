@@ -6,7 +6,7 @@ use crate::content::validate::{type_alias, KindCx};
 use crate::content::view::{
     attachments, date_text, datetime_text, instant, md_text, nonempty, to_value, ViewCx,
 };
-use crate::content::window::{notice_sentence, opens_of, State};
+use crate::content::window::{last_day, notice_sentence, opens_of, state_without_window, State};
 use crate::content::Record;
 use crate::diag::{Code, Diagnostic};
 use crate::schema::{Field, Ty};
@@ -252,38 +252,44 @@ static WITHDRAWN: &[Field] = &[
     },
 ];
 
-pub static FIELDS: &[Field] = &[
+/// The consultation's fields; `$notice` is whether the notice's items (summary, basis,
+/// reasons, decision type, channels) are required: they are, except in the record of a
+/// consultation held before the site ([`HISTORICAL_FIELDS`], `historical: true`), whose notice
+/// the site never published and whose absent items are shown as 「未注明」.
+macro_rules! consultation_fields {
+    ($notice:literal) => {
+        &[
     Field {
         name: "summary",
         zh: "基本情况说明",
         ty: Ty::Markdown,
-        required: true,
-        help: "决策事项的基本情况",
-        open: Some(ex("situation", OpenTy::Str, "基本情况", "Basic situation of the matter (plain text).").after("notice")),
+        required: $notice,
+        help: "决策事项的基本情况（historical: true 的历史记录可不填，页面显示“未注明”）",
+        open: Some(ex_null("situation", OpenTy::Str, "基本情况", "Basic situation of the matter (plain text); null when a historical record does not state it.").after("notice")),
     },
     Field {
         name: "basis",
         zh: "决策依据",
         ty: Ty::Markdown,
-        required: true,
-        help: "法律、法规、政策依据",
-        open: Some(ex("basis", OpenTy::Str, "决策依据", "Basis of the decision (plain text).").after("situation")),
+        required: $notice,
+        help: "法律、法规、政策依据（历史记录可不填）",
+        open: Some(ex_null("basis", OpenTy::Str, "决策依据", "Basis of the decision (plain text); null when a historical record does not state it.").after("situation")),
     },
     Field {
         name: "reasons",
         zh: "理由",
         ty: Ty::Markdown,
-        required: true,
-        help: "为什么要作出这项决策",
-        open: Some(ex("reasons", OpenTy::Str, "理由", "Reasons (plain text).").after("basis")),
+        required: $notice,
+        help: "为什么要作出这项决策（历史记录可不填）",
+        open: Some(ex_null("reasons", OpenTy::Str, "理由", "Reasons (plain text); null when a historical record does not state it.").after("basis")),
     },
     Field {
         name: "decision_type",
         zh: "决策类型",
         ty: Ty::Text,
-        required: true,
-        help: "site.toml 中 [consultation.types] 下的名称，如 重大行政决策、规范性文件",
-        open: Some(ex("decision_type", OpenTy::Str, "决策类型", "Type of decision, e.g. 重大行政决策, 规范性文件.")),
+        required: $notice,
+        help: "site.toml 中 [consultation.types] 下的名称，如 重大行政决策、规范性文件（历史记录可不填）",
+        open: Some(ex_null("decision_type", OpenTy::Str, "决策类型", "Type of decision, e.g. 重大行政决策, 规范性文件; null only in the record of a consultation held before the site that does not state it.")),
     },
     Field {
         name: "opens",
@@ -291,7 +297,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::DateTime,
         required: false,
         help: "如 2026-11-20 或 2026-11-20 09:00；不写时为发布日期（published）当天，期限从次日起算",
-        open: Some(ex("opens", OpenTy::DateTime, "开始时间", "When the consultation opens.")),
+        open: Some(ex_null("opens", OpenTy::DateTime, "开始时间", "When the consultation opens; null when a historical record does not state it.")),
     },
     Field {
         name: "window_working_days",
@@ -329,9 +335,9 @@ pub static FIELDS: &[Field] = &[
         name: "channels",
         zh: "反馈方式",
         ty: Ty::Obj(CHANNELS),
-        required: true,
-        help: "除网上表单外至少再提供一种方式",
-        open: Some(ex("channels", OpenTy::Obj(CHANNELS, &[]), "反馈方式", "How to comment.")),
+        required: $notice,
+        help: "除网上表单外至少再提供一种方式（历史记录只填原公告写明的方式，可不填）",
+        open: Some(ex_null("channels", OpenTy::Obj(CHANNELS, &[]), "反馈方式", "How to comment; null when a historical record does not state it.")),
     },
     Field {
         name: "organizer",
@@ -373,7 +379,44 @@ pub static FIELDS: &[Field] = &[
         help: "撤回征集时填写",
         open: Some(ex_null("withdrawn", OpenTy::Obj(WITHDRAWN, &[]), "撤回", "Set when the consultation was withdrawn.")),
     },
-];
+    Field {
+        name: "historical",
+        zh: "历史记录",
+        ty: Ty::Bool,
+        required: false,
+        help: "本站上线前已开展（公告未在本站发布）的征集，只公布其结果时写 true：未填写的公告内容显示为“未注明”，不显示意见表",
+        open: NOT_EXPORTED,
+    },
+    Field {
+        name: "notice_url",
+        zh: "原公告地址",
+        ty: Ty::Text,
+        required: false,
+        help: "历史记录的原征求意见公告所在网址（如旧网站的页面），没有时不填",
+        open: NOT_EXPORTED,
+    },
+        ]
+    };
+}
+
+pub static FIELDS: &[Field] = consultation_fields!(true);
+
+/// [`FIELDS`] for a record with `historical: true` (chosen by [`fields_for`]).
+pub static HISTORICAL_FIELDS: &[Field] = consultation_fields!(false);
+
+/// The field table a consultation file is checked against: [`HISTORICAL_FIELDS`] when it says
+/// `historical: true`, else [`FIELDS`].
+pub fn fields_for(node: &crate::yaml::Node) -> &'static [Field] {
+    if node
+        .get("historical")
+        .and_then(|n| n.as_str())
+        .is_some_and(|s| matches!(s, "true" | "True" | "TRUE" | "是"))
+    {
+        HISTORICAL_FIELDS
+    } else {
+        FIELDS
+    }
+}
 
 /// The consultation states in open data (`state`).
 pub static STATES: &[&str] = &["upcoming", "open", "closed", "concluded", "withdrawn"];
@@ -385,7 +428,7 @@ pub static OPEN_DERIVED: &[OpenField] = &[
     ex_null("open_date", OpenTy::Date, "开始日期", "Day it opens (not counted in the window).").after("closes"),
     ex_null("close_date", OpenTy::Date, "截止日期", "Last day of the window.").after("open_date"),
     ex_null("window", OpenTy::Str, "征集期限", "Length of the window as the notice states it, e.g. 10个工作日 or 30日; for a notice that states its end date (`closes`), its real length: 14个工作日, or 31日，其中21个工作日 for a type counted in natural days.").after("close_date"),
-    ex_null("notice", OpenTy::Str, "期限说明", "The notice's sentence about the window, as on the page.").after("window_days"),
+    ex_null("notice", OpenTy::Str, "期限说明", "The notice's sentence about the window, as on the page; for the record of a consultation held before the site (its notice not published here), the sentence saying so, with the dates entered.").after("window_days"),
 ];
 
 /// 反馈方式.
@@ -481,9 +524,14 @@ pub struct Withdrawn {
 /// 意见征集 — a consultation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Consultation {
+    /// Empty only in a historical record that does not state it (「未注明」).
+    #[serde(default)]
     pub summary: String,
+    #[serde(default)]
     pub basis: String,
+    #[serde(default)]
     pub reasons: String,
+    #[serde(default)]
     pub decision_type: String,
     /// 征集开始; absent: 00:00 of the `published` date (see `lifecycle::window`).
     #[serde(default)]
@@ -496,7 +544,9 @@ pub struct Consultation {
     pub closes: Option<jiff::Timestamp>,
     #[serde(default)]
     pub shortened_reason: Option<String>,
-    pub channels: Channels,
+    /// None only in a historical record that does not state them.
+    #[serde(default)]
+    pub channels: Option<Channels>,
     #[serde(default)]
     pub organizer: Option<String>,
     #[serde(default)]
@@ -507,6 +557,35 @@ pub struct Consultation {
     pub outcome: Option<Outcome>,
     #[serde(default)]
     pub withdrawn: Option<Withdrawn>,
+    /// 历史记录: a consultation held before the site, whose outcome the site publishes; its
+    /// notice was never published here and no opinion is taken through the site.
+    #[serde(default)]
+    pub historical: bool,
+    /// 原公告地址 of a historical record.
+    #[serde(default)]
+    pub notice_url: Option<String>,
+}
+
+/// The channels of a record that states none.
+static NO_CHANNELS: Channels = Channels {
+    form: false,
+    email: None,
+    post: None,
+    phone: None,
+    fax: None,
+    in_person: None,
+};
+
+impl Consultation {
+    /// The channels the notice states (none stated: every one absent).
+    pub fn channels(&self) -> &Channels {
+        self.channels.as_ref().unwrap_or(&NO_CHANNELS)
+    }
+
+    /// Does the site take opinions through its own form? Never for a historical record.
+    pub fn form_offered(&self) -> bool {
+        !self.historical && self.channels().form
+    }
 }
 
 /// The view model of a consultation (`record.d`).
@@ -520,7 +599,7 @@ struct View<'a> {
     state: State,
     state_label: &'static str,
     shortened_reason: Option<&'a str>,
-    channels: &'a Channels,
+    channels: Option<&'a Channels>,
     organizer: Option<&'a str>,
     contact: Option<&'a str>,
     post_envelope: bool,
@@ -577,7 +656,10 @@ impl super::RecordKind for Consultation {
 
     fn validate(&self, cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
         let c = self;
-        if !cx.config.consultation.types.contains_key(&c.decision_type) {
+        // A historical record may leave the type out (「未注明」); one that names it names a
+        // configured type.
+        let type_stated = !(c.historical && c.decision_type.trim().is_empty());
+        if type_stated && !cx.config.consultation.types.contains_key(&c.decision_type) {
             let names: Vec<&str> = cx
                 .config
                 .consultation
@@ -605,8 +687,9 @@ impl super::RecordKind for Consultation {
             };
             out.push(r.diag_at(d, "decision_type"));
         }
-        let ch = &c.channels;
-        if ch.email.is_none()
+        let ch = c.channels();
+        if !c.historical
+            && ch.email.is_none()
             && ch.post.is_none()
             && ch.phone.is_none()
             && ch.fax.is_none()
@@ -659,10 +742,10 @@ impl super::RecordKind for Consultation {
                     days_left: facts.days_left(&r.key()),
                 }),
             ),
-            None => (State::Closed, None),
+            None => (state_without_window(c), None),
         };
-        let post = c.channels.post.as_deref();
-        to_value(View {
+        let post = c.channels().post.as_deref();
+        let mut v = to_value(View {
             summary: cx.md("summary"),
             basis: cx.md("basis"),
             reasons: cx.md("reasons"),
@@ -671,7 +754,7 @@ impl super::RecordKind for Consultation {
             state,
             state_label: state.label(),
             shortened_reason: c.shortened_reason.as_deref(),
-            channels: &c.channels,
+            channels: c.channels.as_ref(),
             organizer: c.organizer.as_deref(),
             contact: c.contact.as_deref(),
             post_envelope: post.is_some_and(|p| !post_has_envelope_wording(p)),
@@ -691,14 +774,26 @@ impl super::RecordKind for Consultation {
                 date: date_text(x.date),
                 reason: &x.reason,
             }),
-            form_open: state == State::Open && c.channels.form,
+            form_open: state == State::Open && c.form_offered(),
             report_url: (c.outcome.is_some() && facts.has_report(&r.key()))
                 .then(|| format!("{}report/", cx.url())),
-        })
+        });
+        if c.historical {
+            historical_view(c, cx, &mut v);
+        }
+        v
     }
 
     fn list_status(&self, cx: &ViewCx) -> (Option<String>, Option<String>) {
         let Some((w, st)) = cx.facts.window(&cx.r.key()) else {
+            // A historical record without both dates: its state, and its close as entered.
+            if self.historical {
+                let st = state_without_window(self);
+                let extra = self
+                    .closes
+                    .map(|t| format!("截至{}", datetime_text(t, &cx.site.tz)));
+                return (Some(st.label().to_string()), extra);
+            }
             return (None, None);
         };
         let extra = match st {
@@ -716,7 +811,7 @@ impl super::RecordKind for Consultation {
         let (c, site, facts, r) = (self, cx.site, cx.facts, cx.r);
         let w = facts.window(&r.key());
         let tz = &site.tz;
-        json!({
+        let mut v = json!({
             "decision_type": c.decision_type,
             "state": w.map(|(_, s)| json!(s)),
             "state_label": w.map(|(_, s)| s.label()),
@@ -730,8 +825,8 @@ impl super::RecordKind for Consultation {
             "notice": w.map(|(w, _)| notice_sentence(w, tz)),
             "situation": md_text(r, "summary"), "basis": md_text(r, "basis"), "reasons": md_text(r, "reasons"),
             "shortened_reason": c.shortened_reason,
-            "channels": {"form": c.channels.form, "email": c.channels.email, "post": c.channels.post,
-                         "phone": c.channels.phone, "fax": c.channels.fax, "in_person": c.channels.in_person},
+            "channels": c.channels.as_ref().map(|ch| json!({"form": ch.form, "email": ch.email, "post": ch.post,
+                         "phone": ch.phone, "fax": ch.fax, "in_person": ch.in_person})),
             "organizer": c.organizer, "contact": c.contact,
             "documents": attachments(site, r, &c.documents),
             "outcome": c.outcome.as_ref().map(|o| json!({
@@ -739,8 +834,92 @@ impl super::RecordKind for Consultation {
                 "report": nonempty(md_text(r, "outcome.report")),
             })),
             "withdrawn": c.withdrawn.as_ref().map(|x| json!({"date": x.date.to_string(), "reason": x.reason})),
-        })
+        });
+        if c.historical {
+            historical_open_data(c, cx, &mut v);
+        }
+        v
     }
+}
+
+/// The page of a historical record: what it states and nothing more (the template shows
+/// 「未注明」 for the rest), the original dates as entered, no form.
+fn historical_view(c: &Consultation, cx: &ViewCx, v: &mut Value) {
+    let tz = &cx.site.tz;
+    let opens = c.opens.map(|t| opens_text(t, tz));
+    let closes = c.closes.map(|t| datetime_text(t, tz));
+    v["historical"] = json!({
+        "notice_url": c.notice_url,
+        "opens": opens,
+        "closes": closes,
+        "length": cx.facts.window(&cx.r.key()).map(|(w, _)| w.length.text()),
+        "decision_type": nonempty(c.decision_type.clone()),
+        "sentence": historical_sentence(c, tz),
+    });
+    v["form_open"] = json!(false);
+}
+
+/// 「本站上线前开展的意见征集（2021年3月1日至2021年3月31日24:00），本站未发布征求意见公告，
+/// 本页为其结果的记录，不接收意见。原公告：URL」: the page's and open data's statement
+/// that this is the record of a past consultation, with only the dates entered.
+pub fn historical_sentence(c: &Consultation, tz: &jiff::tz::TimeZone) -> String {
+    let when = match (c.opens, c.closes) {
+        (Some(o), Some(e)) => format!("（{}至{}）", opens_text(o, tz), datetime_text(e, tz)),
+        (None, Some(e)) => format!("（截至{}）", datetime_text(e, tz)),
+        (Some(o), None) => format!("（自{}起）", opens_text(o, tz)),
+        (None, None) => String::new(),
+    };
+    let mut s = format!(
+        "本站上线前开展的意见征集{when}，本站未发布征求意见公告，本页为其结果的记录，不接收意见。"
+    );
+    if let Some(u) = c
+        .notice_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    {
+        s.push_str(&format!("原公告：{u}"));
+    }
+    s
+}
+
+/// A start as entered: `2021年3月1日` for a date (00:00), else with its time.
+fn opens_text(t: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    let z = t.to_zoned_datetime(tz.clone());
+    if z.hour() == 0 && z.minute() == 0 {
+        date_text(z.date())
+    } else {
+        datetime_text(t, tz)
+    }
+}
+
+/// Open data of a historical record: what was not entered is null (never the defaults of a
+/// notice), the dates are those entered, and `notice` says it is the record of a past
+/// consultation.
+fn historical_open_data(c: &Consultation, cx: &ViewCx, v: &mut Value) {
+    let (site, r) = (cx.site, cx.r);
+    let state = cx
+        .facts
+        .window(&r.key())
+        .map(|(_, s)| *s)
+        .unwrap_or_else(|| state_without_window(c));
+    v["state"] = json!(state);
+    v["state_label"] = json!(state.label());
+    v["opens"] = json!(c.opens.map(|t| instant(site, t)));
+    v["closes"] = json!(c.closes.map(|t| instant(site, t)));
+    v["open_date"] = json!(c
+        .opens
+        .map(|t| t.to_zoned_datetime(site.tz.clone()).date().to_string()));
+    v["close_date"] = json!(c.closes.map(|t| last_day(t, &site.tz).to_string()));
+    v["notice"] = json!(historical_sentence(c, &site.tz));
+    for (key, field) in [
+        ("situation", "summary"),
+        ("basis", "basis"),
+        ("reasons", "reasons"),
+    ] {
+        v[key] = json!(nonempty(md_text(r, field)));
+    }
+    v["decision_type"] = json!(nonempty(c.decision_type.clone()));
 }
 
 /// Does a notice's postal channel say itself what to write on the envelope (「请在信封上注明
