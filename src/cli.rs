@@ -32,7 +32,7 @@ pub(crate) enum Command {
     New(NewArgs),
     /// 计算工作日期限：DATE +N 给出截止日期；DATE DATE 计算两个日期之间的工作日和自然日；只给 DATE 时说明当天是否为工作日
     Calendar(CalendarArgs),
-    /// 从表格导入记录：gongshi import fees 收费标准.csv（每行一个收费标准，列名见 docs/commands.md）；有任何错误时不写入任何文件
+    /// 从表格导入记录：gongshi import fees 收费标准.xlsx（或 .csv；每行一个收费标准，列名见 docs/commands.md）；有任何错误时不写入任何文件
     Import(ImportArgs),
     /// 意见接收与台账：serve（接收服务）、export（导出台账）、add（录入线下意见）、verify（校验）、stats（统计）
     Feedback(crate::feedback::cli::FeedbackArgs),
@@ -162,8 +162,11 @@ pub(crate) struct CalendarArgs {
 pub(crate) struct ImportArgs {
     /// 导入的类别：目前只有 fees（收费标准）
     pub(crate) kind: String,
-    /// CSV 文件（UTF-8 编码，第一行为列名）
+    /// 表格文件：.xlsx（Excel 工作簿，读第一个工作表）或 .csv（UTF-8 编码）；第一行为列名
     pub(crate) file: PathBuf,
+    /// 读取 .xlsx 文件中这个名称的工作表（默认第一个）
+    #[arg(long, value_name = "工作表名称")]
+    pub(crate) sheet: Option<String>,
     /// 站点根目录（含 site.toml）
     #[arg(long, default_value = ".")]
     pub(crate) root: PathBuf,

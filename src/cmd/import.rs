@@ -1,4 +1,4 @@
-//! `gongshi import KIND FILE`: records from a spreadsheet (CSV), all or nothing.
+//! `gongshi import KIND FILE`: records from a spreadsheet (CSV or XLSX), all or nothing.
 
 use super::{parse_now, Global};
 use crate::cli::ImportArgs;
@@ -11,6 +11,8 @@ pub(super) fn run(a: ImportArgs, g: Global) -> Result<(), Error> {
         root: a.root,
         kind: a.kind,
         file: a.file,
+        sheet: a.sheet,
+        limits: crate::scaffold::import::Limits::DEFAULT,
         now,
     })
     .map_err(|e| {

@@ -9,6 +9,10 @@ use crate::content::load::valid_id;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+pub use table::Limits;
+use table::Table;
+
+mod table;
 
 /// What to import.
 #[derive(Debug, Clone)]
@@ -17,8 +21,12 @@ pub struct ImportOptions {
     pub root: PathBuf,
     /// What to import: only `fees` today.
     pub kind: String,
-    /// The CSV file.
+    /// The table: CSV (UTF-8), or `.xlsx`.
     pub file: PathBuf,
+    /// The worksheet of an `.xlsx` file (default: the first).
+    pub sheet: Option<String>,
+    /// Caps on the file's size and content.
+    pub limits: Limits,
     /// The clock: the default 发布日期 and the 索引号 year.
     pub now: jiff::Timestamp,
 }
@@ -134,22 +142,9 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, ScaffoldError> {
     }
     let (config, today) = super::site_today(&opts.root, opts.now)?;
     let shown = opts.file.display().to_string();
-    let bytes = std::fs::read(&opts.file)
-        .map_err(|e| ScaffoldError::Io(format!("无法读取 {shown}：{e}")))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    if std::str::from_utf8(bytes).is_err() {
-        return Err(ScaffoldError::Content(
-            std::iter::once(
-                Diagnostic::error(Code::ImportEncoding, &shown, "文件不是 UTF-8 编码")
-                    .expected("UTF-8 编码的 CSV")
-                    .hint(
-                        "在 Excel 或 WPS 中“另存为”，文件类型选“CSV UTF-8（逗号分隔）”，再导入。",
-                    ),
-            )
-            .collect(),
-        ));
-    }
-    let (recs, rows, mut diags) = read(bytes, &shown);
+    let table = table::read(&opts.file, &shown, opts.sheet.as_deref(), opts.limits)
+        .map_err(|ds| ScaffoldError::Content(ds.into_iter().collect()))?;
+    let (recs, rows, mut diags) = read(&table, &shown);
     let folder = opts.root.join("content/fees");
     for (name, r) in &recs {
         if ["md", "yaml", "yml"]
@@ -161,7 +156,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, ScaffoldError> {
                 Diagnostic::error(
                     Code::ImportExists,
                     &shown,
-                    format!("第{}行：收费记录“{name}”已经存在", r.row),
+                    format!("{}：收费记录“{name}”已经存在", table.place(r.row)),
                 )
                 .span(r.line, 1, 1)
                 .field("文件名")
@@ -211,20 +206,10 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, ScaffoldError> {
 }
 
 /// Parse the table into records by file name, with every problem found.
-fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnostic>) {
+fn read(table: &Table, shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut recs: BTreeMap<String, Rec> = BTreeMap::new();
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let headers: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(Code::ImportCsv, shown, format!("第1行：无法读取表头：{e}"))
-                    .span(1, 1, 1),
-            );
-            return (recs, 0, diags);
-        }
-    };
+    let headers = &table.headers;
     let known: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
     for (i, h) in headers.iter().enumerate() {
         if !known.contains(&h.as_str()) {
@@ -232,7 +217,7 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
                 Diagnostic::error(
                     Code::ImportUnknownColumn,
                     shown,
-                    format!("第1行第{}列：不认识的列名“{h}”", i + 1),
+                    format!("{}第{}列：不认识的列名“{h}”", table.place(1), i + 1),
                 )
                 .span(1, 1, 1)
                 .field(h.clone())
@@ -248,7 +233,7 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
                 Diagnostic::error(
                     Code::ImportMissingColumn,
                     shown,
-                    format!("第1行：缺少“{c}”列"),
+                    format!("{}：缺少“{c}”列", table.place(1)),
                 )
                 .span(1, 1, 1)
                 .field(*c)
@@ -260,40 +245,29 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
         return (recs, 0, diags);
     }
     let mut rows = 0;
-    for (n, rec) in rdr.records().enumerate() {
-        let line = n + 2;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(Code::ImportCsv, shown, format!("第{line}行：无法读取：{e}"))
-                        .span(line, 1, 1)
-                        .hint("请检查引号是否成对。"),
-                );
-                continue;
-            }
-        };
-        // Messages name the row as a spreadsheet shows it (header = 1); the location is
-        // the line in the file (they differ after a cell with line breaks).
-        let row = line;
-        let line = rec.position().map_or(line, |p| p.line() as usize);
+    for rec in &table.rows {
+        let (row, line) = (rec.row, rec.line);
         let cell = |name: &str| -> Option<String> {
-            let i = headers.iter().position(|h| h == name)?;
-            let v = rec.get(i)?.trim();
-            (!v.is_empty()).then(|| v.to_string())
+            let v = rec.cells.get(table.col(name)?)?;
+            (!v.is_empty()).then(|| v.clone())
         };
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
         rows += 1;
         let mut err =
             |col: &str, msg: String, expected: &str, found: Option<String>, hint: &str| {
-                let mut d =
-                    Diagnostic::error(Code::ImportRow, shown, format!("第{row}行“{col}”列：{msg}"))
-                        .span(line, 1, 1)
-                        .field(col.to_string())
-                        .expected(expected.to_string())
-                        .hint(hint.to_string());
+                let at = table.col(col).unwrap_or(0);
+                let cell_ref = table
+                    .cell_ref(row, at)
+                    .map(|r| format!("（{r}单元格）"))
+                    .unwrap_or_default();
+                let mut d = Diagnostic::error(
+                    Code::ImportRow,
+                    shown,
+                    format!("{}“{col}”列{cell_ref}：{msg}", table.place(row)),
+                )
+                .span(line, at + 1, 1)
+                .field(col.to_string())
+                .expected(expected.to_string())
+                .hint(hint.to_string());
                 if let Some(f) = found {
                     d = d.found(f);
                 }
@@ -532,7 +506,10 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
                 Diagnostic::error(
                     Code::ImportRow,
                     shown,
-                    format!("第{}行“收费项目名称”列：记录“{name}”没有名称", r.row),
+                    format!(
+                        "{}“收费项目名称”列：记录“{name}”没有名称",
+                        table.place(r.row)
+                    ),
                 )
                 .span(r.line, 1, 1)
                 .field("收费项目名称")
@@ -545,7 +522,10 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
                 Diagnostic::error(
                     Code::ImportRow,
                     shown,
-                    format!("第{}行“收费依据文号”列：记录“{name}”没有收费依据", r.row),
+                    format!(
+                        "{}“收费依据文号”列：记录“{name}”没有收费依据",
+                        table.place(r.row)
+                    ),
                 )
                 .span(r.line, 1, 1)
                 .field("收费依据文号")

@@ -36,6 +36,7 @@ mod feedback_report;
 mod fees;
 mod generated_site;
 mod hostile;
+mod import;
 mod lifecycle;
 mod participation;
 mod search_example;
