@@ -1,17 +1,21 @@
-//! `gongshi import fees FILE.csv`: a fee table (one row per fee standard, as real fee lists
-//! are kept) into fee records under `content/fees/`. Everything the clerk typed is kept as
+//! `gongshi import KIND FILE`: records from a spreadsheet (`.xlsx` or CSV, [`table`]); for
+//! every kind but fees one row is one record ([`records`]). `gongshi import fees FILE`: a fee
+//! table (one row per fee standard, as real fee lists are kept) into fee records under
+//! `content/fees/`. Everything the clerk typed is kept as
 //! typed (document numbers with their own bracket style, several numbers per row); every
 //! problem is reported with its row and column in Chinese, and nothing is written while any
 //! row is wrong. The columns are documented in `docs/commands.md` and [`COLUMNS`].
 
 use super::ScaffoldError;
 use crate::content::load::valid_id;
+use crate::content::Kind;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 pub use table::Limits;
 use table::Table;
 
+pub mod records;
 mod table;
 
 /// What to import.
@@ -19,8 +23,8 @@ mod table;
 pub struct ImportOptions {
     /// The site root (holds `site.toml`).
     pub root: PathBuf,
-    /// What to import: only `fees` today.
-    pub kind: String,
+    /// What to import: a kind (fees have their own table of standards).
+    pub kind: Kind,
     /// The table: CSV (UTF-8), or `.xlsx`.
     pub file: PathBuf,
     /// The worksheet of an `.xlsx` file (default: the first).
@@ -36,7 +40,7 @@ pub struct ImportOptions {
 pub struct ImportReport {
     /// The new record files, relative to the root.
     pub written: Vec<PathBuf>,
-    /// Fee standards (rows) imported.
+    /// Rows imported (fee standards, or one per record for other kinds).
     pub rows: usize,
 }
 
@@ -134,16 +138,13 @@ fn q(s: &str) -> String {
 
 /// Import the table. Nothing is written when anything is wrong.
 pub fn import(opts: &ImportOptions) -> Result<ImportReport, ScaffoldError> {
-    if opts.kind != "fees" && opts.kind != "fee" {
-        return Err(ScaffoldError::Usage(format!(
-            "暂不支持导入“{}”：目前只能导入收费标准表，写作 gongshi import fees 文件.csv",
-            opts.kind
-        )));
-    }
     let (config, today) = super::site_today(&opts.root, opts.now)?;
     let shown = opts.file.display().to_string();
     let table = table::read(&opts.file, &shown, opts.sheet.as_deref(), opts.limits)
         .map_err(|ds| ScaffoldError::Content(ds.into_iter().collect()))?;
+    if opts.kind != Kind::Fee {
+        return import_records(opts, &config, today, &table, &shown);
+    }
     let (recs, rows, mut diags) = read(&table, &shown);
     let folder = opts.root.join("content/fees");
     for (name, r) in &recs {
@@ -203,6 +204,122 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, ScaffoldError> {
         written.push(rel);
     }
     Ok(ImportReport { written, rows })
+}
+
+/// One record per row, for every kind but fees. Nothing is written when anything is wrong.
+fn import_records(
+    opts: &ImportOptions,
+    config: &crate::config::Config,
+    today: jiff::civil::Date,
+    table: &Table,
+    shown: &str,
+) -> Result<ImportReport, ScaffoldError> {
+    let kind = opts.kind;
+    let tz = config.timezone().unwrap_or(jiff::tz::TimeZone::UTC);
+    let (rows, mut diags) = records::read(kind, table, shown, &today.to_string(), &tz);
+    let folder = opts.root.join("content").join(kind.folder());
+    for r in &rows {
+        if let Some(existing) = super::new::existing_record(&folder, &r.name) {
+            let rel = existing
+                .strip_prefix(&opts.root)
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or(existing);
+            diags.push(
+                Diagnostic::error(
+                    Code::ImportExists,
+                    shown,
+                    format!(
+                        "{}：{}“{}”已经存在（{}）",
+                        table.place(r.row),
+                        kind.label(),
+                        r.name,
+                        rel.display()
+                    ),
+                )
+                .span(r.line, 1, 1)
+                .field(records::ID.1)
+                .hint("导入不会覆盖已有记录：换一个文件名，或先删除（修改）已有记录。"),
+            );
+        }
+    }
+    if !diags.is_empty() {
+        return Err(ScaffoldError::Content(
+            diags.into_iter().collect::<Diagnostics>(),
+        ));
+    }
+    let code = &config.organization.code;
+    let has_index = kind.common_fields().iter().any(|f| f.name == "index_no");
+    let mut next = super::new::max_index_no(&opts.root.join("content"), code, today.year());
+    let mut files = Vec::new();
+    for r in &rows {
+        let mut text = format!(
+            "---\n# 由 gongshi import {} 从 {} 第{}行导入。\n",
+            kind.folder(),
+            opts.file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            r.row
+        );
+        text.push_str(&r.yaml);
+        if has_index && !r.has_index_no {
+            next += 1;
+            text.push_str(&format!(
+                "index_no: {}\n",
+                q(&format!("{code}/{}-{next:05}", today.year()))
+            ));
+        }
+        text.push_str("---\n");
+        if let Some(body) = &r.body {
+            text.push('\n');
+            text.push_str(body);
+            text.push('\n');
+        }
+        files.push((
+            PathBuf::from("content")
+                .join(kind.folder())
+                .join(format!("{}.md", r.name)),
+            text,
+        ));
+    }
+    let written = write_all(&opts.root, files)?;
+    Ok(ImportReport {
+        rows: rows.len(),
+        written,
+    })
+}
+
+/// Write new files (never over an existing one); on any failure remove those written.
+fn write_all(
+    root: &std::path::Path,
+    files: Vec<(PathBuf, String)>,
+) -> Result<Vec<PathBuf>, ScaffoldError> {
+    let mut written = Vec::new();
+    for (rel, text) in files {
+        let path = root.join(&rel);
+        let res = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+            })
+            .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+        if let Err(e) = res {
+            // Leave nothing half-imported.
+            for w in &written {
+                let _ = std::fs::remove_file(root.join(w));
+            }
+            return Err(ScaffoldError::Io(format!(
+                "无法写入 {}：{e}",
+                rel.display()
+            )));
+        }
+        written.push(rel);
+    }
+    Ok(written)
 }
 
 /// Parse the table into records by file name, with every problem found.

@@ -282,3 +282,118 @@ fn a_huge_or_sparse_sheet_is_refused_or_read_sparsely() {
     assert!(text(&o).contains("[import.xlsx]"), "{}", text(&o));
     assert!(text(&o).contains("不是有效的 .xlsx 文件"), "{}", text(&o));
 }
+
+fn build(site: &Path) -> std::process::Output {
+    run(&[
+        "build",
+        "-q",
+        "--root",
+        site.to_str().unwrap(),
+        "--now",
+        NOW,
+    ])
+}
+
+#[test]
+fn documents_import_from_csv_one_record_per_row_and_build() {
+    let s = site("minimal");
+    let o = import(
+        s.path(),
+        "documents",
+        &repo().join("tests/fixtures/import/documents.csv"),
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("新建 2 条"), "{}", text(&o));
+    let rec = std::fs::read_to_string(s.path().join("content/documents/2019-gongzi.md")).unwrap();
+    // Index numbers continue the site's series (the minimal site has CSRSJ/2026-00001).
+    assert!(rec.contains("index_no: \"CSRSJ/2026-00002\""), "{rec}");
+    assert!(
+        rec.contains("tags:\n  - \"农民工\"\n  - \"工资支付\""),
+        "{rec}"
+    );
+    let o = build(s.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let html =
+        std::fs::read_to_string(s.path().join("public/documents/2019-gongzi/index.html")).unwrap();
+    for want in [
+        "关于进一步做好农民工工资支付工作的通知",
+        "测人社发〔2019〕8号",
+        "请按月足额支付农民工工资。",
+    ] {
+        assert!(html.contains(want), "{want}: {html}");
+    }
+    let html =
+        std::fs::read_to_string(s.path().join("public/documents/2020-jiuye/index.html")).unwrap();
+    assert!(html.contains("已废止"), "{html}");
+}
+
+#[test]
+fn enforcement_decisions_import_with_nested_party_columns_and_build() {
+    let s = site("minimal");
+    let o = import(
+        s.path(),
+        "enforcement",
+        &repo().join("tests/fixtures/import/enforcement.csv"),
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let rec = std::fs::read_to_string(s.path().join("content/enforcement/2025-fa-003.md")).unwrap();
+    assert!(
+        rec.contains("party:\n  type: \"法人\"\n  name: \"某某餐饮有限公司\""),
+        "{rec}"
+    );
+    assert!(rec.contains("fine: 3000\n"), "{rec}");
+    let o = build(s.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let html = std::fs::read_to_string(s.path().join("public/enforcement/2025-fa-003/index.html"))
+        .unwrap();
+    assert!(html.contains("测人社罚〔2025〕3号"), "{html}");
+    assert!(html.contains("某某餐饮有限公司"), "{html}");
+}
+
+#[test]
+fn a_bad_value_is_reported_by_the_schema_at_its_cell_and_nothing_is_written() {
+    let s = site("minimal");
+    let good = std::fs::read_to_string(repo().join("tests/fixtures/import/documents.csv")).unwrap();
+    let bad = good
+        .replacen(",已废止,", ",现行,", 1)
+        .replacen("2020-06-10", "2020年6月10日", 1);
+    assert_ne!(bad, good);
+    // English field names work as headers as well as the Chinese labels.
+    let bad = bad.replacen("文件名,标题,文件类型", "id,title,doc_kind", 1);
+    let book = s.path().join("目录.xlsx");
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bad.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, v).unwrap();
+        }
+    }
+    wb.save(&book).unwrap();
+    let o = import(s.path(), "document", &book, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains(
+            "工作表“Sheet1”第3行“有效性”列（G3单元格）：字段“validity”的值“现行”不在可选范围内"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("目录.xlsx:3:7"), "{out}");
+    assert!(out.contains("第3行“成文日期”列（F3单元格）"), "{out}");
+    assert!(
+        !s.path().join("content/documents/2019-gongzi.md").exists(),
+        "{out}"
+    );
+    // Pages are not imported from tables; the kind is checked by the argument parser.
+    let o = import(s.path(), "pages", &book, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("documents"), "{}", text(&o));
+}
