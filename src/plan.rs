@@ -200,7 +200,7 @@ fn meta_rows(site: &Site, r: &Record) -> Vec<Value> {
         .organization
         .clone()
         .unwrap_or_else(|| site.config.organization.name.clone());
-    if let Some(v) = &r.common.index_no {
+    if let Some(v) = r.common.public_index_no() {
         rows.push(json!({"label": "索引号", "value": v}));
     }
     rows.push(json!({"label": "发布机构", "value": org}));
@@ -284,7 +284,7 @@ pub(crate) fn list_item(site: &Site, facts: &Facts, r: &Record) -> Value {
         "days_left": days_left,
         "kind": r.kind.folder(),
         "kind_label": r.kind.label(),
-        "index_no": r.common.index_no,
+        "index_no": r.common.public_index_no(),
         "doc_no": r.common.doc_no,
         "organization": r.common.organization.clone().unwrap_or_else(|| site.config.organization.name.clone()),
         "category": r.common.category,
@@ -346,7 +346,7 @@ pub(crate) fn search_text(r: &Record) -> String {
 pub(crate) fn search_doc(site: &Site, r: &Record) -> crate::search::SearchDoc {
     let base = site.config.base_path();
     let url = record_url(site, r);
-    let mut meta: Vec<String> = [&r.common.doc_no, &r.common.index_no]
+    let mut meta: Vec<String> = [r.common.doc_no.as_ref(), r.common.public_index_no()]
         .into_iter()
         .flatten()
         .cloned()

@@ -93,7 +93,11 @@ pub const COLUMNS: &[(&str, bool, &str)] = &[
     ),
     ("收费对象", false, "向谁收费"),
     ("发布日期", false, "如 2026-11-20；不填为今天"),
-    ("索引号", false, "不填时按 gongshi new 的规则自动分配"),
+    (
+        "索引号",
+        false,
+        "不填时按 gongshi new 的规则自动分配；本站启用前的原索引号照原样填写，记为 legacy_index_no 并公开显示",
+    ),
     ("主题分类", false, "如 人事人才"),
     ("摘要", false, "一两句话的简介"),
     ("投诉电话", false, "价格投诉举报电话"),
@@ -174,11 +178,20 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, ScaffoldError> {
     let mut next = super::new::max_index_no(&opts.root.join("content"), code, today.year());
     let mut files = Vec::new();
     for (name, r) in &recs {
-        let index_no = r.scalars.get("索引号").cloned().unwrap_or_else(|| {
-            next += 1;
-            format!("{code}/{}-{next:05}", today.year())
-        });
-        files.push((name.clone(), yaml_of(r, &index_no, &today.to_string())));
+        // A number in the site's series is the index_no; another is kept as the legacy one.
+        let given = r.scalars.get("索引号");
+        let legacy = given.filter(|no| !crate::content::validate::index_no_ok(no, code));
+        let index_no = match given {
+            Some(no) if legacy.is_none() => no.clone(),
+            _ => {
+                next += 1;
+                format!("{code}/{}-{next:05}", today.year())
+            }
+        };
+        files.push((
+            name.clone(),
+            yaml_of(r, &index_no, legacy.map(String::as_str), &today.to_string()),
+        ));
     }
     std::fs::create_dir_all(&folder)
         .map_err(|e| ScaffoldError::Io(format!("无法创建目录 {}：{e}", folder.display())))?;
@@ -216,7 +229,14 @@ fn import_records(
 ) -> Result<ImportReport, ScaffoldError> {
     let kind = opts.kind;
     let tz = config.timezone().unwrap_or(jiff::tz::TimeZone::UTC);
-    let (rows, mut diags) = records::read(kind, table, shown, &today.to_string(), &tz);
+    let (rows, mut diags) = records::read(
+        kind,
+        table,
+        shown,
+        &today.to_string(),
+        &tz,
+        &config.organization.code,
+    );
     let folder = opts.root.join("content").join(kind.folder());
     for r in &rows {
         if let Some(existing) = super::new::existing_record(&folder, &r.name) {
@@ -655,7 +675,7 @@ fn read(table: &Table, shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagno
 }
 
 /// The record file: every value double-quoted, so that it reads back exactly as typed.
-fn yaml_of(r: &Rec, index_no: &str, today: &str) -> String {
+fn yaml_of(r: &Rec, index_no: &str, legacy: Option<&str>, today: &str) -> String {
     let mut out = String::from("# 由 gongshi import fees 导入。\n");
     let get = |k: &str| r.scalars.get(k);
     out.push_str(&format!(
@@ -667,6 +687,9 @@ fn yaml_of(r: &Rec, index_no: &str, today: &str) -> String {
         get("发布日期").map_or(today, String::as_str)
     ));
     out.push_str(&format!("index_no: {}\n", q(index_no)));
+    if let Some(no) = legacy {
+        out.push_str(&format!("legacy_index_no: {}\n", q(no)));
+    }
     for (col, key) in [
         ("主题分类", "category"),
         ("摘要", "summary"),

@@ -397,3 +397,89 @@ fn a_bad_value_is_reported_by_the_schema_at_its_cell_and_nothing_is_written() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("documents"), "{}", text(&o));
 }
+
+/// A documents table with the numbers two records had before the site: one in another
+/// scheme (kept as legacy_index_no), one in the site's own series (kept as index_no).
+const LEGACY: &str = "文件名,标题,文件类型,有效性,发布日期,索引号
+2018-old,关于2018年度社会保险缴费基数的通知,notice,失效,2018-06-01,011334156/2018-00012
+2026-own,关于本站编号的通知,notice,有效,2026-11-01,CSRSJ/2026-00050
+";
+
+#[test]
+fn a_legacy_index_no_is_published_on_the_page_in_open_data_and_search() {
+    let s = site("minimal");
+    let csv = s.path().join("legacy.csv");
+    std::fs::write(&csv, LEGACY).unwrap();
+    let o = import(s.path(), "documents", &csv, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let old = std::fs::read_to_string(s.path().join("content/documents/2018-old.md")).unwrap();
+    assert!(
+        old.contains("legacy_index_no: \"011334156/2018-00012\""),
+        "{old}"
+    );
+    // The site's own number is still allocated (the minimal site has 00001).
+    assert!(old.contains("index_no: \"CSRSJ/2026-00002\""), "{old}");
+    let own = std::fs::read_to_string(s.path().join("content/documents/2026-own.md")).unwrap();
+    assert!(own.contains("index_no: \"CSRSJ/2026-00050\""), "{own}");
+    assert!(!own.contains("legacy_index_no"), "{own}");
+    let o = build(s.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let page =
+        std::fs::read_to_string(s.path().join("public/documents/2018-old/index.html")).unwrap();
+    assert!(page.contains("011334156/2018-00012"), "{page}");
+    assert!(!page.contains("CSRSJ/2026-00002"), "{page}");
+    let data = std::fs::read_to_string(s.path().join("public/data/documents.json")).unwrap();
+    let data: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let rows = data["records"]
+        .as_array()
+        .or(data.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let row = rows.iter().find(|r| r["id"] == "2018-old").unwrap();
+    assert_eq!(row["index_no"], "011334156/2018-00012", "{row}");
+    let catalog = std::fs::read_to_string(s.path().join("public/catalog/index.html")).unwrap();
+    assert!(catalog.contains("011334156/2018-00012"), "{catalog}");
+    let search: String = walkdir::WalkDir::new(s.path().join("public/search"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert!(
+        search.contains("011334156/2018-00012"),
+        "not in the search index"
+    );
+}
+
+#[test]
+fn a_duplicate_legacy_index_no_is_refused_naming_both_files() {
+    let s = site("minimal");
+    let docs = s.path().join("content/documents");
+    for name in ["a", "b"] {
+        std::fs::write(
+            docs.join(format!("{name}.md")),
+            "---\ntitle: 旧通知\npublished: 2018-06-01\ndoc_kind: notice\nvalidity: 失效\nlegacy_index_no: 011334156/2018-00012\n---\n",
+        )
+        .unwrap();
+    }
+    let o = build(s.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("[meta.duplicate]"), "{out}");
+    assert!(
+        out.contains("原索引号“011334156/2018-00012”与其他记录重复"),
+        "{out}"
+    );
+    assert!(out.contains("content/documents/a.md"), "{out}");
+    assert!(out.contains("content/documents/b.md"), "{out}");
+    // A placeholder is not a number.
+    std::fs::remove_file(docs.join("b.md")).unwrap();
+    std::fs::write(
+        docs.join("a.md"),
+        "---\ntitle: 旧通知\npublished: 2018-06-01\ndoc_kind: notice\nvalidity: 失效\nlegacy_index_no: 待补充\n---\n",
+    )
+    .unwrap();
+    let o = build(s.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("待补充"), "{}", text(&o));
+}

@@ -378,6 +378,13 @@ pub static COMMON: &[Field] = &[
         help: "格式为 机构代码/年份-五位序号，如 ZJRSJ/2026-00017；发布后不得更改",
     },
     Field {
+        name: "legacy_index_no",
+        zh: "原索引号",
+        ty: Ty::Text,
+        required: false,
+        help: "本站启用前已经公开的信息原有的索引号，照原样填写；填写后页面、开放数据和检索中显示这个索引号（index_no 仍由本站分配，不公开），全站不得重复",
+    },
+    Field {
         name: "doc_no",
         zh: "文号",
         ty: Ty::Text,
@@ -433,6 +440,10 @@ pub struct Common {
     pub organization: Option<String>,
     #[serde(default)]
     pub index_no: Option<String>,
+    /// The 索引号 a record kept from before the site's numbering: published instead of
+    /// `index_no`.
+    #[serde(default)]
+    pub legacy_index_no: Option<String>,
     #[serde(default)]
     pub doc_no: Option<String>,
     #[serde(default)]
@@ -445,6 +456,14 @@ pub struct Common {
     pub draft: bool,
     #[serde(default)]
     pub summary: Option<String>,
+}
+
+impl Common {
+    /// The 索引号 the public sees: the one kept from before the site's numbering, if any,
+    /// else the site's own.
+    pub fn public_index_no(&self) -> Option<&String> {
+        self.legacy_index_no.as_ref().or(self.index_no.as_ref())
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@
 //!   `当事人.名称`;
 //! - lists of objects (attachments, materials, steps…) are not columns: they are written
 //!   into the record file afterwards;
-//! - `文件名` (`id`) names the record file (required), `正文` (`body`) is its Markdown body.
+//! - `文件名` (`id`) names the record file (required), `正文` (`body`) is its Markdown body;
+//! - `索引号` in the site's own series (`CODE/YYYY-NNNNN`) is the record's `index_no`; any
+//!   other number is kept as `legacy_index_no` (published instead) and `index_no` allocated.
 //!
 //! Every row is validated with the same schema as a record file before anything is written.
 
@@ -247,6 +249,7 @@ pub(crate) fn read(
     shown: &str,
     today: &str,
     tz: &jiff::tz::TimeZone,
+    code: &str,
 ) -> (Vec<Parsed>, Vec<Diagnostic>) {
     let cols = columns(kind);
     let mut diags = Vec::new();
@@ -321,8 +324,20 @@ pub(crate) fn read(
         let mut top: Vec<String> = Vec::new();
         let mut objs: BTreeMap<&str, Vec<String>> = BTreeMap::new();
         let mut order: Vec<&str> = Vec::new();
+        let mut has_index_no = false;
         for (k, c) in cols.iter().enumerate() {
             let Some(v) = at(k) else { continue };
+            if c.path == "index_no" {
+                // A number in the site's own series is kept as index_no; any other is the
+                // number the record had before the site (published instead), and the
+                // site's own is allocated.
+                if crate::content::validate::index_no_ok(v, code) {
+                    has_index_no = true;
+                } else {
+                    top.push(format!("legacy_index_no: {}", q(v)));
+                    continue;
+                }
+            }
             let value = match c.ty {
                 Ty::Int | Ty::IntOr(_) | Ty::Number => plain_or_quoted(v),
                 Ty::List(_) => {
@@ -438,7 +453,7 @@ pub(crate) fn read(
             line,
             yaml,
             body: at(body_at).cloned(),
-            has_index_no: has("index_no"),
+            has_index_no,
         });
     }
     (out, diags)
