@@ -32,7 +32,7 @@ pub(crate) enum Command {
     New(NewArgs),
     /// 计算工作日期限：DATE +N 给出截止日期；DATE DATE 计算两个日期之间的工作日和自然日；只给 DATE 时说明当天是否为工作日
     Calendar(CalendarArgs),
-    /// 从表格导入记录：gongshi import documents 文件目录.xlsx（或 .csv；每行一条记录，列名为字段名或中文名称；fees 每行一个收费标准，列名见 docs/commands.md）；有任何错误时不写入任何文件
+    /// 从表格导入记录：gongshi import documents 目录.xlsx（或 .csv），列名见 docs/commands.md；有错误时不写入任何文件
     Import(ImportArgs),
     /// 意见接收与台账：serve（接收服务）、export（导出台账）、add（录入线下意见）、verify（校验）、stats（统计）
     Feedback(crate::feedback::cli::FeedbackArgs),

@@ -483,3 +483,27 @@ fn a_duplicate_legacy_index_no_is_refused_naming_both_files() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("待补充"), "{}", text(&o));
 }
+
+/// The content guide lists the columns each kind's table may have, as the importer derives
+/// them from the field tables.
+#[test]
+fn the_content_guide_lists_every_import_column() {
+    use gongshi::content::Kind;
+    let guide = std::fs::read_to_string(repo().join("docs/内容编写指南.md")).unwrap();
+    for kind in Kind::ALL {
+        if matches!(kind, Kind::Page | Kind::Consultation | Kind::Fee) {
+            continue;
+        }
+        let cols: Vec<String> = gongshi::scaffold::import::records::columns(kind)
+            .iter()
+            .map(|c| format!("{}{}", c.zh, if c.required { "*" } else { "" }))
+            .collect();
+        let row = format!(
+            "| `{}`（{}） | 文件名*、正文、{} |",
+            kind.folder(),
+            kind.label(),
+            cols.join("、")
+        );
+        assert!(guide.contains(&row), "the guide lacks {row}");
+    }
+}
