@@ -274,6 +274,16 @@ fn a_huge_or_sparse_sheet_is_refused_or_read_sparsely() {
         "{}",
         text(&o)
     );
+    // The same cap on a CSV cell, located by row and column.
+    let csv = s.path().join("long.csv");
+    std::fs::write(&csv, format!("文件名,标题\nx,{}\n", "长".repeat(40_000))).unwrap();
+    let o = import(s.path(), "documents", &csv, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("第2行第2列：单元格超过 32767 个字"),
+        "{}",
+        text(&o)
+    );
     // Not a zip at all.
     let junk = s.path().join("junk.xlsx");
     std::fs::write(&junk, "文件名,收费项目名称\n").unwrap();
