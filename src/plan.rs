@@ -209,7 +209,7 @@ fn meta_rows<'a>(site: &'a Site, r: &'a Record) -> Vec<MetaRow<'a>> {
         .organization
         .as_deref()
         .unwrap_or(&site.config.organization.name);
-    if let Some(v) = &r.common.index_no {
+    if let Some(v) = r.common.public_index_no() {
         rows.push(MetaRow::text("索引号", v));
     }
     rows.push(MetaRow::text("发布机构", org));
@@ -257,7 +257,7 @@ pub(crate) fn list_item<'a>(cx: Cx<'a>, r: &'a Record) -> ListItem<'a> {
         days_left,
         kind: r.kind.folder(),
         kind_label: r.kind.label(),
-        index_no: c.index_no.as_deref(),
+        index_no: c.public_index_no().map(String::as_str),
         doc_no: c.doc_no.as_deref(),
         organization: c
             .organization
@@ -364,7 +364,7 @@ pub(crate) fn search_text(r: &Record) -> String {
 pub(crate) fn search_doc(site: &Site, r: &Record) -> crate::search::SearchDoc {
     let base = site.config.base_path();
     let url = record_url(site, r);
-    let mut meta: Vec<String> = [&r.common.doc_no, &r.common.index_no]
+    let mut meta: Vec<String> = [r.common.doc_no.as_ref(), r.common.public_index_no()]
         .into_iter()
         .flatten()
         .cloned()

@@ -1,4 +1,4 @@
-//! `gongshi import KIND FILE`: records from a spreadsheet (CSV), all or nothing.
+//! `gongshi import KIND FILE`: records from a spreadsheet (CSV or XLSX), all or nothing.
 
 use super::{parse_now, Global};
 use crate::cli::ImportArgs;
@@ -7,10 +7,13 @@ use crate::scaffold::import::{import, ImportOptions};
 
 pub(super) fn run(a: ImportArgs, g: Global) -> Result<(), Error> {
     let now = parse_now(a.now.as_deref())?;
+    let kind = a.kind;
     let report = import(&ImportOptions {
         root: a.root,
         kind: a.kind,
         file: a.file,
+        sheet: a.sheet,
+        limits: crate::scaffold::import::Limits::DEFAULT,
         now,
     })
     .map_err(|e| {
@@ -22,11 +25,20 @@ pub(super) fn run(a: ImportArgs, g: Global) -> Result<(), Error> {
         }
     })?;
     if !g.quiet {
-        println!(
-            "已导入 {} 个收费标准，新建 {} 条收费记录：",
-            report.rows,
-            report.written.len()
-        );
+        if kind == crate::content::Kind::Fee {
+            println!(
+                "已导入 {} 个收费标准，新建 {} 条收费记录：",
+                report.rows,
+                report.written.len()
+            );
+        } else {
+            println!(
+                "已导入 {} 行，新建 {} 条{}记录：",
+                report.rows,
+                report.written.len(),
+                kind.label()
+            );
+        }
         for p in &report.written {
             println!("  {}", p.display());
         }

@@ -66,8 +66,9 @@ struct Unique {
 }
 
 /// The record's key (kind and id: `a.md` and `a.yaml`, or two sub-folders, would clash), its
-/// 索引号 and an enforcement decision's 决定书文号.
-const UNIQUE: [Unique; 3] = [
+/// 索引号 (the site's own, and one kept from before the site's numbering) and an enforcement
+/// decision's 决定书文号.
+const UNIQUE: [Unique; 4] = [
     Unique {
         field: "id",
         zh: "记录编号",
@@ -77,6 +78,11 @@ const UNIQUE: [Unique; 3] = [
         field: "index_no",
         zh: "索引号",
         get: |r| r.common.index_no.clone(),
+    },
+    Unique {
+        field: "legacy_index_no",
+        zh: "原索引号",
+        get: |r| r.common.legacy_index_no.clone(),
     },
     Unique {
         field: "case_no",

@@ -135,7 +135,9 @@ codes! {
     ImportExists = "import.exists",
     ImportMissingColumn = "import.missing-column",
     ImportRow = "import.row",
+    ImportTooLarge = "import.too-large",
     ImportUnknownColumn = "import.unknown-column",
+    ImportXlsx = "import.xlsx",
 
     // The test kind (feature `test-kind`, docs/dev/adding-a-kind.md).
     InspectionNoDeadline = "inspection.no-deadline",

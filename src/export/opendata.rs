@@ -130,7 +130,7 @@ pub fn object(site: &Site, facts: &Facts, r: &Record) -> Value {
         "id": r.id,
         "url": absolute(site, &record_url(site, r)),
         "title": r.common.title,
-        "index_no": r.common.index_no,
+        "index_no": r.common.public_index_no(),
         "doc_no": r.common.doc_no,
         "category": r.common.category,
         "organization": org_of(site, r),

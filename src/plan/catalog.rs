@@ -129,7 +129,7 @@ fn row_ctx(site: &Site, row: &Row) -> Value {
         "url": crate::urls::record_url(site, row.r),
         "title": c.title,
         "kind_label": row.r.kind.label(),
-        "index_no": c.index_no,
+        "index_no": c.public_index_no(),
         "doc_no": c.doc_no,
         "organization": row.org,
         "category": c.category,

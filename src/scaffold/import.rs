@@ -1,24 +1,36 @@
-//! `gongshi import fees FILE.csv`: a fee table (one row per fee standard, as real fee lists
-//! are kept) into fee records under `content/fees/`. Everything the clerk typed is kept as
+//! `gongshi import KIND FILE`: records from a spreadsheet (`.xlsx` or CSV, [`table`]); for
+//! every kind but fees one row is one record ([`records`]). `gongshi import fees FILE`: a fee
+//! table (one row per fee standard, as real fee lists are kept) into fee records under
+//! `content/fees/`. Everything the clerk typed is kept as
 //! typed (document numbers with their own bracket style, several numbers per row); every
 //! problem is reported with its row and column in Chinese, and nothing is written while any
 //! row is wrong. The columns are documented in `docs/commands.md` and [`COLUMNS`].
 
 use super::ScaffoldError;
 use crate::content::load::valid_id;
+use crate::content::Kind;
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+pub use table::Limits;
+use table::Table;
+
+pub mod records;
+mod table;
 
 /// What to import.
 #[derive(Debug, Clone)]
 pub struct ImportOptions {
     /// The site root (holds `site.toml`).
     pub root: PathBuf,
-    /// What to import: only `fees` today.
-    pub kind: String,
-    /// The CSV file.
+    /// What to import: a kind (fees have their own table of standards).
+    pub kind: Kind,
+    /// The table: CSV (UTF-8), or `.xlsx`.
     pub file: PathBuf,
+    /// The worksheet of an `.xlsx` file (default: the first).
+    pub sheet: Option<String>,
+    /// Caps on the file's size and content.
+    pub limits: Limits,
     /// The clock: the default 发布日期 and the 索引号 year.
     pub now: jiff::Timestamp,
 }
@@ -28,7 +40,7 @@ pub struct ImportOptions {
 pub struct ImportReport {
     /// The new record files, relative to the root.
     pub written: Vec<PathBuf>,
-    /// Fee standards (rows) imported.
+    /// Rows imported (fee standards, or one per record for other kinds).
     pub rows: usize,
 }
 
@@ -81,7 +93,11 @@ pub const COLUMNS: &[(&str, bool, &str)] = &[
     ),
     ("收费对象", false, "向谁收费"),
     ("发布日期", false, "如 2026-11-20；不填为今天"),
-    ("索引号", false, "不填时按 gongshi new 的规则自动分配"),
+    (
+        "索引号",
+        false,
+        "不填时按 gongshi new 的规则自动分配；本站启用前的原索引号照原样填写，记为 legacy_index_no 并公开显示",
+    ),
     ("主题分类", false, "如 人事人才"),
     ("摘要", false, "一两句话的简介"),
     ("投诉电话", false, "价格投诉举报电话"),
@@ -126,30 +142,14 @@ fn q(s: &str) -> String {
 
 /// Import the table. Nothing is written when anything is wrong.
 pub fn import(opts: &ImportOptions) -> Result<ImportReport, ScaffoldError> {
-    if opts.kind != "fees" && opts.kind != "fee" {
-        return Err(ScaffoldError::Usage(format!(
-            "暂不支持导入“{}”：目前只能导入收费标准表，写作 gongshi import fees 文件.csv",
-            opts.kind
-        )));
-    }
     let (config, today) = super::site_today(&opts.root, opts.now)?;
     let shown = opts.file.display().to_string();
-    let bytes = std::fs::read(&opts.file)
-        .map_err(|e| ScaffoldError::Io(format!("无法读取 {shown}：{e}")))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    if std::str::from_utf8(bytes).is_err() {
-        return Err(ScaffoldError::Content(
-            std::iter::once(
-                Diagnostic::error(Code::ImportEncoding, &shown, "文件不是 UTF-8 编码")
-                    .expected("UTF-8 编码的 CSV")
-                    .hint(
-                        "在 Excel 或 WPS 中“另存为”，文件类型选“CSV UTF-8（逗号分隔）”，再导入。",
-                    ),
-            )
-            .collect(),
-        ));
+    let table = table::read(&opts.file, &shown, opts.sheet.as_deref(), opts.limits)
+        .map_err(|ds| ScaffoldError::Content(ds.into_iter().collect()))?;
+    if opts.kind != Kind::Fee {
+        return import_records(opts, &config, today, &table, &shown);
     }
-    let (recs, rows, mut diags) = read(bytes, &shown);
+    let (recs, rows, mut diags) = read(&table, &shown);
     let folder = opts.root.join("content/fees");
     for (name, r) in &recs {
         if ["md", "yaml", "yml"]
@@ -161,7 +161,7 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, ScaffoldError> {
                 Diagnostic::error(
                     Code::ImportExists,
                     &shown,
-                    format!("第{}行：收费记录“{name}”已经存在", r.row),
+                    format!("{}：收费记录“{name}”已经存在", table.place(r.row)),
                 )
                 .span(r.line, 1, 1)
                 .field("文件名")
@@ -178,11 +178,20 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, ScaffoldError> {
     let mut next = super::new::max_index_no(&opts.root.join("content"), code, today.year());
     let mut files = Vec::new();
     for (name, r) in &recs {
-        let index_no = r.scalars.get("索引号").cloned().unwrap_or_else(|| {
-            next += 1;
-            format!("{code}/{}-{next:05}", today.year())
-        });
-        files.push((name.clone(), yaml_of(r, &index_no, &today.to_string())));
+        // A number in the site's series is the index_no; another is kept as the legacy one.
+        let given = r.scalars.get("索引号");
+        let legacy = given.filter(|no| !crate::content::validate::index_no_ok(no, code));
+        let index_no = match given {
+            Some(no) if legacy.is_none() => no.clone(),
+            _ => {
+                next += 1;
+                format!("{code}/{}-{next:05}", today.year())
+            }
+        };
+        files.push((
+            name.clone(),
+            yaml_of(r, &index_no, legacy.map(String::as_str), &today.to_string()),
+        ));
     }
     std::fs::create_dir_all(&folder)
         .map_err(|e| ScaffoldError::Io(format!("无法创建目录 {}：{e}", folder.display())))?;
@@ -210,21 +219,134 @@ pub fn import(opts: &ImportOptions) -> Result<ImportReport, ScaffoldError> {
     Ok(ImportReport { written, rows })
 }
 
+/// One record per row, for every kind but fees. Nothing is written when anything is wrong.
+fn import_records(
+    opts: &ImportOptions,
+    config: &crate::config::Config,
+    today: jiff::civil::Date,
+    table: &Table,
+    shown: &str,
+) -> Result<ImportReport, ScaffoldError> {
+    let kind = opts.kind;
+    let tz = config.timezone().unwrap_or(jiff::tz::TimeZone::UTC);
+    let (rows, mut diags) = records::read(
+        kind,
+        table,
+        shown,
+        &today.to_string(),
+        &tz,
+        &config.organization.code,
+    );
+    let folder = opts.root.join("content").join(kind.folder());
+    for r in &rows {
+        if let Some(existing) = super::new::existing_record(&folder, &r.name) {
+            let rel = existing
+                .strip_prefix(&opts.root)
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or(existing);
+            diags.push(
+                Diagnostic::error(
+                    Code::ImportExists,
+                    shown,
+                    format!(
+                        "{}：{}“{}”已经存在（{}）",
+                        table.place(r.row),
+                        kind.label(),
+                        r.name,
+                        rel.display()
+                    ),
+                )
+                .span(r.line, 1, 1)
+                .field(records::ID.1)
+                .hint("导入不会覆盖已有记录：换一个文件名，或先删除（修改）已有记录。"),
+            );
+        }
+    }
+    if !diags.is_empty() {
+        return Err(ScaffoldError::Content(
+            diags.into_iter().collect::<Diagnostics>(),
+        ));
+    }
+    let code = &config.organization.code;
+    let has_index = kind.common_fields().iter().any(|f| f.name == "index_no");
+    let mut next = super::new::max_index_no(&opts.root.join("content"), code, today.year());
+    let mut files = Vec::new();
+    for r in &rows {
+        let mut text = format!(
+            "---\n# 由 gongshi import {} 从 {} 第{}行导入。\n",
+            kind.folder(),
+            opts.file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            r.row
+        );
+        text.push_str(&r.yaml);
+        if has_index && !r.has_index_no {
+            next += 1;
+            text.push_str(&format!(
+                "index_no: {}\n",
+                q(&format!("{code}/{}-{next:05}", today.year()))
+            ));
+        }
+        text.push_str("---\n");
+        if let Some(body) = &r.body {
+            text.push('\n');
+            text.push_str(body);
+            text.push('\n');
+        }
+        files.push((
+            PathBuf::from("content")
+                .join(kind.folder())
+                .join(format!("{}.md", r.name)),
+            text,
+        ));
+    }
+    let written = write_all(&opts.root, files)?;
+    Ok(ImportReport {
+        rows: rows.len(),
+        written,
+    })
+}
+
+/// Write new files (never over an existing one); on any failure remove those written.
+fn write_all(
+    root: &std::path::Path,
+    files: Vec<(PathBuf, String)>,
+) -> Result<Vec<PathBuf>, ScaffoldError> {
+    let mut written = Vec::new();
+    for (rel, text) in files {
+        let path = root.join(&rel);
+        let res = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| {
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+            })
+            .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+        if let Err(e) = res {
+            // Leave nothing half-imported.
+            for w in &written {
+                let _ = std::fs::remove_file(root.join(w));
+            }
+            return Err(ScaffoldError::Io(format!(
+                "无法写入 {}：{e}",
+                rel.display()
+            )));
+        }
+        written.push(rel);
+    }
+    Ok(written)
+}
+
 /// Parse the table into records by file name, with every problem found.
-fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnostic>) {
+fn read(table: &Table, shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut recs: BTreeMap<String, Rec> = BTreeMap::new();
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
-    let headers: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_string()).collect(),
-        Err(e) => {
-            diags.push(
-                Diagnostic::error(Code::ImportCsv, shown, format!("第1行：无法读取表头：{e}"))
-                    .span(1, 1, 1),
-            );
-            return (recs, 0, diags);
-        }
-    };
+    let headers = &table.headers;
     let known: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
     for (i, h) in headers.iter().enumerate() {
         if !known.contains(&h.as_str()) {
@@ -232,7 +354,7 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
                 Diagnostic::error(
                     Code::ImportUnknownColumn,
                     shown,
-                    format!("第1行第{}列：不认识的列名“{h}”", i + 1),
+                    format!("{}第{}列：不认识的列名“{h}”", table.place(1), i + 1),
                 )
                 .span(1, 1, 1)
                 .field(h.clone())
@@ -248,7 +370,7 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
                 Diagnostic::error(
                     Code::ImportMissingColumn,
                     shown,
-                    format!("第1行：缺少“{c}”列"),
+                    format!("{}：缺少“{c}”列", table.place(1)),
                 )
                 .span(1, 1, 1)
                 .field(*c)
@@ -260,40 +382,29 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
         return (recs, 0, diags);
     }
     let mut rows = 0;
-    for (n, rec) in rdr.records().enumerate() {
-        let line = n + 2;
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(Code::ImportCsv, shown, format!("第{line}行：无法读取：{e}"))
-                        .span(line, 1, 1)
-                        .hint("请检查引号是否成对。"),
-                );
-                continue;
-            }
-        };
-        // Messages name the row as a spreadsheet shows it (header = 1); the location is
-        // the line in the file (they differ after a cell with line breaks).
-        let row = line;
-        let line = rec.position().map_or(line, |p| p.line() as usize);
+    for rec in &table.rows {
+        let (row, line) = (rec.row, rec.line);
         let cell = |name: &str| -> Option<String> {
-            let i = headers.iter().position(|h| h == name)?;
-            let v = rec.get(i)?.trim();
-            (!v.is_empty()).then(|| v.to_string())
+            let v = rec.cells.get(table.col(name)?)?;
+            (!v.is_empty()).then(|| v.clone())
         };
-        if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
         rows += 1;
         let mut err =
             |col: &str, msg: String, expected: &str, found: Option<String>, hint: &str| {
-                let mut d =
-                    Diagnostic::error(Code::ImportRow, shown, format!("第{row}行“{col}”列：{msg}"))
-                        .span(line, 1, 1)
-                        .field(col.to_string())
-                        .expected(expected.to_string())
-                        .hint(hint.to_string());
+                let at = table.col(col).unwrap_or(0);
+                let cell_ref = table
+                    .cell_ref(row, at)
+                    .map(|r| format!("（{r}单元格）"))
+                    .unwrap_or_default();
+                let mut d = Diagnostic::error(
+                    Code::ImportRow,
+                    shown,
+                    format!("{}“{col}”列{cell_ref}：{msg}", table.place(row)),
+                )
+                .span(line, at + 1, 1)
+                .field(col.to_string())
+                .expected(expected.to_string())
+                .hint(hint.to_string());
                 if let Some(f) = found {
                     d = d.found(f);
                 }
@@ -532,7 +643,10 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
                 Diagnostic::error(
                     Code::ImportRow,
                     shown,
-                    format!("第{}行“收费项目名称”列：记录“{name}”没有名称", r.row),
+                    format!(
+                        "{}“收费项目名称”列：记录“{name}”没有名称",
+                        table.place(r.row)
+                    ),
                 )
                 .span(r.line, 1, 1)
                 .field("收费项目名称")
@@ -545,7 +659,10 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
                 Diagnostic::error(
                     Code::ImportRow,
                     shown,
-                    format!("第{}行“收费依据文号”列：记录“{name}”没有收费依据", r.row),
+                    format!(
+                        "{}“收费依据文号”列：记录“{name}”没有收费依据",
+                        table.place(r.row)
+                    ),
                 )
                 .span(r.line, 1, 1)
                 .field("收费依据文号")
@@ -558,7 +675,7 @@ fn read(bytes: &[u8], shown: &str) -> (BTreeMap<String, Rec>, usize, Vec<Diagnos
 }
 
 /// The record file: every value double-quoted, so that it reads back exactly as typed.
-fn yaml_of(r: &Rec, index_no: &str, today: &str) -> String {
+fn yaml_of(r: &Rec, index_no: &str, legacy: Option<&str>, today: &str) -> String {
     let mut out = String::from("# 由 gongshi import fees 导入。\n");
     let get = |k: &str| r.scalars.get(k);
     out.push_str(&format!(
@@ -570,6 +687,9 @@ fn yaml_of(r: &Rec, index_no: &str, today: &str) -> String {
         get("发布日期").map_or(today, String::as_str)
     ));
     out.push_str(&format!("index_no: {}\n", q(index_no)));
+    if let Some(no) = legacy {
+        out.push_str(&format!("legacy_index_no: {}\n", q(no)));
+    }
     for (col, key) in [
         ("主题分类", "category"),
         ("摘要", "summary"),

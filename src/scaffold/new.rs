@@ -118,7 +118,7 @@ pub fn new_record(opts: &NewOptions) -> Result<NewReport, ScaffoldError> {
 }
 
 /// A record named `name` anywhere in the kind's folder: `name.md|yaml|yml` or a `name/` folder.
-fn existing_record(folder: &Path, name: &str) -> Option<PathBuf> {
+pub(super) fn existing_record(folder: &Path, name: &str) -> Option<PathBuf> {
     if !folder.is_dir() {
         return None;
     }

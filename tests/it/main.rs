@@ -38,6 +38,7 @@ mod generated_site;
 mod hant;
 mod historical;
 mod hostile;
+mod import;
 mod lifecycle;
 mod participation;
 mod search_example;

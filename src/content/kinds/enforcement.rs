@@ -649,7 +649,7 @@ impl super::RecordKind for Enforcement {
             e.decided.to_string(),
             e.authority.clone(),
             published.clone(),
-            s(&r.common.index_no),
+            s(&r.common.public_index_no().cloned()),
             url.to_string(),
         ]);
         rows

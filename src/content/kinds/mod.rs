@@ -435,8 +435,16 @@ pub static COMMON: &[Field] = &[
             "index_no",
             OpenTy::Str,
             "索引号",
-            "Catalogue index number (`机构代码/YYYY-NNNNN`), never changed once published.",
+            "Catalogue index number (`机构代码/YYYY-NNNNN`, or the number a record kept from before the site's numbering, `legacy_index_no`), never changed once published.",
         )),
+    },
+    Field {
+        name: "legacy_index_no",
+        zh: "原索引号",
+        ty: Ty::Text,
+        required: false,
+        help: "本站启用前已经公开的信息原有的索引号，照原样填写；填写后页面、开放数据和检索中显示这个索引号（index_no 仍由本站分配，不公开），全站不得重复",
+        open: NOT_EXPORTED,
     },
     Field {
         name: "doc_no",
@@ -552,6 +560,10 @@ pub struct Common {
     pub organization: Option<String>,
     #[serde(default)]
     pub index_no: Option<String>,
+    /// The 索引号 a record kept from before the site's numbering: published instead of
+    /// `index_no`.
+    #[serde(default)]
+    pub legacy_index_no: Option<String>,
     #[serde(default)]
     pub doc_no: Option<String>,
     #[serde(default)]
@@ -567,6 +579,14 @@ pub struct Common {
     /// The script, when the record declares one (absent: the site's language).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<Lang>,
+}
+
+impl Common {
+    /// The 索引号 the public sees: the one kept from before the site's numbering, if any,
+    /// else the site's own.
+    pub fn public_index_no(&self) -> Option<&String> {
+        self.legacy_index_no.as_ref().or(self.index_no.as_ref())
+    }
 }
 
 #[cfg(test)]

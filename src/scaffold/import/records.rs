@@ -1,0 +1,484 @@
+//! `gongshi import KIND FILE` for every kind but fees (which has its own table of standards):
+//! one row, one record. The columns come from the kind's field table (`Kind::fields()` and
+//! the common fields), so a new field is importable without code here:
+//!
+//! - a field whose value is one line (text, a date, a number, a choice) is a column named by
+//!   the field (`title`) or by its Chinese label (`标题`);
+//! - a list of text (`tags`) is one column, its items separated by `；` or line breaks;
+//! - an object of such fields (`party`) gives one column per sub-field, `party.name` or
+//!   `当事人.名称`;
+//! - lists of objects (attachments, materials, steps…) are not columns: they are written
+//!   into the record file afterwards;
+//! - `文件名` (`id`) names the record file (required), `正文` (`body`) is its Markdown body;
+//! - `索引号` in the site's own series (`CODE/YYYY-NNNNN`) is the record's `index_no`; any
+//!   other number is kept as `legacy_index_no` (published instead) and `index_no` allocated.
+//!
+//! Every row is validated with the same schema as a record file before anything is written.
+
+use super::table::Table;
+use crate::content::Kind;
+use crate::diag::{Code, Diagnostic};
+use crate::schema::{Field, Ty};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The file-name column.
+pub const ID: (&str, &str) = ("id", "文件名");
+/// The Markdown body column.
+pub const BODY: (&str, &str) = ("body", "正文");
+
+/// One importable column: the YAML path and the two header spellings.
+#[derive(Debug, Clone)]
+pub struct Column {
+    /// `title`, or `party.name` for a sub-field.
+    pub path: String,
+    /// `标题`, or `当事人.名称`.
+    pub zh: String,
+    pub required: bool,
+    pub help: &'static str,
+    ty: &'static Ty,
+}
+
+/// A value that fits in one cell.
+fn scalar(ty: &Ty) -> bool {
+    matches!(
+        ty,
+        Ty::Text
+            | Ty::Markdown
+            | Ty::Date
+            | Ty::DateTime
+            | Ty::Deadline
+            | Ty::Int
+            | Ty::IntOr(_)
+            | Ty::Number
+            | Ty::Bool
+            | Ty::Enum(_)
+            | Ty::TextOr(_)
+    )
+}
+
+/// The kind's fields in table order: its own first, then the common ones it does not define.
+fn fields(kind: Kind) -> Vec<&'static Field> {
+    let own = kind.fields();
+    own.iter()
+        .chain(
+            kind.common_fields()
+                .iter()
+                .filter(|c| !own.iter().any(|f| f.name == c.name)),
+        )
+        .collect()
+}
+
+/// The columns a table for `kind` may have, derived from its field table.
+pub fn columns(kind: Kind) -> Vec<Column> {
+    let mut out = Vec::new();
+    for f in fields(kind) {
+        match &f.ty {
+            t if scalar(t) => out.push(Column {
+                path: f.name.to_string(),
+                zh: f.zh.to_string(),
+                required: f.required,
+                help: f.help,
+                ty: &f.ty,
+            }),
+            Ty::List(inner) if scalar(inner) => out.push(Column {
+                path: f.name.to_string(),
+                zh: f.zh.to_string(),
+                required: f.required,
+                help: f.help,
+                ty: &f.ty,
+            }),
+            Ty::Obj(subs) => {
+                for s in subs.iter().filter(|s| scalar(&s.ty)) {
+                    out.push(Column {
+                        path: format!("{}.{}", f.name, s.name),
+                        zh: format!("{}.{}", f.zh, s.zh),
+                        required: f.required && s.required,
+                        help: s.help,
+                        ty: &s.ty,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A parsed row: the record's file name, its YAML front matter and body.
+pub(crate) struct Parsed {
+    pub name: String,
+    pub row: usize,
+    pub line: usize,
+    pub yaml: String,
+    pub body: Option<String>,
+    /// Whether the row gave an `index_no`.
+    pub has_index_no: bool,
+}
+
+/// A YAML double-quoted scalar (a JSON string is one): the text exactly as typed.
+fn q(s: &str) -> String {
+    serde_json::Value::String(s.to_string()).to_string()
+}
+
+/// A number cell is written plain (the schema wants a plain scalar) only when it is made of
+/// number characters; anything else is quoted, and the schema reports it as not a number.
+fn plain_or_quoted(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+    {
+        s.to_string()
+    } else {
+        q(s)
+    }
+}
+
+/// Several entries in one cell: split on `；` `;` and line breaks, trimmed.
+fn items(cell: &str) -> Vec<&str> {
+    cell.split(['；', ';', '\n', '\r'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// Map the header to columns, reporting unknown, doubled and missing ones.
+fn header_map(
+    kind: Kind,
+    table: &Table,
+    shown: &str,
+    cols: &[Column],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Option<usize>> {
+    // Index into cols; cols.len() = id, cols.len() + 1 = body.
+    let (id_at, body_at) = (cols.len(), cols.len() + 1);
+    let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut map = Vec::new();
+    let mut names: Vec<String> = vec![ID.1.to_string(), BODY.1.to_string()];
+    names.extend(cols.iter().map(|c| c.zh.clone()));
+    for (i, h) in table.headers.iter().enumerate() {
+        let found = if h == ID.0 || h == ID.1 {
+            Some(id_at)
+        } else if h == BODY.0 || h == BODY.1 {
+            Some(body_at)
+        } else {
+            cols.iter().position(|c| c.path == *h || c.zh == *h)
+        };
+        match found {
+            Some(k) => {
+                if let Some(first) = seen.insert(k, i) {
+                    diags.push(
+                        Diagnostic::error(
+                            Code::ImportUnknownColumn,
+                            shown,
+                            format!(
+                                "{}第{}列“{h}”与第{}列“{}”是同一字段",
+                                table.place(1),
+                                i + 1,
+                                first + 1,
+                                table.headers[first]
+                            ),
+                        )
+                        .span(1, i + 1, 1)
+                        .field(h.clone())
+                        .hint(
+                            "一个字段只能有一列（英文字段名和中文名称任选一种）；请删除其中一列。",
+                        ),
+                    );
+                }
+                map.push(Some(k));
+            }
+            None if h.is_empty() => map.push(None),
+            None => {
+                let hint = crate::diag::did_you_mean(h, names.iter().map(String::as_str))
+                    .map(|m| format!("是否想写“{m}”？"))
+                    .unwrap_or_else(|| {
+                        format!(
+                            "请把表头改成上面的列名（列的顺序不限）；{}的其他内容（如附件、材料清单）导入后在记录文件中填写。",
+                            kind.label()
+                        )
+                    });
+                diags.push(
+                    Diagnostic::error(
+                        Code::ImportUnknownColumn,
+                        shown,
+                        format!("{}第{}列：不认识的列名“{h}”", table.place(1), i + 1),
+                    )
+                    .span(1, i + 1, 1)
+                    .field(h.clone())
+                    .expected(format!(
+                        "以下列名之一（或对应的英文字段名）：{}",
+                        names.join("、")
+                    ))
+                    .found(h.clone())
+                    .hint(hint),
+                );
+                map.push(None);
+            }
+        }
+    }
+    let mut missing: Vec<(String, String)> = Vec::new();
+    if !seen.contains_key(&id_at) {
+        missing.push((ID.1.to_string(), ID.0.to_string()));
+    }
+    for (k, c) in cols.iter().enumerate() {
+        // index_no is allocated when absent; published defaults to today.
+        if c.required && !seen.contains_key(&k) && c.path != "published" {
+            missing.push((c.zh.clone(), c.path.clone()));
+        }
+    }
+    for (zh, name) in missing {
+        diags.push(
+            Diagnostic::error(
+                Code::ImportMissingColumn,
+                shown,
+                format!("{}：缺少“{zh}”列", table.place(1)),
+            )
+            .span(1, 1, 1)
+            .field(zh.clone())
+            .hint(format!("请在表头加上“{zh}”（或“{name}”）列。")),
+        );
+    }
+    map
+}
+
+/// Turn every row into a record's YAML, validated with the kind's schema; every problem is
+/// reported with its sheet, row and column.
+pub(crate) fn read(
+    kind: Kind,
+    table: &Table,
+    shown: &str,
+    today: &str,
+    tz: &jiff::tz::TimeZone,
+    code: &str,
+) -> (Vec<Parsed>, Vec<Diagnostic>) {
+    let cols = columns(kind);
+    let mut diags = Vec::new();
+    let map = header_map(kind, table, shown, &cols, &mut diags);
+    if !diags.is_empty() {
+        return (Vec::new(), diags);
+    }
+    let (id_at, body_at) = (cols.len(), cols.len() + 1);
+    let col_of = |k: usize| map.iter().position(|m| *m == Some(k));
+    let mut out = Vec::new();
+    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    for rec in &table.rows {
+        let (row, line) = (rec.row, rec.line);
+        let at = |k: usize| {
+            col_of(k)
+                .and_then(|i| rec.cells.get(i))
+                .filter(|v| !v.is_empty())
+        };
+        let locate = |k: Option<usize>| {
+            let i = k.and_then(col_of).unwrap_or(0);
+            let r = table
+                .cell_ref(row, i)
+                .map(|r| format!("（{r}单元格）"))
+                .unwrap_or_default();
+            let name = table.headers.get(i).cloned().unwrap_or_default();
+            (i, name, r)
+        };
+        let name = at(id_at).cloned().unwrap_or_default();
+        if !crate::content::load::valid_id(&name) {
+            let (i, col, r) = locate(Some(id_at));
+            let mut d = Diagnostic::error(
+                Code::ImportRow,
+                shown,
+                format!(
+                    "{}“{col}”列{r}：{}",
+                    table.place(row),
+                    if name.is_empty() {
+                        "没有填写".to_string()
+                    } else {
+                        format!("“{name}”不能用作文件名")
+                    }
+                ),
+            )
+            .span(line, i + 1, 1)
+            .field(col)
+            .expected("小写英文字母、数字、“-”“_”，以字母或数字开头，如 2026-017")
+            .hint("每行一条记录，文件名就是记录的网址，不能重复；可以用拼音或编号。");
+            if !name.is_empty() {
+                d = d.found(name.clone());
+            }
+            diags.push(d);
+            continue;
+        }
+        if let Some(first) = names.insert(name.clone(), row) {
+            let (i, col, r) = locate(Some(id_at));
+            diags.push(
+                Diagnostic::error(
+                    Code::ImportRow,
+                    shown,
+                    format!(
+                        "{}“{col}”列{r}：文件名“{name}”与第{first}行重复",
+                        table.place(row)
+                    ),
+                )
+                .span(line, i + 1, 1)
+                .field(col)
+                .hint("每行一条记录，文件名不能重复。"),
+            );
+            continue;
+        }
+        // The YAML, top-level fields in column order, objects grouped.
+        let mut top: Vec<String> = Vec::new();
+        let mut objs: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        let mut order: Vec<&str> = Vec::new();
+        let mut has_index_no = false;
+        for (k, c) in cols.iter().enumerate() {
+            let Some(v) = at(k) else { continue };
+            if c.path == "index_no" {
+                // A number in the site's own series is kept as index_no; any other is the
+                // number the record had before the site (published instead), and the
+                // site's own is allocated.
+                if crate::content::validate::index_no_ok(v, code) {
+                    has_index_no = true;
+                } else {
+                    top.push(format!("legacy_index_no: {}", q(v)));
+                    continue;
+                }
+            }
+            let value = match c.ty {
+                Ty::Int | Ty::IntOr(_) | Ty::Number => plain_or_quoted(v),
+                Ty::List(_) => {
+                    let list: Vec<String> = items(v)
+                        .into_iter()
+                        .map(|s| format!("  - {}", q(s)))
+                        .collect();
+                    format!("\n{}", list.join("\n"))
+                }
+                _ => q(v),
+            };
+            match c.path.split_once('.') {
+                Some((obj, sub)) => {
+                    let entry = objs.entry(obj).or_default();
+                    if entry.is_empty() {
+                        order.push(obj);
+                    }
+                    entry.push(format!("  {sub}: {value}"));
+                }
+                // A list's items start on the next line.
+                None if value.starts_with('\n') => top.push(format!("{}:{value}", c.path)),
+                None => top.push(format!("{}: {value}", c.path)),
+            }
+        }
+        let has = |p: &str| cols.iter().position(|c| c.path == p).and_then(at).is_some();
+        if !has("published") && cols.iter().any(|c| c.path == "published") {
+            top.push(format!("published: {today}"));
+        }
+        for obj in order {
+            top.push(format!("{obj}:"));
+            top.extend(objs.remove(obj).unwrap_or_default());
+        }
+        let yaml = top.join("\n") + "\n";
+        // Validate as the loader will, and say where in the table each problem is.
+        let file = std::path::Path::new(shown);
+        let mut ctx = crate::schema::Ctx::new(file, tz);
+        match crate::yaml::parse(&yaml, 0) {
+            Ok(Some(node)) => {
+                let json = crate::schema::check_fields(
+                    &node,
+                    &[kind.fields(), kind.common_fields()],
+                    "",
+                    &mut ctx,
+                );
+                if let Some(serde_json::Value::Object(mut obj)) = json {
+                    let own: BTreeSet<&str> = kind.fields().iter().map(|f| f.name).collect();
+                    obj.retain(|k, _| own.contains(k.as_str()));
+                    if let Err(e) =
+                        crate::content::Data::from_json(kind, serde_json::Value::Object(obj))
+                    {
+                        let (i, _, _) = locate(None);
+                        diags.push(
+                            Diagnostic::error(
+                                Code::ImportRow,
+                                shown,
+                                format!(
+                                    "{}：这一行不能成为{}：{e}",
+                                    table.place(row),
+                                    kind.label()
+                                ),
+                            )
+                            .span(line, i + 1, 1),
+                        );
+                    }
+                }
+            }
+            Ok(None) => {}
+            Err(errs) => {
+                for e in errs {
+                    diags.push(
+                        Diagnostic::error(
+                            Code::ImportRow,
+                            shown,
+                            format!("{}：无法写成记录：{}", table.place(row), e.message),
+                        )
+                        .span(line, 1, 1),
+                    );
+                }
+            }
+        }
+        for d in ctx.diags {
+            let path = d.field.clone().unwrap_or_default();
+            let path = path.split('[').next().unwrap_or_default().to_string();
+            let k = cols.iter().position(|c| c.path == path);
+            let (i, col, r) = locate(k);
+            let col = if k.and_then(col_of).is_some() {
+                col
+            } else {
+                // A required field with no column: name the field as the header would.
+                k.map_or(path.clone(), |k| cols[k].zh.clone())
+            };
+            let mut n = Diagnostic::error(
+                Code::ImportRow,
+                shown,
+                format!("{}“{col}”列{r}：{}", table.place(row), d.message),
+            )
+            .span(line, i + 1, 1)
+            .field(col);
+            if let Some(x) = d.expected {
+                n = n.expected(x);
+            }
+            if let Some(x) = d.found {
+                n = n.found(x);
+            }
+            if let Some(x) = d.hint {
+                n = n.hint(x);
+            }
+            diags.push(n);
+        }
+        out.push(Parsed {
+            name,
+            row,
+            line,
+            yaml,
+            body: at(body_at).cloned(),
+            has_index_no,
+        });
+    }
+    (out, diags)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_come_from_the_field_table() {
+        let cols = columns(Kind::Enforcement);
+        let has = |p: &str, zh: &str| cols.iter().any(|c| c.path == p && c.zh == zh);
+        assert!(has("title", "标题"), "{cols:?}");
+        assert!(has("index_no", "索引号"), "{cols:?}");
+        assert!(cols.iter().any(|c| c.path == "party.name"), "{cols:?}");
+        assert!(!cols.iter().any(|c| c.path == "attachments"), "{cols:?}");
+        if std::env::var("GONGSHI_PRINT_COLUMNS").is_ok() {
+            for k in Kind::ALL {
+                let list: Vec<String> = columns(k)
+                    .iter()
+                    .map(|c| format!("{}{}", c.zh, if c.required { "*" } else { "" }))
+                    .collect();
+                eprintln!("{}: {}", k.folder(), list.join("、"));
+            }
+        }
+    }
+}

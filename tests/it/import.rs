@@ -1,0 +1,519 @@
+//! `gongshi import` (issue 18, migration): XLSX as well as CSV, the same records and the same
+//! located messages; hostile workbooks refused with bounded memory.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common::*;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use std::path::Path;
+
+const NOW: &str = "2026-12-01T09:00:00+08:00";
+
+fn import(site: &Path, kind: &str, file: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "import",
+        kind,
+        file.to_str().unwrap(),
+        "--root",
+        site.to_str().unwrap(),
+        "--now",
+        NOW,
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn csv_rows(file: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(file)
+        .unwrap();
+    r.records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// The CSV fixture as a workbook a clerk would keep: amounts as Excel numbers (one with the
+/// binary noise arithmetic leaves), dates as Excel dates, the rest as text; `edit` may change
+/// a cell first.
+fn xlsx_of_csv(csv: &Path, out: &Path, sheet: &str, edit: impl Fn(usize, usize, &mut String)) {
+    let rows = csv_rows(csv);
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let head = rows[0].clone();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let mut v = v.clone();
+            edit(r, c, &mut v);
+            if v.is_empty() {
+                continue;
+            }
+            let (r32, c16) = (r as u32, c as u16);
+            let name = head[c].as_str();
+            if r > 0 && ["金额", "最低金额", "最高金额", "费率"].contains(&name) {
+                if let Ok(x) = v.parse::<f64>() {
+                    // 1.5 with the last-bit noise arithmetic leaves: 1.5000000000000002.
+                    let x = if x == 1.5 {
+                        f64::from_bits(x.to_bits() + 1)
+                    } else {
+                        x
+                    };
+                    ws.write_number(r32, c16, x).unwrap();
+                    continue;
+                }
+            }
+            if r > 0 && name == "发布日期" {
+                let d = ExcelDateTime::parse_from_str(&v).unwrap();
+                ws.write_datetime_with_format(r32, c16, &d, &date).unwrap();
+                continue;
+            }
+            ws.write_string(r32, c16, &v).unwrap();
+        }
+    }
+    wb.save(out).unwrap();
+}
+
+#[test]
+fn an_xlsx_fee_table_imports_exactly_as_its_csv() {
+    let fixture = repo().join("tests/fixtures/import/fees.csv");
+    let a = site("minimal");
+    let o = import(a.path(), "fees", &fixture, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let b = site("minimal");
+    let book = b.path().join("收费标准.xlsx");
+    xlsx_of_csv(&fixture, &book, "收费标准", |_, _, _| {});
+    let o = import(b.path(), "fees", &book, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let fees = |s: &Path| tree(&s.join("content/fees"));
+    let (from_csv, from_xlsx) = (fees(a.path()), fees(b.path()));
+    assert_eq!(from_csv.len(), 2);
+    assert_eq!(from_csv, from_xlsx);
+    let o = run(&[
+        "build",
+        "-q",
+        "--root",
+        b.path().to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+#[test]
+fn a_named_sheet_is_read_and_a_missing_one_is_named() {
+    let fixture = repo().join("tests/fixtures/import/fees.csv");
+    let s = site("minimal");
+    let book = s.path().join("book.xlsx");
+    let rows = csv_rows(&fixture);
+    let mut wb = Workbook::new();
+    wb.add_worksheet()
+        .set_name("说明")
+        .unwrap()
+        .write_string(0, 0, "本表为收费标准")
+        .unwrap();
+    let ws = wb.add_worksheet();
+    ws.set_name("收费").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, v).unwrap();
+        }
+    }
+    wb.save(&book).unwrap();
+    // The first sheet is not the table.
+    let o = import(s.path(), "fees", &book, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("工作表“说明”第1行第1列：不认识的列名“本表为收费标准”"),
+        "{}",
+        text(&o)
+    );
+    let o = import(s.path(), "fees", &book, &["--sheet", "收费表"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("没有名为“收费表”的工作表"),
+        "{}",
+        text(&o)
+    );
+    assert!(text(&o).contains("说明、收费"), "{}", text(&o));
+    let o = import(s.path(), "fees", &book, &["--sheet", "收费"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(s.path().join("content/fees/jianding-fei.yaml").is_file());
+}
+
+#[test]
+fn a_bad_xlsx_cell_is_reported_with_sheet_row_and_column() {
+    let fixture = repo().join("tests/fixtures/import/fees.csv");
+    let s = site("minimal");
+    let book = s.path().join("bad.xlsx");
+    // Row 5 as Excel shows it (the 加急鉴定 row), column E (金额): an amount with its unit.
+    xlsx_of_csv(&fixture, &book, "收费标准", |r, c, v| {
+        if (r, c) == (4, 4) {
+            *v = "30元".into();
+        }
+        if (r, c) == (4, 7) {
+            v.clear();
+        }
+        if (r, c) == (4, 8) {
+            v.clear();
+        }
+    });
+    let o = import(s.path(), "fees", &book, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("工作表“收费标准”第5行“金额”列（E5单元格）：“30元”不是数字"),
+        "{out}"
+    );
+    assert!(out.contains("bad.xlsx:5:5"), "{out}");
+    assert!(out.contains("[import.row]"), "{out}");
+    assert!(!s.path().join("content/fees").exists(), "{out}");
+}
+
+/// A zip archive with the given parts, deflated.
+fn zip_of(out: &Path, parts: &[(&str, &[u8])]) {
+    let mut z = zip::ZipWriter::new(std::fs::File::create(out).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in parts {
+        z.start_file(*name, opts).unwrap();
+        std::io::Write::write_all(&mut z, data).unwrap();
+    }
+    z.finish().unwrap();
+}
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#;
+const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#;
+
+/// A workbook whose one sheet's XML is `head` then `tail`.
+fn crafted(out: &Path, head: &str, tail: &str) {
+    let sheet = format!("{head}{tail}");
+    zip_of(
+        out,
+        &[
+            ("[Content_Types].xml", CONTENT_TYPES.as_bytes()),
+            ("_rels/.rels", ROOT_RELS.as_bytes()),
+            ("xl/workbook.xml", WORKBOOK.as_bytes()),
+            ("xl/_rels/workbook.xml.rels", RELS.as_bytes()),
+            ("xl/worksheets/sheet1.xml", sheet.as_bytes()),
+        ],
+    );
+}
+
+const SHEET_HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#;
+const SHEET_TAIL: &str = "</sheetData></worksheet>";
+
+fn inline(r: &str, t: &str) -> String {
+    format!(r#"<c r="{r}" t="inlineStr"><is><t>{t}</t></is></c>"#)
+}
+
+#[test]
+fn a_zip_bomb_is_refused_by_its_unpacked_size() {
+    let s = site("minimal");
+    // 160 MiB of blanks inside the sheet, 161 KiB on disk (dev/make-xlsx-bomb.py).
+    let bomb = repo().join("tests/fixtures/import/bomb.xlsx");
+    let size = std::fs::metadata(&bomb).unwrap().len();
+    assert!(size < 256 << 10, "{size}");
+    let o = import(s.path(), "fees", &bomb, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("[import.too-large]"), "{out}");
+    assert!(
+        out.contains("解压后超过 134217728 字节（在“xl/worksheets/sheet1.xml”部分）"),
+        "{out}"
+    );
+    assert!(out.contains("bomb.xlsx:1:1"), "{out}");
+    assert!(!s.path().join("content/fees").exists());
+}
+
+#[test]
+fn a_huge_or_sparse_sheet_is_refused_or_read_sparsely() {
+    let s = site("minimal");
+    // One header cell and one cell at the last row and column Excel allows: read without
+    // building the 17-billion-cell grid between them.
+    let sparse = s.path().join("sparse.xlsx");
+    let body = format!(
+        r#"<row r="1">{}</row><row r="1048576">{}</row>"#,
+        inline("A1", "文件名"),
+        inline("XFD1048576", "x")
+    );
+    crafted(&sparse, &format!("{SHEET_HEAD}{body}"), SHEET_TAIL);
+    let o = import(s.path(), "fees", &sparse, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("缺少“收费项目名称”列"), "{}", text(&o));
+    // A header 16384 columns wide.
+    let wide = s.path().join("wide.xlsx");
+    let body = format!(
+        r#"<row r="1">{}{}</row>"#,
+        inline("A1", "文件名"),
+        inline("XFD1", "x")
+    );
+    crafted(&wide, &format!("{SHEET_HEAD}{body}"), SHEET_TAIL);
+    let o = import(s.path(), "fees", &wide, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("工作表“Sheet1”第1行（表头）有 16384 列，超过上限 1000"),
+        "{}",
+        text(&o)
+    );
+    // A cell longer than Excel itself allows.
+    let long = s.path().join("long.xlsx");
+    let body = format!(
+        r#"<row r="1">{}</row><row r="2">{}</row>"#,
+        inline("A1", "文件名"),
+        inline("B2", &"长".repeat(40_000))
+    );
+    crafted(&long, &format!("{SHEET_HEAD}{body}"), SHEET_TAIL);
+    let o = import(s.path(), "fees", &long, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("工作表“Sheet1”B2单元格：超过 32767 个字"),
+        "{}",
+        text(&o)
+    );
+    // The same cap on a CSV cell, located by row and column.
+    let csv = s.path().join("long.csv");
+    std::fs::write(&csv, format!("文件名,标题\nx,{}\n", "长".repeat(40_000))).unwrap();
+    let o = import(s.path(), "documents", &csv, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("第2行第2列：单元格超过 32767 个字"),
+        "{}",
+        text(&o)
+    );
+    // Not a zip at all.
+    let junk = s.path().join("junk.xlsx");
+    std::fs::write(&junk, "文件名,收费项目名称\n").unwrap();
+    let o = import(s.path(), "fees", &junk, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("[import.xlsx]"), "{}", text(&o));
+    assert!(text(&o).contains("不是有效的 .xlsx 文件"), "{}", text(&o));
+}
+
+fn build(site: &Path) -> std::process::Output {
+    run(&[
+        "build",
+        "-q",
+        "--root",
+        site.to_str().unwrap(),
+        "--now",
+        NOW,
+    ])
+}
+
+#[test]
+fn documents_import_from_csv_one_record_per_row_and_build() {
+    let s = site("minimal");
+    let o = import(
+        s.path(),
+        "documents",
+        &repo().join("tests/fixtures/import/documents.csv"),
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("新建 2 条"), "{}", text(&o));
+    let rec = std::fs::read_to_string(s.path().join("content/documents/2019-gongzi.md")).unwrap();
+    // Index numbers continue the site's series (the minimal site has CSRSJ/2026-00001).
+    assert!(rec.contains("index_no: \"CSRSJ/2026-00002\""), "{rec}");
+    assert!(
+        rec.contains("tags:\n  - \"农民工\"\n  - \"工资支付\""),
+        "{rec}"
+    );
+    let o = build(s.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let html =
+        std::fs::read_to_string(s.path().join("public/documents/2019-gongzi/index.html")).unwrap();
+    for want in [
+        "关于进一步做好农民工工资支付工作的通知",
+        "测人社发〔2019〕8号",
+        "请按月足额支付农民工工资。",
+    ] {
+        assert!(html.contains(want), "{want}: {html}");
+    }
+    let html =
+        std::fs::read_to_string(s.path().join("public/documents/2020-jiuye/index.html")).unwrap();
+    assert!(html.contains("已废止"), "{html}");
+}
+
+#[test]
+fn enforcement_decisions_import_with_nested_party_columns_and_build() {
+    let s = site("minimal");
+    let o = import(
+        s.path(),
+        "enforcement",
+        &repo().join("tests/fixtures/import/enforcement.csv"),
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let rec = std::fs::read_to_string(s.path().join("content/enforcement/2025-fa-003.md")).unwrap();
+    assert!(
+        rec.contains("party:\n  type: \"法人\"\n  name: \"某某餐饮有限公司\""),
+        "{rec}"
+    );
+    assert!(rec.contains("fine: 3000\n"), "{rec}");
+    let o = build(s.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let html = std::fs::read_to_string(s.path().join("public/enforcement/2025-fa-003/index.html"))
+        .unwrap();
+    assert!(html.contains("测人社罚〔2025〕3号"), "{html}");
+    assert!(html.contains("某某餐饮有限公司"), "{html}");
+}
+
+#[test]
+fn a_bad_value_is_reported_by_the_schema_at_its_cell_and_nothing_is_written() {
+    let s = site("minimal");
+    let good = std::fs::read_to_string(repo().join("tests/fixtures/import/documents.csv")).unwrap();
+    let bad = good
+        .replacen(",已废止,", ",现行,", 1)
+        .replacen("2020-06-10", "2020年6月10日", 1);
+    assert_ne!(bad, good);
+    // English field names work as headers as well as the Chinese labels.
+    let bad = bad.replacen("文件名,标题,文件类型", "id,title,doc_kind", 1);
+    let book = s.path().join("目录.xlsx");
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bad.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, v).unwrap();
+        }
+    }
+    wb.save(&book).unwrap();
+    let o = import(s.path(), "document", &book, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains(
+            "工作表“Sheet1”第3行“有效性”列（G3单元格）：字段“validity”的值“现行”不在可选范围内"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("目录.xlsx:3:7"), "{out}");
+    assert!(out.contains("第3行“成文日期”列（F3单元格）"), "{out}");
+    assert!(
+        !s.path().join("content/documents/2019-gongzi.md").exists(),
+        "{out}"
+    );
+    // Pages are not imported from tables; the kind is checked by the argument parser.
+    let o = import(s.path(), "pages", &book, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("documents"), "{}", text(&o));
+}
+
+/// A documents table with the numbers two records had before the site: one in another
+/// scheme (kept as legacy_index_no), one in the site's own series (kept as index_no).
+const LEGACY: &str = "文件名,标题,文件类型,有效性,发布日期,索引号
+2018-old,关于2018年度社会保险缴费基数的通知,notice,失效,2018-06-01,011334156/2018-00012
+2026-own,关于本站编号的通知,notice,有效,2026-11-01,CSRSJ/2026-00050
+";
+
+#[test]
+fn a_legacy_index_no_is_published_on_the_page_in_open_data_and_search() {
+    let s = site("minimal");
+    let csv = s.path().join("legacy.csv");
+    std::fs::write(&csv, LEGACY).unwrap();
+    let o = import(s.path(), "documents", &csv, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let old = std::fs::read_to_string(s.path().join("content/documents/2018-old.md")).unwrap();
+    assert!(
+        old.contains("legacy_index_no: \"011334156/2018-00012\""),
+        "{old}"
+    );
+    // The site's own number is still allocated (the minimal site has 00001).
+    assert!(old.contains("index_no: \"CSRSJ/2026-00002\""), "{old}");
+    let own = std::fs::read_to_string(s.path().join("content/documents/2026-own.md")).unwrap();
+    assert!(own.contains("index_no: \"CSRSJ/2026-00050\""), "{own}");
+    assert!(!own.contains("legacy_index_no"), "{own}");
+    let o = build(s.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let page =
+        std::fs::read_to_string(s.path().join("public/documents/2018-old/index.html")).unwrap();
+    assert!(page.contains("011334156/2018-00012"), "{page}");
+    assert!(!page.contains("CSRSJ/2026-00002"), "{page}");
+    let data = std::fs::read_to_string(s.path().join("public/data/documents.json")).unwrap();
+    let data: serde_json::Value = serde_json::from_str(&data).unwrap();
+    let rows = data["records"]
+        .as_array()
+        .or(data.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let row = rows.iter().find(|r| r["id"] == "2018-old").unwrap();
+    assert_eq!(row["index_no"], "011334156/2018-00012", "{row}");
+    let catalog = std::fs::read_to_string(s.path().join("public/catalog/index.html")).unwrap();
+    assert!(catalog.contains("011334156/2018-00012"), "{catalog}");
+    let search: String = walkdir::WalkDir::new(s.path().join("public/search"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert!(
+        search.contains("011334156/2018-00012"),
+        "not in the search index"
+    );
+}
+
+#[test]
+fn a_duplicate_legacy_index_no_is_refused_naming_both_files() {
+    let s = site("minimal");
+    let docs = s.path().join("content/documents");
+    for name in ["a", "b"] {
+        std::fs::write(
+            docs.join(format!("{name}.md")),
+            "---\ntitle: 旧通知\npublished: 2018-06-01\ndoc_kind: notice\nvalidity: 失效\nlegacy_index_no: 011334156/2018-00012\n---\n",
+        )
+        .unwrap();
+    }
+    let o = build(s.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("[meta.duplicate]"), "{out}");
+    assert!(
+        out.contains("原索引号“011334156/2018-00012”与其他记录重复"),
+        "{out}"
+    );
+    assert!(out.contains("content/documents/a.md"), "{out}");
+    assert!(out.contains("content/documents/b.md"), "{out}");
+    // A placeholder is not a number.
+    std::fs::remove_file(docs.join("b.md")).unwrap();
+    std::fs::write(
+        docs.join("a.md"),
+        "---\ntitle: 旧通知\npublished: 2018-06-01\ndoc_kind: notice\nvalidity: 失效\nlegacy_index_no: 待补充\n---\n",
+    )
+    .unwrap();
+    let o = build(s.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("待补充"), "{}", text(&o));
+}
+
+/// The content guide lists the columns each kind's table may have, as the importer derives
+/// them from the field tables.
+#[test]
+fn the_content_guide_lists_every_import_column() {
+    use gongshi::content::Kind;
+    let guide = std::fs::read_to_string(repo().join("docs/内容编写指南.md")).unwrap();
+    for kind in Kind::ALL {
+        if matches!(kind, Kind::Page | Kind::Consultation | Kind::Fee) {
+            continue;
+        }
+        let cols: Vec<String> = gongshi::scaffold::import::records::columns(kind)
+            .iter()
+            .map(|c| format!("{}{}", c.zh, if c.required { "*" } else { "" }))
+            .collect();
+        let row = format!(
+            "| `{}`（{}） | 文件名*、正文、{} |",
+            kind.folder(),
+            kind.label(),
+            cols.join("、")
+        );
+        assert!(guide.contains(&row), "the guide lacks {row}");
+    }
+}
