@@ -222,8 +222,15 @@ fn meta_rows(site: &Site, r: &Record) -> Vec<Value> {
 
 /// Does the page of `x` show a link (URL and title) to the record `key`, other than as its
 /// neighbour? Every `url_of` of [`kind_ctx`] must be here (a test checks the example site).
-pub(crate) fn links_to(x: &Record, key: &str) -> bool {
+/// A decision's page also links the 行政复议 decisions that review it (「复议情况」).
+pub(crate) fn links_to(site: &Site, x: &Record, key: &str) -> bool {
     x.data.links_to(key)
+        || match (&x.data, site.get(key).map(|y| &y.data)) {
+            (Data::Enforcement(_), Some(Data::Enforcement(y))) => {
+                y.reviews.as_deref().map(str::trim) == Some(x.id.as_str())
+            }
+            _ => false,
+        }
 }
 
 fn kind_ctx(site: &Site, facts: &Facts, r: &Record, _time: &BuildTime) -> Value {
@@ -258,6 +265,11 @@ impl ViewCx<'_> {
     /// The record's URL (with the base path).
     pub fn url(&self) -> String {
         record_url(self.site, self.r)
+    }
+
+    /// Is `x` listed (not a withdrawn or expired decision)?
+    pub fn listed(&self, x: &Record) -> bool {
+        listed(self.facts, x)
     }
 
     /// The last day a decision stays published.
@@ -336,7 +348,10 @@ pub(crate) fn search_text(r: &Record) -> String {
     if let Some(s) = &r.common.summary {
         parts.push(s.clone());
     }
-    parts.extend(r.md.values().map(|m| m.text.clone()));
+    // A 不予公开 stub's decision texts are not published: the search does not hold them.
+    if !matches!(&r.data, Data::Enforcement(e) if e.is_withheld()) {
+        parts.extend(r.md.values().map(|m| m.text.clone()));
+    }
     parts.extend(r.common.tags.iter().cloned());
     r.data.search_text(&mut parts);
     parts.join(" ")
@@ -355,7 +370,9 @@ pub(crate) fn search_doc(site: &Site, r: &Record) -> crate::search::SearchDoc {
         meta.push(e.case_no.clone());
         // The 统一社会信用代码 the page shows (never a natural person's, as in the open
         // data): people look a business up by it.
-        if e.party.party_type != crate::content::kinds::enforcement::PartyType::NaturalPerson {
+        if e.party.party_type != crate::content::kinds::enforcement::PartyType::NaturalPerson
+            && !e.is_withheld()
+        {
             meta.extend(e.party.credit_code.clone());
         }
     }
@@ -969,7 +986,7 @@ mod links_tests {
                 let neighbour = [prev, next].iter().flatten().any(|n| n.key() == r.key());
                 if r.key() != x.key() && !neighbour && text.contains(link) {
                     found += 1;
-                    assert!(links_to(x, &r.key()), "{} shows {}", x.key(), r.key());
+                    assert!(links_to(site, x, &r.key()), "{} shows {}", x.key(), r.key());
                 }
             }
         }
