@@ -278,6 +278,47 @@ impl ViewCx<'_> {
     }
 }
 
+/// A service guide's group on the permits list: its rank and heading — the item types in the
+/// national catalogue's order (行政许可, 公共服务, 其他行政权力), then 「未注明类型」 for a guide
+/// whose `item_type` is not entered (never guessed).
+fn permit_group(r: &Record) -> (usize, &'static str) {
+    use crate::content::kinds::permit::ItemType;
+    match &r.data {
+        Data::Permit(p) => match p.item_type {
+            Some(t) => (
+                ItemType::VALUES
+                    .iter()
+                    .position(|v| *v == t.as_str())
+                    .unwrap_or(0),
+                t.as_str(),
+            ),
+            None => (ItemType::VALUES.len(), "未注明类型"),
+        },
+        _ => (0, ""),
+    }
+}
+
+/// The permits list's groups on one page: heading, heading id and the list items, in order.
+fn permit_groups(records: &[&Record], items: &[Value]) -> Vec<Value> {
+    let mut groups: Vec<Value> = Vec::new();
+    let mut last = None;
+    for (r, it) in records.iter().zip(items) {
+        let (rank, label) = permit_group(r);
+        if last != Some(rank) {
+            groups.push(json!({"label": label, "id": format!("type-{}", rank + 1), "items": []}));
+            last = Some(rank);
+        }
+        if let Some(list) = groups
+            .last_mut()
+            .and_then(|g| g.get_mut("items"))
+            .and_then(Value::as_array_mut)
+        {
+            list.push(it.clone());
+        }
+    }
+    groups
+}
+
 /// What a page shows for a fact the record does not state (never a default in its place).
 pub const NOT_STATED: &str = "未注明";
 
@@ -778,6 +819,10 @@ fn plan_pages_of(
         if kind.list_by_order() {
             items.sort_by_key(|r| (r.data.order().unwrap_or(u32::MAX), r.id.clone()));
         }
+        if kind == Kind::Permit {
+            // Grouped by item type (a stable sort keeps the site order within a group).
+            items.sort_by_key(|r| permit_group(r).0);
+        }
         let size = site.config.page_size.max(1);
         let pages = items.len().div_ceil(size).max(1);
         // With a focus, only the page it is on.
@@ -791,12 +836,9 @@ fn plan_pages_of(
             if on_page.is_some_and(|q| q != Some(p)) {
                 continue;
             }
-            let chunk: Vec<Value> = items
-                .iter()
-                .skip(p * size)
-                .take(size)
-                .map(|r| list_item(site, facts, r))
-                .collect();
+            let on_this: Vec<&Record> = items.iter().skip(p * size).take(size).copied().collect();
+            let chunk: Vec<Value> = on_this.iter().map(|r| list_item(site, facts, r)).collect();
+            let groups = (kind == Kind::Permit).then(|| permit_groups(&on_this, &chunk));
             let list_url = |n: usize| {
                 if n == 0 {
                     format!("{base}{}/", kind.folder())
@@ -815,7 +857,7 @@ fn plan_pages_of(
                 json!({
                     "page": {"title": if p == 0 { kind.label().to_string() } else { format!("{}（第{}页）", kind.label(), p + 1) },
                              "url": list_url(p), "breadcrumbs": breadcrumbs(site, &[(kind.label(), list_url(0))]), "section": kind.folder()},
-                    "kind": kind.folder(), "kind_label": kind.label(), "items": chunk, "total": items.len(),
+                    "kind": kind.folder(), "kind_label": kind.label(), "items": chunk, "groups": groups, "total": items.len(),
                     "pager": pager_ctx(pages, p, &list_url),
                 }),
             ));
