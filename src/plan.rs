@@ -819,8 +819,13 @@ fn plan_pages_of(
         if kind.list_by_order() {
             items.sort_by_key(|r| (r.data.order().unwrap_or(u32::MAX), r.id.clone()));
         }
-        if kind == Kind::Permit {
-            // Grouped by item type (a stable sort keeps the site order within a group).
+        // Service guides are grouped by item type once any guide states one (a stable sort
+        // keeps the site order within a group); a site that states none keeps its flat list.
+        let grouped = kind == Kind::Permit
+            && items
+                .iter()
+                .any(|r| matches!(&r.data, Data::Permit(p) if p.item_type.is_some()));
+        if grouped {
             items.sort_by_key(|r| permit_group(r).0);
         }
         let size = site.config.page_size.max(1);
@@ -838,7 +843,7 @@ fn plan_pages_of(
             }
             let on_this: Vec<&Record> = items.iter().skip(p * size).take(size).copied().collect();
             let chunk: Vec<Value> = on_this.iter().map(|r| list_item(site, facts, r)).collect();
-            let groups = (kind == Kind::Permit).then(|| permit_groups(&on_this, &chunk));
+            let groups = grouped.then(|| permit_groups(&on_this, &chunk));
             let list_url = |n: usize| {
                 if n == 0 {
                     format!("{base}{}/", kind.folder())

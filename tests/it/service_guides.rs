@@ -228,3 +228,12 @@ fn the_permits_list_groups_guides_by_item_type_in_catalogue_order() {
     let docs = std::fs::read_to_string(site.path().join("public/documents/index.html")).unwrap();
     assert!(!docs.contains("aria-labelledby=\"type-"), "{docs}");
 }
+
+#[test]
+fn a_permits_list_where_no_guide_states_its_type_stays_flat() {
+    let site = site_with(LICENCE);
+    build(&site);
+    let html = std::fs::read_to_string(site.path().join("public/permits/index.html")).unwrap();
+    assert!(html.contains("/permits/p/\">测试许可</a>"), "{html}");
+    assert!(!html.contains("未注明类型"), "{html}");
+}
