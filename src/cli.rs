@@ -29,6 +29,9 @@ pub(crate) enum Command {
     /// 新建一个站点：带说明的 site.toml、每类一条示例记录、主题替换目录和节假日补充目录
     Init(InitArgs),
     /// 新建一条记录：列出必填项和常用项并附中文说明，自动填写今天的日期和下一个索引号
+    ///
+    /// 记录写在 content/类别目录/名称.md；办事指南（permit）写成目录形式 content/permits/名称/index.md，
+    /// 示范文本、申请表等附件放在同一文件夹中。
     New(NewArgs),
     /// 计算工作日期限：DATE +N 给出截止日期；DATE DATE 计算两个日期之间的工作日和自然日；只给 DATE 时说明当天是否为工作日
     Calendar(CalendarArgs),

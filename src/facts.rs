@@ -64,6 +64,10 @@ impl crate::content::view::KindFacts for Facts {
     fn exported(&self, r: &Record) -> bool {
         exported(self, r)
     }
+
+    fn listed(&self, r: &Record) -> bool {
+        listed(self, r)
+    }
 }
 
 /// Why a decision is no longer shown.
@@ -141,7 +145,9 @@ pub(crate) fn hidden_reason(
             status: e.status.to_string(),
         });
     }
-    if e.party.minor {
+    // Marked as about a minor with neither documented way to publish it chosen (the privacy
+    // lint blocks the build; a preview still shows the notice, never the decision).
+    if e.minor_blocked() {
         return Some(Hidden {
             date: e.decided,
             reason: "涉及未成年人，依法不予公开".into(),

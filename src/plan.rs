@@ -231,13 +231,61 @@ fn meta_rows<'a>(site: &'a Site, r: &'a Record) -> Vec<MetaRow<'a>> {
 
 /// Does the page of `x` show a link (URL and title) to the record `key`, other than as its
 /// neighbour? Every `url_of` of [`kind_ctx`] must be here (a test checks the example site).
-pub(crate) fn links_to(x: &Record, key: &str) -> bool {
+/// A decision's page also links the 行政复议 decisions that review it (「复议情况」).
+pub(crate) fn links_to(site: &Site, x: &Record, key: &str) -> bool {
     x.data.links_to(key)
+        || match (&x.data, site.get(key).map(|y| &y.data)) {
+            (Data::Enforcement(_), Some(Data::Enforcement(y))) => {
+                y.reviews.as_deref().map(str::trim) == Some(x.id.as_str())
+            }
+            _ => false,
+        }
 }
 
 fn kind_ctx(cx: Cx, r: &Record) -> Value {
     let Cx { site, facts, .. } = cx;
     r.data.view(&ViewCx { site, facts, r })
+}
+
+/// A service guide's group on the permits list: its rank and heading — the item types in the
+/// national catalogue's order (行政许可, 公共服务, 其他行政权力), then 「未注明类型」 for a guide
+/// whose `item_type` is not entered (never guessed).
+fn permit_group(r: &Record) -> (usize, &'static str) {
+    use crate::content::kinds::permit::ItemType;
+    match &r.data {
+        Data::Permit(p) => match p.item_type {
+            Some(t) => (
+                ItemType::VALUES
+                    .iter()
+                    .position(|v| *v == t.as_str())
+                    .unwrap_or(0),
+                t.as_str(),
+            ),
+            None => (ItemType::VALUES.len(), "未注明类型"),
+        },
+        _ => (0, ""),
+    }
+}
+
+/// The permits list's groups on one page: heading, heading id and the list items, in order.
+fn permit_groups(records: &[&Record], items: &[ListItem]) -> Vec<Value> {
+    let mut groups: Vec<Value> = Vec::new();
+    let mut last = None;
+    for (r, it) in records.iter().zip(items) {
+        let (rank, label) = permit_group(r);
+        if last != Some(rank) {
+            groups.push(json!({"label": label, "id": format!("type-{}", rank + 1), "items": []}));
+            last = Some(rank);
+        }
+        if let Some(list) = groups
+            .last_mut()
+            .and_then(|g| g.get_mut("items"))
+            .and_then(Value::as_array_mut)
+        {
+            list.push(to_value(it));
+        }
+    }
+    groups
 }
 
 /// A record in a list: title, url, date, summary and a status word.
@@ -354,7 +402,10 @@ pub(crate) fn search_text(r: &Record) -> String {
     if let Some(s) = &r.common.summary {
         parts.push(s.clone());
     }
-    parts.extend(r.md.values().map(|m| m.text.clone()));
+    // A 不予公开 stub's decision texts are not published: the search does not hold them.
+    if !matches!(&r.data, Data::Enforcement(e) if e.is_withheld()) {
+        parts.extend(r.md.values().map(|m| m.text.clone()));
+    }
     parts.extend(r.common.tags.iter().cloned());
     r.data.search_text(&mut parts);
     parts.join(" ")
@@ -373,7 +424,9 @@ pub(crate) fn search_doc(site: &Site, r: &Record) -> crate::search::SearchDoc {
         meta.push(e.case_no.clone());
         // The 统一社会信用代码 the page shows (never a natural person's, as in the open
         // data): people look a business up by it.
-        if e.party.party_type != crate::content::kinds::enforcement::PartyType::NaturalPerson {
+        if e.party.party_type != crate::content::kinds::enforcement::PartyType::NaturalPerson
+            && !e.is_withheld()
+        {
             meta.extend(e.party.credit_code.clone());
         }
     }
@@ -723,6 +776,7 @@ struct ListPage<'a> {
     kind: &'static str,
     kind_label: &'static str,
     items: Vec<ListItem<'a>>,
+    groups: Option<Vec<Value>>,
     total: usize,
     pager: Option<Pager>,
 }
@@ -956,6 +1010,15 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
         if kind.list_by_order() {
             items.sort_by_key(|r| (r.data.order().unwrap_or(u32::MAX), r.id.clone()));
         }
+        // Service guides are grouped by item type once any guide states one (a stable sort
+        // keeps the site order within a group); a site that states none keeps its flat list.
+        let grouped = kind == Kind::Permit
+            && items
+                .iter()
+                .any(|r| matches!(&r.data, Data::Permit(p) if p.item_type.is_some()));
+        if grouped {
+            items.sort_by_key(|r| permit_group(r).0);
+        }
         let size = site.config.page_size.max(1);
         let pages = items.len().div_ceil(size).max(1);
         // With a focus, only the page it is on.
@@ -969,12 +1032,9 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
             if on_page.is_some_and(|q| q != Some(p)) {
                 continue;
             }
-            let chunk: Vec<ListItem> = items
-                .iter()
-                .skip(p * size)
-                .take(size)
-                .map(|r| list_item(cx, r))
-                .collect();
+            let on_this: Vec<&Record> = items.iter().skip(p * size).take(size).copied().collect();
+            let chunk: Vec<ListItem> = on_this.iter().map(|r| list_item(cx, r)).collect();
+            let groups = grouped.then(|| permit_groups(&on_this, &chunk));
             let list_url = |n: usize| {
                 if n == 0 {
                     format!("{base}{}/", kind.folder())
@@ -1001,6 +1061,7 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
                 kind: kind.folder(),
                 kind_label: kind.label(),
                 items: chunk,
+                groups,
                 total: items.len(),
                 pager: pager_ctx(pages, p, &list_url),
             };
@@ -1211,7 +1272,7 @@ mod links_tests {
                 let neighbour = [prev, next].iter().flatten().any(|n| n.key() == r.key());
                 if r.key() != x.key() && !neighbour && text.contains(link) {
                     found += 1;
-                    assert!(links_to(x, &r.key()), "{} shows {}", x.key(), r.key());
+                    assert!(links_to(site, x, &r.key()), "{} shows {}", x.key(), r.key());
                 }
             }
         }

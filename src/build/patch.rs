@@ -190,6 +190,14 @@ fn apply_to(
     if new.common.draft && !opts.drafts {
         return Outcome::Fallback("the record became a draft");
     }
+    // Which decision a 行政复议 decision reviews decides which page lists it (「复议情况」).
+    let reviews = |r: &Record| match &r.data {
+        Data::Enforcement(e) => e.reviews.as_deref().map(str::trim).map(str::to_string),
+        _ => None,
+    };
+    if reviews(&old) != reviews(&new) {
+        return Outcome::Fallback("the decision a review decision reviews changed");
+    }
     crate::build::phase("patch: reloaded", t0);
     let Some(next_site) = site.with_record(index, new.clone()) else {
         return Outcome::Fallback("its place in the order changed");
@@ -317,7 +325,7 @@ fn apply_to(
         let others = next_site
             .records
             .iter()
-            .filter(|x| plan::links_to(x, &key))
+            .filter(|x| plan::links_to(&next_site, x, &key))
             .map(|x| &**x);
         for x in prev.into_iter().chain(next).chain(others) {
             outputs.extend(plan::one_record(cx, x));

@@ -210,7 +210,7 @@ fn display(
         let note = format!("{}：{}（{}）", e.case_no, h.status, h.reason);
         summary.push(item(Section::Withdrawn, r, Some(h.date), note));
     }
-    if !e.in_force() || e.party.minor {
+    if !e.in_force() || e.minor_blocked() {
         return;
     }
     let Some(until) = crate::facts::display_until(input.site, r, e) else {

@@ -1,8 +1,9 @@
 //! 留痕 — what may never change once published, checked against the git history (SPEC §4.6):
 //!
-//! * an enforcement decision's `facts`, `basis`, `decision`, `party`, `case_no` and `decided`
-//!   are not edited in place after the commit that first published it: each change needs a
-//!   dated entry in `corrections` (status changes go through `status` and `changed`);
+//! * an enforcement decision's `facts`, `basis`, `decision`, `party`, `case_no`, `decided`
+//!   and `remedy` (救济途径, also when added later) are not edited in place after the commit
+//!   that first published it: each change needs a dated entry in `corrections` (status
+//!   changes go through `status` and `changed`);
 //! * a record's `index_no` (索引号) stays what it was when first published;
 //! * an opinion ledger (`opinions.jsonl`) only grows: every committed version is the start of
 //!   the newest commit's (the working tree against HEAD is `participation.ledger-rewritten`).
@@ -33,13 +34,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The fields of a published decision that are never edited in place.
-pub const FROZEN: [(&str, &str); 6] = [
+pub const FROZEN: [(&str, &str); 7] = [
     ("case_no", "决定书文号"),
     ("party", "当事人"),
     ("facts", "主要事实"),
     ("basis", "执法依据"),
     ("decision", "决定内容"),
     ("decided", "决定日期"),
+    ("remedy", "救济途径"),
 ];
 
 /// One version of a file: the commit (None: the working tree) and its text.

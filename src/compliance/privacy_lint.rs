@@ -170,11 +170,13 @@ fn typed_rules_apply(rec: &Record) -> bool {
         .legal_rep
         .as_deref()
         .is_some_and(|n| !n.trim().is_empty() && !privacy::is_masked_person_name(n));
+    let minor_path_chosen = e.minor_reviewed.is_some() || e.withheld.is_some();
     party
         || rep
-        || e.party.minor
-        || privacy::mentions_minor(&e.facts)
-        || privacy::mentions_minor(&e.decision)
+        || (!minor_path_chosen
+            && (e.party.minor
+                || privacy::mentions_minor(&e.facts)
+                || privacy::mentions_minor(&e.decision)))
 }
 
 /// The lint of one record (and its opinion ledger).
@@ -615,6 +617,11 @@ fn minor(
     e: &crate::content::kinds::enforcement::Enforcement,
     hits: &mut Vec<Hit>,
 ) {
+    // The two documented ways to publish a decision about a minor: identities masked and the
+    // masking reviewed (the name rules, all errors, still apply), or a 不予公开 stub.
+    if e.minor_reviewed.is_some() || e.withheld.is_some() {
+        return;
+    }
     let pos = |field: &str| {
         fields::get(&fm.node, field)
             .map(|n| (n.pos.line, n.pos.col))
@@ -639,14 +646,14 @@ fn minor(
                 "涉及未成年人的执法决定不得公开",
             )
             .field(field)
-            .expected("不公开此决定")
+            .expected("隐去身份信息并经审核后公开（minor_reviewed），或只公开不予公开说明（withheld）")
             .found(if field == "party.minor" {
                 "party.minor: true".to_string()
             } else {
                 format!("{}中提到未成年人", field_zh(field))
             })
             .hint(
-                "请把此文件移出 content/（在案卷中保存）；决定不在网站上公开，也不显示撤下说明。",
+                "按规定可选以下一种方式：(1) 隐去全部身份信息（自然人姓名写成“张某”，不写身份证号、住址等），经审核后添加 minor_reviewed:（by: 审核人，date: 审核日期），决定照常公开；(2) 添加 withheld:（reason: 不予公开的原因，如 涉及未成年人，依法不予公开），网站只显示文号、决定日期、执法机关和原因。两种都不适用的，请把此文件移出 content/（在案卷中保存）。",
             ),
         });
     }

@@ -28,6 +28,8 @@ pub trait KindFacts: Sync {
     fn has_report(&self, key: &str) -> bool;
     /// Is this record part of the machine-readable exports?
     fn exported(&self, r: &Record) -> bool;
+    /// Is this record listed (not a withdrawn or expired decision)?
+    fn listed(&self, r: &Record) -> bool;
 }
 
 /// What a kind's hooks see when they shape a record's page, list item or exported object.
@@ -56,6 +58,11 @@ impl ViewCx<'_> {
     /// The record's URL (with the base path).
     pub fn url(&self) -> String {
         record_url(self.site, self.r)
+    }
+
+    /// Is `x` listed (not a withdrawn or expired decision)?
+    pub fn listed(&self, x: &Record) -> bool {
+        self.facts.listed(x)
     }
 
     /// The last day a decision stays published.

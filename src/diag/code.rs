@@ -116,6 +116,8 @@ codes! {
     EnforcementFuturePublished = "enforcement.future-published",
     EnforcementLate = "enforcement.late",
     EnforcementNoChangeRecord = "enforcement.no-change-record",
+    EnforcementNoRemedy = "enforcement.no-remedy",
+    EnforcementWithheldContent = "enforcement.withheld-content",
 
     FeeBasisEmpty = "fee.basis-empty",
     FeeRange = "fee.range",

@@ -104,6 +104,12 @@ pub static CSVS: &[Csv] = &[
             ("发布日期", "published"),
             ("索引号", "index_no"),
             ("网址", "url"),
+            ("案由", "cause"),
+            ("法定代表人", "party.legal_rep (masked)"),
+            ("住所", "party.address (empty for a natural person)"),
+            ("救济途径", "remedy"),
+            ("被复议的决定", "reviews: the id of the decision reviewed"),
+            ("不予公开的原因", "withheld"),
         ],
     },
     Csv {

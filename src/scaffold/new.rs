@@ -1,4 +1,5 @@
-//! `gongshi new KIND NAME`: a record skeleton under `content/<folder>/NAME.md` with every
+//! `gongshi new KIND NAME`: a record skeleton under `content/<folder>/NAME.md` (a service guide:
+//! `content/permits/NAME/index.md`, the folder form its attachments need) with every
 //! required field and the common optional ones, each explained by a Chinese comment; today's
 //! date in `published` and the next free 索引号 (`机构代码/年份-五位序号`).
 
@@ -97,12 +98,11 @@ pub fn new_record(opts: &NewOptions) -> Result<NewReport, ScaffoldError> {
         format!("{}/{}-{n:05}", config.organization.code, today.year())
     });
     let text = skeleton(kind, &config, today, index_no.as_deref(), name);
-    let rel = PathBuf::from("content")
-        .join(kind.folder())
-        .join(format!("{name}.md"));
+    let rel = record_path(kind, name);
     let path = opts.root.join(&rel);
-    std::fs::create_dir_all(&folder)
-        .map_err(|e| ScaffoldError::Io(format!("无法创建目录 {}：{e}", folder.display())))?;
+    let dir = path.parent().unwrap_or(&folder).to_path_buf();
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| ScaffoldError::Io(format!("无法创建目录 {}：{e}", dir.display())))?;
     // create_new: never overwrite, even if the file appeared meanwhile.
     let mut file = std::fs::OpenOptions::new()
         .write(true)
@@ -115,6 +115,18 @@ pub fn new_record(opts: &NewOptions) -> Result<NewReport, ScaffoldError> {
         path: rel,
         index_no,
     })
+}
+
+/// Where `new` writes a record, relative to the root: `content/<folder>/NAME.md`, or for a
+/// service guide the folder form `content/permits/NAME/index.md`, as its 示范文本 and 材料
+/// files are attachments that live beside it.
+pub fn record_path(kind: Kind, name: &str) -> PathBuf {
+    let folder = PathBuf::from("content").join(kind.folder());
+    if kind == Kind::Permit {
+        folder.join(name).join("index.md")
+    } else {
+        folder.join(format!("{name}.md"))
+    }
 }
 
 /// A record named `name` anywhere in the kind's folder: `name.md|yaml|yml` or a `name/` folder.
@@ -269,6 +281,12 @@ pub fn skeleton(
     ));
     out.push_str("# 以“#”开头的是说明，可以保留也可以删除。列出的都是必填项和常用项，\n");
     out.push_str("# 其他选填项见《内容编写指南》；写好后运行 `gongshi check` 检查。\n");
+    if kind == Kind::Permit {
+        out.push_str(&format!(
+            "# 附件：示范文本（sample_forms）、申请表和材料样表等文件放在本文件所在的文件夹\n\
+             # content/permits/{name}/ 中（与 index.md 放在一起），file 只写文件名，如 file: shenqingbiao.docx。\n"
+        ));
+    }
     for line in fields.lines() {
         let trimmed = line.trim_start();
         let line = if trimmed.starts_with('#') {

@@ -20,6 +20,7 @@ party:
 facts: 独一无二的违法事实文本。
 basis: 依据。
 decision: 决定。
+remedy: 如不服本决定，可在六十日内申请行政复议。
 decided: {decided}
 authority: 测试县人力资源和社会保障局
 {extra}---

@@ -21,6 +21,7 @@ facts: |
   当事人拖欠12名劳动者2026年9月工资共计8万元。
 basis: 《劳动保障监察条例》第二十六条。
 decision: 责令限期支付。
+remedy: 如不服本决定，可在六十日内申请行政复议。
 decided: 2026-11-16
 authority: 测试县人力资源和社会保障局
 ---
@@ -253,4 +254,35 @@ fn a_folder_outside_git_has_no_history_rules() {
     std::fs::write(d.join("content/enforcement/e.md"), DECISION).unwrap();
     let (ok, out) = check(d);
     assert!(ok, "{out}");
+}
+
+#[test]
+fn adding_a_remedy_to_a_published_decision_needs_a_correction() {
+    let site = site("minimal");
+    let d = site.path();
+    std::fs::create_dir_all(d.join("content/enforcement")).unwrap();
+    let without = DECISION.replace("remedy: 如不服本决定，可在六十日内申请行政复议。\n", "");
+    assert_ne!(without, DECISION);
+    std::fs::write(d.join(E), &without).unwrap();
+    git(d, &["init", "-q"]);
+    commit(d, "发布执法决定");
+    // Published without 救济途径: a warning only.
+    let (ok, out) = check(d);
+    assert!(ok && out.contains("警告[enforcement.no-remedy]"), "{out}");
+    std::fs::write(d.join(E), DECISION).unwrap();
+    let (ok, out) = check(d);
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("“救济途径”在尚未提交的修改中被直接修改"),
+        "{out}"
+    );
+    edit(
+        d,
+        E,
+        "authority: 测试县人力资源和社会保障局\n",
+        "authority: 测试县人力资源和社会保障局\ncorrections:\n  - date: 2026-11-24\n    field: remedy\n    reason: 原公示时漏登救济途径，照决定书补录\n",
+    );
+    let (ok, out) = check(d);
+    assert!(ok, "{out}");
+    assert!(!out.contains("enforcement.no-remedy"), "{out}");
 }

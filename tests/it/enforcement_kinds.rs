@@ -149,3 +149,163 @@ fn legal_rep_address_cause_and_remedy_render_when_entered_and_nothing_when_absen
         assert!(!bare.contains(word), "{word}");
     }
 }
+
+#[test]
+fn the_reviewed_decision_links_back_to_its_review() {
+    let site = built(&[("e.md", DECISION), ("review.md", REVIEW)]);
+    let html = page(&site, "e");
+    let at = html
+        .find("<h2 id=\"h-reviewed\">复议情况</h2>")
+        .expect("the 复议情况 section");
+    let section = &html[at..at + html[at..].find("</section>").unwrap()];
+    assert!(
+        section.contains("/enforcement/review/\">测试有限公司行政复议决定</a>（测政复决字〔2026〕2号，2026年11月18日）"),
+        "{section}"
+    );
+    // The review itself is reviewed by nothing.
+    assert!(!page(&site, "review").contains("复议情况"));
+}
+
+/// A decision about a minor (`party.minor`, and facts that say so), with a masked party.
+const MINOR: &str = "---
+title: 招用童工违法案
+published: 2026-11-20
+case_no: 测人社罚〔2026〕5号
+action: 处罚
+party:
+  type: 自然人
+  name: 张某
+  minor: true
+facts: 当事人招用未满十六周岁的人员从事餐饮服务工作。
+basis: 依据。
+decision: 罚款。
+remedy: 如不服本决定，可在六十日内申请行政复议。
+decided: 2026-11-13
+authority: 测试县人力资源和社会保障局
+---
+";
+
+fn check(site: &tempfile::TempDir) -> std::process::Output {
+    run(&[
+        "check",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--now",
+        NOW,
+    ])
+}
+
+fn site_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let site = site("minimal");
+    let dir = site.path().join("content/enforcement");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, body) in files {
+        std::fs::write(dir.join(name), body).unwrap();
+    }
+    site
+}
+
+#[test]
+fn a_minor_decision_masked_and_reviewed_is_published_in_full() {
+    let reviewed = MINOR.replace(
+        "decided:",
+        "minor_reviewed:\n  by: 法制科\n  date: 2026-11-19\ndecided:",
+    );
+    let site = built(&[("m.md", &reviewed)]);
+    let html = page(&site, "m");
+    assert!(html.contains("未满十六周岁"), "{html}");
+    assert!(html.contains("<dd>张某（自然人）</dd>"), "{html}");
+    let data = std::fs::read_to_string(site.path().join("public/data/enforcement.json")).unwrap();
+    assert!(data.contains("测人社罚〔2026〕5号"), "{data}");
+    let o = check(&site);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains("privacy.minor"), "{}", text(&o));
+}
+
+#[test]
+fn a_reviewed_minor_decision_still_needs_every_name_masked() {
+    let unmasked = MINOR.replace("  name: 张某\n", "  name: 张小明\n").replace(
+        "decided:",
+        "minor_reviewed:\n  by: 法制科\n  date: 2026-11-19\ndecided:",
+    );
+    let site = site_with(&[("m.md", &unmasked)]);
+    let o = check(&site);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("错误[privacy.person-name]"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn a_withheld_decision_publishes_only_the_stub_everywhere() {
+    let withheld = MINOR.replace(
+        "decided:",
+        "withheld:\n  reason: 涉及未成年人，依法不予公开\ndecided:",
+    );
+    let site = built(&[("m.md", &withheld)]);
+    let html = page(&site, "m");
+    for shown in [
+        "【不予公开】",
+        "<dt>决定书文号</dt><dd>测人社罚〔2026〕5号</dd>",
+        "<dt>决定日期</dt><dd>2026年11月13日</dd>",
+        "<dt>执法机关</dt><dd>测试县人力资源和社会保障局</dd>",
+        "<dt>不予公开的原因</dt><dd>涉及未成年人，依法不予公开</dd>",
+    ] {
+        assert!(html.contains(shown), "{shown}\n{html}");
+    }
+    for hidden in ["未满十六周岁", "张某", "罚款", "六十日内", "主要事实"] {
+        assert!(!html.contains(hidden), "{hidden}\n{html}");
+    }
+    // Open data, CSV, feeds and the search index carry the stub and nothing of the facts.
+    let public = site.path().join("public");
+    let mut seen = 0;
+    for entry in walkdir::WalkDir::new(&public) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(body) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        if body.contains("测人社罚〔2026〕5号") {
+            seen += 1;
+        }
+        for hidden in ["未满十六周岁", "六十日内"] {
+            assert!(
+                !body.contains(hidden),
+                "{hidden} in {}",
+                entry.path().display()
+            );
+        }
+    }
+    assert!(
+        seen >= 4,
+        "the stub is listed, exported and searchable ({seen} files)"
+    );
+    let data: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(public.join("data/enforcement.json")).unwrap(),
+    )
+    .unwrap();
+    let stub = &data.as_array().unwrap()[0];
+    assert_eq!(stub["withheld"], "涉及未成年人，依法不予公开");
+    assert!(stub["facts"].is_null() && stub["party"].is_null(), "{stub}");
+    assert_eq!(stub["authority"], "测试县人力资源和社会保障局");
+    let o = check(&site);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains("privacy.minor"), "{}", text(&o));
+}
+
+#[test]
+fn a_minor_decision_without_either_way_is_still_blocked_and_says_both() {
+    let site = site_with(&[("m.md", MINOR)]);
+    let o = check(&site);
+    let out = text(&o);
+    assert!(!o.status.success(), "{out}");
+    assert!(out.contains("错误[privacy.minor]"), "{out}");
+    assert!(
+        out.contains("minor_reviewed") && out.contains("withheld"),
+        "{out}"
+    );
+}

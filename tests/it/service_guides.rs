@@ -179,3 +179,61 @@ fn a_time_limit_in_words_other_than_none_is_an_error() {
     assert!(out.contains("整数，或“无”"), "{out}");
     assert!(out.contains("index.md:12:17"), "{out}");
 }
+
+#[test]
+fn the_permits_list_groups_guides_by_item_type_in_catalogue_order() {
+    let site = site_with(LICENCE);
+    let add = |id: &str, body: &str| {
+        let dir = site.path().join("content/permits").join(id);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.md"), body).unwrap();
+        std::fs::write(dir.join("form.pdf"), b"%PDF-1.4\n").unwrap();
+    };
+    // Named so that the site order (by id) is not the group order.
+    add("a-service", SERVICE);
+    add(
+        "b-other",
+        &SERVICE
+            .replace("item_type: 公共服务", "item_type: 其他行政权力")
+            .replace("title: 就业登记", "title: 其他权力事项"),
+    );
+    add(
+        "c-licence-typed",
+        &LICENCE
+            .replace("title: 测试许可", "title: 注明类型的许可")
+            .replace("basis:", "item_type: 行政许可\nbasis:"),
+    );
+    build(&site);
+    let html = std::fs::read_to_string(site.path().join("public/permits/index.html")).unwrap();
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing:\n{html}"))
+    };
+    let headings = [
+        at("<h2 id=\"type-1\">行政许可</h2>"),
+        at("/permits/c-licence-typed/\">注明类型的许可</a>"),
+        at("<h2 id=\"type-2\">公共服务</h2>"),
+        at("/permits/a-service/\">就业登记</a>"),
+        at("<h2 id=\"type-3\">其他行政权力</h2>"),
+        at("/permits/b-other/\">其他权力事项</a>"),
+        at("<h2 id=\"type-4\">未注明类型</h2>"),
+        at("/permits/p/\">测试许可</a>"),
+    ];
+    assert!(headings.windows(2).all(|w| w[0] < w[1]), "{html}");
+    assert!(
+        html.contains("<section aria-labelledby=\"type-2\">"),
+        "{html}"
+    );
+    // Other lists stay flat.
+    let docs = std::fs::read_to_string(site.path().join("public/documents/index.html")).unwrap();
+    assert!(!docs.contains("aria-labelledby=\"type-"), "{docs}");
+}
+
+#[test]
+fn a_permits_list_where_no_guide_states_its_type_stays_flat() {
+    let site = site_with(LICENCE);
+    build(&site);
+    let html = std::fs::read_to_string(site.path().join("public/permits/index.html")).unwrap();
+    assert!(html.contains("/permits/p/\">测试许可</a>"), "{html}");
+    assert!(!html.contains("未注明类型"), "{html}");
+}

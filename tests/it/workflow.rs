@@ -103,9 +103,10 @@ fn fill(site: &Path, rel: &str) {
         .replace("待填写", "示例内容");
     std::fs::write(&path, t).unwrap();
     if rel.contains("permits/") {
+        // `new permit` writes the folder form: the sample form goes beside index.md.
         std::fs::copy(
             site.join("content/permits/shenqing-xuke/shenqingshu.pdf"),
-            site.join("content/permits/form.pdf"),
+            path.parent().unwrap().join("form.pdf"),
         )
         .unwrap();
     }
@@ -152,6 +153,57 @@ fn new_writes_a_record_of_each_kind_that_builds_once_filled() {
     let o = run(&["build", "--root", s(&site), "--now", NOW]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(site.join("public/permits/xin-4/index.html").is_file());
+}
+
+#[test]
+fn new_permit_writes_the_folder_form_with_a_note_on_attachments_and_other_kinds_a_file() {
+    let tmp = init_site();
+    let site = tmp.path().join("site");
+    let o = run(&[
+        "new",
+        "permit",
+        "xin-xuke",
+        "--root",
+        s(&site),
+        "--now",
+        NOW,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("content/permits/xin-xuke/index.md"),
+        "{}",
+        text(&o)
+    );
+    let body = std::fs::read_to_string(site.join("content/permits/xin-xuke/index.md")).unwrap();
+    assert!(
+        body.contains("# 附件：示范文本（sample_forms）")
+            && body.contains("content/permits/xin-xuke/"),
+        "{body}"
+    );
+    assert!(!site.join("content/permits/xin-xuke.md").exists());
+    // A second permit of the same name is refused (the folder exists).
+    let o = run(&[
+        "new",
+        "permits",
+        "xin-xuke",
+        "--root",
+        s(&site),
+        "--now",
+        NOW,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    // Other kinds are single files, without the note.
+    let o = run(&["new", "fee", "xin-fei", "--root", s(&site), "--now", NOW]);
+    assert!(o.status.success(), "{}", text(&o));
+    let fee = std::fs::read_to_string(site.join("content/fees/xin-fei.md")).unwrap();
+    assert!(!fee.contains("# 附件："), "{fee}");
+    // The help text says where a permit goes.
+    let o = run(&["new", "--help"]);
+    assert!(
+        text(&o).contains("content/permits/名称/index.md"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]
@@ -427,7 +479,7 @@ fn new_records_carry_no_silent_defaults() {
         e.contains("# 请从以下写法中选一个：许可、处罚、强制、检查、处理、复议、其他"),
         "{e}"
     );
-    let p = std::fs::read_to_string(site.join("content/permits/xk.md")).unwrap();
+    let p = std::fs::read_to_string(site.join("content/permits/xk/index.md")).unwrap();
     for line in [
         "  statutory_wd: 待填写",
         "    copies: 待填写",

@@ -61,7 +61,7 @@ static PARTY: &[Field] = &[
         zh: "涉及未成年人",
         ty: Ty::Bool,
         required: false,
-        help: "涉及未成年人的决定不得公开",
+        help: "涉及未成年人的决定不得照常公开：隐去身份信息并经审核（minor_reviewed），或只公开不予公开说明（withheld）",
         open: NOT_EXPORTED,
     },
 ];
@@ -85,6 +85,34 @@ static CHANGED: &[Field] = &[
     },
 ];
 
+static MINOR_REVIEWED: &[Field] = &[
+    Field {
+        name: "by",
+        zh: "审核人",
+        ty: Ty::Text,
+        required: true,
+        help: "审核隐去身份信息的人员或机构，如 法制科 王某",
+        open: NOT_EXPORTED,
+    },
+    Field {
+        name: "date",
+        zh: "审核日期",
+        ty: Ty::Date,
+        required: true,
+        help: "审核的日期",
+        open: NOT_EXPORTED,
+    },
+];
+
+static WITHHELD: &[Field] = &[Field {
+    name: "reason",
+    zh: "不予公开的原因",
+    ty: Ty::Text,
+    required: true,
+    help: "公众将看到的原因，如 涉及未成年人，依法不予公开",
+    open: NOT_EXPORTED,
+}];
+
 static CORRECTION: &[Field] = &[
     Field {
         name: "date",
@@ -97,9 +125,11 @@ static CORRECTION: &[Field] = &[
     Field {
         name: "field",
         zh: "更正的字段",
-        ty: Ty::Enum(&["facts", "basis", "decision", "party", "case_no", "decided"]),
+        ty: Ty::Enum(&[
+            "facts", "basis", "decision", "party", "case_no", "decided", "remedy",
+        ]),
         required: true,
-        help: "facts、basis、decision、party、case_no 或 decided",
+        help: "facts、basis、decision、party、case_no、decided 或 remedy",
         open: NOT_EXPORTED,
     },
     Field {
@@ -158,7 +188,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Obj(PARTY),
         required: true,
         help: "当事人信息",
-        open: Some(ex("party", OpenTy::Obj(PARTY, &[]), "当事人", "The party concerned.")),
+        open: Some(ex_null("party", OpenTy::Obj(PARTY, &[]), "当事人", "The party concerned; `null` for a decision withheld (不予公开).")),
     },
     Field {
         name: "cause",
@@ -174,7 +204,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Markdown,
         required: true,
         help: "违法事实或许可事项",
-        open: Some(ex("facts", OpenTy::Str, "主要事实", "Main facts (plain text).")),
+        open: Some(ex_null("facts", OpenTy::Str, "主要事实", "Main facts (plain text); `null` for a decision withheld (不予公开).")),
     },
     Field {
         name: "basis",
@@ -182,7 +212,7 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Markdown,
         required: true,
         help: "法律法规名称及条款",
-        open: Some(ex("basis", OpenTy::Str, "执法依据", "Legal basis (plain text).")),
+        open: Some(ex_null("basis", OpenTy::Str, "执法依据", "Legal basis (plain text); `null` for a decision withheld (不予公开).")),
     },
     Field {
         name: "decision",
@@ -190,11 +220,11 @@ pub static FIELDS: &[Field] = &[
         ty: Ty::Markdown,
         required: true,
         help: "处理决定",
-        open: Some(ex(
+        open: Some(ex_null(
         "decision",
         OpenTy::Str,
         "决定内容",
-        "The decision (plain text).",
+        "The decision (plain text); `null` for a decision withheld (不予公开).",
     )),
     },
     Field {
@@ -291,8 +321,29 @@ pub static FIELDS: &[Field] = &[
         zh: "更正记录",
         ty: Ty::List(&Ty::Obj(CORRECTION)),
         required: false,
-        help: "发布后更正事实、依据、决定内容、当事人、文号或决定日期时，每次更正加一项并写明原因",
+        help: "发布后更正事实、依据、决定内容、当事人、文号、决定日期或救济途径时，每次更正加一项并写明原因",
         open: NOT_EXPORTED,
+    },
+    Field {
+        name: "minor_reviewed",
+        zh: "未成年人信息审核",
+        ty: Ty::Obj(MINOR_REVIEWED),
+        required: false,
+        help: "涉及未成年人的决定，隐去全部身份信息（姓名写成“张某”）并经审核后照常公开时填写：by（审核人）和 date（审核日期）",
+        open: NOT_EXPORTED,
+    },
+    Field {
+        name: "withheld",
+        zh: "不予公开",
+        ty: Ty::Obj(WITHHELD),
+        required: false,
+        help: "决定不予公开时填写 reason（原因）：网站只显示文号、决定日期、执法机关和原因，不显示事实、依据和决定内容",
+        open: Some(ex_null(
+            "withheld",
+            OpenTy::Str,
+            "不予公开的原因",
+            "Why the decision is withheld (不予公开): only its number, type, date and authority are published; `null` otherwise.",
+        )),
     },
     Field {
         name: "late_reason",
@@ -408,12 +459,48 @@ pub struct Enforcement {
     /// 延迟公开说明: why the decision was published after its deadline.
     #[serde(default)]
     pub late_reason: Option<String>,
+    /// 未成年人信息审核: a decision about a minor published with every identity masked.
+    #[serde(default)]
+    pub minor_reviewed: Option<MinorReviewed>,
+    /// 不予公开: only a stub (case number, date, authority, reason) is published.
+    #[serde(default)]
+    pub withheld: Option<Withheld>,
+}
+
+/// 未成年人信息审核 — who checked that a decision about a minor names nobody.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct MinorReviewed {
+    pub by: String,
+    pub date: jiff::civil::Date,
+}
+
+/// 不予公开 — the decision is published as a stub: case number, date, authority and why.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Withheld {
+    pub reason: String,
 }
 
 impl Enforcement {
     /// Still in force (有效)?
     pub fn in_force(&self) -> bool {
         self.status == Status::InForce
+    }
+
+    /// Published as a 不予公开 stub (nothing of the facts)?
+    pub fn is_withheld(&self) -> bool {
+        self.withheld.is_some()
+    }
+
+    /// Marked as about a minor (`party.minor`) with neither documented way to publish it
+    /// chosen: the decision is not published at all.
+    pub fn minor_blocked(&self) -> bool {
+        self.party.minor && self.minor_reviewed.is_none() && self.withheld.is_none()
+    }
+
+    /// Does a decision of this type have to tell the party how to seek review or sue
+    /// (救济途径)? 行政处罚 and 行政处理 decisions do.
+    pub fn needs_remedy(&self) -> bool {
+        matches!(self.action, Action::Penalty | Action::Handling)
     }
 }
 
@@ -449,6 +536,9 @@ impl super::RecordKind for Enforcement {
     const LABEL: &'static str = "执法公示";
     const NAV_LABEL: Option<&'static str> = Some("执法公示");
     const FIELDS: &'static [Field] = FIELDS;
+    /// 救济途径 is optional in the schema (检查 and 许可 results have none) but a penalty
+    /// or handling decision without it is warned about: a new record asks for it.
+    const SKELETON: &'static [&'static str] = &["remedy"];
     const PUBLIC_TEXT: Option<&'static [&'static str]> = Some(&[
         "title",
         "party.name",
@@ -459,15 +549,19 @@ impl super::RecordKind for Enforcement {
         "basis",
         "decision",
         "remedy",
+        "withheld.reason",
     ]);
 
     fn summary(&self, r: &Record) -> String {
-        format!(
-            "{}（{}）：{}",
-            self.case_no,
-            self.action,
-            md_text(r, "decision")
-        )
+        match &self.withheld {
+            Some(w) => format!("{}：不予公开（{}）", self.case_no, w.reason),
+            None => format!(
+                "{}（{}）：{}",
+                self.case_no,
+                self.action,
+                md_text(r, "decision")
+            ),
+        }
     }
 
     fn validate(&self, cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
@@ -486,6 +580,25 @@ impl super::RecordKind for Enforcement {
                     .hint("请填写 content/enforcement/ 下原决定那条记录的文件名（不含扩展名），如 reviews: 2026-017；原决定不在本网站公开的，请删去 reviews，在决定内容中写明原决定书文号。"),
                 );
             }
+        }
+        if e.withheld.is_some() {
+            withheld_content(e, r, out);
+        } else if e.needs_remedy()
+            && e.in_force()
+            && e.remedy.as_deref().is_none_or(|t| t.trim().is_empty())
+        {
+            out.push(
+                r.diag_at(
+                    Diagnostic::warning(
+                        Code::EnforcementNoRemedy,
+                        &r.source,
+                        format!("行政{}决定没有写明救济途径", e.action),
+                    ),
+                    "action",
+                )
+                .expected("remedy：申请行政复议或提起行政诉讼的途径和期限")
+                .hint("请照决定书添加 remedy，如：如不服本决定，可在收到本决定书之日起六十日内向××人民政府申请行政复议，或者在六个月内向××人民法院提起行政诉讼。已经发布的决定，添加时在 corrections 中登记一项（field: remedy）。"),
+            );
         }
         if e.party.party_type == PartyType::NaturalPerson && e.party.address.is_some() {
             out.push(
@@ -542,7 +655,16 @@ impl super::RecordKind for Enforcement {
 
     fn view(&self, cx: &ViewCx) -> Value {
         let (e, p) = (self, &self.party);
+        let reviewed_by = reviewed_by(cx);
+        if let Some(w) = &e.withheld {
+            return json!({
+                "withheld": w.reason, "case_no": e.case_no, "action": e.action,
+                "decided": date_text(e.decided), "authority": e.authority,
+                "reviewed_by": reviewed_by,
+            });
+        }
         to_value(View {
+            reviewed_by,
             case_no: &e.case_no,
             action: e.action,
             reviews: e
@@ -591,11 +713,18 @@ impl super::RecordKind for Enforcement {
     }
 
     fn list_status(&self, _cx: &ViewCx) -> (Option<String>, Option<String>) {
+        if self.is_withheld() {
+            return (None, Some(format!("不予公开 · {}", self.case_no)));
+        }
         (None, Some(format!("{} · {}", self.action, self.case_no)))
     }
 
     fn search_text(&self, parts: &mut Vec<String>) {
-        parts.push(self.party.name.clone());
+        if let Some(w) = &self.withheld {
+            parts.push(w.reason.clone());
+        } else {
+            parts.push(self.party.name.clone());
+        }
         parts.push(self.authority.clone());
     }
 
@@ -608,6 +737,16 @@ impl super::RecordKind for Enforcement {
     fn open_data(&self, cx: &ViewCx) -> Value {
         let (e, r) = (self, cx.r);
         let person = e.party.party_type == PartyType::NaturalPerson;
+        if let Some(w) = &e.withheld {
+            // A stub exports what its page shows and nothing of the decision.
+            return json!({
+                "case_no": e.case_no, "action": e.action, "reviews": null, "party": null,
+                "cause": null, "facts": null, "basis": null, "decision": null, "remedy": null,
+                "fine": null, "decided": e.decided.to_string(), "authority": e.authority,
+                "status": e.status, "severity": null, "display_until": date(cx.display_until(e)),
+                "withheld": w.reason,
+            });
+        }
         json!({
             "case_no": e.case_no, "action": e.action,
             "reviews": e.reviews.as_deref().and_then(|id| exported_url(cx, &format!("enforcement/{}", id.trim()))),
@@ -621,18 +760,33 @@ impl super::RecordKind for Enforcement {
             "fine": e.fine, "decided": e.decided.to_string(), "authority": e.authority,
             "status": e.status, "severity": e.severity,
             "display_until": date(cx.display_until(e)),
+            "withheld": null,
         })
     }
 
     fn csv_rows(&self, r: &Record, url: &str) -> Vec<Vec<String>> {
         let e = self;
         let mut rows = Vec::new();
-        let s = |o: &Option<String>| o.clone().unwrap_or_default();
         let published = r
             .common
             .published
             .map(|d| d.to_string())
             .unwrap_or_default();
+        if let Some(w) = &e.withheld {
+            // The stub's row: what its page shows (see `open_data`).
+            let mut row = vec![String::new(); 18];
+            row[0] = e.case_no.clone();
+            row[1] = r.common.title.clone();
+            row[2] = e.action.to_string();
+            row[7] = e.decided.to_string();
+            row[8] = e.authority.clone();
+            row[9] = published;
+            row[10] = r.common.public_index_no().cloned().unwrap_or_default();
+            row[11] = url.to_string();
+            row[17] = w.reason.clone();
+            return vec![row];
+        }
+        let s = |o: &Option<String>| o.clone().unwrap_or_default();
         let person = e.party.party_type == PartyType::NaturalPerson;
         rows.push(vec![
             e.case_no.clone(),
@@ -651,8 +805,83 @@ impl super::RecordKind for Enforcement {
             published.clone(),
             s(&r.common.public_index_no().cloned()),
             url.to_string(),
+            s(&e.cause),
+            s(&e.party.legal_rep),
+            if person {
+                String::new()
+            } else {
+                s(&e.party.address)
+            },
+            md_text(r, "remedy"),
+            e.reviews
+                .as_deref()
+                .map(|id| id.trim().to_string())
+                .unwrap_or_default(),
+            String::new(),
         ]);
         rows
+    }
+}
+
+/// The 行政复议 decisions published here that review this decision (「复议情况」), in site
+/// order: a link each, with its case number and decision date.
+fn reviewed_by(cx: &ViewCx) -> Vec<Value> {
+    let id = cx.r.id.as_str();
+    cx.site
+        .of_kind(Kind::Enforcement)
+        .filter_map(|x| match &x.data {
+            super::Data::Enforcement(v)
+                if v.reviews.as_deref().map(str::trim) == Some(id) && cx.listed(x) =>
+            {
+                let mut link = cx.url_of(&x.key())?;
+                link["case_no"] = json!(v.case_no);
+                link["decided"] = json!(date_text(v.decided));
+                Some(link)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// A 不予公开 stub publishes nothing of the decision but its number, date, authority and the
+/// reason: what else the page, the search or the open data would show is an error (and
+/// choosing both ways for a minor at once is one too).
+fn withheld_content(e: &Enforcement, r: &Record, out: &mut Vec<Diagnostic>) {
+    let err = |field: &str, what: &str| {
+        r.diag_at(
+            Diagnostic::error(
+                Code::EnforcementWithheldContent,
+                &r.source,
+                format!("不予公开的决定不能有{what}"),
+            ),
+            field,
+        )
+        .hint(format!("不予公开的决定只显示文号、决定日期、执法机关和不予公开的原因：请删去{what}；事实、依据和决定内容只保存在本文件中，不会公开。"))
+    };
+    if !r.body.text.trim().is_empty() {
+        out.push(err("withheld", "正文"));
+    }
+    if r.common.summary.is_some() {
+        out.push(err("summary", "摘要（summary）"));
+    }
+    if !r.common.tags.is_empty() {
+        out.push(err("tags", "关键词（tags）"));
+    }
+    if !r.common.attachments.is_empty() {
+        out.push(err("attachments", "附件（attachments）"));
+    }
+    if e.minor_reviewed.is_some() {
+        out.push(
+            r.diag_at(
+                Diagnostic::error(
+                    Code::EnforcementWithheldContent,
+                    &r.source,
+                    "withheld 和 minor_reviewed 只能选一种",
+                ),
+                "minor_reviewed",
+            )
+            .hint("隐去身份信息后照常公开的，删去 withheld；只公开不予公开说明的，删去 minor_reviewed。"),
+        );
     }
 }
 
@@ -660,6 +889,7 @@ impl super::RecordKind for Enforcement {
 /// The view model of a decision (`record.d`).
 #[derive(Serialize)]
 struct View<'a> {
+    reviewed_by: Vec<Value>,
     case_no: &'a str,
     action: Action,
     reviews: Option<Value>,
@@ -706,6 +936,7 @@ fn correction_label(field: &str) -> &'static str {
         "party" => "当事人",
         "case_no" => "决定书文号",
         "decided" => "决定日期",
+        "remedy" => "救济途径",
         _ => "其他",
     }
 }
