@@ -26,7 +26,7 @@ fn main() {
     println!("cargo:rerun-if-changed=themes/default");
     let mut files = Vec::new();
     walk(&root, &root, &mut files);
-    let mut code = String::from("/// The default theme's files: (path under themes/default, bytes).\npub static THEME_FILES: &[(&str, &[u8])] = &[\n");
+    let mut code = String::from("/// The default theme's files: (path under themes/default, bytes).\npub(crate) static THEME_FILES: &[(&str, &[u8])] = &[\n");
     for f in &files {
         println!("cargo:rerun-if-changed=themes/default/{f}");
         let _ = writeln!(code, "    ({f:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/themes/default/{f}\"))),");

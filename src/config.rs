@@ -58,11 +58,11 @@ pub struct Limits {
 /// The default [`Limits::record_kb`]: 256 KB, about 87,000 Chinese characters (five times
 /// the longest law a bureau publishes in full); a file made only of Markdown markup costs at
 /// most about 64 MB to read at this size.
-pub const DEFAULT_RECORD_KB: u64 = 256;
+pub(crate) const DEFAULT_RECORD_KB: u64 = 256;
 
 /// The largest [`Limits::record_kb`] a site may set (16 MB: up to about 2 GB of memory for
 /// one hostile file).
-pub const MAX_RECORD_KB: u64 = 16 * 1024;
+pub(crate) const MAX_RECORD_KB: u64 = 16 * 1024;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -265,7 +265,7 @@ fn default_required() -> Vec<String> {
 /// 文件 (国办发〔2018〕37号), 规章 (《规章制定程序条例》), drafts of laws and regulations
 /// (《立法法》, 《行政法规制定程序条例》), normative documents closely related to businesses
 /// (《优化营商环境条例》第六十二条), and 其他.
-pub const NORM_TYPES: &[&str] = &[
+pub(crate) const NORM_TYPES: &[&str] = &[
     "重大行政决策",
     "规范性文件",
     "规章",

@@ -8,7 +8,7 @@ use crate::content::kinds::enforcement::Enforcement;
 use crate::content::{Data, Kind, Record, Site};
 use crate::lifecycle::{self, State, Window};
 
-pub use crate::content::kinds::enforcement::display_until;
+pub(crate) use crate::content::kinds::enforcement::display_until;
 use std::collections::BTreeMap;
 
 /// When the build happens, and the facts derived from it once.
@@ -79,7 +79,7 @@ pub struct Hidden {
 }
 
 /// Compute the clock-dependent facts (and the diagnostics of windows).
-pub fn facts(
+pub(crate) fn facts(
     site: &Site,
     cal: &crate::calendar::Calendar,
     time: &BuildTime,
@@ -163,7 +163,7 @@ pub(crate) fn hidden_reason(
 }
 
 /// Is this record listed (not a withdrawn or expired decision)?
-pub fn listed(facts: &Facts, r: &Record) -> bool {
+pub(crate) fn listed(facts: &Facts, r: &Record) -> bool {
     // Only decisions are ever hidden (and the check runs for every record of every list).
     r.kind != Kind::Enforcement || facts.hidden.is_empty() || !facts.hidden.contains_key(&r.key())
 }

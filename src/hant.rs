@@ -33,7 +33,7 @@ fn is_key(c: char) -> bool {
 
 /// The Simplified form of one character (itself when it has none).
 #[inline]
-pub fn fold_char(c: char) -> char {
+pub(crate) fn fold_char(c: char) -> char {
     if !is_key(c) {
         return c;
     }
@@ -44,14 +44,14 @@ pub fn fold_char(c: char) -> char {
 }
 
 /// True when `s` holds a character the fold changes.
-pub fn has_traditional(s: &str) -> bool {
+pub(crate) fn has_traditional(s: &str) -> bool {
     // ASCII bytes and the lead bytes below U+3400 are skipped without decoding most of them.
     s.chars().any(is_key)
 }
 
 /// `s` with every Traditional character replaced by its Simplified form; borrowed when there
 /// is none. The result has the same length and the same character boundaries as `s`.
-pub fn fold(s: &str) -> Cow<'_, str> {
+pub(crate) fn fold(s: &str) -> Cow<'_, str> {
     let Some(first) = s.char_indices().find(|&(_, c)| is_key(c)).map(|(i, _)| i) else {
         return Cow::Borrowed(s);
     };

@@ -4,6 +4,7 @@
 //! records and every diagnostic) → [`build`] (plan pages, render with the theme, write into a
 //! staging folder and swap it into `public/` only when everything succeeded).
 
+#![warn(unreachable_pub)]
 pub mod build;
 pub(crate) mod calendar;
 pub mod cli;

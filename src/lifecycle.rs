@@ -11,8 +11,8 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-pub use crate::content::view::{date_text, datetime_text};
-pub use crate::content::window::{
+pub(crate) use crate::content::view::{date_text, datetime_text};
+pub(crate) use crate::content::window::{
     last_day, notice_sentence, opens_of, state_without_window, Length, State, Window,
 };
 
@@ -40,7 +40,7 @@ fn close_of(
 
 /// The decision types for which a norm asks for a window of generally no less than 30 days
 /// (日), with the norm: such a notice names its length in natural days as well.
-pub const THIRTY_DAY_TYPES: &[(&str, &str)] = &[
+pub(crate) const THIRTY_DAY_TYPES: &[(&str, &str)] = &[
     (
         "重大行政决策",
         "《重大行政决策程序暂行条例》（国务院令第713号，2019年）第十四条规定，征求意见的期限一般不少于30日",
@@ -69,7 +69,7 @@ fn thirty_day_norm(decision_type: &str) -> Option<&'static str> {
 
 /// Compute a consultation's window and check it against the rules. Returns the window (when
 /// it could be computed) and the problems found, located in the record.
-pub fn window(
+pub(crate) fn window(
     cal: &Calendar,
     config: &Config,
     tz: &TimeZone,
@@ -373,7 +373,7 @@ fn historical_window(
 }
 
 /// The state at `now`.
-pub fn state(c: &Consultation, w: &Window, now: Timestamp) -> State {
+pub(crate) fn state(c: &Consultation, w: &Window, now: Timestamp) -> State {
     if c.historical {
         // Held before the site: never open here, whatever the dates.
         state_without_window(c)

@@ -93,7 +93,7 @@ impl Anchors {
 }
 
 /// The folder a consultation's ledger lives in (the bundle folder, or `<id>/` beside the file).
-pub fn ledger_dir(r: &Record) -> PathBuf {
+pub(crate) fn ledger_dir(r: &Record) -> PathBuf {
     let is_bundle = r.source.file_stem().and_then(|s| s.to_str()) == Some("index");
     if is_bundle {
         r.dir.clone()
@@ -103,7 +103,7 @@ pub fn ledger_dir(r: &Record) -> PathBuf {
 }
 
 /// Read every consultation's ledger and dispositions, and the register of heads.
-pub fn collect(site: &Site) -> (BTreeMap<String, Participation>, Anchors, Vec<Diagnostic>) {
+pub(crate) fn collect(site: &Site) -> (BTreeMap<String, Participation>, Anchors, Vec<Diagnostic>) {
     let mut out = BTreeMap::new();
     let mut anchors = Anchors {
         register: ledger::read_register(&site.root),

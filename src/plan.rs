@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::borrow::Cow;
 use std::path::PathBuf;
 
-pub mod catalog;
+pub(crate) mod catalog;
 
 /// One thing to write.
 #[derive(Debug, Clone)]
@@ -572,7 +572,11 @@ enum PagerLink {
 /// index, handing each output to `emit` as soon as it is planned. With `search`, the search
 /// index is kept there for updates after a one-record edit (the preview). The exports are
 /// planned after the pages, by the build ([`crate::build::plan_site`]).
-pub fn plan_pages(cx: Cx, search: Option<&mut Option<LiveIndex>>, emit: &mut dyn FnMut(Output)) {
+pub(crate) fn plan_pages(
+    cx: Cx,
+    search: Option<&mut Option<LiveIndex>>,
+    emit: &mut dyn FnMut(Output),
+) {
     plan_pages_of(cx, What::All(search), emit);
 }
 

@@ -85,14 +85,14 @@ impl Ty {
 }
 
 /// Where validation happens: the file and the time zone for date-times.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     pub file: &'a Path,
     pub tz: &'a jiff::tz::TimeZone,
     pub diags: Vec<Diagnostic>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(file: &'a Path, tz: &'a jiff::tz::TimeZone) -> Self {
+    pub(crate) fn new(file: &'a Path, tz: &'a jiff::tz::TimeZone) -> Self {
         Ctx {
             file,
             tz,
@@ -177,12 +177,22 @@ fn truncate(s: &str, n: usize) -> String {
 }
 
 /// Validate a mapping against `fields`, reporting every problem; returns clean JSON.
-pub fn check_object(node: &Node, fields: &[Field], prefix: &str, ctx: &mut Ctx) -> Option<Json> {
+pub(crate) fn check_object(
+    node: &Node,
+    fields: &[Field],
+    prefix: &str,
+    ctx: &mut Ctx,
+) -> Option<Json> {
     check_fields(node, &[fields], prefix, ctx)
 }
 
 /// Validate a mapping against several groups of fields (e.g. the common fields and a kind's).
-pub fn check_fields(node: &Node, groups: &[&[Field]], prefix: &str, ctx: &mut Ctx) -> Option<Json> {
+pub(crate) fn check_fields(
+    node: &Node,
+    groups: &[&[Field]],
+    prefix: &str,
+    ctx: &mut Ctx,
+) -> Option<Json> {
     let fields = || groups.iter().flat_map(|g| g.iter());
     let Value::Map(entries) = &node.value else {
         ctx.diags.push(
@@ -301,7 +311,7 @@ fn join(prefix: &str, name: &str) -> String {
 }
 
 /// Validate one value against its type.
-pub fn check_value(node: &Node, ty: &Ty, path: &str, ctx: &mut Ctx) -> Option<Json> {
+pub(crate) fn check_value(node: &Node, ty: &Ty, path: &str, ctx: &mut Ctx) -> Option<Json> {
     match ty {
         Ty::Text | Ty::Markdown => match &node.value {
             Value::Scalar(s, _) => Some(Json::String(s.trim_end_matches('\n').to_string())),
@@ -478,7 +488,7 @@ fn bad_date(node: &Node, path: &str, ty: &Ty, ctx: &mut Ctx) {
 
 /// `2026-11-02`; a month or day of one digit is accepted as well (`2026-3-6`, as clerks copy
 /// it from a notice). Slashes and dots are not: one separator keeps files uniform.
-pub fn parse_date(s: &str) -> Option<jiff::civil::Date> {
+pub(crate) fn parse_date(s: &str) -> Option<jiff::civil::Date> {
     let s = s.trim();
     let mut parts = s.split('-');
     let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
@@ -495,7 +505,7 @@ pub fn parse_date(s: &str) -> Option<jiff::civil::Date> {
 
 /// A date-time in the site's time zone, or RFC 3339 with an offset. `24:00` is the end of the
 /// day (00:00 of the next), as the site itself prints deadlines.
-pub fn parse_datetime(s: &str, tz: &jiff::tz::TimeZone) -> Option<jiff::Timestamp> {
+pub(crate) fn parse_datetime(s: &str, tz: &jiff::tz::TimeZone) -> Option<jiff::Timestamp> {
     let s = s.trim();
     if let Ok(ts) = s.parse::<jiff::Timestamp>() {
         return Some(ts);
@@ -521,7 +531,7 @@ pub fn parse_datetime(s: &str, tz: &jiff::tz::TimeZone) -> Option<jiff::Timestam
 
 /// A deadline ([`Ty::Deadline`]): a date alone is 24:00 of that day; otherwise as
 /// [`parse_datetime`].
-pub fn parse_deadline(s: &str, tz: &jiff::tz::TimeZone) -> Option<jiff::Timestamp> {
+pub(crate) fn parse_deadline(s: &str, tz: &jiff::tz::TimeZone) -> Option<jiff::Timestamp> {
     match parse_date(s) {
         Some(d) => d
             .tomorrow()
@@ -534,7 +544,7 @@ pub fn parse_deadline(s: &str, tz: &jiff::tz::TimeZone) -> Option<jiff::Timestam
 }
 
 /// A skeleton of the fields in YAML with Chinese comments (for `gongshi new` and the guide).
-pub fn skeleton(fields: &[Field], indent: usize, out: &mut String, only_required: bool) {
+pub(crate) fn skeleton(fields: &[Field], indent: usize, out: &mut String, only_required: bool) {
     let refs: Vec<&Field> = fields.iter().collect();
     skeleton_refs(&refs, indent, out, only_required);
 }
@@ -559,7 +569,12 @@ fn rare(f: &Field) -> bool {
 }
 
 /// [`skeleton`] over a list of field references.
-pub fn skeleton_refs(fields: &[&Field], indent: usize, out: &mut String, only_required: bool) {
+pub(crate) fn skeleton_refs(
+    fields: &[&Field],
+    indent: usize,
+    out: &mut String,
+    only_required: bool,
+) {
     let pad = " ".repeat(indent);
     for f in fields.iter().copied() {
         if only_required && !f.required {
@@ -668,7 +683,12 @@ pub struct OpenField {
 }
 
 /// An exported field that is always present (`Field::open`, or a derived entry).
-pub const fn ex(name: &'static str, ty: OpenTy, zh: &'static str, en: &'static str) -> OpenField {
+pub(crate) const fn ex(
+    name: &'static str,
+    ty: OpenTy,
+    zh: &'static str,
+    en: &'static str,
+) -> OpenField {
     OpenField {
         name,
         ty,
@@ -680,7 +700,7 @@ pub const fn ex(name: &'static str, ty: OpenTy, zh: &'static str, en: &'static s
 }
 
 /// An exported field that may be `null`.
-pub const fn ex_null(
+pub(crate) const fn ex_null(
     name: &'static str,
     ty: OpenTy,
     zh: &'static str,
@@ -711,13 +731,13 @@ impl OpenField {
 }
 
 /// `Field::open` of a field open data leaves out.
-pub const NOT_EXPORTED: Option<OpenField> = None;
+pub(crate) const NOT_EXPORTED: Option<OpenField> = None;
 
 /// The fields of an exported object, in order: the exported fields of `fields` in table order,
 /// the entries placed elsewhere ([`At`]) where they say, and `derived` entries without a
 /// place after them. An entry whose anchor is missing goes last (a unit test checks that none
 /// is).
-pub fn open_fields(fields: &[Field], derived: &[OpenField]) -> Vec<OpenField> {
+pub(crate) fn open_fields(fields: &[Field], derived: &[OpenField]) -> Vec<OpenField> {
     let entries = || {
         fields
             .iter()

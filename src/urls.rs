@@ -2,4 +2,4 @@
 //! they live below the kinds, in [`crate::content::urls`]; this module names them for the
 //! steps after `content` (plan, export, compliance).
 
-pub use crate::content::urls::{absolute, record_dir, record_url};
+pub(crate) use crate::content::urls::{absolute, record_dir, record_url};

@@ -49,7 +49,7 @@ pub struct Key {
 
 /// A YAML syntax or structure problem, already worded for staff.
 #[derive(Debug, Clone, PartialEq)]
-pub struct YamlError {
+pub(crate) struct YamlError {
     pub code: Code,
     pub pos: Pos,
     pub message: String,
@@ -99,16 +99,16 @@ fn is_null_plain(s: &str) -> bool {
 /// deep nest of brackets, a flood of keys) costs bounded memory, stack and time. A record's
 /// fields never come near these: a real record has tens to a few thousand values, nesting of
 /// four or five levels, and no aliases at all.
-pub mod limits {
+pub(crate) mod limits {
     /// Collections (lists and key-value objects) nested in one another. Deeper structures
     /// would overflow the stack of the recursive code that reads the tree.
-    pub const MAX_DEPTH: usize = 64;
+    pub(crate) const MAX_DEPTH: usize = 64;
     /// Values in the tree, counting every copy an alias (`*name`) makes and the copies the
     /// parser keeps of anchored (`&name`) values: about 100 bytes of memory each.
-    pub const MAX_NODES: usize = 100_000;
+    pub(crate) const MAX_NODES: usize = 100_000;
     /// Bytes of text copied by aliases (the text of the file itself is bounded by the size
     /// limit of content files).
-    pub const MAX_ALIAS_BYTES: usize = 1 << 20;
+    pub(crate) const MAX_ALIAS_BYTES: usize = 1 << 20;
 }
 
 /// What a finished node costs: values in its tree and bytes of scalar text.
@@ -196,7 +196,7 @@ fn too_big(pos: Pos, what: &str) -> YamlError {
 /// Parse one YAML document. `line_offset` is added to every line (front matter starts below
 /// the `---` line). An empty document gives `Ok(None)`. A text past one of [`limits`] is
 /// refused with a `yaml.too-complex` error where it went past, before the memory is spent.
-pub fn parse(text: &str, line_offset: usize) -> Result<Option<Node>, Vec<YamlError>> {
+pub(crate) fn parse(text: &str, line_offset: usize) -> Result<Option<Node>, Vec<YamlError>> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Where the shipped files live in the source tree (used in diagnostics about them).
-pub const BUILTIN_DIR: &str = "data/holidays";
+pub(super) const BUILTIN_DIR: &str = "data/holidays";
 
 /// The folder under the site root that holds extra or corrected years.
 const SITE_DIR: &str = "calendar";

@@ -17,7 +17,7 @@
 
 mod data;
 mod load;
-pub mod report;
+pub(crate) mod report;
 
 use jiff::civil::{Date, Weekday};
 use jiff::tz::TimeZone;
@@ -415,7 +415,7 @@ impl Calendar {
 /// 截止时刻 — the instant a window closes: 24:00 of `close`, i.e. 00:00 of the next day, in the
 /// site's time zone (an instant that does not exist because of a DST gap resolves to the
 /// instant just after the gap, jiff's "compatible" rule).
-pub fn close_instant(close: Date, tz: &TimeZone) -> Result<Timestamp, CalendarError> {
+pub(crate) fn close_instant(close: Date, tz: &TimeZone) -> Result<Timestamp, CalendarError> {
     let next = next_day(close)?;
     tz.to_timestamp(jiff::civil::DateTime::from(next))
         .map_err(|_| CalendarError::OutOfRange)
@@ -426,7 +426,7 @@ fn next_day(d: Date) -> Result<Date, CalendarError> {
 }
 
 /// 星期几 in zh-CN: `星期一` … `星期日`.
-pub fn weekday_zh(w: Weekday) -> &'static str {
+pub(crate) fn weekday_zh(w: Weekday) -> &'static str {
     match w {
         Weekday::Monday => "星期一",
         Weekday::Tuesday => "星期二",
@@ -439,7 +439,7 @@ pub fn weekday_zh(w: Weekday) -> &'static str {
 }
 
 /// A date written the Chinese way: `2017年9月18日`.
-pub fn date_zh(d: Date) -> String {
+pub(crate) fn date_zh(d: Date) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 

@@ -23,11 +23,11 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 /// The largest window the command accepts, in days (ten years).
-pub const MAX_DAYS: u32 = 3660;
+pub(crate) const MAX_DAYS: u32 = 3660;
 
 /// 期限 — the `+N` argument: working days (`+7`, `+7工作日`) or calendar days (`+30天`, `+30d`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Offset {
+pub(crate) enum Offset {
     /// N个工作日.
     WorkingDays(u32),
     /// N日 (natural days), closing on the next working day if the last day is a day off.
@@ -36,7 +36,7 @@ pub enum Offset {
 
 /// Parse a date argument: `2017-09-18` (also `2017/09/18`, `2017.09.18`, `2017年9月18日`).
 /// Errors are zh-CN sentences.
-pub fn parse_cli_date(s: &str) -> Result<Date, String> {
+pub(crate) fn parse_cli_date(s: &str) -> Result<Date, String> {
     let t = s.trim();
     if let Some(rest) = t.strip_suffix('日') {
         if let Some((y, md)) = rest.split_once('年') {
@@ -70,7 +70,7 @@ fn pad_date(s: &str) -> String {
 
 /// Parse the `+N` argument (`+` or full-width `＋`): `+7` / `7` / `+7工作日` → working days; `+30天` / `+30日` / `+30d` →
 /// calendar days. N must be 1..=[`MAX_DAYS`]. Errors are zh-CN sentences.
-pub fn parse_offset(s: &str) -> Result<Offset, String> {
+pub(crate) fn parse_offset(s: &str) -> Result<Offset, String> {
     let t = s.trim();
     let body = t.strip_prefix(['+', '＋']).unwrap_or(t);
     let digits: String = body.chars().take_while(char::is_ascii_digit).collect();
@@ -102,7 +102,7 @@ pub fn parse_offset(s: &str) -> Result<Offset, String> {
 /// The report for `DATE DATE`: the working days and natural days from the first date
 /// (not counted) to the second (counted), as a window 「自A起至B」 is counted. Line 1 is the
 /// two bare numbers, working days then natural days. The dates may be given in either order.
-pub fn between_report(cal: &Calendar, a: Date, b: Date) -> Result<String, CalendarError> {
+pub(crate) fn between_report(cal: &Calendar, a: Date, b: Date) -> Result<String, CalendarError> {
     let (from, to) = if a <= b { (a, b) } else { (b, a) };
     let days = cal.days_in(from, to)?;
     let natural = days.len();
@@ -140,7 +140,7 @@ pub fn between_report(cal: &Calendar, a: Date, b: Date) -> Result<String, Calend
 
 /// `2017-09-30 星期六：工作日（调休上班，中秋节、国庆节）`, with a note when the day may still be
 /// changed by next year's notice.
-pub fn day_report(cal: &Calendar, d: Date) -> Result<String, CalendarError> {
+pub(crate) fn day_report(cal: &Calendar, d: Date) -> Result<String, CalendarError> {
     let info = cal.day(d)?;
     let mut out = format!("{} {}：{}\n", d, info.weekday_zh(), info.describe_zh());
     provisional_note(cal, &[info], &mut out);
@@ -148,7 +148,7 @@ pub fn day_report(cal: &Calendar, d: Date) -> Result<String, CalendarError> {
 }
 
 /// The report for `DATE +offset`, either kind.
-pub fn offset_report(
+pub(crate) fn offset_report(
     cal: &Calendar,
     opened: Date,
     offset: Offset,
@@ -160,7 +160,7 @@ pub fn offset_report(
 }
 
 /// The report for an N-working-day window opened on `opened`. Line 1 is the bare close date.
-pub fn window_report(cal: &Calendar, opened: Date, n: u32) -> Result<String, CalendarError> {
+pub(crate) fn window_report(cal: &Calendar, opened: Date, n: u32) -> Result<String, CalendarError> {
     let w = cal.window(opened, n)?;
     let mut out = String::new();
     let _ = writeln!(out, "{}", w.close);
@@ -193,7 +193,11 @@ pub fn window_report(cal: &Calendar, opened: Date, n: u32) -> Result<String, Cal
 
 /// The report for a period of N calendar days (日) opened on `opened`. Line 1 is the bare close
 /// date (moved to the next working day when day N is a day off, 《民法典》第二百零三条).
-pub fn calendar_days_report(cal: &Calendar, opened: Date, n: u32) -> Result<String, CalendarError> {
+pub(crate) fn calendar_days_report(
+    cal: &Calendar,
+    opened: Date,
+    n: u32,
+) -> Result<String, CalendarError> {
     let nominal = Calendar::add_calendar_days(opened, n)?;
     let close = cal.close_date_calendar_days(opened, n)?;
     let mut out = String::new();

@@ -12,7 +12,7 @@ use crate::content::{Data, Kind, Record};
 use crate::diag::{did_you_mean, Code, Diagnostic};
 
 /// Run the catalogue rules.
-pub fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) {
+pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) {
     categories(input, diags, summary);
     for r in &input.site.records {
         if matches!(&r.data, Data::Permit(p) if p.is_licence()) {

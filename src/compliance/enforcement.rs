@@ -15,10 +15,10 @@ use crate::content::{Data, Record};
 use crate::diag::{Code, Diagnostic};
 
 /// A decision whose display period ends within this many days is listed as expiring soon.
-pub const EXPIRING_DAYS: i64 = 30;
+pub(crate) const EXPIRING_DAYS: i64 = 30;
 
 /// Run the enforcement lifecycle rules.
-pub fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) {
+pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) {
     display_days_keys(input, diags);
     for r in &input.site.records {
         if let Data::Enforcement(e) = &r.data {
@@ -42,7 +42,7 @@ fn item(section: Section, r: &Record, date: Option<jiff::civil::Date>, note: Str
 }
 
 /// The working days a decision of this action must be published within.
-pub fn publish_working_days(input: &Input, e: &Enforcement) -> u32 {
+pub(crate) fn publish_working_days(input: &Input, e: &Enforcement) -> u32 {
     let p = &input.site.config.publicity;
     if matches!(e.action, Action::Licence | Action::Penalty) {
         p.decision_publish_working_days

@@ -7,7 +7,7 @@ use crate::yaml::{self, Node, Value};
 use std::path::Path;
 
 /// A record file split into its YAML tree and its body.
-pub struct FrontMatter {
+pub(crate) struct FrontMatter {
     pub node: Node,
     /// The Markdown body (`.md` files) or the `body:` value (`.yaml` files).
     pub body: String,
@@ -16,7 +16,7 @@ pub struct FrontMatter {
 }
 
 /// Parse a record file's text (`path` decides Markdown or YAML). `None` when it does not parse.
-pub fn front_matter(path: &Path, text: &str) -> Option<FrontMatter> {
+pub(crate) fn front_matter(path: &Path, text: &str) -> Option<FrontMatter> {
     let is_md = path.extension().and_then(|e| e.to_str()) == Some("md");
     let parts = if is_md {
         source::split_markdown(text).ok()?
@@ -35,7 +35,11 @@ pub fn front_matter(path: &Path, text: &str) -> Option<FrontMatter> {
 
 /// A record file's body as written and the line it starts on (0 when there is none): the
 /// Markdown after the front matter, or a YAML record's `body:` value.
-pub fn body_of<'a>(is_md: bool, parts: &source::Parts<'a>, node: &'a Node) -> (&'a str, usize) {
+pub(crate) fn body_of<'a>(
+    is_md: bool,
+    parts: &source::Parts<'a>,
+    node: &'a Node,
+) -> (&'a str, usize) {
     if is_md {
         (parts.body, parts.body_line)
     } else {
@@ -47,12 +51,12 @@ pub fn body_of<'a>(is_md: bool, parts: &source::Parts<'a>, node: &'a Node) -> (&
 }
 
 /// The node at a dotted path (`party.name`, `outcome.report`).
-pub fn get<'a>(node: &'a Node, path: &str) -> Option<&'a Node> {
+pub(crate) fn get<'a>(node: &'a Node, path: &str) -> Option<&'a Node> {
     path.split('.').try_fold(node, |n, key| n.get(key))
 }
 
 /// Every scalar in the tree with its field path (`materials[2].name`), in file order.
-pub fn scalars<'a>(node: &'a Node, prefix: &str, out: &mut Vec<(String, &'a Node)>) {
+pub(crate) fn scalars<'a>(node: &'a Node, prefix: &str, out: &mut Vec<(String, &'a Node)>) {
     match &node.value {
         Value::Scalar(..) => out.push((prefix.to_string(), node)),
         Value::Map(entries) => {
@@ -76,7 +80,7 @@ pub fn scalars<'a>(node: &'a Node, prefix: &str, out: &mut Vec<(String, &'a Node
 
 /// A node as a plain JSON value for comparing versions: formatting (quotes, block style,
 /// indentation, key order, trailing spaces and blank lines) is not a change.
-pub fn canonical(node: &Node) -> serde_json::Value {
+pub(crate) fn canonical(node: &Node) -> serde_json::Value {
     use serde_json::Value as J;
     match &node.value {
         Value::Null => J::Null,
@@ -99,7 +103,7 @@ pub fn canonical(node: &Node) -> serde_json::Value {
 }
 
 /// Byte offset where 1-based `line` starts in `text` (the end when past it).
-pub fn line_start(text: &str, line: usize) -> usize {
+pub(crate) fn line_start(text: &str, line: usize) -> usize {
     if line <= 1 {
         return 0;
     }
@@ -112,7 +116,7 @@ pub fn line_start(text: &str, line: usize) -> usize {
 /// is in the file: the byte range of the same text in `file`, found by searching from
 /// `from_line` for the same occurrence (the n-th, when the piece appears more than once in the
 /// value). `None` when the file does not contain it literally (e.g. an escaped string).
-pub fn locate(
+pub(crate) fn locate(
     file: &str,
     from_line: usize,
     value: &str,

@@ -11,10 +11,10 @@ use crate::diag::{Code, Diagnostic};
 use crate::lifecycle::State;
 
 /// An open consultation closing within this many working days is listed as expiring soon.
-pub const CLOSING_WORKING_DAYS: u32 = 3;
+pub(crate) const CLOSING_WORKING_DAYS: u32 = 3;
 
 /// Run the freshness rules.
-pub fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) {
+pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) {
     stale(input, diags);
     for r in &input.site.records {
         match &r.data {

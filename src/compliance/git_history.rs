@@ -34,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The fields of a published decision that are never edited in place.
-pub const FROZEN: [(&str, &str); 7] = [
+pub(crate) const FROZEN: [(&str, &str); 7] = [
     ("case_no", "决定书文号"),
     ("party", "当事人"),
     ("facts", "主要事实"),
@@ -63,7 +63,7 @@ impl Version<'_> {
 }
 
 /// Run the history rules.
-pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
     let history = &input.facts.history;
     if history.is_empty() || history.values().flatten().all(|e| e.commit.is_empty()) {
         return;

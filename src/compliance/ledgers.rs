@@ -42,7 +42,7 @@ fn last_commit(input: &Input, path: &Path) -> Option<String> {
     Some(format!("提交 {short}（{}）", e.subject))
 }
 
-pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
     let site = input.site;
     let anchors = &input.facts.anchors;
     let consultations: BTreeMap<&str, (&Record, &Consultation)> = site

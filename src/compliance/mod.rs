@@ -15,14 +15,14 @@
 //!
 //! Besides diagnostics the rules fill a [`Summary`]: the lists the compliance page shows.
 
-pub mod catalogue;
-pub mod enforcement;
-pub mod fields;
-pub mod freshness;
-pub mod git_history;
-pub mod ledgers;
-pub mod page;
-pub mod privacy_lint;
+pub(crate) mod catalogue;
+pub(crate) mod enforcement;
+pub(crate) mod fields;
+pub(crate) mod freshness;
+pub(crate) mod git_history;
+pub(crate) mod ledgers;
+pub(crate) mod page;
+pub(crate) mod privacy_lint;
 
 use crate::calendar::Calendar;
 use crate::content::Site;
@@ -39,7 +39,7 @@ pub struct Options {
 }
 
 /// What the rules look at.
-pub struct Input<'a> {
+pub(crate) struct Input<'a> {
     pub site: &'a Site,
     pub calendar: &'a Calendar,
     pub facts: &'a Facts,
@@ -119,7 +119,7 @@ impl Summary {
 }
 
 /// Run every compliance rule.
-pub fn run(input: &Input) -> (Vec<Diagnostic>, Summary) {
+pub(crate) fn run(input: &Input) -> (Vec<Diagnostic>, Summary) {
     let mut diags = Vec::new();
     let mut summary = Summary::default();
     enforcement::check(input, &mut diags, &mut summary);

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// What the page is about.
-pub struct PageInfo<'a> {
+pub(crate) struct PageInfo<'a> {
     /// The site's name (or the root folder when the site could not be loaded).
     pub site: &'a str,
     /// The check's time, as text.
@@ -53,7 +53,7 @@ fn severity(s: Severity) -> (&'static str, &'static str) {
 }
 
 /// Render the page.
-pub fn render(info: &PageInfo, summary: &Summary, diags: &Diagnostics) -> String {
+pub(crate) fn render(info: &PageInfo, summary: &Summary, diags: &Diagnostics) -> String {
     let mut h = String::with_capacity(16 * 1024);
     let _ = write!(
         h,

@@ -33,7 +33,7 @@ impl std::ops::Deref for Source<'_> {
 
 /// The options from site.toml: the allowed numbers plus the organisation's own phone and
 /// hotline; its e-mail domain when it has one.
-pub fn options(config: &crate::config::Config) -> PrivacyOptions {
+pub(crate) fn options(config: &crate::config::Config) -> PrivacyOptions {
     let org = &config.organization;
     let mut allowed_numbers = config.publicity.allowed_numbers.clone();
     allowed_numbers.extend(
@@ -117,7 +117,7 @@ struct Hit {
 }
 
 /// Run the privacy lint.
-pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
     let opts = options(&input.site.config);
     // Records are linted in parallel; the diagnostics keep the site's record order.
     let found: Vec<Vec<Diagnostic>> = input
@@ -138,7 +138,7 @@ pub fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
 /// with nothing allowed. Allowed numbers and domains only ever take findings away, so such a
 /// record has none under any site settings, and [`lint`] need not read and parse its file
 /// again (it still applies the rules on typed values: names, minors).
-pub fn prescan(kind: Kind, node: &crate::yaml::Node, body: &str, body_line: usize) -> bool {
+pub(crate) fn prescan(kind: Kind, node: &crate::yaml::Node, body: &str, body_line: usize) -> bool {
     let Some(list) = public_fields(kind) else {
         return false;
     };
@@ -275,7 +275,7 @@ fn lint(input: &Input, rec: &Record, opts: &PrivacyOptions, diags: &mut Vec<Diag
 /// values: the numbers and e-mail addresses in its kind's public texts and body, and an
 /// unmasked natural-person party. What needs typed values (a minor, owner names) waits until
 /// the record loads. Findings are errors, located and masked as in [`check`].
-pub fn lint_unloaded(
+pub(crate) fn lint_unloaded(
     config: &crate::config::Config,
     kind: Kind,
     source: &Path,

@@ -42,7 +42,7 @@ fn escaped(c: char) -> String {
 
 /// `s` with every [`is_unsafe`] character written out visibly (`\u{1b}`), for text that goes
 /// to a terminal or a log: file names, messages, source lines. Safe text is borrowed.
-pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(is_unsafe) {
         return std::borrow::Cow::Borrowed(s);
     }
@@ -93,7 +93,7 @@ fn width_of_span(line: &str, start: usize, len: usize) -> usize {
 ///
 /// Every text that comes from the site's files (file names, messages quoting values, source
 /// lines) is passed through [`escape_controls`].
-pub fn render_one(d: &Diagnostic) -> String {
+pub(crate) fn render_one(d: &Diagnostic) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -165,7 +165,7 @@ pub fn render_text(ds: &Diagnostics) -> String {
 }
 
 /// `共 2 个错误、1 个警告` — the count line that ends a report.
-pub fn summary_line(ds: &Diagnostics) -> String {
+pub(super) fn summary_line(ds: &Diagnostics) -> String {
     let e = ds.error_count();
     let w = ds.warning_count();
     let i = ds.info_count();
@@ -179,7 +179,7 @@ pub fn summary_line(ds: &Diagnostics) -> String {
 
 /// JSON for CI: `{"errors": N, "warnings": N, "infos": N, "diagnostics": [...]}` with stable
 /// codes; each diagnostic's `severity` is `error`, `warning` or `info`.
-pub fn render_json(ds: &Diagnostics) -> String {
+pub(crate) fn render_json(ds: &Diagnostics) -> String {
     #[derive(serde::Serialize)]
     struct Out<'a> {
         errors: usize,

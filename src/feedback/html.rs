@@ -5,9 +5,9 @@ use super::model::Kind;
 use super::store::ReceiptStatus;
 
 /// HTML escaping shared with the templates.
-pub use crate::render::escape_html as esc;
+pub(super) use crate::render::escape_html as esc;
 
-pub const STYLE: &str = "body{font:18px/1.7 system-ui,\"Microsoft YaHei\",\"PingFang SC\",sans-serif;margin:0;color:#1a1a1a;background:#f6f6f4}
+pub(super) const STYLE: &str = "body{font:18px/1.7 system-ui,\"Microsoft YaHei\",\"PingFang SC\",sans-serif;margin:0;color:#1a1a1a;background:#f6f6f4}
 header{background:#9e1b1b;color:#fff;padding:.6em 1em}header p{margin:0;font-weight:bold}
 main{max-width:44em;margin:1.5em auto;padding:0 1em}
 h1{font-size:1.5em;margin:.4em 0}
@@ -23,7 +23,7 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1em}dt{font-weigh
 a{color:#0b4f9c}footer{max-width:44em;margin:2em auto;padding:0 1em;color:#555;font-size:.9em}
 ";
 
-pub fn page(site: &str, title: &str, body: &str) -> String {
+pub(super) fn page(site: &str, title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -38,7 +38,12 @@ pub fn page(site: &str, title: &str, body: &str) -> String {
 }
 
 /// A refusal page. `echo` gives back what the person typed (escaped) so it is not lost.
-pub fn error_page(site: &str, heading: &str, message: &str, echo: Option<(&str, &str)>) -> String {
+pub(super) fn error_page(
+    site: &str,
+    heading: &str,
+    message: &str,
+    echo: Option<(&str, &str)>,
+) -> String {
     let mut body = format!(
         "<h1>{}</h1>\n<div class=\"panel error\" role=\"alert\"><p>{}</p></div>\n",
         esc(heading),
@@ -59,7 +64,7 @@ pub fn error_page(site: &str, heading: &str, message: &str, echo: Option<(&str, 
 
 /// Where a comment's receipt stands against the consultation's published ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LedgerCheck {
+pub(super) enum LedgerCheck {
     /// Not a comment, or the site's ledger cannot be read.
     Unknown,
     /// In the ledger with the receipt's hash: line `seq` of `count`.
@@ -75,7 +80,7 @@ pub enum LedgerCheck {
 
 impl LedgerCheck {
     /// A short word for the JSON answer.
-    pub fn code(&self) -> &'static str {
+    pub(super) fn code(&self) -> &'static str {
         match self {
             LedgerCheck::Unknown => "unknown",
             LedgerCheck::Listed { .. } => "listed",
@@ -94,7 +99,7 @@ impl LedgerCheck {
 
 /// Looks the receipt up in the consultation's ledger in the site's content (what the build
 /// publishes).
-pub fn ledger_check(dir: &dyn Directory, st: &ReceiptStatus) -> LedgerCheck {
+pub(super) fn ledger_check(dir: &dyn Directory, st: &ReceiptStatus) -> LedgerCheck {
     let (Kind::Comment, Some(c)) = (st.kind, st.consultation.as_deref()) else {
         return LedgerCheck::Unknown;
     };
@@ -158,7 +163,7 @@ fn report_form(st: &ReceiptStatus, why: &str) -> String {
     )
 }
 
-pub fn receipt_page(
+pub(super) fn receipt_page(
     site: &str,
     st: &ReceiptStatus,
     consultation_title: Option<&str>,

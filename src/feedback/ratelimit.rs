@@ -83,7 +83,7 @@ impl FromStr for RateLimit {
 /// where dozens of people share one address gets through, while one flooding address is
 /// held to its allowance plus half the pool, and many flooding addresses to their own
 /// allowances plus the pool.
-pub struct Limiter {
+pub(super) struct Limiter {
     own: RateLimit,
     shared: RateLimit,
     state: Mutex<LimiterState>,
@@ -105,7 +105,7 @@ struct Client {
 
 /// How a request was let through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Grant {
+pub(super) enum Grant {
     Own,
     Shared,
 }
@@ -115,11 +115,11 @@ const MAX_TRACKED: usize = 100_000;
 
 impl Limiter {
     /// Only a per-client limit (no shared pool).
-    pub fn new(limit: RateLimit) -> Limiter {
+    pub(super) fn new(limit: RateLimit) -> Limiter {
         Limiter::with_shared(limit, RateLimit::OFF)
     }
 
-    pub fn with_shared(own: RateLimit, shared: RateLimit) -> Limiter {
+    pub(super) fn with_shared(own: RateLimit, shared: RateLimit) -> Limiter {
         Limiter {
             own,
             shared,
@@ -128,7 +128,7 @@ impl Limiter {
     }
 
     /// Counts one request from `ip`; Err(retry_after_seconds) when over the limit.
-    pub fn check(&self, ip: IpAddr) -> Result<Grant, u64> {
+    pub(super) fn check(&self, ip: IpAddr) -> Result<Grant, u64> {
         if self.own.is_off() {
             return Ok(Grant::Own);
         }
@@ -191,7 +191,7 @@ impl Limiter {
     }
 
     /// Drops expired windows (called periodically).
-    pub fn prune(&self) {
+    pub(super) fn prune(&self) {
         let now = Instant::now();
         let keep = self.own.per.max(self.shared.per);
         if let Ok(mut st) = self.state.lock() {

@@ -15,7 +15,7 @@
 use std::borrow::Cow;
 
 /// Removed from every submitted text field.
-pub fn is_stripped(c: char) -> bool {
+pub(super) fn is_stripped(c: char) -> bool {
     matches!(c,
         '\u{061C}'
         | '\u{180E}'
@@ -33,7 +33,7 @@ pub fn is_stripped(c: char) -> bool {
 
 /// Characters that show nothing by themselves (Unicode Default_Ignorable_Code_Point, plus the
 /// Hangul fillers and the blank Braille pattern that render as blank space).
-pub fn is_invisible(c: char) -> bool {
+pub(super) fn is_invisible(c: char) -> bool {
     c.is_whitespace()
         || is_stripped(c)
         || matches!(c,
@@ -55,7 +55,7 @@ pub fn is_invisible(c: char) -> bool {
 }
 
 /// The text without the characters of `is_stripped`.
-pub fn strip_format_controls(s: &str) -> Cow<'_, str> {
+pub(super) fn strip_format_controls(s: &str) -> Cow<'_, str> {
     if s.chars().any(is_stripped) {
         Cow::Owned(s.chars().filter(|&c| !is_stripped(c)).collect())
     } else {
@@ -64,7 +64,7 @@ pub fn strip_format_controls(s: &str) -> Cow<'_, str> {
 }
 
 /// True when nothing of the text would be visible.
-pub fn is_blank(s: &str) -> bool {
+pub(super) fn is_blank(s: &str) -> bool {
     s.chars().all(is_invisible)
 }
 

@@ -29,11 +29,11 @@ const MAX_BATCH: usize = 512;
 /// How long a failed commit keeps health probes failing when no group has committed since.
 const FAILED_FOR: Duration = Duration::from_secs(60);
 /// Jobs waiting beyond this are refused at once with 503 instead of queueing without bound.
-pub const QUEUE_CAPACITY: usize = 4096;
+pub(super) const QUEUE_CAPACITY: usize = 4096;
 
-pub type Reply = Result<Accepted, String>;
+pub(super) type Reply = Result<Accepted, String>;
 
-pub struct Job {
+pub(super) struct Job {
     pub sub: Submission,
     pub reply: oneshot::Sender<Reply>,
 }
@@ -46,17 +46,17 @@ enum Work {
 }
 
 #[derive(Clone)]
-pub struct WriterHandle {
+pub(super) struct WriterHandle {
     tx: SyncSender<Work>,
 }
 
-pub enum SendError {
+pub(super) enum SendError {
     Busy,
     Stopped,
 }
 
 impl WriterHandle {
-    pub fn submit(&self, sub: Submission) -> Result<oneshot::Receiver<Reply>, SendError> {
+    pub(super) fn submit(&self, sub: Submission) -> Result<oneshot::Receiver<Reply>, SendError> {
         let (reply, rx) = oneshot::channel();
         match self.tx.try_send(Work::Store(Box::new(Job { sub, reply }))) {
             Ok(()) => Ok(rx),
@@ -66,7 +66,7 @@ impl WriterHandle {
     }
 
     /// A health probe: Ok once the writer has committed a write after this call.
-    pub fn probe(&self) -> Result<oneshot::Receiver<Result<(), String>>, SendError> {
+    pub(super) fn probe(&self) -> Result<oneshot::Receiver<Result<(), String>>, SendError> {
         let (reply, rx) = oneshot::channel();
         match self.tx.try_send(Work::Probe(reply)) {
             Ok(()) => Ok(rx),
@@ -77,7 +77,7 @@ impl WriterHandle {
 }
 
 /// Starts the writer on its own thread. The thread ends when every handle is dropped.
-pub fn spawn(
+pub(super) fn spawn(
     conn: Connection,
     secret: Vec<u8>,
     tz: TimeZone,

@@ -53,7 +53,7 @@ use std::fmt;
 
 /// What kind of personal data a [`Finding`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum PiiKind {
+pub(crate) enum PiiKind {
     /// 居民身份证号码 (GB 11643-1999, 18 digits; or an old 15-digit number).
     ResidentId,
     /// 手机号码 (11 digits starting `1[3-9]`).
@@ -66,7 +66,7 @@ pub enum PiiKind {
 
 impl PiiKind {
     /// The kind's name in messages for staff (zh-CN).
-    pub fn label_zh(&self) -> &'static str {
+    pub(crate) fn label_zh(&self) -> &'static str {
         match self {
             PiiKind::ResidentId => "居民身份证号码",
             PiiKind::Mobile => "手机号码",
@@ -85,7 +85,7 @@ impl fmt::Display for PiiKind {
 /// One piece of personal data found by [`scan`]: `text[start..end]` (byte offsets, on char
 /// boundaries), and the value masked with [`mask`] for use in messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
+pub(crate) struct Finding {
     pub kind: PiiKind,
     pub start: usize,
     pub end: usize,
@@ -94,7 +94,7 @@ pub struct Finding {
 
 /// What a site allows to be published.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PrivacyOptions {
+pub(crate) struct PrivacyOptions {
     /// The organisation's own published numbers (hotlines, office mobiles). Compared
     /// digits-only, so `138-1234-5678` allows `13812345678`.
     pub allowed_numbers: Vec<String>,
@@ -108,7 +108,7 @@ pub struct PrivacyOptions {
 
 /// Masks a value for a message: every letter and digit becomes `*`, every other character
 /// (separators, `@`, `.`, `+`) is kept, so the length and shape stay but no digit is shown.
-pub fn mask(value: &str) -> String {
+pub(crate) fn mask(value: &str) -> String {
     value
         .chars()
         .map(|c| if c.is_alphanumeric() { '*' } else { c })
@@ -118,7 +118,7 @@ pub fn mask(value: &str) -> String {
 /// 1-based line and 1-based column (in characters) of byte offset `byte` in `text`.
 /// An offset past the end is clamped to the end; one inside a character counts as that
 /// character's start.
-pub fn line_col(text: &str, byte: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, byte: usize) -> (usize, usize) {
     let mut b = byte.min(text.len());
     while b > 0 && !text.is_char_boundary(b) {
         b -= 1;
@@ -203,7 +203,7 @@ fn valid_id15(b: &[u8]) -> bool {
 /// with a valid GB 11643-1999 check digit and a real birth date (1900–2100) at positions 7–14,
 /// or an old 15-digit number with a real `YYMMDD` birth date at positions 7–12 and a real
 /// province prefix. No trimming, no full-width digits.
-pub fn valid_resident_id(s: &str) -> bool {
+pub(crate) fn valid_resident_id(s: &str) -> bool {
     let b = s.as_bytes();
     match b.len() {
         18 => valid_id18(b),
@@ -219,7 +219,7 @@ const CREDIT_WEIGHTS: [u32; 17] = [
 
 /// Whether `code` is a unified social credit code (统一社会信用代码, GB 32100-2015): 18
 /// characters from `0-9A-HJ-NPQRTUWXY` (upper case) with a valid check character.
-pub fn valid_credit_code(code: &str) -> bool {
+pub(crate) fn valid_credit_code(code: &str) -> bool {
     let b = code.as_bytes();
     if b.len() != 18 {
         return false;
@@ -318,7 +318,7 @@ fn is_name_mask(c: char) -> bool {
 /// characters (`某`, `*`, `＊`, `×`, `X`) — `张某`, `张某某`, `欧阳*`, `李**` — or by a title
 /// (`女士`, `先生`, `小姐`): `王女士`. `张三`, `张小明`, `张某明` and `""` are not.
 /// Surrounding whitespace is ignored.
-pub fn is_masked_person_name(name: &str) -> bool {
+pub(crate) fn is_masked_person_name(name: &str) -> bool {
     // Traditional spellings (歐陽某) are read as their Simplified forms.
     let folded = crate::hant::fold(name.trim());
     let name = folded.as_ref();
@@ -393,7 +393,7 @@ fn name_run(text: &str, at: usize) -> usize {
 /// (「当事人：张三」, 「法定代表人：李四」, 「经营者：王五」, 「负责人：赵六」) and in lists joined by
 /// 「、」 after 「成员为」/「职工」 (「职工张三、李四、王五等」): their byte ranges. A masked name
 /// (张某, 张*祥, 王女士) is not reported, nor an organisation (当事人：某某有限公司).
-pub fn labelled_names(text: &str) -> Vec<(usize, usize)> {
+pub(crate) fn labelled_names(text: &str) -> Vec<(usize, usize)> {
     // Labels and surnames in Traditional characters (當事人：張三) are matched on the folded
     // text, whose byte offsets are those of `text` (`crate::hant::fold` keeps lengths).
     let folded = crate::hant::fold(text);
@@ -499,7 +499,7 @@ fn leading_number(s: &str) -> Option<(u32, &str)> {
 /// Heuristic: whether `text` is about a minor (未成年人, 未满十八周岁, 不满16岁, 十四周岁以下,
 /// 童工 — child-labour cases always concern a minor). Decisions about minors are never
 /// published. Full-width digits and whitespace are tolerated.
-pub fn mentions_minor(text: &str) -> bool {
+pub(crate) fn mentions_minor(text: &str) -> bool {
     let t: String = text
         .chars()
         .map(normalize_char)
@@ -594,7 +594,7 @@ fn is_url_char(c: char) -> bool {
 }
 
 /// Finds personal data in `text`; findings are sorted by position and do not overlap.
-pub fn scan(text: &str, opts: &PrivacyOptions) -> Vec<Finding> {
+pub(crate) fn scan(text: &str, opts: &PrivacyOptions) -> Vec<Finding> {
     let mut sc = Scanner::new(text, opts);
     sc.find_emails(opts);
     sc.find_urls();

@@ -25,7 +25,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Label of the rows without a 主题分类.
-pub const UNCATEGORISED: &str = "未分类";
+pub(crate) const UNCATEGORISED: &str = "未分类";
 
 /// One facet: its URL segment and label.
 struct Facet {
@@ -99,7 +99,7 @@ fn value_of<'a>(
 }
 
 /// A name's slug: the first `len` hex digits of its SHA-256.
-pub fn hash_slug(name: &str, len: usize) -> String {
+pub(crate) fn hash_slug(name: &str, len: usize) -> String {
     let h = hex::encode(Sha256::digest(name.as_bytes()));
     h.chars().take(len).collect()
 }
@@ -141,7 +141,7 @@ fn row_ctx(site: &Site, row: &Row) -> Value {
 /// model with what every page has (site, canonical URL); `categories` are the
 /// sections with their counts (the “按类别浏览” line). Returns the facets with their values,
 /// URLs and counts (for the site map page).
-pub fn plan(
+pub(crate) fn plan(
     cx: Cx,
     categories: &[Value],
     focus: Option<&Record>,

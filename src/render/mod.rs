@@ -4,7 +4,7 @@
 mod chrome;
 mod theme;
 
-pub use theme::Theme;
+pub(crate) use theme::Theme;
 
 use crate::diag::{Code, Diagnostic};
 use rayon::prelude::*;
@@ -113,7 +113,7 @@ impl Renderer {
 }
 
 /// HTML escaping of `& < > " '` (Tera's default also escapes `/`, which bloats every URL).
-pub fn escape_html(input: &str) -> String {
+pub(crate) fn escape_html(input: &str) -> String {
     // Byte-wise: the five characters are ASCII, and every page escapes thousands of values
     // (most with nothing to escape), so runs between them are copied whole.
     let mut out = String::with_capacity(input.len() + 8);
@@ -141,7 +141,7 @@ const XML_SUFFIX: &str = ".xml";
 /// Escape text for XML content and attribute values (`&apos;` for `'`); drop the characters
 /// XML 1.0 forbids (control characters other than tab, line feed and carriage return, U+FFFE
 /// and U+FFFF).
-pub fn escape_xml(s: &str) -> String {
+pub(crate) fn escape_xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -159,7 +159,7 @@ pub fn escape_xml(s: &str) -> String {
 }
 
 /// The whole cause chain of a Tera error, one line.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut src = e.source();
     while let Some(inner) = src {

@@ -169,7 +169,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// The texts of [`tokenize`]'s tokens, in the same order, handed to `f` one at a time
 /// without making a string for each (the index builder's hot loop: a record yields about a
 /// thousand tokens, most of them seen before in the same record).
-pub fn each_token(text: &str, f: &mut dyn FnMut(&str)) {
+pub(super) fn each_token(text: &str, f: &mut dyn FnMut(&str)) {
     scan(text, &mut |t, _, _, _| f(t));
 }
 

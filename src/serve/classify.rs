@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 /// One changed path, classified.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
+pub(crate) enum Change {
     /// Not a source of the site (output folders, editor swap files, version control…).
     Ignore,
     /// `site.toml`: everything is rebuilt.
@@ -21,7 +21,7 @@ pub enum Change {
 }
 
 /// Classify a changed `path` (absolute, or relative to the current folder like `root`).
-pub fn classify(root: &Path, path: &Path) -> Change {
+pub(crate) fn classify(root: &Path, path: &Path) -> Change {
     let Ok(rel) = path.strip_prefix(root) else {
         return Change::Ignore;
     };
@@ -66,7 +66,7 @@ fn scratch_name(name: &str) -> bool {
 
 /// What one rebuild has to take into account.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Batch {
+pub(crate) struct Batch {
     /// Forget every cache: a configuration or calendar change, or a watcher in doubt.
     pub full: bool,
     /// The theme changed (its fingerprint decides what is re-rendered).
@@ -77,14 +77,14 @@ pub struct Batch {
 
 impl Batch {
     /// A batch that rebuilds everything.
-    pub fn everything() -> Batch {
+    pub(crate) fn everything() -> Batch {
         Batch {
             full: true,
             ..Batch::default()
         }
     }
 
-    pub fn add(&mut self, change: Change) {
+    pub(crate) fn add(&mut self, change: Change) {
         match change {
             Change::Ignore => {}
             Change::Config | Change::Calendar => self.full = true,
@@ -97,7 +97,7 @@ impl Batch {
 
     /// Nothing that the site is built from changed.
     #[cfg(test)]
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         !self.full && !self.theme && self.content.is_empty()
     }
 }

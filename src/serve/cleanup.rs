@@ -17,17 +17,17 @@ fn paths() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 }
 
 /// Remove `path` (a folder) on the way out.
-pub fn register(path: &Path) {
+pub(crate) fn register(path: &Path) {
     paths().push(path.to_path_buf());
 }
 
 /// No longer remove `path` (it was removed by its owner).
-pub fn unregister(path: &Path) {
+pub(crate) fn unregister(path: &Path) {
     paths().retain(|p| p != path);
 }
 
 /// Remove every registered folder now.
-pub fn remove_all() {
+pub(crate) fn remove_all() {
     for p in paths().drain(..) {
         let _ = std::fs::remove_dir_all(&p);
     }
@@ -36,7 +36,7 @@ pub fn remove_all() {
 /// On SIGINT, SIGTERM and SIGHUP (Ctrl+C elsewhere): remove the registered folders and end
 /// the process with 128 + the signal's number (130, 143, 129), as a shell would report it.
 /// Also on a panic of the main thread. Call once, early.
-pub fn on_signals() -> Result<(), String> {
+pub(crate) fn on_signals() -> Result<(), String> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         if std::thread::current().name() == Some("main") {

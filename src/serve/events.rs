@@ -19,7 +19,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(5);
 
 /// The stream for one page: `hello` with the generation served now, then `reload` whenever
 /// another is served. 503 when [`reload::MAX_LISTENERS`] pages listen already.
-pub fn stream(shared: &Shared) -> Response<Body> {
+pub(crate) fn stream(shared: &Shared) -> Response<Body> {
     let Some(mut ticket) = shared.hub.join() else {
         return server::plain(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -11,13 +11,13 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 /// address when bound to `0.0.0.0`), the name given in `--addr`, and the names given with
 /// `--allow-host`.
 #[derive(Debug, Clone, Default)]
-pub struct Hosts {
+pub(crate) struct Hosts {
     names: Vec<String>,
 }
 
 impl Hosts {
     /// The names for a preview started with `--addr addr` and `--allow-host extra…`.
-    pub fn new(addr: &str, extra: &[String]) -> Hosts {
+    pub(crate) fn new(addr: &str, extra: &[String]) -> Hosts {
         let mut names: Vec<String> = extra.iter().filter_map(|n| normalise(n)).collect();
         if let Some(name) = host_part(addr).and_then(normalise) {
             names.push(name);
@@ -26,7 +26,7 @@ impl Hosts {
     }
 
     /// Does a request with this `Host` header value come to this preview?
-    pub fn allows(&self, host: &str) -> bool {
+    pub(crate) fn allows(&self, host: &str) -> bool {
         let Some(name) = host_part(host.trim()) else {
             return false;
         };
@@ -79,7 +79,7 @@ fn normalise(name: &str) -> Option<String> {
 
 /// The answer to a request for another host name (421 Misdirected Request): what to do,
 /// in Chinese.
-pub fn misdirected_page(host: &str) -> String {
+pub(crate) fn misdirected_page(host: &str) -> String {
     let host = crate::render::escape_html(&crate::diag::escape_controls(host));
     format!(
         "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>地址不对</title></head>\

@@ -12,7 +12,7 @@ use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
 /// State shared by the server and the rebuild loop.
-pub struct Shared {
+pub(crate) struct Shared {
     snapshot: RwLock<Arc<Snapshot>>,
     pub hub: Arc<Hub>,
 }
@@ -24,7 +24,7 @@ impl Default for Shared {
 }
 
 impl Shared {
-    pub fn new() -> Shared {
+    pub(crate) fn new() -> Shared {
         Shared {
             snapshot: RwLock::new(Arc::new(Snapshot::empty())),
             hub: Arc::new(Hub::default()),
@@ -32,7 +32,7 @@ impl Shared {
     }
 
     /// What is served now.
-    pub fn current(&self) -> Arc<Snapshot> {
+    pub(crate) fn current(&self) -> Arc<Snapshot> {
         match self.snapshot.read() {
             Ok(s) => s.clone(),
             Err(p) => p.into_inner().clone(),
@@ -40,7 +40,7 @@ impl Shared {
     }
 
     /// Serve `next` from now on and tell the open pages.
-    pub fn publish(&self, next: Snapshot) {
+    pub(crate) fn publish(&self, next: Snapshot) {
         let generation = next.generation;
         match self.snapshot.write() {
             Ok(mut s) => *s = Arc::new(next),
@@ -52,7 +52,7 @@ impl Shared {
 
 /// Where a request path leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// A file of the site (its output path).
     File(String),
     /// A folder asked for without its trailing slash.
@@ -64,7 +64,7 @@ pub enum Target {
 /// the site's files below `base` (`/` or `/sub/`). Anything that could step outside the site
 /// — `..` or `.` segments, encoded or not, backslashes, NUL, empty segments, invalid
 /// encodings — is not found.
-pub fn resolve(raw: &str, base: &str, exists: &dyn Fn(&str) -> bool) -> Target {
+pub(crate) fn resolve(raw: &str, base: &str, exists: &dyn Fn(&str) -> bool) -> Target {
     let path = raw.split(['?', '#']).next().unwrap_or("");
     if !crate::feedback::forms::escapes_are_valid(path.as_bytes()) {
         return Target::NotFound;
@@ -121,7 +121,7 @@ fn percent_encode(s: &str) -> String {
 
 /// The media type of an output file, by its extension (`mime_guess`), with `charset=utf-8`
 /// for text: the site is written in UTF-8.
-pub fn content_type(path: &str) -> String {
+pub(crate) fn content_type(path: &str) -> String {
     let ext = path
         .rsplit('/')
         .next()
@@ -150,7 +150,7 @@ pub fn content_type(path: &str) -> String {
 
 /// Whether the client's copy is current: `If-None-Match` decides when sent, else
 /// `If-Modified-Since` (second precision).
-pub fn not_modified(
+pub(crate) fn not_modified(
     if_none_match: Option<&str>,
     if_modified_since: Option<&str>,
     etag: &str,
@@ -175,7 +175,7 @@ pub fn not_modified(
 }
 
 /// An HTTP date (RFC 9110).
-pub fn http_date(t: SystemTime) -> String {
+pub(crate) fn http_date(t: SystemTime) -> String {
     jiff::Timestamp::try_from(t)
         .ok()
         .and_then(|ts| {
@@ -199,7 +199,7 @@ fn respond(status: StatusCode, headers: &[(HeaderName, &str)], body: Vec<u8>) ->
 }
 
 /// An HTML page that is not cached.
-pub fn html_answer(status: StatusCode, page: String) -> Response<Body> {
+pub(crate) fn html_answer(status: StatusCode, page: String) -> Response<Body> {
     respond(
         status,
         &[
@@ -226,7 +226,7 @@ fn header_of<B>(req: &Request<B>, name: HeaderName) -> Option<&str> {
 }
 
 /// Answer a request for the site (a `GET` or `HEAD`; the server has checked its `Host`).
-pub fn handle<B>(req: &Request<B>, shared: &Shared) -> Response<Body> {
+pub(crate) fn handle<B>(req: &Request<B>, shared: &Shared) -> Response<Body> {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return respond(
             StatusCode::METHOD_NOT_ALLOWED,

@@ -10,17 +10,17 @@
 //! receiver mounted in-process), [`cleanup`] (the temporary database removed on every way
 //! out).
 
-pub mod classify;
-pub mod cleanup;
-pub mod events;
-pub mod host;
-pub mod http;
-pub mod overlay;
-pub mod receiver;
-pub mod reload;
-pub mod server;
-pub mod state;
-pub mod watch;
+pub(crate) mod classify;
+pub(crate) mod cleanup;
+pub(crate) mod events;
+pub(crate) mod host;
+pub(crate) mod http;
+pub(crate) mod overlay;
+pub(crate) mod receiver;
+pub(crate) mod reload;
+pub(crate) mod server;
+pub(crate) mod state;
+pub(crate) mod watch;
 
 use crate::build::{self, BuildError, BuildOptions, Reuse};
 use crate::diag::Diagnostics;
@@ -31,7 +31,7 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 /// What to serve and how.
-pub struct ServeOptions {
+pub(crate) struct ServeOptions {
     pub root: PathBuf,
     /// Address to bind (`127.0.0.1:1111`; port 0 picks a free one).
     pub addr: String,
@@ -51,7 +51,7 @@ pub struct ServeOptions {
 }
 
 /// What happened, for the terminal (the library prints nothing).
-pub enum ServeEvent<'a> {
+pub(crate) enum ServeEvent<'a> {
     /// The first build is being served at `url`; `exposed` when bound to a non-loopback
     /// address.
     Listening { url: String, exposed: bool },
@@ -83,7 +83,7 @@ pub enum ServeEvent<'a> {
 }
 
 /// Run the preview server until the watcher stops (normally: until the process is ended).
-pub fn run(opts: ServeOptions, report: &dyn Fn(ServeEvent)) -> Result<(), String> {
+pub(crate) fn run(opts: ServeOptions, report: &dyn Fn(ServeEvent)) -> Result<(), String> {
     let root = opts
         .root
         .canonicalize()

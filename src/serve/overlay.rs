@@ -6,12 +6,12 @@ use crate::diag::{Diagnostics, Severity};
 /// HTML escaping, with the characters that could forge or reorder what is shown (control
 /// and bidirectional characters from file names and values) written out visibly, as on the
 /// terminal ([`crate::diag::escape_controls`]).
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     crate::render::escape_html(&crate::diag::escape_controls(s))
 }
 
 /// `content/a.md:3:7` (the parts that are known).
-pub fn location(file: &str, line: usize, col: usize) -> String {
+pub(crate) fn location(file: &str, line: usize, col: usize) -> String {
     match (line, col) {
         (0, _) => file.to_string(),
         (l, 0) => format!("{file}:{l}"),
@@ -21,7 +21,7 @@ pub fn location(file: &str, line: usize, col: usize) -> String {
 
 /// The overlay for a failed rebuild (`problem` when it failed for another reason than content,
 /// such as an unreadable file).
-pub fn html(diags: &Diagnostics, problem: Option<&str>) -> String {
+pub(crate) fn html(diags: &Diagnostics, problem: Option<&str>) -> String {
     let mut items = String::new();
     for d in diags.iter() {
         let file = d.file.to_string_lossy().replace('\\', "/");

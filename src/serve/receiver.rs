@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 /// The receiver's service and what it needs kept alive.
-pub struct Receiver {
+pub(crate) struct Receiver {
     service: Service,
     _tmp: Option<TempDb>,
     /// The receiver's windows follow the content, as in production.
@@ -62,7 +62,7 @@ impl Drop for TempDb {
 impl Receiver {
     /// Start the receiver for the site at `root`. `db`: keep comments in this file; `None`:
     /// a throw-away database. `now` fixes the receiver's clock like the preview's.
-    pub fn start(
+    pub(crate) fn start(
         root: &Path,
         db: Option<PathBuf>,
         now: Option<jiff::Timestamp>,
@@ -108,13 +108,13 @@ impl Receiver {
     }
 
     /// The service to mount (a clone: the receiver keeps its database alive).
-    pub fn service(&self) -> Service {
+    pub(crate) fn service(&self) -> Service {
         self.service.clone()
     }
 }
 
 /// The answer to a form or receipt route while no receiver is mounted: a clear zh-CN 503.
-pub fn not_mounted(path: &str) -> Response<Body> {
+pub(crate) fn not_mounted(path: &str) -> Response<Body> {
     let what = if path.starts_with("/receipt/") {
         "回执查询"
     } else {

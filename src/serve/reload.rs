@@ -6,13 +6,13 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 /// The path of the event stream.
-pub const EVENTS_PATH: &str = "/__gongshi/events";
+pub(crate) const EVENTS_PATH: &str = "/__gongshi/events";
 
 /// At most this many pages listen at once; more are refused (503).
-pub const MAX_LISTENERS: usize = 64;
+pub(crate) const MAX_LISTENERS: usize = 64;
 
 /// The generation served now, watched by the open event streams.
-pub struct Hub {
+pub(crate) struct Hub {
     generation: watch::Sender<u64>,
     active: AtomicUsize,
 }
@@ -27,7 +27,7 @@ impl Default for Hub {
 }
 
 /// A place on the hub, released when dropped.
-pub struct Ticket {
+pub(crate) struct Ticket {
     hub: Arc<Hub>,
     /// Changes when another generation is served.
     pub rx: watch::Receiver<u64>,
@@ -41,7 +41,7 @@ impl Drop for Ticket {
 
 impl Hub {
     /// Join, unless [`MAX_LISTENERS`] already listen.
-    pub fn join(self: &Arc<Self>) -> Option<Ticket> {
+    pub(crate) fn join(self: &Arc<Self>) -> Option<Ticket> {
         let n = self.active.fetch_add(1, Ordering::SeqCst);
         if n >= MAX_LISTENERS {
             self.active.fetch_sub(1, Ordering::SeqCst);
@@ -54,26 +54,26 @@ impl Hub {
     }
 
     /// Tell every listener that build `generation` is being served.
-    pub fn broadcast(&self, generation: u64) {
+    pub(crate) fn broadcast(&self, generation: u64) {
         self.generation.send_replace(generation);
     }
 
     /// How many pages listen.
     #[cfg(test)]
-    pub fn active(&self) -> usize {
+    pub(crate) fn active(&self) -> usize {
         self.active.load(Ordering::SeqCst)
     }
 }
 
 /// One event in the SSE wire format.
-pub fn event(name: &str, generation: u64) -> String {
+pub(crate) fn event(name: &str, generation: u64) -> String {
     format!("event: {name}\ndata: {generation}\n\n")
 }
 
 /// The script: reload when the server serves another build than the one this page came from
 /// (also right after connecting, so a rebuild that finished while the page loaded is not
 /// missed). The stream comes from the page's own server. Pages work without it.
-pub fn script(generation: u64) -> String {
+pub(crate) fn script(generation: u64) -> String {
     format!(
         "<script>/* gongshi serve：自动刷新 */(function(){{if(!window.EventSource)return;\
 var g={generation},s=new EventSource(\"{EVENTS_PATH}\");\
@@ -83,7 +83,7 @@ s.addEventListener(\"hello\",f);s.addEventListener(\"reload\",f);}})();</script>
 }
 
 /// Insert `extra` before the last `</body>` (or at the end when there is none).
-pub fn inject(html: &[u8], extra: &str) -> Vec<u8> {
+pub(crate) fn inject(html: &[u8], extra: &str) -> Vec<u8> {
     let at = find_last(html, b"</body>").unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + extra.len());
     out.extend_from_slice(&html[..at]);

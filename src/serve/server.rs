@@ -30,16 +30,16 @@ use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 
 /// The body of every answer (a page in memory, or an event stream).
-pub type Body = http_body_util::combinators::BoxBody<Bytes, Infallible>;
+pub(crate) type Body = http_body_util::combinators::BoxBody<Bytes, Infallible>;
 
 /// A body from bytes in memory.
-pub fn full(bytes: impl Into<Bytes>) -> Body {
+pub(crate) fn full(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into()).boxed()
 }
 
 /// Bounds on the connections of the preview.
 #[derive(Debug, Clone)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Connections served at once, besides the event streams; more are answered 503.
     pub max_connections: usize,
     /// Time to send the request line and headers, from the connection on (or from the end
@@ -67,12 +67,12 @@ struct App {
 }
 
 /// The running server: its runtime, which ends (and closes every connection) when dropped.
-pub struct Server {
+pub(crate) struct Server {
     _runtime: tokio::runtime::Runtime,
 }
 
 /// Serve `listener` on a runtime of its own until the [`Server`] is dropped.
-pub fn start(
+pub(crate) fn start(
     listener: std::net::TcpListener,
     shared: Arc<Shared>,
     receiver: Option<Service>,
@@ -257,7 +257,7 @@ fn check_host(hosts: &Hosts, req: &Request<Incoming>) -> Option<Response<Body>> 
 }
 
 /// A short plain-text answer, not cached.
-pub fn plain(status: StatusCode, text: &str) -> Response<Body> {
+pub(crate) fn plain(status: StatusCode, text: &str) -> Response<Body> {
     let mut r = Response::new(full(text.to_string()));
     *r.status_mut() = status;
     r.headers_mut().insert(

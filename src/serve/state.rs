@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::SystemTime;
 
 /// One file of the site.
-pub struct Entry {
+pub(crate) struct Entry {
     pub body: Body,
     /// When these bytes were first served.
     pub modified: SystemTime,
@@ -16,7 +16,7 @@ pub struct Entry {
 }
 
 /// Where a file's bytes are.
-pub enum Body {
+pub(crate) enum Body {
     Bytes(Arc<[u8]>),
     /// An attachment, read from the site when asked for (as `build` copies it).
     File(PathBuf),
@@ -32,7 +32,7 @@ impl Entry {
     }
 
     /// A strong validator of the bytes (computed once, when first asked).
-    pub fn etag(&self) -> String {
+    pub(crate) fn etag(&self) -> String {
         self.etag
             .get_or_init(|| match &self.body {
                 Body::Bytes(b) => {
@@ -59,7 +59,7 @@ impl Entry {
 /// one-record rebuild replaced (so a new snapshot after an edit copies only the few replaced
 /// entries, not a map of every file of the site).
 #[derive(Clone, Default)]
-pub struct Files {
+pub(crate) struct Files {
     base: Arc<HashMap<String, Arc<Entry>>>,
     over: Arc<HashMap<String, Arc<Entry>>>,
 }
@@ -76,22 +76,22 @@ impl Files {
     }
 
     /// The file at an output path (`documents/a/index.html`).
-    pub fn get(&self, path: &str) -> Option<&Arc<Entry>> {
+    pub(crate) fn get(&self, path: &str) -> Option<&Arc<Entry>> {
         self.over.get(path).or_else(|| self.base.get(path))
     }
 
-    pub fn contains_key(&self, path: &str) -> bool {
+    pub(crate) fn contains_key(&self, path: &str) -> bool {
         self.get(path).is_some()
     }
 
     /// Every output path.
-    pub fn keys(&self) -> impl Iterator<Item = &String> {
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &String> {
         self.over
             .keys()
             .chain(self.base.keys().filter(|k| !self.over.contains_key(*k)))
     }
 
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.base.len()
             + self
                 .over
@@ -100,7 +100,7 @@ impl Files {
                 .count()
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
@@ -122,7 +122,7 @@ impl Files {
 }
 
 /// The site being served.
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     /// Increases whenever what is served changes (pages carry it for live reload).
     pub generation: u64,
     /// Output path (`documents/a/index.html`) → file.
@@ -138,7 +138,7 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// Nothing built yet.
-    pub fn empty() -> Snapshot {
+    pub(crate) fn empty() -> Snapshot {
         Snapshot {
             generation: 0,
             files: Files::default(),
@@ -151,7 +151,7 @@ impl Snapshot {
     /// The next snapshot after a successful build; files whose bytes did not change keep
     /// their entry (and so their validators). Returns it with the number of changed files,
     /// or `None` when nothing at all changed.
-    pub fn after_build(
+    pub(crate) fn after_build(
         &self,
         files: Vec<(String, Content)>,
         base: String,
@@ -182,7 +182,7 @@ impl Snapshot {
 
     /// The next snapshot after a one-record rebuild: `files` replace the files of the same
     /// path, every other file stays. `None` when no byte changed (and no overlay is shown).
-    pub fn with_updates(
+    pub(crate) fn with_updates(
         &self,
         files: Vec<(String, Content)>,
         now: SystemTime,
@@ -211,7 +211,7 @@ impl Snapshot {
     }
 
     /// The same files with an overlay (`None` when it is the one already shown).
-    pub fn with_overlay(&self, overlay: String, now: SystemTime) -> Option<Snapshot> {
+    pub(crate) fn with_overlay(&self, overlay: String, now: SystemTime) -> Option<Snapshot> {
         if self.overlay.as_deref() == Some(overlay.as_str()) {
             return None;
         }

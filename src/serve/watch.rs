@@ -20,7 +20,7 @@ const QUIET_AFTER_CLOSE: Duration = Duration::from_millis(3);
 const MAX_WAIT: Duration = Duration::from_millis(500);
 
 /// The watcher and its event queue.
-pub struct Watcher {
+pub(crate) struct Watcher {
     root: PathBuf,
     inner: notify::RecommendedWatcher,
     rx: Receiver<notify::Result<notify::Event>>,
@@ -29,7 +29,7 @@ pub struct Watcher {
 
 impl Watcher {
     /// Watch `root` (a canonical path).
-    pub fn new(root: &Path) -> Result<Watcher, String> {
+    pub(crate) fn new(root: &Path) -> Result<Watcher, String> {
         let (tx, rx) = channel();
         let inner = notify::recommended_watcher(move |ev| {
             let _ = tx.send(ev);
@@ -68,7 +68,7 @@ impl Watcher {
 
     /// Wait for the next batch of changes that matter (blocks; `None` when the watcher
     /// stopped).
-    pub fn next_batch(&mut self) -> Option<Batch> {
+    pub(crate) fn next_batch(&mut self) -> Option<Batch> {
         loop {
             let first = self.rx.recv().ok()?;
             let mut batch = Batch::default();

@@ -68,7 +68,7 @@ pub(crate) struct Table {
 
 impl Table {
     /// "第5行" or "工作表“收费”第5行": where a row is, as the clerk finds it.
-    pub fn place(&self, row: usize) -> String {
+    pub(crate) fn place(&self, row: usize) -> String {
         match &self.sheet {
             Some(s) => format!("工作表“{s}”第{row}行"),
             None => format!("第{row}行"),
@@ -77,13 +77,13 @@ impl Table {
 
     /// The cell reference a spreadsheet shows (E5) for column `col` (0-based) of `row`,
     /// for `.xlsx` files only.
-    pub fn cell_ref(&self, row: usize, col: usize) -> Option<String> {
+    pub(crate) fn cell_ref(&self, row: usize, col: usize) -> Option<String> {
         self.sheet.as_ref()?;
         Some(format!("{}{row}", column_letters(col)))
     }
 
     /// The 0-based position of the column named `name`.
-    pub fn col(&self, name: &str) -> Option<usize> {
+    pub(crate) fn col(&self, name: &str) -> Option<usize> {
         self.headers.iter().position(|h| h == name)
     }
 }
