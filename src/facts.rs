@@ -46,6 +46,9 @@ pub struct Facts {
     pub hidden: BTreeMap<String, Hidden>,
     /// 修订记录 from git, by record source path (empty when the site is not a git repo).
     pub history: crate::history::History,
+    /// The 行政复议 decisions reviewing each decision: reviewed record's id → reviewers' keys,
+    /// in site order (built once, so a decision's page need not scan every decision).
+    pub reviewed_by: BTreeMap<String, Vec<String>>,
 }
 
 impl crate::content::view::KindFacts for Facts {
@@ -63,6 +66,10 @@ impl crate::content::view::KindFacts for Facts {
 
     fn exported(&self, r: &Record) -> bool {
         exported(self, r)
+    }
+
+    fn reviewed_by(&self, id: &str) -> &[String] {
+        self.reviewed_by.get(id).map_or(&[], Vec::as_slice)
     }
 
     fn listed(&self, r: &Record) -> bool {
@@ -87,6 +94,7 @@ pub(crate) fn facts(
     let mut windows = BTreeMap::new();
     let mut days_left = BTreeMap::new();
     let mut hidden = BTreeMap::new();
+    let mut reviewed_by: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut diags = Vec::new();
     let today = time.now.to_zoned_datetime(site.tz.clone()).date();
     for r in &site.records {
@@ -105,6 +113,9 @@ pub(crate) fn facts(
                 }
             }
             Data::Enforcement(e) => {
+                if let Some(id) = e.reviews.as_deref().map(str::trim) {
+                    reviewed_by.entry(id.to_string()).or_default().push(r.key());
+                }
                 if let Some(h) = hidden_reason(site, r, e, today) {
                     hidden.insert(r.key(), h);
                 }
@@ -122,6 +133,7 @@ pub(crate) fn facts(
             days_left,
             hidden,
             history: crate::history::History::new(),
+            reviewed_by,
         },
         diags,
     )

@@ -30,6 +30,8 @@ pub trait KindFacts: Sync {
     fn exported(&self, r: &Record) -> bool;
     /// Is this record listed (not a withdrawn or expired decision)?
     fn listed(&self, r: &Record) -> bool;
+    /// The keys of the records whose `reviews` names the enforcement record `id`.
+    fn reviewed_by(&self, id: &str) -> &[String];
 }
 
 /// What a kind's hooks see when they shape a record's page, list item or exported object.

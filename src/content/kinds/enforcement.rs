@@ -826,19 +826,21 @@ impl super::RecordKind for Enforcement {
 /// The 行政复议 decisions published here that review this decision (「复议情况」), in site
 /// order: a link each, with its case number and decision date.
 fn reviewed_by(cx: &ViewCx) -> Vec<Value> {
-    let id = cx.r.id.as_str();
-    cx.site
-        .of_kind(Kind::Enforcement)
-        .filter_map(|x| match &x.data {
-            super::Data::Enforcement(v)
-                if v.reviews.as_deref().map(str::trim) == Some(id) && cx.listed(x) =>
-            {
-                let mut link = cx.url_of(&x.key())?;
-                link["case_no"] = json!(v.case_no);
-                link["decided"] = json!(date_text(v.decided));
-                Some(link)
+    cx.facts
+        .reviewed_by(&cx.r.id)
+        .iter()
+        .filter_map(|key| {
+            let x = cx.site.get(key)?;
+            let super::Data::Enforcement(v) = &x.data else {
+                return None;
+            };
+            if !cx.listed(x) {
+                return None;
             }
-            _ => None,
+            let mut link = cx.url_of(key)?;
+            link["case_no"] = json!(v.case_no);
+            link["decided"] = json!(date_text(v.decided));
+            Some(link)
         })
         .collect()
 }
