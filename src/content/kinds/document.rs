@@ -2,7 +2,7 @@
 
 use super::Kind;
 use crate::content::validate::{dangling, KindCx};
-use crate::content::view::{url_of, MetaRow, ViewCx};
+use crate::content::view::{to_value, url_of, MetaRow, ViewCx};
 use crate::content::Record;
 use crate::diag::Diagnostic;
 use crate::schema::{Field, Ty};
@@ -232,8 +232,4 @@ struct Open<'a> {
     validity: Validity,
     validity_note: Option<&'a str>,
     superseded_by: Option<String>,
-}
-
-fn to_value(v: impl Serialize) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
 }
