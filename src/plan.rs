@@ -1,10 +1,11 @@
 //! Plan the site: from the model and the build time, every output path with its template and
 //! view model (templates never see domain structs), plus the files to copy. No I/O, no clock.
 
+use crate::content::view::date_text;
 use crate::content::view::{attachment_ctx, to_value, AttachmentView, Link, MetaRow, ViewCx};
+use crate::content::window::{self, State, Window};
 use crate::content::{Data, Kind, Record, Site};
 use crate::facts::{listed, Cx};
-use crate::lifecycle::{self, date_text, State, Window};
 use crate::search::live::LiveIndex;
 use crate::urls::{absolute, record_dir, record_url};
 use serde::Serialize;
@@ -1146,7 +1147,7 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
                          "breadcrumbs": breadcrumbs(site, &[(Kind::Consultation.label(), format!("{base}consultations/")), (r.common.title.as_str(), record_url(site, r)), ("公众参与情况报告", url.clone())]),
                          "section": "consultations"},
                 "consultation": {"title": r.common.title, "url": record_url(site, r), "decision_type": c.decision_type,
-                                 "window": if c.historical { Some(crate::content::kinds::consultation::historical_sentence(c, &site.tz)) } else { facts.windows.get(&r.key()).map(|(w, _)| lifecycle::notice_sentence(w, &site.tz)) },
+                                 "window": if c.historical { Some(crate::content::kinds::consultation::historical_sentence(c, &site.tz)) } else { facts.windows.get(&r.key()).map(|(w, _)| window::notice_sentence(w, &site.tz)) },
                                  "outcome_published": date_text(outcome.published), "organizer": c.organizer},
                 "report": p.report,
             }),
