@@ -1,15 +1,17 @@
-//! The clock-dependent facts of a loaded site, derived once per build: consultation windows
-//! and their states, working days left, enforcement decisions withdrawn or past their display
-//! period, the participation reports and their ledgers' anchors; and the predicates every
-//! later step asks of a record (is it listed, is it exported). Everything after this step
-//! (compliance, plan, export, render) reads these; nothing here reads a later step.
+//! The clock-dependent facts of a loaded site, derived once per build: what each record's
+//! kind says through its clock hook (`RecordKind::clock`: consultation windows and their
+//! states, working days left, decisions withdrawn or past their display period, what is late
+//! or due soon), the participation reports and their ledgers' anchors; and the predicates
+//! every later step asks of a record (is it listed, is it exported). Everything after this
+//! step (compliance, plan, export, render) reads these; nothing here reads a later step, and
+//! nothing here names a kind.
 
-use crate::content::kinds::enforcement::Enforcement;
-use crate::content::{Data, Kind, Record, Site};
-use crate::lifecycle::{self, State, Window};
+use crate::content::clock::{Clock, ClockCx, Due, Hidden};
+use crate::content::window::{State, Window};
+use crate::content::{Kind, Record, Site};
 
 pub(crate) use crate::content::kinds::enforcement::display_until;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// When the build happens, and the facts derived from it once.
 pub struct BuildTime {
@@ -31,8 +33,8 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// Derived per-record facts that depend on the clock: consultation windows and states,
-/// enforcement decisions that are withdrawn or past their display period.
+/// Derived per-record facts that depend on the clock, by record key: what the kinds' clock
+/// hooks said ([`Clock`]), kept in one map per fact.
 pub struct Facts {
     pub windows: BTreeMap<String, (Window, State)>,
     /// Participation reports by consultation key.
@@ -40,14 +42,22 @@ pub struct Facts {
     /// Every consultation's ledger, the register of heads and (with `--feedback-db`) the
     /// receiver's chains: the completeness rules and `consultations/heads.json`.
     pub anchors: crate::participation::Anchors,
-    /// Working days left (today included) for open consultations.
+    /// Working days left (today included) before what a record announces is due.
     pub days_left: BTreeMap<String, u32>,
-    /// Enforcement decisions not shown in listings (key → notice text).
+    /// Records not shown in listings (key → notice text).
     pub hidden: BTreeMap<String, Hidden>,
+    /// The kinds that have (or had, in this preview) a hidden record: [`listed`] looks up
+    /// only records of these.
+    hiding: BTreeSet<Kind>,
+    /// What is past its due date (the freshness rules' warnings and 「逾期」 lines).
+    pub late: BTreeMap<String, Due>,
+    /// What is due soon (the compliance page's 「即将到期」 lines).
+    pub soon: BTreeMap<String, Due>,
     /// 修订记录 from git, by record source path (empty when the site is not a git repo).
     pub history: crate::history::History,
-    /// The 行政复议 decisions reviewing each decision: reviewed record's id → reviewers' keys,
-    /// in site order (built once, so a decision's page need not scan every decision).
+    /// The records pointing to each record (a 复议 decision's `reviews`): pointed record's id
+    /// → pointing records' keys, in site order (built once, so a decision's page need not
+    /// scan every decision).
     pub reviewed_by: BTreeMap<String, Vec<String>>,
 }
 
@@ -77,12 +87,30 @@ impl crate::content::view::KindFacts for Facts {
     }
 }
 
-/// Why a decision is no longer shown.
-#[derive(Debug, Clone)]
-pub struct Hidden {
-    pub date: jiff::civil::Date,
-    pub reason: String,
-    pub status: String,
+impl Facts {
+    /// Keep a record's clock facts (all but what it points to, which [`facts`] indexes once),
+    /// replacing those it had; returns them (the preview's one-record rebuild puts them back
+    /// when it gives up).
+    pub(crate) fn set(&mut self, r: &Record, clock: Clock) -> Clock {
+        fn put<T>(map: &mut BTreeMap<String, T>, key: &str, v: Option<T>) -> Option<T> {
+            match v {
+                Some(v) => map.insert(key.to_string(), v),
+                None => map.remove(key),
+            }
+        }
+        let key = r.key();
+        if clock.hidden.is_some() {
+            self.hiding.insert(r.kind);
+        }
+        Clock {
+            window: put(&mut self.windows, &key, clock.window),
+            days_left: put(&mut self.days_left, &key, clock.days_left),
+            hidden: put(&mut self.hidden, &key, clock.hidden),
+            reviews: clock.reviews,
+            late: put(&mut self.late, &key, clock.late),
+            soon: put(&mut self.soon, &key, clock.soon),
+        }
+    }
 }
 
 /// Compute the clock-dependent facts (and the diagnostics of windows).
@@ -91,93 +119,37 @@ pub(crate) fn facts(
     cal: &crate::calendar::Calendar,
     time: &BuildTime,
 ) -> (Facts, Vec<crate::diag::Diagnostic>) {
-    let mut windows = BTreeMap::new();
-    let mut days_left = BTreeMap::new();
-    let mut hidden = BTreeMap::new();
-    let mut reviewed_by: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut diags = Vec::new();
-    let today = time.now.to_zoned_datetime(site.tz.clone()).date();
-    for r in &site.records {
-        match &r.data {
-            Data::Consultation(c) => {
-                let (w, ds) = lifecycle::window(cal, &site.config, &site.tz, r, c);
-                diags.extend(ds);
-                if let Some(w) = w {
-                    let st = lifecycle::state(c, &w, time.now);
-                    if st == State::Open {
-                        if let Ok(n) = cal.working_days_left(today, w.close_date) {
-                            days_left.insert(r.key(), n);
-                        }
-                    }
-                    windows.insert(r.key(), (w, st));
-                }
-            }
-            Data::Enforcement(e) => {
-                if let Some(id) = e.reviews.as_deref().map(str::trim) {
-                    reviewed_by.entry(id.to_string()).or_default().push(r.key());
-                }
-                if let Some(h) = hidden_reason(site, r, e, today) {
-                    hidden.insert(r.key(), h);
-                }
-            }
-            _ => {}
-        }
-    }
     let (participation, anchors, pdiags) = crate::participation::collect(site);
+    let mut facts = Facts {
+        windows: BTreeMap::new(),
+        participation,
+        anchors,
+        days_left: BTreeMap::new(),
+        hidden: BTreeMap::new(),
+        hiding: BTreeSet::new(),
+        late: BTreeMap::new(),
+        soon: BTreeMap::new(),
+        history: crate::history::History::new(),
+        reviewed_by: BTreeMap::new(),
+    };
+    let mut diags = Vec::new();
+    let cx = ClockCx::new(site, cal, time.now);
+    for r in &site.records {
+        let mut clock = r.data.clock(&cx, r, &mut diags);
+        if let Some(id) = clock.reviews.take() {
+            facts.reviewed_by.entry(id).or_default().push(r.key());
+        }
+        facts.set(r, clock);
+    }
     diags.extend(pdiags);
-    (
-        Facts {
-            windows,
-            participation,
-            anchors,
-            days_left,
-            hidden,
-            history: crate::history::History::new(),
-            reviewed_by,
-        },
-        diags,
-    )
-}
-
-pub(crate) fn hidden_reason(
-    site: &Site,
-    r: &Record,
-    e: &Enforcement,
-    today: jiff::civil::Date,
-) -> Option<Hidden> {
-    if !e.in_force() {
-        let (date, reason) = e
-            .changed
-            .as_ref()
-            .map(|c| (c.date, c.reason.clone()))
-            .unwrap_or((e.decided, String::new()));
-        return Some(Hidden {
-            date,
-            reason,
-            status: e.status.to_string(),
-        });
-    }
-    // Marked as about a minor with neither documented way to publish it chosen (the privacy
-    // lint blocks the build; a preview still shows the notice, never the decision).
-    if e.minor_blocked() {
-        return Some(Hidden {
-            date: e.decided,
-            reason: "涉及未成年人，依法不予公开".into(),
-            status: "不予公开".into(),
-        });
-    }
-    let until = display_until(site, r, e)?;
-    (today > until).then(|| Hidden {
-        date: until,
-        reason: "公示期限已届满".into(),
-        status: "公示期满".into(),
-    })
+    (facts, diags)
 }
 
 /// Is this record listed (not a withdrawn or expired decision)?
 pub(crate) fn listed(facts: &Facts, r: &Record) -> bool {
-    // Only decisions are ever hidden (and the check runs for every record of every list).
-    r.kind != Kind::Enforcement || facts.hidden.is_empty() || !facts.hidden.contains_key(&r.key())
+    // The check runs for every record of every list: the key is made only for a kind that
+    // hides records.
+    !facts.hiding.contains(&r.kind) || !facts.hidden.contains_key(&r.key())
 }
 
 /// Is this record part of the machine-readable exports? Listed (not hidden) and not a draft.

@@ -22,7 +22,6 @@ pub mod history;
 #[cfg(test)]
 mod layering;
 pub(crate) mod ledger;
-pub(crate) mod lifecycle;
 pub(crate) mod participation;
 pub(crate) mod pii;
 pub(crate) mod plan;

@@ -1,10 +1,11 @@
 //! Plan the site: from the model and the build time, every output path with its template and
 //! view model (templates never see domain structs), plus the files to copy. No I/O, no clock.
 
+use crate::content::view::date_text;
 use crate::content::view::{attachment_ctx, to_value, AttachmentView, Link, MetaRow, ViewCx};
+use crate::content::window::{self, State, Window};
 use crate::content::{Data, Kind, Record, Site};
 use crate::facts::{listed, Cx};
-use crate::lifecycle::{self, date_text, State, Window};
 use crate::search::live::LiveIndex;
 use crate::urls::{absolute, record_dir, record_url};
 use serde::Serialize;
@@ -733,7 +734,7 @@ struct HomePage<'a> {
     enforcement: Vec<ListItem<'a>>,
     documents: Vec<ListItem<'a>>,
     permits: Vec<ListItem<'a>>,
-    catalogue: &'a [Value],
+    catalogue: &'a [catalog::Category],
 }
 
 /// `page` of the home page.
@@ -764,6 +765,54 @@ struct FixedHead<'a> {
     section: &'static str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     noindex: bool,
+}
+
+/// The site map page (`sitemap.html`): the sections with their counts, the catalogue and its
+/// facets, the free pages and the services.
+#[derive(Serialize)]
+struct SiteMapPage<'a> {
+    page: FixedHead<'a>,
+    sections: &'a [catalog::Category],
+    catalog: SiteMapCatalog<'a>,
+    pages: Vec<Link<'a>>,
+    services: [Link<'static>; 3],
+}
+
+/// The catalogue on the site map: its URL, its number of rows and its facets.
+#[derive(Serialize)]
+struct SiteMapCatalog<'a> {
+    url: String,
+    count: usize,
+    facets: &'a [catalog::FacetView],
+}
+
+/// A consultation's participation report page (`report.html`).
+#[derive(Serialize)]
+struct ReportPage<'a> {
+    page: ReportHead<'a>,
+    consultation: ReportOf<'a>,
+    report: &'a crate::ledger::report::ReportData,
+}
+
+/// `page` of a participation report.
+#[derive(Serialize)]
+struct ReportHead<'a> {
+    title: String,
+    url: String,
+    breadcrumbs: Vec<Crumb<'a>>,
+    section: &'static str,
+}
+
+/// The consultation a participation report is about.
+#[derive(Serialize)]
+struct ReportOf<'a> {
+    title: &'a str,
+    url: String,
+    decision_type: &'a str,
+    /// The window's notice sentence, when it is known.
+    window: Option<String>,
+    outcome_published: String,
+    organizer: Option<&'a str>,
 }
 
 /// A kind as the search page's filter names it.
@@ -1087,10 +1136,14 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
             .map(|r| list_item(cx, r))
             .collect()
     };
-    let catalogue: Vec<Value> = Kind::ALL
+    let catalogue: Vec<catalog::Category> = Kind::ALL
         .iter()
         .filter(|k| **k != Kind::Page)
-        .map(|k| json!({"label": k.label(), "url": format!("{base}{}/", k.folder()), "count": site.of_kind(*k).filter(|r| listed(facts, r)).count()}))
+        .map(|k| catalog::Category {
+            label: k.label(),
+            url: format!("{base}{}/", k.folder()),
+            count: site.of_kind(*k).filter(|r| listed(facts, r)).count(),
+        })
         .collect();
     let home = HomePage {
         page: HomeHead {
@@ -1117,19 +1170,35 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
         .filter(|r| listed(facts, r))
         .collect();
     free.sort_by_key(|r| (r.data.order().unwrap_or(u32::MAX), r.id.clone()));
-    let listed_total: u64 = catalogue.iter().filter_map(|c| c["count"].as_u64()).sum();
+    let service = |title: &'static str, section: &str| Link {
+        url: format!("{base}{section}/"),
+        title,
+    };
+    let site_map = SiteMapPage {
+        page: FixedHead {
+            title: "网站地图",
+            url: format!("{base}sitemap/"),
+            breadcrumbs: breadcrumbs(site, &[("网站地图", format!("{base}sitemap/"))]),
+            section: "sitemap",
+            noindex: false,
+        },
+        sections: &catalogue,
+        catalog: SiteMapCatalog {
+            url: format!("{base}catalog/"),
+            count: catalogue.iter().map(|c| c.count).sum(),
+            facets: &facets,
+        },
+        pages: free.iter().map(|r| Link::to(site, r)).collect(),
+        services: [
+            service("站内搜索", "search"),
+            service("咨询建议投诉", "message"),
+            service("我要纠错", "correction"),
+        ],
+    };
     emit(page(
         "sitemap/index.html".into(),
         "sitemap.html",
-        json!({"page": {"title": "网站地图", "url": format!("{base}sitemap/"), "breadcrumbs": breadcrumbs(site, &[("网站地图", format!("{base}sitemap/"))]), "section": "sitemap"},
-        "sections": catalogue,
-        "catalog": {"url": format!("{base}catalog/"), "count": listed_total, "facets": facets},
-        "pages": free.iter().map(|r| Link::to(site, r)).collect::<Vec<_>>(),
-        "services": [
-            {"url": format!("{base}search/"), "title": "站内搜索"},
-            {"url": format!("{base}message/"), "title": "咨询建议投诉"},
-            {"url": format!("{base}correction/"), "title": "我要纠错"},
-        ]}),
+        to_value(site_map),
     ));
     // Participation reports (公众参与情况报告) of concluded consultations.
     for r in site.of_kind(Kind::Consultation) {
@@ -1138,18 +1207,43 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
         };
         let Some(outcome) = &c.outcome else { continue };
         let url = format!("{}report/", record_url(site, r));
+        let report = ReportPage {
+            page: ReportHead {
+                title: format!("{}公众参与情况报告", r.common.title),
+                breadcrumbs: breadcrumbs(
+                    site,
+                    &[
+                        (Kind::Consultation.label(), format!("{base}consultations/")),
+                        (r.common.title.as_str(), record_url(site, r)),
+                        ("公众参与情况报告", url.clone()),
+                    ],
+                ),
+                url,
+                section: "consultations",
+            },
+            consultation: ReportOf {
+                title: &r.common.title,
+                url: record_url(site, r),
+                decision_type: &c.decision_type,
+                window: if c.historical {
+                    Some(crate::content::kinds::consultation::historical_sentence(
+                        c, &site.tz,
+                    ))
+                } else {
+                    facts
+                        .windows
+                        .get(&r.key())
+                        .map(|(w, _)| window::notice_sentence(w, &site.tz))
+                },
+                outcome_published: date_text(outcome.published),
+                organizer: c.organizer.as_deref(),
+            },
+            report: &p.report,
+        };
         emit(page(
             format!("{}report/index.html", record_dir(r)),
             "report.html",
-            json!({
-                "page": {"title": format!("{}公众参与情况报告", r.common.title), "url": url,
-                         "breadcrumbs": breadcrumbs(site, &[(Kind::Consultation.label(), format!("{base}consultations/")), (r.common.title.as_str(), record_url(site, r)), ("公众参与情况报告", url.clone())]),
-                         "section": "consultations"},
-                "consultation": {"title": r.common.title, "url": record_url(site, r), "decision_type": c.decision_type,
-                                 "window": if c.historical { Some(crate::content::kinds::consultation::historical_sentence(c, &site.tz)) } else { facts.windows.get(&r.key()).map(|(w, _)| lifecycle::notice_sentence(w, &site.tz)) },
-                                 "outcome_published": date_text(outcome.published), "organizer": c.organizer},
-                "report": p.report,
-            }),
+            to_value(report),
         ));
         emit(Output::Bytes {
             path: format!("{}opinions.json", record_dir(r)),
@@ -1224,7 +1318,16 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
     emit(page(
         "404.html".into(),
         "404.html",
-        json!({"page": {"title": "页面未找到", "url": format!("{base}404.html"), "breadcrumbs": [], "section": "", "noindex": true}}),
+        to_value(FixedPage {
+            page: FixedHead {
+                title: "页面未找到",
+                url: format!("{base}404.html"),
+                breadcrumbs: Vec::new(),
+                section: "",
+                noindex: true,
+            },
+            kinds: None,
+        }),
     ));
 }
 

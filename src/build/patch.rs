@@ -20,7 +20,8 @@
 use crate::build::output::Content;
 use crate::build::{BuildOptions, Reuse};
 use crate::calendar::Calendar;
-use crate::content::{self, Data, Kind, Record, Site};
+use crate::content::clock::ClockCx;
+use crate::content::{self, Kind, Record, Site};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::facts::{BuildTime, Cx, Facts};
 use crate::plan::{self, Output};
@@ -146,20 +147,17 @@ fn apply_to(
     if opts.drafts != last.drafts {
         return Outcome::Fallback("options changed");
     }
-    // The clock: the same day, and every consultation in the same state.
+    // The clock: the same day, and nothing whose pages change at a given hour (a
+    // consultation opening or closing) changed (each kind's `clock_moved`).
     let site = &last.site;
     if today(site, opts.now) != today(site, last.now) {
         return Outcome::Fallback("another day");
     }
-    let states_same = site.of_kind(Kind::Consultation).all(|r| {
-        match (&r.data, last.facts.windows.get(&r.key())) {
-            (Data::Consultation(c), Some((w, st))) => {
-                crate::lifecycle::state(c, w, opts.now) == *st
-            }
-            _ => true,
-        }
-    });
-    if !states_same {
+    if site
+        .records
+        .iter()
+        .any(|r| r.data.clock_moved(&last.facts, r, opts.now))
+    {
         return Outcome::Fallback("a consultation changed state");
     }
     let Some(index) = site
@@ -190,45 +188,50 @@ fn apply_to(
     if new.common.draft && !opts.drafts {
         return Outcome::Fallback("the record became a draft");
     }
-    // Which decision a 行政复议 decision reviews decides which page lists it (「复议情况」).
-    let reviews = |r: &Record| match &r.data {
-        Data::Enforcement(e) => e.reviews.as_deref().map(str::trim).map(str::to_string),
-        _ => None,
-    };
-    if reviews(&old) != reviews(&new) {
-        return Outcome::Fallback("the decision a review decision reviews changed");
-    }
     crate::build::phase("patch: reloaded", t0);
     let Some(next_site) = site.with_record(index, new.clone()) else {
         return Outcome::Fallback("its place in the order changed");
     };
     let time = BuildTime { now: opts.now };
-
-    // The facts of the record (only decisions have any that depend on the record itself).
     let key = new.key();
-    let new_hidden = match &new.data {
-        Data::Enforcement(e) => {
-            crate::facts::hidden_reason(&next_site, &new, e, today(site, opts.now))
-        }
-        _ => None,
-    };
+
+    // The record's clock facts (its kind's clock hook), before and after the edit. The
+    // record it points to decides which other page lists it (a 复议 decision's
+    // 「复议情况」).
+    let mut clock_diags = Vec::new();
+    let old_points_to = old
+        .data
+        .clock(
+            &ClockCx::new(site, &last.calendar, opts.now),
+            &old,
+            &mut Vec::new(),
+        )
+        .reviews;
+    let mut new_clock = new.data.clock(
+        &ClockCx::new(&next_site, &last.calendar, opts.now),
+        &new,
+        &mut clock_diags,
+    );
+    if new_clock.reviews.take() != old_points_to {
+        return Outcome::Fallback("the decision a review decision reviews changed");
+    }
     let old_cx = Cx::new(site, &last.facts, &time);
     let old_own = plan::one_record(old_cx, &old);
     let old_view = projection(old_cx, &old, &old_own);
-    let old_hidden = set_hidden(&mut last.facts, &key, new_hidden);
+    let old_clock = last.facts.set(&new, new_clock);
     let new_cx = Cx::new(&next_site, &last.facts, &time);
     let new_own = plan::one_record(new_cx, &new);
     let new_view = projection(new_cx, &new, &new_own);
     // What other pages see must not have changed, or only its list entry (a title, a
     // summary…): then the pages that show entries or links are planned again too.
     let entry_changed = old_view != new_view;
+    let restore = |facts: &mut Facts| {
+        facts.set(&old, old_clock.clone());
+    };
     if entry_changed && !only_the_entry(&old, &new, &old_view, &new_view) {
-        set_hidden(&mut last.facts, &key, old_hidden);
+        restore(&mut last.facts);
         return Outcome::Fallback("what other pages show of it changed");
     }
-    let restore = |facts: &mut Facts| {
-        set_hidden(facts, &key, old_hidden.clone());
-    };
 
     crate::build::phase("patch: projection compared", t0);
     // The rules: every file-level and cross-record rule of the loader, and the compliance
@@ -239,6 +242,7 @@ fn apply_to(
     }
     let mut diags: Vec<Diagnostic> =
         content::validate::validate_one(&next_site.root, &next_site.config, &new, &next_site.keys);
+    diags.extend(clock_diags);
     crate::build::phase("patch: site rules", t0);
     let one = next_site.subset(vec![new.clone()]);
     let (cds, _) = crate::compliance::run(&crate::compliance::Input {
@@ -384,16 +388,4 @@ fn only_the_entry(old: &Record, new: &Record, old_view: &Value, new_view: &Value
 /// Does `r` attach the site-relative file `p` (or is `p` a folder holding something of it)?
 fn attaches(r: &Record, p: &std::path::Path) -> bool {
     r.dir.starts_with(p) || plan::attached_files(r).iter().any(|f| r.dir.join(f) == p)
-}
-
-/// Sets (or clears) a decision's hidden fact; returns what it was.
-fn set_hidden(
-    facts: &mut Facts,
-    key: &str,
-    h: Option<crate::facts::Hidden>,
-) -> Option<crate::facts::Hidden> {
-    match h {
-        Some(h) => facts.hidden.insert(key.to_string(), h),
-        None => facts.hidden.remove(key),
-    }
 }

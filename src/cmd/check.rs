@@ -37,7 +37,7 @@ pub(super) fn run(a: CheckArgs, g: Global) -> Result<(), Error> {
         let page = crate::compliance::page::render(
             &crate::compliance::page::PageInfo {
                 site: report.site_title.as_deref().unwrap_or(&root_name),
-                checked_at: &crate::lifecycle::datetime_text(now, &tz),
+                checked_at: &crate::content::view::datetime_text(now, &tz),
                 strict: a.strict,
                 failed: report.failed,
             },

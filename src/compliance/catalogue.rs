@@ -22,13 +22,9 @@ pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Su
 }
 
 /// A record counts for its category while it is current: listed (a decision not withdrawn
-/// or expired) and, for documents, still in force.
+/// or expired) and current for its kind (a document still in force: `RecordKind::current`).
 fn current(input: &Input, r: &Record) -> bool {
-    match &r.data {
-        Data::Document(d) => d.validity == crate::content::kinds::document::Validity::InForce,
-        Data::Enforcement(_) => crate::facts::listed(input.facts, r),
-        _ => true,
-    }
+    r.data.current() && crate::facts::listed(input.facts, r)
 }
 
 fn categories(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) {

@@ -153,16 +153,7 @@ pub(crate) fn site_toml_pos(root: &std::path::Path, after: &str, needle: &str) -
 
 /// `2026年9月17日`.
 pub(crate) fn date_zh(d: jiff::civil::Date) -> String {
-    crate::lifecycle::date_text(d)
+    crate::content::view::date_text(d)
 }
 
-/// `d + n` calendar days (saturating at the end of the calendar).
-pub(crate) fn add_days(d: jiff::civil::Date, n: u32) -> jiff::civil::Date {
-    d.checked_add(jiff::Span::new().days(i64::from(n)))
-        .unwrap_or(d)
-}
-
-/// Days from `a` to `b` (negative when `b` is earlier).
-pub(crate) fn days_between(a: jiff::civil::Date, b: jiff::civil::Date) -> i64 {
-    a.until(b).map_or(0, |s| i64::from(s.get_days()))
-}
+pub(crate) use crate::content::clock::{add_days, days_between};

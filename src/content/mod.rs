@@ -1,5 +1,6 @@
 //! Content: records loaded from `content/`, validated into the typed site model.
 
+pub mod clock;
 pub mod kinds;
 pub mod load;
 pub mod markdown;

@@ -14,7 +14,7 @@ use crate::facts::{BuildTime, Cx};
 use crate::plan::Output;
 use crate::urls::{absolute, record_url};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// The theme's template of a feed (`themes/default/templates/atom.xml`; a theme may override
 /// it like any other template).
@@ -134,7 +134,14 @@ fn view(site: &Site, time: &BuildTime, f: &Feed<&Record>) -> Value {
         author_uri: absolute(site, &base),
     };
     let entries: Vec<EntryView> = f.entries.iter().map(|r| entry(site, r)).collect();
-    json!({ "feed": feed, "entries": entries })
+    crate::content::view::to_value(FeedPage { feed, entries })
+}
+
+/// The feed template's view model.
+#[derive(Serialize)]
+struct FeedPage<'a> {
+    feed: FeedView<'a>,
+    entries: Vec<EntryView<'a>>,
 }
 
 /// What a feed says of itself.

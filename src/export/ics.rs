@@ -10,9 +10,9 @@
 //! splitting a UTF-8 character; TEXT values escape `\`, `;`, `,` and newlines.
 
 use super::{exported, host};
+use crate::content::window::{self, State};
 use crate::content::{Data, Kind, Record, Site};
 use crate::facts::Cx;
-use crate::lifecycle::{self, State};
 use crate::plan::Output;
 use crate::urls::{absolute, record_url};
 use jiff::civil::Date;
@@ -20,7 +20,7 @@ use jiff::civil::Date;
 /// The calendar file.
 pub fn calendar(cx: Cx) -> Vec<Output> {
     let Cx { site, facts, .. } = cx;
-    let mut events: Vec<(&Record, &lifecycle::Window)> = site
+    let mut events: Vec<(&Record, &window::Window)> = site
         .of_kind(Kind::Consultation)
         .filter(|r| exported(facts, r))
         .filter_map(|r| match facts.windows.get(&r.key()) {
@@ -58,11 +58,11 @@ pub fn calendar(cx: Cx) -> Vec<Output> {
     }]
 }
 
-fn event(site: &Site, r: &Record, w: &lifecycle::Window) -> Vec<String> {
+fn event(site: &Site, r: &Record, w: &window::Window) -> Vec<String> {
     let url = absolute(site, &record_url(site, r));
     let stamp_date =
         super::midnight(site, r.common.published.unwrap_or(w.open_date)).unwrap_or(w.opens);
-    let mut desc = lifecycle::notice_sentence(w, &site.tz);
+    let mut desc = window::notice_sentence(w, &site.tz);
     if let Data::Consultation(c) = &r.data {
         if c.form_offered() {
             desc.push_str("\n可在网页上直接提交意见：");

@@ -17,7 +17,7 @@ use crate::plan::Output;
 use crate::urls::{absolute, record_url};
 use jiff::civil::Date;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 /// The protocol's limit of URLs in one sitemap file.
@@ -186,7 +186,7 @@ pub fn documents(
         (
             "sitemap.xml".into(),
             INDEX_TEMPLATE,
-            json!({ "sitemaps": parts }),
+            crate::content::view::to_value(SitemapIndex { sitemaps: parts }),
         ),
     );
     out
@@ -200,6 +200,18 @@ struct Loc {
     lastmod: Option<Date>,
 }
 
+/// The sitemap index's view model.
+#[derive(Serialize)]
+struct SitemapIndex {
+    sitemaps: Vec<Loc>,
+}
+
+/// A sitemap's view model.
+#[derive(Serialize)]
+struct Urlset {
+    urls: Vec<Loc>,
+}
+
 fn urlset(urls: &[Url]) -> Value {
     let urls: Vec<Loc> = urls
         .iter()
@@ -208,7 +220,7 @@ fn urlset(urls: &[Url]) -> Value {
             lastmod: u.lastmod,
         })
         .collect();
-    json!({ "urls": urls })
+    crate::content::view::to_value(Urlset { urls })
 }
 
 #[cfg(test)]

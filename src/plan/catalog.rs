@@ -15,11 +15,13 @@
 //! The facet pages list exactly the rows of the main catalogue (the same rows, filtered, in the
 //! same order): records that are listed, which leaves out hidden enforcement decisions.
 
+use crate::content::view::to_value;
 use crate::content::{Kind, Record, Site};
 use crate::facts::Cx;
-use crate::plan::{self, Output};
+use crate::plan::{self, Crumb, Output, Pager};
 use jiff::civil::Date;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -122,19 +124,98 @@ fn slugs(segment: &str, names: &BTreeSet<String>) -> BTreeMap<String, String> {
     }
 }
 
+/// A section with the number of its listed records: the home page's 信息公开目录, the
+/// catalogue's 「按类别浏览」 line and the site map.
+#[derive(Serialize)]
+pub(crate) struct Category {
+    pub label: &'static str,
+    pub url: String,
+    pub count: usize,
+}
+
+/// A facet with its values (the catalogue's 「按…浏览」 lines and the site map).
+#[derive(Serialize)]
+pub(crate) struct FacetView {
+    segment: &'static str,
+    label: &'static str,
+    values: Vec<FacetLink>,
+}
+
+/// A facet value's page and its number of rows.
+#[derive(Serialize)]
+struct FacetLink {
+    value: String,
+    url: String,
+    count: usize,
+}
+
+/// One row: what the table shows.
+#[derive(Serialize)]
+struct RowView<'a> {
+    url: String,
+    title: &'a str,
+    kind_label: &'static str,
+    index_no: Option<&'a str>,
+    doc_no: Option<&'a str>,
+    organization: &'a str,
+    category: Option<&'a str>,
+    date: Option<String>,
+}
+
+/// `page` of a catalogue page.
+#[derive(Serialize)]
+struct Head<'a> {
+    title: String,
+    url: String,
+    breadcrumbs: &'a [Crumb<'a>],
+    section: &'static str,
+}
+
+/// A page of the catalogue (`catalog.html`).
+#[derive(Serialize)]
+struct CatalogPage<'a> {
+    page: Head<'a>,
+    rows: Vec<RowView<'a>>,
+    total: usize,
+    categories: &'a [Category],
+    facets: &'a [FacetView],
+    pager: Option<Pager>,
+}
+
+/// A page of one facet value's rows (`catalog.html` with `facet`).
+#[derive(Serialize)]
+struct FacetPage<'a> {
+    page: Head<'a>,
+    facet: FacetHead<'a>,
+    catalog_url: &'a str,
+    rows: Vec<RowView<'a>>,
+    total: usize,
+    pager: Option<Pager>,
+}
+
+/// The facet value a page lists.
+#[derive(Serialize)]
+struct FacetHead<'a> {
+    segment: &'static str,
+    label: &'static str,
+    value: &'a str,
+    count: usize,
+}
+
 /// The view model of one row: what the table shows.
-fn row_ctx(site: &Site, row: &Row) -> Value {
-    let c = &row.r.common;
-    json!({
-        "url": crate::urls::record_url(site, row.r),
-        "title": c.title,
-        "kind_label": row.r.kind.label(),
-        "index_no": c.public_index_no(),
-        "doc_no": c.doc_no,
-        "organization": row.org,
-        "category": c.category,
-        "date": row.date.map(|d| d.to_string()),
-    })
+fn row_ctx<'a>(site: &Site, row: &Row<'a>) -> RowView<'a> {
+    let r = row.r;
+    let c = &r.common;
+    RowView {
+        url: crate::urls::record_url(site, r),
+        title: &c.title,
+        kind_label: r.kind.label(),
+        index_no: c.public_index_no().map(String::as_str),
+        doc_no: c.doc_no.as_deref(),
+        organization: row.org,
+        category: c.category.as_deref(),
+        date: row.date.map(|d| d.to_string()),
+    }
 }
 
 /// Plan the catalogue: its pages, then the pages of every facet value. `page` completes a view
@@ -143,11 +224,11 @@ fn row_ctx(site: &Site, row: &Row) -> Value {
 /// URLs and counts (for the site map page).
 pub(crate) fn plan(
     cx: Cx,
-    categories: &[Value],
+    categories: &[Category],
     focus: Option<&Record>,
     page: &dyn Fn(String, &str, Value) -> Output,
     emit: &mut dyn FnMut(Output),
-) -> Vec<Value> {
+) -> Vec<FacetView> {
     let Cx { site, facts, .. } = cx;
     let base = site.config.base_path();
     let size = site.config.page_size.max(1);
@@ -209,11 +290,19 @@ pub(crate) fn plan(
             .collect();
         facets.push((f, list));
     }
-    let facets_ctx: Vec<Value> = facets
+    let facets_ctx: Vec<FacetView> = facets
         .iter()
-        .map(|(f, values)| {
-            json!({"segment": f.segment, "label": f.label,
-                   "values": values.iter().map(|v| json!({"value": v.shown, "url": v.url, "count": v.rows.len()})).collect::<Vec<_>>()})
+        .map(|(f, values)| FacetView {
+            segment: f.segment,
+            label: f.label,
+            values: values
+                .iter()
+                .map(|v| FacetLink {
+                    value: v.shown.clone(),
+                    url: v.url.clone(),
+                    count: v.rows.len(),
+                })
+                .collect(),
         })
         .collect();
 
@@ -239,7 +328,7 @@ pub(crate) fn plan(
         if focus_row.is_some_and(|i| i.map(|i| i / size) != Some(p)) {
             continue;
         }
-        let chunk: Vec<Value> = rows
+        let chunk: Vec<RowView> = rows
             .iter()
             .skip(p * size)
             .take(size)
@@ -253,9 +342,19 @@ pub(crate) fn plan(
         emit(page(
             path_of(&url_of(p), &base),
             "catalog.html",
-            json!({"page": {"title": title, "url": url_of(p), "breadcrumbs": crumbs, "section": "catalog"},
-                   "rows": chunk, "total": rows.len(), "categories": categories, "facets": facets_ctx,
-                   "pager": plan::pager_ctx(pages, p, &url_of)}),
+            to_value(CatalogPage {
+                page: Head {
+                    title,
+                    url: url_of(p),
+                    breadcrumbs: &crumbs,
+                    section: "catalog",
+                },
+                rows: chunk,
+                total: rows.len(),
+                categories,
+                facets: &facets_ctx,
+                pager: plan::pager_ctx(pages, p, &url_of),
+            }),
         ));
     }
 
@@ -281,7 +380,7 @@ pub(crate) fn plan(
                 if !wanted(&v.rows[start..end]) {
                     continue;
                 }
-                let chunk: Vec<Value> = v
+                let chunk: Vec<RowView> = v
                     .rows
                     .iter()
                     .skip(p * size)
@@ -296,13 +395,23 @@ pub(crate) fn plan(
                 emit(page(
                     path_of(&url_of(p), &base),
                     "catalog.html",
-                    json!({
-                        "page": {"title": title, "url": url_of(p), "breadcrumbs": c, "section": "catalog"},
-                        "facet": {"segment": f.segment, "label": f.label, "value": v.shown, "count": v.rows.len()},
-                        "catalog_url": catalog_url,
-                        "rows": chunk,
-                        "total": v.rows.len(),
-                        "pager": plan::pager_ctx(pages, p, &url_of),
+                    to_value(FacetPage {
+                        page: Head {
+                            title,
+                            url: url_of(p),
+                            breadcrumbs: &c,
+                            section: "catalog",
+                        },
+                        facet: FacetHead {
+                            segment: f.segment,
+                            label: f.label,
+                            value: &v.shown,
+                            count: v.rows.len(),
+                        },
+                        catalog_url: &catalog_url,
+                        rows: chunk,
+                        total: v.rows.len(),
+                        pager: plan::pager_ctx(pages, p, &url_of),
                     }),
                 ));
             }

@@ -26,6 +26,9 @@ fn a_site_with_the_test_kind_builds_lists_and_exports_it() {
     let list = std::fs::read_to_string(public.join("inspections/index.html")).unwrap();
     assert!(list.contains("/inspections/canteen-2026/"), "{list}");
     assert!(list.contains("限期整改"), "{list}");
+    // Its deadline, declared by its clock hook alone: the working days left (2026-11-25
+    // to 2026-12-31, today included).
+    assert!(list.contains("整改期限还剩27个工作日"), "{list}");
     // The open data: the common fields of every record.
     let data = std::fs::read_to_string(public.join("data/inspections.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&data).unwrap();
@@ -60,4 +63,38 @@ fn the_test_kind_has_a_skeleton_and_its_own_rule() {
     let o = run(&["check", "--root", root, "--now", NOW]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("inspection.no-deadline"), "{}", text(&o));
+}
+
+#[test]
+fn the_test_kind_declares_its_deadline_through_its_clock_hook() {
+    let site = site("test-kind");
+    let root = site.path().to_str().unwrap();
+    // Past its deadline: no more days left, and a line in the compliance page's 「逾期」.
+    let file = site.path().join("content/inspections/canteen-2026.md");
+    let md = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        md.replace("deadline: 2026-12-31", "deadline: 2026-11-24"),
+    )
+    .unwrap();
+    let html = site.path().join("compliance.html");
+    let o = run(&[
+        "check",
+        "--root",
+        root,
+        "--now",
+        NOW,
+        "--html",
+        html.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.contains("测试县人力资源市场的整改期限2026年11月24日已过"),
+        "{page}"
+    );
+    let o = run(&["build", "-q", "--root", root, "--now", NOW]);
+    assert!(o.status.success(), "{}", text(&o));
+    let list = std::fs::read_to_string(site.path().join("public/inspections/index.html")).unwrap();
+    assert!(!list.contains("整改期限还剩"), "{list}");
 }

@@ -2,11 +2,14 @@
 //! and channels, and afterwards its outcome.
 
 use super::{Attachment, ATTACHMENT};
+use crate::content::clock::{add_days, Clock, ClockCx, Due};
 use crate::content::validate::{type_alias, KindCx};
 use crate::content::view::{
-    attachments, date_text, datetime_text, instant, md_text, nonempty, to_value, ViewCx,
+    attachments, date_text, datetime_text, instant, md_text, nonempty, to_value, KindFacts, ViewCx,
 };
-use crate::content::window::{last_day, notice_sentence, opens_of, state_without_window, State};
+use crate::content::window::{
+    self, last_day, notice_sentence, opens_of, state_without_window, State,
+};
 use crate::content::Record;
 use crate::diag::{Code, Diagnostic};
 use crate::schema::{Field, Ty};
@@ -533,7 +536,7 @@ pub struct Consultation {
     pub reasons: String,
     #[serde(default)]
     pub decision_type: String,
-    /// 征集开始; absent: 00:00 of the `published` date (see `lifecycle::window`).
+    /// 征集开始; absent: 00:00 of the `published` date (see `content::window::compute`).
     #[serde(default)]
     pub opens: Option<jiff::Timestamp>,
     #[serde(default)]
@@ -652,6 +655,47 @@ impl super::RecordKind for Consultation {
 
     fn summary(&self, r: &Record) -> String {
         md_text(r, "summary")
+    }
+
+    /// The window (checked against its rules) and its state; while open, the working days
+    /// left and, near the close, a line for 「即将到期」; closed without an outcome past
+    /// `report_due_days`, the overdue report.
+    fn clock(&self, cx: &ClockCx, r: &Record, out: &mut Vec<Diagnostic>) -> Clock {
+        let (w, ds) = window::compute(cx.cal, &cx.site.config, &cx.site.tz, r, self);
+        out.extend(ds);
+        let Some(w) = w else {
+            return Clock::default();
+        };
+        let state = window::state(self, &w, cx.now);
+        let mut clock = Clock::default();
+        match state {
+            State::Open => {
+                if let Ok(left) = cx.cal.working_days_left(cx.today, w.close_date) {
+                    clock.days_left = Some(left);
+                    clock.soon = (left <= CLOSING_WORKING_DAYS).then(|| Due {
+                        date: w.close_date,
+                        note: format!(
+                            "意见征集{}24:00截止，还剩{left}个工作日",
+                            date_text(w.close_date)
+                        ),
+                        warning: None,
+                    });
+                }
+            }
+            State::Closed if self.outcome.is_none() => {
+                clock.late = report_overdue(cx, r, &w);
+            }
+            _ => {}
+        }
+        clock.window = Some((w, state));
+        clock
+    }
+
+    /// A consultation opens and closes at a given hour: its state at `now`.
+    fn clock_moved(&self, facts: &dyn KindFacts, r: &Record, now: jiff::Timestamp) -> bool {
+        facts
+            .window(&r.key())
+            .is_some_and(|(w, st)| window::state(self, w, now) != *st)
     }
 
     fn validate(&self, cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
@@ -844,6 +888,36 @@ impl super::RecordKind for Consultation {
 
 /// The page of a historical record: what it states and nothing more (the template shows
 /// 「未注明」 for the rest), the original dates as entered, no form.
+/// An open consultation closing within this many working days is listed as expiring soon.
+pub(crate) const CLOSING_WORKING_DAYS: u32 = 3;
+
+/// The outcome of a closed consultation not published within `report_due_days`.
+fn report_overdue(cx: &ClockCx, r: &Record, w: &window::Window) -> Option<Due> {
+    let days = cx.site.config.publicity.report_due_days;
+    let due = add_days(w.close_date, days);
+    (cx.today > due).then(|| Due {
+        date: due,
+        note: format!(
+            "{}征集结束，应于{}前公布结果和公众参与情况报告",
+            date_text(w.close_date),
+            date_text(due)
+        ),
+        warning: Some(
+            r.diag_at(
+                Diagnostic::warning(
+                    Code::ConsultationReportOverdue,
+                    &r.source,
+                    format!("意见征集结束超过{days}日，还没有公布征集结果"),
+                ),
+                "outcome",
+            )
+            .expected(format!("{}前公布结果（征集结束后{days}日内）", date_text(due)))
+            .found(format!("{}结束，没有 outcome", date_text(w.close_date)))
+            .hint("请添加 outcome: 下的 published（公布日期）、decision（决策结果）和 report（公众参与情况报告）。"),
+        ),
+    })
+}
+
 fn historical_view(c: &Consultation, cx: &ViewCx, v: &mut Value) {
     let tz = &cx.site.tz;
     let opens = c.opens.map(|t| opens_text(t, tz));

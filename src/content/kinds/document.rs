@@ -146,6 +146,11 @@ impl super::RecordKind for Document {
     const FIELDS: &'static [Field] = FIELDS;
     const OPEN_DERIVED: &'static [OpenField] = OPEN_DERIVED;
 
+    /// A document counts for its category only while in force.
+    fn current(&self) -> bool {
+        self.validity == Validity::InForce
+    }
+
     fn validate(&self, cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
         if let Some(id) = &self.superseded_by {
             if !cx.has(Kind::Document, id) || *id == r.id {

@@ -3,6 +3,7 @@
 
 use super::fee::number;
 use super::Kind;
+use crate::content::clock::{Clock, ClockCx, Hidden};
 use crate::content::validate::{doc_no_ok, KindCx};
 use crate::content::view::{
     date, date_text, md_text, money, nonempty, to_value, url_of as exported_url, MetaRow, ViewCx,
@@ -530,6 +531,43 @@ pub fn display_until(site: &Site, r: &Record, e: &Enforcement) -> Option<jiff::c
     start.checked_add(jiff::Span::new().days(i64::from(n))).ok()
 }
 
+/// Why a decision is no longer shown on `today`, if it is not: withdrawn or changed, about a
+/// minor, or past its display period.
+pub fn hidden_reason(
+    site: &Site,
+    r: &Record,
+    e: &Enforcement,
+    today: jiff::civil::Date,
+) -> Option<Hidden> {
+    if !e.in_force() {
+        let (date, reason) = e
+            .changed
+            .as_ref()
+            .map(|c| (c.date, c.reason.clone()))
+            .unwrap_or((e.decided, String::new()));
+        return Some(Hidden {
+            date,
+            reason,
+            status: e.status.to_string(),
+        });
+    }
+    // Marked as about a minor with neither documented way to publish it chosen (the privacy
+    // lint blocks the build; a preview still shows the notice, never the decision).
+    if e.minor_blocked() {
+        return Some(Hidden {
+            date: e.decided,
+            reason: "涉及未成年人，依法不予公开".into(),
+            status: "不予公开".into(),
+        });
+    }
+    let until = display_until(site, r, e)?;
+    (today > until).then(|| Hidden {
+        date: until,
+        reason: "公示期限已届满".into(),
+        status: "公示期满".into(),
+    })
+}
+
 impl super::RecordKind for Enforcement {
     const NAME: &'static str = "enforcement";
     const FOLDER: &'static str = "enforcement";
@@ -561,6 +599,16 @@ impl super::RecordKind for Enforcement {
                 self.action,
                 md_text(r, "decision")
             ),
+        }
+    }
+
+    /// Hidden once withdrawn or past its display period; a 复议 decision is listed on the
+    /// page of the decision it reviews.
+    fn clock(&self, cx: &ClockCx, r: &Record, _out: &mut Vec<Diagnostic>) -> Clock {
+        Clock {
+            hidden: hidden_reason(cx.site, r, self, cx.today),
+            reviews: self.reviews.as_deref().map(|id| id.trim().to_string()),
+            ..Clock::default()
         }
     }
 

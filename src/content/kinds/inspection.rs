@@ -1,11 +1,13 @@
 //! 监督检查 — a test kind (feature `test-kind`): the proof that a record kind is this file,
 //! one registration line in `mod.rs` and one template (`record/inspection.html`). It uses the
-//! default hooks but two: its list status and a rule of its own. See
-//! `docs/dev/adding-a-kind.md` and `tests/it/test_kind.rs`.
+//! default hooks but three: its list status, a rule of its own and a deadline (its clock hook:
+//! the working days left to rectify, and a line in the compliance page's 「逾期」 once past).
+//! See `docs/dev/adding-a-kind.md` and `tests/it/test_kind.rs`.
 
 use super::RecordKind;
+use crate::content::clock::{Clock, ClockCx, Due};
 use crate::content::validate::KindCx;
-use crate::content::view::ViewCx;
+use crate::content::view::{date_text, ViewCx};
 use crate::content::Record;
 use crate::diag::{Code, Diagnostic};
 use crate::schema::{Field, Ty, NOT_EXPORTED};
@@ -86,7 +88,33 @@ impl RecordKind for Inspection {
         }
     }
 
-    fn list_status(&self, _cx: &ViewCx) -> (Option<String>, Option<String>) {
-        (Some(self.outcome.to_string()), Some(self.unit.clone()))
+    /// A 限期整改 has a deadline: the working days left until it, then a line in the
+    /// compliance page. (Nothing in `facts` names this kind.)
+    fn clock(&self, cx: &ClockCx, _r: &Record, _out: &mut Vec<Diagnostic>) -> Clock {
+        let Some(deadline) = self.deadline.filter(|_| self.outcome == Outcome::Rectify) else {
+            return Clock::default();
+        };
+        if cx.today > deadline {
+            return Clock {
+                late: Some(Due {
+                    date: deadline,
+                    note: format!("{}的整改期限{}已过", self.unit, date_text(deadline)),
+                    warning: None,
+                }),
+                ..Clock::default()
+            };
+        }
+        Clock {
+            days_left: cx.cal.working_days_left(cx.today, deadline).ok(),
+            ..Clock::default()
+        }
+    }
+
+    fn list_status(&self, cx: &ViewCx) -> (Option<String>, Option<String>) {
+        let line = match cx.facts.days_left(&cx.r.key()) {
+            Some(n) => format!("{}，整改期限还剩{n}个工作日", self.unit),
+            None => self.unit.clone(),
+        };
+        (Some(self.outcome.to_string()), Some(line))
     }
 }

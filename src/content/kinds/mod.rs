@@ -47,6 +47,37 @@ pub trait RecordKind: Serialize + DeserializeOwned + Clone + std::fmt::Debug + S
     ) {
     }
 
+    /// The record's clock-dependent facts — its deadlines: a window, the working days left,
+    /// why it is no longer listed, the record it points to, what is late or due soon — derived
+    /// once per build by the `facts` step (see [`crate::content::clock`]). Problems found on
+    /// the way (a window against its rules) go to `out`.
+    fn clock(
+        &self,
+        _cx: &crate::content::clock::ClockCx,
+        _r: &Record,
+        _out: &mut Vec<Diagnostic>,
+    ) -> crate::content::clock::Clock {
+        crate::content::clock::Clock::default()
+    }
+
+    /// Has the clock moving on to `now`, within the day of the last build, changed what the
+    /// record's pages show (a consultation opening or closing at a given hour)? The preview's
+    /// one-record rebuild then rebuilds everything; another day always does.
+    fn clock_moved(
+        &self,
+        _facts: &dyn crate::content::view::KindFacts,
+        _r: &Record,
+        _now: jiff::Timestamp,
+    ) -> bool {
+        false
+    }
+
+    /// Does the record count for its catalogue category while it is listed (a document only
+    /// while in force)?
+    fn current(&self) -> bool {
+        true
+    }
+
     /// The record's place in its lists (or the footer, for pages) when it states one.
     fn order(&self) -> Option<u32> {
         None
@@ -236,6 +267,18 @@ macro_rules! kinds {
 
             pub fn validate(&self, cx: &crate::content::validate::KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
                 match self { $( $(#[$attr])* Data::$var(x) => x.validate(cx, r, out), )* }
+            }
+
+            pub fn clock(&self, cx: &crate::content::clock::ClockCx, r: &Record, out: &mut Vec<Diagnostic>) -> crate::content::clock::Clock {
+                match self { $( $(#[$attr])* Data::$var(x) => x.clock(cx, r, out), )* }
+            }
+
+            pub fn clock_moved(&self, facts: &dyn crate::content::view::KindFacts, r: &Record, now: jiff::Timestamp) -> bool {
+                match self { $( $(#[$attr])* Data::$var(x) => x.clock_moved(facts, r, now), )* }
+            }
+
+            pub fn current(&self) -> bool {
+                match self { $( $(#[$attr])* Data::$var(x) => x.current(), )* }
             }
 
             pub fn order(&self) -> Option<u32> {

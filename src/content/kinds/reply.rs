@@ -1,5 +1,6 @@
 //! 留言答复 — a question from the public and the bureau's reply.
 
+use crate::content::clock::{add_days, days_between, Clock, ClockCx, Due};
 use crate::content::validate::KindCx;
 use crate::content::view::{date, date_text, md_text, nonempty, to_value, url_of, ViewCx};
 use crate::content::Record;
@@ -150,6 +151,42 @@ impl super::RecordKind for Reply {
 
     fn summary(&self, r: &Record) -> String {
         md_text(r, "question")
+    }
+
+    /// Not answered within `reply_overdue_days` of its receipt: overdue.
+    fn clock(&self, cx: &ClockCx, r: &Record, _out: &mut Vec<Diagnostic>) -> Clock {
+        if self.replied.is_some() {
+            return Clock::default();
+        }
+        let days = cx.site.config.publicity.reply_overdue_days;
+        let due = add_days(self.received, days);
+        if cx.today <= due {
+            return Clock::default();
+        }
+        let received = date_text(self.received);
+        let warning = r
+            .diag_at(
+                Diagnostic::warning(
+                    Code::ReplyOverdue,
+                    &r.source,
+                    format!("留言受理超过{days}日仍未答复"),
+                ),
+                "received",
+            )
+            .expected(format!("{}前答复（受理后{days}日内）", date_text(due)))
+            .found(format!(
+                "{received}受理，已过{}日",
+                days_between(self.received, cx.today)
+            ))
+            .hint("请尽快答复，并填写 replied（答复日期）、reply_unit 和 reply。");
+        Clock {
+            late: Some(Due {
+                date: due,
+                note: format!("留言{received}受理，应于{}前答复", date_text(due)),
+                warning: Some(warning),
+            }),
+            ..Clock::default()
+        }
     }
 
     fn validate(&self, cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
