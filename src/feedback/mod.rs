@@ -33,6 +33,7 @@ pub mod log;
 pub mod model;
 mod ratelimit;
 pub mod reload;
+pub mod requests;
 // One person, one opinion: when a web submission is a resubmission.
 pub mod dedup;
 pub use crate::ledger::report;
