@@ -5,5 +5,9 @@
 //! * `model`    — the words: applicant types, channels, delivery, events, reply categories.
 //! * `deadline` — the due day from the log (our reading of 条例 Art. 30, 31, 33).
 
+pub mod cli;
 pub mod deadline;
+pub mod form;
+pub mod html;
 pub mod model;
+pub mod store;

@@ -31,6 +31,14 @@ macro_rules! words {
             }
         }
 
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let word = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+                $name::from_word(&word)
+                    .ok_or_else(|| serde::de::Error::unknown_variant(&word, Self::VALUES))
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -210,22 +218,22 @@ mod tests {
 }
 
 /// One event of a request's log, as recorded (append-only).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Event {
     pub kind: EventKind,
     /// The day it happened (site time zone): for 延期 the approval date.
     pub date: jiff::civil::Date,
     /// 延期: the working days added (1–20).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days: Option<u32>,
     /// 延期: the reason; other events: a note.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// 答复: the category.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<ReplyCategory>,
     /// 答复: the 信息处理费 charged, in yuan as typed (`0`, `120.50`); absent = none recorded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<String>,
 }
 
