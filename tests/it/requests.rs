@@ -369,4 +369,71 @@ fn a_request_never_reaches_public() {
         }
     }
     assert!(files > 50, "{files}");
+    // The entry page: its form posts to the receiver with exactly the fields it reads, the
+    // lookup form asks the status route, and the footer links to it.
+    let page = std::fs::read_to_string(out.join("requests/index.html")).unwrap();
+    assert!(page.contains("action=\"/feedback/request\""), "{page}");
+    assert!(
+        page.contains("action=\"/feedback/request-status\""),
+        "{page}"
+    );
+    let start = page.find("action=\"/feedback/request\"").unwrap();
+    let end = page.rfind("</form>").unwrap();
+    let mut names: Vec<&str> = page[start..end]
+        .split("name=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(
+        names,
+        [
+            "address",
+            "applicant_type",
+            "contact",
+            "delivery",
+            "id_number",
+            "info",
+            "name",
+            "no",
+            "token",
+            "website"
+        ]
+    );
+    let mut want: Vec<&str> = good().iter().map(|(k, _)| *k).collect();
+    want.push("no");
+    want.sort_unstable();
+    assert_eq!(names, want);
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        home.contains("requests/\">依申请公开</a>"),
+        "no footer link"
+    );
+}
+
+#[test]
+fn a_site_without_requests_has_no_request_page() {
+    let site = common::site("example");
+    let root = site.path();
+    let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        toml.replace("[requests]\nenabled = true", "[requests]\nenabled = false"),
+    )
+    .unwrap();
+    let out = root.join("public");
+    let o = common::run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--now",
+        common::NOW,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!out.join("requests").exists());
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!home.contains("依申请公开</a>"));
 }
