@@ -127,13 +127,14 @@ fn site_ctx(site: &Site, nav: &[NavItem]) -> Value {
         },
         nav,
         footer_pages,
-        requests: c.requests.enabled.then(|| {
-            if c.requests.office.is_empty() {
+        requests: c
+            .requests
+            .enabled
+            .then_some(if c.requests.office.is_empty() {
                 o.name.as_str()
             } else {
                 c.requests.office.as_str()
-            }
-        }),
+            }),
     })
 }
 

@@ -331,6 +331,15 @@ fn staff_commands_track_deadlines_and_fail_ci_when_overdue() {
     assert!(e.is_err());
     let e = conn.execute("DELETE FROM request_events", []);
     assert!(e.is_err());
+    // Altered behind the triggers' back: `due` finds the broken chain and fails.
+    conn.execute_batch(
+        "DROP TRIGGER request_events_append_only_u;
+         UPDATE request_events SET record = replace(record, '2026-03-20', '2026-03-27');",
+    )
+    .unwrap();
+    let o = due("2026-03-16");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("办理记录被改动"), "{}", text(&o));
 }
 
 #[test]

@@ -329,7 +329,11 @@ fn due(a: DueArgs) -> Result<RunOutput, FeedbackError> {
     let conn = dbcheck::open_store(&a.common.db, Create::Never)?.conn;
     let mut overdue = Vec::new();
     let mut soon = Vec::new();
-    let mut problems = Vec::new();
+    // A log altered outside gongshi: its dates cannot be trusted.
+    let mut problems: Vec<String> = store::verify_events(&conn)?
+        .into_iter()
+        .map(|p| format!("办理记录被改动（{p}），请从备份恢复数据库"))
+        .collect();
     for r in store::all(&conn, false)? {
         let t = match r.timeline(&cal) {
             Ok(t) => t,

@@ -235,9 +235,6 @@ pub fn timeline(cal: &Calendar, events: &[Event]) -> Result<Timeline, DeadlineEr
     if let Some(from) = t.counted_from {
         t.original_due = Some(cal.close_date(from, REPLY_WORKING_DAYS)?);
     }
-    if t.state == State::Replied && t.counted_from.is_none() {
-        t.due = None;
-    }
     Ok(t)
 }
 
@@ -374,7 +371,10 @@ mod tests {
         // Tue 1 Sep 2026: 2–4 (3), 7–11 (8), 14–18 (13), Sun 20 Sep 调休上班 (14), 21–24 (18),
         // 25–27 中秋, Mon 28 (19), Tue 29 Sep (20).
         let received = ev(EventKind::Received, date(2026, 9, 1));
-        assert_eq!(due_of(&[received.clone()]), Some(date(2026, 9, 29)));
+        assert_eq!(
+            due_of(std::slice::from_ref(&received)),
+            Some(date(2026, 9, 29))
+        );
         // +20 from 29 Sep: 30 Sep (1), 1–7 Oct 国庆, 8–9 Oct (3), Sat 10 Oct 调休上班 (4),
         // 12–16 (9), 19–23 (14), 26–30 (19), Mon 2 Nov (20).
         let log = [received.clone(), extension(date(2026, 9, 25), 20)];

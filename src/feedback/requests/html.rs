@@ -28,7 +28,7 @@ pub fn status_body(req: &StoredRequest, cal: &Calendar, new: bool) -> String {
         esc(req.channel.as_str())
     ));
     match req.timeline(cal) {
-        Ok(t) => push_timeline(&mut b, req, &t),
+        Ok(t) => push_timeline(&mut b, &t),
         Err(_) => b.push_str(
             "<dt>状态</dt><dd id=\"request-state\">办理中（暂时无法计算答复期限）</dd>\n",
         ),
@@ -59,7 +59,7 @@ pub fn status_body(req: &StoredRequest, cal: &Calendar, new: bool) -> String {
     b
 }
 
-fn push_timeline(b: &mut String, _req: &StoredRequest, t: &Timeline) {
+fn push_timeline(b: &mut String, t: &Timeline) {
     b.push_str(&format!(
         "<dt>收到申请之日</dt><dd>{}</dd>\n",
         date_zh(t.received)
