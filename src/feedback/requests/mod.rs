@@ -4,6 +4,11 @@
 //!
 //! * `model`    — the words: applicant types, channels, delivery, events, reply categories.
 //! * `deadline` — the due day from the log (our reading of 条例 Art. 30, 31, 33).
+//! * `store`    — the tables (beside the comments, personal data apart), the event chain.
+//! * `form`     — the online form's fields; `html` — the status page (no personal data).
+//! * `cli`      — `gongshi requests add | event | due | export`.
+//!
+//! The routes are `feedback::http::request` (they share the receiver's checks and state).
 
 pub mod cli;
 pub mod deadline;
