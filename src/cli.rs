@@ -39,6 +39,8 @@ pub(crate) enum Command {
     Import(ImportArgs),
     /// 意见接收与台账：serve（接收服务）、export（导出台账）、add（录入线下意见）、verify（校验）、stats（统计）
     Feedback(crate::feedback::cli::FeedbackArgs),
+    /// 依申请公开：add（录入信函、当面、传真申请）、event（记录补正、延期、答复）、due（到期和逾期清单）、export（导出，含个人信息）
+    Requests(crate::feedback::requests::cli::RequestsArgs),
 }
 
 // The arguments of `gongshi build` (the help text is on [`Command::Build`]).

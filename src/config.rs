@@ -38,6 +38,22 @@ pub struct Config {
     pub consultation: ConsultationRules,
     #[serde(default)]
     pub limits: Limits,
+    /// 依申请公开 (`[requests]`): the request page and its footer link.
+    #[serde(default)]
+    pub requests: Requests,
+}
+
+/// 依申请公开 (`[requests]`): whether the site has the request page (`requests/`, the online
+/// form posting to the receiver, the status lookup) and its footer link. Off by default: a
+/// site turns it on once its receiver accepts requests.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Requests {
+    #[serde(default)]
+    pub enabled: bool,
+    /// 受理机构 (the office that handles requests), when not the organisation itself.
+    #[serde(default)]
+    pub office: String,
 }
 
 /// 文件大小上限 (`[limits]`): how big one record file under `content/` may be, so that a
@@ -305,6 +321,7 @@ const TOP_KEYS: &[&str] = &[
     "publicity",
     "consultation",
     "limits",
+    "requests",
 ];
 
 impl Config {

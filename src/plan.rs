@@ -128,6 +128,14 @@ fn site_ctx(site: &Site, nav: &[NavItem]) -> Value {
         },
         nav,
         footer_pages,
+        requests: c
+            .requests
+            .enabled
+            .then_some(if c.requests.office.is_empty() {
+                o.name.as_str()
+            } else {
+                c.requests.office.as_str()
+            }),
     })
 }
 
@@ -144,6 +152,10 @@ struct SiteView<'a> {
     records: RecordsView<'a>,
     nav: &'a [NavItem],
     footer_pages: Vec<Link<'a>>,
+    /// 依申请公开: the office that handles requests, when the site takes them (`[requests]`);
+    /// left out otherwise, so sites without it render as before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requests: Option<&'a str>,
 }
 
 /// `site.records`: 备案信息 and 网站标识码.
@@ -1292,6 +1304,17 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
         "message.html",
         to_value(message),
     ));
+    if site.config.requests.enabled {
+        let requests = FixedPage {
+            page: fixed("政府信息公开申请", "requests", false),
+            kinds: None,
+        };
+        emit(page(
+            "requests/index.html".into(),
+            "requests.html",
+            to_value(requests),
+        ));
+    }
     let search = FixedPage {
         page: fixed("站内搜索", "search", true),
         kinds: Some(

@@ -9,6 +9,7 @@ mod feedback;
 mod import;
 mod init;
 mod new;
+mod requests;
 mod serve;
 
 use crate::cli::{Cli, Command};
@@ -36,6 +37,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Error> {
         Command::New(a) => new::run(a, g),
         Command::Import(a) => import::run(a, g),
         Command::Feedback(a) => feedback::run(a),
+        Command::Requests(a) => requests::run(a),
         Command::Calendar(a) => calendar::run(a),
     }
 }

@@ -270,6 +270,7 @@ pub fn run(
             opts.limits.max_connections = a.max_connections;
             opts.limits.max_connections_per_address = a.max_connections_per_address;
             opts.site_hosts = site_hosts(&a.root);
+            opts.site_root = Some(a.root.clone());
             opts.log = LogSink::stderr();
             let handle = http::start(opts, dir)?;
             progress(&format!(

@@ -63,6 +63,11 @@ pub fn label(field: &str) -> &'static str {
         "subject" => "主题",
         "message" => "留言内容",
         "website" => "网址",
+        "applicant_type" => "申请人类型",
+        "id_number" => "身份证件号码或统一社会信用代码",
+        "address" => "通信地址",
+        "delivery" => "获取信息的方式",
+        "info" => "所需政府信息的描述",
         _ => "字段",
     }
 }
@@ -138,7 +143,7 @@ impl Fields {
         Ok(Fields(v))
     }
 
-    fn get(&self, name: &'static str) -> Result<Option<&str>, FormError> {
+    pub(crate) fn get(&self, name: &'static str) -> Result<Option<&str>, FormError> {
         let mut it = self.0.iter().filter(|(k, _)| k == name);
         let first = it.next().map(|(_, v)| v.as_str());
         if it.next().is_some() {
@@ -150,7 +155,7 @@ impl Fields {
     /// A trimmed text field: None when absent or blank (also when made only of invisible
     /// characters). Normalises CRLF to LF and removes bidi controls and zero-width spaces
     /// (`super::text`).
-    fn text(&self, name: &'static str, max: usize) -> Result<Option<String>, FormError> {
+    pub(crate) fn text(&self, name: &'static str, max: usize) -> Result<Option<String>, FormError> {
         let Some(v) = self.get(name)? else {
             return Ok(None);
         };
@@ -169,7 +174,7 @@ impl Fields {
         Ok(Some(v.to_string()))
     }
 
-    fn required(&self, name: &'static str, max: usize) -> Result<String, FormError> {
+    pub(crate) fn required(&self, name: &'static str, max: usize) -> Result<String, FormError> {
         self.text(name, max)?.ok_or(FormError::Missing(name))
     }
 
@@ -201,7 +206,7 @@ impl Fields {
             .map(str::to_string)
     }
 
-    fn honeypot(&self) -> Result<(), FormError> {
+    pub(crate) fn honeypot(&self) -> Result<(), FormError> {
         match self.get("website")? {
             Some(v) if !v.trim().is_empty() => Err(FormError::Honeypot),
             _ => Ok(()),

@@ -13,6 +13,7 @@
 //! * `limits`, `guard`, `text` — fairness (client keys, connection caps), Host/Origin/page
 //!   checks, invisible characters.
 //! * `log`    — the receiver's event lines (stderr, logfmt).
+//! * `requests` — requests for information (依申请公开): form, event log, deadlines, CLI.
 //!
 //! The library never prints, except the receiver's event log (`log::LogSink`, off unless the
 //! caller asks for it); every entry point returns a value or an error.
@@ -33,6 +34,7 @@ pub mod log;
 pub mod model;
 mod ratelimit;
 pub mod reload;
+pub mod requests;
 // One person, one opinion: when a web submission is a resubmission.
 pub mod dedup;
 pub use crate::ledger::report;

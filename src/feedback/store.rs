@@ -66,6 +66,7 @@ pub fn open(path: &Path) -> Result<Connection, FeedbackError> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.execute_batch(SCHEMA)?;
+    super::requests::store::ensure_schema(&conn)?;
     Ok(conn)
 }
 

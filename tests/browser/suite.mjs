@@ -465,6 +465,46 @@ async function main() {
       await page.close();
     }
 
+    // ---- the request form (依申请公开): filled, submitted to the real receiver, a receipt
+    // page that shows state and dates but none of what was typed about the applicant; then the
+    // lookup form finds the same request by its number.
+    if (fs.existsSync(path.join(site, 'requests', 'index.html'))) {
+      const probs = [];
+      const info = [];
+      if (!feedbackOrigin) {
+        note('request form end to end: skipped (needs GONGSHI_FEEDBACK_ORIGIN, the real receiver)');
+      } else {
+        const page = await ctx.newPage();
+        await page.goto(origin + '/requests/');
+        const name = '浏览器测试申请人欧阳明远';
+        await page.check('input[name=applicant_type][value="自然人"]');
+        await page.fill('input[name=name]', name);
+        await page.fill('input[name=id_number]', '420583199001019999');
+        await page.fill('input[name=contact]', 'mingyuan@example.com');
+        await page.fill('textarea[name=info]', '2026年度就业补贴发放情况（浏览器测试）');
+        const loadP = page.waitForEvent('load', { timeout: 10000 }).catch(() => null);
+        await page.click('form[action$="/feedback/request"] button[type=submit]');
+        await loadP;
+        await page.waitForLoadState('load').catch(() => {});
+        const url = new URL(page.url());
+        const body = await page.content();
+        if (!/^\/receipt\/YS\d{8}-\d{4,}-[0-9A-Z]{4}$/.test(url.pathname)) probs.push(`after submitting, the page is ${page.url()}, not a request receipt`);
+        if (!body.includes('申请已提交')) probs.push('the receipt page does not say the request was submitted');
+        if (body.includes(name) || body.includes('mingyuan@example.com')) probs.push('the receipt page shows the applicant');
+        const no = url.pathname.split('/').pop();
+        info.push(`POST /feedback/request -> ${url.pathname}`);
+        await page.goto(origin + '/requests/');
+        await page.fill('input[name=no]', no.toLowerCase());
+        const loadQ = page.waitForEvent('load', { timeout: 10000 }).catch(() => null);
+        await page.click('form[action$="/request-status"] button[type=submit]');
+        await loadQ;
+        const found = await page.content();
+        if (!found.includes(no)) probs.push(`the lookup form did not find ${no}: ${page.url()}`);
+        await page.close();
+      }
+      check(`request form filled, submitted and looked up /requests/${feedbackOrigin ? ' (real receiver)' : ' (skipped: no receiver)'}`, probs, info);
+    }
+
     // ---- the search page, by keyboard only: Enter searches in place, Back returns
     if (fs.existsSync(path.join(site, 'search', 'index.html'))) {
       const page = await ctx.newPage();

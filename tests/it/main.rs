@@ -41,6 +41,7 @@ mod hostile;
 mod import;
 mod lifecycle;
 mod participation;
+mod requests;
 mod search_example;
 mod serve;
 mod serve_patch;

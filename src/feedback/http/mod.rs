@@ -14,6 +14,7 @@
 //! The routes themselves are [`Service`] (`service`, with the posts' checks in `submit`):
 //! this file runs them on a listener of their own, `gongshi serve` mounts them in its server.
 
+mod request;
 mod service;
 mod submit;
 
@@ -106,6 +107,9 @@ pub struct ServeOptions {
     pub handle_signals: bool,
     /// Event lines (start, stop, refusal counts, storage errors); none by default.
     pub log: LogSink,
+    /// The site root whose `calendar/` files extend the shipped holiday data (request
+    /// deadlines); None = the shipped data alone.
+    pub site_root: Option<PathBuf>,
 }
 
 impl ServeOptions {
@@ -123,6 +127,7 @@ impl ServeOptions {
             limits: Limits::default(),
             handle_signals: true,
             log: LogSink::none(),
+            site_root: None,
         }
     }
 }

@@ -125,6 +125,12 @@ impl Service {
             conns: ConnLimiter::new(opts.limits.max_connections_per_address),
             tally: Tally::default(),
             health: Mutex::new(Health::default()),
+            calendar: Arc::new(
+                opts.site_root
+                    .as_deref()
+                    .and_then(|root| crate::calendar::Calendar::load(root).ok())
+                    .unwrap_or_else(crate::calendar::Calendar::builtin),
+            ),
             opts,
         };
         Ok((
@@ -141,7 +147,10 @@ impl Service {
     pub fn routes(method: &Method, path: &str) -> bool {
         let get = method == Method::GET || method == Method::HEAD;
         (method == Method::POST && (path == "/feedback" || path.starts_with("/feedback/")))
-            || (get && (path.starts_with("/receipt/") || path == "/feedback/style.css"))
+            || (get
+                && (path.starts_with("/receipt/")
+                    || path == "/feedback/style.css"
+                    || path == super::request::STATUS_PATH))
     }
 
     /// Answers one request from `peer`.
@@ -164,10 +173,12 @@ impl Service {
 pub(super) struct State {
     pub(super) dir: Arc<dyn Directory>,
     pub(super) writer: WriterHandle,
-    reader: Arc<Mutex<Connection>>,
-    secret: Vec<u8>,
+    pub(super) reader: Arc<Mutex<Connection>>,
+    pub(super) secret: Vec<u8>,
     pub(super) posts: Limiter,
-    lookups: Limiter,
+    pub(super) lookups: Limiter,
+    /// The working-day calendar for request deadlines (shipped data + the site's files).
+    pub(super) calendar: Arc<crate::calendar::Calendar>,
     pub(super) opts: ServeOptions,
     pub(super) conns: Arc<ConnLimiter>,
     pub(super) tally: Tally,
@@ -356,6 +367,20 @@ async fn route(state: &State, peer: SocketAddr, req: Request<Incoming>, json: bo
         }
         return super::submit::submit(state, peer, req, kind, json).await;
     }
+    if path == super::request::SUBMIT_PATH {
+        if method != Method::POST {
+            return method_not_allowed(&site, json, "POST");
+        }
+        return super::request::submit(state, peer, req, json).await;
+    }
+    if path == super::request::STATUS_PATH {
+        if method != Method::GET && method != Method::HEAD {
+            return method_not_allowed(&site, json, "GET");
+        }
+        let no = req.uri().query().and_then(super::request::query_receipt);
+        let ip = client_ip(state, peer, req.headers());
+        return super::request::status(state, ip, no.as_deref().unwrap_or(""), false, json).await;
+    }
     if path == "/healthz" {
         if method != Method::GET && method != Method::HEAD {
             return method_not_allowed(&site, json, "GET");
@@ -379,6 +404,9 @@ async fn route(state: &State, peer: SocketAddr, req: Request<Incoming>, json: bo
             .query()
             .is_some_and(|q| q.split('&').any(|p| p == "new=1"));
         let ip = client_ip(state, peer, req.headers());
+        if super::request::is_request_receipt(no) {
+            return super::request::status(state, ip, no, new, json).await;
+        }
         return receipt(state, ip, no, new, json).await;
     }
     not_found()

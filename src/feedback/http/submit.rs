@@ -20,17 +20,17 @@ use super::service::{client_ip, refuse, response, too_many, Resp, State};
 
 /// A step's outcome: go on with `T`, or answer with the refusal (boxed: an answer is large
 /// next to what the steps pass on).
-type Step<T> = Result<T, Box<Resp>>;
+pub(super) type Step<T> = Result<T, Box<Resp>>;
 
 /// Who is refused, and how (an HTML page with the site's title, or JSON).
-struct Post<'a> {
-    state: &'a State,
-    site: String,
-    json: bool,
+pub(super) struct Post<'a> {
+    pub(super) state: &'a State,
+    pub(super) site: String,
+    pub(super) json: bool,
 }
 
 impl Post<'_> {
-    fn refuse(
+    pub(super) fn refuse(
         &self,
         status: StatusCode,
         code: &str,
@@ -94,7 +94,7 @@ async fn steps(
 }
 
 /// Refuses a post made by another site's page (`guard::check_origin`).
-fn check_origin(post: &Post, headers: &HeaderMap) -> Step<()> {
+pub(super) fn check_origin(post: &Post, headers: &HeaderMap) -> Step<()> {
     let Err(e) = guard::check_origin(headers, &post.state.opts.site_hosts) else {
         return Ok(());
     };
@@ -112,7 +112,7 @@ fn check_origin(post: &Post, headers: &HeaderMap) -> Step<()> {
 }
 
 /// Posts per client (`ratelimit::Limiter`): 429 with `Retry-After` beyond.
-fn check_rate(post: &Post, ip: IpAddr) -> Step<()> {
+pub(super) fn check_rate(post: &Post, ip: IpAddr) -> Step<()> {
     match post.state.posts.check(ip) {
         Ok(_) => Ok(()),
         Err(retry) => Err(Box::new(too_many(&post.site, post.json, retry))),
@@ -120,7 +120,7 @@ fn check_rate(post: &Post, ip: IpAddr) -> Step<()> {
 }
 
 /// Only `application/x-www-form-urlencoded` in UTF-8 is read.
-fn check_content_type(post: &Post, headers: &HeaderMap) -> Step<()> {
+pub(super) fn check_content_type(post: &Post, headers: &HeaderMap) -> Step<()> {
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
@@ -137,7 +137,7 @@ fn check_content_type(post: &Post, headers: &HeaderMap) -> Step<()> {
 
 /// The body, at most `Limits::max_body` bytes (413 beyond, before reading when the length
 /// is declared).
-async fn read_body(post: &Post<'_>, req: Request<Incoming>) -> Step<Bytes> {
+pub(super) async fn read_body(post: &Post<'_>, req: Request<Incoming>) -> Step<Bytes> {
     let too_large = || {
         post.refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -174,7 +174,7 @@ async fn read_body(post: &Post<'_>, req: Request<Incoming>) -> Step<Bytes> {
     }
 }
 
-fn parse_fields(post: &Post, body: &[u8]) -> Step<Fields> {
+pub(super) fn parse_fields(post: &Post, body: &[u8]) -> Step<Fields> {
     Fields::parse(body).map_err(|e| {
         post.refuse(
             StatusCode::BAD_REQUEST,

@@ -1,0 +1,448 @@
+//! Requests for information (依申请公开): the online form end to end against the real
+//! receiver, hostile form input, the staff commands (`gongshi requests …`) with their
+//! deadlines on the calendar, and the held-back check (no personal data in `public/`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+
+use crate::common::{self, text};
+use crate::feedback_common::{enc, get, post, post_raw, post_with, TestServer};
+
+/// A distinctive applicant, to grep for.
+const NAME: &str = "申请人尉迟砚秋";
+const ID: &str = "420583199001011234";
+const CONTACT: &str = "yanqiu.yuchi@example.com";
+
+fn good() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("applicant_type", "自然人"),
+        ("name", NAME),
+        ("id_number", ID),
+        ("contact", CONTACT),
+        ("address", "枝江市马家店街道"),
+        ("info", "2026年度就业补贴资金发放明细（按乡镇汇总）"),
+        ("delivery", "电子邮件"),
+        ("token", "tok-0123456789abcdef"),
+        ("website", ""),
+    ]
+}
+
+#[test]
+fn the_form_gives_a_receipt_and_the_status_shows_no_personal_data() {
+    let s = TestServer::start();
+    let r = post(s.addr, "/feedback/request", &good(), false);
+    assert_eq!(r.status, 303, "{}", r.body);
+    let loc = r.header("location").unwrap().to_string();
+    assert!(loc.starts_with("/receipt/YS20261125-0001-"), "{loc}");
+    let page = get(s.addr, &loc, false);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("申请已提交"), "{}", page.body);
+    assert!(page.body.contains("2026年11月25日"), "{}", page.body);
+    // Received Wed 25 Nov 2026: 20 working days end on Wed 23 Dec 2026.
+    assert!(
+        page.body.contains("<dd id=\"request-due\">2026年12月23日"),
+        "{}",
+        page.body
+    );
+    for secret in [NAME, ID, CONTACT, "马家店", "就业补贴资金"] {
+        assert!(
+            !page.body.contains(secret),
+            "{secret} shown on the status page"
+        );
+    }
+    // The lookup form (GET, any case, the lookup route) finds it too; JSON has state and dates.
+    let no = loc
+        .trim_start_matches("/receipt/")
+        .trim_end_matches("?new=1");
+    let lookup = get(
+        s.addr,
+        &format!("/feedback/request-status?no={}", enc(&no.to_lowercase())),
+        false,
+    );
+    assert_eq!(lookup.status, 200, "{}", lookup.body);
+    assert!(lookup.body.contains("办理进度"));
+    let j = get(s.addr, &format!("/receipt/{no}"), true).json();
+    assert_eq!(j["state"], "办理中");
+    assert_eq!(j["due"], "2026-12-23");
+    assert!(!j.to_string().contains(NAME));
+    // The same page's token and fields again: the same receipt, nothing stored twice.
+    let again = post(s.addr, "/feedback/request", &good(), true).json();
+    assert_eq!(again["receipt"], no);
+    assert_eq!(again["duplicate"], true);
+    // A wrong check character or an unknown number: 404, nothing about anyone.
+    let mut bad = no.to_string();
+    let last = bad.pop().unwrap();
+    bad.push(if last == 'X' { 'Y' } else { 'X' });
+    assert_eq!(get(s.addr, &format!("/receipt/{bad}"), false).status, 404);
+    assert_eq!(
+        get(s.addr, "/feedback/request-status?no=YS", false).status,
+        404
+    );
+}
+
+#[test]
+fn hostile_requests_are_refused_located_and_keep_the_text() {
+    let s = TestServer::start();
+    let with = |k: &'static str, v: &'static str| {
+        let mut f = good();
+        f.retain(|(n, _)| *n != k);
+        f.push((k, v));
+        f
+    };
+    // Honeypot: refused, nothing echoed.
+    let r = post(
+        s.addr,
+        "/feedback/request",
+        &with("website", "http://spam"),
+        false,
+    );
+    assert_eq!(r.status, 400);
+    assert!(!r.body.contains("就业补贴资金"));
+    // A missing field names the field and echoes the description.
+    let r = post(s.addr, "/feedback/request", &with("name", "  "), false);
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("请填写“姓名”"), "{}", r.body);
+    assert!(
+        r.body.contains("就业补贴资金"),
+        "the text typed is given back"
+    );
+    let r = post(
+        s.addr,
+        "/feedback/request",
+        &with("applicant_type", "外星人"),
+        false,
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("申请人类型"), "{}", r.body);
+    // Over the length limit: the field and the limit are named.
+    let long = "字".repeat(5001);
+    let mut f = good();
+    f.retain(|(n, _)| *n != "info");
+    let r = post(
+        s.addr,
+        "/feedback/request",
+        &[f.as_slice(), &[("info", long.as_str())]].concat(),
+        false,
+    );
+    assert_eq!(r.status, 400);
+    assert!(r.body.contains("最多 5000 个字"), "{}", r.body);
+    // A body over 64 KB: 413 before reading it; bad UTF-8: 400; not a form: 415.
+    let huge = format!("info={}", "a".repeat(70 * 1024));
+    let r = post_raw(
+        s.addr,
+        "/feedback/request",
+        "application/x-www-form-urlencoded",
+        huge.as_bytes(),
+        false,
+    )
+    .unwrap();
+    assert_eq!(r.status, 413);
+    let r = post_raw(
+        s.addr,
+        "/feedback/request",
+        "application/x-www-form-urlencoded",
+        b"name=%FF",
+        false,
+    )
+    .unwrap();
+    assert_eq!(r.status, 400);
+    let r = post_raw(
+        s.addr,
+        "/feedback/request",
+        "application/json",
+        b"{}",
+        false,
+    )
+    .unwrap();
+    assert_eq!(r.status, 415);
+    // Another site's page: 403.
+    let r = post_with(
+        s.addr,
+        "/feedback/request",
+        &good(),
+        "Origin: https://evil.example.com\r\n",
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    // GET on the form's address: 405.
+    assert_eq!(get(s.addr, "/feedback/request", false).status, 405);
+    // Nothing was stored by any of these.
+    let conn = rusqlite::Connection::open(&s.db).unwrap();
+    let n: i64 = conn
+        .query_row("SELECT COUNT(*) FROM requests", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[test]
+fn the_form_is_rate_limited() {
+    let s = TestServer::start_with(|o| {
+        o.rate_limit = "2/min".parse().unwrap();
+        o.shared_rate_limit = gongshi::feedback::RateLimit::OFF;
+    });
+    let mut statuses = Vec::new();
+    for i in 0..4 {
+        let name = format!("甲{i}");
+        let mut f = good();
+        f.retain(|(n, _)| *n != "name" && *n != "token");
+        let mut f: Vec<(&str, &str)> = f;
+        f.push(("name", &name));
+        statuses.push(post(s.addr, "/feedback/request", &f, true).status);
+    }
+    assert_eq!(&statuses[..2], &[200, 200]);
+    assert!(statuses[2..].contains(&429), "{statuses:?}");
+}
+
+fn requests(args: &[&str]) -> std::process::Output {
+    let mut v = vec!["requests"];
+    v.extend_from_slice(args);
+    common::run(&v)
+}
+
+fn add(root: &Path, db: &str, received: &str, name: &str, init: bool) -> String {
+    let root = root.to_str().unwrap();
+    let mut args = vec![
+        "add",
+        "--root",
+        root,
+        "--db",
+        db,
+        "--channel",
+        "信函",
+        "--received",
+        received,
+        "--applicant-type",
+        "法人或其他组织",
+        "--name",
+        name,
+        "--contact",
+        "0717-0000000",
+        "--info",
+        "某文件",
+    ];
+    if init {
+        args.push("--init");
+    }
+    let o = requests(&args);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    out.split_whitespace()
+        .find(|w| w.starts_with("YS"))
+        .map(|w| {
+            w.trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+                .to_string()
+        })
+        .unwrap_or_else(|| panic!("no receipt in {out}"))
+        .split('（')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn staff_commands_track_deadlines_and_fail_ci_when_overdue() {
+    let site = common::site("example");
+    let root = site.path();
+    let db = root.join("private/feedback.db");
+    let db_s = db.to_str().unwrap();
+    let r_s = root.to_str().unwrap();
+    // A letter received Fri 6 Feb 2026: due Thu 12 Mar (across 春节 and two 调休 Saturdays).
+    let a = add(root, db_s, "2026-02-06", "甲公司", true);
+    // A fax received Mon 2 Mar, 补正 asked on 5 Mar and received on Fri 20 Mar: due 20 Apr.
+    let b = add(root, db_s, "2026-03-02", "乙公司", false);
+    let ev = |args: &[&str]| {
+        let mut v = vec!["event", "--root", r_s, "--db", db_s];
+        v.extend_from_slice(args);
+        requests(&v)
+    };
+    let o = ev(&[&b, "补正告知", "--date", "2026-03-05"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("待补正"), "{}", text(&o));
+    let o = ev(&[&b, "补正收到", "--date", "2026-03-20"]);
+    assert!(text(&o).contains("答复期限 2026-04-20"), "{}", text(&o));
+    // An extension of 21 days, or a reply without its category: refused, exit 2, located.
+    let o = ev(&[
+        &b,
+        "延期",
+        "--date",
+        "2026-04-01",
+        "--days",
+        "21",
+        "--reason",
+        "x",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains(&b) && text(&o).contains("1 到 20"),
+        "{}",
+        text(&o)
+    );
+    let o = ev(&[&b, "答复", "--date", "2026-04-01"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let o = ev(&[
+        &b,
+        "答复",
+        "--date",
+        "2026-04-01",
+        "--category",
+        "不予公开-9",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    // On Tue 10 Mar: `a` is due within 5 working days (3 left), nothing overdue: exit 0.
+    let due = |now: &str| requests(&["due", "--root", r_s, "--db", db_s, "--now", now]);
+    let o = due("2026-03-10");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "{a}  办理中  答复期限 2026-03-12，还剩 3 个工作日"
+        )),
+        "{}",
+        text(&o)
+    );
+    // On Mon 16 Mar `a` is 2 working days late: exit 1 for CI; `b` is not listed (20 Apr).
+    let o = due("2026-03-16");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("已逾期 2 个工作日"), "{}", text(&o));
+    assert!(!text(&o).contains(&b), "{}", text(&o));
+    // Replied (late) with a fee: nothing overdue any more.
+    let o = ev(&[
+        &a,
+        "答复",
+        "--date",
+        "2026-03-16",
+        "--category",
+        "部分公开",
+        "--fee",
+        "0",
+    ]);
+    assert!(text(&o).contains("逾期答复"), "{}", text(&o));
+    assert!(due("2026-03-16").status.success());
+    // The staff export has every request, personal data marked.
+    let o = requests(&["export", "--root", r_s, "--db", db_s]);
+    let csv = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        csv.starts_with("回执编号,提交方式,申请人类型,【个人信息】申请人姓名或名称"),
+        "{csv}"
+    );
+    assert!(csv.contains("甲公司") && csv.contains("乙公司"));
+    assert!(csv.contains("部分公开"));
+    // The log is append-only: the database refuses to change an event.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let e = conn.execute("UPDATE request_events SET record = 'x'", []);
+    assert!(e.is_err());
+    let e = conn.execute("DELETE FROM request_events", []);
+    assert!(e.is_err());
+    // Altered behind the triggers' back: `due` finds the broken chain and fails.
+    conn.execute_batch(
+        "DROP TRIGGER request_events_append_only_u;
+         UPDATE request_events SET record = replace(record, '2026-03-20', '2026-03-27');",
+    )
+    .unwrap();
+    let o = due("2026-03-16");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("办理记录被改动"), "{}", text(&o));
+}
+
+#[test]
+fn a_request_never_reaches_public() {
+    let site = common::site("example");
+    let root = site.path();
+    let s = TestServer::start();
+    let r = post(s.addr, "/feedback/request", &good(), true);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let out = root.join("public");
+    let o = common::run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--now",
+        common::NOW,
+        "--feedback-db",
+        s.db.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let mut files = 0;
+    for e in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        if !e.file_type().is_file() {
+            continue;
+        }
+        files += 1;
+        let bytes = std::fs::read(e.path()).unwrap();
+        let body = String::from_utf8_lossy(&bytes);
+        for secret in [NAME, ID, CONTACT, "就业补贴资金发放明细"] {
+            assert!(!body.contains(secret), "{secret} in {}", e.path().display());
+        }
+    }
+    assert!(files > 50, "{files}");
+    // The entry page: its form posts to the receiver with exactly the fields it reads, the
+    // lookup form asks the status route, and the footer links to it.
+    let page = std::fs::read_to_string(out.join("requests/index.html")).unwrap();
+    assert!(page.contains("action=\"/feedback/request\""), "{page}");
+    assert!(
+        page.contains("action=\"/feedback/request-status\""),
+        "{page}"
+    );
+    let start = page.find("action=\"/feedback/request\"").unwrap();
+    let end = page.rfind("</form>").unwrap();
+    let mut names: Vec<&str> = page[start..end]
+        .split("name=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(
+        names,
+        [
+            "address",
+            "applicant_type",
+            "contact",
+            "delivery",
+            "id_number",
+            "info",
+            "name",
+            "no",
+            "token",
+            "website"
+        ]
+    );
+    let mut want: Vec<&str> = good().iter().map(|(k, _)| *k).collect();
+    want.push("no");
+    want.sort_unstable();
+    assert_eq!(names, want);
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        home.contains("requests/\">依申请公开</a>"),
+        "no footer link"
+    );
+}
+
+#[test]
+fn a_site_without_requests_has_no_request_page() {
+    let site = common::site("example");
+    let root = site.path();
+    let toml = std::fs::read_to_string(root.join("site.toml")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        toml.replace("[requests]\nenabled = true", "[requests]\nenabled = false"),
+    )
+    .unwrap();
+    let out = root.join("public");
+    let o = common::run(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--now",
+        common::NOW,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!out.join("requests").exists());
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!home.contains("依申请公开</a>"));
+}
