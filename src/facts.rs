@@ -103,7 +103,7 @@ pub(crate) fn facts(
                 let (w, ds) = lifecycle::window(cal, &site.config, &site.tz, r, c);
                 diags.extend(ds);
                 if let Some(w) = w {
-                    let st = lifecycle::state(c, &w, time.now);
+                    let st = lifecycle::state(c, &w, time.now, &site.tz);
                     if st == State::Open {
                         if let Ok(n) = cal.working_days_left(today, w.close_date) {
                             days_left.insert(r.key(), n);

@@ -130,6 +130,25 @@ fn site_ctx(site: &Site, nav: &[NavItem]) -> Value {
     })
 }
 
+/// The view model of the receiver's frame (`receipt.html`, see `feedback::html::Frame`): the
+/// site's header, navigation and footer around a body and a title the receiver fills in
+/// (`title_mark`). A receiver on another host (an absolute `feedback_url`) gets absolute
+/// addresses for the site's stylesheet, script and links.
+pub(crate) fn receiver_frame_ctx(site: &Site, title_mark: &str) -> Value {
+    let nav = nav_items(site);
+    let mut s = site_ctx(site, &nav);
+    let f = &site.config.feedback_url;
+    if f.starts_with("http://") || f.starts_with("https://") {
+        s["base"] = json!(format!("{}/", site.config.base_url_trimmed()));
+    }
+    let base = s["base"].as_str().unwrap_or("/").to_string();
+    json!({
+        "site": s,
+        "page": {"title": title_mark, "noindex": true, "section": "receipt",
+                 "breadcrumbs": [{"label": "首页", "url": base}, {"label": title_mark, "url": ""}]},
+    })
+}
+
 /// `site`: the site's configuration as templates see it, its navigation and footer links.
 #[derive(Serialize)]
 struct SiteView<'a> {
@@ -1137,6 +1156,14 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
             continue;
         };
         let Some(outcome) = &c.outcome else { continue };
+        // Not before the outcome's own date (the consultation is still 征集已结束 then).
+        if facts
+            .windows
+            .get(&r.key())
+            .is_some_and(|(_, st)| *st != State::Concluded)
+        {
+            continue;
+        }
         let url = format!("{}report/", record_url(site, r));
         emit(page(
             format!("{}report/index.html", record_dir(r)),

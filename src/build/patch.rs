@@ -154,7 +154,7 @@ fn apply_to(
     let states_same = site.of_kind(Kind::Consultation).all(|r| {
         match (&r.data, last.facts.windows.get(&r.key())) {
             (Data::Consultation(c), Some((w, st))) => {
-                crate::lifecycle::state(c, w, opts.now) == *st
+                crate::lifecycle::state(c, w, opts.now, &site.tz) == *st
             }
             _ => true,
         }
