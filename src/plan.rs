@@ -13,6 +13,7 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 
 pub(crate) mod catalog;
+pub(crate) mod services;
 
 /// One thing to write.
 #[derive(Debug, Clone)]
@@ -50,7 +51,8 @@ fn nav_current(nav: &[NavItem], url: &str, section: &str) -> Option<(usize, &'st
         if n.url == url {
             Some((i, "page"))
         } else if !s.is_empty()
-            && (s == section || (s == "permits" && matches!(section, "procedures" | "fees")))
+            && (s == section
+                || (s == "permits" && matches!(section, "procedures" | "fees" | "services")))
         {
             Some((i, "true"))
         } else {
@@ -60,9 +62,11 @@ fn nav_current(nav: &[NavItem], url: &str, section: &str) -> Option<(usize, &'st
 }
 
 /// The items of the main navigation (`site.nav`): the home page, the kinds that have one, the
-/// catalogue.
+/// catalogue. 办事指南 leads to the 办事 hub (`services/`, [`services`]), which lists the
+/// guides, procedures and fees together.
 fn nav_items(site: &Site) -> Vec<NavItem> {
     let base = site.config.base_path();
+
     let kinds = Kind::ALL
         .iter()
         .filter_map(|k| k.nav_label().map(|l| (k.folder(), l)));
@@ -72,6 +76,8 @@ fn nav_items(site: &Site) -> Vec<NavItem> {
         .map(|(section, label)| NavItem {
             url: if section.is_empty() {
                 base.clone()
+            } else if section == Kind::Permit.folder() {
+                format!("{base}services/")
             } else {
                 format!("{base}{section}/")
             },
@@ -123,7 +129,15 @@ fn site_ctx(site: &Site, nav: &[NavItem]) -> Value {
         records: RecordsView {
             icp: &c.records.icp,
             public_security: &c.records.public_security,
+            public_security_code: c
+                .records
+                .public_security
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect(),
             site_code: &c.records.site_code,
+            badge_url: &c.records.badge_url,
+            badge_image: &c.records.badge_image,
         },
         nav,
         footer_pages,
@@ -169,7 +183,11 @@ struct SiteView<'a> {
 struct RecordsView<'a> {
     icp: &'a str,
     public_security: &'a str,
+    /// The record number's digits (the police record site's query takes them).
+    public_security_code: String,
     site_code: &'a str,
+    badge_url: &'a str,
+    badge_image: &'a str,
 }
 
 /// `site.org`: the organisation's contact details (not its internal code).
@@ -1090,6 +1108,15 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
             };
             emit(page(path, "list.html", to_value(ctx)));
         }
+    }
+
+    // The 办事 hub: every guide, procedure and fee, grouped for people.
+    if focus.is_none_or(|f| services::KINDS.contains(&f.kind)) {
+        emit(page(
+            "services/index.html".into(),
+            "services.html",
+            services::hub_ctx(cx),
+        ));
     }
 
     // Home.

@@ -235,14 +235,10 @@ fn date_zh(at: &str, tz: &jiff::tz::TimeZone) -> String {
     }
 }
 
-/// The short check code shown in running text: the hash's first 8 characters, in two groups
-/// (the full hash is behind a disclosure and in the ledger).
+/// The short check code shown in running text: the hash's first 8 characters, as the
+/// participation report shows it (the full hash is behind a disclosure and in the ledger).
 pub(super) fn short_code(hash: &str) -> String {
-    let h: String = hash.chars().take(8).collect();
-    match h.char_indices().nth(4) {
-        Some((i, _)) => format!("{} {}", &h[..i], &h[i..]),
-        None => h,
-    }
+    hash.chars().take(8).collect()
 }
 
 /// The consultation a receipt belongs to: its title and the address of its page.

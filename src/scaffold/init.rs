@@ -249,6 +249,8 @@ mod tests {
             "icp",
             "public_security",
             "site_code",
+            "badge_url",
+            "badge_image",
             "[publicity]",
             "decision_publish_working_days",
             "other_publish_working_days",

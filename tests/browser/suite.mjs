@@ -287,6 +287,12 @@ async function main() {
   });
   const offsite = [];
   const failedAssets = [];
+  // Script errors on any page any check visits (console.error and uncaught exceptions).
+  const consoleErrors = [];
+  const watchConsole = (page) => {
+    page.on('console', (m) => { if (m.type() === 'error' && !/status of 404/.test(m.text())) consoleErrors.push(`${page.url().slice(origin.length)}: ${m.text()}`); });
+    page.on('pageerror', (e) => consoleErrors.push(`${page.url().slice(origin.length)}: ${e.message}`));
+  };
   async function newContext(extra = {}) {
     const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', bypassCSP: true, ...extra });
     if (now && extra.javaScriptEnabled !== false) await ctx.clock.setFixedTime(now);
@@ -295,6 +301,7 @@ async function main() {
       offsite.push(`${route.request().frame()?.url?.() ?? '?'} -> ${route.request().url()}`);
       return route.abort('blockedbyclient');
     });
+    ctx.on('page', watchConsole);
     ctx.on('response', (r) => {
       const u = r.url();
       if (r.status() >= 400 && u.startsWith(origin) && !u.includes('/no-such-page/')) failedAssets.push(`HTTP ${r.status()} ${u.slice(origin.length)}`);
@@ -465,6 +472,71 @@ async function main() {
       await page.close();
     }
 
+    // ---- 我要纠错 from a record page and from the footer: the form carries the page address
+    {
+      const page = await ctx.newPage();
+      const probs = [];
+      for (const [from, sel] of [[recordUrl, '.record-tools a[href*="/correction/"]'], ['/catalog/', '.site-footer a[href*="/correction/"]']]) {
+        if (!from) continue;
+        await page.goto(origin + from);
+        const link = page.locator(sel).first();
+        if (!(await link.count())) { probs.push(`${from}: no 我要纠错 link (${sel})`); continue; }
+        await Promise.all([page.waitForEvent('load'), link.click()]);
+        const v = await page.evaluate(() => document.getElementById('page')?.value);
+        if (v !== origin + from) probs.push(`${from} -> ${page.url().slice(origin.length)}: the address field holds "${v}", expected ${origin + from}`);
+      }
+      check('我要纠错: the correction form is prefilled with the page address (record tools, footer)', probs);
+      await page.close();
+    }
+
+    // ---- the receipt page (through the real receiver): the site frame, styled, at two widths
+    if (openUrl && feedbackOrigin) {
+      const page = await ctx.newPage();
+      const r = await page.request.post(origin + FEEDBACK_PATH + '/comment', {
+        form: { consultation: openUrl.split('/').filter(Boolean).pop(), opinion: '回执页面检查：请核实。', consent: 'on' },
+        maxRedirects: 0,
+      });
+      const loc = r.headers().location;
+      const probs = [];
+      if (!loc || !loc.startsWith('/receipt/')) probs.push(`the receiver answered ${r.status()} without a receipt address`);
+      else {
+        await page.goto(origin + loc);
+        for (const vp of [DESKTOP, MOBILE]) {
+          await page.setViewportSize(vp);
+          await page.waitForTimeout(50);
+          const st = await page.evaluate(() => {
+            const no = document.getElementById('receipt-no');
+            const cs = (s) => { const e = document.querySelector(s); return e ? getComputedStyle(e) : null; };
+            const lh = no ? parseFloat(getComputedStyle(no).lineHeight) : 0;
+            return {
+              frame: !!document.querySelector('header.masthead .site-name') && !!document.querySelector('nav.mainnav') && !!document.querySelector('footer.site-footer'),
+              styled: cs('.masthead')?.backgroundColor !== 'rgba(0, 0, 0, 0)',
+              oneLine: no ? no.getBoundingClientRect().height < lh * 1.5 : false,
+              noFits: no ? no.getBoundingClientRect().right <= document.documentElement.clientWidth : false,
+              wide: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+              back: !!document.querySelector('.receipt-back a[href^="/consultations/"]'),
+              details: !!document.querySelector('details.receipt-hash'),
+              print: !!document.querySelector('[data-print]'),
+              date: document.querySelector('.receipt-facts time')?.textContent ?? '',
+            };
+          });
+          if (!st.frame) probs.push(`${vp.width}px: not inside the site frame (header, navigation, footer)`);
+          if (!st.styled) probs.push(`${vp.width}px: the site stylesheet is not applied`);
+          if (!st.oneLine || !st.noFits) probs.push(`${vp.width}px: the receipt number wraps or overflows`);
+          if (st.wide > 1) probs.push(`${vp.width}px: the page scrolls sideways by ${st.wide}px`);
+          if (!st.back) probs.push(`${vp.width}px: no link back to the consultation`);
+          if (!st.details || !st.print) probs.push(`${vp.width}px: no full-hash disclosure or no 打印/保存回执`);
+          if (!/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/.test(st.date)) probs.push(`${vp.width}px: the received date reads "${st.date}"`);
+          const vs = await runAxe(page, axeSource, { type: 'tag', values: AA_TAGS });
+          probs.push(...axeLines(vs, ['serious', 'critical']).map((l) => `${vp.width}px: ${l}`));
+          if (opts.shots) await page.screenshot({ path: path.join(opts.shots, `zz-receipt-${vp.width}.png`), fullPage: true });
+        }
+        await page.setViewportSize(DESKTOP);
+      }
+      check('receipt page (real receiver): site frame, styled, number unbroken, Chinese date, way back, at 1280 and 390 px', probs);
+      await page.close();
+    } else note('no receiver in this run: the receipt page check is skipped');
+
     // ---- the search page, by keyboard only: Enter searches in place, Back returns
     if (fs.existsSync(path.join(site, 'search', 'index.html'))) {
       const page = await ctx.newPage();
@@ -633,6 +705,7 @@ async function main() {
     await server.close();
   }
   await reportVnu(vnu);
+  check('no JavaScript error on any page visited (console errors, uncaught exceptions)', [...new Set(consoleErrors)]);
   check('no request left the site\'s origin', [...new Set(offsite)]);
   check('every page and asset the browser fetched resolved (no HTTP 4xx/5xx)', [...new Set(failedAssets)]);
   return 0;

@@ -37,7 +37,7 @@ fn the_receipt_page_is_inside_the_site_frame_with_a_chinese_date_and_a_short_cod
         "{received:?}"
     );
     // The short code in the text; the full hash behind a disclosure (and on paper).
-    let short = format!("{} {}", &hash[..4], &hash[4..8]);
+    let short = &hash[..8];
     assert!(
         html.contains(&format!("id=\"receipt-code\">{short}<")),
         "{html}"
@@ -83,4 +83,162 @@ fn the_refusal_page_labels_the_echoed_text_and_keeps_the_frame() {
     );
     assert!(html.contains("我的意见原文。"), "{html}");
     r.stop();
+}
+
+/// The example site built at the test clock.
+fn example() -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    crate::common::build_example(out.path());
+    out
+}
+
+fn read(out: &tempfile::TempDir, rel: &str) -> String {
+    std::fs::read_to_string(out.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn wayfinding_hub_message_correction_phone_and_record_numbers() {
+    let out = example();
+    // 办事 hub: every guide, procedure and fee, grouped for people, with sub-navigation; the
+    // main navigation's 办事指南 leads there.
+    let hub = read(&out, "services/index.html");
+    for part in [
+        "<h2 id=\"personal\">个人办事</h2>",
+        "<h2 id=\"organisation\">单位办事</h2>",
+        "<nav class=\"subnav\" aria-label=\"办事分类\">",
+        "href=\"/procedures/unemployment-benefit/\"",
+        "href=\"/permits/labor-dispatch/\"",
+        "href=\"/fees/social-security-card-fee/\"",
+    ] {
+        assert!(hub.contains(part), "no {part}: {hub}");
+    }
+    // 考生 pay the exam fee: people, although the text names 事业单位 on the way.
+    let org = hub.split("<h2 id=\"organisation\">").nth(1).unwrap();
+    let org = org.split("<h2 id=").next().unwrap();
+    assert!(!org.contains("personnel-exam-fee"), "{org}");
+    for dir in ["permits", "procedures", "fees"] {
+        for e in std::fs::read_dir(out.path().join(dir)).unwrap() {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            if name == "index.html" || name == "page" || name == "atom.xml" {
+                continue;
+            }
+            assert!(
+                hub.contains(&format!("href=\"/{dir}/{name}/\"")),
+                "{dir}/{name} not on the hub"
+            );
+        }
+    }
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains("<a href=\"/services/\" aria-current")
+            || home.contains("href=\"/services/\""),
+        "{home}"
+    );
+    // 我要留言 on 互动交流, the home page and every reply.
+    assert!(read(&out, "replies/index.html").contains("href=\"/message/\">我要留言"));
+    assert!(home.contains("href=\"/message/\">我要留言"), "{home}");
+    for e in std::fs::read_dir(out.path().join("replies")).unwrap() {
+        let p = e.unwrap().path().join("index.html");
+        if p.parent().unwrap().file_name().unwrap() != "page" && p.is_file() {
+            let html = std::fs::read_to_string(&p).unwrap();
+            assert!(
+                html.contains("href=\"/message/\">我要留言"),
+                "{}",
+                p.display()
+            );
+        }
+    }
+    // 我要纠错 in every footer, 404 included; phone numbers are tap-to-call; the record
+    // numbers link to their registers; no badge when site.toml sets none.
+    for page in [
+        "404.html",
+        "index.html",
+        "services/index.html",
+        "sitemap/index.html",
+    ] {
+        let html = read(&out, page);
+        assert!(
+            html.contains("href=\"/correction/\" data-correction>我要纠错</a>"),
+            "{page}"
+        );
+        assert!(
+            html.contains("<a class=\"tel\" href=\"tel:0717-4212345\">0717-4212345</a>"),
+            "{page}"
+        );
+        assert!(
+            html.contains("<a class=\"tel\" href=\"tel:12333\">12333</a>"),
+            "{page}"
+        );
+        assert!(
+            html.contains(
+                "<a href=\"https://beian.miit.gov.cn/\" rel=\"noopener\">鄂ICP备00000000号-1</a>"
+            ),
+            "{page}"
+        );
+        assert!(
+            html.contains("https://beian.mps.gov.cn/#/query/webSearch?code=42058302000000"),
+            "{page}"
+        );
+        assert!(!html.contains("footer-badge"), "{page}");
+    }
+}
+
+#[test]
+fn the_badge_slot_shows_when_site_toml_sets_it() {
+    let site = crate::common::site("minimal");
+    let toml = site.path().join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let text = if text.contains("[records]") {
+        text.replace(
+            "[records]",
+            "[records]\nbadge_url = \"https://bszs.conac.cn/sitename?id=1\"",
+        )
+    } else {
+        format!("{text}\n[records]\nbadge_url = \"https://bszs.conac.cn/sitename?id=1\"\n")
+    };
+    std::fs::write(&toml, text).unwrap();
+    let o = crate::common::run(&[
+        "build",
+        "-q",
+        "--root",
+        site.path().to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
+    assert!(o.status.success(), "{}", crate::common::text(&o));
+    let html = std::fs::read_to_string(site.path().join("public/index.html")).unwrap();
+    assert!(
+        html.contains("<p class=\"footer-badge\"><a href=\"https://bszs.conac.cn/sitename?id=1\" rel=\"noopener\">党政机关网站标识</a></p>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn the_participation_report_and_the_consultation_page_read_plainly() {
+    let out = example();
+    let report = read(&out, "consultations/gig-market-measures/report/index.html");
+    // No 64-character hash in running text: the short code, the full head behind <details>.
+    let text_only: String = report
+        .split("<details")
+        .enumerate()
+        .map(|(i, s)| {
+            if i == 0 {
+                s
+            } else {
+                s.split_once("</details>").map_or("", |x| x.1)
+            }
+        })
+        .collect();
+    let long_hex = text_only
+        .split(|c: char| !c.is_ascii_hexdigit())
+        .any(|w| w.len() >= 64);
+    assert!(!long_hex, "{text_only}");
+    assert!(!report.contains("javascript:"));
+    assert!(report.contains(
+        "<button type=\"button\" class=\"linklike js-only\" data-print>【打印本页】</button>"
+    ));
+    assert!(report.contains("class=\"hint no-js-only\""));
+    // The outcome's own report heading is the only heading (no empty 「公众参与情况」 above it).
+    let page = read(&out, "consultations/gig-market-measures/index.html");
+    assert!(!page.contains("<h3>公众参与情况</h3>"), "{page}");
 }

@@ -51,6 +51,14 @@
     else if (t.hasAttribute('data-hc')) { var on = !root.classList.contains('hc'); store('gongshi-hc', on ? '1' : null); applyHc(on); }
     else { window.print(); }
   });
+  /* The footer's 我要纠错 (the same on every page) carries this page's address; without JS
+     the visitor types it on the form. */
+  var corr = document.querySelectorAll('a[data-correction]');
+  for (var ci = 0; ci < corr.length; ci++) {
+    if (corr[ci].href.indexOf('?') < 0 && !document.getElementById('page')) {
+      corr[ci].href += '?page=' + encodeURIComponent(location.pathname);
+    }
+  }
   /* 我要纠错: prefill the page address from ?page=… and the text from ?description=… (a
      receipt check links here with the receipt number; without JS the visitor types it). */
   var pre = document.querySelectorAll('[data-prefill]');
