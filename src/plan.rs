@@ -379,6 +379,9 @@ pub(crate) fn breadcrumbs<'a>(site: &Site, items: &[(&'a str, String)]) -> Vec<C
 }
 
 /// The record's 修订记录 (newest first) with its first-published and last-changed dates.
+/// Only commits carrying a public change note (`公示说明:` trailer, `history::public_note`)
+/// are listed, under that note, and only they date 最后修改: a developer's commit subject or a
+/// reformatting commit is never shown to the public.
 fn history_ctx<'a>(cx: Cx<'a>, r: &Record) -> HistoryView<'a> {
     let Cx { site, facts, .. } = cx;
     let entries: Vec<HistoryEntry> = facts
@@ -386,12 +389,13 @@ fn history_ctx<'a>(cx: Cx<'a>, r: &Record) -> HistoryView<'a> {
         .get(&r.source)
         .map(|list| {
             list.iter()
-                .map(|e| {
+                .filter_map(|e| e.note.as_deref().map(|n| (e, n)))
+                .map(|(e, note)| {
                     let d = e.time.to_zoned_datetime(site.tz.clone()).date();
                     HistoryEntry {
                         date: date_text(d),
                         iso: d.to_string(),
-                        subject: &e.subject,
+                        subject: note,
                     }
                 })
                 .collect()
@@ -400,7 +404,7 @@ fn history_ctx<'a>(cx: Cx<'a>, r: &Record) -> HistoryView<'a> {
     let last_commit = facts
         .history
         .get(&r.source)
-        .and_then(|l| l.first())
+        .and_then(|l| l.iter().find(|e| e.note.is_some()))
         .map(|e| e.time.to_zoned_datetime(site.tz.clone()).date());
     let last = match (r.common.updated, last_commit) {
         (Some(u), Some(c)) => Some(u.max(c)),

@@ -472,6 +472,32 @@ async function main() {
       await page.close();
     }
 
+    // ---- tables written in Markdown: styled, and no sideways page scroll at 390 px
+    {
+      const withTables = htmlFiles.map(urlOf).filter((u) => /<div class="prose">[\s\S]*?<table>/.test(readHtml(u)));
+      const page = await ctx.newPage();
+      const probs = [];
+      for (const u of withTables) {
+        await page.goto(origin + u);
+        for (const vp of [DESKTOP, MOBILE]) {
+          await page.setViewportSize(vp);
+          const t = await page.evaluate(() => {
+            const cell = document.querySelector('.prose table td, .prose table th');
+            const cs = cell ? getComputedStyle(cell) : null;
+            return {
+              border: cs ? parseFloat(cs.borderTopWidth) : 0, pad: cs ? parseFloat(cs.paddingLeft) : 0,
+              wide: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+            };
+          });
+          if (t.border < 1 || t.pad < 4) probs.push(`${u} ${vp.width}px: table cells without border or padding`);
+          if (t.wide > 1) probs.push(`${u} ${vp.width}px: the page scrolls sideways by ${t.wide}px`);
+        }
+        await page.setViewportSize(DESKTOP);
+      }
+      check(`tables in record text: styled, no sideways page scroll at 390 px (${withTables.length} pages)`, probs);
+      await page.close();
+    }
+
     // ---- 我要纠错 from a record page and from the footer: the form carries the page address
     {
       const page = await ctx.newPage();
@@ -653,6 +679,9 @@ async function main() {
           nav: shown('.mainnav, .breadcrumbs, .a11y-tools, .search-box, .record-tools, .skip-link'),
           urls: shown('.print-url'),
           title: shown('h1'),
+          widgets: shown('summary, button'),
+          text: document.body.innerText,
+          canonical: document.querySelector('link[rel=canonical]')?.href,
         };
       });
       await page.emulateMedia({ media: 'screen' });
@@ -660,6 +689,8 @@ async function main() {
       if (r.nav) probs.push('navigation or page tools are printed');
       if (withAtt && !r.urls) probs.push('attachment addresses are not printed');
       if (!r.title) probs.push('the title is not printed');
+      if (r.widgets) probs.push('disclosure widgets or buttons are printed');
+      if (!r.canonical || !r.text.includes(r.canonical)) probs.push(`the page's own address (${r.canonical}) is not printed`);
       check(`print stylesheet: no navigation, attachment addresses printed ${withAtt ?? recordUrl}`, probs);
       await page.close();
     }

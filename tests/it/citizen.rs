@@ -242,3 +242,126 @@ fn the_participation_report_and_the_consultation_page_read_plainly() {
     let page = read(&out, "consultations/gig-market-measures/index.html");
     assert!(!page.contains("<h3>公众参与情况</h3>"), "{page}");
 }
+
+/// The 修订记录 section of a built page (empty when it has none).
+fn history_section(html: &str) -> String {
+    html.split("<section class=\"record-history\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn the_example_site_shows_no_developer_commit_subjects_in_its_change_history() {
+    let out = example();
+    let mut pages = 0;
+    let mut stack = vec![out.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "html") {
+                let h = history_section(&std::fs::read_to_string(&p).unwrap());
+                if h.is_empty() {
+                    continue;
+                }
+                pages += 1;
+                // Markup aside, the text has no word in ASCII letters.
+                let text: String = h
+                    .split('<')
+                    .map(|s| s.split_once('>').map_or("", |x| x.1))
+                    .collect();
+                let word = text
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .find(|w| w.len() >= 2);
+                assert!(word.is_none(), "{}: {word:?} in {text}", p.display());
+            }
+        }
+    }
+    assert!(pages > 10, "only {pages} pages with a 修订记录 section");
+}
+
+#[test]
+fn only_commits_with_a_public_note_are_listed_and_date_the_last_change() {
+    let site = crate::common::site("minimal");
+    let root = site.path();
+    let dir = root.join("content/documents");
+    std::fs::create_dir_all(&dir).unwrap();
+    let rec = dir.join("n.md");
+    let body = "---\ntitle: 关于调整咨询电话的通知\npublished: 2026-01-05\nindex_no: CSRSJ/2026-00002\ndoc_kind: notice\nvalidity: 有效\n---\n\n咨询电话调整。\n";
+    std::fs::write(&rec, body).unwrap();
+    let git = |args: &[&str], date: &str| {
+        let o = std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .env("GIT_AUTHOR_DATE", date)
+            .env("GIT_COMMITTER_DATE", date)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    git(&["init", "-q"], "2026-01-05T10:00:00+08:00");
+    git(&["add", "-A"], "2026-01-05T10:00:00+08:00");
+    git(
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "Add notice",
+            "-m",
+            "公示说明: 首次发布",
+        ],
+        "2026-01-05T10:00:00+08:00",
+    );
+    std::fs::write(
+        &rec,
+        body.replace("咨询电话调整。", "咨询电话调整为 0717-4212345。"),
+    )
+    .unwrap();
+    git(
+        &[
+            "commit",
+            "-qam",
+            "Fix phone",
+            "-m",
+            "The old number was wrong.\n\n公示说明：更正咨询电话",
+        ],
+        "2026-02-10T10:00:00+08:00",
+    );
+    std::fs::write(
+        &rec,
+        body.replace("---\n\n", "---\n\n\n")
+            .replace("咨询电话调整。", "咨询电话调整为 0717-4212345。"),
+    )
+    .unwrap();
+    git(
+        &["commit", "-qam", "Reformat every record"],
+        "2026-03-20T10:00:00+08:00",
+    );
+    let o = crate::common::run(&[
+        "build",
+        "-q",
+        "--root",
+        root.to_str().unwrap(),
+        "--now",
+        NOW,
+    ]);
+    assert!(o.status.success(), "{}", crate::common::text(&o));
+    let html = std::fs::read_to_string(root.join("public/documents/n/index.html")).unwrap();
+    let h = history_section(&html);
+    assert!(h.contains("更正咨询电话") && h.contains("首次发布"), "{h}");
+    assert!(
+        !h.contains("Reformat") && !h.contains("Fix phone") && !h.contains("Add notice"),
+        "{h}"
+    );
+    assert!(h.contains("修订记录（2 次）"), "{h}");
+    // 最后修改: the noted change of 10 February, not the reformatting of 20 March.
+    assert!(
+        h.contains("最后修改：<time datetime=\"2026-02-10\">"),
+        "{h}"
+    );
+}

@@ -51,6 +51,14 @@
     else if (t.hasAttribute('data-hc')) { var on = !root.classList.contains('hc'); store('gongshi-hc', on ? '1' : null); applyHc(on); }
     else { window.print(); }
   });
+  /* On paper: the print date beside the page's address (base.html, .print-meta). */
+  var printDate = document.querySelector('.print-date');
+  if (printDate && window.addEventListener) {
+    window.addEventListener('beforeprint', function () {
+      var d = new Date();
+      printDate.textContent = '　打印日期：' + d.getFullYear() + '年' + (d.getMonth() + 1) + '月' + d.getDate() + '日';
+    });
+  }
   /* The footer's 我要纠错 (the same on every page) carries this page's address; without JS
      the visitor types it on the form. */
   var corr = document.querySelectorAll('a[data-correction]');
