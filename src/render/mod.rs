@@ -2,6 +2,7 @@
 //! file by the site's `themes/<name>/` folder; pages rendered in parallel.
 
 mod chrome;
+pub(crate) mod css;
 mod theme;
 
 pub(crate) use theme::Theme;

@@ -664,6 +664,40 @@ async function main() {
         if (await page.evaluate(() => document.documentElement.classList.contains('hc'))) hp.push('switching off was not remembered');
       } else hp.push('no high-contrast control');
       check('适老化: 高对比度 works, is remembered across pages and reaches 7:1 (axe color-contrast-enhanced)', hp);
+
+      // 长者模式: a labelled toggle, a step of at least 1.3×, header and navigation items not
+      // wrapped inside a word, no sideways scrolling, remembered.
+      const ep = [];
+      await page.goto(origin + '/');
+      const before = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+      if (await clickByKeyboard('[data-elder]')) {
+        for (const u of ['/', second]) {
+          await page.goto(origin + u);
+          for (const vp of [DESKTOP, MOBILE]) {
+            await page.setViewportSize(vp);
+            const r = await page.evaluate(() => {
+              const fs = parseFloat(getComputedStyle(document.documentElement).fontSize);
+              const wrapped = [...document.querySelectorAll('.mainnav a, .a11y-tools button')].filter((a) => {
+                const lh = parseFloat(getComputedStyle(a).lineHeight) || parseFloat(getComputedStyle(a).fontSize) * 1.8;
+                const range = document.createRange(); range.selectNodeContents(a);
+                return range.getClientRects().length > 1 || range.getBoundingClientRect().height > lh * 1.5;
+              }).map((a) => a.textContent.trim());
+              return { on: document.documentElement.classList.contains('elder'), fs, wrapped, wide: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+                label: document.querySelector('[data-elder]')?.textContent.trim() };
+            });
+            if (!r.on) ep.push(`${u}: 长者模式 not kept`);
+            if (vp === DESKTOP && r.fs < before * 1.3) ep.push(`${u}: ${r.fs}px is less than 1.3 × ${before}px`);
+            if (r.wrapped.length) ep.push(`${u} ${vp.width}px: wrapped inside: ${r.wrapped.join('、')}`);
+            if (r.wide > 1) ep.push(`${u} ${vp.width}px: scrolls sideways by ${r.wide}px`);
+            if (r.label !== '长者模式') ep.push(`${u}: the toggle reads "${r.label}"`);
+            if (opts.shots) await page.screenshot({ path: path.join(opts.shots, `zz-elder-${slug(u)}-${vp.width}.png`), fullPage: false });
+          }
+          await page.setViewportSize(DESKTOP);
+        }
+        await clickByKeyboard('[data-elder]');
+        if (await page.evaluate(() => document.documentElement.classList.contains('elder'))) ep.push('长者模式 did not switch off');
+      } else ep.push('no 长者模式 control');
+      check('适老化: 长者模式 (≥1.3×) keeps the header and navigation whole, no sideways scroll, remembered', ep);
       await page.close();
     }
 
@@ -707,7 +741,7 @@ async function main() {
           h1: document.querySelector('h1')?.textContent.trim(),
           nav: document.querySelectorAll('nav a').length,
           form: !!document.querySelector('#comment-form form'),
-          deadControls: [...document.querySelectorAll('[data-fs],[data-hc]')].filter((e) => getComputedStyle(e).visibility !== 'hidden' && e.getClientRects().length).length,
+          deadControls: [...document.querySelectorAll('[data-fs],[data-hc],[data-elder]')].filter((e) => getComputedStyle(e).visibility !== 'hidden' && e.getClientRects().length).length,
         }));
         if (!r.h1 || r.nav < 5) probs.push(`${u}: heading or navigation missing`);
         if (u === openUrl && !r.form) probs.push(`${u}: the comment form is missing`);

@@ -243,6 +243,38 @@ fn the_participation_report_and_the_consultation_page_read_plainly() {
     assert!(!page.contains("<h3>公众参与情况</h3>"), "{page}");
 }
 
+#[test]
+fn the_generated_stylesheet_has_a_fallback_before_every_var() {
+    let out = example();
+    let css = read(&out, "static/site.css");
+    let decls: Vec<&str> = css
+        .split(['{', '}', ';'])
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .collect();
+    let mut uses = 0;
+    for (i, d) in decls.iter().enumerate() {
+        let Some((prop, value)) = d.split_once(':') else {
+            continue;
+        };
+        if prop.trim().starts_with("--") || !value.contains("var(") {
+            continue;
+        }
+        uses += 1;
+        let before = decls[i - 1].split_once(':');
+        assert!(
+            before.is_some_and(|(p, v)| p.trim() == prop.trim() && !v.contains("var(")),
+            "no fallback before {d}"
+        );
+    }
+    assert!(uses > 20, "{uses}");
+    // Read by an engine without custom properties, the header is still red on white text.
+    assert!(
+        css.contains(".masthead{background:#a4121a;background:var(--red);color:#fff"),
+        "{css}"
+    );
+}
+
 /// The 修订记录 section of a built page (empty when it has none).
 fn history_section(html: &str) -> String {
     html.split("<section class=\"record-history\"")

@@ -41,13 +41,21 @@
     var b = document.querySelector('[data-hc]');
     if (b) { b.setAttribute('aria-pressed', String(on)); }
   }
+  /* 长者模式: a real step up (html.elder: 1.35× the default size), remembered. */
+  function applyElder(on) {
+    root.classList.toggle('elder', on);
+    var b = document.querySelector('[data-elder]');
+    if (b) { b.setAttribute('aria-pressed', String(on)); }
+  }
   applyFs(load('gongshi-fs'));
   applyHc(load('gongshi-hc') === '1');
+  applyElder(load('gongshi-elder') === '1');
   document.addEventListener('click', function (ev) {
-    var t = ev.target.closest ? ev.target.closest('[data-fs],[data-hc],[data-print]') : null;
+    var t = ev.target.closest ? ev.target.closest('[data-fs],[data-hc],[data-elder],[data-print]') : null;
     if (!t) { return; }
     ev.preventDefault();
     if (t.hasAttribute('data-fs')) { var v = t.getAttribute('data-fs'); store('gongshi-fs', v === 'm' ? null : v); applyFs(v); }
+    else if (t.hasAttribute('data-elder')) { var el = !root.classList.contains('elder'); store('gongshi-elder', el ? '1' : null); applyElder(el); }
     else if (t.hasAttribute('data-hc')) { var on = !root.classList.contains('hc'); store('gongshi-hc', on ? '1' : null); applyHc(on); }
     else { window.print(); }
   });
