@@ -106,7 +106,8 @@ pub(crate) fn with_fallbacks(css: &str) -> String {
 
 /// Declarations that use `var()` without a fallback declaration just before them (for the
 /// test of the generated stylesheet).
-pub(crate) fn missing_fallbacks(css: &str) -> Vec<String> {
+#[cfg(test)]
+fn missing_fallbacks(css: &str) -> Vec<String> {
     let decls: Vec<&str> = css
         .split(['{', '}', ';'])
         .map(str::trim)
