@@ -133,6 +133,13 @@ pub struct Records {
     /// 网站标识码.
     #[serde(default)]
     pub site_code: String,
+    /// 党政机关网站标识: the address of the site's verification page (the badge links there).
+    #[serde(default)]
+    pub badge_url: String,
+    /// 党政机关网站标识: the badge image, a file of the site's theme (`static/…`); without
+    /// it the badge is a text link.
+    #[serde(default)]
+    pub badge_image: String,
 }
 
 /// 公示规则 — deadlines and display periods.

@@ -24,6 +24,48 @@ pub struct Entry {
     pub path: PathBuf,
     /// The file was deleted in that commit.
     pub deleted: bool,
+    /// The public change note: the commit message's `公示说明:` trailer (see [`public_note`]).
+    /// Only commits with one are shown to the public in 修订记录.
+    pub note: Option<String>,
+}
+
+/// The trailer key of a public change note (`公示说明: 更正咨询电话`).
+pub const NOTE_KEY: &str = "公示说明";
+
+/// The `公示说明` trailer of a commit message body, by git's trailer rules: the trailers are
+/// the last paragraph of the message when every line of it is a trailer (`键: 值`, the
+/// separator `:` or `：`, no blank in the key) or the continuation of one (a line starting with
+/// a blank). Several notes are joined with 「；」. `None` when there is none or it is empty.
+pub fn public_note(body: &str) -> Option<String> {
+    let body = body.trim_end();
+    let para_start = body
+        .lines()
+        .collect::<Vec<_>>()
+        .iter()
+        .rposition(|l| l.trim().is_empty())
+        .map_or(0, |i| i + 1);
+    let lines: Vec<&str> = body.lines().skip(para_start).collect();
+    let mut trailers: Vec<(String, String)> = Vec::new();
+    for line in &lines {
+        if line.starts_with([' ', '\t']) {
+            let (_, v) = trailers.last_mut()?;
+            v.push(' ');
+            v.push_str(line.trim());
+            continue;
+        }
+        let (key, value) = line.split_once([':', '：'])?;
+        let key = key.trim_end();
+        if key.is_empty() || key.contains(char::is_whitespace) {
+            return None;
+        }
+        trailers.push((key.to_string(), value.trim().to_string()));
+    }
+    let notes: Vec<String> = trailers
+        .into_iter()
+        .filter(|(k, v)| k == NOTE_KEY && !v.is_empty())
+        .map(|(_, v)| v)
+        .collect();
+    (!notes.is_empty()).then(|| notes.join("；"))
 }
 
 /// Record source path (relative to the site root, `/`-separated) → its commits, newest first.
@@ -49,7 +91,7 @@ pub fn collect(root: &Path) -> History {
             "--name-status",
             "-M",
             "-z",
-            "--format=%x1e%ct%x1f%H%x1f%s",
+            "--format=%x1e%ct%x1f%H%x1f%s%x1f%b",
             "--",
             "content",
         ])
@@ -63,8 +105,8 @@ pub fn collect(root: &Path) -> History {
     }
 }
 
-/// Parse `git log --name-status -M -z --format=%x1e%ct%x1f%H%x1f%s` output (newest commit
-/// first). The hash field may be left out (`%ct%x1f%s`).
+/// Parse `git log --name-status -M -z --format=%x1e%ct%x1f%H%x1f%s%x1f%b` output (newest
+/// commit first). The hash field may be left out (`%ct%x1f%s`), and the body too.
 pub fn parse(text: &str) -> History {
     let mut history = History::new();
     // A file renamed in a later commit: its old path → the path it has now.
@@ -78,6 +120,7 @@ pub fn parse(text: &str) -> History {
             Some((h, s)) if h.len() == 40 && h.bytes().all(|b| b.is_ascii_hexdigit()) => (h, s),
             _ => ("", rest_header),
         };
+        let (subject, body) = subject.split_once(FIELD).unwrap_or((subject, ""));
         let Ok(time) = secs
             .trim()
             .parse::<i64>()
@@ -92,6 +135,7 @@ pub fn parse(text: &str) -> History {
             commit: commit.to_string(),
             path: PathBuf::new(),
             deleted: false,
+            note: public_note(body),
         };
         let mut tokens = rest
             .split('\0')
@@ -155,6 +199,7 @@ mod tests {
                     commit: String::new(),
                     path: PathBuf::from("content/documents/a.md"),
                     deleted: false,
+                    note: None,
                 },
                 Entry {
                     time: ts(100),
@@ -162,6 +207,7 @@ mod tests {
                     commit: String::new(),
                     path: PathBuf::from("content/documents/a.md"),
                     deleted: false,
+                    note: None,
                 },
             ]
         );
@@ -212,5 +258,35 @@ mod tests {
         let h = collect(&dir.join("does-not-exist"));
         assert!(h.is_empty());
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_public_note_is_the_trailer_by_git_rules() {
+        assert_eq!(
+            public_note("正文说明。\n\n公示说明: 更正咨询电话\nSigned-off-by: A <a@b>\n"),
+            Some("更正咨询电话".into())
+        );
+        // The full-width colon, a continuation line, two notes.
+        assert_eq!(
+            public_note("公示说明：更正办理时限\n  和咨询电话\n公示说明: 补充材料清单"),
+            Some("更正办理时限 和咨询电话；补充材料清单".into())
+        );
+        // Not the last paragraph, or a paragraph that is not all trailers: no note.
+        assert_eq!(public_note("公示说明: 更正\n\n其他说明。"), None);
+        assert_eq!(public_note("这一段说明了 公示说明: 更正"), None);
+        assert_eq!(public_note(""), None);
+        assert_eq!(public_note("公示说明:   "), None);
+    }
+
+    #[test]
+    fn the_body_field_carries_the_note() {
+        let out = "\u{1e}200\u{1f}Reformat YAML\u{1f}\0\nM\0content/a.md\0\
+                   \u{1e}100\u{1f}Fix phone\u{1f}Body.\n\n公示说明: 更正咨询电话\n\0\nM\0content/a.md\0";
+        let h = parse(out);
+        let a = &h[Path::new("content/a.md")];
+        assert_eq!(a[0].subject, "Reformat YAML");
+        assert_eq!(a[0].note, None);
+        assert_eq!(a[1].subject, "Fix phone");
+        assert_eq!(a[1].note.as_deref(), Some("更正咨询电话"));
     }
 }

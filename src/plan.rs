@@ -14,6 +14,7 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 
 pub(crate) mod catalog;
+pub(crate) mod services;
 
 /// One thing to write.
 #[derive(Debug, Clone)]
@@ -51,7 +52,8 @@ fn nav_current(nav: &[NavItem], url: &str, section: &str) -> Option<(usize, &'st
         if n.url == url {
             Some((i, "page"))
         } else if !s.is_empty()
-            && (s == section || (s == "permits" && matches!(section, "procedures" | "fees")))
+            && (s == section
+                || (s == "permits" && matches!(section, "procedures" | "fees" | "services")))
         {
             Some((i, "true"))
         } else {
@@ -61,9 +63,11 @@ fn nav_current(nav: &[NavItem], url: &str, section: &str) -> Option<(usize, &'st
 }
 
 /// The items of the main navigation (`site.nav`): the home page, the kinds that have one, the
-/// catalogue.
+/// catalogue. 办事指南 leads to the 办事 hub (`services/`, [`services`]), which lists the
+/// guides, procedures and fees together.
 fn nav_items(site: &Site) -> Vec<NavItem> {
     let base = site.config.base_path();
+
     let kinds = Kind::ALL
         .iter()
         .filter_map(|k| k.nav_label().map(|l| (k.folder(), l)));
@@ -73,6 +77,8 @@ fn nav_items(site: &Site) -> Vec<NavItem> {
         .map(|(section, label)| NavItem {
             url: if section.is_empty() {
                 base.clone()
+            } else if section == Kind::Permit.folder() {
+                format!("{base}services/")
             } else {
                 format!("{base}{section}/")
             },
@@ -124,7 +130,15 @@ fn site_ctx(site: &Site, nav: &[NavItem]) -> Value {
         records: RecordsView {
             icp: &c.records.icp,
             public_security: &c.records.public_security,
+            public_security_code: c
+                .records
+                .public_security
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect(),
             site_code: &c.records.site_code,
+            badge_url: &c.records.badge_url,
+            badge_image: &c.records.badge_image,
         },
         nav,
         footer_pages,
@@ -136,6 +150,25 @@ fn site_ctx(site: &Site, nav: &[NavItem]) -> Value {
             } else {
                 c.requests.office.as_str()
             }),
+    })
+}
+
+/// The view model of the receiver's frame (`receipt.html`, see `feedback::html::Frame`): the
+/// site's header, navigation and footer around a body and a title the receiver fills in
+/// (`title_mark`). A receiver on another host (an absolute `feedback_url`) gets absolute
+/// addresses for the site's stylesheet, script and links.
+pub(crate) fn receiver_frame_ctx(site: &Site, title_mark: &str) -> Value {
+    let nav = nav_items(site);
+    let mut s = site_ctx(site, &nav);
+    let f = &site.config.feedback_url;
+    if f.starts_with("http://") || f.starts_with("https://") {
+        s["base"] = json!(format!("{}/", site.config.base_url_trimmed()));
+    }
+    let base = s["base"].as_str().unwrap_or("/").to_string();
+    json!({
+        "site": s,
+        "page": {"title": title_mark, "noindex": true, "section": "receipt",
+                 "breadcrumbs": [{"label": "首页", "url": base}, {"label": title_mark, "url": ""}]},
     })
 }
 
@@ -163,7 +196,11 @@ struct SiteView<'a> {
 struct RecordsView<'a> {
     icp: &'a str,
     public_security: &'a str,
+    /// The record number's digits (the police record site's query takes them).
+    public_security_code: String,
     site_code: &'a str,
+    badge_url: &'a str,
+    badge_image: &'a str,
 }
 
 /// `site.org`: the organisation's contact details (not its internal code).
@@ -355,6 +392,9 @@ pub(crate) fn breadcrumbs<'a>(site: &Site, items: &[(&'a str, String)]) -> Vec<C
 }
 
 /// The record's 修订记录 (newest first) with its first-published and last-changed dates.
+/// Only commits carrying a public change note (`公示说明:` trailer, `history::public_note`)
+/// are listed, under that note, and only they date 最后修改: a developer's commit subject or a
+/// reformatting commit is never shown to the public.
 fn history_ctx<'a>(cx: Cx<'a>, r: &Record) -> HistoryView<'a> {
     let Cx { site, facts, .. } = cx;
     let entries: Vec<HistoryEntry> = facts
@@ -362,12 +402,13 @@ fn history_ctx<'a>(cx: Cx<'a>, r: &Record) -> HistoryView<'a> {
         .get(&r.source)
         .map(|list| {
             list.iter()
-                .map(|e| {
+                .filter_map(|e| e.note.as_deref().map(|n| (e, n)))
+                .map(|(e, note)| {
                     let d = e.time.to_zoned_datetime(site.tz.clone()).date();
                     HistoryEntry {
                         date: date_text(d),
                         iso: d.to_string(),
-                        subject: &e.subject,
+                        subject: note,
                     }
                 })
                 .collect()
@@ -376,7 +417,7 @@ fn history_ctx<'a>(cx: Cx<'a>, r: &Record) -> HistoryView<'a> {
     let last_commit = facts
         .history
         .get(&r.source)
-        .and_then(|l| l.first())
+        .and_then(|l| l.iter().find(|e| e.note.is_some()))
         .map(|e| e.time.to_zoned_datetime(site.tz.clone()).date());
     let last = match (r.common.updated, last_commit) {
         (Some(u), Some(c)) => Some(u.max(c)),
@@ -1134,6 +1175,15 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
         }
     }
 
+    // The 办事 hub: every guide, procedure and fee, grouped for people.
+    if focus.is_none_or(|f| services::KINDS.contains(&f.kind)) {
+        emit(page(
+            "services/index.html".into(),
+            "services.html",
+            services::hub_ctx(cx),
+        ));
+    }
+
     // Home.
     let mut open: Vec<(&Record, &Window, State)> = site
         .of_kind(Kind::Consultation)
@@ -1218,6 +1268,14 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
             continue;
         };
         let Some(outcome) = &c.outcome else { continue };
+        // Not before the outcome's own date (the consultation is still 征集已结束 then).
+        if facts
+            .windows
+            .get(&r.key())
+            .is_some_and(|(_, st)| *st != State::Concluded)
+        {
+            continue;
+        }
         let url = format!("{}report/", record_url(site, r));
         let report = ReportPage {
             page: ReportHead {

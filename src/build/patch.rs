@@ -156,7 +156,7 @@ fn apply_to(
     if site
         .records
         .iter()
-        .any(|r| r.data.clock_moved(&last.facts, r, opts.now))
+        .any(|r| r.data.clock_moved(&last.facts, r, opts.now, &site.tz))
     {
         return Outcome::Fallback("a consultation changed state");
     }

@@ -261,7 +261,14 @@ pub(crate) fn run(
     let statics: Vec<(String, Content)> = theme
         .statics()
         .filter(|f| seen.insert(f.path.clone()))
-        .map(|f| (f.path.clone(), Content::Bytes(f.bytes.clone())))
+        .map(|f| {
+            // Stylesheets get fallbacks for engines without custom properties.
+            let bytes = match (f.path.ends_with(".css"), std::str::from_utf8(&f.bytes)) {
+                (true, Ok(css)) => crate::render::css::with_fallbacks(css).into_bytes(),
+                _ => f.bytes.clone(),
+            };
+            (f.path.clone(), Content::Bytes(bytes))
+        })
         .collect();
     sink.write(statics)
         .map_err(|e| BuildError::Io(e.to_string()))?;

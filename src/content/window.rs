@@ -488,13 +488,18 @@ fn historical_window(
 }
 
 /// The state at `now`.
-pub fn state(c: &Consultation, w: &Window, now: Timestamp) -> State {
+///
+/// The outcome counts from 00:00 of its `published` date in the site's time zone: an outcome
+/// dated after the build clock is not published yet, so the consultation stays 征集已结束
+/// until that day.
+pub fn state(c: &Consultation, w: &Window, now: Timestamp, tz: &TimeZone) -> State {
+    let today = now.to_zoned_datetime(tz.clone()).date();
     if c.historical {
         // Held before the site: never open here, whatever the dates.
         state_without_window(c)
     } else if c.withdrawn.is_some() {
         State::Withdrawn
-    } else if c.outcome.is_some() && now >= w.closes {
+    } else if c.outcome.as_ref().is_some_and(|o| o.published <= today) && now >= w.closes {
         State::Concluded
     } else if now < w.opens {
         State::Upcoming

@@ -48,6 +48,16 @@ pub trait Directory: Send + Sync {
     fn ledger_status(&self, _consultation: &str, _receipt: &str) -> LedgerStatus {
         LedgerStatus::Unknown
     }
+    /// The site's frame for the receiver's pages (see [`super::html::Frame`]). Default: none
+    /// (plain pages).
+    fn frame(&self) -> Option<std::sync::Arc<super::html::Frame>> {
+        None
+    }
+    /// The address of a consultation's page on the site (a receipt links back to it).
+    /// Default: unknown.
+    fn consultation_url(&self, _id: &str) -> Option<String> {
+        None
+    }
 }
 
 /// A receipt against the consultation's published ledger (`opinions.jsonl`).

@@ -12,7 +12,7 @@ header{background:#9e1b1b;color:#fff;padding:.6em 1em}header p{margin:0;font-wei
 main{max-width:44em;margin:1.5em auto;padding:0 1em}
 h1{font-size:1.5em;margin:.4em 0}
 .panel{background:#fff;border:3px solid #9e1b1b;border-radius:6px;padding:1em 1.2em;margin:1em 0}
-.receipt{font:bold 2em/1.3 ui-monospace,Consolas,monospace;letter-spacing:.05em;word-break:break-all}
+.receipt{font:bold 1.5em/1.3 ui-monospace,Consolas,monospace;white-space:nowrap}.print-only{display:none}
 .hash{font-family:ui-monospace,Consolas,monospace;font-size:.85em;word-break:break-all}
 .error{border-color:#b35c00}
 .ok{border-color:#1d6b32}.alarm{border-color:#b00020;background:#fff4f4}
@@ -23,7 +23,60 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:.3em 1em}dt{font-weigh
 a{color:#0b4f9c}footer{max-width:44em;margin:2em auto;padding:0 1em;color:#555;font-size:.9em}
 ";
 
-pub(super) fn page(site: &str, title: &str, body: &str) -> String {
+/// The site's frame around the receiver's pages: the theme's `receipt.html` (header,
+/// navigation, footer, the site stylesheet) rendered when the site is loaded, split where the
+/// page's body goes. The page title stands where [`TITLE_MARK`] is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    before: String,
+    after: String,
+}
+
+/// Stands for the page title in the rendered frame (plain ASCII: escaping leaves it alone).
+pub(crate) const TITLE_MARK: &str = "GONGSHI-RECEIVER-TITLE";
+/// Where the body goes in the rendered frame.
+pub(crate) const BODY_MARK: &str = "<!--gongshi:receiver-body-->";
+
+impl Frame {
+    /// Split a rendered frame at [`BODY_MARK`]; `None` when the theme left it out.
+    pub fn split(html: &str) -> Option<Frame> {
+        let (before, after) = html.split_once(BODY_MARK)?;
+        Some(Frame {
+            before: before.to_string(),
+            after: after.to_string(),
+        })
+    }
+}
+
+/// What the receiver's pages are framed with: the site's title, and its frame when the site
+/// could be rendered (otherwise a plain page with the receiver's own small stylesheet).
+pub(super) struct SiteFrame {
+    title: String,
+    frame: Option<std::sync::Arc<Frame>>,
+    tz: jiff::tz::TimeZone,
+}
+
+impl SiteFrame {
+    pub(super) fn of(dir: &dyn Directory) -> SiteFrame {
+        SiteFrame {
+            title: dir.site_title(),
+            frame: dir.frame(),
+            tz: dir.time_zone(),
+        }
+    }
+}
+
+pub(super) fn page(site: &SiteFrame, title: &str, body: &str) -> String {
+    if let Some(f) = &site.frame {
+        let t = esc(title);
+        let mut out = f.before.replace(TITLE_MARK, &t);
+        out.push_str("<div class=\"receiver-page\">\n");
+        out.push_str(body);
+        out.push_str("</div>\n");
+        out.push_str(&f.after.replace(TITLE_MARK, &t));
+        return out;
+    }
+    let site = site.title.as_str();
     format!(
         "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -39,7 +92,7 @@ pub(super) fn page(site: &str, title: &str, body: &str) -> String {
 
 /// A refusal page. `echo` gives back what the person typed (escaped) so it is not lost.
 pub(super) fn error_page(
-    site: &str,
+    site: &SiteFrame,
     heading: &str,
     message: &str,
     echo: Option<(&str, &str)>,
@@ -51,7 +104,7 @@ pub(super) fn error_page(
     );
     if let Some((label, text)) = echo {
         body.push_str(&format!(
-            "<p>您填写的{}如下，可复制保存后返回重新提交：</p>\n<textarea readonly>{}</textarea>\n",
+            "<p><label for=\"echo\">您填写的{}如下，可复制保存后返回重新提交：</label></p>\n<textarea id=\"echo\" readonly>{}</textarea>\n",
             esc(label),
             esc(text)
         ));
@@ -163,10 +216,41 @@ fn report_form(st: &ReceiptStatus, why: &str) -> String {
     )
 }
 
+/// `2026年11月25日 10:00` for an RFC 3339 instant, in the site's time zone; the text as
+/// stored when it does not parse.
+fn date_zh(at: &str, tz: &jiff::tz::TimeZone) -> String {
+    match at.parse::<jiff::Timestamp>() {
+        Ok(t) => {
+            let z = t.to_zoned_datetime(tz.clone());
+            format!(
+                "{}年{}月{}日 {:02}:{:02}",
+                z.year(),
+                z.month(),
+                z.day(),
+                z.hour(),
+                z.minute()
+            )
+        }
+        Err(_) => at.to_string(),
+    }
+}
+
+/// The short check code shown in running text: the hash's first 8 characters, as the
+/// participation report shows it (the full hash is behind a disclosure and in the ledger).
+pub(super) fn short_code(hash: &str) -> String {
+    hash.chars().take(8).collect()
+}
+
+/// The consultation a receipt belongs to: its title and the address of its page.
+pub(super) struct Back<'a> {
+    pub title: &'a str,
+    pub url: Option<&'a str>,
+}
+
 pub(super) fn receipt_page(
-    site: &str,
+    site: &SiteFrame,
     st: &ReceiptStatus,
-    consultation_title: Option<&str>,
+    consultation: Option<Back>,
     new: bool,
     check: &LedgerCheck,
 ) -> String {
@@ -179,22 +263,40 @@ pub(super) fn receipt_page(
         body.push_str("<h1>回执查询</h1>\n");
     }
     body.push_str(&format!(
-        "<div class=\"panel\"><p>回执编号</p><p class=\"receipt\" id=\"receipt-no\">{}</p>\n\
-<p>校验码（哈希值）</p><p class=\"hash\" id=\"receipt-hash\">{}</p></div>\n<dl>\n",
-        esc(&st.receipt),
-        esc(&st.hash)
+        "<div class=\"panel receipt-panel\">\n<p class=\"receipt-label\">回执编号</p>\n\
+<p class=\"receipt\" id=\"receipt-no\">{r}</p>\n\
+<p class=\"receipt-code\">校验码 <strong class=\"nowrap\" id=\"receipt-code\">{c}</strong></p>\n\
+<details class=\"receipt-hash\"><summary>完整校验码（哈希值）</summary>\n\
+<p class=\"hash\" id=\"receipt-hash\">{h}</p></details>\n\
+<p class=\"print-only hash\">完整校验码：{h}</p>\n</div>\n",
+        r = esc(&st.receipt),
+        c = esc(&short_code(&st.hash)),
+        h = esc(&st.hash)
     ));
+    body.push_str(
+        "<div class=\"receipt-save\">\n\
+<button type=\"button\" class=\"button js-only\" data-print>打印/保存回执</button>\n\
+<p class=\"hint\">保存回执：用浏览器菜单中的“打印”（电脑上按 Ctrl+P），可选“另存为PDF”；手机上可截屏保存。</p>\n</div>\n<dl class=\"kv receipt-facts\">\n",
+    );
     body.push_str(&format!(
         "<dt>类型</dt><dd>{}</dd>\n",
         esc(st.kind.label_zh())
     ));
     if let Some(c) = &st.consultation {
-        let title = consultation_title.unwrap_or(c);
-        body.push_str(&format!("<dt>征集事项</dt><dd>{}</dd>\n", esc(title)));
+        let title = consultation.as_ref().map_or(c.as_str(), |b| b.title);
+        match consultation.as_ref().and_then(|b| b.url) {
+            Some(u) => body.push_str(&format!(
+                "<dt>征集事项</dt><dd><a href=\"{}\">{}</a></dd>\n",
+                esc(u),
+                esc(title)
+            )),
+            None => body.push_str(&format!("<dt>征集事项</dt><dd>{}</dd>\n", esc(title))),
+        }
     }
     body.push_str(&format!(
-        "<dt>收到时间</dt><dd>{}</dd>\n",
-        esc(&st.received)
+        "<dt>收到时间</dt><dd><time datetime=\"{}\">{}</time></dd>\n",
+        esc(&st.received),
+        esc(&date_zh(&st.received, &site.tz))
     ));
     let status = match (&st.exported_at, st.kind) {
         (Some(_), Kind::Comment) => "已登记入意见台账，待公布处理结果",
@@ -252,8 +354,19 @@ pub(super) fn receipt_page(
         body.push_str("</ul>\n");
     }
     body.push_str(&format!(
-        "<p>本页地址可随时打开查询：<a href=\"/receipt/{r}\">/receipt/{r}</a></p>\n",
+        "<p>本页地址可随时打开查询：<a class=\"nowrap\" href=\"/receipt/{r}\">/receipt/{r}</a></p>\n",
         r = esc(&st.receipt)
     ));
+    match consultation
+        .as_ref()
+        .and_then(|b| b.url.map(|u| (u, b.title)))
+    {
+        Some((u, t)) => body.push_str(&format!(
+            "<p class=\"receipt-back\"><a href=\"{}\">返回征集页面：{}</a></p>\n",
+            esc(u),
+            esc(t)
+        )),
+        None => body.push_str("<p class=\"receipt-back\"><a href=\"/\">返回网站首页</a></p>\n"),
+    }
     page(site, if new { "提交成功" } else { "回执查询" }, &body)
 }

@@ -26,7 +26,7 @@ pub mod directory;
 pub mod export;
 pub mod forms;
 pub mod guard;
-mod html;
+pub(crate) mod html;
 pub mod http;
 pub mod import;
 pub mod limits;

@@ -78,6 +78,12 @@ impl Directory for Following {
     fn ledger_status(&self, consultation: &str, receipt: &str) -> LedgerStatus {
         self.current().ledger_status(consultation, receipt)
     }
+    fn frame(&self) -> Option<std::sync::Arc<super::html::Frame>> {
+        self.current().frame()
+    }
+    fn consultation_url(&self, id: &str) -> Option<String> {
+        self.current().consultation_url(id)
+    }
     fn content_error(&self) -> Option<String> {
         self.current().content_error()
     }

@@ -3,6 +3,7 @@
 //! are concluded; and where a receipt stands in the consultation's ledger.
 
 use super::directory::{ConsultationWindow, Directory, LedgerStatus, StaticDirectory};
+use super::html::{Frame, TITLE_MARK};
 use crate::calendar::Calendar;
 use crate::content::{self, Data, LoadOptions};
 use crate::diag::{self, Diagnostics};
@@ -20,6 +21,20 @@ pub struct SiteDirectory {
     ledgers: BTreeMap<String, PathBuf>,
     /// The first error the loader or the window computation reported.
     error: Option<String>,
+    /// The site's frame for the receiver's pages (none when the theme cannot render it).
+    frame: Option<Arc<Frame>>,
+    /// Consultation id → the address of its page.
+    urls: BTreeMap<String, String>,
+}
+
+/// Render the theme's `receipt.html` with the site's header, navigation and footer; `None`
+/// when the theme cannot be loaded or rendered (the receiver then serves plain pages).
+fn receiver_frame(site: &content::Site) -> Option<Frame> {
+    let theme = crate::render::Theme::load(&site.root, &site.config.theme).ok()?;
+    let renderer = crate::render::Renderer::new(&theme).ok()?;
+    let ctx = crate::plan::receiver_frame_ctx(site, TITLE_MARK);
+    let html = renderer.render_owned("receipt.html", ctx).ok()?;
+    Frame::split(&html)
 }
 
 impl SiteDirectory {
@@ -47,6 +62,12 @@ impl Directory for SiteDirectory {
     }
     fn content_error(&self) -> Option<String> {
         self.error.clone()
+    }
+    fn frame(&self) -> Option<Arc<Frame>> {
+        self.frame.clone()
+    }
+    fn consultation_url(&self, id: &str) -> Option<String> {
+        self.urls.get(id).cloned()
     }
     fn ledger_status(&self, consultation: &str, receipt: &str) -> LedgerStatus {
         let Some(path) = self.ledgers.get(consultation) else {
@@ -129,7 +150,14 @@ pub fn load_site_directory(root: &Path) -> Result<SiteDirectory, String> {
             });
         }
     }
+    let urls = site
+        .of_kind(crate::content::Kind::Consultation)
+        .map(|r| (r.id.clone(), crate::urls::record_url(&site, r)))
+        .collect();
+    let frame = receiver_frame(&site).map(Arc::new);
     Ok(SiteDirectory {
+        frame,
+        urls,
         windows: StaticDirectory {
             title: site.config.title.clone(),
             consultations,

@@ -2,6 +2,7 @@
 //! file by the site's `themes/<name>/` folder; pages rendered in parallel.
 
 mod chrome;
+pub(crate) mod css;
 mod theme;
 
 pub(crate) use theme::Theme;
@@ -35,6 +36,7 @@ impl Renderer {
                 )
             })
             .collect();
+        tera.register_filter("tel", tel_filter);
         tera.add_raw_templates(templates)
             .map_err(|e| vec![template_diag(&e, theme)])?;
         let has = |name: &str| tera.get_template_names().any(|n| n == name);
@@ -110,6 +112,53 @@ impl Renderer {
             .map(|(path, t, ctx)| (*path, self.render(t, ctx)))
             .collect()
     }
+}
+
+/// The `tel` filter: [`tel_links`] of a string (print it with `| safe`; the filter escapes).
+fn tel_filter(v: &Value, _: &std::collections::HashMap<String, Value>) -> tera::Result<Value> {
+    match v {
+        Value::String(s) => Ok(Value::String(tel_links(s))),
+        Value::Null => Ok(Value::String(String::new())),
+        other => Ok(Value::String(escape_html(&other.to_string()))),
+    }
+}
+
+/// Escape `text` for HTML and make every phone number in it a tap-to-call link that never
+/// breaks across lines: `<a class="tel" href="tel:0717-4212345">0717-4212345</a>`. A phone
+/// number is a run of digits, hyphens and a leading `+` holding at least five digits and
+/// not touching an ASCII letter (so `2026`, `8:30-17:30` and codes like `A12345` stay text).
+pub(crate) fn tel_links(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut from = 0;
+    let mut i = 0;
+    while i < b.len() {
+        let starts =
+            b[i].is_ascii_digit() || (b[i] == b'+' && b.get(i + 1).is_some_and(u8::is_ascii_digit));
+        let after_word = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'-');
+        if !starts || after_word {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < b.len()
+            && (b[j].is_ascii_digit()
+                || (b[j] == b'-' && b.get(j + 1).is_some_and(u8::is_ascii_digit)))
+        {
+            j += 1;
+        }
+        let digits = b[i..j].iter().filter(|c| c.is_ascii_digit()).count();
+        let touches = j < b.len() && (b[j].is_ascii_alphabetic() || b[j] == b':' || b[j] == b'.');
+        if digits >= 5 && !touches {
+            out.push_str(&escape_html(&text[from..i]));
+            let n = &text[i..j];
+            out.push_str(&format!("<a class=\"tel\" href=\"tel:{n}\">{n}</a>"));
+            from = j;
+        }
+        i = j;
+    }
+    out.push_str(&escape_html(&text[from..]));
+    out
 }
 
 /// HTML escaping of `& < > " '` (Tera's default also escapes `/`, which bloats every URL).

@@ -249,6 +249,8 @@ mod tests {
             "icp",
             "public_security",
             "site_code",
+            "badge_url",
+            "badge_image",
             "[requests]",
             "enabled",
             "office",

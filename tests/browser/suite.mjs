@@ -287,6 +287,12 @@ async function main() {
   });
   const offsite = [];
   const failedAssets = [];
+  // Script errors on any page any check visits (console.error and uncaught exceptions).
+  const consoleErrors = [];
+  const watchConsole = (page) => {
+    page.on('console', (m) => { if (m.type() === 'error' && !/status of 404/.test(m.text())) consoleErrors.push(`${page.url().slice(origin.length)}: ${m.text()}`); });
+    page.on('pageerror', (e) => consoleErrors.push(`${page.url().slice(origin.length)}: ${e.message}`));
+  };
   async function newContext(extra = {}) {
     const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', bypassCSP: true, ...extra });
     if (now && extra.javaScriptEnabled !== false) await ctx.clock.setFixedTime(now);
@@ -295,6 +301,7 @@ async function main() {
       offsite.push(`${route.request().frame()?.url?.() ?? '?'} -> ${route.request().url()}`);
       return route.abort('blockedbyclient');
     });
+    ctx.on('page', watchConsole);
     ctx.on('response', (r) => {
       const u = r.url();
       if (r.status() >= 400 && u.startsWith(origin) && !u.includes('/no-such-page/')) failedAssets.push(`HTTP ${r.status()} ${u.slice(origin.length)}`);
@@ -505,6 +512,97 @@ async function main() {
       check(`request form filled, submitted and looked up /requests/${feedbackOrigin ? ' (real receiver)' : ' (skipped: no receiver)'}`, probs, info);
     }
 
+    // ---- tables written in Markdown: styled, and no sideways page scroll at 390 px
+    {
+      const withTables = htmlFiles.map(urlOf).filter((u) => /<div class="prose">[\s\S]*?<table>/.test(readHtml(u)));
+      const page = await ctx.newPage();
+      const probs = [];
+      for (const u of withTables) {
+        await page.goto(origin + u);
+        for (const vp of [DESKTOP, MOBILE]) {
+          await page.setViewportSize(vp);
+          const t = await page.evaluate(() => {
+            const cell = document.querySelector('.prose table td, .prose table th');
+            const cs = cell ? getComputedStyle(cell) : null;
+            return {
+              border: cs ? parseFloat(cs.borderTopWidth) : 0, pad: cs ? parseFloat(cs.paddingLeft) : 0,
+              wide: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+            };
+          });
+          if (t.border < 1 || t.pad < 4) probs.push(`${u} ${vp.width}px: table cells without border or padding`);
+          if (t.wide > 1) probs.push(`${u} ${vp.width}px: the page scrolls sideways by ${t.wide}px`);
+        }
+        await page.setViewportSize(DESKTOP);
+      }
+      check(`tables in record text: styled, no sideways page scroll at 390 px (${withTables.length} pages)`, probs);
+      await page.close();
+    }
+
+    // ---- 我要纠错 from a record page and from the footer: the form carries the page address
+    {
+      const page = await ctx.newPage();
+      const probs = [];
+      for (const [from, sel] of [[recordUrl, '.record-tools a[href*="/correction/"]'], ['/catalog/', '.site-footer a[href*="/correction/"]']]) {
+        if (!from) continue;
+        await page.goto(origin + from);
+        const link = page.locator(sel).first();
+        if (!(await link.count())) { probs.push(`${from}: no 我要纠错 link (${sel})`); continue; }
+        await Promise.all([page.waitForEvent('load'), link.click()]);
+        const v = await page.evaluate(() => document.getElementById('page')?.value);
+        if (v !== origin + from) probs.push(`${from} -> ${page.url().slice(origin.length)}: the address field holds "${v}", expected ${origin + from}`);
+      }
+      check('我要纠错: the correction form is prefilled with the page address (record tools, footer)', probs);
+      await page.close();
+    }
+
+    // ---- the receipt page (through the real receiver): the site frame, styled, at two widths
+    if (openUrl && feedbackOrigin) {
+      const page = await ctx.newPage();
+      const r = await page.request.post(origin + FEEDBACK_PATH + '/comment', {
+        form: { consultation: openUrl.split('/').filter(Boolean).pop(), opinion: '回执页面检查：请核实。', consent: 'on' },
+        maxRedirects: 0,
+      });
+      const loc = r.headers().location;
+      const probs = [];
+      if (!loc || !loc.startsWith('/receipt/')) probs.push(`the receiver answered ${r.status()} without a receipt address`);
+      else {
+        await page.goto(origin + loc);
+        for (const vp of [DESKTOP, MOBILE]) {
+          await page.setViewportSize(vp);
+          await page.waitForTimeout(50);
+          const st = await page.evaluate(() => {
+            const no = document.getElementById('receipt-no');
+            const cs = (s) => { const e = document.querySelector(s); return e ? getComputedStyle(e) : null; };
+            const lh = no ? parseFloat(getComputedStyle(no).lineHeight) : 0;
+            return {
+              frame: !!document.querySelector('header.masthead .site-name') && !!document.querySelector('nav.mainnav') && !!document.querySelector('footer.site-footer'),
+              styled: cs('.masthead')?.backgroundColor !== 'rgba(0, 0, 0, 0)',
+              oneLine: no ? no.getBoundingClientRect().height < lh * 1.5 : false,
+              noFits: no ? no.getBoundingClientRect().right <= document.documentElement.clientWidth : false,
+              wide: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+              back: !!document.querySelector('.receipt-back a[href^="/consultations/"]'),
+              details: !!document.querySelector('details.receipt-hash'),
+              print: !!document.querySelector('[data-print]'),
+              date: document.querySelector('.receipt-facts time')?.textContent ?? '',
+            };
+          });
+          if (!st.frame) probs.push(`${vp.width}px: not inside the site frame (header, navigation, footer)`);
+          if (!st.styled) probs.push(`${vp.width}px: the site stylesheet is not applied`);
+          if (!st.oneLine || !st.noFits) probs.push(`${vp.width}px: the receipt number wraps or overflows`);
+          if (st.wide > 1) probs.push(`${vp.width}px: the page scrolls sideways by ${st.wide}px`);
+          if (!st.back) probs.push(`${vp.width}px: no link back to the consultation`);
+          if (!st.details || !st.print) probs.push(`${vp.width}px: no full-hash disclosure or no 打印/保存回执`);
+          if (!/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/.test(st.date)) probs.push(`${vp.width}px: the received date reads "${st.date}"`);
+          const vs = await runAxe(page, axeSource, { type: 'tag', values: AA_TAGS });
+          probs.push(...axeLines(vs, ['serious', 'critical']).map((l) => `${vp.width}px: ${l}`));
+          if (opts.shots) await page.screenshot({ path: path.join(opts.shots, `zz-receipt-${vp.width}.png`), fullPage: true });
+        }
+        await page.setViewportSize(DESKTOP);
+      }
+      check('receipt page (real receiver): site frame, styled, number unbroken, Chinese date, way back, at 1280 and 390 px', probs);
+      await page.close();
+    } else note('no receiver in this run: the receipt page check is skipped');
+
     // ---- the search page, by keyboard only: Enter searches in place, Back returns
     if (fs.existsSync(path.join(site, 'search', 'index.html'))) {
       const page = await ctx.newPage();
@@ -606,6 +704,40 @@ async function main() {
         if (await page.evaluate(() => document.documentElement.classList.contains('hc'))) hp.push('switching off was not remembered');
       } else hp.push('no high-contrast control');
       check('适老化: 高对比度 works, is remembered across pages and reaches 7:1 (axe color-contrast-enhanced)', hp);
+
+      // 长者模式: a labelled toggle, a step of at least 1.3×, header and navigation items not
+      // wrapped inside a word, no sideways scrolling, remembered.
+      const ep = [];
+      await page.goto(origin + '/');
+      const before = await page.evaluate(() => parseFloat(getComputedStyle(document.documentElement).fontSize));
+      if (await clickByKeyboard('[data-elder]')) {
+        for (const u of ['/', second]) {
+          await page.goto(origin + u);
+          for (const vp of [DESKTOP, MOBILE]) {
+            await page.setViewportSize(vp);
+            const r = await page.evaluate(() => {
+              const fs = parseFloat(getComputedStyle(document.documentElement).fontSize);
+              const wrapped = [...document.querySelectorAll('.mainnav a, .a11y-tools button')].filter((a) => {
+                const lh = parseFloat(getComputedStyle(a).lineHeight) || parseFloat(getComputedStyle(a).fontSize) * 1.8;
+                const range = document.createRange(); range.selectNodeContents(a);
+                return range.getClientRects().length > 1 || range.getBoundingClientRect().height > lh * 1.5;
+              }).map((a) => a.textContent.trim());
+              return { on: document.documentElement.classList.contains('elder'), fs, wrapped, wide: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+                label: document.querySelector('[data-elder]')?.textContent.trim() };
+            });
+            if (!r.on) ep.push(`${u}: 长者模式 not kept`);
+            if (vp === DESKTOP && r.fs < before * 1.3) ep.push(`${u}: ${r.fs}px is less than 1.3 × ${before}px`);
+            if (r.wrapped.length) ep.push(`${u} ${vp.width}px: wrapped inside: ${r.wrapped.join('、')}`);
+            if (r.wide > 1) ep.push(`${u} ${vp.width}px: scrolls sideways by ${r.wide}px`);
+            if (r.label !== '长者模式') ep.push(`${u}: the toggle reads "${r.label}"`);
+            if (opts.shots) await page.screenshot({ path: path.join(opts.shots, `zz-elder-${slug(u)}-${vp.width}.png`), fullPage: false });
+          }
+          await page.setViewportSize(DESKTOP);
+        }
+        await clickByKeyboard('[data-elder]');
+        if (await page.evaluate(() => document.documentElement.classList.contains('elder'))) ep.push('长者模式 did not switch off');
+      } else ep.push('no 长者模式 control');
+      check('适老化: 长者模式 (≥1.3×) keeps the header and navigation whole, no sideways scroll, remembered', ep);
       await page.close();
     }
 
@@ -621,6 +753,9 @@ async function main() {
           nav: shown('.mainnav, .breadcrumbs, .a11y-tools, .search-box, .record-tools, .skip-link'),
           urls: shown('.print-url'),
           title: shown('h1'),
+          widgets: shown('summary, button'),
+          text: document.body.innerText,
+          canonical: document.querySelector('link[rel=canonical]')?.href,
         };
       });
       await page.emulateMedia({ media: 'screen' });
@@ -628,6 +763,8 @@ async function main() {
       if (r.nav) probs.push('navigation or page tools are printed');
       if (withAtt && !r.urls) probs.push('attachment addresses are not printed');
       if (!r.title) probs.push('the title is not printed');
+      if (r.widgets) probs.push('disclosure widgets or buttons are printed');
+      if (!r.canonical || !r.text.includes(r.canonical)) probs.push(`the page's own address (${r.canonical}) is not printed`);
       check(`print stylesheet: no navigation, attachment addresses printed ${withAtt ?? recordUrl}`, probs);
       await page.close();
     }
@@ -644,7 +781,7 @@ async function main() {
           h1: document.querySelector('h1')?.textContent.trim(),
           nav: document.querySelectorAll('nav a').length,
           form: !!document.querySelector('#comment-form form'),
-          deadControls: [...document.querySelectorAll('[data-fs],[data-hc]')].filter((e) => getComputedStyle(e).visibility !== 'hidden' && e.getClientRects().length).length,
+          deadControls: [...document.querySelectorAll('[data-fs],[data-hc],[data-elder]')].filter((e) => getComputedStyle(e).visibility !== 'hidden' && e.getClientRects().length).length,
         }));
         if (!r.h1 || r.nav < 5) probs.push(`${u}: heading or navigation missing`);
         if (u === openUrl && !r.form) probs.push(`${u}: the comment form is missing`);
@@ -673,6 +810,7 @@ async function main() {
     await server.close();
   }
   await reportVnu(vnu);
+  check('no JavaScript error on any page visited (console errors, uncaught exceptions)', [...new Set(consoleErrors)]);
   check('no request left the site\'s origin', [...new Set(offsite)]);
   check('every page and asset the browser fetched resolved (no HTTP 4xx/5xx)', [...new Set(failedAssets)]);
   return 0;

@@ -296,7 +296,7 @@ fn a_new_git_commit_builds_again() {
     assert!(git(s.root(), &["commit", "-q", "-m", "发布"]));
     assert!(s.build(NOW, &[]).full);
     // An edit not yet committed, built; then committed without touching the file: the page's
-    // 修订记录 gains the commit.
+    // 修订记录 gains the commit's public note (issue 20: only noted commits are listed).
     s.edit(
         "content/documents/meeting-2026-09.md",
         "局务会议研究",
@@ -304,7 +304,17 @@ fn a_new_git_commit_builds_again() {
     );
     assert!(s.build(NOW, &[]).full);
     assert!(!s.build(NOW, &[]).full);
-    assert!(git(s.root(), &["commit", "-q", "-am", "改正会议纪要摘要"]));
+    assert!(git(
+        s.root(),
+        &[
+            "commit",
+            "-q",
+            "-am",
+            "Fix summary",
+            "-m",
+            "公示说明: 改正会议纪要摘要"
+        ]
+    ));
     let b = s.build(NOW, &[]);
     assert!(b.full && b.written > 0);
     assert!(

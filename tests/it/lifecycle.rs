@@ -68,6 +68,20 @@ fn concluded_with_its_outcome() {
 }
 
 #[test]
+fn an_outcome_dated_after_the_build_clock_is_not_published_yet() {
+    // Entered ahead of its day: the page stays 征集已结束 and shows nothing of the outcome.
+    let extra =
+        "outcome:\n  published: 2026-12-10\n  decision: 已印发施行。\n  opinions: {total: 0}\n";
+    let html = page_at("2026-12-09T10:00:00+08:00", extra);
+    assert!(!html.contains("已公布结果"), "{html}");
+    assert!(!html.contains("已印发施行。"), "{html}");
+    assert!(html.contains("征集已结束"), "{html}");
+    // From 00:00 of its date it is published.
+    let html = page_at("2026-12-10T00:00:00+08:00", extra);
+    assert!(html.contains("已公布结果"), "{html}");
+}
+
+#[test]
 fn withdrawn_with_the_reason() {
     let extra = "withdrawn:\n  date: 2026-11-24\n  reason: 上位政策调整，重新起草。\n";
     let html = page_at("2026-11-25T10:00:00+08:00", extra);

@@ -16,6 +16,7 @@ mod synth;
 mod build;
 mod build_cache;
 mod calendar_cli;
+mod citizen;
 mod compliance;
 mod compliance_history;
 mod diagnostics;

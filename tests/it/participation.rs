@@ -26,10 +26,24 @@ fn the_report_lists_every_opinion_with_its_disposition_and_the_head_hash() {
         .collect();
     for e in &lines {
         assert!(html.contains(e["receipt"].as_str().unwrap()));
-        assert!(html.contains(e["hash"].as_str().unwrap()));
+        // The short check code in the text (issue 20); the full hash is in opinions.json.
+        let hash = e["hash"].as_str().unwrap();
+        assert!(html.contains(&format!("<code>{}</code>", &hash[..8])));
+        let is_head = Some(hash) == lines.last().and_then(|l| l["hash"].as_str());
+        assert_eq!(
+            html.matches(hash).count(),
+            usize::from(is_head),
+            "{hash} in the text"
+        );
     }
     let head = lines.last().unwrap()["hash"].as_str().unwrap();
-    assert!(html.contains(&format!("<code class=\"head-hash\">{head}</code>")));
+    // The ledger head in full only behind a disclosure.
+    assert!(html.contains(&format!(
+        "<details class=\"receipt-hash\"><summary>台账末条的完整校验码</summary><p class=\"hash\"><code class=\"head-hash\">{head}</code>"
+    )));
+    assert_eq!(html.matches(head).count(), 1);
+    assert!(!html.contains("javascript:"), "{html}");
+    assert!(!html.contains("未启用 JavaScript"), "{html}");
     assert!(html.contains("【部分采纳】"));
     // The receipt check's data: receipt → hash.
     let public = std::fs::read_to_string(

@@ -379,17 +379,28 @@ fn a_comment_posted_in_the_preview_gets_a_receipt_from_the_real_receiver() {
         .next()
         .unwrap();
     assert!(receipt.text().contains(no), "{}", receipt.text());
-    // The receipt page is styled: its style sheet comes from the receiver mounted in the
-    // preview, on the same address.
-    assert!(
-        receipt.text().contains("href=\"/feedback/style.css\""),
-        "{}",
-        receipt.text()
-    );
-    let css = get(&srv.addr, "/feedback/style.css");
+    // The receipt page is inside the site frame (issue 20): the site's header, navigation,
+    // footer and stylesheet, served by the preview on the same address; a link back to the
+    // consultation.
+    for part in [
+        "href=\"/static/site.css\"",
+        "class=\"masthead\"",
+        "class=\"site-footer\"",
+        "<a href=\"/consultations/skills-subsidy-measures/\">返回征集页面：",
+    ] {
+        assert!(
+            receipt.text().contains(part),
+            "no {part}: {}",
+            receipt.text()
+        );
+    }
+    let css = get(&srv.addr, "/static/site.css");
     assert_eq!(css.status, 200);
     assert_eq!(css.header("Content-Type"), Some("text/css; charset=utf-8"));
-    assert!(css.text().contains('{'), "{}", css.text());
+    assert!(css.text().contains(".receipt-panel"), "{}", css.text());
+    // The receiver's own small stylesheet stays for a site it cannot frame.
+    let css = get(&srv.addr, "/feedback/style.css");
+    assert_eq!(css.status, 200);
     // A closed consultation refuses, and nothing leaves the preview's own origin.
     let r = post(
         &srv.addr,

@@ -408,11 +408,25 @@ fn history_lists_each_commit_that_touched_a_record() {
         return;
     }
     assert!(git(&site, &["add", "."]));
-    assert!(git(&site, &["commit", "-q", "-m", "新建网站"]));
+    assert!(git(
+        &site,
+        &["commit", "-q", "-m", "新建网站", "-m", "公示说明: 首次发布"]
+    ));
     let doc = site.join("content/documents/shili-tongzhi.md");
     let t = std::fs::read_to_string(&doc).unwrap();
     std::fs::write(&doc, t.replace("即日起试运行", "自即日起试运行")).unwrap();
-    assert!(git(&site, &["commit", "-q", "-am", "改正通知的措辞"]));
+    // The public sees the 公示说明 trailer (issue 20), not the commit subject.
+    assert!(git(
+        &site,
+        &[
+            "commit",
+            "-q",
+            "-am",
+            "改正通知的措辞",
+            "-m",
+            "公示说明: 改正通知的措辞"
+        ]
+    ));
 
     let h = gongshi::history::collect(&site);
     let entries = &h[Path::new("content/documents/shili-tongzhi.md")];

@@ -666,7 +666,7 @@ impl super::RecordKind for Consultation {
         let Some(w) = w else {
             return Clock::default();
         };
-        let state = window::state(self, &w, cx.now);
+        let state = window::state(self, &w, cx.now, &cx.site.tz);
         let mut clock = Clock::default();
         match state {
             State::Open => {
@@ -692,10 +692,16 @@ impl super::RecordKind for Consultation {
     }
 
     /// A consultation opens and closes at a given hour: its state at `now`.
-    fn clock_moved(&self, facts: &dyn KindFacts, r: &Record, now: jiff::Timestamp) -> bool {
+    fn clock_moved(
+        &self,
+        facts: &dyn KindFacts,
+        r: &Record,
+        now: jiff::Timestamp,
+        tz: &jiff::tz::TimeZone,
+    ) -> bool {
         facts
             .window(&r.key())
-            .is_some_and(|(w, st)| window::state(self, w, now) != *st)
+            .is_some_and(|(w, st)| window::state(self, w, now, tz) != *st)
     }
 
     fn validate(&self, cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
@@ -808,18 +814,23 @@ impl super::RecordKind for Consultation {
                 .iter()
                 .map(|a| cx.attachment(&a.file, &a.title))
                 .collect(),
-            outcome: c.outcome.as_ref().map(|o| OutcomeView {
-                published: date_text(o.published),
-                decision: cx.md("outcome.decision"),
-                report: cx.md("outcome.report"),
-                figures: o.opinions.as_ref().map(figures_text),
-            }),
+            // An outcome dated after the build clock is not shown until its day.
+            outcome: c
+                .outcome
+                .as_ref()
+                .filter(|_| state == State::Concluded)
+                .map(|o| OutcomeView {
+                    published: date_text(o.published),
+                    decision: cx.md("outcome.decision"),
+                    report: cx.md("outcome.report"),
+                    figures: o.opinions.as_ref().map(figures_text),
+                }),
             withdrawn: c.withdrawn.as_ref().map(|x| WithdrawnView {
                 date: date_text(x.date),
                 reason: &x.reason,
             }),
             form_open: state == State::Open && c.form_offered(),
-            report_url: (c.outcome.is_some() && facts.has_report(&r.key()))
+            report_url: (state == State::Concluded && facts.has_report(&r.key()))
                 .then(|| format!("{}report/", cx.url())),
         });
         if c.historical {
@@ -873,7 +884,7 @@ impl super::RecordKind for Consultation {
                          "phone": ch.phone, "fax": ch.fax, "in_person": ch.in_person})),
             "organizer": c.organizer, "contact": c.contact,
             "documents": attachments(site, r, &c.documents),
-            "outcome": c.outcome.as_ref().map(|o| json!({
+            "outcome": c.outcome.as_ref().filter(|_| w.map_or_else(|| state_without_window(c), |(_, s)| *s) == State::Concluded).map(|o| json!({
                 "published": o.published.to_string(), "decision": md_text(r, "outcome.decision"),
                 "report": nonempty(md_text(r, "outcome.report")),
             })),

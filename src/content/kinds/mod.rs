@@ -68,6 +68,7 @@ pub trait RecordKind: Serialize + DeserializeOwned + Clone + std::fmt::Debug + S
         _facts: &dyn crate::content::view::KindFacts,
         _r: &Record,
         _now: jiff::Timestamp,
+        _tz: &jiff::tz::TimeZone,
     ) -> bool {
         false
     }
@@ -273,8 +274,8 @@ macro_rules! kinds {
                 match self { $( $(#[$attr])* Data::$var(x) => x.clock(cx, r, out), )* }
             }
 
-            pub fn clock_moved(&self, facts: &dyn crate::content::view::KindFacts, r: &Record, now: jiff::Timestamp) -> bool {
-                match self { $( $(#[$attr])* Data::$var(x) => x.clock_moved(facts, r, now), )* }
+            pub fn clock_moved(&self, facts: &dyn crate::content::view::KindFacts, r: &Record, now: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> bool {
+                match self { $( $(#[$attr])* Data::$var(x) => x.clock_moved(facts, r, now, tz), )* }
             }
 
             pub fn current(&self) -> bool {

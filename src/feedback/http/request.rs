@@ -52,7 +52,7 @@ pub(super) async fn submit(
 ) -> Resp {
     let post = Post {
         state,
-        site: state.dir.site_title(),
+        site: html::SiteFrame::of(state.dir.as_ref()),
         json,
     };
     match steps(&post, peer, req).await {
@@ -159,7 +159,7 @@ async fn steps(post: &Post<'_>, peer: SocketAddr, req: Request<Incoming>) -> Ste
 
 /// The status of the request `no`: state and dates, never personal data.
 pub(super) async fn status(state: &State, ip: IpAddr, no: &str, new: bool, json: bool) -> Resp {
-    let site = state.dir.site_title();
+    let site = html::SiteFrame::of(state.dir.as_ref());
     let not_found = || {
         refuse(
             &site,

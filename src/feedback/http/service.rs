@@ -210,7 +210,7 @@ pub(super) async fn handle(
     req: Request<Incoming>,
 ) -> Result<Resp, Infallible> {
     let json = wants_json(req.headers());
-    let site = state.dir.site_title();
+    let site = html::SiteFrame::of(state.dir.as_ref());
     let timeout = state.opts.limits.request_timeout;
     let mut resp = if !guard::host_header_ok(req.version(), req.headers()) {
         // HTTP/1.1 without Host, or two of them (RFC 9112 §3.2): 400.
@@ -295,7 +295,7 @@ pub(super) fn response(
 
 /// A refusal: zh-CN HTML page (or JSON `{error, message}`), never stored.
 pub(super) fn refuse(
-    site: &str,
+    site: &html::SiteFrame,
     json: bool,
     status: StatusCode,
     code: &str,
@@ -338,7 +338,7 @@ fn path_is_suspicious(path: &str) -> bool {
 }
 
 async fn route(state: &State, peer: SocketAddr, req: Request<Incoming>, json: bool) -> Resp {
-    let site = state.dir.site_title();
+    let site = html::SiteFrame::of(state.dir.as_ref());
     let path = req.uri().path().to_string();
     let not_found = || {
         refuse(
@@ -412,7 +412,7 @@ async fn route(state: &State, peer: SocketAddr, req: Request<Incoming>, json: bo
     not_found()
 }
 
-fn method_not_allowed(site: &str, json: bool, allow: &'static str) -> Resp {
+fn method_not_allowed(site: &html::SiteFrame, json: bool, allow: &'static str) -> Resp {
     let mut r = refuse(
         site,
         json,
@@ -427,7 +427,7 @@ fn method_not_allowed(site: &str, json: bool, allow: &'static str) -> Resp {
     r
 }
 
-pub(super) fn too_many(site: &str, json: bool, retry_after: u64) -> Resp {
+pub(super) fn too_many(site: &html::SiteFrame, json: bool, retry_after: u64) -> Resp {
     let mut r = refuse(
         site,
         json,
@@ -497,7 +497,7 @@ async fn health(state: &State) -> Resp {
 }
 
 async fn receipt(state: &State, ip: IpAddr, no: &str, new: bool, json: bool) -> Resp {
-    let site = state.dir.site_title();
+    let site = html::SiteFrame::of(state.dir.as_ref());
     let not_found = || {
         refuse(
             &site,
@@ -555,9 +555,17 @@ async fn receipt(state: &State, ip: IpAddr, no: &str, new: bool, json: bool) -> 
         .as_deref()
         .and_then(|c| state.dir.consultation(c))
         .map(|w| w.title);
+    let url = st
+        .consultation
+        .as_deref()
+        .and_then(|c| state.dir.consultation_url(c));
+    let back = title.as_deref().map(|t| html::Back {
+        title: t,
+        url: url.as_deref(),
+    });
     response(
         StatusCode::OK,
         "text/html; charset=utf-8",
-        html::receipt_page(&site, &st, title.as_deref(), new, &check),
+        html::receipt_page(&site, &st, back, new, &check),
     )
 }

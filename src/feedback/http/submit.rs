@@ -25,7 +25,7 @@ pub(super) type Step<T> = Result<T, Box<Resp>>;
 /// Who is refused, and how (an HTML page with the site's title, or JSON).
 pub(super) struct Post<'a> {
     pub(super) state: &'a State,
-    pub(super) site: String,
+    pub(super) site: html::SiteFrame,
     pub(super) json: bool,
 }
 
@@ -54,7 +54,7 @@ pub(super) async fn submit(
 ) -> Resp {
     let post = Post {
         state,
-        site: state.dir.site_title(),
+        site: html::SiteFrame::of(state.dir.as_ref()),
         json,
     };
     match steps(&post, peer, req, kind).await {

@@ -55,12 +55,14 @@
       return;
     }
     var typed = hashInput ? String(hashInput.value || "").replace(/\s+/g, "").toLowerCase() : "";
+    /* The receipt and the report show the first 8 characters; the full hash also matches. */
+    var short = hash.slice(0, 8);
     if (!typed) {
-      say("回执 " + receipt + " 已登记入意见台账，校验码为 " + hash + "。请与您回执上的校验码比对。", true);
-    } else if (typed === hash) {
+      say("回执 " + receipt + " 已登记入意见台账，校验码前8位为 " + short + "。请与您回执上的校验码比对。", true);
+    } else if (typed === hash || (typed.length === 8 && typed === short)) {
       say("核对一致：回执 " + receipt + " 的意见已完整收录，未被改动。", true);
     } else {
-      say("校验码不一致：台账中回执 " + receipt + " 的校验码为 " + hash + "，与您输入的不同。", false);
+      say("校验码不一致：台账中回执 " + receipt + " 的校验码前8位为 " + short + "，与您输入的不同。", false);
       offerReport(receipt, typed);
     }
   }

@@ -41,16 +41,40 @@
     var b = document.querySelector('[data-hc]');
     if (b) { b.setAttribute('aria-pressed', String(on)); }
   }
+  /* 长者模式: a real step up (html.elder: 1.35× the default size), remembered. */
+  function applyElder(on) {
+    root.classList.toggle('elder', on);
+    var b = document.querySelector('[data-elder]');
+    if (b) { b.setAttribute('aria-pressed', String(on)); }
+  }
   applyFs(load('gongshi-fs'));
   applyHc(load('gongshi-hc') === '1');
+  applyElder(load('gongshi-elder') === '1');
   document.addEventListener('click', function (ev) {
-    var t = ev.target.closest ? ev.target.closest('[data-fs],[data-hc],[data-print]') : null;
+    var t = ev.target.closest ? ev.target.closest('[data-fs],[data-hc],[data-elder],[data-print]') : null;
     if (!t) { return; }
     ev.preventDefault();
     if (t.hasAttribute('data-fs')) { var v = t.getAttribute('data-fs'); store('gongshi-fs', v === 'm' ? null : v); applyFs(v); }
+    else if (t.hasAttribute('data-elder')) { var el = !root.classList.contains('elder'); store('gongshi-elder', el ? '1' : null); applyElder(el); }
     else if (t.hasAttribute('data-hc')) { var on = !root.classList.contains('hc'); store('gongshi-hc', on ? '1' : null); applyHc(on); }
     else { window.print(); }
   });
+  /* On paper: the print date beside the page's address (base.html, .print-meta). */
+  var printDate = document.querySelector('.print-date');
+  if (printDate && window.addEventListener) {
+    window.addEventListener('beforeprint', function () {
+      var d = new Date();
+      printDate.textContent = '　打印日期：' + d.getFullYear() + '年' + (d.getMonth() + 1) + '月' + d.getDate() + '日';
+    });
+  }
+  /* The footer's 我要纠错 (the same on every page) carries this page's address; without JS
+     the visitor types it on the form. */
+  var corr = document.querySelectorAll('a[data-correction]');
+  for (var ci = 0; ci < corr.length; ci++) {
+    if (corr[ci].href.indexOf('?') < 0 && !document.getElementById('page')) {
+      corr[ci].href += '?page=' + encodeURIComponent(location.pathname);
+    }
+  }
   /* 我要纠错: prefill the page address from ?page=… and the text from ?description=… (a
      receipt check links here with the receipt number; without JS the visitor types it). */
   var pre = document.querySelectorAll('[data-prefill]');
