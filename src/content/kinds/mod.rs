@@ -283,6 +283,8 @@ macro_rules! kinds {
 
 // The kinds' modules, declared here rather than by `kinds!` so that rustfmt sees their files.
 pub mod consultation;
+pub mod decision;
+pub mod decision_catalogue;
 pub mod document;
 pub mod duty;
 pub mod enforcement;
@@ -303,6 +305,8 @@ kinds! {
     Consultation => consultation::Consultation,
     Enforcement => enforcement::Enforcement,
     Reply => reply::Reply,
+    DecisionCatalogue => decision_catalogue::DecisionCatalogue,
+    Decision => decision::Decision,
     Page => page::Page,
     #[cfg(feature = "test-kind")]
     Inspection => inspection::Inspection,
