@@ -18,6 +18,7 @@ mod build_cache;
 mod calendar_cli;
 mod compliance;
 mod compliance_history;
+mod decisions;
 mod diagnostics;
 mod enforcement_kinds;
 mod exports;

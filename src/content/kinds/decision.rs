@@ -1107,7 +1107,9 @@ impl RecordKind for Decision {
 
         // Quorum and majority.
         if let Some(d) = &self.discussion {
-            if d.present > d.total || d.present * 2 <= d.total {
+            // In u64: counts as large as the schema accepts cannot overflow.
+            let (present, total) = (u64::from(d.present), u64::from(d.total));
+            if present > total || present * 2 <= total {
                 out.push(
                     r.diag_at(
                         Diagnostic::error(
@@ -1123,8 +1125,10 @@ impl RecordKind for Decision {
                 );
             }
             if let Some(v) = &d.votes {
-                let cast = v.yes + v.against.unwrap_or(0) + v.abstain.unwrap_or(0);
-                if cast > d.present {
+                let cast = u64::from(v.yes)
+                    + u64::from(v.against.unwrap_or(0))
+                    + u64::from(v.abstain.unwrap_or(0));
+                if cast > present {
                     out.push(
                         r.diag_at(
                             Diagnostic::error(
@@ -1138,7 +1142,7 @@ impl RecordKind for Decision {
                         .found(format!("共 {cast} 票"))
                         .hint("请核对 for（赞成）、against（反对）、abstain（弃权）和 present（出席人数）。"),
                     );
-                } else if v.yes * 2 <= d.present {
+                } else if u64::from(v.yes) * 2 <= present {
                     out.push(
                         r.diag_at(
                             Diagnostic::error(
