@@ -7,6 +7,8 @@
 //! * [`enforcement`] — publication deadline, withdrawal, display period (`enforcement.*`)
 //! * [`privacy_lint`] — personal data in public texts (`privacy.*`), using [`crate::pii`]
 //! * [`catalogue`] — required categories and permit items (`catalogue.*`, `permit.*`)
+//! * [`decisions`] — a major decision against its catalogue, consultations and the clock
+//!   (`decision.*`)
 //! * [`git_history`] — what may never be edited once published (`history.*`)
 //! * [`ledgers`] — no opinion can vanish: ledgers against the register of heads, the receiver
 //!   and the outcome's figures (`participation.*`)
@@ -16,6 +18,7 @@
 //! Besides diagnostics the rules fill a [`Summary`]: the lists the compliance page shows.
 
 pub(crate) mod catalogue;
+pub(crate) mod decisions;
 pub(crate) mod enforcement;
 pub(crate) mod fields;
 pub(crate) mod freshness;
@@ -125,6 +128,7 @@ pub(crate) fn run(input: &Input) -> (Vec<Diagnostic>, Summary) {
     enforcement::check(input, &mut diags, &mut summary);
     privacy_lint::check(input, &mut diags);
     catalogue::check(input, &mut diags, &mut summary);
+    decisions::check(input, &mut diags, &mut summary);
     git_history::check(input, &mut diags);
     ledgers::check(input, &mut diags);
     freshness::check(input, &mut diags, &mut summary);

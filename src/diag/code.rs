@@ -104,6 +104,18 @@ codes! {
     ContentUnclosedFrontMatter = "content.unclosed-front-matter",
     ContentUnknownFolder = "content.unknown-folder",
 
+    DecisionCatalogueDuplicateItem = "decision.catalogue-duplicate-item",
+    DecisionCatalogueMissing = "decision.catalogue-missing",
+    DecisionConsultationOpen = "decision.consultation-open",
+    DecisionEvaluationOverdue = "decision.evaluation-overdue",
+    DecisionMajority = "decision.majority",
+    DecisionNoLegalReview = "decision.no-legal-review",
+    DecisionNoRiskAssessment = "decision.no-risk-assessment",
+    DecisionQuorum = "decision.quorum",
+    DecisionStageOrder = "decision.stage-order",
+    DecisionUnknownItem = "decision.unknown-item",
+    DecisionUnlawful = "decision.unlawful",
+
     DiagMore = "diag.more",
 
     EnforcementCaseNo = "enforcement.case-no",

@@ -40,7 +40,7 @@ fn assert_no_withdrawn(rel: &str, text: &str) {
     }
 }
 
-const SECTIONS: [&str; 8] = [
+const SECTIONS: [&str; 10] = [
     "duties",
     "documents",
     "procedures",
@@ -49,6 +49,8 @@ const SECTIONS: [&str; 8] = [
     "consultations",
     "enforcement",
     "replies",
+    "decision-catalogues",
+    "decisions",
 ];
 
 #[test]

@@ -327,6 +327,8 @@ macro_rules! kinds {
 
 // The kinds' modules, declared here rather than by `kinds!` so that rustfmt sees their files.
 pub mod consultation;
+pub mod decision;
+pub mod decision_catalogue;
 pub mod document;
 pub mod duty;
 pub mod enforcement;
@@ -347,6 +349,8 @@ kinds! {
     Consultation => consultation::Consultation,
     Enforcement => enforcement::Enforcement,
     Reply => reply::Reply,
+    DecisionCatalogue => decision_catalogue::DecisionCatalogue,
+    Decision => decision::Decision,
     Page => page::Page,
     #[cfg(feature = "test-kind")]
     Inspection => inspection::Inspection,
