@@ -40,7 +40,7 @@ fn assert_no_withdrawn(rel: &str, text: &str) {
     }
 }
 
-const SECTIONS: [&str; 8] = [
+const SECTIONS: [&str; 9] = [
     "duties",
     "documents",
     "procedures",
@@ -49,6 +49,7 @@ const SECTIONS: [&str; 8] = [
     "consultations",
     "enforcement",
     "replies",
+    "officers",
 ];
 
 #[test]

@@ -39,6 +39,7 @@ mod hant;
 mod historical;
 mod hostile;
 mod import;
+mod lawful;
 mod lifecycle;
 mod participation;
 mod search_example;

@@ -289,6 +289,7 @@ pub mod enforcement;
 pub mod fee;
 #[cfg(feature = "test-kind")]
 pub mod inspection;
+pub mod officers;
 pub mod page;
 pub mod permit;
 pub mod procedure;
@@ -304,6 +305,7 @@ kinds! {
     Enforcement => enforcement::Enforcement,
     Reply => reply::Reply,
     Page => page::Page,
+    Officers => officers::Officers,
     #[cfg(feature = "test-kind")]
     Inspection => inspection::Inspection,
 }
