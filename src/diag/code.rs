@@ -37,6 +37,8 @@ macro_rules! codes {
 }
 
 codes! {
+    AccountabilityCounts = "accountability.counts",
+
     CalendarBadDate = "calendar.bad-date",
     CalendarConflictingDate = "calendar.conflicting-date",
     CalendarDateInTwoFiles = "calendar.date-in-two-files",

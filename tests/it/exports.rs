@@ -40,7 +40,7 @@ fn assert_no_withdrawn(rel: &str, text: &str) {
     }
 }
 
-const SECTIONS: [&str; 9] = [
+const SECTIONS: [&str; 12] = [
     "duties",
     "documents",
     "procedures",
@@ -50,6 +50,9 @@ const SECTIONS: [&str; 9] = [
     "enforcement",
     "replies",
     "officers",
+    "spot-check-lists",
+    "spot-check-plans",
+    "accountability",
 ];
 
 #[test]

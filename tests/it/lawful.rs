@@ -193,3 +193,103 @@ fn hostile_review_dates_are_located_and_bounded() {
         "{out}"
     );
 }
+
+const PLAN: &str = "---
+title: 2026年度双随机抽查计划
+published: 2026-03-10
+year: 2026
+tasks:
+  - matter: 劳动用工检查
+    target: 辖区内用人单位
+    department: 监察大队
+results:
+  - target: 测试有限公司
+    matter: 劳动用工检查
+    date: 2026-11-02
+    outcome: 未发现问题
+---
+";
+
+const CHECK: &str = "---
+title: 测试有限公司检查结果
+published: 2026-11-05
+case_no: 测人社监检〔2026〕1号
+action: 检查
+party:
+  type: 法人
+  name: 测试有限公司
+facts: 事实。
+basis: 依据。
+decision: 未发现问题。
+decided: 2026-11-02
+authority: 测试县人力资源和社会保障局
+plan: \"2026\"
+---
+";
+
+#[test]
+fn an_inspection_links_its_plan_and_the_plan_lists_it() {
+    let list = "---\ntitle: 随机抽查事项清单\npublished: 2026-02-20\nitems:\n  - category: 重点检查事项\n    matter: 劳动用工检查\n    target: 辖区内用人单位\n    basis: 《劳动保障监察条例》第十一条\n    department: 监察大队\n    method: 实地核查\n---\n";
+    let site = site_with(
+        &[
+            ("content/enforcement/c.md", CHECK),
+            ("content/spot-check-plans/2026.md", PLAN),
+            ("content/spot-check-lists/list.md", list),
+        ],
+        "",
+    );
+    let o = build(&site);
+    assert!(o.status.success(), "{}", text(&o));
+    let html = read(&site, "enforcement/c/index.html");
+    assert!(
+        html.contains("<dt>双随机抽查计划</dt><dd><a href=\"/spot-check-plans/2026/\">2026年度双随机抽查计划</a></dd>"),
+        "{html}"
+    );
+    let plan = read(&site, "spot-check-plans/2026/index.html");
+    assert!(
+        plan.contains("<a href=\"/enforcement/c/\">测试有限公司检查结果</a>"),
+        "{plan}"
+    );
+    // Ratio and period not entered are 「未注明」, never invented.
+    assert!(
+        plan.contains("<td data-label=\"抽查比例\">未注明</td>"),
+        "{plan}"
+    );
+    let list_page = read(&site, "spot-check-lists/list/index.html");
+    assert!(list_page.contains("<td data-label=\"抽查方式\">实地核查</td>"));
+    let data: serde_json::Value =
+        serde_json::from_str(&read(&site, "data/spot-check-plans.json")).unwrap();
+    assert_eq!(data[0]["results"][0]["date"], "2026-11-02");
+    assert_eq!(data[0]["tasks"][0]["ratio"], serde_json::Value::Null);
+}
+
+#[test]
+fn accountability_publishes_counts_and_grades_and_states_what_is_missing() {
+    let rec = "---\ntitle: 2026年度执法监督情况\npublished: 2026-11-20\nyear: 2026\ncomplaints:\n  received: 6\n  closed: 5\n  upheld: 1\nevaluations:\n  - unit: 监察大队\n    result: 优秀\n---\n";
+    let site = site_with(&[("content/accountability/2026.md", rec)], "");
+    let o = build(&site);
+    assert!(o.status.success(), "{}", text(&o));
+    let html = read(&site, "accountability/2026/index.html");
+    assert!(
+        html.contains("<div><dt>收到投诉</dt><dd>6件</dd></div>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<div><dt>追责问责</dt><dd>未注明</dd></div>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<td data-label=\"考核评议结果\">优秀</td>"),
+        "{html}"
+    );
+    let data: serde_json::Value =
+        serde_json::from_str(&read(&site, "data/accountability.json")).unwrap();
+    assert_eq!(data[0]["complaints"]["upheld"], 1);
+    assert_eq!(data[0]["evaluations"][0]["result"], "优秀");
+    // A grade that is not one of the four is a located schema error.
+    let bad = rec.replace("result: 优秀", "result: 良好");
+    let site = site_with(&[("content/accountability/2026.md", &bad)], "");
+    let o = build(&site);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("2026.md:11"), "{}", text(&o));
+}

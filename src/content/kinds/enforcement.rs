@@ -420,6 +420,14 @@ pub static FIELDS: &[Field] = &[
         help: "承办本案的执法人员，每人一行，写执法证号（或姓名）；网站有执法人员名录（content/officers/）时，须是名录中的人员",
         open: NOT_EXPORTED,
     },
+    Field {
+        name: "plan",
+        zh: "双随机抽查计划",
+        ty: Ty::Text,
+        required: false,
+        help: "双随机抽查的检查结果所属的年度抽查计划：写 spot-check-plans 下那条记录的文件名（不含扩展名），如 2026",
+        open: NOT_EXPORTED,
+    },
 ];
 
 wire_enum! {
@@ -541,6 +549,9 @@ pub struct Enforcement {
     /// 执法人员: certificate numbers (or names) of the officers who handled the case.
     #[serde(default)]
     pub officers: Vec<String>,
+    /// 双随机抽查计划: the id of the spot-check plan an inspection (检查) belongs to.
+    #[serde(default)]
+    pub plan: Option<String>,
 }
 
 /// 法制审核 — the legal office's review of a major enforcement decision before it is made.
@@ -708,6 +719,21 @@ impl super::RecordKind for Enforcement {
                 );
             }
         }
+        if let Some(id) = e.plan.as_deref().map(str::trim) {
+            if !cx.has(Kind::SpotCheckPlan, id) {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::error(
+                            Code::ContentDanglingRef,
+                            &r.source,
+                            format!("双随机抽查计划“{id}”不存在"),
+                        ),
+                        "plan",
+                    )
+                    .hint("请填写 content/spot-check-plans/ 下年度抽查计划那条记录的文件名（不含扩展名），如 plan: 2026；不属于双随机抽查的检查，请删去 plan。"),
+                );
+            }
+        }
         if e.withheld.is_some() {
             withheld_content(e, r, out);
         } else if e.needs_remedy()
@@ -837,6 +863,10 @@ impl super::RecordKind for Enforcement {
                 opinion: &v.opinion,
             }),
             officers: officers_view(cx, &e.officers),
+            plan: e
+                .plan
+                .as_deref()
+                .and_then(|id| cx.url_of(&format!("spot-check-plans/{}", id.trim()))),
         })
     }
 
@@ -866,6 +896,10 @@ impl super::RecordKind for Enforcement {
             .as_deref()
             .is_some_and(|id| key.strip_prefix("enforcement/") == Some(id.trim()))
             || (!self.officers.is_empty() && key.starts_with("officers/"))
+            || self
+                .plan
+                .as_deref()
+                .is_some_and(|id| key.strip_prefix("spot-check-plans/") == Some(id.trim()))
     }
 
     fn open_data(&self, cx: &ViewCx) -> Value {
@@ -1047,6 +1081,8 @@ struct View<'a> {
     legal_review: Option<ReviewView<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     officers: Vec<OfficerView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<Value>,
 }
 
 /// The legal review of a decision as its page shows it.

@@ -282,6 +282,7 @@ macro_rules! kinds {
 }
 
 // The kinds' modules, declared here rather than by `kinds!` so that rustfmt sees their files.
+pub mod accountability;
 pub mod consultation;
 pub mod document;
 pub mod duty;
@@ -294,6 +295,7 @@ pub mod page;
 pub mod permit;
 pub mod procedure;
 pub mod reply;
+pub mod spot_check;
 
 kinds! {
     Duty => duty::Duty,
@@ -306,6 +308,9 @@ kinds! {
     Reply => reply::Reply,
     Page => page::Page,
     Officers => officers::Officers,
+    SpotCheckList => spot_check::SpotCheckList,
+    SpotCheckPlan => spot_check::SpotCheckPlan,
+    Accountability => accountability::Accountability,
     #[cfg(feature = "test-kind")]
     Inspection => inspection::Inspection,
 }
