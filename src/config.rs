@@ -38,6 +38,8 @@ pub struct Config {
     pub consultation: ConsultationRules,
     #[serde(default)]
     pub limits: Limits,
+    #[serde(default)]
+    pub enforcement: EnforcementRules,
     /// 依申请公开 (`[requests]`): the request page and its footer link.
     #[serde(default)]
     pub requests: Requests,
@@ -54,6 +56,39 @@ pub struct Requests {
     /// 受理机构 (the office that handles requests), when not the organisation itself.
     #[serde(default)]
     pub office: String,
+}
+
+/// 重大执法决定法制审核目录 (`[enforcement]`): which enforcement decisions need the legal
+/// office's review before they are made. Empty by default, so a site that sets nothing has no
+/// decision in the catalogue; a decision may also put itself in it (`major: true`).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EnforcementRules {
+    /// A 行政处罚 whose fine (in yuan) is at least this much needs review.
+    #[serde(default)]
+    pub review_fine_threshold: Option<f64>,
+    /// Revocations of a licence or permit (决定内容 says 吊销, 撤销许可, …) need review.
+    #[serde(default)]
+    pub review_revocation: bool,
+    /// Other measures that need review, by the words the decision uses (责令停产停业, …):
+    /// a decision whose 案由 or 决定内容 contains one is in the catalogue.
+    #[serde(default)]
+    pub review_measures: Vec<String>,
+    /// How many working days (on the site's calendar) the review may take without an
+    /// extension reason.
+    #[serde(default = "seven")]
+    pub review_working_days: u32,
+}
+
+impl Default for EnforcementRules {
+    fn default() -> Self {
+        EnforcementRules {
+            review_fine_threshold: None,
+            review_revocation: false,
+            review_measures: Vec::new(),
+            review_working_days: 7,
+        }
+    }
 }
 
 /// 文件大小上限 (`[limits]`): how big one record file under `content/` may be, so that a
@@ -329,6 +364,7 @@ const TOP_KEYS: &[&str] = &[
     "consultation",
     "limits",
     "requests",
+    "enforcement",
 ];
 
 impl Config {
@@ -404,6 +440,36 @@ impl Config {
                 .hint(format!(
                     "不写时为 {DEFAULT_RECORD_KB}（约 8 万汉字），一般不需要改；上限越大，一个异常文件最多占用的内存越多（每 KB 约 0.25 MB）。"
                 )),
+            );
+        }
+        if let Some(t) = config.enforcement.review_fine_threshold {
+            if !(t.is_finite() && t >= 0.0) {
+                diags.push(
+                    Diagnostic::error(
+                        Code::ConfigEnforcement,
+                        rel,
+                        "enforcement.review_fine_threshold 应是不小于 0 的金额（元）",
+                    )
+                    .field("enforcement.review_fine_threshold")
+                    .found(t.to_string())
+                    .hint("例如 review_fine_threshold = 50000 表示罚款 5 万元及以上的处罚决定须经法制审核。"),
+                );
+            }
+        }
+        if config
+            .enforcement
+            .review_measures
+            .iter()
+            .any(|m| m.trim().is_empty())
+        {
+            diags.push(
+                Diagnostic::error(
+                    Code::ConfigEnforcement,
+                    rel,
+                    "enforcement.review_measures 中有空的一项",
+                )
+                .field("enforcement.review_measures")
+                .hint("每一项写决定书中使用的措施名称，如 \"责令停产停业\"；空的一项会使所有决定都须经法制审核，请删去。"),
             );
         }
         if diags.is_empty() {
@@ -512,6 +578,10 @@ mod tests {
             Some(7)
         );
         assert_eq!(c.consultation.types["法规草案"].min_working_days, Some(7));
+        // No decision is in the legal-review catalogue unless the site says so.
+        assert_eq!(c.enforcement, EnforcementRules::default());
+        assert_eq!(c.enforcement.review_working_days, 7);
+        assert_eq!(c.enforcement.review_fine_threshold, None);
     }
 
     #[test]

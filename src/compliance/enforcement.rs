@@ -8,11 +8,23 @@
 //! (warnings), `enforcement.expired`
 //! (note), `enforcement.credit-code` (error), `enforcement.deadline-unknown` (error: the
 //! calendar does not cover the decision's dates), `config.display-days-key` (warning).
+//!
+//! 重大执法决定法制审核 (issue 21 §2): a decision in the catalogue (`[enforcement]` of
+//! site.toml, or `major: true`) carries its review, made before the decision and within the
+//! configured working days or with an extension reason (`enforcement.review-missing`,
+//! `enforcement.review-late`, `enforcement.review-overdue`, `enforcement.review-date-order`,
+//! errors). Officers a decision names are in the register once the site has one, with a
+//! certificate valid on the decision date (`enforcement.officer-unknown`,
+//! `enforcement.officer-expired`, errors); the register's certificates are unique
+//! (`officers.duplicate`, error) and warned about within 30 days of expiring
+//! (`officers.expiring`).
 
 use super::{add_days, date_zh, days_between, Input, Item, Section, Summary};
-use crate::content::kinds::enforcement::{Action, Enforcement};
-use crate::content::{Data, Record};
+use crate::content::kinds::enforcement::{review_reason, Action, Enforcement};
+use crate::content::kinds::officers::Officer;
+use crate::content::{Data, Kind, Record};
 use crate::diag::{Code, Diagnostic};
+use std::collections::HashMap;
 
 /// A decision whose display period ends within this many days is listed as expiring soon.
 pub(crate) const EXPIRING_DAYS: i64 = 30;
@@ -20,6 +32,7 @@ pub(crate) const EXPIRING_DAYS: i64 = 30;
 /// Run the enforcement lifecycle rules.
 pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) {
     display_days_keys(input, diags);
+    let register = Register::of(input, diags);
     for r in &input.site.records {
         if let Data::Enforcement(e) = &r.data {
             deadline(input, r, e, diags, summary);
@@ -27,6 +40,262 @@ pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Su
             display(input, r, e, diags, summary);
             credit_code(r, e, diags);
             future_published(input, r, diags);
+            legal_review(input, r, e, diags);
+            officers(register.as_ref(), r, e, diags);
+        }
+    }
+}
+
+/// 法制审核: a decision in the catalogue has its review; every review is dated in order,
+/// before the decision, and within the working days allowed or explained.
+fn legal_review(input: &Input, r: &Record, e: &Enforcement, diags: &mut Vec<Diagnostic>) {
+    let rules = &input.site.config.enforcement;
+    let Some(v) = &e.legal_review else {
+        let Some(why) = review_reason(rules, e) else {
+            return;
+        };
+        let field = if e.major {
+            "major"
+        } else if rules
+            .review_fine_threshold
+            .zip(e.fine)
+            .is_some_and(|(t, f)| f >= t)
+        {
+            "fine"
+        } else {
+            "decision"
+        };
+        diags.push(
+            r.diag_at(
+                Diagnostic::error(
+                    Code::EnforcementReviewMissing,
+                    &r.source,
+                    "重大执法决定没有法制审核记录",
+                ),
+                field,
+            )
+            .expected("legal_review：office（审核机构）、submitted（提交日期）、reviewed（审核日期，不晚于决定日期）、opinion（审核意见）")
+            .found(why)
+            .hint("重大执法决定须在作出决定前经法制审核。请照法制审核意见书添加 legal_review；确实未经审核的决定不得发布，请先报法制机构审核。不属于重大执法决定的，请检查 site.toml 的 [enforcement] 设置或删去 major: true。"),
+        );
+        return;
+    };
+    if v.submitted > v.reviewed {
+        diags.push(
+            r.diag_at(
+                Diagnostic::error(
+                    Code::EnforcementReviewDateOrder,
+                    &r.source,
+                    "法制审核的审核日期早于提交日期",
+                ),
+                "legal_review.reviewed",
+            )
+            .expected(format!("不早于提交日期{}", date_zh(v.submitted)))
+            .found(date_zh(v.reviewed))
+            .hint("请对照送审单和审核意见书核对 submitted 和 reviewed。"),
+        );
+        return;
+    }
+    if v.reviewed > e.decided {
+        diags.push(
+            r.diag_at(
+                Diagnostic::error(
+                    Code::EnforcementReviewLate,
+                    &r.source,
+                    "法制审核晚于决定日期：重大执法决定须先经法制审核再作出",
+                ),
+                "legal_review.reviewed",
+            )
+            .expected(format!("不晚于决定日期{}", date_zh(e.decided)))
+            .found(date_zh(v.reviewed))
+            .hint("请核对 reviewed 和 decided。决定确实在审核之前作出的，属于程序违法，请报法制机构处理，不要改日期。"),
+        );
+    }
+    let allowed = rules.review_working_days;
+    let took = match input.calendar.working_days_between(v.submitted, v.reviewed) {
+        Ok(n) => n,
+        Err(err) => {
+            diags.push(
+                r.diag_at(
+                    Diagnostic::error(
+                        Code::EnforcementDeadlineUnknown,
+                        &r.source,
+                        "无法计算法制审核用时：节假日数据不覆盖提交日期到审核日期",
+                    ),
+                    "legal_review.submitted",
+                )
+                .found(format!(
+                    "{} 至 {}",
+                    date_zh(v.submitted),
+                    date_zh(v.reviewed)
+                ))
+                .hint(err.to_string()),
+            );
+            return;
+        }
+    };
+    let explained = v.extension.as_deref().is_some_and(|x| !x.trim().is_empty());
+    if took > allowed && !explained {
+        diags.push(
+            r.diag_at(
+                Diagnostic::error(
+                    Code::EnforcementReviewOverdue,
+                    &r.source,
+                    format!("法制审核用了{took}个工作日，超过{allowed}个工作日，没有写明延期理由"),
+                ),
+                "legal_review.reviewed",
+            )
+            .expected(format!(
+                "提交后{allowed}个工作日内审核，或在 extension 中写明延期理由"
+            ))
+            .found(format!(
+                "{}提交，{}审核",
+                date_zh(v.submitted),
+                date_zh(v.reviewed)
+            ))
+            .hint("请在 legal_review 下添加 extension: 延期的理由（如 案情复杂，经负责人批准延长审核期限）。工作日按网站的节假日安排计算。"),
+        );
+    }
+}
+
+/// The officer registers of the site, indexed once: by certificate number and by name.
+struct Register<'a> {
+    by_cert: HashMap<&'a str, &'a Officer>,
+    by_name: HashMap<&'a str, Vec<&'a Officer>>,
+}
+
+impl<'a> Register<'a> {
+    /// `None` when the site has no register (decisions' officers are then not checked, so
+    /// sites that publish none keep building). Checks the registers themselves on the way.
+    fn of(input: &'a Input, diags: &mut Vec<Diagnostic>) -> Option<Register<'a>> {
+        let mut reg = Register {
+            by_cert: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        let mut any = false;
+        for r in input.site.of_kind(Kind::Officers) {
+            let Data::Officers(list) = &r.data else {
+                continue;
+            };
+            any = true;
+            for (i, o) in list.officers.iter().enumerate() {
+                let at = format!("officers[{}]", i + 1);
+                let cert = o.cert_no.trim();
+                if reg.by_cert.insert(cert, o).is_some() {
+                    diags.push(
+                        r.diag_at(
+                            Diagnostic::error(
+                                Code::OfficersDuplicate,
+                                &r.source,
+                                format!("执法证号“{cert}”在执法人员名录中重复"),
+                            ),
+                            &format!("{at}.cert_no"),
+                        )
+                        .hint("每个执法证号只能登记一次：请删去重复的一项，或核对证号是否写错。"),
+                    );
+                }
+                reg.by_name.entry(o.name.trim()).or_default().push(o);
+                expiring(input, r, o, &at, diags);
+            }
+        }
+        any.then_some(reg)
+    }
+}
+
+/// A certificate that has expired or expires within 30 days of the build date.
+fn expiring(input: &Input, r: &Record, o: &Officer, at: &str, diags: &mut Vec<Diagnostic>) {
+    let left = days_between(input.today, o.valid_until);
+    if left > EXPIRING_DAYS {
+        return;
+    }
+    let message = if left < 0 {
+        format!(
+            "执法人员{}的执法证已于{}到期",
+            o.name,
+            date_zh(o.valid_until)
+        )
+    } else {
+        format!(
+            "执法人员{}的执法证将于{}到期，还有{left}日",
+            o.name,
+            date_zh(o.valid_until)
+        )
+    };
+    diags.push(
+        r.diag_at(
+            Diagnostic::warning(Code::OfficersExpiring, &r.source, message),
+            &format!("{at}.valid_until"),
+        )
+        .found(date_zh(o.valid_until))
+        .hint("证件到期后不得从事执法活动：换发新证后请更新 cert_no 和 valid_until；不再从事执法的人员请从名录中删去。"),
+    );
+}
+
+/// The officers a decision names: in the register, with a certificate valid on the day.
+fn officers(reg: Option<&Register>, r: &Record, e: &Enforcement, diags: &mut Vec<Diagnostic>) {
+    let Some(reg) = reg else {
+        return;
+    };
+    for (i, entry) in e.officers.iter().enumerate() {
+        let at = format!("officers[{}]", i + 1);
+        let entry = entry.trim();
+        let by_name = reg.by_name.get(entry).map_or(&[][..], Vec::as_slice);
+        let found = match (reg.by_cert.get(entry), by_name) {
+            (Some(o), _) => *o,
+            (None, [o]) => *o,
+            (None, []) => {
+                diags.push(
+                    r.diag_at(
+                        Diagnostic::error(
+                            Code::EnforcementOfficerUnknown,
+                            &r.source,
+                            format!("执法人员“{entry}”不在执法人员名录中"),
+                        ),
+                        &at,
+                    )
+                    .expected("content/officers/ 名录中某位执法人员的执法证号或姓名")
+                    .found(entry.to_string())
+                    .hint("请核对执法证号；没有执法证的人员不得从事执法活动。新取得执法证的人员，请先加入执法人员名录。"),
+                );
+                continue;
+            }
+            (None, _) => {
+                diags.push(
+                    r.diag_at(
+                        Diagnostic::error(
+                            Code::EnforcementOfficerUnknown,
+                            &r.source,
+                            format!(
+                                "执法人员名录中有{}位“{entry}”，无法确定是哪一位",
+                                by_name.len()
+                            ),
+                        ),
+                        &at,
+                    )
+                    .found(entry.to_string())
+                    .hint("请改写执法证号。"),
+                );
+                continue;
+            }
+        };
+        if found.valid_until < e.decided {
+            diags.push(
+                r.diag_at(
+                    Diagnostic::error(
+                        Code::EnforcementOfficerExpired,
+                        &r.source,
+                        format!("执法人员{}的执法证在决定日期已过期", found.name),
+                    ),
+                    &at,
+                )
+                .expected(format!("有效期至不早于决定日期{}", date_zh(e.decided)))
+                .found(format!(
+                    "执法证号{}，有效期至{}",
+                    found.cert_no,
+                    date_zh(found.valid_until)
+                ))
+                .hint("请核对名录中的有效期和本决定的执法人员；证件过期的人员不得从事执法活动。"),
+            );
         }
     }
 }

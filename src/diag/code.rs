@@ -37,6 +37,8 @@ macro_rules! codes {
 }
 
 codes! {
+    AccountabilityCounts = "accountability.counts",
+
     CalendarBadDate = "calendar.bad-date",
     CalendarConflictingDate = "calendar.conflicting-date",
     CalendarDateInTwoFiles = "calendar.date-in-two-files",
@@ -61,6 +63,7 @@ codes! {
 
     ConfigBaseUrl = "config.base-url",
     ConfigDisplayDaysKey = "config.display-days-key",
+    ConfigEnforcement = "config.enforcement",
     ConfigLimits = "config.limits",
     ConfigMissingKey = "config.missing-key",
     ConfigRead = "config.read",
@@ -130,6 +133,15 @@ codes! {
     EnforcementNoChangeRecord = "enforcement.no-change-record",
     EnforcementNoRemedy = "enforcement.no-remedy",
     EnforcementWithheldContent = "enforcement.withheld-content",
+    // 重大执法决定法制审核 and the officer register (issue 21 §2).
+    EnforcementOfficerExpired = "enforcement.officer-expired",
+    EnforcementOfficerUnknown = "enforcement.officer-unknown",
+    EnforcementReviewDateOrder = "enforcement.review-date-order",
+    EnforcementReviewLate = "enforcement.review-late",
+    EnforcementReviewMissing = "enforcement.review-missing",
+    EnforcementReviewOverdue = "enforcement.review-overdue",
+    OfficersDuplicate = "officers.duplicate",
+    OfficersExpiring = "officers.expiring",
 
     FeeBasisEmpty = "fee.basis-empty",
     FeeRange = "fee.range",

@@ -40,7 +40,7 @@ fn assert_no_withdrawn(rel: &str, text: &str) {
     }
 }
 
-const SECTIONS: [&str; 10] = [
+const SECTIONS: [&str; 14] = [
     "duties",
     "documents",
     "procedures",
@@ -51,6 +51,10 @@ const SECTIONS: [&str; 10] = [
     "replies",
     "decision-catalogues",
     "decisions",
+    "officers",
+    "spot-check-lists",
+    "spot-check-plans",
+    "accountability",
 ];
 
 #[test]

@@ -41,6 +41,7 @@ mod hant;
 mod historical;
 mod hostile;
 mod import;
+mod lawful;
 mod lifecycle;
 mod participation;
 mod requests;

@@ -143,6 +143,49 @@ static CORRECTION: &[Field] = &[
     },
 ];
 
+static LEGAL_REVIEW: &[Field] = &[
+    Field {
+        name: "office",
+        zh: "审核机构",
+        ty: Ty::Text,
+        required: true,
+        help: "作出法制审核的机构，如 局法制科",
+        open: NOT_EXPORTED,
+    },
+    Field {
+        name: "submitted",
+        zh: "提交日期",
+        ty: Ty::Date,
+        required: true,
+        help: "执法承办机构送交法制审核的日期",
+        open: NOT_EXPORTED,
+    },
+    Field {
+        name: "reviewed",
+        zh: "审核日期",
+        ty: Ty::Date,
+        required: true,
+        help: "出具审核意见的日期，不得晚于决定日期",
+        open: NOT_EXPORTED,
+    },
+    Field {
+        name: "opinion",
+        zh: "审核意见",
+        ty: Ty::Text,
+        required: true,
+        help: "如 同意。事实清楚，证据确凿，适用依据正确，程序合法，处罚适当",
+        open: NOT_EXPORTED,
+    },
+    Field {
+        name: "extension",
+        zh: "延期理由",
+        ty: Ty::Text,
+        required: false,
+        help: "审核超过 7 个工作日（site.toml 的 enforcement.review_working_days）时写明延期的理由",
+        open: NOT_EXPORTED,
+    },
+];
+
 pub static FIELDS: &[Field] = &[
     Field {
         name: "case_no",
@@ -354,6 +397,38 @@ pub static FIELDS: &[Field] = &[
         help: "超过公开期限才发布时，说明延迟的原因",
         open: NOT_EXPORTED,
     },
+    Field {
+        name: "major",
+        zh: "重大执法决定",
+        ty: Ty::Bool,
+        required: false,
+        help: "属于重大执法决定（如社会影响较大的案件）须经法制审核时写 true；罚款达到 site.toml 设置的金额等情形自动属于，不必写",
+        open: NOT_EXPORTED,
+    },
+    Field {
+        name: "legal_review",
+        zh: "法制审核",
+        ty: Ty::Obj(LEGAL_REVIEW),
+        required: false,
+        help: "重大执法决定在作出前经法制审核的情况：office（审核机构）、submitted（提交日期）、reviewed（审核日期）、opinion（审核意见），超过期限的写 extension（延期理由）",
+        open: NOT_EXPORTED,
+    },
+    Field {
+        name: "officers",
+        zh: "执法人员",
+        ty: Ty::List(&Ty::Text),
+        required: false,
+        help: "承办本案的执法人员，每人一行，写执法证号（或姓名）；网站有执法人员名录（content/officers/）时，须是名录中的人员",
+        open: NOT_EXPORTED,
+    },
+    Field {
+        name: "plan",
+        zh: "双随机抽查计划",
+        ty: Ty::Text,
+        required: false,
+        help: "双随机抽查的检查结果所属的年度抽查计划：写 spot-check-plans 下那条记录的文件名（不含扩展名），如 2026",
+        open: NOT_EXPORTED,
+    },
 ];
 
 wire_enum! {
@@ -466,6 +541,30 @@ pub struct Enforcement {
     /// 不予公开: only a stub (case number, date, authority, reason) is published.
     #[serde(default)]
     pub withheld: Option<Withheld>,
+    /// 重大执法决定: the record puts itself in the legal-review catalogue.
+    #[serde(default)]
+    pub major: bool,
+    /// 法制审核: the legal office's review before the decision.
+    #[serde(default)]
+    pub legal_review: Option<LegalReview>,
+    /// 执法人员: certificate numbers (or names) of the officers who handled the case.
+    #[serde(default)]
+    pub officers: Vec<String>,
+    /// 双随机抽查计划: the id of the spot-check plan an inspection (检查) belongs to.
+    #[serde(default)]
+    pub plan: Option<String>,
+}
+
+/// 法制审核 — the legal office's review of a major enforcement decision before it is made.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct LegalReview {
+    pub office: String,
+    pub submitted: jiff::civil::Date,
+    pub reviewed: jiff::civil::Date,
+    pub opinion: String,
+    /// 延期理由: why the review took longer than the configured working days.
+    #[serde(default)]
+    pub extension: Option<String>,
 }
 
 /// 未成年人信息审核 — who checked that a decision about a minor names nobody.
@@ -503,6 +602,45 @@ impl Enforcement {
     pub fn needs_remedy(&self) -> bool {
         matches!(self.action, Action::Penalty | Action::Handling)
     }
+}
+
+/// The words of a 决定内容 that revoke a licence or permit (`enforcement.review_revocation`).
+pub const REVOCATION_WORDS: &[&str] = &[
+    "吊销",
+    "撤销许可",
+    "撤销行政许可",
+    "撤回许可",
+    "撤回行政许可",
+];
+
+/// Why a decision is in the bureau's 重大执法决定 catalogue (法制审核目录) — the site's
+/// `[enforcement]` rules or the record's own `major: true` — or `None` when it is not.
+pub fn review_reason(rules: &crate::config::EnforcementRules, e: &Enforcement) -> Option<String> {
+    if e.major {
+        return Some("本决定标明为重大执法决定（major: true）".to_string());
+    }
+    if let (Some(t), Some(f)) = (rules.review_fine_threshold, e.fine) {
+        if f >= t {
+            return Some(format!(
+                "罚款{}元，达到 site.toml 中须经法制审核的金额（{}元）",
+                money(f),
+                money(t)
+            ));
+        }
+    }
+    let said =
+        |w: &str| e.decision.contains(w) || e.cause.as_deref().is_some_and(|c| c.contains(w));
+    if rules.review_revocation {
+        if let Some(w) = REVOCATION_WORDS.iter().find(|w| said(w)) {
+            return Some(format!("决定内容含“{w}”，吊销、撤销许可须经法制审核"));
+        }
+    }
+    rules
+        .review_measures
+        .iter()
+        .map(|m| m.trim())
+        .find(|m| !m.is_empty() && said(m))
+        .map(|m| format!("决定含“{m}”，列在 site.toml 的 enforcement.review_measures 中"))
 }
 
 /// The display period in days of a decision, from `publicity.display_days`: the most specific
@@ -629,6 +767,21 @@ impl super::RecordKind for Enforcement {
                 );
             }
         }
+        if let Some(id) = e.plan.as_deref().map(str::trim) {
+            if !cx.has(Kind::SpotCheckPlan, id) {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::error(
+                            Code::ContentDanglingRef,
+                            &r.source,
+                            format!("双随机抽查计划“{id}”不存在"),
+                        ),
+                        "plan",
+                    )
+                    .hint("请填写 content/spot-check-plans/ 下年度抽查计划那条记录的文件名（不含扩展名），如 plan: 2026；不属于双随机抽查的检查，请删去 plan。"),
+                );
+            }
+        }
         if e.withheld.is_some() {
             withheld_content(e, r, out);
         } else if e.needs_remedy()
@@ -752,6 +905,16 @@ impl super::RecordKind for Enforcement {
                     reason: &c.reason,
                 })
                 .collect(),
+            legal_review: e.legal_review.as_ref().map(|v| ReviewView {
+                office: &v.office,
+                reviewed: date_text(v.reviewed),
+                opinion: &v.opinion,
+            }),
+            officers: officers_view(cx, &e.officers),
+            plan: e
+                .plan
+                .as_deref()
+                .and_then(|id| cx.url_of(&format!("spot-check-plans/{}", id.trim()))),
         })
     }
 
@@ -780,6 +943,11 @@ impl super::RecordKind for Enforcement {
         self.reviews
             .as_deref()
             .is_some_and(|id| key.strip_prefix("enforcement/") == Some(id.trim()))
+            || (!self.officers.is_empty() && key.starts_with("officers/"))
+            || self
+                .plan
+                .as_deref()
+                .is_some_and(|id| key.strip_prefix("spot-check-plans/") == Some(id.trim()))
     }
 
     fn open_data(&self, cx: &ViewCx) -> Value {
@@ -956,6 +1124,68 @@ struct View<'a> {
     severity: Option<&'a str>,
     display_until: Option<String>,
     corrections: Vec<CorrectionView<'a>>,
+    /// 「经法制审核」: absent from the view model when there is none (pages stay as they were).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    legal_review: Option<ReviewView<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    officers: Vec<OfficerView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plan: Option<Value>,
+}
+
+/// The legal review of a decision as its page shows it.
+#[derive(Serialize)]
+struct ReviewView<'a> {
+    office: &'a str,
+    reviewed: String,
+    opinion: &'a str,
+}
+
+/// An officer of a decision as its page shows it: name and certificate number from the
+/// register when found there (with the register page's URL), else the words entered.
+#[derive(Serialize)]
+struct OfficerView<'a> {
+    name: &'a str,
+    cert_no: Option<&'a str>,
+    url: Option<String>,
+}
+
+fn officers_view<'a>(cx: &ViewCx<'a>, list: &'a [String]) -> Vec<OfficerView<'a>> {
+    if list.is_empty() {
+        return Vec::new();
+    }
+    let registers: Vec<&'a Record> = cx.site.of_kind(Kind::Officers).collect();
+    list.iter()
+        .map(|entry| {
+            let entry = entry.trim();
+            let found = registers.iter().find_map(|r| {
+                let super::Data::Officers(reg) = &r.data else {
+                    return None;
+                };
+                let o = reg.find(entry)?;
+                Some((*r, o))
+            });
+            match found {
+                Some((r, o)) if cx.listed(r) => OfficerView {
+                    name: &o.name,
+                    cert_no: Some(&o.cert_no),
+                    url: cx
+                        .url_of(&r.key())
+                        .and_then(|l| l["url"].as_str().map(|u| format!("{u}#{}", o.anchor()))),
+                },
+                Some((_, o)) => OfficerView {
+                    name: &o.name,
+                    cert_no: Some(&o.cert_no),
+                    url: None,
+                },
+                None => OfficerView {
+                    name: entry,
+                    cert_no: None,
+                    url: None,
+                },
+            }
+        })
+        .collect()
 }
 
 /// The party of a decision as its page shows it.

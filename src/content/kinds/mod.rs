@@ -326,6 +326,7 @@ macro_rules! kinds {
 }
 
 // The kinds' modules, declared here rather than by `kinds!` so that rustfmt sees their files.
+pub mod accountability;
 pub mod consultation;
 pub mod decision;
 pub mod decision_catalogue;
@@ -335,10 +336,12 @@ pub mod enforcement;
 pub mod fee;
 #[cfg(feature = "test-kind")]
 pub mod inspection;
+pub mod officers;
 pub mod page;
 pub mod permit;
 pub mod procedure;
 pub mod reply;
+pub mod spot_check;
 
 kinds! {
     Duty => duty::Duty,
@@ -352,6 +355,10 @@ kinds! {
     DecisionCatalogue => decision_catalogue::DecisionCatalogue,
     Decision => decision::Decision,
     Page => page::Page,
+    Officers => officers::Officers,
+    SpotCheckList => spot_check::SpotCheckList,
+    SpotCheckPlan => spot_check::SpotCheckPlan,
+    Accountability => accountability::Accountability,
     #[cfg(feature = "test-kind")]
     Inspection => inspection::Inspection,
 }
