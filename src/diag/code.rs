@@ -195,6 +195,10 @@ codes! {
     SchemaUnknownField = "schema.unknown-field",
     SchemaWrongType = "schema.wrong-type",
 
+    SearchSynonymsRead = "search.synonyms-read",
+    SearchSynonymsSyntax = "search.synonyms-syntax",
+    SearchSynonymsTooLarge = "search.synonyms-too-large",
+
     ThemeRender = "theme.render",
     ThemeTemplate = "theme.template",
 
