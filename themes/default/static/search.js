@@ -110,8 +110,48 @@ function decode(str) { // base-64 VLQ of gap * 16 + field code → {ids, codes} 
 // then (for a consultation query) open consultations, then the share of terms matched, the
 // score, newer first.
 const CONSULT = ['征求', '求意', '意见', '草案', '征集'];
-const better = (a, b) => b.full - a.full || b.exact - a.exact || b.open - a.open || b.hits * a.of - a.hits * b.of ||
-  (Math.abs(b.score - a.score) > 1e-9 ? b.score - a.score : a.id - b.id);
+// r.k packs full, exact and open; r.c is the share of terms matched.
+const better = (a, b) => b.k - a.k || b.c - a.c || (Math.abs(b.score - a.score) > 1e-9 ? b.score - a.score : a.id - b.id);
+// One variant's matches (a plain function, so that the engine optimises its loops on their own).
+function rank(v, lists, idf, m, num, isOpen) {
+  const N = m.n, tw = m.tw, out = [];
+  const T = v.terms.length, score = new Float64Array(N), hit = new Uint8Array(N), mh = new Uint8Array(N), got = new Float64Array(N), touched = new Int32Array(N);
+  let nt = 0, wall = 0;
+  for (const t of v.terms) {
+    const l = lists[t], ids = l.ids, codes = l.codes, w = idf[t];
+    if (ids.length) wall += w; // a term no record has weighs nothing
+    for (let j = 0; j < ids.length; j++) {
+      const d = ids[j], c = codes[j];
+      if (!hit[d]++) touched[nt++] = d;
+      if (c & 2) mh[d]++;
+      got[d] += w;
+      score[d] += w * ((c & 1 ? tw[d] : 0) + (c & 2 ? 3 : 0) + BODY[c >> 2]);
+    }
+  }
+  // Phrase bonus: consecutive bigrams of a query run in the same field.
+  for (const g of v.groups) {
+    for (let i = 1; i < g.length; i++) {
+      const a = lists[g[i - 1]], b = lists[g[i]], w = Math.min(idf[g[i - 1]], idf[g[i]]) / 2;
+      if (a === b) continue;
+      const ai = a.ids, bi = b.ids, na = ai.length, nb = bi.length;
+      for (let x = 0, y = 0; x < na && y < nb;) {
+        const d = ai[x];
+        if (d !== bi[y]) { d < bi[y] ? x++ : y++; continue; }
+        const ca = a.codes[x++], cb = b.codes[y++], s = ca & cb;
+        score[d] += w * (s & 1 ? tw[d] : s & 2 ? 3 : ca >> 2 && cb >> 2 ? 1 : 0);
+      }
+    }
+  }
+  // A partial match must hold half of the terms and half of the weight of the terms found
+  // anywhere: matching only the common ones (人社, 2026, 号) is not enough.
+  for (let i = 0; i < nt; i++) {
+    const id = touched[i], h = hit[id];
+    if (h * 2 < T || got[id] * 2 < wall - 1e-9) continue;
+    const full = h === T, k = (full ? 4 : 0) + (num && mh[id] === T ? 2 : 0) + (isOpen ? isOpen[id] : 0);
+    out.push({ id, score: score[id], hits: h, c: h / T, k, full, kind: m.kindOf[id], year: m.yearOf[id] });
+  }
+  return out;
+}
 function createEngine(load, loadT2S, rules) {
   const files = {}, syn = parseSynonyms(rules && rules.synonyms);
   let metaP, t2sP;
@@ -134,7 +174,7 @@ function createEngine(load, loadT2S, rules) {
   // keep(result, meta): the page's filters, so that the chunks of its first page are fetched
   // at once.
   async function search(q, keep) {
-    const [m, map] = await Promise.all([meta(), t2s(q)]), N = m.n, tw = m.tw;
+    const [m, map] = await Promise.all([meta(), t2s(q)]), N = m.n;
     const vs = variants(normalise(q, map), syn).map(v => {
       const groups = queryTerms(v, map);
       return { groups, terms: [...new Set([].concat(...groups))].slice(0, 40) };
@@ -151,49 +191,22 @@ function createEngine(load, loadT2S, rules) {
     // term in their metadata first, and no partial matches when there is a full one. Words
     // of a consultation (征求意见, 草案…) put the open consultations first.
     const num = terms.some(t => /^[0-9]/.test(t)), ask = terms.some(t => CONSULT.includes(t)), open = m.open || [];
-    const isOpen = new Uint8Array(N);
-    if (ask) for (const id of open) isOpen[id] = 1;
-    const best = new Map();
-    for (const v of vs) {
-      const T = v.terms.length, score = new Float64Array(N), hit = new Uint8Array(N), mh = new Uint8Array(N), got = new Float64Array(N), touched = new Int32Array(N);
-      let nt = 0, wall = 0;
-      for (const t of v.terms) {
-        const l = lists[t], ids = l.ids, codes = l.codes, w = idf[t];
-        if (ids.length) wall += w; // a term no record has weighs nothing
-        for (let j = 0; j < ids.length; j++) {
-          const d = ids[j], c = codes[j];
-          if (!hit[d]++) touched[nt++] = d;
-          if (c & 2) mh[d]++;
-          got[d] += w;
-          score[d] += w * ((c & 1 ? tw[d] : 0) + (c & 2 ? 3 : 0) + BODY[c >> 2]);
+    const isOpen = ask ? new Uint8Array(N) : null;
+    if (isOpen) for (const id of open) isOpen[id] = 1;
+    // One variant: its matches as they are; several: each record's best variant.
+    let all;
+    if (vs.length === 1) all = rank(vs[0], lists, idf, m, num, isOpen);
+    else {
+      const best = new Map();
+      for (const v of vs) {
+        for (const r of rank(v, lists, idf, m, num, isOpen)) {
+          const o = best.get(r.id);
+          if (!o || better(r, o) < 0) best.set(r.id, r);
         }
       }
-      // Phrase bonus: consecutive bigrams of a query run in the same field.
-      for (const g of v.groups) {
-        for (let i = 1; i < g.length; i++) {
-          const a = lists[g[i - 1]], b = lists[g[i]], w = Math.min(idf[g[i - 1]], idf[g[i]]) / 2;
-          if (a === b) continue;
-          const ai = a.ids, bi = b.ids, na = ai.length, nb = bi.length;
-          for (let x = 0, y = 0; x < na && y < nb;) {
-            const d = ai[x];
-            if (d !== bi[y]) { d < bi[y] ? x++ : y++; continue; }
-            const ca = a.codes[x++], cb = b.codes[y++], s = ca & cb;
-            score[d] += w * (s & 1 ? tw[d] : s & 2 ? 3 : ca >> 2 && cb >> 2 ? 1 : 0);
-          }
-        }
-      }
-      // A partial match must hold half of the terms and half of the weight of the terms found
-      // anywhere: matching only the common ones (人社, 2026, 号) is not enough.
-      for (let i = 0; i < nt; i++) {
-        const id = touched[i], h = hit[id];
-        if (h * 2 < T || got[id] * 2 < wall - 1e-9) continue;
-        const r = { id, score: score[id], hits: h, of: T, full: h === T, exact: num && mh[id] === T ? 1 : 0, open: isOpen[id], kind: m.kindOf[id], year: m.yearOf[id] };
-        const o = best.get(id);
-        if (!o || better(r, o) < 0) best.set(id, r);
-      }
+      all = [...best.values()];
     }
-    let all = [...best.values()];
-    if (num && all.some(r => r.full)) all = all.filter(r => r.full);
+    if (num && all.some(r => r.full) && all.some(r => !r.full)) all = all.filter(r => r.full);
     res.results = all.sort(better);
     // The chunks of the first page (with the page's filters) start loading now.
     const top = [];
