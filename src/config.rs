@@ -40,6 +40,8 @@ pub struct Config {
     pub limits: Limits,
     #[serde(default)]
     pub enforcement: EnforcementRules,
+    #[serde(default)]
+    pub search: SearchSettings,
     /// 依申请公开 (`[requests]`): the request page and its footer link.
     #[serde(default)]
     pub requests: Requests,
@@ -89,6 +91,35 @@ impl Default for EnforcementRules {
             review_working_days: 7,
         }
     }
+}
+
+/// 站内搜索 (`[search]`): the synonym list (see `crate::search::synonyms`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchSettings {
+    /// The site's own synonym file, relative to the site root (added to the shipped list).
+    #[serde(default)]
+    pub synonyms_file: Option<String>,
+    /// Use the shipped synonym list (`data/search/synonyms.txt`); default true.
+    #[serde(default = "default_true")]
+    pub builtin_synonyms: bool,
+    /// The merged list, filled in when the site is loaded (not a key of `site.toml`).
+    #[serde(skip)]
+    pub synonyms: crate::search::synonyms::Synonyms,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        SearchSettings {
+            synonyms_file: None,
+            builtin_synonyms: true,
+            synonyms: crate::search::synonyms::Synonyms::default(),
+        }
+    }
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// 文件大小上限 (`[limits]`): how big one record file under `content/` may be, so that a
@@ -365,6 +396,7 @@ const TOP_KEYS: &[&str] = &[
     "limits",
     "requests",
     "enforcement",
+    "search",
 ];
 
 impl Config {

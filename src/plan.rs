@@ -466,7 +466,11 @@ pub(crate) fn search_text(r: &Record) -> String {
 }
 
 /// The search index's document for a record (its body left empty: see [`search_text`]).
-pub(crate) fn search_doc(site: &Site, r: &Record) -> crate::search::SearchDoc {
+pub(crate) fn search_doc(
+    site: &Site,
+    facts: &crate::facts::Facts,
+    r: &Record,
+) -> crate::search::SearchDoc {
     let base = site.config.base_path();
     let url = record_url(site, r);
     let mut meta: Vec<String> = [r.common.doc_no.as_ref(), r.common.public_index_no()]
@@ -506,6 +510,10 @@ pub(crate) fn search_doc(site: &Site, r: &Record) -> crate::search::SearchDoc {
         year: r.common.published.map(|d| i32::from(d.year())).unwrap_or(0),
         meta,
         body: String::new(),
+        open: facts
+            .windows
+            .get(&r.key())
+            .is_some_and(|(_, s)| *s == State::Open),
     }
 }
 
@@ -518,7 +526,7 @@ fn search_docs<'a>(cx: Cx<'a>) -> (Vec<&'a Record>, Vec<crate::search::SearchDoc
         .filter(|r| crate::facts::exported(facts, r))
         .map(|r| &**r)
         .collect();
-    let docs = indexed.iter().map(|r| search_doc(site, r)).collect();
+    let docs = indexed.iter().map(|r| search_doc(site, facts, r)).collect();
     (indexed, docs)
 }
 
@@ -807,6 +815,9 @@ struct FixedPage<'a> {
     page: FixedHead<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     kinds: Option<Vec<KindLink>>,
+    /// The search page's synonym list (`data-synonyms`, see `crate::search::synonyms`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    synonyms: Option<String>,
 }
 
 /// `page` of a fixed page; `noindex` is left out when false.
@@ -1347,6 +1358,7 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
     let correction = FixedPage {
         page: fixed("我要纠错", "correction", true),
         kinds: None,
+        synonyms: None,
     };
     emit(page(
         "correction/index.html".into(),
@@ -1356,6 +1368,7 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
     let message = FixedPage {
         page: fixed("咨询建议投诉", "message", false),
         kinds: None,
+        synonyms: None,
     };
     emit(page(
         "message/index.html".into(),
@@ -1366,6 +1379,7 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
         let requests = FixedPage {
             page: fixed("政府信息公开申请", "requests", false),
             kinds: None,
+            synonyms: None,
         };
         emit(page(
             "requests/index.html".into(),
@@ -1385,6 +1399,7 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
                 })
                 .collect(),
         ),
+        synonyms: Some(site.config.search.synonyms.to_attr()),
     };
     emit(page(
         "search/index.html".into(),
@@ -1408,6 +1423,7 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
                 noindex: true,
             },
             kinds: None,
+            synonyms: None,
         }),
     ));
 }

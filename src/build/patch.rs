@@ -290,11 +290,11 @@ fn apply_to(
         .and_then(|index| {
             index.update(
                 DocText {
-                    doc: &plan::search_doc(site, &old),
+                    doc: &plan::search_doc(site, &last.facts, &old),
                     body: &plan::search_text(&old),
                 },
                 DocText {
-                    doc: &plan::search_doc(&next_site, &new),
+                    doc: &plan::search_doc(&next_site, &last.facts, &new),
                     body: &plan::search_text(&new),
                 },
             )

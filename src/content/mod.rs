@@ -149,6 +149,14 @@ pub fn load_site_lenient(
         cache,
     );
     let mut diags: Diagnostics = loaded.diags.into_iter().collect();
+    let mut config = config;
+    let (synonyms, problems) = crate::search::synonyms::load(
+        root,
+        config.search.synonyms_file.as_deref(),
+        config.search.builtin_synonyms,
+    );
+    config.search.synonyms = synonyms;
+    diags.extend(problems);
     diags.extend(validate::validate(root, &config, &loaded.records));
     let keys = loaded.records.iter().map(|r| r.key()).collect();
     let mut records: Vec<std::sync::Arc<Record>> = loaded

@@ -219,6 +219,10 @@ codes! {
     SchemaUnknownField = "schema.unknown-field",
     SchemaWrongType = "schema.wrong-type",
 
+    SearchSynonymsRead = "search.synonyms-read",
+    SearchSynonymsSyntax = "search.synonyms-syntax",
+    SearchSynonymsTooLarge = "search.synonyms-too-large",
+
     ThemeRender = "theme.render",
     ThemeTemplate = "theme.template",
 
@@ -376,9 +380,9 @@ mod tests {
     /// What the docs write in the same shape as a code: file names (`enforcement.csv`),
     /// field paths (`party.name`), settings (`consultation.types`), browser APIs.
     fn not_a_code(token: &str) -> bool {
-        const EXTENSIONS: [&str; 13] = [
+        const EXTENSIONS: [&str; 14] = [
             ".md", ".rs", ".json", ".jsonl", ".toml", ".html", ".csv", ".js", ".xml", ".txt",
-            ".yaml", ".yml", ".ics",
+            ".yaml", ".yml", ".ics", ".sh",
         ];
         const PREFIXES: [&str; 7] = [
             "party.",

@@ -267,6 +267,8 @@ mod tests {
             "allowed_emails",
             "[limits]",
             "record_kb",
+            "[search]",
+            "builtin_synonyms",
             "[consultation.types.",
             "min_working_days",
         ] {

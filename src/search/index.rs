@@ -449,6 +449,12 @@ pub(crate) fn meta_json(build: u64, shards: usize, chunk: usize, order: &[&Searc
         k,
         tl,
         years,
+        open: order
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.open)
+            .map(|(i, _)| i)
+            .collect(),
     })
 }
 
@@ -466,6 +472,9 @@ struct Meta<'a> {
     k: String,
     tl: String,
     years: Vec<(i32, usize)>,
+    /// Ids of the consultations open for comment (left out when there is none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    open: Vec<usize>,
 }
 
 /// Builds every index file for `docs`. Deterministic: the order of `docs` does not matter and

@@ -273,6 +273,7 @@ mod tests {
             year: 2026,
             meta: vec![format!("枝人社发〔2026〕{i}号")],
             body: body.into(),
+            open: false,
         }
     }
 

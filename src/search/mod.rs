@@ -14,6 +14,7 @@
 
 mod index;
 pub mod live;
+pub mod synonyms;
 mod tokenize;
 
 #[cfg(test)]
@@ -23,7 +24,9 @@ pub use index::{
     build_index, build_index_each, build_index_with, shard_of, token_hash, EXCERPT_CHARS,
     FORMAT_VERSION,
 };
-pub use tokenize::{is_cjk, query_terms, tokenize, Token, TokenKind, MAX_WORD_CHARS};
+pub use tokenize::{
+    is_cjk, normalise_char, query_terms, tokenize, Token, TokenKind, MAX_WORD_CHARS,
+};
 
 /// One searchable record.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -45,6 +48,8 @@ pub struct SearchDoc {
     pub meta: Vec<String>,
     /// Plain text of the body, table cells included.
     pub body: String,
+    /// A consultation open for comment now: first for a query with 征求意见, 意见, 草案….
+    pub open: bool,
 }
 
 /// A file to write under the output directory.

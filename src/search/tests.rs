@@ -30,6 +30,7 @@ fn doc(
         year: date.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0),
         meta: meta.iter().map(|s| s.to_string()).collect(),
         body: body.into(),
+        open: false,
     }
 }
 
@@ -515,6 +516,7 @@ fn synthetic(n: usize, body_chars: usize) -> Vec<SearchDoc> {
                     "枝江市人力资源和社会保障局".into(),
                 ],
                 body,
+                open: false,
             }
         })
         .collect()

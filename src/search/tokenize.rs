@@ -95,6 +95,17 @@ fn classify(c: char) -> Class {
     }
 }
 
+/// The form a query character is matched in (as `search.js` normalises queries): full-width
+/// ASCII folded, Traditional folded to Simplified, letters lower-cased; `None` for a character
+/// that separates tokens.
+pub fn normalise_char(c: char) -> Option<char> {
+    let c = crate::hant::fold_char(fold_width(c));
+    match classify(c) {
+        Class::Sep => None,
+        _ => Some(c.to_lowercase().next().unwrap_or(c)),
+    }
+}
+
 /// A run of same-class characters: (class, normalised chars with their byte offsets).
 struct Run {
     class: Class,

@@ -603,6 +603,25 @@ async function main() {
       await page.close();
     } else note('no receiver in this run: the receipt page check is skipped');
 
+    // ---- everyday queries (tests/fixtures/search/everyday.txt): the intended record first,
+    // in the browser, through the page's own synonym list and question-word handling. The
+    // fixture is written for the repository's example site; another site skips it.
+    const everyday = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'fixtures', 'search', 'everyday.txt');
+    if (fs.existsSync(path.join(site, 'search', 'index.html')) && fs.existsSync(everyday)
+      && fs.existsSync(path.join(site, 'fees', 'social-security-card-fee', 'index.html'))) {
+      const page = await ctx.newPage();
+      const probs = [];
+      const cases = fs.readFileSync(everyday, 'utf8').split('\n').filter(l => l.trim() && !l.startsWith('#')).map(l => l.split('\t'));
+      for (const [q, want] of cases) {
+        await page.goto(origin + '/search/?q=' + encodeURIComponent(q));
+        const first = await page.waitForSelector('#search-results li a', { timeout: 10000 })
+          .then(() => page.evaluate(() => new URL(document.querySelector('#search-results li a').href).pathname), () => '(none)');
+        if (first.replace(/^\//, '') !== want) probs.push(`${q}: first result ${first}, expected /${want}`);
+      }
+      check(`search: ${cases.length} everyday queries (questions, synonyms, Traditional, 文号, 索引号) put the intended record first`, probs);
+      await page.close();
+    }
+
     // ---- the search page, by keyboard only: Enter searches in place, Back returns
     if (fs.existsSync(path.join(site, 'search', 'index.html'))) {
       const page = await ctx.newPage();

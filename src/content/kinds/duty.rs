@@ -261,6 +261,22 @@ impl super::RecordKind for Duty {
         parts.push(self.unit.clone());
         parts.extend(self.responsibilities.iter().cloned());
         parts.extend(self.basis.iter().cloned());
+        // The officers' names, certificate numbers and scopes the page lists, the contact
+        // details and the supervision line.
+        for o in &self.officers {
+            parts.push(o.name.clone());
+            parts.push(o.cert_no.clone());
+            parts.extend(o.scope.clone());
+        }
+        if let Some(c) = &self.contact {
+            parts.extend(
+                [&c.phone, &c.address, &c.hours, &c.email]
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
+        }
+        parts.extend(self.supervision.clone());
     }
 
     fn open_data(&self, _cx: &ViewCx) -> Value {

@@ -935,6 +935,7 @@ impl super::RecordKind for Enforcement {
             parts.push(w.reason.clone());
         } else {
             parts.push(self.party.name.clone());
+            parts.extend(self.cause.clone());
         }
         parts.push(self.authority.clone());
     }

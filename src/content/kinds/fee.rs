@@ -525,7 +525,27 @@ impl super::RecordKind for Fee {
     }
 
     fn search_text(&self, parts: &mut Vec<String>) {
+        // Every text the page shows, with the headings the template writes.
+        parts.push("收费标准 收费依据".into());
         parts.extend(self.basis.iter().map(|b| b.label()));
+        if let Some(p) = &self.payer {
+            parts.push(format!("收费对象 {p}"));
+        }
+        if !self.collections.is_empty() {
+            parts.push("收缴情况".into());
+        }
+        for c in &self.collections {
+            parts.push(format!("{} {}", c.period, money(c.amount)));
+        }
+        if let Some(p) = &self.complaint_phone {
+            parts.push(format!("投诉电话 {p}"));
+        }
+        for s in std::iter::once(&self.standards)
+            .flatten()
+            .flat_map(|s| std::iter::once(s).chain(&s.items))
+        {
+            parts.extend(s.note.clone());
+        }
         for s in &self.standards {
             for s in std::iter::once(s).chain(&s.items) {
                 parts.push(format!(

@@ -757,9 +757,61 @@ impl super::RecordKind for Permit {
     }
 
     fn search_text(&self, parts: &mut Vec<String>) {
+        // Every text the page shows, with the headings the template writes.
+        let licence = self.item_type() == ItemType::Licence;
+        parts.extend(
+            [
+                &self.item_code,
+                &self.department,
+                &self.handling_org,
+                &self.service_object,
+                &self.location,
+                &self.hours,
+                &self.phone,
+                &self.quantity_limit,
+            ]
+            .into_iter()
+            .flatten()
+            .cloned(),
+        );
+        if !self.basis.is_empty() {
+            parts.push("设定依据".into());
+        }
         parts.extend(self.basis.iter().cloned());
+        if !self.conditions.is_empty() {
+            parts.push(
+                if licence {
+                    "许可条件"
+                } else {
+                    "办理条件"
+                }
+                .into(),
+            );
+        }
         parts.extend(self.conditions.iter().cloned());
-        parts.extend(self.materials.iter().map(|m| m.name.clone()));
+        parts.push("办理期限".into());
+        if let Some(t) = &self.time_limit {
+            parts.push(format!("法定办结时限 {}", t.statutory_wd.text()));
+        }
+        if !self.materials.is_empty() {
+            parts.push(
+                if licence {
+                    "申请材料目录"
+                } else {
+                    "申请材料"
+                }
+                .into(),
+            );
+        }
+        for m in &self.materials {
+            parts.push(m.name.clone());
+            parts.extend(m.form_text().map(str::to_string));
+            parts.extend(m.note.clone());
+        }
+        parts.push("收费".into());
+        if let Some(FeesRef::Words(w)) = &self.fees {
+            parts.push(w.clone());
+        }
     }
 
     fn links_to(&self, key: &str) -> bool {

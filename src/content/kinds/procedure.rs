@@ -196,8 +196,20 @@ impl super::RecordKind for Procedure {
     }
 
     fn search_text(&self, parts: &mut Vec<String>) {
+        // Every text the page shows, with the headings the template writes.
+        parts.push("流程图".into());
+        if let Some(a) = &self.applies_to {
+            parts.push(format!("适用范围 {a}"));
+        }
+        if !self.basis.is_empty() {
+            parts.push("依据".into());
+        }
         parts.extend(self.basis.iter().cloned());
-        parts.extend(self.steps.iter().map(|s| s.name.clone()));
+        for s in &self.steps {
+            parts.push(s.name.clone());
+            parts.extend(s.actor.clone());
+            parts.extend(s.outputs.iter().cloned());
+        }
     }
 
     fn open_data(&self, cx: &ViewCx) -> Value {

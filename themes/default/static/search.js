@@ -37,6 +37,52 @@ const hasCJK = text => Array.from(text).some(ch => cls(ch.codePointAt(0)) === 3)
 // Per run: its CJK bigrams, a lone CJK character, a word or a number.
 const queryTerms = (text, map) => runs(fold(text, map)).map(r => r.c < 3 ? [word(r)] : r.t.length < 2 ? r.t :
   r.t.slice(1).map((x, i) => r.t[i] + x));
+// Words of a question that say nothing about what is sought, dropped from a query that has
+// other words (longest first: 在哪里 before 在哪).
+const STOP = ['需要多少钱', '可不可以', '要多少钱', '多少钱', '在哪里', '在哪儿', '到哪里', '去哪里', '怎么样', '怎么办', '为什么', '是什么', '能不能',
+  '怎么', '如何', '怎样', '哪里', '哪儿', '在哪', '去哪', '什么', '办理', '我要', '我想', '想要', '请问', '需要',
+  '可以', '是否', '多少', '一下', '哪些', '吗', '呢', '吧', '啊', '的'];
+// The query as matched: folded, half-width, lower-case, separators as spaces, question words
+// dropped (unless nothing else is left).
+function normalise(q, map) {
+  const t = runs(fold(q, map)).map(r => r.c < 3 ? word(r) : r.t.join('')).join(' ');
+  let out = t;
+  for (const w of STOP) out = out.split(w).join(' ');
+  out = out.replace(/ +/g, ' ').trim();
+  return out ? out : t;
+}
+// Synonym groups ("a=b|c=d", docs/dev/search.md) → word → its group, longest words first.
+function parseSynonyms(str) {
+  const by = new Map();
+  for (const g of String(str || '').split('|')) {
+    const ws = g.split('=').filter(Boolean);
+    if (ws.length > 1) for (const w of ws) if (!by.has(w)) by.set(w, ws);
+  }
+  return { by, words: [...by.keys()].sort((a, b) => b.length - a.length) };
+}
+const MAXV = 16;
+// The query and its variants with each synonym found in it replaced by the other words of its
+// group (the original first; at most MAXV). A letter or digit word matches whole words only.
+function variants(text, syn) {
+  const parts = [];
+  let at = 0, from = 0;
+  const edge = (a, b) => !a || !b || cls(a.codePointAt(0)) === 3 || cls(a.codePointAt(0)) !== cls(b.codePointAt(0));
+  while (syn && syn.words.length && at < text.length) {
+    const w = syn.words.find(w => text.startsWith(w, at) && edge(text[at - 1], w[0]) && edge(text[at + w.length], w[w.length - 1]));
+    if (!w) { at++; continue; }
+    parts.push(text.slice(from, at), syn.by.get(w).slice().sort((a, b) => (b === w) - (a === w)));
+    at = from = at + w.length;
+  }
+  parts.push(text.slice(from));
+  let out = [''];
+  for (const p of parts) {
+    if (typeof p === 'string') { out = out.map(v => v + p); continue; }
+    const next = [];
+    for (const alt of p) for (const v of out) if (next.length < MAXV) next.push(v + ' ' + alt + ' ');
+    out = next;
+  }
+  return out.map(v => v.replace(/ +/g, ' ').trim());
+}
 const hash = s => { // FNV-1a over UTF-16 units
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
@@ -59,8 +105,55 @@ function decode(str) { // base-64 VLQ of gap * 16 + field code → {ids, codes} 
 // load(path, build) → Promise of the parsed JSON file under search/; loadT2S() (optional) →
 // Promise of static/t2s.json, fetched for the first query with a CJK character (a query that
 // cannot fold works unfolded).
-function createEngine(load, loadT2S) {
-  const files = {};
+// rules: {synonyms: "a=b|c=d"} (the search page's data-synonyms).
+// Order of results: full matches first, then (for a number query) every term in the metadata,
+// then (for a consultation query) open consultations, then the share of terms matched, the
+// score, newer first.
+const CONSULT = ['征求', '求意', '意见', '草案', '征集'];
+// r.k packs full, exact and open; r.c is the share of terms matched.
+const better = (a, b) => b.k - a.k || b.c - a.c || (Math.abs(b.score - a.score) > 1e-9 ? b.score - a.score : a.id - b.id);
+// One variant's matches (a plain function, so that the engine optimises its loops on their own).
+function rank(v, lists, idf, m, num, isOpen) {
+  const N = m.n, tw = m.tw, out = [];
+  const T = v.terms.length, score = new Float64Array(N), hit = new Uint8Array(N), mh = new Uint8Array(N), got = new Float64Array(N), touched = new Int32Array(N);
+  let nt = 0, wall = 0;
+  for (const t of v.terms) {
+    const l = lists[t], ids = l.ids, codes = l.codes, w = idf[t];
+    if (ids.length) wall += w; // a term no record has weighs nothing
+    for (let j = 0; j < ids.length; j++) {
+      const d = ids[j], c = codes[j];
+      if (!hit[d]++) touched[nt++] = d;
+      if (c & 2) mh[d]++;
+      got[d] += w;
+      score[d] += w * ((c & 1 ? tw[d] : 0) + (c & 2 ? 3 : 0) + BODY[c >> 2]);
+    }
+  }
+  // Phrase bonus: consecutive bigrams of a query run in the same field.
+  for (const g of v.groups) {
+    for (let i = 1; i < g.length; i++) {
+      const a = lists[g[i - 1]], b = lists[g[i]], w = Math.min(idf[g[i - 1]], idf[g[i]]) / 2;
+      if (a === b) continue;
+      const ai = a.ids, bi = b.ids, na = ai.length, nb = bi.length;
+      for (let x = 0, y = 0; x < na && y < nb;) {
+        const d = ai[x];
+        if (d !== bi[y]) { d < bi[y] ? x++ : y++; continue; }
+        const ca = a.codes[x++], cb = b.codes[y++], s = ca & cb;
+        score[d] += w * (s & 1 ? tw[d] : s & 2 ? 3 : ca >> 2 && cb >> 2 ? 1 : 0);
+      }
+    }
+  }
+  // A partial match must hold half of the terms and half of the weight of the terms found
+  // anywhere: matching only the common ones (人社, 2026, 号) is not enough.
+  for (let i = 0; i < nt; i++) {
+    const id = touched[i], h = hit[id];
+    if (h * 2 < T || got[id] * 2 < wall - 1e-9) continue;
+    const full = h === T, k = (full ? 4 : 0) + (num && mh[id] === T ? 2 : 0) + (isOpen ? isOpen[id] : 0);
+    out.push({ id, score: score[id], hits: h, c: h / T, k, full, kind: m.kindOf[id], year: m.yearOf[id] });
+  }
+  return out;
+}
+function createEngine(load, loadT2S, rules) {
+  const files = {}, syn = parseSynonyms(rules && rules.synonyms);
   let metaP, t2sP;
   const t2s = q => !loadT2S || !hasCJK(q) ? null : t2sP || (t2sP = loadT2S().then(parseT2S, () => { t2sP = null; return null; }));
   const get = (path, build) => files[path] || (files[path] = load(path, build).catch(e => { delete files[path]; throw e; }));
@@ -81,44 +174,42 @@ function createEngine(load, loadT2S) {
   // keep(result, meta): the page's filters, so that the chunks of its first page are fetched
   // at once.
   async function search(q, keep) {
-    const [m, map] = await Promise.all([meta(), t2s(q)]), groups = queryTerms(q, map), terms = [...new Set([].concat(...groups))].slice(0, 40);
-    const res = { terms, results: [], meta: m, map }, N = m.n, T = terms.length, tw = m.tw;
-    if (!T) return res;
+    const [m, map] = await Promise.all([meta(), t2s(q)]), N = m.n;
+    const vs = variants(normalise(q, map), syn).map(v => {
+      const groups = queryTerms(v, map);
+      return { groups, terms: [...new Set([].concat(...groups))].slice(0, 40) };
+    }).filter(v => v.terms.length);
+    const terms = [...new Set([].concat(...vs.map(v => v.terms)))];
+    const res = { terms, results: [], meta: m, map };
+    if (!terms.length) return res;
     // Each list is decoded as soon as its shard arrives, while the others are still loading.
     const ls = await Promise.all(terms.map(t => get(`shards/${hash(t) % m.shards}.json`, m.build)
       .then(s => decode(Object.prototype.hasOwnProperty.call(s, t) ? s[t] : ''))));
-    const score = new Float64Array(N), hit = new Uint8Array(N), touched = new Int32Array(N), lists = {}, idf = {};
-    let nt = 0;
-    terms.forEach((t, ti) => {
-      const l = lists[t] = ls[ti], ids = l.ids, codes = l.codes, df = ids.length;
-      const w = idf[t] = Math.log(1 + (N - df + 0.5) / (df + 0.5));
-      for (let j = 0; j < df; j++) {
-        const d = ids[j], c = codes[j];
-        if (!hit[d]++) touched[nt++] = d;
-        score[d] += w * ((c & 1 ? tw[d] : 0) + (c & 2 ? 3 : 0) + BODY[c >> 2]);
-      }
-    });
-    // Phrase bonus: consecutive bigrams of a query run in the same field.
-    for (const g of groups) {
-      for (let i = 1; i < g.length; i++) {
-        const a = lists[g[i - 1]], b = lists[g[i]], w = Math.min(idf[g[i - 1]], idf[g[i]]) / 2;
-        if (a === b) continue;
-        const ai = a.ids, bi = b.ids, na = ai.length, nb = bi.length;
-        for (let x = 0, y = 0; x < na && y < nb;) {
-          const d = ai[x];
-          if (d !== bi[y]) { d < bi[y] ? x++ : y++; continue; }
-          const ca = a.codes[x++], cb = b.codes[y++], s = ca & cb;
-          score[d] += w * (s & 1 ? tw[d] : s & 2 ? 3 : ca >> 2 && cb >> 2 ? 1 : 0);
+    const lists = {}, idf = {};
+    terms.forEach((t, i) => { const df = ls[i].ids.length; lists[t] = ls[i]; idf[t] = Math.log(1 + (N - df + 0.5) / (df + 0.5)); });
+    // A number in the query asks for one record (文号, 索引号, 案号): records holding every
+    // term in their metadata first, and no partial matches when there is a full one. Words
+    // of a consultation (征求意见, 草案…) put the open consultations first.
+    const num = terms.some(t => /^[0-9]/.test(t)), ask = terms.some(t => CONSULT.includes(t)), open = m.open || [];
+    const isOpen = ask ? new Uint8Array(N) : null;
+    if (isOpen) for (const id of open) isOpen[id] = 1;
+    // One variant: its matches as they are; several: each record's best variant.
+    let all;
+    if (vs.length === 1) all = rank(vs[0], lists, idf, m, num, isOpen);
+    else {
+      const best = new Map();
+      for (const v of vs) {
+        for (const r of rank(v, lists, idf, m, num, isOpen)) {
+          const o = best.get(r.id);
+          if (!o || better(r, o) < 0) best.set(r.id, r);
         }
       }
+      all = [...best.values()];
     }
-    const all = [], top = [];
-    for (let i = 0; i < nt; i++) {
-      const id = touched[i], h = hit[id];
-      if (h * 2 >= T) all.push({ id, score: score[id], hits: h, full: h === T, kind: m.kindOf[id], year: m.yearOf[id] });
-    }
-    res.results = all.sort((a, b) => b.hits - a.hits || (Math.abs(b.score - a.score) > 1e-9 ? b.score - a.score : a.id - b.id));
+    if (num && all.some(r => r.full) && all.some(r => !r.full)) all = all.filter(r => r.full);
+    res.results = all.sort(better);
     // The chunks of the first page (with the page's filters) start loading now.
+    const top = [];
     for (let i = 0; i < all.length && top.length < PAGE; i++) if (!keep || keep(all[i], m)) top.push(all[i].id);
     docs(top).catch(() => {});
     return res;
@@ -166,7 +257,7 @@ function snippet(text, terms, map) {
   };
 }
 
-if (typeof module === 'object') module.exports = { queryTerms, parseT2S, hash, decode, createEngine, highlight, snippet };
+if (typeof module === 'object') module.exports = { queryTerms, normalise, variants, parseSynonyms, parseT2S, hash, decode, createEngine, highlight, snippet };
 if (typeof document === 'undefined') return;
 
 // The page.
@@ -198,7 +289,8 @@ function init() {
   const engine = createEngine((path, build) =>
     fetch(`${root}search/${path}${build ? '?v=' + build : ''}`, { cache: build ? 'force-cache' : 'no-cache' })
       .then(r => { if (!r.ok) throw Error(r.status); return r.json(); }),
-    () => fetch(`${root}static/t2s.json`).then(r => { if (!r.ok) throw Error(r.status); return r.json(); }));
+    () => fetch(`${root}static/t2s.json`).then(r => { if (!r.ok) throw Error(r.status); return r.json(); }),
+    { synonyms: box.getAttribute('data-synonyms') });
   more.type = 'button';
   list.after(more);
   status.setAttribute('aria-live', 'polite');
