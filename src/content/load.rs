@@ -676,7 +676,12 @@ fn load_one(
         vec![kind_fields, c.kind.common_fields(), BODY]
     };
     let mut ctx = Ctx::new(rel, tz);
-    let json = schema::check_fields(&node, &groups, "", &mut ctx);
+    let mut json = schema::check_fields(&node, &groups, "", &mut ctx);
+    if let Some(d) = super::validate::blank_legacy_index_no(&node, rel) {
+        // Not "absent" as other blank optional fields are: see the function.
+        ctx.diags.push(d);
+        json = None;
+    }
     let Some(serde_json::Value::Object(mut obj)) = json else {
         let mut ds = ctx.diags;
         crate::diag::cap_per_file(&mut ds);

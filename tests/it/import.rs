@@ -646,3 +646,24 @@ fn a_bad_consultation_date_cell_is_located_and_nothing_is_written() {
         "{out}"
     );
 }
+
+/// A number of the site's own series in the 原索引号 column is refused before anything is
+/// written: it belongs in 索引号 (a later `gongshi new` would allocate it again).
+#[test]
+fn an_own_series_number_in_the_legacy_column_is_refused_at_its_cell() {
+    let s = site("minimal");
+    let csv = s.path().join("legacy.csv");
+    std::fs::write(
+        &csv,
+        "文件名,标题,文件类型,有效性,发布日期,原索引号\n2018-old,旧通知,notice,失效,2018-06-01,CSRSJ/2018-00012\n",
+    )
+    .unwrap();
+    let o = import(s.path(), "documents", &csv, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("第2行“原索引号”列：原索引号“CSRSJ/2018-00012”是本站索引号的格式"),
+        "{out}"
+    );
+    assert!(!s.path().join("content/documents/2018-old.md").exists());
+}

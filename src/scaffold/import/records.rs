@@ -108,7 +108,7 @@ pub fn columns(kind: Kind) -> Vec<Column> {
                 help: f.help,
                 ty: &f.ty,
             }),
-            Ty::Obj(subs) => object_columns(&f.name.to_string(), f.zh, f.required, subs, &mut out),
+            Ty::Obj(subs) => object_columns(f.name, f.zh, f.required, subs, &mut out),
             _ => {}
         }
     }
@@ -410,6 +410,24 @@ pub(crate) fn read(
         let mut has_index_no = false;
         for (k, c) in cols.iter().enumerate() {
             let Some(v) = at(k) else { continue };
+            if c.path == "legacy_index_no" && crate::content::validate::index_no_ok(v, code) {
+                let (i, col, r) = locate(Some(k));
+                diags.push(
+                    Diagnostic::error(
+                        Code::ImportRow,
+                        shown,
+                        format!(
+                            "{}“{col}”列{r}：原索引号“{v}”是本站索引号的格式",
+                            table.place(row)
+                        ),
+                    )
+                    .span(line, i + 1, 1)
+                    .field(col)
+                    .found(v.clone())
+                    .hint("本站格式的索引号请写在“索引号”列；“原索引号”只写本站启用前其他格式的索引号。"),
+                );
+                continue;
+            }
             if c.path == "index_no" {
                 // A number in the site's own series is kept as index_no; any other is the
                 // number the record had before the site (published instead), and the
