@@ -664,12 +664,9 @@ fn load_one(
         help: "正文（Markdown）",
         open: crate::schema::NOT_EXPORTED,
     }];
-    // A historical consultation does not require its notice's items.
-    let kind_fields = if c.kind == Kind::Consultation {
-        super::kinds::consultation::fields_for(&node)
-    } else {
-        c.kind.fields()
-    };
+    // A historical consultation does not require its notice's items, nor a 不予公开 stub the
+    // decision's content.
+    let kind_fields = c.kind.fields_for(&node);
     let groups: Vec<&[Field]> = if is_md {
         vec![kind_fields, c.kind.common_fields()]
     } else {

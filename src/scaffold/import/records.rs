@@ -70,11 +70,7 @@ fn own_fields(kind: Kind) -> &'static [Field] {
 
 /// The field table one row is validated against, as the loader chooses it for a file.
 fn row_fields(kind: Kind, node: &crate::yaml::Node) -> &'static [Field] {
-    if kind == Kind::Consultation {
-        crate::content::kinds::consultation::fields_for(node)
-    } else {
-        kind.fields()
-    }
+    kind.fields_for(node)
 }
 
 /// The kind's fields in table order: its own first, then the common ones it does not define.
