@@ -457,7 +457,19 @@ pub(crate) fn read(
             top.push(format!("published: {today}"));
         }
         objs.write(0, &mut top);
-        let yaml = top.join("\n") + "\n";
+        // A required list of objects (a procedure's steps) has no column: the record gets the
+        // skeleton `gongshi new` writes, whose 待填写 placeholders `check` and `build` refuse
+        // until the clerk fills them in; never a silently valid record.
+        let mut yaml = top.join("\n") + "\n";
+        if let Ok(Some(node)) = crate::yaml::parse(&yaml, 0) {
+            for f in row_fields(kind, &node) {
+                if f.required && matches!(f.ty, Ty::List(Ty::Obj(_))) && node.get(f.name).is_none()
+                {
+                    crate::schema::skeleton_refs(&[f], 0, &mut yaml, true);
+                }
+            }
+        }
+        let yaml = yaml;
         // Validate as the loader will, and say where in the table each problem is.
         let file = std::path::Path::new(shown);
         let mut ctx = crate::schema::Ctx::new(file, tz);
