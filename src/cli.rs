@@ -182,12 +182,12 @@ pub(crate) struct ImportArgs {
 
 pub use crate::diag::Format;
 
-const IMPORTABLE: [crate::content::Kind; crate::content::Kind::COUNT - 2] = {
+const IMPORTABLE: [crate::content::Kind; crate::content::Kind::COUNT - 1] = {
     use crate::content::Kind;
-    let mut out = [Kind::Document; Kind::COUNT - 2];
+    let mut out = [Kind::Document; Kind::COUNT - 1];
     let (mut i, mut j) = (0, 0);
     while i < Kind::COUNT {
-        if !matches!(Kind::ALL[i], Kind::Page | Kind::Consultation) {
+        if !matches!(Kind::ALL[i], Kind::Page) {
             out[j] = Kind::ALL[i];
             j += 1;
         }
@@ -197,8 +197,9 @@ const IMPORTABLE: [crate::content::Kind; crate::content::Kind::COUNT - 2] = {
 };
 
 /// The kinds `gongshi import` takes, by folder name (`documents`) or kind name
-/// (`document`). Pages and consultations are not imported from tables: a page is prose, and
-/// a consultation belongs to its opinion chain.
+/// (`document`). Pages are not imported from tables: a page is prose. Consultations are,
+/// chiefly the records of those held before the site (`historical: true`); their opinions
+/// go into the opinion chain with `gongshi feedback import`.
 impl clap::ValueEnum for crate::content::Kind {
     fn value_variants<'a>() -> &'a [Self] {
         &IMPORTABLE

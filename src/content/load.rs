@@ -664,19 +664,21 @@ fn load_one(
         help: "正文（Markdown）",
         open: crate::schema::NOT_EXPORTED,
     }];
-    // A historical consultation does not require its notice's items.
-    let kind_fields = if c.kind == Kind::Consultation {
-        super::kinds::consultation::fields_for(&node)
-    } else {
-        c.kind.fields()
-    };
+    // A historical consultation does not require its notice's items, nor a 不予公开 stub the
+    // decision's content.
+    let kind_fields = c.kind.fields_for(&node);
     let groups: Vec<&[Field]> = if is_md {
         vec![kind_fields, c.kind.common_fields()]
     } else {
         vec![kind_fields, c.kind.common_fields(), BODY]
     };
     let mut ctx = Ctx::new(rel, tz);
-    let json = schema::check_fields(&node, &groups, "", &mut ctx);
+    let mut json = schema::check_fields(&node, &groups, "", &mut ctx);
+    if let Some(d) = super::validate::blank_legacy_index_no(&node, rel) {
+        // Not "absent" as other blank optional fields are: see the function.
+        ctx.diags.push(d);
+        json = None;
+    }
     let Some(serde_json::Value::Object(mut obj)) = json else {
         let mut ds = ctx.diags;
         crate::diag::cap_per_file(&mut ds);

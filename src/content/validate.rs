@@ -31,10 +31,96 @@ pub fn validate(
             }
         }
     }
+    legacy_meets_index_no(records, &config.organization.code, &mut out);
     for r in records {
         record_rules(root, config, r, &keys, &mut out);
     }
     out
+}
+
+/// `legacy_index_no:` left empty (or blank). Other optional fields left empty count as absent;
+/// this one is not, because absent means the site's own 索引号 is published instead: a clerk
+/// who meant to copy the old number and forgot would publish a different number for a record
+/// the public already knows by its old one. Located at the key.
+pub(crate) fn blank_legacy_index_no(node: &crate::yaml::Node, file: &Path) -> Option<Diagnostic> {
+    use crate::yaml::Value;
+    let Value::Map(entries) = &node.value else {
+        return None;
+    };
+    let (key, value) = entries.iter().find(|(k, _)| k.text == "legacy_index_no")?;
+    let blank = match &value.value {
+        Value::Null => true,
+        Value::Scalar(s, _) => s.trim().is_empty(),
+        _ => false,
+    };
+    blank.then(|| {
+        Diagnostic::error(
+            Code::MetaLegacyIndexNo,
+            file,
+            "原索引号（legacy_index_no）是空的",
+        )
+        .span(key.pos.line, key.pos.col, key.text.chars().count())
+        .field("legacy_index_no")
+        .expected("本站启用前这条信息原有的索引号，照原样填写，如 011334156/2018-00012")
+        .hint("没有原索引号的记录请删除这一行（页面显示本站分配的索引号 index_no）；有原索引号的请照原样填写。")
+    })
+}
+
+/// A 原索引号 that is another record's own 索引号: both would publish the same number (the
+/// error is on the record with the legacy number and names the other file); else one in the
+/// site's own series, which a later `gongshi new` would allocate again. Run over the whole
+/// site only: [`validate_one`] is not called when a legacy number changed.
+fn legacy_meets_index_no(records: &[&Record], code: &str, out: &mut Vec<Diagnostic>) {
+    let own: HashMap<&str, &Record> = records
+        .iter()
+        .filter_map(|r| r.common.index_no.as_deref().map(|no| (no, *r)))
+        .collect();
+    for r in records {
+        let Some(no) = r.common.legacy_index_no.as_deref() else {
+            continue;
+        };
+        let Some(other) = own.get(no).filter(|o| o.key() != r.key()) else {
+            // A number of the site's own series would collide with one `gongshi new`
+            // allocates later.
+            if index_no_ok(no, code) {
+                out.push(
+                    r.diag_at(
+                        Diagnostic::error(
+                            Code::MetaLegacyIndexNo,
+                            &r.source,
+                            format!("原索引号“{no}”是本站索引号的格式，会与本站分配的索引号重复"),
+                        ),
+                        "legacy_index_no",
+                    )
+                    .expected(format!(
+                        "本站启用前的其他格式的索引号（本站格式为 {code}/年份-五位序号）"
+                    ))
+                    .found(no.to_string())
+                    .hint("这是本站的索引号：请写在 index_no 中，并删除 legacy_index_no 这一行。"),
+                );
+            }
+            continue;
+        };
+        out.push(
+            r.diag_at(
+                Diagnostic::error(
+                    Code::MetaDuplicate,
+                    &r.source,
+                    format!(
+                        "原索引号“{no}”与 {} 的索引号相同",
+                        other.source.display()
+                    ),
+                ),
+                "legacy_index_no",
+            )
+            .hint(format!(
+                "{} 和 {} 会公开同一个索引号。请核对原索引号；如果 {} 的索引号填错了，改正它（已发布的索引号不得更改）。",
+                r.source.display(),
+                other.source.display(),
+                other.source.display()
+            )),
+        );
+    }
 }
 
 /// The diagnostics [`validate`] gives the file of `r`, where `keys` are those of every loaded

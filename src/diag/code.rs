@@ -171,6 +171,7 @@ codes! {
     MetaDocNo = "meta.doc-no",
     MetaDuplicate = "meta.duplicate",
     MetaIndexNo = "meta.index-no",
+    MetaLegacyIndexNo = "meta.legacy-index-no",
 
     ParticipationAnchor = "participation.anchor",
     ParticipationDisposition = "participation.disposition",

@@ -37,7 +37,7 @@ pub enum FeedbackCommand {
     Export(ExportArgs),
     /// 录入通过信函、电子邮件、电话、现场收到的意见，输出回执编号
     Add(AddArgs),
-    /// 从 CSV 表格批量录入信函、电子邮件、电话、现场收到的意见（每行一条，出错时整个文件不导入）
+    /// 从表格（.xlsx 或 CSV）批量录入信函、电子邮件、电话、现场收到的意见（每行一条，出错时整个文件不导入）
     Import(ImportArgs),
     /// 校验数据库哈希链、各意见台账和库外记录的链头，列出未导出的意见；发现问题时退出码为 1
     Verify(VerifyArgs),
@@ -137,8 +137,9 @@ pub struct AddArgs {
 pub struct ImportArgs {
     /// Consultation id (its file or folder name under content/consultations/)
     pub consultation: String,
-    /// CSV (UTF-8) with the columns 收到日期, 渠道, 意见内容 and optionally 涉及条款, 姓名,
-    /// 单位, 联系方式, 同意公开, 处理结果, 理由 (docs/commands.md)
+    /// An `.xlsx` workbook (its first sheet) or a CSV (UTF-8) with the columns 收到日期, 渠道,
+    /// 意见内容 and optionally 涉及条款, 姓名, 单位, 联系方式, 同意公开, 处理结果, 理由
+    /// (docs/commands.md)
     pub file: PathBuf,
     #[arg(long, default_value = ".")]
     pub root: PathBuf,

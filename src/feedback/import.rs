@@ -200,12 +200,25 @@ fn parse_disposition(s: &str) -> Option<Disposition> {
         .find(|d| d.as_str() == s.trim())
 }
 
-/// Reads and checks the whole table. Err: every problem, located (`file:row:column`).
-fn read_rows(shown: &str, bytes: &[u8], tz: &TimeZone) -> Result<Vec<Row>, Vec<String>> {
+/// A table's data rows as text cells, before checking: (line or row number, cells by
+/// header position).
+struct Cells {
+    /// Where a problem is: `None` for CSV (`file:line:column`), or the worksheet of an
+    /// `.xlsx` file (also named, with the cell reference, in each message).
+    sheet: Option<String>,
+    headers: Vec<String>,
+    rows: Vec<(u64, Vec<String>)>,
+    /// A CSV syntax error that stopped the reading after `rows` (listed after their problems).
+    broken: Option<String>,
+}
+
+/// Reads a CSV table (UTF-8) into cells, at most [`MAX_IMPORT_ROWS`] rows. Err: every
+/// problem, located.
+fn read_csv(shown: &str, bytes: &[u8]) -> Result<Cells, Vec<String>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if std::str::from_utf8(bytes).is_err() {
         return Err(vec![format!(
-            "{shown}:1:1: 文件不是 UTF-8 编码：在 Excel 或 WPS 中“另存为”，文件类型选“CSV UTF-8（逗号分隔）”，再导入"
+            "{shown}:1:1: 文件不是 UTF-8 编码：在 Excel 或 WPS 中“另存为”，文件类型选“CSV UTF-8（逗号分隔）”，再导入；也可以直接导入 .xlsx 工作簿"
         )]);
     }
     let mut rdr = csv::ReaderBuilder::new()
@@ -216,23 +229,16 @@ fn read_rows(shown: &str, bytes: &[u8], tz: &TimeZone) -> Result<Vec<Row>, Vec<S
         Ok(h) => h.iter().map(str::to_string).collect(),
         Err(e) => return Err(vec![format!("{shown}:1:1: 无法读取表头：{e}")]),
     };
-    let (idx, mut problems) = header_index(&headers);
-    if !problems.is_empty() {
-        return Err(problems
-            .into_iter()
-            .map(|p| format!("{shown}:{p}"))
-            .collect());
-    }
     let mut rows = Vec::new();
+    let mut broken = None;
     let mut record = csv::StringRecord::new();
-    let mut count = 0usize;
     loop {
         match rdr.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                problems.push(format!("{shown}:{line}:1: 表格格式有误：{e}"));
+                broken = Some(format!("{shown}:{line}:1: 表格格式有误：{e}"));
                 break;
             }
         }
@@ -240,8 +246,68 @@ fn read_rows(shown: &str, bytes: &[u8], tz: &TimeZone) -> Result<Vec<Row>, Vec<S
         if record.iter().all(|c| c.trim().is_empty()) {
             continue; // a blank line between rows
         }
-        count += 1;
-        if count > MAX_IMPORT_ROWS {
+        rows.push((line, record.iter().map(str::to_string).collect()));
+        if rows.len() > MAX_IMPORT_ROWS {
+            break; // check_rows says so; nothing further is read
+        }
+    }
+    Ok(Cells {
+        sheet: None,
+        headers,
+        rows,
+        broken,
+    })
+}
+
+/// Reads the first worksheet of an `.xlsx` workbook with the reader and caps of
+/// `gongshi import` (zip bombs, huge or sparse sheets refused within bounds), the file
+/// itself at most [`MAX_IMPORT_BYTES`]. Dates in date cells read as `2026-11-20` (with
+/// ` 09:30` when they hold a time), as the CSV would carry them.
+fn read_xlsx(file: &Path, shown: &str) -> Result<Cells, Vec<String>> {
+    use crate::scaffold::import::Limits;
+    let limits = Limits {
+        file: MAX_IMPORT_BYTES,
+        ..Limits::DEFAULT
+    };
+    let table = crate::scaffold::import::table::read(file, shown, None, limits).map_err(|ds| {
+        ds.into_iter()
+            .map(|d| {
+                let mut m = format!("{shown}:{}:{}: {}", d.line.max(1), d.col.max(1), d.message);
+                if let Some(h) = d.hint {
+                    let _ = write!(m, "：{h}");
+                }
+                m
+            })
+            .collect::<Vec<_>>()
+    })?;
+    Ok(Cells {
+        sheet: table.sheet.clone(),
+        headers: table.headers,
+        rows: table
+            .rows
+            .into_iter()
+            .filter(|r| r.cells.iter().any(|c| !c.trim().is_empty()))
+            .take(MAX_IMPORT_ROWS + 1)
+            .map(|r| (r.row as u64, r.cells))
+            .collect(),
+        broken: None,
+    })
+}
+
+/// Checks every row of the table. Err: every problem, located (`file:row:column`, and for a
+/// workbook the sheet, row, column and cell as the clerk finds them).
+fn check_rows(shown: &str, table: &Cells, tz: &TimeZone) -> Result<Vec<Row>, Vec<String>> {
+    let (idx, mut problems) = header_index(&table.headers);
+    if !problems.is_empty() {
+        return Err(problems
+            .into_iter()
+            .map(|p| format!("{shown}:{p}"))
+            .collect());
+    }
+    let mut rows = Vec::new();
+    for (count, (line, record)) in table.rows.iter().enumerate() {
+        let line = *line;
+        if count + 1 > MAX_IMPORT_ROWS {
             // First: it is why nothing else was read.
             problems.insert(
                 0,
@@ -249,14 +315,21 @@ fn read_rows(shown: &str, bytes: &[u8], tz: &TimeZone) -> Result<Vec<Row>, Vec<S
             );
             break;
         }
+        let sheet = table.sheet.as_deref();
         let mut err = |col: &str, msg: String| {
             let c = idx.get(col).map_or(1, |i| i + 1);
-            problems.push(format!("{shown}:{line}:{c}: “{col}”列：{msg}"));
+            problems.push(match sheet {
+                None => format!("{shown}:{line}:{c}: “{col}”列：{msg}"),
+                Some(s) => format!(
+                    "{shown}:{line}:{c}: 工作表“{s}”第{line}行“{col}”列（{}{line}单元格）：{msg}",
+                    crate::scaffold::import::table::column_letters(c - 1)
+                ),
+            });
         };
         let cell = |col: &str| -> &str {
             idx.get(col)
                 .and_then(|i| record.get(*i))
-                .map(str::trim)
+                .map(|s| s.trim())
                 .unwrap_or("")
         };
         let channel = match Channel::parse(cell("渠道")) {
@@ -364,6 +437,7 @@ fn read_rows(shown: &str, bytes: &[u8], tz: &TimeZone) -> Result<Vec<Row>, Vec<S
             });
         }
     }
+    problems.extend(table.broken.clone());
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -371,6 +445,12 @@ fn read_rows(shown: &str, bytes: &[u8], tz: &TimeZone) -> Result<Vec<Row>, Vec<S
         return Err(vec![format!("{shown}:2:1: 表格中没有意见（只有表头）")]);
     }
     Ok(rows)
+}
+
+/// Reads and checks a CSV table (the tests' entry).
+#[cfg(test)]
+fn read_rows(shown: &str, bytes: &[u8], tz: &TimeZone) -> Result<Vec<Row>, Vec<String>> {
+    read_csv(shown, bytes).and_then(|t| check_rows(shown, &t, tz))
 }
 
 /// A cell quoted in a message: at most 30 characters.
@@ -444,7 +524,14 @@ pub fn import(opts: &ImportOptions, dir: &dyn Directory) -> Result<ImportSummary
             MAX_IMPORT_BYTES / 1024 / 1024
         )));
     }
-    let rows = read_rows(&shown, &bytes, &opts.time_zone).map_err(|p| refuse(&shown, p))?;
+    let cells = if crate::scaffold::import::table::is_xlsx(&opts.file) {
+        read_xlsx(&opts.file, &shown)
+    } else {
+        read_csv(&shown, &bytes)
+    };
+    let rows = cells
+        .and_then(|t| check_rows(&shown, &t, &opts.time_zone))
+        .map_err(|p| refuse(&shown, p))?;
     let sha = hex::encode(Sha256::digest(&bytes));
 
     // dispositions.yaml beside the ledger: read (and checked) before anything is written.

@@ -16,7 +16,7 @@ pub use table::Limits;
 use table::Table;
 
 pub mod records;
-mod table;
+pub(crate) mod table;
 
 /// What to import.
 #[derive(Debug, Clone)]

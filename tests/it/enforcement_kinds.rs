@@ -309,3 +309,59 @@ fn a_minor_decision_without_either_way_is_still_blocked_and_says_both() {
         "{out}"
     );
 }
+
+/// A 不予公开 stub entered from what the bureau publishes about it: the number, type, date,
+/// authority and the reason with its legal basis. Nothing of the withheld decision (party,
+/// facts, basis, decision) is needed; it builds, passes `check`, and publishes the stub.
+const STUB: &str = "---
+title: 行政处罚决定（不予公开）
+published: 2026-11-20
+case_no: 测人社罚〔2026〕9号
+action: 处罚
+decided: 2026-11-13
+authority: 测试县人力资源和社会保障局
+withheld:
+  reason: 涉及未成年人，依据《中华人民共和国未成年人保护法》第七十二条不予公开
+---
+";
+
+#[test]
+fn a_withheld_stub_needs_only_what_it_publishes() {
+    let site = built(&[("stub.md", STUB)]);
+    let html = page(&site, "stub");
+    for shown in [
+        "【不予公开】",
+        "<dt>决定书文号</dt><dd>测人社罚〔2026〕9号</dd>",
+        "<dt>决定日期</dt><dd>2026年11月13日</dd>",
+        "<dt>执法机关</dt><dd>测试县人力资源和社会保障局</dd>",
+        "第七十二条不予公开",
+    ] {
+        assert!(html.contains(shown), "{shown}\n{html}");
+    }
+    // Nothing invented for the absent party: no type, no name row.
+    for hidden in ["自然人", "当事人", "主要事实"] {
+        assert!(!html.contains(hidden), "{hidden}\n{html}");
+    }
+    let data: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(site.path().join("public/data/enforcement.json")).unwrap(),
+    )
+    .unwrap();
+    let stub = &data.as_array().unwrap()[0];
+    assert!(stub["party"].is_null() && stub["facts"].is_null(), "{stub}");
+    let o = check(&site);
+    assert!(o.status.success(), "{}", text(&o));
+    // Without `withheld` the same record is a decision, and its content is required again.
+    let site = site_with(&[(
+        "stub.md",
+        &STUB.replace("withheld:\n  reason: 涉及未成年人，依据《中华人民共和国未成年人保护法》第七十二条不予公开\n", ""),
+    )]);
+    let o = check(&site);
+    let out = text(&o);
+    assert!(!o.status.success(), "{out}");
+    for field in ["party", "facts", "basis", "decision"] {
+        assert!(
+            out.contains(&format!("缺少必填字段“{field}”")),
+            "{field}: {out}"
+        );
+    }
+}

@@ -379,3 +379,119 @@ fn a_hostile_csv_is_refused_within_bounds() {
     assert!(!db.exists());
     assert!(start.elapsed() < std::time::Duration::from_secs(60));
 }
+
+/// [`OPINIONS_CSV`] as a workbook a clerk keeps: the first date as an Excel date cell, the
+/// others as typed; `edit` may change a cell (row, column) first.
+fn opinions_xlsx(out: &std::path::Path, edit: impl Fn(usize, usize, &mut String)) {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(OPINIONS_CSV.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("来信").unwrap();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let mut v = v.clone();
+            edit(r, c, &mut v);
+            if v.is_empty() {
+                continue;
+            }
+            if (r, c) == (2, 0) {
+                let d = ExcelDateTime::parse_from_str(&v).unwrap();
+                ws.write_datetime_with_format(r as u32, c as u16, &d, &date)
+                    .unwrap();
+            } else {
+                ws.write_string(r as u32, c as u16, &v).unwrap();
+            }
+        }
+    }
+    wb.save(out).unwrap();
+}
+
+/// The ledger's entries and the dispositions without what differs by design between two
+/// imports: receipt numbers, and the hashes over a random salt (the opinion's digest) or over
+/// the receipt (the chain's links).
+fn imported(root: &std::path::Path, db: &std::path::Path) -> (Vec<serde_json::Value>, String) {
+    let o = gongshi(&[
+        "feedback",
+        "export",
+        "--root",
+        root.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+        "--consultation",
+        "old-plan",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let dir = root.join("content/consultations/old-plan");
+    let ledger = std::fs::read_to_string(dir.join("opinions.jsonl")).unwrap();
+    let mut receipts = Vec::new();
+    let entries = ledger
+        .lines()
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            let o = v.as_object_mut().unwrap();
+            receipts.push(o["receipt"].as_str().unwrap().to_string());
+            for k in ["receipt", "opinion_digest", "prev_hash", "hash"] {
+                o.remove(k);
+            }
+            v
+        })
+        .collect();
+    let mut disp = std::fs::read_to_string(dir.join("dispositions.yaml")).unwrap();
+    for (i, r) in receipts.iter().enumerate() {
+        disp = disp.replace(r, &format!("R{i}"));
+    }
+    (entries, disp)
+}
+
+/// The same opinions from an `.xlsx` workbook: the same chain entries and handling results
+/// as from the CSV; a bad cell is located by sheet, row, column and cell; a zip bomb is
+/// refused within the importer's bounds.
+#[test]
+fn paper_opinions_from_an_xlsx_give_the_same_chain_as_the_csv() {
+    let (a, db_a) = site_with_history();
+    let csv = a.path().join("opinions.csv");
+    std::fs::write(&csv, OPINIONS_CSV).unwrap();
+    let o = import(a.path(), &db_a, csv.to_str().unwrap());
+    assert!(o.status.success(), "{}", text(&o));
+    let (b, db_b) = site_with_history();
+    let book = b.path().join("意见.xlsx");
+    opinions_xlsx(&book, |_, _, _| {});
+    let o = import(b.path(), &db_b, book.to_str().unwrap());
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(text(&o).matches("→ 回执 ZJ").count(), 3, "{}", text(&o));
+    let (from_csv, from_xlsx) = (imported(a.path(), &db_a), imported(b.path(), &db_b));
+    assert_eq!(from_csv.0.len(), 3);
+    assert_eq!(from_csv, from_xlsx);
+
+    let (c, db_c) = site_with_history();
+    let bad = c.path().join("bad.xlsx");
+    opinions_xlsx(&bad, |r, col, v| {
+        if (r, col) == (3, 1) {
+            *v = "传真".into();
+        }
+    });
+    let o = import(c.path(), &db_c, bad.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("bad.xlsx:4:2: 工作表“来信”第4行“渠道”列（B4单元格）：不认识的渠道“传真”"),
+        "{out}"
+    );
+    assert!(!db_c.exists());
+    let bomb = repo().join("tests/fixtures/import/bomb.xlsx");
+    let o = import(c.path(), &db_c, bomb.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        o.status.code() == Some(2) && text(&o).contains("解压后超过"),
+        "{}",
+        text(&o)
+    );
+    assert!(!db_c.exists());
+}

@@ -501,7 +501,7 @@ fn the_content_guide_lists_every_import_column() {
     use gongshi::content::Kind;
     let guide = std::fs::read_to_string(repo().join("docs/内容编写指南.md")).unwrap();
     for kind in Kind::ALL {
-        if matches!(kind, Kind::Page | Kind::Consultation | Kind::Fee) {
+        if matches!(kind, Kind::Page | Kind::Fee) {
             continue;
         }
         let cols: Vec<String> = gongshi::scaffold::import::records::columns(kind)
@@ -515,5 +515,213 @@ fn the_content_guide_lists_every_import_column() {
             cols.join("、")
         );
         assert!(guide.contains(&row), "the guide lacks {row}");
+    }
+}
+
+/// The consultations fixture as a workbook: dates as Excel dates, the opinion count as a
+/// number, the rest as text; `edit` may change a cell first.
+fn consultations_xlsx(out: &Path, edit: impl Fn(usize, usize, &mut String)) {
+    let rows = csv_rows(&repo().join("tests/fixtures/import/consultations.csv"));
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("历史征集").unwrap();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let head = rows[0].clone();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let mut v = v.clone();
+            edit(r, c, &mut v);
+            if v.is_empty() {
+                continue;
+            }
+            let (r32, c16) = (r as u32, c as u16);
+            let name = head[c].as_str();
+            if r > 0 && name == "征集结果.意见数.意见总数" {
+                ws.write_number(r32, c16, v.parse::<f64>().unwrap())
+                    .unwrap();
+                continue;
+            }
+            if r > 0 && (name.contains("日期") || name == "征集开始" || name == "截止时间")
+            {
+                if let Ok(d) = ExcelDateTime::parse_from_str(&v) {
+                    ws.write_datetime_with_format(r32, c16, &d, &date).unwrap();
+                    continue;
+                }
+            }
+            ws.write_string(r32, c16, &v).unwrap();
+        }
+    }
+    wb.save(out).unwrap();
+}
+
+/// Migrating a bureau's past consultations: a CSV and the same table as XLSX import into the
+/// same records, which build as historical records (outcome published, nothing invented).
+#[test]
+fn historical_consultations_import_from_csv_and_xlsx_and_build() {
+    let fixture = repo().join("tests/fixtures/import/consultations.csv");
+    let a = site("minimal");
+    let o = import(a.path(), "consultations", &fixture, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("新建 2 条意见征集记录"), "{}", text(&o));
+    let b = site("minimal");
+    let book = b.path().join("历史征集.xlsx");
+    consultations_xlsx(&book, |_, _, _| {});
+    // The kind name works as well as the folder name.
+    let o = import(b.path(), "consultation", &book, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let folder = |s: &Path| tree(&s.join("content/consultations"));
+    let (from_csv, from_xlsx) = (folder(a.path()), folder(b.path()));
+    assert_eq!(from_csv.len(), 2, "{from_csv:?}");
+    // The same records but for the comment naming the file they came from.
+    let strip = |m: Vec<(String, Vec<u8>)>| -> Vec<(String, String)> {
+        m.into_iter()
+            .map(|(k, v)| {
+                let v = String::from_utf8(v).unwrap();
+                let v: Vec<&str> = v.lines().filter(|l| !l.starts_with("# 由")).collect();
+                (k, v.join("\n"))
+            })
+            .collect()
+    };
+    assert_eq!(strip(from_csv.clone()), strip(from_xlsx));
+    let rec = from_csv
+        .iter()
+        .find(|(k, _)| k.contains("2021-yanglao"))
+        .map(|(_, v)| String::from_utf8(v.clone()).unwrap())
+        .unwrap();
+    for want in [
+        "historical: \"是\"",
+        "notice_url: \"http://old.example.gov.cn/zjyj/2021/0301.html\"",
+        "outcome:\n  published: \"2021-05-10\"\n  decision: \"规划已于2021年5月印发。\"\n  opinions:\n    total: 12\n",
+    ] {
+        assert!(rec.contains(want), "{want}: {rec}");
+    }
+    for s in [a.path(), b.path()] {
+        let o = build(s);
+        assert!(o.status.success(), "{}", text(&o));
+        let html = std::fs::read_to_string(s.join("public/consultations/2021-yanglao/index.html"))
+            .unwrap();
+        for want in [
+            "本站上线前开展的意见征集",
+            "规划已于2021年5月印发。",
+            "《养老机构管理办法》",
+            "http://old.example.gov.cn/zjyj/2021/0301.html",
+        ] {
+            assert!(html.contains(want), "{want}: {html}");
+        }
+        assert!(!html.contains("comment-form"), "{html}");
+        let html =
+            std::fs::read_to_string(s.join("public/consultations/2022-jiuye/index.html")).unwrap();
+        assert!(html.contains("决策类型未注明"), "{html}");
+    }
+}
+
+/// A bad date cell is reported with its sheet, row and column; a row that is not historical
+/// is checked as a notice (its missing items named as columns); nothing is written.
+#[test]
+fn a_bad_consultation_date_cell_is_located_and_nothing_is_written() {
+    let s = site("minimal");
+    let book = s.path().join("历史征集.xlsx");
+    consultations_xlsx(&book, |r, c, v| {
+        if (r, c) == (2, 6) {
+            *v = "2022年7月15日".into();
+        }
+        if (r, c) == (1, 3) {
+            v.clear();
+        }
+    });
+    let o = import(s.path(), "consultations", &book, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("工作表“历史征集”第3行“截止时间”列（G3单元格）"),
+        "{out}"
+    );
+    assert!(out.contains("历史征集.xlsx:3:7"), "{out}");
+    // Row 2 lost its 历史记录 cell: the notice's items are required again.
+    assert!(out.contains("第2行“基本情况说明”列"), "{out}");
+    assert!(out.contains("未导入"), "{out}");
+    assert!(
+        !s.path().join("content/consultations").exists()
+            || tree(&s.path().join("content/consultations")).is_empty(),
+        "{out}"
+    );
+}
+
+/// A number of the site's own series in the 原索引号 column is refused before anything is
+/// written: it belongs in 索引号 (a later `gongshi new` would allocate it again).
+#[test]
+fn an_own_series_number_in_the_legacy_column_is_refused_at_its_cell() {
+    let s = site("minimal");
+    let csv = s.path().join("legacy.csv");
+    std::fs::write(
+        &csv,
+        "文件名,标题,文件类型,有效性,发布日期,原索引号\n2018-old,旧通知,notice,失效,2018-06-01,CSRSJ/2018-00012\n",
+    )
+    .unwrap();
+    let o = import(s.path(), "documents", &csv, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("第2行“原索引号”列：原索引号“CSRSJ/2018-00012”是本站索引号的格式"),
+        "{out}"
+    );
+    assert!(!s.path().join("content/documents/2018-old.md").exists());
+}
+
+/// Bulk import works for every kind (issue 18 §3, Migration): one row each for the kinds the
+/// other tests do not import, with only the required columns; the records build.
+#[test]
+fn every_other_kind_imports_from_a_table_and_builds() {
+    let s = site("minimal");
+    let tables = [
+        (
+            "duties",
+            "文件名,标题,机构名称,职责\nbangongshi,办公室职责,办公室,负责机关日常运转；负责文电、会务\n",
+        ),
+        ("procedures", "文件名,标题,流程类型\nxinfang,信访事项办理流程,\n"),
+        (
+            "permits",
+            "文件名,标题,事项类型\nshebao-chaxun,社会保险个人权益记录查询,公共服务\n",
+        ),
+        (
+            "replies",
+            "文件名,标题,留言内容,受理日期\n2025-001,关于工资拖欠的留言,单位拖欠工资三个月。,2025-03-02\n",
+        ),
+    ];
+    for (kind, csv) in tables {
+        let file = s.path().join(format!("{kind}.csv"));
+        std::fs::write(&file, csv).unwrap();
+        let o = import(s.path(), kind, &file, &[]);
+        assert!(o.status.success(), "{kind}: {}", text(&o));
+        assert!(text(&o).contains("新建 1 条"), "{kind}: {}", text(&o));
+    }
+    // A procedure's steps (a list of objects) have no column: the record carries the
+    // skeleton to fill in, and the site does not build until it is filled.
+    let rec = s.path().join("content/procedures/xinfang.md");
+    let text0 = std::fs::read_to_string(&rec).unwrap();
+    assert!(
+        text0.contains("steps:\n") && text0.contains("待填写"),
+        "{text0}"
+    );
+    let o = build(s.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("content/procedures/xinfang.md"),
+        "{}",
+        text(&o)
+    );
+    std::fs::write(&rec, text0.replace("待填写", "受理")).unwrap();
+    let o = build(s.path());
+    assert!(o.status.success(), "{}", text(&o));
+    for page in [
+        "duties/bangongshi",
+        "procedures/xinfang",
+        "permits/shebao-chaxun",
+        "replies/2025-001",
+    ] {
+        assert!(
+            s.path().join(format!("public/{page}/index.html")).exists(),
+            "{page}"
+        );
     }
 }

@@ -164,3 +164,24 @@ fn placeholders_a_clerk_types_are_caught_like_the_template_one() {
     let o = run(&["check", "--root", root, "--now", NOW]);
     assert!(o.status.success(), "{}", text(&o));
 }
+
+/// An empty download link (an attachment with no title) is an error, not a link of nothing.
+#[test]
+fn an_attachment_without_a_title_is_an_error() {
+    let site = site("minimal");
+    let dir = site.path().join("content/permits/p");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("index.md"),
+        PERMIT.replace("    title: 申请书示范文本\n", "    title: \"\"\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("form.pdf"), b"%PDF-1.4\n").unwrap();
+    let root = site.path().to_str().unwrap();
+    let o = run(&["build", "-q", "--root", root, "--now", NOW]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("[schema.empty]"), "{out}");
+    assert!(out.contains("必填字段“sample_forms["), "{out}");
+    assert!(!site.path().join("public/permits/p/index.html").exists());
+}

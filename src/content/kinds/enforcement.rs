@@ -186,7 +186,13 @@ static LEGAL_REVIEW: &[Field] = &[
     },
 ];
 
-pub static FIELDS: &[Field] = &[
+/// The decision's fields; `$full` is whether the decision's own content (party, facts,
+/// basis, decision) is required: it is, except in a 不予公开 stub ([`WITHHELD_FIELDS`],
+/// `withheld:` given), which publishes none of it and so needs only what it shows (number,
+/// type, date, authority and the reason).
+macro_rules! enforcement_fields {
+    ($full:literal) => {
+        &[
     Field {
         name: "case_no",
         zh: "决定书文号",
@@ -230,8 +236,8 @@ pub static FIELDS: &[Field] = &[
         name: "party",
         zh: "当事人",
         ty: Ty::Obj(PARTY),
-        required: true,
-        help: "当事人信息",
+        required: $full,
+        help: "当事人信息（不予公开的决定可不填）",
         open: Some(ex_null("party", OpenTy::Obj(PARTY, &[]), "当事人", "The party concerned; `null` for a decision withheld (不予公开).")),
     },
     Field {
@@ -246,24 +252,24 @@ pub static FIELDS: &[Field] = &[
         name: "facts",
         zh: "主要事实",
         ty: Ty::Markdown,
-        required: true,
-        help: "违法事实或许可事项",
+        required: $full,
+        help: "违法事实或许可事项（不予公开的决定可不填）",
         open: Some(ex_null("facts", OpenTy::Str, "主要事实", "Main facts (plain text); `null` for a decision withheld (不予公开).")),
     },
     Field {
         name: "basis",
         zh: "执法依据",
         ty: Ty::Markdown,
-        required: true,
-        help: "法律法规名称及条款",
+        required: $full,
+        help: "法律法规名称及条款（不予公开的决定可不填）",
         open: Some(ex_null("basis", OpenTy::Str, "执法依据", "Legal basis (plain text); `null` for a decision withheld (不予公开).")),
     },
     Field {
         name: "decision",
         zh: "决定内容",
         ty: Ty::Markdown,
-        required: true,
-        help: "处理决定",
+        required: $full,
+        help: "处理决定（不予公开的决定可不填）",
         open: Some(ex_null(
         "decision",
         OpenTy::Str,
@@ -429,7 +435,23 @@ pub static FIELDS: &[Field] = &[
         help: "双随机抽查的检查结果所属的年度抽查计划：写 spot-check-plans 下那条记录的文件名（不含扩展名），如 2026",
         open: NOT_EXPORTED,
     },
-];
+        ]
+    };
+}
+
+pub static FIELDS: &[Field] = enforcement_fields!(true);
+
+/// [`FIELDS`] for a 不予公开 stub (chosen by [`fields_for`]).
+pub static WITHHELD_FIELDS: &[Field] = enforcement_fields!(false);
+
+/// The field table a decision's file is checked against: [`WITHHELD_FIELDS`] when it has a
+/// `withheld:` object, else [`FIELDS`].
+pub fn fields_for(node: &crate::yaml::Node) -> &'static [Field] {
+    match node.get("withheld").map(|n| &n.value) {
+        Some(crate::yaml::Value::Map(_)) => WITHHELD_FIELDS,
+        _ => FIELDS,
+    }
+}
 
 wire_enum! {
     /// 执法类别.
@@ -445,8 +467,11 @@ wire_enum! {
 }
 
 wire_enum! {
-    /// 当事人类型.
+    /// 当事人类型. The default stands only in a 不予公开 stub that does not state its party,
+    /// whose party is never published; 自然人 is the choice that would publish least.
+    #[derive(Default)]
     pub enum PartyType {
+        #[default]
         NaturalPerson = "自然人",
         SoleTrader = "个体工商户",
         LegalPerson = "法人",
@@ -467,8 +492,8 @@ wire_enum! {
     }
 }
 
-/// 当事人.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// 当事人 (the default only in a 不予公开 stub, never published).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Party {
     #[serde(rename = "type")]
     pub party_type: PartyType,
@@ -507,12 +532,18 @@ pub struct Enforcement {
     /// 被复议的决定: the id of the enforcement record a 复议 decision reviews.
     #[serde(default)]
     pub reviews: Option<String>,
+    /// Absent only in a 不予公开 stub ([`WITHHELD_FIELDS`]).
+    #[serde(default)]
     pub party: Party,
     /// 案由.
     #[serde(default)]
     pub cause: Option<String>,
+    /// Empty only in a 不予公开 stub, which publishes none of these three.
+    #[serde(default)]
     pub facts: String,
+    #[serde(default)]
     pub basis: String,
+    #[serde(default)]
     pub decision: String,
     /// 救济途径 (md).
     #[serde(default)]

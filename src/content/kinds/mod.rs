@@ -364,6 +364,16 @@ kinds! {
 }
 
 impl Kind {
+    /// The kind's own field table a record file is checked against: the kind's, or for a
+    /// record that says it is one, the looser table of a historical consultation or of a
+    /// 不予公开 enforcement stub (whose absent items are never published).
+    pub fn fields_for(self, node: &crate::yaml::Node) -> &'static [Field] {
+        match self {
+            Kind::Consultation => consultation::fields_for(node),
+            Kind::Enforcement => enforcement::fields_for(node),
+            _ => self.fields(),
+        }
+    }
     pub fn from_folder(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.folder() == s)
     }

@@ -56,9 +56,26 @@ fn scalar(ty: &Ty) -> bool {
     )
 }
 
+/// The kind's own field table as the importer sees it. A consultation's table is that of a
+/// historical record (`historical: true`, whose notice items may be absent): the columns of
+/// the notice items are then optional, and a row that is not historical is still checked
+/// against the full table ([`row_fields`]), which names any missing item.
+fn own_fields(kind: Kind) -> &'static [Field] {
+    if kind == Kind::Consultation {
+        crate::content::kinds::consultation::HISTORICAL_FIELDS
+    } else {
+        kind.fields()
+    }
+}
+
+/// The field table one row is validated against, as the loader chooses it for a file.
+fn row_fields(kind: Kind, node: &crate::yaml::Node) -> &'static [Field] {
+    kind.fields_for(node)
+}
+
 /// The kind's fields in table order: its own first, then the common ones it does not define.
 fn fields(kind: Kind) -> Vec<&'static Field> {
-    let own = kind.fields();
+    let own = own_fields(kind);
     own.iter()
         .chain(
             kind.common_fields()
@@ -87,21 +104,84 @@ pub fn columns(kind: Kind) -> Vec<Column> {
                 help: f.help,
                 ty: &f.ty,
             }),
-            Ty::Obj(subs) => {
-                for s in subs.iter().filter(|s| scalar(&s.ty)) {
-                    out.push(Column {
-                        path: format!("{}.{}", f.name, s.name),
-                        zh: format!("{}.{}", f.zh, s.zh),
-                        required: f.required && s.required,
-                        help: s.help,
-                        ty: &s.ty,
-                    });
-                }
-            }
+            Ty::Obj(subs) => object_columns(f.name, f.zh, f.required, subs, &mut out),
             _ => {}
         }
     }
     out
+}
+
+/// The columns of an object's one-line sub-fields, and of the objects nested in it
+/// (`outcome.opinions.total`, `征集结果.意见数.意见总数`).
+fn object_columns(
+    path: &str,
+    zh: &str,
+    required: bool,
+    subs: &'static [Field],
+    out: &mut Vec<Column>,
+) {
+    for s in subs {
+        let (p, z) = (format!("{path}.{}", s.name), format!("{zh}.{}", s.zh));
+        match &s.ty {
+            t if scalar(t) => out.push(Column {
+                path: p,
+                zh: z,
+                required: required && s.required,
+                help: s.help,
+                ty: &s.ty,
+            }),
+            Ty::Obj(inner) => object_columns(&p, &z, required && s.required, inner, out),
+            _ => {}
+        }
+    }
+}
+
+/// A record's YAML fields as a tree: top-level fields and objects in column order.
+#[derive(Default)]
+struct Tree(Vec<(String, Node)>);
+
+enum Node {
+    /// `key: value`, or `key:` followed by a list's lines when the value starts a new line.
+    Value(String),
+    Obj(Tree),
+}
+
+impl Tree {
+    fn insert(&mut self, path: &str, value: String) {
+        match path.split_once('.') {
+            None => self.0.push((path.to_string(), Node::Value(value))),
+            Some((head, rest)) => {
+                let at = match self.0.iter().position(|(k, _)| k == head) {
+                    Some(i) => i,
+                    None => {
+                        self.0.push((head.to_string(), Node::Obj(Tree::default())));
+                        self.0.len() - 1
+                    }
+                };
+                if let Node::Obj(t) = &mut self.0[at].1 {
+                    t.insert(rest, value);
+                }
+            }
+        }
+    }
+
+    fn write(&self, indent: usize, out: &mut Vec<String>) {
+        let pad = " ".repeat(indent);
+        for (k, n) in &self.0 {
+            match n {
+                // A list's items start on the next line.
+                Node::Value(v) if v.starts_with('\n') => {
+                    let v = v.replace('\n', &format!("\n{pad}"));
+                    out.push(format!("{pad}{k}:{v}"));
+                }
+                Node::Value(v) => out.push(format!("{pad}{k}: {v}")),
+                Node::Obj(t) => {
+                    out.push(format!("{pad}{k}:"));
+                    t.write(indent + 2, out);
+                }
+            }
+        }
+    }
 }
 
 /// A parsed row: the record's file name, its YAML front matter and body.
@@ -320,13 +400,30 @@ pub(crate) fn read(
             );
             continue;
         }
-        // The YAML, top-level fields in column order, objects grouped.
+        // The YAML, top-level fields in column order, then the objects (nested ones within).
         let mut top: Vec<String> = Vec::new();
-        let mut objs: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        let mut order: Vec<&str> = Vec::new();
+        let mut objs = Tree::default();
         let mut has_index_no = false;
         for (k, c) in cols.iter().enumerate() {
             let Some(v) = at(k) else { continue };
+            if c.path == "legacy_index_no" && crate::content::validate::index_no_ok(v, code) {
+                let (i, col, r) = locate(Some(k));
+                diags.push(
+                    Diagnostic::error(
+                        Code::ImportRow,
+                        shown,
+                        format!(
+                            "{}“{col}”列{r}：原索引号“{v}”是本站索引号的格式",
+                            table.place(row)
+                        ),
+                    )
+                    .span(line, i + 1, 1)
+                    .field(col)
+                    .found(v.clone())
+                    .hint("本站格式的索引号请写在“索引号”列；“原索引号”只写本站启用前其他格式的索引号。"),
+                );
+                continue;
+            }
             if c.path == "index_no" {
                 // A number in the site's own series is kept as index_no; any other is the
                 // number the record had before the site (published instead), and the
@@ -349,41 +446,44 @@ pub(crate) fn read(
                 }
                 _ => q(v),
             };
-            match c.path.split_once('.') {
-                Some((obj, sub)) => {
-                    let entry = objs.entry(obj).or_default();
-                    if entry.is_empty() {
-                        order.push(obj);
-                    }
-                    entry.push(format!("  {sub}: {value}"));
-                }
-                // A list's items start on the next line.
-                None if value.starts_with('\n') => top.push(format!("{}:{value}", c.path)),
-                None => top.push(format!("{}: {value}", c.path)),
+            if c.path.contains('.') {
+                objs.insert(&c.path, value);
+            } else {
+                Tree(vec![(c.path.clone(), Node::Value(value))]).write(0, &mut top);
             }
         }
         let has = |p: &str| cols.iter().position(|c| c.path == p).and_then(at).is_some();
         if !has("published") && cols.iter().any(|c| c.path == "published") {
             top.push(format!("published: {today}"));
         }
-        for obj in order {
-            top.push(format!("{obj}:"));
-            top.extend(objs.remove(obj).unwrap_or_default());
+        objs.write(0, &mut top);
+        // A required list of objects (a procedure's steps) has no column: the record gets the
+        // skeleton `gongshi new` writes, whose 待填写 placeholders `check` and `build` refuse
+        // until the clerk fills them in; never a silently valid record.
+        let mut yaml = top.join("\n") + "\n";
+        if let Ok(Some(node)) = crate::yaml::parse(&yaml, 0) {
+            for f in row_fields(kind, &node) {
+                if f.required && matches!(f.ty, Ty::List(Ty::Obj(_))) && node.get(f.name).is_none()
+                {
+                    crate::schema::skeleton_refs(&[f], 0, &mut yaml, true);
+                }
+            }
         }
-        let yaml = top.join("\n") + "\n";
+        let yaml = yaml;
         // Validate as the loader will, and say where in the table each problem is.
         let file = std::path::Path::new(shown);
         let mut ctx = crate::schema::Ctx::new(file, tz);
         match crate::yaml::parse(&yaml, 0) {
             Ok(Some(node)) => {
+                let own_table = row_fields(kind, &node);
                 let json = crate::schema::check_fields(
                     &node,
-                    &[kind.fields(), kind.common_fields()],
+                    &[own_table, kind.common_fields()],
                     "",
                     &mut ctx,
                 );
                 if let Some(serde_json::Value::Object(mut obj)) = json {
-                    let own: BTreeSet<&str> = kind.fields().iter().map(|f| f.name).collect();
+                    let own: BTreeSet<&str> = own_table.iter().map(|f| f.name).collect();
                     obj.retain(|k, _| own.contains(k.as_str()));
                     if let Err(e) =
                         crate::content::Data::from_json(kind, serde_json::Value::Object(obj))
