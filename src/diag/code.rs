@@ -385,8 +385,9 @@ mod tests {
             ".md", ".rs", ".json", ".jsonl", ".toml", ".html", ".csv", ".js", ".xml", ".txt",
             ".yaml", ".yml", ".ics", ".sh",
         ];
-        const PREFIXES: [&str; 7] = [
+        const PREFIXES: [&str; 8] = [
             "party.",
+            "participation.",
             "outcome.",
             "withdrawn.",
             "changed.",
