@@ -415,7 +415,7 @@ fn csv_files_have_their_headers_and_one_row_per_item() {
     assert!(j["plan"].is_null(), "{j}");
     let plain = rows
         .iter()
-        .find(|r| &r[17] == "" && &r[19] == "" && &r[24] == "")
+        .find(|r| r[17].is_empty() && r[19].is_empty() && r[24].is_empty())
         .expect("a decision without a legal review");
     assert_eq!(&plain[18], "否");
     assert!(plain.iter().skip(19).all(str::is_empty), "{plain:?}");
