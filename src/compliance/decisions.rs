@@ -88,15 +88,14 @@ fn catalogue_item(input: &Input, r: &Record, d: &Decision, diags: &mut Vec<Diagn
     }
 }
 
-/// Each consultation of the decision closed before the decision was made, and its outcome,
-/// with the participation report, was published by the time the decision was (a decision
-/// published before the public hears what became of its opinions fails the 公众参与 rules).
-/// Without a publication the decision date is the deadline for both.
+/// Each consultation of the decision concluded before the decision was made: its window
+/// closed before the decision date and its outcome, with the participation report, was
+/// published on or before it (issue #21: the report feeds the decision, so it must exist when
+/// the decision is taken). The decision date is `discussion.date`, else `publication.date`.
 fn consultations(input: &Input, r: &Record, d: &Decision, diags: &mut Vec<Diagnostic>) {
-    let (Some(p), Some((decided, _))) = (&d.participation, d.decided()) else {
+    let (Some(p), Some((decided, field))) = (&d.participation, d.decided()) else {
         return;
     };
-    let report_by = d.publication.as_ref().map_or(decided, |p| p.date);
     for (i, id) in p.consultations.iter().enumerate() {
         let key = format!("consultations/{id}");
         let Some(c) = input.site.get(&key) else {
@@ -117,8 +116,8 @@ fn consultations(input: &Input, r: &Record, d: &Decision, diags: &mut Vec<Diagno
                 format!("{}结束征集", date_zh(close)),
             )),
             (None, _) => Some(("还没有公布征集结果".to_string(), "没有 outcome".to_string())),
-            (Some(o), _) if o.published > report_by => Some((
-                "征集结果晚于决定公布".to_string(),
+            (Some(o), _) if o.published > decided => Some((
+                "征集结果晚于决定作出".to_string(),
                 format!("结果于{}公布", date_zh(o.published)),
             )),
             (Some(_), _) if !has_report => Some((
@@ -138,9 +137,8 @@ fn consultations(input: &Input, r: &Record, d: &Decision, diags: &mut Vec<Diagno
                     &format!("participation.consultations[{}]", i + 1),
                 )
                 .expected(format!(
-                    "{}（决定日期）前结束征集，{}（决定公布）前公布征集结果和公众参与情况报告",
-                    date_zh(decided),
-                    date_zh(report_by)
+                    "{}（决定日期，{field}）前结束征集，最迟于当日公布征集结果和公众参与情况报告",
+                    date_zh(decided)
                 ))
                 .found(found)
                 .hint(format!(

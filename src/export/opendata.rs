@@ -110,6 +110,17 @@ pub static CSVS: &[Csv] = &[
             ("救济途径", "remedy"),
             ("被复议的决定", "reviews: the id of the decision reviewed"),
             ("不予公开的原因", "withheld"),
+            (
+                "标明为重大执法决定",
+                "major (是/否, as entered; empty when withheld)",
+            ),
+            ("法制审核机构", "legal_review.office"),
+            ("法制审核提交日期", "legal_review.submitted"),
+            ("法制审核日期", "legal_review.reviewed"),
+            ("法制审核意见", "legal_review.opinion"),
+            ("法制审核延期理由", "legal_review.extension"),
+            ("执法人员", "officers[] as entered, joined with ；"),
+            ("双随机抽查计划", "plan: the id of the spot-check plan"),
         ],
     },
     Csv {

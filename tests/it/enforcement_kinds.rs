@@ -242,7 +242,7 @@ fn a_reviewed_minor_decision_still_needs_every_name_masked() {
 fn a_withheld_decision_publishes_only_the_stub_everywhere() {
     let withheld = MINOR.replace(
         "decided:",
-        "withheld:\n  reason: 涉及未成年人，依法不予公开\ndecided:",
+        "withheld:\n  reason: 涉及未成年人，依法不予公开\nmajor: true\nofficers:\n  - \"42999920260077\"\nlegal_review:\n  office: 局法制审核股\n  submitted: 2026-11-05\n  reviewed: 2026-11-09\n  opinion: 同意处罚意见\ndecided:",
     );
     let site = built(&[("m.md", &withheld)]);
     let html = page(&site, "m");
@@ -272,7 +272,8 @@ fn a_withheld_decision_publishes_only_the_stub_everywhere() {
         if body.contains("测人社罚〔2026〕5号") {
             seen += 1;
         }
-        for hidden in ["未满十六周岁", "六十日内"] {
+        for hidden in ["未满十六周岁", "六十日内", "42999920260077", "同意处罚意见"]
+        {
             assert!(
                 !body.contains(hidden),
                 "{hidden} in {}",
@@ -291,6 +292,9 @@ fn a_withheld_decision_publishes_only_the_stub_everywhere() {
     let stub = &data.as_array().unwrap()[0];
     assert_eq!(stub["withheld"], "涉及未成年人，依法不予公开");
     assert!(stub["facts"].is_null() && stub["party"].is_null(), "{stub}");
+    for none in ["major", "legal_review", "officers", "plan"] {
+        assert!(stub[none].is_null(), "{none}: {stub}");
+    }
     assert_eq!(stub["authority"], "测试县人力资源和社会保障局");
     let o = check(&site);
     assert!(o.status.success(), "{}", text(&o));

@@ -355,8 +355,8 @@ fn csv_files_have_their_headers_and_one_row_per_item() {
     let (h, rows) = csv_of("data/enforcement.csv");
     assert_eq!(h[0], "决定书文号");
     // Columns are only ever appended (docs/open-data.md): the first 12, then the six of
-    // issue 18 (案由 … 不予公开的原因).
-    assert_eq!(h.len(), 18);
+    // issue 18 (案由 … 不予公开的原因), then the eight of issue 21 (legal review, officers, plan).
+    assert_eq!(h.len(), 26);
     assert_eq!(h[11], "网址");
     assert_eq!(
         h[12..],
@@ -366,13 +366,59 @@ fn csv_files_have_their_headers_and_one_row_per_item() {
             "住所",
             "救济途径",
             "被复议的决定",
-            "不予公开的原因"
+            "不予公开的原因",
+            "标明为重大执法决定",
+            "法制审核机构",
+            "法制审核提交日期",
+            "法制审核日期",
+            "法制审核意见",
+            "法制审核延期理由",
+            "执法人员",
+            "双随机抽查计划"
         ]
     );
+    let decisions = json("data/enforcement.json");
+    assert_eq!(rows.len(), decisions.as_array().unwrap().len());
+    // The example's 重大执法决定 carries its legal review and officers as entered, in the CSV
+    // and the JSON alike; a decision without them leaves the columns empty.
+    let reviewed = rows
+        .iter()
+        .find(|r| &r[0] == "枝人社罚〔2026〕14号")
+        .expect("the reviewed decision's row");
     assert_eq!(
-        rows.len(),
-        json("data/enforcement.json").as_array().unwrap().len()
+        reviewed.iter().skip(18).collect::<Vec<_>>(),
+        [
+            "否",
+            "局政策法规股",
+            "2026-09-10",
+            "2026-09-16",
+            "同意。事实清楚，证据确凿，适用依据正确，程序合法，处罚幅度符合本局行政处罚裁量基准。",
+            "",
+            "42050120230017；42050120210042",
+            ""
+        ]
     );
+    let j = decisions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["case_no"] == "枝人社罚〔2026〕14号")
+        .unwrap();
+    assert_eq!(j["legal_review"]["office"], "局政策法规股");
+    assert_eq!(j["legal_review"]["reviewed"], "2026-09-16");
+    assert!(j["legal_review"]["extension"].is_null(), "{j}");
+    assert_eq!(
+        j["officers"],
+        serde_json::json!(["42050120230017", "42050120210042"])
+    );
+    assert_eq!(j["major"], false);
+    assert!(j["plan"].is_null(), "{j}");
+    let plain = rows
+        .iter()
+        .find(|r| r[17].is_empty() && r[19].is_empty() && r[24].is_empty())
+        .expect("a decision without a legal review");
+    assert_eq!(&plain[18], "否");
+    assert!(plain.iter().skip(19).all(str::is_empty), "{plain:?}");
     let (h, rows) = csv_of("data/permit-materials.csv");
     assert_eq!(h[3], "材料名称");
     assert!(!rows.is_empty());

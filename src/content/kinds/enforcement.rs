@@ -150,7 +150,12 @@ static LEGAL_REVIEW: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "作出法制审核的机构，如 局法制科",
-        open: NOT_EXPORTED,
+        open: Some(ex(
+            "office",
+            OpenTy::Str,
+            "审核机构",
+            "The office that reviewed the decision, as entered.",
+        )),
     },
     Field {
         name: "submitted",
@@ -158,7 +163,12 @@ static LEGAL_REVIEW: &[Field] = &[
         ty: Ty::Date,
         required: true,
         help: "执法承办机构送交法制审核的日期",
-        open: NOT_EXPORTED,
+        open: Some(ex(
+            "submitted",
+            OpenTy::Date,
+            "提交日期",
+            "Date the case was submitted for review.",
+        )),
     },
     Field {
         name: "reviewed",
@@ -166,7 +176,12 @@ static LEGAL_REVIEW: &[Field] = &[
         ty: Ty::Date,
         required: true,
         help: "出具审核意见的日期，不得晚于决定日期",
-        open: NOT_EXPORTED,
+        open: Some(ex(
+            "reviewed",
+            OpenTy::Date,
+            "审核日期",
+            "Date of the review opinion.",
+        )),
     },
     Field {
         name: "opinion",
@@ -174,7 +189,12 @@ static LEGAL_REVIEW: &[Field] = &[
         ty: Ty::Text,
         required: true,
         help: "如 同意。事实清楚，证据确凿，适用依据正确，程序合法，处罚适当",
-        open: NOT_EXPORTED,
+        open: Some(ex(
+            "opinion",
+            OpenTy::Str,
+            "审核意见",
+            "The review opinion, as entered.",
+        )),
     },
     Field {
         name: "extension",
@@ -182,7 +202,12 @@ static LEGAL_REVIEW: &[Field] = &[
         ty: Ty::Text,
         required: false,
         help: "审核超过 7 个工作日（site.toml 的 enforcement.review_working_days）时写明延期的理由",
-        open: NOT_EXPORTED,
+        open: Some(ex_null(
+            "extension",
+            OpenTy::Str,
+            "延期理由",
+            "Why the review took longer than the working days allowed; `null` when not entered.",
+        )),
     },
 ];
 
@@ -409,7 +434,7 @@ macro_rules! enforcement_fields {
         ty: Ty::Bool,
         required: false,
         help: "属于重大执法决定（如社会影响较大的案件）须经法制审核时写 true；罚款达到 site.toml 设置的金额等情形自动属于，不必写",
-        open: NOT_EXPORTED,
+        open: Some(ex_null("major", OpenTy::Bool, "重大执法决定", "As entered: `true` when the record marks itself a 重大执法决定 (`major: true`). A decision that needs legal review by the rules in site.toml (fine threshold, revocation, listed measures) is not marked here: see `legal_review`. `null` for a decision withheld (不予公开).")),
     },
     Field {
         name: "legal_review",
@@ -417,7 +442,7 @@ macro_rules! enforcement_fields {
         ty: Ty::Obj(LEGAL_REVIEW),
         required: false,
         help: "重大执法决定在作出前经法制审核的情况：office（审核机构）、submitted（提交日期）、reviewed（审核日期）、opinion（审核意见），超过期限的写 extension（延期理由）",
-        open: NOT_EXPORTED,
+        open: Some(ex_null("legal_review", OpenTy::Obj(LEGAL_REVIEW, &[]), "法制审核", "The legal office's review before the decision (重大执法决定法制审核); `null` when none is entered or the decision is withheld.")),
     },
     Field {
         name: "officers",
@@ -425,7 +450,7 @@ macro_rules! enforcement_fields {
         ty: Ty::List(&Ty::Text),
         required: false,
         help: "承办本案的执法人员，每人一行，写执法证号（或姓名）；网站有执法人员名录（content/officers/）时，须是名录中的人员",
-        open: NOT_EXPORTED,
+        open: Some(ex_null("officers", OpenTy::StrList, "执法人员", "The officers who handled the case, as entered: certificate numbers (执法证号) or names; empty when none is entered; `null` for a decision withheld (不予公开).")),
     },
     Field {
         name: "plan",
@@ -433,7 +458,7 @@ macro_rules! enforcement_fields {
         ty: Ty::Text,
         required: false,
         help: "双随机抽查的检查结果所属的年度抽查计划：写 spot-check-plans 下那条记录的文件名（不含扩展名），如 2026",
-        open: NOT_EXPORTED,
+        open: Some(ex_null("plan", OpenTy::Url, "双随机抽查计划", "URL of the year's spot-check plan (双随机抽查计划) an inspection belongs to; `null` otherwise.")),
     },
         ]
     };
@@ -992,7 +1017,8 @@ impl super::RecordKind for Enforcement {
                 "cause": null, "facts": null, "basis": null, "decision": null, "remedy": null,
                 "fine": null, "decided": e.decided.to_string(), "authority": e.authority,
                 "status": e.status, "severity": null, "display_until": date(cx.display_until(e)),
-                "withheld": w.reason,
+                "withheld": w.reason, "major": null, "legal_review": null, "officers": null,
+                "plan": null,
             });
         }
         json!({
@@ -1009,6 +1035,13 @@ impl super::RecordKind for Enforcement {
             "status": e.status, "severity": e.severity,
             "display_until": date(cx.display_until(e)),
             "withheld": null,
+            "major": e.major,
+            "legal_review": e.legal_review.as_ref().map(|v| json!({
+                "office": v.office, "submitted": v.submitted.to_string(),
+                "reviewed": v.reviewed.to_string(), "opinion": v.opinion, "extension": v.extension,
+            })),
+            "officers": e.officers,
+            "plan": e.plan.as_deref().and_then(|id| exported_url(cx, &format!("spot-check-plans/{}", id.trim()))),
         })
     }
 
@@ -1022,7 +1055,7 @@ impl super::RecordKind for Enforcement {
             .unwrap_or_default();
         if let Some(w) = &e.withheld {
             // The stub's row: what its page shows (see `open_data`).
-            let mut row = vec![String::new(); 18];
+            let mut row = vec![String::new(); 26];
             row[0] = e.case_no.clone();
             row[1] = r.common.title.clone();
             row[2] = e.action.to_string();
@@ -1035,6 +1068,8 @@ impl super::RecordKind for Enforcement {
             return vec![row];
         }
         let s = |o: &Option<String>| o.clone().unwrap_or_default();
+        let review =
+            |f: fn(&LegalReview) -> String| e.legal_review.as_ref().map(f).unwrap_or_default();
         let person = e.party.party_type == PartyType::NaturalPerson;
         rows.push(vec![
             e.case_no.clone(),
@@ -1066,6 +1101,17 @@ impl super::RecordKind for Enforcement {
                 .map(|id| id.trim().to_string())
                 .unwrap_or_default(),
             String::new(),
+            if e.major { "是" } else { "否" }.to_string(),
+            review(|v| v.office.clone()),
+            review(|v| v.submitted.to_string()),
+            review(|v| v.reviewed.to_string()),
+            review(|v| v.opinion.clone()),
+            review(|v| v.extension.clone().unwrap_or_default()),
+            e.officers.join("；"),
+            e.plan
+                .as_deref()
+                .map(|id| id.trim().to_string())
+                .unwrap_or_default(),
         ]);
         rows
     }
