@@ -112,7 +112,7 @@ pub static CSVS: &[Csv] = &[
             ("不予公开的原因", "withheld"),
             (
                 "标明为重大执法决定",
-                "major (是/否, as entered; empty when withheld)",
+                "major (是 when the record says major: true; empty otherwise and when withheld)",
             ),
             ("法制审核机构", "legal_review.office"),
             ("法制审核提交日期", "legal_review.submitted"),

@@ -434,7 +434,7 @@ macro_rules! enforcement_fields {
         ty: Ty::Bool,
         required: false,
         help: "属于重大执法决定（如社会影响较大的案件）须经法制审核时写 true；罚款达到 site.toml 设置的金额等情形自动属于，不必写",
-        open: Some(ex_null("major", OpenTy::Bool, "重大执法决定", "As entered: `true` when the record marks itself a 重大执法决定 (`major: true`). A decision that needs legal review by the rules in site.toml (fine threshold, revocation, listed measures) is not marked here: see `legal_review`. `null` for a decision withheld (不予公开).")),
+        open: Some(ex_null("major", OpenTy::Bool, "重大执法决定", "`true` when the record marks itself a 重大执法决定 (`major: true`); `null` when it does not say so (nothing entered is published as `false`). A decision that needs legal review by the rules in site.toml (fine threshold, revocation, listed measures) is not marked here: see `legal_review`. `null` for a decision withheld (不予公开).")),
     },
     Field {
         name: "legal_review",
@@ -1035,7 +1035,7 @@ impl super::RecordKind for Enforcement {
             "status": e.status, "severity": e.severity,
             "display_until": date(cx.display_until(e)),
             "withheld": null,
-            "major": e.major,
+            "major": e.major.then_some(true),
             "legal_review": e.legal_review.as_ref().map(|v| json!({
                 "office": v.office, "submitted": v.submitted.to_string(),
                 "reviewed": v.reviewed.to_string(), "opinion": v.opinion, "extension": v.extension,
@@ -1101,7 +1101,7 @@ impl super::RecordKind for Enforcement {
                 .map(|id| id.trim().to_string())
                 .unwrap_or_default(),
             String::new(),
-            if e.major { "是" } else { "否" }.to_string(),
+            if e.major { "是" } else { "" }.to_string(),
             review(|v| v.office.clone()),
             review(|v| v.submitted.to_string()),
             review(|v| v.reviewed.to_string()),
