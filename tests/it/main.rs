@@ -41,6 +41,7 @@ mod hant;
 mod historical;
 mod hostile;
 mod import;
+mod interpretation;
 mod lawful;
 mod lifecycle;
 mod participation;
