@@ -19,6 +19,7 @@ mod calendar_cli;
 mod citizen;
 mod compliance;
 mod compliance_history;
+mod consultation_draft;
 mod decisions;
 mod diagnostics;
 mod enforcement_kinds;
