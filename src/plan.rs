@@ -281,12 +281,16 @@ fn meta_rows<'a>(site: &'a Site, r: &'a Record) -> Vec<MetaRow<'a>> {
 
 /// Does the page of `x` show a link (URL and title) to the record `key`, other than as its
 /// neighbour? Every `url_of` of [`kind_ctx`] must be here (a test checks the example site).
-/// A decision's page also links the 行政复议 decisions that review it (「复议情况」).
+/// A decision's page also links the 行政复议 decisions that review it (「复议情况」), and a
+/// document's page the documents that interpret it (「政策解读」).
 pub(crate) fn links_to(site: &Site, x: &Record, key: &str) -> bool {
     x.data.links_to(key)
         || match (&x.data, site.get(key).map(|y| &y.data)) {
             (Data::Enforcement(_), Some(Data::Enforcement(y))) => {
                 y.reviews.as_deref().map(str::trim) == Some(x.id.as_str())
+            }
+            (Data::Document(_), Some(Data::Document(y))) => {
+                y.interprets.as_deref() == Some(x.id.as_str())
             }
             _ => false,
         }

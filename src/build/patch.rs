@@ -215,6 +215,10 @@ fn apply_to(
     if new_clock.reviews.take() != old_points_to {
         return Outcome::Fallback("the decision a review decision reviews changed");
     }
+    // The document an interpretation names lists it (「政策解读」).
+    if content::kinds::document::interprets(&old) != content::kinds::document::interprets(&new) {
+        return Outcome::Fallback("the document an interpretation interprets changed");
+    }
     let old_cx = Cx::new(site, &last.facts, &time);
     let old_own = plan::one_record(old_cx, &old);
     let old_view = projection(old_cx, &old, &old_own);

@@ -80,6 +80,7 @@ fn field_zh(field: &str) -> &str {
         "reply" => "答复内容",
         "outcome.decision" => "征集结果",
         "outcome.report" => "公众参与情况报告",
+        "draft_text" => "征求意见稿全文",
         "body" => "正文",
         "opinion" => "意见内容",
         _ => "内容",

@@ -287,6 +287,14 @@ macro_rules! consultation_fields {
         open: Some(ex_null("reasons", OpenTy::Str, "理由", "Reasons (plain text); null when a historical record does not state it.").after("basis")),
     },
     Field {
+        name: "draft_text",
+        zh: "征求意见稿全文",
+        ty: Ty::Markdown,
+        required: false,
+        help: "草案全文（Markdown），显示在页面“征求意见稿全文”下，方便不下载附件直接阅读；草案的 DOCX、PDF 文件仍写在 documents 中",
+        open: None,
+    },
+    Field {
         name: "decision_type",
         zh: "决策类型",
         ty: Ty::Text,
@@ -534,6 +542,9 @@ pub struct Consultation {
     pub basis: String,
     #[serde(default)]
     pub reasons: String,
+    /// 征求意见稿全文 (Markdown), shown on the page; `None` when only files are given.
+    #[serde(default)]
+    pub draft_text: Option<String>,
     #[serde(default)]
     pub decision_type: String,
     /// 征集开始; absent: 00:00 of the `published` date (see `content::window::compute`).
@@ -597,6 +608,7 @@ struct View<'a> {
     summary: String,
     basis: String,
     reasons: String,
+    draft_text: String,
     decision_type: &'a str,
     window: Option<WindowView>,
     state: State,
@@ -650,7 +662,7 @@ impl super::RecordKind for Consultation {
     const NAV_LABEL: Option<&'static str> = Some("意见征集");
     const FIELDS: &'static [Field] = FIELDS;
     const PUBLIC_TEXT: Option<&'static [&'static str]> =
-        Some(&["outcome.decision", "outcome.report"]);
+        Some(&["outcome.decision", "outcome.report", "draft_text"]);
     const OPEN_DERIVED: &'static [OpenField] = OPEN_DERIVED;
 
     fn summary(&self, r: &Record) -> String {
@@ -799,6 +811,7 @@ impl super::RecordKind for Consultation {
             summary: cx.md("summary"),
             basis: cx.md("basis"),
             reasons: cx.md("reasons"),
+            draft_text: cx.md("draft_text"),
             decision_type: &c.decision_type,
             window,
             state,

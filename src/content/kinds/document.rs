@@ -94,6 +94,12 @@ pub static FIELDS: &[Field] = &[
             "有效性说明",
             "Explanation of the validity, e.g. since when it is repealed.",
         )) },
+    Field { name: "interprets", zh: "解读的文件", ty: Ty::Text, required: false, help: "本文件是政策解读时，填写所解读文件的编号（documents 下的文件名）；该文件页面会列出本解读", open: Some(ex_null(
+            "interprets",
+            OpenTy::Url,
+            "解读的文件",
+            "URL of the document this one interprets (政策解读).",
+        )) },
 ];
 
 /// The open-data entries derived from the kind's fields (placed among them).
@@ -130,6 +136,9 @@ pub struct Document {
     pub superseded_by: Option<String>,
     #[serde(default)]
     pub validity_note: Option<String>,
+    /// 政策解读: the id of the document this one interprets.
+    #[serde(default)]
+    pub interprets: Option<String>,
 }
 
 impl Document {
@@ -157,6 +166,11 @@ impl super::RecordKind for Document {
                 out.push(dangling(r, "superseded_by", "替代文件", "documents", id));
             }
         }
+        if let Some(id) = &self.interprets {
+            if !cx.has(Kind::Document, id) || *id == r.id {
+                out.push(dangling(r, "interprets", "解读的文件", "documents", id));
+            }
+        }
     }
 
     fn view(&self, cx: &ViewCx) -> Value {
@@ -172,6 +186,11 @@ impl super::RecordKind for Document {
                 .superseded_by
                 .as_ref()
                 .and_then(|id| cx.url_of(&format!("documents/{id}"))),
+            interprets: d
+                .interprets
+                .as_ref()
+                .and_then(|id| cx.url_of(&format!("documents/{id}"))),
+            interpretations: interpretations(cx),
         })
     }
 
@@ -191,9 +210,10 @@ impl super::RecordKind for Document {
     }
 
     fn links_to(&self, key: &str) -> bool {
-        self.superseded_by
-            .as_ref()
-            .is_some_and(|id| key.strip_prefix("documents/") == Some(id.as_str()))
+        let id = key.strip_prefix("documents/");
+        [&self.superseded_by, &self.interprets]
+            .iter()
+            .any(|x| x.is_some() && x.as_deref() == id)
     }
 
     fn open_data(&self, cx: &ViewCx) -> Value {
@@ -210,7 +230,33 @@ impl super::RecordKind for Document {
                 .superseded_by
                 .as_ref()
                 .and_then(|id| url_of(cx, &format!("documents/{id}"))),
+            interprets: d
+                .interprets
+                .as_ref()
+                .and_then(|id| url_of(cx, &format!("documents/{id}"))),
         })
+    }
+}
+
+/// The published documents that interpret this one (「政策解读」), in site order: a link each.
+/// The scan only compares ids, so even thousands of documents cost little per page.
+fn interpretations(cx: &ViewCx) -> Vec<Value> {
+    cx.site
+        .of_kind(Kind::Document)
+        .filter(|x| match &x.data {
+            super::Data::Document(d) => d.interprets.as_deref() == Some(cx.r.id.as_str()),
+            _ => false,
+        })
+        .filter(|x| cx.listed(x))
+        .filter_map(|x| cx.url_of(&x.key()))
+        .collect()
+}
+
+/// The id of the document a record interprets, if it is a document that names one.
+pub(crate) fn interprets(r: &Record) -> Option<&str> {
+    match &r.data {
+        super::Data::Document(d) => d.interprets.as_deref(),
+        _ => None,
     }
 }
 
@@ -224,6 +270,8 @@ struct View<'a> {
     validity_note: Option<&'a str>,
     in_force: bool,
     superseded_by: Option<Value>,
+    interprets: Option<Value>,
+    interpretations: Vec<Value>,
 }
 
 /// A document's own fields in `data/documents.json` (keys as in its open-data fields).
@@ -237,4 +285,5 @@ struct Open<'a> {
     validity: Validity,
     validity_note: Option<&'a str>,
     superseded_by: Option<String>,
+    interprets: Option<String>,
 }
