@@ -15,7 +15,7 @@ use super::super::html;
 use super::super::model;
 use super::super::requests::{form, html as request_html, store as requests};
 use super::super::FeedbackError;
-use super::service::{refuse, response, too_many, Resp, State};
+use super::service::{read_one, refuse, response, too_many, Resp, State};
 use super::submit::{
     check_content_type, check_origin, check_rate, parse_fields, read_body, Post, Step,
 };
@@ -177,28 +177,10 @@ pub(super) async fn status(state: &State, ip: IpAddr, no: &str, new: bool, json:
     let Some(no) = model::check_receipt(&state.secret, no).filter(|n| is_request_receipt(n)) else {
         return not_found();
     };
-    let reader = state.reader.clone();
-    let found = tokio::task::spawn_blocking(move || {
-        let conn = reader
-            .lock()
-            .map_err(|_| FeedbackError::Server("reader lock".into()))?;
-        requests::load(&conn, &no)
-    })
-    .await;
-    let req = match found {
-        Ok(Ok(Some(r))) => r,
-        Ok(Ok(None)) => return not_found(),
-        _ => {
-            return refuse(
-                &site,
-                json,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "lookup_failed",
-                "查询失败",
-                "暂时无法查询，请稍后再试。",
-                None,
-            )
-        }
+    let req = match read_one(state, &site, json, move |conn| requests::load(conn, &no)).await {
+        Ok(Some(r)) => r,
+        Ok(None) => return not_found(),
+        Err(refused) => return refused,
     };
     let cal = state.calendar.as_ref();
     if json {

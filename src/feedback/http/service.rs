@@ -496,6 +496,36 @@ async fn health(state: &State) -> Resp {
     }
 }
 
+/// Run one read on the reader connection off the async threads: a comment's receipt or a
+/// request's status. A failed read (lock, SQLite, task) is the 查询失败 answer in `Err`.
+pub(super) async fn read_one<T: Send + 'static>(
+    state: &State,
+    site: &html::SiteFrame,
+    json: bool,
+    read: impl FnOnce(&Connection) -> Result<Option<T>, FeedbackError> + Send + 'static,
+) -> Result<Option<T>, Resp> {
+    let reader = state.reader.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        let conn = reader
+            .lock()
+            .map_err(|_| FeedbackError::Server("reader lock".into()))?;
+        read(&conn)
+    })
+    .await;
+    match found {
+        Ok(Ok(v)) => Ok(v),
+        _ => Err(refuse(
+            site,
+            json,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "lookup_failed",
+            "查询失败",
+            "暂时无法查询，请稍后再试。",
+            None,
+        )),
+    }
+}
+
 async fn receipt(state: &State, ip: IpAddr, no: &str, new: bool, json: bool) -> Resp {
     let site = html::SiteFrame::of(state.dir.as_ref());
     let not_found = || {
@@ -515,28 +545,10 @@ async fn receipt(state: &State, ip: IpAddr, no: &str, new: bool, json: bool) -> 
     let Some(no) = model::check_receipt(&state.secret, no) else {
         return not_found();
     };
-    let reader = state.reader.clone();
-    let found = tokio::task::spawn_blocking(move || {
-        let conn = reader
-            .lock()
-            .map_err(|_| FeedbackError::Server("reader lock".into()))?;
-        store::lookup(&conn, &no)
-    })
-    .await;
-    let st = match found {
-        Ok(Ok(Some(st))) => st,
-        Ok(Ok(None)) => return not_found(),
-        _ => {
-            return refuse(
-                &site,
-                json,
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "lookup_failed",
-                "查询失败",
-                "暂时无法查询，请稍后再试。",
-                None,
-            )
-        }
+    let st = match read_one(state, &site, json, move |conn| store::lookup(conn, &no)).await {
+        Ok(Some(st)) => st,
+        Ok(None) => return not_found(),
+        Err(refused) => return refused,
     };
     let check = html::ledger_check(state.dir.as_ref(), &st);
     if json {
