@@ -42,6 +42,9 @@ pub fn status_body(req: &StoredRequest, cal: &Calendar, new: bool) -> String {
             EventKind::SupplementReceived => "收到补正材料",
             EventKind::Extended => "延长答复期限",
             EventKind::Replied => "作出答复",
+            // Never whom: the note may name the third party.
+            EventKind::ThirdPartyAsked => "征求意见（所需时间不计入答复期限）",
+            EventKind::ThirdPartyAnswered => "收到意见，继续计算答复期限",
         };
         b.push_str(&format!("<li>{}：{}</li>\n", date_zh(e.date), what));
     }
@@ -72,6 +75,9 @@ fn push_timeline(b: &mut String, t: &Timeline) {
         (State::AwaitingSupplement, _) => {
             b.push_str("<dt>答复期限</dt><dd>待收到补正材料后重新计算（补正期间不计入）</dd>\n")
         }
+        (State::AwaitingThirdParty, _) => b.push_str(
+            "<dt>答复期限</dt><dd>正在征求意见，所需时间不计入答复期限（《政府信息公开条例》第三十三条），收到意见后顺延</dd>\n",
+        ),
         (_, Some(due)) => {
             b.push_str(&format!(
                 "<dt>答复期限</dt><dd id=\"request-due\">{}{}</dd>\n",
