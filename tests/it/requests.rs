@@ -446,3 +446,150 @@ fn a_site_without_requests_has_no_request_page() {
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(!home.contains("依申请公开</a>"));
 }
+
+/// `gongshi check --feedback-db` lists requests due soon (a note) and overdue (an error, exit
+/// 1), names the receipt, and says nothing about requests without the database.
+#[test]
+fn check_lists_due_and_overdue_requests_from_the_database() {
+    let site = common::site("minimal");
+    let root = site.path();
+    let db = root.join("private/feedback.db");
+    let db_s = db.to_str().unwrap();
+    let r_s = root.to_str().unwrap();
+    // Received Fri 6 Feb 2026: due Thu 12 Mar. Received Mon 2 Mar: due Mon 30 Mar.
+    let a = add(root, db_s, "2026-02-06", "甲公司", true);
+    let b = add(root, db_s, "2026-03-02", "乙公司", false);
+    let check = |now: &str, extra: &[&str]| {
+        let mut v = vec!["check", "--root", r_s, "--now", now];
+        v.extend_from_slice(extra);
+        common::run(&v)
+    };
+    // Without the database: nothing about requests, whatever their state.
+    let o = check("2026-03-16T10:00:00+08:00", &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains("requests."), "{}", text(&o));
+    // Tue 10 Mar: `a` due within 5 working days — a note (never fails the check); `b`
+    // (14 left) not listed.
+    let o = check("2026-03-10T10:00:00+08:00", &["--feedback-db", db_s]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "提示[requests.due-soon]: 政府信息公开申请 {a} 将于 2026-03-12 到期，还剩 3 个工作日（办理中）"
+        )),
+        "{}",
+        text(&o)
+    );
+    assert!(!text(&o).contains(&b), "{}", text(&o));
+    // --requests-within 20 also lists `b`.
+    let o = check(
+        "2026-03-10T10:00:00+08:00",
+        &["--feedback-db", db_s, "--requests-within", "20"],
+    );
+    assert!(text(&o).contains(&b), "{}", text(&o));
+    // Mon 16 Mar: `a` is 2 working days late — an error, exit 1, in JSON too.
+    let o = check("2026-03-16T10:00:00+08:00", &["--feedback-db", db_s]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "错误[requests.overdue]: 政府信息公开申请 {a} 已逾期未答复：答复期限 2026-03-12，已逾期 2 个工作日"
+        )),
+        "{}",
+        text(&o)
+    );
+    let o = check(
+        "2026-03-16T10:00:00+08:00",
+        &["--feedback-db", db_s, "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"requests.overdue"), "{codes:?}");
+    // A consultation sent Thu 5 Mar for `b` stops its clock; by Thu 26 Mar (15 working days:
+    // 6, 9–13, 16–20, 23–26 → 15; on 27 Mar 16) it is past the third party's 15 days: a
+    // warning, and `b` is neither due nor overdue.
+    let ev = |args: &[&str]| {
+        let mut v = vec!["event", "--root", r_s, "--db", db_s];
+        v.extend_from_slice(args);
+        requests(&v)
+    };
+    let o = ev(&[
+        &b,
+        "征求第三方意见",
+        "--date",
+        "2026-03-05",
+        "--reason",
+        "丙公司",
+    ]);
+    assert!(text(&o).contains("征求意见中"), "{}", text(&o));
+    let o = ev(&[&a, "答复", "--date", "2026-03-16", "--category", "予以公开"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = check("2026-03-26T10:00:00+08:00", &["--feedback-db", db_s]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        !text(&o).contains("requests.consultation-long"),
+        "{}",
+        text(&o)
+    );
+    let o = check("2026-03-27T10:00:00+08:00", &["--feedback-db", db_s]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "警告[requests.consultation-long]: 政府信息公开申请 {b} 自 2026-03-05 征求意见，已过 16 个工作日"
+        )),
+        "{}",
+        text(&o)
+    );
+    // The answer on Fri 27 Mar: 3 used (3–5 Mar), 17 remain from 30 Mar (30–31, 1–3 Apr,
+    // 4–6 清明, 7–10, 13–17, 20–22) → Wed 22 Apr.
+    let o = ev(&[&b, "收到第三方意见", "--date", "2026-03-27"]);
+    assert!(text(&o).contains("答复期限 2026-04-22"), "{}", text(&o));
+    assert!(text(&o).contains("注意：征求意见"), "{}", text(&o));
+    let o = requests(&[
+        "due",
+        "--root",
+        r_s,
+        "--db",
+        db_s,
+        "--now",
+        "2026-04-20",
+        "--within",
+        "3",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "{b}  办理中  答复期限 2026-04-22，还剩 3 个工作日"
+        )),
+        "{}",
+        text(&o)
+    );
+    // A database without request tables: nothing about requests.
+    let empty = root.join("private/empty.db");
+    rusqlite::Connection::open(&empty)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x INTEGER);")
+        .unwrap();
+    let o = check(
+        "2026-03-16T10:00:00+08:00",
+        &["--feedback-db", empty.to_str().unwrap()],
+    );
+    assert!(!text(&o).contains("requests."), "{}", text(&o));
+    // An altered log: an error naming what to do.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER request_events_append_only_u;
+         UPDATE request_events SET record = replace(record, '2026-03-27', '2026-03-20');",
+    )
+    .unwrap();
+    let o = check("2026-03-16T10:00:00+08:00", &["--feedback-db", db_s]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("错误[requests.log]: 办理记录被改动"),
+        "{}",
+        text(&o)
+    );
+}

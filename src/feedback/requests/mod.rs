@@ -3,7 +3,8 @@
 //! official working-day calendar.
 //!
 //! * `model`    — the words: applicant types, channels, delivery, events, reply categories.
-//! * `deadline` — the due day from the log (our reading of 条例 Art. 30, 31, 33).
+//! * `deadline` — the due day from the log (our reading of 条例 Art. 30–33).
+//! * `due`      — what needs attention on a day (`requests due`, `check --feedback-db`).
 //! * `store`    — the tables (beside the comments, personal data apart), the event chain.
 //! * `form`     — the online form's fields; `html` — the status page (no personal data).
 //! * `cli`      — `gongshi requests add | event | due | export`.
@@ -12,6 +13,7 @@
 
 pub mod cli;
 pub mod deadline;
+pub mod due;
 pub mod form;
 pub mod html;
 pub mod model;
