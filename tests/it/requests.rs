@@ -593,3 +593,255 @@ fn check_lists_due_and_overdue_requests_from_the_database() {
         text(&o)
     );
 }
+
+/// Requests by letter, in person or by fax, from a table a clerk keeps.
+const REQUESTS_CSV: &str = "收到日期,提交方式,申请人类型,申请人姓名或名称,证件号码,联系方式,通信地址,所需信息描述,获取方式\n\
+2026-02-06,信函,自然人,申请人欧阳青禾,420583199203031234,0717-1234567,枝江市马家店街道1号,2025年度农村公路建设资金使用情况,纸质文本\n\
+2026/3/2,传真,商业企业,某某建材有限公司,,0717-7654321,,\"关于某项目环评批复的文件，\n含附件\",\n\
+2026年3月9日,当面,自然人,申请人欧阳青禾,,0717-1234567,,某文件的全文,当场阅览抄录\n";
+
+fn import_requests(root: &Path, db: &Path, file: &Path, extra: &[&str]) -> std::process::Output {
+    let mut v = vec![
+        "import",
+        "--root",
+        root.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+    ];
+    v.extend_from_slice(extra);
+    v.push(file.to_str().unwrap());
+    requests(&v)
+}
+
+/// A table of requests enters the same store and chain as `add` (receipts, 收到 events, the
+/// applicants apart, deadlines on the calendar); a bad row refuses the whole file, located;
+/// nothing is imported twice; a workbook reads as its CSV; a zip bomb is refused.
+#[test]
+fn requests_import_from_a_table_all_or_nothing() {
+    let site = common::site("example");
+    let root = site.path();
+    let db = root.join("private/feedback.db");
+    let csv = root.join("申请.csv");
+    // A bad row (an unknown 申请人类型 and a date that does not exist) refuses the file:
+    // every problem located, no database created.
+    let bad = REQUESTS_CSV
+        .replace("商业企业", "外星企业")
+        .replace("2026年3月9日", "2026年2月30日");
+    std::fs::write(&csv, &bad).unwrap();
+    let o = import_requests(root, &db, &csv, &["--init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("发现 2 处问题，整个文件未导入"), "{out}");
+    assert!(
+        out.contains("申请.csv:3:3: “申请人类型”列：不认识的“外星企业”"),
+        "{out}"
+    );
+    // The quoted description spans two lines: the third row starts on line 5.
+    assert!(
+        out.contains("申请.csv:5:1: “收到日期”列：无法识别的日期“2026年2月30日”"),
+        "{out}"
+    );
+    assert!(!db.exists());
+
+    std::fs::write(&csv, REQUESTS_CSV).unwrap();
+    let o = import_requests(root, &db, &csv, &["--init"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    assert_eq!(out.matches("→ 回执 YS").count(), 3, "{out}");
+    // Received Fri 6 Feb → due Thu 12 Mar (春节 and both 调休 Saturdays); 2 Mar → 30 Mar.
+    assert!(out.contains("第2行 → 回执 YS"), "{out}");
+    assert!(
+        out.contains("（收到 2026-02-06，答复期限 2026-03-12）"),
+        "{out}"
+    );
+    assert!(
+        out.contains("（收到 2026-03-02，答复期限 2026-03-30）"),
+        "{out}"
+    );
+    assert!(!out.contains("欧阳青禾"), "{out}");
+    // The same file again: refused. A corrected copy with the same rows: refused row by row,
+    // unless --allow-same-rows.
+    let o = import_requests(root, &db, &csv, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("已经导入过"), "{}", text(&o));
+    let copy = root.join("申请-副本.csv");
+    std::fs::write(&copy, format!("{REQUESTS_CSV}\n")).unwrap();
+    let o = import_requests(root, &db, &copy, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("申请-副本.csv:2:1: 与已录入的申请 YS"),
+        "{}",
+        text(&o)
+    );
+    // In the same store: `due`, `event` and `export` see them; the chain verifies.
+    let (r_s, db_s) = (root.to_str().unwrap(), db.to_str().unwrap());
+    let o = requests(&["due", "--root", r_s, "--db", db_s, "--now", "2026-03-16"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("已逾期未答复：1 件"), "{}", text(&o));
+    let o = requests(&["export", "--root", r_s, "--db", db_s]);
+    let exported = String::from_utf8_lossy(&o.stdout).to_string();
+    assert_eq!(exported.matches("申请人欧阳青禾").count(), 2, "{exported}");
+    assert!(
+        exported.contains("关于某项目环评批复的文件，\n含附件"),
+        "{exported}"
+    );
+    assert!(exported.contains(",传真,商业企业,"), "{exported}");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let events: i64 = conn
+        .query_row("SELECT count(*) FROM request_events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(events, 3);
+    // Personal data only in the applicants' table.
+    let public: String = conn
+        .query_row(
+            "SELECT group_concat(description || channel || applicant_type) FROM requests",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        !public.contains("欧阳青禾") && !public.contains("0717"),
+        "{public}"
+    );
+    drop(conn);
+    // The built site holds none of it.
+    let out = root.join("public");
+    let o = common::run(&[
+        "build",
+        "--root",
+        r_s,
+        "--out",
+        out.to_str().unwrap(),
+        "--now",
+        common::NOW,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    for e in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        if e.file_type().is_file() {
+            let bytes = std::fs::read(e.path()).unwrap();
+            let s = String::from_utf8_lossy(&bytes);
+            assert!(
+                !s.contains("欧阳青禾") && !s.contains("0717-1234567"),
+                "{}",
+                e.path().display()
+            );
+        }
+    }
+
+    // A workbook of the same table: the same requests, located problems by cell.
+    let book = root.join("申请.xlsx");
+    let db2 = root.join("private/feedback2.db");
+    requests_xlsx(&book, REQUESTS_CSV, |_, _, _| {});
+    let o = import_requests(root, &db2, &book, &["--init"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("（收到 2026-02-06，答复期限 2026-03-12）"),
+        "{}",
+        text(&o)
+    );
+    let o = requests(&["export", "--root", r_s, "--db", db2.to_str().unwrap()]);
+    let from_xlsx = String::from_utf8_lossy(&o.stdout).to_string();
+    let strip = |s: &str| -> Vec<String> {
+        s.lines()
+            .map(|l| l.split_once(',').map_or(l, |(_, rest)| rest).to_string())
+            .collect()
+    };
+    assert_eq!(strip(&exported), strip(&from_xlsx));
+    let bad_book = root.join("坏.xlsx");
+    let db3 = root.join("private/feedback3.db");
+    requests_xlsx(&bad_book, REQUESTS_CSV, |r, c, v| {
+        if (r, c) == (1, 1) {
+            *v = "网上".into();
+        }
+    });
+    let o = import_requests(root, &db3, &bad_book, &["--init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("坏.xlsx:2:2: 工作表“申请”第2行“提交方式”列（B2单元格）：不认识的“网上”"),
+        "{}",
+        text(&o)
+    );
+    assert!(!db3.exists());
+    let bomb = crate::common::repo().join("tests/fixtures/import/bomb.xlsx");
+    let o = import_requests(root, &db3, &bomb, &["--init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("解压后超过"), "{}", text(&o));
+    assert!(!db3.exists());
+}
+
+/// Hostile tables: too large, not UTF-8, an over-long cell, a control character, a folder —
+/// refused, bounded, nothing written.
+#[test]
+fn hostile_request_tables_are_refused_and_nothing_is_written() {
+    let site = common::site("example");
+    let root = site.path();
+    let db = root.join("private/feedback.db");
+    let big = root.join("big.csv");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(8 * 1024 * 1024 + 1).unwrap();
+    let o = import_requests(root, &db, &big, &["--init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("超过 8 MB"), "{}", text(&o));
+    let gbk = root.join("gbk.csv");
+    std::fs::write(&gbk, b"\xca\xd5\xb5\xbd\xc8\xd5\xc6\xda\n").unwrap();
+    let o = import_requests(root, &db, &gbk, &["--init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("不是 UTF-8 编码"), "{}", text(&o));
+    // A description over 5000 characters and a control character: located, refused.
+    let long = root.join("long.csv");
+    let head = REQUESTS_CSV.lines().next().unwrap();
+    std::fs::write(
+        &long,
+        format!(
+            "{head}\n2026-03-02,信函,自然人,张三,,1,,{},\n2026-03-02,信函,自然人,张{}三,,1,,某文件,\n",
+            "字".repeat(5001),
+            '\u{1b}'
+        ),
+    )
+    .unwrap();
+    let o = import_requests(root, &db, &long, &["--init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("long.csv:2:8: “所需信息描述”列：过长（最多 5000 字）"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        text(&o).contains("long.csv:3:4:") && text(&o).contains("控制字符"),
+        "{}",
+        text(&o)
+    );
+    let dir = root.join("dir.csv");
+    std::fs::create_dir(&dir).unwrap();
+    let o = import_requests(root, &db, &dir, &["--init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("不是文件"), "{}", text(&o));
+    assert!(!db.exists());
+}
+
+/// `csv` as a workbook with sheet 申请; `edit` may change a cell (row, column) first.
+fn requests_xlsx(out: &Path, csv: &str, edit: impl Fn(usize, usize, &mut String)) {
+    use rust_xlsxwriter::Workbook;
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("申请").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let mut v = v.clone();
+            edit(r, c, &mut v);
+            if !v.is_empty() {
+                ws.write_string(r as u32, c as u16, &v).unwrap();
+            }
+        }
+    }
+    wb.save(out).unwrap();
+}

@@ -29,6 +29,8 @@ pub struct RequestsArgs {
 pub enum RequestsCommand {
     /// 录入信函、当面、传真等方式收到的政府信息公开申请，输出回执编号
     Add(AddArgs),
+    /// 从表格（CSV 或 Excel .xlsx）成批录入信函、当面、传真收到的申请；有一行出错则整个文件不导入
+    Import(ImportArgs),
     /// 记录办理环节：补正告知、补正收到、征求第三方意见、收到第三方意见、延期、答复（或更正收到日期）
     Event(EventArgs),
     /// 列出 N 个工作日内到期和已逾期的申请；有逾期未答复的申请时退出码为 1
@@ -81,6 +83,20 @@ pub struct AddArgs {
     /// 获取信息的方式：纸质文本 | 电子邮件 | 光盘等存储介质 | 当场阅览抄录
     #[arg(long)]
     pub delivery: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// 数据库不存在时新建
+    #[arg(long)]
+    pub init: bool,
+    /// 表格同一申请人以同一方式提交的同一描述已录入过时，仍然导入（确实是另一件申请）
+    #[arg(long)]
+    pub allow_same_rows: bool,
+    /// 表格文件（.csv 为 UTF-8 编码，或 .xlsx 读第一个工作表）；列见 docs/commands.md
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -188,6 +204,7 @@ fn opt_text(s: Option<&str>, what: &str, max: usize) -> Result<Option<String>, F
 pub fn run(args: RequestsArgs) -> Result<RunOutput, FeedbackError> {
     match args.command {
         RequestsCommand::Add(a) => add(a),
+        RequestsCommand::Import(a) => import(a),
         RequestsCommand::Event(a) => event(a),
         RequestsCommand::Due(a) => due(a),
         RequestsCommand::Export(a) => export(a),
@@ -257,6 +274,23 @@ fn add(a: AddArgs) -> Result<RunOutput, FeedbackError> {
         ),
         0,
     ))
+}
+
+fn import(a: ImportArgs) -> Result<RunOutput, FeedbackError> {
+    let cal = calendar(&a.common.root)?;
+    let s = super::import::import(
+        &super::import::RequestImportOptions {
+            root: a.common.root.clone(),
+            db: a.common.db,
+            init: a.init,
+            file: a.file,
+            allow_same_rows: a.allow_same_rows,
+            time_zone: site_tz(&a.common.root),
+            now: Timestamp::now(),
+        },
+        &cal,
+    )?;
+    Ok(out(s.render(), 0))
 }
 
 fn event(a: EventArgs) -> Result<RunOutput, FeedbackError> {

@@ -7,7 +7,8 @@
 //! * `due`      — what needs attention on a day (`requests due`, `check --feedback-db`).
 //! * `store`    — the tables (beside the comments, personal data apart), the event chain.
 //! * `form`     — the online form's fields; `html` — the status page (no personal data).
-//! * `cli`      — `gongshi requests add | event | due | export`.
+//! * `import`   — requests by letter, in person or by fax from a CSV/XLSX table.
+//! * `cli`      — `gongshi requests add | import | event | due | export`.
 //!
 //! The routes are `feedback::http::request` (they share the receiver's checks and state).
 
@@ -16,5 +17,6 @@ pub mod deadline;
 pub mod due;
 pub mod form;
 pub mod html;
+pub mod import;
 pub mod model;
 pub mod store;
