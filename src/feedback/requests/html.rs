@@ -95,3 +95,43 @@ fn push_timeline(b: &mut String, t: &Timeline) {
         b.push_str(&format!("<dt>答复日期</dt><dd>{}</dd>\n", date_zh(r)));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feedback::requests::model::{ApplicantType, Event, RequestChannel};
+    use jiff::civil::date;
+
+    /// A consultation shows as such with its dates — never whom it asked (the note may name
+    /// the third party) — and the due day waits for the answer.
+    #[test]
+    fn a_consultation_shows_its_dates_not_whom() {
+        let mut req = StoredRequest {
+            receipt: "YS20260202-0001-ABCD".into(),
+            channel: RequestChannel::Letter,
+            applicant_type: ApplicantType::Person,
+            description: "某文件".into(),
+            delivery: None,
+            submitted: "2026-02-02T09:00:00+08:00".into(),
+            events: vec![
+                Event::new(EventKind::Received, date(2026, 2, 2)),
+                Event {
+                    reason: Some("第三方某某建材有限公司".into()),
+                    ..Event::new(EventKind::ThirdPartyAsked, date(2026, 2, 6))
+                },
+            ],
+            applicant: None,
+        };
+        let cal = Calendar::builtin();
+        let page = status_body(&req, &cal, false);
+        assert!(page.contains("征求意见中"), "{page}");
+        assert!(page.contains("2026年2月6日：征求意见"), "{page}");
+        assert!(!page.contains("某某建材"), "{page}");
+        assert!(!page.contains("request-due"), "{page}");
+        req.events
+            .push(Event::new(EventKind::ThirdPartyAnswered, date(2026, 3, 5)));
+        let page = status_body(&req, &cal, false);
+        assert!(page.contains("2026年3月27日"), "{page}");
+        assert!(!page.contains("某某建材"), "{page}");
+    }
+}
