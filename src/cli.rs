@@ -90,9 +90,12 @@ pub(crate) struct CheckArgs {
     /// 个人信息检查扩大到全部内容（默认只查执法决定、留言答复、意见台账和征集结果）
     #[arg(long)]
     pub(crate) privacy_all: bool,
-    /// 意见接收程序的数据库（只读）：核对意见台账与接收程序是否一致、已公布结果的征集是否全部导出
+    /// 意见接收程序的数据库（只读）：核对意见台账与接收程序是否一致、已公布结果的征集是否全部导出，并检查依申请公开的答复期限（逾期未答复为错误）
     #[arg(long, value_name = "FILE")]
     pub(crate) feedback_db: Option<PathBuf>,
+    /// 依申请公开：同时列出 N 个工作日内（含今天）到期的申请，作为提示，不影响检查结果；需要 --feedback-db 选项
+    #[arg(long, value_name = "N", default_value_t = crate::feedback::requests::due::DEFAULT_WITHIN)]
+    pub(crate) requests_within: u32,
 }
 
 // The arguments of `gongshi serve` (the help text is on [`Command::Serve`]).

@@ -124,6 +124,32 @@ impl CheckReport {
         }
     }
 
+    /// Adds `check`'s findings about requests for information (from the receiver's database,
+    /// [`crate::feedback::requests::due::diagnostics`]): overdue ones also under 逾期 and those
+    /// due soon under 即将到期 on the compliance page.
+    pub fn add_requests(&mut self, found: Vec<crate::diag::Diagnostic>, strict: bool) {
+        use compliance::{Item, Section};
+        for d in &found {
+            let section = match d.code {
+                Code::RequestsOverdue => Section::Overdue,
+                Code::RequestsDueSoon => Section::ExpiringSoon,
+                _ => continue,
+            };
+            self.summary.push(Item {
+                section,
+                date: None,
+                file: d.file.to_string_lossy().replace('\\', "/"),
+                title: "政府信息公开申请".into(),
+                note: d.message.clone(),
+            });
+        }
+        self.summary.items.sort();
+        self.diags.extend(found);
+        self.diags.sort();
+        self.failed =
+            self.failed || self.diags.has_errors() || (strict && self.diags.has_problems());
+    }
+
     fn into_result(self) -> Result<Checked, Diagnostics> {
         match self.checked {
             Some(c) if !self.failed => Ok(c),

@@ -17,12 +17,26 @@ pub(super) fn run(a: CheckArgs, g: Global) -> Result<(), Error> {
         strict: a.strict,
         feedback_db: a.feedback_db,
     };
-    let report = build::check_report(
+    let mut report = build::check_report(
         &opts,
         &crate::compliance::Options {
             privacy_all: a.privacy_all,
         },
     );
+    // Requests for information live only in the receiver's database: without it, nothing
+    // is said about them.
+    if let (Some(db), Some(checked)) = (&opts.feedback_db, &report.checked) {
+        let today = now.to_zoned_datetime(checked.site.tz.clone()).date();
+        let found = crate::feedback::requests::due::diagnostics(
+            db,
+            &checked.calendar,
+            today,
+            a.requests_within,
+        );
+        if !found.is_empty() {
+            report.add_requests(found, a.strict);
+        }
+    }
     match a.format {
         Format::Json => println!("{}", diag::render_json(&report.diags)),
         Format::Text => print!("{}", diag::render_text(&report.diags)),

@@ -86,7 +86,7 @@ impl Section {
         match self {
             Section::Overdue => "超过期限仍未完成的事项：请尽快处理。",
             Section::Withdrawn => "已从列表、搜索和订阅中撤下的执法决定（原网址只显示撤下说明）。",
-            Section::ExpiringSoon => "30 日内公示期满的执法决定，以及 3 个工作日内截止的意见征集。",
+            Section::ExpiringSoon => "30 日内公示期满的执法决定，3 个工作日内截止的意见征集，以及（给出 --feedback-db 时）即将到期的政府信息公开申请。",
             Section::Missing => "必须公开但还没有内容的栏目和事项。",
         }
     }

@@ -211,6 +211,11 @@ codes! {
     ReplyIncomplete = "reply.incomplete",
     ReplyOverdue = "reply.overdue",
 
+    RequestsConsultationLong = "requests.consultation-long",
+    RequestsDueSoon = "requests.due-soon",
+    RequestsLog = "requests.log",
+    RequestsOverdue = "requests.overdue",
+
     SchemaBadDate = "schema.bad-date",
     SchemaBadValue = "schema.bad-value",
     SchemaEmpty = "schema.empty",

@@ -158,7 +158,7 @@ fn header_index(headers: &[String]) -> (BTreeMap<&'static str, usize>, Vec<Strin
 
 /// `2026-11-20`, `2026/11/20`, `2026-3-6`, `2026年3月6日`, each optionally with ` 09:30`,
 /// or RFC 3339: the time received, in the site's time zone.
-fn parse_received(s: &str, tz: &TimeZone) -> Result<Timestamp, String> {
+pub(crate) fn parse_received(s: &str, tz: &TimeZone) -> Result<Timestamp, String> {
     let s = s.trim();
     if let Ok(t) = super::cli::parse_time(s, tz) {
         return Ok(t);
@@ -202,19 +202,19 @@ fn parse_disposition(s: &str) -> Option<Disposition> {
 
 /// A table's data rows as text cells, before checking: (line or row number, cells by
 /// header position).
-struct Cells {
+pub(crate) struct Cells {
     /// Where a problem is: `None` for CSV (`file:line:column`), or the worksheet of an
     /// `.xlsx` file (also named, with the cell reference, in each message).
-    sheet: Option<String>,
-    headers: Vec<String>,
-    rows: Vec<(u64, Vec<String>)>,
+    pub(crate) sheet: Option<String>,
+    pub(crate) headers: Vec<String>,
+    pub(crate) rows: Vec<(u64, Vec<String>)>,
     /// A CSV syntax error that stopped the reading after `rows` (listed after their problems).
-    broken: Option<String>,
+    pub(crate) broken: Option<String>,
 }
 
 /// Reads a CSV table (UTF-8) into cells, at most [`MAX_IMPORT_ROWS`] rows. Err: every
 /// problem, located.
-fn read_csv(shown: &str, bytes: &[u8]) -> Result<Cells, Vec<String>> {
+pub(crate) fn read_csv(shown: &str, bytes: &[u8]) -> Result<Cells, Vec<String>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if std::str::from_utf8(bytes).is_err() {
         return Err(vec![format!(
@@ -263,7 +263,7 @@ fn read_csv(shown: &str, bytes: &[u8]) -> Result<Cells, Vec<String>> {
 /// `gongshi import` (zip bombs, huge or sparse sheets refused within bounds), the file
 /// itself at most [`MAX_IMPORT_BYTES`]. Dates in date cells read as `2026-11-20` (with
 /// ` 09:30` when they hold a time), as the CSV would carry them.
-fn read_xlsx(file: &Path, shown: &str) -> Result<Cells, Vec<String>> {
+pub(crate) fn read_xlsx(file: &Path, shown: &str) -> Result<Cells, Vec<String>> {
     use crate::scaffold::import::Limits;
     let limits = Limits {
         file: MAX_IMPORT_BYTES,
@@ -454,7 +454,7 @@ fn read_rows(shown: &str, bytes: &[u8], tz: &TimeZone) -> Result<Vec<Row>, Vec<S
 }
 
 /// A cell quoted in a message: at most 30 characters.
-fn cut(s: &str) -> String {
+pub(crate) fn cut(s: &str) -> String {
     let mut out: String = s.chars().take(30).collect();
     if s.chars().count() > 30 {
         out.push('…');
@@ -462,7 +462,7 @@ fn cut(s: &str) -> String {
     out
 }
 
-fn refuse(shown: &str, problems: Vec<String>) -> FeedbackError {
+pub(crate) fn refuse(shown: &str, problems: Vec<String>) -> FeedbackError {
     let n = problems.len();
     let mut s = format!("{shown}: 发现 {n} 处问题，整个文件未导入，请改正后重新导入：\n");
     for p in problems.iter().take(MAX_LISTED_PROBLEMS) {
@@ -490,15 +490,13 @@ fn disposition_yaml(receipt: &str, d: Disposition, reason: Option<&str>) -> Stri
     s
 }
 
-pub fn import(opts: &ImportOptions, dir: &dyn Directory) -> Result<ImportSummary, FeedbackError> {
-    if !valid_id(&opts.consultation) || dir.consultation(&opts.consultation).is_none() {
-        return Err(FeedbackError::Invalid(format!(
-            "没有这个征集事项 (unknown consultation): {}",
-            opts.consultation
-        )));
-    }
-    let shown = opts.file.display().to_string();
-    let meta = std::fs::metadata(&opts.file).map_err(io_err(&opts.file))?;
+/// A table's cells, or every problem found reading it, located.
+pub(crate) type ReadCells = Result<Cells, Vec<String>>;
+
+/// Reads a table file (at most [`MAX_IMPORT_BYTES`], never past it even if it grows while
+/// read): its bytes (for the file's digest) and its cells, `.xlsx` or CSV by its name.
+pub(crate) fn read_table(file: &Path, shown: &str) -> Result<(Vec<u8>, ReadCells), FeedbackError> {
+    let meta = std::fs::metadata(file).map_err(io_err(file))?;
     if !meta.is_file() {
         return Err(FeedbackError::Invalid(format!("{shown}: 不是文件")));
     }
@@ -512,11 +510,11 @@ pub fn import(opts: &ImportOptions, dir: &dyn Directory) -> Result<ImportSummary
     let mut bytes = Vec::new();
     {
         use std::io::Read as _;
-        let f = std::fs::File::open(&opts.file).map_err(io_err(&opts.file))?;
+        let f = std::fs::File::open(file).map_err(io_err(file))?;
         // The file may have grown since its size was read: never read past the limit.
         f.take(MAX_IMPORT_BYTES + 1)
             .read_to_end(&mut bytes)
-            .map_err(io_err(&opts.file))?;
+            .map_err(io_err(file))?;
     }
     if bytes.len() as u64 > MAX_IMPORT_BYTES {
         return Err(FeedbackError::Invalid(format!(
@@ -524,11 +522,23 @@ pub fn import(opts: &ImportOptions, dir: &dyn Directory) -> Result<ImportSummary
             MAX_IMPORT_BYTES / 1024 / 1024
         )));
     }
-    let cells = if crate::scaffold::import::table::is_xlsx(&opts.file) {
-        read_xlsx(&opts.file, &shown)
+    let cells = if crate::scaffold::import::table::is_xlsx(file) {
+        read_xlsx(file, shown)
     } else {
-        read_csv(&shown, &bytes)
+        read_csv(shown, &bytes)
     };
+    Ok((bytes, cells))
+}
+
+pub fn import(opts: &ImportOptions, dir: &dyn Directory) -> Result<ImportSummary, FeedbackError> {
+    if !valid_id(&opts.consultation) || dir.consultation(&opts.consultation).is_none() {
+        return Err(FeedbackError::Invalid(format!(
+            "没有这个征集事项 (unknown consultation): {}",
+            opts.consultation
+        )));
+    }
+    let shown = opts.file.display().to_string();
+    let (bytes, cells) = read_table(&opts.file, &shown)?;
     let rows = cells
         .and_then(|t| check_rows(&shown, &t, &opts.time_zone))
         .map_err(|p| refuse(&shown, p))?;

@@ -446,3 +446,402 @@ fn a_site_without_requests_has_no_request_page() {
     let home = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(!home.contains("依申请公开</a>"));
 }
+
+/// `gongshi check --feedback-db` lists requests due soon (a note) and overdue (an error, exit
+/// 1), names the receipt, and says nothing about requests without the database.
+#[test]
+fn check_lists_due_and_overdue_requests_from_the_database() {
+    let site = common::site("minimal");
+    let root = site.path();
+    let db = root.join("private/feedback.db");
+    let db_s = db.to_str().unwrap();
+    let r_s = root.to_str().unwrap();
+    // Received Fri 6 Feb 2026: due Thu 12 Mar. Received Mon 2 Mar: due Mon 30 Mar.
+    let a = add(root, db_s, "2026-02-06", "甲公司", true);
+    let b = add(root, db_s, "2026-03-02", "乙公司", false);
+    let check = |now: &str, extra: &[&str]| {
+        let mut v = vec!["check", "--root", r_s, "--now", now];
+        v.extend_from_slice(extra);
+        common::run(&v)
+    };
+    // Without the database: nothing about requests, whatever their state.
+    let o = check("2026-03-16T10:00:00+08:00", &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains("requests."), "{}", text(&o));
+    // Tue 10 Mar: `a` due within 5 working days — a note (never fails the check); `b`
+    // (14 left) not listed.
+    let o = check("2026-03-10T10:00:00+08:00", &["--feedback-db", db_s]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "提示[requests.due-soon]: 政府信息公开申请 {a} 将于 2026-03-12 到期，还剩 3 个工作日（办理中）"
+        )),
+        "{}",
+        text(&o)
+    );
+    assert!(!text(&o).contains(&b), "{}", text(&o));
+    // --requests-within 20 also lists `b`.
+    let o = check(
+        "2026-03-10T10:00:00+08:00",
+        &["--feedback-db", db_s, "--requests-within", "20"],
+    );
+    assert!(text(&o).contains(&b), "{}", text(&o));
+    // Mon 16 Mar: `a` is 2 working days late — an error, exit 1, in JSON too.
+    let o = check("2026-03-16T10:00:00+08:00", &["--feedback-db", db_s]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "错误[requests.overdue]: 政府信息公开申请 {a} 已逾期未答复：答复期限 2026-03-12，已逾期 2 个工作日"
+        )),
+        "{}",
+        text(&o)
+    );
+    let o = check(
+        "2026-03-16T10:00:00+08:00",
+        &["--feedback-db", db_s, "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"requests.overdue"), "{codes:?}");
+    // A consultation sent Thu 5 Mar for `b` stops its clock; by Thu 26 Mar (15 working days:
+    // 6, 9–13, 16–20, 23–26 → 15; on 27 Mar 16) it is past the third party's 15 days: a
+    // warning, and `b` is neither due nor overdue.
+    let ev = |args: &[&str]| {
+        let mut v = vec!["event", "--root", r_s, "--db", db_s];
+        v.extend_from_slice(args);
+        requests(&v)
+    };
+    let o = ev(&[
+        &b,
+        "征求第三方意见",
+        "--date",
+        "2026-03-05",
+        "--reason",
+        "丙公司",
+    ]);
+    assert!(text(&o).contains("征求意见中"), "{}", text(&o));
+    let o = ev(&[&a, "答复", "--date", "2026-03-16", "--category", "予以公开"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = check("2026-03-26T10:00:00+08:00", &["--feedback-db", db_s]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        !text(&o).contains("requests.consultation-long"),
+        "{}",
+        text(&o)
+    );
+    let o = check("2026-03-27T10:00:00+08:00", &["--feedback-db", db_s]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "警告[requests.consultation-long]: 政府信息公开申请 {b} 自 2026-03-05 征求意见，已过 16 个工作日"
+        )),
+        "{}",
+        text(&o)
+    );
+    // The answer on Fri 27 Mar: 3 used (3–5 Mar), 17 remain from 30 Mar (30–31, 1–3 Apr,
+    // 4–6 清明, 7–10, 13–17, 20–22) → Wed 22 Apr.
+    let o = ev(&[&b, "收到第三方意见", "--date", "2026-03-27"]);
+    assert!(text(&o).contains("答复期限 2026-04-22"), "{}", text(&o));
+    assert!(text(&o).contains("注意：征求意见"), "{}", text(&o));
+    let o = requests(&[
+        "due",
+        "--root",
+        r_s,
+        "--db",
+        db_s,
+        "--now",
+        "2026-04-20",
+        "--within",
+        "3",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "{b}  办理中  答复期限 2026-04-22，还剩 3 个工作日"
+        )),
+        "{}",
+        text(&o)
+    );
+    // A database without request tables: nothing about requests.
+    let empty = root.join("private/empty.db");
+    rusqlite::Connection::open(&empty)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x INTEGER);")
+        .unwrap();
+    let o = check(
+        "2026-03-16T10:00:00+08:00",
+        &["--feedback-db", empty.to_str().unwrap()],
+    );
+    assert!(!text(&o).contains("requests."), "{}", text(&o));
+    // An altered log: an error naming what to do.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER request_events_append_only_u;
+         UPDATE request_events SET record = replace(record, '2026-03-27', '2026-03-20');",
+    )
+    .unwrap();
+    let o = check("2026-03-16T10:00:00+08:00", &["--feedback-db", db_s]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("错误[requests.log]: 办理记录被改动"),
+        "{}",
+        text(&o)
+    );
+}
+
+/// Requests by letter, in person or by fax, from a table a clerk keeps.
+const REQUESTS_CSV: &str = "收到日期,提交方式,申请人类型,申请人姓名或名称,证件号码,联系方式,通信地址,所需信息描述,获取方式\n\
+2026-02-06,信函,自然人,申请人欧阳青禾,420583199203031234,0717-1234567,枝江市马家店街道1号,2025年度农村公路建设资金使用情况,纸质文本\n\
+2026/3/2,传真,商业企业,某某建材有限公司,,0717-7654321,,\"关于某项目环评批复的文件，\n含附件\",\n\
+2026年3月9日,当面,自然人,申请人欧阳青禾,,0717-1234567,,某文件的全文,当场阅览抄录\n";
+
+fn import_requests(root: &Path, db: &Path, file: &Path, extra: &[&str]) -> std::process::Output {
+    let mut v = vec![
+        "import",
+        "--root",
+        root.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+    ];
+    v.extend_from_slice(extra);
+    v.push(file.to_str().unwrap());
+    requests(&v)
+}
+
+/// A table of requests enters the same store and chain as `add` (receipts, 收到 events, the
+/// applicants apart, deadlines on the calendar); a bad row refuses the whole file, located;
+/// nothing is imported twice; a workbook reads as its CSV; a zip bomb is refused.
+#[test]
+fn requests_import_from_a_table_all_or_nothing() {
+    let site = common::site("example");
+    let root = site.path();
+    let db = root.join("private/feedback.db");
+    let csv = root.join("申请.csv");
+    // A bad row (an unknown 申请人类型 and a date that does not exist) refuses the file:
+    // every problem located, no database created.
+    let bad = REQUESTS_CSV
+        .replace("商业企业", "外星企业")
+        .replace("2026年3月9日", "2026年2月30日");
+    std::fs::write(&csv, &bad).unwrap();
+    let o = import_requests(root, &db, &csv, &["--init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("发现 2 处问题，整个文件未导入"), "{out}");
+    assert!(
+        out.contains("申请.csv:3:3: “申请人类型”列：不认识的“外星企业”"),
+        "{out}"
+    );
+    // The quoted description spans two lines: the third row starts on line 5.
+    assert!(
+        out.contains("申请.csv:5:1: “收到日期”列：无法识别的日期“2026年2月30日”"),
+        "{out}"
+    );
+    assert!(!db.exists());
+
+    std::fs::write(&csv, REQUESTS_CSV).unwrap();
+    let o = import_requests(root, &db, &csv, &["--init"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    assert_eq!(out.matches("→ 回执 YS").count(), 3, "{out}");
+    // Received Fri 6 Feb → due Thu 12 Mar (春节 and both 调休 Saturdays); 2 Mar → 30 Mar.
+    assert!(out.contains("第2行 → 回执 YS"), "{out}");
+    assert!(
+        out.contains("（收到 2026-02-06，答复期限 2026-03-12）"),
+        "{out}"
+    );
+    assert!(
+        out.contains("（收到 2026-03-02，答复期限 2026-03-30）"),
+        "{out}"
+    );
+    assert!(!out.contains("欧阳青禾"), "{out}");
+    // The same file again: refused. A corrected copy with the same rows: refused row by row,
+    // unless --allow-same-rows.
+    let o = import_requests(root, &db, &csv, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("已经导入过"), "{}", text(&o));
+    let copy = root.join("申请-副本.csv");
+    std::fs::write(&copy, format!("{REQUESTS_CSV}\n")).unwrap();
+    let o = import_requests(root, &db, &copy, &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("申请-副本.csv:2:1: 与已录入的申请 YS"),
+        "{}",
+        text(&o)
+    );
+    // In the same store: `due`, `event` and `export` see them; the chain verifies.
+    let (r_s, db_s) = (root.to_str().unwrap(), db.to_str().unwrap());
+    let o = requests(&["due", "--root", r_s, "--db", db_s, "--now", "2026-03-16"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("已逾期未答复：1 件"), "{}", text(&o));
+    let o = requests(&["export", "--root", r_s, "--db", db_s]);
+    let exported = String::from_utf8_lossy(&o.stdout).to_string();
+    assert_eq!(exported.matches("申请人欧阳青禾").count(), 2, "{exported}");
+    assert!(
+        exported.contains("关于某项目环评批复的文件，\n含附件"),
+        "{exported}"
+    );
+    assert!(exported.contains(",传真,商业企业,"), "{exported}");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let events: i64 = conn
+        .query_row("SELECT count(*) FROM request_events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(events, 3);
+    // Personal data only in the applicants' table.
+    let public: String = conn
+        .query_row(
+            "SELECT group_concat(description || channel || applicant_type) FROM requests",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        !public.contains("欧阳青禾") && !public.contains("0717"),
+        "{public}"
+    );
+    drop(conn);
+    // The built site holds none of it.
+    let out = root.join("public");
+    let o = common::run(&[
+        "build",
+        "--root",
+        r_s,
+        "--out",
+        out.to_str().unwrap(),
+        "--now",
+        common::NOW,
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    for e in walkdir::WalkDir::new(&out)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        if e.file_type().is_file() {
+            let bytes = std::fs::read(e.path()).unwrap();
+            let s = String::from_utf8_lossy(&bytes);
+            assert!(
+                !s.contains("欧阳青禾") && !s.contains("0717-1234567"),
+                "{}",
+                e.path().display()
+            );
+        }
+    }
+
+    // A workbook of the same table: the same requests, located problems by cell.
+    let book = root.join("申请.xlsx");
+    let db2 = root.join("private/feedback2.db");
+    requests_xlsx(&book, REQUESTS_CSV, |_, _, _| {});
+    let o = import_requests(root, &db2, &book, &["--init"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("（收到 2026-02-06，答复期限 2026-03-12）"),
+        "{}",
+        text(&o)
+    );
+    let o = requests(&["export", "--root", r_s, "--db", db2.to_str().unwrap()]);
+    let from_xlsx = String::from_utf8_lossy(&o.stdout).to_string();
+    let strip = |s: &str| -> Vec<String> {
+        s.lines()
+            .map(|l| l.split_once(',').map_or(l, |(_, rest)| rest).to_string())
+            .collect()
+    };
+    assert_eq!(strip(&exported), strip(&from_xlsx));
+    let bad_book = root.join("坏.xlsx");
+    let db3 = root.join("private/feedback3.db");
+    requests_xlsx(&bad_book, REQUESTS_CSV, |r, c, v| {
+        if (r, c) == (1, 1) {
+            *v = "网上".into();
+        }
+    });
+    let o = import_requests(root, &db3, &bad_book, &["--init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("坏.xlsx:2:2: 工作表“申请”第2行“提交方式”列（B2单元格）：不认识的“网上”"),
+        "{}",
+        text(&o)
+    );
+    assert!(!db3.exists());
+    let bomb = crate::common::repo().join("tests/fixtures/import/bomb.xlsx");
+    let o = import_requests(root, &db3, &bomb, &["--init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("解压后超过"), "{}", text(&o));
+    assert!(!db3.exists());
+}
+
+/// Hostile tables: too large, not UTF-8, an over-long cell, a control character, a folder —
+/// refused, bounded, nothing written.
+#[test]
+fn hostile_request_tables_are_refused_and_nothing_is_written() {
+    let site = common::site("example");
+    let root = site.path();
+    let db = root.join("private/feedback.db");
+    let big = root.join("big.csv");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(8 * 1024 * 1024 + 1).unwrap();
+    let o = import_requests(root, &db, &big, &["--init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("超过 8 MB"), "{}", text(&o));
+    let gbk = root.join("gbk.csv");
+    std::fs::write(&gbk, b"\xca\xd5\xb5\xbd\xc8\xd5\xc6\xda\n").unwrap();
+    let o = import_requests(root, &db, &gbk, &["--init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("不是 UTF-8 编码"), "{}", text(&o));
+    // A description over 5000 characters and a control character: located, refused.
+    let long = root.join("long.csv");
+    let head = REQUESTS_CSV.lines().next().unwrap();
+    std::fs::write(
+        &long,
+        format!(
+            "{head}\n2026-03-02,信函,自然人,张三,,1,,{},\n2026-03-02,信函,自然人,张{}三,,1,,某文件,\n",
+            "字".repeat(5001),
+            '\u{1b}'
+        ),
+    )
+    .unwrap();
+    let o = import_requests(root, &db, &long, &["--init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("long.csv:2:8: “所需信息描述”列：过长（最多 5000 字）"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        text(&o).contains("long.csv:3:4:") && text(&o).contains("控制字符"),
+        "{}",
+        text(&o)
+    );
+    let dir = root.join("dir.csv");
+    std::fs::create_dir(&dir).unwrap();
+    let o = import_requests(root, &db, &dir, &["--init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("不是文件"), "{}", text(&o));
+    assert!(!db.exists());
+}
+
+/// `csv` as a workbook with sheet 申请; `edit` may change a cell (row, column) first.
+fn requests_xlsx(out: &Path, csv: &str, edit: impl Fn(usize, usize, &mut String)) {
+    use rust_xlsxwriter::Workbook;
+    let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("申请").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            let mut v = v.clone();
+            edit(r, c, &mut v);
+            if !v.is_empty() {
+                ws.write_string(r as u32, c as u16, &v).unwrap();
+            }
+        }
+    }
+    wb.save(out).unwrap();
+}

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
-use super::deadline::{self, State, Urgency};
+use super::deadline::{self, State};
 use super::model::{ApplicantType, Delivery, Event, EventKind, ReplyCategory, RequestChannel};
 use super::store::{self, Applicant, NewRequest};
 use crate::calendar::Calendar;
@@ -29,7 +29,9 @@ pub struct RequestsArgs {
 pub enum RequestsCommand {
     /// 录入信函、当面、传真等方式收到的政府信息公开申请，输出回执编号
     Add(AddArgs),
-    /// 记录办理环节：补正告知、补正收到、延期、答复（或更正收到日期）
+    /// 从表格（CSV 或 Excel .xlsx）成批录入信函、当面、传真收到的申请；有一行出错则整个文件不导入
+    Import(ImportArgs),
+    /// 记录办理环节：补正告知、补正收到、征求第三方意见、收到第三方意见、延期、答复（或更正收到日期）
     Event(EventArgs),
     /// 列出 N 个工作日内到期和已逾期的申请；有逾期未答复的申请时退出码为 1
     Due(DueArgs),
@@ -84,12 +86,26 @@ pub struct AddArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// 数据库不存在时新建
+    #[arg(long)]
+    pub init: bool,
+    /// 表格同一申请人以同一方式提交的同一描述已录入过时，仍然导入（确实是另一件申请）
+    #[arg(long)]
+    pub allow_same_rows: bool,
+    /// 表格文件（.csv 为 UTF-8 编码，或 .xlsx 读第一个工作表）；列见 docs/commands.md
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct EventArgs {
     #[command(flatten)]
     pub common: Common,
     /// 回执编号（YS 开头）
     pub receipt: String,
-    /// 环节：补正告知 | 补正收到 | 延期 | 答复 | 收到（更正收到申请之日）
+    /// 环节：补正告知 | 补正收到 | 征求第三方意见 | 收到第三方意见 | 延期 | 答复 | 收到（更正收到申请之日）
     pub kind: String,
     /// 日期（延期为批准日期），如 2026-03-20
     #[arg(long)]
@@ -97,7 +113,7 @@ pub struct EventArgs {
     /// 延期：延长的工作日数（1–20）
     #[arg(long)]
     pub days: Option<u32>,
-    /// 延期：理由；其他环节：备注
+    /// 延期：理由；征求第三方意见：征求谁的意见；其他环节：备注
     #[arg(long)]
     pub reason: Option<String>,
     /// 答复：办理结果类别，如 予以公开、部分公开、不予公开-1（属于国家秘密）……
@@ -113,7 +129,7 @@ pub struct DueArgs {
     #[command(flatten)]
     pub common: Common,
     /// 列出 N 个工作日内（含今天）到期的申请
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = super::due::DEFAULT_WITHIN)]
     pub within: u32,
     /// 以该时间为“今天”（RFC 3339 或 2026-03-02）
     #[arg(long)]
@@ -188,6 +204,7 @@ fn opt_text(s: Option<&str>, what: &str, max: usize) -> Result<Option<String>, F
 pub fn run(args: RequestsArgs) -> Result<RunOutput, FeedbackError> {
     match args.command {
         RequestsCommand::Add(a) => add(a),
+        RequestsCommand::Import(a) => import(a),
         RequestsCommand::Event(a) => event(a),
         RequestsCommand::Due(a) => due(a),
         RequestsCommand::Export(a) => export(a),
@@ -259,6 +276,23 @@ fn add(a: AddArgs) -> Result<RunOutput, FeedbackError> {
     ))
 }
 
+fn import(a: ImportArgs) -> Result<RunOutput, FeedbackError> {
+    let cal = calendar(&a.common.root)?;
+    let s = super::import::import(
+        &super::import::RequestImportOptions {
+            root: a.common.root.clone(),
+            db: a.common.db,
+            init: a.init,
+            file: a.file,
+            allow_same_rows: a.allow_same_rows,
+            time_zone: site_tz(&a.common.root),
+            now: Timestamp::now(),
+        },
+        &cal,
+    )?;
+    Ok(out(s.render(), 0))
+}
+
 fn event(a: EventArgs) -> Result<RunOutput, FeedbackError> {
     let tz = site_tz(&a.common.root);
     let cal = calendar(&a.common.root)?;
@@ -327,34 +361,11 @@ fn due(a: DueArgs) -> Result<RunOutput, FeedbackError> {
     };
     let today = now.to_zoned_datetime(tz.clone()).date();
     let conn = dbcheck::open_store(&a.common.db, Create::Never)?.conn;
-    let mut overdue = Vec::new();
-    let mut soon = Vec::new();
-    // A log altered outside gongshi: its dates cannot be trusted.
-    let mut problems: Vec<String> = store::verify_events(&conn)?
-        .into_iter()
-        .map(|p| format!("办理记录被改动（{p}），请从备份恢复数据库"))
-        .collect();
-    for r in store::all(&conn, false)? {
-        let t = match r.timeline(&cal) {
-            Ok(t) => t,
-            Err(e) => {
-                problems.push(format!("{}：{e}", r.receipt));
-                continue;
-            }
-        };
-        match deadline::urgency(&cal, &t, today) {
-            Ok(Urgency::Overdue { days_late }) => overdue.push((r.receipt, t, days_late)),
-            Ok(Urgency::Due { working_days_left }) if working_days_left <= a.within => {
-                soon.push((r.receipt, t, working_days_left))
-            }
-            Ok(_) => {}
-            Err(e) => problems.push(format!("{}：无法计算答复期限：{e}", r.receipt)),
-        }
-    }
+    let l = super::due::list(&conn, &cal, today, a.within)?;
     let mut s = String::new();
     let _ = writeln!(s, "今天 {today}");
-    let _ = writeln!(s, "已逾期未答复：{} 件", overdue.len());
-    for (no, t, late) in &overdue {
+    let _ = writeln!(s, "已逾期未答复：{} 件", l.overdue.len());
+    for (no, t, late) in &l.overdue {
         let due = t.due.map(|d| d.to_string()).unwrap_or_default();
         let _ = writeln!(
             s,
@@ -362,8 +373,8 @@ fn due(a: DueArgs) -> Result<RunOutput, FeedbackError> {
             t.state.label_zh()
         );
     }
-    let _ = writeln!(s, "{} 个工作日内到期：{} 件", a.within, soon.len());
-    for (no, t, left) in &soon {
+    let _ = writeln!(s, "{} 个工作日内到期：{} 件", a.within, l.soon.len());
+    for (no, t, left) in &l.soon {
         let due = t.due.map(|d| d.to_string()).unwrap_or_default();
         let _ = writeln!(
             s,
@@ -371,14 +382,25 @@ fn due(a: DueArgs) -> Result<RunOutput, FeedbackError> {
             t.state.label_zh()
         );
     }
-    for p in &problems {
+    if !l.consulting.is_empty() {
+        let _ = writeln!(
+            s,
+            "征求意见超过 {} 个工作日未记录收到意见：{} 件",
+            deadline::THIRD_PARTY_DAYS,
+            l.consulting.len()
+        );
+    }
+    for (no, t, days) in &l.consulting {
+        let since = t
+            .consulting_since
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let _ = writeln!(s, "  {no}  {since} 征求意见，已过 {days} 个工作日");
+    }
+    for p in &l.problems {
         let _ = writeln!(s, "无法判断：{p}");
     }
-    let code = if overdue.is_empty() && problems.is_empty() {
-        0
-    } else {
-        1
-    };
+    let code = i32::from(l.fails());
     Ok(out(s, code))
 }
 

@@ -17,8 +17,14 @@
 //! - **Art. 33 ¶2**: an extension needs the approval of the head of the 政府信息公开工作机构
 //!   and adds at most 20 working days, counted from the day after the original due day. It
 //!   must be approved by the due day, and a request is extended once.
-//! - The time spent consulting third parties (Art. 32, Art. 33 ¶3) is not counted either;
-//!   it is not modelled yet (record it as an extension or in a note).
+//! - **Art. 33 ¶3**: "行政机关征求第三方和其他机关意见所需时间不计算在前款规定的期限内".
+//!   Unlike a 补正, the period is not started again: the count stops on the day the letter
+//!   asking for the opinion (Art. 32: to a third party whose interests disclosure may harm;
+//!   or to another agency) is sent — that day still counts — and resumes the day after the
+//!   answer arrives, with the working days already used carried over. Consultations may
+//!   follow one another, never overlap. Art. 32 gives the third party 15 working days from the
+//!   day it received the letter: a consultation longer than that from the day sent is noted
+//!   (the letter's delivery time is not known here), never refused.
 
 use jiff::civil::Date;
 
@@ -31,6 +37,8 @@ pub const REPLY_WORKING_DAYS: u32 = 20;
 pub const MAX_EXTENSION_DAYS: u32 = 20;
 /// Working days to ask for a supplement (条例第三十条).
 pub const SUPPLEMENT_NOTICE_DAYS: u32 = 7;
+/// Working days a third party has to answer (条例第三十二条).
+pub const THIRD_PARTY_DAYS: u32 = 15;
 
 /// Where a request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +51,8 @@ pub enum State {
     Extended,
     /// 已答复.
     Replied,
+    /// 征求意见中 — the clock is stopped until the third party's (or agency's) answer.
+    AwaitingThirdParty,
 }
 
 impl State {
@@ -52,6 +62,7 @@ impl State {
             State::AwaitingSupplement => "待补正",
             State::Extended => "已延期",
             State::Replied => "已答复",
+            State::AwaitingThirdParty => "征求意见中",
         }
     }
 }
@@ -61,8 +72,16 @@ impl State {
 pub struct Timeline {
     /// 收到申请之日 (the last 收到 event).
     pub received: Date,
-    /// The day the period counts from: `received`, or the day the supplement arrived.
+    /// The day the period counts from: `received`, the day the supplement arrived, or the
+    /// day a consultation's answer arrived (None while the clock is stopped).
     pub counted_from: Option<Date>,
+    /// Working days of the period already used before `counted_from` (the days before a
+    /// consultation, 条例第三十三条第三款); 0 when the period runs from its start.
+    pub days_used: u32,
+    /// The open consultation: the day its letter was sent.
+    pub consulting_since: Option<Date>,
+    /// Working days not counted because of consultations (closed ones).
+    pub consultation_days: u32,
     /// The due day before any extension (None while a supplement is awaited).
     pub original_due: Option<Date>,
     /// The due day now (with the extension).
@@ -124,6 +143,9 @@ pub fn timeline(cal: &Calendar, events: &[Event]) -> Result<Timeline, DeadlineEr
     let mut t = Timeline {
         received: first.date,
         counted_from: Some(first.date),
+        days_used: 0,
+        consulting_since: None,
+        consultation_days: 0,
         original_due: None,
         due: None,
         extension_days: 0,
@@ -132,6 +154,8 @@ pub fn timeline(cal: &Calendar, events: &[Event]) -> Result<Timeline, DeadlineEr
         notes: Vec::new(),
     };
     let mut supplement_asked: Option<Date> = None;
+    // The state a consultation interrupted (办理中 or 已延期), restored by its answer.
+    let mut before_consultation = State::Pending;
     let mut prev = first.date;
     let mut only_received = true;
     for (i, e) in events.iter().enumerate().skip(1) {
@@ -162,6 +186,12 @@ pub fn timeline(cal: &Calendar, events: &[Event]) -> Result<Timeline, DeadlineEr
         match e.kind {
             EventKind::Received => {}
             EventKind::SupplementRequested => {
+                if t.days_used > 0 || t.consulting_since.is_some() {
+                    return Err(order(
+                        i,
+                        "已征求过意见，不能再告知补正：补正应在收到申请后 7 个工作日内一次性告知（条例第三十条）".into(),
+                    ));
+                }
                 if t.state != State::Pending || supplement_asked.is_some() {
                     return Err(order(
                         i,
@@ -185,11 +215,67 @@ pub fn timeline(cal: &Calendar, events: &[Event]) -> Result<Timeline, DeadlineEr
                 }
                 t.state = State::Pending;
                 t.counted_from = Some(e.date);
+                t.days_used = 0;
+            }
+            EventKind::ThirdPartyAsked => {
+                if !matches!(t.state, State::Pending | State::Extended) {
+                    let why = match t.state {
+                        State::AwaitingSupplement => {
+                            "待补正期间不计算答复期限，请在收到补正后再记录征求意见"
+                        }
+                        _ => "上一次征求意见还没有记录“收到第三方意见”，请先记录",
+                    };
+                    return Err(order(i, why.into()));
+                }
+                let due = due_from(cal, &t)?;
+                if e.date > due {
+                    return Err(order(
+                        i,
+                        format!(
+                            "征求意见的日期 {} 已超过答复期限 {due}：期限届满后征求意见不能中止计算（条例第三十三条第三款）",
+                            e.date
+                        ),
+                    ));
+                }
+                let from = t.counted_from.unwrap_or(t.received);
+                if t.days_used < REPLY_WORKING_DAYS {
+                    t.original_due = Some(after(cal, from, REPLY_WORKING_DAYS - t.days_used)?);
+                }
+                t.days_used += cal.working_days_between(from, e.date)?;
+                before_consultation = t.state;
+                t.state = State::AwaitingThirdParty;
+                t.counted_from = None;
+                t.consulting_since = Some(e.date);
+            }
+            EventKind::ThirdPartyAnswered => {
+                let Some(since) = t
+                    .consulting_since
+                    .filter(|_| t.state == State::AwaitingThirdParty)
+                else {
+                    return Err(order(
+                        i,
+                        "没有正在征求的意见，不能记录“收到第三方意见”".into(),
+                    ));
+                };
+                let days = cal.working_days_between(since, e.date)?;
+                if days > THIRD_PARTY_DAYS {
+                    t.notes.push(format!(
+                        "征求意见自 {since} 发出至 {} 收到意见共 {days} 个工作日，超过第三方提出意见的 {THIRD_PARTY_DAYS} 个工作日（条例第三十二条，自第三方收到征求意见书之日起算）：请核对第三方收到的日期；第三方逾期未提出意见的，由本机关依照条例决定是否公开",
+                        e.date
+                    ));
+                }
+                t.consultation_days += days;
+                t.consulting_since = None;
+                t.state = before_consultation;
+                t.counted_from = Some(e.date);
             }
             EventKind::Extended => {
                 if t.state != State::Pending {
                     let why = match t.state {
                         State::AwaitingSupplement => "待补正期间不计算答复期限，无需延期",
+                        State::AwaitingThirdParty => {
+                            "征求意见期间不计算答复期限，请在收到意见后再决定是否延期"
+                        }
                         _ => "答复期限只能延长一次（条例第三十三条第二款）",
                     };
                     return Err(order(i, why.into()));
@@ -222,7 +308,8 @@ pub fn timeline(cal: &Calendar, events: &[Event]) -> Result<Timeline, DeadlineEr
                     return Err(order(i, "答复须注明办理结果类别（--category）".into()));
                 }
                 t.replied = Some(e.date);
-                if t.state != State::AwaitingSupplement {
+                // While the clock is stopped (补正, consultation) a reply cannot be late.
+                if t.counted_from.is_some() {
                     t.due = Some(due_from(cal, &t)?);
                 }
                 t.state = State::Replied;
@@ -233,20 +320,31 @@ pub fn timeline(cal: &Calendar, events: &[Event]) -> Result<Timeline, DeadlineEr
         t.due = Some(due_from(cal, &t)?);
     }
     if let Some(from) = t.counted_from {
-        t.original_due = Some(cal.close_date(from, REPLY_WORKING_DAYS)?);
+        // Past the 20th day before a consultation: `original_due` was fixed when it began.
+        if t.days_used < REPLY_WORKING_DAYS {
+            t.original_due = Some(after(cal, from, REPLY_WORKING_DAYS - t.days_used)?);
+        }
     }
     Ok(t)
 }
 
-/// The due day for the period counted from `t.counted_from`, with `t.extension_days`.
+/// The `n`-th working day after `from`; `from` itself when `n` is 0 (a consultation sent on
+/// the due day leaves nothing: the reply is due the day its answer arrives).
+fn after(cal: &Calendar, from: Date, n: u32) -> Result<Date, CalendarError> {
+    if n == 0 {
+        Ok(from)
+    } else {
+        cal.close_date(from, n)
+    }
+}
+
+/// The due day for the period counted from `t.counted_from`, after `t.days_used` days
+/// already used, with `t.extension_days`. Counting 20 + N working days at once is the same
+/// day as counting N after the 20th.
 fn due_from(cal: &Calendar, t: &Timeline) -> Result<Date, DeadlineError> {
     let from = t.counted_from.unwrap_or(t.received);
-    let due = cal.close_date(from, REPLY_WORKING_DAYS)?;
-    if t.extension_days == 0 {
-        Ok(due)
-    } else {
-        Ok(cal.close_date(due, t.extension_days)?)
-    }
+    let total = REPLY_WORKING_DAYS + t.extension_days;
+    Ok(after(cal, from, total.saturating_sub(t.days_used))?)
 }
 
 /// How a request stands against `today`.
@@ -256,6 +354,8 @@ pub enum Urgency {
     Overdue { days_late: u32 },
     /// Not replied; working days left, today included when a working day.
     Due { working_days_left: u32 },
+    /// Not replied; the clock is stopped for a consultation sent this many working days ago.
+    Consulting { working_days: u32 },
     /// Nothing to count (replied, or awaiting a supplement).
     None,
 }
@@ -263,6 +363,11 @@ pub enum Urgency {
 pub fn urgency(cal: &Calendar, t: &Timeline, today: Date) -> Result<Urgency, CalendarError> {
     if t.state == State::Replied {
         return Ok(Urgency::None);
+    }
+    if let Some(since) = t.consulting_since {
+        return Ok(Urgency::Consulting {
+            working_days: cal.working_days_between(since, today)?,
+        });
     }
     let Some(due) = t.due else {
         return Ok(Urgency::None);
@@ -469,5 +574,155 @@ mod tests {
             &[ev(EventKind::Received, date(2026, 12, 20))],
         );
         assert!(matches!(r, Err(DeadlineError::Calendar(_))), "{r:?}");
+    }
+
+    fn asked(d: Date) -> Event {
+        Event {
+            reason: Some("某公司（第三方）".into()),
+            ..ev(EventKind::ThirdPartyAsked, d)
+        }
+    }
+
+    #[test]
+    fn a_consultation_pauses_the_count_across_spring_festival() {
+        let cal = Calendar::builtin();
+        // Received Mon 2 Feb 2026; letter sent Fri 6 Feb: 4 working days used (3–6 Feb).
+        let mut log = vec![
+            ev(EventKind::Received, date(2026, 2, 2)),
+            asked(date(2026, 2, 6)),
+        ];
+        let t = timeline(&cal, &log).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.state, State::AwaitingThirdParty);
+        assert_eq!((t.due, t.days_used), (None, 4));
+        // Without it the reply was due Fri 6 Mar (3–6 Feb, 9–13, Sat 14 调休, 24–27, Sat 28
+        // 调休, 2–6 Mar).
+        assert_eq!(t.original_due, Some(date(2026, 3, 6)));
+        // On Thu 5 Mar, 15 working days since the letter (9–13, Sat 14, 24–27, Sat 28, 2–5):
+        // not yet past the third party's 15.
+        assert_eq!(
+            urgency(&cal, &t, date(2026, 3, 5)).ok(),
+            Some(Urgency::Consulting { working_days: 15 })
+        );
+        // The answer arrives Thu 5 Mar: 16 days remain from Fri 6 Mar (6, 9–13, 16–20,
+        // 23–27) → Fri 27 Mar, the old due day moved by the 15 paused days.
+        log.push(ev(EventKind::ThirdPartyAnswered, date(2026, 3, 5)));
+        let t = timeline(&cal, &log).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.state, State::Pending);
+        assert_eq!(t.due, Some(date(2026, 3, 27)));
+        assert_eq!(t.original_due, Some(date(2026, 3, 27)));
+        assert_eq!(t.consultation_days, 15);
+        assert!(t.notes.is_empty(), "{:?}", t.notes);
+    }
+
+    #[test]
+    fn a_consultation_pauses_the_count_across_the_year_end() {
+        let cal = Calendar::builtin();
+        // Received Mon 1 Dec 2025, letter Fri 12 Dec (9 used: 2–5, 8–12), answer Wed 7 Jan
+        // 2026 (17 paused: 15–19, 22–26, 29–31, 1–3 Jan 元旦, Sun 4 Jan 调休, 5–7 Jan);
+        // 11 remain: 8–9, 12–16, 19–22 Jan → Thu 22 Jan.
+        let log = [
+            ev(EventKind::Received, date(2025, 12, 1)),
+            asked(date(2025, 12, 12)),
+            ev(EventKind::ThirdPartyAnswered, date(2026, 1, 7)),
+        ];
+        let t = timeline(&cal, &log).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.due, Some(date(2026, 1, 22)));
+        assert_eq!((t.days_used, t.consultation_days), (9, 17));
+        // Longer than the third party's 15 working days: noted, not refused.
+        assert_eq!(t.notes.len(), 1, "{:?}", t.notes);
+        assert!(t.notes[0].contains("17 个工作日"), "{:?}", t.notes);
+    }
+
+    #[test]
+    fn a_consultation_after_an_extension_moves_the_extended_day() {
+        let cal = Calendar::builtin();
+        // Received Tue 1 Sep 2026: due 29 Sep, +20 → Mon 2 Nov. Letter Fri 9 Oct (23 used:
+        // 20 to 29 Sep, 30 Sep, 8–9 Oct), answer Mon 19 Oct (7 paused: Sat 10 Oct 调休, 12–16,
+        // 19); 17 remain: 20–23, 26–30, 2–6 Nov, 9–11 → Wed 11 Nov.
+        let log = [
+            ev(EventKind::Received, date(2026, 9, 1)),
+            extension(date(2026, 9, 25), 20),
+            asked(date(2026, 10, 9)),
+            ev(EventKind::ThirdPartyAnswered, date(2026, 10, 19)),
+        ];
+        let t = timeline(&cal, &log).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.state, State::Extended);
+        assert_eq!(t.original_due, Some(date(2026, 9, 29)));
+        assert_eq!(t.due, Some(date(2026, 11, 11)));
+        assert_eq!(t.days_used, 23);
+    }
+
+    #[test]
+    fn consultations_follow_one_another_and_keep_their_rules() {
+        let cal = Calendar::builtin();
+        let received = ev(EventKind::Received, date(2026, 3, 2));
+        // Sent on the due day (Mon 30 Mar: 3–6, 9–13, 16–20, 23–27, 30): nothing remains,
+        // the reply is due the day the answer arrives.
+        let on_due = [
+            received.clone(),
+            asked(date(2026, 3, 30)),
+            ev(EventKind::ThirdPartyAnswered, date(2026, 4, 8)),
+        ];
+        let t = timeline(&cal, &on_due).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.due, Some(date(2026, 4, 8)));
+        // Two in turn: Tue 3 Mar → Fri 6 Mar (3 paused: 4–6), Tue 10 Mar → Thu 12 Mar (2:
+        // 11–12). 20 + 5 working days after 2 Mar: 30 Mar + 5 (31, 1–3 Apr, 4–6 清明, 7 Apr).
+        let two = [
+            received.clone(),
+            asked(date(2026, 3, 3)),
+            ev(EventKind::ThirdPartyAnswered, date(2026, 3, 6)),
+            asked(date(2026, 3, 10)),
+            ev(EventKind::ThirdPartyAnswered, date(2026, 3, 12)),
+        ];
+        let t = timeline(&cal, &two).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.due, Some(date(2026, 4, 7)));
+        assert_eq!(t.consultation_days, 5);
+        // A reply while consulting closes the log and cannot be late.
+        let reply = Event {
+            category: Some(ReplyCategory::ThirdParty),
+            ..ev(EventKind::Replied, date(2026, 6, 1))
+        };
+        let t = timeline(&cal, &[received.clone(), asked(date(2026, 3, 3)), reply])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((t.state, t.due), (State::Replied, None));
+        assert!(!t.replied_late());
+        // Refused: an answer with nothing asked; two open at once; a letter after the due
+        // day; an extension while consulting; a 补正 notice after a consultation; a
+        // consultation while a supplement is awaited.
+        let refused: [&[Event]; 6] = [
+            &[
+                received.clone(),
+                ev(EventKind::ThirdPartyAnswered, date(2026, 3, 5)),
+            ],
+            &[
+                received.clone(),
+                asked(date(2026, 3, 3)),
+                asked(date(2026, 3, 4)),
+            ],
+            &[received.clone(), asked(date(2026, 3, 31))],
+            &[
+                received.clone(),
+                asked(date(2026, 3, 3)),
+                extension(date(2026, 3, 4), 5),
+            ],
+            &[
+                received.clone(),
+                asked(date(2026, 3, 3)),
+                ev(EventKind::ThirdPartyAnswered, date(2026, 3, 4)),
+                ev(EventKind::SupplementRequested, date(2026, 3, 5)),
+            ],
+            &[
+                received.clone(),
+                ev(EventKind::SupplementRequested, date(2026, 3, 3)),
+                asked(date(2026, 3, 4)),
+            ],
+        ];
+        for log in refused {
+            let r = timeline(&cal, log);
+            assert!(
+                matches!(r, Err(DeadlineError::Order { index, .. }) if index == log.len() - 1),
+                "{log:?}: {r:?}"
+            );
+        }
     }
 }

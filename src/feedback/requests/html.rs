@@ -42,6 +42,9 @@ pub fn status_body(req: &StoredRequest, cal: &Calendar, new: bool) -> String {
             EventKind::SupplementReceived => "收到补正材料",
             EventKind::Extended => "延长答复期限",
             EventKind::Replied => "作出答复",
+            // Never whom: the note may name the third party.
+            EventKind::ThirdPartyAsked => "征求意见（所需时间不计入答复期限）",
+            EventKind::ThirdPartyAnswered => "收到意见，继续计算答复期限",
         };
         b.push_str(&format!("<li>{}：{}</li>\n", date_zh(e.date), what));
     }
@@ -72,6 +75,9 @@ fn push_timeline(b: &mut String, t: &Timeline) {
         (State::AwaitingSupplement, _) => {
             b.push_str("<dt>答复期限</dt><dd>待收到补正材料后重新计算（补正期间不计入）</dd>\n")
         }
+        (State::AwaitingThirdParty, _) => b.push_str(
+            "<dt>答复期限</dt><dd>正在征求意见，所需时间不计入答复期限（《政府信息公开条例》第三十三条），收到意见后顺延</dd>\n",
+        ),
         (_, Some(due)) => {
             b.push_str(&format!(
                 "<dt>答复期限</dt><dd id=\"request-due\">{}{}</dd>\n",
@@ -87,5 +93,45 @@ fn push_timeline(b: &mut String, t: &Timeline) {
     }
     if let Some(r) = t.replied {
         b.push_str(&format!("<dt>答复日期</dt><dd>{}</dd>\n", date_zh(r)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feedback::requests::model::{ApplicantType, Event, RequestChannel};
+    use jiff::civil::date;
+
+    /// A consultation shows as such with its dates — never whom it asked (the note may name
+    /// the third party) — and the due day waits for the answer.
+    #[test]
+    fn a_consultation_shows_its_dates_not_whom() {
+        let mut req = StoredRequest {
+            receipt: "YS20260202-0001-ABCD".into(),
+            channel: RequestChannel::Letter,
+            applicant_type: ApplicantType::Person,
+            description: "某文件".into(),
+            delivery: None,
+            submitted: "2026-02-02T09:00:00+08:00".into(),
+            events: vec![
+                Event::new(EventKind::Received, date(2026, 2, 2)),
+                Event {
+                    reason: Some("第三方某某建材有限公司".into()),
+                    ..Event::new(EventKind::ThirdPartyAsked, date(2026, 2, 6))
+                },
+            ],
+            applicant: None,
+        };
+        let cal = Calendar::builtin();
+        let page = status_body(&req, &cal, false);
+        assert!(page.contains("征求意见中"), "{page}");
+        assert!(page.contains("2026年2月6日：征求意见"), "{page}");
+        assert!(!page.contains("某某建材"), "{page}");
+        assert!(!page.contains("request-due"), "{page}");
+        req.events
+            .push(Event::new(EventKind::ThirdPartyAnswered, date(2026, 3, 5)));
+        let page = status_body(&req, &cal, false);
+        assert!(page.contains("2026年3月27日"), "{page}");
+        assert!(!page.contains("某某建材"), "{page}");
     }
 }

@@ -3,16 +3,20 @@
 //! official working-day calendar.
 //!
 //! * `model`    — the words: applicant types, channels, delivery, events, reply categories.
-//! * `deadline` — the due day from the log (our reading of 条例 Art. 30, 31, 33).
+//! * `deadline` — the due day from the log (our reading of 条例 Art. 30–33).
+//! * `due`      — what needs attention on a day (`requests due`, `check --feedback-db`).
 //! * `store`    — the tables (beside the comments, personal data apart), the event chain.
 //! * `form`     — the online form's fields; `html` — the status page (no personal data).
-//! * `cli`      — `gongshi requests add | event | due | export`.
+//! * `import`   — requests by letter, in person or by fax from a CSV/XLSX table.
+//! * `cli`      — `gongshi requests add | import | event | due | export`.
 //!
 //! The routes are `feedback::http::request` (they share the receiver's checks and state).
 
 pub mod cli;
 pub mod deadline;
+pub mod due;
 pub mod form;
 pub mod html;
+pub mod import;
 pub mod model;
 pub mod store;

@@ -171,7 +171,8 @@ impl ReplyCategory {
 }
 
 words! {
-    /// 办理环节 — the events of a request's log, in the order they may happen.
+    /// 办理环节 — the events of a request's log (the order of the words is the order they
+    /// were added, not the order they happen).
     pub enum EventKind {
         /// 收到申请 (条例第三十一条: the day that counts as received; a later 收到 before any
         /// other event corrects it, e.g. the day an online request was confirmed).
@@ -184,6 +185,13 @@ words! {
         Extended = "延期",
         /// 答复, with its category and any 信息处理费.
         Replied = "答复",
+        /// 征求第三方意见 (条例第三十二条; also another agency's opinion, 第三十三条第三款):
+        /// the day the letter was sent; the note says whom. The time until the answer is not
+        /// counted towards the reply period.
+        ThirdPartyAsked = "征求第三方意见",
+        /// 收到第三方意见 — the answer arrived (or the agency decides without it after the
+        /// third party's 15 working days, 条例第三十二条); the count resumes the next day.
+        ThirdPartyAnswered = "收到第三方意见",
     }
 }
 
