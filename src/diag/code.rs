@@ -222,6 +222,8 @@ codes! {
 
     SearchSynonymsRead = "search.synonyms-read",
     SearchSynonymsSyntax = "search.synonyms-syntax",
+
+    SpotCheckResultsDue = "spot-check.results-due",
     SearchSynonymsTooLarge = "search.synonyms-too-large",
 
     ThemeRender = "theme.render",
