@@ -1020,6 +1020,7 @@ impl RecordKind for Decision {
     const LABEL: &'static str = "重大行政决策";
     const FIELDS: &'static [Field] = FIELDS;
     const PUBLIC_TEXT: Option<&'static [&'static str]> = Some(&["title", "feedback"]);
+    const IMPORT_ROWS: Option<&'static str> = Some("feedback");
 
     /// The post-implementation evaluation, once planned and not yet done: due within
     /// [`EVALUATION_SOON_DAYS`] days (「即将到期」), or past its due date (「逾期」, with the

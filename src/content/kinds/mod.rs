@@ -37,6 +37,11 @@ pub trait RecordKind: Serialize + DeserializeOwned + Clone + std::fmt::Debug + S
     /// URL, a state, a computed number), placed among the fields that `FIELDS` exports (see
     /// `schema::open_fields`).
     const OPEN_DERIVED: &'static [OpenField] = &[];
+    /// The list of objects `gongshi import` fills one item per table row (a catalogue's
+    /// `items`): its sub-fields are columns (`items.title`, `事项.事项名称`), and rows with the
+    /// same 文件名 are one record. `None`: one row is one record and such lists are not
+    /// importable.
+    const IMPORT_ROWS: Option<&'static str> = None;
 
     /// Cross-record and kind-specific rules after the schema check.
     fn validate(
@@ -241,6 +246,11 @@ macro_rules! kinds {
             /// The public text fields the privacy lint checks by default.
             pub fn public_text(self) -> Option<&'static [&'static str]> {
                 match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::PUBLIC_TEXT, )* }
+            }
+
+            /// The list `gongshi import` fills one item per row ([`RecordKind::IMPORT_ROWS`]).
+            pub fn import_rows(self) -> Option<&'static str> {
+                match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::IMPORT_ROWS, )* }
             }
 
             /// The kind's derived open-data entries ([`RecordKind::OPEN_DERIVED`]).
