@@ -597,3 +597,45 @@ fn drafts_stay_out_of_feeds_data_and_sitemap_even_in_a_preview() {
         assert!(!t.contains("草稿通知不应外泄"), "{rel} carries the draft");
     }
 }
+
+/// Issue 21's example records, as the public sees them: the major decision with every stage
+/// and the consultation (and its report) it used, the 重大执法决定 with its review and
+/// officers linked to the register, the random-inspection list and the plan with results.
+#[test]
+fn the_example_site_shows_the_decision_process_and_the_lawful_enforcement_records() {
+    let page = read("decisions/resident-pension-supplement/index.html");
+    let mut at = 0;
+    for stage in [
+        "公众参与：已完成",
+        "专家论证：已完成",
+        "风险评估：已完成",
+        "合法性审查：已完成",
+        "集体讨论决定：已完成",
+        "决定公布：已完成",
+        "实施后评估：待进行",
+        "跟踪反馈：已完成",
+    ] {
+        let i = page[at..]
+            .find(&format!("flow-name\">{stage}"))
+            .unwrap_or_else(|| panic!("{stage} missing or out of order"));
+        at += i;
+    }
+    for link in [
+        "href=\"/consultations/resident-pension-supplement/\"",
+        "href=\"/consultations/resident-pension-supplement/report/\"",
+        "href=\"/decision-catalogues/2026/\"",
+    ] {
+        assert!(page.contains(link), "{link}");
+    }
+    let page = read("enforcement/2026-fa-014/index.html");
+    assert!(page.contains("经法制审核"), "{page}");
+    assert!(
+        page.contains("href=\"/officers/labor-inspection/#o-42050120230017\""),
+        "{page}"
+    );
+    assert!(read("officers/labor-inspection/index.html").contains("42050120230017"));
+    assert!(read("spot-check-lists/list/index.html").contains("工资保证金"));
+    let plan = read("spot-check-plans/2026/index.html");
+    assert!(plan.contains("枝江县华峰纺织有限公司"), "{plan}");
+    assert!(plan.contains("已责令改正"), "{plan}");
+}
