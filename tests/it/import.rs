@@ -868,3 +868,55 @@ fn too_many_item_rows_for_one_record_are_refused() {
     assert!(out.contains("第2行"), "{out}");
     assert!(!s.path().join("content/decision-catalogues/big.md").exists());
 }
+
+/// The officer register and the random-inspection list are tables staff already keep: one
+/// row per officer or matter, as a catalogue's items; check then holds decisions to them.
+#[test]
+fn the_officer_register_and_the_spot_check_list_import_one_row_each() {
+    let s = site("minimal");
+    let officers = s.path().join("officers.csv");
+    std::fs::write(
+        &officers,
+        "文件名,执法单位,标题,姓名,执法证号,执法类别,执法区域,有效期至\n\
+         dadui,测试县劳动保障监察大队,执法人员名录,王建国,42050019001,劳动保障监察,测试县全域,2029-06-30\n\
+         dadui,,,李明,42050019002,劳动保障监察,,2028-12-31\n",
+    )
+    .unwrap();
+    let o = import(s.path(), "officers", &officers, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let rec = std::fs::read_to_string(s.path().join("content/officers/dadui.md")).unwrap();
+    assert!(
+        rec.contains("  - name: \"李明\"\n    cert_no: \"42050019002\""),
+        "{rec}"
+    );
+    let list = s.path().join("list.csv");
+    std::fs::write(
+        &list,
+        "文件名,标题,抽查类别,抽查事项,抽查对象,抽查依据,承办机构,抽查方式\n\
+         qingdan,随机抽查事项清单,重点检查事项,工资支付情况的检查,辖区内用人单位,《劳动保障监察条例》,监察大队,实地核查\n\
+         qingdan,,一般检查事项,劳务派遣情况的检查,劳务派遣单位,,监察大队,书面检查\n",
+    )
+    .unwrap();
+    let o = import(s.path(), "spot_check_list", &list, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("第3行“抽查依据”列"), "{out}");
+    assert!(!s
+        .path()
+        .join("content/spot-check-lists/qingdan.md")
+        .exists());
+    let fixed = std::fs::read_to_string(&list).unwrap().replace(
+        "劳务派遣单位,,",
+        "劳务派遣单位,《劳务派遣行政许可实施办法》,",
+    );
+    std::fs::write(&list, fixed).unwrap();
+    let o = import(s.path(), "spot_check_list", &list, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = build(s.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let html = std::fs::read_to_string(s.path().join("public/officers/dadui/index.html")).unwrap();
+    assert!(html.contains("42050019002"), "{html}");
+    let html = std::fs::read_to_string(s.path().join("public/spot-check-lists/qingdan/index.html"))
+        .unwrap();
+    assert!(html.contains("劳务派遣情况的检查"), "{html}");
+}

@@ -188,6 +188,7 @@ impl super::RecordKind for Officers {
     const LABEL: &'static str = "执法人员";
     const FIELDS: &'static [Field] = FIELDS;
     const LIST_BY_ORDER: bool = true;
+    const IMPORT_ROWS: Option<&'static str> = Some("officers");
 
     fn order(&self) -> Option<u32> {
         self.order

@@ -129,6 +129,7 @@ impl super::RecordKind for SpotCheckList {
     const FOLDER: &'static str = "spot-check-lists";
     const LABEL: &'static str = "随机抽查事项清单";
     const FIELDS: &'static [Field] = LIST_FIELDS;
+    const IMPORT_ROWS: Option<&'static str> = Some("items");
 
     fn summary(&self, _r: &Record) -> String {
         format!("随机抽查事项{}项", self.items.len())
