@@ -50,9 +50,9 @@ pub struct Facts {
     /// only records of these.
     hiding: BTreeSet<Kind>,
     /// What is past its due date (the freshness rules' warnings and 「逾期」 lines).
-    pub late: BTreeMap<String, Due>,
+    pub late: BTreeMap<String, Vec<Due>>,
     /// What is due soon (the compliance page's 「即将到期」 lines).
-    pub soon: BTreeMap<String, Due>,
+    pub soon: BTreeMap<String, Vec<Due>>,
     /// 修订记录 from git, by record source path (empty when the site is not a git repo).
     pub history: crate::history::History,
     /// The records pointing to each record (a 复议 decision's `reviews`): pointed record's id
@@ -98,6 +98,9 @@ impl Facts {
                 None => map.remove(key),
             }
         }
+        fn nonempty(v: Vec<Due>) -> Option<Vec<Due>> {
+            (!v.is_empty()).then_some(v)
+        }
         let key = r.key();
         if clock.hidden.is_some() {
             self.hiding.insert(r.kind);
@@ -107,8 +110,8 @@ impl Facts {
             days_left: put(&mut self.days_left, &key, clock.days_left),
             hidden: put(&mut self.hidden, &key, clock.hidden),
             reviews: clock.reviews,
-            late: put(&mut self.late, &key, clock.late),
-            soon: put(&mut self.soon, &key, clock.soon),
+            late: put(&mut self.late, &key, nonempty(clock.late)).unwrap_or_default(),
+            soon: put(&mut self.soon, &key, nonempty(clock.soon)).unwrap_or_default(),
         }
     }
 }

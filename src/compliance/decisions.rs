@@ -2,13 +2,13 @@
 //! (重大行政决策程序暂行条例, 国务院令第713号): the decision follows an item of its year's
 //! catalogue; an item that calls for a risk assessment is not decided without one; a
 //! consultation that is part of the decision has concluded with a published report before
-//! the decision; an evaluation past its due date is flagged; and the current year's catalogue
-//! is published by 31 March. The rules of one record alone are the kind's own
+//! the decision; and the current year's catalogue is published by 31 March. An evaluation
+//! due soon or past its due date is the kind's clock hook (listed in 「即将到期」/「逾期」). The rules of one record alone are the kind's own
 //! (`content::kinds::decision`).
 //!
 //! Codes: `decision.unknown-item`, `decision.no-risk-assessment`,
-//! `decision.consultation-open` (errors); `decision.evaluation-overdue`,
-//! `decision.catalogue-missing` (warnings).
+//! `decision.consultation-open` (errors); `decision.catalogue-missing` (warning); the kind's
+//! `decision.evaluation-overdue` (warning).
 
 use super::{date_zh, Input, Item, Section, Summary};
 use crate::content::kinds::decision::{catalogue_of, Decision};
@@ -22,7 +22,6 @@ pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Su
         if let Data::Decision(d) = &r.data {
             catalogue_item(input, r, d, diags);
             consultations(input, r, d, diags);
-            evaluation(input, r, d, diags, summary);
         }
     }
     catalogue_missing(input, diags, summary);
@@ -148,43 +147,6 @@ fn consultations(input: &Input, r: &Record, d: &Decision, diags: &mut Vec<Diagno
             );
         }
     }
-}
-
-/// An evaluation past its due date and not done.
-fn evaluation(
-    input: &Input,
-    r: &Record,
-    d: &Decision,
-    diags: &mut Vec<Diagnostic>,
-    summary: &mut Summary,
-) {
-    let Some(e) = &d.evaluation else { return };
-    let (Some(due), None) = (e.due, e.date) else {
-        return;
-    };
-    if due >= input.today {
-        return;
-    }
-    diags.push(
-        r.diag_at(
-            Diagnostic::warning(
-                Code::DecisionEvaluationOverdue,
-                &r.source,
-                "实施后评估已超过评估期限，还没有评估结果",
-            ),
-            "evaluation.due",
-        )
-        .expected(format!("{}前完成评估", date_zh(due)))
-        .found("没有 evaluation.date")
-        .hint("评估完成后请填写 evaluation 下的 date（评估日期）、recommendation（延续、调整或停止）和 report（评估报告）。"),
-    );
-    summary.push(Item {
-        section: Section::Overdue,
-        date: Some(due),
-        file: r.source.to_string_lossy().replace('\\', "/"),
-        title: r.common.title.clone(),
-        note: "实施后评估逾期".to_string(),
-    });
 }
 
 /// The current year's catalogue, due by 31 March, on a site that publishes major decisions

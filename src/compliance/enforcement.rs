@@ -16,8 +16,9 @@
 //! errors). Officers a decision names are in the register once the site has one, with a
 //! certificate valid on the decision date (`enforcement.officer-unknown`,
 //! `enforcement.officer-expired`, errors); the register's certificates are unique
-//! (`officers.duplicate`, error) and warned about within 30 days of expiring
-//! (`officers.expiring`).
+//! (`officers.duplicate`, error). Certificates expiring within 30 days (`officers.expiring`)
+//! are the register's own clock hook (`content::kinds::officers`), so they are listed in the
+//! compliance page's 「即将到期」 and 「逾期」 as well.
 
 use super::{add_days, date_zh, days_between, Input, Item, Section, Summary};
 use crate::content::kinds::enforcement::{review_reason, Action, Enforcement};
@@ -195,40 +196,10 @@ impl<'a> Register<'a> {
                     );
                 }
                 reg.by_name.entry(o.name.trim()).or_default().push(o);
-                expiring(input, r, o, &at, diags);
             }
         }
         any.then_some(reg)
     }
-}
-
-/// A certificate that has expired or expires within 30 days of the build date.
-fn expiring(input: &Input, r: &Record, o: &Officer, at: &str, diags: &mut Vec<Diagnostic>) {
-    let left = days_between(input.today, o.valid_until);
-    if left > EXPIRING_DAYS {
-        return;
-    }
-    let message = if left < 0 {
-        format!(
-            "执法人员{}的执法证已于{}到期",
-            o.name,
-            date_zh(o.valid_until)
-        )
-    } else {
-        format!(
-            "执法人员{}的执法证将于{}到期，还有{left}日",
-            o.name,
-            date_zh(o.valid_until)
-        )
-    };
-    diags.push(
-        r.diag_at(
-            Diagnostic::warning(Code::OfficersExpiring, &r.source, message),
-            &format!("{at}.valid_until"),
-        )
-        .found(date_zh(o.valid_until))
-        .hint("证件到期后不得从事执法活动：换发新证后请更新 cert_no 和 valid_until；不再从事执法的人员请从名录中删去。"),
-    );
 }
 
 /// The officers a decision names: in the register, with a certificate valid on the day.

@@ -12,7 +12,8 @@ use crate::content::{Kind, Record};
 use crate::diag::{Code, Diagnostic};
 
 /// Run the freshness rules: the site's, and what each record's kind says is late or due soon
-/// (its clock hook: an unanswered question, a consultation's report, its close).
+/// (its clock hook: an unanswered question, a consultation's report or close, an officer's
+/// certificate, a decision's evaluation, a spot-check plan's results).
 pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Summary) {
     stale(input, diags);
     let facts = input.facts;
@@ -21,11 +22,12 @@ pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Su
     }
     for r in &input.site.records {
         let key = r.key();
-        if let Some(due) = facts.late.get(&key) {
+        for due in facts.late.get(&key).into_iter().flatten() {
             diags.extend(due.warning.iter().cloned());
             summary.push(item(r, Section::Overdue, due));
         }
-        if let Some(due) = facts.soon.get(&key) {
+        for due in facts.soon.get(&key).into_iter().flatten() {
+            diags.extend(due.warning.iter().cloned());
             summary.push(item(r, Section::ExpiringSoon, due));
         }
     }

@@ -59,7 +59,8 @@ pub enum Section {
     Overdue,
     /// 已撤下：withdrawn decisions and those past their display period.
     Withdrawn,
-    /// 即将到期：display periods ending within 30 days, consultations closing soon.
+    /// 即将到期：display periods ending within 30 days, consultations closing soon, and what
+    /// the kinds' clock hooks say is due soon (certificates, evaluations, spot-check results).
     ExpiringSoon,
     /// 缺项：catalogue categories and permit items missing.
     Missing,
@@ -86,7 +87,7 @@ impl Section {
         match self {
             Section::Overdue => "超过期限仍未完成的事项：请尽快处理。",
             Section::Withdrawn => "已从列表、搜索和订阅中撤下的执法决定（原网址只显示撤下说明）。",
-            Section::ExpiringSoon => "30 日内公示期满的执法决定，3 个工作日内截止的意见征集，以及（给出 --feedback-db 时）即将到期的政府信息公开申请。",
+            Section::ExpiringSoon => "30 日内公示期满的执法决定、到期的执法证和应完成的实施后评估，年内应公开的抽查结果，3 个工作日内截止的意见征集，以及（给出 --feedback-db 时）即将到期的政府信息公开申请。",
             Section::Missing => "必须公开但还没有内容的栏目和事项。",
         }
     }

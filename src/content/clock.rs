@@ -46,11 +46,12 @@ pub struct Clock {
     /// The record (its id in the same folder) whose page lists this one: a 复议 decision's
     /// `reviews`.
     pub reviews: Option<String>,
-    /// Something past its due date: a warning for `gongshi check` and a line in the
-    /// compliance page's 「逾期」 section.
-    pub late: Option<Due>,
-    /// Something due soon: a line in the compliance page's 「即将到期」 section.
-    pub soon: Option<Due>,
+    /// What is past its due date: each a warning for `gongshi check` and a line in the
+    /// compliance page's 「逾期」 section (a register may have several expired certificates).
+    pub late: Vec<Due>,
+    /// What is due soon: each a line in the compliance page's 「即将到期」 section (and its
+    /// warning, if it has one).
+    pub soon: Vec<Due>,
 }
 
 /// Why a record is no longer shown.
@@ -67,7 +68,8 @@ pub struct Due {
     pub date: Date,
     /// What is due, in zh-CN (「留言2026年11月2日受理，应于…前答复」).
     pub note: String,
-    /// The warning `gongshi check` reports, located in the record, when it is late.
+    /// The warning `gongshi check` reports, located in the record (when late, or when due
+    /// soon is itself worth a warning: a certificate about to expire).
     pub warning: Option<Diagnostic>,
 }
 

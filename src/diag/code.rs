@@ -227,6 +227,8 @@ codes! {
 
     SearchSynonymsRead = "search.synonyms-read",
     SearchSynonymsSyntax = "search.synonyms-syntax",
+
+    SpotCheckResultsDue = "spot-check.results-due",
     SearchSynonymsTooLarge = "search.synonyms-too-large",
 
     ThemeRender = "theme.render",

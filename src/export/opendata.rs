@@ -112,7 +112,7 @@ pub static CSVS: &[Csv] = &[
             ("不予公开的原因", "withheld"),
             (
                 "标明为重大执法决定",
-                "major (是 when the record says major: true; empty otherwise and when withheld)",
+                "the record's own major: true (是; empty otherwise and when withheld; the derived value is 重大执法决定)",
             ),
             ("法制审核机构", "legal_review.office"),
             ("法制审核提交日期", "legal_review.submitted"),
@@ -121,6 +121,11 @@ pub static CSVS: &[Csv] = &[
             ("法制审核延期理由", "legal_review.extension"),
             ("执法人员", "officers[] as entered, joined with ；"),
             ("双随机抽查计划", "plan: the id of the spot-check plan"),
+            (
+                "重大执法决定",
+                "major as derived (是 when the record or a rule of site.toml makes it one; empty otherwise and when withheld)",
+            ),
+            ("重大执法决定情形", "major_rule (empty when none applies)"),
         ],
     },
     Csv {
@@ -552,7 +557,8 @@ fn is_plain_number(s: &str) -> bool {
 /// The rows of a CSV file (without the header).
 /// The rows one record gives a CSV file.
 fn csv_rows(site: &Site, r: &Record) -> Vec<Vec<String>> {
-    r.data.csv_rows(r, &absolute(site, &record_url(site, r)))
+    r.data
+        .csv_rows(site, r, &absolute(site, &record_url(site, r)))
 }
 
 /// CSV lines: RFC 4180 quoting (by the `csv` crate), CRLF, each cell neutralised first

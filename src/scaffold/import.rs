@@ -40,7 +40,7 @@ pub struct ImportOptions {
 pub struct ImportReport {
     /// The new record files, relative to the root.
     pub written: Vec<PathBuf>,
-    /// Rows imported (fee standards, or one per record for other kinds).
+    /// Rows imported (fee standards, or the table's rows for other kinds).
     pub rows: usize,
 }
 
@@ -238,6 +238,31 @@ fn import_records(
         &config.organization.code,
     );
     let folder = opts.root.join("content").join(kind.folder());
+    // A record the loader would refuse as too large (many rows under one 文件名) is refused
+    // here, at its first row, before anything is written.
+    let max = config.limits.record_kb.saturating_mul(1024);
+    for r in &rows {
+        let size = (r.yaml.len() + r.body.as_ref().map_or(0, String::len)) as u64;
+        if size > max {
+            diags.push(
+                Diagnostic::error(
+                    Code::ImportTooLarge,
+                    shown,
+                    format!(
+                        "{}：{}“{}”有{} KB，超过 site.toml 中 limits.record_kb 的 {} KB",
+                        table.place(r.row),
+                        kind.label(),
+                        r.name,
+                        size.div_ceil(1024),
+                        config.limits.record_kb
+                    ),
+                )
+                .span(r.line, 1, 1)
+                .field(records::ID.1)
+                .hint("请把内容分成几条记录（换用不同的文件名），很长的全文请作为附件上传。"),
+            );
+        }
+    }
     for r in &rows {
         if let Some(existing) = super::new::existing_record(&folder, &r.name) {
             let rel = existing
@@ -304,7 +329,7 @@ fn import_records(
     }
     let written = write_all(&opts.root, files)?;
     Ok(ImportReport {
-        rows: rows.len(),
+        rows: table.rows.len(),
         written,
     })
 }

@@ -7,7 +7,7 @@ use crate::content::Kind;
 use std::path::{Path, PathBuf};
 
 /// The files of a new site: (path in the site, bytes). Text files may hold `{{TODAY}}`,
-/// `{{YEAR}}` and `{{CODE}}`, replaced when they are written.
+/// `{{YEAR}}`, `{{NEXT_YEAR}}` and `{{CODE}}`, replaced when they are written.
 static FILES: &[(&str, &[u8])] = &[
     ("site.toml", include_bytes!("sample/site.toml")),
     ("README.md", include_bytes!("sample/README.md")),
@@ -69,6 +69,30 @@ static FILES: &[(&str, &[u8])] = &[
         include_bytes!("sample/content/replies/shili-liuyan.md"),
     ),
     (
+        "content/decision-catalogues/catalogue.md",
+        include_bytes!("sample/content/decision-catalogues/catalogue.md"),
+    ),
+    (
+        "content/decisions/shili-juece.md",
+        include_bytes!("sample/content/decisions/shili-juece.md"),
+    ),
+    (
+        "content/officers/zhifa-renyuan.md",
+        include_bytes!("sample/content/officers/zhifa-renyuan.md"),
+    ),
+    (
+        "content/spot-check-lists/choucha-qingdan.md",
+        include_bytes!("sample/content/spot-check-lists/choucha-qingdan.md"),
+    ),
+    (
+        "content/spot-check-plans/choucha-jihua.md",
+        include_bytes!("sample/content/spot-check-plans/choucha-jihua.md"),
+    ),
+    (
+        "content/accountability/zhifa-zeren.md",
+        include_bytes!("sample/content/accountability/zhifa-zeren.md"),
+    ),
+    (
         "content/pages/about.md",
         include_bytes!("sample/content/pages/about.md"),
     ),
@@ -94,6 +118,7 @@ pub fn sample_files(today: jiff::civil::Date) -> Vec<(&'static str, Vec<u8>)> {
                 Ok(text) if !path.ends_with(".pdf") => text
                     .replace("{{TODAY}}", &today.to_string())
                     .replace("{{YEAR}}", &today.year().to_string())
+                    .replace("{{NEXT_YEAR}}", &(today.year() + 1).to_string())
                     .replace("{{CODE}}", SAMPLE_CODE)
                     .into_bytes(),
                 _ => bytes.to_vec(),

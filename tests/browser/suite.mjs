@@ -377,7 +377,10 @@ async function main() {
     const openUrl = tagged('consultation open');
     const recordUrl = tagged('record permits') ?? tagged('record ');
     if (!openUrl) note('no open consultation in this build: the comment form and deadline checks are skipped');
-    for (const url of ['/', recordUrl, openUrl].filter(Boolean)) {
+    // The decision timeline (重大行政决策): its stage links and files by keyboard as well.
+    const decisionUrl = tagged('record decisions');
+    if (!decisionUrl) note('no decision record in this build: the timeline checks are skipped');
+    for (const url of ['/', recordUrl, openUrl, decisionUrl].filter(Boolean)) {
       const page = await ctx.newPage();
       await page.goto(origin + url);
       const focusable = await markFocusable(page);
@@ -408,6 +411,34 @@ async function main() {
       check(`keyboard: all ${focusable.length} controls reachable by Tab ${url}`, missing.map((m) => `not reached: ${m}`));
       check(`keyboard: visible focus indicator on every Tab stop ${url}`,
         stops.filter((s) => !s.visibleFocus || !s.onScreen).map((s) => `${s.desc}: ${!s.visibleFocus ? 'no outline/box-shadow' : 'off screen when focused'}`));
+      await page.close();
+    }
+
+    // ---- the decision timeline on a phone: every stage in order, its name and state on screen
+    if (decisionUrl) {
+      const page = await ctx.newPage();
+      await page.setViewportSize(MOBILE);
+      await page.goto(origin + decisionUrl);
+      const probs = await page.evaluate(() => {
+        const out = [];
+        const want = ['公众参与', '专家论证', '风险评估', '合法性审查', '集体讨论决定', '决定公布', '实施后评估', '跟踪反馈'];
+        const steps = [...document.querySelectorAll('ol.flow > li.flow-step')];
+        const names = steps.map((s) => (s.querySelector('.flow-name')?.textContent || '').trim());
+        const order = want.map((w) => names.findIndex((n) => n.startsWith(w)));
+        if (order.some((i) => i < 0)) out.push(`stages missing: ${want.filter((_, k) => order[k] < 0).join('、')}`);
+        else if (order.some((i, k) => k > 0 && i < order[k - 1])) out.push(`stages out of order: ${names.join(' / ')}`);
+        for (const s of steps) {
+          const h = s.querySelector('.flow-name');
+          if (!h) continue;
+          const r = h.getBoundingClientRect();
+          if (r.width < 1 || r.height < 1) out.push(`"${h.textContent.trim()}" is not visible`);
+          if (r.left < -1 || r.right > innerWidth + 1) out.push(`"${h.textContent.trim()}" runs off the screen (${Math.round(r.left)}–${Math.round(r.right)} px)`);
+          if (!/：/.test(h.textContent)) out.push(`"${h.textContent.trim()}" does not say its state`);
+        }
+        if (document.documentElement.scrollWidth > innerWidth + 1) out.push(`the page scrolls sideways (${document.documentElement.scrollWidth} px)`);
+        return out;
+      });
+      check(`decision timeline at 390 px: every stage in order, name and state on screen ${decisionUrl}`, probs);
       await page.close();
     }
 

@@ -296,3 +296,94 @@ fn corrections_are_shown_on_the_decision_page() {
         "{page}"
     );
 }
+
+/// What the kinds' clock hooks say is due (officers' certificates, a decision's evaluation,
+/// a spot-check plan's results) is listed in the compliance page's 「即将到期」 and 「逾期」,
+/// not only as warnings by file.
+#[test]
+fn the_compliance_page_lists_what_the_kinds_say_is_due() {
+    let site = site("minimal");
+    let write = |rel: &str, text: &str| {
+        let p = site.path().join("content").join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write(
+        "officers/dadui.md",
+        "---\ntitle: 执法人员名录\npublished: 2026-01-05\nunit: 测试县劳动保障监察大队\nofficers:\n  - name: 王建国\n    cert_no: \"42050019001\"\n    category: 劳动保障监察\n    valid_until: 2026-12-10\n  - name: 李明\n    cert_no: \"42050019002\"\n    category: 劳动保障监察\n    valid_until: 2026-11-30\n  - name: 赵强\n    cert_no: \"42050019003\"\n    category: 劳动保障监察\n    valid_until: 2028-06-30\n---\n",
+    );
+    write(
+        "decision-catalogues/2026.md",
+        "---\ntitle: 2026年度重大行政决策事项目录\npublished: 2026-03-20\nyear: 2026\nitems:\n  - no: \"1\"\n    title: 提高县级基础养老金标准\n    unit: 社会保险股\n    risk: false\n---\n",
+    );
+    write(
+        "decisions/d.md",
+        "---\ntitle: 提高县级基础养老金标准\npublished: 2026-09-24\nyear: 2026\nitem: \"1\"\nlegal_review:\n  date: 2026-09-15\n  opinion: 合法\ndiscussion:\n  date: 2026-09-22\n  meeting: 局务会议\n  present: 9\n  total: 11\npublication:\n  date: 2026-09-24\nevaluation:\n  due: 2026-12-20\n---\n",
+    );
+    write(
+        "spot-check-plans/2026.md",
+        "---\ntitle: 2026年度双随机抽查计划\npublished: 2026-03-10\nyear: 2026\ntasks:\n  - matter: 工资支付情况的检查\n    target: 辖区内用人单位\n    department: 监察大队\n  - matter: 劳务派遣情况的检查\n    target: 劳务派遣单位\n    department: 监察大队\nresults:\n  - target: 测试县某某公司\n    matter: 工资支付情况的检查\n    date: 2026-06-16\n    outcome: 未发现问题\n---\n",
+    );
+    let page = site.path().join("page.html");
+    let now = "2026-12-05T10:00:00+08:00";
+    let o = run(&[
+        "check",
+        "--root",
+        s(site.path()),
+        "--now",
+        now,
+        "--html",
+        s(&page),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let html = std::fs::read_to_string(&page).unwrap();
+    let section = |id: &str| {
+        let from = html.find(&format!("<h2 id=\"{id}\"")).unwrap() + 3;
+        let to = html[from..].find("<h2").map_or(html.len(), |i| from + i);
+        html[from..to].to_string()
+    };
+    let soon = section("expiring");
+    assert!(
+        soon.contains("王建国") && soon.contains("2026年12月10日"),
+        "{soon}"
+    );
+    assert!(
+        soon.contains("实施后评估应于2026年12月20日前完成"),
+        "{soon}"
+    );
+    assert!(soon.contains("1项抽查任务还没有公开结果"), "{soon}");
+    assert!(!soon.contains("赵强") && !soon.contains("李明"), "{soon}");
+    let late = section("overdue");
+    assert!(
+        late.contains("李明") && late.contains("已于2026年11月30日到期"),
+        "{late}"
+    );
+    assert!(!late.contains("王建国"), "{late}");
+    // The certificates are warnings in check's output as before, each once.
+    let out = text(&o);
+    assert_eq!(out.matches("officers.expiring").count(), 2, "{out}");
+    // Ten days later the evaluation is overdue: its warning and its 「逾期」 line.
+    let o = run(&[
+        "check",
+        "--root",
+        s(site.path()),
+        "--now",
+        "2026-12-21T10:00:00+08:00",
+        "--html",
+        s(&page),
+    ]);
+    let out = text(&o);
+    assert_eq!(
+        out.matches("decision.evaluation-overdue").count(),
+        1,
+        "{out}"
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    let from = html.find("<h2 id=\"overdue\"").unwrap();
+    let to = html.find("<h2 id=\"withdrawn\"").unwrap_or(html.len());
+    assert!(
+        html[from..to].contains("实施后评估逾期"),
+        "{}",
+        &html[from..to]
+    );
+}

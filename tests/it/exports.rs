@@ -355,8 +355,9 @@ fn csv_files_have_their_headers_and_one_row_per_item() {
     let (h, rows) = csv_of("data/enforcement.csv");
     assert_eq!(h[0], "决定书文号");
     // Columns are only ever appended (docs/open-data.md): the first 12, then the six of
-    // issue 18 (案由 … 不予公开的原因), then the eight of issue 21 (legal review, officers, plan).
-    assert_eq!(h.len(), 26);
+    // issue 18 (案由 … 不予公开的原因), then the ten of issue 21 (legal review, officers, plan,
+    // the derived 重大执法决定 and its rule).
+    assert_eq!(h.len(), 28);
     assert_eq!(h[11], "网址");
     assert_eq!(
         h[12..],
@@ -374,7 +375,9 @@ fn csv_files_have_their_headers_and_one_row_per_item() {
             "法制审核意见",
             "法制审核延期理由",
             "执法人员",
-            "双随机抽查计划"
+            "双随机抽查计划",
+            "重大执法决定",
+            "重大执法决定情形"
         ]
     );
     let decisions = json("data/enforcement.json");
@@ -395,7 +398,9 @@ fn csv_files_have_their_headers_and_one_row_per_item() {
             "同意。事实清楚，证据确凿，适用依据正确，程序合法，处罚幅度符合本局行政处罚裁量基准。",
             "",
             "42050120230017；42050120210042",
-            ""
+            "",
+            "是",
+            "罚款金额"
         ]
     );
     let j = decisions
@@ -411,7 +416,31 @@ fn csv_files_have_their_headers_and_one_row_per_item() {
         j["officers"],
         serde_json::json!(["42050120230017", "42050120210042"])
     );
-    assert!(j["major"].is_null(), "nothing entered is not false: {j}");
+    // Not marked `major: true`, but its fine reaches site.toml's review_fine_threshold: open
+    // data says it is a 重大执法决定, and why, as the page's 「经法制审核」 does.
+    assert_eq!(j["major"], true, "{j}");
+    assert_eq!(j["major_rule"], "罚款金额", "{j}");
+    assert!(
+        j["major_reason"].as_str().is_some_and(
+            |s| s.contains("review_fine_threshold") || s.contains("须经法制审核的金额")
+        ),
+        "{j}"
+    );
+    // A decision no rule reaches is not published as `false`.
+    let other = decisions
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["case_no"] != "枝人社罚〔2026〕14号"
+                && d["withheld"].is_null()
+                && d["fine"].as_f64().is_some_and(|f| f < 50000.0)
+        })
+        .unwrap();
+    assert!(
+        other["major"].is_null() && other["major_rule"].is_null(),
+        "{other}"
+    );
     assert!(j["plan"].is_null(), "{j}");
     let plain = rows
         .iter()
@@ -567,4 +596,46 @@ fn drafts_stay_out_of_feeds_data_and_sitemap_even_in_a_preview() {
         assert!(!t.contains("draft-notice"), "{rel} carries the draft");
         assert!(!t.contains("草稿通知不应外泄"), "{rel} carries the draft");
     }
+}
+
+/// Issue 21's example records, as the public sees them: the major decision with every stage
+/// and the consultation (and its report) it used, the 重大执法决定 with its review and
+/// officers linked to the register, the random-inspection list and the plan with results.
+#[test]
+fn the_example_site_shows_the_decision_process_and_the_lawful_enforcement_records() {
+    let page = read("decisions/resident-pension-supplement/index.html");
+    let mut at = 0;
+    for stage in [
+        "公众参与：已完成",
+        "专家论证：已完成",
+        "风险评估：已完成",
+        "合法性审查：已完成",
+        "集体讨论决定：已完成",
+        "决定公布：已完成",
+        "实施后评估：待进行",
+        "跟踪反馈：已完成",
+    ] {
+        let i = page[at..]
+            .find(&format!("flow-name\">{stage}"))
+            .unwrap_or_else(|| panic!("{stage} missing or out of order"));
+        at += i;
+    }
+    for link in [
+        "href=\"/consultations/resident-pension-supplement/\"",
+        "href=\"/consultations/resident-pension-supplement/report/\"",
+        "href=\"/decision-catalogues/2026/\"",
+    ] {
+        assert!(page.contains(link), "{link}");
+    }
+    let page = read("enforcement/2026-fa-014/index.html");
+    assert!(page.contains("经法制审核"), "{page}");
+    assert!(
+        page.contains("href=\"/officers/labor-inspection/#o-42050120230017\""),
+        "{page}"
+    );
+    assert!(read("officers/labor-inspection/index.html").contains("42050120230017"));
+    assert!(read("spot-check-lists/list/index.html").contains("工资保证金"));
+    let plan = read("spot-check-plans/2026/index.html");
+    assert!(plan.contains("枝江县华峰纺织有限公司"), "{plan}");
+    assert!(plan.contains("已责令改正"), "{plan}");
 }

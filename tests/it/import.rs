@@ -725,3 +725,198 @@ fn every_other_kind_imports_from_a_table_and_builds() {
         );
     }
 }
+
+/// A decision catalogue is one record of many items: one table row per item, the rows of one
+/// record sharing its 文件名; a decision's stages are columns (`合法性审查.日期`), its
+/// consultations a list in one cell and its 跟踪反馈 one row each.
+#[test]
+fn catalogue_items_and_decision_stages_import_from_tables_and_build() {
+    let s = site("minimal");
+    let o = import(
+        s.path(),
+        "decision_catalogue",
+        &repo().join("tests/fixtures/import/decision-catalogues.csv"),
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("已导入 3 行，新建 1 条"), "{}", text(&o));
+    let rec =
+        std::fs::read_to_string(s.path().join("content/decision-catalogues/2026.md")).unwrap();
+    assert!(
+        rec.contains("items:\n  - no: \"1\"\n    title: \"提高县级基础养老金标准\"\n    unit: \"社会保险股\""),
+        "{rec}"
+    );
+    assert!(rec.contains("  - no: \"3\"\n"), "{rec}");
+    assert_eq!(rec.matches("year: 2026").count(), 1, "{rec}");
+    // The same table as a workbook gives the same record.
+    let book = s.path().join("目录.xlsx");
+    xlsx_of_csv(
+        &repo().join("tests/fixtures/import/decision-catalogues.csv"),
+        &book,
+        "目录",
+        |_, _, _| {},
+    );
+    let other = site("minimal");
+    let o = import(other.path(), "decision_catalogue", &book, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let again =
+        std::fs::read_to_string(other.path().join("content/decision-catalogues/2026.md")).unwrap();
+    assert_eq!(
+        rec.lines().skip(2).collect::<Vec<_>>(),
+        again.lines().skip(2).collect::<Vec<_>>()
+    );
+
+    let o = import(
+        s.path(),
+        "decision",
+        &repo().join("tests/fixtures/import/decisions.csv"),
+        &[],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let rec = std::fs::read_to_string(s.path().join("content/decisions/pension.md")).unwrap();
+    for want in [
+        "legal_review:\n  date: \"2026-09-15\"\n  opinion: \"合法\"\n  reviewer: \"县司法局\"",
+        "discussion:\n  date: \"2026-09-29\"\n  meeting: \"县人民政府常务会议\"\n  present: 9\n  total: 11\n  votes:\n    for: 9",
+        "feedback:\n  - date: \"2026-10-28\"",
+        "  - date: \"2026-11-02\"\n    summary: \"询问发放时间\"",
+    ] {
+        assert!(rec.contains(want), "{want}\n{rec}");
+    }
+    let o = build(s.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let html = std::fs::read_to_string(s.path().join("public/decision-catalogues/2026/index.html"))
+        .unwrap();
+    assert!(html.contains("零工市场建设和管理办法"), "{html}");
+    let html =
+        std::fs::read_to_string(s.path().join("public/decisions/pension/index.html")).unwrap();
+    assert!(html.contains("县人民政府常务会议"), "{html}");
+    assert!(html.contains("询问发放时间"), "{html}");
+}
+
+/// Problems in item rows are located at their own row and column; a later row that changes
+/// the record's own fields is refused there; nothing is written.
+#[test]
+fn a_bad_item_row_is_located_and_nothing_is_written() {
+    let s = site("minimal");
+    let good =
+        std::fs::read_to_string(repo().join("tests/fixtures/import/decision-catalogues.csv"))
+            .unwrap();
+    let bad = good
+        .replacen(",是,否,是,否,", ",是,否,是,也许,", 1)
+        .replacen("2026,2026,,,3,", "2026,2027,,,3,", 1);
+    assert_ne!(bad, good);
+    let file = s.path().join("目录.csv");
+    std::fs::write(&file, &bad).unwrap();
+    let o = import(s.path(), "decision_catalogue", &file, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("第3行“风险评估”列"), "{out}");
+    assert!(out.contains("目录.csv:3:12"), "{out}");
+    assert!(
+        out.contains("第4行“年度”列：与第2行（同一文件名“2026”）的不同"),
+        "{out}"
+    );
+    assert!(
+        !s.path()
+            .join("content/decision-catalogues/2026.md")
+            .exists(),
+        "{out}"
+    );
+    // A feedback row with a bad date: its own row, its own column.
+    let good = std::fs::read_to_string(repo().join("tests/fixtures/import/decisions.csv")).unwrap();
+    let bad = good.replacen("2026-11-02", "十一月二日", 1);
+    std::fs::write(&file, &bad).unwrap();
+    let o = import(s.path(), "decision", &file, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("第3行“跟踪反馈.日期”列"), "{out}");
+    assert!(
+        !s.path().join("content/decisions/pension.md").exists(),
+        "{out}"
+    );
+    // A row that names a record but fills none of the item columns.
+    let bad = format!("{good}pension,,,,,,,,,,,,,,,,,,,,,\n");
+    std::fs::write(&file, &bad).unwrap();
+    let o = import(s.path(), "decision", &file, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("第4行：文件名与第2行相同"),
+        "{}",
+        text(&o)
+    );
+}
+
+/// Hostile input: thousands of item rows under one 文件名 would make a record the loader
+/// refuses; the import refuses it first, at the record's first row, and writes nothing.
+#[test]
+fn too_many_item_rows_for_one_record_are_refused() {
+    let s = site("minimal");
+    let mut csv = String::from("文件名,年度,标题,序号,决策事项,承办单位\n");
+    for i in 0..20_000 {
+        let (year, title) = if i == 0 { ("2026", "目录") } else { ("", "") };
+        csv.push_str(&format!(
+            "big,{year},{title},{i},{},办公室\n",
+            "事项".repeat(10)
+        ));
+    }
+    let file = s.path().join("big.csv");
+    std::fs::write(&file, csv).unwrap();
+    let o = import(s.path(), "decision_catalogue", &file, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("[import.too-large]"), "{out}");
+    assert!(out.contains("第2行"), "{out}");
+    assert!(!s.path().join("content/decision-catalogues/big.md").exists());
+}
+
+/// The officer register and the random-inspection list are tables staff already keep: one
+/// row per officer or matter, as a catalogue's items; check then holds decisions to them.
+#[test]
+fn the_officer_register_and_the_spot_check_list_import_one_row_each() {
+    let s = site("minimal");
+    let officers = s.path().join("officers.csv");
+    std::fs::write(
+        &officers,
+        "文件名,执法单位,标题,姓名,执法证号,执法类别,执法区域,有效期至\n\
+         dadui,测试县劳动保障监察大队,执法人员名录,王建国,42050019001,劳动保障监察,测试县全域,2029-06-30\n\
+         dadui,,,李明,42050019002,劳动保障监察,,2028-12-31\n",
+    )
+    .unwrap();
+    let o = import(s.path(), "officers", &officers, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let rec = std::fs::read_to_string(s.path().join("content/officers/dadui.md")).unwrap();
+    assert!(
+        rec.contains("  - name: \"李明\"\n    cert_no: \"42050019002\""),
+        "{rec}"
+    );
+    let list = s.path().join("list.csv");
+    std::fs::write(
+        &list,
+        "文件名,标题,抽查类别,抽查事项,抽查对象,抽查依据,承办机构,抽查方式\n\
+         qingdan,随机抽查事项清单,重点检查事项,工资支付情况的检查,辖区内用人单位,《劳动保障监察条例》,监察大队,实地核查\n\
+         qingdan,,一般检查事项,劳务派遣情况的检查,劳务派遣单位,,监察大队,书面检查\n",
+    )
+    .unwrap();
+    let o = import(s.path(), "spot_check_list", &list, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("第3行“抽查依据”列"), "{out}");
+    assert!(!s
+        .path()
+        .join("content/spot-check-lists/qingdan.md")
+        .exists());
+    let fixed = std::fs::read_to_string(&list).unwrap().replace(
+        "劳务派遣单位,,",
+        "劳务派遣单位,《劳务派遣行政许可实施办法》,",
+    );
+    std::fs::write(&list, fixed).unwrap();
+    let o = import(s.path(), "spot_check_list", &list, &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = build(s.path());
+    assert!(o.status.success(), "{}", text(&o));
+    let html = std::fs::read_to_string(s.path().join("public/officers/dadui/index.html")).unwrap();
+    assert!(html.contains("42050019002"), "{html}");
+    let html = std::fs::read_to_string(s.path().join("public/spot-check-lists/qingdan/index.html"))
+        .unwrap();
+    assert!(html.contains("劳务派遣情况的检查"), "{html}");
+}

@@ -46,9 +46,44 @@ fn init_creates_a_site_that_checks_and_builds_at_once() {
         "enforcement/2026-shili-001/index.html",
         "replies/shili-liuyan/index.html",
         "about/index.html",
+        "decision-catalogues/catalogue/index.html",
+        "decisions/shili-juece/index.html",
+        "officers/zhifa-renyuan/index.html",
+        "spot-check-lists/choucha-qingdan/index.html",
+        "spot-check-plans/choucha-jihua/index.html",
+        "accountability/zhifa-zeren/index.html",
     ] {
         assert!(site.join("public").join(page).is_file(), "missing {page}");
     }
+    // Every kind has a sample record (the test kind is not in real sites).
+    for kind in gongshi::content::Kind::ALL {
+        if kind.name() == "inspection" {
+            continue;
+        }
+        let folder = site.join("content").join(kind.folder());
+        let any = std::fs::read_dir(&folder)
+            .unwrap()
+            .filter_map(Result::ok)
+            .any(|e| e.file_name() != "heads.jsonl");
+        assert!(any, "no sample record in content/{}", kind.folder());
+    }
+    // The sample decision follows its catalogue item through every stage it has, and its
+    // enforcement sample names officers of the sample register.
+    let page =
+        std::fs::read_to_string(site.join("public/decisions/shili-juece/index.html")).unwrap();
+    for stage in [
+        "公众参与",
+        "专家论证",
+        "风险评估",
+        "合法性审查",
+        "集体讨论决定",
+        "决定公布",
+        "实施后评估",
+    ] {
+        assert!(page.contains(stage), "decision page lacks {stage}");
+    }
+    let data = std::fs::read_to_string(site.join("public/data/enforcement.json")).unwrap();
+    assert!(data.contains("00000120230001"), "{data}");
     // The sample site also passes with the real clock (today's date in the samples).
     let fresh = tempfile::tempdir().unwrap();
     let o = run(&["init", s(&fresh.path().join("x"))]);
@@ -210,12 +245,12 @@ fn new_permit_writes_the_folder_form_with_a_note_on_attachments_and_other_kinds_
 fn new_assigns_the_next_index_number_of_the_year() {
     let tmp = init_site();
     let site = tmp.path().join("site");
-    // The sample site uses SLRSJ/2026-00001 … 00008.
+    // The sample site uses SLRSJ/2026-00001 … 00014.
     let o = run(&["new", "document", "a", "--root", s(&site), "--now", NOW]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("SLRSJ/2026-00009"), "{}", text(&o));
+    assert!(text(&o).contains("SLRSJ/2026-00015"), "{}", text(&o));
     let o = run(&["new", "fee", "b", "--root", s(&site), "--now", NOW]);
-    assert!(text(&o).contains("SLRSJ/2026-00010"), "{}", text(&o));
+    assert!(text(&o).contains("SLRSJ/2026-00016"), "{}", text(&o));
     // A new year starts again at 00001.
     let o = run(&[
         "new",

@@ -684,18 +684,20 @@ impl super::RecordKind for Consultation {
             State::Open => {
                 if let Ok(left) = cx.cal.working_days_left(cx.today, w.close_date) {
                     clock.days_left = Some(left);
-                    clock.soon = (left <= CLOSING_WORKING_DAYS).then(|| Due {
-                        date: w.close_date,
-                        note: format!(
-                            "意见征集{}24:00截止，还剩{left}个工作日",
-                            date_text(w.close_date)
-                        ),
-                        warning: None,
-                    });
+                    clock
+                        .soon
+                        .extend((left <= CLOSING_WORKING_DAYS).then(|| Due {
+                            date: w.close_date,
+                            note: format!(
+                                "意见征集{}24:00截止，还剩{left}个工作日",
+                                date_text(w.close_date)
+                            ),
+                            warning: None,
+                        }));
                 }
             }
             State::Closed if self.outcome.is_none() => {
-                clock.late = report_overdue(cx, r, &w);
+                clock.late.extend(report_overdue(cx, r, &w));
             }
             _ => {}
         }

@@ -11,6 +11,7 @@
 
 use super::decision_catalogue::{DecisionCatalogue, Item};
 use super::{Attachment, Kind, RecordKind, ATTACHMENT, ATTACHMENT_DERIVED};
+use crate::content::clock::{days_between, Clock, ClockCx, Due};
 use crate::content::validate::{dangling, KindCx};
 use crate::content::view::{date_text, to_value, url_of, MetaRow, ViewCx, NOT_STATED};
 use crate::content::{Data, Record};
@@ -1010,12 +1011,56 @@ fn open_file(cx: &ViewCx, a: &Option<Attachment>) -> Value {
     })
 }
 
+/// An evaluation due within this many days is listed in the compliance page's 「即将到期」.
+pub const EVALUATION_SOON_DAYS: i64 = 30;
+
 impl RecordKind for Decision {
     const NAME: &'static str = "decision";
     const FOLDER: &'static str = "decisions";
     const LABEL: &'static str = "重大行政决策";
     const FIELDS: &'static [Field] = FIELDS;
     const PUBLIC_TEXT: Option<&'static [&'static str]> = Some(&["title", "feedback"]);
+    const IMPORT_ROWS: Option<&'static str> = Some("feedback");
+
+    /// The post-implementation evaluation, once planned and not yet done: due within
+    /// [`EVALUATION_SOON_DAYS`] days (「即将到期」), or past its due date (「逾期」, with the
+    /// `decision.evaluation-overdue` warning).
+    fn clock(&self, cx: &ClockCx, r: &Record, _out: &mut Vec<Diagnostic>) -> Clock {
+        let mut clock = Clock::default();
+        let Some(e) = &self.evaluation else {
+            return clock;
+        };
+        let (Some(due), None) = (e.due, e.date) else {
+            return clock;
+        };
+        let left = days_between(cx.today, due);
+        if left < 0 {
+            let warning = r
+                .diag_at(
+                    Diagnostic::warning(
+                        Code::DecisionEvaluationOverdue,
+                        &r.source,
+                        "实施后评估已超过评估期限，还没有评估结果",
+                    ),
+                    "evaluation.due",
+                )
+                .expected(format!("{}前完成评估", date_text(due)))
+                .found("没有 evaluation.date")
+                .hint("评估完成后请填写 evaluation 下的 date（评估日期）、recommendation（延续、调整或停止）和 report（评估报告）。");
+            clock.late.push(Due {
+                date: due,
+                note: "实施后评估逾期".to_string(),
+                warning: Some(warning),
+            });
+        } else if left <= EVALUATION_SOON_DAYS {
+            clock.soon.push(Due {
+                date: due,
+                note: format!("实施后评估应于{}前完成，还有{left}日", date_text(due)),
+                warning: None,
+            });
+        }
+        clock
+    }
 
     fn validate(&self, cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
         // References to other records.

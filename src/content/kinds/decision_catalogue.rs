@@ -169,6 +169,7 @@ impl super::RecordKind for DecisionCatalogue {
     const FOLDER: &'static str = "decision-catalogues";
     const LABEL: &'static str = "重大行政决策事项目录";
     const FIELDS: &'static [Field] = FIELDS;
+    const IMPORT_ROWS: Option<&'static str> = Some("items");
 
     fn validate(&self, _cx: &KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
         let mut seen: Vec<&str> = Vec::new();

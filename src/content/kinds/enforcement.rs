@@ -14,7 +14,7 @@ use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::schema::{ex, ex_null, OpenTy, NOT_EXPORTED};
+use crate::schema::{ex, ex_null, OpenField, OpenTy, NOT_EXPORTED};
 
 static PARTY: &[Field] = &[
     Field {
@@ -434,7 +434,7 @@ macro_rules! enforcement_fields {
         ty: Ty::Bool,
         required: false,
         help: "属于重大执法决定（如社会影响较大的案件）须经法制审核时写 true；罚款达到 site.toml 设置的金额等情形自动属于，不必写",
-        open: Some(ex_null("major", OpenTy::Bool, "重大执法决定", "`true` when the record marks itself a 重大执法决定 (`major: true`); `null` when it does not say so (nothing entered is published as `false`). A decision that needs legal review by the rules in site.toml (fine threshold, revocation, listed measures) is not marked here: see `legal_review`. `null` for a decision withheld (不予公开).")),
+        open: Some(ex_null("major", OpenTy::Bool, "重大执法决定", "`true` when the decision is a 重大执法决定 that needs legal review: the record says so (`major: true`) or a rule of the bureau's catalogue in site.toml applies (fine threshold, revocation, listed measures); `major_rule` and `major_reason` say which. `null` otherwise (a decision outside the catalogue is not published as `false`) and for a decision withheld (不予公开).")),
     },
     Field {
         name: "legal_review",
@@ -669,18 +669,62 @@ pub const REVOCATION_WORDS: &[&str] = &[
     "撤回行政许可",
 ];
 
+/// Open-data entries computed from the site's rules rather than copied (see `major`).
+pub static OPEN_DERIVED: &[OpenField] = &[
+    ex_null(
+        "major_rule",
+        OpenTy::Enum(MajorRule::VALUES),
+        "重大执法决定情形",
+        "Which rule makes the decision a 重大执法决定: 标明 (the record says `major: true`), 罚款金额 (fine at or above `review_fine_threshold`), 吊销撤销许可 (a revocation, with `review_revocation`), 列明措施 (a measure listed in `review_measures`); `null` when none applies or the decision is withheld.",
+    )
+    .after("major"),
+    ex_null(
+        "major_reason",
+        OpenTy::Str,
+        "重大执法决定理由",
+        "The same in words, as `gongshi check` reports it (「罚款60,000元，达到 site.toml 中须经法制审核的金额（50,000元）」); `null` when `major_rule` is.",
+    )
+    .after("major_rule"),
+];
+
+wire_enum! {
+    /// Which rule of the 重大执法决定 catalogue a decision falls under.
+    pub enum MajorRule {
+        Marked = "标明",
+        Fine = "罚款金额",
+        Revocation = "吊销撤销许可",
+        Measure = "列明措施",
+    }
+}
+
 /// Why a decision is in the bureau's 重大执法决定 catalogue (法制审核目录) — the site's
 /// `[enforcement]` rules or the record's own `major: true` — or `None` when it is not.
 pub fn review_reason(rules: &crate::config::EnforcementRules, e: &Enforcement) -> Option<String> {
+    major_rule(rules, e).map(|(_, why)| why)
+}
+
+/// The rule that makes a decision a 重大执法决定, and why in words, or `None` when none does.
+/// The record's own `major: true` comes first, then the fine threshold, revocation and the
+/// listed measures, in the order of `[enforcement]` in site.toml.
+pub fn major_rule(
+    rules: &crate::config::EnforcementRules,
+    e: &Enforcement,
+) -> Option<(MajorRule, String)> {
     if e.major {
-        return Some("本决定标明为重大执法决定（major: true）".to_string());
+        return Some((
+            MajorRule::Marked,
+            "本决定标明为重大执法决定（major: true）".to_string(),
+        ));
     }
     if let (Some(t), Some(f)) = (rules.review_fine_threshold, e.fine) {
         if f >= t {
-            return Some(format!(
-                "罚款{}元，达到 site.toml 中须经法制审核的金额（{}元）",
-                money(f),
-                money(t)
+            return Some((
+                MajorRule::Fine,
+                format!(
+                    "罚款{}元，达到 site.toml 中须经法制审核的金额（{}元）",
+                    money(f),
+                    money(t)
+                ),
             ));
         }
     }
@@ -688,7 +732,10 @@ pub fn review_reason(rules: &crate::config::EnforcementRules, e: &Enforcement) -
         |w: &str| e.decision.contains(w) || e.cause.as_deref().is_some_and(|c| c.contains(w));
     if rules.review_revocation {
         if let Some(w) = REVOCATION_WORDS.iter().find(|w| said(w)) {
-            return Some(format!("决定内容含“{w}”，吊销、撤销许可须经法制审核"));
+            return Some((
+                MajorRule::Revocation,
+                format!("决定内容含“{w}”，吊销、撤销许可须经法制审核"),
+            ));
         }
     }
     rules
@@ -696,7 +743,12 @@ pub fn review_reason(rules: &crate::config::EnforcementRules, e: &Enforcement) -
         .iter()
         .map(|m| m.trim())
         .find(|m| !m.is_empty() && said(m))
-        .map(|m| format!("决定含“{m}”，列在 site.toml 的 enforcement.review_measures 中"))
+        .map(|m| {
+            (
+                MajorRule::Measure,
+                format!("决定含“{m}”，列在 site.toml 的 enforcement.review_measures 中"),
+            )
+        })
 }
 
 /// The display period in days of a decision, from `publicity.display_days`: the most specific
@@ -771,6 +823,7 @@ impl super::RecordKind for Enforcement {
     /// 救济途径 is optional in the schema (检查 and 许可 results have none) but a penalty
     /// or handling decision without it is warned about: a new record asks for it.
     const SKELETON: &'static [&'static str] = &["remedy"];
+    const OPEN_DERIVED: &'static [OpenField] = OPEN_DERIVED;
     const PUBLIC_TEXT: Option<&'static [&'static str]> = Some(&[
         "title",
         "party.name",
@@ -1021,6 +1074,7 @@ impl super::RecordKind for Enforcement {
                 "plan": null,
             });
         }
+        let major = major_rule(&cx.site.config.enforcement, e);
         json!({
             "case_no": e.case_no, "action": e.action,
             "reviews": e.reviews.as_deref().and_then(|id| exported_url(cx, &format!("enforcement/{}", id.trim()))),
@@ -1035,7 +1089,9 @@ impl super::RecordKind for Enforcement {
             "status": e.status, "severity": e.severity,
             "display_until": date(cx.display_until(e)),
             "withheld": null,
-            "major": e.major.then_some(true),
+            "major": major.is_some().then_some(true),
+            "major_rule": major.as_ref().map(|(rule, _)| rule),
+            "major_reason": major.as_ref().map(|(_, why)| why),
             "legal_review": e.legal_review.as_ref().map(|v| json!({
                 "office": v.office, "submitted": v.submitted.to_string(),
                 "reviewed": v.reviewed.to_string(), "opinion": v.opinion, "extension": v.extension,
@@ -1045,7 +1101,7 @@ impl super::RecordKind for Enforcement {
         })
     }
 
-    fn csv_rows(&self, r: &Record, url: &str) -> Vec<Vec<String>> {
+    fn csv_rows(&self, site: &Site, r: &Record, url: &str) -> Vec<Vec<String>> {
         let e = self;
         let mut rows = Vec::new();
         let published = r
@@ -1055,7 +1111,7 @@ impl super::RecordKind for Enforcement {
             .unwrap_or_default();
         if let Some(w) = &e.withheld {
             // The stub's row: what its page shows (see `open_data`).
-            let mut row = vec![String::new(); 26];
+            let mut row = vec![String::new(); 28];
             row[0] = e.case_no.clone();
             row[1] = r.common.title.clone();
             row[2] = e.action.to_string();
@@ -1071,6 +1127,7 @@ impl super::RecordKind for Enforcement {
         let review =
             |f: fn(&LegalReview) -> String| e.legal_review.as_ref().map(f).unwrap_or_default();
         let person = e.party.party_type == PartyType::NaturalPerson;
+        let major = major_rule(&site.config.enforcement, e);
         rows.push(vec![
             e.case_no.clone(),
             r.common.title.clone(),
@@ -1112,6 +1169,8 @@ impl super::RecordKind for Enforcement {
                 .as_deref()
                 .map(|id| id.trim().to_string())
                 .unwrap_or_default(),
+            if major.is_some() { "是" } else { "" }.to_string(),
+            major.map(|(rule, _)| rule.to_string()).unwrap_or_default(),
         ]);
         rows
     }

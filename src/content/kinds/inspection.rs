@@ -96,11 +96,11 @@ impl RecordKind for Inspection {
         };
         if cx.today > deadline {
             return Clock {
-                late: Some(Due {
+                late: vec![Due {
                     date: deadline,
                     note: format!("{}的整改期限{}已过", self.unit, date_text(deadline)),
                     warning: None,
-                }),
+                }],
                 ..Clock::default()
             };
         }

@@ -37,6 +37,11 @@ pub trait RecordKind: Serialize + DeserializeOwned + Clone + std::fmt::Debug + S
     /// URL, a state, a computed number), placed among the fields that `FIELDS` exports (see
     /// `schema::open_fields`).
     const OPEN_DERIVED: &'static [OpenField] = &[];
+    /// The list of objects `gongshi import` fills one item per table row (a catalogue's
+    /// `items`): its sub-fields are columns (`items.title`, `事项.事项名称`), and rows with the
+    /// same 文件名 are one record. `None`: one row is one record and such lists are not
+    /// importable.
+    const IMPORT_ROWS: Option<&'static str> = None;
 
     /// Cross-record and kind-specific rules after the schema check.
     fn validate(
@@ -123,7 +128,7 @@ pub trait RecordKind: Serialize + DeserializeOwned + Clone + std::fmt::Debug + S
 
     /// The rows this record adds to its kind's open-data CSV file (see `export::opendata::CSVS`);
     /// `url` is the record's absolute URL.
-    fn csv_rows(&self, _r: &Record, _url: &str) -> Vec<Vec<String>> {
+    fn csv_rows(&self, _site: &crate::content::Site, _r: &Record, _url: &str) -> Vec<Vec<String>> {
         Vec::new()
     }
 }
@@ -243,6 +248,11 @@ macro_rules! kinds {
                 match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::PUBLIC_TEXT, )* }
             }
 
+            /// The list `gongshi import` fills one item per row ([`RecordKind::IMPORT_ROWS`]).
+            pub fn import_rows(self) -> Option<&'static str> {
+                match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::IMPORT_ROWS, )* }
+            }
+
             /// The kind's derived open-data entries ([`RecordKind::OPEN_DERIVED`]).
             pub fn open_derived(self) -> &'static [OpenField] {
                 match self { $( $(#[$attr])* Kind::$var => <$module::$ty as RecordKind>::OPEN_DERIVED, )* }
@@ -318,8 +328,8 @@ macro_rules! kinds {
                 match self { $( $(#[$attr])* Data::$var(x) => x.open_data(cx), )* }
             }
 
-            pub fn csv_rows(&self, r: &Record, url: &str) -> Vec<Vec<String>> {
-                match self { $( $(#[$attr])* Data::$var(x) => x.csv_rows(r, url), )* }
+            pub fn csv_rows(&self, site: &crate::content::Site, r: &Record, url: &str) -> Vec<Vec<String>> {
+                match self { $( $(#[$attr])* Data::$var(x) => x.csv_rows(site, r, url), )* }
             }
         }
     };

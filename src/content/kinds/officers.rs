@@ -4,8 +4,10 @@
 //! (`compliance::enforcement`). Officers' names are public by law on this page
 //! (国办发〔2018〕118号, 事前公开), so the privacy lint does not treat them as personal names.
 
+use crate::content::clock::{days_between, Clock, ClockCx, Due};
 use crate::content::view::{date_text, to_value, ViewCx};
 use crate::content::Record;
+use crate::diag::{Code, Diagnostic};
 use crate::schema::{ex, ex_null, Field, OpenTy, Ty, NOT_EXPORTED};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -177,12 +179,16 @@ struct OfficerView<'a> {
     valid_until: String,
 }
 
+/// A certificate expiring within this many days is warned about and listed as due soon.
+pub const EXPIRING_DAYS: i64 = 30;
+
 impl super::RecordKind for Officers {
     const NAME: &'static str = "officers";
     const FOLDER: &'static str = "officers";
     const LABEL: &'static str = "执法人员";
     const FIELDS: &'static [Field] = FIELDS;
     const LIST_BY_ORDER: bool = true;
+    const IMPORT_ROWS: Option<&'static str> = Some("officers");
 
     fn order(&self) -> Option<u32> {
         self.order
@@ -190,6 +196,54 @@ impl super::RecordKind for Officers {
 
     fn summary(&self, _r: &Record) -> String {
         format!("{}行政执法人员{}名", self.unit, self.officers.len())
+    }
+
+    /// Each certificate that has expired (「逾期」) or expires within [`EXPIRING_DAYS`]
+    /// (「即将到期」), with its `officers.expiring` warning located at its `valid_until`.
+    fn clock(&self, cx: &ClockCx, r: &Record, _out: &mut Vec<Diagnostic>) -> Clock {
+        let mut clock = Clock::default();
+        for (i, o) in self.officers.iter().enumerate() {
+            let left = days_between(cx.today, o.valid_until);
+            if left > EXPIRING_DAYS {
+                continue;
+            }
+            let until = date_text(o.valid_until);
+            let (message, note) = if left < 0 {
+                (
+                    format!("执法人员{}的执法证已于{until}到期", o.name),
+                    format!(
+                        "执法人员{}（执法证号{}）的执法证已于{until}到期",
+                        o.name, o.cert_no
+                    ),
+                )
+            } else {
+                (
+                    format!("执法人员{}的执法证将于{until}到期，还有{left}日", o.name),
+                    format!(
+                        "执法人员{}（执法证号{}）的执法证{until}到期",
+                        o.name, o.cert_no
+                    ),
+                )
+            };
+            let warning = r
+                .diag_at(
+                    Diagnostic::warning(Code::OfficersExpiring, &r.source, message),
+                    &format!("officers[{}].valid_until", i + 1),
+                )
+                .found(until)
+                .hint("证件到期后不得从事执法活动：换发新证后请更新 cert_no 和 valid_until；不再从事执法的人员请从名录中删去。");
+            let due = Due {
+                date: o.valid_until,
+                note,
+                warning: Some(warning),
+            };
+            if left < 0 {
+                clock.late.push(due);
+            } else {
+                clock.soon.push(due);
+            }
+        }
+        clock
     }
 
     fn view(&self, _cx: &ViewCx) -> Value {

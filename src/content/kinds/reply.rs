@@ -180,11 +180,11 @@ impl super::RecordKind for Reply {
             ))
             .hint("请尽快答复，并填写 replied（答复日期）、reply_unit 和 reply。");
         Clock {
-            late: Some(Due {
+            late: vec![Due {
                 date: due,
                 note: format!("留言{received}受理，应于{}前答复", date_text(due)),
                 warning: Some(warning),
-            }),
+            }],
             ..Clock::default()
         }
     }

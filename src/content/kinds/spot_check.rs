@@ -4,8 +4,10 @@
 //! (`plan:`), and the plan page lists them.
 
 use super::Kind;
+use crate::content::clock::{days_between, Clock, ClockCx, Due};
 use crate::content::view::{date_text, to_value, ViewCx};
 use crate::content::Record;
+use crate::diag::{Code, Diagnostic};
 use crate::schema::{ex, ex_null, Field, OpenTy, Ty, NOT_EXPORTED};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -127,6 +129,7 @@ impl super::RecordKind for SpotCheckList {
     const FOLDER: &'static str = "spot-check-lists";
     const LABEL: &'static str = "随机抽查事项清单";
     const FIELDS: &'static [Field] = LIST_FIELDS;
+    const IMPORT_ROWS: Option<&'static str> = Some("items");
 
     fn summary(&self, _r: &Record) -> String {
         format!("随机抽查事项{}项", self.items.len())
@@ -352,6 +355,27 @@ struct OutcomeView<'a> {
     outcome: &'a str,
 }
 
+/// A plan whose year ends within this many days with tasks still without results is listed
+/// in the compliance page's 「即将到期」.
+pub const RESULTS_SOON_DAYS: i64 = 30;
+
+impl SpotCheckPlan {
+    /// The tasks (1-based) no result names by its matter.
+    fn without_results(&self) -> Vec<(usize, &Task)> {
+        self.tasks
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| {
+                !self
+                    .results
+                    .iter()
+                    .any(|o| o.matter.trim() == t.matter.trim())
+            })
+            .map(|(i, t)| (i + 1, t))
+            .collect()
+    }
+}
+
 impl super::RecordKind for SpotCheckPlan {
     const NAME: &'static str = "spot_check_plan";
     const FOLDER: &'static str = "spot-check-plans";
@@ -402,6 +426,63 @@ impl super::RecordKind for SpotCheckPlan {
 
     fn list_status(&self, _cx: &ViewCx) -> (Option<String>, Option<String>) {
         (None, Some(format!("{}年度", self.year)))
+    }
+
+    /// A year's plan is carried out and its results published by the year's end: tasks no
+    /// result names are due then (「即将到期」 in the last [`RESULTS_SOON_DAYS`] days), and
+    /// late after it (「逾期」, with the `spot-check.results-due` warning at the first such
+    /// task).
+    fn clock(&self, cx: &ClockCx, r: &Record, _out: &mut Vec<Diagnostic>) -> Clock {
+        let mut clock = Clock::default();
+        let Some(end) = i16::try_from(self.year)
+            .ok()
+            .and_then(|y| jiff::civil::Date::new(y, 12, 31).ok())
+        else {
+            return clock;
+        };
+        let open = self.without_results();
+        let Some((first, _)) = open.first() else {
+            return clock;
+        };
+        let left = days_between(cx.today, end);
+        let matters: Vec<&str> = open.iter().map(|(_, t)| t.matter.trim()).collect();
+        if left < 0 {
+            let warning = r
+                .diag_at(
+                    Diagnostic::warning(
+                        Code::SpotCheckResultsDue,
+                        &r.source,
+                        format!(
+                            "{}年度抽查计划已结束，有{}项抽查任务还没有公开抽查结果",
+                            self.year,
+                            open.len()
+                        ),
+                    ),
+                    &format!("tasks[{first}].matter"),
+                )
+                .expected(format!(
+                    "{}前在 results 中公开每项任务的抽查结果（matter 与任务的事项相同）",
+                    date_text(end)
+                ))
+                .found(format!("没有结果的任务：{}", matters.join("；")))
+                .hint("请在 results 中添上每次检查的 target、matter、date 和 outcome；任务未实施的，请在正文中说明原因。");
+            clock.late.push(Due {
+                date: end,
+                note: format!("{}项抽查任务没有公开结果", open.len()),
+                warning: Some(warning),
+            });
+        } else if left <= RESULTS_SOON_DAYS {
+            clock.soon.push(Due {
+                date: end,
+                note: format!(
+                    "{}项抽查任务还没有公开结果，应于{}前公开",
+                    open.len(),
+                    date_text(end)
+                ),
+                warning: None,
+            });
+        }
+        clock
     }
 
     /// The page lists the enforcement records that name the plan.

@@ -7,8 +7,12 @@
 //! - a list of text (`tags`) is one column, its items separated by `；` or line breaks;
 //! - an object of such fields (`party`) gives one column per sub-field, `party.name` or
 //!   `当事人.名称`;
-//! - lists of objects (attachments, materials, steps…) are not columns: they are written
-//!   into the record file afterwards;
+//! - the one list of objects a kind names in `IMPORT_ROWS` (a catalogue's `items`, a
+//!   decision's `feedback`) is one item per row: its sub-fields are columns (`items.title`;
+//!   a required list's by the item's own labels, `决策事项`), and rows with the same 文件名
+//!   are one record, whose own fields are in its first row;
+//! - other lists of objects (attachments, materials, steps…) are not columns: they are
+//!   written into the record file afterwards;
 //! - `文件名` (`id`) names the record file (required), `正文` (`body`) is its Markdown body;
 //! - `索引号` in the site's own series (`CODE/YYYY-NNNNN`) is the record's `index_no`; any
 //!   other number is kept as `legacy_index_no` (published instead) and `index_no` allocated.
@@ -36,6 +40,8 @@ pub struct Column {
     pub required: bool,
     pub help: &'static str,
     ty: &'static Ty,
+    /// A column of the kind's row list ([`Kind::import_rows`]): one item per row.
+    pub item: bool,
 }
 
 /// A value that fits in one cell.
@@ -96,6 +102,7 @@ pub fn columns(kind: Kind) -> Vec<Column> {
                 required: f.required,
                 help: f.help,
                 ty: &f.ty,
+                item: false,
             }),
             Ty::List(inner) if scalar(inner) => out.push(Column {
                 path: f.name.to_string(),
@@ -103,9 +110,34 @@ pub fn columns(kind: Kind) -> Vec<Column> {
                 required: f.required,
                 help: f.help,
                 ty: &f.ty,
+                item: false,
             }),
             Ty::Obj(subs) => object_columns(f.name, f.zh, f.required, subs, &mut out),
+            Ty::List(Ty::Obj(subs)) if kind.import_rows() == Some(f.name) => {
+                let from = out.len();
+                object_columns(f.name, f.zh, f.required, subs, &mut out);
+                for c in &mut out[from..] {
+                    c.item = true;
+                }
+            }
             _ => {}
+        }
+    }
+    // A required row list is what the table's rows are (a catalogue's items): its columns go
+    // by the item's own labels (`序号`, `承办单位`) where no other column has that label. An
+    // optional one keeps the list's (`跟踪反馈.日期`), so a row's own fields stay apart.
+    let required = fields(kind)
+        .iter()
+        .any(|f| Some(f.name) == kind.import_rows() && f.required);
+    let labels: Vec<(usize, String)> = out
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.item && required)
+        .filter_map(|(i, c)| c.zh.split_once('.').map(|(_, s)| (i, s.to_string())))
+        .collect();
+    for (i, short) in labels {
+        if !out.iter().any(|c| c.zh == short) {
+            out[i].zh = short;
         }
     }
     out
@@ -129,6 +161,15 @@ fn object_columns(
                 required: required && s.required,
                 help: s.help,
                 ty: &s.ty,
+                item: false,
+            }),
+            Ty::List(inner) if scalar(inner) => out.push(Column {
+                path: p,
+                zh: z,
+                required: required && s.required,
+                help: s.help,
+                ty: &s.ty,
+                item: false,
             }),
             Ty::Obj(inner) => object_columns(&p, &z, required && s.required, inner, out),
             _ => {}
@@ -321,8 +362,26 @@ fn header_map(
     map
 }
 
+/// Where a problem is: the row, the column index in the file, its header and the cell.
+struct Loc {
+    row: usize,
+    line: usize,
+    col: usize,
+    name: String,
+    cell: String,
+}
+
+/// The rows of one record: the first gives the record's fields, every row may give one item
+/// of the kind's row list ([`Kind::import_rows`]).
+struct Group<'t> {
+    name: String,
+    rows: Vec<&'t super::table::Row>,
+}
+
 /// Turn every row into a record's YAML, validated with the kind's schema; every problem is
-/// reported with its sheet, row and column.
+/// reported with its sheet, row and column. For a kind with a row list, rows with the same
+/// 文件名 are one record: the first row gives its fields, the later ones leave them empty (or
+/// repeat them) and each row with cells of the list gives one item.
 pub(crate) fn read(
     kind: Kind,
     table: &Table,
@@ -339,33 +398,44 @@ pub(crate) fn read(
     }
     let (id_at, body_at) = (cols.len(), cols.len() + 1);
     let col_of = |k: usize| map.iter().position(|m| *m == Some(k));
-    let mut out = Vec::new();
+    let cell = |rec: &super::table::Row, k: usize| {
+        col_of(k)
+            .and_then(|i| rec.cells.get(i))
+            .filter(|v| !v.is_empty())
+            .cloned()
+    };
+    let locate = |rec: &super::table::Row, k: Option<usize>| {
+        let i = k.and_then(col_of).unwrap_or(0);
+        let cell = table
+            .cell_ref(rec.row, i)
+            .map(|r| format!("（{r}单元格）"))
+            .unwrap_or_default();
+        let name = table.headers.get(i).cloned().unwrap_or_default();
+        Loc {
+            row: rec.row,
+            line: rec.line,
+            col: i,
+            name,
+            cell,
+        }
+    };
+    let row_list = kind.import_rows();
+
+    // The records: rows grouped by file name, in the order they first appear.
+    let mut groups: Vec<Group> = Vec::new();
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
     for rec in &table.rows {
-        let (row, line) = (rec.row, rec.line);
-        let at = |k: usize| {
-            col_of(k)
-                .and_then(|i| rec.cells.get(i))
-                .filter(|v| !v.is_empty())
-        };
-        let locate = |k: Option<usize>| {
-            let i = k.and_then(col_of).unwrap_or(0);
-            let r = table
-                .cell_ref(row, i)
-                .map(|r| format!("（{r}单元格）"))
-                .unwrap_or_default();
-            let name = table.headers.get(i).cloned().unwrap_or_default();
-            (i, name, r)
-        };
-        let name = at(id_at).cloned().unwrap_or_default();
+        let name = cell(rec, id_at).unwrap_or_default();
         if !crate::content::load::valid_id(&name) {
-            let (i, col, r) = locate(Some(id_at));
+            let l = locate(rec, Some(id_at));
             let mut d = Diagnostic::error(
                 Code::ImportRow,
                 shown,
                 format!(
-                    "{}“{col}”列{r}：{}",
-                    table.place(row),
+                    "{}“{}”列{}：{}",
+                    table.place(rec.row),
+                    l.name,
+                    l.cell,
                     if name.is_empty() {
                         "没有填写".to_string()
                     } else {
@@ -373,52 +443,117 @@ pub(crate) fn read(
                     }
                 ),
             )
-            .span(line, i + 1, 1)
-            .field(col)
+            .span(rec.line, l.col + 1, 1)
+            .field(l.name)
             .expected("小写英文字母、数字、“-”“_”，以字母或数字开头，如 2026-017")
-            .hint("每行一条记录，文件名就是记录的网址，不能重复；可以用拼音或编号。");
+            .hint(if row_list.is_some() {
+                "文件名就是记录的网址；同一记录的各行（每行一个事项）写相同的文件名，不同记录不能重复。"
+            } else {
+                "每行一条记录，文件名就是记录的网址，不能重复；可以用拼音或编号。"
+            });
             if !name.is_empty() {
                 d = d.found(name.clone());
             }
             diags.push(d);
             continue;
         }
-        if let Some(first) = names.insert(name.clone(), row) {
-            let (i, col, r) = locate(Some(id_at));
-            diags.push(
-                Diagnostic::error(
-                    Code::ImportRow,
-                    shown,
-                    format!(
-                        "{}“{col}”列{r}：文件名“{name}”与第{first}行重复",
-                        table.place(row)
-                    ),
-                )
-                .span(line, i + 1, 1)
-                .field(col)
-                .hint("每行一条记录，文件名不能重复。"),
-            );
-            continue;
-        }
-        // The YAML, top-level fields in column order, then the objects (nested ones within).
-        let mut top: Vec<String> = Vec::new();
-        let mut objs = Tree::default();
-        let mut has_index_no = false;
-        for (k, c) in cols.iter().enumerate() {
-            let Some(v) = at(k) else { continue };
-            if c.path == "legacy_index_no" && crate::content::validate::index_no_ok(v, code) {
-                let (i, col, r) = locate(Some(k));
+        match names.get(&name) {
+            None => {
+                names.insert(name.clone(), groups.len());
+                groups.push(Group {
+                    name,
+                    rows: vec![rec],
+                });
+            }
+            Some(&g) if row_list.is_some() => {
+                // A later row of the same record: its record fields empty or as the first
+                // row has them.
+                let first = groups[g].rows[0];
+                for (k, c) in cols.iter().enumerate() {
+                    if c.item {
+                        continue;
+                    }
+                    let (Some(v), w) = (cell(rec, k), cell(first, k)) else {
+                        continue;
+                    };
+                    if w.as_deref() != Some(v.as_str()) {
+                        let l = locate(rec, Some(k));
+                        diags.push(
+                            Diagnostic::error(
+                                Code::ImportRow,
+                                shown,
+                                format!(
+                                    "{}“{}”列{}：与第{}行（同一文件名“{name}”）的不同",
+                                    table.place(rec.row),
+                                    l.name,
+                                    l.cell,
+                                    first.row
+                                ),
+                            )
+                            .span(rec.line, l.col + 1, 1)
+                            .field(l.name)
+                            .expected(match &w {
+                                Some(w) => format!("留空，或与第{}行相同：{w}", first.row),
+                                None => format!("留空（第{}行没有填写）", first.row),
+                            })
+                            .found(v)
+                            .hint("文件名相同的各行是同一条记录：记录的内容写在第一行，其余各行只填写每个事项的列。是另一条记录的，请换一个文件名。"),
+                        );
+                    }
+                }
+                groups[g].rows.push(rec);
+            }
+            Some(&g) => {
+                let l = locate(rec, Some(id_at));
                 diags.push(
                     Diagnostic::error(
                         Code::ImportRow,
                         shown,
                         format!(
-                            "{}“{col}”列{r}：原索引号“{v}”是本站索引号的格式",
-                            table.place(row)
+                            "{}“{}”列{}：文件名“{name}”与第{}行重复",
+                            table.place(rec.row),
+                            l.name,
+                            l.cell,
+                            groups[g].rows[0].row
                         ),
                     )
-                    .span(line, i + 1, 1)
-                    .field(col)
+                    .span(rec.line, l.col + 1, 1)
+                    .field(l.name)
+                    .hint("每行一条记录，文件名不能重复。"),
+                );
+            }
+        }
+    }
+
+    let mut out = Vec::new();
+    for group in &groups {
+        let rec = group.rows[0];
+        let (row, line) = (rec.row, rec.line);
+        let at = |k: usize| cell(rec, k);
+        // The YAML, top-level fields in column order, then the objects (nested ones within).
+        let mut top: Vec<String> = Vec::new();
+        let mut objs = Tree::default();
+        let mut has_index_no = false;
+        for (k, c) in cols.iter().enumerate() {
+            if c.item {
+                continue;
+            }
+            let Some(v) = at(k) else { continue };
+            if c.path == "legacy_index_no" && crate::content::validate::index_no_ok(&v, code) {
+                let l = locate(rec, Some(k));
+                diags.push(
+                    Diagnostic::error(
+                        Code::ImportRow,
+                        shown,
+                        format!(
+                            "{}“{}”列{}：原索引号“{v}”是本站索引号的格式",
+                            table.place(row),
+                            l.name,
+                            l.cell
+                        ),
+                    )
+                    .span(line, l.col + 1, 1)
+                    .field(l.name)
                     .found(v.clone())
                     .hint("本站格式的索引号请写在“索引号”列；“原索引号”只写本站启用前其他格式的索引号。"),
                 );
@@ -428,24 +563,14 @@ pub(crate) fn read(
                 // A number in the site's own series is kept as index_no; any other is the
                 // number the record had before the site (published instead), and the
                 // site's own is allocated.
-                if crate::content::validate::index_no_ok(v, code) {
+                if crate::content::validate::index_no_ok(&v, code) {
                     has_index_no = true;
                 } else {
-                    top.push(format!("legacy_index_no: {}", q(v)));
+                    top.push(format!("legacy_index_no: {}", q(&v)));
                     continue;
                 }
             }
-            let value = match c.ty {
-                Ty::Int | Ty::IntOr(_) | Ty::Number => plain_or_quoted(v),
-                Ty::List(_) => {
-                    let list: Vec<String> = items(v)
-                        .into_iter()
-                        .map(|s| format!("  - {}", q(s)))
-                        .collect();
-                    format!("\n{}", list.join("\n"))
-                }
-                _ => q(v),
-            };
+            let value = cell_value(c.ty, &v);
             if c.path.contains('.') {
                 objs.insert(&c.path, value);
             } else {
@@ -457,6 +582,58 @@ pub(crate) fn read(
             top.push(format!("published: {today}"));
         }
         objs.write(0, &mut top);
+        // The row list: one item per row that fills any of its columns.
+        let mut item_rows: Vec<&super::table::Row> = Vec::new();
+        if let Some(list) = row_list {
+            let mut lines = Vec::new();
+            for (n, r) in group.rows.iter().enumerate() {
+                let mut item = Tree::default();
+                for (k, c) in cols.iter().enumerate() {
+                    if !c.item {
+                        continue;
+                    }
+                    if let Some(v) = cell(r, k) {
+                        let sub = c.path.strip_prefix(list).unwrap_or(&c.path);
+                        item.insert(sub.trim_start_matches('.'), cell_value(c.ty, &v));
+                    }
+                }
+                if item.0.is_empty() {
+                    if n > 0 {
+                        let l = locate(r, cols.iter().position(|c| c.item));
+                        diags.push(
+                            Diagnostic::error(
+                                Code::ImportRow,
+                                shown,
+                                format!(
+                                    "{}：文件名与第{}行相同，但没有填写任何{}的列",
+                                    table.place(r.row),
+                                    row,
+                                    cols.iter().find(|c| c.item).map_or(list, |c| c
+                                        .zh
+                                        .split('.')
+                                        .next()
+                                        .unwrap_or(list))
+                                ),
+                            )
+                            .span(r.line, l.col + 1, 1)
+                            .hint("文件名相同的后续各行每行写一个事项；多余的行请删除。"),
+                        );
+                    }
+                    continue;
+                }
+                let mut item_lines = Vec::new();
+                item.write(4, &mut item_lines);
+                if let Some(first) = item_lines.first_mut() {
+                    *first = format!("  - {}", &first[4..]);
+                }
+                lines.extend(item_lines);
+                item_rows.push(r);
+            }
+            if !lines.is_empty() {
+                top.push(format!("{list}:"));
+                top.extend(lines);
+            }
+        }
         // A required list of objects (a procedure's steps) has no column: the record gets the
         // skeleton `gongshi new` writes, whose 待填写 placeholders `check` and `build` refuse
         // until the clerk fills them in; never a silently valid record.
@@ -488,7 +665,7 @@ pub(crate) fn read(
                     if let Err(e) =
                         crate::content::Data::from_json(kind, serde_json::Value::Object(obj))
                     {
-                        let (i, _, _) = locate(None);
+                        let l = locate(rec, None);
                         diags.push(
                             Diagnostic::error(
                                 Code::ImportRow,
@@ -499,7 +676,7 @@ pub(crate) fn read(
                                     kind.label()
                                 ),
                             )
-                            .span(line, i + 1, 1),
+                            .span(line, l.col + 1, 1),
                         );
                     }
                 }
@@ -519,12 +696,16 @@ pub(crate) fn read(
             }
         }
         for d in ctx.diags {
-            let path = d.field.clone().unwrap_or_default();
-            let path = path.split('[').next().unwrap_or_default().to_string();
+            let field = d.field.clone().unwrap_or_default();
+            // `items[2].title`: the column `items.title` of the row that gave item 2.
+            let (path, at_row) = match row_list.and_then(|list| item_path(&field, list)) {
+                Some((path, n)) => (path, item_rows.get(n).copied().unwrap_or(rec)),
+                None => (field.split('[').next().unwrap_or_default().to_string(), rec),
+            };
             let k = cols.iter().position(|c| c.path == path);
-            let (i, col, r) = locate(k);
+            let l = locate(at_row, k);
             let col = if k.and_then(col_of).is_some() {
-                col
+                l.name
             } else {
                 // A required field with no column: name the field as the header would.
                 k.map_or(path.clone(), |k| cols[k].zh.clone())
@@ -532,9 +713,9 @@ pub(crate) fn read(
             let mut n = Diagnostic::error(
                 Code::ImportRow,
                 shown,
-                format!("{}“{col}”列{r}：{}", table.place(row), d.message),
+                format!("{}“{col}”列{}：{}", table.place(l.row), l.cell, d.message),
             )
-            .span(line, i + 1, 1)
+            .span(l.line, l.col + 1, 1)
             .field(col);
             if let Some(x) = d.expected {
                 n = n.expected(x);
@@ -548,15 +729,50 @@ pub(crate) fn read(
             diags.push(n);
         }
         out.push(Parsed {
-            name,
+            name: group.name.clone(),
             row,
             line,
             yaml,
-            body: at(body_at).cloned(),
+            body: cell(rec, body_at),
             has_index_no,
         });
     }
     (out, diags)
+}
+
+/// A cell's value as YAML for a field of type `ty`.
+fn cell_value(ty: &Ty, v: &str) -> String {
+    match ty {
+        Ty::Int | Ty::IntOr(_) | Ty::Number => plain_or_quoted(v),
+        Ty::List(_) => {
+            let list: Vec<String> = items(v)
+                .into_iter()
+                .map(|s| format!("  - {}", q(s)))
+                .collect();
+            format!("\n{}", list.join("\n"))
+        }
+        _ => q(v),
+    }
+}
+
+/// `items[2].report.file` → (`items.report.file`, 1): the row-list column a schema problem
+/// is in, and the item's index from 0.
+fn item_path(field: &str, list: &str) -> Option<(String, usize)> {
+    let rest = field.strip_prefix(list)?.strip_prefix('[')?;
+    let (n, rest) = rest.split_once(']')?;
+    let n: usize = n.parse().ok()?;
+    let sub: String = rest
+        .trim_start_matches('.')
+        .split('[')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let path = if sub.is_empty() {
+        list.to_string()
+    } else {
+        format!("{list}.{sub}")
+    };
+    Some((path, n.checked_sub(1)?))
 }
 
 #[cfg(test)]
