@@ -2,6 +2,8 @@
 //!
 //! * `http`   — the receiver (`gongshi feedback serve`), hyper 1 on tokio, bounded.
 //! * `forms`  — urlencoded parsing and validation of the three forms.
+//! * `backend` — the store trait (`FeedbackStore`) and its SQLite and PostgreSQL
+//!   implementations; `--db` is a file or a `postgres://` URL; `migrate`.
 //! * `store`  — SQLite (WAL, synchronous=FULL), hash chains, verify, stats.
 //! * `writer` — the single writer thread (group commit).
 //! * `export` — ledger export and offline entries (`export`, `export --all`, `add`).

@@ -196,6 +196,26 @@ fn a_resubmission_returns_the_earlier_receipt(open: &Opener) {
     all_verify(s.as_mut());
 }
 
+fn a_repeat_inside_one_group_gets_the_same_receipt(open: &Opener) {
+    let mut s = open();
+    let secret = s.secret().unwrap();
+    let token = Some("fedcba9876543210fedcba9876543210");
+    let subs = [
+        comment("c1", "同组重复", token, "2026-11-25T02:00:00Z"),
+        comment("c1", "别的", None, "2026-11-25T02:00:00Z"),
+        comment("c1", "同组重复", token, "2026-11-25T02:00:01Z"),
+    ];
+    let refs: Vec<&Submission> = subs.iter().collect();
+    let out = s.insert_batch(&secret, &tz(), &refs).unwrap();
+    assert!(!out[0].duplicate && !out[1].duplicate);
+    assert!(out[2].duplicate);
+    assert_eq!(out[2].receipt, out[0].receipt);
+    assert_eq!(out[2].hash, out[0].hash);
+    assert_eq!(out[1].seq, 2);
+    assert_eq!(s.count_entries().unwrap(), 2);
+    all_verify(s.as_mut());
+}
+
 fn personal_data_stays_out_of_the_public_record(open: &Opener) {
     let mut s = open();
     let a = s
@@ -501,6 +521,7 @@ suite!(
     insert_then_lookup,
     a_group_is_one_transaction_in_order,
     a_resubmission_returns_the_earlier_receipt,
+    a_repeat_inside_one_group_gets_the_same_receipt,
     personal_data_stays_out_of_the_public_record,
     export_marks_once_and_stats_count,
     an_altered_row_is_found,

@@ -17,11 +17,11 @@
 //!
 //! Tables are prefixed `feedback_` so that the store can share a database with other things.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::tz::TimeZone;
 use postgres::error::SqlState;
-use postgres::{Client, NoTls, Row, Transaction};
+use postgres::{Client, NoTls, Row};
 
 use super::{Dump, FeedbackStore, RawEntry, RawPrivate};
 use crate::feedback::dbcheck::Create;
@@ -191,30 +191,261 @@ impl PgStore {
         Ok(&mut self.client)
     }
 
+    /// One group in one transaction, in a fixed number of round trips whatever its size:
+    /// locks, existing duplicates, heads, counters, then each table written with one
+    /// `INSERT … SELECT FROM unnest(…)`. The chain arithmetic (seq, prev_hash, hash) is done
+    /// here in order, exactly as SQLite's per-row `store::insert` does it.
     fn try_insert_batch(
         &mut self,
         secret: &[u8],
         tz: &TimeZone,
         subs: &[&Submission],
     ) -> Result<Vec<Accepted>, FeedbackError> {
+        let preps: Vec<Prep> = subs
+            .iter()
+            .map(|sub| Prep {
+                key: dedup_key(secret, sub),
+                stream: sub.content.stream(),
+                counter: counter_key(sub, tz),
+                now: sub.received.as_second(),
+            })
+            .collect();
         let mut locks = BTreeSet::new();
-        for sub in subs {
-            locks.insert(format!("stream:{}", sub.content.stream()));
-            locks.insert(counter_key(sub, tz));
+        for p in &preps {
+            locks.insert(format!("stream:{}", p.stream));
+            locks.insert(format!("counter:{}", p.counter));
         }
+        let locks: Vec<String> = locks.into_iter().collect();
         let mut tx = self.client()?.transaction()?;
-        for key in &locks {
+        // In array order (sorted): every writer takes its locks in the same order.
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k",
+            &[&locks],
+        )?;
+
+        // Earlier entries with the same duplicate keys (oldest first, as SQLite's ORDER BY id).
+        let keys: Vec<&str> = preps
+            .iter()
+            .filter_map(|p| p.key.as_deref())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut earlier: HashMap<String, Vec<(i64, Earlier)>> = HashMap::new();
+        if !keys.is_empty() {
+            for r in tx.query(
+                "SELECT dedup_key, received_unix, receipt, hash, received, seq, stream
+                 FROM feedback_entries WHERE dedup_key = ANY($1) ORDER BY id",
+                &[&keys],
+            )? {
+                let key: String = r.try_get(0)?;
+                let a = Accepted {
+                    receipt: r.try_get(2)?,
+                    hash: r.try_get(3)?,
+                    received: r.try_get(4)?,
+                    duplicate: true,
+                    seq: u64_of(r.try_get(5)?)?,
+                    stream: r.try_get(6)?,
+                };
+                earlier
+                    .entry(key)
+                    .or_default()
+                    .push((r.try_get(1)?, Earlier::Stored(a)));
+            }
+        }
+
+        // Which submissions are new, which repeat an earlier one (stored or in this group).
+        let mut dup_of: Vec<Option<Earlier>> = Vec::with_capacity(preps.len());
+        let mut new_per_counter: BTreeMap<&str, i64> = BTreeMap::new();
+        for (i, p) in preps.iter().enumerate() {
+            let found = p.key.as_ref().and_then(|k| {
+                earlier.get(k).and_then(|v| {
+                    v.iter()
+                        .find(|(t, _)| {
+                            *t > p.now - DEDUP_WINDOW_SECS && *t <= p.now + DEDUP_WINDOW_SECS
+                        })
+                        .map(|(_, e)| e.clone())
+                })
+            });
+            if found.is_none() {
+                *new_per_counter.entry(p.counter.as_str()).or_default() += 1;
+                if let Some(k) = &p.key {
+                    earlier
+                        .entry(k.clone())
+                        .or_default()
+                        .push((p.now, Earlier::InGroup(i)));
+                }
+            }
+            dup_of.push(found);
+        }
+
+        // Receipt numbers: each counter moves on by its count of new entries at once.
+        let mut next_n: HashMap<String, u64> = HashMap::new();
+        if !new_per_counter.is_empty() {
+            let ck: Vec<&str> = new_per_counter.keys().copied().collect();
+            let cn: Vec<i64> = new_per_counter.values().copied().collect();
+            for r in tx.query(
+                "INSERT INTO feedback_counters (key, n)
+                 SELECT * FROM unnest($1::text[], $2::bigint[])
+                 ON CONFLICT (key) DO UPDATE SET n = feedback_counters.n + excluded.n
+                 RETURNING key, n",
+                &[&ck, &cn],
+            )? {
+                let key: String = r.try_get(0)?;
+                let end = u64_of(r.try_get(1)?)?;
+                let count = new_per_counter.get(key.as_str()).copied().unwrap_or(0);
+                next_n.insert(key, end + 1 - u64_of(count)?);
+            }
+        }
+
+        // Heads of the chains the group extends.
+        let streams: Vec<&str> = preps
+            .iter()
+            .map(|p| p.stream.as_str())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut heads: HashMap<String, (u64, String)> = HashMap::new();
+        for r in tx.query(
+            "SELECT stream, seq, hash FROM feedback_heads WHERE stream = ANY($1)",
+            &[&streams],
+        )? {
+            heads.insert(r.try_get(0)?, (u64_of(r.try_get(1)?)?, r.try_get(2)?));
+        }
+
+        // The new entries, in order.
+        let mut rows = NewRows::default();
+        let mut out: Vec<Option<Accepted>> = vec![None; preps.len()];
+        for (i, (p, sub)) in preps.iter().zip(subs).enumerate() {
+            if dup_of[i].is_some() {
+                continue;
+            }
+            let (head_seq, head_hash) = heads
+                .get(&p.stream)
+                .cloned()
+                .unwrap_or((0, GENESIS_HASH.to_string()));
+            let n = next_n.entry(p.counter.clone()).or_insert(1);
+            let prefix = sub.content.kind().receipt_prefix();
+            let receipt = make_receipt(secret, prefix, &receipt_day(sub.received, tz), *n);
+            *n += 1;
+            let received = format_received(sub.received, tz);
+            let mut salt = [0u8; 16];
+            getrandom::fill(&mut salt)
+                .map_err(|e| FeedbackError::Server(format!("getrandom: {e}")))?;
+            let seq = head_seq + 1;
+            let record = canonical_record(sub, seq, &receipt, &received, &salt)
+                .map_err(|e| FeedbackError::Server(format!("serialize: {e}")))?;
+            let hash = chain_hash(&head_hash, &record);
+            heads.insert(p.stream.clone(), (seq, hash.clone()));
+            rows.stream.push(p.stream.clone());
+            rows.seq.push(i64_of(seq)?);
+            rows.receipt.push(receipt.clone());
+            rows.kind.push(sub.content.kind().as_str().to_string());
+            rows.consultation
+                .push(sub.content.consultation().map(str::to_string));
+            rows.channel.push(sub.channel.as_str().to_string());
+            rows.received.push(received.clone());
+            rows.received_unix.push(p.now);
+            rows.record.push(record);
+            rows.prev_hash.push(head_hash);
+            rows.hash.push(hash.clone());
+            rows.dedup_key.push(p.key.clone());
+            rows.text.push(sub.content.private_text().to_string());
+            rows.salt.push(hex::encode(salt));
+            rows.name.push(sub.personal.name.clone());
+            rows.organization.push(sub.personal.organization.clone());
+            rows.contact.push(sub.personal.contact.clone());
+            out[i] = Some(Accepted {
+                receipt,
+                hash,
+                received,
+                duplicate: false,
+                seq,
+                stream: p.stream.clone(),
+            });
+        }
+        if !rows.receipt.is_empty() {
+            let ids = tx.query(
+                "INSERT INTO feedback_entries (stream, seq, receipt, kind, consultation, channel,
+                     received, received_unix, record, prev_hash, hash, dedup_key)
+                 SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[],
+                     $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[],
+                     $11::text[], $12::text[])
+                 RETURNING receipt, id",
+                &[
+                    &rows.stream,
+                    &rows.seq,
+                    &rows.receipt,
+                    &rows.kind,
+                    &rows.consultation,
+                    &rows.channel,
+                    &rows.received,
+                    &rows.received_unix,
+                    &rows.record,
+                    &rows.prev_hash,
+                    &rows.hash,
+                    &rows.dedup_key,
+                ],
+            )?;
+            let mut id_of: HashMap<String, i64> = HashMap::with_capacity(ids.len());
+            for r in &ids {
+                id_of.insert(r.try_get(0)?, r.try_get(1)?);
+            }
+            let entry_ids = rows
+                .receipt
+                .iter()
+                .map(|r| {
+                    id_of.get(r).copied().ok_or_else(|| {
+                        FeedbackError::Server(format!("insert returned no id for {r}"))
+                    })
+                })
+                .collect::<Result<Vec<i64>, _>>()?;
             tx.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                &[key],
+                "INSERT INTO feedback_private (entry_id, text, salt, name, organization, contact)
+                 SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[],
+                     $5::text[], $6::text[])",
+                &[
+                    &entry_ids,
+                    &rows.text,
+                    &rows.salt,
+                    &rows.name,
+                    &rows.organization,
+                    &rows.contact,
+                ],
+            )?;
+            let mut hs: Vec<&str> = Vec::new();
+            let mut hq: Vec<i64> = Vec::new();
+            let mut hh: Vec<&str> = Vec::new();
+            for s in &streams {
+                if let Some((seq, hash)) = heads.get(*s) {
+                    if rows.stream.iter().any(|x| x == s) {
+                        hs.push(s);
+                        hq.push(i64_of(*seq)?);
+                        hh.push(hash);
+                    }
+                }
+            }
+            tx.execute(
+                "INSERT INTO feedback_heads (stream, seq, hash)
+                 SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
+                 ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                &[&hs, &hq, &hh],
             )?;
         }
-        let mut out = Vec::with_capacity(subs.len());
-        for sub in subs {
-            out.push(insert(&mut tx, secret, tz, sub)?);
-        }
         tx.commit()?;
-        Ok(out)
+        // Repeats of an entry of this same group get that entry's answer.
+        let mut result = Vec::with_capacity(out.len());
+        for (i, d) in dup_of.into_iter().enumerate() {
+            let a = match d {
+                None => out[i].clone(),
+                Some(Earlier::Stored(a)) => Some(a),
+                Some(Earlier::InGroup(j)) => out[j].clone().map(|a| Accepted {
+                    duplicate: true,
+                    ..a
+                }),
+            };
+            result.push(a.ok_or_else(|| FeedbackError::Server("lost a group answer".into()))?);
+        }
+        Ok(result)
     }
 }
 
@@ -226,104 +457,42 @@ fn counter_key(sub: &Submission, tz: &TimeZone) -> String {
     )
 }
 
-fn insert(
-    tx: &mut Transaction<'_>,
-    secret: &[u8],
-    tz: &TimeZone,
-    sub: &Submission,
-) -> Result<Accepted, FeedbackError> {
-    let key = dedup_key(secret, sub);
-    let now = sub.received.as_second();
-    if let Some(key) = &key {
-        let earlier = tx.query_opt(
-            "SELECT receipt, hash, received, seq, stream FROM feedback_entries
-             WHERE dedup_key = $1 AND received_unix > $2 AND received_unix <= $3
-             ORDER BY id LIMIT 1",
-            &[key, &(now - DEDUP_WINDOW_SECS), &(now + DEDUP_WINDOW_SECS)],
-        )?;
-        if let Some(r) = earlier {
-            return Ok(Accepted {
-                receipt: r.try_get(0)?,
-                hash: r.try_get(1)?,
-                received: r.try_get(2)?,
-                duplicate: true,
-                seq: u64_of(r.try_get(3)?)?,
-                stream: r.try_get(4)?,
-            });
-        }
-    }
-    let stream = sub.content.stream();
-    let (head_seq, head_hash) = match tx.query_opt(
-        "SELECT seq, hash FROM feedback_heads WHERE stream = $1",
-        &[&stream],
-    )? {
-        Some(r) => (u64_of(r.try_get(0)?)?, r.try_get::<_, String>(1)?),
-        None => (0, GENESIS_HASH.to_string()),
-    };
-    let prefix = sub.content.kind().receipt_prefix();
-    let day = receipt_day(sub.received, tz);
-    let n: i64 = tx
-        .query_one(
-            "INSERT INTO feedback_counters (key, n) VALUES ($1, 1)
-             ON CONFLICT (key) DO UPDATE SET n = feedback_counters.n + 1 RETURNING n",
-            &[&format!("{prefix}{day}")],
-        )?
-        .try_get(0)?;
-    let receipt = make_receipt(secret, prefix, &day, u64_of(n)?);
-    let received = format_received(sub.received, tz);
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| FeedbackError::Server(format!("getrandom: {e}")))?;
-    let seq = head_seq + 1;
-    let record = canonical_record(sub, seq, &receipt, &received, &salt)
-        .map_err(|e| FeedbackError::Server(format!("serialize: {e}")))?;
-    let hash = chain_hash(&head_hash, &record);
-    let seq_i = i64_of(seq)?;
-    let id: i64 = tx
-        .query_one(
-            "INSERT INTO feedback_entries (stream, seq, receipt, kind, consultation, channel,
-                 received, received_unix, record, prev_hash, hash, dedup_key)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-            &[
-                &stream,
-                &seq_i,
-                &receipt,
-                &sub.content.kind().as_str(),
-                &sub.content.consultation(),
-                &sub.channel.as_str(),
-                &received,
-                &now,
-                &record,
-                &head_hash,
-                &hash,
-                &key,
-            ],
-        )?
-        .try_get(0)?;
-    tx.execute(
-        "INSERT INTO feedback_private (entry_id, text, salt, name, organization, contact)
-         VALUES ($1, $2, $3, $4, $5, $6)",
-        &[
-            &id,
-            &sub.content.private_text(),
-            &hex::encode(salt),
-            &sub.personal.name,
-            &sub.personal.organization,
-            &sub.personal.contact,
-        ],
-    )?;
-    tx.execute(
-        "INSERT INTO feedback_heads (stream, seq, hash) VALUES ($1, $2, $3)
-         ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-        &[&stream, &seq_i, &hash],
-    )?;
-    Ok(Accepted {
-        receipt,
-        hash,
-        received,
-        duplicate: false,
-        seq,
-        stream,
-    })
+/// What a submission of the group needs before anything is written.
+struct Prep {
+    key: Option<String>,
+    stream: String,
+    counter: String,
+    now: i64,
+}
+
+/// An earlier submission with the same duplicate key.
+#[derive(Clone)]
+enum Earlier {
+    Stored(Accepted),
+    /// The `i`-th submission of this group.
+    InGroup(usize),
+}
+
+/// The group's new rows, column by column (for `unnest`).
+#[derive(Default)]
+struct NewRows {
+    stream: Vec<String>,
+    seq: Vec<i64>,
+    receipt: Vec<String>,
+    kind: Vec<String>,
+    consultation: Vec<Option<String>>,
+    channel: Vec<String>,
+    received: Vec<String>,
+    received_unix: Vec<i64>,
+    record: Vec<String>,
+    prev_hash: Vec<String>,
+    hash: Vec<String>,
+    dedup_key: Vec<Option<String>>,
+    text: Vec<String>,
+    salt: Vec<String>,
+    name: Vec<Option<String>>,
+    organization: Vec<Option<String>>,
+    contact: Vec<Option<String>>,
 }
 
 fn retryable(e: &FeedbackError) -> bool {
