@@ -7,7 +7,12 @@
 #   SECS=30 CLIENTS=64 bench/feedback_load.sh
 #   FEEDBACK_BENCH_DB=/var/tmp/fb.db bench/feedback_load.sh   # database on another disk
 #   FEEDBACK_BENCH_ADDR=127.0.0.1:8787 FEEDBACK_BENCH_CONSULTATION=<id> bench/feedback_load.sh
-#       # against a receiver you started yourself (start it with --rate-limit off)
+#       # against a receiver you started yourself (start it with --rate-limit off); several
+#       # addresses separated by commas: clients take them in turn
+#   FEEDBACK_BENCH_STORE=postgres bench/feedback_load.sh
+#       # on a throw-away PostgreSQL cluster (tests/it/pg_common.rs, synchronous_commit on)
+#   FEEDBACK_BENCH_STORE=postgres FEEDBACK_BENCH_RECEIVERS=2 bench/feedback_load.sh
+#       # two receiver processes on the same database
 #
 # Traffic goes to loopback only; the run stops by itself.
 set -euo pipefail

@@ -180,6 +180,10 @@ pub fn append_head_log(db: &Path, at: &str, heads: &[(String, Head)]) -> std::io
 /// The head log's claims. A malformed line is a problem, except a torn last line (a crash
 /// in the middle of the write: its heads are also in the database or were never acknowledged).
 pub fn read_head_log(db: &Path) -> (Vec<Claim>, Vec<String>) {
+    if super::backend::is_url(&db.to_string_lossy()) {
+        // PostgreSQL: no file beside the database (docs/feedback.md, "PostgreSQL").
+        return (Vec::new(), Vec::new());
+    }
     let path = head_log_path(db);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,

@@ -11,7 +11,7 @@ use super::anchor::{self, Claim, ReceiptClaim};
 use super::export::{self, VerifyOptions, VerifyReport};
 use super::model::stream_for_consultation;
 use super::report::{load_ledger, LEDGER_FILE};
-use super::store::{self, StoredEntry};
+use super::store::StoredEntry;
 use super::FeedbackError;
 
 /// What `verify` checks besides the database and the ledgers, which it always reads.
@@ -115,10 +115,10 @@ pub fn verify_with(
         // The database itself could not be read: nothing to compare the anchors with.
         return Ok(rep);
     }
-    let conn = export::open_existing(&opts.db)?;
+    let mut conn = export::open_existing(&opts.db)?;
     let mut chains: BTreeMap<String, Vec<StoredEntry>> = BTreeMap::new();
-    for stream in store::streams(&conn)? {
-        let entries = store::stream_entries(&conn, &stream)?;
+    for stream in conn.streams()? {
+        let entries = conn.stream_entries(&stream)?;
         chains.insert(stream, entries);
     }
     let entries: usize = chains.values().map(Vec::len).sum();
@@ -133,7 +133,12 @@ pub fn verify_with(
     let (log, log_problems) = anchor::read_head_log(&opts.db);
     rep.problems.extend(log_problems);
     count(&mut rep, "链头日志 (head log)", log.len());
-    if log.is_empty() && entries > 0 {
+    if super::backend::is_url(&opts.db.to_string_lossy()) {
+        rep.notes.push(
+            "PostgreSQL 数据库旁没有链头日志：请以链头登记簿、已发布的链头和回执核对 (no head log beside a PostgreSQL database: the register, published heads and receipts are the anchors)"
+                .to_string(),
+        );
+    } else if log.is_empty() && entries > 0 {
         rep.notes.push(format!(
             "没有链头日志 {}：数据库的新近记录无法与库外记录核对 (no head log beside the database)",
             anchor::head_log_path(&opts.db).display()

@@ -43,6 +43,8 @@ pub enum FeedbackCommand {
     Verify(VerifyArgs),
     /// 按征集事项、渠道、类型统计
     Stats(StatsArgs),
+    /// 把 SQLite 意见数据库整体迁移到 PostgreSQL（或另一个空库），逐条核对哈希链与链头
+    Migrate(MigrateArgs),
 }
 
 #[derive(Debug, Clone, Args)]
@@ -50,13 +52,16 @@ pub struct ServeArgs {
     /// Site root (site.toml, content/)
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// SQLite database file (keep it outside public/ and the content repo); must exist
-    /// unless --init
+    /// SQLite database file (keep it outside public/ and the content repo), or a PostgreSQL
+    /// URL (postgres://user@host/db); must exist unless --init
     #[arg(long)]
     pub db: PathBuf,
     /// Create the database (and its receipt secret) if it does not exist yet
     #[arg(long)]
     pub init: bool,
+    /// With a PostgreSQL --db: the SQLite file for requests for information (依申请公开)
+    #[arg(long)]
+    pub requests_db: Option<PathBuf>,
     /// Address to listen on
     #[arg(long, default_value = "127.0.0.1:8787")]
     pub addr: SocketAddr,
@@ -86,6 +91,7 @@ pub struct ServeArgs {
 pub struct ExportArgs {
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
+    /// SQLite database file, or a PostgreSQL URL (postgres://user@host/db)
     #[arg(long)]
     pub db: PathBuf,
     /// Consultation id (its file or folder name under content/consultations/)
@@ -100,6 +106,7 @@ pub struct ExportArgs {
 pub struct AddArgs {
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
+    /// SQLite database file, or a PostgreSQL URL (postgres://user@host/db)
     #[arg(long)]
     pub db: PathBuf,
     /// Create the database if it does not exist yet
@@ -157,6 +164,7 @@ pub struct ImportArgs {
 pub struct VerifyArgs {
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
+    /// SQLite database file, or a PostgreSQL URL (postgres://user@host/db)
     #[arg(long)]
     pub db: PathBuf,
     /// 意见人持有的回执：编号，或 编号:校验码（可重复）
@@ -168,7 +176,19 @@ pub struct VerifyArgs {
 }
 
 #[derive(Debug, Clone, Args)]
+pub struct MigrateArgs {
+    /// The SQLite database to copy (read only)
+    #[arg(long)]
+    pub from: PathBuf,
+    /// The target: a PostgreSQL URL (postgres://user@host/db) or an SQLite file; its tables
+    /// are created if missing and must hold no opinions yet
+    #[arg(long)]
+    pub to: PathBuf,
+}
+
+#[derive(Debug, Clone, Args)]
 pub struct StatsArgs {
+    /// SQLite database file, or a PostgreSQL URL (postgres://user@host/db)
     #[arg(long)]
     pub db: PathBuf,
     /// Output format
@@ -272,6 +292,7 @@ pub fn run(
             opts.limits.max_connections_per_address = a.max_connections_per_address;
             opts.site_hosts = site_hosts(&a.root);
             opts.site_root = Some(a.root.clone());
+            opts.requests_db = a.requests_db;
             opts.log = LogSink::stderr();
             let handle = http::start(opts, dir)?;
             progress(&format!(
@@ -379,8 +400,27 @@ pub fn run(
                 exit_code: if rep.ok() { 0 } else { 1 },
             })
         }
+        FeedbackCommand::Migrate(a) => {
+            let mut from = super::export::open_existing(&a.from)?;
+            let mut to =
+                super::backend::open(&a.to.to_string_lossy(), super::dbcheck::Create::IfMissing)?;
+            let rep = super::backend::migrate(from.as_mut(), to.as_mut())?;
+            Ok(RunOutput::ok(format!(
+                "已迁移 {} 条意见、{} 条链，逐条核对一致 (migrated {} entries in {} chains; every entry, chain and head checked)\n{} → {}\n",
+                rep.entries,
+                rep.streams,
+                rep.entries,
+                rep.streams,
+                from.describe(),
+                to.describe()
+            )))
+        }
         FeedbackCommand::Stats(a) => {
-            let s = store::stats(&a.db)?;
+            let s = if super::backend::is_url(&a.db.to_string_lossy()) {
+                super::export::open_existing(&a.db)?.stats()?
+            } else {
+                store::stats(&a.db)?
+            };
             let out = if a.format == Format::Json {
                 serde_json::to_string_pretty(&s).unwrap_or_default() + "\n"
             } else {

@@ -130,7 +130,13 @@ fn check_writable(path: &Path) -> Result<(), FeedbackError> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let probe = dir.join(format!(".gongshi-write-check-{}", std::process::id()));
+    // Unique per process and call: two threads opening stores at once must not collide.
+    static PROBES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let probe = dir.join(format!(
+        ".gongshi-write-check-{}-{}",
+        std::process::id(),
+        PROBES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
     match std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)

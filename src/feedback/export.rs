@@ -10,6 +10,7 @@ use jiff::tz::TimeZone;
 use jiff::Timestamp;
 
 use super::anchor::{self, Head};
+use super::backend::{self, FeedbackStore};
 use super::directory::Directory;
 use super::forms::{valid_id, MAX_OPINION_CHARS, MAX_SHORT_CHARS};
 use super::model::{
@@ -93,15 +94,22 @@ impl ExportAllReport {
     }
 }
 
-/// An existing feedback database (never created here).
-pub(crate) fn open_existing(db: &Path) -> Result<rusqlite::Connection, FeedbackError> {
+/// An existing feedback database (never created here): an SQLite file or a PostgreSQL URL.
+pub(crate) fn open_existing(db: &Path) -> Result<Box<dyn FeedbackStore>, FeedbackError> {
+    let name = db.to_string_lossy();
+    if backend::is_url(&name) {
+        return Ok(Box::new(backend::PgStore::connect(
+            &name,
+            super::dbcheck::Create::Never,
+        )?));
+    }
     if !db.exists() {
         return Err(FeedbackError::Invalid(format!(
             "数据库不存在 (database not found): {}",
             db.display()
         )));
     }
-    store::open(db)
+    Ok(Box::new(backend::SqliteStore::from_conn(store::open(db)?)))
 }
 
 fn ledger_line(e: &store::StoredEntry) -> Result<LedgerEntry, FeedbackError> {
@@ -124,13 +132,13 @@ pub fn export(opts: &ExportOptions) -> Result<ExportSummary, FeedbackError> {
             opts.consultation
         )));
     }
-    let conn = open_existing(&opts.db)?;
-    let problems = store::verify_stream(&conn, &stream_for_consultation(&opts.consultation))?;
+    let mut conn = open_existing(&opts.db)?;
+    let problems = conn.verify_stream(&stream_for_consultation(&opts.consultation))?;
     if !problems.is_empty() {
         return Err(FeedbackError::Integrity(problems.join("; ")));
     }
     let stream = stream_for_consultation(&opts.consultation);
-    let entries = store::stream_entries(&conn, &stream)?;
+    let entries = conn.stream_entries(&stream)?;
     // The database must still hold every head recorded outside it: never export from a
     // database that lost entries (a restored backup, a lost -wal) as if nothing happened.
     let (mut claims, log_problems) = anchor::read_head_log(&opts.db);
@@ -191,7 +199,7 @@ pub fn export(opts: &ExportOptions) -> Result<ExportSummary, FeedbackError> {
         f.sync_all().map_err(io_err(&path))?;
         let at = model::format_received(Timestamp::now(), &model::default_time_zone());
         let ids: Vec<i64> = new.iter().map(|e| e.id).collect();
-        store::mark_exported(&conn, &ids, &at)?;
+        conn.mark_exported(&ids, &at)?;
     }
     let head = Head::of(&entries);
     let date = model::format_received(Timestamp::now(), &model::default_time_zone());
@@ -209,8 +217,9 @@ pub fn export(opts: &ExportOptions) -> Result<ExportSummary, FeedbackError> {
 /// Exports every consultation that has opinions in the database (the daily job). A
 /// consultation that cannot be exported does not stop the others; it is reported.
 pub fn export_all(root: &Path, db: &Path) -> Result<ExportAllReport, FeedbackError> {
-    let conn = open_existing(db)?;
-    let ids: Vec<String> = store::streams(&conn)?
+    let mut conn = open_existing(db)?;
+    let ids: Vec<String> = conn
+        .streams()?
         .into_iter()
         .filter_map(|s| s.strip_prefix("consultation/").map(str::to_string))
         .collect();
@@ -301,8 +310,8 @@ pub fn add(opts: &AddOptions, dir: &dyn Directory) -> Result<Accepted, FeedbackE
     } else {
         super::dbcheck::Create::Never
     };
-    let mut conn = super::dbcheck::open_store(&opts.db, create)?.conn;
-    store::insert_one(&mut conn, &opts.time_zone, &sub)
+    let mut conn = backend::open(&opts.db.to_string_lossy(), create)?;
+    conn.insert_one(&opts.time_zone, &sub)
 }
 
 #[derive(Debug, Clone)]
@@ -352,18 +361,24 @@ impl VerifyReport {
 /// against it.
 pub fn verify(opts: &VerifyOptions) -> Result<VerifyReport, FeedbackError> {
     // A damaged file is reported where it is damaged (page, table, row), not walked.
+    // (PostgreSQL checks its own pages; `amcheck` is the tool for that, docs/feedback.md.)
+    let physical = if backend::is_url(&opts.db.to_string_lossy()) {
+        Vec::new()
+    } else {
+        super::dbcheck::database_problems(&opts.db)?
+    };
     let mut rep = VerifyReport {
-        problems: super::dbcheck::database_problems(&opts.db)?,
+        problems: physical,
         ..VerifyReport::default()
     };
     if !rep.ok() {
         return Ok(rep);
     }
-    let conn = open_existing(&opts.db)?;
-    for stream in store::streams(&conn)? {
+    let mut conn = open_existing(&opts.db)?;
+    for stream in conn.streams()? {
         rep.streams += 1;
-        rep.entries += store::stream_entries(&conn, &stream)?.len();
-        rep.problems.extend(store::verify_stream(&conn, &stream)?);
+        rep.entries += conn.stream_entries(&stream)?.len();
+        rep.problems.extend(conn.verify_stream(&stream)?);
     }
     let dir = opts.root.join("content").join("consultations");
     let mut ledgers = Vec::new();
@@ -385,7 +400,7 @@ pub fn verify(opts: &VerifyOptions) -> Result<VerifyReport, FeedbackError> {
                 continue;
             }
         };
-        let db = store::stream_entries(&conn, &stream_for_consultation(&id))?;
+        let db = conn.stream_entries(&stream_for_consultation(&id))?;
         for (i, l) in lines.iter().enumerate() {
             match db.get(i) {
                 None => rep.problems.push(format!(

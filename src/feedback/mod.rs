@@ -2,6 +2,8 @@
 //!
 //! * `http`   — the receiver (`gongshi feedback serve`), hyper 1 on tokio, bounded.
 //! * `forms`  — urlencoded parsing and validation of the three forms.
+//! * `backend` — the store trait (`FeedbackStore`) and its SQLite and PostgreSQL
+//!   implementations; `--db` is a file or a `postgres://` URL; `migrate`.
 //! * `store`  — SQLite (WAL, synchronous=FULL), hash chains, verify, stats.
 //! * `writer` — the single writer thread (group commit).
 //! * `export` — ledger export and offline entries (`export`, `export --all`, `add`).
@@ -20,6 +22,7 @@
 
 pub mod anchor;
 pub mod audit;
+pub mod backend;
 pub mod cli;
 pub mod dbcheck;
 pub mod directory;
@@ -70,6 +73,8 @@ pub enum FeedbackError {
         source: std::io::Error,
     },
     Db(rusqlite::Error),
+    /// A PostgreSQL store's error (`backend::pg`).
+    Pg(postgres::Error),
     /// The database or a ledger is inconsistent (chain broken, ledger differs from the DB).
     Integrity(String),
     /// The database cannot be used as it is (not writable, disk full): the message says why.
@@ -84,6 +89,17 @@ impl fmt::Display for FeedbackError {
         match self {
             FeedbackError::Io { path, source } => write!(f, "{}: {source}", path.display()),
             FeedbackError::Db(e) => write!(f, "数据库错误 (database error): {e}"),
+            FeedbackError::Pg(e) => match e.as_db_error() {
+                // postgres::Error's own Display is only "db error": say what the server said.
+                Some(db) => write!(
+                    f,
+                    "数据库错误 (PostgreSQL error {}): {}{}",
+                    db.code().code(),
+                    db.message(),
+                    db.detail().map(|d| format!(" ({d})")).unwrap_or_default()
+                ),
+                None => write!(f, "数据库错误 (PostgreSQL error): {e}"),
+            },
             FeedbackError::Integrity(m) => write!(f, "完整性校验失败 (integrity): {m}"),
             FeedbackError::Unusable(m) => write!(f, "{m}"),
             FeedbackError::Invalid(m) => write!(f, "{m}"),
@@ -97,6 +113,7 @@ impl std::error::Error for FeedbackError {
         match self {
             FeedbackError::Io { source, .. } => Some(source),
             FeedbackError::Db(e) => Some(e),
+            FeedbackError::Pg(e) => Some(e),
             _ => None,
         }
     }

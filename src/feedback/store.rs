@@ -299,6 +299,28 @@ pub fn streams(conn: &Connection) -> Result<Vec<String>, FeedbackError> {
 /// seq/receipt, the opinion digest against the private text, and the head.
 pub fn verify_stream(conn: &Connection, stream: &str) -> Result<Vec<String>, FeedbackError> {
     let entries = stream_entries(conn, stream)?;
+    let head = head(conn, stream)?;
+    Ok(check_chain(stream, &entries, head))
+}
+
+/// The stored head (last seq and hash) of a stream.
+pub fn head(conn: &Connection, stream: &str) -> Result<Option<(u64, String)>, FeedbackError> {
+    Ok(conn
+        .query_row(
+            "SELECT seq, hash FROM heads WHERE stream = ?1",
+            params![stream],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?)
+}
+
+/// Checks one stream's chain as read from any store (`entries` in seq order, the stored
+/// head): the problems found, empty when it verifies.
+pub fn check_chain(
+    stream: &str,
+    entries: &[StoredEntry],
+    head: Option<(u64, String)>,
+) -> Vec<String> {
     let mut problems = Vec::new();
     let mut prev = GENESIS_HASH.to_string();
     for (i, e) in entries.iter().enumerate() {
@@ -353,13 +375,6 @@ pub fn verify_stream(conn: &Connection, stream: &str) -> Result<Vec<String>, Fee
         }
         prev = e.hash.clone();
     }
-    let head: Option<(u64, String)> = conn
-        .query_row(
-            "SELECT seq, hash FROM heads WHERE stream = ?1",
-            params![stream],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
     let last = entries.last().map(|e| (e.seq, e.hash.clone()));
     if head != last {
         problems.push(format!(
@@ -367,7 +382,7 @@ pub fn verify_stream(conn: &Connection, stream: &str) -> Result<Vec<String>, Fee
             head, last
         ));
     }
-    Ok(problems)
+    problems
 }
 
 /// Forgets duplicate keys older than the window (they may derive from a client address).
@@ -437,6 +452,11 @@ pub fn stats(db: &Path) -> Result<Stats, FeedbackError> {
         )));
     }
     let conn = open(db)?;
+    stats_of(&conn)
+}
+
+/// [`stats`] of an open database.
+pub fn stats_of(conn: &Connection) -> Result<Stats, FeedbackError> {
     let mut st =
         conn.prepare("SELECT kind, channel, consultation, COUNT(*) FROM entries GROUP BY 1, 2, 3")?;
     let rows = st.query_map([], |r| {
@@ -447,20 +467,30 @@ pub fn stats(db: &Path) -> Result<Stats, FeedbackError> {
             r.get::<_, u64>(3)?,
         ))
     })?;
-    let mut s = Stats::default();
-    for row in rows {
-        let (kind, channel, consultation, n) = row?;
-        s.total += n;
-        *s.by_kind.entry(kind).or_default() += n;
-        *s.by_channel.entry(channel.clone()).or_default() += n;
-        if let Some(c) = consultation {
-            *s.by_consultation.entry(c.clone()).or_default() += n;
-            *s.by_consultation_channel
-                .entry(c)
-                .or_default()
-                .entry(channel)
-                .or_default() += n;
+    let rows = rows.collect::<Result<Vec<_>, _>>()?;
+    Ok(Stats::from_counts(rows))
+}
+
+impl Stats {
+    /// Folds `(kind, channel, consultation, count)` groups.
+    pub fn from_counts(
+        rows: impl IntoIterator<Item = (String, String, Option<String>, u64)>,
+    ) -> Stats {
+        let mut s = Stats::default();
+        for row in rows {
+            let (kind, channel, consultation, n) = row;
+            s.total += n;
+            *s.by_kind.entry(kind).or_default() += n;
+            *s.by_channel.entry(channel.clone()).or_default() += n;
+            if let Some(c) = consultation {
+                *s.by_consultation.entry(c.clone()).or_default() += n;
+                *s.by_consultation_channel
+                    .entry(c)
+                    .or_default()
+                    .entry(channel)
+                    .or_default() += n;
+            }
         }
+        s
     }
-    Ok(s)
 }

@@ -2,7 +2,8 @@
 //!
 //! Handlers send a job and await a oneshot answer. The writer blocks for one job, drains
 //! whatever else is queued (up to `MAX_BATCH`), stores them all in one IMMEDIATE
-//! transaction, commits (WAL + synchronous=FULL: one fsync for the whole group), and only
+//! transaction, commits (SQLite: WAL + synchronous=FULL, one fsync for the whole group;
+//! PostgreSQL: one COMMIT, see `backend::pg`), and only
 //! then answers every job. A failed commit answers every job of the group with an error
 //! (and is logged: `event=store_failed`).
 //!
@@ -16,13 +17,11 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use jiff::tz::TimeZone;
-use rusqlite::{Connection, TransactionBehavior};
 use tokio::sync::oneshot;
 
-use super::dbcheck;
+use super::backend::FeedbackStore;
 use super::log::{Level, LogSink};
 use super::model::{Accepted, Submission};
-use super::store;
 use super::FeedbackError;
 
 const MAX_BATCH: usize = 512;
@@ -78,7 +77,7 @@ impl WriterHandle {
 
 /// Starts the writer on its own thread. The thread ends when every handle is dropped.
 pub(super) fn spawn(
-    conn: Connection,
+    conn: Box<dyn FeedbackStore>,
     secret: Vec<u8>,
     tz: TimeZone,
     log: LogSink,
@@ -91,7 +90,13 @@ pub(super) fn spawn(
     Ok((WriterHandle { tx }, join))
 }
 
-fn run(mut conn: Connection, secret: Vec<u8>, tz: TimeZone, rx: Receiver<Work>, log: LogSink) {
+fn run(
+    mut conn: Box<dyn FeedbackStore>,
+    secret: Vec<u8>,
+    tz: TimeZone,
+    rx: Receiver<Work>,
+    log: LogSink,
+) {
     let mut last_expiry = Instant::now() - Duration::from_secs(3600);
     let mut last_failure: Option<(Instant, String)> = None;
     while let Ok(first) = rx.recv() {
@@ -111,7 +116,7 @@ fn run(mut conn: Connection, secret: Vec<u8>, tz: TimeZone, rx: Receiver<Work>, 
         // carry; keys expire against it, never against the wall clock.
         let clock = batch.iter().map(|j| j.sub.received).max();
         let committed = if batch.is_empty() {
-            dbcheck::probe_write(&mut conn).map_err(|e| {
+            conn.probe_write().map_err(|e| {
                 log.throttled(
                     "store_failed",
                     Level::Error,
@@ -122,7 +127,7 @@ fn run(mut conn: Connection, secret: Vec<u8>, tz: TimeZone, rx: Receiver<Work>, 
             })
         } else {
             let n = batch.len();
-            let results = commit_batch(&mut conn, &secret, &tz, &batch);
+            let results = commit_batch(conn.as_mut(), &secret, &tz, &batch);
             let outcome = match results.first() {
                 Some(Err(e)) => {
                     log.throttled(
@@ -154,35 +159,26 @@ fn run(mut conn: Connection, secret: Vec<u8>, tz: TimeZone, rx: Receiver<Work>, 
         if last_expiry.elapsed() > Duration::from_secs(600) {
             last_expiry = Instant::now();
             if let Some(now) = clock {
-                let _ = store::expire_dedup_keys(&conn, now.as_second());
+                let _ = conn.expire_dedup_keys(now.as_second());
             }
         }
     }
 }
 
-fn commit_batch(conn: &mut Connection, secret: &[u8], tz: &TimeZone, batch: &[Job]) -> Vec<Reply> {
-    match store_batch(conn, secret, tz, batch) {
+fn commit_batch(
+    conn: &mut dyn FeedbackStore,
+    secret: &[u8],
+    tz: &TimeZone,
+    batch: &[Job],
+) -> Vec<Reply> {
+    let subs: Vec<&Submission> = batch.iter().map(|j| &j.sub).collect();
+    // The store answers only after its transaction committed (and, on SQLite, after the new
+    // heads went to the head log: docs/feedback.md, "Anchors").
+    match conn.insert_batch(secret, tz, &subs) {
         Ok(v) => v.into_iter().map(Ok).collect(),
         Err(e) => {
             let msg = e.to_string();
             batch.iter().map(|_| Err(msg.clone())).collect()
         }
     }
-}
-
-fn store_batch(
-    conn: &mut Connection,
-    secret: &[u8],
-    tz: &TimeZone,
-    batch: &[Job],
-) -> Result<Vec<Accepted>, FeedbackError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let mut out = Vec::with_capacity(batch.len());
-    for job in batch {
-        out.push(store::insert(&tx, secret, tz, &job.sub)?);
-    }
-    tx.commit()?;
-    // Committed: anchor the new heads outside the database (docs/feedback.md, "Anchors").
-    super::anchor::log_committed(conn, &out);
-    Ok(out)
 }

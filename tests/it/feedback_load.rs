@@ -3,6 +3,9 @@
 //!
 //! 32 keep-alive clients (FEEDBACK_BENCH_CLIENTS) post distinct comments for
 //! FEEDBACK_BENCH_SECS seconds (default 10); prints accepted comments/s and p50/p99 latency.
+//! FEEDBACK_BENCH_STORE=postgres runs the receivers on a throw-away PostgreSQL cluster;
+//! FEEDBACK_BENCH_RECEIVERS=N starts N receiver processes on the same store (clients take
+//! them in turn, as a load balancer would).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -92,37 +95,51 @@ fn feedback_load() {
     let clients = env_or("FEEDBACK_BENCH_CLIENTS", 32);
     let secs = env_or("FEEDBACK_BENCH_SECS", 10);
     let dir = tempfile::tempdir().unwrap();
-    let (addr, consultation, child) = match std::env::var("FEEDBACK_BENCH_ADDR") {
-        Ok(a) => (
-            a.parse().unwrap(),
-            std::env::var("FEEDBACK_BENCH_CONSULTATION").unwrap_or("open-one".into()),
-            None,
-        ),
-        Err(_) => {
-            let root = dir.path().join("site");
-            write_site_fixture(&root);
-            let db = std::env::var("FEEDBACK_BENCH_DB")
-                .map(Into::into)
-                .unwrap_or_else(|_| dir.path().join("feedback.db"));
-            let port = free_port();
-            let child = spawn_server(
-                &root,
-                &db,
-                port,
-                &["--rate-limit", "off", "--max-connections", "256"],
-            );
-            (
-                format!("127.0.0.1:{port}").parse().unwrap(),
-                "open-one".to_string(),
-                Some(child),
-            )
-        }
-    };
+    let receivers = env_or("FEEDBACK_BENCH_RECEIVERS", 1).max(1);
+    let (addrs, consultation, children): (Vec<std::net::SocketAddr>, String, Vec<_>) =
+        match std::env::var("FEEDBACK_BENCH_ADDR") {
+            // One address, or several separated by commas (clients take them in turn).
+            Ok(a) => (
+                a.split(',').map(|a| a.trim().parse().unwrap()).collect(),
+                std::env::var("FEEDBACK_BENCH_CONSULTATION").unwrap_or("open-one".into()),
+                Vec::new(),
+            ),
+            Err(_) => {
+                let root = dir.path().join("site");
+                write_site_fixture(&root);
+                // FEEDBACK_BENCH_STORE=postgres: a throw-away PostgreSQL cluster
+                // (tests/it/pg_common.rs; synchronous_commit on) instead of an SQLite file.
+                let db: std::path::PathBuf = match std::env::var("FEEDBACK_BENCH_STORE").as_deref()
+                {
+                    Ok("postgres") => crate::pg_common::fresh_url("feedback_load")
+                        .expect("no PostgreSQL server")
+                        .into(),
+                    _ => std::env::var("FEEDBACK_BENCH_DB")
+                        .map(Into::into)
+                        .unwrap_or_else(|_| dir.path().join("feedback.db")),
+                };
+                let mut addrs = Vec::new();
+                let mut children = Vec::new();
+                for r in 0..receivers {
+                    let port = free_port();
+                    let requests = dir.path().join(format!("requests-{r}.sqlite3"));
+                    let mut extra = vec!["--rate-limit", "off", "--max-connections", "256"];
+                    let requests = requests.display().to_string();
+                    if gongshi::feedback::backend::is_url(&db.to_string_lossy()) {
+                        extra.extend(["--requests-db", requests.as_str()]);
+                    }
+                    children.push(spawn_server(&root, &db, port, &extra));
+                    addrs.push(format!("127.0.0.1:{port}").parse().unwrap());
+                }
+                (addrs, "open-one".to_string(), children)
+            }
+        };
     let until = Instant::now() + Duration::from_secs(secs);
     let start = Instant::now();
     let handles: Vec<_> = (0..clients)
         .map(|c| {
             let consultation = consultation.clone();
+            let addr = addrs[c as usize % addrs.len()];
             std::thread::spawn(move || client(addr, consultation, c, until))
         })
         .collect();
@@ -143,18 +160,16 @@ fn feedback_load() {
             .unwrap_or(0) as f64
             / 1000.0
     };
-    let server_threads = child
-        .as_ref()
-        .map(|c| threads(&c.id().to_string()))
-        .unwrap_or(0);
+    let server_threads: u64 = children.iter().map(|c| threads(&c.id().to_string())).sum();
+    let receivers = addrs.len();
     println!(
-        "feedback load: {clients} clients, {elapsed:.1} s: {ok} comments accepted ({:.0}/s), {failed} failed; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; server threads {server_threads}",
+        "feedback load: {clients} clients, {receivers} receiver(s), {elapsed:.1} s: {ok} comments accepted ({:.0}/s), {failed} failed; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; server threads {server_threads}",
         ok as f64 / elapsed,
         pct(0.50),
         pct(0.99),
         pct(1.0),
     );
-    if let Some(mut c) = child {
+    for mut c in children {
         c.kill().ok();
         c.wait().ok();
     }

@@ -8,6 +8,7 @@
 mod common;
 mod feedback_common;
 mod ledger_common;
+mod pg_common;
 // The synthetic site generator of examples/gen_site, shared with the scale tests.
 #[path = "../../examples/gen_site/synth.rs"]
 #[allow(dead_code)]
@@ -33,9 +34,11 @@ mod feedback_hardening;
 mod feedback_http;
 mod feedback_load;
 mod feedback_ops;
+mod feedback_pg_receivers;
 mod feedback_receipt;
 mod feedback_reload;
 mod feedback_report;
+mod feedback_store;
 mod fees;
 mod generated_site;
 mod hant;

@@ -110,6 +110,9 @@ pub struct ServeOptions {
     /// The site root whose `calendar/` files extend the shipped holiday data (request
     /// deadlines); None = the shipped data alone.
     pub site_root: Option<PathBuf>,
+    /// With a PostgreSQL `db`: the SQLite file of the request store (依申请公开), which has
+    /// not moved to PostgreSQL yet (docs/feedback.md, "PostgreSQL"). Unused with SQLite.
+    pub requests_db: Option<PathBuf>,
 }
 
 impl ServeOptions {
@@ -128,6 +131,7 @@ impl ServeOptions {
             handle_signals: true,
             log: LogSink::none(),
             site_root: None,
+            requests_db: None,
         }
     }
 }
@@ -187,7 +191,7 @@ pub fn serve(opts: ServeOptions, dir: Arc<dyn Directory>) -> Result<(), Feedback
 /// Refuses a missing (without `init`), corrupt or unwritable database (`dbcheck`).
 pub fn start(opts: ServeOptions, dir: Arc<dyn Directory>) -> Result<ServerHandle, FeedbackError> {
     let log = opts.log.clone();
-    let db = opts.db.display().to_string();
+    let db = super::backend::pg::redact(&opts.db.display().to_string());
     start_inner(opts, dir).inspect_err(|e| {
         let reason = match e {
             FeedbackError::Invalid(_) => "db_missing_or_foreign",
@@ -283,7 +287,10 @@ fn log_start(opts: &ServeOptions, addr: SocketAddr, entries: i64) {
         "start",
         &[
             ("addr", &addr),
-            ("db", &opts.db.display()),
+            (
+                "db",
+                &super::backend::pg::redact(&opts.db.display().to_string()),
+            ),
             ("entries", &entries),
             ("rate_limit", &opts.rate_limit),
             ("shared_rate_limit", &service::shared_limit(opts)),

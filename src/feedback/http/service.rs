@@ -17,6 +17,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use jiff::Timestamp;
 use rusqlite::Connection;
 
+use super::super::backend::{self, FeedbackStore, SqliteStore};
 use super::super::dbcheck::{self, Create};
 use super::super::directory::Directory;
 use super::super::guard;
@@ -39,20 +40,47 @@ pub struct Service {
 
 /// The database opened and checked, before anything listens.
 pub(super) struct Opened {
-    conn: Connection,
+    /// The writer's connection.
+    conn: Box<dyn FeedbackStore>,
+    /// Receipt look-ups (a connection of their own).
+    lookup: Box<dyn FeedbackStore>,
+    /// The request store (依申请公开): SQLite, the `--db` file itself or `--requests-db`.
     reader: Connection,
     secret: Vec<u8>,
     /// Entries stored when the receiver started (for the start line).
     pub(super) entries: i64,
 }
 
-/// Opens and checks the database (`dbcheck`): a missing one only with `opts.init`.
+/// Opens and checks the database (`dbcheck` for SQLite, `backend::pg` for a PostgreSQL URL):
+/// a missing one only with `opts.init`.
 pub(super) fn open_db(opts: &ServeOptions) -> Result<Opened, FeedbackError> {
     let create = if opts.init {
         Create::IfMissing
     } else {
         Create::Never
     };
+    let url = opts.db.to_string_lossy();
+    if backend::is_url(&url) {
+        let mut conn = backend::PgStore::connect(&url, create)?;
+        let secret = conn.secret()?;
+        let entries = i64::try_from(conn.count_entries()?).unwrap_or(i64::MAX);
+        let lookup = backend::PgStore::connect(&url, Create::Never)?;
+        let Some(requests) = &opts.requests_db else {
+            return Err(FeedbackError::Invalid(
+                "使用 PostgreSQL 时，依申请公开申请仍存放在 SQLite 文件中：请用 --requests-db 指定该文件 \
+                 (with a PostgreSQL --db, requests for information stay in SQLite: name the file with --requests-db)"
+                    .into(),
+            ));
+        };
+        let reader = dbcheck::open_store(requests, create)?.conn;
+        return Ok(Opened {
+            conn: Box::new(conn),
+            lookup: Box::new(lookup),
+            reader,
+            secret,
+            entries,
+        });
+    }
     let opened = dbcheck::open_store(&opts.db, create)?;
     let conn = opened.conn;
     if opened.created {
@@ -63,9 +91,11 @@ pub(super) fn open_db(opts: &ServeOptions) -> Result<Opened, FeedbackError> {
     let entries: i64 = conn
         .query_row("SELECT COUNT(*) FROM entries", [], |r| r.get(0))
         .unwrap_or(0);
+    let lookup = store::open(&opts.db)?;
     let reader = store::open(&opts.db)?;
     Ok(Opened {
-        conn,
+        conn: Box::new(SqliteStore::from_conn(conn)),
+        lookup: Box::new(SqliteStore::from_conn(lookup)),
         reader,
         secret,
         entries,
@@ -119,6 +149,7 @@ impl Service {
             dir,
             writer,
             reader: Arc::new(Mutex::new(opened.reader)),
+            lookup: Arc::new(Mutex::new(opened.lookup)),
             secret: opened.secret,
             posts: Limiter::with_shared(opts.rate_limit, shared_limit(&opts)),
             lookups: Limiter::new(lookup_limit(opts.rate_limit)),
@@ -174,6 +205,8 @@ pub(super) struct State {
     pub(super) dir: Arc<dyn Directory>,
     pub(super) writer: WriterHandle,
     pub(super) reader: Arc<Mutex<Connection>>,
+    /// Receipt look-ups in the feedback store (SQLite or PostgreSQL).
+    pub(super) lookup: Arc<Mutex<Box<dyn FeedbackStore>>>,
     pub(super) secret: Vec<u8>,
     pub(super) posts: Limiter,
     pub(super) lookups: Limiter,
@@ -545,7 +578,27 @@ async fn receipt(state: &State, ip: IpAddr, no: &str, new: bool, json: bool) -> 
     let Some(no) = model::check_receipt(&state.secret, no) else {
         return not_found();
     };
-    let st = match read_one(state, &site, json, move |conn| store::lookup(conn, &no)).await {
+    let lookup = state.lookup.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        lookup
+            .lock()
+            .map_err(|_| FeedbackError::Server("lookup lock".into()))?
+            .lookup(&no)
+    })
+    .await;
+    let found = match found {
+        Ok(Ok(v)) => Ok(v),
+        _ => Err(refuse(
+            &site,
+            json,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "lookup_failed",
+            "查询失败",
+            "暂时无法查询，请稍后再试。",
+            None,
+        )),
+    };
+    let st = match found {
         Ok(Some(st)) => st,
         Ok(None) => return not_found(),
         Err(refused) => return refused,
