@@ -184,6 +184,48 @@ fn wayfinding_hub_message_correction_phone_and_record_numbers() {
 }
 
 #[test]
+fn phone_numbers_in_body_text_are_tap_to_call_and_numbers_that_are_not_stay_text() {
+    let out = example();
+    // A reply's Markdown answer names a phone number in a sentence.
+    let reply = read(&out, "replies/unemployment-transfer/index.html");
+    assert!(
+        reply.contains("电话<a class=\"tel\" href=\"tel:0717-4212380\">0717-4212380</a>咨询"),
+        "{reply}"
+    );
+    // Every tel: link on every page of the site dials a phone number's shape, never a 文号,
+    // 索引号, date or amount.
+    let mut links = 0;
+    let mut stack = vec![out.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            if p.extension().is_none_or(|x| x != "html") {
+                continue;
+            }
+            let html = std::fs::read_to_string(&p).unwrap();
+            for part in html.split("href=\"tel:").skip(1) {
+                let dial = part.split('"').next().unwrap();
+                links += 1;
+                let digits = dial.chars().filter(char::is_ascii_digit).count();
+                assert!(
+                    dial.chars().all(|c| c.is_ascii_digit() || c == '-')
+                        && (dial.starts_with('0') && (10..=12).contains(&digits)
+                            || dial.starts_with('1') && (digits == 5 || digits == 11)
+                            || dial.starts_with('4') && digits == 10),
+                    "{}: tel:{dial}",
+                    p.display()
+                );
+            }
+        }
+    }
+    assert!(links > 100, "{links}");
+}
+
+#[test]
 fn the_badge_slot_shows_when_site_toml_sets_it() {
     let site = crate::common::site("minimal");
     let toml = site.path().join("site.toml");
