@@ -89,6 +89,9 @@ pub struct SearchList {
     prefix: String,
 }
 
+/// A record for [`SearchList::of`]: `(url, title, label, date, meta, body)`.
+pub type TestRecord<'a> = (&'a str, &'a str, &'a str, &'a str, &'a [&'a str], &'a str);
+
 /// One result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit<'a> {
@@ -270,11 +273,8 @@ impl SearchList {
         }
     }
 
-    /// A list of the given records, for tests: `(url, title, label, date, meta, body)`.
-    pub fn of(
-        records: &[(&str, &str, &str, &str, &[&str], &str)],
-        groups: &[&[&str]],
-    ) -> SearchList {
+    /// A list of the given records, for tests.
+    pub fn of(records: &[TestRecord], groups: &[&[&str]]) -> SearchList {
         let mut entries: Vec<Entry> = records
             .iter()
             .map(|(url, title, label, date, meta, body)| {
