@@ -489,4 +489,48 @@ mod tests {
             assert!(a.hits.len() <= 4, "{q}");
         }
     }
+
+    /// The script drops question words as the receiver's search without scripts does
+    /// (`crate::feedback::search::words`): the same words stay for the same query.
+    #[test]
+    fn js_question_words_agree_with_the_receiver() {
+        if std::process::Command::new("node")
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            return;
+        }
+        let queries = [
+            "社保卡怎么办理",
+            "社保卡怎么领",
+            "劳务派遣许可在哪里办理",
+            "社会保障卡补卡要多少钱",
+            "请问失业金如何申领",
+            "怎么",
+        ];
+        let code = format!(
+            "const s = require({:?}); console.log(JSON.stringify({}.map(q => s.normalise(q))))",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/themes/default/static/search.js"
+            ),
+            serde_json::to_string(&queries).unwrap()
+        );
+        let out = std::process::Command::new("node")
+            .arg("-e")
+            .arg(code)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let js: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+        for (q, j) in queries.iter().zip(js) {
+            let js_words: Vec<&str> = j.split(' ').filter(|w| !w.is_empty()).collect();
+            assert_eq!(words(q), js_words, "{q}");
+        }
+    }
 }

@@ -795,36 +795,3 @@ fn js_page_renders_results_filters_and_no_results() {
     assert!(v["blank"]["status"].as_str().unwrap().starts_with("请输入"));
     assert_eq!(initial["more"], serde_json::json!([false]));
 }
-
-/// The script drops question words as the receiver's search without scripts does
-/// (`crate::feedback::search::words`): the same words stay for the same query.
-#[test]
-fn js_question_words_agree_with_the_receiver() {
-    if !node_available() {
-        return;
-    }
-    let queries = [
-        "社保卡怎么办理",
-        "社保卡怎么领",
-        "劳务派遣许可在哪里办理",
-        "社会保障卡补卡要多少钱",
-        "请问失业金如何申领",
-        "怎么",
-    ];
-    let code = format!(
-        "const s = require({:?}); console.log(JSON.stringify({}.map(q => s.normalise(q))))",
-        SCRIPT,
-        serde_json::to_string(&queries).unwrap()
-    );
-    let out = Command::new("node").arg("-e").arg(code).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let js: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
-    for (q, j) in queries.iter().zip(js) {
-        let js_words: Vec<&str> = j.split(' ').filter(|w| !w.is_empty()).collect();
-        assert_eq!(crate::feedback::search::words(q), js_words, "{q}");
-    }
-}

@@ -811,6 +811,35 @@ async function main() {
       await page.close();
     }
 
+    // ---- an engine without custom properties (360/QQ 兼容模式, IE11-class): the stylesheet
+    // served with every custom property and every declaration using var() removed; the
+    // generated fallbacks must keep the pages readable (axe contrast) and laid out
+    {
+      const cssText = fs.readFileSync(path.join(site, 'static', 'site.css'), 'utf8');
+      const stripped = cssText.replace(/--[\w-]+\s*:[^;{}]*;?/g, '').replace(/[\w-]+\s*:[^;{}]*var\([^;{}]*;?/g, '');
+      const probs = [];
+      if (stripped.includes('var(')) probs.push('the stripped stylesheet still uses var()');
+      const page = await ctx.newPage();
+      await page.route((u) => u.pathname.endsWith('/static/site.css'), (route) => route.fulfill({ status: 200, contentType: 'text/css; charset=utf-8', body: stripped }));
+      for (const u of ['/', recordUrl, '/catalog/', '/services/'].filter(Boolean)) {
+        await page.goto(origin + u);
+        for (const vp of [DESKTOP, MOBILE]) {
+          await page.setViewportSize(vp);
+          const r = await page.evaluate(() => ({
+            head: getComputedStyle(document.querySelector('.masthead')).backgroundColor,
+            wide: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          }));
+          if (/rgba\(0, 0, 0, 0\)|rgb\(255, 255, 255\)/.test(r.head)) probs.push(`${u} ${vp.width}px: the header has no background (${r.head})`);
+          if (r.wide > 1) probs.push(`${u} ${vp.width}px: the page scrolls sideways by ${r.wide}px`);
+          const vs = await runAxe(page, axeSource, { type: 'rule', values: ['color-contrast'] });
+          probs.push(...axeLines(vs, ['serious', 'critical']).map((l) => `${u} ${vp.width}px: ${l}`));
+        }
+      }
+      await page.setViewportSize(DESKTOP);
+      check('without custom properties (stylesheet stripped of var()): header coloured, AA contrast, no sideways scroll', probs);
+      await page.close();
+    }
+
     // ---- print
     {
       const withAtt = htmlFiles.map(urlOf).find((u) => /class="attachments"/.test(readHtml(u)) && u.split('/').length === 4);
