@@ -194,6 +194,8 @@ pub fn render(src: &str, base_path: &str) -> Rendered {
     let mut in_heading: Option<HeadingLevel> = None;
     let mut heading_text = String::new();
     let prefix = base_path.trim_end_matches('/');
+    // Where phone numbers stay text: inside a link or an image's alt text, code, a heading.
+    let mut no_tel = 0usize;
 
     let mut parser = Parser::new_ext(&protected, opts).into_offset_iter();
     let events = std::iter::from_fn(|| loop {
@@ -208,6 +210,7 @@ pub fn render(src: &str, base_path: &str) -> Rendered {
                 title,
                 id,
             }) => {
+                no_tel += 1;
                 links.push((restore(&dest_url, &table), line_of(range.start)));
                 let dest_url = if dest_url.starts_with('/')
                     && !dest_url.starts_with("//")
@@ -230,6 +233,7 @@ pub fn render(src: &str, base_path: &str) -> Rendered {
                 title,
                 id,
             }) => {
+                no_tel += 1;
                 links.push((restore(&dest_url, &table), line_of(range.start)));
                 let dest_url = if dest_url.starts_with('/')
                     && !dest_url.starts_with("//")
@@ -247,8 +251,25 @@ pub fn render(src: &str, base_path: &str) -> Rendered {
                 })
             }
             Event::Html(ref h) | Event::InlineHtml(ref h) => {
-                if h.to_ascii_lowercase().contains("<script") {
+                let lower = h.to_ascii_lowercase();
+                if lower.contains("<script") {
                     scripts.push(line_of(range.start));
+                }
+                // An author's own <a>, <code>, <pre>, <kbd> or <samp> keeps its text as is.
+                let tag = |t: &str| {
+                    lower.strip_prefix(t).is_some_and(|r| {
+                        ["a", "code", "pre", "kbd", "samp"].iter().any(|n| {
+                            r.strip_prefix(n)
+                                .is_some_and(|r| r.starts_with([' ', '>', '\t', '\n']))
+                        })
+                    })
+                };
+                if matches!(ev, Event::InlineHtml(_)) {
+                    if tag("<") {
+                        no_tel += 1;
+                    } else if tag("</") {
+                        no_tel = no_tel.saturating_sub(1);
+                    }
                 }
                 ev
             }
@@ -292,12 +313,23 @@ pub fn render(src: &str, base_path: &str) -> Rendered {
                 ready.push_back(ev);
                 continue;
             }
+            Event::Start(Tag::CodeBlock(_)) => {
+                no_tel += 1;
+                ev
+            }
+            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => {
+                no_tel = no_tel.saturating_sub(1);
+                ev
+            }
             Event::Text(ref t) | Event::Code(ref t) => {
                 if in_heading.is_some() {
                     heading_text.push_str(t);
                 }
                 text.push_str(t);
-                ev
+                match ev {
+                    Event::Text(t) if no_tel == 0 && in_heading.is_none() => tel_links(t),
+                    ev => ev,
+                }
             }
             Event::SoftBreak | Event::HardBreak => {
                 text.push(' ');
@@ -323,6 +355,28 @@ pub fn render(src: &str, base_path: &str) -> Rendered {
         links,
         scripts,
     }
+}
+
+/// A text with its phone numbers as tap-to-call links that never break across lines
+/// ([`super::phone`]); the text itself when it has none.
+fn tel_links(t: CowStr<'_>) -> Event<'_> {
+    let phones = super::phone::find(&t);
+    if phones.is_empty() {
+        return Event::Text(t);
+    }
+    let mut out = String::with_capacity(t.len() + 64 * phones.len());
+    let mut from = 0;
+    for p in phones {
+        out.push_str(&crate::render::escape_html(&t[from..p.range.start]));
+        out.push_str(&format!(
+            "<a class=\"tel\" href=\"tel:{}\">{}</a>",
+            p.dial,
+            crate::render::escape_html(&t[p.range.clone()])
+        ));
+        from = p.range.end;
+    }
+    out.push_str(&crate::render::escape_html(&t[from..]));
+    Event::InlineHtml(CowStr::from(out))
 }
 
 fn collapse_ws(s: &str) -> String {
@@ -404,6 +458,75 @@ mod tests {
                 ("/static/x.png".to_string(), 3)
             ]
         );
+    }
+
+    #[test]
+    fn phone_numbers_in_text_become_tap_to_call_links() {
+        let r = render(
+            "咨询电话：0717-4212345，（0717）4212346；手机 138 1234 5678。\n\n| 事项 | 电话 |\n|---|---|\n| 咨询 | 12333 |\n",
+            "/",
+        );
+        assert!(
+            r.html.contains(
+                "咨询电话：<a class=\"tel\" href=\"tel:0717-4212345\">0717-4212345</a>，"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<a class=\"tel\" href=\"tel:0717-4212346\">（0717）4212346</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<a class=\"tel\" href=\"tel:13812345678\">138 1234 5678</a>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<td><a class=\"tel\" href=\"tel:12333\">12333</a></td>"),
+            "{}",
+            r.html
+        );
+        // The plain text (search, summaries) is unchanged.
+        assert!(
+            r.text.contains("咨询电话：0717-4212345，（0717）4212346"),
+            "{}",
+            r.text
+        );
+        // The text around a number is still escaped.
+        let r = render("a<b 电话12345 &c", "/");
+        assert!(!r.html.contains("<b "), "{}", r.html);
+    }
+
+    #[test]
+    fn phone_numbers_in_code_links_headings_and_html_stay_text() {
+        for src in [
+            "`0717-4212345`",
+            "```\n0717-4212345\n```",
+            "    0717-4212345",
+            "[电话 0717-4212345](/contact/)",
+            "[0717-4212345](tel:07174212345)",
+            "![0717-4212345](/x.png)",
+            "## 咨询 0717-4212345",
+            "<a href=\"/contact/\">0717-4212345</a>",
+            "文字 <code>0717-4212345</code> 文字",
+            "<kbd>12345</kbd>",
+            "<https://example.cn/0717-4212345>",
+            "枝人社罚〔2026〕12345号，罚款12345元，索引号 ZJRSJ/2026-01566，2026-11-25",
+        ] {
+            let r = render(src, "/");
+            assert!(!r.html.contains("class=\"tel\""), "{src}: {}", r.html);
+        }
+        // A link's text is linked once, by its author.
+        let r = render("[热线](tel:12333) 与 12345", "/");
+        assert_eq!(r.html.matches("href=\"tel:").count(), 2, "{}", r.html);
+        // Other inline HTML does not hide a number.
+        let r = render("<span>电话</span> 12345 <A HREF=\"/x\">a</A> 12333", "/");
+        assert_eq!(r.html.matches("href=\"tel:").count(), 2, "{}", r.html);
     }
 
     #[test]

@@ -4,6 +4,7 @@ pub mod clock;
 pub mod kinds;
 pub mod load;
 pub mod markdown;
+pub mod phone;
 pub mod source;
 pub mod urls;
 pub mod validate;

@@ -58,6 +58,11 @@ pub trait Directory: Send + Sync {
     fn consultation_url(&self, _id: &str) -> Option<String> {
         None
     }
+    /// The published records for the search without scripts (`GET /feedback/search`).
+    /// Default: none (the receiver then points to the catalogue).
+    fn search(&self) -> Option<std::sync::Arc<super::search::SearchList>> {
+        None
+    }
 }
 
 /// A receipt against the consultation's published ledger (`opinions.jsonl`).

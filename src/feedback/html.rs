@@ -370,3 +370,115 @@ pub(super) fn receipt_page(
     }
     page(site, if new { "提交成功" } else { "回执查询" }, &body)
 }
+
+/// A query in a URL (`q=` value): percent-encoded UTF-8.
+fn url_q(q: &str) -> String {
+    percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The search without scripts (`GET /feedback/search?q=&p=`): the query kept in the box, the
+/// records holding every word, [`super::search::PAGE`] a page, inside the site frame.
+pub(super) fn search_page(
+    site: &SiteFrame,
+    list: Option<&super::search::SearchList>,
+    q: &str,
+    page_no: usize,
+) -> String {
+    use super::search::PAGE;
+    let prefix = list.map(|l| l.prefix()).unwrap_or("");
+    let mut b = String::from("<h1>站内搜索</h1>\n");
+    b.push_str(&format!(
+        "<form action=\"search\" method=\"get\" role=\"search\" class=\"search-page-form\" data-static-action=\"{p}/search/\">\n\
+<label for=\"search-q\">搜索关键词</label>\n\
+<p class=\"hint\" id=\"search-hint\">可输入要办的事（如 社保卡怎么领、失业金）、文件标题、文号（如 枝人社发〔2026〕12号）或索引号。</p>\n\
+<input id=\"search-q\" name=\"q\" type=\"search\" value=\"{q}\" aria-describedby=\"search-hint\">\n\
+<button type=\"submit\" class=\"button\">搜索</button>\n</form>\n",
+        p = esc(prefix),
+        q = esc(q),
+    ));
+    let answer = list.map(|l| l.query(q));
+    let quoted = |ws: &[String]| {
+        ws.iter()
+            .map(|w| format!("“{}”", esc(w)))
+            .collect::<Vec<_>>()
+            .join("")
+    };
+    match &answer {
+        None => b.push_str(
+            "<p id=\"search-status\" role=\"status\">搜索暂时无法使用，请通过下面的信息公开目录、网站地图查找。</p>\n",
+        ),
+        Some(a) if a.words.is_empty() => {
+            b.push_str("<p id=\"search-status\" role=\"status\">请输入关键词。</p>\n")
+        }
+        Some(a) if a.hits.is_empty() => b.push_str(&format!(
+            "<p id=\"search-status\" role=\"status\">没有找到同时含有{}的信息。建议：检查错别字，换用更短或更少的关键词；文号、案号可只输入年份和序号，如“2026 17”；也可浏览下面的信息公开目录、网站地图。</p>\n",
+            quoted(&a.words)
+        )),
+        Some(a) => {
+            let pages = a.hits.len().div_ceil(PAGE);
+            let page_no = page_no.clamp(1, pages);
+            let first = (page_no - 1) * PAGE;
+            b.push_str(&format!(
+                "<p id=\"search-status\" role=\"status\">找到 {} 条同时含有{}的信息{}。</p>\n",
+                a.hits.len(),
+                quoted(&a.words),
+                if pages > 1 {
+                    format!("，这是第 {page_no} 页（共 {pages} 页）")
+                } else {
+                    String::new()
+                }
+            ));
+            b.push_str(&format!(
+                "<ol class=\"search-results\" start=\"{}\">\n",
+                first + 1
+            ));
+            for h in a.hits.iter().skip(first).take(PAGE) {
+                b.push_str(&format!(
+                    "<li class=\"search-result\"><h2 class=\"search-result-title\"><a href=\"{}\">{}</a></h2>\
+<p class=\"search-result-info\"><span class=\"search-result-kind\">{} </span><time datetime=\"{d}\">{d}</time></p>",
+                    esc(h.url),
+                    esc(h.title),
+                    esc(h.label),
+                    d = esc(h.date),
+                ));
+                if !h.meta.is_empty() {
+                    b.push_str(&format!(
+                        "<p class=\"search-result-meta\">{}</p>",
+                        esc(&h.meta.join("　"))
+                    ));
+                }
+                b.push_str("</li>\n");
+            }
+            b.push_str("</ol>\n");
+            if pages > 1 {
+                b.push_str("<nav class=\"pager\" aria-label=\"分页\">");
+                let link = |n: usize| format!("search?q={}&amp;p={n}", url_q(q));
+                if page_no > 1 {
+                    b.push_str(&format!(
+                        "<a href=\"{}\" rel=\"prev\">上一页</a>",
+                        link(page_no - 1)
+                    ));
+                }
+                b.push_str(&format!(
+                    "<span aria-current=\"page\">{page_no}</span>"
+                ));
+                if page_no < pages {
+                    b.push_str(&format!(
+                        "<a href=\"{}\" rel=\"next\">下一页</a>",
+                        link(page_no + 1)
+                    ));
+                }
+                b.push_str("</nav>\n");
+            }
+        }
+    }
+    b.push_str(&format!(
+        "<p class=\"search-note\">这是不需要浏览器运行脚本的简易搜索：只列出同时含有全部关键词的信息，标题中含有关键词的排在前面，其余按发布日期从新到旧排列。浏览器允许本网站运行脚本时，<a href=\"{p}/search/?q={u}\">站内搜索</a>还能按相关程度排序，并列出只含部分关键词的结果。</p>\n\
+<div id=\"search-fallback\"><p>您也可以通过以下方式查找信息：</p>\n<ul>\n\
+<li><a href=\"{p}/catalog/\">信息公开目录</a>：按索引号、文号、发布日期、主题分类浏览全部信息</li>\n\
+<li><a href=\"{p}/sitemap/\">网站地图</a>：按栏目列出全部信息</li>\n</ul></div>\n",
+        p = esc(prefix),
+        u = url_q(q),
+    ));
+    page(site, "站内搜索", &b)
+}

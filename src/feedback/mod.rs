@@ -38,6 +38,7 @@ pub mod model;
 mod ratelimit;
 pub mod reload;
 pub mod requests;
+pub mod search;
 // One person, one opinion: when a web submission is a resubmission.
 pub mod dedup;
 pub use crate::ledger::report;

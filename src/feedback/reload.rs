@@ -84,6 +84,9 @@ impl Directory for Following {
     fn consultation_url(&self, id: &str) -> Option<String> {
         self.current().consultation_url(id)
     }
+    fn search(&self) -> Option<std::sync::Arc<super::search::SearchList>> {
+        self.current().search()
+    }
     fn content_error(&self) -> Option<String> {
         self.current().content_error()
     }

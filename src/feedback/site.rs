@@ -25,6 +25,8 @@ pub struct SiteDirectory {
     frame: Option<Arc<Frame>>,
     /// Consultation id → the address of its page.
     urls: BTreeMap<String, String>,
+    /// The published records, for the search without scripts.
+    search: Arc<super::search::SearchList>,
 }
 
 /// Render the theme's `receipt.html` with the site's header, navigation and footer; `None`
@@ -68,6 +70,9 @@ impl Directory for SiteDirectory {
     }
     fn consultation_url(&self, id: &str) -> Option<String> {
         self.urls.get(id).cloned()
+    }
+    fn search(&self) -> Option<Arc<super::search::SearchList>> {
+        Some(self.search.clone())
     }
     fn ledger_status(&self, consultation: &str, receipt: &str) -> LedgerStatus {
         let Some(path) = self.ledgers.get(consultation) else {
@@ -155,9 +160,11 @@ pub fn load_site_directory(root: &Path) -> Result<SiteDirectory, String> {
         .map(|r| (r.id.clone(), crate::urls::record_url(&site, r)))
         .collect();
     let frame = receiver_frame(&site).map(Arc::new);
+    let search = Arc::new(super::search::SearchList::build(&site, &facts));
     Ok(SiteDirectory {
         frame,
         urls,
+        search,
         windows: StaticDirectory {
             title: site.config.title.clone(),
             consultations,

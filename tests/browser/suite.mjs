@@ -569,6 +569,40 @@ async function main() {
       await page.close();
     }
 
+    // ---- the catalogue: 索引号, 类别, 主题分类, 文号 and dates never broken mid-token at
+    // 1280 px; no sideways scroll; phone cards show no empty labelled rows
+    if (fs.existsSync(path.join(site, 'catalog', 'index.html'))) {
+      const page = await ctx.newPage();
+      const probs = [];
+      await page.goto(origin + '/catalog/');
+      for (const vp of [DESKTOP, MOBILE]) {
+        await page.setViewportSize(vp);
+        const t = await page.evaluate(() => {
+          const rows = [...document.querySelectorAll('table.catalog tbody tr')];
+          const broken = [];
+          let empty = 0;
+          for (const tr of rows) {
+            tr.querySelectorAll('td').forEach((td, i) => {
+              if (!td.textContent.trim()) { if (getComputedStyle(td).display !== 'none' && td.getClientRects().length) empty++; return; }
+              if (![0, 2, 3, 5, 6].includes(i)) return;
+              const r = document.createRange();
+              r.selectNodeContents(td);
+              const lines = new Set([...r.getClientRects()].map((x) => Math.round(x.top)));
+              if (lines.size > 1) broken.push(`${td.getAttribute('data-label')}「${td.textContent.trim()}」`);
+            });
+          }
+          return { rows: rows.length, broken, empty, wide: document.documentElement.scrollWidth - document.documentElement.clientWidth };
+        });
+        if (!t.rows) probs.push('no catalogue rows');
+        if (vp === DESKTOP && t.broken.length) probs.push(`1280px: broken across lines: ${t.broken.slice(0, 5).join(' ')}`);
+        if (vp === MOBILE && t.empty) probs.push(`390px: ${t.empty} empty cells shown as rows`);
+        if (t.wide > 1) probs.push(`${vp.width}px: the page scrolls sideways by ${t.wide}px`);
+      }
+      await page.setViewportSize(DESKTOP);
+      check('catalogue: 索引号, 类别, 主题分类, 文号 and dates whole at 1280 px, no empty rows on phones, no sideways scroll', probs);
+      await page.close();
+    }
+
     // ---- 我要纠错 from a record page and from the footer: the form carries the page address
     {
       const page = await ctx.newPage();
@@ -631,6 +665,19 @@ async function main() {
         await page.setViewportSize(DESKTOP);
       }
       check('receipt page (real receiver): site frame, styled, number unbroken, Chinese date, way back, at 1280 and 390 px', probs);
+      // The receiver's search page (the search without scripts) passes axe at both widths.
+      const sprobs = [];
+      await page.goto(origin + FEEDBACK_PATH + '/search?q=' + encodeURIComponent('失业金'));
+      for (const vp of [DESKTOP, MOBILE]) {
+        await page.setViewportSize(vp);
+        const vs = await runAxe(page, axeSource, { type: 'tag', values: AA_TAGS });
+        sprobs.push(...axeLines(vs, ['serious', 'critical']).map((l) => `${vp.width}px: ${l}`));
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        if (wide > 1) sprobs.push(`${vp.width}px: the page scrolls sideways by ${wide}px`);
+        if (opts.shots) await page.screenshot({ path: path.join(opts.shots, `zz-search-receiver-${vp.width}.png`), fullPage: true });
+      }
+      await page.setViewportSize(DESKTOP);
+      check(`axe WCAG 2.1 AA at 1280 and 390 px: the receiver's search page ${FEEDBACK_PATH}/search?q=失业金`, sprobs);
       await page.close();
     } else note('no receiver in this run: the receipt page check is skipped');
 
@@ -658,6 +705,10 @@ async function main() {
       const page = await ctx.newPage();
       const probs = [];
       await page.goto(origin + '/search/');
+      // With scripts the search forms search on the static page (their plain target is the
+      // receiver's search without scripts).
+      const actions = await page.evaluate(() => [...document.querySelectorAll('form[role=search]')].map((f) => f.getAttribute('action')));
+      if (actions.length < 2 || actions.some((a) => a !== '/search/')) probs.push(`search forms point to ${actions.join(', ')}`);
       await page.evaluate(() => { window.__samePage = true; });
       let typed = false;
       for (let i = 0; i < 60 && !typed; i++) {
@@ -791,6 +842,35 @@ async function main() {
       await page.close();
     }
 
+    // ---- an engine without custom properties (360/QQ 兼容模式, IE11-class): the stylesheet
+    // served with every custom property and every declaration using var() removed; the
+    // generated fallbacks must keep the pages readable (axe contrast) and laid out
+    {
+      const cssText = fs.readFileSync(path.join(site, 'static', 'site.css'), 'utf8');
+      const stripped = cssText.replace(/--[\w-]+\s*:[^;{}]*;?/g, '').replace(/[\w-]+\s*:[^;{}]*var\([^;{}]*;?/g, '');
+      const probs = [];
+      if (stripped.includes('var(')) probs.push('the stripped stylesheet still uses var()');
+      const page = await ctx.newPage();
+      await page.route((u) => u.pathname.endsWith('/static/site.css'), (route) => route.fulfill({ status: 200, contentType: 'text/css; charset=utf-8', body: stripped }));
+      for (const u of ['/', recordUrl, '/catalog/', '/services/'].filter(Boolean)) {
+        await page.goto(origin + u);
+        for (const vp of [DESKTOP, MOBILE]) {
+          await page.setViewportSize(vp);
+          const r = await page.evaluate(() => ({
+            head: getComputedStyle(document.querySelector('.masthead')).backgroundColor,
+            wide: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          }));
+          if (/rgba\(0, 0, 0, 0\)|rgb\(255, 255, 255\)/.test(r.head)) probs.push(`${u} ${vp.width}px: the header has no background (${r.head})`);
+          if (r.wide > 1) probs.push(`${u} ${vp.width}px: the page scrolls sideways by ${r.wide}px`);
+          const vs = await runAxe(page, axeSource, { type: 'rule', values: ['color-contrast'] });
+          probs.push(...axeLines(vs, ['serious', 'critical']).map((l) => `${u} ${vp.width}px: ${l}`));
+        }
+      }
+      await page.setViewportSize(DESKTOP);
+      check('without custom properties (stylesheet stripped of var()): header coloured, AA contrast, no sideways scroll', probs);
+      await page.close();
+    }
+
     // ---- print
     {
       const withAtt = htmlFiles.map(urlOf).find((u) => /class="attachments"/.test(readHtml(u)) && u.split('/').length === 4);
@@ -838,6 +918,46 @@ async function main() {
         if (r.deadControls) probs.push(`${u}: ${r.deadControls} 适老化 controls shown that cannot work without JavaScript`);
       }
       check('without JavaScript: pages, navigation and the comment form work', probs);
+
+      // Search without scripts: the header box and the search page's form go to the
+      // receiver's search, which keeps the query and lists the records holding every word.
+      if (feedbackOrigin && fs.existsSync(path.join(site, 'search', 'index.html'))
+        && fs.existsSync(path.join(site, 'fees', 'social-security-card-fee', 'index.html'))) {
+        const sp = [];
+        const read = () => page.evaluate(() => ({
+          path: location.pathname,
+          value: document.getElementById('search-q')?.value,
+          results: [...document.querySelectorAll('.search-results li a')].map((a) => new URL(a.href).pathname),
+          frame: !!document.querySelector('header.masthead .site-name') && !!document.querySelector('footer.site-footer'),
+          styled: getComputedStyle(document.querySelector('.masthead') || document.body).backgroundColor !== 'rgba(0, 0, 0, 0)',
+          catalogue: !!document.querySelector('#search-fallback a[href$="/catalog/"]'),
+          text: document.body.innerText,
+        }));
+        await page.goto(origin + '/');
+        await page.fill('#q-top', '社保卡怎么领');
+        await Promise.all([page.waitForNavigation(), page.press('#q-top', 'Enter')]);
+        let r = await read();
+        if (r.path !== FEEDBACK_PATH + '/search') sp.push(`the header search went to ${r.path}`);
+        if (r.value !== '社保卡怎么领') sp.push(`the query was not kept in the box: "${r.value}"`);
+        if (!r.results.includes('/fees/social-security-card-fee/')) sp.push(`社保卡怎么领: no /fees/social-security-card-fee/ in ${r.results.join(' ')}`);
+        if (!r.frame || !r.styled) sp.push('the results are not inside the styled site frame');
+        if (!r.catalogue) sp.push('no link to the catalogue beside the results');
+        if (/javascript/i.test(r.text)) sp.push('the results page says "JavaScript"');
+        // Arriving on the static page with ?q=: it says plainly why there are no results,
+        // and its own form searches without scripts.
+        await page.goto(origin + '/search/?q=' + encodeURIComponent('失业金'));
+        r = await read();
+        if (!/运行本网站的脚本/.test(r.text)) sp.push('/search/: no plain notice that results need the site\'s scripts');
+        if (/javascript/i.test(r.text)) sp.push('/search/ says "JavaScript"');
+        if (!r.catalogue) sp.push('/search/: no link to the catalogue');
+        await page.fill('#search-q', '失业金');
+        await Promise.all([page.waitForNavigation(), page.press('#search-q', 'Enter')]);
+        r = await read();
+        if (r.value !== '失业金' || !r.results.includes('/procedures/unemployment-benefit/')) {
+          sp.push(`/search/ form: kept "${r.value}", results ${r.results.join(' ')}`);
+        }
+        check('without JavaScript: search keeps the query and lists the records holding the words (receiver), never says "JavaScript"', sp);
+      } else note('no receiver in this run: the search without scripts is not checked');
       await nojs.close();
     }
 

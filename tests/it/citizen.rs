@@ -184,6 +184,48 @@ fn wayfinding_hub_message_correction_phone_and_record_numbers() {
 }
 
 #[test]
+fn phone_numbers_in_body_text_are_tap_to_call_and_numbers_that_are_not_stay_text() {
+    let out = example();
+    // A reply's Markdown answer names a phone number in a sentence.
+    let reply = read(&out, "replies/unemployment-transfer/index.html");
+    assert!(
+        reply.contains("电话<a class=\"tel\" href=\"tel:0717-4212380\">0717-4212380</a>咨询"),
+        "{reply}"
+    );
+    // Every tel: link on every page of the site dials a phone number's shape, never a 文号,
+    // 索引号, date or amount.
+    let mut links = 0;
+    let mut stack = vec![out.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            if p.extension().is_none_or(|x| x != "html") {
+                continue;
+            }
+            let html = std::fs::read_to_string(&p).unwrap();
+            for part in html.split("href=\"tel:").skip(1) {
+                let dial = part.split('"').next().unwrap();
+                links += 1;
+                let digits = dial.chars().filter(char::is_ascii_digit).count();
+                assert!(
+                    dial.chars().all(|c| c.is_ascii_digit() || c == '-')
+                        && (dial.starts_with('0') && (10..=12).contains(&digits)
+                            || dial.starts_with('1') && (digits == 5 || digits == 11)
+                            || dial.starts_with('4') && digits == 10),
+                    "{}: tel:{dial}",
+                    p.display()
+                );
+            }
+        }
+    }
+    assert!(links > 100, "{links}");
+}
+
+#[test]
 fn the_badge_slot_shows_when_site_toml_sets_it() {
     let site = crate::common::site("minimal");
     let toml = site.path().join("site.toml");
@@ -396,4 +438,121 @@ fn only_commits_with_a_public_note_are_listed_and_date_the_last_change() {
         h.contains("最后修改：<time datetime=\"2026-02-10\">"),
         "{h}"
     );
+}
+
+/// The receiver's search without scripts over the example site: every everyday query of the
+/// browser suite's fixture finds its record on the first page.
+#[test]
+fn the_search_without_scripts_finds_every_everyday_query_on_its_first_page() {
+    use gongshi::feedback::Directory;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = gongshi::feedback::site::load_site_directory(root).unwrap();
+    let list = dir.search().unwrap();
+    let fixture = std::fs::read_to_string(root.join("tests/fixtures/search/everyday.txt")).unwrap();
+    let mut missed = Vec::new();
+    let mut n = 0;
+    for line in fixture
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let mut cols = line.split('\t');
+        let (q, want) = (cols.next().unwrap(), cols.next().unwrap());
+        n += 1;
+        let a = list.query(q);
+        let urls: Vec<&str> = a
+            .hits
+            .iter()
+            .take(gongshi::feedback::search::PAGE)
+            .map(|h| h.url)
+            .collect();
+        if !urls.contains(&format!("/{want}").as_str()) {
+            missed.push(format!(
+                "{q}: {want} not in {urls:?} ({} hits)",
+                a.hits.len()
+            ));
+        }
+    }
+    assert!(n >= 15, "{n}");
+    assert!(missed.is_empty(), "{missed:#?}");
+}
+
+/// `GET /feedback/search?q=`: the search for browsers without scripts, inside the site frame,
+/// the query kept in the box; hostile queries are only text.
+#[test]
+fn the_receiver_searches_without_scripts_inside_the_site_frame() {
+    let (_tmp, root, db) = fresh();
+    let r = Receiver::start(&root, &db, NOW);
+    let enc = |q: &str| q.bytes().map(|b| format!("%{b:02X}")).collect::<String>();
+    let (status, html) = http(
+        r.addr,
+        "GET",
+        &format!("/feedback/search?q={}", enc("稳岗返還怎么办理")),
+        &[],
+        false,
+    );
+    assert_eq!(status, 200, "{html}");
+    for part in [
+        "class=\"masthead\"",
+        "class=\"site-footer\"",
+        "<title>站内搜索 - ",
+        "value=\"稳岗返還怎么办理\"",
+        "找到 1 条同时含有“稳岗返还”的信息。",
+        "<a href=\"/consultations/done-one/\">关于《失业保险稳岗返还办法（征求意见稿）》的意见征集</a>",
+        "href=\"/catalog/\">信息公开目录</a>",
+        "href=\"/search/?q=%E7%A8%B3",
+    ] {
+        assert!(html.contains(part), "no {part}: {html}");
+    }
+    assert!(!html.contains("JavaScript"), "{html}");
+    // The frame's own header search box points here without scripts, to the static page with.
+    assert!(
+        html.contains("action=\"/feedback/search\" data-static-action=\"/search/\""),
+        "{html}"
+    );
+    // Nothing found, no query, hostile input.
+    let (status, html) = http(
+        r.addr,
+        "GET",
+        "/feedback/search?q=%E9%87%8F%E5%AD%90",
+        &[],
+        false,
+    );
+    assert_eq!(status, 200);
+    assert!(html.contains("没有找到同时含有“量子”的信息"), "{html}");
+    let (_, html) = http(r.addr, "GET", "/feedback/search", &[], false);
+    assert!(html.contains("请输入关键词。"), "{html}");
+    for q in [
+        "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
+        "%FF%FE%80",
+        "%%%ZZ",
+        "a&q=b&p=-1&p=99999999999999999999999",
+        &"%E5%AD%97".repeat(400),
+    ] {
+        let (status, html) = http(
+            r.addr,
+            "GET",
+            &format!("/feedback/search?q={q}&p=x"),
+            &[],
+            false,
+        );
+        assert_eq!(status, 200, "{}: {html}", q.len());
+        assert!(!html.contains("<script>alert"), "{q}");
+        assert!(!html.contains("<img src=x"), "{q}");
+    }
+    // A long query is cut to its first 100 characters, kept in the box.
+    let (_, html) = http(
+        r.addr,
+        "GET",
+        &format!("/feedback/search?q={}", "%E5%AD%97".repeat(400)),
+        &[],
+        false,
+    );
+    assert!(
+        html.contains(&format!("value=\"{}\"", "字".repeat(100))),
+        "{html}"
+    );
+    // Only GET.
+    let (status, _) = http(r.addr, "POST", "/feedback/search", &[("q", "稳岗")], false);
+    assert_eq!(status, 405);
 }

@@ -401,6 +401,18 @@ fn a_comment_posted_in_the_preview_gets_a_receipt_from_the_real_receiver() {
     // The receiver's own small stylesheet stays for a site it cannot frame.
     let css = get(&srv.addr, "/feedback/style.css");
     assert_eq!(css.status, 200);
+    // The search without scripts is the receiver's too (失业金: the synonym list).
+    let found = get(&srv.addr, "/feedback/search?q=%E5%A4%B1%E4%B8%9A%E9%87%91");
+    assert_eq!(found.status, 200);
+    assert!(
+        found.text().contains("value=\"失业金\"")
+            && found
+                .text()
+                .contains("href=\"/procedures/unemployment-benefit/\"")
+            && found.text().contains("class=\"masthead\""),
+        "{}",
+        found.text()
+    );
     // A closed consultation refuses, and nothing leaves the preview's own origin.
     let r = post(
         &srv.addr,

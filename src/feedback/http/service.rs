@@ -181,6 +181,7 @@ impl Service {
             || (get
                 && (path.starts_with("/receipt/")
                     || path == "/feedback/style.css"
+                    || path == SEARCH_PATH
                     || path == super::request::STATUS_PATH))
     }
 
@@ -414,6 +415,34 @@ async fn route(state: &State, peer: SocketAddr, req: Request<Incoming>, json: bo
         let ip = client_ip(state, peer, req.headers());
         return super::request::status(state, ip, no.as_deref().unwrap_or(""), false, json).await;
     }
+    if path == SEARCH_PATH {
+        if method != Method::GET && method != Method::HEAD {
+            return method_not_allowed(&site, json, "GET");
+        }
+        let ip = client_ip(state, peer, req.headers());
+        if let Err(retry) = state.lookups.check(ip) {
+            return too_many(&site, json, retry);
+        }
+        let query = req.uri().query().unwrap_or("");
+        let q: String = query_param(query, "q")
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .take(crate::feedback::search::MAX_QUERY_CHARS)
+            .collect();
+        let page = query_param(query, "p")
+            .and_then(|p| p.trim().parse::<usize>().ok())
+            .unwrap_or(1);
+        let list = state.dir.search();
+        let mut r = response(
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+            html::search_page(&site, list.as_deref(), &q, page),
+        );
+        r.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        return r;
+    }
     if path == "/healthz" {
         if method != Method::GET && method != Method::HEAD {
             return method_not_allowed(&site, json, "GET");
@@ -443,6 +472,24 @@ async fn route(state: &State, peer: SocketAddr, req: Request<Incoming>, json: bo
         return receipt(state, ip, no, new, json).await;
     }
     not_found()
+}
+
+/// The search for browsers without scripts (see [`crate::feedback::search`]).
+pub(super) const SEARCH_PATH: &str = "/feedback/search";
+
+/// The value of `key` in a query string (`+` as a space, percent-decoded; bytes that are not
+/// UTF-8 become U+FFFD); the first one when repeated. At most 4 KB of the value are read.
+fn query_param(query: &str, key: &str) -> Option<String> {
+    query
+        .split('&')
+        .filter_map(|p| p.split_once('=').or(Some((p, ""))))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| {
+            let v = v.get(..4096).unwrap_or(v).replace('+', " ");
+            percent_encoding::percent_decode_str(&v)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
 }
 
 fn method_not_allowed(site: &html::SiteFrame, json: bool, allow: &'static str) -> Resp {

@@ -39,7 +39,7 @@ const queryTerms = (text, map) => runs(fold(text, map)).map(r => r.c < 3 ? [word
   r.t.slice(1).map((x, i) => r.t[i] + x));
 // Words of a question that say nothing about what is sought, dropped from a query that has
 // other words (longest first: 在哪里 before 在哪).
-const STOP = ['需要多少钱', '可不可以', '要多少钱', '多少钱', '在哪里', '在哪儿', '到哪里', '去哪里', '怎么样', '怎么办', '为什么', '是什么', '能不能',
+const STOP = ['需要多少钱', '可不可以', '要多少钱', '多少钱', '在哪里', '在哪儿', '到哪里', '去哪里', '怎么办理', '怎么样', '怎么办', '为什么', '是什么', '能不能',
   '怎么', '如何', '怎样', '哪里', '哪儿', '在哪', '去哪', '什么', '办理', '我要', '我想', '想要', '请问', '需要',
   '可以', '是否', '多少', '一下', '哪些', '吗', '呢', '吧', '啊', '的'];
 // The query as matched: folded, half-width, lower-case, separators as spaces, question words
@@ -377,6 +377,8 @@ function init() {
   // is pushed, so Back returns to the previous query), and a pause in typing loads the query's
   // files beforehand.
   const form = input.form;
+  // The form's plain target is the receiver's search without scripts; this page searches.
+  if (form && form.hasAttribute('data-static-action')) form.setAttribute('action', form.getAttribute('data-static-action'));
   if (form && new URL(form.action, location.href).pathname === location.pathname) {
     form.addEventListener('submit', e => {
       e.preventDefault();

@@ -27,6 +27,13 @@
     for (i = 0; i < bytes.length; i++) { hex += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16); }
     return hex;
   }
+  /* Search forms: their plain target is the receiver's search without scripts
+     (docs/dev/search.md); a browser that can run search.js (fetch, ES2017: engines with
+     module scripts) searches on the static search page instead. */
+  if (window.fetch && 'noModule' in document.createElement('script')) {
+    var sforms = document.querySelectorAll('form[data-static-action]');
+    for (var sf = 0; sf < sforms.length; sf++) { sforms[sf].setAttribute('action', sforms[sf].getAttribute('data-static-action')); }
+  }
   var params = window.URLSearchParams ? new URLSearchParams(window.location.search) : null;
   function applyFs(v) {
     root.classList.remove('fs-s', 'fs-l');
