@@ -586,55 +586,51 @@ fn failing_proxy(upstream: u16, allow: usize) -> u16 {
     port
 }
 
-/// Requests on one client connection, each forwarded on its own upstream connection.
+/// One request per client connection, forwarded on its own upstream connection (moto
+/// answers with `Connection: close`, so the client opens a new one for the next request).
 fn proxy_one(mut c: TcpStream, upstream: u16, puts: &AtomicUsize, allow: usize) {
-    loop {
-        // The request head, then Content-Length bytes of body.
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            match c.read(&mut byte) {
-                Ok(1) => head.push(byte[0]),
-                _ => return,
-            }
+    // The request head, then Content-Length bytes of body.
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match c.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
         }
-        let h = String::from_utf8_lossy(&head).to_string();
-        let len: usize = h
-            .lines()
-            .find_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.eq_ignore_ascii_case("content-length")
-                    .then(|| v.trim().parse().ok())?
-            })
-            .unwrap_or(0);
-        let mut body = vec![0u8; len];
-        if c.read_exact(&mut body).is_err() {
-            return;
-        }
-        if h.starts_with("PUT ") && puts.fetch_add(1, Ordering::SeqCst) >= allow {
-            let r = "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/xml\r\nContent-Length: 53\r\nConnection: close\r\n\r\n<Error><Code>InternalError</Code></Error>            ";
-            let _ = c.write_all(r.as_bytes());
-            return;
-        }
-        let Ok(mut u) = TcpStream::connect(("127.0.0.1", upstream)) else {
-            return;
-        };
-        // One request per upstream connection: ask moto to close after answering.
-        let h = h.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n");
-        let h: String = h
-            .split("\r\n")
-            .filter(|l| !l.to_ascii_lowercase().starts_with("connection: keep-alive"))
-            .collect::<Vec<_>>()
-            .join("\r\n");
-        if u.write_all(h.as_bytes()).is_err() || u.write_all(&body).is_err() {
-            return;
-        }
-        let mut resp = Vec::new();
-        if u.read_to_end(&mut resp).is_err() || c.write_all(&resp).is_err() {
-            return;
-        }
-        // moto said Connection: close; so does this connection.
+    }
+    let h = String::from_utf8_lossy(&head).to_string();
+    let len: usize = h
+        .lines()
+        .find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("content-length")
+                .then(|| v.trim().parse().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = vec![0u8; len];
+    if c.read_exact(&mut body).is_err() {
         return;
+    }
+    if h.starts_with("PUT ") && puts.fetch_add(1, Ordering::SeqCst) >= allow {
+        let r = "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/xml\r\nContent-Length: 53\r\nConnection: close\r\n\r\n<Error><Code>InternalError</Code></Error>            ";
+        let _ = c.write_all(r.as_bytes());
+        return;
+    }
+    let Ok(mut u) = TcpStream::connect(("127.0.0.1", upstream)) else {
+        return;
+    };
+    let h: String = h
+        .split("\r\n")
+        .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    let h = h.replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n");
+    if u.write_all(h.as_bytes()).is_err() || u.write_all(&body).is_err() {
+        return;
+    }
+    let mut resp = Vec::new();
+    if u.read_to_end(&mut resp).is_ok() {
+        let _ = c.write_all(&resp);
     }
 }
 
