@@ -17,7 +17,7 @@ pub struct DeployArgs {
     /// 发布到这个目录（供 rsync、NFS 等方式使用；与 --bucket 二选一）
     #[arg(long, value_name = "DIR", conflicts_with_all = ["bucket", "endpoint", "prefix", "region", "path_style", "credentials"])]
     pub to: Option<PathBuf>,
-    /// 发布到 S3 兼容对象存储的这个存储桶（需同时给出 --endpoint）
+    /// 发布到 S3 兼容对象存储的这个存储桶；需同时给出 --endpoint 服务地址
     #[arg(long, value_name = "NAME", requires = "endpoint")]
     pub bucket: Option<String>,
     /// 存储桶中的路径前缀，如 gk（默认为存储桶根目录）
