@@ -727,3 +727,67 @@ fn s3_another_sites_manifest_is_refused() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("存储桶不存在"), "{}", text(&o));
 }
+
+// ---------------------------------------------------------------------------------------
+// A real build.
+
+fn build(root: &Path, out: &Path) {
+    let o = Command::new(bin())
+        .args(["build", "-q", "--no-cache", "--now", crate::common::NOW])
+        .args([
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    ok(&o);
+}
+
+/// On the example site, an edit to one record's body sends exactly the files that the
+/// rebuild changed (its page, and whatever lists or indexes it), nothing else.
+#[test]
+fn a_real_edit_uploads_exactly_the_files_the_rebuild_changed() {
+    let site = crate::common::site("example");
+    let root = site.path();
+    let public = root.join("public");
+    let to = root.join("www");
+    build(root, &public);
+    let o = Command::new(bin())
+        .args(["deploy", "-q", "--root", root.to_str().unwrap(), "--to"])
+        .arg(&to)
+        .output()
+        .unwrap();
+    ok(&o);
+    assert_eq!(mirror(&to), tree(&public));
+    let before: BTreeMap<String, Vec<u8>> = tree(&public).into_iter().collect();
+
+    let doc = root.join("content/documents/law-employment-promotion.md");
+    let text_before = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, format!("{text_before}\n本页于本周更新。\n")).unwrap();
+    build(root, &public);
+    let after: BTreeMap<String, Vec<u8>> = tree(&public).into_iter().collect();
+    let mut changed: Vec<String> = after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(*v))
+        .map(|(k, _)| k.clone())
+        .collect();
+    changed.sort();
+    assert!(
+        changed
+            .iter()
+            .any(|k| k.contains("law-employment-promotion")),
+        "{changed:?}"
+    );
+    assert!(changed.len() < after.len() / 2, "{changed:?}");
+
+    let o = Command::new(bin())
+        .args(["deploy", "-v", "--root", root.to_str().unwrap(), "--to"])
+        .arg(&to)
+        .output()
+        .unwrap();
+    ok(&o);
+    assert_eq!(uploaded(&o), changed, "{}", text(&o));
+    assert_eq!(mirror(&to), tree(&public));
+}
