@@ -17,6 +17,7 @@ impl From<DeployError> for Error {
         match e {
             DeployError::Usage(m) => Error::Usage(m),
             DeployError::Source(m) => Error::Io(m),
+            DeployError::Unreached(m) => Error::Io(m).noted("没有做任何改动"),
             DeployError::Target(m) => Error::Io(m).noted(
                 "发布没有完成：网站上可能只更新了一部分文件。排除问题后重新运行 gongshi deploy，会补齐这次的全部改动",
             ),

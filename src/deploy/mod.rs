@@ -25,17 +25,20 @@ pub enum DeployError {
     Usage(String),
     /// `public/` cannot be read: exit 1.
     Source(String),
-    /// The target failed (network, permissions, server): exit 1. The target may be half
-    /// updated; the next deploy completes it.
+    /// The target failed (network, permissions, server) after the deploy started writing:
+    /// exit 1. The target may be half updated; the next deploy completes it.
     Target(String),
+    /// The target failed before anything was written to it: exit 1.
+    Unreached(String),
 }
 
 impl std::fmt::Display for DeployError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DeployError::Usage(m) | DeployError::Source(m) | DeployError::Target(m) => {
-                f.write_str(m)
-            }
+            DeployError::Usage(m)
+            | DeployError::Source(m)
+            | DeployError::Target(m)
+            | DeployError::Unreached(m) => f.write_str(m),
         }
     }
 }
@@ -156,7 +159,12 @@ pub fn deploy(
     let mut notes = Vec::new();
     let where_ = target.describe();
 
-    let old = match target.get(MANIFEST)? {
+    // Nothing is written before the journal: a failure up to there changed nothing.
+    let unreached = |e: DeployError| match e {
+        DeployError::Target(m) => DeployError::Unreached(m),
+        e => e,
+    };
+    let old = match target.get(MANIFEST).map_err(unreached)? {
         None => None,
         Some(bytes) => match manifest::parse_manifest(&bytes, &o.site) {
             Read::Valid(m) => Some(m),
@@ -170,7 +178,7 @@ pub fn deploy(
             Read::OtherSite(other) => return Err(other_site(&where_, MANIFEST, &other, &o.site)),
         },
     };
-    let mut journal = match target.get(JOURNAL)? {
+    let mut journal = match target.get(JOURNAL).map_err(unreached)? {
         None => None,
         Some(bytes) => match manifest::parse_journal(&bytes, &o.site) {
             Read::Valid(j) => {

@@ -43,6 +43,8 @@ fn public_v1(dir: &Path) {
         ("notices/a/fujian.pdf", "%PDF-1.4"),
         ("search/meta.json", "{\"v\":1}"),
         ("search/shards/0.json", "[]"),
+        // Keys are percent-encoded on the wire: spaces, CJK, '+' and '&' must survive.
+        ("files/申请表 (1)+a&b.docx", "PK"),
     ];
     for (p, c) in files {
         write(dir, p, c.as_bytes());
@@ -116,10 +118,10 @@ fn directory_first_second_edit_delete() {
     // First deploy: everything.
     let o = deploy(&public, &t, &[]);
     ok(&o);
-    assert_eq!(uploaded(&o).len(), 12, "{}", text(&o));
+    assert_eq!(uploaded(&o).len(), 13, "{}", text(&o));
     assert_eq!(mirror(&to), tree(&public));
     let m = std::fs::read(to.join(MANIFEST)).unwrap();
-    assert_eq!(manifest_paths(&m).len(), 12);
+    assert_eq!(manifest_paths(&m).len(), 13);
     assert!(!to.join(JOURNAL).exists());
 
     // Second, nothing changed: nothing goes up, the manifest is not rewritten.
@@ -229,7 +231,7 @@ fn directory_killed_mid_way_then_redeployed_ends_consistent() {
 
     // Whatever the kill interrupted, the manifest is still v1's or already v2's whole one.
     let m = manifest_paths(&std::fs::read(to.join(MANIFEST)).unwrap());
-    assert!(m.len() == 12 || m.len() == 3012, "{}", m.len());
+    assert!(m.len() == 13 || m.len() == 3013, "{}", m.len());
 
     // v3 is v1 again: the pages the killed deploy wrote must go, index.html must be v1's.
     std::fs::remove_dir_all(&public).unwrap();
@@ -276,7 +278,7 @@ fn directory_hostile_manifests() {
         let o = deploy(&public, &t, &[]);
         ok(&o);
         assert!(text(&o).contains("已忽略"), "{}", text(&o));
-        assert_eq!(uploaded(&o).len(), 12, "{}", text(&o));
+        assert_eq!(uploaded(&o).len(), 13, "{}", text(&o));
         assert!(to.join("someone-elses.txt").exists());
         assert!(!tmp.path().join("etc").exists());
         std::fs::remove_file(to.join("someone-elses.txt")).unwrap();
@@ -287,7 +289,7 @@ fn directory_hostile_manifests() {
     std::fs::write(to.join(JOURNAL), "{").unwrap();
     let o = deploy(&public, &t, &[]);
     ok(&o);
-    assert_eq!(uploaded(&o).len(), 12, "{}", text(&o));
+    assert_eq!(uploaded(&o).len(), 13, "{}", text(&o));
     assert!(!to.join(JOURNAL).exists());
 }
 
@@ -349,6 +351,7 @@ fn hostile_sources_and_arguments() {
     let o = deploy(&public, &s3, &[]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("请检查 --endpoint"), "{}", text(&o));
+    assert!(text(&o).contains("没有做任何改动"), "{}", text(&o));
     // A credentials file that is not one.
     let creds = tmp.path().join("keys.toml");
     std::fs::write(&creds, "password = 1\n").unwrap();
@@ -515,7 +518,7 @@ fn s3_first_second_edit_delete_and_headers() {
 
     let o = deploy(&public, &t, &[]);
     ok(&o);
-    assert_eq!(uploaded(&o).len(), 12, "{}", text(&o));
+    assert_eq!(uploaded(&o).len(), 13, "{}", text(&o));
     assert_eq!(site_objects(&b, "gk"), tree(&public));
 
     // Content-Type with charset and Cache-Control by kind of file.
@@ -580,7 +583,7 @@ fn s3_first_second_edit_delete_and_headers() {
         .block_on(b.get_object("gk/.gongshi-deploy.json"))
         .unwrap()
         .to_vec();
-    assert_eq!(manifest_paths(&man).len(), 11);
+    assert_eq!(manifest_paths(&man).len(), 12);
 }
 
 /// A proxy in front of moto that lets `allow` PUT requests through and then answers every
@@ -679,7 +682,7 @@ fn s3_interrupted_by_a_failing_server_then_redeployed_ends_consistent() {
     // The old manifest still stands; the journal says a deploy is unfinished; nothing was
     // deleted before the new files were up.
     let objs: BTreeMap<String, Vec<u8>> = objects(&b, "gk").into_iter().collect();
-    assert_eq!(manifest_paths(&objs[MANIFEST]).len(), 12);
+    assert_eq!(manifest_paths(&objs[MANIFEST]).len(), 13);
     assert!(objs.contains_key(JOURNAL));
     assert!(objs.contains_key("notices/a/fujian.pdf"));
     // index.html sorts before p/: it and nine new pages went up.
