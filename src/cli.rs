@@ -41,6 +41,8 @@ pub(crate) enum Command {
     Feedback(crate::feedback::cli::FeedbackArgs),
     /// 依申请公开：add（录入信函、当面、传真申请）、event（记录补正、延期、答复）、due（到期和逾期清单）、export（导出，含个人信息）
     Requests(crate::feedback::requests::cli::RequestsArgs),
+    /// 发布到对象存储（S3 兼容）或目录：只上传上次发布以来有变化的文件，删除不再生成的文件；--dry-run 只列出改动
+    Deploy(crate::deploy::cli::DeployArgs),
 }
 
 // The arguments of `gongshi build` (the help text is on [`Command::Build`]).

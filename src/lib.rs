@@ -12,6 +12,7 @@ mod cmd;
 pub(crate) mod compliance;
 pub(crate) mod config;
 pub mod content;
+pub mod deploy;
 pub mod diag;
 mod error;
 pub mod export;

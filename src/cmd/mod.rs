@@ -5,6 +5,7 @@
 mod build;
 mod calendar;
 mod check;
+mod deploy;
 mod feedback;
 mod import;
 mod init;
@@ -39,6 +40,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Error> {
         Command::Feedback(a) => feedback::run(a),
         Command::Requests(a) => requests::run(a),
         Command::Calendar(a) => calendar::run(a),
+        Command::Deploy(a) => deploy::run(a, g),
     }
 }
 

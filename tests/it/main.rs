@@ -22,6 +22,7 @@ mod compliance;
 mod compliance_history;
 mod consultation_draft;
 mod decisions;
+mod deploy;
 mod diagnostics;
 mod enforcement_kinds;
 mod exports;
