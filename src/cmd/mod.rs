@@ -9,6 +9,7 @@ mod feedback;
 mod import;
 mod init;
 mod new;
+mod report;
 mod requests;
 mod serve;
 
@@ -39,6 +40,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Error> {
         Command::Feedback(a) => feedback::run(a),
         Command::Requests(a) => requests::run(a),
         Command::Calendar(a) => calendar::run(a),
+        Command::Report(a) => report::run(a),
     }
 }
 

@@ -211,6 +211,13 @@ codes! {
     ReplyIncomplete = "reply.incomplete",
     ReplyOverdue = "reply.overdue",
 
+    ReportDue = "report.due",
+    ReportOverdue = "report.overdue",
+    ReportRequestsEdited = "report.requests-edited",
+    ReportSealMismatch = "report.seal-mismatch",
+    ReportUnknownCell = "report.unknown-cell",
+    ReportUnsealed = "report.unsealed",
+
     SchemaBadDate = "schema.bad-date",
     SchemaBadValue = "schema.bad-value",
     SchemaEmpty = "schema.empty",

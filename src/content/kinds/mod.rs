@@ -341,6 +341,7 @@ pub mod page;
 pub mod permit;
 pub mod procedure;
 pub mod reply;
+pub mod report;
 pub mod spot_check;
 
 kinds! {
@@ -359,6 +360,7 @@ kinds! {
     SpotCheckList => spot_check::SpotCheckList,
     SpotCheckPlan => spot_check::SpotCheckPlan,
     Accountability => accountability::Accountability,
+    Report => report::Report,
     #[cfg(feature = "test-kind")]
     Inspection => inspection::Inspection,
 }
