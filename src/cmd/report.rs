@@ -6,7 +6,8 @@
 
 use crate::cli::{Format, ReportArgs, ReportWhich};
 use crate::content::kinds::report::{
-    count_requests, num_text, requests_hash, CountedRequest, Report, ReportType, RequestRow,
+    count_requests, num_text, num_value, requests_hash, CountedRequest, Report, ReportType,
+    RequestRow,
 };
 use crate::content::{load::LoadCache, load_site_lenient, Data, Kind, LoadOptions, Site};
 use crate::error::Error;
@@ -74,7 +75,7 @@ pub(super) fn run(a: ReportArgs) -> Result<(), Error> {
                         row.cells.iter().map(move |c| {
                             serde_json::json!({
                                 "id": c.id, "table": t.id, "row": row.label, "column": c.column,
-                                "value": c.value, "computed": c.computed,
+                                "value": c.value.map(num_value), "computed": c.computed.map(num_value),
                                 "override_reason": c.override_reason, "source": c.source,
                                 "records": c.records,
                             })

@@ -776,7 +776,7 @@ fn table_three(rows: Option<&[RequestRow]>) -> Table {
     Table {
         id: "三",
         title: "收到和处理政府信息公开申请情况",
-        corner: "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和",
+        corner: "项目",
         columns: REQUEST_COLUMNS.to_vec(),
         rows: out_rows,
         unit: "件",
@@ -901,48 +901,35 @@ fn enforcement_tables(site: Option<&Site>, year: i64) -> Vec<Table> {
                         words.iter().any(|w| e.decision.contains(w))
                     }
             };
-            let mut cells = vec![one("行政处罚", label, "件数", &has)];
-            let mut amount = Tally::default();
-            if words.is_empty() {
-                for (r, e) in &this_year {
-                    if let (true, Some(f)) = (penalty(e), e.fine) {
-                        amount.add_amount(r, f);
-                    }
-                }
-                amount.sum = wan(amount.sum);
-            }
-            let mut a = amount.cell("行政处罚", label, "罚款金额（万元）");
-            if !words.is_empty() {
-                a.value = None;
-                a.computed = None;
-                a.source = Source::Entered;
-            }
-            cells.push(a);
             Row {
                 label: label.to_string(),
                 heading: None,
-                cells,
+                cells: vec![one("行政处罚", label, "数量", &has)],
             }
         })
         .collect();
+    let mut amount = Tally::default();
+    for (r, e) in &this_year {
+        if let (true, Some(f)) = (penalty(e), e.fine) {
+            amount.add_amount(r, f);
+        }
+    }
+    amount.sum = wan(amount.sum);
     rows.push(Row {
-        label: "行政处罚决定合计".into(),
+        label: "行政处罚决定合计（件）".into(),
         heading: None,
-        cells: vec![
-            one("行政处罚", "行政处罚决定合计", "件数", &penalty),
-            Cell {
-                value: None,
-                computed: None,
-                source: Source::Entered,
-                ..Tally::default().cell("行政处罚", "行政处罚决定合计", "罚款金额（万元）")
-            },
-        ],
+        cells: vec![one("行政处罚", "决定合计", "数量", &penalty)],
+    });
+    rows.push(Row {
+        label: "罚款金额（万元）".into(),
+        heading: None,
+        cells: vec![amount.cell("行政处罚", "罚款金额", "数量")],
     });
     let penalties = Table {
         id: "执法-2",
         title: "行政处罚（同一决定有多个处罚种类的，分别计入各种类）",
         corner: "处罚种类",
-        columns: vec!["件数", "罚款金额（万元）"],
+        columns: vec!["数量"],
         rows,
         unit: "件",
     };
@@ -1116,6 +1103,15 @@ impl Report {
             ReportType::OpenGov => format!("{}年政府信息公开工作年度报告", self.year),
             ReportType::Enforcement => format!("{}年行政执法统计年报", self.year),
         }
+    }
+}
+
+/// A figure as JSON: a whole number as an integer, an amount as a decimal.
+pub fn num_value(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        json!(v as i64)
+    } else {
+        json!(v)
     }
 }
 
@@ -1342,8 +1338,8 @@ impl super::RecordKind for Report {
                             "table": t.id,
                             "row": row.label,
                             "column": c.column,
-                            "value": c.value,
-                            "computed": c.computed,
+                            "value": c.value.map(num_value),
+                            "computed": c.computed.map(num_value),
                             "override_reason": c.override_reason,
                             "source": c.source,
                             "records": c.records.iter().filter_map(|k| cx.site.get(k)).map(|x| crate::content::urls::absolute(cx.site, &crate::content::urls::record_url(cx.site, x))).collect::<Vec<_>>(),
