@@ -13,6 +13,7 @@ mod ledger_common;
 #[allow(dead_code)]
 mod synth;
 
+mod annual;
 mod build;
 mod build_cache;
 mod calendar_cli;

@@ -1181,7 +1181,7 @@ impl super::RecordKind for Report {
                     )),
                 );
             }
-            for row in rows {
+            for (i, row) in rows.iter().enumerate() {
                 if !REQUEST_ROWS.iter().any(|(id, _, _)| *id == row.row) || row.row == "总计" {
                     out.push(
                         r.diag_at(
@@ -1190,7 +1190,7 @@ impl super::RecordKind for Report {
                                 &r.source,
                                 format!("依申请公开情况中没有“{}”这一行", row.row),
                             ),
-                            "requests",
+                            &format!("requests[{}].row", i + 1),
                         )
                         .expected("表三的行（本年新收、上年结转、答复类别、结转下年度）")
                         .found(row.row.clone())
@@ -1227,7 +1227,7 @@ impl super::RecordKind for Report {
                             &r.source,
                             format!("人工调整的单元格“{}”不存在", o.cell),
                         ),
-                        &format!("overrides.{i}.cell"),
+                        &format!("overrides[{}].cell", i + 1),
                     )
                     .expected("表格/行/列，如 二/规章/本年制发件数")
                     .found(o.cell.clone())
@@ -1242,7 +1242,7 @@ impl super::RecordKind for Report {
                 out.push(
                     r.diag_at(
                         Diagnostic::error(Code::ReportUnknownCell, &r.source, "人工调整没有写原因"),
-                        &format!("overrides.{i}.reason"),
+                        &format!("overrides[{}].reason", i + 1),
                     )
                     .expected("reason: 为什么不用系统统计的数字")
                     .found("空")
