@@ -18,12 +18,20 @@ fn gongshi(root: &Path, args: &[&str]) -> std::process::Output {
     run(&all)
 }
 
+/// (channel, received, applicant type, reply: date and category).
+type Request = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+);
+
 /// A request register with seven requests over 2024–2026, counted by hand below.
 fn register(root: &Path) -> std::path::PathBuf {
     let db = root.join("feedback.db");
     let dbs = db.to_str().unwrap();
     // (channel, received, applicant type, reply date, category)
-    let requests: [(&str, &str, &str, Option<(&str, &str)>); 7] = [
+    let requests: [Request; 7] = [
         // Received in 2024, answered in 2025: 上年结转 and a 2025 result.
         (
             "信函",
