@@ -124,6 +124,25 @@ pub static CSVS: &[Csv] = &[
         ],
     },
     Csv {
+        name: "report-cells",
+        title: "政府信息公开年报和行政执法统计年报（每个统计单元格一行）",
+        kind: Kind::Report,
+        columns: &[
+            ("报告年度", "year"),
+            ("报告类型", "report"),
+            ("单元格", "cells[].id"),
+            ("表格", "cells[].table"),
+            ("行", "cells[].row"),
+            ("列", "cells[].column"),
+            ("数值", "cells[].value (empty: 未注明)"),
+            ("系统统计数", "cells[].computed"),
+            ("人工调整原因", "cells[].override_reason"),
+            ("来源", "cells[].source"),
+            ("计数的记录", "cells[].records[] (URLs), joined with ；"),
+            ("网址", "url"),
+        ],
+    },
+    Csv {
         name: "permit-materials",
         title: "行政许可申请材料目录（每项材料一行）",
         kind: Kind::Permit,
@@ -552,7 +571,8 @@ fn is_plain_number(s: &str) -> bool {
 /// The rows of a CSV file (without the header).
 /// The rows one record gives a CSV file.
 fn csv_rows(site: &Site, r: &Record) -> Vec<Vec<String>> {
-    r.data.csv_rows(r, &absolute(site, &record_url(site, r)))
+    r.data
+        .csv_rows(site, r, &absolute(site, &record_url(site, r)))
 }
 
 /// CSV lines: RFC 4180 quoting (by the `csv` crate), CRLF, each cell neutralised first

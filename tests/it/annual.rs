@@ -676,4 +676,10 @@ fn the_report_page_links_every_counted_cell_and_open_data_follows_its_schema() {
         "https://rsj.test.example.gov.cn/documents/rule-2025/"
     );
     assert!(open["seal"].as_str().is_some_and(|s| s.len() == 64));
+    // And as CSV, one row per cell of both reports (after the header).
+    let csv = read("data/report-cells.csv");
+    assert_eq!(csv.lines().count(), 1 + (10 + 25 * 7 + 15) + 24);
+    assert!(csv.contains(
+        "2025,政府信息公开,二/规章/现行有效件数,二-1,规章,现行有效件数,3,1,2025年以前制定的2件规章未录入网站,records,https://rsj.test.example.gov.cn/documents/rule-2025/,"
+    ), "{csv}");
 }

@@ -1045,7 +1045,7 @@ impl super::RecordKind for Enforcement {
         })
     }
 
-    fn csv_rows(&self, r: &Record, url: &str) -> Vec<Vec<String>> {
+    fn csv_rows(&self, _site: &crate::content::Site, r: &Record, url: &str) -> Vec<Vec<String>> {
         let e = self;
         let mut rows = Vec::new();
         let published = r

@@ -574,7 +574,7 @@ impl super::RecordKind for Fee {
         })
     }
 
-    fn csv_rows(&self, r: &Record, url: &str) -> Vec<Vec<String>> {
+    fn csv_rows(&self, _site: &crate::content::Site, r: &Record, url: &str) -> Vec<Vec<String>> {
         let x = self;
         let mut rows = Vec::new();
         let s = |o: &Option<String>| o.clone().unwrap_or_default();

@@ -123,7 +123,7 @@ pub trait RecordKind: Serialize + DeserializeOwned + Clone + std::fmt::Debug + S
 
     /// The rows this record adds to its kind's open-data CSV file (see `export::opendata::CSVS`);
     /// `url` is the record's absolute URL.
-    fn csv_rows(&self, _r: &Record, _url: &str) -> Vec<Vec<String>> {
+    fn csv_rows(&self, _site: &crate::content::Site, _r: &Record, _url: &str) -> Vec<Vec<String>> {
         Vec::new()
     }
 }
@@ -318,8 +318,8 @@ macro_rules! kinds {
                 match self { $( $(#[$attr])* Data::$var(x) => x.open_data(cx), )* }
             }
 
-            pub fn csv_rows(&self, r: &Record, url: &str) -> Vec<Vec<String>> {
-                match self { $( $(#[$attr])* Data::$var(x) => x.csv_rows(r, url), )* }
+            pub fn csv_rows(&self, site: &crate::content::Site, r: &Record, url: &str) -> Vec<Vec<String>> {
+                match self { $( $(#[$attr])* Data::$var(x) => x.csv_rows(site, r, url), )* }
             }
         }
     };

@@ -872,7 +872,7 @@ impl super::RecordKind for Permit {
         })
     }
 
-    fn csv_rows(&self, r: &Record, url: &str) -> Vec<Vec<String>> {
+    fn csv_rows(&self, _site: &crate::content::Site, r: &Record, url: &str) -> Vec<Vec<String>> {
         let p = self;
         let mut rows = Vec::new();
         let s = |o: &Option<String>| o.clone().unwrap_or_default();

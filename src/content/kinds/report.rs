@@ -1359,8 +1359,45 @@ impl super::RecordKind for Report {
         })
     }
 
-    fn csv_rows(&self, _r: &Record, _url: &str) -> Vec<Vec<String>> {
-        Vec::new()
+    /// One row per cell (`report-cells.csv`).
+    fn csv_rows(&self, site: &Site, _r: &Record, url: &str) -> Vec<Vec<String>> {
+        let text = |v: Option<f64>| v.map(num_text).unwrap_or_default();
+        let mut rows = Vec::new();
+        for t in self.tables(site) {
+            for row in &t.rows {
+                for c in &row.cells {
+                    let records: Vec<String> = c
+                        .records
+                        .iter()
+                        .filter_map(|k| site.get(k))
+                        .map(|x| {
+                            crate::content::urls::absolute(
+                                site,
+                                &crate::content::urls::record_url(site, x),
+                            )
+                        })
+                        .collect();
+                    rows.push(vec![
+                        self.year.to_string(),
+                        self.report.as_str().to_string(),
+                        c.id.clone(),
+                        t.id.to_string(),
+                        row.label.clone(),
+                        c.column.to_string(),
+                        text(c.value),
+                        text(c.computed),
+                        c.override_reason.clone().unwrap_or_default(),
+                        serde_json::to_value(c.source)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
+                        records.join("；"),
+                        url.to_string(),
+                    ]);
+                }
+            }
+        }
+        rows
     }
 }
 
