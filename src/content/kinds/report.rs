@@ -1495,3 +1495,102 @@ pub fn count_requests(year: i64, requests: &[CountedRequest]) -> Result<Vec<Requ
     }
     Ok(rows)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> jiff::civil::Date {
+        s.parse().unwrap_or_default()
+    }
+
+    fn row<'a>(rows: &'a [RequestRow], id: &str) -> &'a RequestRow {
+        rows.iter().find(|r| r.row == id).unwrap_or(&rows[0])
+    }
+
+    #[test]
+    fn requests_are_counted_across_the_year_end() {
+        let q = |t, r, a: Option<(&'static str, &'static str)>| CountedRequest {
+            applicant_type: t,
+            received: d(r),
+            replied: a.map(|(x, c)| (d(x), c)),
+        };
+        let all = [
+            // Carried over into 2025 and answered in it.
+            q("自然人", "2024-12-30", Some(("2025-01-06", "予以公开"))),
+            // Answered in 2024: nowhere in 2025.
+            q("自然人", "2024-05-06", Some(("2024-05-20", "予以公开"))),
+            // Carried over into 2025 and still unanswered at its end.
+            q("商业企业", "2024-12-31", None),
+            // Received in 2025, answered in 2026.
+            q(
+                "法人或其他组织",
+                "2025-12-31",
+                Some(("2026-01-05", "部分公开")),
+            ),
+            q(
+                "科研机构",
+                "2025-03-02",
+                Some(("2025-03-09", "其他处理-其他")),
+            ),
+            // Received in 2026: not counted.
+            q("自然人", "2026-01-02", None),
+        ];
+        let rows = count_requests(2025, &all).unwrap_or_default();
+        assert_eq!(rows.len(), REQUEST_ROWS.len() - 1);
+        assert_eq!(row(&rows, "本年新收").columns(), [0, 0, 1, 0, 0, 1]);
+        assert_eq!(row(&rows, "上年结转").columns(), [1, 1, 0, 0, 0, 0]);
+        assert_eq!(row(&rows, "予以公开").columns(), [1, 0, 0, 0, 0, 0]);
+        assert_eq!(row(&rows, "其他处理-其他").columns(), [0, 0, 1, 0, 0, 0]);
+        assert_eq!(row(&rows, "部分公开").columns(), [0; 6]);
+        assert_eq!(row(&rows, "结转下年度").columns(), [0, 1, 0, 0, 0, 1]);
+        // The same requests a year later: 2025's carry-over is 2026's.
+        let next = count_requests(2026, &all).unwrap_or_default();
+        assert_eq!(
+            row(&next, "上年结转").columns(),
+            row(&rows, "结转下年度").columns()
+        );
+        assert_eq!(row(&next, "部分公开").columns(), [0, 0, 0, 0, 0, 1]);
+    }
+
+    #[test]
+    fn words_table_three_has_no_row_for_are_errors() {
+        let bad_type = [CountedRequest {
+            applicant_type: "个人",
+            received: d("2025-01-02"),
+            replied: None,
+        }];
+        assert!(count_requests(2025, &bad_type).is_err());
+        let bad_category = [CountedRequest {
+            applicant_type: "自然人",
+            received: d("2025-01-02"),
+            replied: Some((d("2025-01-09"), "总计")),
+        }];
+        assert!(count_requests(2025, &bad_category).is_err());
+    }
+
+    #[test]
+    fn a_hand_edit_changes_the_hash_and_every_cell_has_a_unique_id() {
+        let rows = vec![RequestRow {
+            row: "本年新收".into(),
+            person: 1,
+            ..RequestRow::default()
+        }];
+        let mut edited = rows.clone();
+        edited[0].person = 2;
+        assert_ne!(requests_hash(&rows), requests_hash(&edited));
+        for t in [ReportType::OpenGov, ReportType::Enforcement] {
+            let ids = Report::cell_ids(t);
+            let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+            assert_eq!(unique.len(), ids.len(), "{t}");
+        }
+    }
+
+    #[test]
+    fn figures_print_as_whole_numbers_or_to_four_places() {
+        assert_eq!(num_text(3.0), "3");
+        assert_eq!(num_text(1.7345), "1.7345");
+        assert_eq!(num_text(2.5), "2.5");
+        assert_eq!(wan(12_345.4), 1.2345);
+    }
+}
