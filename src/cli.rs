@@ -43,6 +43,39 @@ pub(crate) enum Command {
     Requests(crate::feedback::requests::cli::RequestsArgs),
     /// 发布到对象存储（S3 兼容）或目录：只上传上次发布以来有变化的文件，删除不再生成的文件；--dry-run 只列出改动
     Deploy(crate::deploy::cli::DeployArgs),
+    /// 年度报告：annual（政府信息公开工作年度报告）或 enforcement（行政执法统计年报）YEAR，列出统计数字；--db 写入依申请公开情况，--seal 封存
+    Report(ReportArgs),
+}
+
+/// Which annual report (`gongshi report annual|enforcement YEAR`).
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum ReportWhich {
+    /// 政府信息公开工作年度报告
+    Annual,
+    /// 行政执法统计年报
+    Enforcement,
+}
+
+// The arguments of `gongshi report` (the help text is on [`Command::Report`]).
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// annual（政府信息公开工作年度报告）或 enforcement（行政执法统计年报）
+    #[arg(value_enum)]
+    pub(crate) which: ReportWhich,
+    /// 报告年度，如 2025
+    pub(crate) year: i64,
+    /// 站点根目录（含 site.toml）
+    #[arg(long, default_value = ".")]
+    pub(crate) root: PathBuf,
+    /// 意见接收程序的数据库（只读）：统计依申请公开情况（表三），写入该年度报告记录的 requests 和 requests_hash
+    #[arg(long, value_name = "FILE")]
+    pub(crate) db: Option<PathBuf>,
+    /// 发布时封存：把全部数字的校验值写入报告记录的 seal；此后数字变化，检查即报错
+    #[arg(long)]
+    pub(crate) seal: bool,
+    /// 输出格式：text（表格）或 json（每个单元格一项）
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub(crate) format: Format,
 }
 
 // The arguments of `gongshi build` (the help text is on [`Command::Build`]).

@@ -10,6 +10,7 @@ mod feedback;
 mod import;
 mod init;
 mod new;
+mod report;
 mod requests;
 mod serve;
 
@@ -41,6 +42,7 @@ pub(crate) fn run(cli: Cli) -> Result<(), Error> {
         Command::Requests(a) => requests::run(a),
         Command::Calendar(a) => calendar::run(a),
         Command::Deploy(a) => deploy::run(a, g),
+        Command::Report(a) => report::run(a),
     }
 }
 

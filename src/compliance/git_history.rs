@@ -4,6 +4,8 @@
 //!   and `remedy` (救济途径, also when added later) are not edited in place after the commit
 //!   that first published it: each change needs a dated entry in `corrections` (status
 //!   changes go through `status` and `changed`);
+//! * likewise a published annual report's sections, counts, overrides and `seal`
+//!   ([`REPORT_FROZEN`]): a change needs its `corrections` entry;
 //! * a record's `index_no` (索引号) stays what it was when first published;
 //! * an opinion ledger (`opinions.jsonl`) only grows: every committed version is the start of
 //!   the newest commit's (the working tree against HEAD is `participation.ledger-rewritten`).
@@ -42,6 +44,20 @@ pub(crate) const FROZEN: [(&str, &str); 7] = [
     ("decision", "决定内容"),
     ("decided", "决定日期"),
     ("remedy", "救济途径"),
+];
+
+/// The fields of a published annual report that are never edited in place: the staff's
+/// sections, the entered and generated counts, the overrides and the seal of its figures.
+pub(crate) const REPORT_FROZEN: [(&str, &str); 9] = [
+    ("year", "报告年度"),
+    ("report", "报告类型"),
+    ("overview", "一、总体情况"),
+    ("problems", "五、存在的主要问题及改进情况"),
+    ("other", "六、其他需要报告的事项"),
+    ("reviews", "四、行政复议、行政诉讼"),
+    ("requests", "三、依申请公开情况"),
+    ("overrides", "人工调整"),
+    ("seal", "封存校验值"),
 ];
 
 /// One version of a file: the commit (None: the working tree) and its text.
@@ -331,15 +347,21 @@ fn record(r: &Record, versions: &[Version], diags: &mut Vec<Diagnostic>) {
         );
     }
 
-    // 执法决定: frozen fields change only with a correction entry.
-    if !matches!(r.data, Data::Enforcement(_)) {
-        return;
-    }
-    let corrections: Vec<String> = match &r.data {
-        Data::Enforcement(e) => e.corrections.iter().map(|c| c.field.clone()).collect(),
-        _ => Vec::new(),
+    // 执法决定 and 年度报告: frozen fields change only with a correction entry.
+    let (frozen, corrections, noun): (&[(&str, &str)], Vec<String>, &str) = match &r.data {
+        Data::Enforcement(e) => (
+            &FROZEN,
+            e.corrections.iter().map(|c| c.field.clone()).collect(),
+            "执法决定",
+        ),
+        Data::Report(x) => (
+            &REPORT_FROZEN,
+            x.corrections.iter().map(|c| c.field.clone()).collect(),
+            "年度报告",
+        ),
+        _ => return,
     };
-    for (field, zh) in FROZEN {
+    for &(field, zh) in frozen {
         let changes: Vec<&Version> = parsed
             .windows(2)
             .filter(|w| value_of(&w[0].1, field) != value_of(&w[1].1, field))
@@ -349,13 +371,18 @@ fn record(r: &Record, versions: &[Version], diags: &mut Vec<Diagnostic>) {
         let Some(culprit) = changes.get(allowed) else {
             continue;
         };
+        let status = if matches!(r.data, Data::Enforcement(_)) {
+            "决定被撤销或变更时只改 status 并填写 changed。"
+        } else {
+            "年报的数字变了时，登记 field: seal 后运行 gongshi report … --seal 重新封存。"
+        };
         diags.push(
             r.diag_at(
                 Diagnostic::error(
                     Code::HistoryEditedAfterPublication,
                     &r.source,
                     format!(
-                        "已公开的执法决定的“{zh}”在{}中被直接修改",
+                        "已公开的{noun}的“{zh}”在{}中被直接修改",
                         culprit.label()
                     ),
                 ),
@@ -367,7 +394,7 @@ fn record(r: &Record, versions: &[Version], diags: &mut Vec<Diagnostic>) {
             ))
             .found(format!("{}修改了 {field}", culprit.label()))
             .hint(format!(
-                "更正必须留痕：在 corrections 下加一项 - date: 更正日期 / field: {field} / reason: 更正原因；决定被撤销或变更时只改 status 并填写 changed。"
+                "更正必须留痕：在 corrections 下加一项 - date: 更正日期 / field: {field} / reason: 更正原因；{status}"
             )),
         );
     }

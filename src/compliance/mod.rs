@@ -13,10 +13,12 @@
 //! * [`ledgers`] — no opinion can vanish: ledgers against the register of heads, the receiver
 //!   and the outcome's figures (`participation.*`)
 //! * [`freshness`] — staleness, overdue replies and reports (`freshness.*`, …)
+//! * [`annual`] — the annual reports due by 31 January, sealed figures (`report.*`)
 //! * [`page`] — the staff compliance page (`check --html`)
 //!
 //! Besides diagnostics the rules fill a [`Summary`]: the lists the compliance page shows.
 
+pub(crate) mod annual;
 pub(crate) mod catalogue;
 pub(crate) mod decisions;
 pub(crate) mod enforcement;
@@ -133,6 +135,7 @@ pub(crate) fn run(input: &Input) -> (Vec<Diagnostic>, Summary) {
     git_history::check(input, &mut diags);
     ledgers::check(input, &mut diags);
     freshness::check(input, &mut diags, &mut summary);
+    annual::check(input, &mut diags, &mut summary);
     summary.items.sort();
     summary.items.dedup();
     (diags, summary)

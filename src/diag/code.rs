@@ -215,6 +215,12 @@ codes! {
     RequestsDueSoon = "requests.due-soon",
     RequestsLog = "requests.log",
     RequestsOverdue = "requests.overdue",
+    ReportDue = "report.due",
+    ReportOverdue = "report.overdue",
+    ReportRequestsEdited = "report.requests-edited",
+    ReportSealMismatch = "report.seal-mismatch",
+    ReportUnknownCell = "report.unknown-cell",
+    ReportUnsealed = "report.unsealed",
 
     SchemaBadDate = "schema.bad-date",
     SchemaBadValue = "schema.bad-value",

@@ -173,6 +173,10 @@ function choosePages() {
     const withdrawn = recs.find((u) => isNoindex(u));
     if (withdrawn) add(`withdrawn notice ${k}`, withdrawn);
   }
+  // Both annual reports (their official tables are the widest on the site).
+  for (const [label, u] of [['annual report', '/reports/2025/'], ['enforcement statistics report', '/reports/2025-enforcement/']]) {
+    if (urls.includes(u)) add(label, u);
+  }
   for (const state of ['open', 'closed', 'concluded', 'upcoming', 'withdrawn']) {
     const u = urls.find((x) => x.startsWith('/consultations/') && readHtml(x).includes(`data-state="${state}"`));
     if (u) add(`consultation ${state}`, u);

@@ -40,7 +40,7 @@ fn assert_no_withdrawn(rel: &str, text: &str) {
     }
 }
 
-const SECTIONS: [&str; 14] = [
+const SECTIONS: [&str; 15] = [
     "duties",
     "documents",
     "procedures",
@@ -55,6 +55,7 @@ const SECTIONS: [&str; 14] = [
     "spot-check-lists",
     "spot-check-plans",
     "accountability",
+    "reports",
 ];
 
 #[test]

@@ -14,6 +14,7 @@ mod pg_common;
 #[allow(dead_code)]
 mod synth;
 
+mod annual;
 mod build;
 mod build_cache;
 mod calendar_cli;

@@ -351,6 +351,7 @@ pub mod page;
 pub mod permit;
 pub mod procedure;
 pub mod reply;
+pub mod report;
 pub mod spot_check;
 
 kinds! {
@@ -369,6 +370,7 @@ kinds! {
     SpotCheckList => spot_check::SpotCheckList,
     SpotCheckPlan => spot_check::SpotCheckPlan,
     Accountability => accountability::Accountability,
+    Report => report::Report,
     #[cfg(feature = "test-kind")]
     Inspection => inspection::Inspection,
 }
