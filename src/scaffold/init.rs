@@ -7,7 +7,7 @@ use crate::content::Kind;
 use std::path::{Path, PathBuf};
 
 /// The files of a new site: (path in the site, bytes). Text files may hold `{{TODAY}}`,
-/// `{{YEAR}}`, `{{NEXT_YEAR}}` and `{{CODE}}`, replaced when they are written.
+/// `{{YEAR}}`, `{{PREV_YEAR}}`, `{{NEXT_YEAR}}` and `{{CODE}}`, replaced when they are written.
 static FILES: &[(&str, &[u8])] = &[
     ("site.toml", include_bytes!("sample/site.toml")),
     ("README.md", include_bytes!("sample/README.md")),
@@ -93,6 +93,10 @@ static FILES: &[(&str, &[u8])] = &[
         include_bytes!("sample/content/accountability/zhifa-zeren.md"),
     ),
     (
+        "content/reports/nianbao.md",
+        include_bytes!("sample/content/reports/nianbao.md"),
+    ),
+    (
         "content/pages/about.md",
         include_bytes!("sample/content/pages/about.md"),
     ),
@@ -119,6 +123,7 @@ pub fn sample_files(today: jiff::civil::Date) -> Vec<(&'static str, Vec<u8>)> {
                     .replace("{{TODAY}}", &today.to_string())
                     .replace("{{YEAR}}", &today.year().to_string())
                     .replace("{{NEXT_YEAR}}", &(today.year() + 1).to_string())
+                    .replace("{{PREV_YEAR}}", &(today.year() - 1).to_string())
                     .replace("{{CODE}}", SAMPLE_CODE)
                     .into_bytes(),
                 _ => bytes.to_vec(),

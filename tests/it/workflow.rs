@@ -245,12 +245,12 @@ fn new_permit_writes_the_folder_form_with_a_note_on_attachments_and_other_kinds_
 fn new_assigns_the_next_index_number_of_the_year() {
     let tmp = init_site();
     let site = tmp.path().join("site");
-    // The sample site uses SLRSJ/2026-00001 … 00014.
+    // The sample site uses SLRSJ/2026-00001 … 00015.
     let o = run(&["new", "document", "a", "--root", s(&site), "--now", NOW]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("SLRSJ/2026-00015"), "{}", text(&o));
-    let o = run(&["new", "fee", "b", "--root", s(&site), "--now", NOW]);
     assert!(text(&o).contains("SLRSJ/2026-00016"), "{}", text(&o));
+    let o = run(&["new", "fee", "b", "--root", s(&site), "--now", NOW]);
+    assert!(text(&o).contains("SLRSJ/2026-00017"), "{}", text(&o));
     // A new year starts again at 00001.
     let o = run(&[
         "new",
