@@ -39,6 +39,11 @@ pub fn plan_site(cx: Cx, mut live: Option<&mut Live>, emit: &mut dyn FnMut(Outpu
 /// needs (view models and HTML of one batch) while keeping both cores busy.
 const BATCH: usize = 1024;
 
+/// A batch is handed on early once its ready-made files (search index, open data, sitemap:
+/// the few large outputs, made at the end) hold this many bytes, so that those files are
+/// written as they are made instead of all waiting for the last batch.
+const BATCH_BYTES: usize = 16 << 20;
+
 /// Where the pipeline writes (Zola's `BuildMode`).
 pub(crate) enum Sink<'a> {
     /// A staging folder beside the output folder, swapped in by the caller when everything
@@ -209,9 +214,14 @@ pub(crate) fn run(
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Output>>(0);
         scope.spawn(move || {
             let mut planned: Vec<Output> = Vec::with_capacity(BATCH);
+            let mut bytes = 0usize;
             plan_site(cx, live, &mut |o| {
+                if let Output::Bytes { bytes: b, .. } = &o {
+                    bytes += b.len();
+                }
                 planned.push(o);
-                if planned.len() >= BATCH {
+                if planned.len() >= BATCH || bytes >= BATCH_BYTES {
+                    bytes = 0;
                     let full = std::mem::replace(&mut planned, Vec::with_capacity(BATCH));
                     // The receiver only goes away when this scope ends.
                     let _ = tx.send(full);

@@ -150,7 +150,7 @@ impl LiveExports {
     /// Every feed and open data file, made again (and kept).
     pub(crate) fn remake(&mut self, cx: Cx) -> Vec<Output> {
         let mut out = self.feeds(cx);
-        out.extend(opendata::files_with(cx, Some(&mut self.data)));
+        opendata::files_with(cx, Some(&mut self.data), &mut |o| out.push(o));
         out
     }
 

@@ -43,9 +43,7 @@ pub fn extend(
         None => atom::feeds(cx).into_iter().for_each(&mut *emit),
     }
     ics::calendar(cx).into_iter().for_each(&mut *emit);
-    opendata::files_with(cx, live.map(|l| &mut l.data))
-        .into_iter()
-        .for_each(&mut *emit);
+    opendata::files_with(cx, live.map(|l| &mut l.data), emit);
     let urls = sitemap.finish();
     sitemap::files(cx.site, &urls, sitemap::MAX_URLS)
         .into_iter()

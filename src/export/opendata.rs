@@ -637,16 +637,23 @@ fn pretty(v: &Value) -> String {
 
 /// Every open-data file.
 pub fn files(cx: Cx) -> Vec<Output> {
-    files_with(cx, None)
+    let mut out = Vec::new();
+    files_with(cx, None, &mut |o| out.push(o));
+    out
 }
 
-/// [`files`]; with `live`, the data and CSV files are made from per-record fragments kept
-/// there, to be updated in place after a one-record edit ([`super::live::LiveData`]).
-pub(crate) fn files_with(cx: Cx, mut live: Option<&mut super::live::LiveData>) -> Vec<Output> {
+/// [`files`], handing each file to `emit` as soon as it is made, so that a large site's data
+/// files are not all in memory at once; with `live`, the data and CSV files are made from
+/// per-record fragments kept there, to be updated in place after a one-record edit
+/// ([`super::live::LiveData`]).
+pub(crate) fn files_with(
+    cx: Cx,
+    mut live: Option<&mut super::live::LiveData>,
+    emit: &mut dyn FnMut(Output),
+) {
     let Cx { site, facts, .. } = cx;
     let base = site.config.base_path();
     let abs = |name: &str| absolute(site, &format!("{base}data/{name}"));
-    let mut out = Vec::new();
     let mut datasets = Vec::new();
     let updated = |kind: Kind| {
         exported_of(site, facts, kind)
@@ -660,11 +667,11 @@ pub(crate) fn files_with(cx: Cx, mut live: Option<&mut super::live::LiveData>) -
             None => data_json(site, facts, kind),
         };
         let name = kind.folder();
-        out.push(Output::Bytes {
+        emit(Output::Bytes {
             path: format!("data/{name}.json"),
             bytes: text.into_bytes(),
         });
-        out.push(Output::Bytes {
+        emit(Output::Bytes {
             path: format!("data/{name}.schema.json"),
             bytes: pretty(&schema(site, kind)).into_bytes(),
         });
@@ -679,7 +686,7 @@ pub(crate) fn files_with(cx: Cx, mut live: Option<&mut super::live::LiveData>) -
             Some(l) => l.csv_text(site, facts, i),
             None => csv_text(site, facts, csv),
         };
-        out.push(Output::Bytes {
+        emit(Output::Bytes {
             path: format!("data/{}.csv", csv.name),
             bytes: text.into_bytes(),
         });
@@ -698,15 +705,14 @@ pub(crate) fn files_with(cx: Cx, mut live: Option<&mut super::live::LiveData>) -
     let mut text = Vec::new();
     ordered_text(&index, &Shape::of(&open_fields(&[], INDEX)), 0, &mut text);
     text.push(b'\n');
-    out.push(Output::Bytes {
+    emit(Output::Bytes {
         path: "data/index.json".into(),
         bytes: text,
     });
-    out.push(Output::Bytes {
+    emit(Output::Bytes {
         path: "data/index.schema.json".into(),
         bytes: pretty(&index_schema(site)).into_bytes(),
     });
-    out
 }
 
 fn type_doc(ty: &Ty) -> String {

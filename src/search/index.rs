@@ -588,35 +588,40 @@ pub(crate) fn build_index_stats(
         });
         entry_bytes += made.iter().map(|(_, n)| n).sum::<usize>();
     }
-    let encoded: Vec<(String, String)> = tables
-        .into_iter()
-        .flat_map(|t| {
-            t.into_iter()
-                .map(|(tok, (s, _))| (tok.into_string(), s.as_str().to_owned()))
-        })
-        .collect();
+    // (shard, token, postings), sized once: the tables hold every token of the site, and a
+    // growing list or a map per shard would hold them twice at the end of indexing, where a
+    // large site's build peaks.
+    let mut encoded: Vec<(usize, String, String)> =
+        Vec::with_capacity(tables.iter().map(|t| t.len()).sum());
+    encoded.extend(tables.into_iter().flat_map(|t| {
+        t.into_iter()
+            .map(|(tok, (s, _))| (0, tok.into_string(), s.as_str().to_owned()))
+    }));
 
-    let total: usize = encoded.iter().map(|(k, v)| posting_bytes(k, v)).sum();
+    let total: usize = encoded.iter().map(|(_, k, v)| posting_bytes(k, v)).sum();
     let shards = shard_count(total);
-    // Each shard's postings move into its map and its file, so they are held once at a time.
-    let mut shard_maps: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); shards];
-    for (tok, s) in encoded {
-        if let Some(m) = shard_maps.get_mut(shard_of(&tok, shards)) {
-            m.insert(tok, s);
-        }
+    for e in encoded.iter_mut() {
+        e.0 = shard_of(&e.1, shards);
     }
+    // Each shard's postings in token order (tokens are unique).
+    encoded.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
 
     let mut hashes = Vec::new();
     let mut put = |f: OutputFile| {
         hashes.push(file_hash(&f.path, &f.bytes));
         emit(f);
     };
-    for (i, m) in shard_maps.into_iter().enumerate() {
+    let mut rest: &[(usize, String, String)] = &encoded;
+    for i in 0..shards {
+        let n = rest.iter().take_while(|e| e.0 == i).count();
+        let (group, after) = rest.split_at(n);
+        rest = after;
         put(OutputFile {
             path: format!("search/shards/{i}.json"),
-            bytes: shard_json(m.iter().map(|(k, v)| (k.as_str(), v.as_str()))).into_bytes(),
+            bytes: shard_json(group.iter().map(|(_, k, v)| (k.as_str(), v.as_str()))).into_bytes(),
         });
     }
+    drop(encoded);
 
     // The document chunks, made again a block at a time in id order.
     let chunk = chunk_len(entry_bytes, order.len());
