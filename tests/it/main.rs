@@ -15,6 +15,7 @@ mod synth;
 
 mod build;
 mod build_cache;
+mod build_pages;
 mod calendar_cli;
 mod citizen;
 mod compliance;
