@@ -14,8 +14,8 @@
 //! like every file, hard-linked when their bytes did not change.
 //!
 //! The cache file (`pages.json` in the cache folder, by default `.gongshi-cache/` beside the
-//! output folder) also names the binary (version, size and modification time: the embedded
-//! theme and calendar are in it), a hash of every theme file, and the output folder. A
+//! output folder) also names the binary (version and SHA-256: the embedded theme and calendar
+//! are in it), a hash of every theme file, and the output folder. A
 //! cache of another binary, theme or output folder, or one that does not parse, is ignored
 //! with a note, and the build renders every page. A page file changed, replaced or removed
 //! since the last build (by anyone) no longer matches its recorded identity and is rendered
@@ -85,8 +85,9 @@ struct Entry {
 struct Header {
     format: u32,
     gongshi: String,
-    /// The running binary's size and modification time.
-    exe: (u64, i64),
+    /// SHA-256 of the running binary (a copy of the same binary, as CI downloads or
+    /// installs it afresh, keeps the cache).
+    exe: String,
     /// SHA-256 of every theme file (path and bytes).
     theme: String,
     /// The output folder, absolute.
@@ -157,11 +158,19 @@ fn identity(path: &Path) -> Option<(u64, i64, u64)> {
     Some((m.len(), mtime, ino))
 }
 
+/// SHA-256 of the running binary, read in blocks.
+fn exe_hash() -> Option<String> {
+    let mut f = std::fs::File::open(std::env::current_exe().ok()?).ok()?;
+    let mut h = Sha(sha2::Sha256::new());
+    io::copy(&mut f, &mut h).ok()?;
+    Some(hex::encode(h.0.finalize()))
+}
+
 fn header(theme: &Theme, out: &Path) -> Option<Header> {
     Some(Header {
         format: FORMAT,
         gongshi: env!("CARGO_PKG_VERSION").to_string(),
-        exe: super::cache::exe_identity()?,
+        exe: exe_hash()?,
         theme: theme_hash(theme),
         out: std::path::absolute(out).ok()?,
     })
