@@ -37,12 +37,16 @@ done
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 [ -n "$DIR" ] || DIR=/dev/shm/gongshi-incr
 [ -n "$BIN" ] || BIN="$ROOT/target/release/gongshi"
+# The generator's output does not depend on its build profile.
 GEN="$ROOT/target/release/examples/gen_site"
+[ -x "$GEN" ] || GEN="$ROOT/target/debug/examples/gen_site"
 mkdir -p "$DIR/results"
 RAW="$DIR/results/incr.txt"
 : > "$RAW"
 log() { echo "[incr] $*" >&2; }
 [ -x "$BIN" ] && [ -x "$GEN" ] || { log "build first: cargo build --release --bin gongshi --example gen_site"; exit 2; }
+log "binary: $BIN ($(sha256sum "$BIN" | cut -c1-12))"
+
 
 # One timed build: prints "wall user sys maxrss_kib".
 timed() {

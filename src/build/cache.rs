@@ -247,7 +247,7 @@ pub fn memo_path(out: &Path) -> PathBuf {
     parent.join(format!(".{name}.build-cache.json"))
 }
 
-fn exe_identity() -> Option<(u64, i64)> {
+pub(super) fn exe_identity() -> Option<(u64, i64)> {
     let m = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
     Some((m.len(), stamps(&m).0))
 }

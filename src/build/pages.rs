@@ -88,6 +88,8 @@ struct Header {
     /// SHA-256 of the running binary (a copy of the same binary, as CI downloads or
     /// installs it afresh, keeps the cache).
     exe: String,
+    /// The binary's size and modification time when `exe` was taken.
+    exe_stat: (u64, i64),
     /// SHA-256 of every theme file (path and bytes).
     theme: String,
     /// The output folder, absolute.
@@ -166,11 +168,17 @@ fn exe_hash() -> Option<String> {
     Some(hex::encode(h.0.finalize()))
 }
 
-fn header(theme: &Theme, out: &Path) -> Option<Header> {
+fn header(theme: &Theme, out: &Path, known: Option<&Header>) -> Option<Header> {
+    let exe_stat = super::cache::exe_identity()?;
+    let exe = match known {
+        Some(k) if k.exe_stat == exe_stat && !k.exe.is_empty() => k.exe.clone(),
+        _ => exe_hash()?,
+    };
     Some(Header {
         format: FORMAT,
         gongshi: env!("CARGO_PKG_VERSION").to_string(),
-        exe: exe_hash()?,
+        exe,
+        exe_stat,
         theme: theme_hash(theme),
         out: std::path::absolute(out).ok()?,
     })
@@ -186,7 +194,22 @@ impl Pass {
     /// means every page is rendered (with a note when a cache file was there).
     pub(crate) fn open(opts: &CacheOptions, theme: &Theme, out: &Path) -> Pass {
         let file = opts.dir_for(out).join(FILE);
-        let header = header(theme, out);
+        let read = if opts.ignore {
+            Ok(None)
+        } else {
+            match std::fs::read(&file) {
+                Ok(b) => Ok(Some(serde_json::from_slice::<CacheFile>(&b))),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            }
+        };
+        // The binary's hash is taken from the cache while the binary's size and time are
+        // those the cache recorded.
+        let known = match &read {
+            Ok(Some(Ok(c))) => Some(&c.header),
+            _ => None,
+        };
+        let header = header(theme, out, known);
         let mut pass = Pass {
             file,
             header,
@@ -197,12 +220,9 @@ impl Pass {
             used: false,
             note: None,
         };
-        if opts.ignore {
-            return pass;
-        }
-        let bytes = match std::fs::read(&pass.file) {
-            Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return pass,
+        let parsed = match read {
+            Ok(Some(p)) => p,
+            Ok(None) => return pass,
             Err(e) => {
                 pass.note = Some(format!(
                     "无法读取构建缓存 {}（{e}），本次重新生成全部页面。",
@@ -211,7 +231,7 @@ impl Pass {
                 return pass;
             }
         };
-        let why = match serde_json::from_slice::<CacheFile>(&bytes) {
+        let why = match parsed {
             Err(_) => Some("文件已损坏"),
             Ok(c) => match &pass.header {
                 None => Some("无法确定本程序或输出目录"),
