@@ -93,9 +93,12 @@ pub(crate) struct BuildArgs {
     /// 同时发布草稿
     #[arg(long)]
     pub(crate) drafts: bool,
-    /// 不使用上次生成的记录，完整地重新生成（默认在内容、主题、设置和时间都没有变化时跳过生成）
+    /// 不使用上次生成的记录，完整地重新生成（默认在内容、主题、设置和时间都没有变化时跳过生成，有变化时只重新生成受影响的页面）
     #[arg(long)]
     pub(crate) no_cache: bool,
+    /// 构建缓存目录（默认为输出目录旁的 .gongshi-cache/）；持续集成可保留此目录，使下次生成只重新生成有变化的页面
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
     /// 意见接收程序的数据库（只读）：核对已公布结果的征集是否全部导出，并在 consultations/heads.json 中发布接收程序的链头
     #[arg(long, value_name = "FILE")]
     pub(crate) feedback_db: Option<PathBuf>,

@@ -105,7 +105,7 @@ fn sha256(path: &Path) -> io::Result<String> {
 
 /// Modification time, change time (ns) and inode.
 #[cfg(unix)]
-fn stamps(m: &std::fs::Metadata) -> (i64, i64, u64) {
+pub(super) fn stamps(m: &std::fs::Metadata) -> (i64, i64, u64) {
     use std::os::unix::fs::MetadataExt;
     let ns = |s: i64, n: i64| s.saturating_mul(1_000_000_000).saturating_add(n);
     (
@@ -116,7 +116,7 @@ fn stamps(m: &std::fs::Metadata) -> (i64, i64, u64) {
 }
 
 #[cfg(not(unix))]
-fn stamps(m: &std::fs::Metadata) -> (i64, i64, u64) {
+pub(super) fn stamps(m: &std::fs::Metadata) -> (i64, i64, u64) {
     let mtime = m
         .modified()
         .ok()
@@ -247,7 +247,7 @@ pub fn memo_path(out: &Path) -> PathBuf {
     parent.join(format!(".{name}.build-cache.json"))
 }
 
-fn exe_identity() -> Option<(u64, i64)> {
+pub(super) fn exe_identity() -> Option<(u64, i64)> {
     let m = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
     Some((m.len(), stamps(&m).0))
 }
@@ -497,6 +497,9 @@ fn hit(file: &Path, fp: &Fingerprint, opts: &BuildOptions, out: &Path) -> Option
             .map(StoredDiagnostic::restore)
             .collect(),
         out: out.to_path_buf(),
+        rendered: 0,
+        rerendered: Some(Vec::new()),
+        notes: Vec::new(),
     })
 }
 

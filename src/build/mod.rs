@@ -5,10 +5,12 @@
 
 pub mod cache;
 pub mod output;
+pub mod pages;
 pub mod patch;
 pub(crate) mod pipeline;
 
-pub use pipeline::{build, plan_site, render_site, render_site_with};
+pub use pages::CacheOptions;
+pub use pipeline::{build, build_with, plan_site, render_site, render_site_with};
 
 use crate::calendar::Calendar;
 use crate::compliance;
@@ -80,6 +82,13 @@ pub struct BuildReport {
     pub millis: u128,
     pub warnings: Diagnostics,
     pub out: PathBuf,
+    /// Pages rendered (the others were linked from the previous output by the page cache).
+    pub rendered: usize,
+    /// With a usable page cache, the pages rendered again, in the order planned (none when
+    /// the build memo answered); None when there was no usable page cache.
+    pub rerendered: Option<Vec<String>>,
+    /// Notes for the user (a page cache that could not be used, and why).
+    pub notes: Vec<String>,
 }
 
 /// Why a build did not publish.
@@ -390,7 +399,7 @@ mod tests {
                 let b = match c {
                     Content::Bytes(b) => b.clone(),
                     Content::Shared(b) => b.to_vec(),
-                    Content::Copy(f) => std::fs::read(f).unwrap_or_default(),
+                    Content::Copy(f) | Content::Linked(f) => std::fs::read(f).unwrap_or_default(),
                 };
                 (p.clone(), b)
             })

@@ -14,6 +14,9 @@ pub enum Content {
     Shared(std::sync::Arc<[u8]>),
     /// Copy this file (absolute path).
     Copy(PathBuf),
+    /// This file of the previous output, known to be what the build would write (the page
+    /// cache, `build/pages.rs`): hard-linked, copied where a link cannot be made.
+    Linked(PathBuf),
 }
 
 /// What writing did.
@@ -97,6 +100,14 @@ fn place_copy(target: &Path, old: &Path, src: &Path) -> io::Result<(bool, u64)> 
     let mut to = std::fs::File::create(target)?;
     let n = io::copy(&mut from, &mut to)?;
     Ok((true, n))
+}
+
+/// Link the previous output's file `src` to `target` (copy it when links fail); its size.
+fn place_linked(target: &Path, src: &Path) -> io::Result<u64> {
+    if std::fs::hard_link(src, target).is_err() {
+        std::fs::copy(src, target)?;
+    }
+    Ok(std::fs::symlink_metadata(target)?.len())
 }
 
 fn with_context(e: io::Error, what: &str, path: &Path) -> io::Error {
@@ -198,6 +209,9 @@ impl Staging {
                         .map_err(|e| with_context(e, "无法写入", &target)),
                     Content::Copy(src) => place_copy(&target, &old, src)
                         .map_err(|e| with_context(e, "无法复制附件", src)),
+                    Content::Linked(src) => place_linked(&target, src)
+                        .map(|n| (false, n))
+                        .map_err(|e| with_context(e, "无法写入", &target)),
                 }
             })
             .collect();

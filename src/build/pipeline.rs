@@ -6,6 +6,7 @@
 //! ([`super::patch`]).
 
 use super::output::{self, Content};
+use super::pages::CacheOptions;
 use super::{
     cache, check, check_reusing, phase, BuildError, BuildOptions, BuildReport, Checked, Live,
     Rendered, RenderedPages, Reuse,
@@ -199,6 +200,7 @@ pub(crate) fn run(
     sink: &mut Sink,
     live: Option<&mut Live>,
     mut reuse: Option<&mut PageReuse>,
+    mut cached: Option<&mut super::pages::Pass>,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Ran, BuildError> {
     let mut seen = std::collections::HashSet::new();
@@ -241,7 +243,13 @@ pub(crate) fn run(
                 }
                 batch.push(o);
             }
-            let made = render_outputs(renderer, &site.root, batch, reuse.as_deref_mut());
+            // Pages the page cache holds are linked from the previous output.
+            let (batch, kept) = match cached.as_deref_mut() {
+                Some(c) => c.sort(batch),
+                None => (batch, Vec::new()),
+            };
+            let mut made = render_outputs(renderer, &site.root, batch, reuse.as_deref_mut());
+            made.files.extend(kept);
             rendered += made.rendered;
             for (path, e) in made.failed {
                 errors.push(render_error(theme, &path, &e));
@@ -306,6 +314,16 @@ pub fn build(
     opts: &BuildOptions,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<BuildReport, BuildError> {
+    build_with(opts, &CacheOptions::default(), progress)
+}
+
+/// [`build`] with the page cache where `cache` says ([`super::pages`]): only pages whose
+/// template or view model changed since the last build into the same folder are rendered.
+pub fn build_with(
+    opts: &BuildOptions,
+    cache: &CacheOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let memo = match cache::lookup(opts) {
         cache::Lookup::Hit(report) => {
@@ -329,6 +347,7 @@ pub fn build(
     let theme = load_theme(&site)?;
     let renderer = new_renderer(&theme)?;
     let out = opts.out.clone().unwrap_or_else(|| site.root.join("public"));
+    let mut pass = super::pages::Pass::open(cache, &theme, &out);
     let mut staging = output::Staging::begin(&out).map_err(|e| BuildError::Io(e.to_string()))?;
     let ran = run(
         Cx::new(&site, &facts, &time),
@@ -337,6 +356,7 @@ pub fn build(
         &mut Sink::Disk(&mut staging),
         None,
         None,
+        Some(&mut pass),
         progress,
     )?;
     phase("plan+render+write", t);
@@ -354,7 +374,13 @@ pub fn build(
         millis: start.elapsed().as_millis(),
         warnings: diags,
         out,
+        rendered: ran.rendered,
+        rerendered: pass.used.then(|| std::mem::take(&mut pass.rendered)),
+        notes: pass.note.take().into_iter().collect(),
     };
+    let t = Instant::now();
+    pass.save(&report.out);
+    phase("page cache saved", t);
     let t = Instant::now();
     memo.save(&report, &site.tz, &facts);
     phase("memo saved", t);
@@ -423,6 +449,7 @@ pub fn render_site_with(
         &mut Sink::Memory(&mut files),
         pages_reuse.is_some().then_some(&mut live),
         pages_reuse.as_mut(),
+        None,
         progress,
     )?;
     let next = pages_reuse.map(|p| p.next);

@@ -16,8 +16,14 @@ pub(super) fn run(a: BuildArgs, g: Global) -> Result<(), Error> {
         strict: false,
         feedback_db: a.feedback_db,
     };
+    let cache = crate::build::CacheOptions {
+        dir: a.cache_dir,
+        ignore: a.no_cache,
+    };
     if a.no_cache {
         crate::build::cache::forget(&opts);
+        let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
+        crate::build::pages::forget(&cache, &out);
     }
     let bar = (!g.quiet && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new(0);
@@ -33,7 +39,7 @@ pub(super) fn run(a: BuildArgs, g: Global) -> Result<(), Error> {
             pb.set_position(done as u64);
         }
     };
-    let result = build::build(&opts, &progress);
+    let result = build::build_with(&opts, &cache, &progress);
     if let Some(pb) = &bar {
         pb.finish_and_clear();
     }
@@ -43,13 +49,17 @@ pub(super) fn run(a: BuildArgs, g: Global) -> Result<(), Error> {
                 print_diags(&report.warnings);
             }
             if !g.quiet {
+                for note in &report.notes {
+                    eprintln!("注意：{note}");
+                }
                 eprintln!(
-                    "完成：{} 条记录，{} 个页面，{} 个文件（{} 个有变化，共 {:.1} MB），用时 {} 毫秒 → {}",
+                    "完成：{} 条记录，{} 个页面，{} 个文件（{} 个有变化，共 {:.1} MB，重新渲染 {} 个页面），用时 {} 毫秒 → {}",
                     report.records,
                     report.pages,
                     report.files,
                     report.written,
                     report.bytes as f64 / 1_048_576.0,
+                    report.rendered,
                     report.millis,
                     report.out.display()
                 );

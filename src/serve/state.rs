@@ -231,7 +231,9 @@ fn entry_for(prev: Option<&Arc<Entry>>, content: Content, now: SystemTime) -> (A
     let unchanged = match (&content, prev) {
         (Content::Shared(b), Some(p)) => same(&p.body, b),
         (Content::Bytes(b), Some(p)) => same(&p.body, b),
-        (Content::Copy(f), Some(p)) => matches!(&p.body, Body::File(q) if q == f),
+        (Content::Copy(f) | Content::Linked(f), Some(p)) => {
+            matches!(&p.body, Body::File(q) if q == f)
+        }
         (_, None) => false,
     };
     match prev {
@@ -240,7 +242,7 @@ fn entry_for(prev: Option<&Arc<Entry>>, content: Content, now: SystemTime) -> (A
             let body = match content {
                 Content::Shared(b) => Body::Bytes(b),
                 Content::Bytes(b) => Body::Bytes(b.into()),
-                Content::Copy(f) => Body::File(f),
+                Content::Copy(f) | Content::Linked(f) => Body::File(f),
             };
             (Arc::new(Entry::new(body, now)), true)
         }

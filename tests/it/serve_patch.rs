@@ -27,7 +27,7 @@ fn normalise(files: Vec<(String, Content)>) -> BTreeMap<String, Bytes> {
             let b = match c {
                 Content::Bytes(b) => Bytes::Data(b),
                 Content::Shared(b) => Bytes::Data(b.to_vec()),
-                Content::Copy(f) => Bytes::File(f),
+                Content::Copy(f) | Content::Linked(f) => Bytes::File(f),
             };
             (p, b)
         })

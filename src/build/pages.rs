@@ -1,0 +1,389 @@
+//! The page cache: `gongshi build` renders again only the pages whose template or view model
+//! changed since the last build into the same output folder, across processes.
+//!
+//! A page is a pure function of the theme, its template's name and its view model (the
+//! renderer adds nothing else: the footer and navigation come from the view model's `site`
+//! and `page.nav`). Everything a build reads — records, `site.toml`, holiday data, the clock
+//! (consultation states, display periods, working days left), git history — reaches a page
+//! only through its view model. So after a build the cache records, for every page, a hash of
+//! its template name and view model and the identity of the file it wrote (size,
+//! modification time, inode); the next build still loads, checks and plans everything, but
+//! a page whose hash is unchanged and whose file in the output folder is still the one
+//! recorded is hard-linked into the new output instead of rendered. Feeds, open data, the
+//! search index and the sitemap are made every time (they are a small part of the work) and,
+//! like every file, hard-linked when their bytes did not change.
+//!
+//! The cache file (`pages.json` in the cache folder, by default `.gongshi-cache/` beside the
+//! output folder) also names the binary (version and SHA-256: the embedded theme and calendar
+//! are in it), a hash of every theme file, and the output folder. A
+//! cache of another binary, theme or output folder, or one that does not parse, is ignored
+//! with a note, and the build renders every page. A page file changed, replaced or removed
+//! since the last build (by anyone) no longer matches its recorded identity and is rendered
+//! again. The cache is written (atomically) only after the new output was swapped in; if
+//! that fails the old cache still describes the files it names correctly (a rewritten file
+//! has a new inode), so it can only cost renders, never give a wrong page.
+
+use super::output::Content;
+use crate::plan::Output;
+use crate::render::Theme;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The cache file's format; a different one is ignored (with a note).
+const FORMAT: u32 = 1;
+
+/// The cache file's name inside the cache folder.
+const FILE: &str = "pages.json";
+
+/// Where the cache lives and whether to read it.
+#[derive(Debug, Clone, Default)]
+pub struct CacheOptions {
+    /// The cache folder (`--cache-dir`); None: `.gongshi-cache/` beside the output folder.
+    pub dir: Option<PathBuf>,
+    /// Do not read the cache (`--no-cache`); a new one is still written.
+    pub ignore: bool,
+}
+
+impl CacheOptions {
+    /// The cache folder for the output folder `out`.
+    pub fn dir_for(&self, out: &Path) -> PathBuf {
+        match &self.dir {
+            Some(d) => d.clone(),
+            None => out
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .join(".gongshi-cache"),
+        }
+    }
+}
+
+/// A page's template name and view model, hashed (SHA-256, first 16 bytes, hex).
+type Key = String;
+
+/// What the cache records of one page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Entry {
+    /// Hash of the template name and the view model.
+    #[serde(rename = "k")]
+    key: Key,
+    /// The written file's size, modification time (ns) and inode.
+    #[serde(rename = "s")]
+    size: u64,
+    #[serde(rename = "m")]
+    mtime: i64,
+    #[serde(rename = "i")]
+    ino: u64,
+}
+
+/// What makes a cache usable at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Header {
+    format: u32,
+    gongshi: String,
+    /// SHA-256 of the running binary (a copy of the same binary, as CI downloads or
+    /// installs it afresh, keeps the cache).
+    exe: String,
+    /// The binary's size and modification time when `exe` was taken.
+    exe_stat: (u64, i64),
+    /// SHA-256 of every theme file (path and bytes).
+    theme: String,
+    /// The output folder, absolute.
+    out: PathBuf,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct CacheFile {
+    header: Header,
+    /// Output path → entry.
+    pages: HashMap<String, Entry>,
+}
+
+/// One build's use of the cache: the previous build's pages, and this build's.
+pub(crate) struct Pass {
+    file: PathBuf,
+    header: Option<Header>,
+    old_out: PathBuf,
+    previous: HashMap<String, Entry>,
+    /// This build's pages: path → key.
+    next: Vec<(String, Key)>,
+    /// Pages rendered (not taken from the previous output).
+    pub rendered: Vec<String>,
+    /// Whether a usable cache was read.
+    pub used: bool,
+    /// Why an existing cache was not used (shown to the user).
+    pub note: Option<String>,
+}
+
+struct Sha(sha2::Sha256);
+
+impl io::Write for Sha {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn key_of(template: &str, ctx: &serde_json::Value) -> Option<Key> {
+    let mut h = Sha(sha2::Sha256::new());
+    h.0.update(template.as_bytes());
+    h.0.update([0u8]);
+    serde_json::to_writer(&mut h, ctx).ok()?;
+    Some(hex::encode(&h.0.finalize()[..16]))
+}
+
+fn theme_hash(theme: &Theme) -> String {
+    let mut h = sha2::Sha256::new();
+    for f in theme.templates().chain(theme.statics()) {
+        h.update((f.path.len() as u64).to_le_bytes());
+        h.update(f.path.as_bytes());
+        h.update((f.bytes.len() as u64).to_le_bytes());
+        h.update(&f.bytes);
+    }
+    hex::encode(h.finalize())
+}
+
+/// The identity of a regular file (not a link): size, modification time, inode.
+fn identity(path: &Path) -> Option<(u64, i64, u64)> {
+    let m = std::fs::symlink_metadata(path).ok()?;
+    if !m.file_type().is_file() {
+        return None;
+    }
+    let (mtime, _, ino) = super::cache::stamps(&m);
+    Some((m.len(), mtime, ino))
+}
+
+/// SHA-256 of the running binary, read in blocks.
+fn exe_hash() -> Option<String> {
+    let mut f = std::fs::File::open(std::env::current_exe().ok()?).ok()?;
+    let mut h = Sha(sha2::Sha256::new());
+    io::copy(&mut f, &mut h).ok()?;
+    Some(hex::encode(h.0.finalize()))
+}
+
+fn header(theme: &Theme, out: &Path, known: Option<&Header>) -> Option<Header> {
+    let exe_stat = super::cache::exe_identity()?;
+    let exe = match known {
+        Some(k) if k.exe_stat == exe_stat && !k.exe.is_empty() => k.exe.clone(),
+        _ => exe_hash()?,
+    };
+    Some(Header {
+        format: FORMAT,
+        gongshi: env!("CARGO_PKG_VERSION").to_string(),
+        exe,
+        exe_stat,
+        theme: theme_hash(theme),
+        out: std::path::absolute(out).ok()?,
+    })
+}
+
+/// Remove the cache of `out` (`gongshi build --no-cache`).
+pub fn forget(opts: &CacheOptions, out: &Path) {
+    let _ = std::fs::remove_file(opts.dir_for(out).join(FILE));
+}
+
+impl Pass {
+    /// Read the cache for a build of `theme` into `out`. Never fails: an unusable cache
+    /// means every page is rendered (with a note when a cache file was there).
+    pub(crate) fn open(opts: &CacheOptions, theme: &Theme, out: &Path) -> Pass {
+        let file = opts.dir_for(out).join(FILE);
+        let read = if opts.ignore {
+            Ok(None)
+        } else {
+            match std::fs::read(&file) {
+                Ok(b) => Ok(Some(serde_json::from_slice::<CacheFile>(&b))),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e),
+            }
+        };
+        // The binary's hash is taken from the cache while the binary's size and time are
+        // those the cache recorded.
+        let known = match &read {
+            Ok(Some(Ok(c))) => Some(&c.header),
+            _ => None,
+        };
+        let header = header(theme, out, known);
+        let mut pass = Pass {
+            file,
+            header,
+            old_out: out.to_path_buf(),
+            previous: HashMap::new(),
+            next: Vec::new(),
+            rendered: Vec::new(),
+            used: false,
+            note: None,
+        };
+        let parsed = match read {
+            Ok(Some(p)) => p,
+            Ok(None) => return pass,
+            Err(e) => {
+                pass.note = Some(format!(
+                    "无法读取构建缓存 {}（{e}），本次重新生成全部页面。",
+                    pass.file.display()
+                ));
+                return pass;
+            }
+        };
+        let why = match parsed {
+            Err(_) => Some("文件已损坏"),
+            Ok(c) => match &pass.header {
+                None => Some("无法确定本程序或输出目录"),
+                Some(h) if c.header.format != h.format => Some("格式不同"),
+                Some(h) if c.header.gongshi != h.gongshi || c.header.exe != h.exe => {
+                    Some("由另一版本的程序生成")
+                }
+                Some(h) if c.header.out != h.out => Some("属于另一个输出目录"),
+                Some(h) if c.header.theme != h.theme => Some("主题已改变"),
+                Some(_) => {
+                    pass.previous = c.pages;
+                    pass.used = true;
+                    None
+                }
+            },
+        };
+        if let Some(why) = why {
+            pass.note = Some(format!(
+                "构建缓存 {} 不可用（{why}），本次重新生成全部页面。",
+                pass.file.display()
+            ));
+        }
+        pass
+    }
+
+    /// Split a batch: pages whose view model and output file are as the cache records become
+    /// links to the previous output's file; the rest is returned to be rendered. Every page's
+    /// key is noted for the next build.
+    pub(crate) fn sort(&mut self, batch: Vec<Output>) -> (Vec<Output>, Vec<(String, Content)>) {
+        enum One {
+            Kept(String, Key),
+            Render(Output, Option<(String, Key)>),
+        }
+        let (previous, old_out) = (&self.previous, &self.old_out);
+        let sorted: Vec<One> = batch
+            .into_par_iter()
+            .map(|o| {
+                let Output::Page {
+                    path,
+                    template,
+                    ctx,
+                } = &o
+                else {
+                    return One::Render(o, None);
+                };
+                let Some(key) = key_of(template, ctx) else {
+                    return One::Render(o, None);
+                };
+                let hit = previous.get(path).is_some_and(|e| {
+                    e.key == key && identity(&old_out.join(path)) == Some((e.size, e.mtime, e.ino))
+                });
+                if hit {
+                    One::Kept(path.clone(), key)
+                } else {
+                    let noted = (path.clone(), key);
+                    One::Render(o, Some(noted))
+                }
+            })
+            .collect();
+        let mut render = Vec::new();
+        let mut kept = Vec::new();
+        for one in sorted {
+            match one {
+                One::Kept(path, key) => {
+                    kept.push((path.clone(), Content::Linked(self.old_out.join(&path))));
+                    self.next.push((path, key));
+                }
+                One::Render(o, noted) => {
+                    if matches!(o, Output::Page { .. }) {
+                        self.rendered.push(o.path().to_string());
+                    }
+                    if let Some(n) = noted {
+                        self.next.push(n);
+                    }
+                    render.push(o);
+                }
+            }
+        }
+        (render, kept)
+    }
+
+    /// After the new output was swapped in: record every page's key and file identity.
+    /// Failing only means the next build renders more.
+    pub(crate) fn save(self, out: &Path) {
+        let Some(header) = self.header else {
+            return;
+        };
+        let pages: HashMap<String, Entry> = self
+            .next
+            .into_par_iter()
+            .filter_map(|(path, key)| {
+                let (size, mtime, ino) = identity(&out.join(&path))?;
+                Some((
+                    path,
+                    Entry {
+                        key,
+                        size,
+                        mtime,
+                        ino,
+                    },
+                ))
+            })
+            .collect();
+        let Ok(bytes) = serde_json::to_vec(&CacheFile { header, pages }) else {
+            return;
+        };
+        let Some(dir) = self.file.parent() else {
+            return;
+        };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) else {
+            return;
+        };
+        if io::Write::write_all(&mut tmp, &bytes).is_ok() {
+            let _ = tmp.persist(&self.file);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_covers_the_template_and_every_value_of_the_view_model() {
+        let a = serde_json::json!({"page": {"title": "甲", "n": 1}});
+        let b = serde_json::json!({"page": {"title": "甲", "n": 2}});
+        let ka = key_of("record.html", &a);
+        assert!(ka.is_some());
+        assert_eq!(ka, key_of("record.html", &a));
+        assert_ne!(ka, key_of("record.html", &b));
+        assert_ne!(ka, key_of("list.html", &a));
+        // The separator keeps the template name apart from the model.
+        assert_ne!(
+            key_of("a", &serde_json::json!("b")),
+            key_of("a\"", &serde_json::json!("b"))
+        );
+    }
+
+    #[test]
+    fn the_default_folder_is_beside_the_output() {
+        let o = CacheOptions::default();
+        assert_eq!(
+            o.dir_for(Path::new("/x/site/public")),
+            PathBuf::from("/x/site/.gongshi-cache")
+        );
+        let o = CacheOptions {
+            dir: Some(PathBuf::from("/ci/cache")),
+            ignore: false,
+        };
+        assert_eq!(o.dir_for(Path::new("public")), PathBuf::from("/ci/cache"));
+    }
+}
