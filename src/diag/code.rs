@@ -394,9 +394,9 @@ mod tests {
     /// What the docs write in the same shape as a code: file names (`enforcement.csv`),
     /// field paths (`party.name`), settings (`consultation.types`), browser APIs.
     fn not_a_code(token: &str) -> bool {
-        const EXTENSIONS: [&str; 14] = [
+        const EXTENSIONS: [&str; 17] = [
             ".md", ".rs", ".json", ".jsonl", ".toml", ".html", ".csv", ".js", ".xml", ".txt",
-            ".yaml", ".yml", ".ics", ".sh",
+            ".yaml", ".yml", ".ics", ".sh", ".sqlite3", ".sqlite", ".db",
         ];
         const PREFIXES: [&str; 8] = [
             "party.",
