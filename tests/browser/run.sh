@@ -81,6 +81,13 @@ if ! node -e '
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 fi
 
+# ---------------------------------------------------------------- PyMuPDF (reads printed PDFs)
+# The print check (suite.mjs, "printed to PDF") reads each sheet's text from a PDF Chromium wrote.
+if ! python3 -c 'import pymupdf' 2>/dev/null; then
+  log "pip install pymupdf"
+  python3 -m pip install -q --disable-pip-version-check 'pymupdf>=1.24'
+fi
+
 # ---------------------------------------------------------------- build the example site
 out="$(mktemp -d "${TMPDIR:-/tmp}/gongshi-browser.XXXXXX")"
 receiver_pid=""

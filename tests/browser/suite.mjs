@@ -22,6 +22,8 @@
 // and the run ends with "N passed, M failed". Exit status 0 only when nothing failed.
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { serve } from './lib/server.mjs';
 import { checkLinks, listFiles } from './lib/links.mjs';
@@ -901,6 +903,40 @@ async function main() {
       if (!r.canonical || !r.text.includes(r.canonical)) probs.push(`the page's own address (${r.canonical}) is not printed`);
       check(`print stylesheet: no navigation, attachment addresses printed ${withAtt ?? recordUrl}`, probs);
       await page.close();
+    }
+
+    // ---- printed to PDF: the page's address, the date and the page number on every sheet
+    {
+      // The longest record page prints on several sheets.
+      const long = htmlFiles
+        .filter((f) => urlOf(f).split('/').length === 4)
+        .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
+      const page = await ctx.newPage();
+      await page.goto(origin + urlOf(long));
+      const canonical = await page.evaluate(() => document.querySelector('link[rel=canonical]')?.href);
+      const pdf = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gongshi-print-')), 'page.pdf');
+      await page.pdf({ path: pdf, format: 'A4' });
+      await page.close();
+      const probs = [];
+      // PyMuPDF reads each sheet's text; run.sh installs it.
+      const py = spawnSync('python3', ['-c', `
+import sys, pymupdf
+doc = pymupdf.open(sys.argv[1])
+for p in doc:
+    t = p.get_text()
+    print(int(sys.argv[2] in t), int('打印日期' in t), int(f"共 {len(doc)} 页" in t))
+`, pdf, canonical ?? ''], { encoding: 'utf8' });
+      if (py.status !== 0) probs.push(`could not read the PDF: ${py.stderr.trim().split('\n').pop()}`);
+      else {
+        const sheets = py.stdout.trim().split('\n').map((l) => l.split(' ').map(Number));
+        if (sheets.length < 2) probs.push(`${urlOf(long)} printed on ${sheets.length} sheet(s); the check needs two or more`);
+        sheets.forEach(([url, date, num], i) => {
+          if (!url) probs.push(`sheet ${i + 1}: the page's address (${canonical}) is missing`);
+          if (!date) probs.push(`sheet ${i + 1}: the print date is missing`);
+          if (!num) probs.push(`sheet ${i + 1}: 第 N 页，共 ${sheets.length} 页 is missing`);
+        });
+      }
+      check(`printed to PDF: address, print date and page number on every sheet of ${urlOf(long)}`, probs);
     }
     await ctx.close();
 

@@ -66,12 +66,46 @@
     else if (t.hasAttribute('data-hc')) { var on = !root.classList.contains('hc'); store('gongshi-hc', on ? '1' : null); applyHc(on); }
     else { window.print(); }
   });
-  /* On paper: the print date beside the page's address (base.html, .print-meta). */
+  /* On paper: the page's own address, the print date and the page number at the foot of every
+     printed page, as @page margin boxes (Chromium 131 and later; where they are not supported
+     the rule is refused and the .print-meta line in base.html prints once, at the end). A
+     stylesheet cannot know the page's address, so the rule is added here, to the media-print
+     part of the first stylesheet that accepts it; the date is refreshed when printing starts.
+     Without this script the browser's own headers and footers (address, date, page numbers)
+     stay in place. */
+  var printMeta = document.querySelector('.print-meta[data-canonical]');
   var printDate = document.querySelector('.print-date');
-  if (printDate && window.addEventListener) {
+  var marginSheet = null, marginIndex = -1;
+  function dayText() {
+    var d = new Date();
+    return d.getFullYear() + '年' + (d.getMonth() + 1) + '月' + d.getDate() + '日';
+  }
+  function cssString(s) { return '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/[\r\n]/g, ' ') + '"'; }
+  function printMargins() {
+    if (!printMeta) { return; }
+    var rule = '@media print{@page{' +
+      '@bottom-left{content:' + cssString('本页网址：' + printMeta.getAttribute('data-canonical') + '　打印日期：' + dayText()) + ';font-size:9pt;color:#000}' +
+      '@bottom-right{content:"第 " counter(page) " 页，共 " counter(pages) " 页";font-size:9pt;color:#000}}}';
+    if (marginSheet) {
+      try { marginSheet.deleteRule(marginIndex); marginSheet.insertRule(rule, marginIndex); } catch (e) { /* keep the first */ }
+      return;
+    }
+    var sheets = document.styleSheets;
+    for (var si = 0; si < sheets.length; si++) {
+      try {
+        var at = sheets[si].cssRules.length;
+        sheets[si].insertRule(rule, at);
+        marginSheet = sheets[si]; marginIndex = at;
+        root.classList.add('print-margins');
+        return;
+      } catch (e) { /* another origin's sheet, or an engine without margin boxes */ }
+    }
+  }
+  printMargins();
+  if (window.addEventListener) {
     window.addEventListener('beforeprint', function () {
-      var d = new Date();
-      printDate.textContent = '　打印日期：' + d.getFullYear() + '年' + (d.getMonth() + 1) + '月' + d.getDate() + '日';
+      printMargins();
+      if (printDate) { printDate.textContent = '　打印日期：' + dayText(); }
     });
   }
   /* The footer's 我要纠错 (the same on every page) carries this page's address; without JS
