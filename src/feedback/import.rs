@@ -37,7 +37,7 @@ pub const MAX_IMPORT_ROWS: usize = 5000;
 pub const MAX_LISTED_PROBLEMS: usize = 50;
 
 /// The columns: (header, ASCII alias, required, what it holds).
-const COLUMNS: &[(&str, &str, bool, &str)] = &[
+const COLUMNS: &[Column] = &[
     (
         "收到日期",
         "received",
@@ -130,30 +130,67 @@ impl ImportSummary {
     }
 }
 
-fn header_index(headers: &[String]) -> (BTreeMap<&'static str, usize>, Vec<String>) {
+/// A table's column: (Chinese header, English header, required, what to write in it).
+pub(crate) type Column = (&'static str, &'static str, bool, &'static str);
+
+/// Maps each header to its column (Chinese or English name, any order). Problems are located
+/// `1:column:` (the caller adds the file): an unknown or repeated header, a missing required one.
+pub(crate) fn header_index(
+    headers: &[String],
+    columns: &[Column],
+) -> (BTreeMap<&'static str, usize>, Vec<String>) {
     let mut idx = BTreeMap::new();
     let mut problems = Vec::new();
     for (i, h) in headers.iter().enumerate() {
         let h = h.trim();
-        match COLUMNS.iter().find(|(zh, en, _, _)| *zh == h || *en == h) {
+        match columns.iter().find(|(zh, en, _, _)| *zh == h || *en == h) {
             Some((zh, _, _, _)) => {
                 if idx.insert(*zh, i).is_some() {
-                    problems.push(format!("1:{}: 列“{h}”出现了两次：请删除其中一列", i + 1));
+                    problems.push(format!(
+                        "1:{}: 列“{}”出现了两次：请删除其中一列",
+                        i + 1,
+                        cut(h)
+                    ));
                 }
             }
             None => problems.push(format!(
-                "1:{}: 不认识的列名“{h}”：可用的列名为 {}（列的顺序不限）",
+                "1:{}: 不认识的列名“{}”：可用的列名为 {}（列的顺序不限）",
                 i + 1,
-                COLUMNS.iter().map(|c| c.0).collect::<Vec<_>>().join("、")
+                cut(h),
+                columns.iter().map(|c| c.0).collect::<Vec<_>>().join("、")
             )),
         }
     }
-    for (zh, _, required, what) in COLUMNS {
+    for (zh, _, required, what) in columns {
         if *required && !idx.contains_key(zh) {
             problems.push(format!("1:1: 缺少“{zh}”列（{what}）：请在表头加上这一列"));
         }
     }
     (idx, problems)
+}
+
+/// A problem in one cell, located as the clerk finds it: `file:row:column: “列”列：…`, and for
+/// a workbook the sheet, row, column and cell name too.
+pub(crate) fn cell_problem(
+    shown: &str,
+    sheet: Option<&str>,
+    line: u64,
+    column: usize,
+    header: &str,
+    msg: &str,
+) -> String {
+    match sheet {
+        None => format!("{shown}:{line}:{column}: “{header}”列：{msg}"),
+        Some(s) => format!(
+            "{shown}:{line}:{column}: 工作表“{s}”第{line}行“{header}”列（{}{line}单元格）：{msg}",
+            crate::scaffold::import::table::column_letters(column - 1)
+        ),
+    }
+}
+
+/// The problem that stops reading a table with too many rows.
+pub(crate) fn too_many_rows(shown: &str, line: u64) -> String {
+    format!("{shown}:{line}:1: 超过 {MAX_IMPORT_ROWS} 行：请把表格分成几个文件导入")
 }
 
 /// `2026-11-20`, `2026/11/20`, `2026-3-6`, `2026年3月6日`, each optionally with ` 09:30`,
@@ -297,7 +334,7 @@ pub(crate) fn read_xlsx(file: &Path, shown: &str) -> Result<Cells, Vec<String>> 
 /// Checks every row of the table. Err: every problem, located (`file:row:column`, and for a
 /// workbook the sheet, row, column and cell as the clerk finds them).
 fn check_rows(shown: &str, table: &Cells, tz: &TimeZone) -> Result<Vec<Row>, Vec<String>> {
-    let (idx, mut problems) = header_index(&table.headers);
+    let (idx, mut problems) = header_index(&table.headers, COLUMNS);
     if !problems.is_empty() {
         return Err(problems
             .into_iter()
@@ -309,22 +346,13 @@ fn check_rows(shown: &str, table: &Cells, tz: &TimeZone) -> Result<Vec<Row>, Vec
         let line = *line;
         if count + 1 > MAX_IMPORT_ROWS {
             // First: it is why nothing else was read.
-            problems.insert(
-                0,
-                format!("{shown}:{line}:1: 超过 {MAX_IMPORT_ROWS} 行：请把表格分成几个文件导入"),
-            );
+            problems.insert(0, too_many_rows(shown, line));
             break;
         }
         let sheet = table.sheet.as_deref();
         let mut err = |col: &str, msg: String| {
             let c = idx.get(col).map_or(1, |i| i + 1);
-            problems.push(match sheet {
-                None => format!("{shown}:{line}:{c}: “{col}”列：{msg}"),
-                Some(s) => format!(
-                    "{shown}:{line}:{c}: 工作表“{s}”第{line}行“{col}”列（{}{line}单元格）：{msg}",
-                    crate::scaffold::import::table::column_letters(c - 1)
-                ),
-            });
+            problems.push(cell_problem(shown, sheet, line, c, col, &msg));
         };
         let cell = |col: &str| -> &str {
             idx.get(col)

@@ -11,7 +11,6 @@
 //! unless `--allow-same-rows`. Bounded by the limits of [`crate::feedback::import`]: 8 MB,
 //! 5000 rows, the workbook reader's caps on zip bombs and sheet sizes.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -29,7 +28,7 @@ use crate::feedback::import::{cut, parse_received, read_table, refuse, Cells, MA
 use crate::feedback::{dbcheck, FeedbackError};
 
 /// The columns: (header, ASCII alias as the `add` flag, required, what it holds).
-pub const COLUMNS: &[(&str, &str, bool, &str)] = &[
+pub const COLUMNS: &[crate::feedback::import::Column] = &[
     (
         "收到日期",
         "received",
@@ -118,37 +117,6 @@ impl RequestImportSummary {
     }
 }
 
-fn header_index(headers: &[String]) -> (BTreeMap<&'static str, usize>, Vec<String>) {
-    let mut idx = BTreeMap::new();
-    let mut problems = Vec::new();
-    for (i, h) in headers.iter().enumerate() {
-        let h = h.trim();
-        match COLUMNS.iter().find(|(zh, en, _, _)| *zh == h || *en == h) {
-            Some((zh, _, _, _)) => {
-                if idx.insert(*zh, i).is_some() {
-                    problems.push(format!(
-                        "1:{}: 列“{}”出现了两次：请删除其中一列",
-                        i + 1,
-                        cut(h)
-                    ));
-                }
-            }
-            None => problems.push(format!(
-                "1:{}: 不认识的列名“{}”：可用的列名为 {}（列的顺序不限）",
-                i + 1,
-                cut(h),
-                COLUMNS.iter().map(|c| c.0).collect::<Vec<_>>().join("、")
-            )),
-        }
-    }
-    for (zh, _, required, what) in COLUMNS {
-        if *required && !idx.contains_key(zh) {
-            problems.push(format!("1:1: 缺少“{zh}”列（{what}）：请在表头加上这一列"));
-        }
-    }
-    (idx, problems)
-}
-
 /// Control characters other than line breaks and tabs (a pasted cell must not carry them
 /// into messages and exports).
 fn has_controls(s: &str) -> bool {
@@ -163,7 +131,7 @@ fn check_rows(
     opts: &RequestImportOptions,
     cal: &Calendar,
 ) -> Result<Vec<Row>, Vec<String>> {
-    let (idx, mut problems) = header_index(&table.headers);
+    let (idx, mut problems) = crate::feedback::import::header_index(&table.headers, COLUMNS);
     if !problems.is_empty() {
         return Err(problems
             .into_iter()
@@ -175,22 +143,16 @@ fn check_rows(
     for (count, (line, record)) in table.rows.iter().enumerate() {
         let line = *line;
         if count + 1 > MAX_IMPORT_ROWS {
-            problems.insert(
-                0,
-                format!("{shown}:{line}:1: 超过 {MAX_IMPORT_ROWS} 行：请把表格分成几个文件导入"),
-            );
+            // First: it is why nothing else was read.
+            problems.insert(0, crate::feedback::import::too_many_rows(shown, line));
             break;
         }
         let sheet = table.sheet.as_deref();
         let mut err = |col: &str, msg: String| {
             let c = idx.get(col).map_or(1, |i| i + 1);
-            problems.push(match sheet {
-                None => format!("{shown}:{line}:{c}: “{col}”列：{msg}"),
-                Some(s) => format!(
-                    "{shown}:{line}:{c}: 工作表“{s}”第{line}行“{col}”列（{}{line}单元格）：{msg}",
-                    crate::scaffold::import::table::column_letters(c - 1)
-                ),
-            });
+            problems.push(crate::feedback::import::cell_problem(
+                shown, sheet, line, c, col, &msg,
+            ));
         };
         let cell = |col: &str| -> &str {
             idx.get(col)
