@@ -51,7 +51,7 @@ pub(super) fn run(a: ReportArgs) -> Result<(), Error> {
     let rep = find(&site, report, a.year).cloned();
     let tables = match &rep {
         Some(r) => r.tables(&site),
-        None => blank(report, a.year).tables(&site),
+        None => Report::blank(report, a.year).tables(&site),
     };
     if a.seal {
         let file = record_file(&site, report, a.year)?;
@@ -93,7 +93,7 @@ pub(super) fn run(a: ReportArgs) -> Result<(), Error> {
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
         Format::Text => {
-            let title = blank(report, a.year).heading();
+            let title = Report::blank(report, a.year).heading();
             let mut out = format!("{title}\n");
             if rep.is_none() {
                 out.push_str(&format!(
@@ -143,22 +143,6 @@ fn load(root: &Path) -> Result<Site, Error> {
     load_site_lenient(root, &opts, &mut LoadCache::default())
         .map(|(site, _)| site)
         .map_err(Error::Content)
-}
-
-fn blank(report: ReportType, year: i64) -> Report {
-    Report {
-        year,
-        report,
-        overview: None,
-        problems: None,
-        other: None,
-        reviews: None,
-        requests: None,
-        requests_hash: None,
-        overrides: Vec::new(),
-        seal: None,
-        corrections: Vec::new(),
-    }
 }
 
 fn find(site: &Site, report: ReportType, year: i64) -> Option<&Report> {

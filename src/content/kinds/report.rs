@@ -1057,10 +1057,11 @@ impl Report {
         tables
     }
 
-    /// The ids of every cell a report of this type has (for overrides and `gongshi report`).
-    pub fn cell_ids(report: ReportType) -> Vec<String> {
-        let r = Report {
-            year: 2000,
+    /// A report of this type and year with nothing written in it: the tables alone (for
+    /// `gongshi report` before the report's file exists, and for the cell ids).
+    pub(crate) fn blank(report: ReportType, year: i64) -> Report {
+        Report {
+            year,
             report,
             overview: None,
             problems: None,
@@ -1071,8 +1072,13 @@ impl Report {
             overrides: Vec::new(),
             seal: None,
             corrections: Vec::new(),
-        };
-        r.tables_of(None)
+        }
+    }
+
+    /// The ids of every cell a report of this type has (for overrides and `gongshi report`).
+    pub fn cell_ids(report: ReportType) -> Vec<String> {
+        Report::blank(report, 2000)
+            .tables_of(None)
             .into_iter()
             .flat_map(|t| {
                 t.rows
