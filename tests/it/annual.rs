@@ -690,6 +690,16 @@ fn the_report_page_links_every_counted_cell_and_open_data_follows_its_schema() {
             "{rec}"
         );
     }
+    // A decision's page shows its typed outcome, and 未注明 when none was entered.
+    let fa1 = read("enforcement/fa-1/index.html");
+    assert!(
+        fa1.contains("<dt>处罚种类</dt><dd>警告、罚款</dd>"),
+        "{fa1}"
+    );
+    let fa4 = read("enforcement/fa-4/index.html");
+    assert!(fa4.contains("<dt>处罚种类</dt><dd>未注明</dd>"), "{fa4}");
+    assert!(read("enforcement/xu-2/index.html").contains("<dt>许可结果</dt><dd>不予许可</dd>"));
+    assert!(read("enforcement/xu-3/index.html").contains("<dt>许可结果</dt><dd>未注明</dd>"));
     assert!(page.contains("href=\"/fees/exam-fee/\""));
     assert!(page.contains("href=\"/documents/norm-old/\""));
     // The column: list page, catalogue and site map.
