@@ -608,6 +608,12 @@ pub(crate) fn skeleton_refs(
                         }
                     }
                 }
+                // A list of fixed words: its first word, as for an enum field.
+                Ty::Enum(words) => out.push_str(&format!(
+                    "{pad}{}:\n{pad}  - {}\n",
+                    f.name,
+                    words.first().copied().unwrap_or("")
+                )),
                 _ => out.push_str(&format!("{pad}{}:\n{pad}  - 待填写\n", f.name)),
             },
             Ty::Date => out.push_str(&format!("{pad}{}: 2026-01-01\n", f.name)),
@@ -652,6 +658,8 @@ pub enum OpenTy {
     UrlList,
     /// A string from a fixed set.
     Enum(&'static [&'static str]),
+    /// An array of strings from a fixed set.
+    EnumList(&'static [&'static str]),
     /// An object: the exported fields of a field table and its derived entries.
     Obj(&'static [Field], &'static [OpenField]),
     /// An array of such objects.

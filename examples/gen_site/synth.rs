@@ -748,6 +748,11 @@ fn enforcement(rng: &mut Rng, seq: &mut Seq, i: usize) -> Rec {
     block(&mut front, "", "decision", &decision);
     if let Some(f) = fine {
         let _ = writeln!(front, "fine: {f}");
+        // Every generated penalty is a fine (the decision's text says so).
+        front.push_str("penalties: [罚款]\n");
+    }
+    if action == "许可" {
+        kv(&mut front, "", "permit_result", "准予许可");
     }
     let _ = writeln!(front, "decided: {}", decided.iso());
     kv(&mut front, "", "authority", BUREAU);

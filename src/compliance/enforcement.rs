@@ -21,7 +21,9 @@
 //! compliance page's 「即将到期」 and 「逾期」 as well.
 
 use super::{add_days, date_zh, days_between, Input, Item, Section, Summary};
-use crate::content::kinds::enforcement::{review_reason, Action, Enforcement};
+use crate::content::kinds::enforcement::{
+    major_rule, review_reason, Action, Enforcement, MajorRule, PenaltyKind, PermitResult,
+};
 use crate::content::kinds::officers::Officer;
 use crate::content::{Data, Kind, Record};
 use crate::diag::{Code, Diagnostic};
@@ -55,16 +57,18 @@ fn legal_review(input: &Input, r: &Record, e: &Enforcement, diags: &mut Vec<Diag
         let Some(why) = review_reason(rules, e) else {
             return;
         };
-        let field = if e.major {
-            "major"
-        } else if rules
-            .review_fine_threshold
-            .zip(e.fine)
-            .is_some_and(|(t, f)| f >= t)
-        {
-            "fine"
-        } else {
-            "decision"
+        let field = match major_rule(rules, e) {
+            Some((MajorRule::Marked, _)) => "major",
+            Some((MajorRule::Fine, _)) => "fine",
+            Some((MajorRule::Revocation, _))
+                if e.penalties.contains(&PenaltyKind::RevokeLicence) =>
+            {
+                "penalties"
+            }
+            Some((MajorRule::Revocation, _)) if e.permit_result == Some(PermitResult::Revoked) => {
+                "permit_result"
+            }
+            _ => "decision",
         };
         diags.push(
             r.diag_at(

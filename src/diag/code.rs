@@ -132,6 +132,10 @@ codes! {
     EnforcementLate = "enforcement.late",
     EnforcementNoChangeRecord = "enforcement.no-change-record",
     EnforcementNoRemedy = "enforcement.no-remedy",
+    // Typed outcomes counted by the 行政执法统计年报 (issue 22 §3).
+    EnforcementNoPenaltyKind = "enforcement.no-penalty-kind",
+    EnforcementNoPermitResult = "enforcement.no-permit-result",
+    EnforcementOutcomeMismatch = "enforcement.outcome-mismatch",
     EnforcementWithheldContent = "enforcement.withheld-content",
     // 重大执法决定法制审核 and the officer register (issue 21 §2).
     EnforcementOfficerExpired = "enforcement.officer-expired",

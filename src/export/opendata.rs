@@ -126,6 +126,12 @@ pub static CSVS: &[Csv] = &[
                 "major as derived (是 when the record or a rule of site.toml makes it one; empty otherwise and when withheld)",
             ),
             ("重大执法决定情形", "major_rule (empty when none applies)"),
+            (
+                "处罚种类",
+                "penalties[] as entered, joined with ； (empty when not entered: 未注明)",
+            ),
+            ("没收违法所得金额（元）", "confiscated"),
+            ("许可结果", "permit_result (empty when not entered: 未注明)"),
         ],
     },
     Csv {
@@ -438,6 +444,7 @@ fn type_schema(ty: &Ty) -> Value {
         Ty::StrList => json!({"type": "array", "items": {"type": "string"}}),
         Ty::UrlList => json!({"type": "array", "items": {"type": "string", "format": "uri"}}),
         Ty::Enum(vals) => json!({"type": "string", "enum": vals}),
+        Ty::EnumList(vals) => json!({"type": "array", "items": {"type": "string", "enum": vals}}),
         Ty::Obj(fs, d) => object_schema(&open_fields(fs, d)),
         Ty::ObjList(fs, d) => json!({"type": "array", "items": object_schema(&open_fields(fs, d))}),
     }
@@ -727,6 +734,7 @@ fn type_doc(ty: &Ty) -> String {
         Ty::StrList => "array of string".into(),
         Ty::UrlList => "array of URL".into(),
         Ty::Enum(v) => format!("one of {}", v.join(" / ")),
+        Ty::EnumList(v) => format!("array of {}", v.join(" / ")),
         Ty::Obj(..) => "object (below)".into(),
         Ty::ObjList(..) => "array of object (below)".into(),
     }

@@ -111,6 +111,20 @@ tail -n 1 "$out/build.log"
 bin="$repo/target/$profile/gongshi"
 if [ -z "${GONGSHI_FEEDBACK_ORIGIN:-}" ] && "$bin" feedback serve --help >/dev/null 2>&1; then
   port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  # Three requests whose clock is paused or extended, entered from a table with their
+  # history (as staff would enter letters already being handled): the suite looks each up by
+  # its receipt number. Receipts are printed in row order.
+  cat >"$out/paused.csv" <<'CSV'
+收到日期,提交方式,申请人类型,申请人姓名或名称,联系方式,所需信息描述,补正告知日期,征求意见日期,征求意见说明,延期批准日期,延期工作日,延期理由
+2026-11-16,信函,自然人,浏览器测试甲,1,浏览器测试：待补正的申请,2026-11-18,,,,,
+2026-11-02,信函,商业企业,浏览器测试乙,2,浏览器测试：延期的申请,,,,2026-11-20,10,需要调取历年纸质档案
+2026-11-09,当面,自然人,浏览器测试丙,3,浏览器测试：征求第三方意见的申请,,2026-11-12,第三方某某建材有限公司,,,
+CSV
+  "$bin" requests import --init --root "$repo" --db "$out/feedback.sqlite" "$out/paused.csv" \
+    >"$out/paused.log" 2>&1 || { cat "$out/paused.log" >&2; echo "run.sh: importing the paused requests failed" >&2; exit 1; }
+  mapfile -t paused < <(grep -o 'YS[0-9]\{8\}-[0-9]\{4,\}-[0-9A-Z]\{4\}' "$out/paused.log")
+  [ ${#paused[@]} -eq 3 ] || { cat "$out/paused.log" >&2; echo "run.sh: expected 3 receipts" >&2; exit 1; }
+  export GONGSHI_PAUSED_RECEIPTS="待补正=${paused[0]},已延期=${paused[1]},征求意见中=${paused[2]}"
   "$bin" feedback serve --init --root "$repo" --db "$out/feedback.sqlite" --addr "127.0.0.1:$port" \
     --now "$NOW" --rate-limit off >"$out/receiver.log" 2>&1 &
   receiver_pid=$!

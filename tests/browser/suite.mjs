@@ -549,6 +549,52 @@ async function main() {
       check(`request form filled, submitted and looked up /requests/${feedbackOrigin ? ' (real receiver)' : ' (skipped: no receiver)'}`, probs, info);
     }
 
+    // ---- requests whose clock is paused (补正, a third party's opinion) or extended, entered
+    // by run.sh with their history: the lookup by receipt number shows the state, why the
+    // due day is not counting (or the extended one), the log, and never whom was consulted.
+    if (fs.existsSync(path.join(site, 'requests', 'index.html'))) {
+      const paused = Object.fromEntries((process.env.GONGSHI_PAUSED_RECEIPTS ?? '').split(',').filter(Boolean).map((kv) => kv.split('=')));
+      const probs = [];
+      const info = [];
+      if (!feedbackOrigin || Object.keys(paused).length !== 3) {
+        note('paused requests: skipped (needs the real receiver and GONGSHI_PAUSED_RECEIPTS from run.sh)');
+      } else {
+        // state → what the page must say (hand-computed: received Mon 2 Nov, due Mon 30 Nov,
+        // +10 working days → Mon 14 Dec).
+        const expect = {
+          待补正: { due: '待收到补正材料后重新计算', log: ['2026年11月16日：收到申请', '2026年11月18日：告知补正'] },
+          已延期: { due: '2026年12月14日（已延长 10 个工作日）', log: ['2026年11月2日：收到申请', '2026年11月20日：延长答复期限'] },
+          征求意见中: { due: '所需时间不计入答复期限', log: ['2026年11月9日：收到申请', '2026年11月12日：征求意见（所需时间不计入答复期限）'] },
+        };
+        const page = await ctx.newPage();
+        for (const [state, no] of Object.entries(paused)) {
+          await page.goto(origin + '/requests/');
+          await page.fill('input[name=no]', no);
+          const loadQ = page.waitForEvent('load', { timeout: 10000 }).catch(() => null);
+          await page.click('form[action$="/request-status"] button[type=submit]');
+          await loadQ;
+          await page.waitForLoadState('load').catch(() => {});
+          const st = await page.evaluate(() => ({
+            no: document.getElementById('receipt-no')?.textContent ?? '',
+            state: document.getElementById('request-state')?.textContent ?? '',
+            dl: document.querySelector('dl')?.textContent ?? '',
+            log: [...document.querySelectorAll('#request-events li')].map((li) => li.textContent.trim()),
+            text: document.body.innerText,
+          }));
+          const want = expect[state];
+          if (!want) { probs.push(`unknown state ${state}`); continue; }
+          if (st.no !== no) probs.push(`${state}: the lookup of ${no} shows ${st.no || page.url()}`);
+          if (st.state !== state) probs.push(`${state}: the page says 状态 ${st.state}`);
+          if (!st.dl.includes(want.due)) probs.push(`${state}: 答复期限 does not say ${want.due}: ${st.dl}`);
+          if (JSON.stringify(st.log) !== JSON.stringify(want.log)) probs.push(`${state}: 办理记录 ${JSON.stringify(st.log)}`);
+          if (/浏览器测试[甲乙丙]|某某建材|纸质档案/.test(st.text)) probs.push(`${state}: the page shows the applicant, whom was consulted or the internal reason`);
+          info.push(`${state} ${no}: ${st.state}`);
+        }
+        await page.close();
+      }
+      check(`paused and extended requests looked up by receipt number${feedbackOrigin ? ' (real receiver)' : ' (skipped: no receiver)'}`, probs, info);
+    }
+
     // ---- tables written in Markdown: styled, and no sideways page scroll at 390 px
     {
       const withTables = htmlFiles.map(urlOf).filter((u) => /<div class="prose">[\s\S]*?<table>/.test(readHtml(u)));

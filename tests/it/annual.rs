@@ -195,9 +195,9 @@ fn open_gov_report_every_cell_matches_the_hand_counts() {
         ("二/行政规范性文件/本年制发件数", n(1)),
         ("二/行政规范性文件/本年废止件数", n(1)),
         ("二/行政规范性文件/现行有效件数", n(2)),
-        ("二/行政许可/本年处理决定数量", n(2)),
-        // fa-1, fa-2, fa-3 (fa-2024 was decided in 2024).
-        ("二/行政处罚/本年处理决定数量", n(3)),
+        ("二/行政许可/本年处理决定数量", n(3)),
+        // fa-1 to fa-4 (fa-2024 was decided in 2024).
+        ("二/行政处罚/本年处理决定数量", n(4)),
         ("二/行政强制/本年处理决定数量", n(1)),
         // 12345 + 5000 yuan in 2025 (the 2024 quarter not counted).
         (
@@ -270,16 +270,24 @@ fn enforcement_report_every_cell_matches_the_hand_counts() {
     let got = cells(site.path(), "enforcement");
     let n = Value::from;
     let nonzero = [
+        // xu-1 准予许可, xu-2 不予许可; xu-3 enters no 许可结果 (its text says 不予行政许可,
+        // which is not read): 未注明.
         ("行政许可/行政许可决定/准予许可", n(1)),
         ("行政许可/行政许可决定/不予许可", n(1)),
-        ("行政许可/行政许可决定/合计", n(2)),
+        ("行政许可/行政许可决定/未注明", n(1)),
+        ("行政许可/行政许可决定/合计", n(3)),
+        // fa-1 [警告, 罚款], fa-2 [罚款, 没收违法所得], fa-3 [责令停产停业]; fa-4 enters no
+        // 处罚种类 (its text says 给予警告, which is not read): 未注明. fa-2024 is of 2024.
         ("行政处罚/警告/数量", n(1)),
         ("行政处罚/罚款/数量", n(2)),
-        ("行政处罚/没收违法所得、没收非法财物/数量", n(1)),
+        ("行政处罚/没收违法所得/数量", n(1)),
         ("行政处罚/责令停产停业/数量", n(1)),
-        ("行政处罚/决定合计/数量", n(3)),
+        ("行政处罚/未注明/数量", n(1)),
+        ("行政处罚/决定合计/数量", n(4)),
         // 5000 + 20000 yuan.
         ("行政处罚/罚款金额/数量", Value::from(2.5)),
+        // fa-2's 3000 yuan.
+        ("行政处罚/没收违法所得金额/数量", Value::from(0.3)),
         ("行政强制/行政强制/件数", n(1)),
         ("行政检查/其他检查/件数", n(1)),
         // fa-2024 changed in 2025, fa-2 revoked in 2025.
@@ -288,12 +296,56 @@ fn enforcement_report_every_cell_matches_the_hand_counts() {
         ("法制审核/重大执法决定/件数", n(1)),
     ];
     assert_cells(&got, &nonzero, &|_| false);
-    assert_eq!(got.len(), 3 + 14 + 3 + 4);
+    // 许可: 5 results + 未注明 + 合计; 处罚: 14 kinds + 未注明 + 合计 + two amounts.
+    assert_eq!(got.len(), 7 + 18 + 3 + 4);
+    // The 未注明 cells link the records they count, so staff can fill them in.
+    let records = cell_records(site.path(), "enforcement");
+    assert_eq!(
+        records["行政许可/行政许可决定/未注明"],
+        ["enforcement/xu-3"]
+    );
+    assert_eq!(records["行政处罚/未注明/数量"], ["enforcement/fa-4"]);
+    assert_eq!(records["行政处罚/警告/数量"], ["enforcement/fa-1"]);
+    assert_eq!(
+        records["行政处罚/没收违法所得金额/数量"],
+        ["enforcement/fa-2"]
+    );
+    // Both are warned about, at the record's 执法类别.
+    let (_, out) = check(site.path(), CLOCK);
+    assert!(
+        out.contains("[enforcement.no-penalty-kind]") && out.contains("fa-4.md"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[enforcement.no-permit-result]") && out.contains("xu-3.md"),
+        "{out}"
+    );
 
     // The example site's 2026 statistics count its spot check as random (it names a plan).
     let example = site_example_cells("enforcement", "2026");
     assert_eq!(example["行政检查/双随机抽查/件数"], Value::from(1));
     assert_eq!(example["行政检查/其他检查/件数"], Value::from(0));
+}
+
+/// The records each cell counts, as `gongshi report … --format json` lists them.
+fn cell_records(root: &Path, which: &str) -> BTreeMap<String, Vec<String>> {
+    let o = gongshi(root, &["report", which, "2025", "--format", "json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let keys = c["records"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|k| k.as_str().unwrap().to_string())
+                .collect();
+            (c["id"].as_str().unwrap().to_string(), keys)
+        })
+        .collect()
 }
 
 fn site_example_cells(which: &str, year: &str) -> BTreeMap<String, Value> {
@@ -631,13 +683,23 @@ fn the_report_page_links_every_counted_cell_and_open_data_follows_its_schema() {
     // Every counted cell's note links the records it counts.
     let enf = read("reports/2025-enforcement/index.html");
     for rec in [
-        "xu-1", "xu-2", "fa-1", "fa-2", "fa-3", "fa-2024", "qz-1", "jc-1",
+        "xu-1", "xu-2", "xu-3", "fa-1", "fa-2", "fa-3", "fa-4", "fa-2024", "qz-1", "jc-1",
     ] {
         assert!(
             enf.contains(&format!("href=\"/enforcement/{rec}/\"")),
             "{rec}"
         );
     }
+    // A decision's page shows its typed outcome, and 未注明 when none was entered.
+    let fa1 = read("enforcement/fa-1/index.html");
+    assert!(
+        fa1.contains("<dt>处罚种类</dt><dd>警告、罚款</dd>"),
+        "{fa1}"
+    );
+    let fa4 = read("enforcement/fa-4/index.html");
+    assert!(fa4.contains("<dt>处罚种类</dt><dd>未注明</dd>"), "{fa4}");
+    assert!(read("enforcement/xu-2/index.html").contains("<dt>许可结果</dt><dd>不予许可</dd>"));
+    assert!(read("enforcement/xu-3/index.html").contains("<dt>许可结果</dt><dd>未注明</dd>"));
     assert!(page.contains("href=\"/fees/exam-fee/\""));
     assert!(page.contains("href=\"/documents/norm-old/\""));
     // The column: list page, catalogue and site map.
@@ -678,7 +740,7 @@ fn the_report_page_links_every_counted_cell_and_open_data_follows_its_schema() {
     assert!(open["seal"].as_str().is_some_and(|s| s.len() == 64));
     // And as CSV, one row per cell of both reports (after the header).
     let csv = read("data/report-cells.csv");
-    assert_eq!(csv.lines().count(), 1 + (10 + 25 * 7 + 15) + 24);
+    assert_eq!(csv.lines().count(), 1 + (10 + 25 * 7 + 15) + 32);
     assert!(csv.contains(
         "2025,政府信息公开,二/规章/现行有效件数,二-1,规章,现行有效件数,3,1,2025年以前制定的2件规章未录入网站,records,https://rsj.test.example.gov.cn/documents/rule-2025/,"
     ), "{csv}");

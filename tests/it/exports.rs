@@ -357,8 +357,8 @@ fn csv_files_have_their_headers_and_one_row_per_item() {
     assert_eq!(h[0], "决定书文号");
     // Columns are only ever appended (docs/open-data.md): the first 12, then the six of
     // issue 18 (案由 … 不予公开的原因), then the ten of issue 21 (legal review, officers, plan,
-    // the derived 重大执法决定 and its rule).
-    assert_eq!(h.len(), 28);
+    // the derived 重大执法决定 and its rule), then the three typed outcomes of issue 22.
+    assert_eq!(h.len(), 31);
     assert_eq!(h[11], "网址");
     assert_eq!(
         h[12..],
@@ -378,7 +378,10 @@ fn csv_files_have_their_headers_and_one_row_per_item() {
             "执法人员",
             "双随机抽查计划",
             "重大执法决定",
-            "重大执法决定情形"
+            "重大执法决定情形",
+            "处罚种类",
+            "没收违法所得金额（元）",
+            "许可结果"
         ]
     );
     let decisions = json("data/enforcement.json");
@@ -401,8 +404,29 @@ fn csv_files_have_their_headers_and_one_row_per_item() {
             "42050120230017；42050120210042",
             "",
             "是",
-            "罚款金额"
+            "罚款金额",
+            "罚款",
+            "",
+            ""
         ]
+    );
+    // The typed outcomes as entered: several 处罚种类 joined with ；, the amount confiscated,
+    // a permit's result.
+    let gains = rows
+        .iter()
+        .find(|r| &r[0] == "枝人社罚〔2026〕17号")
+        .expect("the confiscation's row");
+    assert_eq!(
+        gains.iter().skip(28).collect::<Vec<_>>(),
+        ["没收违法所得；罚款", "3200", ""]
+    );
+    let permit = rows
+        .iter()
+        .find(|r| &r[2] == "许可")
+        .expect("the permit's row");
+    assert_eq!(
+        permit.iter().skip(28).collect::<Vec<_>>(),
+        ["", "", "准予许可"]
     );
     let j = decisions
         .as_array()
@@ -410,6 +434,8 @@ fn csv_files_have_their_headers_and_one_row_per_item() {
         .iter()
         .find(|d| d["case_no"] == "枝人社罚〔2026〕14号")
         .unwrap();
+    assert_eq!(j["penalties"], serde_json::json!(["罚款"]));
+    assert!(j["permit_result"].is_null(), "{j}");
     assert_eq!(j["legal_review"]["office"], "局政策法规股");
     assert_eq!(j["legal_review"]["reviewed"], "2026-09-16");
     assert!(j["legal_review"]["extension"].is_null(), "{j}");

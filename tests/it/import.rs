@@ -360,6 +360,53 @@ fn enforcement_decisions_import_with_nested_party_columns_and_build() {
         .unwrap();
     assert!(html.contains("测人社罚〔2025〕3号"), "{html}");
     assert!(html.contains("某某餐饮有限公司"), "{html}");
+    // 处罚种类: several in one cell, separated by 、 or ；, each a list item.
+    let rec = std::fs::read_to_string(s.path().join("content/enforcement/2025-fa-004.md")).unwrap();
+    assert!(
+        rec.contains("penalties:\n  - \"警告\"\n  - \"没收违法所得\"\n  - \"罚款\"\n"),
+        "{rec}"
+    );
+    assert!(rec.contains("confiscated: 1200\n"), "{rec}");
+    let html = std::fs::read_to_string(s.path().join("public/enforcement/2025-fa-004/index.html"))
+        .unwrap();
+    assert!(
+        html.contains("<dt>处罚种类</dt><dd>警告、没收违法所得、罚款</dd>"),
+        "{html}"
+    );
+    let rec = std::fs::read_to_string(s.path().join("content/enforcement/2025-xu-005.md")).unwrap();
+    assert!(rec.contains("permit_result: \"准予许可\"\n"), "{rec}");
+    let html = std::fs::read_to_string(s.path().join("public/enforcement/2025-xu-005/index.html"))
+        .unwrap();
+    assert!(
+        html.contains("<dt>许可结果</dt><dd>准予许可</dd>"),
+        "{html}"
+    );
+}
+
+#[test]
+fn an_unknown_penalty_kind_is_located_at_its_cell_with_the_allowed_words() {
+    let s = site("minimal");
+    let good =
+        std::fs::read_to_string(repo().join("tests/fixtures/import/enforcement.csv")).unwrap();
+    let bad = good.replacen("警告、没收违法所得；罚款", "警告、罚金", 1);
+    assert_ne!(bad, good);
+    let file = s.path().join("执法.csv");
+    std::fs::write(&file, bad).unwrap();
+    let o = import(s.path(), "enforcement", &file, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("第3行“处罚种类”列") && out.contains("“罚金”不在可选范围内"),
+        "{out}"
+    );
+    assert!(
+        out.contains("没收违法所得") && out.contains("行政拘留"),
+        "{out}"
+    );
+    assert!(
+        !s.path().join("content/enforcement/2025-fa-003.md").exists(),
+        "{out}"
+    );
 }
 
 #[test]

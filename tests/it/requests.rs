@@ -845,3 +845,140 @@ fn requests_xlsx(out: &Path, csv: &str, edit: impl Fn(usize, usize, &mut String)
     }
     wb.save(out).unwrap();
 }
+
+/// Requests already being handled when they are entered carry their history: each filled
+/// date column is one event of the log, in the order they happened.
+const HISTORY_CSV: &str = "收到日期,提交方式,申请人类型,申请人姓名或名称,联系方式,所需信息描述,补正告知日期,补正收到日期,征求意见日期,征求意见说明,收到意见日期,延期批准日期,延期工作日,延期理由,答复日期,答复类别,信息处理费\n\
+2026-03-02,信函,自然人,申请人甲,1,补正后办理的申请,2026-03-04,2026-03-10,,,,,,,,,\n\
+2026-03-02,信函,自然人,申请人乙,2,待补正的申请,2026-03-03,,,,,,,,,,\n\
+2026-03-02,信函,商业企业,申请人丙,3,延期的申请,,,,,,2026-03-25,20,涉及档案检索，需要调取历年纸质档案,,,\n\
+2026-03-02,传真,自然人,申请人丁,4,征求第三方意见的申请,,,2026-03-05,某某公司,,,,,,,\n\
+2026-02-06,当面,法律服务机构,申请人戊,5,已答复的申请,,,,,,,,,2026-03-10,不予公开-4,0\n";
+
+#[test]
+fn requests_import_carries_each_requests_history() {
+    let site = common::site("example");
+    let root = site.path();
+    let db = root.join("private/feedback.db");
+    let csv = root.join("申请.csv");
+    std::fs::write(&csv, HISTORY_CSV).unwrap();
+    let o = import_requests(root, &db, &csv, &["--init"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let out = text(&o);
+    assert!(
+        out.contains("（收到 2026-03-02，待补正，暂停计算答复期限）"),
+        "{out}"
+    );
+    assert!(
+        out.contains("（收到 2026-03-02，征求意见中，暂停计算答复期限）"),
+        "{out}"
+    );
+    assert!(
+        out.contains("（收到 2026-02-06，2026-03-10 已答复）"),
+        "{out}"
+    );
+    // 1 收到 each, plus 2 (补正 and its answer), 1 (补正 awaited), 1 (延期), 1 (征求意见)
+    // and 1 (答复).
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let events: i64 = conn
+        .query_row("SELECT count(*) FROM request_events", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(events, 5 + 2 + 1 + 1 + 1 + 1);
+    drop(conn);
+    let (r_s, db_s) = (root.to_str().unwrap(), db.to_str().unwrap());
+    let o = requests(&["export", "--root", r_s, "--db", db_s]);
+    assert!(o.status.success(), "{}", text(&o));
+    let mut rd = csv::Reader::from_reader(o.stdout.as_slice());
+    let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
+    let row = |desc: &str| {
+        rows.iter()
+            .find(|r| &r[7] == desc)
+            .unwrap_or_else(|| panic!("no row {desc}"))
+            .clone()
+    };
+    // 状态, 答复期限, 延期工作日, 答复日期, 办理结果, 信息处理费 (columns 10–15).
+    let tail = |desc: &str| -> Vec<String> {
+        row(desc)
+            .iter()
+            .skip(10)
+            .take(6)
+            .map(str::to_string)
+            .collect()
+    };
+    // 补正 received Tue 10 Mar: 20 working days from then, 清明 (Mon 6 Apr) off → Wed 8 Apr.
+    assert_eq!(
+        tail("补正后办理的申请"),
+        ["办理中", "2026-04-08", "0", "", "", ""]
+    );
+    assert_eq!(tail("待补正的申请"), ["待补正", "", "0", "", "", ""]);
+    // Due Mon 30 Mar, extended by 20 working days (清明 off) → Tue 28 Apr.
+    assert_eq!(
+        tail("延期的申请"),
+        ["已延期", "2026-04-28", "20", "", "", ""]
+    );
+    assert_eq!(
+        tail("征求第三方意见的申请"),
+        ["征求意见中", "", "0", "", "", ""]
+    );
+    assert_eq!(
+        tail("已答复的申请"),
+        [
+            "已答复",
+            "2026-03-12",
+            "0",
+            "2026-03-10",
+            "不予公开-保护第三方合法权益",
+            "0"
+        ]
+    );
+    assert!(
+        row("延期的申请")[16]
+            .contains("2026-03-25 延期 20个工作日（涉及档案检索，需要调取历年纸质档案）"),
+        "{:?}",
+        row("延期的申请")
+    );
+    assert!(
+        row("征求第三方意见的申请")[16].contains("2026-03-05 征求第三方意见（某某公司）"),
+        "{:?}",
+        row("征求第三方意见的申请")
+    );
+
+    // A history that breaks the rules refuses the whole file, each problem at its cell.
+    let bad = HISTORY_CSV
+        // 补正 received with no notice.
+        .replace("2026-03-04,2026-03-10", ",2026-03-10")
+        // An extension of 25 working days.
+        .replace("2026-03-25,20,", "2026-03-25,25,")
+        // A reply category that is not one.
+        .replace("不予公开-4", "不予公开-9");
+    // An extension after the reply (the log refuses it, located at 延期批准日期).
+    let bad = format!(
+        "{bad}2026-02-06,当面,自然人,申请人己,6,答复后又延期,,,,,,2026-03-11,5,理由,2026-03-10,予以公开,\n"
+    );
+    let csv2 = root.join("坏申请.csv");
+    std::fs::write(&csv2, bad).unwrap();
+    let db2 = root.join("private/feedback2.db");
+    let o = import_requests(root, &db2, &csv2, &["--init"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let out = text(&o);
+    assert!(out.contains("发现 4 处问题，整个文件未导入"), "{out}");
+    assert!(
+        out.contains(
+            "坏申请.csv:2:8: “补正收到日期”列：填写了“补正收到日期”，但没有“补正告知日期”"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("坏申请.csv:4:13: “延期工作日”列：“25”不是 1 到 20 的工作日数"),
+        "{out}"
+    );
+    assert!(
+        out.contains("坏申请.csv:6:16: “答复类别”列：不认识的“不予公开-9”"),
+        "{out}"
+    );
+    assert!(
+        out.contains("坏申请.csv:7:12: “延期批准日期”列：该申请已答复，不能再记录其他环节"),
+        "{out}"
+    );
+    assert!(!db2.exists());
+}

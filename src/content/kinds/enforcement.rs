@@ -7,6 +7,7 @@ use crate::content::clock::{Clock, ClockCx, Hidden};
 use crate::content::validate::{doc_no_ok, KindCx};
 use crate::content::view::{
     date, date_text, md_text, money, nonempty, to_value, url_of as exported_url, MetaRow, ViewCx,
+    NOT_STATED,
 };
 use crate::content::{Record, Site};
 use crate::diag::{Code, Diagnostic};
@@ -329,6 +330,45 @@ macro_rules! enforcement_fields {
     )),
     },
     Field {
+        name: "penalties",
+        zh: "处罚种类",
+        ty: Ty::List(&Ty::Enum(PenaltyKind::VALUES)),
+        required: false,
+        help: "行政处罚决定的处罚种类（行政处罚法第九条），一个决定有几种的逐项写：警告、通报批评、罚款、没收违法所得、没收非法财物、暂扣许可证件、降低资质等级、吊销许可证件、限制开展生产经营活动、责令停产停业、责令关闭、限制从业、行政拘留、其他行政处罚。有罚款的须写 fine（罚款金额），有没收违法所得的写 confiscated（没收金额）。不写时行政执法统计年报计入“未注明”",
+        open: Some(ex_null(
+        "penalties",
+        OpenTy::EnumList(PenaltyKind::VALUES),
+        "处罚种类",
+        "For a 行政处罚 decision, its kinds of penalty (行政处罚法 Art. 9) as entered; `null` when not entered (未注明), for other decisions and for a decision withheld (不予公开).",
+    )),
+    },
+    Field {
+        name: "confiscated",
+        zh: "没收违法所得金额（元）",
+        ty: Ty::Number,
+        required: false,
+        help: "处罚种类有“没收违法所得”时填写没收的金额，只写数字",
+        open: Some(ex_null(
+        "confiscated",
+        OpenTy::Num,
+        "没收违法所得金额（元）",
+        "Illegal gains confiscated, in yuan, when entered.",
+    )),
+    },
+    Field {
+        name: "permit_result",
+        zh: "许可结果",
+        ty: Ty::Enum(PermitResult::VALUES),
+        required: false,
+        help: "行政许可决定的结果：准予许可、不予许可、准予变更、准予延续或撤销许可。不写时行政执法统计年报计入“未注明”",
+        open: Some(ex_null(
+        "permit_result",
+        OpenTy::Enum(PermitResult::VALUES),
+        "许可结果",
+        "For a 行政许可 decision, its result as entered: 准予许可, 不予许可, 准予变更, 准予延续 or 撤销许可; `null` when not entered (未注明), for other decisions and for a decision withheld.",
+    )),
+    },
+    Field {
         name: "decided",
         zh: "决定日期",
         ty: Ty::Date,
@@ -492,6 +532,37 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// 处罚种类: the kinds of 行政处罚 of 行政处罚法 (2021) Art. 9, in its order.
+    pub enum PenaltyKind {
+        Warning = "警告",
+        Criticism = "通报批评",
+        Fine = "罚款",
+        ConfiscateGains = "没收违法所得",
+        ConfiscateProperty = "没收非法财物",
+        SuspendLicence = "暂扣许可证件",
+        Downgrade = "降低资质等级",
+        RevokeLicence = "吊销许可证件",
+        RestrictBusiness = "限制开展生产经营活动",
+        SuspendBusiness = "责令停产停业",
+        Close = "责令关闭",
+        RestrictPractice = "限制从业",
+        Detention = "行政拘留",
+        Other = "其他行政处罚",
+    }
+}
+
+wire_enum! {
+    /// 许可结果: what a 行政许可 decision decided (行政许可法 Art. 38, 49–50, 69).
+    pub enum PermitResult {
+        Granted = "准予许可",
+        Refused = "不予许可",
+        Changed = "准予变更",
+        Extended = "准予延续",
+        Revoked = "撤销许可",
+    }
+}
+
+wire_enum! {
     /// 当事人类型. The default stands only in a 不予公开 stub that does not state its party,
     /// whose party is never published; 自然人 is the choice that would publish least.
     #[derive(Default)]
@@ -575,6 +646,15 @@ pub struct Enforcement {
     pub remedy: Option<String>,
     #[serde(default)]
     pub fine: Option<f64>,
+    /// 处罚种类 of a 行政处罚 decision; empty when not entered (counted as 未注明).
+    #[serde(default)]
+    pub penalties: Vec<PenaltyKind>,
+    /// 没收违法所得金额 in yuan.
+    #[serde(default)]
+    pub confiscated: Option<f64>,
+    /// 许可结果 of a 行政许可 decision (`None`: 未注明).
+    #[serde(default)]
+    pub permit_result: Option<PermitResult>,
     pub decided: jiff::civil::Date,
     pub authority: String,
     #[serde(default)]
@@ -731,6 +811,21 @@ pub fn major_rule(
     let said =
         |w: &str| e.decision.contains(w) || e.cause.as_deref().is_some_and(|c| c.contains(w));
     if rules.review_revocation {
+        // The typed outcome first; the words of the decision still catch an older record
+        // that has none (a review asked for, never a published figure).
+        let typed = if e.penalties.contains(&PenaltyKind::RevokeLicence) {
+            Some("处罚种类含“吊销许可证件”")
+        } else if e.permit_result == Some(PermitResult::Revoked) {
+            Some("许可结果为“撤销许可”")
+        } else {
+            None
+        };
+        if let Some(t) = typed {
+            return Some((
+                MajorRule::Revocation,
+                format!("{t}，吊销、撤销许可须经法制审核"),
+            ));
+        }
         if let Some(w) = REVOCATION_WORDS.iter().find(|w| said(w)) {
             return Some((
                 MajorRule::Revocation,
@@ -910,6 +1005,7 @@ impl super::RecordKind for Enforcement {
                 .hint("请照决定书添加 remedy，如：如不服本决定，可在收到本决定书之日起六十日内向××人民政府申请行政复议，或者在六个月内向××人民法院提起行政诉讼。已经发布的决定，添加时在 corrections 中登记一项（field: remedy）。"),
             );
         }
+        outcome_rules(e, r, out);
         if e.party.party_type == PartyType::NaturalPerson && e.party.address.is_some() {
             out.push(
                 r.diag_at(
@@ -999,6 +1095,10 @@ impl super::RecordKind for Enforcement {
             basis: cx.md("basis"),
             decision: cx.md("decision"),
             fine: e.fine.map(money),
+            penalties: (e.action == Action::Penalty).then(|| kinds_text(&e.penalties)),
+            confiscated: e.confiscated.map(money),
+            permit_result: (e.action == Action::Licence)
+                .then(|| e.permit_result.map_or(NOT_STATED, PermitResult::as_str)),
             decided: date_text(e.decided),
             authority: &e.authority,
             status: e.status,
@@ -1068,7 +1168,8 @@ impl super::RecordKind for Enforcement {
             return json!({
                 "case_no": e.case_no, "action": e.action, "reviews": null, "party": null,
                 "cause": null, "facts": null, "basis": null, "decision": null, "remedy": null,
-                "fine": null, "decided": e.decided.to_string(), "authority": e.authority,
+                "fine": null, "penalties": null, "confiscated": null, "permit_result": null,
+                "decided": e.decided.to_string(), "authority": e.authority,
                 "status": e.status, "severity": null, "display_until": date(cx.display_until(e)),
                 "withheld": w.reason, "major": null, "legal_review": null, "officers": null,
                 "plan": null,
@@ -1085,7 +1186,10 @@ impl super::RecordKind for Enforcement {
             "cause": e.cause,
             "facts": md_text(r, "facts"), "basis": md_text(r, "basis"), "decision": md_text(r, "decision"),
             "remedy": nonempty(md_text(r, "remedy")),
-            "fine": e.fine, "decided": e.decided.to_string(), "authority": e.authority,
+            "fine": e.fine,
+            "penalties": (!e.penalties.is_empty()).then_some(&e.penalties),
+            "confiscated": e.confiscated, "permit_result": e.permit_result,
+            "decided": e.decided.to_string(), "authority": e.authority,
             "status": e.status, "severity": e.severity,
             "display_until": date(cx.display_until(e)),
             "withheld": null,
@@ -1111,7 +1215,7 @@ impl super::RecordKind for Enforcement {
             .unwrap_or_default();
         if let Some(w) = &e.withheld {
             // The stub's row: what its page shows (see `open_data`).
-            let mut row = vec![String::new(); 28];
+            let mut row = vec![String::new(); 31];
             row[0] = e.case_no.clone();
             row[1] = r.common.title.clone();
             row[2] = e.action.to_string();
@@ -1171,6 +1275,13 @@ impl super::RecordKind for Enforcement {
                 .unwrap_or_default(),
             if major.is_some() { "是" } else { "" }.to_string(),
             major.map(|(rule, _)| rule.to_string()).unwrap_or_default(),
+            e.penalties
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>()
+                .join("；"),
+            e.confiscated.map(number).unwrap_or_default(),
+            e.permit_result.map(|p| p.to_string()).unwrap_or_default(),
         ]);
         rows
     }
@@ -1196,6 +1307,117 @@ fn reviewed_by(cx: &ViewCx) -> Vec<Value> {
             Some(link)
         })
         .collect()
+}
+
+/// The typed outcomes the 行政执法统计年报 counts: 处罚种类 only on a 行政处罚 decision and
+/// 许可结果 only on a 行政许可 one, each kind once, the amounts with their kinds. A penalty
+/// or permit decision without its outcome is a warning (records written before the fields
+/// existed): the statistics count it under 未注明 rather than guess from the decision's text.
+/// A 不予公开 stub is not asked for them (it needs only what it shows).
+fn outcome_rules(e: &Enforcement, r: &Record, out: &mut Vec<Diagnostic>) {
+    let mismatch = |field: &str, msg: String, hint: &str| {
+        r.diag_at(
+            Diagnostic::error(Code::EnforcementOutcomeMismatch, &r.source, msg),
+            field,
+        )
+        .hint(hint.to_string())
+    };
+    if !e.penalties.is_empty() && e.action != Action::Penalty {
+        out.push(mismatch(
+            "penalties",
+            format!("行政{}决定不能有处罚种类", e.action),
+            "处罚种类（penalties）只用于执法类别为“处罚”的决定：请核对 action，或删去 penalties。",
+        ));
+    }
+    if e.permit_result.is_some() && e.action != Action::Licence {
+        out.push(mismatch(
+            "permit_result",
+            format!("行政{}决定不能有许可结果", e.action),
+            "许可结果（permit_result）只用于执法类别为“许可”的决定：请核对 action，或删去 permit_result。",
+        ));
+    }
+    for (i, k) in e.penalties.iter().enumerate() {
+        if e.penalties[..i].contains(k) {
+            out.push(mismatch(
+                &format!("penalties[{}]", i + 1),
+                format!("处罚种类“{k}”重复"),
+                "每种处罚只写一次；请删去重复的一项。",
+            ));
+        }
+    }
+    let has = |k: PenaltyKind| e.penalties.contains(&k);
+    if e.action == Action::Penalty && !e.penalties.is_empty() {
+        if has(PenaltyKind::Fine) && e.fine.is_none() {
+            out.push(
+                mismatch(
+                    "penalties",
+                    "处罚种类有罚款，但没有填写罚款金额".into(),
+                    "请照决定书添加 fine（罚款金额，只写数字，单位元）：统计年报按它合计罚款金额。",
+                )
+                .expected("fine：罚款金额（元）"),
+            );
+        }
+        if e.fine.is_some() && !has(PenaltyKind::Fine) {
+            out.push(
+                mismatch(
+                    "fine",
+                    "填写了罚款金额，但处罚种类中没有罚款".into(),
+                    "请在 penalties 中加上“罚款”；决定没有罚款的，删去 fine。",
+                )
+                .found(format!("penalties: {}", kinds_text(&e.penalties))),
+            );
+        }
+    }
+    if e.confiscated.is_some() && !has(PenaltyKind::ConfiscateGains) {
+        out.push(mismatch(
+            "confiscated",
+            "填写了没收违法所得金额，但处罚种类中没有没收违法所得".into(),
+            "请在 penalties 中加上“没收违法所得”；决定没有没收违法所得的，删去 confiscated。",
+        ));
+    }
+    if e.withheld.is_some() {
+        return;
+    }
+    if e.action == Action::Penalty && e.penalties.is_empty() {
+        out.push(
+            r.diag_at(
+                Diagnostic::warning(
+                    Code::EnforcementNoPenaltyKind,
+                    &r.source,
+                    "行政处罚决定没有写明处罚种类",
+                ),
+                "action",
+            )
+            .expected(format!("penalties：{}中的一项或几项", PenaltyKind::VALUES.join("、")))
+            .hint("请照决定书添加 penalties，如 penalties: [警告, 罚款]。不写时行政执法统计年报把这个决定计入“处罚种类未注明”，不会从决定内容的文字推测。"),
+        );
+    }
+    if e.action == Action::Licence && e.permit_result.is_none() {
+        out.push(
+            r.diag_at(
+                Diagnostic::warning(
+                    Code::EnforcementNoPermitResult,
+                    &r.source,
+                    "行政许可决定没有写明许可结果",
+                ),
+                "action",
+            )
+            .expected(format!("permit_result：{}之一", PermitResult::VALUES.join("、")))
+            .hint("请照决定书添加 permit_result，如 permit_result: 准予许可。不写时行政执法统计年报把这个决定计入“未注明”，不会从决定内容的文字推测。"),
+        );
+    }
+}
+
+/// 处罚种类 as one line, `警告、罚款` (empty list: 未注明).
+pub fn kinds_text(kinds: &[PenaltyKind]) -> String {
+    if kinds.is_empty() {
+        return NOT_STATED.to_string();
+    }
+    kinds
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join("、")
 }
 
 /// A 不予公开 stub publishes nothing of the decision but its number, date, authority and the
@@ -1255,6 +1477,11 @@ struct View<'a> {
     basis: String,
     decision: String,
     fine: Option<String>,
+    /// 处罚种类 of a penalty decision, `警告、罚款` or 未注明; `None` for other decisions.
+    penalties: Option<String>,
+    confiscated: Option<String>,
+    /// 许可结果 of a permit decision, or 未注明; `None` for other decisions.
+    permit_result: Option<&'static str>,
     decided: String,
     authority: &'a str,
     status: Status,

@@ -21,7 +21,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::document::{DocKind, Validity};
-use super::enforcement::{Action, Correction, Status};
+use super::enforcement::{Action, Correction, PenaltyKind, PermitResult, Status};
+use crate::content::view::NOT_STATED;
 
 wire_enum! {
     /// 报告类型.
@@ -821,31 +822,9 @@ fn table_four(reviews: Option<&Reviews>) -> Table {
     }
 }
 
-/// The 行政处罚 types (行政处罚法 Art. 9) as the statistics count them, with the words a
-/// decision's text uses for each. A decision with a fine counts as 罚款 from `fine`.
-const PENALTY_TYPES: &[(&str, &[&str])] = &[
-    ("警告", &["警告"]),
-    ("通报批评", &["通报批评"]),
-    ("罚款", &[]),
-    ("没收违法所得、没收非法财物", &["没收"]),
-    ("暂扣许可证件", &["暂扣"]),
-    ("降低资质等级", &["降低资质等级"]),
-    ("吊销许可证件", &["吊销"]),
-    ("限制开展生产经营活动", &["限制开展生产经营活动"]),
-    ("责令停产停业", &["责令停产停业"]),
-    ("责令关闭", &["责令关闭"]),
-    ("限制从业", &["限制从业"]),
-    ("行政拘留", &["行政拘留"]),
-];
-
-/// Does a 许可 decision refuse (不予许可)?
-fn refused(decision: &str) -> bool {
-    decision.contains("不予许可")
-        || decision.contains("不予行政许可")
-        || decision.contains("不予批准")
-}
-
-/// The 行政执法统计年报's tables.
+/// The 行政执法统计年报's tables. 行政许可 and 行政处罚 are counted by the typed outcomes the
+/// records enter (`permit_result`, `penalties`); a decision without one is counted in a
+/// visible 未注明 column or row with its link, never guessed from the decision's words.
 fn enforcement_tables(site: Option<&Site>, year: i64) -> Vec<Table> {
     let this_year: Vec<(&Record, &super::enforcement::Enforcement)> =
         counted(site, Kind::Enforcement)
@@ -866,64 +845,85 @@ fn enforcement_tables(site: Option<&Site>, year: i64) -> Vec<Table> {
         }
         t.cell(table, row, column)
     };
-    // 行政许可.
+    // 行政许可, one column per 许可结果, then 未注明 and the total.
     let licence = |e: &super::enforcement::Enforcement| e.action == Action::Licence;
+    let mut columns: Vec<&'static str> = PermitResult::VALUES.to_vec();
+    columns.extend([NOT_STATED, "合计"]);
+    let mut cells: Vec<Cell> = PermitResult::VALUES
+        .iter()
+        .map(|word| {
+            one("行政许可", "行政许可决定", word, &|e| {
+                licence(e) && e.permit_result.is_some_and(|p| p.as_str() == *word)
+            })
+        })
+        .collect();
+    cells.push(one(
+        "行政许可",
+        "行政许可决定",
+        NOT_STATED,
+        &|e| licence(e) && e.permit_result.is_none(),
+    ));
+    cells.push(one("行政许可", "行政许可决定", "合计", &licence));
     let permits = Table {
         id: "执法-1",
         title: "行政许可",
         corner: "事项",
-        columns: vec!["准予许可", "不予许可", "合计"],
+        columns,
         rows: vec![Row {
             label: "行政许可决定".into(),
             heading: None,
-            cells: vec![
-                one("行政许可", "行政许可决定", "准予许可", &|e| {
-                    licence(e) && !refused(&e.decision)
-                }),
-                one("行政许可", "行政许可决定", "不予许可", &|e| {
-                    licence(e) && refused(&e.decision)
-                }),
-                one("行政许可", "行政许可决定", "合计", &licence),
-            ],
+            cells,
         }],
         unit: "件",
     };
-    // 行政处罚 by type.
+    // 行政处罚, one row per 处罚种类 (a decision with several counts in each), then 未注明.
     let penalty = |e: &super::enforcement::Enforcement| e.action == Action::Penalty;
-    let mut rows: Vec<Row> = PENALTY_TYPES
+    let mut rows: Vec<Row> = PenaltyKind::VALUES
         .iter()
-        .map(|(label, words)| {
-            let has = |e: &super::enforcement::Enforcement| {
-                penalty(e)
-                    && if words.is_empty() {
-                        e.fine.is_some_and(|f| f > 0.0)
-                    } else {
-                        words.iter().any(|w| e.decision.contains(w))
-                    }
-            };
-            Row {
-                label: label.to_string(),
-                heading: None,
-                cells: vec![one("行政处罚", label, "数量", &has)],
-            }
+        .map(|word| Row {
+            label: word.to_string(),
+            heading: None,
+            cells: vec![one("行政处罚", word, "数量", &|e| {
+                penalty(e) && e.penalties.iter().any(|k| k.as_str() == *word)
+            })],
         })
         .collect();
-    let mut amount = Tally::default();
-    for (r, e) in &this_year {
-        if let (true, Some(f)) = (penalty(e), e.fine) {
-            amount.add_amount(r, f);
-        }
-    }
-    amount.sum = wan(amount.sum);
+    rows.push(Row {
+        label: format!("处罚种类{NOT_STATED}"),
+        heading: None,
+        cells: vec![one("行政处罚", NOT_STATED, "数量", &|e| {
+            penalty(e) && e.penalties.is_empty()
+        })],
+    });
     rows.push(Row {
         label: "行政处罚决定合计（件）".into(),
         heading: None,
         cells: vec![one("行政处罚", "决定合计", "数量", &penalty)],
     });
+    // The amounts as entered (`fine`, `confiscated`), in 万元.
+    let (mut fines, mut gains) = (Tally::default(), Tally::default());
+    for (r, e) in &this_year {
+        if !penalty(e) {
+            continue;
+        }
+        if let Some(f) = e.fine {
+            fines.add_amount(r, f);
+        }
+        if let Some(c) = e.confiscated {
+            gains.add_amount(r, c);
+        }
+    }
+    fines.sum = wan(fines.sum);
+    gains.sum = wan(gains.sum);
     rows.push(Row {
         label: "罚款金额（万元）".into(),
         heading: None,
-        cells: vec![amount.cell("行政处罚", "罚款金额", "数量")],
+        cells: vec![fines.cell("行政处罚", "罚款金额", "数量")],
+    });
+    rows.push(Row {
+        label: "没收违法所得金额（万元）".into(),
+        heading: None,
+        cells: vec![gains.cell("行政处罚", "没收违法所得金额", "数量")],
     });
     let penalties = Table {
         id: "执法-2",

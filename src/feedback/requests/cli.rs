@@ -314,20 +314,12 @@ fn event(a: EventArgs) -> Result<RunOutput, FeedbackError> {
             })?);
         }
         if let Some(f) = a.fee.as_deref() {
-            let f = f.trim();
-            let ok = !f.is_empty()
-                && f.len() <= 12
-                && f.chars().all(|c| c.is_ascii_digit() || c == '.')
-                && f.matches('.').count() <= 1
-                && f.split('.')
-                    .nth(1)
-                    .is_none_or(|d| !d.is_empty() && d.len() <= 2);
-            if !ok {
-                return Err(FeedbackError::Invalid(format!(
-                    "信息处理费“{f}”应为金额（元），如 0、120 或 120.50"
-                )));
-            }
-            e.fee = Some(f.to_string());
+            e.fee = Some(super::model::parse_fee(f).ok_or_else(|| {
+                FeedbackError::Invalid(format!(
+                    "信息处理费“{}”应为金额（元），如 0、120 或 120.50",
+                    f.trim()
+                ))
+            })?);
         }
     } else if a.category.is_some() || a.fee.is_some() {
         return Err(FeedbackError::Invalid(

@@ -20,8 +20,10 @@ use jiff::Timestamp;
 use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
-use super::deadline;
-use super::model::{ApplicantType, Delivery, Event, EventKind, RequestChannel};
+use super::deadline::{self, Timeline};
+use super::model::{
+    parse_fee, ApplicantType, Delivery, Event, EventKind, ReplyCategory, RequestChannel,
+};
 use super::store::{self, Applicant, NewRequest, RequestAccepted};
 use crate::calendar::Calendar;
 use crate::feedback::import::{cut, parse_received, read_table, refuse, Cells, MAX_IMPORT_ROWS};
@@ -63,11 +65,83 @@ pub const COLUMNS: &[crate::feedback::import::Column] = &[
         false,
         "纸质文本、电子邮件、光盘等存储介质 或 当场阅览抄录",
     ),
+    // The request's history so far (a request already being handled when it is entered):
+    // each filled date is one event of its log, checked as `requests event` checks one.
+    (
+        "补正告知日期",
+        "supplement_requested",
+        false,
+        "告知申请人补正之日（条例第三十条）；没有补正的不填",
+    ),
+    (
+        "补正收到日期",
+        "supplement_received",
+        false,
+        "收到补正之日，答复期限从这一天重新计算",
+    ),
+    (
+        "征求意见日期",
+        "third_party_asked",
+        false,
+        "征求第三方或其他机关意见之日（条例第三十二条、第三十三条第三款），征求意见期间不计算答复期限",
+    ),
+    ("征求意见说明", "third_party_note", false, "征求谁的意见"),
+    (
+        "收到意见日期",
+        "third_party_answered",
+        false,
+        "收到第三方意见之日（第三方逾期未提出意见的，本机关决定不再等待之日），次日起继续计算",
+    ),
+    (
+        "延期批准日期",
+        "extended",
+        false,
+        "延长答复期限经批准之日（条例第三十三条第二款）",
+    ),
+    ("延期工作日", "extension_days", false, "延长的工作日数，1 至 20"),
+    ("延期理由", "extension_reason", false, "延长答复期限的理由"),
+    ("答复日期", "replied", false, "作出答复之日"),
+    (
+        "答复类别",
+        "category",
+        false,
+        "年报表三的办理结果，如 予以公开、部分公开、不予公开-属于国家秘密（也可写 不予公开-1 这样的序号）",
+    ),
+    (
+        "信息处理费",
+        "fee",
+        false,
+        "收取的信息处理费（元），如 0、120 或 120.50；只在答复时填写",
+    ),
+];
+
+/// The history columns in the order their events happen on one day (a 补正 round comes
+/// before a consultation, which comes before an extension; the reply is last).
+const HISTORY: &[(&str, EventKind)] = &[
+    ("补正告知日期", EventKind::SupplementRequested),
+    ("补正收到日期", EventKind::SupplementReceived),
+    ("征求意见日期", EventKind::ThirdPartyAsked),
+    ("收到意见日期", EventKind::ThirdPartyAnswered),
+    ("延期批准日期", EventKind::Extended),
+    ("答复日期", EventKind::Replied),
+];
+
+/// The cells that belong to an event's date column and mean nothing without it.
+const DEPENDENT: &[(&str, &str)] = &[
+    ("征求意见说明", "征求意见日期"),
+    ("延期工作日", "延期批准日期"),
+    ("延期理由", "延期批准日期"),
+    ("答复类别", "答复日期"),
+    ("信息处理费", "答复日期"),
+    ("补正收到日期", "补正告知日期"),
+    ("收到意见日期", "征求意见日期"),
 ];
 
 const MAX_NAME_CHARS: usize = 100;
 const MAX_CONTACT_CHARS: usize = 200;
 const MAX_INFO_CHARS: usize = 5000;
+/// 征求意见说明 and 延期理由 (as `requests event --reason`).
+const MAX_NOTE_CHARS: usize = 500;
 
 #[derive(Debug, Clone)]
 pub struct RequestImportOptions {
@@ -83,19 +157,21 @@ pub struct RequestImportOptions {
     pub now: Timestamp,
 }
 
-/// One checked row.
+/// One checked row: the request, the later events of its history, and where it stands.
 #[derive(Debug, Clone)]
 struct Row {
     line: u64,
     request: NewRequest,
-    due: Date,
+    later: Vec<Event>,
+    timeline: Timeline,
 }
 
-/// What an import did: (table line, receipt, received, due) per row, in order.
+/// What an import did: (table line, receipt, received, where the request stands) per row,
+/// in order.
 #[derive(Debug, Clone)]
 pub struct RequestImportSummary {
     pub file: PathBuf,
-    pub receipts: Vec<(u64, RequestAccepted, Date, Date)>,
+    pub receipts: Vec<(u64, RequestAccepted, Date, Timeline)>,
 }
 
 impl RequestImportSummary {
@@ -105,10 +181,19 @@ impl RequestImportSummary {
             self.file.display(),
             self.receipts.len()
         );
-        for (line, a, received, due) in &self.receipts {
+        for (line, a, received, t) in &self.receipts {
+            let stands = match (t.replied, t.due) {
+                (Some(r), _) if t.replied_late() => format!("{r} 已答复，逾期"),
+                (Some(r), _) => format!("{r} 已答复"),
+                (None, Some(due)) if t.state == deadline::State::Pending => {
+                    format!("答复期限 {due}")
+                }
+                (None, Some(due)) => format!("{}，答复期限 {due}", t.state.label_zh()),
+                (None, None) => format!("{}，暂停计算答复期限", t.state.label_zh()),
+            };
             let _ = writeln!(
                 s,
-                "  第{line}行 → 回执 {}（收到 {received}，答复期限 {due}）",
+                "  第{line}行 → 回执 {}（收到 {received}，{stands}）",
                 a.receipt
             );
         }
@@ -229,6 +314,8 @@ fn check_rows(
         let contact = text("联系方式", MAX_CONTACT_CHARS, true);
         let address = text("通信地址", MAX_CONTACT_CHARS, false);
         let info = text("所需信息描述", MAX_INFO_CHARS, true);
+        let note = text("征求意见说明", MAX_NOTE_CHARS, false);
+        let reason = text("延期理由", MAX_NOTE_CHARS, false);
         let received = if cell("收到日期").is_empty() {
             err("收到日期", "是空的：请填写收到申请之日".into());
             None
@@ -249,12 +336,119 @@ fn check_rows(
                 }
             }
         };
-        // The due day must be computable now, not discovered missing later.
-        let due = received.and_then(|d| {
-            match deadline::timeline(cal, &[Event::new(EventKind::Received, d)]) {
-                Ok(t) => t.due,
+        // The history: one event per filled date column, none after today.
+        let mut history_ok = true;
+        let mut later: Vec<(Event, &'static str)> = Vec::new();
+        for (col, kind) in HISTORY {
+            let v = cell(col);
+            if v.is_empty() {
+                continue;
+            }
+            match parse_received(v, &opts.time_zone) {
+                Ok(t) => {
+                    let d = t.to_zoned_datetime(opts.time_zone.clone()).date();
+                    if d > today {
+                        err(col, format!("{d} 晚于今天（{today}）：请核对日期"));
+                        history_ok = false;
+                    } else {
+                        later.push((Event::new(*kind, d), col));
+                    }
+                }
+                Err(m) => {
+                    err(col, m);
+                    history_ok = false;
+                }
+            }
+        }
+        for (col, needs) in DEPENDENT {
+            if !cell(col).is_empty() && cell(needs).is_empty() {
+                err(
+                    col,
+                    format!("填写了“{col}”，但没有“{needs}”：请补上日期或删去这一格"),
+                );
+                history_ok = false;
+            }
+        }
+        if note.is_none() || reason.is_none() {
+            history_ok = false;
+        }
+        for (e, _) in &mut later {
+            match e.kind {
+                EventKind::ThirdPartyAsked => e.reason = note.clone().flatten(),
+                EventKind::Extended => {
+                    e.reason = reason.clone().flatten();
+                    let v = cell("延期工作日");
+                    match v.parse::<u32>() {
+                        Ok(n) if (1..=deadline::MAX_EXTENSION_DAYS).contains(&n) => {
+                            e.days = Some(n)
+                        }
+                        _ => {
+                            err(
+                                "延期工作日",
+                                format!(
+                                    "“{}”不是 1 到 {} 的工作日数（条例第三十三条第二款）",
+                                    cut(v),
+                                    deadline::MAX_EXTENSION_DAYS
+                                ),
+                            );
+                            history_ok = false;
+                        }
+                    }
+                    if e.reason.is_none() {
+                        err("延期理由", "是空的：延期须写明理由".into());
+                        history_ok = false;
+                    }
+                }
+                EventKind::Replied => {
+                    let c = cell("答复类别");
+                    e.category = ReplyCategory::parse(c);
+                    if e.category.is_none() {
+                        err(
+                            "答复类别",
+                            format!(
+                                "{}：应为以下之一（也可写 不予公开-1 这样的序号）：{}",
+                                if c.is_empty() {
+                                    "是空的".to_string()
+                                } else {
+                                    format!("不认识的“{}”", cut(c))
+                                },
+                                ReplyCategory::VALUES.join("、")
+                            ),
+                        );
+                        history_ok = false;
+                    }
+                    let f = cell("信息处理费");
+                    if !f.is_empty() {
+                        e.fee = parse_fee(f);
+                        if e.fee.is_none() {
+                            err(
+                                "信息处理费",
+                                format!("“{}”应为金额（元），如 0、120 或 120.50", cut(f)),
+                            );
+                            history_ok = false;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // In the order they happened; on one day, in the order of [`HISTORY`].
+        later.sort_by_key(|(e, _)| e.date);
+        // The log must follow the rules and its due day be computable now, not discovered
+        // wrong later: the first event that does not fit is located at its column.
+        let timeline = received.filter(|_| history_ok).and_then(|d| {
+            let mut events = vec![Event::new(EventKind::Received, d)];
+            events.extend(later.iter().map(|(e, _)| e.clone()));
+            match deadline::timeline(cal, &events) {
+                Ok(t) => Some(t),
                 Err(e) => {
-                    err("收到日期", e.to_string());
+                    let col = match &e {
+                        deadline::DeadlineError::Order { index, .. } if *index > 0 => {
+                            later.get(index - 1).map_or("收到日期", |(_, c)| *c)
+                        }
+                        _ => "收到日期",
+                    };
+                    err(col, e.to_string());
                     None
                 }
             }
@@ -271,7 +465,7 @@ fn check_rows(
             Some(address),
             Some(Some(description)),
             Some(received),
-            Some(due),
+            Some(timeline),
         ) = (
             channel,
             applicant_type,
@@ -281,11 +475,12 @@ fn check_rows(
             address,
             info,
             received,
-            due,
+            timeline,
         ) {
             rows.push(Row {
                 line,
-                due,
+                timeline,
+                later: later.into_iter().map(|(e, _)| e).collect(),
                 request: NewRequest {
                     channel,
                     applicant_type,
@@ -384,8 +579,14 @@ pub fn import(
     }
     let mut receipts = Vec::with_capacity(rows.len());
     for row in &rows {
-        let a = store::insert(&tx, &secret, &opts.time_zone, &row.request)?;
-        receipts.push((row.line, a, row.request.received, row.due));
+        let a = store::insert_with_history(&tx, &secret, &opts.time_zone, &row.request, &row.later)
+            .map_err(|e| match e {
+                FeedbackError::Invalid(m) => {
+                    FeedbackError::Invalid(format!("{shown}:{}:1: {m}", row.line))
+                }
+                e => e,
+            })?;
+        receipts.push((row.line, a, row.request.received, row.timeline.clone()));
     }
     let note = format!(
         "{} 导入 {} 件申请，回执 {} 至 {}",
@@ -437,7 +638,7 @@ mod tests {
         ))
         .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(r.len(), 2);
-        assert_eq!(r[0].due, jiff::civil::date(2026, 3, 12));
+        assert_eq!(r[0].timeline.due, Some(jiff::civil::date(2026, 3, 12)));
         assert_eq!(r[1].request.channel, RequestChannel::Fax);
         assert_eq!(r[1].request.received, jiff::civil::date(2026, 3, 2));
         // English headers, any order.

@@ -195,6 +195,20 @@ words! {
     }
 }
 
+/// A 信息处理费 as staff type it (`0`, `120`, `120.50`): digits with at most two decimals,
+/// kept as typed; `None` when it is not an amount.
+pub fn parse_fee(s: &str) -> Option<String> {
+    let f = s.trim();
+    let ok = !f.is_empty()
+        && f.len() <= 12
+        && f.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && f.matches('.').count() <= 1
+        && f.split('.')
+            .nth(1)
+            .is_none_or(|d| !d.is_empty() && d.len() <= 2);
+    ok.then(|| f.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -213,6 +213,38 @@ pub fn insert(
     })
 }
 
+/// Stores a request with the later events of its history (`requests import` of a request
+/// already being handled), after [`insert`]'s 收到. The caller has checked the whole log
+/// with [`deadline::timeline`]. A row the dedup window takes for a request just stored is
+/// refused rather than its events added to the other one.
+pub fn insert_with_history(
+    tx: &Transaction<'_>,
+    secret: &[u8],
+    tz: &TimeZone,
+    r: &NewRequest,
+    later: &[Event],
+) -> Result<RequestAccepted, FeedbackError> {
+    let a = insert(tx, secret, tz, r)?;
+    if later.is_empty() {
+        return Ok(a);
+    }
+    if a.duplicate {
+        return Err(FeedbackError::Invalid(format!(
+            "与刚录入的申请 {} 相同，其办理记录不能合并：请删去重复的一行",
+            a.receipt
+        )));
+    }
+    let id: i64 = tx.query_row(
+        "SELECT id FROM requests WHERE receipt = ?1",
+        params![a.receipt],
+        |row| row.get(0),
+    )?;
+    for e in later {
+        append(tx, id, &a.receipt, &a.received, e.clone())?;
+    }
+    Ok(a)
+}
+
 /// Appends one event to the chain (no rule checked: see [`record_event`]).
 fn append(
     tx: &Transaction<'_>,

@@ -4,7 +4,8 @@
 //!
 //! - a field whose value is one line (text, a date, a number, a choice) is a column named by
 //!   the field (`title`) or by its Chinese label (`标题`);
-//! - a list of text (`tags`) is one column, its items separated by `；` or line breaks;
+//! - a list of text (`tags`) is one column, its items separated by `；` or line breaks (a
+//!   list of fixed words, `penalties`, also by `、`);
 //! - an object of such fields (`party`) gives one column per sub-field, `party.name` or
 //!   `当事人.名称`;
 //! - the one list of objects a kind names in `IMPORT_ROWS` (a catalogue's `items`, a
@@ -744,11 +745,20 @@ pub(crate) fn read(
 fn cell_value(ty: &Ty, v: &str) -> String {
     match ty {
         Ty::Int | Ty::IntOr(_) | Ty::Number => plain_or_quoted(v),
-        Ty::List(_) => {
-            let list: Vec<String> = items(v)
-                .into_iter()
-                .map(|s| format!("  - {}", q(s)))
-                .collect();
+        Ty::List(inner) => {
+            // A list of fixed words (处罚种类) may also be written as a sentence lists them,
+            // 警告、罚款: none of the words holds a 、.
+            let list: Vec<&str> = if matches!(inner, Ty::Enum(_)) {
+                items(v)
+                    .into_iter()
+                    .flat_map(|s| s.split('、'))
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            } else {
+                items(v)
+            };
+            let list: Vec<String> = list.into_iter().map(|s| format!("  - {}", q(s))).collect();
             format!("\n{}", list.join("\n"))
         }
         _ => q(v),
