@@ -403,6 +403,17 @@ fn migrate_from_sqlite_copies_every_entry(open: &Opener) {
         .unwrap();
     }
     src.insert_one(&tz(), &message("留言")).unwrap();
+    // A file imported before the migration stays imported after it.
+    let secret = src.secret().unwrap();
+    let imported = message("导入的留言");
+    let group = backend::ImportGroup {
+        key: "import:c1:0123abcd",
+        subs: vec![&imported],
+        refuse_same: true,
+        noted_at: "2026-11-25T10:00:00+08:00",
+    };
+    let out = src.import(&secret, &tz(), &group, &mut |_| Ok(())).unwrap();
+    assert!(matches!(out, backend::ImportOutcome::Stored(ref a) if a.len() == 1));
     let ids: Vec<i64> = src
         .stream_entries("consultation/c1")
         .unwrap()
@@ -413,8 +424,13 @@ fn migrate_from_sqlite_copies_every_entry(open: &Opener) {
         .unwrap();
     let mut to = open();
     let rep = backend::migrate(src.as_mut(), to.as_mut()).unwrap();
-    assert_eq!(rep.entries, 21);
+    assert_eq!(rep.entries, 22);
     assert_eq!(rep.streams, 3);
+    let again = to.import(&secret, &tz(), &group, &mut |_| Ok(())).unwrap();
+    assert!(
+        matches!(&again, backend::ImportOutcome::AlreadyImported(note) if note.contains("导入 1 条")),
+        "{again:?}"
+    );
     for stream in src.streams().unwrap() {
         assert_eq!(src.head(&stream).unwrap(), to.head(&stream).unwrap());
         let a = src.stream_entries(&stream).unwrap();

@@ -151,13 +151,15 @@ pub struct RawPrivate {
     pub contact: Option<String>,
 }
 
-/// A whole store: secret, entries, heads, receipt counters.
+/// A whole store: secret, entries, heads, receipt counters, and the notes that a file was
+/// imported (meta keys `import:…`, so that `migrate` keeps refusing a second import).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Dump {
     pub secret: Option<Vec<u8>>,
     pub entries: Vec<RawEntry>,
     pub heads: Vec<(String, u64, String)>,
     pub counters: Vec<(String, u64)>,
+    pub imports: Vec<(String, Vec<u8>)>,
 }
 
 /// Is `db` a PostgreSQL URL (`postgres://…`, `postgresql://…`)?
@@ -230,6 +232,9 @@ pub fn migrate(
     }
     if back.counters != dump.counters {
         problems.push("receipt counters differ".to_string());
+    }
+    if back.imports != dump.imports {
+        problems.push("import notes differ".to_string());
     }
     let streams = from.streams()?;
     for s in &streams {

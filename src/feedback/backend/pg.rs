@@ -795,11 +795,20 @@ impl FeedbackStore for PgStore {
         )? {
             counters.push((r.try_get(0)?, u64_of(r.try_get(1)?)?));
         }
+        let mut imports = Vec::new();
+        for r in c.query(
+            "SELECT key, value FROM feedback_meta WHERE key LIKE 'import:%'
+             ORDER BY key COLLATE \"C\"",
+            &[],
+        )? {
+            imports.push((r.try_get(0)?, r.try_get(1)?));
+        }
         Ok(Dump {
             secret,
             entries,
             heads,
             counters,
+            imports,
         })
     }
 
@@ -871,6 +880,13 @@ impl FeedbackStore for PgStore {
             tx.execute(
                 "INSERT INTO feedback_counters (key, n) VALUES ($1, $2)",
                 &[k, &i64_of(*n)?],
+            )?;
+        }
+        for (k, v) in &dump.imports {
+            tx.execute(
+                "INSERT INTO feedback_meta (key, value) VALUES ($1, $2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[k, v],
             )?;
         }
         tx.commit()?;

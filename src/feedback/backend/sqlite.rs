@@ -226,11 +226,17 @@ impl FeedbackStore for SqliteStore {
         let counters = st
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
+        let mut st =
+            c.prepare("SELECT key, value FROM meta WHERE key LIKE 'import:%' ORDER BY key")?;
+        let imports = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Dump {
             secret,
             entries,
             heads,
             counters,
+            imports,
         })
     }
 
@@ -300,6 +306,13 @@ impl FeedbackStore for SqliteStore {
             tx.execute(
                 "INSERT INTO counters (key, n) VALUES (?1, ?2)",
                 params![k, n],
+            )?;
+        }
+        for (k, v) in &dump.imports {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![k, v],
             )?;
         }
         tx.commit()?;
