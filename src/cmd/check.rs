@@ -28,7 +28,7 @@ pub(super) fn run(a: CheckArgs, g: Global) -> Result<(), Error> {
     if let (Some(db), Some(checked)) = (&opts.feedback_db, &report.checked) {
         let today = now.to_zoned_datetime(checked.site.tz.clone()).date();
         let found = crate::feedback::requests::due::diagnostics(
-            db,
+            &db.to_string_lossy(),
             &checked.calendar,
             today,
             a.requests_within,

@@ -166,11 +166,14 @@ fn record_file(site: &Site, report: ReportType, year: i64) -> Result<PathBuf, Er
 
 /// Table 三 from the register: every request's type, received day and first reply.
 fn register_rows(db: &Path, year: i64) -> Result<Vec<RequestRow>, Error> {
-    if !db.is_file() {
+    let shown = db.to_string_lossy();
+    if !crate::feedback::backend::is_url(&shown) && !db.is_file() {
         return Err(Error::Usage(format!("找不到反馈数据库 {}", db.display())));
     }
-    let conn = crate::feedback::store::open(db)?;
-    let all = crate::feedback::requests::store::all(&conn, false)?;
+    let all = match crate::feedback::requests::store::open_existing(&shown)? {
+        Some(mut store) => store.all(false)?,
+        None => Vec::new(),
+    };
     let mut counted = Vec::with_capacity(all.len());
     for q in &all {
         let Some(received) = q

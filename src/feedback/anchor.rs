@@ -514,6 +514,10 @@ pub fn check_receipts(
 /// Reads every consultation's chain from the receiver's database, read-only (the build never
 /// writes it). Consultation id → chain.
 pub fn receiver_chains(db: &Path) -> Result<BTreeMap<String, ReceiverChain>, String> {
+    let url = db.to_string_lossy();
+    if super::backend::is_url(&url) {
+        return pg_receiver_chains(&url);
+    }
     if !db.is_file() {
         return Err(format!("意见数据库不存在：{}", db.display()));
     }
@@ -542,6 +546,29 @@ pub fn receiver_chains(db: &Path) -> Result<BTreeMap<String, ReceiverChain>, Str
     for row in rows {
         let (c, r, h) = row.map_err(|e| format!("无法读取意见数据库 {}：{e}", db.display()))?;
         out.entry(c).or_default().links.push((r, h));
+    }
+    Ok(out)
+}
+
+/// [`receiver_chains`] of a PostgreSQL store: every consultation's chain.
+fn pg_receiver_chains(url: &str) -> Result<BTreeMap<String, ReceiverChain>, String> {
+    use super::backend::FeedbackStore;
+    let shown = super::backend::pg::redact(url);
+    let fail = |e: super::FeedbackError| format!("无法读取意见数据库 {shown}：{e}");
+    let mut store =
+        super::backend::PgStore::connect(url, super::dbcheck::Create::Never).map_err(fail)?;
+    let mut out: BTreeMap<String, ReceiverChain> = BTreeMap::new();
+    for stream in store.streams().map_err(fail)? {
+        let Some(c) = stream.strip_prefix("consultation/") else {
+            continue;
+        };
+        let links = store
+            .stream_entries(&stream)
+            .map_err(fail)?
+            .into_iter()
+            .map(|e| (e.receipt, e.hash))
+            .collect();
+        out.insert(c.to_string(), ReceiverChain { links });
     }
     Ok(out)
 }

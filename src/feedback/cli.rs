@@ -59,9 +59,6 @@ pub struct ServeArgs {
     /// Create the database (and its receipt secret) if it does not exist yet
     #[arg(long)]
     pub init: bool,
-    /// With a PostgreSQL --db: the SQLite file for requests for information (依申请公开)
-    #[arg(long)]
-    pub requests_db: Option<PathBuf>,
     /// Address to listen on
     #[arg(long, default_value = "127.0.0.1:8787")]
     pub addr: SocketAddr,
@@ -292,7 +289,6 @@ pub fn run(
             opts.limits.max_connections_per_address = a.max_connections_per_address;
             opts.site_hosts = site_hosts(&a.root);
             opts.site_root = Some(a.root.clone());
-            opts.requests_db = a.requests_db;
             opts.log = LogSink::stderr();
             let handle = http::start(opts, dir)?;
             progress(&format!(
@@ -405,12 +401,28 @@ pub fn run(
             let mut to =
                 super::backend::open(&a.to.to_string_lossy(), super::dbcheck::Create::IfMissing)?;
             let rep = super::backend::migrate(from.as_mut(), to.as_mut())?;
+            // The requests after the comments: the comment store carries their chain's head
+            // and receipt counters.
+            let requests = super::requests::store::migrate(
+                super::requests::store::open(
+                    &a.from.to_string_lossy(),
+                    super::dbcheck::Create::Never,
+                )?
+                .as_mut(),
+                super::requests::store::open(
+                    &a.to.to_string_lossy(),
+                    super::dbcheck::Create::Never,
+                )?
+                .as_mut(),
+            )?;
             Ok(RunOutput::ok(format!(
-                "已迁移 {} 条意见、{} 条链，逐条核对一致 (migrated {} entries in {} chains; every entry, chain and head checked)\n{} → {}\n",
+                "已迁移 {} 条意见、{} 条链、{} 件依申请公开申请，逐条核对一致 (migrated {} entries in {} chains and {} requests; every entry, chain and head checked)\n{} → {}\n",
                 rep.entries,
                 rep.streams,
+                requests,
                 rep.entries,
                 rep.streams,
+                requests,
                 from.describe(),
                 to.describe()
             )))

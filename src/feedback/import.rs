@@ -18,16 +18,16 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::backend::{ImportGroup, ImportOutcome};
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 use super::directory::Directory;
 use super::forms::{valid_id, MAX_OPINION_CHARS, MAX_SHORT_CHARS};
 use super::model::{Accepted, Channel, Content, Personal, Submission};
 use super::report::{load_dispositions, Disposition, DISPOSITIONS_FILE};
-use super::{io_err, store, FeedbackError};
+use super::{io_err, FeedbackError};
 
 /// Largest table read (a year of letters is a few hundred rows of text).
 pub const MAX_IMPORT_BYTES: u64 = 8 * 1024 * 1024;
@@ -588,52 +588,12 @@ pub fn import(opts: &ImportOptions, dir: &dyn Directory) -> Result<ImportSummary
     } else {
         super::dbcheck::Create::Never
     };
-    let mut conn = super::dbcheck::open_store(&opts.db, create)?.conn;
-    let secret = store::secret(&conn)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut store = super::backend::open(&opts.db.to_string_lossy(), create)?;
+    let secret = store.secret()?;
     let key = import_key(&opts.consultation, &sha);
-    let earlier: Option<Vec<u8>> = tx
-        .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    if let Some(v) = earlier {
-        return Err(FeedbackError::Invalid(format!(
-            "{shown}: 这个文件已经导入过（{}），未重复导入。如果表格改过，请只导入新增的行",
-            String::from_utf8_lossy(&v)
-        )));
-    }
-    if !opts.allow_same_rows {
-        let mut same = Vec::new();
-        for row in &rows {
-            let received = super::model::format_received(row.received, &opts.time_zone);
-            let hit: Option<String> = tx
-                .query_row(
-                    "SELECT e.receipt FROM entries e JOIN private p ON p.entry_id = e.id
-                     WHERE e.consultation = ?1 AND e.channel = ?2 AND e.received = ?3
-                       AND p.text = ?4 LIMIT 1",
-                    params![opts.consultation, row.channel.as_str(), received, row.text],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if let Some(receipt) = hit {
-                same.push(format!(
-                    "{shown}:{}:1: 与已录入的回执 {receipt} 相同（渠道、收到日期和意见内容都一样）",
-                    row.line
-                ));
-            }
-        }
-        if !same.is_empty() {
-            same.push(format!(
-                "{shown}: 确实是另一份内容相同的意见时，加 --allow-same-rows 再导入"
-            ));
-            return Err(refuse(&shown, same));
-        }
-    }
-    let mut receipts = Vec::with_capacity(rows.len());
-    let mut yaml = String::new();
-    for row in &rows {
-        let sub = Submission {
+    let subs: Vec<Submission> = rows
+        .iter()
+        .map(|row| Submission {
             content: Content::Comment {
                 consultation: opts.consultation.clone(),
                 section: row.section.clone(),
@@ -645,43 +605,78 @@ pub fn import(opts: &ImportOptions, dir: &dyn Directory) -> Result<ImportSummary
             received: row.received,
             client: None,
             token: None,
-        };
-        let a = store::insert(&tx, &secret, &opts.time_zone, &sub)?;
-        if let Some((d, reason)) = &row.disposition {
-            if existing.contains_key(&a.receipt) {
-                return Err(FeedbackError::Integrity(format!(
-                    "{}: 已有回执 {} 的处理结果 (receipt already disposed)",
-                    disp_path.display(),
-                    a.receipt
-                )));
+        })
+        .collect();
+    let noted_at = super::model::format_received(Timestamp::now(), &opts.time_zone);
+    // The handling results are written before the commit (and put back if the commit or
+    // anything after the rows fails): never receipts in dispositions.yaml the chain does
+    // not hold.
+    let mut written = false;
+    let mut write_yaml = |accepted: &[Accepted]| -> Result<(), FeedbackError> {
+        let mut yaml = String::new();
+        for (row, a) in rows.iter().zip(accepted) {
+            if let Some((d, reason)) = &row.disposition {
+                if existing.contains_key(&a.receipt) {
+                    return Err(FeedbackError::Integrity(format!(
+                        "{}: 已有回执 {} 的处理结果 (receipt already disposed)",
+                        disp_path.display(),
+                        a.receipt
+                    )));
+                }
+                yaml.push_str(&disposition_yaml(&a.receipt, *d, reason.as_deref()));
             }
-            yaml.push_str(&disposition_yaml(&a.receipt, *d, reason.as_deref()));
         }
-        receipts.push((row.line, a));
-    }
-    let note = format!(
-        "{} 导入 {} 条，回执 {} 至 {}",
-        super::model::format_received(Timestamp::now(), &opts.time_zone),
-        receipts.len(),
-        receipts.first().map_or("", |(_, a)| a.receipt.as_str()),
-        receipts.last().map_or("", |(_, a)| a.receipt.as_str()),
+        if !yaml.is_empty() {
+            written = true;
+            write_dispositions(&disp_path, before.as_deref(), &yaml)?;
+        }
+        Ok(())
+    };
+    let outcome = store.import(
+        &secret,
+        &opts.time_zone,
+        &ImportGroup {
+            key: &key,
+            subs: subs.iter().collect(),
+            refuse_same: !opts.allow_same_rows,
+            noted_at: &noted_at,
+        },
+        &mut write_yaml,
     );
-    tx.execute(
-        "INSERT INTO meta (key, value) VALUES (?1, ?2)",
-        params![key, note.as_bytes()],
-    )?;
-    // The handling results first (restored if the database refuses the commit), then the
-    // commit: never receipts in dispositions.yaml the chain does not hold.
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(e) => {
+            if written {
+                restore(&disp_path, before.as_deref());
+            }
+            return Err(e);
+        }
+    };
+    let accepted = match outcome {
+        ImportOutcome::Stored(a) => a,
+        ImportOutcome::AlreadyImported(note) => {
+            return Err(FeedbackError::Invalid(format!(
+                "{shown}: 这个文件已经导入过（{note}），未重复导入。如果表格改过，请只导入新增的行"
+            )))
+        }
+        ImportOutcome::Same(hits) => {
+            let mut same: Vec<String> = hits
+                .iter()
+                .filter_map(|(i, receipt)| rows.get(*i).map(|row| (row.line, receipt)))
+                .map(|(line, receipt)| {
+                    format!(
+                        "{shown}:{line}:1: 与已录入的回执 {receipt} 相同（渠道、收到日期和意见内容都一样）"
+                    )
+                })
+                .collect();
+            same.push(format!(
+                "{shown}: 确实是另一份内容相同的意见时，加 --allow-same-rows 再导入"
+            ));
+            return Err(refuse(&shown, same));
+        }
+    };
     let disposed = rows.iter().filter(|r| r.disposition.is_some()).count();
-    if !yaml.is_empty() {
-        write_dispositions(&disp_path, before.as_deref(), &yaml)?;
-    }
-    if let Err(e) = tx.commit() {
-        restore(&disp_path, before.as_deref());
-        return Err(e.into());
-    }
-    let accepted: Vec<&Accepted> = receipts.iter().map(|(_, a)| a).collect();
-    super::anchor::log_committed(&conn, accepted);
+    let receipts: Vec<(u64, Accepted)> = rows.iter().map(|r| r.line).zip(accepted).collect();
     Ok(ImportSummary {
         file: opts.file.clone(),
         dispositions: disposed,

@@ -66,7 +66,7 @@ pub fn open(path: &Path) -> Result<Connection, FeedbackError> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.execute_batch(SCHEMA)?;
-    super::requests::store::ensure_schema(&conn)?;
+    super::requests::sqlite::ensure_schema(&conn)?;
     Ok(conn)
 }
 
@@ -289,9 +289,12 @@ pub fn stream_entries(conn: &Connection, stream: &str) -> Result<Vec<StoredEntry
 }
 
 pub fn streams(conn: &Connection) -> Result<Vec<String>, FeedbackError> {
-    let mut st =
-        conn.prepare("SELECT stream FROM entries UNION SELECT stream FROM heads ORDER BY 1")?;
-    let rows = st.query_map([], |r| r.get(0))?;
+    let mut st = conn.prepare(
+        "SELECT stream FROM entries UNION SELECT stream FROM heads WHERE stream != ?1 ORDER BY 1",
+    )?;
+    // The request chain's head sits beside the comment heads; its events are checked by
+    // `requests::store::RequestStore::verify_events`.
+    let rows = st.query_map([super::requests::store::STREAM], |r| r.get(0))?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 

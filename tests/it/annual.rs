@@ -29,7 +29,12 @@ type Request = (
 /// A request register with seven requests over 2024–2026, counted by hand below.
 fn register(root: &Path) -> std::path::PathBuf {
     let db = root.join("feedback.db");
-    let dbs = db.to_str().unwrap();
+    register_in(root, db.to_str().unwrap());
+    db
+}
+
+/// The register of [`register`] in the store `dbs` (an SQLite file or a PostgreSQL URL).
+fn register_in(root: &Path, dbs: &str) {
     // (channel, received, applicant type, reply date, category)
     let requests: [Request; 7] = [
         // Received in 2024, answered in 2025: 上年结转 and a 2025 result.
@@ -133,7 +138,30 @@ fn register(root: &Path) -> std::path::PathBuf {
             assert!(o.status.success(), "{}", text(&o));
         }
     }
-    db
+}
+
+/// The same register in PostgreSQL counts into the same table 三 as in SQLite, cell by cell.
+#[test]
+fn the_register_on_postgres_counts_the_same_cells() {
+    let Some(url) = crate::pg_common::fresh_url("annual::the_register_on_postgres") else {
+        return;
+    };
+    let site = site("annual");
+    let root = site.path();
+    let db = register(root);
+    let o = gongshi(
+        root,
+        &["report", "annual", "2025", "--db", db.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let from_sqlite = cells(root, "annual");
+    assert_eq!(from_sqlite["三/本年新收/自然人"], Value::from(1));
+    let pg_site = crate::common::site("annual");
+    let pg_root = pg_site.path();
+    register_in(pg_root, &url);
+    let o = gongshi(pg_root, &["report", "annual", "2025", "--db", &url]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(cells(pg_root, "annual"), from_sqlite);
 }
 
 fn cells(root: &Path, which: &str) -> BTreeMap<String, Value> {

@@ -272,9 +272,81 @@ pub fn threads(pid: &str) -> u64 {
     status_field(pid, "Threads:")
 }
 
+/// Peak resident memory in KiB.
+pub fn peak_rss_kib(pid: &str) -> u64 {
+    status_field(pid, "VmHWM:")
+}
+
+/// CPU time (user + system) of a process so far, in seconds.
+pub fn cpu_secs(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name (which may hold spaces) in parentheses.
+    let rest = stat.rsplit_once(") ").map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name; 100 Hz.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 /// Resident memory in KiB.
 pub fn rss_kib(pid: &str) -> u64 {
     status_field(pid, "VmRSS:")
+}
+
+/// The (receipt, hash) pairs the receivers acknowledged.
+pub type Acked = Arc<std::sync::Mutex<Vec<(String, String)>>>;
+
+/// `n` client threads posting comments to `open-one` until `stop` is set or `limit` has
+/// passed, each attempt to the next of `addrs` (moving on when one refuses the connection);
+/// every acknowledged (receipt, hash) is pushed to `acked`. With `tolerate_5xx` a 5xx answer
+/// (a receiver being killed) counts as not acknowledged; otherwise any answer but 200 fails.
+pub fn posting_clients(
+    addrs: Vec<SocketAddr>,
+    n: usize,
+    limit: Duration,
+    tolerate_5xx: bool,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    acked: Acked,
+) -> Vec<std::thread::JoinHandle<()>> {
+    use std::sync::atomic::Ordering;
+    (0..n)
+        .map(|c| {
+            let addrs = addrs.clone();
+            let stop = stop.clone();
+            let acked = acked.clone();
+            std::thread::spawn(move || {
+                let deadline = std::time::Instant::now() + limit;
+                let mut i = 0usize;
+                while !stop.load(Ordering::Relaxed) && std::time::Instant::now() < deadline {
+                    i += 1;
+                    let addr = addrs[(c + i) % addrs.len()];
+                    let body = form(&[
+                        ("consultation", "open-one"),
+                        ("opinion", &format!("客户端{c}的第{i}条意见")),
+                        ("consent", "on"),
+                    ]);
+                    match post_raw(
+                        addr,
+                        "/feedback/comment",
+                        "application/x-www-form-urlencoded",
+                        body.as_bytes(),
+                        true,
+                    ) {
+                        Ok(r) if r.status == 200 => {
+                            let v = r.json();
+                            acked.lock().unwrap().push((
+                                v["receipt"].as_str().unwrap().to_string(),
+                                v["hash"].as_str().unwrap().to_string(),
+                            ));
+                        }
+                        Ok(r) if tolerate_5xx && r.status >= 500 => {}
+                        Ok(r) => panic!("unexpected {}: {}", r.status, r.body),
+                        Err(_) => std::thread::sleep(Duration::from_millis(5)),
+                    }
+                }
+            })
+        })
+        .collect()
 }
 
 pub fn free_port() -> u16 {
@@ -309,8 +381,19 @@ pub fn bin() -> &'static str {
 /// Starts `gongshi feedback serve --init` (the database is created if missing) and waits
 /// for its "listening" line.
 pub fn spawn_server(root: &Path, db: &Path, port: u16, extra: &[&str]) -> std::process::Child {
+    spawn_server_bin(bin(), root, db, port, extra)
+}
+
+/// [`spawn_server`] with another `gongshi` binary (benchmarks of a release build).
+pub fn spawn_server_bin(
+    program: &str,
+    root: &Path,
+    db: &Path,
+    port: u16,
+    extra: &[&str],
+) -> std::process::Child {
     use std::io::BufRead;
-    let mut child = std::process::Command::new(bin())
+    let mut child = std::process::Command::new(program)
         .args(["feedback", "serve", "--init", "--root"])
         .arg(root)
         .arg("--db")

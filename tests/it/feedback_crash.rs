@@ -6,7 +6,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::feedback_common::*;
 
@@ -23,42 +23,14 @@ fn acknowledged_comments_survive_sigkill() {
 
     let acked: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
-    let clients: Vec<_> = (0..16)
-        .map(|c| {
-            let acked = acked.clone();
-            let stop = stop.clone();
-            std::thread::spawn(move || {
-                let mut i = 0;
-                let deadline = Instant::now() + Duration::from_secs(20);
-                while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
-                    i += 1;
-                    let op = format!("客户端{c}的第{i}条意见");
-                    let body = form(&[
-                        ("consultation", "open-one"),
-                        ("opinion", &op),
-                        ("consent", "on"),
-                    ]);
-                    match post_raw(
-                        addr,
-                        "/feedback/comment",
-                        "application/x-www-form-urlencoded",
-                        body.as_bytes(),
-                        true,
-                    ) {
-                        Ok(r) if r.status == 200 => {
-                            let v = r.json();
-                            acked.lock().unwrap().push((
-                                v["receipt"].as_str().unwrap().to_string(),
-                                v["hash"].as_str().unwrap().to_string(),
-                            ));
-                        }
-                        Ok(r) => panic!("unexpected {}: {}", r.status, r.body),
-                        Err(_) => std::thread::sleep(Duration::from_millis(5)),
-                    }
-                }
-            })
-        })
-        .collect();
+    let clients = posting_clients(
+        vec![addr],
+        16,
+        Duration::from_secs(20),
+        false,
+        stop.clone(),
+        acked.clone(),
+    );
     // Let it run, check that threads stay bounded, then kill it mid-run.
     std::thread::sleep(Duration::from_millis(1500));
     let t = threads(&pid);

@@ -5,7 +5,10 @@
 //! FEEDBACK_BENCH_SECS seconds (default 10); prints accepted comments/s and p50/p99 latency.
 //! FEEDBACK_BENCH_STORE=postgres runs the receivers on a throw-away PostgreSQL cluster;
 //! FEEDBACK_BENCH_RECEIVERS=N starts N receiver processes on the same store (clients take
-//! them in turn, as a load balancer would).
+//! them in turn, as a load balancer would). FEEDBACK_BENCH_CONSULTATIONS=N opens N
+//! consultations and spreads the clients over them (N chains instead of one).
+//! GONGSHI_BIN=path runs that `gongshi` binary as the receiver (a release build) instead of
+//! the one built with the tests. Prints the receivers' CPU time (user+sys) and peak RSS.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -96,6 +99,8 @@ fn feedback_load() {
     let secs = env_or("FEEDBACK_BENCH_SECS", 10);
     let dir = tempfile::tempdir().unwrap();
     let receivers = env_or("FEEDBACK_BENCH_RECEIVERS", 1).max(1);
+    let chains = env_or("FEEDBACK_BENCH_CONSULTATIONS", 1).max(1);
+    let program = std::env::var("GONGSHI_BIN").unwrap_or_else(|_| bin().to_string());
     let (addrs, consultation, children): (Vec<std::net::SocketAddr>, String, Vec<_>) =
         match std::env::var("FEEDBACK_BENCH_ADDR") {
             // One address, or several separated by commas (clients take them in turn).
@@ -107,6 +112,11 @@ fn feedback_load() {
             Err(_) => {
                 let root = dir.path().join("site");
                 write_site_fixture(&root);
+                // Consultations open-one, open-2 … open-N: the same text, their own chains.
+                let one = root.join("content/consultations/open-one.md");
+                for k in 2..=chains {
+                    std::fs::copy(&one, one.with_file_name(format!("open-{k}.md"))).unwrap();
+                }
                 // FEEDBACK_BENCH_STORE=postgres: a throw-away PostgreSQL cluster
                 // (tests/it/pg_common.rs; synchronous_commit on) instead of an SQLite file.
                 let db: std::path::PathBuf = match std::env::var("FEEDBACK_BENCH_STORE").as_deref()
@@ -120,15 +130,11 @@ fn feedback_load() {
                 };
                 let mut addrs = Vec::new();
                 let mut children = Vec::new();
-                for r in 0..receivers {
+                // Started one after the other: `--init` creates the tables once.
+                for _ in 0..receivers {
                     let port = free_port();
-                    let requests = dir.path().join(format!("requests-{r}.sqlite3"));
-                    let mut extra = vec!["--rate-limit", "off", "--max-connections", "256"];
-                    let requests = requests.display().to_string();
-                    if gongshi::feedback::backend::is_url(&db.to_string_lossy()) {
-                        extra.extend(["--requests-db", requests.as_str()]);
-                    }
-                    children.push(spawn_server(&root, &db, port, &extra));
+                    let extra = ["--rate-limit", "off", "--max-connections", "256"];
+                    children.push(spawn_server_bin(&program, &root, &db, port, &extra));
                     addrs.push(format!("127.0.0.1:{port}").parse().unwrap());
                 }
                 (addrs, "open-one".to_string(), children)
@@ -138,7 +144,10 @@ fn feedback_load() {
     let start = Instant::now();
     let handles: Vec<_> = (0..clients)
         .map(|c| {
-            let consultation = consultation.clone();
+            let consultation = match c % chains {
+                0 => consultation.clone(),
+                k => format!("open-{}", k + 1),
+            };
             let addr = addrs[c as usize % addrs.len()];
             std::thread::spawn(move || client(addr, consultation, c, until))
         })
@@ -160,14 +169,20 @@ fn feedback_load() {
             .unwrap_or(0) as f64
             / 1000.0
     };
-    let server_threads: u64 = children.iter().map(|c| threads(&c.id().to_string())).sum();
+    let pids: Vec<String> = children.iter().map(|c| c.id().to_string()).collect();
+    let server_threads: u64 = pids.iter().map(|p| threads(p)).sum();
+    let cpu: f64 = pids.iter().map(|p| cpu_secs(p)).sum();
+    let peak_rss = pids.iter().map(|p| peak_rss_kib(p)).max().unwrap_or(0);
     let receivers = addrs.len();
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
-        "feedback load: {clients} clients, {receivers} receiver(s), {elapsed:.1} s: {ok} comments accepted ({:.0}/s), {failed} failed; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; server threads {server_threads}",
+        "feedback load: {clients} clients, {receivers} receiver(s), {chains} chain(s), {elapsed:.1} s: {ok} comments accepted ({:.0}/s), {failed} failed; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; server threads {server_threads}; receivers' CPU {cpu:.1} s user+sys, peak RSS {} MiB (largest receiver); loadavg {}",
         ok as f64 / elapsed,
         pct(0.50),
         pct(0.99),
         pct(1.0),
+        peak_rss / 1024,
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(" "),
     );
     for mut c in children {
         c.kill().ok();

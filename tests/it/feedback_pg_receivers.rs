@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::feedback_common::*;
 
@@ -34,55 +34,6 @@ fn run(args: &[&str], root: &Path, db: &str) -> (bool, String) {
     )
 }
 
-/// Clients posting to `addrs` (round robin, moving on when one refuses the connection)
-/// until `stop`; the acknowledged (receipt, hash) pairs.
-fn clients(
-    addrs: Vec<SocketAddr>,
-    n: usize,
-    stop: Arc<AtomicBool>,
-    acked: Arc<Mutex<Vec<(String, String)>>>,
-) -> Vec<std::thread::JoinHandle<()>> {
-    (0..n)
-        .map(|c| {
-            let addrs = addrs.clone();
-            let stop = stop.clone();
-            let acked = acked.clone();
-            std::thread::spawn(move || {
-                let deadline = Instant::now() + Duration::from_secs(60);
-                let mut i = 0usize;
-                while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
-                    i += 1;
-                    let addr = addrs[(c + i) % addrs.len()];
-                    let body = form(&[
-                        ("consultation", "open-one"),
-                        ("opinion", &format!("客户端{c}的第{i}条意见")),
-                        ("consent", "on"),
-                    ]);
-                    match post_raw(
-                        addr,
-                        "/feedback/comment",
-                        "application/x-www-form-urlencoded",
-                        body.as_bytes(),
-                        true,
-                    ) {
-                        Ok(r) if r.status == 200 => {
-                            let v = r.json();
-                            acked.lock().unwrap().push((
-                                v["receipt"].as_str().unwrap().to_string(),
-                                v["hash"].as_str().unwrap().to_string(),
-                            ));
-                        }
-                        // A receiver being killed: the request may fail, unacknowledged.
-                        Ok(r) if r.status >= 500 => {}
-                        Ok(r) => panic!("unexpected {}: {}", r.status, r.body),
-                        Err(_) => std::thread::sleep(Duration::from_millis(5)),
-                    }
-                }
-            })
-        })
-        .collect()
-}
-
 #[test]
 fn two_receivers_one_chain_and_sigkill_loses_nothing() {
     let Some(url) = crate::pg_common::fresh_url("feedback_pg_receivers::two_receivers") else {
@@ -92,18 +43,8 @@ fn two_receivers_one_chain_and_sigkill_loses_nothing() {
     let root = dir.path().join("site");
     write_site_fixture(&root);
     let (pa, pb) = (free_port(), free_port());
-    let extra = |name: &str| {
-        vec![
-            "--rate-limit".to_string(),
-            "off".to_string(),
-            "--requests-db".to_string(),
-            dir.path().join(name).display().to_string(),
-        ]
-    };
-    let ea = extra("requests-a.sqlite3");
-    let eb = extra("requests-b.sqlite3");
-    let ea: Vec<&str> = ea.iter().map(String::as_str).collect();
-    let eb: Vec<&str> = eb.iter().map(String::as_str).collect();
+    let ea = ["--rate-limit", "off"];
+    let eb = ea;
     // Both started with --init at once: the tables are created once.
     let db = Path::new(&url);
     let (a, b) = std::thread::scope(|s| {
@@ -118,7 +59,14 @@ fn two_receivers_one_chain_and_sigkill_loses_nothing() {
     // Phase 1: 16 clients on both receivers.
     let acked: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
     let stop = Arc::new(AtomicBool::new(false));
-    let hs = clients(vec![addr(pa), addr(pb)], 16, stop.clone(), acked.clone());
+    let hs = posting_clients(
+        vec![addr(pa), addr(pb)],
+        16,
+        Duration::from_secs(60),
+        true,
+        stop.clone(),
+        acked.clone(),
+    );
     std::thread::sleep(Duration::from_millis(2000));
     let before_kill = acked.lock().unwrap().len();
     assert!(before_kill > 0, "nothing acknowledged with two receivers");
@@ -228,17 +176,11 @@ fn migrate_command_copies_an_sqlite_receiver_to_postgres() {
     assert!(!out.status.success());
     // The receiver on PostgreSQL answers the old receipts and goes on with the chain.
     let port = free_port();
-    let requests = dir.path().join("requests.sqlite3");
     let _pg = Server(spawn_server(
         &root,
         Path::new(&url),
         port,
-        &[
-            "--rate-limit",
-            "off",
-            "--requests-db",
-            requests.to_str().unwrap(),
-        ],
+        &["--rate-limit", "off"],
     ));
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     for r in &receipts {

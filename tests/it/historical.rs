@@ -296,6 +296,71 @@ fn paper_opinions_from_a_csv_land_in_the_chain_and_the_report() {
     assert_eq!(ledger, ledger_after);
 }
 
+/// `feedback import` on a PostgreSQL store (`--db postgres://…`): the same rows, receipts,
+/// handling results and refusals as on SQLite. Skipped (saying why) only when no PostgreSQL
+/// server can be started.
+#[test]
+fn paper_opinions_import_into_postgres_as_into_sqlite() {
+    let Some(url) = crate::pg_common::fresh_url("historical::paper_opinions_postgres") else {
+        return;
+    };
+    let (site, _) = site_with_history();
+    let root = site.path();
+    let db = std::path::Path::new(&url);
+    let csv = root.join("opinions.csv");
+    std::fs::write(&csv, OPINIONS_CSV).unwrap();
+    let o = import(root, db, csv.to_str().unwrap());
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(text(&o).matches("→ 回执 ZJ").count(), 3, "{}", text(&o));
+    let run_db = |cmd: &str, extra: &[&str]| {
+        let mut v = vec![
+            "feedback",
+            cmd,
+            "--root",
+            root.to_str().unwrap(),
+            "--db",
+            &url,
+        ];
+        v.extend_from_slice(extra);
+        gongshi(&v)
+    };
+    let o = run_db("export", &["--consultation", "old-plan"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let ledger =
+        std::fs::read_to_string(root.join("content/consultations/old-plan/opinions.jsonl"))
+            .unwrap();
+    assert_eq!(ledger.lines().count(), 3, "{ledger}");
+    assert!(!ledger.contains("张三丰") && !ledger.contains("13800138000"));
+    let o = run_db("verify", &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    let disp =
+        std::fs::read_to_string(root.join("content/consultations/old-plan/dispositions.yaml"))
+            .unwrap();
+    assert_eq!(disp.matches("disposition:").count(), 3, "{disp}");
+    for l in ledger.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        assert!(disp.contains(v["receipt"].as_str().unwrap()), "{disp}");
+    }
+    // Once only; a copy repeating rows is refused row by row; nothing changes.
+    let o = import(root, db, csv.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("这个文件已经导入过"), "{}", text(&o));
+    std::fs::write(&csv, format!("{OPINIONS_CSV}2021-03-21,电话,同意。,,,,,\n")).unwrap();
+    let o = import(root, db, csv.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("opinions.csv:2:1: 与已录入的回执 ZJ"),
+        "{}",
+        text(&o)
+    );
+    let o = gongshi(&["feedback", "stats", "--db", &url]);
+    assert!(text(&o).contains("信函: 1"), "{}", text(&o));
+    let disp_after =
+        std::fs::read_to_string(root.join("content/consultations/old-plan/dispositions.yaml"))
+            .unwrap();
+    assert_eq!(disp, disp_after);
+}
+
 #[test]
 fn a_bad_row_refuses_the_whole_file_with_located_messages() {
     let (site, db) = site_with_history();

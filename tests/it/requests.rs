@@ -982,3 +982,166 @@ fn requests_import_carries_each_requests_history() {
     );
     assert!(!db2.exists());
 }
+
+/// The request store on PostgreSQL (`--db postgres://…`) end to end: the online form on a
+/// receiver started with the URL and nothing else, the status page, staff entry, import,
+/// events, `due`, `export` and `check --feedback-db` on the URL, personal data only in the
+/// applicants' table. Skipped (saying why) only when no PostgreSQL server can be started.
+#[test]
+fn the_request_store_on_postgres_end_to_end() {
+    use crate::feedback_common::{free_port, spawn_server, write_site_fixture, Server};
+    let Some(url) = crate::pg_common::fresh_url("requests::the_request_store_on_postgres") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    write_site_fixture(&root);
+    let r_s = root.to_str().unwrap();
+    let port = free_port();
+    let server = Server(spawn_server(
+        &root,
+        Path::new(&url),
+        port,
+        &["--rate-limit", "off"],
+    ));
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let r = post(addr, "/feedback/request", &good(), true);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let online = r.json()["receipt"].as_str().unwrap().to_string();
+    assert!(online.starts_with("YS20261125-0001-"), "{online}");
+    let again = post(addr, "/feedback/request", &good(), true).json();
+    assert_eq!(again["receipt"], online.as_str());
+    assert_eq!(again["duplicate"], true);
+    let j = get(addr, &format!("/receipt/{online}"), true).json();
+    assert_eq!(j["due"], "2026-12-23");
+    assert!(!j.to_string().contains(NAME));
+    drop(server);
+
+    // Staff entry, import and events on the URL: the same store and chain.
+    let a = add(&root, &url, "2026-02-06", "甲公司", false);
+    let csv = root.join("申请.csv");
+    std::fs::write(&csv, REQUESTS_CSV).unwrap();
+    let o = requests(&["import", "--root", r_s, "--db", &url, csv.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(text(&o).matches("→ 回执 YS").count(), 3, "{}", text(&o));
+    let o = requests(&["import", "--root", r_s, "--db", &url, csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("已经导入过"), "{}", text(&o));
+    let o = requests(&[
+        "event",
+        "--root",
+        r_s,
+        "--db",
+        &url,
+        &online,
+        "补正告知",
+        "--date",
+        "2026-11-26",
+    ]);
+    assert!(text(&o).contains("待补正"), "{}", text(&o));
+    // On Mon 16 Mar 2026: `a` and the imported letter of 6 Feb are overdue (exit 1).
+    let o = requests(&["due", "--root", r_s, "--db", &url, "--now", "2026-03-16"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("已逾期未答复：2 件"), "{}", text(&o));
+    assert!(text(&o).contains(&a), "{}", text(&o));
+    let o = common::run(&[
+        "check",
+        "--root",
+        r_s,
+        "--now",
+        "2026-03-16T10:00:00+08:00",
+        "--feedback-db",
+        &url,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "错误[requests.overdue]: 政府信息公开申请 {a} 已逾期未答复"
+        )),
+        "{}",
+        text(&o)
+    );
+    let o = requests(&["export", "--root", r_s, "--db", &url]);
+    let exported = String::from_utf8_lossy(&o.stdout).to_string();
+    assert_eq!(
+        exported.lines().filter(|l| l.starts_with("YS")).count(),
+        5,
+        "{exported}"
+    );
+    assert!(
+        exported.contains(NAME) && exported.contains("甲公司"),
+        "{exported}"
+    );
+    // Personal data only in the applicants' table.
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let public: String = c
+        .query_one(
+            "SELECT string_agg(description || channel || applicant_type || submitted, '|')
+             FROM feedback_requests",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    for secret in [NAME, ID, CONTACT, "甲公司", "欧阳青禾"] {
+        assert!(
+            !public.contains(secret),
+            "{secret} outside the applicants' table"
+        );
+    }
+    let events: String = c
+        .query_one(
+            "SELECT string_agg(record, '|') FROM feedback_request_events",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(
+        !events.contains(NAME) && !events.contains("甲公司"),
+        "{events}"
+    );
+}
+
+/// `feedback migrate` moves the requests with the comments, entry by entry: the receiver on
+/// PostgreSQL answers the old request receipts and numbers new ones after them.
+#[test]
+fn migrate_moves_requests_to_postgres() {
+    let Some(url) = crate::pg_common::fresh_url("requests::migrate_moves_requests") else {
+        return;
+    };
+    let site = common::site("example");
+    let root = site.path();
+    let r_s = root.to_str().unwrap();
+    let db = root.join("private/feedback.db");
+    let db_s = db.to_str().unwrap();
+    let a = add(root, db_s, "2026-02-06", "甲公司", true);
+    let o = requests(&[
+        "event",
+        "--root",
+        r_s,
+        "--db",
+        db_s,
+        &a,
+        "答复",
+        "--date",
+        "2026-03-10",
+        "--category",
+        "予以公开",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let b = add(root, db_s, "2026-03-02", "乙公司", false);
+    let o = common::run(&["feedback", "migrate", "--from", db_s, "--to", &url]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("2 件依申请公开申请"), "{}", text(&o));
+    let export = |db: &str| {
+        let o = requests(&["export", "--root", r_s, "--db", db]);
+        assert!(o.status.success(), "{}", text(&o));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    assert_eq!(export(&url), export(db_s));
+    assert!(export(&url).contains(&b));
+    let c = add(root, &url, "2026-03-03", "丙公司", false);
+    assert!(c != a && c != b);
+    let o = requests(&["due", "--root", r_s, "--db", &url, "--now", "2026-03-03"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains("无法判断"), "{}", text(&o));
+}

@@ -41,10 +41,21 @@ pub trait FeedbackStore: Send {
         tz: &TimeZone,
         subs: &[&Submission],
     ) -> Result<Vec<Accepted>, FeedbackError>;
+    /// Stores a file of entries entered by staff in one transaction (`feedback import`, see
+    /// [`ImportGroup`]). `before_commit` runs after every row was written and before the
+    /// commit, with the answers: an error from it rolls everything back.
+    fn import(
+        &mut self,
+        secret: &[u8],
+        tz: &TimeZone,
+        group: &ImportGroup<'_>,
+        before_commit: &mut dyn FnMut(&[Accepted]) -> Result<(), FeedbackError>,
+    ) -> Result<ImportOutcome, FeedbackError>;
     /// One committed write: proves the store takes a write now (health probes).
     fn probe_write(&mut self) -> Result<(), FeedbackError>;
     fn lookup(&mut self, receipt: &str) -> Result<Option<ReceiptStatus>, FeedbackError>;
-    /// Every stream that has entries or a head, sorted.
+    /// Every comment stream that has entries or a head, sorted (not the request chain,
+    /// whose head sits beside theirs: `requests::store`).
     fn streams(&mut self) -> Result<Vec<String>, FeedbackError>;
     /// A stream's entries in chain order, with their private text and salt.
     fn stream_entries(&mut self, stream: &str) -> Result<Vec<StoredEntry>, FeedbackError>;
@@ -73,6 +84,40 @@ pub trait FeedbackStore: Send {
         out.pop()
             .ok_or_else(|| FeedbackError::Server("insert returned nothing".into()))
     }
+}
+
+/// A file of entries entered at once (`feedback import`): all rows or none.
+pub struct ImportGroup<'a> {
+    /// The key recording the file in the store's meta table (the same file is refused a
+    /// second time).
+    pub key: &'a str,
+    pub subs: Vec<&'a Submission>,
+    /// Refuse entries identical to one already stored (same consultation, channel, received
+    /// time and text).
+    pub refuse_same: bool,
+    /// When the rows were entered, as the note recording the file says.
+    pub noted_at: &'a str,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// Every row stored (committed), in order.
+    Stored(Vec<Accepted>),
+    /// Nothing stored: the file was imported before; the note written then.
+    AlreadyImported(String),
+    /// Nothing stored: rows (their index in `subs`) identical to stored entries (receipt).
+    Same(Vec<(usize, String)>),
+}
+
+/// The note recording an imported file.
+pub(crate) fn import_note(noted_at: &str, accepted: &[Accepted]) -> String {
+    format!(
+        "{noted_at} 导入 {} 条，回执 {} 至 {}",
+        accepted.len(),
+        accepted.first().map_or("", |a| a.receipt.as_str()),
+        accepted.last().map_or("", |a| a.receipt.as_str()),
+    )
 }
 
 /// One entry with all its columns, public and private, as `migrate` copies it.
@@ -106,13 +151,15 @@ pub struct RawPrivate {
     pub contact: Option<String>,
 }
 
-/// A whole store: secret, entries, heads, receipt counters.
+/// A whole store: secret, entries, heads, receipt counters, and the notes that a file was
+/// imported (meta keys `import:…`, so that `migrate` keeps refusing a second import).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Dump {
     pub secret: Option<Vec<u8>>,
     pub entries: Vec<RawEntry>,
     pub heads: Vec<(String, u64, String)>,
     pub counters: Vec<(String, u64)>,
+    pub imports: Vec<(String, Vec<u8>)>,
 }
 
 /// Is `db` a PostgreSQL URL (`postgres://…`, `postgresql://…`)?
@@ -185,6 +232,9 @@ pub fn migrate(
     }
     if back.counters != dump.counters {
         problems.push("receipt counters differ".to_string());
+    }
+    if back.imports != dump.imports {
+        problems.push("import notes differ".to_string());
     }
     let streams = from.streams()?;
     for s in &streams {

@@ -23,7 +23,7 @@ use jiff::tz::TimeZone;
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, Row};
 
-use super::{Dump, FeedbackStore, RawEntry, RawPrivate};
+use super::{import_note, Dump, FeedbackStore, ImportGroup, ImportOutcome, RawEntry, RawPrivate};
 use crate::feedback::dbcheck::Create;
 use crate::feedback::dedup::dedup_key;
 use crate::feedback::model::{
@@ -70,10 +70,10 @@ CREATE TABLE IF NOT EXISTS feedback_counters (key TEXT PRIMARY KEY, n BIGINT NOT
 
 /// The advisory lock key that serialises schema creation (two receivers started with
 /// `--init` at once).
-const SCHEMA_LOCK: i64 = 0x676f_6e67_7368_6931; // "gongshi1"
+pub(crate) const SCHEMA_LOCK: i64 = 0x676f_6e67_7368_6931; // "gongshi1"
 
 /// How often a group is retried after a deadlock or serialisation failure.
-const RETRIES: usize = 5;
+pub(crate) const RETRIES: usize = 5;
 
 pub struct PgStore {
     url: String,
@@ -127,11 +127,11 @@ fn unusable(url: &str, e: &postgres::Error) -> FeedbackError {
     ))
 }
 
-fn i64_of(v: u64) -> Result<i64, FeedbackError> {
+pub(crate) fn i64_of(v: u64) -> Result<i64, FeedbackError> {
     i64::try_from(v).map_err(|_| FeedbackError::Server(format!("value out of range: {v}")))
 }
 
-fn u64_of(v: i64) -> Result<u64, FeedbackError> {
+pub(crate) fn u64_of(v: i64) -> Result<u64, FeedbackError> {
     u64::try_from(v).map_err(|_| FeedbackError::Integrity(format!("negative value {v}")))
 }
 
@@ -183,8 +183,8 @@ impl PgStore {
         Ok(store)
     }
 
-    /// Reconnects when the connection was lost (database restart, failover).
-    fn client(&mut self) -> Result<&mut Client, FeedbackError> {
+    /// The connection, reconnected when it was lost (database restart, failover).
+    pub(crate) fn client(&mut self) -> Result<&mut Client, FeedbackError> {
         if self.client.is_closed() {
             self.client = Client::connect(&self.url, NoTls).map_err(|e| unusable(&self.url, &e))?;
         }
@@ -201,197 +201,258 @@ impl PgStore {
         tz: &TimeZone,
         subs: &[&Submission],
     ) -> Result<Vec<Accepted>, FeedbackError> {
-        let preps: Vec<Prep> = subs
-            .iter()
-            .map(|sub| Prep {
-                key: dedup_key(secret, sub),
-                stream: sub.content.stream(),
-                counter: counter_key(sub, tz),
-                now: sub.received.as_second(),
-            })
-            .collect();
-        let mut locks = BTreeSet::new();
-        for p in &preps {
-            locks.insert(format!("stream:{}", p.stream));
-            locks.insert(format!("counter:{}", p.counter));
-        }
-        let locks: Vec<String> = locks.into_iter().collect();
         let mut tx = self.client()?.transaction()?;
-        // In array order (sorted): every writer takes its locks in the same order.
-        tx.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k",
-            &[&locks],
-        )?;
+        let out = insert_in(&mut tx, secret, tz, subs)?;
+        tx.commit()?;
+        Ok(out)
+    }
 
-        // Earlier entries with the same duplicate keys (oldest first, as SQLite's ORDER BY id).
-        let keys: Vec<&str> = preps
-            .iter()
-            .filter_map(|p| p.key.as_deref())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let mut earlier: HashMap<String, Vec<(i64, Earlier)>> = HashMap::new();
-        if !keys.is_empty() {
-            for r in tx.query(
-                "SELECT dedup_key, received_unix, receipt, hash, received, seq, stream
-                 FROM feedback_entries WHERE dedup_key = ANY($1) ORDER BY id",
-                &[&keys],
-            )? {
-                let key: String = r.try_get(0)?;
-                let a = Accepted {
-                    receipt: r.try_get(2)?,
-                    hash: r.try_get(3)?,
-                    received: r.try_get(4)?,
-                    duplicate: true,
-                    seq: u64_of(r.try_get(5)?)?,
-                    stream: r.try_get(6)?,
-                };
-                earlier
-                    .entry(key)
-                    .or_default()
-                    .push((r.try_get(1)?, Earlier::Stored(a)));
-            }
+    fn try_import(
+        &mut self,
+        secret: &[u8],
+        tz: &TimeZone,
+        group: &ImportGroup<'_>,
+        before_commit: &mut dyn FnMut(&[Accepted]) -> Result<(), FeedbackError>,
+    ) -> Result<ImportOutcome, FeedbackError> {
+        let mut tx = self.client()?.transaction()?;
+        if let Some(r) = tx.query_opt(
+            "SELECT value FROM feedback_meta WHERE key = $1",
+            &[&group.key],
+        )? {
+            let v: Vec<u8> = r.try_get(0)?;
+            return Ok(ImportOutcome::AlreadyImported(
+                String::from_utf8_lossy(&v).into_owned(),
+            ));
         }
-
-        // Which submissions are new, which repeat an earlier one (stored or in this group).
-        let mut dup_of: Vec<Option<Earlier>> = Vec::with_capacity(preps.len());
-        let mut new_per_counter: BTreeMap<&str, i64> = BTreeMap::new();
-        for (i, p) in preps.iter().enumerate() {
-            let found = p.key.as_ref().and_then(|k| {
-                earlier.get(k).and_then(|v| {
-                    v.iter()
-                        .find(|(t, _)| {
-                            *t > p.now - DEDUP_WINDOW_SECS && *t <= p.now + DEDUP_WINDOW_SECS
-                        })
-                        .map(|(_, e)| e.clone())
-                })
-            });
-            if found.is_none() {
-                *new_per_counter.entry(p.counter.as_str()).or_default() += 1;
-                if let Some(k) = &p.key {
-                    earlier
-                        .entry(k.clone())
-                        .or_default()
-                        .push((p.now, Earlier::InGroup(i)));
+        if group.refuse_same {
+            let mut same = Vec::new();
+            for (i, sub) in group.subs.iter().enumerate() {
+                if let Some(hit) = tx.query_opt(
+                    "SELECT e.receipt FROM feedback_entries e
+                     JOIN feedback_private p ON p.entry_id = e.id
+                     WHERE e.consultation IS NOT DISTINCT FROM $1 AND e.channel = $2
+                       AND e.received = $3 AND p.text = $4 ORDER BY e.id LIMIT 1",
+                    &[
+                        &sub.content.consultation(),
+                        &sub.channel.as_str(),
+                        &format_received(sub.received, tz),
+                        &sub.content.private_text(),
+                    ],
+                )? {
+                    same.push((i, hit.try_get(0)?));
                 }
             }
-            dup_of.push(found);
+            if !same.is_empty() {
+                return Ok(ImportOutcome::Same(same));
+            }
         }
+        let out = insert_in(&mut tx, secret, tz, &group.subs)?;
+        tx.execute(
+            "INSERT INTO feedback_meta (key, value) VALUES ($1, $2)",
+            &[&group.key, &import_note(group.noted_at, &out).into_bytes()],
+        )?;
+        before_commit(&out)?;
+        tx.commit()?;
+        Ok(ImportOutcome::Stored(out))
+    }
+}
 
-        // Receipt numbers: each counter moves on by its count of new entries at once.
-        let mut next_n: HashMap<String, u64> = HashMap::new();
-        if !new_per_counter.is_empty() {
-            let ck: Vec<&str> = new_per_counter.keys().copied().collect();
-            let cn: Vec<i64> = new_per_counter.values().copied().collect();
-            for r in tx.query(
-                "INSERT INTO feedback_counters (key, n)
+/// One group inside the open transaction `tx` (committed by the caller).
+fn insert_in(
+    tx: &mut postgres::Transaction<'_>,
+    secret: &[u8],
+    tz: &TimeZone,
+    subs: &[&Submission],
+) -> Result<Vec<Accepted>, FeedbackError> {
+    let preps: Vec<Prep> = subs
+        .iter()
+        .map(|sub| Prep {
+            key: dedup_key(secret, sub),
+            stream: sub.content.stream(),
+            counter: counter_key(sub, tz),
+            now: sub.received.as_second(),
+        })
+        .collect();
+    let mut locks = BTreeSet::new();
+    for p in &preps {
+        locks.insert(format!("stream:{}", p.stream));
+        locks.insert(format!("counter:{}", p.counter));
+    }
+    let locks: Vec<String> = locks.into_iter().collect();
+    // In array order (sorted): every writer takes its locks in the same order.
+    tx.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k",
+        &[&locks],
+    )?;
+
+    // Earlier entries with the same duplicate keys (oldest first, as SQLite's ORDER BY id).
+    let keys: Vec<&str> = preps
+        .iter()
+        .filter_map(|p| p.key.as_deref())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut earlier: HashMap<String, Vec<(i64, Earlier)>> = HashMap::new();
+    if !keys.is_empty() {
+        for r in tx.query(
+            "SELECT dedup_key, received_unix, receipt, hash, received, seq, stream
+                 FROM feedback_entries WHERE dedup_key = ANY($1) ORDER BY id",
+            &[&keys],
+        )? {
+            let key: String = r.try_get(0)?;
+            let a = Accepted {
+                receipt: r.try_get(2)?,
+                hash: r.try_get(3)?,
+                received: r.try_get(4)?,
+                duplicate: true,
+                seq: u64_of(r.try_get(5)?)?,
+                stream: r.try_get(6)?,
+            };
+            earlier
+                .entry(key)
+                .or_default()
+                .push((r.try_get(1)?, Earlier::Stored(a)));
+        }
+    }
+
+    // Which submissions are new, which repeat an earlier one (stored or in this group).
+    let mut dup_of: Vec<Option<Earlier>> = Vec::with_capacity(preps.len());
+    let mut new_per_counter: BTreeMap<&str, i64> = BTreeMap::new();
+    for (i, p) in preps.iter().enumerate() {
+        let found = p.key.as_ref().and_then(|k| {
+            earlier.get(k).and_then(|v| {
+                v.iter()
+                    .find(|(t, _)| {
+                        *t > p.now - DEDUP_WINDOW_SECS && *t <= p.now + DEDUP_WINDOW_SECS
+                    })
+                    .map(|(_, e)| e.clone())
+            })
+        });
+        if found.is_none() {
+            *new_per_counter.entry(p.counter.as_str()).or_default() += 1;
+            if let Some(k) = &p.key {
+                earlier
+                    .entry(k.clone())
+                    .or_default()
+                    .push((p.now, Earlier::InGroup(i)));
+            }
+        }
+        dup_of.push(found);
+    }
+
+    // Receipt numbers: each counter moves on by its count of new entries at once.
+    let mut next_n: HashMap<String, u64> = HashMap::new();
+    if !new_per_counter.is_empty() {
+        let ck: Vec<&str> = new_per_counter.keys().copied().collect();
+        let cn: Vec<i64> = new_per_counter.values().copied().collect();
+        for r in tx.query(
+            "INSERT INTO feedback_counters (key, n)
                  SELECT * FROM unnest($1::text[], $2::bigint[])
                  ON CONFLICT (key) DO UPDATE SET n = feedback_counters.n + excluded.n
                  RETURNING key, n",
-                &[&ck, &cn],
-            )? {
-                let key: String = r.try_get(0)?;
-                let end = u64_of(r.try_get(1)?)?;
-                let count = new_per_counter.get(key.as_str()).copied().unwrap_or(0);
-                next_n.insert(key, end + 1 - u64_of(count)?);
-            }
-        }
-
-        // Heads of the chains the group extends.
-        let streams: Vec<&str> = preps
-            .iter()
-            .map(|p| p.stream.as_str())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let mut heads: HashMap<String, (u64, String)> = HashMap::new();
-        for r in tx.query(
-            "SELECT stream, seq, hash FROM feedback_heads WHERE stream = ANY($1)",
-            &[&streams],
+            &[&ck, &cn],
         )? {
-            heads.insert(r.try_get(0)?, (u64_of(r.try_get(1)?)?, r.try_get(2)?));
+            let key: String = r.try_get(0)?;
+            let end = u64_of(r.try_get(1)?)?;
+            let count = new_per_counter.get(key.as_str()).copied().unwrap_or(0);
+            next_n.insert(key, end + 1 - u64_of(count)?);
         }
+    }
 
-        // The new entries, in order.
-        let mut rows = NewRows::default();
-        let mut out: Vec<Option<Accepted>> = vec![None; preps.len()];
-        for (i, (p, sub)) in preps.iter().zip(subs).enumerate() {
-            if dup_of[i].is_some() {
-                continue;
-            }
-            let (head_seq, head_hash) = heads
-                .get(&p.stream)
-                .cloned()
-                .unwrap_or((0, GENESIS_HASH.to_string()));
-            let n = next_n.entry(p.counter.clone()).or_insert(1);
-            let prefix = sub.content.kind().receipt_prefix();
-            let receipt = make_receipt(secret, prefix, &receipt_day(sub.received, tz), *n);
-            *n += 1;
-            let received = format_received(sub.received, tz);
-            let mut salt = [0u8; 16];
-            getrandom::fill(&mut salt)
-                .map_err(|e| FeedbackError::Server(format!("getrandom: {e}")))?;
-            let seq = head_seq + 1;
-            let record = canonical_record(sub, seq, &receipt, &received, &salt)
-                .map_err(|e| FeedbackError::Server(format!("serialize: {e}")))?;
-            let hash = chain_hash(&head_hash, &record);
-            heads.insert(p.stream.clone(), (seq, hash.clone()));
-            rows.stream.push(p.stream.clone());
-            rows.seq.push(i64_of(seq)?);
-            rows.receipt.push(receipt.clone());
-            rows.kind.push(sub.content.kind().as_str().to_string());
-            rows.consultation
-                .push(sub.content.consultation().map(str::to_string));
-            rows.channel.push(sub.channel.as_str().to_string());
-            rows.received.push(received.clone());
-            rows.received_unix.push(p.now);
-            rows.record.push(record);
-            rows.prev_hash.push(head_hash);
-            rows.hash.push(hash.clone());
-            rows.dedup_key.push(p.key.clone());
-            rows.text.push(sub.content.private_text().to_string());
-            rows.salt.push(hex::encode(salt));
-            rows.name.push(sub.personal.name.clone());
-            rows.organization.push(sub.personal.organization.clone());
-            rows.contact.push(sub.personal.contact.clone());
-            out[i] = Some(Accepted {
-                receipt,
-                hash,
-                received,
-                duplicate: false,
-                seq,
-                stream: p.stream.clone(),
-            });
+    // Heads of the chains the group extends.
+    let streams: Vec<&str> = preps
+        .iter()
+        .map(|p| p.stream.as_str())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut heads: HashMap<String, (u64, String)> = HashMap::new();
+    for r in tx.query(
+        "SELECT stream, seq, hash FROM feedback_heads WHERE stream = ANY($1)",
+        &[&streams],
+    )? {
+        heads.insert(r.try_get(0)?, (u64_of(r.try_get(1)?)?, r.try_get(2)?));
+    }
+
+    // The new entries, in order.
+    let mut rows = NewRows::default();
+    let mut out: Vec<Option<Accepted>> = vec![None; preps.len()];
+    for (i, (p, sub)) in preps.iter().zip(subs).enumerate() {
+        if dup_of[i].is_some() {
+            continue;
         }
-        if !rows.receipt.is_empty() {
-            let ids = tx.query(
-                "INSERT INTO feedback_entries (stream, seq, receipt, kind, consultation, channel,
+        let (head_seq, head_hash) = heads
+            .get(&p.stream)
+            .cloned()
+            .unwrap_or((0, GENESIS_HASH.to_string()));
+        let n = next_n.entry(p.counter.clone()).or_insert(1);
+        let prefix = sub.content.kind().receipt_prefix();
+        let receipt = make_receipt(secret, prefix, &receipt_day(sub.received, tz), *n);
+        *n += 1;
+        let received = format_received(sub.received, tz);
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt).map_err(|e| FeedbackError::Server(format!("getrandom: {e}")))?;
+        let seq = head_seq + 1;
+        let record = canonical_record(sub, seq, &receipt, &received, &salt)
+            .map_err(|e| FeedbackError::Server(format!("serialize: {e}")))?;
+        let hash = chain_hash(&head_hash, &record);
+        heads.insert(p.stream.clone(), (seq, hash.clone()));
+        rows.stream.push(p.stream.clone());
+        rows.seq.push(i64_of(seq)?);
+        rows.receipt.push(receipt.clone());
+        rows.kind.push(sub.content.kind().as_str().to_string());
+        rows.consultation
+            .push(sub.content.consultation().map(str::to_string));
+        rows.channel.push(sub.channel.as_str().to_string());
+        rows.received.push(received.clone());
+        rows.received_unix.push(p.now);
+        rows.record.push(record);
+        rows.prev_hash.push(head_hash);
+        rows.hash.push(hash.clone());
+        rows.dedup_key.push(p.key.clone());
+        rows.text.push(sub.content.private_text().to_string());
+        rows.salt.push(hex::encode(salt));
+        rows.name.push(sub.personal.name.clone());
+        rows.organization.push(sub.personal.organization.clone());
+        rows.contact.push(sub.personal.contact.clone());
+        out[i] = Some(Accepted {
+            receipt,
+            hash,
+            received,
+            duplicate: false,
+            seq,
+            stream: p.stream.clone(),
+        });
+    }
+    if !rows.receipt.is_empty() {
+        let ids = tx.query(
+            "INSERT INTO feedback_entries (stream, seq, receipt, kind, consultation, channel,
                      received, received_unix, record, prev_hash, hash, dedup_key)
                  SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[],
                      $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[],
                      $11::text[], $12::text[])
                  RETURNING receipt, id",
-                &[
-                    &rows.stream,
-                    &rows.seq,
-                    &rows.receipt,
-                    &rows.kind,
-                    &rows.consultation,
-                    &rows.channel,
-                    &rows.received,
-                    &rows.received_unix,
-                    &rows.record,
-                    &rows.prev_hash,
-                    &rows.hash,
-                    &rows.dedup_key,
-                ],
-            )?;
-            let mut id_of: HashMap<String, i64> = HashMap::with_capacity(ids.len());
-            for r in &ids {
-                id_of.insert(r.try_get(0)?, r.try_get(1)?);
-            }
-            let entry_ids = rows
-                .receipt
+            &[
+                &rows.stream,
+                &rows.seq,
+                &rows.receipt,
+                &rows.kind,
+                &rows.consultation,
+                &rows.channel,
+                &rows.received,
+                &rows.received_unix,
+                &rows.record,
+                &rows.prev_hash,
+                &rows.hash,
+                &rows.dedup_key,
+            ],
+        )?;
+        let mut id_of: HashMap<String, i64> = HashMap::with_capacity(ids.len());
+        for r in &ids {
+            id_of.insert(r.try_get(0)?, r.try_get(1)?);
+        }
+        let entry_ids =
+            rows.receipt
                 .iter()
                 .map(|r| {
                     id_of.get(r).copied().ok_or_else(|| {
@@ -399,54 +460,52 @@ impl PgStore {
                     })
                 })
                 .collect::<Result<Vec<i64>, _>>()?;
-            tx.execute(
-                "INSERT INTO feedback_private (entry_id, text, salt, name, organization, contact)
+        tx.execute(
+            "INSERT INTO feedback_private (entry_id, text, salt, name, organization, contact)
                  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[],
                      $5::text[], $6::text[])",
-                &[
-                    &entry_ids,
-                    &rows.text,
-                    &rows.salt,
-                    &rows.name,
-                    &rows.organization,
-                    &rows.contact,
-                ],
-            )?;
-            let mut hs: Vec<&str> = Vec::new();
-            let mut hq: Vec<i64> = Vec::new();
-            let mut hh: Vec<&str> = Vec::new();
-            for s in &streams {
-                if let Some((seq, hash)) = heads.get(*s) {
-                    if rows.stream.iter().any(|x| x == s) {
-                        hs.push(s);
-                        hq.push(i64_of(*seq)?);
-                        hh.push(hash);
-                    }
+            &[
+                &entry_ids,
+                &rows.text,
+                &rows.salt,
+                &rows.name,
+                &rows.organization,
+                &rows.contact,
+            ],
+        )?;
+        let mut hs: Vec<&str> = Vec::new();
+        let mut hq: Vec<i64> = Vec::new();
+        let mut hh: Vec<&str> = Vec::new();
+        for s in &streams {
+            if let Some((seq, hash)) = heads.get(*s) {
+                if rows.stream.iter().any(|x| x == s) {
+                    hs.push(s);
+                    hq.push(i64_of(*seq)?);
+                    hh.push(hash);
                 }
             }
-            tx.execute(
-                "INSERT INTO feedback_heads (stream, seq, hash)
+        }
+        tx.execute(
+            "INSERT INTO feedback_heads (stream, seq, hash)
                  SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[])
                  ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-                &[&hs, &hq, &hh],
-            )?;
-        }
-        tx.commit()?;
-        // Repeats of an entry of this same group get that entry's answer.
-        let mut result = Vec::with_capacity(out.len());
-        for (i, d) in dup_of.into_iter().enumerate() {
-            let a = match d {
-                None => out[i].clone(),
-                Some(Earlier::Stored(a)) => Some(a),
-                Some(Earlier::InGroup(j)) => out[j].clone().map(|a| Accepted {
-                    duplicate: true,
-                    ..a
-                }),
-            };
-            result.push(a.ok_or_else(|| FeedbackError::Server("lost a group answer".into()))?);
-        }
-        Ok(result)
+            &[&hs, &hq, &hh],
+        )?;
     }
+    // Repeats of an entry of this same group get that entry's answer.
+    let mut result = Vec::with_capacity(out.len());
+    for (i, d) in dup_of.into_iter().enumerate() {
+        let a = match d {
+            None => out[i].clone(),
+            Some(Earlier::Stored(a)) => Some(a),
+            Some(Earlier::InGroup(j)) => out[j].clone().map(|a| Accepted {
+                duplicate: true,
+                ..a
+            }),
+        };
+        result.push(a.ok_or_else(|| FeedbackError::Server("lost a group answer".into()))?);
+    }
+    Ok(result)
 }
 
 fn counter_key(sub: &Submission, tz: &TimeZone) -> String {
@@ -495,7 +554,7 @@ struct NewRows {
     contact: Vec<Option<String>>,
 }
 
-fn retryable(e: &FeedbackError) -> bool {
+pub(crate) fn retryable(e: &FeedbackError) -> bool {
     match e {
         FeedbackError::Pg(e) => matches!(
             e.code(),
@@ -559,6 +618,16 @@ impl FeedbackStore for PgStore {
         }
     }
 
+    fn import(
+        &mut self,
+        secret: &[u8],
+        tz: &TimeZone,
+        group: &ImportGroup<'_>,
+        before_commit: &mut dyn FnMut(&[Accepted]) -> Result<(), FeedbackError>,
+    ) -> Result<ImportOutcome, FeedbackError> {
+        self.try_import(secret, tz, group, before_commit)
+    }
+
     fn probe_write(&mut self) -> Result<(), FeedbackError> {
         let mut value = jiff::Timestamp::now().to_string().into_bytes();
         value.resize(16384 + value.len(), 0);
@@ -592,9 +661,9 @@ impl FeedbackStore for PgStore {
     fn streams(&mut self) -> Result<Vec<String>, FeedbackError> {
         let rows = self.client()?.query(
             "SELECT stream FROM (SELECT stream FROM feedback_entries
-                                 UNION SELECT stream FROM feedback_heads) s
+                                 UNION SELECT stream FROM feedback_heads WHERE stream <> $1) s
              ORDER BY stream COLLATE \"C\"",
-            &[],
+            &[&crate::feedback::requests::store::STREAM],
         )?;
         Ok(rows
             .iter()
@@ -726,11 +795,20 @@ impl FeedbackStore for PgStore {
         )? {
             counters.push((r.try_get(0)?, u64_of(r.try_get(1)?)?));
         }
+        let mut imports = Vec::new();
+        for r in c.query(
+            "SELECT key, value FROM feedback_meta WHERE key LIKE 'import:%'
+             ORDER BY key COLLATE \"C\"",
+            &[],
+        )? {
+            imports.push((r.try_get(0)?, r.try_get(1)?));
+        }
         Ok(Dump {
             secret,
             entries,
             heads,
             counters,
+            imports,
         })
     }
 
@@ -802,6 +880,13 @@ impl FeedbackStore for PgStore {
             tx.execute(
                 "INSERT INTO feedback_counters (key, n) VALUES ($1, $2)",
                 &[k, &i64_of(*n)?],
+            )?;
+        }
+        for (k, v) in &dump.imports {
+            tx.execute(
+                "INSERT INTO feedback_meta (key, value) VALUES ($1, $2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[k, v],
             )?;
         }
         tx.commit()?;

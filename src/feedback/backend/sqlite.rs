@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use jiff::tz::TimeZone;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use super::{Dump, FeedbackStore, RawEntry, RawPrivate};
+use super::{import_note, Dump, FeedbackStore, ImportGroup, ImportOutcome, RawEntry, RawPrivate};
 use crate::feedback::dbcheck::{self, Create};
-use crate::feedback::model::{Accepted, Submission};
+use crate::feedback::model::{format_received, Accepted, Submission};
 use crate::feedback::store::{self, ReceiptStatus, Stats, StoredEntry};
 use crate::feedback::FeedbackError;
 
@@ -72,6 +72,67 @@ impl FeedbackStore for SqliteStore {
         // Committed: anchor the new heads outside the database (docs/feedback.md, "Anchors").
         crate::feedback::anchor::log_committed(&self.conn, &out);
         Ok(out)
+    }
+
+    fn import(
+        &mut self,
+        secret: &[u8],
+        tz: &TimeZone,
+        group: &ImportGroup<'_>,
+        before_commit: &mut dyn FnMut(&[Accepted]) -> Result<(), FeedbackError>,
+    ) -> Result<ImportOutcome, FeedbackError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let earlier: Option<Vec<u8>> = tx
+            .query_row(
+                "SELECT value FROM meta WHERE key = ?1",
+                params![group.key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(v) = earlier {
+            return Ok(ImportOutcome::AlreadyImported(
+                String::from_utf8_lossy(&v).into_owned(),
+            ));
+        }
+        if group.refuse_same {
+            let mut same = Vec::new();
+            for (i, sub) in group.subs.iter().enumerate() {
+                let hit: Option<String> = tx
+                    .query_row(
+                        "SELECT e.receipt FROM entries e JOIN private p ON p.entry_id = e.id
+                         WHERE e.consultation IS ?1 AND e.channel = ?2 AND e.received = ?3
+                           AND p.text = ?4 LIMIT 1",
+                        params![
+                            sub.content.consultation(),
+                            sub.channel.as_str(),
+                            format_received(sub.received, tz),
+                            sub.content.private_text()
+                        ],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if let Some(receipt) = hit {
+                    same.push((i, receipt));
+                }
+            }
+            if !same.is_empty() {
+                return Ok(ImportOutcome::Same(same));
+            }
+        }
+        let mut out = Vec::with_capacity(group.subs.len());
+        for sub in &group.subs {
+            out.push(store::insert(&tx, secret, tz, sub)?);
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+            params![group.key, import_note(group.noted_at, &out).as_bytes()],
+        )?;
+        before_commit(&out)?;
+        tx.commit()?;
+        crate::feedback::anchor::log_committed(&self.conn, &out);
+        Ok(ImportOutcome::Stored(out))
     }
 
     fn probe_write(&mut self) -> Result<(), FeedbackError> {
@@ -165,11 +226,17 @@ impl FeedbackStore for SqliteStore {
         let counters = st
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
+        let mut st =
+            c.prepare("SELECT key, value FROM meta WHERE key LIKE 'import:%' ORDER BY key")?;
+        let imports = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Dump {
             secret,
             entries,
             heads,
             counters,
+            imports,
         })
     }
 
@@ -239,6 +306,13 @@ impl FeedbackStore for SqliteStore {
             tx.execute(
                 "INSERT INTO counters (key, n) VALUES (?1, ?2)",
                 params![k, n],
+            )?;
+        }
+        for (k, v) in &dump.imports {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![k, v],
             )?;
         }
         tx.commit()?;

@@ -110,9 +110,6 @@ pub struct ServeOptions {
     /// The site root whose `calendar/` files extend the shipped holiday data (request
     /// deadlines); None = the shipped data alone.
     pub site_root: Option<PathBuf>,
-    /// With a PostgreSQL `db`: the SQLite file of the request store (依申请公开), which has
-    /// not moved to PostgreSQL yet (docs/feedback.md, "PostgreSQL"). Unused with SQLite.
-    pub requests_db: Option<PathBuf>,
 }
 
 impl ServeOptions {
@@ -131,7 +128,6 @@ impl ServeOptions {
             handle_signals: true,
             log: LogSink::none(),
             site_root: None,
-            requests_db: None,
         }
     }
 }

@@ -1,14 +1,14 @@
 //! `POST /feedback/request` (依申请公开, the online form) and its status page,
 //! `GET /feedback/request-status?no=…` and `GET /receipt/YS…`. The post meets the same
 //! checks as the other forms (`submit`: origin, rate, type, size, encoding, honeypot);
-//! the request is committed (synchronous=FULL) before the receipt is shown.
+//! the request is committed (SQLite synchronous=FULL, PostgreSQL `COMMIT`) before the
+//! receipt is shown.
 
 use std::net::{IpAddr, SocketAddr};
 
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Request, StatusCode};
-use rusqlite::TransactionBehavior;
 
 use super::super::forms::{self, FormError};
 use super::super::html;
@@ -91,16 +91,16 @@ async fn steps(post: &Post<'_>, peer: SocketAddr, req: Request<Incoming>) -> Ste
             echo,
         )
     })?;
-    let reader = state.reader.clone();
+    let store = state.requests.clone();
     let secret = state.secret.clone();
     let stored = tokio::task::spawn_blocking(move || {
-        let mut conn = reader
+        let mut store = store
             .lock()
-            .map_err(|_| FeedbackError::Server("connection lock".into()))?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let a = requests::insert(&tx, &secret, &tz, &new)?;
-        tx.commit()?;
-        Ok::<_, FeedbackError>(a)
+            .map_err(|_| FeedbackError::Server("request store lock".into()))?;
+        store
+            .insert_batch(&secret, &tz, &[&new])?
+            .pop()
+            .ok_or_else(|| FeedbackError::Server("insert returned nothing".into()))
     })
     .await;
     let accepted = match stored {
@@ -177,7 +177,7 @@ pub(super) async fn status(state: &State, ip: IpAddr, no: &str, new: bool, json:
     let Some(no) = model::check_receipt(&state.secret, no).filter(|n| is_request_receipt(n)) else {
         return not_found();
     };
-    let req = match read_one(state, &site, json, move |conn| requests::load(conn, &no)).await {
+    let req = match read_one(state, &site, json, move |store| store.load(&no)).await {
         Ok(Some(r)) => r,
         Ok(None) => return not_found(),
         Err(refused) => return refused,

@@ -15,7 +15,6 @@ use hyper::body::{Bytes, Incoming};
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use jiff::Timestamp;
-use rusqlite::Connection;
 
 use super::super::backend::{self, FeedbackStore, SqliteStore};
 use super::super::dbcheck::{self, Create};
@@ -26,6 +25,9 @@ use super::super::limits::ConnLimiter;
 use super::super::log::{Level, Tally};
 use super::super::model::{self, Kind};
 use super::super::ratelimit::{Limiter, RateLimit};
+use super::super::requests::pg::PgRequests;
+use super::super::requests::sqlite::SqliteRequests;
+use super::super::requests::store::RequestStore;
 use super::super::store;
 use super::super::writer::{self, SendError, WriterHandle};
 use super::super::FeedbackError;
@@ -44,8 +46,8 @@ pub(super) struct Opened {
     conn: Box<dyn FeedbackStore>,
     /// Receipt look-ups (a connection of their own).
     lookup: Box<dyn FeedbackStore>,
-    /// The request store (依申请公开): SQLite, the `--db` file itself or `--requests-db`.
-    reader: Connection,
+    /// The request store (依申请公开), in the same database (a connection of its own).
+    requests: Box<dyn RequestStore>,
     secret: Vec<u8>,
     /// Entries stored when the receiver started (for the start line).
     pub(super) entries: i64,
@@ -65,18 +67,11 @@ pub(super) fn open_db(opts: &ServeOptions) -> Result<Opened, FeedbackError> {
         let secret = conn.secret()?;
         let entries = i64::try_from(conn.count_entries()?).unwrap_or(i64::MAX);
         let lookup = backend::PgStore::connect(&url, Create::Never)?;
-        let Some(requests) = &opts.requests_db else {
-            return Err(FeedbackError::Invalid(
-                "使用 PostgreSQL 时，依申请公开申请仍存放在 SQLite 文件中：请用 --requests-db 指定该文件 \
-                 (with a PostgreSQL --db, requests for information stay in SQLite: name the file with --requests-db)"
-                    .into(),
-            ));
-        };
-        let reader = dbcheck::open_store(requests, create)?.conn;
+        let requests = PgRequests::connect(&url, Create::Never)?;
         return Ok(Opened {
             conn: Box::new(conn),
             lookup: Box::new(lookup),
-            reader,
+            requests: Box::new(requests),
             secret,
             entries,
         });
@@ -92,11 +87,11 @@ pub(super) fn open_db(opts: &ServeOptions) -> Result<Opened, FeedbackError> {
         .query_row("SELECT COUNT(*) FROM entries", [], |r| r.get(0))
         .unwrap_or(0);
     let lookup = store::open(&opts.db)?;
-    let reader = store::open(&opts.db)?;
+    let requests = store::open(&opts.db)?;
     Ok(Opened {
         conn: Box::new(SqliteStore::from_conn(conn)),
         lookup: Box::new(SqliteStore::from_conn(lookup)),
-        reader,
+        requests: Box::new(SqliteRequests::from_conn(requests)),
         secret,
         entries,
     })
@@ -148,7 +143,7 @@ impl Service {
         let state = State {
             dir,
             writer,
-            reader: Arc::new(Mutex::new(opened.reader)),
+            requests: Arc::new(Mutex::new(opened.requests)),
             lookup: Arc::new(Mutex::new(opened.lookup)),
             secret: opened.secret,
             posts: Limiter::with_shared(opts.rate_limit, shared_limit(&opts)),
@@ -205,7 +200,8 @@ impl Service {
 pub(super) struct State {
     pub(super) dir: Arc<dyn Directory>,
     pub(super) writer: WriterHandle,
-    pub(super) reader: Arc<Mutex<Connection>>,
+    /// The request store (依申请公开): the online form's writes and the status look-ups.
+    pub(super) requests: Arc<Mutex<Box<dyn RequestStore>>>,
     /// Receipt look-ups in the feedback store (SQLite or PostgreSQL).
     pub(super) lookup: Arc<Mutex<Box<dyn FeedbackStore>>>,
     pub(super) secret: Vec<u8>,
@@ -576,20 +572,20 @@ async fn health(state: &State) -> Resp {
     }
 }
 
-/// Run one read on the reader connection off the async threads: a comment's receipt or a
-/// request's status. A failed read (lock, SQLite, task) is the 查询失败 answer in `Err`.
+/// Run one read on the request store off the async threads (a request's status). A failed
+/// read (lock, database, task) is the 查询失败 answer in `Err`.
 pub(super) async fn read_one<T: Send + 'static>(
     state: &State,
     site: &html::SiteFrame,
     json: bool,
-    read: impl FnOnce(&Connection) -> Result<Option<T>, FeedbackError> + Send + 'static,
+    read: impl FnOnce(&mut dyn RequestStore) -> Result<Option<T>, FeedbackError> + Send + 'static,
 ) -> Result<Option<T>, Resp> {
-    let reader = state.reader.clone();
+    let requests = state.requests.clone();
     let found = tokio::task::spawn_blocking(move || {
-        let conn = reader
+        let mut store = requests
             .lock()
-            .map_err(|_| FeedbackError::Server("reader lock".into()))?;
-        read(&conn)
+            .map_err(|_| FeedbackError::Server("request store lock".into()))?;
+        read(store.as_mut())
     })
     .await;
     match found {

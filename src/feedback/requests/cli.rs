@@ -15,7 +15,7 @@ use super::model::{ApplicantType, Delivery, Event, EventKind, ReplyCategory, Req
 use super::store::{self, Applicant, NewRequest};
 use crate::calendar::Calendar;
 use crate::feedback::cli::{parse_time, RunOutput};
-use crate::feedback::dbcheck::{self, Create};
+use crate::feedback::dbcheck::Create;
 use crate::feedback::model::{check_receipt, default_time_zone};
 use crate::feedback::FeedbackError;
 
@@ -44,9 +44,9 @@ pub struct Common {
     /// 站点根目录（读取 site.toml 的时区和 calendar/ 中的节假日补充）
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// 意见接收服务的数据库文件（SQLite）
+    /// 意见接收服务的数据库：SQLite 文件，或 PostgreSQL 地址（postgres://用户@主机/库名）
     #[arg(long)]
-    pub db: PathBuf,
+    pub db: String,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -264,8 +264,7 @@ fn add(a: AddArgs) -> Result<RunOutput, FeedbackError> {
     } else {
         Create::Never
     };
-    let mut conn = dbcheck::open_store(&a.common.db, create)?.conn;
-    let acc = store::insert_one(&mut conn, &tz, &r)?;
+    let acc = store::open(&a.common.db, create)?.insert_one(&tz, &r)?;
     let due = t.due.map(|d| d.to_string()).unwrap_or_default();
     Ok(out(
         format!(
@@ -326,10 +325,10 @@ fn event(a: EventArgs) -> Result<RunOutput, FeedbackError> {
             "--category 和 --fee 只用于“答复”".into(),
         ));
     }
-    let mut conn = dbcheck::open_store(&a.common.db, Create::Never)?.conn;
-    let secret = crate::feedback::store::secret(&conn)?;
+    let mut store = store::open(&a.common.db, Create::Never)?;
+    let secret = store.secret()?;
     let receipt = check_receipt(&secret, &a.receipt).ok_or_else(|| store::unknown(&a.receipt))?;
-    let t = store::record_event(&mut conn, &cal, &tz, &receipt, e, Timestamp::now())?;
+    let t = store.record_event(&cal, &tz, &receipt, e, Timestamp::now())?;
     let mut s = format!("已记录：{receipt} {kind}，状态 {}", t.state.label_zh());
     if let Some(d) = t.due.filter(|_| t.state != State::Replied) {
         let _ = write!(s, "，答复期限 {d}");
@@ -352,8 +351,8 @@ fn due(a: DueArgs) -> Result<RunOutput, FeedbackError> {
         None => Timestamp::now(),
     };
     let today = now.to_zoned_datetime(tz.clone()).date();
-    let conn = dbcheck::open_store(&a.common.db, Create::Never)?.conn;
-    let l = super::due::list(&conn, &cal, today, a.within)?;
+    let mut store = store::open(&a.common.db, Create::Never)?;
+    let l = super::due::list(store.as_mut(), &cal, today, a.within)?;
     let mut s = String::new();
     let _ = writeln!(s, "今天 {today}");
     let _ = writeln!(s, "已逾期未答复：{} 件", l.overdue.len());
@@ -398,7 +397,7 @@ fn due(a: DueArgs) -> Result<RunOutput, FeedbackError> {
 
 fn export(a: ExportArgs) -> Result<RunOutput, FeedbackError> {
     let cal = calendar(&a.common.root)?;
-    let conn = dbcheck::open_store(&a.common.db, Create::Never)?.conn;
+    let mut store = store::open(&a.common.db, Create::Never)?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let csv_err = |e: csv::Error| FeedbackError::Server(format!("csv: {e}"));
     w.write_record([
@@ -421,7 +420,7 @@ fn export(a: ExportArgs) -> Result<RunOutput, FeedbackError> {
         "办理记录",
     ])
     .map_err(csv_err)?;
-    let rows = store::all(&conn, true)?;
+    let rows = store.all(true)?;
     for r in &rows {
         let t = r.timeline(&cal).ok();
         let a = r.applicant.clone().unwrap_or_default();

@@ -3,13 +3,10 @@
 //! cannot be trusted. `gongshi requests due` prints the list; `gongshi check --feedback-db`
 //! turns it into diagnostics ([`diagnostics`]).
 
-use std::path::Path;
-
 use jiff::civil::Date;
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use super::deadline::{self, Timeline, Urgency, THIRD_PARTY_DAYS};
-use super::store;
+use super::store::{self, RequestStore};
 use crate::calendar::Calendar;
 use crate::diag::{Code, Diagnostic};
 use crate::feedback::FeedbackError;
@@ -40,20 +37,21 @@ impl DueList {
 
 /// Reads every request (never the applicant) and sorts out those needing attention.
 pub fn list(
-    conn: &Connection,
+    store: &mut dyn RequestStore,
     cal: &Calendar,
     today: Date,
     within: u32,
 ) -> Result<DueList, FeedbackError> {
     let mut out = DueList {
         // A log altered outside gongshi: its dates cannot be trusted.
-        problems: store::verify_events(conn)?
+        problems: store
+            .verify_events()?
             .into_iter()
             .map(|p| format!("办理记录被改动（{p}），请从备份恢复数据库"))
             .collect(),
         ..DueList::default()
     };
-    for r in store::all(conn, false)? {
+    for r in store.all(false)? {
         let t = match r.timeline(cal) {
             Ok(t) => t,
             Err(e) => {
@@ -78,26 +76,6 @@ pub fn list(
     Ok(out)
 }
 
-/// Opens the receiver's database read-only for `check`: None when it has no request tables
-/// (a receiver older than requests, or one that never started since).
-pub fn open_read_only(db: &Path) -> Result<Option<Connection>, String> {
-    let conn = Connection::open_with_flags(
-        db,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| format!("无法打开意见数据库 {}：{e}", db.display()))?;
-    let _ = conn.busy_timeout(std::time::Duration::from_secs(10));
-    let has: Option<String> = conn
-        .query_row(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'request_events'",
-            [],
-            |row| row.get(0),
-        )
-        .optional()
-        .map_err(|e| format!("无法读取意见数据库 {}：{e}", db.display()))?;
-    Ok(has.map(|_| conn))
-}
-
 fn due_text(t: &Timeline) -> String {
     t.due.map(|d| d.to_string()).unwrap_or_default()
 }
@@ -107,23 +85,29 @@ fn due_text(t: &Timeline) -> String {
 /// never fails, not even `--strict`), a consultation past 15 working days a warning
 /// (`requests.consultation-long`), an altered or impossible log an error (`requests.log`).
 /// Nothing when the database has no request tables. A missing database is
-/// `participation.receiver`'s to report.
-pub fn diagnostics(db: &Path, cal: &Calendar, today: Date, within: u32) -> Vec<Diagnostic> {
-    if !db.is_file() {
+/// `participation.receiver`'s to report. `db` is an SQLite file or a PostgreSQL URL (shown
+/// without its password).
+pub fn diagnostics(db: &str, cal: &Calendar, today: Date, within: u32) -> Vec<Diagnostic> {
+    let is_url = crate::feedback::backend::is_url(db);
+    if !is_url && !std::path::Path::new(db).is_file() {
         return Vec::new();
     }
-    let file = db.to_string_lossy().replace('\\', "/");
+    let file = if is_url {
+        crate::feedback::backend::pg::redact(db)
+    } else {
+        db.replace('\\', "/")
+    };
     let log_error = |message: String| {
         Diagnostic::error(Code::RequestsLog, &file, message).hint(
             "用 gongshi requests due --db 数据库 查看；办理记录被改动的，请从备份恢复数据库。",
         )
     };
-    let conn = match open_read_only(db) {
-        Ok(Some(c)) => c,
+    let mut store = match store::open_existing(db) {
+        Ok(Some(s)) => s,
         Ok(None) => return Vec::new(),
-        Err(e) => return vec![log_error(e)],
+        Err(e) => return vec![log_error(format!("无法打开意见数据库 {file}：{e}"))],
     };
-    let l = match list(&conn, cal, today, within) {
+    let l = match list(store.as_mut(), cal, today, within) {
         Ok(l) => l,
         Err(e) => return vec![log_error(format!("无法读取依申请公开记录：{e}"))],
     };

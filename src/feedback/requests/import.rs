@@ -17,17 +17,17 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-use rusqlite::{params, OptionalExtension, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 use super::deadline::{self, Timeline};
 use super::model::{
     parse_fee, ApplicantType, Delivery, Event, EventKind, ReplyCategory, RequestChannel,
 };
-use super::store::{self, Applicant, NewRequest, RequestAccepted};
+use super::store::{self, Applicant, ImportBatch, ImportOutcome, NewRequest, RequestAccepted};
 use crate::calendar::Calendar;
+use crate::feedback::dbcheck::Create;
 use crate::feedback::import::{cut, parse_received, read_table, refuse, Cells, MAX_IMPORT_ROWS};
-use crate::feedback::{dbcheck, FeedbackError};
+use crate::feedback::FeedbackError;
 
 /// The columns: (header, ASCII alias as the `add` flag, required, what it holds).
 pub const COLUMNS: &[crate::feedback::import::Column] = &[
@@ -146,7 +146,8 @@ const MAX_NOTE_CHARS: usize = 500;
 #[derive(Debug, Clone)]
 pub struct RequestImportOptions {
     pub root: PathBuf,
-    pub db: PathBuf,
+    /// An SQLite file or a PostgreSQL URL.
+    pub db: String,
     /// Create the database if it does not exist yet.
     pub init: bool,
     pub file: PathBuf,
@@ -525,81 +526,57 @@ pub fn import(
         .map_err(|p| refuse(&shown, p))?;
     let sha = hex::encode(Sha256::digest(&bytes));
     let create = if opts.init {
-        dbcheck::Create::IfMissing
+        Create::IfMissing
     } else {
-        dbcheck::Create::Never
+        Create::Never
     };
-    let mut conn = dbcheck::open_store(&opts.db, create)?.conn;
-    let secret = crate::feedback::store::secret(&conn)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let mut store = store::open(&opts.db, create)?;
+    let secret = store.secret()?;
     let key = import_key(&sha);
-    let earlier: Option<Vec<u8>> = tx
-        .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    if let Some(v) = earlier {
-        return Err(FeedbackError::Invalid(format!(
-            "{shown}: 这个文件已经导入过（{}），未重复导入。如果表格改过，请只导入新增的行",
-            String::from_utf8_lossy(&v)
-        )));
-    }
-    if !opts.allow_same_rows {
-        let mut same = Vec::new();
-        for row in &rows {
-            let r = &row.request;
-            let hit: Option<String> = tx
-                .query_row(
-                    "SELECT r.receipt FROM requests r
-                     JOIN request_applicants a ON a.request_id = r.id
-                     WHERE r.channel = ?1 AND r.description = ?2 AND a.name = ?3
-                       AND a.contact = ?4 LIMIT 1",
-                    params![
-                        r.channel.as_str(),
-                        r.description,
-                        r.applicant.name,
-                        r.applicant.contact
-                    ],
-                    |x| x.get(0),
-                )
-                .optional()?;
-            if let Some(receipt) = hit {
-                same.push(format!(
-                    "{shown}:{}:1: 与已录入的申请 {receipt} 相同（提交方式、申请人、联系方式和所需信息描述都一样）",
-                    row.line
-                ));
-            }
+    let noted_at = crate::feedback::model::format_received(opts.now, &opts.time_zone);
+    let outcome = store.import(
+        &secret,
+        &opts.time_zone,
+        &ImportBatch {
+            key: &key,
+            requests: rows.iter().map(|r| &r.request).collect(),
+            history: rows.iter().map(|r| r.later.as_slice()).collect(),
+            refuse_same: !opts.allow_same_rows,
+            noted_at: &noted_at,
+        },
+    )?;
+    let stored = match outcome {
+        ImportOutcome::Stored(s) => s,
+        ImportOutcome::AlreadyImported(note) => {
+            return Err(FeedbackError::Invalid(format!(
+                "{shown}: 这个文件已经导入过（{note}），未重复导入。如果表格改过，请只导入新增的行"
+            )))
         }
-        if !same.is_empty() {
+        ImportOutcome::Same(hits) => {
+            let mut same: Vec<String> = hits
+                .iter()
+                .filter_map(|(i, receipt)| rows.get(*i).map(|row| (row.line, receipt)))
+                .map(|(line, receipt)| format!(
+                    "{shown}:{line}:1: 与已录入的申请 {receipt} 相同（提交方式、申请人、联系方式和所需信息描述都一样）"
+                ))
+                .collect();
             same.push(format!(
                 "{shown}: 确实是另一件内容相同的申请时，加 --allow-same-rows 再导入"
             ));
             return Err(refuse(&shown, same));
         }
-    }
-    let mut receipts = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let a = store::insert_with_history(&tx, &secret, &opts.time_zone, &row.request, &row.later)
-            .map_err(|e| match e {
-                FeedbackError::Invalid(m) => {
-                    FeedbackError::Invalid(format!("{shown}:{}:1: {m}", row.line))
-                }
-                e => e,
-            })?;
-        receipts.push((row.line, a, row.request.received, row.timeline.clone()));
-    }
-    let note = format!(
-        "{} 导入 {} 件申请，回执 {} 至 {}",
-        crate::feedback::model::format_received(opts.now, &opts.time_zone),
-        receipts.len(),
-        receipts.first().map_or("", |r| r.1.receipt.as_str()),
-        receipts.last().map_or("", |r| r.1.receipt.as_str()),
-    );
-    tx.execute(
-        "INSERT INTO meta (key, value) VALUES (?1, ?2)",
-        params![key, note.as_bytes()],
-    )?;
-    tx.commit()?;
+        ImportOutcome::HistoryOnDuplicate(i, receipt) => {
+            let line = rows.get(i).map_or(0, |r| r.line);
+            return Err(FeedbackError::Invalid(format!(
+                "{shown}:{line}:1: 与刚录入的申请 {receipt} 相同，其办理记录不能合并：请删去重复的一行"
+            )));
+        }
+    };
+    let receipts = rows
+        .iter()
+        .zip(stored)
+        .map(|(row, a)| (row.line, a, row.request.received, row.timeline.clone()))
+        .collect();
     Ok(RequestImportSummary {
         file: opts.file.clone(),
         receipts,
@@ -613,7 +590,7 @@ mod tests {
     fn opts() -> RequestImportOptions {
         RequestImportOptions {
             root: PathBuf::from("."),
-            db: PathBuf::from("unused.db"),
+            db: "unused.db".into(),
             init: false,
             file: PathBuf::from("r.csv"),
             allow_same_rows: false,

@@ -1,63 +1,36 @@
-//! Requests in the receiver's SQLite database, beside the comments and apart from anything
-//! published: `requests` (what was asked, how, when), `request_applicants` (the applicant's
-//! name, ID number, contact, address: personal data, read only by `requests export`) and
-//! `request_events`, the append-only log of every request's events in one hash chain
-//! (stream `requests` in `heads`; triggers refuse UPDATE and DELETE). Writers use
-//! `BEGIN IMMEDIATE`; a request is acknowledged only after its commit (synchronous=FULL).
+//! The request store (依申请公开) as a trait with two implementations, beside the comment
+//! store of the same database and apart from anything published: SQLite ([`super::sqlite`],
+//! the receiver's file) and PostgreSQL ([`super::pg`], several receivers on one database).
+//!
+//! Each holds three tables: the requests (what was asked, how, when), their applicants (name,
+//! ID number, contact, address: personal data, read only by `requests export`) and the
+//! append-only log of every request's events in one hash chain (stream [`STREAM`] in the
+//! comment store's heads; triggers refuse UPDATE and DELETE). The guarantees are the comment
+//! store's: a request is acknowledged only after its transaction committed; writers are
+//! serialised on the request chain (SQLite `BEGIN IMMEDIATE`, PostgreSQL an advisory lock), so
+//! the chain stays linear and receipt numbers are unique across receivers.
+//!
+//! `--db` names the store as for comments: a `postgres://` URL or an SQLite file ([`open`]).
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 use super::deadline::{self, Timeline};
-use super::model::{ApplicantType, Delivery, Event, EventKind, RequestChannel};
+use super::model::{ApplicantType, Delivery, Event, RequestChannel};
+use super::pg::PgRequests;
+use super::sqlite::SqliteRequests;
 use crate::calendar::Calendar;
-use crate::feedback::model::{
-    chain_hash, format_received, hmac_sha256, make_receipt, receipt_day, GENESIS_HASH,
-};
+use crate::feedback::backend;
+use crate::feedback::dbcheck::Create;
+use crate::feedback::model::{chain_hash, hmac_sha256, GENESIS_HASH};
 use crate::feedback::FeedbackError;
 
 /// The receipt prefix of requests (依申请).
 pub const RECEIPT_PREFIX: &str = "YS";
 /// The chain of request events in `heads`.
 pub const STREAM: &str = "requests";
-
-pub(crate) const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS requests (
-    id INTEGER PRIMARY KEY,
-    receipt TEXT NOT NULL UNIQUE,
-    channel TEXT NOT NULL,
-    applicant_type TEXT NOT NULL,
-    description TEXT NOT NULL,
-    delivery TEXT,
-    submitted TEXT NOT NULL,
-    submitted_unix INTEGER NOT NULL,
-    dedup_key TEXT
-);
-CREATE INDEX IF NOT EXISTS requests_dedup ON requests (dedup_key);
-CREATE TABLE IF NOT EXISTS request_applicants (
-    request_id INTEGER PRIMARY KEY REFERENCES requests (id),
-    name TEXT NOT NULL,
-    id_number TEXT,
-    contact TEXT NOT NULL,
-    address TEXT
-);
-CREATE TABLE IF NOT EXISTS request_events (
-    id INTEGER PRIMARY KEY,
-    request_id INTEGER NOT NULL REFERENCES requests (id),
-    seq INTEGER NOT NULL UNIQUE,
-    record TEXT NOT NULL,
-    prev_hash TEXT NOT NULL,
-    hash TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS request_events_request ON request_events (request_id, id);
-CREATE TRIGGER IF NOT EXISTS request_events_append_only_u BEFORE UPDATE ON request_events
-BEGIN SELECT RAISE(ABORT, 'request_events is append-only'); END;
-CREATE TRIGGER IF NOT EXISTS request_events_append_only_d BEFORE DELETE ON request_events
-BEGIN SELECT RAISE(ABORT, 'request_events is append-only'); END;
-";
 
 /// The applicant (personal data).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -90,13 +63,13 @@ pub struct NewRequest {
 
 /// One event as stored: its place in the chain and the request's receipt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct EventRecord {
-    seq: u64,
-    receipt: String,
+pub(super) struct EventRecord {
+    pub seq: u64,
+    pub receipt: String,
     /// When it was recorded (RFC 3339, site time zone).
-    recorded: String,
+    pub recorded: String,
     #[serde(flatten)]
-    event: Event,
+    pub event: Event,
 }
 
 /// A stored request: what anyone handling it sees; `applicant` only when asked for.
@@ -118,11 +91,6 @@ impl StoredRequest {
     }
 }
 
-/// Creates the request tables (idempotent; run by `feedback::store::open`).
-pub(crate) fn ensure_schema(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(SCHEMA)
-}
-
 /// What the applicant gets back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequestAccepted {
@@ -133,7 +101,8 @@ pub struct RequestAccepted {
     pub duplicate: bool,
 }
 
-fn dedup_key(secret: &[u8], r: &NewRequest) -> Option<String> {
+/// The duplicate key of an online request (its page token with the same fields).
+pub(super) fn dedup_key(secret: &[u8], r: &NewRequest) -> Option<String> {
     let token = r.token.as_deref()?;
     let msg = format!(
         "request\0{token}\0{}\0{}\0{}",
@@ -142,126 +111,19 @@ fn dedup_key(secret: &[u8], r: &NewRequest) -> Option<String> {
     Some(hex::encode(hmac_sha256(secret, msg.as_bytes())))
 }
 
-/// Stores a request and its first event (收到) inside an open IMMEDIATE transaction.
-pub fn insert(
-    tx: &Transaction<'_>,
-    secret: &[u8],
-    tz: &TimeZone,
-    r: &NewRequest,
-) -> Result<RequestAccepted, FeedbackError> {
-    let now = r.submitted.as_second();
-    let key = dedup_key(secret, r);
-    if let Some(key) = &key {
-        let earlier: Option<(String, String)> = tx
-            .query_row(
-                "SELECT receipt, submitted FROM requests
-                 WHERE dedup_key = ?1 AND submitted_unix > ?2 ORDER BY id LIMIT 1",
-                params![key, now - crate::feedback::store::DEDUP_WINDOW_SECS],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        if let Some((receipt, received)) = earlier {
-            return Ok(RequestAccepted {
-                receipt,
-                received,
-                duplicate: true,
-            });
-        }
-    }
-    let day = receipt_day(r.submitted, tz);
-    let n: u64 = tx.query_row(
-        "INSERT INTO counters (key, n) VALUES (?1, 1)
-         ON CONFLICT (key) DO UPDATE SET n = n + 1 RETURNING n",
-        params![format!("{RECEIPT_PREFIX}{day}")],
-        |row| row.get(0),
-    )?;
-    let receipt = make_receipt(secret, RECEIPT_PREFIX, &day, n);
-    let submitted = format_received(r.submitted, tz);
-    tx.execute(
-        "INSERT INTO requests (receipt, channel, applicant_type, description, delivery,
-             submitted, submitted_unix, dedup_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            receipt,
-            r.channel.as_str(),
-            r.applicant_type.as_str(),
-            r.description,
-            r.delivery.map(Delivery::as_str),
-            submitted,
-            now,
-            key
-        ],
-    )?;
-    let id = tx.last_insert_rowid();
-    let a = &r.applicant;
-    tx.execute(
-        "INSERT INTO request_applicants (request_id, name, id_number, contact, address)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![id, a.name, a.id_number, a.contact, a.address],
-    )?;
-    append(
-        tx,
-        id,
-        &receipt,
-        &submitted,
-        Event::new(EventKind::Received, r.received),
-    )?;
-    Ok(RequestAccepted {
-        receipt,
-        received: submitted,
-        duplicate: false,
-    })
+/// The receipt counter of requests stored on `day` (`YS20260302`).
+pub(super) fn counter_key(day: &str) -> String {
+    format!("{RECEIPT_PREFIX}{day}")
 }
 
-/// Stores a request with the later events of its history (`requests import` of a request
-/// already being handled), after [`insert`]'s 收到. The caller has checked the whole log
-/// with [`deadline::timeline`]. A row the dedup window takes for a request just stored is
-/// refused rather than its events added to the other one.
-pub fn insert_with_history(
-    tx: &Transaction<'_>,
-    secret: &[u8],
-    tz: &TimeZone,
-    r: &NewRequest,
-    later: &[Event],
-) -> Result<RequestAccepted, FeedbackError> {
-    let a = insert(tx, secret, tz, r)?;
-    if later.is_empty() {
-        return Ok(a);
-    }
-    if a.duplicate {
-        return Err(FeedbackError::Invalid(format!(
-            "与刚录入的申请 {} 相同，其办理记录不能合并：请删去重复的一行",
-            a.receipt
-        )));
-    }
-    let id: i64 = tx.query_row(
-        "SELECT id FROM requests WHERE receipt = ?1",
-        params![a.receipt],
-        |row| row.get(0),
-    )?;
-    for e in later {
-        append(tx, id, &a.receipt, &a.received, e.clone())?;
-    }
-    Ok(a)
-}
-
-/// Appends one event to the chain (no rule checked: see [`record_event`]).
-fn append(
-    tx: &Transaction<'_>,
-    request_id: i64,
+/// One event's record in the chain, and its hash after `prev_hash`.
+pub(super) fn event_record(
+    seq: u64,
     receipt: &str,
     recorded: &str,
     event: Event,
-) -> Result<(), FeedbackError> {
-    let (head_seq, head_hash): (u64, String) = tx
-        .query_row(
-            "SELECT seq, hash FROM heads WHERE stream = ?1",
-            params![STREAM],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?
-        .unwrap_or((0, GENESIS_HASH.to_string()));
-    let seq = head_seq + 1;
+    prev_hash: &str,
+) -> Result<(String, String), FeedbackError> {
     let record = serde_json::to_string(&EventRecord {
         seq,
         receipt: receipt.to_string(),
@@ -269,180 +131,64 @@ fn append(
         event,
     })
     .map_err(|e| FeedbackError::Server(format!("serialize: {e}")))?;
-    let hash = chain_hash(&head_hash, &record);
-    tx.execute(
-        "INSERT INTO request_events (request_id, seq, record, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![request_id, seq, record, head_hash, hash],
-    )?;
-    tx.execute(
-        "INSERT INTO heads (stream, seq, hash) VALUES (?1, ?2, ?3)
-         ON CONFLICT (stream) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
-        params![STREAM, seq, hash],
-    )?;
-    Ok(())
+    let hash = chain_hash(prev_hash, &record);
+    Ok((record, hash))
 }
 
-/// Stores a request in its own transaction (staff entry of letters, faxes, visits).
-pub fn insert_one(
-    conn: &mut Connection,
-    tz: &TimeZone,
-    r: &NewRequest,
-) -> Result<RequestAccepted, FeedbackError> {
-    let secret = crate::feedback::store::secret(conn)?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let a = insert(&tx, &secret, tz, r)?;
-    tx.commit()?;
-    Ok(a)
+/// The event a stored record holds.
+pub(super) fn parse_event(record: &str) -> Result<Event, FeedbackError> {
+    let e: EventRecord = serde_json::from_str(record)
+        .map_err(|e| FeedbackError::Integrity(format!("request event: {e}")))?;
+    Ok(e.event)
 }
 
-/// Records an event of the request `receipt` after checking it against its log
-/// ([`deadline::timeline`]); returns the new timeline.
-pub fn record_event(
-    conn: &mut Connection,
-    cal: &Calendar,
-    tz: &TimeZone,
-    receipt: &str,
-    event: Event,
-    now: Timestamp,
-) -> Result<Timeline, FeedbackError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let Some((id, mut req)) = load_in(&tx, receipt, false)? else {
-        return Err(unknown(receipt));
-    };
-    req.events.push(event.clone());
-    let t = deadline::timeline(cal, &req.events)
-        .map_err(|e| FeedbackError::Invalid(format!("{receipt}：{e}")))?;
-    append(&tx, id, &req.receipt, &format_received(now, tz), event)?;
-    tx.commit()?;
-    Ok(t)
+/// A request's columns as both stores read them (the words checked).
+pub(super) struct RequestColumns {
+    pub receipt: String,
+    pub channel: String,
+    pub applicant_type: String,
+    pub description: String,
+    pub delivery: Option<String>,
+    pub submitted: String,
 }
 
-pub(crate) fn unknown(receipt: &str) -> FeedbackError {
-    FeedbackError::Invalid(format!(
-        "没有回执编号为 {receipt} 的申请，请核对编号（形如 YS20260302-0001-7F3A）"
-    ))
+fn known<T>(s: &str, parse: fn(&str) -> Option<T>, receipt: &str) -> Result<T, FeedbackError> {
+    parse(s)
+        .ok_or_else(|| FeedbackError::Integrity(format!("request {receipt}: unknown word {s:?}")))
 }
 
-fn load_in(
-    conn: &Connection,
-    receipt: &str,
-    personal: bool,
-) -> Result<Option<(i64, StoredRequest)>, FeedbackError> {
-    let row = conn
-        .query_row(
-            "SELECT r.id, r.receipt, r.channel, r.applicant_type, r.description, r.delivery,
-                    r.submitted, a.name, a.id_number, a.contact, a.address
-             FROM requests r LEFT JOIN request_applicants a ON a.request_id = r.id
-             WHERE r.receipt = ?1",
-            params![receipt],
-            |row| row_to_request(row, personal),
-        )
-        .optional()?;
-    let Some((id, mut req)) = row else {
-        return Ok(None);
-    };
-    req.events = events_of(conn, id)?;
-    Ok(Some((id, req)))
-}
-
-fn word<T>(s: String, parse: fn(&str) -> Option<T>, col: usize) -> rusqlite::Result<T> {
-    parse(&s).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(
-            col,
-            rusqlite::types::Type::Text,
-            format!("unknown word {s:?}").into(),
-        )
-    })
-}
-
-fn row_to_request(
-    row: &rusqlite::Row<'_>,
-    personal: bool,
-) -> rusqlite::Result<(i64, StoredRequest)> {
-    let delivery: Option<String> = row.get(5)?;
-    let applicant = if personal {
-        Some(Applicant {
-            name: row.get::<_, Option<String>>(7)?.unwrap_or_default(),
-            id_number: row.get(8)?,
-            contact: row.get::<_, Option<String>>(9)?.unwrap_or_default(),
-            address: row.get(10)?,
-        })
-    } else {
-        None
-    };
-    Ok((
-        row.get(0)?,
-        StoredRequest {
-            receipt: row.get(1)?,
-            channel: word(row.get(2)?, RequestChannel::from_word, 2)?,
-            applicant_type: word(row.get(3)?, ApplicantType::from_word, 3)?,
-            description: row.get(4)?,
-            delivery: match delivery {
-                Some(d) => Some(word(d, Delivery::from_word, 5)?),
+impl RequestColumns {
+    pub(super) fn into_request(
+        self,
+        applicant: Option<Applicant>,
+    ) -> Result<StoredRequest, FeedbackError> {
+        let r = &self.receipt;
+        Ok(StoredRequest {
+            channel: known(&self.channel, RequestChannel::from_word, r)?,
+            applicant_type: known(&self.applicant_type, ApplicantType::from_word, r)?,
+            delivery: match &self.delivery {
+                Some(d) => Some(known(d, Delivery::from_word, r)?),
                 None => None,
             },
-            submitted: row.get(6)?,
+            description: self.description,
+            submitted: self.submitted,
             events: Vec::new(),
             applicant,
-        },
-    ))
-}
-
-fn events_of(conn: &Connection, request_id: i64) -> Result<Vec<Event>, FeedbackError> {
-    let mut st =
-        conn.prepare("SELECT record FROM request_events WHERE request_id = ?1 ORDER BY seq")?;
-    let rows = st.query_map(params![request_id], |row| row.get::<_, String>(0))?;
-    let mut out = Vec::new();
-    for record in rows {
-        let record = record?;
-        let e: EventRecord = serde_json::from_str(&record)
-            .map_err(|e| FeedbackError::Integrity(format!("request event: {e}")))?;
-        out.push(e.event);
+            receipt: self.receipt,
+        })
     }
-    Ok(out)
 }
 
-/// One request without its applicant (the status page, `due`).
-pub fn load(conn: &Connection, receipt: &str) -> Result<Option<StoredRequest>, FeedbackError> {
-    Ok(load_in(conn, receipt, false)?.map(|(_, r)| r))
-}
-
-/// Every request in receipt order; with the applicant when `personal` (`export`).
-pub fn all(conn: &Connection, personal: bool) -> Result<Vec<StoredRequest>, FeedbackError> {
-    let mut st = conn.prepare(
-        "SELECT r.id, r.receipt, r.channel, r.applicant_type, r.description, r.delivery,
-                r.submitted, a.name, a.id_number, a.contact, a.address
-         FROM requests r LEFT JOIN request_applicants a ON a.request_id = r.id
-         ORDER BY r.id",
-    )?;
-    let rows = st.query_map([], |row| row_to_request(row, personal))?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, mut req) = row?;
-        req.events = events_of(conn, id)?;
-        out.push(req);
-    }
-    Ok(out)
-}
-
-/// Checks the event chain: contiguous seq from 1, links, hashes, the head.
-pub fn verify_events(conn: &Connection) -> Result<Vec<String>, FeedbackError> {
-    let mut st =
-        conn.prepare("SELECT seq, record, prev_hash, hash FROM request_events ORDER BY seq")?;
-    let rows = st.query_map([], |row| {
-        Ok((
-            row.get::<_, u64>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, String>(2)?,
-            row.get::<_, String>(3)?,
-        ))
-    })?;
+/// Checks the event chain given in seq order as (seq, record, prev_hash, hash) against the
+/// stored head: contiguous seq from 1, links, hashes.
+pub(super) fn check_events(
+    rows: impl IntoIterator<Item = (u64, String, String, String)>,
+    head: Option<(u64, String)>,
+) -> Vec<String> {
     let mut problems = Vec::new();
     let mut prev = GENESIS_HASH.to_string();
     let mut n = 0u64;
-    for row in rows {
-        let (seq, record, prev_hash, hash) = row?;
+    for (seq, record, prev_hash, hash) in rows {
         n += 1;
         if seq != n {
             problems.push(format!(
@@ -454,15 +200,220 @@ pub fn verify_events(conn: &Connection) -> Result<Vec<String>, FeedbackError> {
         }
         prev = hash;
     }
-    let head: Option<(u64, String)> = conn
-        .query_row(
-            "SELECT seq, hash FROM heads WHERE stream = ?1",
-            params![STREAM],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
     if n > 0 && head != Some((n, prev.clone())) {
         problems.push(format!("{STREAM}: head differs from the last event"));
     }
-    Ok(problems)
+    problems
+}
+
+pub(crate) fn unknown(receipt: &str) -> FeedbackError {
+    FeedbackError::Invalid(format!(
+        "没有回执编号为 {receipt} 的申请，请核对编号（形如 YS20260302-0001-7F3A）"
+    ))
+}
+
+/// The `event` added to `req`'s log, checked against the rules of [`deadline::timeline`].
+pub(super) fn check_new_event(
+    cal: &Calendar,
+    receipt: &str,
+    req: &mut StoredRequest,
+    event: Event,
+) -> Result<Timeline, FeedbackError> {
+    req.events.push(event);
+    deadline::timeline(cal, &req.events)
+        .map_err(|e| FeedbackError::Invalid(format!("{receipt}：{e}")))
+}
+
+/// A file of requests entered at once (`requests import`): all rows or none.
+pub struct ImportBatch<'a> {
+    /// The key recording the file in the store's meta table (the same file is refused a
+    /// second time).
+    pub key: &'a str,
+    pub requests: Vec<&'a NewRequest>,
+    /// For each request, the later events of its history (a request already being handled
+    /// when it is entered), checked by the caller with [`deadline::timeline`]; stored after
+    /// its 收到 with the request's own received time as their recorded time.
+    pub history: Vec<&'a [Event]>,
+    /// Refuse rows identical to a request already stored (same channel, applicant, contact
+    /// and description).
+    pub refuse_same: bool,
+    /// When the rows were entered, as the note recording the file says.
+    pub noted_at: &'a str,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// Every row stored (committed), in order.
+    Stored(Vec<RequestAccepted>),
+    /// Nothing stored: the file was imported before; the note written then.
+    AlreadyImported(String),
+    /// Nothing stored: rows (their index in `requests`) identical to stored requests (receipt).
+    Same(Vec<(usize, String)>),
+    /// Nothing stored: a row with a history (its index) is taken by the duplicate window for
+    /// the request just stored (receipt); its events are not merged into the other's log.
+    HistoryOnDuplicate(usize, String),
+}
+
+/// The note recording an imported file.
+pub(super) fn import_note(noted_at: &str, receipts: &[RequestAccepted]) -> String {
+    format!(
+        "{noted_at} 导入 {} 件申请，回执 {} 至 {}",
+        receipts.len(),
+        receipts.first().map_or("", |r| r.receipt.as_str()),
+        receipts.last().map_or("", |r| r.receipt.as_str()),
+    )
+}
+
+/// A request store. One value is one connection, used by one thread at a time.
+pub trait RequestStore: Send {
+    /// For messages: the file path, or the URL without its password.
+    fn describe(&self) -> String;
+    /// The receipt secret (shared with the comment store of the same database).
+    fn secret(&mut self) -> Result<Vec<u8>, FeedbackError>;
+    /// Stores `reqs` and their first event (收到) in one transaction, in order, and returns
+    /// only after it committed. An identical online resubmission within the duplicate window
+    /// returns the earlier receipt.
+    fn insert_batch(
+        &mut self,
+        secret: &[u8],
+        tz: &TimeZone,
+        reqs: &[&NewRequest],
+    ) -> Result<Vec<RequestAccepted>, FeedbackError>;
+    /// Stores a file of requests in one transaction (see [`ImportBatch`]).
+    fn import(
+        &mut self,
+        secret: &[u8],
+        tz: &TimeZone,
+        batch: &ImportBatch<'_>,
+    ) -> Result<ImportOutcome, FeedbackError>;
+    /// Records an event of the request `receipt` after checking it against its log
+    /// ([`deadline::timeline`]); returns the new timeline.
+    fn record_event(
+        &mut self,
+        cal: &Calendar,
+        tz: &TimeZone,
+        receipt: &str,
+        event: Event,
+        now: Timestamp,
+    ) -> Result<Timeline, FeedbackError>;
+    /// One request without its applicant (the status page).
+    fn load(&mut self, receipt: &str) -> Result<Option<StoredRequest>, FeedbackError>;
+    /// Every request in the order stored; with the applicant when `personal` (`export`).
+    fn all(&mut self, personal: bool) -> Result<Vec<StoredRequest>, FeedbackError>;
+    /// Checks the event chain: the problems, empty when it verifies.
+    fn verify_events(&mut self) -> Result<Vec<String>, FeedbackError>;
+    /// Every request row, applicant and event (`migrate`).
+    fn dump(&mut self) -> Result<RequestDump, FeedbackError>;
+    /// Loads a dump into this store, which must hold no requests yet; one transaction. The
+    /// chain's head is the comment store's to copy (`backend::migrate`).
+    fn load_dump(&mut self, dump: &RequestDump) -> Result<(), FeedbackError>;
+
+    /// Stores one request in its own transaction (staff entry).
+    fn insert_one(
+        &mut self,
+        tz: &TimeZone,
+        r: &NewRequest,
+    ) -> Result<RequestAccepted, FeedbackError> {
+        let secret = self.secret()?;
+        let mut out = self.insert_batch(&secret, tz, &[r])?;
+        out.pop()
+            .ok_or_else(|| FeedbackError::Server("insert returned nothing".into()))
+    }
+}
+
+/// A request with every column, public and private, as `migrate` copies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRequest {
+    pub receipt: String,
+    pub channel: String,
+    pub applicant_type: String,
+    pub description: String,
+    pub delivery: Option<String>,
+    pub submitted: String,
+    pub submitted_unix: i64,
+    pub dedup_key: Option<String>,
+    pub applicant: Option<Applicant>,
+}
+
+/// One event of the chain, with the receipt of its request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawEvent {
+    pub receipt: String,
+    pub seq: u64,
+    pub record: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// A whole request store: requests in the order stored, events in chain order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestDump {
+    pub requests: Vec<RawRequest>,
+    pub events: Vec<RawEvent>,
+}
+
+/// Opens the request store `db` names (a PostgreSQL URL or an SQLite file, checked as the
+/// comment store is); `create` as for [`backend::open`].
+pub fn open(db: &str, create: Create) -> Result<Box<dyn RequestStore>, FeedbackError> {
+    if backend::is_url(db) {
+        Ok(Box::new(PgRequests::connect(db, create)?))
+    } else {
+        Ok(Box::new(SqliteRequests::open_checked(
+            std::path::Path::new(db),
+            create,
+        )?))
+    }
+}
+
+/// Opens `db` to read it (`check`, `report annual`): None when it has no request tables (a
+/// receiver older than requests). Creates nothing.
+pub fn open_existing(db: &str) -> Result<Option<Box<dyn RequestStore>>, FeedbackError> {
+    if backend::is_url(db) {
+        Ok(PgRequests::connect_existing(db)?.map(|s| Box::new(s) as Box<dyn RequestStore>))
+    } else {
+        Ok(SqliteRequests::open_read_only(std::path::Path::new(db))?
+            .map(|s| Box::new(s) as Box<dyn RequestStore>))
+    }
+}
+
+/// Copies every request of `from` into `to` (which must hold none) after the comment store
+/// was copied (it carries the chain's head and the receipt counters), then verifies entry by
+/// entry: the dump read back equals the source's and the chain verifies on `to`. Returns how
+/// many requests were copied.
+pub fn migrate(
+    from: &mut dyn RequestStore,
+    to: &mut dyn RequestStore,
+) -> Result<usize, FeedbackError> {
+    let dump = from.dump()?;
+    to.load_dump(&dump)?;
+    let back = to.dump()?;
+    let mut problems = Vec::new();
+    if back.requests.len() != dump.requests.len() || back.events.len() != dump.events.len() {
+        problems.push(format!(
+            "{} requests and {} events copied, {} and {} read back",
+            dump.requests.len(),
+            dump.events.len(),
+            back.requests.len(),
+            back.events.len()
+        ));
+    }
+    for (a, b) in dump.requests.iter().zip(&back.requests) {
+        if a != b {
+            problems.push(format!("request {}: differs after the copy", a.receipt));
+        }
+    }
+    for (a, b) in dump.events.iter().zip(&back.events) {
+        if a != b {
+            problems.push(format!("{STREAM} seq {}: differs after the copy", a.seq));
+        }
+    }
+    problems.extend(to.verify_events()?);
+    if !problems.is_empty() {
+        return Err(FeedbackError::Integrity(format!(
+            "依申请公开记录迁移后校验失败 (request migration check failed; drop the target before retrying): {}",
+            problems.join("; ")
+        )));
+    }
+    Ok(dump.requests.len())
 }
