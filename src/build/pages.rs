@@ -313,6 +313,12 @@ impl Pass {
         (render, kept)
     }
 
+    /// Remove the cache file (before the output folder is changed in place; [`Pass::save`]
+    /// writes it again).
+    pub(crate) fn invalidate(&self) {
+        let _ = std::fs::remove_file(&self.file);
+    }
+
     /// After the new output was swapped in: record every page's key and file identity.
     /// Failing only means the next build renders more.
     pub(crate) fn save(self, out: &Path) {
