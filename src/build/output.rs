@@ -404,8 +404,7 @@ impl InPlace {
         // What the build did not make: files (and links) not seen, then the folders that
         // held them, deepest first, when nothing is left in them.
         let mut gone = Vec::new();
-        let mut it = walkdir::WalkDir::new(out).min_depth(1).into_iter();
-        while let Some(e) = it.next() {
+        for e in walkdir::WalkDir::new(out).min_depth(1) {
             let e = e.map_err(|e| io::Error::other(format!("无法读取输出目录：{e}")))?;
             let Ok(rel) = e.path().strip_prefix(out) else {
                 continue;
