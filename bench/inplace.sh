@@ -10,6 +10,7 @@
 # build after a new binary renders every page (the cache names the binary): run one first.
 set -euo pipefail
 BIN=$1; S=$2; OUT=$3; CACHE=$4; RUNS=${5:-3}
+T=$(mktemp); trap 'rm -f "$T"' EXIT
 NOW="2026-11-25T10:00:00+08:00"; NEXT="2026-11-26T10:00:00+08:00"
 uptime
 n=100
@@ -18,16 +19,16 @@ for i in $(seq "$RUNS"); do
     n=$((n+1)); f="$S/content/documents/doc-000$n.md"
     printf '\n补充说明（对比）。\n' >> "$f"
     if [ $mode = staging ]; then export GONGSHI_STAGING=1; else unset GONGSHI_STAGING; fi
-    /usr/bin/time -f "%e %U %S %M" -o /tmp/persist-cmp.t "$BIN" build -q --root "$S" --out "$OUT" --cache-dir "$CACHE" --now "$NOW"
-    echo "one $mode $(cat /tmp/persist-cmp.t)"
+    /usr/bin/time -f "%e %U %S %M" -o "$T" "$BIN" build -q --root "$S" --out "$OUT" --cache-dir "$CACHE" --now "$NOW"
+    echo "one $mode $(cat "$T")"
   done
 done
 for i in $(seq "$RUNS"); do
   for mode in staging inplace; do
     if [ $mode = staging ]; then export GONGSHI_STAGING=1; else unset GONGSHI_STAGING; fi
     for t in "$NEXT" "$NOW"; do
-      /usr/bin/time -f "%e %U %S %M" -o /tmp/persist-cmp.t "$BIN" build -q --root "$S" --out "$OUT" --cache-dir "$CACHE" --now "$t"
-      echo "day $mode $(cat /tmp/persist-cmp.t)"
+      /usr/bin/time -f "%e %U %S %M" -o "$T" "$BIN" build -q --root "$S" --out "$OUT" --cache-dir "$CACHE" --now "$t"
+      echo "day $mode $(cat "$T")"
     done
   done
 done
