@@ -348,8 +348,12 @@ impl InPlace {
                             std::fs::create_dir_all(dir)
                                 .map_err(|e| with_context(e, "无法创建目录", dir))?;
                         }
-                        // Compared with the output's file by `place_copy`; an unchanged copy
-                        // is a link in the pending folder, dropped below.
+                        // Compared with the output's file by `place_copy` (only a regular
+                        // file: a link there is replaced); an unchanged copy is a link in the
+                        // pending folder, dropped below.
+                        let regular =
+                            std::fs::symlink_metadata(&old).is_ok_and(|m| m.file_type().is_file());
+                        let old = if regular { old } else { PathBuf::new() };
                         let r = place_copy(&target, &old, src)
                             .map_err(|e| with_context(e, "无法复制附件", src))?;
                         if !r.0 {
