@@ -148,6 +148,7 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
+        remove_stale_pending(&parent, &name);
         let dir = parent.join(format!(".{name}.staging-{}", std::process::id()));
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|e| with_context(e, "无法清理临时目录", &dir))?;
@@ -248,6 +249,251 @@ impl Staging {
             remove_tree(&old);
         }
         Ok(self.stats)
+    }
+}
+
+/// The output folder updated where it stands (a build with a usable page cache,
+/// [`super::pages`]): instead of a new folder of hard links, only files whose bytes changed
+/// are written, into a pending folder beside the output folder, and renamed over the old
+/// ones by [`InPlace::finish`] once the whole build succeeded; files the build no longer
+/// makes are removed then. Until `finish` the output folder is untouched (dropping an
+/// unfinished `InPlace` removes the pending folder), so a failed build leaves the last good
+/// site. During `finish` each file is replaced atomically (a rename), but the folder as a
+/// whole is a mix of old and new files until it returns: the caller removes the page cache
+/// before calling it, so that a crash there is followed by a full build.
+pub struct InPlace {
+    out_dir: PathBuf,
+    pending: PathBuf,
+    /// Every file of this build (relative paths with `/`).
+    seen: std::collections::HashSet<String>,
+    /// Files written into the pending folder, to be renamed into the output folder.
+    changed: Vec<String>,
+    stats: Stats,
+    finished: bool,
+}
+
+/// Is `old` a regular file (not a link) with exactly these bytes?
+fn same_file_bytes(old: &Path, new: &[u8]) -> bool {
+    match std::fs::symlink_metadata(old) {
+        Ok(m) if m.file_type().is_file() && m.len() == new.len() as u64 => {
+            std::fs::read(old).map(|b| b == new).unwrap_or(false)
+        }
+        _ => false,
+    }
+}
+
+/// Write `bytes` to `target`, creating its folders.
+fn write_new(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(target, bytes)
+}
+
+impl InPlace {
+    /// Start updating `out_dir` (which need not exist).
+    pub fn begin(out_dir: &Path) -> io::Result<InPlace> {
+        let parent = out_dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| with_context(e, "无法创建目录", parent))?;
+        let name = out_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        remove_stale_pending(parent, &name);
+        let pending = parent.join(format!(".{name}.pending-{}", std::process::id()));
+        std::fs::create_dir_all(&pending)
+            .map_err(|e| with_context(e, "无法创建临时目录", &pending))?;
+        Ok(InPlace {
+            out_dir: out_dir.to_path_buf(),
+            pending,
+            seen: std::collections::HashSet::new(),
+            changed: Vec::new(),
+            stats: Stats::default(),
+            finished: false,
+        })
+    }
+
+    /// Take a batch of files (in parallel): those whose bytes differ from the output
+    /// folder's file go to the pending folder; the others cost a comparison only (pages the
+    /// page cache vouches for, [`Content::Linked`] to their own path, not even that).
+    pub fn write(&mut self, files: &[(String, Content)]) -> io::Result<()> {
+        let (pending, out_dir) = (&self.pending, &self.out_dir);
+        let results: Vec<io::Result<(bool, u64)>> = files
+            .par_iter()
+            .map(|(rel, content)| {
+                let target = pending.join(rel);
+                let old = out_dir.join(rel);
+                match content {
+                    Content::Bytes(b) => Ok(same_file_bytes(&old, b))
+                        .and_then(|same| {
+                            if !same {
+                                write_new(&target, b)?;
+                            }
+                            Ok((!same, b.len() as u64))
+                        })
+                        .map_err(|e| with_context(e, "无法写入", &target)),
+                    Content::Shared(b) => Ok(same_file_bytes(&old, b))
+                        .and_then(|same| {
+                            if !same {
+                                write_new(&target, b)?;
+                            }
+                            Ok((!same, b.len() as u64))
+                        })
+                        .map_err(|e| with_context(e, "无法写入", &target)),
+                    Content::Copy(src) => {
+                        if let Some(dir) = target.parent() {
+                            std::fs::create_dir_all(dir)
+                                .map_err(|e| with_context(e, "无法创建目录", dir))?;
+                        }
+                        // Compared with the output's file by `place_copy` (only a regular
+                        // file: a link there is replaced); an unchanged copy is a link in the
+                        // pending folder, dropped below.
+                        let regular =
+                            std::fs::symlink_metadata(&old).is_ok_and(|m| m.file_type().is_file());
+                        let old = if regular { old } else { PathBuf::new() };
+                        let r = place_copy(&target, &old, src)
+                            .map_err(|e| with_context(e, "无法复制附件", src))?;
+                        if !r.0 {
+                            std::fs::remove_file(&target)
+                                .map_err(|e| with_context(e, "无法写入", &target))?;
+                        }
+                        Ok(r)
+                    }
+                    Content::Linked(src) if *src == old => {
+                        let m = std::fs::symlink_metadata(&old)
+                            .map_err(|e| with_context(e, "无法读取", &old))?;
+                        Ok((false, m.len()))
+                    }
+                    Content::Linked(src) => {
+                        if let Some(dir) = target.parent() {
+                            std::fs::create_dir_all(dir)
+                                .map_err(|e| with_context(e, "无法创建目录", dir))?;
+                        }
+                        place_linked(&target, src)
+                            .map(|n| (true, n))
+                            .map_err(|e| with_context(e, "无法写入", &target))
+                    }
+                }
+            })
+            .collect();
+        for (r, (rel, _)) in results.into_iter().zip(files) {
+            let (written, n) = r?;
+            self.stats.files += 1;
+            self.stats.bytes += n;
+            if written {
+                self.stats.written += 1;
+                self.changed.push(rel.clone());
+            }
+            self.seen.insert(rel.clone());
+        }
+        Ok(())
+    }
+
+    /// Move the changed files into the output folder and remove the files (and the folders
+    /// left empty) that the build no longer makes.
+    pub fn finish(mut self) -> io::Result<Stats> {
+        self.finished = true;
+        let out = &self.out_dir;
+        std::fs::create_dir_all(out).map_err(|e| with_context(e, "无法创建目录", out))?;
+        self.changed.sort();
+        for rel in &self.changed {
+            let from = self.pending.join(rel);
+            let to = out.join(rel);
+            make_room(out, Path::new(rel)).map_err(|e| with_context(e, "无法写入", &to))?;
+            std::fs::rename(&from, &to).map_err(|e| with_context(e, "无法写入", &to))?;
+        }
+        // What the build did not make: files (and links) not seen, then the folders that
+        // held them, deepest first, when nothing is left in them.
+        let mut gone = Vec::new();
+        for e in walkdir::WalkDir::new(out).min_depth(1) {
+            let e = e.map_err(|e| io::Error::other(format!("无法读取输出目录：{e}")))?;
+            let Ok(rel) = e.path().strip_prefix(out) else {
+                continue;
+            };
+            let rel_s = rel.to_string_lossy().replace('\\', "/");
+            if e.file_type().is_dir() {
+                continue;
+            }
+            if !self.seen.contains(&rel_s) {
+                gone.push(rel.to_path_buf());
+            }
+        }
+        gone.par_iter().try_for_each(|rel| {
+            let p = out.join(rel);
+            std::fs::remove_file(&p).map_err(|e| with_context(e, "无法删除", &p))
+        })?;
+        let mut dirs: Vec<&Path> = gone
+            .iter()
+            .flat_map(|r| r.ancestors().skip(1))
+            .filter(|a| !a.as_os_str().is_empty())
+            .collect();
+        dirs.sort_by_key(|d| std::cmp::Reverse((d.components().count(), d.to_path_buf())));
+        dirs.dedup();
+        for d in dirs {
+            // Fails (and stays) when something is still in it.
+            let _ = std::fs::remove_dir(out.join(d));
+        }
+        let _ = std::fs::remove_dir_all(&self.pending);
+        Ok(self.stats)
+    }
+}
+
+/// Remove the pending folders of updates in place of `<parent>/<name>` that never finished
+/// (a build that crashed while applying one; one build at a time writes an output folder).
+fn remove_stale_pending(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.pending-");
+    let Ok(dir) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for e in dir.flatten() {
+        if e.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Make `out/rel` a place a file can be renamed to: a file where a folder of its path should
+/// be, or a folder where the file should be, is removed (an output whose shape changed).
+fn make_room(out: &Path, rel: &Path) -> io::Result<()> {
+    let target = out.join(rel);
+    if let Some(dir) = target.parent() {
+        if std::fs::create_dir_all(dir).is_err() {
+            for a in rel
+                .ancestors()
+                .skip(1)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+            {
+                if a.as_os_str().is_empty() {
+                    continue;
+                }
+                let p = out.join(a);
+                if let Ok(m) = std::fs::symlink_metadata(&p) {
+                    if !m.is_dir() {
+                        std::fs::remove_file(&p)?;
+                    }
+                }
+            }
+            std::fs::create_dir_all(dir)?;
+        }
+    }
+    if let Ok(m) = std::fs::symlink_metadata(&target) {
+        if m.is_dir() {
+            std::fs::remove_dir_all(&target)?;
+        }
+    }
+    Ok(())
+}
+
+impl Drop for InPlace {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.pending);
+        }
     }
 }
 
@@ -354,6 +600,86 @@ mod tests {
             .map(|d| d.filter_map(|e| e.ok()).map(|e| e.file_name()).collect())
             .unwrap_or_default();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn an_update_in_place_writes_only_changes_and_removes_what_is_gone() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = tmp.path().join("public");
+        let bytes = |s: &str| Content::Bytes(s.as_bytes().to_vec());
+        write_site(
+            &out,
+            vec![
+                ("a/index.html".to_string(), bytes("same")),
+                ("b.txt".to_string(), bytes("one")),
+                ("gone/deep/x.html".to_string(), bytes("x")),
+                ("kept/y.html".to_string(), bytes("y")),
+                ("kept/z.html".to_string(), bytes("z")),
+            ],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let ino = |p: &str| std::fs::metadata(out.join(p)).map(|m| m.ino()).ok();
+        let (out_ino, a_ino) = (ino(""), ino("a/index.html"));
+        let files = vec![
+            ("a/index.html".to_string(), bytes("same")),
+            ("b.txt".to_string(), bytes("two")),
+            (
+                "kept/y.html".to_string(),
+                Content::Linked(out.join("kept/y.html")),
+            ),
+            ("new/n.html".to_string(), bytes("n")),
+        ];
+        // Dropped unfinished: nothing changes, nothing is left beside.
+        let mut update = InPlace::begin(&out).unwrap_or_else(|e| panic!("{e}"));
+        update.write(&files).unwrap_or_else(|e| panic!("{e}"));
+        drop(update);
+        assert_eq!(
+            std::fs::read_to_string(out.join("b.txt")).ok(),
+            Some("one".into())
+        );
+        assert!(!out.join("new").exists());
+        let beside = || {
+            std::fs::read_dir(tmp.path())
+                .map(|d| d.filter_map(|e| e.ok()).count())
+                .unwrap_or(0)
+        };
+        assert_eq!(beside(), 1);
+        let mut update = InPlace::begin(&out).unwrap_or_else(|e| panic!("{e}"));
+        update.write(&files).unwrap_or_else(|e| panic!("{e}"));
+        let stats = update.finish().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((stats.files, stats.written), (4, 2));
+        assert_eq!((ino(""), ino("a/index.html")), (out_ino, a_ino));
+        assert_eq!(
+            std::fs::read_to_string(out.join("b.txt")).ok(),
+            Some("two".into())
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("new/n.html")).ok(),
+            Some("n".into())
+        );
+        assert!(!out.join("gone").exists(), "emptied folders go");
+        assert!(!out.join("kept/z.html").exists());
+        assert!(out.join("kept/y.html").exists());
+        assert_eq!(beside(), 1);
+        // A file where a folder is now needed, and a folder where a file is.
+        std::fs::remove_file(out.join("b.txt")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::create_dir_all(out.join("b.txt/inner")).unwrap_or_else(|e| panic!("{e}"));
+        let mut update = InPlace::begin(&out).unwrap_or_else(|e| panic!("{e}"));
+        update
+            .write(&[
+                ("b.txt".to_string(), bytes("three")),
+                ("a/index.html/deeper.html".to_string(), bytes("d")),
+            ])
+            .unwrap_or_else(|e| panic!("{e}"));
+        update.finish().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            std::fs::read_to_string(out.join("b.txt")).ok(),
+            Some("three".into())
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html/deeper.html")).ok(),
+            Some("d".into())
+        );
     }
 
     #[test]

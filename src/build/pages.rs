@@ -9,7 +9,8 @@
 //! its template name and view model and the identity of the file it wrote (size,
 //! modification time, inode); the next build still loads, checks and plans everything, but
 //! a page whose hash is unchanged and whose file in the output folder is still the one
-//! recorded is hard-linked into the new output instead of rendered. Feeds, open data, the
+//! recorded is kept instead of rendered: left where it is (the output folder is then
+//! updated in place, `output::InPlace`), or hard-linked into a new output folder. Feeds, open data, the
 //! search index and the sitemap are made every time (they are a small part of the work) and,
 //! like every file, hard-linked when their bytes did not change.
 //!
@@ -311,6 +312,12 @@ impl Pass {
             }
         }
         (render, kept)
+    }
+
+    /// Remove the cache file (before the output folder is changed in place; [`Pass::save`]
+    /// writes it again).
+    pub(crate) fn invalidate(&self) {
+        let _ = std::fs::remove_file(&self.file);
     }
 
     /// After the new output was swapped in: record every page's key and file identity.

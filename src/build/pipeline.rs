@@ -50,6 +50,9 @@ pub(crate) enum Sink<'a> {
     /// A staging folder beside the output folder, swapped in by the caller when everything
     /// succeeded.
     Disk(&'a mut output::Staging),
+    /// The output folder itself, only changed files written, applied by the caller when
+    /// everything succeeded (a build with a usable page cache).
+    InPlace(&'a mut output::InPlace),
     /// Memory: every file, in the order written (the caller sorts).
     Memory(&'a mut Vec<(String, Content)>),
 }
@@ -58,6 +61,7 @@ impl Sink<'_> {
     fn write(&mut self, files: Vec<(String, Content)>) -> std::io::Result<()> {
         match self {
             Sink::Disk(staging) => staging.write(&files),
+            Sink::InPlace(update) => update.write(&files),
             Sink::Memory(all) => {
                 all.extend(files);
                 Ok(())
@@ -348,23 +352,51 @@ pub fn build_with(
     let renderer = new_renderer(&theme)?;
     let out = opts.out.clone().unwrap_or_else(|| site.root.join("public"));
     let mut pass = super::pages::Pass::open(cache, &theme, &out);
-    let mut staging = output::Staging::begin(&out).map_err(|e| BuildError::Io(e.to_string()))?;
-    let ran = run(
-        Cx::new(&site, &facts, &time),
-        &theme,
-        &renderer,
-        &mut Sink::Disk(&mut staging),
-        None,
-        None,
-        Some(&mut pass),
-        progress,
-    )?;
-    phase("plan+render+write", t);
-    let t = Instant::now();
-    let stats = staging
-        .finish()
-        .map_err(|e| BuildError::Io(e.to_string()))?;
-    phase("swap", t);
+    // With a usable page cache the output folder is updated in place (only what changed is
+    // written); without one, a new folder replaces it. `GONGSHI_STAGING` set forces the new
+    // folder (to measure one against the other in the same run, bench/incr.sh).
+    let stats = if pass.used && std::env::var_os("GONGSHI_STAGING").is_none() {
+        let mut update = output::InPlace::begin(&out).map_err(|e| BuildError::Io(e.to_string()))?;
+        let ran = run(
+            Cx::new(&site, &facts, &time),
+            &theme,
+            &renderer,
+            &mut Sink::InPlace(&mut update),
+            None,
+            None,
+            Some(&mut pass),
+            progress,
+        )?;
+        phase("plan+render (in place)", t);
+        let t = Instant::now();
+        // A crash while the folder is half updated must not leave a cache that vouches
+        // for it: the cache goes first and is written again after.
+        pass.invalidate();
+        let stats = update.finish().map_err(|e| BuildError::Io(e.to_string()))?;
+        phase("applied in place", t);
+        (stats, ran)
+    } else {
+        let mut staging =
+            output::Staging::begin(&out).map_err(|e| BuildError::Io(e.to_string()))?;
+        let ran = run(
+            Cx::new(&site, &facts, &time),
+            &theme,
+            &renderer,
+            &mut Sink::Disk(&mut staging),
+            None,
+            None,
+            Some(&mut pass),
+            progress,
+        )?;
+        phase("plan+render+write", t);
+        let t = Instant::now();
+        let stats = staging
+            .finish()
+            .map_err(|e| BuildError::Io(e.to_string()))?;
+        phase("swap", t);
+        (stats, ran)
+    };
+    let (stats, ran) = stats;
     let report = BuildReport {
         records: site.records.len(),
         pages: ran.pages,

@@ -1,0 +1,375 @@
+//! Incremental `gongshi build` into the same output folder (src/build/pages.rs with the output
+//! updated in place, src/build/output.rs `InPlace`): after every step of a random sequence
+//! of edits — a body, a title, a date that moves the record in its list, a category that
+//! moves it in the catalogue, a record added, a record deleted, a change that breaks
+//! validation and then its fix, another day, stray files dropped into the output folder — the
+//! output folder equals a clean build of the same site, files, folders and links alike (what
+//! `diff -r` compares). A failed build leaves the folder as it was, and nothing is left
+//! beside it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::synth;
+use gongshi::build::{self, BuildOptions, BuildReport, CacheOptions};
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+/// One entry of a folder as `diff -r` sees it: a file's bytes, a folder, or a link's target.
+#[derive(Debug, PartialEq, Eq)]
+enum Entry {
+    File(Vec<u8>),
+    Dir,
+    Link(PathBuf),
+}
+
+/// Every entry under `dir` (not `dir` itself), by relative path.
+fn tree(dir: &Path) -> BTreeMap<String, Entry> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let ft = e.file_type();
+            let entry = if ft.is_symlink() {
+                Entry::Link(std::fs::read_link(e.path()).unwrap())
+            } else if ft.is_dir() {
+                Entry::Dir
+            } else {
+                Entry::File(std::fs::read(e.path()).unwrap())
+            };
+            (rel, entry)
+        })
+        .collect()
+}
+
+fn differing(a: &BTreeMap<String, Entry>, b: &BTreeMap<String, Entry>) -> Vec<String> {
+    a.keys()
+        .chain(b.keys())
+        .filter(|p| a.get(*p) != b.get(*p))
+        .cloned()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+struct Site {
+    tmp: tempfile::TempDir,
+    root: PathBuf,
+    out: PathBuf,
+    cache: PathBuf,
+}
+
+fn opts(root: &Path, out: &Path, now: jiff::Timestamp) -> BuildOptions {
+    BuildOptions {
+        root: root.to_path_buf(),
+        out: Some(out.to_path_buf()),
+        now,
+        drafts: false,
+        strict: false,
+        feedback_db: None,
+    }
+}
+
+impl Site {
+    fn new(records: usize, seed: u64) -> Site {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        synth::generate(
+            &synth::Options {
+                records,
+                seed,
+                format: synth::Format::Gongshi,
+            },
+            &root,
+        )
+        .unwrap();
+        Site {
+            out: tmp.path().join("out/public"),
+            cache: tmp.path().join("cache"),
+            root,
+            tmp,
+        }
+    }
+
+    /// The incremental build: the kept output folder and cache.
+    fn incremental(&self, now: jiff::Timestamp) -> Result<BuildReport, build::BuildError> {
+        let c = CacheOptions {
+            dir: Some(self.cache.clone()),
+            ignore: false,
+        };
+        build::build_with(&opts(&self.root, &self.out, now), &c, &|_, _| {})
+    }
+
+    /// A clean build into a fresh folder: its tree, or None when it fails.
+    fn clean(&self, now: jiff::Timestamp) -> Option<BTreeMap<String, Entry>> {
+        let scratch = self.tmp.path().join("clean");
+        let _ = std::fs::remove_dir_all(&scratch);
+        let out = scratch.join("public");
+        let c = CacheOptions {
+            dir: Some(scratch.join("cache")),
+            ignore: true,
+        };
+        let r = build::build_with(&opts(&self.root, &out, now), &c, &|_, _| {});
+        let t = r.ok().map(|_| tree(&out));
+        let _ = std::fs::remove_dir_all(&scratch);
+        t
+    }
+
+    fn records(&self, folder: &str) -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = walkdir::WalkDir::new(self.root.join("content").join(folder))
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .filter(|e| {
+                let n = e.file_name().to_string_lossy();
+                n.ends_with(".md") && n != "_index.md"
+            })
+            .map(|e| e.into_path())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// What is beside the output folder (nothing but the folder itself after a build).
+    fn beside(&self) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(self.out.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.ends_with(".build-cache.json"))
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+/// Replace the value of the front matter line `key: …` in `text`.
+fn set_field(text: &str, key: &str, value: &str) -> Option<String> {
+    let prefix = format!("{key}: ");
+    let mut found = false;
+    let t: String = text
+        .lines()
+        .map(|l| {
+            if !found && l.starts_with(&prefix) {
+                found = true;
+                format!("{prefix}{value}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    found.then_some(t)
+}
+
+fn field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    let prefix = format!("{key}: ");
+    text.lines().find_map(|l| l.strip_prefix(prefix.as_str()))
+}
+
+#[test]
+fn random_edit_sequences_leave_the_output_folder_equal_to_a_clean_build() {
+    let s = Site::new(1000, 23);
+    let start: jiff::Timestamp = "2026-11-25T10:00:00+08:00".parse().unwrap();
+    let first = s
+        .incremental(start)
+        .unwrap_or_else(|_| panic!("first build"));
+    assert_eq!(first.rerendered, None, "no cache yet: a full build");
+    let out_ino = std::fs::metadata(&s.out).unwrap().ino();
+    let mut now = start;
+    let mut rng = synth::Rng::new(5);
+    let mut log: Vec<String> = Vec::new();
+    let categories = ["劳动就业", "社会保障", "人事人才", "劳动关系", "综合政务"];
+    for step in 0..10 {
+        // Every kind of change once, in a scrambled order, then at random.
+        let what = if step < 9 {
+            (step * 4 + 1) % 9
+        } else {
+            rng.below(9)
+        };
+        let docs = s.records("documents");
+        let decisions = s.records("enforcement");
+        let doc = docs[rng.below(docs.len())].clone();
+        let text = std::fs::read_to_string(&doc).unwrap();
+        let mut at = now;
+        match what {
+            0 => {
+                std::fs::write(&doc, format!("{text}\n补充说明第{step}条。\n")).unwrap();
+                log.push(format!("body {}", doc.display()));
+            }
+            1 => {
+                let f = &decisions[rng.below(decisions.len())];
+                let t = std::fs::read_to_string(f).unwrap();
+                let title = field(&t, "title").unwrap().trim_matches('"');
+                let t = set_field(&t, "title", &format!("第{step}次更正{title}")).unwrap();
+                std::fs::write(f, t).unwrap();
+                log.push(format!("title {}", f.display()));
+            }
+            2 => {
+                // Published one to three days later (never after the build's day): the
+                // record moves in its list, the neighbours and the home page change.
+                let d: jiff::civil::Date = field(&text, "published").unwrap().parse().unwrap();
+                let later = d
+                    .checked_add(jiff::Span::new().days(1 + rng.below(3) as i64))
+                    .unwrap()
+                    .min("2026-11-24".parse().unwrap());
+                std::fs::write(
+                    &doc,
+                    set_field(&text, "published", &later.to_string()).unwrap(),
+                )
+                .unwrap();
+                log.push(format!("published {d} → {later} {}", doc.display()));
+            }
+            3 => {
+                let old = field(&text, "category").unwrap();
+                let new = categories
+                    .iter()
+                    .find(|c| !old.contains(*c))
+                    .copied()
+                    .unwrap();
+                std::fs::write(&doc, set_field(&text, "category", new).unwrap()).unwrap();
+                log.push(format!("category {old} → {new} {}", doc.display()));
+            }
+            4 => {
+                // A copy with a new title, index number and document number (they are
+                // unique).
+                let n = doc.with_file_name(format!("added-{step}.md"));
+                let mut t = text.clone();
+                if let Some(v) = field(&text, "index_no") {
+                    let keep = v.len().saturating_sub(5);
+                    t = set_field(
+                        &t,
+                        "index_no",
+                        &format!("{}{:05}", &v[..keep], 90000 + step),
+                    )
+                    .unwrap();
+                }
+                if field(&text, "doc_no").is_some() {
+                    t = set_field(&t, "doc_no", &format!("测试发〔2026〕{}号", 900 + step))
+                        .unwrap();
+                }
+                let title = field(&text, "title").unwrap().trim_matches('"');
+                t = set_field(&t, "title", &format!("新增{title}")).unwrap();
+                std::fs::write(&n, t).unwrap();
+                log.push(format!("add {}", n.display()));
+            }
+            5 => {
+                std::fs::remove_file(&doc).unwrap();
+                log.push(format!("delete {}", doc.display()));
+            }
+            6 => {
+                // Broken (no such date), built, then fixed and built again: the failed
+                // build leaves the output folder and its surroundings as they were.
+                let before = tree(&s.out);
+                let beside = s.beside();
+                std::fs::write(&doc, set_field(&text, "published", "2026-02-30").unwrap()).unwrap();
+                assert!(s.clean(now).is_none(), "the broken site builds");
+                assert!(s.incremental(now).is_err(), "the broken site builds");
+                assert!(
+                    differing(&before, &tree(&s.out)).is_empty(),
+                    "a failed build changed the output"
+                );
+                assert_eq!(s.beside(), beside, "a failed build left files");
+                std::fs::write(&doc, &text).unwrap();
+                log.push(format!("broken and fixed {}", doc.display()));
+            }
+            7 => {
+                let days = 1 + rng.below(40) as i64;
+                at = now
+                    .checked_add(jiff::SignedDuration::from_hours(24 * days))
+                    .unwrap();
+                log.push(format!("day +{days}"));
+            }
+            _ => {
+                // Someone else's files in the output folder: a clean build has none of them.
+                std::fs::write(s.out.join("stray.html"), "x").unwrap();
+                std::fs::create_dir_all(s.out.join("stray/deep")).unwrap();
+                std::fs::write(s.out.join("stray/deep/a.txt"), "y").unwrap();
+                std::os::unix::fs::symlink("index.html", s.out.join("stray-link")).unwrap();
+                log.push("stray files".into());
+            }
+        }
+        let clean = s.clean(at);
+        let built = s.incremental(at);
+        match (clean, built) {
+            (Some(clean), Ok(r)) => {
+                let now_tree = tree(&s.out);
+                let diff = differing(&now_tree, &clean);
+                assert!(
+                    diff.is_empty(),
+                    "after {log:?}: differs from a clean build in {diff:?}"
+                );
+                assert!(r.rerendered.is_some(), "after {log:?}: cache not used");
+                assert_eq!(
+                    std::fs::metadata(&s.out).unwrap().ino(),
+                    out_ino,
+                    "after {log:?}: the output folder was replaced, not updated"
+                );
+                assert_eq!(s.beside(), vec!["public".to_string()], "after {log:?}");
+                if what == 0 {
+                    // The record's page, search index files, feeds and open data: a few
+                    // files of more than a thousand.
+                    assert!(
+                        r.written < r.files / 20,
+                        "after {log:?}: {} of {} files written",
+                        r.written,
+                        r.files
+                    );
+                }
+                now = at;
+            }
+            (None, Err(_)) => {
+                // A deletion another record links to breaks the site: both fail; it is
+                // taken back.
+                assert_eq!(what, 5, "after {log:?}: both builds failed");
+                std::fs::write(&doc, &text).unwrap();
+                log.push("(failed, undone)".into());
+            }
+            (clean, built) => panic!(
+                "after {log:?}: clean build ok {}, incremental build ok {}",
+                clean.is_some(),
+                built.is_ok()
+            ),
+        }
+    }
+}
+
+#[test]
+fn a_crash_while_updating_in_place_is_followed_by_a_correct_build() {
+    let s = Site::new(200, 3);
+    let now: jiff::Timestamp = "2026-11-25T10:00:00+08:00".parse().unwrap();
+    s.incremental(now).unwrap_or_else(|_| panic!("first build"));
+    let doc = s.records("documents")[2].clone();
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, format!("{text}\n补充。\n")).unwrap();
+    // What a crash in the middle of applying an update leaves: the cache removed, the new
+    // record page in place, another file half written, the pending folder beside.
+    let clean = s.clean(now).unwrap();
+    let page = clean
+        .iter()
+        .find(|(p, e)| {
+            p.starts_with("documents/")
+                && p.ends_with("index.html")
+                && matches!(e, Entry::File(b) if !std::fs::read(s.out.join(p)).is_ok_and(|o| o == *b))
+        })
+        .map(|(p, _)| p.clone())
+        .unwrap_or_else(|| panic!("no changed page"));
+    if let Entry::File(b) = &clean[&page] {
+        std::fs::write(s.out.join(&page), b).unwrap();
+    }
+    std::fs::write(s.out.join("index.html"), "<html>半").unwrap();
+    std::fs::remove_dir_all(&s.cache).unwrap();
+    std::fs::create_dir_all(s.out.parent().unwrap().join(".public.pending-1")).unwrap();
+    let r = s.incremental(now).unwrap_or_else(|_| panic!("build"));
+    assert_eq!(r.rerendered, None, "without a cache, a full build");
+    assert!(differing(&tree(&s.out), &clean).is_empty());
+    assert_eq!(
+        s.beside(),
+        vec!["public".to_string()],
+        "the stale pending folder stays"
+    );
+}
