@@ -56,19 +56,25 @@ type KindRanges = Vec<(Kind, std::ops::Range<usize>)>;
 /// The range of each kind's records in `records`, or none if some kind's records are not
 /// all together.
 fn kind_ranges(records: &[std::sync::Arc<Record>]) -> std::sync::Arc<Option<KindRanges>> {
+    std::sync::Arc::new(group_ranges(records.iter().map(|r| r.kind)))
+}
+
+/// The range of each run of equal kinds in `kinds`, or none if a kind comes back after
+/// another.
+fn group_ranges(kinds: impl Iterator<Item = Kind>) -> Option<KindRanges> {
     let mut ranges: KindRanges = Vec::new();
-    for (i, r) in records.iter().enumerate() {
+    for (i, kind) in kinds.enumerate() {
         match ranges.last_mut() {
-            Some((k, range)) if *k == r.kind => range.end = i + 1,
+            Some((k, range)) if *k == kind => range.end = i + 1,
             _ => {
-                if ranges.iter().any(|(k, _)| *k == r.kind) {
-                    return std::sync::Arc::new(None);
+                if ranges.iter().any(|(k, _)| *k == kind) {
+                    return None;
                 }
-                ranges.push((r.kind, i..i + 1));
+                ranges.push((kind, i..i + 1));
             }
         }
     }
-    std::sync::Arc::new(Some(ranges))
+    Some(ranges)
 }
 
 impl Site {
@@ -247,4 +253,21 @@ pub fn load_site_lenient(
         },
         diags,
     ))
+}
+
+#[cfg(test)]
+mod kind_range_tests {
+    use super::{group_ranges, Kind};
+
+    #[test]
+    fn kinds_kept_together_get_their_ranges_and_scattered_kinds_none() {
+        let (d, e, p) = (Kind::Document, Kind::Enforcement, Kind::Page);
+        assert_eq!(
+            group_ranges([d, d, e, p, p, p].into_iter()),
+            Some(vec![(d, 0..2), (e, 2..3), (p, 3..6)])
+        );
+        assert_eq!(group_ranges([].into_iter()), Some(vec![]));
+        // A kind that comes back: Site::of_kind must scan every record.
+        assert_eq!(group_ranges([d, e, d].into_iter()), None);
+    }
 }
