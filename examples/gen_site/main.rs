@@ -1,7 +1,7 @@
 //! Generate a synthetic bureau site for benchmarks:
 //!
 //! ```text
-//! cargo run --release --example gen_site -- --records N --out DIR [--seed S] [--format gongshi|markdown|zola]
+//! cargo run --release --example gen_site -- --records N --out DIR [--seed S] [--format gongshi|markdown|zola|zola-get-section]
 //! ```
 //!
 //! `gongshi` writes `site.toml` + `content/` (build it with `gongshi build --root DIR --now
@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str =
-    "用法：gen_site --records N --out DIR [--seed S] [--format gongshi|markdown|zola]";
+    "用法：gen_site --records N --out DIR [--seed S] [--format gongshi|markdown|zola|zola-get-section]";
 
 fn parse() -> Result<(synth::Options, PathBuf), String> {
     let mut records = None;
@@ -46,6 +46,7 @@ fn parse() -> Result<(synth::Options, PathBuf), String> {
                     "gongshi" => synth::Format::Gongshi,
                     "markdown" | "hugo" => synth::Format::Markdown,
                     "zola" => synth::Format::Zola,
+                    "zola-get-section" => synth::Format::ZolaGetSection,
                     other => return Err(format!("未知的格式 {other}\n{USAGE}")),
                 }
             }

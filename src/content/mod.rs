@@ -40,6 +40,41 @@ pub struct Site {
     by_key: std::sync::Arc<HashMap<String, usize>>,
     /// The keys of every record read, drafts included (what links may point to).
     pub keys: std::sync::Arc<std::collections::HashSet<String>>,
+    /// Where each kind's records are in `records`, when every kind's records are together
+    /// (as the loader sorts them): [`Site::of_kind`] then walks one kind's records instead of
+    /// all of them. Pages call it for every record (a document's interpretations, an
+    /// enforcement decision's officers), which made it quadratic at 10,000 records.
+    kinds: std::sync::Arc<Option<KindRanges>>,
+    /// Per document id, the places in `records` of the documents that interpret it, in site
+    /// order; made on first use.
+    interpreters: std::sync::OnceLock<HashMap<String, Vec<usize>>>,
+}
+
+/// Each kind with the places of its records in [`Site::records`].
+type KindRanges = Vec<(Kind, std::ops::Range<usize>)>;
+
+/// The range of each kind's records in `records`, or none if some kind's records are not
+/// all together.
+fn kind_ranges(records: &[std::sync::Arc<Record>]) -> std::sync::Arc<Option<KindRanges>> {
+    std::sync::Arc::new(group_ranges(records.iter().map(|r| r.kind)))
+}
+
+/// The range of each run of equal kinds in `kinds`, or none if a kind comes back after
+/// another.
+fn group_ranges(kinds: impl Iterator<Item = Kind>) -> Option<KindRanges> {
+    let mut ranges: KindRanges = Vec::new();
+    for (i, kind) in kinds.enumerate() {
+        match ranges.last_mut() {
+            Some((k, range)) if *k == kind => range.end = i + 1,
+            _ => {
+                if ranges.iter().any(|(k, _)| *k == kind) {
+                    return None;
+                }
+                ranges.push((kind, i..i + 1));
+            }
+        }
+    }
+    Some(ranges)
 }
 
 impl Site {
@@ -59,6 +94,9 @@ impl Site {
             records,
             by_key: self.by_key.clone(),
             keys: self.keys.clone(),
+            // Same kind at the same place: the same ranges.
+            kinds: self.kinds.clone(),
+            interpreters: std::sync::OnceLock::new(),
         })
     }
 
@@ -74,9 +112,11 @@ impl Site {
             root: self.root.clone(),
             config: self.config.clone(),
             tz: self.tz.clone(),
+            kinds: kind_ranges(&records),
             records,
             by_key,
             keys: self.keys.clone(),
+            interpreters: std::sync::OnceLock::new(),
         }
     }
 
@@ -95,9 +135,31 @@ impl Site {
 
     /// Records of one kind, in site order.
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &Record> {
-        self.records
-            .iter()
-            .filter(move |r| r.kind == kind)
+        let all = match self.kinds.as_ref() {
+            Some(ranges) => match ranges.iter().find(|(k, _)| *k == kind) {
+                Some((_, range)) => self.records.get(range.clone()).unwrap_or_default(),
+                None => &[],
+            },
+            None => &self.records[..],
+        };
+        all.iter().filter(move |r| r.kind == kind).map(|r| &**r)
+    }
+
+    /// The documents that interpret the document `id` (「政策解读」), in site order.
+    pub(crate) fn interpreters_of(&self, id: &str) -> impl Iterator<Item = &Record> {
+        let map = self.interpreters.get_or_init(|| {
+            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, r) in self.records.iter().enumerate() {
+                if let Some(target) = kinds::document::interprets(r) {
+                    map.entry(target.to_string()).or_default().push(i);
+                }
+            }
+            map
+        });
+        map.get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| self.records.get(i))
             .map(|r| &**r)
     }
 }
@@ -183,10 +245,29 @@ pub fn load_site_lenient(
             root: root.to_path_buf(),
             config,
             tz,
+            kinds: kind_ranges(&records),
             records,
             by_key: std::sync::Arc::new(by_key),
             keys: std::sync::Arc::new(keys),
+            interpreters: std::sync::OnceLock::new(),
         },
         diags,
     ))
+}
+
+#[cfg(test)]
+mod kind_range_tests {
+    use super::{group_ranges, Kind};
+
+    #[test]
+    fn kinds_kept_together_get_their_ranges_and_scattered_kinds_none() {
+        let (d, e, p) = (Kind::Document, Kind::Enforcement, Kind::Page);
+        assert_eq!(
+            group_ranges([d, d, e, p, p, p].into_iter()),
+            Some(vec![(d, 0..2), (e, 2..3), (p, 3..6)])
+        );
+        assert_eq!(group_ranges([].into_iter()), Some(vec![]));
+        // A kind that comes back: Site::of_kind must scan every record.
+        assert_eq!(group_ranges([d, e, d].into_iter()), None);
+    }
 }

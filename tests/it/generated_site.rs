@@ -364,3 +364,47 @@ fn the_catalogue_is_paginated_and_lists_every_listed_record_once() -> TestResult
     assert!(!sitemap.contains(&format!("href=\"{}\"", listed[0])));
     Ok(())
 }
+
+/// The cheapest Zola site (`--format zola`) is the first one (`zola-get-section`) with another
+/// home page: the same files and page texts, except that every page of a section names that
+/// section as its term of the unrendered `section` taxonomy the home page counts with.
+#[test]
+fn cheap_zola_site_differs_only_in_home_page_and_section_terms() {
+    let cheap = synth::files(&opts(300, 5, synth::Format::Zola));
+    let first = synth::files(&opts(300, 5, synth::Format::ZolaGetSection));
+    assert_eq!(
+        cheap.keys().collect::<Vec<_>>(),
+        first.keys().collect::<Vec<_>>()
+    );
+    let text = |b: &Vec<u8>| String::from_utf8_lossy(b).into_owned();
+    let mut terms = 0;
+    for (path, bytes) in &cheap {
+        let (a, b) = (text(bytes), text(&first[path]));
+        match path.as_str() {
+            "config.toml" => {
+                assert!(a.contains("taxonomies = [{ name = \"section\", render = false }]"));
+                assert!(!b.contains("taxonomies"));
+                assert_eq!(a.lines().filter(|l| !b.contains(l)).count(), 2, "{a}");
+            }
+            "templates/index.html" => {
+                assert!(a.contains("get_taxonomy_term(kind=\"section\""));
+                assert_eq!(a.matches("get_section(").count(), 3);
+                assert!(b.contains("get_section(path=s ~"));
+            }
+            p if p.starts_with("content/") && p.ends_with(".md") && !p.ends_with("_index.md") => {
+                let folder = p.split('/').nth(1).unwrap_or("");
+                let line = format!("[taxonomies]\nsection = [\"{folder}\"]\n");
+                if p.matches('/').count() == 1 {
+                    // A free page at the content root: in no section.
+                    assert_eq!(a, b, "{p}");
+                } else {
+                    assert_eq!(a.replacen(&line, "", 1), b, "{p}");
+                    assert!(a.contains(&line), "{p}");
+                    terms += 1;
+                }
+            }
+            _ => assert_eq!(a, b, "{path}"),
+        }
+    }
+    assert_eq!(terms, 300);
+}

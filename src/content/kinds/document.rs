@@ -238,15 +238,11 @@ impl super::RecordKind for Document {
     }
 }
 
-/// The published documents that interpret this one (「政策解读」), in site order: a link each.
-/// The scan only compares ids, so even thousands of documents cost little per page.
+/// The published documents that interpret this one (「政策解读」), in site order: a link each
+/// (from the site's index of interpreters: a scan of every document per page was quadratic).
 fn interpretations(cx: &ViewCx) -> Vec<Value> {
     cx.site
-        .of_kind(Kind::Document)
-        .filter(|x| match &x.data {
-            super::Data::Document(d) => d.interprets.as_deref() == Some(cx.r.id.as_str()),
-            _ => false,
-        })
+        .interpreters_of(cx.r.id.as_str())
         .filter(|x| cx.listed(x))
         .filter_map(|x| cx.url_of(&x.key()))
         .collect()
