@@ -55,9 +55,10 @@ pub struct Facts {
     pub soon: BTreeMap<String, Vec<Due>>,
     /// 修订记录 from git, by record source path (empty when the site is not a git repo).
     pub history: crate::history::History,
-    /// The records pointing to each record (a 复议 decision's `reviews`): pointed record's id
-    /// → pointing records' keys, in site order (built once, so a decision's page need not
-    /// scan every decision).
+    /// The records pointing to each record (a 复议 decision's `reviews`, a 政策解读's
+    /// `interprets`: the clock hooks' `reviews`): pointed record's id → pointing records' keys,
+    /// in site order, of any kind (built once, so a decision's or a document's page need not
+    /// scan every record of its kind).
     pub reviewed_by: BTreeMap<String, Vec<String>>,
 }
 

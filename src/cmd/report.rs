@@ -147,7 +147,7 @@ fn load(root: &Path) -> Result<Site, Error> {
 
 fn find(site: &Site, report: ReportType, year: i64) -> Option<&Report> {
     site.of_kind(Kind::Report).find_map(|r| match &r.data {
-        Data::Report(x) if x.report == report && x.year == year => Some(x),
+        Data::Report(x) if x.report == report && x.year == year => Some(&**x),
         _ => None,
     })
 }

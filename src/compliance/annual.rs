@@ -22,7 +22,7 @@ pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>, summary: &mut Su
         .of_kind(Kind::Report)
         .filter(|r| !r.common.draft)
         .filter_map(|r| match &r.data {
-            Data::Report(x) => Some((r, x)),
+            Data::Report(x) => Some((r, &**x)),
             _ => None,
         })
         .collect();

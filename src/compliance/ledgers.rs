@@ -49,7 +49,7 @@ pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
         .records
         .iter()
         .filter_map(|r| match &r.data {
-            Data::Consultation(c) => Some((r.id.as_str(), (r.as_ref(), c))),
+            Data::Consultation(c) => Some((r.id.as_str(), (r.as_ref(), &**c))),
             _ => None,
         })
         .collect();

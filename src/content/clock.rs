@@ -44,7 +44,7 @@ pub struct Clock {
     /// Why the record is no longer listed (a withdrawn or expired decision).
     pub hidden: Option<Hidden>,
     /// The record (its id in the same folder) whose page lists this one: a 复议 decision's
-    /// `reviews`.
+    /// `reviews`, a 政策解读 document's `interprets`.
     pub reviews: Option<String>,
     /// What is past its due date: each a warning for `gongshi check` and a line in the
     /// compliance page's 「逾期」 section (a register may have several expired certificates).

@@ -45,9 +45,6 @@ pub struct Site {
     /// all of them. Pages call it for every record (a document's interpretations, an
     /// enforcement decision's officers), which made it quadratic at 10,000 records.
     kinds: std::sync::Arc<Option<KindRanges>>,
-    /// Per document id, the places in `records` of the documents that interpret it, in site
-    /// order; made on first use.
-    interpreters: std::sync::OnceLock<HashMap<String, Vec<usize>>>,
 }
 
 /// Each kind with the places of its records in [`Site::records`].
@@ -96,7 +93,6 @@ impl Site {
             keys: self.keys.clone(),
             // Same kind at the same place: the same ranges.
             kinds: self.kinds.clone(),
-            interpreters: std::sync::OnceLock::new(),
         })
     }
 
@@ -116,7 +112,6 @@ impl Site {
             records,
             by_key,
             keys: self.keys.clone(),
-            interpreters: std::sync::OnceLock::new(),
         }
     }
 
@@ -143,24 +138,6 @@ impl Site {
             None => &self.records[..],
         };
         all.iter().filter(move |r| r.kind == kind).map(|r| &**r)
-    }
-
-    /// The documents that interpret the document `id` (「政策解读」), in site order.
-    pub(crate) fn interpreters_of(&self, id: &str) -> impl Iterator<Item = &Record> {
-        let map = self.interpreters.get_or_init(|| {
-            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, r) in self.records.iter().enumerate() {
-                if let Some(target) = kinds::document::interprets(r) {
-                    map.entry(target.to_string()).or_default().push(i);
-                }
-            }
-            map
-        });
-        map.get(id)
-            .into_iter()
-            .flatten()
-            .filter_map(|&i| self.records.get(i))
-            .map(|r| &**r)
     }
 }
 
@@ -249,7 +226,6 @@ pub fn load_site_lenient(
             records,
             by_key: std::sync::Arc::new(by_key),
             keys: std::sync::Arc::new(keys),
-            interpreters: std::sync::OnceLock::new(),
         },
         diags,
     ))

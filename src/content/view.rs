@@ -30,7 +30,9 @@ pub trait KindFacts: Sync {
     fn exported(&self, r: &Record) -> bool;
     /// Is this record listed (not a withdrawn or expired decision)?
     fn listed(&self, r: &Record) -> bool;
-    /// The keys of the records whose `reviews` names the enforcement record `id`.
+    /// The keys of the records whose clock hook points to the record `id` (`Clock::reviews`:
+    /// a 复议 decision reviewing an enforcement decision, a 政策解读 interpreting a document),
+    /// in site order, of any kind: callers keep their own kind.
     fn reviewed_by(&self, id: &str) -> &[String];
 }
 

@@ -254,22 +254,36 @@ pub(crate) fn doc_codes(d: &SearchDoc, body: &str) -> HashMap<String, u8> {
 }
 
 /// A token while the index is built: tokens are short (a CJK bigram is 6 bytes), so one of
-/// up to 15 bytes is held as its bytes and length packed into an integer, without an
-/// allocation (a document has hundreds of distinct tokens) and hashed and compared in a few
-/// instructions; a longer one (a long word) as a string. Keyed by `CompactString` alone (also
-/// inline, but hashed and compared byte by byte) the index costs clearly more: figures in
-/// docs/performance.md.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// up to 15 bytes is held as its bytes and length packed into 16 bytes, without an allocation
+/// (a document has hundreds of distinct tokens) and hashed and compared as one integer in a
+/// few instructions; a longer one (a long word) as a string. Keyed by `CompactString` alone
+/// (also inline, but hashed and compared byte by byte) the index costs clearly more: figures
+/// in docs/performance.md. The packed bytes are a byte array rather than a `u128` so that a
+/// `Tok` takes 24 bytes, not 32 (a `u128` is 16-byte aligned): the per-document token lists
+/// and the postings tables hold millions of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Tok {
-    Packed(u128),
+    Packed([u8; 16]),
     Long(compact_str::CompactString),
+}
+
+const _: () = assert!(std::mem::size_of::<Tok>() == 24);
+
+impl std::hash::Hash for Tok {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        match self {
+            // A packed token is never equal to a long one, so their hashes need not differ.
+            Tok::Packed(k) => h.write_u128(u128::from_le_bytes(*k)),
+            Tok::Long(t) => t.hash(h),
+        }
+    }
 }
 
 impl Tok {
     #[cfg(test)]
     fn new(t: &str) -> Tok {
         match pack(t) {
-            Some(k) => Tok::Packed(k),
+            Some(k) => Tok::Packed(k.to_le_bytes()),
             None => Tok::Long(t.into()),
         }
     }
@@ -278,7 +292,8 @@ impl Tok {
     fn part(&self, parts: usize) -> usize {
         let h = match self {
             Tok::Packed(k) => {
-                ((*k as u64) ^ ((*k >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                let k = u128::from_le_bytes(*k);
+                ((k as u64) ^ ((k >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
             }
             // In the high half, which is what picks the group.
             Tok::Long(t) => u64::from(token_hash(t)) << 32,
@@ -286,11 +301,22 @@ impl Tok {
         ((h >> 32) as usize) % parts.max(1)
     }
 
-    pub(crate) fn into_string(self) -> String {
+    /// The token's UTF-8 bytes (their order is the order of the strings).
+    fn bytes(&self) -> &[u8] {
         match self {
-            Tok::Packed(k) => unpack(k),
-            Tok::Long(t) => t.into_string(),
+            Tok::Packed(k) => &k[..usize::from(k[15]).min(15)],
+            Tok::Long(t) => t.as_bytes(),
         }
+    }
+
+    /// The token's text.
+    fn as_str(&self) -> &str {
+        // Packed from a `&str` whole, so always UTF-8.
+        std::str::from_utf8(self.bytes()).unwrap_or_default()
+    }
+
+    pub(crate) fn into_string(self) -> String {
+        self.as_str().to_string()
     }
 }
 
@@ -313,7 +339,11 @@ pub(crate) fn doc_code_list(d: &SearchDoc, body: &str) -> Vec<(Tok, u8)> {
     };
     each_doc_token(d, body, &mut add);
     let mut out: Vec<(Tok, u8)> = Vec::with_capacity(short.len() + long.len());
-    out.extend(short.into_iter().map(|(k, v)| (Tok::Packed(k), code(v))));
+    out.extend(
+        short
+            .into_iter()
+            .map(|(k, v)| (Tok::Packed(k.to_le_bytes()), code(v))),
+    );
     out.extend(long.into_iter().map(|(t, v)| (Tok::Long(t), code(v))));
     out
 }
@@ -343,13 +373,6 @@ fn pack(t: &str) -> Option<u128> {
     buf[..b.len()].copy_from_slice(b);
     buf[15] = b.len() as u8;
     Some(u128::from_le_bytes(buf))
-}
-
-/// The token [`pack`] made `key` from.
-fn unpack(key: u128) -> String {
-    let buf = key.to_le_bytes();
-    let len = usize::from(buf[15]).min(15);
-    String::from_utf8_lossy(&buf[..len]).into_owned()
 }
 
 /// Document ids: newest first, so a lower id breaks ranking ties in favour of newer records.
@@ -531,6 +554,38 @@ pub(crate) struct Stats {
     pub hashes: Vec<u64>,
 }
 
+/// One document's (token, code) pairs, ordered by the merge group of their token, with where
+/// each group starts: one list sized once rather than a list per group.
+struct DocTokens {
+    pairs: Vec<(Tok, u8)>,
+    /// `pairs[starts[p]..starts[p + 1]]` are group `p`'s.
+    starts: Vec<u32>,
+}
+
+impl DocTokens {
+    fn new(mut pairs: Vec<(Tok, u8)>, parts: usize) -> DocTokens {
+        pairs.sort_unstable_by_key(|(t, _)| t.part(parts));
+        let mut starts = vec![0u32; parts + 1];
+        for (t, _) in &pairs {
+            if let Some(n) = starts.get_mut(t.part(parts) + 1) {
+                *n += 1;
+            }
+        }
+        let mut sum = 0;
+        for n in starts.iter_mut() {
+            sum += *n;
+            *n = sum;
+        }
+        DocTokens { pairs, starts }
+    }
+
+    /// The pairs of group `p`.
+    fn part(&self, p: usize) -> &[(Tok, u8)] {
+        let at = |i: usize| self.starts.get(i).map_or(0, |&n| n as usize);
+        self.pairs.get(at(p)..at(p + 1)).unwrap_or_default()
+    }
+}
+
 /// [`build_index_each`], returning its [`Stats`]; with `keep_entries` the document entries
 /// are kept too.
 pub(crate) fn build_index_stats(
@@ -552,8 +607,6 @@ pub(crate) fn build_index_stats(
     // The length of each document's entry ([url, title, label, date, [meta…], excerpt]) is
     // noted on the way: the chunk size depends on their average.
     const PARTS: usize = 64;
-    /// One document's (token, code) pairs, split into the `PARTS` groups.
-    type DocTokens = Vec<Vec<(Tok, u8)>>;
     let mut tables: Vec<HashMap<Tok, (String, i64)>> = vec![HashMap::default(); PARTS];
     let mut entry_bytes = 0usize;
     for (b, block) in ids.chunks(BLOCK).enumerate() {
@@ -562,20 +615,15 @@ pub(crate) fn build_index_stats(
             .map(|&i| {
                 let d = &docs[i];
                 let text = body(i);
-                let mut parts: DocTokens = vec![Vec::new(); PARTS];
-                for (tok, code) in doc_code_list(d, &text) {
-                    if let Some(p) = parts.get_mut(tok.part(PARTS)) {
-                        p.push((tok, code));
-                    }
-                }
-                (parts, entry(d, label(d), &text).len())
+                let tokens = DocTokens::new(doc_code_list(d, &text), PARTS);
+                (tokens, entry(d, label(d), &text).len())
             })
             .collect();
         let first = b * BLOCK;
         tables.par_iter_mut().enumerate().for_each(|(part, table)| {
-            for (k, (parts, _)) in made.iter().enumerate() {
+            for (k, (tokens, _)) in made.iter().enumerate() {
                 let id = i64::try_from(first + k).unwrap_or(i64::MAX);
-                for (tok, code) in parts.get(part).into_iter().flatten() {
+                for (tok, code) in tokens.part(part) {
                     let slot = match table.get_mut(tok) {
                         Some(slot) => slot,
                         None => table.entry(tok.clone()).or_insert((String::new(), -1)),
@@ -588,30 +636,34 @@ pub(crate) fn build_index_stats(
         });
         entry_bytes += made.iter().map(|(_, n)| n).sum::<usize>();
     }
-    // (shard, token, postings), sized once: the tables hold every token of the site, and a
-    // growing list or a map per shard would hold them twice at the end of indexing, where a
-    // large site's build peaks.
-    let mut encoded: Vec<(usize, String, String)> =
+    // (shard, token, postings), sized once, the postings moved rather than copied: the tables
+    // hold every token of the site, and a growing list, a map per shard or copies of the
+    // postings would hold them twice at the end of indexing, where a large site's build peaks.
+    let mut encoded: Vec<(usize, Tok, String)> =
         Vec::with_capacity(tables.iter().map(|t| t.len()).sum());
-    encoded.extend(tables.into_iter().flat_map(|t| {
-        t.into_iter()
-            .map(|(tok, (s, _))| (0, tok.into_string(), s.as_str().to_owned()))
-    }));
+    encoded.extend(
+        tables
+            .into_iter()
+            .flat_map(|t| t.into_iter().map(|(tok, (s, _))| (0, tok, s))),
+    );
 
-    let total: usize = encoded.iter().map(|(_, k, v)| posting_bytes(k, v)).sum();
+    let total: usize = encoded
+        .iter()
+        .map(|(_, k, v)| posting_bytes(k.as_str(), v))
+        .sum();
     let shards = shard_count(total);
     for e in encoded.iter_mut() {
-        e.0 = shard_of(&e.1, shards);
+        e.0 = shard_of(e.1.as_str(), shards);
     }
     // Each shard's postings in token order (tokens are unique).
-    encoded.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    encoded.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.bytes().cmp(b.1.bytes())));
 
     let mut hashes = Vec::new();
     let mut put = |f: OutputFile| {
         hashes.push(file_hash(&f.path, &f.bytes));
         emit(f);
     };
-    let mut rest: &[(usize, String, String)] = &encoded;
+    let mut rest: &[(usize, Tok, String)] = &encoded;
     for i in 0..shards {
         let n = rest.iter().take_while(|e| e.0 == i).count();
         let (group, after) = rest.split_at(n);
@@ -729,7 +781,7 @@ mod tests {
     #[test]
     fn pack_round_trips_short_tokens_only() {
         for t in ["税", "行政", "𠀀𠀁", "a", "123456789012345"] {
-            assert_eq!(unpack(pack(t).unwrap()), t);
+            assert_eq!(Tok::new(t).bytes(), t.as_bytes());
             assert_eq!(Tok::new(t).into_string(), t);
         }
         let long = "abcdefghijklmnopqrstuvwxyz";

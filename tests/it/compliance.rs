@@ -14,6 +14,7 @@ title: 测试有限公司违法案
 published: {published}
 case_no: 测人社罚〔2026〕1号
 action: 处罚
+penalties: [警告]
 party:
   type: 法人
   name: 测试有限公司

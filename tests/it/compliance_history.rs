@@ -24,6 +24,7 @@ decision: 责令限期支付。
 remedy: 如不服本决定，可在六十日内申请行政复议。
 decided: 2026-11-16
 authority: 测试县人力资源和社会保障局
+penalties: [警告]
 ---
 ";
 

@@ -101,3 +101,67 @@ fn a_dangling_or_self_interpretation_is_refused_and_located() {
         assert!(!site.path().join("public/documents/jiedu").exists());
     }
 }
+
+/// The documents naming a document and the 复议 decisions naming a decision share one index
+/// of what points where: a review of an enforcement decision whose id is also a document's is
+/// listed on the decision's page only, and the interpretation on the document's only.
+#[test]
+fn a_review_of_a_decision_with_a_documents_id_is_not_an_interpretation() {
+    let site = site("minimal");
+    let docs = site.path().join("content/documents");
+    std::fs::write(docs.join("jiedu.md"), jiedu("notice")).unwrap();
+    let enforcement = site.path().join("content/enforcement");
+    std::fs::create_dir_all(&enforcement).unwrap();
+    let decision = "---
+title: 测试有限公司违法案
+published: 2026-11-20
+case_no: 测人社罚〔2026〕1号
+action: 处罚
+party:
+  type: 法人
+  name: 测试有限公司
+facts: 事实。
+basis: 依据。
+decision: 决定。
+decided: 2026-11-13
+authority: 测试县人力资源和社会保障局
+---
+";
+    let review = "---
+title: 测试有限公司行政复议决定
+published: 2026-11-20
+case_no: 测政复决字〔2026〕2号
+action: 复议
+reviews: notice
+party:
+  type: 法人
+  name: 测试有限公司
+facts: 申请人不服原处罚决定，申请行政复议。
+basis: 《中华人民共和国行政复议法》第六十八条
+decision: 维持原处罚决定。
+decided: 2026-11-18
+authority: 测试县人民政府
+---
+";
+    std::fs::write(enforcement.join("notice.md"), decision).unwrap();
+    std::fs::write(enforcement.join("review.md"), review).unwrap();
+    let o = build(&site);
+    assert!(o.status.success(), "{}", text(&o));
+
+    let notice = page(&site, "notice");
+    let at = notice.find(">政策解读</h2>").expect("the 解读 is listed");
+    assert!(notice[at..].contains("/documents/jiedu/"), "{notice}");
+    assert!(!notice.contains("/enforcement/review/"), "{notice}");
+    assert!(!notice.contains("行政复议决定"), "{notice}");
+
+    let decision_page =
+        std::fs::read_to_string(site.path().join("public/enforcement/notice/index.html")).unwrap();
+    assert!(
+        decision_page.contains("/enforcement/review/"),
+        "the decision lists its review: {decision_page}"
+    );
+    assert!(
+        !decision_page.contains("/documents/jiedu/"),
+        "{decision_page}"
+    );
+}

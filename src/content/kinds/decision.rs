@@ -1316,7 +1316,7 @@ pub fn catalogue_of(
 ) -> Option<(&Record, &DecisionCatalogue)> {
     site.of_kind(Kind::DecisionCatalogue)
         .find_map(|r| match &r.data {
-            Data::DecisionCatalogue(c) if c.year == year => Some((r, c)),
+            Data::DecisionCatalogue(c) if c.year == year => Some((r, &**c)),
             _ => None,
         })
 }

@@ -173,6 +173,20 @@ impl super::RecordKind for Document {
         }
     }
 
+    /// The document an interpretation names lists it: the `facts` step indexes that once
+    /// (`KindFacts::reviewed_by`), so a document's page need not scan every document.
+    fn clock(
+        &self,
+        _cx: &crate::content::clock::ClockCx,
+        _r: &Record,
+        _out: &mut Vec<Diagnostic>,
+    ) -> crate::content::clock::Clock {
+        crate::content::clock::Clock {
+            reviews: self.interprets.clone(),
+            ..Default::default()
+        }
+    }
+
     fn view(&self, cx: &ViewCx) -> Value {
         let d = self;
         to_value(View {
@@ -238,11 +252,19 @@ impl super::RecordKind for Document {
     }
 }
 
-/// The published documents that interpret this one (「政策解读」), in site order: a link each
-/// (from the site's index of interpreters: a scan of every document per page was quadratic).
+/// The published documents that interpret this one (「政策解读」), in site order: a link each.
+/// The documents naming this one come from the index the `facts` step made of the clock
+/// hooks' `reviews` (here a document's `interprets`), which may also hold 复议 decisions of
+/// the same id: only documents are kept.
 fn interpretations(cx: &ViewCx) -> Vec<Value> {
-    cx.site
-        .interpreters_of(cx.r.id.as_str())
+    cx.facts
+        .reviewed_by(&cx.r.id)
+        .iter()
+        .filter_map(|key| cx.site.get(key))
+        .filter(|x| match &x.data {
+            super::Data::Document(d) => d.interprets.as_deref() == Some(cx.r.id.as_str()),
+            _ => false,
+        })
         .filter(|x| cx.listed(x))
         .filter_map(|x| cx.url_of(&x.key()))
         .collect()

@@ -259,17 +259,19 @@ macro_rules! kinds {
             }
         }
 
-        /// The kind-specific part of a record.
+        /// The kind-specific part of a record, boxed: the kinds' structs differ in size
+        /// (an enforcement decision's is several times a document's), and inline every
+        /// record would be as large as the largest kind's.
         #[derive(Debug, Clone, Serialize)]
         #[serde(untagged)]
         pub enum Data {
-            $( $(#[$attr])* $var($module::$ty), )*
+            $( $(#[$attr])* $var(Box<$module::$ty>), )*
         }
 
         impl Data {
             /// Deserialize the kind-specific JSON (already checked against the schema).
             pub fn from_json(kind: Kind, v: Value) -> Result<Data, serde_json::Error> {
-                Ok(match kind { $( $(#[$attr])* Kind::$var => Data::$var(serde_json::from_value(v)?), )* })
+                Ok(match kind { $( $(#[$attr])* Kind::$var => Data::$var(Box::new(serde_json::from_value(v)?)), )* })
             }
 
             pub fn kind(&self) -> Kind {

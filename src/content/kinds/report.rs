@@ -829,7 +829,7 @@ fn enforcement_tables(site: Option<&Site>, year: i64) -> Vec<Table> {
     let this_year: Vec<(&Record, &super::enforcement::Enforcement)> =
         counted(site, Kind::Enforcement)
             .filter_map(|r| match &r.data {
-                Data::Enforcement(e) if i64::from(e.decided.year()) == year => Some((r, e)),
+                Data::Enforcement(e) if i64::from(e.decided.year()) == year => Some((r, &**e)),
                 _ => None,
             })
             .collect();
