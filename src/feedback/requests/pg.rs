@@ -14,8 +14,8 @@ use postgres::{GenericClient, Row};
 use super::deadline::Timeline;
 use super::model::{Delivery, Event, EventKind};
 use super::store::{
-    check_events, check_new_event, counter_key, dedup_key, event_record, import_note, parse_event,
-    unknown, Applicant, ImportBatch, ImportOutcome, NewRequest, RawEvent, RawRequest,
+    check_events, check_new_event, counter_key, dedup_key, event_record, import_in, parse_event,
+    unknown, Applicant, ImportBatch, ImportOutcome, ImportTx, NewRequest, RawEvent, RawRequest,
     RequestAccepted, RequestColumns, RequestDump, RequestStore, StoredRequest, RECEIPT_PREFIX,
     STREAM,
 };
@@ -322,63 +322,11 @@ impl RequestStore for PgRequests {
     ) -> Result<ImportOutcome, FeedbackError> {
         let mut tx = self.client()?.transaction()?;
         lock_chain(&mut tx)?;
-        if let Some(r) = tx.query_opt(
-            "SELECT value FROM feedback_meta WHERE key = $1",
-            &[&batch.key],
-        )? {
-            let v: Vec<u8> = r.try_get(0)?;
-            return Ok(ImportOutcome::AlreadyImported(
-                String::from_utf8_lossy(&v).into_owned(),
-            ));
+        let outcome = import_in(&mut tx, secret, tz, batch)?;
+        if matches!(outcome, ImportOutcome::Stored(_)) {
+            tx.commit()?;
         }
-        if batch.refuse_same {
-            let mut same = Vec::new();
-            for (i, r) in batch.requests.iter().enumerate() {
-                if let Some(hit) = tx.query_opt(
-                    "SELECT r.receipt FROM feedback_requests r
-                     JOIN feedback_request_applicants a ON a.request_id = r.id
-                     WHERE r.channel = $1 AND r.description = $2 AND a.name = $3
-                       AND a.contact = $4 ORDER BY r.id LIMIT 1",
-                    &[
-                        &r.channel.as_str(),
-                        &r.description,
-                        &r.applicant.name,
-                        &r.applicant.contact,
-                    ],
-                )? {
-                    same.push((i, hit.try_get(0)?));
-                }
-            }
-            if !same.is_empty() {
-                return Ok(ImportOutcome::Same(same));
-            }
-        }
-        let mut out = Vec::with_capacity(batch.requests.len());
-        for (i, r) in batch.requests.iter().enumerate() {
-            let a = insert(&mut tx, secret, tz, r)?;
-            let later = batch.history.get(i).copied().unwrap_or_default();
-            if !later.is_empty() {
-                if a.duplicate {
-                    return Ok(ImportOutcome::HistoryOnDuplicate(i, a.receipt));
-                }
-                let id: i64 = tx
-                    .query_one(
-                        "SELECT id FROM feedback_requests WHERE receipt = $1",
-                        &[&a.receipt],
-                    )?
-                    .try_get(0)?;
-                for e in later {
-                    append(&mut tx, id, &a.receipt, &a.received, e.clone())?;
-                }
-            }
-            out.push(a);
-        }
-        tx.execute(
-            "INSERT INTO feedback_meta (key, value) VALUES ($1, $2)",
-            &[&batch.key, &import_note(batch.noted_at, &out).into_bytes()],
-        )?;
-        tx.commit()?;
-        Ok(ImportOutcome::Stored(out))
+        Ok(outcome)
     }
 
     fn record_event(
@@ -561,6 +509,65 @@ impl RequestStore for PgRequests {
             )?;
         }
         tx.commit()?;
+        Ok(())
+    }
+}
+
+impl ImportTx for postgres::Transaction<'_> {
+    fn note_of(&mut self, key: &str) -> Result<Option<Vec<u8>>, FeedbackError> {
+        match self.query_opt("SELECT value FROM feedback_meta WHERE key = $1", &[&key])? {
+            Some(r) => Ok(Some(r.try_get(0)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn same_as(&mut self, r: &NewRequest) -> Result<Option<String>, FeedbackError> {
+        match self.query_opt(
+            "SELECT r.receipt FROM feedback_requests r
+             JOIN feedback_request_applicants a ON a.request_id = r.id
+             WHERE r.channel = $1 AND r.description = $2 AND a.name = $3
+               AND a.contact = $4 ORDER BY r.id LIMIT 1",
+            &[
+                &r.channel.as_str(),
+                &r.description,
+                &r.applicant.name,
+                &r.applicant.contact,
+            ],
+        )? {
+            Some(hit) => Ok(Some(hit.try_get(0)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn insert(
+        &mut self,
+        secret: &[u8],
+        tz: &TimeZone,
+        r: &NewRequest,
+    ) -> Result<RequestAccepted, FeedbackError> {
+        insert(self, secret, tz, r)
+    }
+
+    fn append_to(
+        &mut self,
+        receipt: &str,
+        recorded: &str,
+        event: Event,
+    ) -> Result<(), FeedbackError> {
+        let id: i64 = self
+            .query_one(
+                "SELECT id FROM feedback_requests WHERE receipt = $1",
+                &[&receipt],
+            )?
+            .try_get(0)?;
+        append(self, id, receipt, recorded, event)
+    }
+
+    fn put_note(&mut self, key: &str, note: &str) -> Result<(), FeedbackError> {
+        self.execute(
+            "INSERT INTO feedback_meta (key, value) VALUES ($1, $2)",
+            &[&key, &note.as_bytes()],
+        )?;
         Ok(())
     }
 }

@@ -13,8 +13,8 @@ use rusqlite::{
 use super::deadline::Timeline;
 use super::model::{Delivery, Event, EventKind};
 use super::store::{
-    check_events, check_new_event, counter_key, dedup_key, event_record, import_note, parse_event,
-    unknown, Applicant, ImportBatch, ImportOutcome, NewRequest, RawEvent, RawRequest,
+    check_events, check_new_event, counter_key, dedup_key, event_record, import_in, parse_event,
+    unknown, Applicant, ImportBatch, ImportOutcome, ImportTx, NewRequest, RawEvent, RawRequest,
     RequestAccepted, RequestColumns, RequestDump, RequestStore, StoredRequest, STREAM,
 };
 use crate::calendar::Calendar;
@@ -305,72 +305,14 @@ impl RequestStore for SqliteRequests {
         tz: &TimeZone,
         batch: &ImportBatch<'_>,
     ) -> Result<ImportOutcome, FeedbackError> {
-        let tx = self
+        let mut tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let earlier: Option<Vec<u8>> = tx
-            .query_row(
-                "SELECT value FROM meta WHERE key = ?1",
-                params![batch.key],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(v) = earlier {
-            return Ok(ImportOutcome::AlreadyImported(
-                String::from_utf8_lossy(&v).into_owned(),
-            ));
+        let outcome = import_in(&mut tx, secret, tz, batch)?;
+        if matches!(outcome, ImportOutcome::Stored(_)) {
+            tx.commit()?;
         }
-        if batch.refuse_same {
-            let mut same = Vec::new();
-            for (i, r) in batch.requests.iter().enumerate() {
-                let hit: Option<String> = tx
-                    .query_row(
-                        "SELECT r.receipt FROM requests r
-                         JOIN request_applicants a ON a.request_id = r.id
-                         WHERE r.channel = ?1 AND r.description = ?2 AND a.name = ?3
-                           AND a.contact = ?4 LIMIT 1",
-                        params![
-                            r.channel.as_str(),
-                            r.description,
-                            r.applicant.name,
-                            r.applicant.contact
-                        ],
-                        |x| x.get(0),
-                    )
-                    .optional()?;
-                if let Some(receipt) = hit {
-                    same.push((i, receipt));
-                }
-            }
-            if !same.is_empty() {
-                return Ok(ImportOutcome::Same(same));
-            }
-        }
-        let mut out = Vec::with_capacity(batch.requests.len());
-        for (i, r) in batch.requests.iter().enumerate() {
-            let a = insert(&tx, secret, tz, r)?;
-            let later = batch.history.get(i).copied().unwrap_or_default();
-            if !later.is_empty() {
-                if a.duplicate {
-                    return Ok(ImportOutcome::HistoryOnDuplicate(i, a.receipt));
-                }
-                let id: i64 = tx.query_row(
-                    "SELECT id FROM requests WHERE receipt = ?1",
-                    params![a.receipt],
-                    |row| row.get(0),
-                )?;
-                for e in later {
-                    append(&tx, id, &a.receipt, &a.received, e.clone())?;
-                }
-            }
-            out.push(a);
-        }
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2)",
-            params![batch.key, import_note(batch.noted_at, &out).as_bytes()],
-        )?;
-        tx.commit()?;
-        Ok(ImportOutcome::Stored(out))
+        Ok(outcome)
     }
 
     fn record_event(
@@ -532,6 +474,65 @@ impl RequestStore for SqliteRequests {
             )?;
         }
         tx.commit()?;
+        Ok(())
+    }
+}
+
+impl ImportTx for Transaction<'_> {
+    fn note_of(&mut self, key: &str) -> Result<Option<Vec<u8>>, FeedbackError> {
+        Ok(self
+            .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    fn same_as(&mut self, r: &NewRequest) -> Result<Option<String>, FeedbackError> {
+        Ok(self
+            .query_row(
+                "SELECT r.receipt FROM requests r
+                 JOIN request_applicants a ON a.request_id = r.id
+                 WHERE r.channel = ?1 AND r.description = ?2 AND a.name = ?3
+                   AND a.contact = ?4 ORDER BY r.id LIMIT 1",
+                params![
+                    r.channel.as_str(),
+                    r.description,
+                    r.applicant.name,
+                    r.applicant.contact
+                ],
+                |x| x.get(0),
+            )
+            .optional()?)
+    }
+
+    fn insert(
+        &mut self,
+        secret: &[u8],
+        tz: &TimeZone,
+        r: &NewRequest,
+    ) -> Result<RequestAccepted, FeedbackError> {
+        insert(self, secret, tz, r)
+    }
+
+    fn append_to(
+        &mut self,
+        receipt: &str,
+        recorded: &str,
+        event: Event,
+    ) -> Result<(), FeedbackError> {
+        let id: i64 = self.query_row(
+            "SELECT id FROM requests WHERE receipt = ?1",
+            params![receipt],
+            |row| row.get(0),
+        )?;
+        append(self, id, receipt, recorded, event)
+    }
+
+    fn put_note(&mut self, key: &str, note: &str) -> Result<(), FeedbackError> {
+        self.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+            params![key, note.as_bytes()],
+        )?;
         Ok(())
     }
 }

@@ -255,6 +255,75 @@ pub enum ImportOutcome {
     HistoryOnDuplicate(usize, String),
 }
 
+/// The statements an import needs inside one open transaction: [`import_in`] runs the
+/// import's steps over them, so the two stores differ only in their SQL.
+pub(super) trait ImportTx {
+    /// The note of an earlier import of the file `key`, if any.
+    fn note_of(&mut self, key: &str) -> Result<Option<Vec<u8>>, FeedbackError>;
+    /// The receipt of a stored request identical to `r` (channel, applicant, contact and
+    /// description), if any.
+    fn same_as(&mut self, r: &NewRequest) -> Result<Option<String>, FeedbackError>;
+    /// Stores `r` and its 收到 (the store's `insert`).
+    fn insert(
+        &mut self,
+        secret: &[u8],
+        tz: &TimeZone,
+        r: &NewRequest,
+    ) -> Result<RequestAccepted, FeedbackError>;
+    /// Appends `event` to the log of the request `receipt` (no rule checked).
+    fn append_to(
+        &mut self,
+        receipt: &str,
+        recorded: &str,
+        event: Event,
+    ) -> Result<(), FeedbackError>;
+    /// Records the file `key` as imported.
+    fn put_note(&mut self, key: &str, note: &str) -> Result<(), FeedbackError>;
+}
+
+/// The steps of [`RequestStore::import`] inside the transaction `tx`; the caller commits
+/// only when the outcome is [`ImportOutcome::Stored`] (otherwise nothing was meant to be
+/// written and dropping the transaction rolls back).
+pub(super) fn import_in(
+    tx: &mut impl ImportTx,
+    secret: &[u8],
+    tz: &TimeZone,
+    batch: &ImportBatch<'_>,
+) -> Result<ImportOutcome, FeedbackError> {
+    if let Some(v) = tx.note_of(batch.key)? {
+        return Ok(ImportOutcome::AlreadyImported(
+            String::from_utf8_lossy(&v).into_owned(),
+        ));
+    }
+    if batch.refuse_same {
+        let mut same = Vec::new();
+        for (i, r) in batch.requests.iter().enumerate() {
+            if let Some(receipt) = tx.same_as(r)? {
+                same.push((i, receipt));
+            }
+        }
+        if !same.is_empty() {
+            return Ok(ImportOutcome::Same(same));
+        }
+    }
+    let mut out = Vec::with_capacity(batch.requests.len());
+    for (i, r) in batch.requests.iter().enumerate() {
+        let a = tx.insert(secret, tz, r)?;
+        let later = batch.history.get(i).copied().unwrap_or_default();
+        if !later.is_empty() {
+            if a.duplicate {
+                return Ok(ImportOutcome::HistoryOnDuplicate(i, a.receipt));
+            }
+            for e in later {
+                tx.append_to(&a.receipt, &a.received, e.clone())?;
+            }
+        }
+        out.push(a);
+    }
+    tx.put_note(batch.key, &import_note(batch.noted_at, &out))?;
+    Ok(ImportOutcome::Stored(out))
+}
+
 /// The note recording an imported file.
 pub(super) fn import_note(noted_at: &str, receipts: &[RequestAccepted]) -> String {
     format!(
