@@ -73,7 +73,7 @@ CREATE TABLE IF NOT EXISTS feedback_counters (key TEXT PRIMARY KEY, n BIGINT NOT
 pub(crate) const SCHEMA_LOCK: i64 = 0x676f_6e67_7368_6931; // "gongshi1"
 
 /// How often a group is retried after a deadlock or serialisation failure.
-pub(crate) const RETRIES: usize = 5;
+const RETRIES: usize = 5;
 
 pub struct PgStore {
     url: String,
@@ -554,7 +554,21 @@ struct NewRows {
     contact: Vec<Option<String>>,
 }
 
-pub(crate) fn retryable(e: &FeedbackError) -> bool {
+/// Runs `attempt` (one whole transaction) again after a deadlock or serialisation failure,
+/// at most [`RETRIES`] times in all; any other outcome is returned as it is.
+pub(crate) fn retrying<T>(
+    mut attempt: impl FnMut() -> Result<T, FeedbackError>,
+) -> Result<T, FeedbackError> {
+    let mut tries = 1;
+    loop {
+        match attempt() {
+            Err(e) if retryable(&e) && tries < RETRIES => tries += 1,
+            r => return r,
+        }
+    }
+}
+
+fn retryable(e: &FeedbackError) -> bool {
     match e {
         FeedbackError::Pg(e) => matches!(
             e.code(),
@@ -609,13 +623,7 @@ impl FeedbackStore for PgStore {
         tz: &TimeZone,
         subs: &[&Submission],
     ) -> Result<Vec<Accepted>, FeedbackError> {
-        let mut attempt = 0;
-        loop {
-            match self.try_insert_batch(secret, tz, subs) {
-                Err(e) if retryable(&e) && attempt + 1 < RETRIES => attempt += 1,
-                r => return r,
-            }
-        }
+        retrying(|| self.try_insert_batch(secret, tz, subs))
     }
 
     fn import(

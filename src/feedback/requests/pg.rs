@@ -20,7 +20,7 @@ use super::store::{
     STREAM,
 };
 use crate::calendar::Calendar;
-use crate::feedback::backend::pg::{i64_of, retryable, u64_of, PgStore, RETRIES, SCHEMA_LOCK};
+use crate::feedback::backend::pg::{i64_of, retrying, u64_of, PgStore, SCHEMA_LOCK};
 use crate::feedback::backend::FeedbackStore;
 use crate::feedback::dbcheck::Create;
 use crate::feedback::model::{format_received, make_receipt, receipt_day, GENESIS_HASH};
@@ -305,13 +305,7 @@ impl RequestStore for PgRequests {
         tz: &TimeZone,
         reqs: &[&NewRequest],
     ) -> Result<Vec<RequestAccepted>, FeedbackError> {
-        let mut attempt = 0;
-        loop {
-            match self.try_insert_batch(secret, tz, reqs) {
-                Err(e) if retryable(&e) && attempt + 1 < RETRIES => attempt += 1,
-                r => return r,
-            }
-        }
+        retrying(|| self.try_insert_batch(secret, tz, reqs))
     }
 
     fn import(
