@@ -8,8 +8,9 @@
 //! beside it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::common::{build_options, generate_site};
 use crate::synth;
-use gongshi::build::{self, BuildOptions, BuildReport, CacheOptions};
+use gongshi::build::{self, BuildReport, CacheOptions};
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -65,30 +66,11 @@ struct Site {
     cache: PathBuf,
 }
 
-fn opts(root: &Path, out: &Path, now: jiff::Timestamp) -> BuildOptions {
-    BuildOptions {
-        root: root.to_path_buf(),
-        out: Some(out.to_path_buf()),
-        now,
-        drafts: false,
-        strict: false,
-        feedback_db: None,
-    }
-}
-
 impl Site {
     fn new(records: usize, seed: u64) -> Site {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("site");
-        synth::generate(
-            &synth::Options {
-                records,
-                seed,
-                format: synth::Format::Gongshi,
-            },
-            &root,
-        )
-        .unwrap();
+        generate_site(&root, records, seed);
         Site {
             out: tmp.path().join("out/public"),
             cache: tmp.path().join("cache"),
@@ -103,7 +85,7 @@ impl Site {
             dir: Some(self.cache.clone()),
             ignore: false,
         };
-        build::build_with(&opts(&self.root, &self.out, now), &c, &|_, _| {})
+        build::build_with(&build_options(&self.root, &self.out, now), &c, &|_, _| {})
     }
 
     /// A clean build into a fresh folder: its tree, or None when it fails.
@@ -115,7 +97,7 @@ impl Site {
             dir: Some(scratch.join("cache")),
             ignore: true,
         };
-        let r = build::build_with(&opts(&self.root, &out, now), &c, &|_, _| {});
+        let r = build::build_with(&build_options(&self.root, &out, now), &c, &|_, _| {});
         let t = r.ok().map(|_| tree(&out));
         let _ = std::fs::remove_dir_all(&scratch);
         t

@@ -7,9 +7,9 @@
 
 use crate::common::*;
 use crate::synth;
-use gongshi::build::{self, BuildOptions, BuildReport, CacheOptions};
+use gongshi::build::{self, BuildReport, CacheOptions};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 struct Bench {
     _tmp: tempfile::TempDir,
@@ -20,30 +20,11 @@ struct Bench {
     now: jiff::Timestamp,
 }
 
-fn opts(root: &Path, out: &Path, now: jiff::Timestamp) -> BuildOptions {
-    BuildOptions {
-        root: root.to_path_buf(),
-        out: Some(out.to_path_buf()),
-        now,
-        drafts: false,
-        strict: false,
-        feedback_db: None,
-    }
-}
-
 impl Bench {
     fn new(records: usize, seed: u64) -> Bench {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("site");
-        synth::generate(
-            &synth::Options {
-                records,
-                seed,
-                format: synth::Format::Gongshi,
-            },
-            &root,
-        )
-        .unwrap();
+        generate_site(&root, records, seed);
         Bench {
             out: tmp.path().join("public"),
             cache: tmp.path().join("cache"),
@@ -64,7 +45,7 @@ impl Bench {
             dir: Some(self.cache.clone()),
             ignore: false,
         };
-        build::build_with(&opts(&self.root, &self.out, now), &c, &|_, _| {})
+        build::build_with(&build_options(&self.root, &self.out, now), &c, &|_, _| {})
     }
 
     /// A clean build (no cache, a fresh folder): its files.
@@ -75,7 +56,7 @@ impl Bench {
             dir: Some(self.scratch.join("cache")),
             ignore: true,
         };
-        let r = build::build_with(&opts(&self.root, &out, now), &c, &|_, _| {}).ok()?;
+        let r = build::build_with(&build_options(&self.root, &out, now), &c, &|_, _| {}).ok()?;
         assert_eq!(r.rerendered, None);
         Some(tree(&out))
     }

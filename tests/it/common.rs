@@ -14,6 +14,36 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The options of an in-process build of `root` into `out` at `now`: no drafts, not strict,
+/// no receiver database.
+pub fn build_options(
+    root: &Path,
+    out: &Path,
+    now: jiff::Timestamp,
+) -> gongshi::build::BuildOptions {
+    gongshi::build::BuildOptions {
+        root: root.to_path_buf(),
+        out: Some(out.to_path_buf()),
+        now,
+        drafts: false,
+        strict: false,
+        feedback_db: None,
+    }
+}
+
+/// Writes a generated site of `records` records (examples/gen_site, seed `seed`) to `root`.
+pub fn generate_site(root: &Path, records: usize, seed: u64) {
+    crate::synth::generate(
+        &crate::synth::Options {
+            records,
+            seed,
+            format: crate::synth::Format::Gongshi,
+        },
+        root,
+    )
+    .unwrap();
+}
+
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
