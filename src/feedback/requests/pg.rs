@@ -27,6 +27,10 @@ use crate::feedback::model::{format_received, make_receipt, receipt_day, GENESIS
 use crate::feedback::store::DEDUP_WINDOW_SECS;
 use crate::feedback::FeedbackError;
 
+/// The request tables. Safe to run again while other connections write: a connection that
+/// waited for the schema lock may still miss, in its catalog cache, the tables another one just
+/// created and run this a second time, so the trigger is created only when it is missing
+/// (dropping and re-creating it took an ACCESS EXCLUSIVE lock that deadlocked with writers).
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS feedback_requests (
     id BIGSERIAL PRIMARY KEY,
@@ -61,10 +65,15 @@ CREATE INDEX IF NOT EXISTS feedback_request_events_request
 CREATE OR REPLACE FUNCTION feedback_request_events_append_only() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN RAISE EXCEPTION 'feedback_request_events is append-only'; END $$;
-DROP TRIGGER IF EXISTS feedback_request_events_append_only ON feedback_request_events;
-CREATE TRIGGER feedback_request_events_append_only
-    BEFORE UPDATE OR DELETE OR TRUNCATE ON feedback_request_events
-    FOR EACH STATEMENT EXECUTE FUNCTION feedback_request_events_append_only();
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger
+                   WHERE tgname = 'feedback_request_events_append_only'
+                     AND tgrelid = 'feedback_request_events'::regclass) THEN
+        CREATE TRIGGER feedback_request_events_append_only
+            BEFORE UPDATE OR DELETE OR TRUNCATE ON feedback_request_events
+            FOR EACH STATEMENT EXECUTE FUNCTION feedback_request_events_append_only();
+    END IF;
+END $$;
 ";
 
 /// Every request write takes this lock first (the chain and the `YS` counters).
