@@ -612,7 +612,6 @@ pub(crate) fn build_index_stats(
     // The length of each document's entry ([url, title, label, date, [meta…], excerpt]) is
     // noted on the way: the chunk size depends on their average.
     const PARTS: usize = 64;
-    let t = std::time::Instant::now();
     let mut tables: Vec<HashMap<Tok, (String, i64)>> = vec![HashMap::default(); PARTS];
     let mut entry_bytes = 0usize;
     for (b, block) in ids.chunks(BLOCK).enumerate() {
@@ -642,7 +641,6 @@ pub(crate) fn build_index_stats(
         });
         entry_bytes += made.iter().map(|(_, n)| n).sum::<usize>();
     }
-    crate::build::phase("search: postings tables", t);
     let total: usize = tables
         .iter()
         .flat_map(|t| t.iter())
@@ -688,7 +686,6 @@ pub(crate) fn build_index_stats(
         }
     }
     drop(tables);
-    crate::build::phase("search: shards", t);
 
     let mut put = |f: OutputFile| {
         hashes.push(file_hash(&f.path, &f.bytes));
