@@ -57,7 +57,7 @@ const BATCH: usize = 1024;
 /// A batch is handed on early once its ready-made files (search index, open data, sitemap:
 /// the few large outputs, made at the end) hold this many bytes, so that those files are
 /// written as they are made instead of all waiting for the last batch.
-const BATCH_BYTES: usize = 16 << 20;
+const BATCH_BYTES: usize = 4 << 20;
 
 /// The planning thread's batch being filled, and where full batches go.
 struct Batcher {
