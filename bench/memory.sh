@@ -2,7 +2,7 @@
 # Peak memory (and wall, CPU) of full builds of a generated site, for one or more gongshi
 # binaries measured in the same run, alternating between them.
 #
-#   bench/memory.sh [--records 100000] [--runs 3] [--dir DIR] NAME=BIN [NAME=BIN …]
+#   bench/memory.sh [--records 100000] [--runs 3] [--dir DIR] [--gen-rev REV] NAME=BIN [NAME=BIN …]
 #
 # Generates the site once (examples/gen_site, seed 1; built with rustc, it has no
 # dependencies), then runs `BIN build --no-cache --now 2026-11-25T10:00:00+08:00` into a fresh
@@ -10,7 +10,9 @@
 # that a change in the machine's load hits them alike. Each run is measured with
 # `/usr/bin/time -f "%e %U %S %M"`; the script prints every run and, per binary, the medians
 # of wall, user+sys CPU and peak RSS (MiB), and the peak-RSS ratio of each binary to the
-# first. Example, a binary against the commit before a change:
+# first. `--gen-rev REV` generates the site with gen_site as it was at commit REV (a site an
+# older binary can build: dbb3875 refuses the fields gen_site writes since 9352052, e.g.
+# `--gen-rev dbb3875`). Example, a binary against the commit before a change:
 #
 #   git worktree add /tmp/base BASE && (cd /tmp/base && cargo build --release)
 #   cargo build --release
@@ -20,6 +22,7 @@ set -euo pipefail
 RECORDS=100000
 RUNS=3
 DIR=""
+GEN_REV=""
 NOW="2026-11-25T10:00:00+08:00"
 BINS=()
 while [ $# -gt 0 ]; do
@@ -27,7 +30,8 @@ while [ $# -gt 0 ]; do
     --records) RECORDS="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
     --dir) DIR="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --gen-rev) GEN_REV="$2"; shift 2 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *=*) BINS+=("$1"); shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -41,10 +45,16 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 mkdir -p "$DIR"
 log() { echo "[memory] $*" >&2; }
 
-SITE="$DIR/site-$RECORDS"
+SITE="$DIR/site-$RECORDS${GEN_REV:+-$GEN_REV}"
 if [ ! -f "$SITE/site.toml" ]; then
   log "generating $RECORDS records into $SITE"
-  rustc --edition 2021 -O "$ROOT/examples/gen_site/main.rs" -o "$DIR/gen_site"
+  GEN_SRC="$ROOT/examples/gen_site"
+  if [ -n "$GEN_REV" ]; then
+    rm -rf "$DIR/gen-src" && mkdir -p "$DIR/gen-src"
+    git -C "$ROOT" archive "$GEN_REV" examples/gen_site | tar -x -C "$DIR/gen-src"
+    GEN_SRC="$DIR/gen-src/examples/gen_site"
+  fi
+  rustc --edition 2021 -O "$GEN_SRC/main.rs" -o "$DIR/gen_site"
   rm -rf "$SITE"
   "$DIR/gen_site" --records "$RECORDS" --seed 1 --out "$SITE" >&2
 fi

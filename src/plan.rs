@@ -634,16 +634,24 @@ enum PagerLink {
     },
 }
 
-/// Plan every page of the site (records, lists, the catalogue, fixed pages) and the search
-/// index, handing each output to `emit` as soon as it is planned. With `search`, the search
-/// index is kept there for updates after a one-record edit (the preview). The exports are
-/// planned after the pages, by the build ([`crate::build::plan_site`]).
-pub(crate) fn plan_pages(
+/// Plan every page of the site (records, lists, the catalogue, fixed pages), handing each
+/// output to `emit` as soon as it is planned. The search index ([`plan_search`]) and the
+/// exports are planned after the pages, by the build ([`crate::build::plan_site`]).
+pub(crate) fn plan_pages(cx: Cx, emit: &mut dyn FnMut(Output)) {
+    plan_pages_of(cx, What::All, emit);
+}
+
+/// Plan the search index's files, handing each to `emit` as soon as it is made. With
+/// `search`, the index is kept there for updates after a one-record edit (the preview).
+pub(crate) fn plan_search(
     cx: Cx,
     search: Option<&mut Option<LiveIndex>>,
     emit: &mut dyn FnMut(Output),
 ) {
-    plan_pages_of(cx, What::All(search), emit);
+    match search {
+        Some(l) => search_outputs_live(cx, l, emit),
+        None => search_outputs_each(cx, emit),
+    }
 }
 
 /// Adds the site-wide parts every page's view model has (`site`, the canonical URL).
@@ -1038,8 +1046,8 @@ fn around<'a>(
 
 /// Which pages [`plan_pages_of`] plans.
 enum What<'a> {
-    /// Every page and the search index (kept in the given place when there is one).
-    All(Option<&'a mut Option<LiveIndex>>),
+    /// Every page.
+    All,
     /// The pages other than records' own that show this record's list entry: the page of its
     /// section's list and of the catalogue and each catalogue facet it is on, and the home
     /// page, site map, reports and fixed pages (few, and cheap to compare); no search index.
@@ -1062,10 +1070,10 @@ pub(crate) fn same_record(x: &Record, focus: &Record) -> bool {
 
 fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
     let Cx { site, facts, time } = cx;
-    let record_pages = matches!(what, What::All(_));
+    let record_pages = matches!(what, What::All);
     let focus = match what {
         What::ListsWith(r) => Some(r),
-        What::All(_) => None,
+        What::All => None,
     };
     let pm = PageMaker::new(site);
     let page = |path: String, template: &str, ctx: Value| pm.page(path, template, ctx);
@@ -1410,11 +1418,6 @@ fn plan_pages_of(cx: Cx, what: What, emit: &mut dyn FnMut(Output)) {
         "search.html",
         to_value(search),
     ));
-    match what {
-        What::All(Some(l)) => search_outputs_live(cx, l, emit),
-        What::All(None) => search_outputs_each(cx, emit),
-        What::ListsWith(_) => {}
-    }
     emit(page(
         "404.html".into(),
         "404.html",

@@ -118,7 +118,7 @@ impl<'a> Ctx<'a> {
             .span(node.pos.line, node.pos.col, node.len)
             .field(path)
             .expected(ty.describe())
-            .found(s.trim())
+            .found(s.trim().to_string())
             .hint(format!("请按原文填写。{}", type_hint(ty))),
         );
         true

@@ -34,6 +34,7 @@ use crate::facts::Facts;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -336,10 +337,10 @@ struct StoredDiagnostic {
     line: usize,
     col: usize,
     field: Option<String>,
-    message: String,
-    expected: Option<String>,
-    found: Option<String>,
-    hint: Option<String>,
+    message: Cow<'static, str>,
+    expected: Option<Cow<'static, str>>,
+    found: Option<Cow<'static, str>>,
+    hint: Option<Cow<'static, str>>,
     source_line: Option<String>,
     span_len: usize,
     #[serde(default)]
@@ -537,13 +538,17 @@ impl Memo {
             inputs: fp.inputs,
             output,
         };
-        let Ok(json) = serde_json::to_vec(&memo) else {
-            return;
-        };
         let mut tmp = self.file.clone().into_os_string();
         tmp.push(format!(".tmp-{}", std::process::id()));
         let tmp = PathBuf::from(tmp);
-        if std::fs::write(&tmp, json).is_err() || std::fs::rename(&tmp, &self.file).is_err() {
+        // Written as it is serialized: on a large site with many warnings the memo's text runs
+        // to tens of MB, which would otherwise be held whole at the end of the build.
+        let written = std::fs::File::create(&tmp).and_then(|f| {
+            let mut w = io::BufWriter::new(f);
+            serde_json::to_writer(&mut w, &memo).map_err(io::Error::other)?;
+            io::Write::flush(&mut w)
+        });
+        if written.is_err() || std::fs::rename(&tmp, &self.file).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }

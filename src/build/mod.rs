@@ -27,15 +27,16 @@ use std::time::Instant;
 /// Phase timings on stderr when `GONGSHI_TIMINGS` is set (for profiling; no effect otherwise).
 pub(crate) fn phase(name: &str, since: Instant) {
     if std::env::var_os("GONGSHI_TIMINGS").is_some() {
-        // Peak memory so far, where the system says (Linux).
-        let hwm = std::fs::read_to_string("/proc/self/status")
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("VmHWM:"))
-                    .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
-            })
-            .unwrap_or_default();
+        // Peak and current memory, where the system says (Linux).
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().to_string())
+                .unwrap_or_default()
+        };
+        let (hwm, rss) = (field("VmHWM:"), field("VmRSS:"));
         // CPU time of the whole process so far (user + system), in clock ticks (Linux).
         let cpu = std::fs::read_to_string("/proc/self/stat")
             .ok()
@@ -48,7 +49,7 @@ pub(crate) fn phase(name: &str, since: Instant) {
             })
             .unwrap_or_default();
         eprintln!(
-            "[timing] {name}: {} ms (peak RSS {hwm}{cpu})",
+            "[timing] {name}: {} ms (peak RSS {hwm}, now {rss}{cpu})",
             since.elapsed().as_millis()
         );
     }
@@ -149,7 +150,7 @@ impl CheckReport {
                 date: None,
                 file: d.file.to_string_lossy().replace('\\', "/"),
                 title: "政府信息公开申请".into(),
-                note: d.message.clone(),
+                note: d.message.to_string(),
             });
         }
         self.summary.items.sort();

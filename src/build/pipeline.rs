@@ -20,20 +20,34 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// The plan and export steps: every page of the site and the search index
-/// ([`plan::plan_pages`]), then the exports (feeds, open data, and the sitemap of the pages
-/// just planned), each output handed to `emit` as soon as it is made. With `live`, what
-/// updating the search index and the exports after a one-record edit needs is kept there.
-pub fn plan_site(cx: Cx, mut live: Option<&mut Live>, emit: &mut dyn FnMut(Output)) {
+/// The plan and export steps: every page of the site ([`plan::plan_pages`]), the search index
+/// ([`plan::plan_search`]), then the exports (feeds, open data, and the sitemap of the pages
+/// just planned), each output handed to `emit` as soon as it is made. `pages_done` is called
+/// between the pages and the search index. With `live`, what updating the search index and
+/// the exports after a one-record edit needs is kept there.
+pub fn plan_site(
+    cx: Cx,
+    mut live: Option<&mut Live>,
+    emit: &mut dyn FnMut(Output),
+    pages_done: &mut dyn FnMut(),
+) {
     let site = cx.site;
+    let t = Instant::now();
     let mut sitemap = crate::export::sitemap::Collector::new(cx);
-    let search = live.as_deref_mut().map(|l| &mut l.search);
-    plan::plan_pages(cx, search, &mut |o: Output| {
+    plan::plan_pages(cx, &mut |o: Output| {
         sitemap.add(site, &o);
         emit(o);
     });
+    pages_done();
+    phase("plan: pages", t);
+    let t = Instant::now();
+    // Its files are not pages: the sitemap need not see them.
+    plan::plan_search(cx, live.as_deref_mut().map(|l| &mut l.search), emit);
+    phase("plan: search index", t);
+    let t = Instant::now();
     let exports = live.map(|l| &mut l.exports);
     crate::export::extend(cx, sitemap, exports, emit);
+    phase("plan: exports", t);
 }
 
 /// How many planned outputs are rendered and written together: bounds the memory a build
@@ -43,7 +57,38 @@ const BATCH: usize = 1024;
 /// A batch is handed on early once its ready-made files (search index, open data, sitemap:
 /// the few large outputs, made at the end) hold this many bytes, so that those files are
 /// written as they are made instead of all waiting for the last batch.
-const BATCH_BYTES: usize = 16 << 20;
+const BATCH_BYTES: usize = 4 << 20;
+
+/// The planning thread's batch being filled, and where full batches go.
+struct Batcher {
+    planned: Vec<Output>,
+    /// Bytes of the ready-made files in `planned`.
+    bytes: usize,
+    tx: std::sync::mpsc::SyncSender<Vec<Output>>,
+}
+
+impl Batcher {
+    fn push(&mut self, o: Output) {
+        if let Output::Bytes { bytes: b, .. } = &o {
+            self.bytes += b.len();
+        }
+        self.planned.push(o);
+        if self.planned.len() >= BATCH || self.bytes >= BATCH_BYTES {
+            self.hand_on();
+        }
+    }
+
+    /// Hand on what is planned (if anything), waiting until the renderer takes it.
+    fn hand_on(&mut self) {
+        if self.planned.is_empty() {
+            return;
+        }
+        self.bytes = 0;
+        let full = std::mem::replace(&mut self.planned, Vec::with_capacity(BATCH));
+        // The receiver only goes away when the pipeline's scope ends.
+        let _ = self.tx.send(full);
+    }
+}
 
 /// Where the pipeline writes (Zola's `BuildMode`).
 pub(crate) enum Sink<'a> {
@@ -219,21 +264,21 @@ pub(crate) fn run(
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Output>>(0);
         scope.spawn(move || {
-            let mut planned: Vec<Output> = Vec::with_capacity(BATCH);
-            let mut bytes = 0usize;
-            plan_site(cx, live, &mut |o| {
-                if let Output::Bytes { bytes: b, .. } = &o {
-                    bytes += b.len();
-                }
-                planned.push(o);
-                if planned.len() >= BATCH || bytes >= BATCH_BYTES {
-                    bytes = 0;
-                    let full = std::mem::replace(&mut planned, Vec::with_capacity(BATCH));
-                    // The receiver only goes away when this scope ends.
-                    let _ = tx.send(full);
-                }
+            let batcher = std::cell::RefCell::new(Batcher {
+                planned: Vec::with_capacity(BATCH),
+                bytes: 0,
+                tx,
             });
-            let _ = tx.send(planned);
+            plan_site(
+                cx,
+                live,
+                &mut |o| batcher.borrow_mut().push(o),
+                // The last pages are handed on before the search index is made, rather than
+                // held (with their view models) while its tables grow: a large site's build
+                // peaks there.
+                &mut || batcher.borrow_mut().hand_on(),
+            );
+            batcher.borrow_mut().hand_on();
         });
         for planned in rx {
             let mut batch = Vec::with_capacity(planned.len());

@@ -519,7 +519,7 @@ workdays:
     let ds = load_err(site.path());
     let got: Vec<(Code, usize, usize, String)> = ds
         .iter()
-        .map(|x| (x.code, x.line, x.col, x.message.clone()))
+        .map(|x| (x.code, x.line, x.col, x.message.to_string()))
         .collect();
     assert_eq!(
         got,

@@ -163,10 +163,10 @@ pub(crate) fn render(info: &PageInfo, summary: &Summary, diags: &Diagnostics) ->
             }
             h.push_str("<dl>");
             for (k, v) in [
-                ("字段", &d.field),
-                ("应为", &d.expected),
-                ("实际", &d.found),
-                ("提示", &d.hint),
+                ("字段", d.field.as_deref()),
+                ("应为", d.expected.as_deref()),
+                ("实际", d.found.as_deref()),
+                ("提示", d.hint.as_deref()),
             ] {
                 if let Some(v) = v {
                     let _ = write!(h, "<dt>{k}：</dt><dd>{}</dd>", esc(v));

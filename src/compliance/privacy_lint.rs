@@ -448,9 +448,9 @@ fn unmasked_name(
     text: &str,
     fm: &FrontMatter,
     field: &str,
-    message: &str,
-    expected: &str,
-    hint: &str,
+    message: &'static str,
+    expected: &'static str,
+    hint: &'static str,
 ) -> Option<Hit> {
     let node = fields::get(&fm.node, field)?;
     let name = node.as_str()?.trim();

@@ -9,6 +9,7 @@ pub(crate) use render::{escape_controls, render_json, render_one};
 pub use render::{is_unsafe, render_text};
 
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// How bad a problem is. Errors stop a build; warnings are reported (errors under `--strict`);
@@ -35,11 +36,13 @@ pub struct Diagnostic {
     pub col: usize,
     /// Field path such as `materials[2].name`.
     pub field: Option<String>,
-    /// The message, in the site's language.
-    pub message: String,
-    pub expected: Option<String>,
-    pub found: Option<String>,
-    pub hint: Option<String>,
+    /// The message, in the site's language. The texts are `Cow`s so that the constant ones
+    /// (most hints) are not copied into every diagnostic: a large site can draw tens of
+    /// thousands of the same warning, all held until the report.
+    pub message: Cow<'static, str>,
+    pub expected: Option<Cow<'static, str>>,
+    pub found: Option<Cow<'static, str>>,
+    pub hint: Option<Cow<'static, str>>,
     /// The source line the problem is on (filled in by the loader for rendering).
     #[serde(skip)]
     pub source_line: Option<String>,
@@ -67,7 +70,7 @@ impl Diagnostic {
         severity: Severity,
         code: Code,
         file: impl AsRef<Path>,
-        message: impl Into<String>,
+        message: impl Into<Cow<'static, str>>,
     ) -> Self {
         Diagnostic {
             severity,
@@ -87,17 +90,25 @@ impl Diagnostic {
     }
 
     /// An error: the build refuses to publish while it stands.
-    pub fn error(code: Code, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+    pub fn error(
+        code: Code,
+        file: impl AsRef<Path>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self::new(Severity::Error, code, file, message)
     }
 
     /// A warning: reported, and an error only under `--strict`.
-    pub fn warning(code: Code, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: Code,
+        file: impl AsRef<Path>,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self::new(Severity::Warning, code, file, message)
     }
 
     /// A note (提示): reported, never a failure, not even under `--strict`.
-    pub fn info(code: Code, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+    pub fn info(code: Code, file: impl AsRef<Path>, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(Severity::Info, code, file, message)
     }
 
@@ -121,17 +132,17 @@ impl Diagnostic {
         self
     }
 
-    pub fn expected(mut self, expected: impl Into<String>) -> Self {
+    pub fn expected(mut self, expected: impl Into<Cow<'static, str>>) -> Self {
         self.expected = Some(expected.into());
         self
     }
 
-    pub fn found(mut self, found: impl Into<String>) -> Self {
+    pub fn found(mut self, found: impl Into<Cow<'static, str>>) -> Self {
         self.found = Some(found.into());
         self
     }
 
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn hint(mut self, hint: impl Into<Cow<'static, str>>) -> Self {
         self.hint = Some(hint.into());
         self
     }

@@ -127,10 +127,10 @@ pub(crate) fn render_one(d: &Diagnostic) -> String {
     // a list); a line of theirs that does not begin with a space is indented, so that no line
     // of the report can be one a value forged.
     let lines = [
-        ("字段", &d.field, false),
-        ("应为", &d.expected, true),
-        ("实际", &d.found, false),
-        ("提示", &d.hint, true),
+        ("字段", d.field.as_deref(), false),
+        ("应为", d.expected.as_deref(), true),
+        ("实际", d.found.as_deref(), false),
+        ("提示", d.hint.as_deref(), true),
     ];
     for (label, text, multiline) in lines {
         let Some(t) = text else { continue };

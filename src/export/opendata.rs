@@ -364,11 +364,16 @@ pub(crate) fn json_fragment(site: &Site, facts: &Facts, shape: &Shape, r: &Recor
 
 /// A data file's text from its objects' fragments: the array serde_json's pretty format
 /// writes around them (checked by a test), without holding every record's value at once.
-pub(crate) fn json_file<S: AsRef<str>>(mut fragments: impl Iterator<Item = S>) -> String {
+pub(crate) fn json_file<S: AsRef<str>>(fragments: impl Iterator<Item = S>) -> String {
+    json_file_in(String::new(), fragments)
+}
+
+/// [`json_file`] written into `out` (empty, with the capacity the caller expects to need).
+fn json_file_in<S: AsRef<str>>(mut out: String, mut fragments: impl Iterator<Item = S>) -> String {
     let Some(first) = fragments.next() else {
         return "[]\n".to_string();
     };
-    let mut out = String::from("[\n");
+    out.push_str("[\n");
     out.push_str(first.as_ref());
     for t in fragments {
         out.push_str(",\n");
@@ -385,12 +390,23 @@ pub fn data_json(site: &Site, facts: &Facts, kind: Kind) -> (String, usize) {
     let records: Vec<&Record> = exported_of(site, facts, kind).collect();
     // The fragments made in parallel a wave at a time (the next wave only when the file has
     // taken the last one's).
-    let fragments = records.chunks(WAVE).flat_map(|wave| {
+    let mut waves = records.chunks(WAVE).map(|wave| {
         wave.par_iter()
             .map(|r| json_fragment(site, facts, &shape, r))
             .collect::<Vec<String>>()
     });
-    (json_file(fragments), records.len())
+    let first = waves.next().unwrap_or_default();
+    // The file's size guessed from the first wave, with a margin, so that a large file is not
+    // grown by doubling (at the last doubling the old and the new buffer are both held: on a
+    // large site, hundreds of MB at the build's peak). A guess too small only costs that
+    // doubling; room reserved and never written is never touched.
+    let per_record = first.iter().map(|f| f.len() + 2).sum::<usize>() / first.len().max(1);
+    let guess = per_record.saturating_mul(records.len()).saturating_mul(5) / 4 + 16;
+    let text = json_file_in(
+        String::with_capacity(guess),
+        first.into_iter().chain(waves.flatten()),
+    );
+    (text, records.len())
 }
 
 fn field_schema(fd: &F) -> Value {

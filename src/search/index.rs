@@ -288,17 +288,12 @@ impl Tok {
         }
     }
 
-    /// Which of `parts` groups the token is merged in (any fixed spread will do).
+    /// Which of `parts` (a power of two) groups the token is merged in: the low bits of its
+    /// [`token_hash`], as those of its shard ([`shard_of`]; shard counts are powers of two
+    /// too), so that each group's tokens fall in shards of their own and a group's table can
+    /// be made into shards and dropped before the next is looked at.
     fn part(&self, parts: usize) -> usize {
-        let h = match self {
-            Tok::Packed(k) => {
-                let k = u128::from_le_bytes(*k);
-                ((k as u64) ^ ((k >> 64) as u64)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            }
-            // In the high half, which is what picks the group.
-            Tok::Long(t) => u64::from(token_hash(t)) << 32,
-        };
-        ((h >> 32) as usize) % parts.max(1)
+        (token_hash(self.as_str()) as usize) & (parts.max(1) - 1)
     }
 
     /// The token's UTF-8 bytes (their order is the order of the strings).
@@ -554,20 +549,30 @@ pub(crate) struct Stats {
     pub hashes: Vec<u64>,
 }
 
-/// One document's (token, code) pairs, ordered by the merge group of their token, with where
-/// each group starts: one list sized once rather than a list per group.
+/// One document's (token, code, merge group) triples, ordered by the merge group of their
+/// token, with where each group starts: one list sized once rather than a list per group.
 struct DocTokens {
-    pairs: Vec<(Tok, u8)>,
+    pairs: Vec<(Tok, u8, u8)>,
     /// `pairs[starts[p]..starts[p + 1]]` are group `p`'s.
     starts: Vec<u32>,
 }
 
 impl DocTokens {
-    fn new(mut pairs: Vec<(Tok, u8)>, parts: usize) -> DocTokens {
-        pairs.sort_unstable_by_key(|(t, _)| t.part(parts));
+    /// `parts` is at most 256 (a group is held in a byte).
+    fn new(pairs: Vec<(Tok, u8)>, parts: usize) -> DocTokens {
+        // Each token's group worked out once (a hash of its characters), not in every
+        // comparison of the sort. The same size as the pairs, so collected in place.
+        let mut pairs: Vec<(Tok, u8, u8)> = pairs
+            .into_iter()
+            .map(|(t, c)| {
+                let p = t.part(parts) as u8;
+                (t, c, p)
+            })
+            .collect();
+        pairs.sort_unstable_by_key(|&(_, _, p)| p);
         let mut starts = vec![0u32; parts + 1];
-        for (t, _) in &pairs {
-            if let Some(n) = starts.get_mut(t.part(parts) + 1) {
+        for &(_, _, p) in &pairs {
+            if let Some(n) = starts.get_mut(usize::from(p) + 1) {
                 *n += 1;
             }
         }
@@ -580,7 +585,7 @@ impl DocTokens {
     }
 
     /// The pairs of group `p`.
-    fn part(&self, p: usize) -> &[(Tok, u8)] {
+    fn part(&self, p: usize) -> &[(Tok, u8, u8)] {
         let at = |i: usize| self.starts.get(i).map_or(0, |&n| n as usize);
         self.pairs.get(at(p)..at(p + 1)).unwrap_or_default()
     }
@@ -623,7 +628,7 @@ pub(crate) fn build_index_stats(
         tables.par_iter_mut().enumerate().for_each(|(part, table)| {
             for (k, (tokens, _)) in made.iter().enumerate() {
                 let id = i64::try_from(first + k).unwrap_or(i64::MAX);
-                for (tok, code) in tokens.part(part) {
+                for (tok, code, _) in tokens.part(part) {
                     let slot = match table.get_mut(tok) {
                         Some(slot) => slot,
                         None => table.entry(tok.clone()).or_insert((String::new(), -1)),
@@ -636,44 +641,56 @@ pub(crate) fn build_index_stats(
         });
         entry_bytes += made.iter().map(|(_, n)| n).sum::<usize>();
     }
-    // (shard, token, postings), sized once, the postings moved rather than copied: the tables
-    // hold every token of the site, and a growing list, a map per shard or copies of the
-    // postings would hold them twice at the end of indexing, where a large site's build peaks.
-    let mut encoded: Vec<(usize, Tok, String)> =
-        Vec::with_capacity(tables.iter().map(|t| t.len()).sum());
-    encoded.extend(
-        tables
-            .into_iter()
-            .flat_map(|t| t.into_iter().map(|(tok, (s, _))| (0, tok, s))),
-    );
-
-    let total: usize = encoded
+    let total: usize = tables
         .iter()
-        .map(|(_, k, v)| posting_bytes(k.as_str(), v))
+        .flat_map(|t| t.iter())
+        .map(|(k, (v, _))| posting_bytes(k.as_str(), v))
         .sum();
     let shards = shard_count(total);
-    for e in encoded.iter_mut() {
-        e.0 = shard_of(e.1.as_str(), shards);
+    // A group's tokens all fall in the shards `s` with `s % groups == g` (see `Tok::part`;
+    // both counts are powers of two): the shards are made a group at a time, each group's
+    // tables dropped as their tokens are taken, so that the tables and a list of every token
+    // of the site are never held together (a large site's build peaks at the end of
+    // indexing). The shards are handed on in that order; their hashes are kept in shard order.
+    let groups = shards.min(PARTS);
+    let mut hashes = vec![0u64; shards];
+    for g in 0..groups {
+        // (shard, token, postings) of the group, the postings moved rather than copied.
+        let mut encoded: Vec<(usize, Tok, String)> = Vec::new();
+        for p in (g..PARTS).step_by(groups) {
+            let table = std::mem::take(&mut tables[p]);
+            encoded.reserve(table.len());
+            encoded.extend(
+                table
+                    .into_iter()
+                    .map(|(tok, (s, _))| (shard_of(tok.as_str(), shards), tok, s)),
+            );
+        }
+        // Each shard's postings in token order (tokens are unique).
+        encoded.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.bytes().cmp(b.1.bytes())));
+        let mut rest = encoded.into_iter().peekable();
+        for i in (g..shards).step_by(groups) {
+            let mut group = Vec::new();
+            while let Some(e) = rest.next_if(|e| e.0 == i) {
+                group.push(e);
+            }
+            let f = OutputFile {
+                path: format!("search/shards/{i}.json"),
+                bytes: shard_json(group.iter().map(|(_, k, v)| (k.as_str(), v.as_str())))
+                    .into_bytes(),
+            };
+            if let Some(h) = hashes.get_mut(i) {
+                *h = file_hash(&f.path, &f.bytes);
+            }
+            emit(f);
+        }
     }
-    // Each shard's postings in token order (tokens are unique).
-    encoded.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.bytes().cmp(b.1.bytes())));
+    drop(tables);
 
-    let mut hashes = Vec::new();
     let mut put = |f: OutputFile| {
         hashes.push(file_hash(&f.path, &f.bytes));
         emit(f);
     };
-    let mut rest: &[(usize, Tok, String)] = &encoded;
-    for i in 0..shards {
-        let n = rest.iter().take_while(|e| e.0 == i).count();
-        let (group, after) = rest.split_at(n);
-        rest = after;
-        put(OutputFile {
-            path: format!("search/shards/{i}.json"),
-            bytes: shard_json(group.iter().map(|(_, k, v)| (k.as_str(), v.as_str()))).into_bytes(),
-        });
-    }
-    drop(encoded);
 
     // The document chunks, made again a block at a time in id order.
     let chunk = chunk_len(entry_bytes, order.len());

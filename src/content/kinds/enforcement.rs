@@ -14,6 +14,8 @@ use crate::diag::{Code, Diagnostic};
 use crate::schema::{Field, Ty};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use crate::schema::{ex, ex_null, OpenField, OpenTy, NOT_EXPORTED};
 
@@ -997,7 +999,13 @@ impl super::RecordKind for Enforcement {
                     Diagnostic::warning(
                         Code::EnforcementNoRemedy,
                         &r.source,
-                        format!("行政{}决定没有写明救济途径", e.action),
+                        // The actions that need one, spelt out: a large site can draw tens
+                        // of thousands of this warning, held until the report.
+                        match e.action {
+                            Action::Penalty => Cow::Borrowed("行政处罚决定没有写明救济途径"),
+                            Action::Handling => Cow::Borrowed("行政处理决定没有写明救济途径"),
+                            a => Cow::Owned(format!("行政{a}决定没有写明救济途径")),
+                        },
                     ),
                     "action",
                 )
@@ -1388,7 +1396,7 @@ fn outcome_rules(e: &Enforcement, r: &Record, out: &mut Vec<Diagnostic>) {
                 ),
                 "action",
             )
-            .expected(format!("penalties：{}中的一项或几项", PenaltyKind::VALUES.join("、")))
+            .expected(PENALTIES_EXPECTED.as_str())
             .hint("请照决定书添加 penalties，如 penalties: [警告, 罚款]。不写时行政执法统计年报把这个决定计入“处罚种类未注明”，不会从决定内容的文字推测。"),
         );
     }
@@ -1402,11 +1410,22 @@ fn outcome_rules(e: &Enforcement, r: &Record, out: &mut Vec<Diagnostic>) {
                 ),
                 "action",
             )
-            .expected(format!("permit_result：{}之一", PermitResult::VALUES.join("、")))
+            .expected(PERMIT_RESULT_EXPECTED.as_str())
             .hint("请照决定书添加 permit_result，如 permit_result: 准予许可。不写时行政执法统计年报把这个决定计入“未注明”，不会从决定内容的文字推测。"),
         );
     }
 }
+
+/// What `enforcement.no-penalty-kind` and `enforcement.no-permit-result` expect: made once,
+/// not in each of the (on a large site, tens of thousands of) warnings.
+static PENALTIES_EXPECTED: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "penalties：{}中的一项或几项",
+        PenaltyKind::VALUES.join("、")
+    )
+});
+static PERMIT_RESULT_EXPECTED: LazyLock<String> =
+    LazyLock::new(|| format!("permit_result：{}之一", PermitResult::VALUES.join("、")));
 
 /// 处罚种类 as one line, `警告、罚款` (empty list: 未注明).
 pub fn kinds_text(kinds: &[PenaltyKind]) -> String {
