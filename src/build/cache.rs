@@ -329,7 +329,7 @@ pub fn validity(
 
 /// A warning as stored in the memo (every field `render_text` shows).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct StoredDiagnostic {
+pub(super) struct StoredDiagnostic {
     severity: Severity,
     code: Code,
     file: PathBuf,
@@ -367,7 +367,7 @@ impl From<&Diagnostic> for StoredDiagnostic {
 }
 
 impl StoredDiagnostic {
-    fn restore(self) -> Diagnostic {
+    pub(super) fn restore(self) -> Diagnostic {
         Diagnostic {
             severity: self.severity,
             code: self.code,

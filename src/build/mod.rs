@@ -8,6 +8,7 @@ pub mod output;
 pub mod pages;
 pub mod patch;
 pub(crate) mod pipeline;
+pub(crate) mod snapshot;
 
 pub use pages::CacheOptions;
 pub use pipeline::{build, build_with, plan_site, render_site, render_site_with};

@@ -297,12 +297,12 @@ pub(crate) fn run(
     Ok(Ran { pages, rendered })
 }
 
-fn load_theme(site: &Site) -> Result<Theme, BuildError> {
+pub(super) fn load_theme(site: &Site) -> Result<Theme, BuildError> {
     Theme::load(&site.root, &site.config.theme)
         .map_err(|e| BuildError::Io(format!("无法读取主题 themes/{}：{e}", site.config.theme)))
 }
 
-fn new_renderer(theme: &Theme) -> Result<Renderer, BuildError> {
+pub(super) fn new_renderer(theme: &Theme) -> Result<Renderer, BuildError> {
     Renderer::new(theme).map_err(|ds| BuildError::Content(ds.into_iter().collect()))
 }
 
@@ -329,6 +329,27 @@ pub fn build_with(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
+    // Measuring the snapshot's load (issue #23 §2, docs/dev/incremental.md): read it, make
+    // the rest of the last build around it, and drop it; the build goes on as usual.
+    let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
+    if std::env::var_os("GONGSHI_SNAPSHOT_LOAD").is_some() {
+        let t = Instant::now();
+        let loaded = super::snapshot::load(&cache.dir_for(&out), opts);
+        phase(
+            if loaded.is_some() {
+                "snapshot loaded"
+            } else {
+                "snapshot not usable"
+            },
+            t,
+        );
+        let t = Instant::now();
+        drop(loaded);
+        phase("snapshot dropped", t);
+    }
+    // Keep the live search index and exports and write the snapshot after the build.
+    let snapshot = std::env::var_os("GONGSHI_SNAPSHOT").is_some();
+    let mut live = Live::default();
     let memo = match cache::lookup(opts) {
         cache::Lookup::Hit(report) => {
             phase("memo", start);
@@ -350,7 +371,6 @@ pub fn build_with(
     let time = BuildTime { now: opts.now };
     let theme = load_theme(&site)?;
     let renderer = new_renderer(&theme)?;
-    let out = opts.out.clone().unwrap_or_else(|| site.root.join("public"));
     let mut pass = super::pages::Pass::open(cache, &theme, &out);
     // With a usable page cache the output folder is updated in place (only what changed is
     // written); without one, a new folder replaces it. `GONGSHI_STAGING` set forces the new
@@ -362,7 +382,7 @@ pub fn build_with(
             &theme,
             &renderer,
             &mut Sink::InPlace(&mut update),
-            None,
+            snapshot.then_some(&mut live),
             None,
             Some(&mut pass),
             progress,
@@ -383,7 +403,7 @@ pub fn build_with(
             &theme,
             &renderer,
             &mut Sink::Disk(&mut staging),
-            None,
+            snapshot.then_some(&mut live),
             None,
             Some(&mut pass),
             progress,
@@ -416,6 +436,23 @@ pub fn build_with(
     let t = Instant::now();
     memo.save(&report, &site.tz, &facts);
     phase("memo saved", t);
+    if snapshot {
+        let t = Instant::now();
+        let dir = cache.dir_for(&report.out);
+        if let Ok(bytes) = super::snapshot::encode(
+            &site.records,
+            &site.keys,
+            &report.warnings,
+            &live,
+            opts.now,
+            opts.drafts,
+        ) {
+            phase(&format!("snapshot encoded ({} bytes)", bytes.len()), t);
+            let t = Instant::now();
+            let _ = super::snapshot::write(&dir, &bytes);
+            phase("snapshot written", t);
+        }
+    }
     Ok(report)
 }
 

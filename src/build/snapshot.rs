@@ -1,0 +1,298 @@
+//! The build snapshot: what the preview's one-record rebuild ([`super::patch::LastBuild`])
+//! holds, written to the cache folder after a `gongshi build`, so that a later process can
+//! patch one edited record instead of loading the whole site (issue #23 §2; the plan and the
+//! figures are in docs/dev/incremental.md).
+//!
+//! Only what cannot be made again cheaply is stored: every record as loaded and checked
+//! (rendered bodies and Markdown fields included), the keys of every record read (drafts
+//! too), the build's warnings, the live search index and the live exports. The rest is made
+//! again on load: the configuration (`site.toml`, the synonyms), the site's lookup tables,
+//! the holiday calendar, the clock-dependent facts and the git history (a pass over the
+//! records, no file read), and the renderer.
+//!
+//! The format is MessagePack with field names (`rmp-serde`): the site model's serde
+//! attributes were written for JSON and YAML (untagged enums, fields skipped when empty,
+//! enumerated values read back from their Chinese words), which a format without field
+//! names and types, such as postcard or bincode, cannot read back. The file starts with a
+//! small header (format, program version, the build's time and options), read before the
+//! body.
+
+use super::cache::StoredDiagnostic;
+use super::patch::LastBuild;
+use super::{phase, BuildOptions, Live};
+use crate::content::Record;
+use crate::diag::Diagnostics;
+use crate::export::live::LiveExports;
+use crate::search::live::LiveIndex;
+use serde::{Deserialize, Serialize};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The snapshot's format; another one is ignored.
+const FORMAT: u32 = 1;
+
+/// The snapshot's file name inside the cache folder.
+pub(crate) const FILE: &str = "snapshot.bin";
+
+/// Read first: whether the body is worth reading.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct Header {
+    format: u32,
+    gongshi: String,
+    now: jiff::Timestamp,
+    drafts: bool,
+}
+
+/// The body as written (borrowing the build's state).
+#[derive(Serialize)]
+struct BodyOut<'a> {
+    records: Vec<&'a Record>,
+    keys: Vec<&'a String>,
+    warnings: Vec<StoredDiagnostic>,
+    search: Option<&'a LiveIndex>,
+    exports: &'a LiveExports,
+}
+
+/// The body as read.
+#[derive(Deserialize)]
+struct BodyIn {
+    records: Vec<Record>,
+    keys: Vec<String>,
+    warnings: Vec<StoredDiagnostic>,
+    search: Option<LiveIndex>,
+    exports: LiveExports,
+}
+
+/// Encode the state of a successful build.
+pub(crate) fn encode(
+    records: &[Arc<Record>],
+    keys: &std::collections::HashSet<String>,
+    warnings: &Diagnostics,
+    live: &Live,
+    now: jiff::Timestamp,
+    drafts: bool,
+) -> Result<Vec<u8>, String> {
+    let header = Header {
+        format: FORMAT,
+        gongshi: env!("CARGO_PKG_VERSION").to_string(),
+        now,
+        drafts,
+    };
+    let mut keys: Vec<&String> = keys.iter().collect();
+    keys.sort();
+    let body = BodyOut {
+        records: records.iter().map(|r| &**r).collect(),
+        keys,
+        warnings: warnings.iter().map(StoredDiagnostic::from).collect(),
+        search: live.search.as_ref(),
+        exports: &live.exports,
+    };
+    let mut out = Vec::new();
+    rmp_serde::encode::write_named(&mut out, &header).map_err(|e| e.to_string())?;
+    rmp_serde::encode::write_named(&mut out, &body).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// Write `bytes` as the snapshot in `dir` (atomically: a temporary file renamed).
+pub(crate) fn write(dir: &Path, bytes: &[u8]) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    io::Write::write_all(&mut tmp, bytes)?;
+    tmp.persist(dir.join(FILE)).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Remove the snapshot in `dir` (before the output folder changes).
+#[allow(dead_code)]
+pub(crate) fn forget(dir: &Path) {
+    let _ = std::fs::remove_file(dir.join(FILE));
+}
+
+/// The decoded snapshot, before the site is assembled around it.
+pub(crate) struct Decoded {
+    pub now: jiff::Timestamp,
+    pub drafts: bool,
+    records: Vec<Record>,
+    keys: Vec<String>,
+    warnings: Vec<StoredDiagnostic>,
+    search: Option<LiveIndex>,
+    exports: LiveExports,
+}
+
+/// Decode a snapshot; `None` when it is of another format or program version, or does not
+/// decode (a corrupt or truncated file).
+pub(crate) fn decode(bytes: &[u8]) -> Option<Decoded> {
+    let mut de = rmp_serde::Deserializer::from_read_ref(bytes);
+    let header = Header::deserialize(&mut de).ok()?;
+    if header.format != FORMAT || header.gongshi != env!("CARGO_PKG_VERSION") {
+        return None;
+    }
+    let body = BodyIn::deserialize(&mut de).ok()?;
+    Some(Decoded {
+        now: header.now,
+        drafts: header.drafts,
+        records: body.records,
+        keys: body.keys,
+        warnings: body.warnings,
+        search: body.search,
+        exports: body.exports,
+    })
+}
+
+/// The snapshot file of the cache folder `dir`.
+pub(crate) fn path(dir: &Path) -> PathBuf {
+    dir.join(FILE)
+}
+
+/// Read the snapshot in `dir` and make the rest of a [`LastBuild`] around it: the
+/// configuration, the calendar, the facts and the renderer. `None` when anything is missing,
+/// unreadable or of another version.
+pub(crate) fn load(dir: &Path, opts: &BuildOptions) -> Option<LastBuild> {
+    let t = Instant::now();
+    let bytes = std::fs::read(path(dir)).ok()?;
+    phase("snapshot: read", t);
+    let t = Instant::now();
+    let d = decode(&bytes)?;
+    drop(bytes);
+    phase("snapshot: decoded", t);
+    let t = Instant::now();
+    let (config, tz, _) = crate::content::load_config(&opts.root).ok()?;
+    let root: Arc<Path> = Arc::from(opts.root.as_path());
+    let records: Vec<Arc<Record>> = d
+        .records
+        .into_iter()
+        .map(|r| Arc::new(r.rooted(&root)))
+        .collect();
+    let site = crate::content::assemble(
+        &opts.root,
+        config,
+        tz,
+        records,
+        d.keys.into_iter().collect(),
+    );
+    phase("snapshot: site assembled", t);
+    let t = Instant::now();
+    let calendar = crate::calendar::Calendar::load(&opts.root).ok()?;
+    let time = crate::facts::BuildTime { now: d.now };
+    let (mut facts, _) = crate::facts::facts(&site, &calendar, &time);
+    facts.history = crate::history::collect(&site.root);
+    phase("snapshot: facts", t);
+    let t = Instant::now();
+    let theme = super::pipeline::load_theme(&site).ok()?;
+    let renderer = Arc::new(super::pipeline::new_renderer(&theme).ok()?);
+    phase("snapshot: renderer", t);
+    Some(LastBuild {
+        site,
+        calendar,
+        facts,
+        warnings: Arc::new(
+            d.warnings
+                .into_iter()
+                .map(StoredDiagnostic::restore)
+                .collect(),
+        ),
+        renderer,
+        now: d.now,
+        drafts: d.drafts,
+        live: Live {
+            search: d.search,
+            exports: d.exports,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> BuildOptions {
+        BuildOptions {
+            root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+            out: None,
+            now: "2026-11-25T10:00:00+08:00"
+                .parse()
+                .unwrap_or_else(|e| panic!("{e}")),
+            drafts: false,
+            strict: false,
+            feedback_db: None,
+        }
+    }
+
+    #[test]
+    fn the_example_site_survives_the_round_trip() {
+        let opts = opts();
+        let mut reuse = crate::build::Reuse::default();
+        crate::build::render_site_with(&opts, &|_, _| {}, Some(&mut reuse))
+            .unwrap_or_else(|_| panic!("build failed"));
+        let last = reuse.last.unwrap_or_else(|| panic!("no last build"));
+        let bytes = encode(
+            &last.site.records,
+            &last.site.keys,
+            &last.warnings,
+            &last.live,
+            last.now,
+            last.drafts,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        write(tmp.path(), &bytes).unwrap_or_else(|e| panic!("{e}"));
+        let back = load(tmp.path(), &opts).unwrap_or_else(|| panic!("did not load"));
+        assert_eq!(back.site.records.len(), last.site.records.len());
+        // Everything stored reads back as it was written (compared as JSON, whose maps are
+        // sorted: the live exports' hash maps are encoded in no fixed order).
+        let canonical = |l: &LastBuild| {
+            let mut keys: Vec<&String> = l.site.keys.iter().collect();
+            keys.sort();
+            serde_json::to_value(BodyOut {
+                records: l.site.records.iter().map(|r| &**r).collect(),
+                keys,
+                warnings: l.warnings.iter().map(StoredDiagnostic::from).collect(),
+                search: l.live.search.as_ref(),
+                exports: &l.live.exports,
+            })
+            .unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert!(
+            canonical(&back) == canonical(&last),
+            "the snapshot changed something"
+        );
+        assert!(back.live.search.is_some());
+        // The facts made again are those of the build.
+        assert_eq!(back.facts.windows, last.facts.windows);
+        assert_eq!(back.facts.days_left, last.facts.days_left);
+        assert_eq!(back.facts.reviewed_by, last.facts.reviewed_by);
+        // A truncated or corrupt file, or another version, is refused.
+        assert!(decode(&bytes[..bytes.len() / 2]).is_none());
+        let mut bad = bytes.clone();
+        bad[0] ^= 0xff;
+        assert!(decode(&bad).is_none());
+        let mut other = Vec::new();
+        rmp_serde::encode::write_named(
+            &mut other,
+            &Header {
+                format: FORMAT,
+                gongshi: "0.0.0-other".into(),
+                now: last.now,
+                drafts: false,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut ours = Vec::new();
+        rmp_serde::encode::write_named(
+            &mut ours,
+            &Header {
+                format: FORMAT,
+                gongshi: env!("CARGO_PKG_VERSION").into(),
+                now: last.now,
+                drafts: false,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(bytes.starts_with(&ours));
+        let header_len = ours.len();
+        other.extend_from_slice(&bytes[header_len..]);
+        assert!(decode(&other).is_none());
+    }
+}
