@@ -90,6 +90,9 @@ pub struct BuildReport {
     pub rerendered: Option<Vec<String>>,
     /// Notes for the user (a page cache that could not be used, and why).
     pub notes: Vec<String>,
+    /// The build patched the last build's snapshot after a one-record edit instead of
+    /// loading the whole site (`build/snapshot.rs`).
+    pub patched: bool,
 }
 
 /// Why a build did not publish.

@@ -329,27 +329,6 @@ pub fn build_with(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
-    // Measuring the snapshot's load (issue #23 §2, docs/dev/incremental.md): read it, make
-    // the rest of the last build around it, and drop it; the build goes on as usual.
-    let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
-    if std::env::var_os("GONGSHI_SNAPSHOT_LOAD").is_some() {
-        let t = Instant::now();
-        let loaded = super::snapshot::load(&cache.dir_for(&out), opts);
-        phase(
-            if loaded.is_some() {
-                "snapshot loaded"
-            } else {
-                "snapshot not usable"
-            },
-            t,
-        );
-        let t = Instant::now();
-        drop(loaded);
-        phase("snapshot dropped", t);
-    }
-    // Keep the live search index and exports and write the snapshot after the build.
-    let snapshot = std::env::var_os("GONGSHI_SNAPSHOT").is_some();
-    let mut live = Live::default();
     let memo = match cache::lookup(opts) {
         cache::Lookup::Hit(report) => {
             phase("memo", start);
@@ -361,6 +340,25 @@ pub fn build_with(
         cache::Lookup::Miss(memo) => memo,
     };
     phase("memo lookup", start);
+    // One record file changed: patch the last build's snapshot (`snapshot.rs`).
+    let memo = match super::snapshot::patch_build(opts, cache, memo, start) {
+        super::snapshot::Tried::Built(report) => {
+            phase("snapshot patch", start);
+            return Ok(report);
+        }
+        super::snapshot::Tried::Failed(e) => return Err(e),
+        super::snapshot::Tried::Fallback(memo, why) => {
+            phase(&format!("snapshot not used ({why})"), start);
+            memo
+        }
+    };
+    // The build writes a new snapshot (unless `GONGSHI_NO_SNAPSHOT` is set, to measure
+    // without); the old one goes before the output folder changes.
+    let digest = memo
+        .digest()
+        .filter(|_| std::env::var_os("GONGSHI_NO_SNAPSHOT").is_none());
+    let snapshot = digest.is_some();
+    let mut live = Live::default();
     let t = Instant::now();
     // `check` has read the git history into the facts already.
     let Checked {
@@ -371,6 +369,8 @@ pub fn build_with(
     let time = BuildTime { now: opts.now };
     let theme = load_theme(&site)?;
     let renderer = new_renderer(&theme)?;
+    let out = opts.out.clone().unwrap_or_else(|| site.root.join("public"));
+    super::snapshot::forget(&cache.dir_for(&out));
     let mut pass = super::pages::Pass::open(cache, &theme, &out);
     // With a usable page cache the output folder is updated in place (only what changed is
     // written); without one, a new folder replaces it. `GONGSHI_STAGING` set forces the new
@@ -429,6 +429,7 @@ pub fn build_with(
         rendered: ran.rendered,
         rerendered: pass.used.then(|| std::mem::take(&mut pass.rendered)),
         notes: pass.note.take().into_iter().collect(),
+        patched: false,
     };
     let t = Instant::now();
     pass.save(&report.out);
@@ -436,22 +437,15 @@ pub fn build_with(
     let t = Instant::now();
     memo.save(&report, &site.tz, &facts);
     phase("memo saved", t);
-    if snapshot {
-        let t = Instant::now();
-        let dir = cache.dir_for(&report.out);
-        if let Ok(bytes) = super::snapshot::encode(
-            &site.records,
-            &site.keys,
+    if let Some(digest) = digest {
+        super::snapshot::save(
+            &cache.dir_for(&report.out),
+            &site,
             &report.warnings,
             &live,
-            opts.now,
-            opts.drafts,
-        ) {
-            phase(&format!("snapshot encoded ({} bytes)", bytes.len()), t);
-            let t = Instant::now();
-            let _ = super::snapshot::write(&dir, &bytes);
-            phase("snapshot written", t);
-        }
+            &digest,
+            opts,
+        );
     }
     Ok(report)
 }

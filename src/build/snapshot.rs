@@ -17,9 +17,10 @@
 //! small header (format, program version, the build's time and options), read before the
 //! body.
 
+use super::cache::Memo;
 use super::cache::StoredDiagnostic;
 use super::patch::LastBuild;
-use super::{phase, BuildOptions, Live};
+use super::{phase, BuildError, BuildOptions, BuildReport, CacheOptions, Live};
 use crate::content::Record;
 use crate::diag::Diagnostics;
 use crate::export::live::LiveExports;
@@ -41,6 +42,9 @@ pub(crate) const FILE: &str = "snapshot.bin";
 struct Header {
     format: u32,
     gongshi: String,
+    /// The build memo's digest of the key and inputs of the build that wrote it
+    /// ([`super::cache::Memo::digest`]): the snapshot is used only after that build.
+    inputs: String,
     now: jiff::Timestamp,
     drafts: bool,
 }
@@ -71,12 +75,14 @@ pub(crate) fn encode(
     keys: &std::collections::HashSet<String>,
     warnings: &Diagnostics,
     live: &Live,
+    inputs: &str,
     now: jiff::Timestamp,
     drafts: bool,
 ) -> Result<Vec<u8>, String> {
     let header = Header {
         format: FORMAT,
         gongshi: env!("CARGO_PKG_VERSION").to_string(),
+        inputs: inputs.to_string(),
         now,
         drafts,
     };
@@ -105,7 +111,6 @@ pub(crate) fn write(dir: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// Remove the snapshot in `dir` (before the output folder changes).
-#[allow(dead_code)]
 pub(crate) fn forget(dir: &Path) {
     let _ = std::fs::remove_file(dir.join(FILE));
 }
@@ -121,12 +126,15 @@ pub(crate) struct Decoded {
     exports: LiveExports,
 }
 
-/// Decode a snapshot; `None` when it is of another format or program version, or does not
-/// decode (a corrupt or truncated file).
-pub(crate) fn decode(bytes: &[u8]) -> Option<Decoded> {
+/// Decode a snapshot taken after the build of digest `inputs`; `None` when it is of another
+/// format, program version or build, or does not decode (a corrupt or truncated file).
+pub(crate) fn decode(bytes: &[u8], inputs: &str) -> Option<Decoded> {
     let mut de = rmp_serde::Deserializer::from_read_ref(bytes);
     let header = Header::deserialize(&mut de).ok()?;
-    if header.format != FORMAT || header.gongshi != env!("CARGO_PKG_VERSION") {
+    if header.format != FORMAT
+        || header.gongshi != env!("CARGO_PKG_VERSION")
+        || header.inputs != inputs
+    {
         return None;
     }
     let body = BodyIn::deserialize(&mut de).ok()?;
@@ -149,12 +157,16 @@ pub(crate) fn path(dir: &Path) -> PathBuf {
 /// Read the snapshot in `dir` and make the rest of a [`LastBuild`] around it: the
 /// configuration, the calendar, the facts and the renderer. `None` when anything is missing,
 /// unreadable or of another version.
-pub(crate) fn load(dir: &Path, opts: &BuildOptions) -> Option<LastBuild> {
+pub(crate) fn load(
+    dir: &Path,
+    opts: &BuildOptions,
+    inputs: &str,
+) -> Option<(LastBuild, crate::render::Theme)> {
     let t = Instant::now();
     let bytes = std::fs::read(path(dir)).ok()?;
     phase("snapshot: read", t);
     let t = Instant::now();
-    let d = decode(&bytes)?;
+    let d = decode(&bytes, inputs)?;
     drop(bytes);
     phase("snapshot: decoded", t);
     let t = Instant::now();
@@ -183,7 +195,7 @@ pub(crate) fn load(dir: &Path, opts: &BuildOptions) -> Option<LastBuild> {
     let theme = super::pipeline::load_theme(&site).ok()?;
     let renderer = Arc::new(super::pipeline::new_renderer(&theme).ok()?);
     phase("snapshot: renderer", t);
-    Some(LastBuild {
+    let last = LastBuild {
         site,
         calendar,
         facts,
@@ -200,7 +212,164 @@ pub(crate) fn load(dir: &Path, opts: &BuildOptions) -> Option<LastBuild> {
             search: d.search,
             exports: d.exports,
         },
-    })
+    };
+    Some((last, theme))
+}
+
+/// What trying the snapshot gave.
+pub(crate) enum Tried {
+    /// The output folder was patched.
+    Built(BuildReport),
+    /// The patch failed after it began to change the output folder.
+    Failed(BuildError),
+    /// Build in full (the reason is for tests and the curious).
+    Fallback(Box<Memo>, &'static str),
+}
+
+/// The one-record rebuild across processes: when the only input that changed since the last
+/// build is one record file (the build memo's fingerprint says), load the snapshot, patch it
+/// ([`super::patch::apply_to`]) and write only the files that changed into the output folder,
+/// then the page cache, the memo and the snapshot again. Anything the patch cannot do is a
+/// [`Tried::Fallback`], before the output folder was touched.
+pub(crate) fn patch_build(
+    opts: &BuildOptions,
+    cache: &CacheOptions,
+    memo: Box<Memo>,
+    start: Instant,
+) -> Tried {
+    let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
+    let dir = cache.dir_for(&out);
+    if cache.ignore || opts.feedback_db.is_some() || opts.strict {
+        return Tried::Fallback(memo, "options");
+    }
+    if std::env::var_os("GONGSHI_STAGING").is_some() || !path(&dir).is_file() {
+        return Tried::Fallback(memo, "no snapshot");
+    }
+    let t = Instant::now();
+    let (Some(changed), Some(inputs), Some(totals)) = (
+        memo.changed(&opts.root),
+        memo.previous_digest(),
+        memo.previous_totals(),
+    ) else {
+        return Tried::Fallback(memo, "not only content changed");
+    };
+    phase("snapshot: inputs compared", t);
+    if changed.is_empty() || !changed.iter().all(|p| p.starts_with("content")) {
+        return Tried::Fallback(memo, "not only content changed");
+    }
+    let Some((mut last, theme)) = load(&dir, opts, &inputs) else {
+        return Tried::Fallback(memo, "snapshot not usable");
+    };
+    let pass = super::pages::Pass::open(cache, &theme, &out);
+    if !pass.used {
+        return Tried::Fallback(memo, "page cache not usable");
+    }
+    let t = Instant::now();
+    let unchanged =
+        |p: &str, template: &str, ctx: &serde_json::Value| pass.unchanged(p, template, ctx);
+    let patched = match super::patch::apply_to(&mut last, &unchanged, opts, &changed) {
+        super::patch::Outcome::Patched(p) => p,
+        super::patch::Outcome::Fallback(why) => return Tried::Fallback(memo, why),
+    };
+    phase("snapshot: patched", t);
+    if patched.search_remade {
+        return Tried::Fallback(memo, "the search index was made again");
+    }
+    let t = Instant::now();
+    // Sizes before, for the report's totals.
+    let before: Vec<Option<u64>> = patched
+        .files
+        .iter()
+        .map(|(p, _)| {
+            std::fs::symlink_metadata(out.join(p))
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+        })
+        .collect();
+    let mut update = match super::output::InPlace::begin(&out) {
+        Ok(u) => u,
+        Err(_) => return Tried::Fallback(memo, "the output folder cannot be written"),
+    };
+    if update.write(&patched.files).is_err() {
+        return Tried::Fallback(memo, "the output folder cannot be written");
+    }
+    // Nothing in the output folder has changed yet. The page cache and the snapshot go
+    // first (the memo went at lookup): a crash from here on is followed by a full build.
+    pass.invalidate();
+    forget(&dir);
+    let stats = match update.apply() {
+        Ok(s) => s,
+        Err(e) => return Tried::Failed(BuildError::Io(e.to_string())),
+    };
+    phase("snapshot: applied in place", t);
+    let t = Instant::now();
+    let (mut files, mut bytes) = (totals.files, totals.bytes);
+    for ((p, _), old) in patched.files.iter().zip(&before) {
+        let new = std::fs::symlink_metadata(out.join(p))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        match old {
+            Some(n) => bytes = bytes.saturating_sub(*n).saturating_add(new),
+            None => {
+                files += 1;
+                bytes = bytes.saturating_add(new);
+            }
+        }
+    }
+    let rendered_pages: Vec<String> = patched.keys.iter().map(|(p, _)| p.clone()).collect();
+    let report = BuildReport {
+        records: patched.records,
+        pages: totals.pages,
+        files,
+        written: stats.written,
+        bytes,
+        millis: start.elapsed().as_millis(),
+        warnings: (*patched.warnings).clone(),
+        out: out.clone(),
+        rendered: patched.rendered,
+        rerendered: Some(rendered_pages),
+        notes: Vec::new(),
+        patched: true,
+    };
+    pass.save_patched(&out, patched.keys);
+    phase("snapshot: page cache saved", t);
+    let t = Instant::now();
+    let digest = memo.digest();
+    memo.save(&report, &last.site.tz, &last.facts);
+    phase("snapshot: memo saved", t);
+    if let Some(digest) = digest {
+        save(&dir, &last.site, &last.warnings, &last.live, &digest, opts);
+    }
+    Tried::Built(report)
+}
+
+/// Encode and write the snapshot of a successful build (timed); failing only means the next
+/// build is a full one.
+pub(crate) fn save(
+    dir: &Path,
+    site: &crate::content::Site,
+    warnings: &Diagnostics,
+    live: &Live,
+    digest: &str,
+    opts: &BuildOptions,
+) {
+    let t = Instant::now();
+    let Ok(bytes) = encode(
+        &site.records,
+        &site.keys,
+        warnings,
+        live,
+        digest,
+        opts.now,
+        opts.drafts,
+    ) else {
+        return;
+    };
+    phase(&format!("snapshot encoded ({} bytes)", bytes.len()), t);
+    let t = Instant::now();
+    let _ = write(dir, &bytes);
+    phase("snapshot written", t);
 }
 
 #[cfg(test)]
@@ -232,13 +401,15 @@ mod tests {
             &last.site.keys,
             &last.warnings,
             &last.live,
+            "inputs",
             last.now,
             last.drafts,
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         write(tmp.path(), &bytes).unwrap_or_else(|e| panic!("{e}"));
-        let back = load(tmp.path(), &opts).unwrap_or_else(|| panic!("did not load"));
+        assert!(load(tmp.path(), &opts, "other inputs").is_none());
+        let (back, _) = load(tmp.path(), &opts, "inputs").unwrap_or_else(|| panic!("did not load"));
         assert_eq!(back.site.records.len(), last.site.records.len());
         // Everything stored reads back as it was written (compared as JSON, whose maps are
         // sorted: the live exports' hash maps are encoded in no fixed order).
@@ -264,16 +435,18 @@ mod tests {
         assert_eq!(back.facts.days_left, last.facts.days_left);
         assert_eq!(back.facts.reviewed_by, last.facts.reviewed_by);
         // A truncated or corrupt file, or another version, is refused.
-        assert!(decode(&bytes[..bytes.len() / 2]).is_none());
+        assert!(decode(&bytes, "inputs").is_some());
+        assert!(decode(&bytes[..bytes.len() / 2], "inputs").is_none());
         let mut bad = bytes.clone();
         bad[0] ^= 0xff;
-        assert!(decode(&bad).is_none());
+        assert!(decode(&bad, "inputs").is_none());
         let mut other = Vec::new();
         rmp_serde::encode::write_named(
             &mut other,
             &Header {
                 format: FORMAT,
                 gongshi: "0.0.0-other".into(),
+                inputs: "inputs".into(),
                 now: last.now,
                 drafts: false,
             },
@@ -285,6 +458,7 @@ mod tests {
             &Header {
                 format: FORMAT,
                 gongshi: env!("CARGO_PKG_VERSION").into(),
+                inputs: "inputs".into(),
                 now: last.now,
                 drafts: false,
             },
@@ -293,6 +467,6 @@ mod tests {
         assert!(bytes.starts_with(&ours));
         let header_len = ours.len();
         other.extend_from_slice(&bytes[header_len..]);
-        assert!(decode(&other).is_none());
+        assert!(decode(&other, "inputs").is_none());
     }
 }
