@@ -70,6 +70,7 @@ struct BodyIn {
 }
 
 /// Encode the state of a successful build.
+#[cfg(test)]
 pub(crate) fn encode(
     records: &[Arc<Record>],
     keys: &std::collections::HashSet<String>,
@@ -79,6 +80,25 @@ pub(crate) fn encode(
     now: jiff::Timestamp,
     drafts: bool,
 ) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    encode_to(&mut out, records, keys, warnings, live, inputs, now, drafts)?;
+    Ok(out)
+}
+
+/// Encode the state of a successful build into `out` (streamed: at 100,000 records the
+/// snapshot is hundreds of megabytes, which must not be held beside the site model at the
+/// end of a build).
+#[allow(clippy::too_many_arguments)]
+fn encode_to(
+    out: &mut impl io::Write,
+    records: &[Arc<Record>],
+    keys: &std::collections::HashSet<String>,
+    warnings: &Diagnostics,
+    live: &Live,
+    inputs: &str,
+    now: jiff::Timestamp,
+    drafts: bool,
+) -> Result<(), String> {
     let header = Header {
         format: FORMAT,
         gongshi: env!("CARGO_PKG_VERSION").to_string(),
@@ -95,19 +115,31 @@ pub(crate) fn encode(
         search: live.search.as_ref(),
         exports: &live.exports,
     };
-    let mut out = Vec::new();
-    rmp_serde::encode::write_named(&mut out, &header).map_err(|e| e.to_string())?;
-    rmp_serde::encode::write_named(&mut out, &body).map_err(|e| e.to_string())?;
-    Ok(out)
+    rmp_serde::encode::write_named(out, &header).map_err(|e| e.to_string())?;
+    rmp_serde::encode::write_named(out, &body).map_err(|e| e.to_string())?;
+    Ok(())
 }
 
-/// Write `bytes` as the snapshot in `dir` (atomically: a temporary file renamed).
-pub(crate) fn write(dir: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Write the snapshot in `dir` with `fill` (atomically: a temporary file renamed). Returns
+/// its size.
+fn write_with(
+    dir: &Path,
+    fill: impl FnOnce(&mut dyn io::Write) -> Result<(), String>,
+) -> io::Result<u64> {
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    io::Write::write_all(&mut tmp, bytes)?;
+    let tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut w = io::BufWriter::with_capacity(1 << 20, tmp);
+    fill(&mut w).map_err(io::Error::other)?;
+    let tmp = w.into_inner().map_err(|e| e.into_error())?;
+    let size = tmp.as_file().metadata()?.len();
     tmp.persist(dir.join(FILE)).map_err(|e| e.error)?;
-    Ok(())
+    Ok(size)
+}
+
+/// Write `bytes` as the snapshot in `dir`.
+#[cfg(test)]
+pub(crate) fn write(dir: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_with(dir, |w| w.write_all(bytes).map_err(|e| e.to_string())).map(|_| ())
 }
 
 /// Remove the snapshot in `dir` (before the output folder changes).
@@ -355,21 +387,21 @@ pub(crate) fn save(
     opts: &BuildOptions,
 ) {
     let t = Instant::now();
-    let Ok(bytes) = encode(
-        &site.records,
-        &site.keys,
-        warnings,
-        live,
-        digest,
-        opts.now,
-        opts.drafts,
-    ) else {
-        return;
-    };
-    phase(&format!("snapshot encoded ({} bytes)", bytes.len()), t);
-    let t = Instant::now();
-    let _ = write(dir, &bytes);
-    phase("snapshot written", t);
+    let written = write_with(dir, |mut w| {
+        encode_to(
+            &mut w,
+            &site.records,
+            &site.keys,
+            warnings,
+            live,
+            digest,
+            opts.now,
+            opts.drafts,
+        )
+    });
+    if let Ok(size) = written {
+        phase(&format!("snapshot written ({size} bytes)"), t);
+    }
 }
 
 #[cfg(test)]
