@@ -13,7 +13,8 @@ use std::process::Command;
 
 /// One `gongshi build` run.
 struct Built {
-    /// The build ran in full (not answered from the memo).
+    /// The build ran (not answered from the memo): in full, or as a one-record patch of the
+    /// last build's snapshot.
     full: bool,
     written: usize,
     /// What it printed, without the timings and the count of changed files.
@@ -39,7 +40,9 @@ fn build_into(root: &Path, out: &Path, now: &str, extra: &[&str]) -> Built {
     let all = text(&o);
     assert!(o.status.success(), "{all}");
     let timings: Vec<&str> = all.lines().filter(|l| l.starts_with("[timing]")).collect();
-    let full = timings.iter().any(|l| l.starts_with("[timing] load+check"));
+    let full = timings
+        .iter()
+        .any(|l| l.starts_with("[timing] load+check") || l.starts_with("[timing] snapshot patch"));
     assert!(
         full || timings.iter().any(|l| l.starts_with("[timing] memo")),
         "{all}"
