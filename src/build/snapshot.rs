@@ -502,3 +502,57 @@ mod tests {
         assert!(decode(&other, "inputs").is_none());
     }
 }
+
+#[cfg(test)]
+mod sizes {
+    use super::*;
+
+    /// What each part of a snapshot weighs (`GONGSHI_SNAPSHOT_SIZES=FILE`; not a check).
+    #[test]
+    fn part_sizes() {
+        let Some(file) = std::env::var_os("GONGSHI_SNAPSHOT_SIZES") else {
+            return;
+        };
+        let bytes = std::fs::read(file).unwrap_or_default();
+        let mut de = rmp_serde::Deserializer::from_read_ref(&bytes[..]);
+        let _ = Header::deserialize(&mut de).unwrap_or_else(|e| panic!("{e}"));
+        let b = BodyIn::deserialize(&mut de).unwrap_or_else(|e| panic!("{e}"));
+        let len = |v: &dyn erased::Ser| v.len();
+        mod erased {
+            pub(super) trait Ser {
+                fn len(&self) -> usize;
+            }
+            impl<T: serde::Serialize> Ser for T {
+                fn len(&self) -> usize {
+                    rmp_serde::to_vec_named(self).map(|v| v.len()).unwrap_or(0)
+                }
+            }
+        }
+        let html: usize = b.records.iter().map(|r| r.body.html.len()).sum();
+        let text: usize = b.records.iter().map(|r| r.body.text.len()).sum();
+        let md: usize = b.records.iter().map(|r| len(&r.md)).sum();
+        let data: usize = b
+            .records
+            .iter()
+            .map(|r| {
+                let mut v = Vec::new();
+                let mut s = rmp_serde::Serializer::new(&mut v).with_struct_map();
+                r.data
+                    .serialize_tagged(&mut s)
+                    .map(|_| v.len())
+                    .unwrap_or(0)
+            })
+            .sum();
+        let common: usize = b.records.iter().map(|r| len(&r.common)).sum();
+        eprintln!(
+            "file {} records {} (n={}: body html {html} text {text}, md fields {md}, data {data}, common {common}) keys {} warnings {} search {} exports {}",
+            bytes.len(),
+            len(&b.records),
+            b.records.len(),
+            len(&b.keys),
+            len(&b.warnings),
+            len(&b.search),
+            len(&b.exports)
+        );
+    }
+}
