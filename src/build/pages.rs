@@ -323,6 +323,11 @@ impl Pass {
         })
     }
 
+    /// Did the last build's page at `path` have this key?
+    pub(crate) fn had(&self, path: &str, key: &str) -> bool {
+        self.previous.get(path).is_some_and(|e| e.key == key)
+    }
+
     /// After a one-record patch was applied to the output folder: the last build's entries,
     /// with those of the pages the patch planned (`keys`) taken again from their files.
     pub(crate) fn save_patched(mut self, out: &Path, keys: Vec<(String, Key)>) {

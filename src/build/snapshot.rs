@@ -349,7 +349,13 @@ pub(crate) fn patch_build(
             }
         }
     }
-    let rendered_pages: Vec<String> = patched.keys.iter().map(|(p, _)| p.clone()).collect();
+    // As the page cache reports them: the pages whose template or view model changed.
+    let rendered_pages: Vec<String> = patched
+        .keys
+        .iter()
+        .filter(|(p, k)| !pass.had(p, k))
+        .map(|(p, _)| p.clone())
+        .collect();
     let report = BuildReport {
         records: patched.records,
         pages: totals.pages,
@@ -359,7 +365,9 @@ pub(crate) fn patch_build(
         millis: start.elapsed().as_millis(),
         warnings: (*patched.warnings).clone(),
         out: out.clone(),
-        rendered: patched.rendered,
+        // Counted as the page cache counts them (the patch also renders pages it cannot
+        // tell unchanged, feeds for one; their bytes are the same and are not written).
+        rendered: rendered_pages.len(),
         rerendered: Some(rendered_pages),
         notes: Vec::new(),
         patched: true,
