@@ -47,6 +47,10 @@ pub struct CacheOptions {
     pub dir: Option<PathBuf>,
     /// Do not read the cache (`--no-cache`); a new one is still written.
     pub ignore: bool,
+    /// Keep a snapshot of the build (`--snapshot`, [`super::snapshot`]) so that the next one
+    /// patches a single edited record instead of loading the site; it holds the site model
+    /// until the end of the build, so a large site's build peaks higher.
+    pub snapshot: bool,
 }
 
 impl CacheOptions {
@@ -440,6 +444,7 @@ mod tests {
         let o = CacheOptions {
             dir: Some(PathBuf::from("/ci/cache")),
             ignore: false,
+            snapshot: false,
         };
         assert_eq!(o.dir_for(Path::new("public")), PathBuf::from("/ci/cache"));
     }

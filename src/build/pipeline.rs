@@ -352,11 +352,9 @@ pub fn build_with(
             memo
         }
     };
-    // The build writes a new snapshot (unless `GONGSHI_NO_SNAPSHOT` is set, to measure
-    // without); the old one goes before the output folder changes.
-    let digest = memo
-        .digest()
-        .filter(|_| std::env::var_os("GONGSHI_NO_SNAPSHOT").is_none());
+    // Asked for (`--snapshot`), the build writes a new snapshot; the old one goes before the
+    // output folder changes either way.
+    let digest = memo.digest().filter(|_| cache.snapshot);
     let snapshot = digest.is_some();
     let mut live = Live::default();
     let t = Instant::now();

@@ -271,7 +271,7 @@ pub(crate) fn patch_build(
 ) -> Tried {
     let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
     let dir = cache.dir_for(&out);
-    if cache.ignore || opts.feedback_db.is_some() || opts.strict {
+    if !cache.snapshot || cache.ignore || opts.feedback_db.is_some() || opts.strict {
         return Tried::Fallback(memo, "options");
     }
     if std::env::var_os("GONGSHI_STAGING").is_some() || !path(&dir).is_file() {

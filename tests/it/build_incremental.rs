@@ -84,6 +84,7 @@ impl Site {
         let c = CacheOptions {
             dir: Some(self.cache.clone()),
             ignore: false,
+            snapshot: true,
         };
         build::build_with(&build_options(&self.root, &self.out, now), &c, &|_, _| {})
     }
@@ -96,6 +97,7 @@ impl Site {
         let c = CacheOptions {
             dir: Some(scratch.join("cache")),
             ignore: true,
+            snapshot: false,
         };
         let r = build::build_with(&build_options(&self.root, &out, now), &c, &|_, _| {});
         let t = r.ok().map(|_| tree(&out));
