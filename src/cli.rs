@@ -99,6 +99,9 @@ pub(crate) struct BuildArgs {
     /// 构建缓存目录（默认为输出目录旁的 .gongshi-cache/）；持续集成可保留此目录，使下次生成只重新生成有变化的页面
     #[arg(long, value_name = "DIR")]
     pub(crate) cache_dir: Option<PathBuf>,
+    /// 在构建缓存目录中保留构建快照：下次生成时若只改了一个记录文件，只处理该记录及受影响的页面（生成时约需多用一半内存）
+    #[arg(long)]
+    pub(crate) snapshot: bool,
     /// 意见接收程序的数据库（只读）：核对已公布结果的征集是否全部导出，并在 consultations/heads.json 中发布接收程序的链头
     #[arg(long, value_name = "FILE")]
     pub(crate) feedback_db: Option<PathBuf>,

@@ -330,7 +330,7 @@ pub fn validity(
 
 /// A warning as stored in the memo (every field `render_text` shows).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct StoredDiagnostic {
+pub(super) struct StoredDiagnostic {
     severity: Severity,
     code: Code,
     file: PathBuf,
@@ -368,7 +368,7 @@ impl From<&Diagnostic> for StoredDiagnostic {
 }
 
 impl StoredDiagnostic {
-    fn restore(self) -> Diagnostic {
+    pub(super) fn restore(self) -> Diagnostic {
         Diagnostic {
             severity: self.severity,
             code: self.code,
@@ -426,6 +426,8 @@ pub struct Memo {
     /// None when the inputs could not be fingerprinted or the old memo not removed: then no
     /// memo is written.
     fingerprint: Option<Fingerprint>,
+    /// The last build's memo, when it was readable (what changed since: [`Memo::changed`]).
+    previous: Option<MemoFile>,
 }
 
 /// Forget the memo of `opts`' output folder (`gongshi build --no-cache`): the next build is a
@@ -446,8 +448,12 @@ pub fn lookup(opts: &BuildOptions) -> Lookup {
     } else {
         fingerprint(opts)
     };
-    if let Some(fp) = &fingerprint {
-        if let Some(report) = hit(&file, fp, opts, &out) {
+    let previous = std::fs::read(&file)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<MemoFile>(&b).ok())
+        .filter(|m| m.format == FORMAT);
+    if let (Some(fp), Some(memo)) = (&fingerprint, &previous) {
+        if let Some(report) = hit(memo, fp, opts, &out) {
             return Lookup::Hit(report);
         }
     }
@@ -460,14 +466,12 @@ pub fn lookup(opts: &BuildOptions) -> Lookup {
         out,
         now: opts.now,
         fingerprint: fingerprint.filter(|_| removed),
+        previous,
     }))
 }
 
-fn hit(file: &Path, fp: &Fingerprint, opts: &BuildOptions, out: &Path) -> Option<BuildReport> {
-    let bytes = std::fs::read(file).ok()?;
-    let memo: MemoFile = serde_json::from_slice(&bytes).ok()?;
-    let valid = memo.format == FORMAT
-        && memo.key == fp.key
+fn hit(memo: &MemoFile, fp: &Fingerprint, opts: &BuildOptions, out: &Path) -> Option<BuildReport> {
+    let valid = memo.key == fp.key
         && memo.valid_from <= opts.now
         && opts.now < memo.valid_until
         && memo.inputs.len() == fp.inputs.len()
@@ -484,7 +488,7 @@ fn hit(file: &Path, fp: &Fingerprint, opts: &BuildOptions, out: &Path) -> Option
     if output != memo.output {
         return None;
     }
-    let r = memo.report;
+    let r = memo.report.clone();
     Some(BuildReport {
         records: r.records,
         pages: r.pages,
@@ -501,10 +505,84 @@ fn hit(file: &Path, fp: &Fingerprint, opts: &BuildOptions, out: &Path) -> Option
         rendered: 0,
         rerendered: Some(Vec::new()),
         notes: Vec::new(),
+        patched: false,
     })
 }
 
+/// A digest of a build's key and input files: names the build a snapshot was taken after
+/// (`build/snapshot.rs`).
+fn digest(key: &Key, inputs: &[Entry]) -> Option<String> {
+    use sha2::Digest;
+    let json = serde_json::to_vec(&(key, inputs)).ok()?;
+    Some(hex::encode(sha2::Sha256::digest(json)))
+}
+
+/// What the last build reported: pages, files and bytes written.
+#[derive(Debug, Clone, Copy)]
+pub struct Totals {
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: u64,
+}
+
 impl Memo {
+    /// The digest of this build's key and inputs (None when they could not be taken: then
+    /// no memo, and no snapshot, is written).
+    pub fn digest(&self) -> Option<String> {
+        let fp = self.fingerprint.as_ref()?;
+        digest(&fp.key, &fp.inputs)
+    }
+
+    /// The digest of the last build's key and inputs, from its memo.
+    pub fn previous_digest(&self) -> Option<String> {
+        let m = self.previous.as_ref()?;
+        digest(&m.key, &m.inputs)
+    }
+
+    /// What the last build reported.
+    pub fn previous_totals(&self) -> Option<Totals> {
+        let r = &self.previous.as_ref()?.report;
+        Some(Totals {
+            pages: r.pages,
+            files: r.files,
+            bytes: r.bytes,
+        })
+    }
+
+    /// The input files (site-relative paths) added, removed or changed since the last build,
+    /// when nothing else changed: the same key (binary, options, theme name, git commit) and
+    /// the output folder exactly as the last build left it. None otherwise.
+    pub fn changed(&self, root: &Path) -> Option<Vec<PathBuf>> {
+        let fp = self.fingerprint.as_ref()?;
+        let old = self.previous.as_ref()?;
+        if old.key != fp.key {
+            return None;
+        }
+        let before: std::collections::HashMap<&str, &Entry> =
+            old.inputs.iter().map(|e| (e.path.as_str(), e)).collect();
+        let now: std::collections::HashSet<&str> =
+            fp.inputs.iter().map(|e| e.path.as_str()).collect();
+        let mut changed: Vec<PathBuf> = fp
+            .inputs
+            .iter()
+            .filter(|e| {
+                before
+                    .get(e.path.as_str())
+                    .is_none_or(|b| !b.matches(e, root))
+            })
+            .map(|e| PathBuf::from(&e.path))
+            .collect();
+        changed.extend(
+            old.inputs
+                .iter()
+                .filter(|e| !now.contains(e.path.as_str()))
+                .map(|e| PathBuf::from(&e.path)),
+        );
+        let mut output = Vec::new();
+        scan(&self.out, "", None, &mut output).ok()?;
+        (output == old.output).then_some(changed)
+    }
+
     /// Record a successful build (its report, clock-dependent facts and the output folder as
     /// it now is). Failing to write the memo only means the next build is a full one.
     pub fn save(self, report: &BuildReport, tz: &TimeZone, facts: &Facts) {

@@ -8,6 +8,7 @@ pub mod output;
 pub mod pages;
 pub mod patch;
 pub(crate) mod pipeline;
+pub(crate) mod snapshot;
 
 pub use pages::CacheOptions;
 pub use pipeline::{build, build_with, plan_site, render_site, render_site_with};
@@ -90,6 +91,9 @@ pub struct BuildReport {
     pub rerendered: Option<Vec<String>>,
     /// Notes for the user (a page cache that could not be used, and why).
     pub notes: Vec<String>,
+    /// The build patched the last build's snapshot after a one-record edit instead of
+    /// loading the whole site (`build/snapshot.rs`).
+    pub patched: bool,
 }
 
 /// Why a build did not publish.

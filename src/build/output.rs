@@ -392,10 +392,16 @@ impl InPlace {
         Ok(())
     }
 
-    /// Move the changed files into the output folder and remove the files (and the folders
-    /// left empty) that the build no longer makes.
-    pub fn finish(mut self) -> io::Result<Stats> {
+    /// Move the changed files into the output folder, leaving every other file as it is (a
+    /// one-record patch, `build/snapshot.rs`, gives only the files that can have changed).
+    pub fn apply(mut self) -> io::Result<Stats> {
         self.finished = true;
+        self.rename_changed()?;
+        let _ = std::fs::remove_dir_all(&self.pending);
+        Ok(self.stats)
+    }
+
+    fn rename_changed(&mut self) -> io::Result<()> {
         let out = &self.out_dir;
         std::fs::create_dir_all(out).map_err(|e| with_context(e, "无法创建目录", out))?;
         self.changed.sort();
@@ -405,6 +411,15 @@ impl InPlace {
             make_room(out, Path::new(rel)).map_err(|e| with_context(e, "无法写入", &to))?;
             std::fs::rename(&from, &to).map_err(|e| with_context(e, "无法写入", &to))?;
         }
+        Ok(())
+    }
+
+    /// Move the changed files into the output folder and remove the files (and the folders
+    /// left empty) that the build no longer makes.
+    pub fn finish(mut self) -> io::Result<Stats> {
+        self.finished = true;
+        self.rename_changed()?;
+        let out = &self.out_dir;
         // What the build did not make: files (and links) not seen, then the folders that
         // held them, deepest first, when nothing is left in them.
         let mut gone = Vec::new();

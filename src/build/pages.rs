@@ -47,6 +47,10 @@ pub struct CacheOptions {
     pub dir: Option<PathBuf>,
     /// Do not read the cache (`--no-cache`); a new one is still written.
     pub ignore: bool,
+    /// Keep a snapshot of the build (`--snapshot`, [`super::snapshot`]) so that the next one
+    /// patches a single edited record instead of loading the site; it holds the site model
+    /// until the end of the build, so a large site's build peaks higher.
+    pub snapshot: bool,
 }
 
 impl CacheOptions {
@@ -132,7 +136,7 @@ impl io::Write for Sha {
     }
 }
 
-fn key_of(template: &str, ctx: &serde_json::Value) -> Option<Key> {
+pub(crate) fn key_of(template: &str, ctx: &serde_json::Value) -> Option<Key> {
     let mut h = Sha(sha2::Sha256::new());
     h.0.update(template.as_bytes());
     h.0.update([0u8]);
@@ -314,6 +318,45 @@ impl Pass {
         (render, kept)
     }
 
+    /// Is the page at `path`, as the cache recorded it, the one this template and view model
+    /// make, and its file still the one written (a one-record patch leaves it as it is)?
+    pub(crate) fn unchanged(&self, path: &str, template: &str, ctx: &serde_json::Value) -> bool {
+        self.previous.get(path).is_some_and(|e| {
+            key_of(template, ctx).is_some_and(|k| k == e.key)
+                && identity(&self.old_out.join(path)) == Some((e.size, e.mtime, e.ino))
+        })
+    }
+
+    /// Did the last build's page at `path` have this key?
+    pub(crate) fn had(&self, path: &str, key: &str) -> bool {
+        self.previous.get(path).is_some_and(|e| e.key == key)
+    }
+
+    /// After a one-record patch was applied to the output folder: the last build's entries,
+    /// with those of the pages the patch planned (`keys`) taken again from their files.
+    pub(crate) fn save_patched(mut self, out: &Path, keys: Vec<(String, Key)>) {
+        for (path, key) in keys {
+            match identity(&out.join(&path)) {
+                Some((size, mtime, ino)) => {
+                    self.previous.insert(
+                        path,
+                        Entry {
+                            key,
+                            size,
+                            mtime,
+                            ino,
+                        },
+                    );
+                }
+                None => {
+                    self.previous.remove(&path);
+                }
+            }
+        }
+        let pages = std::mem::take(&mut self.previous);
+        self.write(pages);
+    }
+
     /// Remove the cache file (before the output folder is changed in place; [`Pass::save`]
     /// writes it again).
     pub(crate) fn invalidate(&self) {
@@ -342,10 +385,21 @@ impl Pass {
                 ))
             })
             .collect();
+        Pass::write_file(&self.file, header, pages);
+    }
+
+    fn write(self, pages: HashMap<String, Entry>) {
+        let Some(header) = self.header else {
+            return;
+        };
+        Pass::write_file(&self.file, header, pages);
+    }
+
+    fn write_file(file: &Path, header: Header, pages: HashMap<String, Entry>) {
         let Ok(bytes) = serde_json::to_vec(&CacheFile { header, pages }) else {
             return;
         };
-        let Some(dir) = self.file.parent() else {
+        let Some(dir) = file.parent() else {
             return;
         };
         if std::fs::create_dir_all(dir).is_err() {
@@ -355,7 +409,7 @@ impl Pass {
             return;
         };
         if io::Write::write_all(&mut tmp, &bytes).is_ok() {
-            let _ = tmp.persist(&self.file);
+            let _ = tmp.persist(file);
         }
     }
 }
@@ -390,6 +444,7 @@ mod tests {
         let o = CacheOptions {
             dir: Some(PathBuf::from("/ci/cache")),
             ignore: false,
+            snapshot: false,
         };
         assert_eq!(o.dir_for(Path::new("public")), PathBuf::from("/ci/cache"));
     }

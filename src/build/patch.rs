@@ -53,6 +53,12 @@ pub struct Patched {
     /// Pages rendered.
     pub rendered: usize,
     pub records: usize,
+    /// The pages planned, with their page cache keys ([`crate::build::pages`]), in the order
+    /// planned.
+    pub keys: Vec<(String, String)>,
+    /// The search index was made again instead of updated in place (its files may not be
+    /// the same ones: another shard count).
+    pub search_remade: bool,
 }
 
 /// The result of trying a one-record rebuild.
@@ -103,7 +109,13 @@ pub fn apply(reuse: &mut Reuse, opts: &BuildOptions, changed: &[PathBuf]) -> Out
     let Some(last) = reuse.last.as_mut() else {
         return Outcome::Fallback("no earlier build");
     };
-    let outcome = apply_to(last, &reuse.pages, opts, changed);
+    let pages = &reuse.pages;
+    let unchanged = |path: &str, template: &str, ctx: &Value| {
+        pages
+            .get(path)
+            .is_some_and(|(t, c, _)| t == template && c == ctx)
+    };
+    let outcome = apply_to(last, &unchanged, opts, changed);
     if matches!(outcome, Outcome::Patched(_)) {
         // The loader's cache holds the records as they are now.
         for rel in changed {
@@ -120,9 +132,12 @@ pub fn apply(reuse: &mut Reuse, opts: &BuildOptions, changed: &[PathBuf]) -> Out
     outcome
 }
 
-fn apply_to(
+/// [`apply`] on `last`; `unchanged(path, template, view model)` says whether the last build's
+/// page at `path` is the one this template and view model make (list pages that are are not
+/// rendered again).
+pub(crate) fn apply_to(
     last: &mut LastBuild,
-    pages: &crate::build::RenderedPages,
+    unchanged: &dyn Fn(&str, &str, &Value) -> bool,
     opts: &BuildOptions,
     changed: &[PathBuf],
 ) -> Outcome {
@@ -286,6 +301,7 @@ fn apply_to(
     let mut outputs = new_own;
     // (Whether the record is in the index is part of its projection: the same as before.)
     let in_index = crate::export::exported(&last.facts, &new);
+    let mut search_remade = false;
     let updated = last
         .live
         .search
@@ -310,11 +326,14 @@ fn apply_to(
             bytes: f.bytes,
         })),
         // Not in place: the index is made again (and kept).
-        None => plan::search_outputs_live(
-            Cx::new(&next_site, &last.facts, &time),
-            &mut last.live.search,
-            &mut |o| outputs.push(o),
-        ),
+        None => {
+            search_remade = true;
+            plan::search_outputs_live(
+                Cx::new(&next_site, &last.facts, &time),
+                &mut last.live.search,
+                &mut |o| outputs.push(o),
+            )
+        }
     }
     crate::build::phase("patch: search index", t0);
     let exports = &mut last.live.exports;
@@ -338,20 +357,31 @@ fn apply_to(
         for x in prev.into_iter().chain(next).chain(others) {
             outputs.extend(plan::one_record(cx, x));
         }
-        outputs.extend(plan::plan_lists_with(cx, &new).into_iter().filter(|o| {
-            match o {
-                Output::Page {
-                    path,
-                    template,
-                    ctx,
-                } => !pages
-                    .get(path)
-                    .is_some_and(|(t, c, _)| t == template && c == ctx),
-                _ => true,
-            }
-        }));
+        outputs.extend(
+            plan::plan_lists_with(cx, &new)
+                .into_iter()
+                .filter(|o| match o {
+                    Output::Page {
+                        path,
+                        template,
+                        ctx,
+                    } => !unchanged(path, template, ctx),
+                    _ => true,
+                }),
+        );
         crate::build::phase("patch: lists planned", t0);
     }
+    let keys = outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::Page {
+                path,
+                template,
+                ctx,
+            } => Some((path.clone(), crate::build::pages::key_of(template, ctx)?)),
+            _ => None,
+        })
+        .collect();
     // Rendered as the full build renders (the same step, without its page reuse).
     let crate::build::pipeline::Made {
         files,
@@ -372,6 +402,8 @@ fn apply_to(
         warnings,
         rendered,
         records,
+        keys,
+        search_remade,
     })
 }
 

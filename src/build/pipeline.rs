@@ -342,12 +342,12 @@ pub(crate) fn run(
     Ok(Ran { pages, rendered })
 }
 
-fn load_theme(site: &Site) -> Result<Theme, BuildError> {
+pub(super) fn load_theme(site: &Site) -> Result<Theme, BuildError> {
     Theme::load(&site.root, &site.config.theme)
         .map_err(|e| BuildError::Io(format!("无法读取主题 themes/{}：{e}", site.config.theme)))
 }
 
-fn new_renderer(theme: &Theme) -> Result<Renderer, BuildError> {
+pub(super) fn new_renderer(theme: &Theme) -> Result<Renderer, BuildError> {
     Renderer::new(theme).map_err(|ds| BuildError::Content(ds.into_iter().collect()))
 }
 
@@ -385,6 +385,23 @@ pub fn build_with(
         cache::Lookup::Miss(memo) => memo,
     };
     phase("memo lookup", start);
+    // One record file changed: patch the last build's snapshot (`snapshot.rs`).
+    let memo = match super::snapshot::patch_build(opts, cache, memo, start) {
+        super::snapshot::Tried::Built(report) => {
+            phase("snapshot patch", start);
+            return Ok(report);
+        }
+        super::snapshot::Tried::Failed(e) => return Err(e),
+        super::snapshot::Tried::Fallback(memo, why) => {
+            phase(&format!("snapshot not used ({why})"), start);
+            memo
+        }
+    };
+    // Asked for (`--snapshot`), the build writes a new snapshot; the old one goes before the
+    // output folder changes either way.
+    let digest = memo.digest().filter(|_| cache.snapshot);
+    let snapshot = digest.is_some();
+    let mut live = Live::default();
     let t = Instant::now();
     // `check` has read the git history into the facts already.
     let Checked {
@@ -396,6 +413,7 @@ pub fn build_with(
     let theme = load_theme(&site)?;
     let renderer = new_renderer(&theme)?;
     let out = opts.out.clone().unwrap_or_else(|| site.root.join("public"));
+    super::snapshot::forget(&cache.dir_for(&out));
     let mut pass = super::pages::Pass::open(cache, &theme, &out);
     // With a usable page cache the output folder is updated in place (only what changed is
     // written); without one, a new folder replaces it. `GONGSHI_STAGING` set forces the new
@@ -407,7 +425,7 @@ pub fn build_with(
             &theme,
             &renderer,
             &mut Sink::InPlace(&mut update),
-            None,
+            snapshot.then_some(&mut live),
             None,
             Some(&mut pass),
             progress,
@@ -428,7 +446,7 @@ pub fn build_with(
             &theme,
             &renderer,
             &mut Sink::Disk(&mut staging),
-            None,
+            snapshot.then_some(&mut live),
             None,
             Some(&mut pass),
             progress,
@@ -454,6 +472,7 @@ pub fn build_with(
         rendered: ran.rendered,
         rerendered: pass.used.then(|| std::mem::take(&mut pass.rendered)),
         notes: pass.note.take().into_iter().collect(),
+        patched: false,
     };
     let t = Instant::now();
     pass.save(&report.out);
@@ -461,6 +480,16 @@ pub fn build_with(
     let t = Instant::now();
     memo.save(&report, &site.tz, &facts);
     phase("memo saved", t);
+    if let Some(digest) = digest {
+        super::snapshot::save(
+            &cache.dir_for(&report.out),
+            &site,
+            &report.warnings,
+            &live,
+            &digest,
+            opts,
+        );
+    }
     Ok(report)
 }
 

@@ -19,6 +19,7 @@ pub(super) fn run(a: BuildArgs, g: Global) -> Result<(), Error> {
     let cache = crate::build::CacheOptions {
         dir: a.cache_dir,
         ignore: a.no_cache,
+        snapshot: a.snapshot,
     };
     if a.no_cache {
         crate::build::cache::forget(&opts);

@@ -13,8 +13,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// One record: a file under `content/<folder>/`, validated and typed.
-#[derive(Debug, Clone)]
+/// One record: a file under `content/<folder>/`, validated and typed. Serialized only by the
+/// build snapshot (`build/snapshot.rs`), which sets the root again with [`Record::rooted`].
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Record {
     pub kind: Kind,
     /// File stem or bundle folder name; unique within the kind; its URL.
@@ -24,6 +25,10 @@ pub struct Record {
     /// The folder its attachments are in, relative to the site root.
     pub dir: PathBuf,
     pub common: Common,
+    #[serde(
+        serialize_with = "Data::serialize_tagged",
+        deserialize_with = "Data::deserialize_tagged"
+    )]
     pub data: Data,
     /// The rendered body.
     pub body: Rendered,
@@ -37,10 +42,22 @@ pub struct Record {
     /// [`Prescan`] hook said so): the lint need not read it again.
     pub(crate) privacy_quiet: bool,
     /// The site root, shared by every record: the file is read again for a diagnostic.
+    #[serde(skip, default = "no_root")]
     root: Arc<Path>,
 }
 
+/// The root of a deserialized record until [`Record::rooted`] sets it.
+fn no_root() -> Arc<Path> {
+    Arc::from(Path::new(""))
+}
+
 impl Record {
+    /// The same record under the site root `root` (a deserialized record has none).
+    pub(crate) fn rooted(mut self, root: &Arc<Path>) -> Record {
+        self.root = root.clone();
+        self
+    }
+
     /// `permits/x`, the record's key across the site.
     pub fn key(&self) -> String {
         format!("{}/{}", self.kind.folder(), self.id)

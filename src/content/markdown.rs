@@ -6,7 +6,7 @@ use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, Ta
 use std::collections::HashMap;
 
 /// What rendering one piece of Markdown produced.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     pub html: String,
     /// Text without markup, for search and summaries.
@@ -20,7 +20,7 @@ pub struct Rendered {
 /// The Markdown fields of a record, rendered, by field path (`facts`, `steps[2].description`),
 /// in path order. A sorted boxed slice: a record has a few fields, and a `BTreeMap` would
 /// spend a whole node on them.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Fields(Box<[(String, Rendered)]>);
 
 impl Fields {

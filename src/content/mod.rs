@@ -170,16 +170,7 @@ pub fn load_site_lenient(
     opts: &LoadOptions,
     cache: &mut load::LoadCache,
 ) -> Result<(Site, Diagnostics), Diagnostics> {
-    let config = Config::load(root).map_err(|ds| ds.into_iter().collect::<Diagnostics>())?;
-    let Some(tz) = config.timezone() else {
-        return Err([Diagnostic::error(
-            Code::ConfigTimezone,
-            "site.toml",
-            "无法识别的时区",
-        )]
-        .into_iter()
-        .collect());
-    };
+    let (config, tz, mut diags) = load_config(root)?;
     let loaded = load::load_cached(
         root,
         &config.base_path(),
@@ -188,15 +179,7 @@ pub fn load_site_lenient(
         opts.prescan,
         cache,
     );
-    let mut diags: Diagnostics = loaded.diags.into_iter().collect();
-    let mut config = config;
-    let (synonyms, problems) = crate::search::synonyms::load(
-        root,
-        config.search.synonyms_file.as_deref(),
-        config.search.builtin_synonyms,
-    );
-    config.search.synonyms = synonyms;
-    diags.extend(problems);
+    diags.extend(loaded.diags);
     diags.extend(validate::validate(root, &config, &loaded.records));
     let keys = loaded.records.iter().map(|r| r.key()).collect();
     let mut records: Vec<std::sync::Arc<Record>> = loaded
@@ -212,23 +195,54 @@ pub fn load_site_lenient(
         ))
     });
     diags.sort();
+    Ok((assemble(root, config, tz, records, keys), diags))
+}
+
+/// `site.toml` as a build reads it: the configuration with the search synonyms loaded, its
+/// time zone, and the synonyms file's problems. `Err` when it cannot be read or names an
+/// unknown time zone.
+pub fn load_config(root: &Path) -> Result<(Config, jiff::tz::TimeZone, Diagnostics), Diagnostics> {
+    let mut config = Config::load(root).map_err(|ds| ds.into_iter().collect::<Diagnostics>())?;
+    let Some(tz) = config.timezone() else {
+        return Err([Diagnostic::error(
+            Code::ConfigTimezone,
+            "site.toml",
+            "无法识别的时区",
+        )]
+        .into_iter()
+        .collect());
+    };
+    let (synonyms, problems) = crate::search::synonyms::load(
+        root,
+        config.search.synonyms_file.as_deref(),
+        config.search.builtin_synonyms,
+    );
+    config.search.synonyms = synonyms;
+    Ok((config, tz, problems.into_iter().collect()))
+}
+
+/// The site of `records` (already in site order) and the keys of every record read.
+pub(crate) fn assemble(
+    root: &Path,
+    config: Config,
+    tz: jiff::tz::TimeZone,
+    records: Vec<std::sync::Arc<Record>>,
+    keys: std::collections::HashSet<String>,
+) -> Site {
     let by_key = records
         .iter()
         .enumerate()
         .map(|(i, r)| (r.key(), i))
         .collect();
-    Ok((
-        Site {
-            root: root.to_path_buf(),
-            config,
-            tz,
-            kinds: kind_ranges(&records),
-            records,
-            by_key: std::sync::Arc::new(by_key),
-            keys: std::sync::Arc::new(keys),
-        },
-        diags,
-    ))
+    Site {
+        root: root.to_path_buf(),
+        config,
+        tz,
+        kinds: kind_ranges(&records),
+        records,
+        by_key: std::sync::Arc::new(by_key),
+        keys: std::sync::Arc::new(keys),
+    }
 }
 
 #[cfg(test)]

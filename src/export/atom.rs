@@ -22,6 +22,7 @@ pub const TEMPLATE: &str = "atom.xml";
 
 /// One feed to write; `E` is how its entries are held (records, or the preview's keys of
 /// them: [`super::live`]).
+#[derive(serde::Serialize, serde::Deserialize)]
 pub(crate) struct Feed<E> {
     pub path: String,
     pub title: String,

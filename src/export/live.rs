@@ -16,7 +16,7 @@ use crate::plan::Output;
 use std::collections::HashMap;
 
 /// One file made of per-record fragments, in site order.
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 struct Parts {
     /// Record key → position.
     at: HashMap<String, usize>,
@@ -53,7 +53,7 @@ impl Parts {
 }
 
 /// The open data files' fragments.
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct LiveData {
     /// Per kind: each exported record's object.
     json: HashMap<Kind, Parts>,
@@ -128,7 +128,7 @@ impl LiveData {
 }
 
 /// What the preview keeps of the feeds and the open data.
-#[derive(Default)]
+#[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct LiveExports {
     pub data: LiveData,
     /// Every feed, with the keys of its entries.

@@ -14,7 +14,9 @@ use super::index::{
 use super::{OutputFile, SearchDoc};
 use std::collections::{BTreeMap, HashMap};
 
-/// A built index and what updating it needs.
+/// A built index and what updating it needs (kept across processes in the build snapshot,
+/// `build/snapshot.rs`).
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct LiveIndex {
     /// The documents in id order, without their bodies.
     docs: Vec<SearchDoc>,

@@ -29,7 +29,7 @@ pub use tokenize::{
 };
 
 /// One searchable record.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SearchDoc {
     /// Page URL relative to the site root, e.g. `/documents/2026-012/` (a leading `/` is
     /// dropped; the script prefixes the site root).

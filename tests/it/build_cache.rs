@@ -13,8 +13,11 @@ use std::process::Command;
 
 /// One `gongshi build` run.
 struct Built {
-    /// The build ran in full (not answered from the memo).
+    /// The build ran (not answered from the memo): in full, or as a one-record patch of the
+    /// last build's snapshot.
     full: bool,
+    /// It was the one-record patch of the last build's snapshot (`--snapshot`).
+    patched: bool,
     written: usize,
     /// What it printed, without the timings and the count of changed files.
     printed: String,
@@ -39,7 +42,10 @@ fn build_into(root: &Path, out: &Path, now: &str, extra: &[&str]) -> Built {
     let all = text(&o);
     assert!(o.status.success(), "{all}");
     let timings: Vec<&str> = all.lines().filter(|l| l.starts_with("[timing]")).collect();
-    let full = timings.iter().any(|l| l.starts_with("[timing] load+check"));
+    let patched = timings
+        .iter()
+        .any(|l| l.starts_with("[timing] snapshot patch"));
+    let full = patched || timings.iter().any(|l| l.starts_with("[timing] load+check"));
     assert!(
         full || timings.iter().any(|l| l.starts_with("[timing] memo")),
         "{all}"
@@ -65,6 +71,7 @@ fn build_into(root: &Path, out: &Path, now: &str, extra: &[&str]) -> Built {
         .join("\n");
     Built {
         full,
+        patched,
         written,
         printed,
     }
@@ -205,6 +212,34 @@ fn editing_a_record_without_changing_its_size_builds_again() {
     assert!(b.full && b.written > 0);
     s.assert_fresh(NOW, &[]);
     assert!(!s.build(NOW, &[]).full);
+}
+
+#[test]
+fn with_snapshot_one_edited_record_is_patched_and_equals_a_fresh_build() {
+    let s = Site::new();
+    let rel = "content/documents/meeting-2026-09.md";
+    // Without the option no snapshot is kept, so an edit builds the whole site.
+    assert!(s.build(NOW, &[]).full);
+    s.edit(rel, "局务会议纪要", "局务会议纪要（修订）");
+    let b = s.build(NOW, &[]);
+    assert!(b.full && !b.patched);
+    // With it, the next one-record edit is patched from the snapshot.
+    assert!(s.build(NOW, &["--snapshot", "--no-cache"]).full);
+    s.edit(rel, "局务会议纪要（修订）", "局务会议纪要（第二次修订）");
+    let b = s.build(NOW, &["--snapshot"]);
+    assert!(b.patched && b.written > 0, "{}", b.printed);
+    let page =
+        std::fs::read_to_string(s.out().join("documents/meeting-2026-09/index.html")).unwrap();
+    assert!(page.contains("第二次修订"));
+    s.assert_fresh(NOW, &[]);
+    // A build without the option ignores the snapshot and removes it.
+    s.edit(rel, "（第二次修订）", "");
+    let b = s.build(NOW, &[]);
+    assert!(b.full && !b.patched);
+    s.edit(rel, "局务会议纪要", "局务会议纪要（三）");
+    let b = s.build(NOW, &["--snapshot"]);
+    assert!(b.full && !b.patched, "no snapshot was left to patch");
+    s.assert_fresh(NOW, &[]);
 }
 
 #[test]

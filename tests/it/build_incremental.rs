@@ -84,6 +84,7 @@ impl Site {
         let c = CacheOptions {
             dir: Some(self.cache.clone()),
             ignore: false,
+            snapshot: true,
         };
         build::build_with(&build_options(&self.root, &self.out, now), &c, &|_, _| {})
     }
@@ -96,6 +97,7 @@ impl Site {
         let c = CacheOptions {
             dir: Some(scratch.join("cache")),
             ignore: true,
+            snapshot: false,
         };
         let r = build::build_with(&build_options(&self.root, &out, now), &c, &|_, _| {});
         let t = r.ok().map(|_| tree(&out));
@@ -354,4 +356,141 @@ fn a_crash_while_updating_in_place_is_followed_by_a_correct_build() {
         vec!["public".to_string()],
         "the stale pending folder stays"
     );
+}
+
+/// The version string in a snapshot's header replaced by another of the same length: a
+/// snapshot written by another version of the program.
+fn other_version(snapshot: &Path) {
+    let mut bytes = std::fs::read(snapshot).unwrap();
+    let ours = env!("CARGO_PKG_VERSION").as_bytes();
+    let at = bytes
+        .windows(ours.len())
+        .position(|w| w == ours)
+        .expect("the version is in the header");
+    for (i, b) in ours.iter().enumerate() {
+        if b.is_ascii_digit() {
+            bytes[at + i] = if *b == b'9' { b'8' } else { b'9' };
+        }
+    }
+    std::fs::write(snapshot, bytes).unwrap();
+}
+
+#[test]
+fn one_record_edits_patch_the_snapshot_and_equal_clean_builds() {
+    let s = Site::new(1000, 41);
+    let now: jiff::Timestamp = "2026-11-25T10:00:00+08:00".parse().unwrap();
+    let first = s.incremental(now).unwrap_or_else(|_| panic!("first build"));
+    assert!(!first.patched, "no snapshot yet: a full build");
+    let snapshot = s.cache.join("snapshot.bin");
+    assert!(snapshot.is_file(), "the build leaves a snapshot");
+    let mut rng = synth::Rng::new(11);
+    let mut log: Vec<String> = Vec::new();
+    // What happens before each build: 0 an edit, 1 the snapshot overwritten with garbage,
+    // 2 cut in half, 3 from another version, 4 an edit that breaks the record (the build
+    // fails) and its fix, 5 an edit of a kind whose edits fall back (a consultation).
+    let plan = [0, 0, 1, 0, 2, 0, 3, 4, 0, 5, 0];
+    for (step, what) in plan.into_iter().enumerate() {
+        let pool = if rng.below(2) == 0 {
+            s.records("documents")
+        } else {
+            s.records("enforcement")
+        };
+        let file = pool[rng.below(pool.len())].clone();
+        let text = std::fs::read_to_string(&file).unwrap();
+        let edit = |text: &str, step: usize, rng: &mut synth::Rng| -> (String, String) {
+            match rng.below(3) {
+                0 => (format!("{text}\n补充说明第{step}条。\n"), "body".into()),
+                1 => {
+                    let title = field(text, "title").unwrap().trim_matches('"');
+                    (
+                        set_field(text, "title", &format!("第{step}次更正{title}")).unwrap(),
+                        "title".into(),
+                    )
+                }
+                _ => match field(text, "summary") {
+                    Some(v) if !v.starts_with('|') && !v.starts_with('>') => (
+                        set_field(text, "summary", &format!("第{step}次修订。{v}")).unwrap(),
+                        "summary".into(),
+                    ),
+                    _ => (format!("{text}\n第{step}次补充。\n"), "body".into()),
+                },
+            }
+        };
+        let (new_text, how) = edit(&text, step, &mut rng);
+        let mut expect_patch = true;
+        match what {
+            1 => {
+                std::fs::write(&snapshot, b"\x93not a snapshot").unwrap();
+                expect_patch = false;
+                log.push("snapshot corrupt".into());
+            }
+            2 => {
+                let b = std::fs::read(&snapshot).unwrap();
+                std::fs::write(&snapshot, &b[..b.len() / 2]).unwrap();
+                expect_patch = false;
+                log.push("snapshot truncated".into());
+            }
+            3 => {
+                other_version(&snapshot);
+                expect_patch = false;
+                log.push("snapshot of another version".into());
+            }
+            4 => {
+                let before = tree(&s.out);
+                std::fs::write(&file, set_field(&text, "published", "2026-02-30").unwrap())
+                    .unwrap();
+                assert!(s.incremental(now).is_err(), "the broken record builds");
+                assert!(
+                    differing(&before, &tree(&s.out)).is_empty(),
+                    "a failed build changed the output"
+                );
+                assert_eq!(s.beside(), vec!["public".to_string()]);
+                // The fix is a full build (the failed build left no memo), then edits patch
+                // again.
+                expect_patch = false;
+                log.push(format!("broken and fixed {}", file.display()));
+            }
+            5 => {
+                let c = s.records("consultations");
+                let f = &c[rng.below(c.len())];
+                let t = std::fs::read_to_string(f).unwrap();
+                std::fs::write(f, format!("{t}\n补充。\n")).unwrap();
+                expect_patch = false;
+                log.push(format!("consultation {}", f.display()));
+            }
+            _ => {}
+        }
+        if what != 5 {
+            std::fs::write(&file, &new_text).unwrap();
+            log.push(format!("{how} {}", file.display()));
+        }
+        let clean = s.clean(now).expect("the edited site builds");
+        let r = s
+            .incremental(now)
+            .unwrap_or_else(|_| panic!("after {log:?}: the build failed"));
+        let diff = differing(&tree(&s.out), &clean);
+        assert!(
+            diff.is_empty(),
+            "after {log:?}: differs from a clean build in {diff:?}"
+        );
+        assert_eq!(
+            r.patched, expect_patch,
+            "after {log:?}: patched {}, expected {expect_patch}",
+            r.patched
+        );
+        if r.patched {
+            assert!(
+                r.written < r.files / 20,
+                "after {log:?}: {} of {} files written",
+                r.written,
+                r.files
+            );
+        }
+        assert_eq!(
+            r.files,
+            clean.values().filter(|e| !matches!(e, Entry::Dir)).count()
+        );
+        assert!(snapshot.is_file(), "after {log:?}: no snapshot left");
+        assert_eq!(s.beside(), vec!["public".to_string()], "after {log:?}");
+    }
 }

@@ -44,6 +44,7 @@ impl Bench {
         let c = CacheOptions {
             dir: Some(self.cache.clone()),
             ignore: false,
+            snapshot: false,
         };
         build::build_with(&build_options(&self.root, &self.out, now), &c, &|_, _| {})
     }
@@ -55,6 +56,7 @@ impl Bench {
         let c = CacheOptions {
             dir: Some(self.scratch.join("cache")),
             ignore: true,
+            snapshot: false,
         };
         let r = build::build_with(&build_options(&self.root, &out, now), &c, &|_, _| {}).ok()?;
         assert_eq!(r.rerendered, None);

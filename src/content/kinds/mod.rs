@@ -186,7 +186,7 @@ macro_rules! kinds {
     ($( $(#[$attr:meta])* $var:ident => $module:ident :: $ty:ident, )*) => {
 
         /// 信息类别 — the kinds of record a publicity site holds.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "lowercase")]
         pub enum Kind {
             $( $(#[$attr])* $var, )*
@@ -276,6 +276,32 @@ macro_rules! kinds {
 
             pub fn kind(&self) -> Kind {
                 match self { $( $(#[$attr])* Data::$var(_) => Kind::$var, )* }
+            }
+
+            /// Serialize as (kind, data): the untagged form above is for views and cannot be
+            /// read back (the build snapshot, `build/snapshot.rs`, reads this one).
+            pub fn serialize_tagged<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeTuple;
+                let mut t = s.serialize_tuple(2)?;
+                match self { $( $(#[$attr])* Data::$var(x) => { t.serialize_element(&Kind::$var)?; t.serialize_element(&**x)?; } )* }
+                t.end()
+            }
+
+            /// Read what [`Data::serialize_tagged`] wrote.
+            pub fn deserialize_tagged<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Data, D::Error> {
+                struct Tagged;
+                impl<'de> serde::de::Visitor<'de> for Tagged {
+                    type Value = Data;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("a record kind and its data")
+                    }
+                    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Data, A::Error> {
+                        let missing = |i| serde::de::Error::invalid_length(i, &"a kind and its data");
+                        let kind: Kind = seq.next_element()?.ok_or_else(|| missing(0))?;
+                        Ok(match kind { $( $(#[$attr])* Kind::$var => Data::$var(seq.next_element()?.ok_or_else(|| missing(1))?), )* })
+                    }
+                }
+                d.deserialize_tuple(2, Tagged)
             }
 
             pub fn validate(&self, cx: &crate::content::validate::KindCx, r: &Record, out: &mut Vec<Diagnostic>) {
