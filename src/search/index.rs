@@ -563,11 +563,14 @@ struct DocTokens {
 }
 
 impl DocTokens {
-    fn new(mut pairs: Vec<(Tok, u8)>, parts: usize) -> DocTokens {
-        pairs.sort_unstable_by_key(|(t, _)| t.part(parts));
+    fn new(pairs: Vec<(Tok, u8)>, parts: usize) -> DocTokens {
+        // A counting sort by group: each token's group (a hash) is computed once, where a
+        // comparison sort computed it at every comparison. The order inside a group does not
+        // matter (a document's tokens are distinct, and the merged tables are sorted later).
+        let group: Vec<usize> = pairs.iter().map(|(t, _)| t.part(parts)).collect();
         let mut starts = vec![0u32; parts + 1];
-        for (t, _) in &pairs {
-            if let Some(n) = starts.get_mut(t.part(parts) + 1) {
+        for &g in &group {
+            if let Some(n) = starts.get_mut(g + 1) {
                 *n += 1;
             }
         }
@@ -576,7 +579,20 @@ impl DocTokens {
             sum += *n;
             *n = sum;
         }
-        DocTokens { pairs, starts }
+        let mut next: Vec<usize> = starts.iter().map(|&n| n as usize).collect();
+        let mut slots: Vec<Option<(Tok, u8)>> = (0..pairs.len()).map(|_| None).collect();
+        for (pair, g) in pairs.into_iter().zip(group) {
+            if let Some(at) = next.get_mut(g) {
+                if let Some(slot) = slots.get_mut(*at) {
+                    *slot = Some(pair);
+                }
+                *at += 1;
+            }
+        }
+        DocTokens {
+            pairs: slots.into_iter().flatten().collect(),
+            starts,
+        }
     }
 
     /// The pairs of group `p`.
@@ -767,6 +783,29 @@ mod tests {
                 .map(|(t, c)| (t.into_string(), c))
                 .collect();
             proptest::prop_assert_eq!(got, codes_by_strings(&d, &body));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn each_group_holds_exactly_its_tokens(
+            body in "(\\PC|[行政处罚决定书税工资支付 abcAB0-9]|91420583MA4F[0-9]{6}){0,200}",
+            parts in 1usize..70,
+        ) {
+            let pairs = doc_code_list(&doc("标题", &[]), &body);
+            let mut all: Vec<(String, u8)> =
+                pairs.iter().map(|(t, c)| (t.as_str().to_string(), *c)).collect();
+            let grouped = DocTokens::new(pairs, parts);
+            let mut seen = Vec::new();
+            for p in 0..parts {
+                for (t, c) in grouped.part(p) {
+                    proptest::prop_assert_eq!(t.part(parts), p);
+                    seen.push((t.as_str().to_string(), *c));
+                }
+            }
+            all.sort();
+            seen.sort();
+            proptest::prop_assert_eq!(seen, all);
         }
     }
 
