@@ -6,7 +6,10 @@ use gongshi::cli::Cli;
 use std::process::ExitCode;
 
 // mimalloc: a build allocates many short-lived strings and JSON values across rayon threads,
-// where glibc malloc's chunk consolidation is costly (figures in docs/performance.md).
+// where glibc malloc's chunk consolidation is costly (figures in docs/performance.md). Built
+// with `no_thp`: mimalloc does not ask for transparent huge pages, whose faults zero 2 MiB at a
+// time again after each purge of part of one; on a system whose THP setting is `always`
+// rather than `madvise`, MIMALLOC_ALLOW_THP=0 turns them off for the process.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

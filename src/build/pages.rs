@@ -45,7 +45,8 @@ const FILE: &str = "pages.json";
 pub struct CacheOptions {
     /// The cache folder (`--cache-dir`); None: `.gongshi-cache/` beside the output folder.
     pub dir: Option<PathBuf>,
-    /// Do not read the cache (`--no-cache`); a new one is still written.
+    /// Do not use the cache's pages (`--no-cache`): every page is rendered (only the binary's
+    /// hash it recorded is taken); a new one is still written.
     pub ignore: bool,
     /// Keep a snapshot of the build (`--snapshot`, [`super::snapshot`]) so that the next one
     /// patches a single edited record instead of loading the site; it holds the site model
@@ -101,6 +102,12 @@ struct Header {
     out: PathBuf,
 }
 
+/// A cache file read for its header alone (its pages are skipped, not kept).
+#[derive(Deserialize)]
+struct HeaderOnly {
+    header: Header,
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 struct CacheFile {
     header: Header,
@@ -140,7 +147,10 @@ pub(crate) fn key_of(template: &str, ctx: &serde_json::Value) -> Option<Key> {
     let mut h = Sha(sha2::Sha256::new());
     h.0.update(template.as_bytes());
     h.0.update([0u8]);
-    serde_json::to_writer(&mut h, ctx).ok()?;
+    // serde_json writes token by token; a buffer hands the hash whole blocks instead.
+    let mut w = io::BufWriter::with_capacity(8 * 1024, &mut h);
+    serde_json::to_writer(&mut w, ctx).ok()?;
+    w.into_inner().ok()?;
     Some(hex::encode(&h.0.finalize()[..16]))
 }
 
@@ -189,33 +199,10 @@ fn header(theme: &Theme, out: &Path, known: Option<&Header>) -> Option<Header> {
     })
 }
 
-/// Remove the cache of `out` (`gongshi build --no-cache`).
-pub fn forget(opts: &CacheOptions, out: &Path) {
-    let _ = std::fs::remove_file(opts.dir_for(out).join(FILE));
-}
-
 impl Pass {
-    /// Read the cache for a build of `theme` into `out`. Never fails: an unusable cache
-    /// means every page is rendered (with a note when a cache file was there).
-    pub(crate) fn open(opts: &CacheOptions, theme: &Theme, out: &Path) -> Pass {
-        let file = opts.dir_for(out).join(FILE);
-        let read = if opts.ignore {
-            Ok(None)
-        } else {
-            match std::fs::read(&file) {
-                Ok(b) => Ok(Some(serde_json::from_slice::<CacheFile>(&b))),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-                Err(e) => Err(e),
-            }
-        };
-        // The binary's hash is taken from the cache while the binary's size and time are
-        // those the cache recorded.
-        let known = match &read {
-            Ok(Some(Ok(c))) => Some(&c.header),
-            _ => None,
-        };
-        let header = header(theme, out, known);
-        let mut pass = Pass {
+    /// A pass with nothing from a previous build.
+    fn empty(file: PathBuf, header: Option<Header>, out: &Path) -> Pass {
+        Pass {
             file,
             header,
             old_out: out.to_path_buf(),
@@ -224,7 +211,39 @@ impl Pass {
             rendered: Vec::new(),
             used: false,
             note: None,
+        }
+    }
+
+    /// Read the cache for a build of `theme` into `out`. Never fails: an unusable cache
+    /// means every page is rendered (with a note when a cache file was there).
+    pub(crate) fn open(opts: &CacheOptions, theme: &Theme, out: &Path) -> Pass {
+        let file = opts.dir_for(out).join(FILE);
+        if opts.ignore {
+            // Its pages are not used, but the binary's hash it recorded is (hashing the
+            // binary costs more than reading the cache file); anything unreadable is ignored
+            // in silence.
+            let known = std::fs::read(&file)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<HeaderOnly>(&b).ok());
+            return Pass::empty(
+                file,
+                header(theme, out, known.as_ref().map(|k| &k.header)),
+                out,
+            );
+        }
+        let read = match std::fs::read(&file) {
+            Ok(b) => Ok(Some(serde_json::from_slice::<CacheFile>(&b))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
         };
+        // The binary's hash is taken from the cache while the binary's size and time are
+        // those the cache recorded.
+        let known = match &read {
+            Ok(Some(Ok(c))) => Some(&c.header),
+            _ => None,
+        };
+        let header = header(theme, out, known);
+        let mut pass = Pass::empty(file, header, out);
         let parsed = match read {
             Ok(Some(p)) => p,
             Ok(None) => return pass,
@@ -432,6 +451,46 @@ mod tests {
             key_of("a", &serde_json::json!("b")),
             key_of("a\"", &serde_json::json!("b"))
         );
+    }
+
+    #[test]
+    fn without_the_cache_its_recorded_binary_hash_is_still_taken() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = tmp.path().join("public");
+        let opts = CacheOptions {
+            dir: None,
+            ignore: true,
+            snapshot: false,
+        };
+        let theme = Theme::load(tmp.path(), "default").unwrap_or_else(|e| panic!("{e}"));
+        // A cache of this binary (same size and time) that recorded a hash: taken as it is,
+        // the binary is not read.
+        let header = Header {
+            format: FORMAT,
+            gongshi: env!("CARGO_PKG_VERSION").to_string(),
+            exe: "recorded".into(),
+            exe_stat: super::super::cache::exe_identity().unwrap_or_else(|| panic!("no exe")),
+            theme: theme_hash(&theme),
+            out: std::path::absolute(&out).unwrap_or_else(|e| panic!("{e}")),
+        };
+        let page = Entry {
+            key: "k".into(),
+            size: 1,
+            mtime: 1,
+            ino: 1,
+        };
+        let file = CacheFile {
+            header,
+            pages: HashMap::from([("index.html".to_string(), page)]),
+        };
+        let dir = opts.dir_for(&out);
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let json = serde_json::to_vec(&file).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.join(FILE), json).unwrap_or_else(|e| panic!("{e}"));
+        let pass = Pass::open(&opts, &theme, &out);
+        assert_eq!(pass.header.map(|h| h.exe), Some("recorded".to_string()));
+        // Its pages are not used, and nothing is said about it.
+        assert!(!pass.used && pass.previous.is_empty() && pass.note.is_none());
     }
 
     #[test]

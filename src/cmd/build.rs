@@ -21,10 +21,10 @@ pub(super) fn run(a: BuildArgs, g: Global) -> Result<(), Error> {
         ignore: a.no_cache,
         snapshot: a.snapshot,
     };
+    // The page cache is not read then (`cache.ignore`); it is replaced when the build
+    // succeeds.
     if a.no_cache {
         crate::build::cache::forget(&opts);
-        let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
-        crate::build::pages::forget(&cache, &out);
     }
     let bar = (!g.quiet && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new(0);

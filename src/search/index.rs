@@ -787,6 +787,30 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn each_group_holds_exactly_its_tokens(
+            body in "(\\PC|[行政处罚决定书税工资支付 abcAB0-9]|91420583MA4F[0-9]{6}){0,200}",
+            parts in 1usize..70,
+        ) {
+            let pairs = doc_code_list(&doc("标题", &[]), &body);
+            let mut all: Vec<(String, u8)> =
+                pairs.iter().map(|(t, c)| (t.as_str().to_string(), *c)).collect();
+            let grouped = DocTokens::new(pairs, parts);
+            let mut seen = Vec::new();
+            for p in 0..parts {
+                for (t, c, g) in grouped.part(p) {
+                    proptest::prop_assert_eq!(t.part(parts), p);
+                    proptest::prop_assert_eq!(usize::from(*g), p);
+                    seen.push((t.as_str().to_string(), *c));
+                }
+            }
+            all.sort();
+            seen.sort();
+            proptest::prop_assert_eq!(seen, all);
+        }
+    }
+
     #[test]
     fn long_tokens_spread_over_the_merge_groups() {
         let groups: std::collections::BTreeSet<usize> = (0..64)
