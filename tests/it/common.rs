@@ -158,3 +158,43 @@ macro_rules! alone {
         }
     };
 }
+
+/// A minimal 行政处罚 decision (the fields every enforcement record needs), for
+/// `content/enforcement/`.
+pub const DECISION: &str = "---
+title: 测试有限公司违法案
+published: 2026-11-20
+case_no: 测人社罚〔2026〕1号
+action: 处罚
+party:
+  type: 法人
+  name: 测试有限公司
+facts: 事实。
+basis: 依据。
+decision: 决定。
+decided: 2026-11-13
+authority: 测试县人力资源和社会保障局
+---
+";
+
+/// A 行政复议 decision of 测试县人民政府 upholding the decision whose record id is `id`.
+pub fn review_of(id: &str) -> String {
+    format!(
+        "---
+title: 测试有限公司行政复议决定
+published: 2026-11-20
+case_no: 测政复决字〔2026〕2号
+action: 复议
+reviews: {id}
+party:
+  type: 法人
+  name: 测试有限公司
+facts: 申请人不服原处罚决定，申请行政复议。
+basis: 《中华人民共和国行政复议法》第六十八条
+decision: 维持原处罚决定。
+decided: 2026-11-18
+authority: 测试县人民政府
+---
+"
+    )
+}

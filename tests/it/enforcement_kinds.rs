@@ -4,39 +4,6 @@
 
 use crate::common::*;
 
-const DECISION: &str = "---
-title: 测试有限公司违法案
-published: 2026-11-20
-case_no: 测人社罚〔2026〕1号
-action: 处罚
-party:
-  type: 法人
-  name: 测试有限公司
-facts: 事实。
-basis: 依据。
-decision: 决定。
-decided: 2026-11-13
-authority: 测试县人力资源和社会保障局
----
-";
-
-const REVIEW: &str = "---
-title: 测试有限公司行政复议决定
-published: 2026-11-20
-case_no: 测政复决字〔2026〕2号
-action: 复议
-reviews: e
-party:
-  type: 法人
-  name: 测试有限公司
-facts: 申请人不服原处罚决定，申请行政复议。
-basis: 《中华人民共和国行政复议法》第六十八条
-decision: 维持原处罚决定。
-decided: 2026-11-18
-authority: 测试县人民政府
----
-";
-
 fn built(files: &[(&str, &str)]) -> tempfile::TempDir {
     let site = site("minimal");
     let dir = site.path().join("content/enforcement");
@@ -60,7 +27,7 @@ fn page(site: &tempfile::TempDir, id: &str) -> String {
 
 #[test]
 fn a_review_decision_renders_its_type_and_links_the_decision_it_reviews() {
-    let site = built(&[("e.md", DECISION), ("review.md", REVIEW)]);
+    let site = built(&[("e.md", DECISION), ("review.md", &review_of("e"))]);
     let html = page(&site, "review");
     assert!(html.contains("<dd>行政复议决定</dd>"), "{html}");
     let at = html.find("<dt>被复议的决定</dt>").expect("the reviews row");
@@ -152,7 +119,7 @@ fn legal_rep_address_cause_and_remedy_render_when_entered_and_nothing_when_absen
 
 #[test]
 fn the_reviewed_decision_links_back_to_its_review() {
-    let site = built(&[("e.md", DECISION), ("review.md", REVIEW)]);
+    let site = built(&[("e.md", DECISION), ("review.md", &review_of("e"))]);
     let html = page(&site, "e");
     let at = html
         .find("<h2 id=\"h-reviewed\">复议情况</h2>")

@@ -112,39 +112,8 @@ fn a_review_of_a_decision_with_a_documents_id_is_not_an_interpretation() {
     std::fs::write(docs.join("jiedu.md"), jiedu("notice")).unwrap();
     let enforcement = site.path().join("content/enforcement");
     std::fs::create_dir_all(&enforcement).unwrap();
-    let decision = "---
-title: 测试有限公司违法案
-published: 2026-11-20
-case_no: 测人社罚〔2026〕1号
-action: 处罚
-party:
-  type: 法人
-  name: 测试有限公司
-facts: 事实。
-basis: 依据。
-decision: 决定。
-decided: 2026-11-13
-authority: 测试县人力资源和社会保障局
----
-";
-    let review = "---
-title: 测试有限公司行政复议决定
-published: 2026-11-20
-case_no: 测政复决字〔2026〕2号
-action: 复议
-reviews: notice
-party:
-  type: 法人
-  name: 测试有限公司
-facts: 申请人不服原处罚决定，申请行政复议。
-basis: 《中华人民共和国行政复议法》第六十八条
-decision: 维持原处罚决定。
-decided: 2026-11-18
-authority: 测试县人民政府
----
-";
-    std::fs::write(enforcement.join("notice.md"), decision).unwrap();
-    std::fs::write(enforcement.join("review.md"), review).unwrap();
+    std::fs::write(enforcement.join("notice.md"), DECISION).unwrap();
+    std::fs::write(enforcement.join("review.md"), review_of("notice")).unwrap();
     let o = build(&site);
     assert!(o.status.success(), "{}", text(&o));
 
