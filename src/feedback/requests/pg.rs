@@ -14,7 +14,7 @@ use postgres::{GenericClient, Row};
 use super::deadline::Timeline;
 use super::model::{Delivery, Event, EventKind};
 use super::store::{
-    check_events, check_new_event, counter_key, dedup_key, event_record, import_in, parse_event,
+    check_events, counter_key, dedup_key, event_record, import_in, parse_event, record_event_in,
     unknown, Applicant, ImportBatch, ImportOutcome, ImportTx, NewRequest, RawEvent, RawRequest,
     RequestAccepted, RequestColumns, RequestDump, RequestStore, StoredRequest, RECEIPT_PREFIX,
     STREAM,
@@ -342,11 +342,7 @@ impl RequestStore for PgRequests {
     ) -> Result<Timeline, FeedbackError> {
         let mut tx = self.client()?.transaction()?;
         lock_chain(&mut tx)?;
-        let Some((id, mut req)) = load_in(&mut tx, receipt, false)? else {
-            return Err(unknown(receipt));
-        };
-        let t = check_new_event(cal, receipt, &mut req, event.clone())?;
-        append(&mut tx, id, &req.receipt, &format_received(now, tz), event)?;
+        let t = record_event_in(&mut tx, cal, tz, receipt, event, now)?;
         tx.commit()?;
         Ok(t)
     }
@@ -572,5 +568,19 @@ impl ImportTx for postgres::Transaction<'_> {
             &[&key, &note.as_bytes()],
         )?;
         Ok(())
+    }
+
+    fn load_row(&mut self, receipt: &str) -> Result<Option<(i64, StoredRequest)>, FeedbackError> {
+        load_in(self, receipt, false)
+    }
+
+    fn append_row(
+        &mut self,
+        id: i64,
+        receipt: &str,
+        recorded: &str,
+        event: Event,
+    ) -> Result<(), FeedbackError> {
+        append(self, id, receipt, recorded, event)
     }
 }

@@ -13,7 +13,7 @@ use rusqlite::{
 use super::deadline::Timeline;
 use super::model::{Delivery, Event, EventKind};
 use super::store::{
-    check_events, check_new_event, counter_key, dedup_key, event_record, import_in, parse_event,
+    check_events, counter_key, dedup_key, event_record, import_in, parse_event, record_event_in,
     unknown, Applicant, ImportBatch, ImportOutcome, ImportTx, NewRequest, RawEvent, RawRequest,
     RequestAccepted, RequestColumns, RequestDump, RequestStore, StoredRequest, STREAM,
 };
@@ -323,14 +323,10 @@ impl RequestStore for SqliteRequests {
         event: Event,
         now: Timestamp,
     ) -> Result<Timeline, FeedbackError> {
-        let tx = self
+        let mut tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let Some((id, mut req)) = load_in(&tx, receipt, false)? else {
-            return Err(unknown(receipt));
-        };
-        let t = check_new_event(cal, receipt, &mut req, event.clone())?;
-        append(&tx, id, &req.receipt, &format_received(now, tz), event)?;
+        let t = record_event_in(&mut tx, cal, tz, receipt, event, now)?;
         tx.commit()?;
         Ok(t)
     }
@@ -534,5 +530,19 @@ impl ImportTx for Transaction<'_> {
             params![key, note.as_bytes()],
         )?;
         Ok(())
+    }
+
+    fn load_row(&mut self, receipt: &str) -> Result<Option<(i64, StoredRequest)>, FeedbackError> {
+        load_in(self, receipt, false)
+    }
+
+    fn append_row(
+        &mut self,
+        id: i64,
+        receipt: &str,
+        recorded: &str,
+        event: Event,
+    ) -> Result<(), FeedbackError> {
+        append(self, id, receipt, recorded, event)
     }
 }

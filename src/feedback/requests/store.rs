@@ -24,7 +24,7 @@ use super::sqlite::SqliteRequests;
 use crate::calendar::Calendar;
 use crate::feedback::backend;
 use crate::feedback::dbcheck::Create;
-use crate::feedback::model::{chain_hash, hmac_sha256, GENESIS_HASH};
+use crate::feedback::model::{chain_hash, format_received, hmac_sha256, GENESIS_HASH};
 use crate::feedback::FeedbackError;
 
 /// The receipt prefix of requests (依申请).
@@ -279,6 +279,34 @@ pub(super) trait ImportTx {
     ) -> Result<(), FeedbackError>;
     /// Records the file `key` as imported.
     fn put_note(&mut self, key: &str, note: &str) -> Result<(), FeedbackError>;
+    /// The request `receipt` as stored (no personal data), with its row id.
+    fn load_row(&mut self, receipt: &str) -> Result<Option<(i64, StoredRequest)>, FeedbackError>;
+    /// Appends `event` to the log of the request stored at row `id` (no rule checked).
+    fn append_row(
+        &mut self,
+        id: i64,
+        receipt: &str,
+        recorded: &str,
+        event: Event,
+    ) -> Result<(), FeedbackError>;
+}
+
+/// The steps of [`RequestStore::record_event`] inside the transaction `tx` (the chain lock
+/// already held); the caller commits.
+pub(super) fn record_event_in(
+    tx: &mut impl ImportTx,
+    cal: &Calendar,
+    tz: &TimeZone,
+    receipt: &str,
+    event: Event,
+    now: Timestamp,
+) -> Result<Timeline, FeedbackError> {
+    let Some((id, mut req)) = tx.load_row(receipt)? else {
+        return Err(unknown(receipt));
+    };
+    let t = check_new_event(cal, receipt, &mut req, event.clone())?;
+    tx.append_row(id, &req.receipt, &format_received(now, tz), event)?;
+    Ok(t)
 }
 
 /// The steps of [`RequestStore::import`] inside the transaction `tx`; the caller commits
