@@ -586,6 +586,36 @@ impl Memo {
     /// Record a successful build (its report, clock-dependent facts and the output folder as
     /// it now is). Failing to write the memo only means the next build is a full one.
     pub fn save(self, report: &BuildReport, tz: &TimeZone, facts: &Facts) {
+        self.save_with(report, tz, facts, None);
+    }
+
+    /// [`Memo::save`] after a one-record patch (`build/snapshot.rs`) that moved the files
+    /// `touched` (output-relative) into an output folder that, when the patch began, was
+    /// exactly the last memo's manifest ([`Memo::changed`] compared them): the manifest is
+    /// that one with the touched files and their new folders read again, not a scan of the
+    /// whole folder ([`patched_manifest`]).
+    pub fn save_patched(
+        mut self,
+        report: &BuildReport,
+        tz: &TimeZone,
+        facts: &Facts,
+        touched: &[String],
+    ) {
+        let output = self
+            .previous
+            .take()
+            .and_then(|m| patched_manifest(&self.out, m.output, touched));
+        self.save_with(report, tz, facts, output);
+    }
+
+    /// Save with the output manifest `output`, or a scan of the output folder when `None`.
+    fn save_with(
+        self,
+        report: &BuildReport,
+        tz: &TimeZone,
+        facts: &Facts,
+        output: Option<Vec<Entry>>,
+    ) {
         let Some(fp) = self.fingerprint else {
             return;
         };
@@ -596,10 +626,16 @@ impl Memo {
         let Some((valid_from, valid_until)) = validity(self.now, tz, transitions) else {
             return;
         };
-        let mut output = Vec::new();
-        if scan(&self.out, "", None, &mut output).is_err() {
-            return;
-        }
+        let output = match output {
+            Some(o) => o,
+            None => {
+                let mut output = Vec::new();
+                if scan(&self.out, "", None, &mut output).is_err() {
+                    return;
+                }
+                output
+            }
+        };
         let memo = MemoFile {
             format: FORMAT,
             key: fp.key,
@@ -630,6 +666,66 @@ impl Memo {
             let _ = std::fs::remove_file(&tmp);
         }
     }
+}
+
+/// The manifest `entries` of the output folder `out` (a [`scan`], in its order) after the
+/// files `touched` were moved in and nothing else changed: each touched file read again, and
+/// the folders made for them added. `None` (scan the folder) when a touched path or one of
+/// its folders was not what the manifest says (a folder where a file goes, a file where a
+/// folder goes: `InPlace` removes what is in the way).
+///
+/// Why this is as safe as a scan: the patch began only when a scan of the folder equalled
+/// the manifest, and between then and now only `InPlace::apply` changed it, by renaming the
+/// touched files in and making their folders. A file changed by hand after the comparison is
+/// not recorded here (a scan would have recorded it), so the next build notices it.
+fn patched_manifest(out: &Path, mut entries: Vec<Entry>, touched: &[String]) -> Option<Vec<Entry>> {
+    let mut replaced: Vec<(usize, Entry)> = Vec::new();
+    let mut added: Vec<Entry> = Vec::new();
+    let mut folders: std::collections::HashSet<String> = std::collections::HashSet::new();
+    {
+        let at: std::collections::HashMap<&str, usize> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.path.as_str(), i))
+            .collect();
+        for rel in touched {
+            for (i, _) in rel.match_indices('/') {
+                let folder = &rel[..i];
+                match at.get(folder) {
+                    Some(&j) if entries[j].kind == 'd' => {}
+                    Some(_) => return None,
+                    None if folders.contains(folder) => {}
+                    None => {
+                        let m = std::fs::symlink_metadata(out.join(folder)).ok()?;
+                        if !m.is_dir() {
+                            return None;
+                        }
+                        folders.insert(folder.to_string());
+                    }
+                }
+            }
+            let mut now = Vec::new();
+            scan(out, rel, None, &mut now).ok()?;
+            let [e] = <[Entry; 1]>::try_from(now).ok()?;
+            if e.kind == 'd' {
+                return None;
+            }
+            match at.get(rel.as_str()) {
+                Some(&j) if entries[j].kind == 'd' => return None,
+                Some(&j) => replaced.push((j, e)),
+                None => added.push(e),
+            }
+        }
+    }
+    for (j, e) in replaced {
+        entries[j] = e;
+    }
+    entries.extend(folders.into_iter().map(|f| Entry::bare(f, 'd')));
+    entries.extend(added);
+    // The order of a walk sorted by name: by path components.
+    entries.sort_by(|a, b| a.path.split('/').cmp(b.path.split('/')));
+    entries.dedup_by(|a, b| a.path == b.path);
+    Some(entries)
 }
 
 #[cfg(test)]
@@ -718,6 +814,49 @@ mod tests {
             crate::diag::render_text(&ds)
         );
         assert_eq!(back.into_vec(), ds.into_vec());
+    }
+
+    #[test]
+    fn a_patched_manifest_is_the_scan_of_the_patched_folder() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = tmp.path();
+        let put = |rel: &str, text: &str| {
+            let p = out.join(rel);
+            if let Some(d) = p.parent() {
+                std::fs::create_dir_all(d).unwrap_or_else(|e| panic!("{e}"));
+            }
+            std::fs::write(p, text).unwrap_or_else(|e| panic!("{e}"));
+        };
+        for rel in [
+            "index.html",
+            "a/index.html",
+            "a/b/index.html",
+            "c.xml",
+            "a-b/x.json",
+        ] {
+            put(rel, "old");
+        }
+        let mut before = Vec::new();
+        scan(out, "", None, &mut before).unwrap_or_else(|e| panic!("{e}"));
+        // A changed file, new files in an old and in new folders.
+        let touched: Vec<String> = ["a/b/index.html", "a/new.html", "n/m/index.html", "b.xml"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for rel in &touched {
+            put(rel, "new text");
+        }
+        let mut after = Vec::new();
+        scan(out, "", None, &mut after).unwrap_or_else(|e| panic!("{e}"));
+        let patched = patched_manifest(out, before.clone(), &touched);
+        assert_eq!(patched.as_ref(), Some(&after));
+        // A folder where the manifest has a file: scan instead.
+        std::fs::remove_file(out.join("c.xml")).unwrap_or_else(|e| panic!("{e}"));
+        put("c.xml/index.html", "x");
+        assert_eq!(
+            patched_manifest(out, before, &["c.xml/index.html".to_string()]),
+            None
+        );
     }
 
     #[test]
