@@ -309,9 +309,12 @@ fn read_index(bytes: &[u8], inputs: &str) -> Option<(Header, Index)> {
     Some((header, index))
 }
 
+/// How one part's bytes are decoded.
+type DecodePart = fn(&[u8]) -> Option<Part>;
+
 /// Read and decode one part (`None` when it is missing, of another length or does not
 /// decode).
-fn read_part(dir: &Path, part: &PartRef, decode: fn(&[u8]) -> Option<Part>) -> Option<Part> {
+fn read_part(dir: &Path, part: &PartRef, decode: DecodePart) -> Option<Part> {
     let bytes = std::fs::read(dir.join(&part.name)).ok()?;
     if bytes.len() as u64 != part.len {
         return None;
@@ -327,7 +330,7 @@ pub(crate) fn decode(dir: &Path, inputs: &str) -> Option<Decoded> {
     fn of<T: serde::de::DeserializeOwned>(b: &[u8]) -> Option<T> {
         rmp_serde::from_slice(b).ok()
     }
-    let mut jobs: Vec<(&PartRef, fn(&[u8]) -> Option<Part>)> = vec![
+    let mut jobs: Vec<(&PartRef, DecodePart)> = vec![
         (&index.search, |b| of(b).map(Part::Search)),
         (&index.exports, |b| of(b).map(Part::Exports)),
         (&index.warnings, |b| of(b).map(Part::Warnings)),
