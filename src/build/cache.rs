@@ -483,9 +483,7 @@ fn hit(memo: &MemoFile, fp: &Fingerprint, opts: &BuildOptions, out: &Path) -> Op
     if !valid {
         return None;
     }
-    let mut output = Vec::new();
-    scan(out, "", None, &mut output).ok()?;
-    if output != memo.output {
+    if !output_unchanged(out, &memo.output) {
         return None;
     }
     let r = memo.report.clone();
@@ -578,14 +576,42 @@ impl Memo {
                 .filter(|e| !now.contains(e.path.as_str()))
                 .map(|e| PathBuf::from(&e.path)),
         );
-        let mut output = Vec::new();
-        scan(&self.out, "", None, &mut output).ok()?;
-        (output == old.output).then_some(changed)
+        output_unchanged(&self.out, &old.output).then_some(changed)
     }
 
     /// Record a successful build (its report, clock-dependent facts and the output folder as
     /// it now is). Failing to write the memo only means the next build is a full one.
     pub fn save(self, report: &BuildReport, tz: &TimeZone, facts: &Facts) {
+        self.save_with(report, tz, facts, None);
+    }
+
+    /// [`Memo::save`] after a one-record patch (`build/snapshot.rs`) that moved the files
+    /// `touched` (output-relative) into an output folder that, when the patch began, was
+    /// exactly the last memo's manifest ([`Memo::changed`] compared them): the manifest is
+    /// that one with the touched files and their new folders read again, not a scan of the
+    /// whole folder ([`patched_manifest`]).
+    pub fn save_patched(
+        mut self,
+        report: &BuildReport,
+        tz: &TimeZone,
+        facts: &Facts,
+        touched: &[String],
+    ) {
+        let output = self
+            .previous
+            .take()
+            .and_then(|m| patched_manifest(&self.out, m.output, touched));
+        self.save_with(report, tz, facts, output);
+    }
+
+    /// Save with the output manifest `output`, or a scan of the output folder when `None`.
+    fn save_with(
+        self,
+        report: &BuildReport,
+        tz: &TimeZone,
+        facts: &Facts,
+        output: Option<Vec<Entry>>,
+    ) {
         let Some(fp) = self.fingerprint else {
             return;
         };
@@ -596,10 +622,18 @@ impl Memo {
         let Some((valid_from, valid_until)) = validity(self.now, tz, transitions) else {
             return;
         };
-        let mut output = Vec::new();
-        if scan(&self.out, "", None, &mut output).is_err() {
-            return;
-        }
+        let output = match output {
+            Some(o) => o,
+            None => {
+                let racy_from = wall_nanos().saturating_sub(RACY_NANOS);
+                let mut output = Vec::new();
+                if scan(&self.out, "", None, &mut output).is_err() {
+                    return;
+                }
+                stamp_folders(&self.out, &mut output, racy_from);
+                output
+            }
+        };
         let memo = MemoFile {
             format: FORMAT,
             key: fp.key,
@@ -630,6 +664,169 @@ impl Memo {
             let _ = std::fs::remove_file(&tmp);
         }
     }
+}
+
+/// The wall clock, ns since the epoch.
+fn wall_nanos() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// Give the folders of the output manifest `entries` their stamps (modification and change
+/// time, inode), except those changed at or after `racy_from` (ns), which stay bare.
+///
+/// Why [`output_unchanged`] may then stat a stamped folder instead of listing it: adding,
+/// removing or renaming an entry in a folder sets the folder's modification and change time
+/// to the current time, so a file added by hand shows in its folder's stamps, as a file
+/// edited by hand shows in its own. The clock the file system stamps with is coarse (a few
+/// ms): a change within the same tick as the build's last one would not show, which is why
+/// a folder changed less than [`RACY_NANOS`] before the scan stays bare and is listed.
+fn stamp_folders(out: &Path, entries: &mut [Entry], racy_from: i64) {
+    use rayon::prelude::*;
+    entries
+        .par_iter_mut()
+        .filter(|e| e.kind == 'd')
+        .for_each(|e| {
+            if let Ok(m) = std::fs::symlink_metadata(out.join(&e.path)) {
+                let (mtime, ctime, ino) = stamps(&m);
+                if m.is_dir() && mtime < racy_from && ctime < racy_from {
+                    (e.mtime, e.ctime, e.ino) = (mtime, ctime, ino);
+                }
+            }
+        });
+}
+
+/// Whether the output folder `out` is still what its `manifest` (a [`scan`], folders
+/// stamped by [`stamp_folders`]) says, without listing every folder: each file is stat'ed
+/// and compared; a stamped folder is stat'ed (an entry added or removed in it changes its
+/// stamps); a bare folder is listed and its names compared with the manifest's.
+fn output_unchanged(out: &Path, manifest: &[Entry]) -> bool {
+    use rayon::prelude::*;
+    use std::collections::HashMap;
+    let bare = |e: &Entry| e.kind == 'd' && e.mtime == 0 && e.ctime == 0 && e.ino == 0;
+    let mut names: HashMap<&str, Vec<&str>> = manifest
+        .iter()
+        .filter(|e| bare(e))
+        .map(|e| (e.path.as_str(), Vec::new()))
+        .collect();
+    for e in manifest.iter().filter(|e| !e.path.is_empty()) {
+        let (folder, name) = e.path.rsplit_once('/').unwrap_or(("", e.path.as_str()));
+        if let Some(v) = names.get_mut(folder) {
+            v.push(name);
+        }
+    }
+    manifest.par_iter().all(|e| {
+        let at = out.join(&e.path);
+        match e.kind {
+            'd' => {
+                let Ok(m) = std::fs::symlink_metadata(&at) else {
+                    return false;
+                };
+                if !m.is_dir() {
+                    return false;
+                }
+                match names.get(e.path.as_str()) {
+                    Some(expected) => {
+                        let Ok(listing) = std::fs::read_dir(&at) else {
+                            return false;
+                        };
+                        let mut found: Vec<String> = Vec::new();
+                        for entry in listing {
+                            let Ok(entry) = entry else {
+                                return false;
+                            };
+                            found.push(entry.file_name().to_string_lossy().into_owned());
+                        }
+                        found.sort();
+                        found.len() == expected.len()
+                            && found.iter().zip(expected).all(|(a, b)| a == b)
+                    }
+                    None => stamps(&m) == (e.mtime, e.ctime, e.ino),
+                }
+            }
+            'f' => std::fs::symlink_metadata(&at).is_ok_and(|m| {
+                m.file_type().is_file()
+                    && m.len() == e.size
+                    && stamps(&m) == (e.mtime, e.ctime, e.ino)
+            }),
+            _ => {
+                let mut now = Vec::new();
+                scan(out, &e.path, None, &mut now).is_ok() && now.len() == 1 && now[0] == *e
+            }
+        }
+    })
+}
+
+/// The manifest `entries` of the output folder `out` (a [`scan`], in its order) after the
+/// files `touched` were moved in and nothing else changed: each touched file read again, and
+/// the folders made for them added. `None` (scan the folder) when a touched path or one of
+/// its folders was not what the manifest says (a folder where a file goes, a file where a
+/// folder goes: `InPlace` removes what is in the way).
+///
+/// Why this is as safe as a scan: the patch began only when a scan of the folder equalled
+/// the manifest, and between then and now only `InPlace::apply` changed it, by renaming the
+/// touched files in and making their folders. A file changed by hand after the comparison is
+/// not recorded here (a scan would have recorded it), so the next build notices it.
+fn patched_manifest(out: &Path, mut entries: Vec<Entry>, touched: &[String]) -> Option<Vec<Entry>> {
+    let mut replaced: Vec<(usize, Entry)> = Vec::new();
+    let mut added: Vec<Entry> = Vec::new();
+    let mut folders: std::collections::HashSet<String> = std::collections::HashSet::new();
+    {
+        let at: std::collections::HashMap<&str, usize> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.path.as_str(), i))
+            .collect();
+        for rel in touched {
+            for (i, _) in rel.match_indices('/') {
+                let folder = &rel[..i];
+                match at.get(folder) {
+                    Some(&j) if entries[j].kind == 'd' => {}
+                    Some(_) => return None,
+                    None if folders.contains(folder) => {}
+                    None => {
+                        let m = std::fs::symlink_metadata(out.join(folder)).ok()?;
+                        if !m.is_dir() {
+                            return None;
+                        }
+                        folders.insert(folder.to_string());
+                    }
+                }
+            }
+            let mut now = Vec::new();
+            scan(out, rel, None, &mut now).ok()?;
+            let [e] = <[Entry; 1]>::try_from(now).ok()?;
+            if e.kind == 'd' {
+                return None;
+            }
+            match at.get(rel.as_str()) {
+                Some(&j) if entries[j].kind == 'd' => return None,
+                Some(&j) => replaced.push((j, e)),
+                None => added.push(e),
+            }
+        }
+    }
+    for (j, e) in replaced {
+        entries[j] = e;
+    }
+    // The folders the files were moved into changed: their stamps go (they are listed).
+    let mut moved_into: std::collections::HashSet<&str> = std::collections::HashSet::from([""]);
+    for rel in touched {
+        moved_into.extend(rel.match_indices('/').map(|(i, _)| &rel[..i]));
+    }
+    for e in entries.iter_mut() {
+        if e.kind == 'd' && moved_into.contains(e.path.as_str()) {
+            *e = Entry::bare(std::mem::take(&mut e.path), 'd');
+        }
+    }
+    entries.extend(folders.into_iter().map(|f| Entry::bare(f, 'd')));
+    entries.extend(added);
+    // The order of a walk sorted by name: by path components.
+    entries.sort_by(|a, b| a.path.split('/').cmp(b.path.split('/')));
+    entries.dedup_by(|a, b| a.path == b.path);
+    Some(entries)
 }
 
 #[cfg(test)]
@@ -718,6 +915,100 @@ mod tests {
             crate::diag::render_text(&ds)
         );
         assert_eq!(back.into_vec(), ds.into_vec());
+    }
+
+    #[test]
+    fn a_patched_manifest_is_the_scan_of_the_patched_folder() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = tmp.path();
+        let put = |rel: &str, text: &str| {
+            let p = out.join(rel);
+            if let Some(d) = p.parent() {
+                std::fs::create_dir_all(d).unwrap_or_else(|e| panic!("{e}"));
+            }
+            std::fs::write(p, text).unwrap_or_else(|e| panic!("{e}"));
+        };
+        for rel in [
+            "index.html",
+            "a/index.html",
+            "a/b/index.html",
+            "c.xml",
+            "a-b/x.json",
+        ] {
+            put(rel, "old");
+        }
+        let mut before = Vec::new();
+        scan(out, "", None, &mut before).unwrap_or_else(|e| panic!("{e}"));
+        // A changed file, new files in an old and in new folders.
+        let touched: Vec<String> = ["a/b/index.html", "a/new.html", "n/m/index.html", "b.xml"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        for rel in &touched {
+            put(rel, "new text");
+        }
+        let mut after = Vec::new();
+        scan(out, "", None, &mut after).unwrap_or_else(|e| panic!("{e}"));
+        let patched = patched_manifest(out, before.clone(), &touched);
+        assert_eq!(patched.as_ref(), Some(&after));
+        // A folder where the manifest has a file: scan instead.
+        std::fs::remove_file(out.join("c.xml")).unwrap_or_else(|e| panic!("{e}"));
+        put("c.xml/index.html", "x");
+        assert_eq!(
+            patched_manifest(out, before, &["c.xml/index.html".to_string()]),
+            None
+        );
+    }
+
+    #[test]
+    fn a_change_by_hand_in_the_output_is_noticed_in_stamped_and_bare_folders() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = tmp.path();
+        for rel in ["index.html", "a/index.html", "a/b/index.html", "c/x.json"] {
+            let p = out.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap_or(out)).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(p, "text").unwrap_or_else(|e| panic!("{e}"));
+        }
+        // Every folder stamped (none racy), or every folder bare (all racy).
+        for racy_from in [i64::MAX, i64::MIN] {
+            let manifest = || {
+                // The folders' modification times set in the past: a change now shows in
+                // them even within one tick of the file system's coarse clock.
+                let past = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1 << 30);
+                for dir in ["", "a", "a/b", "c"] {
+                    std::fs::File::open(out.join(dir))
+                        .and_then(|f| f.set_modified(past))
+                        .unwrap_or_else(|e| panic!("{e}"));
+                }
+                let mut m = Vec::new();
+                scan(out, "", None, &mut m).unwrap_or_else(|e| panic!("{e}"));
+                stamp_folders(out, &mut m, racy_from);
+                m
+            };
+            let m = manifest();
+            assert_eq!(
+                m.iter().any(|e| e.kind == 'd' && e.ino != 0),
+                racy_from == i64::MAX
+            );
+            assert!(output_unchanged(out, &m));
+            // A file added, then removed (its folder's stamps changed).
+            std::fs::write(out.join("a/b/stray.txt"), "x").unwrap_or_else(|e| panic!("{e}"));
+            assert!(!output_unchanged(out, &m), "a file added");
+            std::fs::remove_file(out.join("a/b/stray.txt")).unwrap_or_else(|e| panic!("{e}"));
+            let m = manifest();
+            // A file removed; a file rewritten.
+            std::fs::remove_file(out.join("c/x.json")).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!output_unchanged(out, &m), "a file removed");
+            std::fs::write(out.join("c/x.json"), "text").unwrap_or_else(|e| panic!("{e}"));
+            let m = manifest();
+            std::fs::write(out.join("a/index.html"), "more text").unwrap_or_else(|e| panic!("{e}"));
+            assert!(!output_unchanged(out, &m), "a file rewritten");
+            // A folder added at the top.
+            let m = manifest();
+            std::fs::create_dir(out.join("new")).unwrap_or_else(|e| panic!("{e}"));
+            assert!(!output_unchanged(out, &m), "a folder added");
+            std::fs::remove_dir(out.join("new")).unwrap_or_else(|e| panic!("{e}"));
+        }
     }
 
     #[test]

@@ -393,6 +393,21 @@ fn check_reusing(opts: &BuildOptions, cache: &mut LoadCache) -> Result<Checked, 
     finish_check(opts, site, diags)
 }
 
+/// The example site (the repository itself) as the tests build it.
+#[cfg(test)]
+pub(crate) fn example_options() -> BuildOptions {
+    BuildOptions {
+        root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+        out: None,
+        now: "2026-11-25T10:00:00+08:00"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}")),
+        drafts: false,
+        strict: false,
+        feedback_db: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,16 +428,7 @@ mod tests {
 
     #[test]
     fn reusing_an_earlier_build_gives_the_same_bytes_and_renders_nothing_new() {
-        let opts = BuildOptions {
-            root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
-            out: None,
-            now: "2026-11-25T10:00:00+08:00"
-                .parse()
-                .unwrap_or_else(|e| panic!("{e}")),
-            drafts: false,
-            strict: false,
-            feedback_db: None,
-        };
+        let opts = example_options();
         let plain = render_site(&opts, &|_, _| {}).unwrap_or_else(|_| panic!("build failed"));
         let mut reuse = Reuse::default();
         let first = render_site_with(&opts, &|_, _| {}, Some(&mut reuse))

@@ -392,6 +392,12 @@ impl InPlace {
         Ok(())
     }
 
+    /// The files (paths relative to the output folder) whose bytes differ from the output
+    /// folder's, which [`InPlace::apply`] and [`InPlace::finish`] move in.
+    pub fn changed(&self) -> &[String] {
+        &self.changed
+    }
+
     /// Move the changed files into the output folder, leaving every other file as it is (a
     /// one-record patch, `build/snapshot.rs`, gives only the files that can have changed).
     pub fn apply(mut self) -> io::Result<Stats> {

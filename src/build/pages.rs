@@ -175,6 +175,18 @@ fn identity(path: &Path) -> Option<(u64, i64, u64)> {
     Some((m.len(), mtime, ino))
 }
 
+/// The cache entry of the page at `path` in the output folder `out`, made with `key` (None
+/// when no regular file is there).
+fn entry_at(out: &Path, path: &str, key: Key) -> Option<Entry> {
+    let (size, mtime, ino) = identity(&out.join(path))?;
+    Some(Entry {
+        key,
+        size,
+        mtime,
+        ino,
+    })
+}
+
 /// SHA-256 of the running binary, read in blocks.
 fn exe_hash() -> Option<String> {
     let mut f = std::fs::File::open(std::env::current_exe().ok()?).ok()?;
@@ -355,17 +367,9 @@ impl Pass {
     /// with those of the pages the patch planned (`keys`) taken again from their files.
     pub(crate) fn save_patched(mut self, out: &Path, keys: Vec<(String, Key)>) {
         for (path, key) in keys {
-            match identity(&out.join(&path)) {
-                Some((size, mtime, ino)) => {
-                    self.previous.insert(
-                        path,
-                        Entry {
-                            key,
-                            size,
-                            mtime,
-                            ino,
-                        },
-                    );
+            match entry_at(out, &path, key) {
+                Some(entry) => {
+                    self.previous.insert(path, entry);
                 }
                 None => {
                     self.previous.remove(&path);
@@ -392,16 +396,8 @@ impl Pass {
             .next
             .into_par_iter()
             .filter_map(|(path, key)| {
-                let (size, mtime, ino) = identity(&out.join(&path))?;
-                Some((
-                    path,
-                    Entry {
-                        key,
-                        size,
-                        mtime,
-                        ino,
-                    },
-                ))
+                let entry = entry_at(out, &path, key)?;
+                Some((path, entry))
             })
             .collect();
         Pass::write_file(&self.file, header, pages);

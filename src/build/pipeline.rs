@@ -413,7 +413,7 @@ pub fn build_with(
     let theme = load_theme(&site)?;
     let renderer = new_renderer(&theme)?;
     let out = opts.out.clone().unwrap_or_else(|| site.root.join("public"));
-    super::snapshot::forget(&cache.dir_for(&out));
+    super::snapshot::forget_all(&cache.dir_for(&out));
     let mut pass = super::pages::Pass::open(cache, &theme, &out);
     // With a usable page cache the output folder is updated in place (only what changed is
     // written); without one, a new folder replaces it. `GONGSHI_STAGING` set forces the new
@@ -488,6 +488,7 @@ pub fn build_with(
             &live,
             &digest,
             opts,
+            None,
         );
     }
     Ok(report)

@@ -25,17 +25,26 @@ use crate::content::Record;
 use crate::diag::Diagnostics;
 use crate::export::live::LiveExports;
 use crate::search::live::LiveIndex;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
 /// The snapshot's format; another one is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
-/// The snapshot's file name inside the cache folder.
+/// The snapshot's index file inside the cache folder (the parts are beside it).
 pub(crate) const FILE: &str = "snapshot.bin";
+
+/// How a part file's name starts and ends (`snapshot-<unique>.part`).
+const PART_PREFIX: &str = "snapshot-";
+const PART_SUFFIX: &str = ".part";
+
+/// Records per part: a one-record patch writes again the part of the edited record only.
+const CHUNK: usize = 2048;
 
 /// Read first: whether the body is worth reading.
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -49,48 +58,104 @@ struct Header {
     drafts: bool,
 }
 
-/// The body as written (borrowing the build's state).
-#[derive(Serialize)]
-struct BodyOut<'a> {
-    records: Vec<&'a Record>,
-    keys: Vec<&'a String>,
-    warnings: Vec<StoredDiagnostic>,
-    search: Option<&'a LiveIndex>,
-    exports: &'a LiveExports,
+/// One part file: its name in the cache folder and its length (a part of another length is
+/// not the one written).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct PartRef {
+    name: String,
+    len: u64,
 }
 
-/// The body as read.
-#[derive(Deserialize)]
-struct BodyIn {
-    records: Vec<Record>,
-    keys: Vec<String>,
-    warnings: Vec<StoredDiagnostic>,
-    search: Option<LiveIndex>,
-    exports: LiveExports,
+/// What follows the header in the index file: the part holding each piece of the state.
+#[derive(Debug, Serialize, Deserialize)]
+struct Index {
+    keys: PartRef,
+    warnings: PartRef,
+    search: PartRef,
+    exports: PartRef,
+    /// The records in site order, [`CHUNK`] to a part, with the number each part holds.
+    records: Vec<(PartRef, usize)>,
 }
 
-/// Encode the state of a successful build.
-#[cfg(test)]
-pub(crate) fn encode(
-    records: &[Arc<Record>],
-    keys: &std::collections::HashSet<String>,
-    warnings: &Diagnostics,
-    live: &Live,
-    inputs: &str,
-    now: jiff::Timestamp,
-    drafts: bool,
-) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    encode_to(&mut out, records, keys, warnings, live, inputs, now, drafts)?;
-    Ok(out)
+/// What a loaded snapshot lends to the next one written after a patch: its record parts and
+/// the records read from them, in site order (a part whose records are all still the same
+/// [`Arc`]s is not written again).
+pub(crate) struct Parts {
+    records: Vec<(PartRef, usize)>,
+    loaded: Vec<Arc<Record>>,
 }
 
-/// Encode the state of a successful build into `out` (streamed: at 100,000 records the
-/// snapshot is hundreds of megabytes, which must not be held beside the site model at the
-/// end of a build).
+/// One piece of the state to encode into a part.
+enum Job<'a> {
+    Keys(Vec<&'a String>),
+    Warnings(&'a Diagnostics),
+    Search(Option<&'a LiveIndex>),
+    Exports(&'a LiveExports),
+    Records(&'a [Arc<Record>]),
+    /// A records part kept from the last snapshot.
+    Kept(PartRef),
+}
+
+/// A part as decoded.
+enum Part {
+    Keys(Vec<String>),
+    Warnings(Vec<StoredDiagnostic>),
+    Search(Option<LiveIndex>),
+    Exports(LiveExports),
+    Records(Vec<Record>),
+}
+
+/// A new part file name in `dir` (unique within the process and across processes).
+fn part_name() -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "{PART_PREFIX}{nanos:x}-{}-{}{PART_SUFFIX}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Encode `value` (MessagePack with field names) into a new part file in `dir`.
+fn write_part(dir: &Path, value: &impl Serialize) -> io::Result<PartRef> {
+    let name = part_name();
+    let file = std::fs::File::create(dir.join(&name))?;
+    let mut w = io::BufWriter::with_capacity(1 << 20, file);
+    rmp_serde::encode::write_named(&mut w, value).map_err(io::Error::other)?;
+    let file = w.into_inner().map_err(|e| e.into_error())?;
+    let len = file.metadata()?.len();
+    Ok(PartRef { name, len })
+}
+
+impl Job<'_> {
+    fn write(&self, dir: &Path) -> io::Result<PartRef> {
+        match self {
+            Job::Keys(keys) => write_part(dir, keys),
+            Job::Warnings(w) => {
+                let w: Vec<StoredDiagnostic> = w.iter().map(StoredDiagnostic::from).collect();
+                write_part(dir, &w)
+            }
+            Job::Search(s) => write_part(dir, s),
+            Job::Exports(e) => write_part(dir, e),
+            Job::Records(r) => {
+                let r: Vec<&Record> = r.iter().map(|r| &**r).collect();
+                write_part(dir, &r)
+            }
+            Job::Kept(p) => Ok(p.clone()),
+        }
+    }
+}
+
+/// Write the snapshot of a successful build into `dir`: the parts (in parallel; record parts
+/// whose records `reuse` still holds unchanged are kept), then the index file (atomically: a
+/// temporary file renamed), then the part files no index names are removed. Returns the
+/// bytes written.
 #[allow(clippy::too_many_arguments)]
-fn encode_to(
-    out: &mut impl io::Write,
+fn write_snapshot(
+    dir: &Path,
     records: &[Arc<Record>],
     keys: &std::collections::HashSet<String>,
     warnings: &Diagnostics,
@@ -98,7 +163,9 @@ fn encode_to(
     inputs: &str,
     now: jiff::Timestamp,
     drafts: bool,
-) -> Result<(), String> {
+    reuse: Option<&Parts>,
+) -> io::Result<u64> {
+    std::fs::create_dir_all(dir)?;
     let header = Header {
         format: FORMAT,
         gongshi: env!("CARGO_PKG_VERSION").to_string(),
@@ -108,59 +175,128 @@ fn encode_to(
     };
     let mut keys: Vec<&String> = keys.iter().collect();
     keys.sort();
-    let body = BodyOut {
-        records: records.iter().map(|r| &**r).collect(),
-        keys,
-        warnings: warnings.iter().map(StoredDiagnostic::from).collect(),
-        search: live.search.as_ref(),
-        exports: &live.exports,
+    let mut jobs = vec![
+        Job::Keys(keys),
+        Job::Warnings(warnings),
+        Job::Search(live.search.as_ref()),
+        Job::Exports(&live.exports),
+    ];
+    let mut start = 0;
+    for (i, chunk) in records.chunks(CHUNK).enumerate() {
+        let kept = reuse.and_then(|p| {
+            let (part, n) = p.records.get(i)?;
+            let old = p.loaded.get(start..start + chunk.len())?;
+            let same = *n == chunk.len()
+                && p.loaded.len() == records.len()
+                && old.iter().zip(chunk).all(|(a, b)| Arc::ptr_eq(a, b));
+            same.then(|| part.clone())
+        });
+        jobs.push(kept.map_or(Job::Records(chunk), Job::Kept));
+        start += chunk.len();
+    }
+    let mut written: u64 = 0;
+    let parts = jobs
+        .par_iter()
+        .map(|j| {
+            let fresh = !matches!(j, Job::Kept(_));
+            j.write(dir).map(|p| (p, fresh))
+        })
+        .collect::<Vec<io::Result<(PartRef, bool)>>>();
+    let mut refs = Vec::with_capacity(parts.len());
+    let mut failed = None;
+    for p in parts {
+        match p {
+            Ok((p, fresh)) => {
+                if fresh {
+                    written += p.len;
+                }
+                refs.push(p);
+            }
+            Err(e) => failed = Some(e),
+        }
+    }
+    if let Some(e) = failed {
+        collect_garbage(dir, &[]);
+        return Err(e);
+    }
+    let mut refs = refs.into_iter();
+    let mut next = || {
+        refs.next()
+            .ok_or_else(|| io::Error::other("a part is missing"))
     };
-    rmp_serde::encode::write_named(out, &header).map_err(|e| e.to_string())?;
-    rmp_serde::encode::write_named(out, &body).map_err(|e| e.to_string())?;
-    Ok(())
-}
-
-/// Write the snapshot in `dir` with `fill` (atomically: a temporary file renamed). Returns
-/// its size.
-fn write_with(
-    dir: &Path,
-    fill: impl FnOnce(&mut dyn io::Write) -> Result<(), String>,
-) -> io::Result<u64> {
-    std::fs::create_dir_all(dir)?;
+    let index = Index {
+        keys: next()?,
+        warnings: next()?,
+        search: next()?,
+        exports: next()?,
+        records: records
+            .chunks(CHUNK)
+            .map(|c| next().map(|p| (p, c.len())))
+            .collect::<io::Result<_>>()?,
+    };
     let tmp = tempfile::NamedTempFile::new_in(dir)?;
-    let mut w = io::BufWriter::with_capacity(1 << 20, tmp);
-    fill(&mut w).map_err(io::Error::other)?;
+    let mut w = io::BufWriter::new(tmp);
+    rmp_serde::encode::write_named(&mut w, &header).map_err(io::Error::other)?;
+    rmp_serde::encode::write_named(&mut w, &index).map_err(io::Error::other)?;
     let tmp = w.into_inner().map_err(|e| e.into_error())?;
-    let size = tmp.as_file().metadata()?.len();
+    written += tmp.as_file().metadata()?.len();
     tmp.persist(dir.join(FILE)).map_err(|e| e.error)?;
-    Ok(size)
+    let mut names: Vec<&str> = [&index.keys, &index.warnings, &index.search, &index.exports]
+        .into_iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    names.extend(index.records.iter().map(|(p, _)| p.name.as_str()));
+    collect_garbage(dir, &names);
+    Ok(written)
 }
 
-/// Write `bytes` as the snapshot in `dir`.
-#[cfg(test)]
-pub(crate) fn write(dir: &Path, bytes: &[u8]) -> io::Result<()> {
-    write_with(dir, |w| w.write_all(bytes).map_err(|e| e.to_string())).map(|_| ())
+/// Remove the part files in `dir` other than `keep`.
+fn collect_garbage(dir: &Path, keep: &[&str]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let keep: std::collections::HashSet<&str> = keep.iter().copied().collect();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else {
+            continue;
+        };
+        if name.starts_with(PART_PREFIX) && name.ends_with(PART_SUFFIX) && !keep.contains(name) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
-/// Remove the snapshot in `dir` (before the output folder changes).
+/// Make the snapshot in `dir` unusable (before the output folder changes): its index file
+/// goes; the parts stay for the snapshot written after a patch, which removes those it does
+/// not name.
 pub(crate) fn forget(dir: &Path) {
     let _ = std::fs::remove_file(dir.join(FILE));
+}
+
+/// Remove the snapshot in `dir`, index and parts (a full build, or one without
+/// `--snapshot`).
+pub(crate) fn forget_all(dir: &Path) {
+    forget(dir);
+    collect_garbage(dir, &[]);
 }
 
 /// The decoded snapshot, before the site is assembled around it.
 pub(crate) struct Decoded {
     pub now: jiff::Timestamp,
     pub drafts: bool,
-    records: Vec<Record>,
+    records: Vec<Vec<Record>>,
+    parts: Vec<(PartRef, usize)>,
     keys: Vec<String>,
     warnings: Vec<StoredDiagnostic>,
     search: Option<LiveIndex>,
     exports: LiveExports,
 }
 
-/// Decode a snapshot taken after the build of digest `inputs`; `None` when it is of another
-/// format, program version or build, or does not decode (a corrupt or truncated file).
-pub(crate) fn decode(bytes: &[u8], inputs: &str) -> Option<Decoded> {
+/// Read the header and index of the snapshot whose index file holds `bytes`, taken after the
+/// build of digest `inputs`; `None` when it is of another format, program version or build,
+/// or does not decode (a corrupt or truncated file).
+fn read_index(bytes: &[u8], inputs: &str) -> Option<(Header, Index)> {
     let mut de = rmp_serde::Deserializer::from_read_ref(bytes);
     let header = Header::deserialize(&mut de).ok()?;
     if header.format != FORMAT
@@ -169,19 +305,84 @@ pub(crate) fn decode(bytes: &[u8], inputs: &str) -> Option<Decoded> {
     {
         return None;
     }
-    let body = BodyIn::deserialize(&mut de).ok()?;
-    Some(Decoded {
-        now: header.now,
-        drafts: header.drafts,
-        records: body.records,
-        keys: body.keys,
-        warnings: body.warnings,
-        search: body.search,
-        exports: body.exports,
-    })
+    let index = Index::deserialize(&mut de).ok()?;
+    Some((header, index))
 }
 
-/// The snapshot file of the cache folder `dir`.
+/// How one part's bytes are decoded.
+type DecodePart = fn(&[u8]) -> Option<Part>;
+
+/// Read and decode one part (`None` when it is missing, of another length or does not
+/// decode).
+fn read_part(dir: &Path, part: &PartRef, decode: DecodePart) -> Option<Part> {
+    let bytes = std::fs::read(dir.join(&part.name)).ok()?;
+    if bytes.len() as u64 != part.len {
+        return None;
+    }
+    decode(&bytes)
+}
+
+/// Decode the snapshot in `dir` taken after the build of digest `inputs`: the index, then
+/// every part, two at a time (each part's bytes are dropped once it is decoded).
+pub(crate) fn decode(dir: &Path, inputs: &str) -> Option<Decoded> {
+    let bytes = std::fs::read(path(dir)).ok()?;
+    let (header, index) = read_index(&bytes, inputs)?;
+    fn of<T: serde::de::DeserializeOwned>(b: &[u8]) -> Option<T> {
+        rmp_serde::from_slice(b).ok()
+    }
+    let mut jobs: Vec<(&PartRef, DecodePart)> = vec![
+        (&index.search, |b| of(b).map(Part::Search)),
+        (&index.exports, |b| of(b).map(Part::Exports)),
+        (&index.warnings, |b| of(b).map(Part::Warnings)),
+        (&index.keys, |b| of(b).map(Part::Keys)),
+    ];
+    jobs.extend(index.records.iter().map(|(p, _)| {
+        (
+            p,
+            (|b| of(b).map(Part::Records)) as fn(&[u8]) -> Option<Part>,
+        )
+    }));
+    let parts = jobs
+        .par_iter()
+        .with_max_len(1)
+        .map(|(p, f)| read_part(dir, p, *f))
+        .collect::<Option<Vec<Part>>>()?;
+    let mut d = Decoded {
+        now: header.now,
+        drafts: header.drafts,
+        records: Vec::with_capacity(index.records.len()),
+        parts: Vec::new(),
+        keys: Vec::new(),
+        warnings: Vec::new(),
+        search: None,
+        exports: LiveExports::default(),
+    };
+    let mut parts = parts.into_iter();
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (
+            Some(Part::Search(search)),
+            Some(Part::Exports(exports)),
+            Some(Part::Warnings(warnings)),
+            Some(Part::Keys(keys)),
+        ) => {
+            d.search = search;
+            d.exports = exports;
+            d.warnings = warnings;
+            d.keys = keys;
+        }
+        _ => return None,
+    }
+    for (part, (_, n)) in parts.zip(&index.records) {
+        match part {
+            Part::Records(r) if r.len() == *n => d.records.push(r),
+            _ => return None,
+        }
+    }
+    d.parts = index.records;
+    Some(d)
+}
+
+/// The snapshot's index file in the cache folder `dir`.
 pub(crate) fn path(dir: &Path) -> PathBuf {
     dir.join(FILE)
 }
@@ -193,29 +394,37 @@ pub(crate) fn load(
     dir: &Path,
     opts: &BuildOptions,
     inputs: &str,
-) -> Option<(LastBuild, crate::render::Theme)> {
+) -> Option<(LastBuild, crate::render::Theme, Parts)> {
     let t = Instant::now();
-    let bytes = std::fs::read(path(dir)).ok()?;
-    phase("snapshot: read", t);
-    let t = Instant::now();
-    let d = decode(&bytes, inputs)?;
-    drop(bytes);
-    phase("snapshot: decoded", t);
+    let d = decode(dir, inputs)?;
+    phase("snapshot: read and decoded", t);
     let t = Instant::now();
     let (config, tz, _) = crate::content::load_config(&opts.root).ok()?;
     let root: Arc<Path> = Arc::from(opts.root.as_path());
     let records: Vec<Arc<Record>> = d
         .records
         .into_iter()
+        .flatten()
         .map(|r| Arc::new(r.rooted(&root)))
         .collect();
     let site = crate::content::assemble(
         &opts.root,
         config,
         tz,
-        records,
+        records.clone(),
         d.keys.into_iter().collect(),
     );
+    // The parts can be kept only while the site holds the records in the order read.
+    let in_order = site.records.len() == records.len()
+        && site
+            .records
+            .iter()
+            .zip(&records)
+            .all(|(a, b)| Arc::ptr_eq(a, b));
+    let parts = Parts {
+        records: d.parts,
+        loaded: if in_order { records } else { Vec::new() },
+    };
     phase("snapshot: site assembled", t);
     let t = Instant::now();
     let calendar = crate::calendar::Calendar::load(&opts.root).ok()?;
@@ -245,7 +454,7 @@ pub(crate) fn load(
             exports: d.exports,
         },
     };
-    Some((last, theme))
+    Some((last, theme, parts))
 }
 
 /// What trying the snapshot gave.
@@ -289,7 +498,7 @@ pub(crate) fn patch_build(
     if changed.is_empty() || !changed.iter().all(|p| p.starts_with("content")) {
         return Tried::Fallback(memo, "not only content changed");
     }
-    let Some((mut last, theme)) = load(&dir, opts, &inputs) else {
+    let Some((mut last, theme, parts)) = load(&dir, opts, &inputs) else {
         return Tried::Fallback(memo, "snapshot not usable");
     };
     let pass = super::pages::Pass::open(cache, &theme, &out);
@@ -330,6 +539,8 @@ pub(crate) fn patch_build(
     // first (the memo went at lookup): a crash from here on is followed by a full build.
     pass.invalidate();
     forget(&dir);
+    // The files written, for the memo's manifest of the output folder.
+    let touched = update.changed().to_vec();
     let stats = match update.apply() {
         Ok(s) => s,
         Err(e) => return Tried::Failed(BuildError::Io(e.to_string())),
@@ -376,16 +587,24 @@ pub(crate) fn patch_build(
     phase("snapshot: page cache saved", t);
     let t = Instant::now();
     let digest = memo.digest();
-    memo.save(&report, &last.site.tz, &last.facts);
+    memo.save_patched(&report, &last.site.tz, &last.facts, &touched);
     phase("snapshot: memo saved", t);
     if let Some(digest) = digest {
-        save(&dir, &last.site, &last.warnings, &last.live, &digest, opts);
+        save(
+            &dir,
+            &last.site,
+            &last.warnings,
+            &last.live,
+            &digest,
+            opts,
+            Some(&parts),
+        );
     }
     Tried::Built(report)
 }
 
-/// Encode and write the snapshot of a successful build (timed); failing only means the next
-/// build is a full one.
+/// Encode and write the snapshot of a successful build (timed; after a patch, `reuse` names
+/// the parts of the snapshot it loaded); failing only means the next build is a full one.
 pub(crate) fn save(
     dir: &Path,
     site: &crate::content::Site,
@@ -393,20 +612,20 @@ pub(crate) fn save(
     live: &Live,
     digest: &str,
     opts: &BuildOptions,
+    reuse: Option<&Parts>,
 ) {
     let t = Instant::now();
-    let written = write_with(dir, |mut w| {
-        encode_to(
-            &mut w,
-            &site.records,
-            &site.keys,
-            warnings,
-            live,
-            digest,
-            opts.now,
-            opts.drafts,
-        )
-    });
+    let written = write_snapshot(
+        dir,
+        &site.records,
+        &site.keys,
+        warnings,
+        live,
+        digest,
+        opts.now,
+        opts.drafts,
+        reuse,
+    );
     if let Ok(size) = written {
         phase(&format!("snapshot written ({size} bytes)"), t);
     }
@@ -416,53 +635,63 @@ pub(crate) fn save(
 mod tests {
     use super::*;
 
-    fn opts() -> BuildOptions {
-        BuildOptions {
-            root: PathBuf::from(env!("CARGO_MANIFEST_DIR")),
-            out: None,
-            now: "2026-11-25T10:00:00+08:00"
-                .parse()
-                .unwrap_or_else(|e| panic!("{e}")),
-            drafts: false,
-            strict: false,
-            feedback_db: None,
-        }
+    /// The part files in `dir`, sorted.
+    fn part_files(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .map(|d| {
+                d.flatten()
+                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                    .filter(|n| n.starts_with(PART_PREFIX))
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
     }
 
     #[test]
     fn the_example_site_survives_the_round_trip() {
-        let opts = opts();
+        let opts = crate::build::example_options();
         let mut reuse = crate::build::Reuse::default();
         crate::build::render_site_with(&opts, &|_, _| {}, Some(&mut reuse))
             .unwrap_or_else(|_| panic!("build failed"));
         let last = reuse.last.unwrap_or_else(|| panic!("no last build"));
-        let bytes = encode(
-            &last.site.records,
-            &last.site.keys,
-            &last.warnings,
-            &last.live,
-            "inputs",
-            last.now,
-            last.drafts,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        write(tmp.path(), &bytes).unwrap_or_else(|e| panic!("{e}"));
-        assert!(load(tmp.path(), &opts, "other inputs").is_none());
-        let (back, _) = load(tmp.path(), &opts, "inputs").unwrap_or_else(|| panic!("did not load"));
+        let dir = tmp.path();
+        let write = |reuse: Option<&Parts>| {
+            write_snapshot(
+                dir,
+                &last.site.records,
+                &last.site.keys,
+                &last.warnings,
+                &last.live,
+                "inputs",
+                last.now,
+                last.drafts,
+                reuse,
+            )
+            .unwrap_or_else(|e| panic!("{e}"))
+        };
+        write(None);
+        assert!(load(dir, &opts, "other inputs").is_none());
+        let (back, _, parts) = load(dir, &opts, "inputs").unwrap_or_else(|| panic!("did not load"));
         assert_eq!(back.site.records.len(), last.site.records.len());
+        assert_eq!(parts.loaded.len(), back.site.records.len());
         // Everything stored reads back as it was written (compared as JSON, whose maps are
         // sorted: the live exports' hash maps are encoded in no fixed order).
         let canonical = |l: &LastBuild| {
             let mut keys: Vec<&String> = l.site.keys.iter().collect();
             keys.sort();
-            serde_json::to_value(BodyOut {
-                records: l.site.records.iter().map(|r| &**r).collect(),
+            let records: Vec<&Record> = l.site.records.iter().map(|r| &**r).collect();
+            let warnings: Vec<StoredDiagnostic> =
+                l.warnings.iter().map(StoredDiagnostic::from).collect();
+            serde_json::to_value((
+                records,
                 keys,
-                warnings: l.warnings.iter().map(StoredDiagnostic::from).collect(),
-                search: l.live.search.as_ref(),
-                exports: &l.live.exports,
-            })
+                warnings,
+                l.live.search.as_ref(),
+                &l.live.exports,
+            ))
             .unwrap_or_else(|e| panic!("{e}"))
         };
         assert!(
@@ -474,40 +703,97 @@ mod tests {
         assert_eq!(back.facts.windows, last.facts.windows);
         assert_eq!(back.facts.days_left, last.facts.days_left);
         assert_eq!(back.facts.reviewed_by, last.facts.reviewed_by);
-        // A truncated or corrupt file, or another version, is refused.
-        assert!(decode(&bytes, "inputs").is_some());
-        assert!(decode(&bytes[..bytes.len() / 2], "inputs").is_none());
+
+        // Written again with the parts it was loaded from: the record parts are kept (the
+        // records are the same), the others are new; the old ones are removed.
+        let first = part_files(dir);
+        let records_parts: Vec<&str> = parts.records.iter().map(|(p, _)| p.name.as_str()).collect();
+        write_snapshot(
+            dir,
+            &back.site.records,
+            &back.site.keys,
+            &back.warnings,
+            &back.live,
+            "inputs",
+            back.now,
+            back.drafts,
+            Some(&parts),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let second = part_files(dir);
+        assert_eq!(second.len(), first.len());
+        for name in &records_parts {
+            assert!(second.iter().any(|n| n == name), "{name} was written again");
+        }
+        let (again, _, _) = load(dir, &opts, "inputs").unwrap_or_else(|| panic!("did not load"));
+        assert!(canonical(&again) == canonical(&last));
+        // One record replaced: its part only is written again.
+        let mut records = back.site.records.clone();
+        let mut edited = (*records[0]).clone();
+        edited.body.html.push_str("<p>edited</p>");
+        records[0] = Arc::new(edited);
+        write_snapshot(
+            dir,
+            &records,
+            &back.site.keys,
+            &back.warnings,
+            &back.live,
+            "inputs",
+            back.now,
+            back.drafts,
+            Some(&parts),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let third = part_files(dir);
+        assert!(!third.iter().any(|n| n == records_parts[0]));
+        for name in &records_parts[1..] {
+            assert!(third.iter().any(|n| n == name));
+        }
+        let (edited, _, _) = load(dir, &opts, "inputs").unwrap_or_else(|| panic!("did not load"));
+        assert!(edited.site.records[0].body.html.ends_with("<p>edited</p>"));
+
+        // A truncated, corrupt or missing part, a corrupt index or another version: refused.
+        let index = std::fs::read(path(dir)).unwrap_or_else(|e| panic!("{e}"));
+        let (_, ix) = read_index(&index, "inputs").unwrap_or_else(|| panic!("no index"));
+        let part = dir.join(&ix.search.name);
+        let bytes = std::fs::read(&part).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&part, &bytes[..bytes.len() / 2]).unwrap_or_else(|e| panic!("{e}"));
+        assert!(decode(dir, "inputs").is_none(), "a truncated part");
         let mut bad = bytes.clone();
         bad[0] ^= 0xff;
-        assert!(decode(&bad, "inputs").is_none());
-        let mut other = Vec::new();
-        rmp_serde::encode::write_named(
-            &mut other,
-            &Header {
-                format: FORMAT,
-                gongshi: "0.0.0-other".into(),
-                inputs: "inputs".into(),
-                now: last.now,
-                drafts: false,
-            },
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        let mut ours = Vec::new();
-        rmp_serde::encode::write_named(
-            &mut ours,
-            &Header {
-                format: FORMAT,
-                gongshi: env!("CARGO_PKG_VERSION").into(),
-                inputs: "inputs".into(),
-                now: last.now,
-                drafts: false,
-            },
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        assert!(bytes.starts_with(&ours));
-        let header_len = ours.len();
-        other.extend_from_slice(&bytes[header_len..]);
-        assert!(decode(&other, "inputs").is_none());
+        std::fs::write(&part, &bad).unwrap_or_else(|e| panic!("{e}"));
+        assert!(decode(dir, "inputs").is_none(), "a corrupt part");
+        std::fs::remove_file(&part).unwrap_or_else(|e| panic!("{e}"));
+        assert!(decode(dir, "inputs").is_none(), "a missing part");
+        std::fs::write(&part, &bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert!(decode(dir, "inputs").is_some());
+        assert!(read_index(&index[..index.len() / 2], "inputs").is_none());
+        let mut bad = index.clone();
+        bad[0] ^= 0xff;
+        assert!(read_index(&bad, "inputs").is_none());
+        let header = |gongshi: &str| {
+            let mut v = Vec::new();
+            rmp_serde::encode::write_named(
+                &mut v,
+                &Header {
+                    format: FORMAT,
+                    gongshi: gongshi.into(),
+                    inputs: "inputs".into(),
+                    now: last.now,
+                    drafts: false,
+                },
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            v
+        };
+        let ours = header(env!("CARGO_PKG_VERSION"));
+        assert!(index.starts_with(&ours));
+        let mut other = header("0.0.0-other");
+        other.extend_from_slice(&index[ours.len()..]);
+        assert!(read_index(&other, "inputs").is_none());
+        // Removed with its parts.
+        forget_all(dir);
+        assert!(part_files(dir).is_empty() && !path(dir).exists());
     }
 }
 
@@ -515,16 +801,17 @@ mod tests {
 mod sizes {
     use super::*;
 
-    /// What each part of a snapshot weighs (`GONGSHI_SNAPSHOT_SIZES=FILE`; not a check).
+    /// What each part of a snapshot weighs (`GONGSHI_SNAPSHOT_SIZES=CACHE_DIR`; not a check).
     #[test]
     fn part_sizes() {
-        let Some(file) = std::env::var_os("GONGSHI_SNAPSHOT_SIZES") else {
+        let Some(dir) = std::env::var_os("GONGSHI_SNAPSHOT_SIZES") else {
             return;
         };
-        let bytes = std::fs::read(file).unwrap_or_default();
+        let dir = PathBuf::from(dir);
+        let bytes = std::fs::read(path(&dir)).unwrap_or_default();
         let mut de = rmp_serde::Deserializer::from_read_ref(&bytes[..]);
         let _ = Header::deserialize(&mut de).unwrap_or_else(|e| panic!("{e}"));
-        let b = BodyIn::deserialize(&mut de).unwrap_or_else(|e| panic!("{e}"));
+        let ix = Index::deserialize(&mut de).unwrap_or_else(|e| panic!("{e}"));
         let len = |v: &dyn erased::Ser| v.len();
         mod erased {
             pub(super) trait Ser {
@@ -536,31 +823,34 @@ mod sizes {
                 }
             }
         }
-        let html: usize = b.records.iter().map(|r| r.body.html.len()).sum();
-        let text: usize = b.records.iter().map(|r| r.body.text.len()).sum();
-        let md: usize = b.records.iter().map(|r| len(&r.md)).sum();
-        let data: usize = b
-            .records
-            .iter()
-            .map(|r| {
+        let (mut html, mut text, mut md, mut data, mut common, mut n) = (0, 0, 0, 0, 0, 0);
+        for (p, _) in &ix.records {
+            let b = std::fs::read(dir.join(&p.name)).unwrap_or_default();
+            let records: Vec<Record> = rmp_serde::from_slice(&b).unwrap_or_default();
+            n += records.len();
+            for r in &records {
+                html += r.body.html.len();
+                text += r.body.text.len();
+                md += len(&r.md);
+                common += len(&r.common);
                 let mut v = Vec::new();
                 let mut s = rmp_serde::Serializer::new(&mut v).with_struct_map();
-                r.data
+                data += r
+                    .data
                     .serialize_tagged(&mut s)
                     .map(|_| v.len())
-                    .unwrap_or(0)
-            })
-            .sum();
-        let common: usize = b.records.iter().map(|r| len(&r.common)).sum();
+                    .unwrap_or(0);
+            }
+        }
+        let records: u64 = ix.records.iter().map(|(p, _)| p.len).sum();
         eprintln!(
-            "file {} records {} (n={}: body html {html} text {text}, md fields {md}, data {data}, common {common}) keys {} warnings {} search {} exports {}",
+            "index {} records {records} in {} parts (n={n}: body html {html} text {text}, md fields {md}, data {data}, common {common}) keys {} warnings {} search {} exports {}",
             bytes.len(),
-            len(&b.records),
-            b.records.len(),
-            len(&b.keys),
-            len(&b.warnings),
-            len(&b.search),
-            len(&b.exports)
+            ix.records.len(),
+            ix.keys.len,
+            ix.warnings.len,
+            ix.search.len,
+            ix.exports.len
         );
     }
 }

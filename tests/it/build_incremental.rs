@@ -387,8 +387,9 @@ fn one_record_edits_patch_the_snapshot_and_equal_clean_builds() {
     let mut log: Vec<String> = Vec::new();
     // What happens before each build: 0 an edit, 1 the snapshot overwritten with garbage,
     // 2 cut in half, 3 from another version, 4 an edit that breaks the record (the build
-    // fails) and its fix, 5 an edit of a kind whose edits fall back (a consultation).
-    let plan = [0, 0, 1, 0, 2, 0, 3, 4, 0, 5, 0];
+    // fails) and its fix, 5 an edit of a kind whose edits fall back (a consultation), 6 the
+    // largest part file of the snapshot cut in half.
+    let plan = [0, 0, 1, 0, 2, 0, 3, 4, 0, 5, 0, 6, 0, 0];
     for (step, what) in plan.into_iter().enumerate() {
         let pool = if rng.below(2) == 0 {
             s.records("documents")
@@ -434,6 +435,19 @@ fn one_record_edits_patch_the_snapshot_and_equal_clean_builds() {
                 other_version(&snapshot);
                 expect_patch = false;
                 log.push("snapshot of another version".into());
+            }
+            6 => {
+                let largest = std::fs::read_dir(&s.cache)
+                    .unwrap()
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "part"))
+                    .max_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+                    .expect("the snapshot has parts");
+                let b = std::fs::read(&largest).unwrap();
+                std::fs::write(&largest, &b[..b.len() / 2]).unwrap();
+                expect_patch = false;
+                log.push("snapshot part truncated".into());
             }
             4 => {
                 let before = tree(&s.out);
