@@ -16,8 +16,9 @@
 //!   counts as unchanged. The hash is read once per changed file (taken over from the last
 //!   memo while the times are the same), and dropped at the end of the build for a file
 //!   whose times changed while it ran (`settle`);
-//! * the binary (`current_exe` size and modification time, and the version: the embedded
-//!   theme and holiday calendar are in it) and the options (root, out, drafts, strict);
+//! * the binary (the SHA-256 of `current_exe`, read again only when its size or modification
+//!   time changed, and the version: the embedded theme and holiday calendar are in it) and
+//!   the options (root, out, drafts, strict);
 //! * the git `HEAD` commit when the site is in a repository, as data, not as part of the key:
 //!   修订记录 and the history and ledger rules read the commits, but another commit changes
 //!   only the history of the files it touched. When the old commit is an ancestor of the new
@@ -136,8 +137,9 @@ fn same_input(old: &Entry, now: &Entry, root: &Path) -> bool {
 
 /// Fill in the content hash of every input file: taken over from the last build's memo where
 /// the times and inode are the same (no file read: the make rule already trusts them), read
-/// and hashed otherwise (in parallel). Fails when a file cannot be read.
-fn fill_content(inputs: &mut [Entry], previous: Option<&MemoFile>, root: &Path) -> io::Result<()> {
+/// and hashed otherwise (in parallel). A file that cannot be read gets none (it counts as
+/// changed whenever its times do).
+fn fill_content(inputs: &mut [Entry], previous: Option<&MemoFile>, root: &Path) {
     use rayon::prelude::*;
     let before: std::collections::HashMap<&str, &Entry> = previous
         .map(|m| m.inputs.iter().map(|e| (e.path.as_str(), e)).collect())
@@ -145,7 +147,7 @@ fn fill_content(inputs: &mut [Entry], previous: Option<&MemoFile>, root: &Path) 
     inputs
         .par_iter_mut()
         .filter(|e| e.kind == 'f')
-        .try_for_each(|e| {
+        .for_each(|e| {
             let known = before
                 .get(e.path.as_str())
                 .filter(|b| b.content.is_some() && b.matches(e, root))
@@ -154,10 +156,9 @@ fn fill_content(inputs: &mut [Entry], previous: Option<&MemoFile>, root: &Path) 
                 (Some(h), _) => Some(h),
                 // Racy: already read and hashed by the scan.
                 (None, Some(h)) => Some(h.clone()),
-                (None, None) => Some(sha256(&root.join(&e.path))?),
+                (None, None) => sha256(&root.join(&e.path)).ok(),
             };
-            Ok(())
-        })
+        });
 }
 
 /// The input files whose git history can differ between the commits `old` and `new` (as
@@ -342,8 +343,9 @@ fn scan_tree(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Key {
     gongshi: String,
-    /// The running binary's size and modification time.
-    exe: (u64, i64),
+    /// SHA-256 of the running binary: the same binary installed or restored afresh (a CI
+    /// job) keeps the memo.
+    exe: String,
     root: PathBuf,
     out: PathBuf,
     drafts: bool,
@@ -355,6 +357,9 @@ struct Key {
 #[derive(Debug, Clone)]
 struct Fingerprint {
     key: Key,
+    /// The binary's size and modification time when `key.exe` was taken (the hash is taken
+    /// over from the last memo while they are the same).
+    exe_stat: (u64, i64),
     /// `git rev-parse HEAD` in the site root; empty when it is not a repository. Not part
     /// of the key: another commit changes only the history of the files it touched
     /// ([`touched`]).
@@ -384,6 +389,25 @@ pub fn memo_path(out: &Path) -> PathBuf {
 pub(super) fn exe_identity() -> Option<(u64, i64)> {
     let m = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
     Some((m.len(), stamps(&m).0))
+}
+
+/// SHA-256 of the running binary (streamed: a release binary is over 100 MB).
+fn exe_hash() -> Option<String> {
+    use sha2::Digest;
+    struct Sha(sha2::Sha256);
+    impl io::Write for Sha {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.0.update(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut f = std::fs::File::open(std::env::current_exe().ok()?).ok()?;
+    let mut h = Sha(sha2::Sha256::new());
+    io::copy(&mut f, &mut h).ok()?;
+    Some(hex::encode(h.0.finalize()))
 }
 
 /// The commit `HEAD` names, as `history::collect` and the ledger rules see the repository;
@@ -421,10 +445,15 @@ fn fingerprint(opts: &BuildOptions, previous: Option<&MemoFile>) -> Option<Finge
     for rel in &scanned[1..] {
         scan(root, rel, Some(racy_from), &mut inputs).ok()?;
     }
-    fill_content(&mut inputs, previous, root).ok()?;
+    fill_content(&mut inputs, previous, root);
+    let exe_stat = exe_identity()?;
+    let exe = match previous {
+        Some(m) if m.exe_stat == exe_stat && !m.key.exe.is_empty() => m.key.exe.clone(),
+        _ => exe_hash()?,
+    };
     let key = Key {
         gongshi: env!("CARGO_PKG_VERSION").to_string(),
-        exe: exe_identity()?,
+        exe,
         root: std::path::absolute(root).ok()?,
         out: std::path::absolute(out_dir(opts)).ok()?,
         drafts: opts.drafts,
@@ -433,6 +462,7 @@ fn fingerprint(opts: &BuildOptions, previous: Option<&MemoFile>) -> Option<Finge
     };
     Some(Fingerprint {
         key,
+        exe_stat,
         head: git_head(root),
         scanned,
         inputs,
@@ -572,6 +602,9 @@ struct MemoFile {
     /// The git commit the build saw ([`Fingerprint::head`]).
     #[serde(default)]
     head: String,
+    /// [`Fingerprint::exe_stat`].
+    #[serde(default)]
+    exe_stat: (u64, i64),
     inputs: Vec<Entry>,
     output: Vec<Entry>,
 }
@@ -804,6 +837,7 @@ impl Memo {
                 warnings: report.warnings.iter().map(StoredDiagnostic::from).collect(),
             },
             head: fp.head,
+            exe_stat: fp.exe_stat,
             inputs: fp.inputs,
             output,
         };
@@ -909,6 +943,79 @@ mod tests {
             crate::diag::render_text(&ds)
         );
         assert_eq!(back.into_vec(), ds.into_vec());
+    }
+
+    #[test]
+    fn a_file_with_new_times_and_the_same_bytes_is_the_same_input() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = tmp.path();
+        std::fs::write(root.join("a.md"), "one").unwrap_or_else(|e| panic!("{e}"));
+        let take = |previous: Option<&MemoFile>| {
+            let mut v = Vec::new();
+            scan(root, "a.md", None, &mut v).unwrap_or_else(|e| panic!("{e}"));
+            fill_content(&mut v, previous, root);
+            v.remove(0)
+        };
+        let first = take(None);
+        assert!(first.content.is_some());
+        // Written again through a renamed copy: new inode and times, same bytes.
+        std::fs::write(root.join("a.tmp"), "one").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::rename(root.join("a.tmp"), root.join("a.md")).unwrap_or_else(|e| panic!("{e}"));
+        let again = take(None);
+        assert!(!first.matches(&again, root));
+        assert!(same_input(&first, &again, root));
+        // Other bytes of the same size: changed.
+        std::fs::write(root.join("a.md"), "two").unwrap_or_else(|e| panic!("{e}"));
+        let other = take(None);
+        assert!(!same_input(&first, &other, root));
+        // An entry without a content hash (an older memo, an unreadable file) falls back to
+        // the times.
+        let mut bare = first.clone();
+        bare.content = None;
+        assert!(!same_input(&bare, &again, root));
+    }
+
+    #[test]
+    fn a_file_changed_during_the_build_loses_its_content_hash() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = tmp.path();
+        std::fs::create_dir(root.join("content")).unwrap_or_else(|e| panic!("{e}"));
+        for n in ["a.md", "b.md"] {
+            std::fs::write(root.join("content").join(n), n).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let mut inputs = Vec::new();
+        scan(root, "content", None, &mut inputs).unwrap_or_else(|e| panic!("{e}"));
+        fill_content(&mut inputs, None, root);
+        let mut fp = Fingerprint {
+            key: Key {
+                gongshi: String::new(),
+                exe: String::new(),
+                root: root.to_path_buf(),
+                out: root.join("public"),
+                drafts: false,
+                strict: false,
+                theme: String::new(),
+            },
+            exe_stat: (0, 0),
+            head: String::new(),
+            scanned: vec!["content".into()],
+            inputs,
+        };
+        // Edited while the build ran (renamed over: a new inode whatever the clock).
+        std::fs::write(root.join("b.tmp"), "B!").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::rename(root.join("b.tmp"), root.join("content/b.md"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        settle(&mut fp, root).unwrap_or_else(|e| panic!("{e}"));
+        let hashed: Vec<(&str, bool)> = fp
+            .inputs
+            .iter()
+            .filter(|e| e.kind == 'f')
+            .map(|e| (e.path.as_str(), e.content.is_some()))
+            .collect();
+        assert_eq!(
+            hashed,
+            vec![("content/a.md", true), ("content/b.md", false)]
+        );
     }
 
     #[test]
