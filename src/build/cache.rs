@@ -391,8 +391,14 @@ pub(super) fn exe_identity() -> Option<(u64, i64)> {
     Some((m.len(), stamps(&m).0))
 }
 
-/// SHA-256 of the running binary (streamed: a release binary is over 100 MB).
-fn exe_hash() -> Option<String> {
+/// SHA-256 of the running binary (streamed: a release binary is over 100 MB), read at most
+/// once per process: the memo and the page cache both need it on a first build.
+pub(super) fn exe_hash() -> Option<String> {
+    static HASH: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    HASH.get_or_init(read_exe_hash).clone()
+}
+
+fn read_exe_hash() -> Option<String> {
     use sha2::Digest;
     struct Sha(sha2::Sha256);
     impl io::Write for Sha {

@@ -175,12 +175,9 @@ fn identity(path: &Path) -> Option<(u64, i64, u64)> {
     Some((m.len(), mtime, ino))
 }
 
-/// SHA-256 of the running binary, read in blocks.
+/// SHA-256 of the running binary (shared with the build memo: read once per process).
 fn exe_hash() -> Option<String> {
-    let mut f = std::fs::File::open(std::env::current_exe().ok()?).ok()?;
-    let mut h = Sha(sha2::Sha256::new());
-    io::copy(&mut f, &mut h).ok()?;
-    Some(hex::encode(h.0.finalize()))
+    super::cache::exe_hash()
 }
 
 fn header(theme: &Theme, out: &Path, known: Option<&Header>) -> Option<Header> {
