@@ -10,11 +10,20 @@
 //!   used then) — as each file's relative path, size, modification and change times (ns) and
 //!   inode, the way make and cargo decide. A file whose modification time is within 2 s of the
 //!   moment the fingerprint was taken (or later) could be edited again without its time
-//!   changing on a coarse-grained file system, so its SHA-256 is recorded too and compared;
-//! * the binary (`current_exe` size and modification time, and the version: the embedded
-//!   theme and holiday calendar are in it), the options (root, out, drafts, strict) and the git
-//!   `HEAD` commit when the site is in a repository (修订记录 and the ledger and history rules
-//!   read the commits);
+//!   changing on a coarse-grained file system, so its SHA-256 is recorded too and compared.
+//!   Every input file also carries the SHA-256 of its content: a file whose times or inode
+//!   changed but whose bytes did not (a fresh checkout, a CI job restoring its cache, `touch`)
+//!   counts as unchanged. The hash is read once per changed file (taken over from the last
+//!   memo while the times are the same), and dropped at the end of the build for a file
+//!   whose times changed while it ran (`settle`);
+//! * the binary (the SHA-256 of `current_exe`, read again only when its size or modification
+//!   time changed, and the version: the embedded theme and holiday calendar are in it) and
+//!   the options (root, out, drafts, strict);
+//! * the git `HEAD` commit when the site is in a repository, as data, not as part of the key:
+//!   修订记录 and the history and ledger rules read the commits, but another commit changes
+//!   only the history of the files it touched. When the old commit is an ancestor of the new
+//!   one, the files under `content/` that a commit in between touched count as changed
+//!   (`touched`); otherwise (a rebase, a reset, a shallow clone) nothing is reused;
 //! * the clock: the output depends on `--now` only through the date in the site's time zone
 //!   (working days left, display periods, freshness rules) and the instants consultation
 //!   windows open and close (their states). The memo is valid from the latest of today's
@@ -23,10 +32,11 @@
 //! * the report (numbers and warnings), and the manifest of the output folder as written
 //!   (every entry's path, size, times and inode).
 //!
-//! A build is skipped when all of that is unchanged and the output folder is exactly as
-//! written (a deleted, edited or extra file means a full build). Anything unreadable or
-//! unexpected means a full build; the memo is removed before a build starts writing and
-//! written (atomically) only after it succeeded.
+//! A build is skipped when all of that is unchanged (another commit that touched no input
+//! counts as unchanged) and the output folder is exactly as written (a deleted, edited or
+//! extra file means a full build). Anything unreadable or unexpected means a full build; the
+//! memo is removed before a build starts writing and written (atomically) only after it
+//! succeeded.
 
 use crate::build::{BuildOptions, BuildReport};
 use crate::diag::{Code, Diagnostic, Severity};
@@ -40,7 +50,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The memo file's format; a different one is ignored.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Files modified this close to (or after) the fingerprint are also compared by content.
 const RACY_NANOS: i64 = 2_000_000_000;
@@ -68,6 +78,11 @@ struct Entry {
     /// SHA-256 of the content, for files modified just before the fingerprint.
     #[serde(rename = "h", default, skip_serializing_if = "Option::is_none")]
     sha256: Option<String>,
+    /// SHA-256 of the content of every input file (never of output entries): a file whose
+    /// times or inode changed but whose content did not (a fresh checkout, a CI cache
+    /// restore, `touch`) counts as unchanged ([`same_input`]).
+    #[serde(rename = "x", default, skip_serializing_if = "Option::is_none")]
+    content: Option<String>,
 }
 
 impl Entry {
@@ -80,6 +95,7 @@ impl Entry {
             ctime: 0,
             ino: 0,
             sha256: None,
+            content: None,
         }
     }
 
@@ -102,6 +118,119 @@ impl Entry {
 fn sha256(path: &Path) -> io::Result<String> {
     use sha2::Digest;
     Ok(hex::encode(sha2::Sha256::digest(std::fs::read(path)?)))
+}
+
+/// Whether the input `now` (of the fingerprint being taken, content hashes filled in) is the
+/// one the last build read as `old`: the same times and inode (the make rule, and the hash
+/// for racy times), or, when they differ, the same kind, size and content hash. No file is
+/// read here beyond what [`Entry::matches`] reads for racy times: [`fill_content`] hashed
+/// the files whose times changed when the fingerprint was taken.
+fn same_input(old: &Entry, now: &Entry, root: &Path) -> bool {
+    if old.matches(now, root) {
+        return true;
+    }
+    (&old.path, old.kind, old.size) == (&now.path, now.kind, now.size)
+        && old.kind == 'f'
+        && old.content.is_some()
+        && old.content == now.content
+}
+
+/// Fill in the content hash of every input file: taken over from the last build's memo where
+/// the times and inode are the same (no file read: the make rule already trusts them), read
+/// and hashed otherwise (in parallel). A file that cannot be read gets none (it counts as
+/// changed whenever its times do).
+fn fill_content(inputs: &mut [Entry], previous: Option<&MemoFile>, root: &Path) {
+    use rayon::prelude::*;
+    let before: std::collections::HashMap<&str, &Entry> = previous
+        .map(|m| m.inputs.iter().map(|e| (e.path.as_str(), e)).collect())
+        .unwrap_or_default();
+    inputs
+        .par_iter_mut()
+        .filter(|e| e.kind == 'f')
+        .for_each(|e| {
+            let known = before
+                .get(e.path.as_str())
+                .filter(|b| b.content.is_some() && b.matches(e, root))
+                .and_then(|b| b.content.clone());
+            e.content = match (known, &e.sha256) {
+                (Some(h), _) => Some(h),
+                // Racy: already read and hashed by the scan.
+                (None, Some(h)) => Some(h.clone()),
+                (None, None) => sha256(&root.join(&e.path)).ok(),
+            };
+        });
+}
+
+/// The input files whose git history can differ between the commits `old` and `new` (as
+/// [`crate::history::collect`] reads it: every path under `content/` that a commit after
+/// `old` up to `new` touched, and every path that differs between the two), relative to
+/// `root`. `Some(empty)` when the commits are the same; None when it cannot be told: one of
+/// them missing (not a repository), `old` not an ancestor of `new` (a rebase, a reset, a
+/// shallow clone without `old`), or git failing.
+fn touched(root: &Path, old: &str, new: &str) -> Option<Vec<PathBuf>> {
+    if old == new {
+        return Some(Vec::new());
+    }
+    if old.is_empty() || new.is_empty() {
+        return None;
+    }
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(["-c", "core.quotepath=off"])
+            .args(args)
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+    };
+    git(&["merge-base", "--is-ancestor", old, new])?;
+    let range = format!("{old}..{new}");
+    // Without rename detection a rename lists both names; every commit in the range counts,
+    // also one whose change a later commit undid (it is still a line of 修订记录).
+    let log = git(&[
+        "log",
+        "--no-color",
+        "--no-ext-diff",
+        "--relative",
+        "--no-renames",
+        "--name-only",
+        "-z",
+        "--format=",
+        &range,
+        "--",
+        "content",
+    ])?;
+    let diff = git(&[
+        "diff",
+        "--no-color",
+        "--no-ext-diff",
+        "--relative",
+        "--no-renames",
+        "--name-only",
+        "-z",
+        old,
+        new,
+        "--",
+        "content",
+    ])?;
+    let mut paths: Vec<PathBuf> = [log.stdout, diff.stdout]
+        .iter()
+        .flat_map(|out| {
+            String::from_utf8_lossy(out)
+                .split('\0')
+                .map(|t| t.trim_matches('\n').to_string())
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+        })
+        .map(PathBuf::from)
+        .collect();
+    paths.sort();
+    paths.dedup();
+    Some(paths)
 }
 
 /// Modification time, change time (ns) and inode.
@@ -205,6 +334,7 @@ fn scan_tree(
         ctime,
         ino,
         sha256,
+        content: None,
     });
     Ok(())
 }
@@ -213,21 +343,29 @@ fn scan_tree(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Key {
     gongshi: String,
-    /// The running binary's size and modification time.
-    exe: (u64, i64),
+    /// SHA-256 of the running binary: the same binary installed or restored afresh (a CI
+    /// job) keeps the memo.
+    exe: String,
     root: PathBuf,
     out: PathBuf,
     drafts: bool,
     strict: bool,
     theme: String,
-    /// `git rev-parse HEAD` in the site root; empty when it is not a repository.
-    git_head: String,
 }
 
 /// The key and the input files, taken before anything is read.
 #[derive(Debug, Clone)]
 struct Fingerprint {
     key: Key,
+    /// The binary's size and modification time when `key.exe` was taken (the hash is taken
+    /// over from the last memo while they are the same).
+    exe_stat: (u64, i64),
+    /// `git rev-parse HEAD` in the site root; empty when it is not a repository. Not part
+    /// of the key: another commit changes only the history of the files it touched
+    /// ([`touched`]).
+    head: String,
+    /// The folders and files scanned (site-relative), to take their times again at the end.
+    scanned: Vec<String>,
     inputs: Vec<Entry>,
 }
 
@@ -253,6 +391,31 @@ pub(super) fn exe_identity() -> Option<(u64, i64)> {
     Some((m.len(), stamps(&m).0))
 }
 
+/// SHA-256 of the running binary (streamed: a release binary is over 100 MB), read at most
+/// once per process: the memo and the page cache both need it on a first build.
+pub(super) fn exe_hash() -> Option<String> {
+    static HASH: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    HASH.get_or_init(read_exe_hash).clone()
+}
+
+fn read_exe_hash() -> Option<String> {
+    use sha2::Digest;
+    struct Sha(sha2::Sha256);
+    impl io::Write for Sha {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.0.update(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut f = std::fs::File::open(std::env::current_exe().ok()?).ok()?;
+    let mut h = Sha(sha2::Sha256::new());
+    io::copy(&mut f, &mut h).ok()?;
+    Some(hex::encode(h.0.finalize()))
+}
+
 /// The commit `HEAD` names, as `history::collect` and the ledger rules see the repository;
 /// empty when the root is not in a repository (or git is missing), when they see none either.
 fn git_head(root: &Path) -> String {
@@ -270,7 +433,7 @@ fn git_head(root: &Path) -> String {
     }
 }
 
-fn fingerprint(opts: &BuildOptions) -> Option<Fingerprint> {
+fn fingerprint(opts: &BuildOptions, previous: Option<&MemoFile>) -> Option<Fingerprint> {
     let racy_from = i64::try_from(Timestamp::now().as_nanosecond())
         .ok()?
         .saturating_sub(RACY_NANOS);
@@ -279,24 +442,60 @@ fn fingerprint(opts: &BuildOptions) -> Option<Fingerprint> {
     // site.toml first: the theme's name is read from it after its times were taken.
     scan(root, "site.toml", Some(racy_from), &mut inputs).ok()?;
     let theme = crate::config::Config::load(root).ok()?.theme;
-    for rel in [
+    let scanned = vec![
+        "site.toml".to_string(),
         "content".to_string(),
         "calendar".to_string(),
         format!("themes/{theme}"),
-    ] {
-        scan(root, &rel, Some(racy_from), &mut inputs).ok()?;
+    ];
+    for rel in &scanned[1..] {
+        scan(root, rel, Some(racy_from), &mut inputs).ok()?;
     }
+    fill_content(&mut inputs, previous, root);
+    let exe_stat = exe_identity()?;
+    let exe = match previous {
+        Some(m) if m.exe_stat == exe_stat && !m.key.exe.is_empty() => m.key.exe.clone(),
+        _ => exe_hash()?,
+    };
     let key = Key {
         gongshi: env!("CARGO_PKG_VERSION").to_string(),
-        exe: exe_identity()?,
+        exe,
         root: std::path::absolute(root).ok()?,
         out: std::path::absolute(out_dir(opts)).ok()?,
         drafts: opts.drafts,
         strict: opts.strict,
         theme,
-        git_head: git_head(root),
     };
-    Some(Fingerprint { key, inputs })
+    Some(Fingerprint {
+        key,
+        exe_stat,
+        head: git_head(root),
+        scanned,
+        inputs,
+    })
+}
+
+/// At the end of a build: take the input files' times again and drop the content hash of any
+/// file whose times changed since the fingerprint. The hash was read when the fingerprint was
+/// taken, the build read the file later: a file edited during the build and edited back
+/// afterwards would otherwise match a hash of content the build never read. Such a file
+/// keeps its old times in the memo, so the next build finds it changed.
+fn settle(fp: &mut Fingerprint, root: &Path) -> io::Result<()> {
+    let mut again = Vec::new();
+    for rel in &fp.scanned {
+        scan(root, rel, None, &mut again)?;
+    }
+    let again: std::collections::HashMap<&str, &Entry> =
+        again.iter().map(|e| (e.path.as_str(), e)).collect();
+    for e in &mut fp.inputs {
+        let same = again.get(e.path.as_str()).is_some_and(|a| {
+            (a.kind, a.size, a.mtime, a.ctime, a.ino) == (e.kind, e.size, e.mtime, e.ctime, e.ino)
+        });
+        if !same {
+            e.content = None;
+        }
+    }
+    Ok(())
 }
 
 /// The instants a memo made at `now` stays valid: `[from, until)`. Nothing the build derives
@@ -406,6 +605,12 @@ struct MemoFile {
     valid_from: Timestamp,
     valid_until: Timestamp,
     report: StoredReport,
+    /// The git commit the build saw ([`Fingerprint::head`]).
+    #[serde(default)]
+    head: String,
+    /// [`Fingerprint::exe_stat`].
+    #[serde(default)]
+    exe_stat: (u64, i64),
     inputs: Vec<Entry>,
     output: Vec<Entry>,
 }
@@ -422,6 +627,8 @@ pub enum Lookup {
 pub struct Memo {
     file: PathBuf,
     out: PathBuf,
+    /// The site root.
+    root: PathBuf,
     now: Timestamp,
     /// None when the inputs could not be fingerprinted or the old memo not removed: then no
     /// memo is written.
@@ -443,15 +650,15 @@ pub fn lookup(opts: &BuildOptions) -> Lookup {
     let file = memo_path(&out);
     // The receiver's database changes without any file the fingerprint covers changing:
     // a build given it is always a full one, and leaves no memo.
-    let fingerprint = if opts.feedback_db.is_some() {
-        None
-    } else {
-        fingerprint(opts)
-    };
     let previous = std::fs::read(&file)
         .ok()
         .and_then(|b| serde_json::from_slice::<MemoFile>(&b).ok())
         .filter(|m| m.format == FORMAT);
+    let fingerprint = if opts.feedback_db.is_some() {
+        None
+    } else {
+        fingerprint(opts, previous.as_ref())
+    };
     if let (Some(fp), Some(memo)) = (&fingerprint, &previous) {
         if let Some(report) = hit(memo, fp, opts, &out) {
             return Lookup::Hit(report);
@@ -464,6 +671,7 @@ pub fn lookup(opts: &BuildOptions) -> Lookup {
     Lookup::Miss(Box::new(Memo {
         file,
         out,
+        root: opts.root.clone(),
         now: opts.now,
         fingerprint: fingerprint.filter(|_| removed),
         previous,
@@ -479,7 +687,10 @@ fn hit(memo: &MemoFile, fp: &Fingerprint, opts: &BuildOptions, out: &Path) -> Op
             .inputs
             .iter()
             .zip(&fp.inputs)
-            .all(|(a, b)| a.matches(b, &opts.root));
+            .all(|(a, b)| same_input(a, b, &opts.root))
+        // Another commit: a hit only when no commit since touched an input (the history,
+        // 修订记录 and the ledger rules, is that of the same files).
+        && touched(&opts.root, &memo.head, &fp.head).is_some_and(|t| t.is_empty());
     if !valid {
         return None;
     }
@@ -548,8 +759,13 @@ impl Memo {
     }
 
     /// The input files (site-relative paths) added, removed or changed since the last build,
-    /// when nothing else changed: the same key (binary, options, theme name, git commit) and
-    /// the output folder exactly as the last build left it. None otherwise.
+    /// when nothing else changed: the same key (binary, options, theme name) and the output
+    /// folder exactly as the last build left it. A file changed when its times and its
+    /// content hash differ ([`same_input`]). When the git commit is another one, the files
+    /// whose history can differ ([`touched`]) count as changed too; None when that cannot be
+    /// told (the old commit is not an ancestor of the new one), or when such a file is no
+    /// longer there (a ledger added and removed in between: the rules on deleted ledgers
+    /// read the whole history). Sorted, without duplicates.
     pub fn changed(&self, root: &Path) -> Option<Vec<PathBuf>> {
         let fp = self.fingerprint.as_ref()?;
         let old = self.previous.as_ref()?;
@@ -566,7 +782,7 @@ impl Memo {
             .filter(|e| {
                 before
                     .get(e.path.as_str())
-                    .is_none_or(|b| !b.matches(e, root))
+                    .is_none_or(|b| !same_input(b, e, root))
             })
             .map(|e| PathBuf::from(&e.path))
             .collect();
@@ -576,6 +792,16 @@ impl Memo {
                 .filter(|e| !now.contains(e.path.as_str()))
                 .map(|e| PathBuf::from(&e.path)),
         );
+        if old.head != fp.head {
+            for p in touched(root, &old.head, &fp.head)? {
+                if !now.contains(p.to_string_lossy().as_ref()) {
+                    return None;
+                }
+                changed.push(p);
+            }
+        }
+        changed.sort();
+        changed.dedup();
         output_unchanged(&self.out, &old.output).then_some(changed)
     }
 
@@ -612,9 +838,12 @@ impl Memo {
         facts: &Facts,
         output: Option<Vec<Entry>>,
     ) {
-        let Some(fp) = self.fingerprint else {
+        let Some(mut fp) = self.fingerprint else {
             return;
         };
+        if settle(&mut fp, &self.root).is_err() {
+            return;
+        }
         let transitions = facts
             .windows
             .values()
@@ -647,6 +876,8 @@ impl Memo {
                 bytes: report.bytes,
                 warnings: report.warnings.iter().map(StoredDiagnostic::from).collect(),
             },
+            head: fp.head,
+            exe_stat: fp.exe_stat,
             inputs: fp.inputs,
             output,
         };
@@ -957,6 +1188,79 @@ mod tests {
         assert_eq!(
             patched_manifest(out, before, &["c.xml/index.html".to_string()]),
             None
+        );
+    }
+
+    #[test]
+    fn a_file_with_new_times_and_the_same_bytes_is_the_same_input() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = tmp.path();
+        std::fs::write(root.join("a.md"), "one").unwrap_or_else(|e| panic!("{e}"));
+        let take = |previous: Option<&MemoFile>| {
+            let mut v = Vec::new();
+            scan(root, "a.md", None, &mut v).unwrap_or_else(|e| panic!("{e}"));
+            fill_content(&mut v, previous, root);
+            v.remove(0)
+        };
+        let first = take(None);
+        assert!(first.content.is_some());
+        // Written again through a renamed copy: new inode and times, same bytes.
+        std::fs::write(root.join("a.tmp"), "one").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::rename(root.join("a.tmp"), root.join("a.md")).unwrap_or_else(|e| panic!("{e}"));
+        let again = take(None);
+        assert!(!first.matches(&again, root));
+        assert!(same_input(&first, &again, root));
+        // Other bytes of the same size: changed.
+        std::fs::write(root.join("a.md"), "two").unwrap_or_else(|e| panic!("{e}"));
+        let other = take(None);
+        assert!(!same_input(&first, &other, root));
+        // An entry without a content hash (an older memo, an unreadable file) falls back to
+        // the times.
+        let mut bare = first.clone();
+        bare.content = None;
+        assert!(!same_input(&bare, &again, root));
+    }
+
+    #[test]
+    fn a_file_changed_during_the_build_loses_its_content_hash() {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let root = tmp.path();
+        std::fs::create_dir(root.join("content")).unwrap_or_else(|e| panic!("{e}"));
+        for n in ["a.md", "b.md"] {
+            std::fs::write(root.join("content").join(n), n).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let mut inputs = Vec::new();
+        scan(root, "content", None, &mut inputs).unwrap_or_else(|e| panic!("{e}"));
+        fill_content(&mut inputs, None, root);
+        let mut fp = Fingerprint {
+            key: Key {
+                gongshi: String::new(),
+                exe: String::new(),
+                root: root.to_path_buf(),
+                out: root.join("public"),
+                drafts: false,
+                strict: false,
+                theme: String::new(),
+            },
+            exe_stat: (0, 0),
+            head: String::new(),
+            scanned: vec!["content".into()],
+            inputs,
+        };
+        // Edited while the build ran (renamed over: a new inode whatever the clock).
+        std::fs::write(root.join("b.tmp"), "B!").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::rename(root.join("b.tmp"), root.join("content/b.md"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        settle(&mut fp, root).unwrap_or_else(|e| panic!("{e}"));
+        let hashed: Vec<(&str, bool)> = fp
+            .inputs
+            .iter()
+            .filter(|e| e.kind == 'f')
+            .map(|e| (e.path.as_str(), e.content.is_some()))
+            .collect();
+        assert_eq!(
+            hashed,
+            vec![("content/a.md", true), ("content/b.md", false)]
         );
     }
 

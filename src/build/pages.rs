@@ -187,12 +187,9 @@ fn entry_at(out: &Path, path: &str, key: Key) -> Option<Entry> {
     })
 }
 
-/// SHA-256 of the running binary, read in blocks.
+/// SHA-256 of the running binary (shared with the build memo: read once per process).
 fn exe_hash() -> Option<String> {
-    let mut f = std::fs::File::open(std::env::current_exe().ok()?).ok()?;
-    let mut h = Sha(sha2::Sha256::new());
-    io::copy(&mut f, &mut h).ok()?;
-    Some(hex::encode(h.0.finalize()))
+    super::cache::exe_hash()
 }
 
 fn header(theme: &Theme, out: &Path, known: Option<&Header>) -> Option<Header> {

@@ -475,7 +475,7 @@ fn a_corrupt_memo_is_ignored() {
         String::new(),
         "{not json".to_string(),
         memo[..memo.len() / 2].to_string(),
-        memo.replace("\"format\":1", "\"format\":99"),
+        memo.replace("\"format\":2", "\"format\":99"),
     ] {
         std::fs::write(s.memo(), &bad).unwrap();
         let b = s.build(NOW, &[]);

@@ -17,14 +17,14 @@ use std::path::{Path, PathBuf};
 
 /// One entry of a folder as `diff -r` sees it: a file's bytes, a folder, or a link's target.
 #[derive(Debug, PartialEq, Eq)]
-enum Entry {
+pub(crate) enum Entry {
     File(Vec<u8>),
     Dir,
     Link(PathBuf),
 }
 
 /// Every entry under `dir` (not `dir` itself), by relative path.
-fn tree(dir: &Path) -> BTreeMap<String, Entry> {
+pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Entry> {
     walkdir::WalkDir::new(dir)
         .min_depth(1)
         .into_iter()
@@ -49,7 +49,7 @@ fn tree(dir: &Path) -> BTreeMap<String, Entry> {
         .collect()
 }
 
-fn differing(a: &BTreeMap<String, Entry>, b: &BTreeMap<String, Entry>) -> Vec<String> {
+pub(crate) fn differing(a: &BTreeMap<String, Entry>, b: &BTreeMap<String, Entry>) -> Vec<String> {
     a.keys()
         .chain(b.keys())
         .filter(|p| a.get(*p) != b.get(*p))
@@ -133,7 +133,7 @@ impl Site {
 }
 
 /// Replace the value of the front matter line `key: …` in `text`.
-fn set_field(text: &str, key: &str, value: &str) -> Option<String> {
+pub(crate) fn set_field(text: &str, key: &str, value: &str) -> Option<String> {
     let prefix = format!("{key}: ");
     let mut found = false;
     let t: String = text
@@ -150,7 +150,7 @@ fn set_field(text: &str, key: &str, value: &str) -> Option<String> {
     found.then_some(t)
 }
 
-fn field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+pub(crate) fn field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
     let prefix = format!("{key}: ");
     text.lines().find_map(|l| l.strip_prefix(prefix.as_str()))
 }

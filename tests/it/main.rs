@@ -17,6 +17,7 @@ mod synth;
 mod annual;
 mod build;
 mod build_cache;
+mod build_gitkey;
 mod build_incremental;
 mod build_pages;
 mod calendar_cli;
