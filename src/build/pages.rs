@@ -35,7 +35,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// The cache file's format; a different one is ignored (with a note).
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 1;
 
 /// The cache file's name inside the cache folder.
 const FILE: &str = "pages.json";
