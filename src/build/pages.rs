@@ -129,6 +129,8 @@ pub(crate) struct Pass {
     pub used: bool,
     /// Why an existing cache was not used (shown to the user).
     pub note: Option<String>,
+    /// The view model's `site`, hashed once for the pages' keys.
+    sites: SiteDigest,
 }
 
 struct Sha(sha2::Sha256);
@@ -143,13 +145,80 @@ impl io::Write for Sha {
     }
 }
 
-pub(crate) fn key_of(template: &str, ctx: &serde_json::Value) -> Option<Key> {
+/// The SHA-256 of the view model's `site`, taken once per build: every page of a build
+/// carries the same `site` (`plan::PageMaker` clones one value into each), so a page's key
+/// hashes this digest in its place instead of serialising `site` again.
+#[derive(Default)]
+pub(crate) struct SiteDigest(std::sync::OnceLock<(serde_json::Value, [u8; 32])>);
+
+impl SiteDigest {
+    /// The digest of `site`: the one remembered when `site` equals the remembered value
+    /// (comparing costs far less than serialising and hashing), else taken afresh; the
+    /// first `site` digested is the one remembered.
+    fn of(&self, site: &serde_json::Value) -> Option<[u8; 32]> {
+        if let Some((v, d)) = self.0.get() {
+            if v == site {
+                return Some(*d);
+            }
+            return json_digest(site);
+        }
+        let d = json_digest(site)?;
+        // Another thread may have remembered its `site` first: `d` is still this one's.
+        let _ = self.0.set((site.clone(), d));
+        Some(d)
+    }
+}
+
+/// SHA-256 of a value's JSON.
+fn json_digest(v: &serde_json::Value) -> Option<[u8; 32]> {
+    let mut h = Sha(sha2::Sha256::new());
+    let mut w = io::BufWriter::with_capacity(8 * 1024, &mut h);
+    serde_json::to_writer(&mut w, v).ok()?;
+    w.into_inner().ok()?;
+    Some(h.0.finalize().into())
+}
+
+/// A page's key (see [`key_of_with`]), with `site` hashed for this page alone.
+#[cfg(test)]
+fn key_of(template: &str, ctx: &serde_json::Value) -> Option<Key> {
+    key_of_with(template, ctx, &SiteDigest::default())
+}
+
+/// A page's key: SHA-256 of its template name, a zero byte and its view model's JSON, in
+/// which the value of a top-level `site` is replaced by the hex string of its own SHA-256
+/// (remembered in `sites` across the pages of a build).
+pub(crate) fn key_of_with(
+    template: &str,
+    ctx: &serde_json::Value,
+    sites: &SiteDigest,
+) -> Option<Key> {
+    use io::Write;
     let mut h = Sha(sha2::Sha256::new());
     h.0.update(template.as_bytes());
     h.0.update([0u8]);
     // serde_json writes token by token; a buffer hands the hash whole blocks instead.
     let mut w = io::BufWriter::with_capacity(8 * 1024, &mut h);
-    serde_json::to_writer(&mut w, ctx).ok()?;
+    match ctx {
+        serde_json::Value::Object(m) if m.contains_key("site") => {
+            // The object written as serde_json writes it (same order, no spaces).
+            w.write_all(b"{").ok()?;
+            for (i, (k, v)) in m.iter().enumerate() {
+                if i > 0 {
+                    w.write_all(b",").ok()?;
+                }
+                serde_json::to_writer(&mut w, k).ok()?;
+                w.write_all(b":").ok()?;
+                if k == "site" {
+                    let d = sites.of(v)?;
+                    write!(w, "\"{}\"", hex::encode(d)).ok()?;
+                } else {
+                    serde_json::to_writer(&mut w, v).ok()?;
+                }
+            }
+            w.write_all(b"}").ok()?;
+        }
+        _ => serde_json::to_writer(&mut w, ctx).ok()?,
+    }
     w.into_inner().ok()?;
     Some(hex::encode(&h.0.finalize()[..16]))
 }
@@ -220,6 +289,7 @@ impl Pass {
             rendered: Vec::new(),
             used: false,
             note: None,
+            sites: SiteDigest::default(),
         }
     }
 
@@ -298,7 +368,7 @@ impl Pass {
             Kept(String, Key),
             Render(Output, Option<(String, Key)>),
         }
-        let (previous, old_out) = (&self.previous, &self.old_out);
+        let (previous, old_out, sites) = (&self.previous, &self.old_out, &self.sites);
         let sorted: Vec<One> = batch
             .into_par_iter()
             .map(|o| {
@@ -310,7 +380,7 @@ impl Pass {
                 else {
                     return One::Render(o, None);
                 };
-                let Some(key) = key_of(template, ctx) else {
+                let Some(key) = key_of_with(template, ctx, sites) else {
                     return One::Render(o, None);
                 };
                 let hit = previous.get(path).is_some_and(|e| {
@@ -350,7 +420,7 @@ impl Pass {
     /// make, and its file still the one written (a one-record patch leaves it as it is)?
     pub(crate) fn unchanged(&self, path: &str, template: &str, ctx: &serde_json::Value) -> bool {
         self.previous.get(path).is_some_and(|e| {
-            key_of(template, ctx).is_some_and(|k| k == e.key)
+            key_of_with(template, ctx, &self.sites).is_some_and(|k| k == e.key)
                 && identity(&self.old_out.join(path)) == Some((e.size, e.mtime, e.ino))
         })
     }
@@ -444,6 +514,36 @@ mod tests {
             key_of("a", &serde_json::json!("b")),
             key_of("a\"", &serde_json::json!("b"))
         );
+    }
+
+    #[test]
+    fn the_site_is_hashed_once_and_still_covered() {
+        let page = |title: &str, org: &str| {
+            serde_json::json!({
+                "page": {"title": title},
+                "site": {"org": {"name": org}, "nav": [1, 2]},
+                "z": [true, null],
+            })
+        };
+        let sites = SiteDigest::default();
+        let a = key_of_with("record.html", &page("甲", "局"), &sites);
+        assert!(a.is_some());
+        // Remembered or not, the same model has the same key.
+        assert_eq!(a, key_of("record.html", &page("甲", "局")));
+        assert_eq!(a, key_of_with("record.html", &page("甲", "局"), &sites));
+        assert_ne!(a, key_of_with("record.html", &page("乙", "局"), &sites));
+        // Another site than the remembered one is hashed, not taken for it.
+        let other = key_of_with("record.html", &page("甲", "厅"), &sites);
+        assert_ne!(a, other);
+        assert_eq!(other, key_of("record.html", &page("甲", "厅")));
+        // The key is that of the model's JSON with `site` replaced by its digest's hex.
+        let site_json = serde_json::to_vec(&page("甲", "局")["site"]).unwrap_or_default();
+        let mut swapped = page("甲", "局");
+        swapped["site"] = serde_json::json!(hex::encode(sha2::Sha256::digest(&site_json)));
+        let mut h = sha2::Sha256::new();
+        h.update(b"record.html\0");
+        h.update(serde_json::to_vec(&swapped).unwrap_or_default());
+        assert_eq!(a, Some(hex::encode(&h.finalize()[..16])));
     }
 
     #[test]
