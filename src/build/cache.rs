@@ -645,7 +645,10 @@ pub fn forget(opts: &BuildOptions) {
 
 /// At the start of a build: the stored report when nothing changed, else a [`Memo`] to save
 /// when the build succeeds. The old memo is removed before the build writes anything.
-pub fn lookup(opts: &BuildOptions) -> Lookup {
+/// With `ignore` (`gongshi build --no-cache`) the old memo answers nothing and says nothing
+/// of what changed, but the hashes it recorded (the binary's, each input's whose size, times
+/// and inode are unchanged) are kept instead of being read again.
+pub fn lookup(opts: &BuildOptions, ignore: bool) -> Lookup {
     let out = out_dir(opts);
     let file = memo_path(&out);
     // The receiver's database changes without any file the fingerprint covers changing:
@@ -659,6 +662,7 @@ pub fn lookup(opts: &BuildOptions) -> Lookup {
     } else {
         fingerprint(opts, previous.as_ref())
     };
+    let previous = previous.filter(|_| !ignore);
     if let (Some(fp), Some(memo)) = (&fingerprint, &previous) {
         if let Some(report) = hit(memo, fp, opts, &out) {
             return Lookup::Hit(report);

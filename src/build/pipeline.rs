@@ -374,7 +374,7 @@ pub fn build_with(
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
-    let memo = match cache::lookup(opts) {
+    let memo = match cache::lookup(opts, cache.ignore) {
         cache::Lookup::Hit(report) => {
             phase("memo", start);
             return Ok(BuildReport {

@@ -21,11 +21,8 @@ pub(super) fn run(a: BuildArgs, g: Global) -> Result<(), Error> {
         ignore: a.no_cache,
         snapshot: a.snapshot,
     };
-    // The page cache is not read then (`cache.ignore`); it is replaced when the build
-    // succeeds.
-    if a.no_cache {
-        crate::build::cache::forget(&opts);
-    }
+    // `--no-cache`: neither the build memo nor the page cache answers (`cache.ignore`); both
+    // are replaced when the build succeeds.
     let bar = (!g.quiet && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::new(0);
         pb.set_style(
