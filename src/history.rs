@@ -24,6 +24,11 @@ pub struct Entry {
     pub path: PathBuf,
     /// The file was deleted in that commit.
     pub deleted: bool,
+    /// The id of the file's content (blob) after that commit, when the log gave it (empty
+    /// otherwise, and for a deletion): reading a version by its id is one look-up, where
+    /// `commit:path` scans the folder's tree, which at tens of thousands of records in one
+    /// folder made the 留痕 rules quadratic.
+    pub blob: String,
     /// The public change note: the commit message's `公示说明:` trailer (see [`public_note`]).
     /// Only commits with one are shown to the public in 修订记录.
     pub note: Option<String>,
@@ -88,7 +93,8 @@ pub fn collect(root: &Path) -> History {
             "--no-color",
             "--no-ext-diff",
             "--relative",
-            "--name-status",
+            "--raw",
+            "--no-abbrev",
             "-M",
             "-z",
             "--format=%x1e%ct%x1f%H%x1f%s%x1f%b",
@@ -135,6 +141,7 @@ pub fn parse(text: &str) -> History {
             commit: commit.to_string(),
             path: PathBuf::new(),
             deleted: false,
+            blob: String::new(),
             note: public_note(body),
         };
         let mut tokens = rest
@@ -143,7 +150,18 @@ pub fn parse(text: &str) -> History {
             .filter(|t| !t.is_empty());
         // Each commit lists a path at most once; a file may appear under two names in one
         // commit only as a copy, which is counted once under the new name.
-        while let Some(status) = tokens.next() {
+        while let Some(token) = tokens.next() {
+            // `--raw`: ":old-mode new-mode old-blob new-blob STATUS"; `--name-status`: STATUS.
+            let (status, blob) = match token.strip_prefix(':') {
+                Some(raw) => {
+                    let fields: Vec<&str> = raw.split_whitespace().collect();
+                    match fields.as_slice() {
+                        [_, _, _, new_blob, status] => (*status, *new_blob),
+                        _ => break,
+                    }
+                }
+                None => (token, ""),
+            };
             let two_paths = status.starts_with('R') || status.starts_with('C');
             let (old, new) = if two_paths {
                 match (tokens.next(), tokens.next()) {
@@ -158,9 +176,15 @@ pub fn parse(text: &str) -> History {
             };
             let current = renamed.get(new).cloned().unwrap_or_else(|| new.to_string());
             let list = history.entry(PathBuf::from(&current)).or_default();
+            let deleted = status.starts_with('D');
             let entry = Entry {
                 path: PathBuf::from(new),
-                deleted: status.starts_with('D'),
+                deleted,
+                blob: if deleted || blob.bytes().all(|b| b == b'0') {
+                    String::new()
+                } else {
+                    blob.to_string()
+                },
                 ..entry.clone()
             };
             if list.last().is_none_or(|l| {
@@ -185,6 +209,33 @@ mod tests {
     }
 
     #[test]
+    fn the_raw_log_gives_each_versions_blob() {
+        let new = "1".repeat(40);
+        let old = "2".repeat(40);
+        let zero = "0".repeat(40);
+        let out = format!(
+            "\u{1e}300\u{1f}{c}\u{1f}删除\u{1f}\0\n:100644 000000 {new} {zero} D\0content/documents/b.md\0\
+             \u{1e}200\u{1f}{c}\u{1f}改名\u{1f}\0\n:100644 100644 {old} {new} R090\0content/documents/a.md\0content/documents/b.md\0\
+             \u{1e}100\u{1f}{c}\u{1f}发布\u{1f}\0\n:000000 100644 {zero} {old} A\0content/documents/a.md\0",
+            c = "c".repeat(40)
+        );
+        let h = parse(&out);
+        let b = &h[Path::new("content/documents/b.md")];
+        let blobs: Vec<(&str, &str, bool)> = b
+            .iter()
+            .map(|e| (e.path.to_str().unwrap_or(""), e.blob.as_str(), e.deleted))
+            .collect();
+        assert_eq!(
+            blobs,
+            vec![
+                ("content/documents/b.md", "", true),
+                ("content/documents/b.md", new.as_str(), false),
+                ("content/documents/a.md", old.as_str(), false),
+            ]
+        );
+    }
+
+    #[test]
     fn commits_are_grouped_by_file_newest_first() {
         let out = "\u{1e}200\u{1f}改正错别字\0\nM\0content/documents/a.md\0\
                    \u{1e}100\u{1f}发布 a 和 b\0\nA\0content/documents/a.md\0A\0content/fees/b.yaml\0";
@@ -199,6 +250,7 @@ mod tests {
                     commit: String::new(),
                     path: PathBuf::from("content/documents/a.md"),
                     deleted: false,
+                    blob: String::new(),
                     note: None,
                 },
                 Entry {
@@ -207,6 +259,7 @@ mod tests {
                     commit: String::new(),
                     path: PathBuf::from("content/documents/a.md"),
                     deleted: false,
+                    blob: String::new(),
                     note: None,
                 },
             ]

@@ -211,6 +211,9 @@ fn deleted_rule(input: &Input, diags: &mut Vec<Diagnostic>) {
 }
 
 fn object_name(e: &Entry, prefix: &str) -> String {
+    if !e.blob.is_empty() {
+        return e.blob.clone();
+    }
     format!(
         "{}:{prefix}{}",
         e.commit,
