@@ -400,18 +400,8 @@ pub(super) fn exe_hash() -> Option<String> {
 
 fn read_exe_hash() -> Option<String> {
     use sha2::Digest;
-    struct Sha(sha2::Sha256);
-    impl io::Write for Sha {
-        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-            self.0.update(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
     let mut f = std::fs::File::open(std::env::current_exe().ok()?).ok()?;
-    let mut h = Sha(sha2::Sha256::new());
+    let mut h = super::pages::Sha(sha2::Sha256::new());
     io::copy(&mut f, &mut h).ok()?;
     Some(hex::encode(h.0.finalize()))
 }
