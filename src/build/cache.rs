@@ -191,32 +191,20 @@ fn touched(root: &Path, old: &str, new: &str) -> Option<Vec<PathBuf>> {
     let range = format!("{old}..{new}");
     // Without rename detection a rename lists both names; every commit in the range counts,
     // also one whose change a later commit undid (it is still a line of 修订记录).
-    let log = git(&[
-        "log",
-        "--no-color",
-        "--no-ext-diff",
-        "--relative",
-        "--no-renames",
-        "--name-only",
-        "-z",
-        "--format=",
-        &range,
-        "--",
-        "content",
-    ])?;
-    let diff = git(&[
-        "diff",
-        "--no-color",
-        "--no-ext-diff",
-        "--relative",
-        "--no-renames",
-        "--name-only",
-        "-z",
-        old,
-        new,
-        "--",
-        "content",
-    ])?;
+    // Both list changed paths under content/, relative, NUL-separated, renames as two names.
+    let names = |cmd: &str, range: &[&str]| {
+        let mut args = vec![cmd];
+        if cmd == "log" {
+            args.push("--format=");
+        }
+        args.extend(["--no-color", "--no-ext-diff", "--relative", "--no-renames"]);
+        args.extend(["--name-only", "-z"]);
+        args.extend(range);
+        args.extend(["--", "content"]);
+        git(&args)
+    };
+    let log = names("log", &[&range])?;
+    let diff = names("diff", &[old, new])?;
     let mut paths: Vec<PathBuf> = [log.stdout, diff.stdout]
         .iter()
         .flat_map(|out| {
@@ -400,18 +388,8 @@ pub(super) fn exe_hash() -> Option<String> {
 
 fn read_exe_hash() -> Option<String> {
     use sha2::Digest;
-    struct Sha(sha2::Sha256);
-    impl io::Write for Sha {
-        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-            self.0.update(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> io::Result<()> {
-            Ok(())
-        }
-    }
     let mut f = std::fs::File::open(std::env::current_exe().ok()?).ok()?;
-    let mut h = Sha(sha2::Sha256::new());
+    let mut h = super::pages::Sha(sha2::Sha256::new());
     io::copy(&mut f, &mut h).ok()?;
     Some(hex::encode(h.0.finalize()))
 }

@@ -133,7 +133,8 @@ pub(crate) struct Pass {
     sites: SiteDigest,
 }
 
-struct Sha(sha2::Sha256);
+/// SHA-256 as an `io::Write`, for streaming serialisers and files into it.
+pub(super) struct Sha(pub(super) sha2::Sha256);
 
 impl io::Write for Sha {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {

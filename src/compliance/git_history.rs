@@ -63,7 +63,7 @@ pub(crate) const REPORT_FROZEN: [(&str, &str); 9] = [
 /// One version of a file: the commit (None: the working tree) and its text.
 struct Version<'a> {
     entry: Option<&'a Entry>,
-    text: String,
+    text: &'a str,
 }
 
 impl Version<'_> {
@@ -88,10 +88,36 @@ pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
     let Some(prefix) = show_prefix(root) else {
         return;
     };
-    // Which committed versions to read: every record, and each consultation's ledger.
+    // Which committed versions to read: every record, and each consultation's ledger. A
+    // record whose working file is, byte for byte, its one committed version has nothing to
+    // compare (no rule fires on one version): most records of a repository, so neither git
+    // nor the YAML parser sees them. Its working text is kept for the others.
+    let skip: Vec<Option<String>> = {
+        use rayon::prelude::*;
+        input
+            .site
+            .records
+            .par_iter()
+            .map(|r| {
+                let list = history.get(&r.source)?;
+                let bytes = r.read_bytes()?;
+                let mut committed = list.iter().filter(|e| !e.deleted && !e.commit.is_empty());
+                match (committed.next(), committed.next()) {
+                    (Some(only), None) if blob_id(&bytes, only.blob.len()) == only.blob => None,
+                    _ => Some(
+                        crate::content::source::decode(&bytes)
+                            .map(str::to_string)
+                            .unwrap_or_default(),
+                    ),
+                }
+            })
+            .collect()
+    };
+    let mut working: BTreeMap<&Path, String> = BTreeMap::new();
     let mut wanted: Vec<(PathBuf, &[Entry])> = Vec::new();
-    for r in &input.site.records {
-        if let Some(list) = history.get(&r.source) {
+    for (r, text) in input.site.records.iter().zip(skip) {
+        if let (Some(list), Some(text)) = (history.get(&r.source), text) {
+            working.insert(r.source.as_path(), text);
             wanted.push((r.source.clone(), list));
         }
         if let Some(ledger) = super::ledger_path(r) {
@@ -126,16 +152,19 @@ pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
             if let Some(text) = blobs.get(&object_name(e, &prefix)) {
                 versions.push(Version {
                     entry: Some(e),
-                    text: text.clone(),
+                    text: text.as_str(),
                 });
             }
         }
     }
     for r in &input.site.records {
-        if let Some(versions) = by_path.get_mut(r.source.as_path()) {
+        if let (Some(versions), Some(text)) = (
+            by_path.get_mut(r.source.as_path()),
+            working.get(r.source.as_path()),
+        ) {
             versions.push(Version {
                 entry: None,
-                text: r.read_text().unwrap_or_default(),
+                text: text.as_str(),
             });
             record(r, versions, diags);
         }
@@ -144,12 +173,12 @@ pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
             // committed history: every version must be the start of the newest commit's.
             if let Some((head, older)) = by_path.get(ledger.as_path()).and_then(|v| v.split_last())
             {
-                ledger_rule(&ledger, older, &head.text, head, diags);
+                ledger_rule(&ledger, older, head.text, head, diags);
             }
         }
     }
     if let Some((head, older)) = by_path.get(register.as_path()).and_then(|v| v.split_last()) {
-        ledger_rule(&register, older, &head.text, head, diags);
+        ledger_rule(&register, older, head.text, head, diags);
     }
     deleted_rule(input, diags);
 }
@@ -219,6 +248,26 @@ fn object_name(e: &Entry, prefix: &str) -> String {
         e.commit,
         e.path.to_string_lossy().replace('\\', "/")
     )
+}
+
+/// The git blob id of a file's bytes (`git hash-object`): SHA-1 of `blob <len>\0` and the
+/// bytes, or SHA-256 in a repository of that object format (`hex_len` 64). A file checked out
+/// through a filter (line endings converted, say) differs from its blob and is compared in
+/// full, as before.
+fn blob_id(bytes: &[u8], hex_len: usize) -> String {
+    use sha2::Digest as _;
+    let header = format!("blob {}\0", bytes.len());
+    if hex_len == 64 {
+        let mut h = sha2::Sha256::new();
+        h.update(header.as_bytes());
+        h.update(bytes);
+        hex::encode(h.finalize())
+    } else {
+        let mut h = sha1::Sha1::new();
+        h.update(header.as_bytes());
+        h.update(bytes);
+        hex::encode(h.finalize())
+    }
 }
 
 /// The site root's path inside its repository (`""` or `site/`); None when not a repository.
@@ -309,9 +358,21 @@ fn value_of(fm: &FrontMatter, field: &str) -> serde_json::Value {
 
 /// The rules of one record over its versions (oldest first, the working tree last).
 fn record(r: &Record, versions: &[Version], diags: &mut Vec<Diagnostic>) {
-    let parsed: Vec<(&Version, FrontMatter)> = versions
+    // A version equal to the one before it changes nothing (the working tree as committed,
+    // a commit that touched another file): parse each distinct text once. The first of a run
+    // is kept, so a change is still named after the version that made it.
+    let distinct: Vec<&Version> = versions
         .iter()
-        .filter_map(|v| fields::front_matter(&r.source, &v.text).map(|fm| (v, fm)))
+        .enumerate()
+        .filter(|(i, v)| *i == 0 || versions[i - 1].text != v.text)
+        .map(|(_, v)| v)
+        .collect();
+    if distinct.len() < 2 {
+        return;
+    }
+    let parsed: Vec<(&Version, FrontMatter)> = distinct
+        .into_iter()
+        .filter_map(|v| fields::front_matter(&r.source, v.text).map(|fm| (v, fm)))
         .filter(|(_, fm)| !is_draft(fm))
         .collect();
     let Some((_, first)) = parsed.first() else {
@@ -411,7 +472,7 @@ fn ledger_rule(
     head: &Version,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let Some(last_bad) = versions.iter().rposition(|v| !current.starts_with(&v.text)) else {
+    let Some(last_bad) = versions.iter().rposition(|v| !current.starts_with(v.text)) else {
         return;
     };
     let culprit = versions.get(last_bad + 1).unwrap_or(head).label();
@@ -437,4 +498,23 @@ fn ledger_rule(
         .found(format!("第 {line} 行起与已提交的内容不同"))
         .hint("用 git 恢复原来的台账（git checkout 提交号 -- 文件），新意见只能用 gongshi feedback export/add 追加在末尾。"),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::blob_id;
+
+    #[test]
+    fn blob_ids_are_gits() {
+        // `printf 'hello\n' | git hash-object --stdin`, and with --object-format=sha256.
+        assert_eq!(
+            blob_id(b"hello\n", 40),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
+        assert_eq!(
+            blob_id(b"hello\n", 64),
+            "2cf8d83d9ee29543b34a87727421fdecb7e3f3a183d337639025de576db9ebb4"
+        );
+        assert_eq!(blob_id(b"", 0), "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391");
+    }
 }

@@ -67,8 +67,13 @@ impl Record {
     /// diagnostics that show a source line or look at the raw file). `None` when the file
     /// can no longer be read.
     pub fn read_text(&self) -> Option<String> {
-        let bytes = std::fs::read(self.root.join(&self.source)).ok()?;
+        let bytes = self.read_bytes()?;
         source::decode(&bytes).ok().map(str::to_string)
+    }
+
+    /// The record's file as it is now, undecoded.
+    pub(crate) fn read_bytes(&self) -> Option<Vec<u8>> {
+        std::fs::read(self.root.join(&self.source)).ok()
     }
 
     /// A diagnostic located at `field` of this record (or at line 1 when not found). The

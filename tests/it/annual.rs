@@ -8,7 +8,6 @@ use crate::common::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 const CLOCK: &str = "2026-01-25T10:00:00+08:00";
 
@@ -480,28 +479,6 @@ fn a_sealed_report_cannot_change_silently() {
     std::fs::write(root.join("content/enforcement/qz-3.md"), later).unwrap();
     let (ok, out) = check(root, CLOCK);
     assert!(ok, "{out}");
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let o = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=测试",
-            "-c",
-            "user.email=t@test.example.gov.cn",
-        ])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "git {args:?}: {}", text(&o));
 }
 
 #[test]

@@ -9,45 +9,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::build_incremental::{differing, field, set_field, tree};
-use crate::common::{build_options, generate_site};
+use crate::common::{build_options, commit_all, generate_site, git};
 use crate::synth;
 use gongshi::build::{self, BuildReport, CacheOptions};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=测试",
-            "-c",
-            "user.email=t@test.example.gov.cn",
-        ])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
 
 /// Commit everything with `subject` and the public change note `note` (shown in 修订记录).
 fn commit(dir: &Path, subject: &str, note: &str) {
-    git(dir, &["add", "-A"]);
-    let msg = format!("{subject}\n\n公示说明: {note}\n");
-    git(dir, &["commit", "-q", "-m", &msg]);
+    commit_all(dir, &format!("{subject}\n\n公示说明: {note}\n"));
 }
 
 struct Repo {

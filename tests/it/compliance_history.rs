@@ -5,7 +5,6 @@
 
 use crate::common::*;
 use std::path::Path;
-use std::process::Command;
 
 const DECISION: &str = "---
 title: 测试有限公司拖欠工资案
@@ -28,35 +27,6 @@ penalties: [警告]
 ---
 ";
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=测试",
-            "-c",
-            "user.email=t@test.example.gov.cn",
-        ])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "git {args:?}: {}", text(&o));
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
-
-fn commit(dir: &Path, msg: &str) -> String {
-    git(dir, &["add", "-A"]);
-    git(dir, &["commit", "-q", "-m", msg]);
-    git(dir, &["rev-parse", "HEAD"])
-}
-
 /// The minimal site plus the decision, committed.
 fn repo_with_decision() -> tempfile::TempDir {
     let site = site("minimal");
@@ -64,7 +34,7 @@ fn repo_with_decision() -> tempfile::TempDir {
     std::fs::create_dir_all(d.join("content/enforcement")).unwrap();
     std::fs::write(d.join("content/enforcement/e.md"), DECISION).unwrap();
     git(d, &["init", "-q"]);
-    commit(d, "发布执法决定");
+    commit_all(d, "发布执法决定");
     site
 }
 
@@ -95,7 +65,7 @@ fn a_published_decision_is_clean_and_reformatting_is_not_a_change() {
         "decision: \"责令限期支付。\"",
     );
     edit(d, E, "facts: |\n  当事人", "facts: >-\n  当事人");
-    commit(d, "格式调整");
+    commit_all(d, "格式调整");
     let (ok, out) = check(d);
     assert!(ok, "{out}");
 }
@@ -105,7 +75,7 @@ fn editing_the_facts_after_publication_fails_naming_the_commit() {
     let site = repo_with_decision();
     let d = site.path();
     edit(d, E, "共计8万元", "共计6万元");
-    let hash = commit(d, "改了事实");
+    let hash = commit_all(d, "改了事实");
     let (ok, out) = check(d);
     assert!(!ok, "{out}");
     assert!(
@@ -159,7 +129,7 @@ fn a_status_change_with_its_change_record_passes() {
         "published: 2026-11-20\n",
         "published: 2026-11-20\nupdated: 2026-11-24\n",
     );
-    commit(d, "决定被撤销");
+    commit_all(d, "决定被撤销");
     let (ok, out) = check(d);
     assert!(ok, "{out}");
     assert!(out.contains("检查通过"), "{out}");
@@ -175,7 +145,7 @@ fn changing_an_index_number_fails_and_restoring_it_passes() {
         "index_no: CSRSJ/2026-00001",
         "index_no: CSRSJ/2026-00009",
     );
-    let hash = commit(d, "改索引号");
+    let hash = commit_all(d, "改索引号");
     let (ok, out) = check(d);
     assert!(!ok, "{out}");
     assert!(out.contains("错误[history.index-no-changed]"), "{out}");
@@ -226,14 +196,14 @@ fn an_opinion_ledger_may_grow_but_not_be_rewritten() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("index.md"), CONSULTATION).unwrap();
     std::fs::write(dir.join("opinions.jsonl"), ledger_of(2)).unwrap();
-    commit(d, "导出意见");
+    commit_all(d, "导出意见");
     std::fs::write(dir.join("opinions.jsonl"), ledger_of(3)).unwrap();
-    commit(d, "追加意见");
+    commit_all(d, "追加意见");
     let (ok, out) = check(d);
     assert!(ok, "{out}");
     // Dropping the last opinion keeps a valid chain, but rewrites what was published.
     std::fs::write(dir.join("opinions.jsonl"), ledger_of(2)).unwrap();
-    let hash = commit(d, "删除一条意见");
+    let hash = commit_all(d, "删除一条意见");
     let (ok, out) = check(d);
     assert!(!ok, "{out}");
     assert!(out.contains("错误[history.ledger-rewritten]"), "{out}");
@@ -266,7 +236,7 @@ fn adding_a_remedy_to_a_published_decision_needs_a_correction() {
     assert_ne!(without, DECISION);
     std::fs::write(d.join(E), &without).unwrap();
     git(d, &["init", "-q"]);
-    commit(d, "发布执法决定");
+    commit_all(d, "发布执法决定");
     // Published without 救济途径: a warning only.
     let (ok, out) = check(d);
     assert!(ok && out.contains("警告[enforcement.no-remedy]"), "{out}");

@@ -2,6 +2,7 @@
 //! closed consultation, the real `gongshi` binary as receiver and as staff tool, git.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub use crate::common::{commit_all as commit, git};
 use std::io::{BufRead, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
@@ -271,33 +272,6 @@ pub fn check(root: &Path, args: &[&str]) -> (bool, String) {
         .output()
         .unwrap();
     (o.status.success(), out(&o))
-}
-
-pub fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=测试",
-            "-c",
-            "user.email=t@test.example.gov.cn",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "git {args:?}: {}", out(&o));
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
-
-pub fn commit(dir: &Path, msg: &str) -> String {
-    git(dir, &["add", "-A"]);
-    git(dir, &["commit", "-q", "-m", msg]);
-    git(dir, &["rev-parse", "HEAD"])
 }
 
 /// A site folder and a database beside it (outside the site, as in production), created

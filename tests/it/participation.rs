@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common::*;
-use std::process::Command;
 
 const LEDGER: &str = "content/consultations/resident-pension-supplement/opinions.jsonl";
 const DISPOSITIONS: &str = "content/consultations/resident-pension-supplement/dispositions.yaml";
@@ -75,20 +74,6 @@ fn a_missing_disposition_fails_the_build() {
     let out = text(&o);
     assert!(out.contains("participation.disposition"), "{out}");
     assert!(out.contains("ZJ20260828-0001-DW8H"), "{out}");
-}
-
-fn git(dir: &std::path::Path, args: &[&str]) {
-    let o = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
 }
 
 #[test]
