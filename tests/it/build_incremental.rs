@@ -85,6 +85,7 @@ impl Site {
             dir: Some(self.cache.clone()),
             ignore: false,
             snapshot: true,
+            exits: false,
         };
         build::build_with(&build_options(&self.root, &self.out, now), &c, &|_, _| {})
     }
@@ -98,6 +99,7 @@ impl Site {
             dir: Some(scratch.join("cache")),
             ignore: true,
             snapshot: false,
+            exits: false,
         };
         let r = build::build_with(&build_options(&self.root, &out, now), &c, &|_, _| {});
         let t = r.ok().map(|_| tree(&out));
