@@ -15,7 +15,9 @@
 //! enumerated values read back from their Chinese words), which a format without field
 //! names and types, such as postcard or bincode, cannot read back. The file starts with a
 //! small header (format, program version, the build's time and options), read before the
-//! body.
+//! body. A record's body and Markdown fields and the open data fragments are stored as their
+//! own encoded bytes and decoded when the patch reads them ([`crate::content::lazy`]); one
+//! that does not decode makes the patch a full build.
 
 use super::cache::Memo;
 use super::cache::StoredDiagnostic;
@@ -688,6 +690,15 @@ mod tests {
         assert!(load(dir, &opts, "other inputs").is_none());
         let (back, _, parts) = load(dir, &opts, "inputs").unwrap_or_else(|| panic!("did not load"));
         assert_eq!(back.site.records.len(), last.site.records.len());
+        // Loading decodes no record's body or Markdown fields (the facts, the site's tables
+        // and the renderer do not read them).
+        assert!(
+            back.site
+                .records
+                .iter()
+                .all(|r| !r.body.is_decoded() && !r.md.is_decoded()),
+            "a record's body or Markdown fields were decoded"
+        );
         assert_eq!(parts.loaded.len(), back.site.records.len());
         // Everything stored reads back as it was written (compared as JSON, whose maps are
         // sorted: the live exports' hash maps are encoded in no fixed order).
@@ -803,6 +814,29 @@ mod tests {
         let mut other = header("0.0.0-other");
         other.extend_from_slice(&index[ours.len()..]);
         assert!(read_index(&other, "inputs").is_none());
+        // Written in new parts without being decoded (the bytes as read), the records read
+        // back the same.
+        let (fresh, _, _) = load(dir, &opts, "inputs").unwrap_or_else(|| panic!("did not load"));
+        write_snapshot(
+            dir,
+            &fresh.site.records,
+            &fresh.site.keys,
+            &fresh.warnings,
+            &fresh.live,
+            "inputs",
+            fresh.now,
+            fresh.drafts,
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(fresh.site.records.iter().all(|r| !r.body.is_decoded()));
+        let (again, _, _) = load(dir, &opts, "inputs").unwrap_or_else(|| panic!("did not load"));
+        let records = |l: &LastBuild| {
+            let r: Vec<&Record> = l.site.records.iter().map(|r| &**r).collect();
+            serde_json::to_value(r).unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert!(records(&again) == records(&fresh));
+        assert!(again.site.records[0].body.html.ends_with("<p>edited</p>"));
         // Removed with its parts.
         forget_all(dir);
         assert!(part_files(dir).is_empty() && !path(dir).exists());
