@@ -52,6 +52,10 @@ pub struct CacheOptions {
     /// patches a single edited record instead of loading the site; it holds the site model
     /// until the end of the build, so a large site's build peaks higher.
     pub snapshot: bool,
+    /// The process ends after this build (`gongshi build`): what a snapshot patch loaded is
+    /// left to the operating system instead of being freed piece by piece (0.2 s at 100,000
+    /// records). Not for a process that goes on (the preview server, tests).
+    pub exits: bool,
 }
 
 impl CacheOptions {
@@ -555,6 +559,7 @@ mod tests {
             dir: None,
             ignore: true,
             snapshot: false,
+            exits: false,
         };
         let theme = Theme::load(tmp.path(), "default").unwrap_or_else(|e| panic!("{e}"));
         // A cache of this binary (same size and time) that recorded a hash: taken as it is,
@@ -598,6 +603,7 @@ mod tests {
             dir: Some(PathBuf::from("/ci/cache")),
             ignore: false,
             snapshot: false,
+            exits: false,
         };
         assert_eq!(o.dir_for(Path::new("public")), PathBuf::from("/ci/cache"));
     }

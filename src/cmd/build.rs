@@ -20,6 +20,7 @@ pub(super) fn run(a: BuildArgs, g: Global) -> Result<(), Error> {
         dir: a.cache_dir,
         ignore: a.no_cache,
         snapshot: a.snapshot,
+        exits: true,
     };
     // `--no-cache`: neither the build memo nor the page cache answers (`cache.ignore`); both
     // are replaced when the build succeeds.

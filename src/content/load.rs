@@ -2,6 +2,7 @@
 //! or the diagnostics that say why it could not be.
 
 use super::kinds::{Common, Data, Kind};
+use super::lazy::Lazy;
 use super::markdown::{self, Fields, Rendered};
 use super::source::{self, SplitError};
 use crate::config::Limits;
@@ -30,10 +31,11 @@ pub struct Record {
         deserialize_with = "Data::deserialize_tagged"
     )]
     pub data: Data,
-    /// The rendered body.
-    pub body: Rendered,
-    /// Markdown-typed fields rendered to HTML, by field path (`facts`, `outcome.decision`).
-    pub md: Fields,
+    /// The rendered body (decoded from the build snapshot only when read: [`Lazy`]).
+    pub body: Lazy<Rendered>,
+    /// Markdown-typed fields rendered to HTML, by field path (`facts`, `outcome.decision`)
+    /// (decoded from the build snapshot only when read).
+    pub md: Lazy<Fields>,
     /// The first line of the body (for links found in it).
     pub body_line: usize,
     /// Where the first `待填写` left by `gongshi new` is (line, column), outside comments.
@@ -766,8 +768,8 @@ fn load_one(
         dir: c.dir.clone(),
         common,
         data,
-        body,
-        md,
+        body: Lazy::new(body),
+        md: Lazy::new(md),
         body_line,
         placeholder: find_placeholder(text),
         privacy_quiet,

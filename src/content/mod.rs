@@ -2,6 +2,7 @@
 
 pub mod clock;
 pub mod kinds;
+pub mod lazy;
 pub mod load;
 pub mod markdown;
 pub mod phone;

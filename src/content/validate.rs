@@ -478,7 +478,7 @@ fn links(r: &Record, keys: &HashSet<String>, out: &mut Vec<Diagnostic>) {
     for (dest, line) in &r.body.links {
         check(dest, r.body_line + line - 1, None);
     }
-    for (field, rendered) in &r.md {
+    for (field, rendered) in &*r.md {
         for (dest, _) in &rendered.links {
             check(dest, 0, Some(field));
         }
@@ -495,7 +495,7 @@ fn links(r: &Record, keys: &HashSet<String>, out: &mut Vec<Diagnostic>) {
             .hint("为保证网站安全，记录中不能嵌入脚本；如需表格或图片，请用 Markdown 写法。"),
         );
     }
-    for (field, rendered) in &r.md {
+    for (field, rendered) in &*r.md {
         if !rendered.scripts.is_empty() {
             out.push(
                 r.diag_at(

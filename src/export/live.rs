@@ -10,6 +10,7 @@
 use super::atom::{self, Feed};
 use super::opendata::{self, csv_fragment, csv_head, json_file, json_fragment, Shape, CSVS};
 use super::{exported, exported_of};
+use crate::content::lazy::Lazy;
 use crate::content::{Kind, Record, Site};
 use crate::facts::{Cx, Facts};
 use crate::plan::Output;
@@ -55,10 +56,11 @@ impl Parts {
 /// The open data files' fragments.
 #[derive(Default, serde::Serialize, serde::Deserialize)]
 pub struct LiveData {
-    /// Per kind: each exported record's object.
-    json: HashMap<Kind, Parts>,
-    /// Per CSV file (index into [`CSVS`]): each exported record's lines.
-    csv: HashMap<usize, Parts>,
+    /// Per kind: each exported record's object (read from the build snapshot, decoded only for
+    /// the kind of the record a patch edits).
+    json: HashMap<Kind, Lazy<Parts>>,
+    /// Per CSV file (index into [`CSVS`]): each exported record's lines (the same).
+    csv: HashMap<usize, Lazy<Parts>>,
 }
 
 impl LiveData {
@@ -72,7 +74,7 @@ impl LiveData {
             .map(|r| (r.key(), json_fragment(site, facts, &shape, r), 1))
             .collect();
         let text = json_file(keyed.iter().map(|(_, t, _)| t.as_str()));
-        self.json.insert(kind, Parts::new(keyed));
+        self.json.insert(kind, Lazy::new(Parts::new(keyed)));
         (text, records.len())
     }
 
@@ -85,7 +87,7 @@ impl LiveData {
         let (text, rows) = opendata::csv_text_each(site, facts, csv, &mut |r, lines, n| {
             keyed.push((r.key(), lines.to_string(), n))
         });
-        self.csv.insert(i, Parts::new(keyed));
+        self.csv.insert(i, Lazy::new(Parts::new(keyed)));
         (text, rows)
     }
 

@@ -70,6 +70,7 @@ impl Repo {
             dir: Some(self.cache.clone()),
             ignore: false,
             snapshot: true,
+            exits: false,
         };
         let r = build::build_with(&build_options(&self.root, &self.out, now), &c, &|_, _| {})?;
         let after = (stamp(&self.memo()), stamp(&self.cache.join("snapshot.bin")));
@@ -117,6 +118,7 @@ impl Repo {
             dir: Some(scratch.join("cache")),
             ignore: true,
             snapshot: false,
+            exits: false,
         };
         let r = build::build_with(&build_options(&self.root, &out, now), &c, &|_, _| {});
         let t = r.ok().map(|_| tree(&out));

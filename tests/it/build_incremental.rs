@@ -85,6 +85,7 @@ impl Site {
             dir: Some(self.cache.clone()),
             ignore: false,
             snapshot: true,
+            exits: false,
         };
         build::build_with(&build_options(&self.root, &self.out, now), &c, &|_, _| {})
     }
@@ -98,6 +99,7 @@ impl Site {
             dir: Some(scratch.join("cache")),
             ignore: true,
             snapshot: false,
+            exits: false,
         };
         let r = build::build_with(&build_options(&self.root, &out, now), &c, &|_, _| {});
         let t = r.ok().map(|_| tree(&out));
@@ -388,8 +390,9 @@ fn one_record_edits_patch_the_snapshot_and_equal_clean_builds() {
     // What happens before each build: 0 an edit, 1 the snapshot overwritten with garbage,
     // 2 cut in half, 3 from another version, 4 an edit that breaks the record (the build
     // fails) and its fix, 5 an edit of a kind whose edits fall back (a consultation), 6 the
-    // largest part file of the snapshot cut in half.
-    let plan = [0, 0, 1, 0, 2, 0, 3, 4, 0, 5, 0, 6, 0, 0];
+    // largest part file of the snapshot cut in half, 7 the edited record's body corrupted
+    // inside its part (the part decodes; the body, decoded when the patch reads it, does not).
+    let plan = [0, 0, 1, 0, 2, 0, 3, 4, 0, 5, 0, 6, 0, 7, 0];
     for (step, what) in plan.into_iter().enumerate() {
         let pool = if rng.below(2) == 0 {
             s.records("documents")
@@ -448,6 +451,49 @@ fn one_record_edits_patch_the_snapshot_and_equal_clean_builds() {
                 std::fs::write(&largest, &b[..b.len() / 2]).unwrap();
                 expect_patch = false;
                 log.push("snapshot part truncated".into());
+            }
+            7 => {
+                let source = file
+                    .strip_prefix(&s.root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                let find = |b: &[u8], w: &[u8]| b.windows(w.len()).position(|x| x == w);
+                let part = std::fs::read_dir(&s.cache)
+                    .unwrap()
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|e| e == "part"))
+                    .find(|p| {
+                        let b = std::fs::read(p).unwrap();
+                        find(&b, source.as_bytes())
+                            .is_some_and(|at| find(&b[at..], b"\xa4body").is_some())
+                    })
+                    .expect("the record is in a part");
+                let mut b = std::fs::read(&part).unwrap();
+                // The record's `body`: a MessagePack bin holding the encoded body, whose
+                // `html` string's first byte is made one that is not UTF-8.
+                let at = find(&b, source.as_bytes()).unwrap();
+                let body = at + find(&b[at..], b"\xa4body").expect("a body field") + 5;
+                let inner = body
+                    + match b[body] {
+                        0xc4 => 2,
+                        0xc5 => 3,
+                        0xc6 => 5,
+                        m => panic!("the body is not stored as bytes ({m:#x})"),
+                    };
+                let html = inner + find(&b[inner..], b"\xa4html").expect("an html field") + 5;
+                let first = html
+                    + match b[html] {
+                        0xa0..=0xbf => 1,
+                        0xd9 => 2,
+                        0xda => 3,
+                        _ => 5,
+                    };
+                b[first] = 0xff;
+                std::fs::write(&part, b).unwrap();
+                expect_patch = false;
+                log.push("edited record's body corrupt in its part".into());
             }
             4 => {
                 let before = tree(&s.out);

@@ -45,6 +45,7 @@ impl Bench {
             dir: Some(self.cache.clone()),
             ignore: false,
             snapshot: false,
+            exits: false,
         };
         build::build_with(&build_options(&self.root, &self.out, now), &c, &|_, _| {})
     }
@@ -57,6 +58,7 @@ impl Bench {
             dir: Some(self.scratch.join("cache")),
             ignore: true,
             snapshot: false,
+            exits: false,
         };
         let r = build::build_with(&build_options(&self.root, &out, now), &c, &|_, _| {}).ok()?;
         assert_eq!(r.rerendered, None);
