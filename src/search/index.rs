@@ -588,20 +588,15 @@ struct DocTokens {
 
 impl DocTokens {
     /// `parts` is at most 256 (a group is held in a byte).
+    ///
+    /// A counting sort: each token's group worked out once (a hash of its characters), the
+    /// groups counted, then each pair moved straight to its place. A comparison sort of the
+    /// 32-byte triples by their group byte was ~1.3 % of a 10k build's profile.
     fn new(pairs: Vec<(Tok, u8)>, parts: usize) -> DocTokens {
-        // Each token's group worked out once (a hash of its characters), not in every
-        // comparison of the sort. The same size as the pairs, so collected in place.
-        let mut pairs: Vec<(Tok, u8, u8)> = pairs
-            .into_iter()
-            .map(|(t, c)| {
-                let p = t.part(parts) as u8;
-                (t, c, p)
-            })
-            .collect();
-        pairs.sort_unstable_by_key(|&(_, _, p)| p);
+        let groups: Vec<u8> = pairs.iter().map(|(t, _)| t.part(parts) as u8).collect();
         let mut starts = vec![0u32; parts + 1];
-        for &(_, _, p) in &pairs {
-            if let Some(n) = starts.get_mut(usize::from(p) + 1) {
+        for &g in &groups {
+            if let Some(n) = starts.get_mut(usize::from(g) + 1) {
                 *n += 1;
             }
         }
@@ -610,7 +605,21 @@ impl DocTokens {
             sum += *n;
             *n = sum;
         }
-        DocTokens { pairs, starts }
+        // Where the next pair of each group goes; every place is written once.
+        let mut next = starts.clone();
+        let mut sorted: Vec<(Tok, u8, u8)> = vec![(Tok::Packed([0; 16]), 0, 0); pairs.len()];
+        for ((t, c), g) in pairs.into_iter().zip(groups) {
+            if let Some(at) = next.get_mut(usize::from(g)) {
+                if let Some(slot) = sorted.get_mut(*at as usize) {
+                    *slot = (t, c, g);
+                }
+                *at += 1;
+            }
+        }
+        DocTokens {
+            pairs: sorted,
+            starts,
+        }
     }
 
     /// The pairs of group `p`.
