@@ -180,12 +180,14 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 /// The texts of [`tokenize`]'s tokens, in the same order, handed to `f` one at a time
 /// without making a string for each (the index builder's hot loop: a record yields about a
 /// thousand tokens, most of them seen before in the same record).
-pub(super) fn each_token(text: &str, f: &mut dyn FnMut(&str)) {
+pub(super) fn each_token<F: FnMut(&str)>(text: &str, f: &mut F) {
     scan(text, &mut |t, _, _, _| f(t));
 }
 
 /// The tokenizer: hands each token's normalised text, kind and byte range in `text` to `f`.
-fn scan(text: &str, f: &mut dyn FnMut(&str, TokenKind, usize, usize)) {
+/// Generic rather than taking a `dyn` closure: the index builder's per-token work (a hash-map
+/// update) is then inlined into the loop instead of behind two indirect calls per token.
+fn scan<F: FnMut(&str, TokenKind, usize, usize)>(text: &str, f: &mut F) {
     // Folded text has the byte offsets of `text`: the ranges handed out point into both.
     let folded = crate::hant::fold(text);
     let text = folded.as_ref();
@@ -199,7 +201,7 @@ fn scan(text: &str, f: &mut dyn FnMut(&str, TokenKind, usize, usize)) {
         /// A CJK run's characters (byte ranges: they are never changed by normalisation).
         cjk: Vec<(usize, usize)>,
     }
-    fn flush(run: &mut Run, text: &str, f: &mut dyn FnMut(&str, TokenKind, usize, usize)) {
+    fn flush<F: FnMut(&str, TokenKind, usize, usize)>(run: &mut Run, text: &str, f: &mut F) {
         let (s, e) = run.span;
         match run.class {
             Class::Letter => f(&run.word, TokenKind::Word, s, e),
