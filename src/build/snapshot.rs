@@ -663,6 +663,22 @@ mod tests {
         v
     }
 
+    /// Writes `l`'s state with `records` in place of its own, under the digest "inputs".
+    fn write(dir: &Path, l: &LastBuild, records: &[Arc<Record>], reuse: Option<&Parts>) {
+        write_snapshot(
+            dir,
+            records,
+            &l.site.keys,
+            &l.warnings,
+            &l.live,
+            "inputs",
+            l.now,
+            l.drafts,
+            reuse,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+
     #[test]
     fn the_example_site_survives_the_round_trip() {
         let opts = crate::build::example_options();
@@ -672,21 +688,7 @@ mod tests {
         let last = reuse.last.unwrap_or_else(|| panic!("no last build"));
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let dir = tmp.path();
-        let write = |reuse: Option<&Parts>| {
-            write_snapshot(
-                dir,
-                &last.site.records,
-                &last.site.keys,
-                &last.warnings,
-                &last.live,
-                "inputs",
-                last.now,
-                last.drafts,
-                reuse,
-            )
-            .unwrap_or_else(|e| panic!("{e}"))
-        };
-        write(None);
+        write(dir, &last, &last.site.records, None);
         assert!(load(dir, &opts, "other inputs").is_none());
         let (back, _, parts) = load(dir, &opts, "inputs").unwrap_or_else(|| panic!("did not load"));
         assert_eq!(back.site.records.len(), last.site.records.len());
@@ -731,18 +733,7 @@ mod tests {
         // records are the same), the others are new; the old ones are removed.
         let first = part_files(dir);
         let records_parts: Vec<&str> = parts.records.iter().map(|(p, _)| p.name.as_str()).collect();
-        write_snapshot(
-            dir,
-            &back.site.records,
-            &back.site.keys,
-            &back.warnings,
-            &back.live,
-            "inputs",
-            back.now,
-            back.drafts,
-            Some(&parts),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        write(dir, &back, &back.site.records, Some(&parts));
         let second = part_files(dir);
         assert_eq!(second.len(), first.len());
         for name in &records_parts {
@@ -755,18 +746,7 @@ mod tests {
         let mut edited = (*records[0]).clone();
         edited.body.html.push_str("<p>edited</p>");
         records[0] = Arc::new(edited);
-        write_snapshot(
-            dir,
-            &records,
-            &back.site.keys,
-            &back.warnings,
-            &back.live,
-            "inputs",
-            back.now,
-            back.drafts,
-            Some(&parts),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        write(dir, &back, &records, Some(&parts));
         let third = part_files(dir);
         assert!(!third.iter().any(|n| n == records_parts[0]));
         for name in &records_parts[1..] {
@@ -817,18 +797,7 @@ mod tests {
         // Written in new parts without being decoded (the bytes as read), the records read
         // back the same.
         let (fresh, _, _) = load(dir, &opts, "inputs").unwrap_or_else(|| panic!("did not load"));
-        write_snapshot(
-            dir,
-            &fresh.site.records,
-            &fresh.site.keys,
-            &fresh.warnings,
-            &fresh.live,
-            "inputs",
-            fresh.now,
-            fresh.drafts,
-            None,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        write(dir, &fresh, &fresh.site.records, None);
         assert!(fresh.site.records.iter().all(|r| !r.body.is_decoded()));
         let (again, _, _) = load(dir, &opts, "inputs").unwrap_or_else(|| panic!("did not load"));
         let records = |l: &LastBuild| {
