@@ -816,18 +816,23 @@ mod tests {
 mod sizes {
     use super::*;
 
-    /// How long each part of a snapshot takes to decode, one after the other
-    /// (`GONGSHI_SNAPSHOT_SIZES=CACHE_DIR`; not a check).
-    #[test]
-    fn part_times() {
-        let Some(dir) = std::env::var_os("GONGSHI_SNAPSHOT_SIZES") else {
-            return;
-        };
-        let dir = PathBuf::from(dir);
+    /// The cache folder `GONGSHI_SNAPSHOT_SIZES` names and its snapshot's index (None: unset).
+    fn stored_index() -> Option<(PathBuf, Index)> {
+        let dir = PathBuf::from(std::env::var_os("GONGSHI_SNAPSHOT_SIZES")?);
         let bytes = std::fs::read(path(&dir)).unwrap_or_default();
         let mut de = rmp_serde::Deserializer::from_read_ref(&bytes[..]);
         let _ = Header::deserialize(&mut de).unwrap_or_else(|e| panic!("{e}"));
         let ix = Index::deserialize(&mut de).unwrap_or_else(|e| panic!("{e}"));
+        Some((dir, ix))
+    }
+
+    /// How long each part of a snapshot takes to decode, one after the other
+    /// (`GONGSHI_SNAPSHOT_SIZES=CACHE_DIR`; not a check).
+    #[test]
+    fn part_times() {
+        let Some((dir, ix)) = stored_index() else {
+            return;
+        };
         let read = |p: &PartRef| std::fs::read(dir.join(&p.name)).unwrap_or_default();
         let time = |what: &str, f: &dyn Fn()| {
             let t = Instant::now();
@@ -862,14 +867,9 @@ mod sizes {
     /// What each part of a snapshot weighs (`GONGSHI_SNAPSHOT_SIZES=CACHE_DIR`; not a check).
     #[test]
     fn part_sizes() {
-        let Some(dir) = std::env::var_os("GONGSHI_SNAPSHOT_SIZES") else {
+        let Some((dir, ix)) = stored_index() else {
             return;
         };
-        let dir = PathBuf::from(dir);
-        let bytes = std::fs::read(path(&dir)).unwrap_or_default();
-        let mut de = rmp_serde::Deserializer::from_read_ref(&bytes[..]);
-        let _ = Header::deserialize(&mut de).unwrap_or_else(|e| panic!("{e}"));
-        let ix = Index::deserialize(&mut de).unwrap_or_else(|e| panic!("{e}"));
         let len = |v: &dyn erased::Ser| v.len();
         mod erased {
             pub(super) trait Ser {
@@ -903,7 +903,7 @@ mod sizes {
         let records: u64 = ix.records.iter().map(|(p, _)| p.len).sum();
         eprintln!(
             "index {} records {records} in {} parts (n={n}: body html {html} text {text}, md fields {md}, data {data}, common {common}) keys {} warnings {} search {} exports {}",
-            bytes.len(),
+            std::fs::metadata(path(&dir)).map_or(0, |m| m.len()),
             ix.records.len(),
             ix.keys.len,
             ix.warnings.len,
