@@ -92,32 +92,31 @@ pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
     // record whose working file is, byte for byte, its one committed version has nothing to
     // compare (no rule fires on one version): most records of a repository, so neither git
     // nor the YAML parser sees them. Its working text is kept for the others.
-    let skip: Vec<Option<String>> = {
+    let working: BTreeMap<&Path, String> = {
         use rayon::prelude::*;
-        input
+        let texts: Vec<(&Path, String)> = input
             .site
             .records
             .par_iter()
-            .map(|r| {
+            .filter_map(|r| {
                 let list = history.get(&r.source)?;
                 let bytes = r.read_bytes()?;
                 let mut committed = list.iter().filter(|e| !e.deleted && !e.commit.is_empty());
-                match (committed.next(), committed.next()) {
-                    (Some(only), None) if blob_id(&bytes, only.blob.len()) == only.blob => None,
-                    _ => Some(
-                        crate::content::source::decode(&bytes)
-                            .map(str::to_string)
-                            .unwrap_or_default(),
-                    ),
+                if let (Some(only), None) = (committed.next(), committed.next()) {
+                    if blob_id(&bytes, only.blob.len()) == only.blob {
+                        return None;
+                    }
                 }
+                let text = crate::content::source::decode(&bytes).unwrap_or_default();
+                Some((r.source.as_path(), text.to_string()))
             })
-            .collect()
+            .collect();
+        texts.into_iter().collect()
     };
-    let mut working: BTreeMap<&Path, String> = BTreeMap::new();
     let mut wanted: Vec<(PathBuf, &[Entry])> = Vec::new();
-    for (r, text) in input.site.records.iter().zip(skip) {
-        if let (Some(list), Some(text)) = (history.get(&r.source), text) {
-            working.insert(r.source.as_path(), text);
+    for r in &input.site.records {
+        let compared = working.contains_key(r.source.as_path());
+        if let Some(list) = history.get(&r.source).filter(|_| compared) {
             wanted.push((r.source.clone(), list));
         }
         if let Some(ledger) = super::ledger_path(r) {
@@ -255,18 +254,17 @@ fn object_name(e: &Entry, prefix: &str) -> String {
 /// through a filter (line endings converted, say) differs from its blob and is compared in
 /// full, as before.
 fn blob_id(bytes: &[u8], hex_len: usize) -> String {
-    use sha2::Digest as _;
+    fn id<D: sha2::Digest>(header: &str, bytes: &[u8]) -> String {
+        let mut h = D::new();
+        h.update(header.as_bytes());
+        h.update(bytes);
+        hex::encode(h.finalize())
+    }
     let header = format!("blob {}\0", bytes.len());
     if hex_len == 64 {
-        let mut h = sha2::Sha256::new();
-        h.update(header.as_bytes());
-        h.update(bytes);
-        hex::encode(h.finalize())
+        id::<sha2::Sha256>(&header, bytes)
     } else {
-        let mut h = sha1::Sha1::new();
-        h.update(header.as_bytes());
-        h.update(bytes);
-        hex::encode(h.finalize())
+        id::<sha1::Sha1>(&header, bytes)
     }
 }
 
