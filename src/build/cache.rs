@@ -2,7 +2,8 @@
 //! without loading, checking or rendering anything.
 //!
 //! After a successful build a small file beside the output folder
-//! (`<parent>/.<out>.build-cache.json`, git-ignored like the staging folders) records:
+//! (`<parent>/.<out>.build-cache`, MessagePack, git-ignored like the staging folders)
+//! records:
 //!
 //! * a fingerprint of every input the build reads — `site.toml`, everything under `content/`
 //!   (records, attachments, opinion ledgers, dispositions), the site's `calendar/` folder and
@@ -50,7 +51,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The memo file's format; a different one is ignored.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Files modified this close to (or after) the fingerprint are also compared by content.
 const RACY_NANOS: i64 = 2_000_000_000;
@@ -141,7 +142,7 @@ fn same_input(old: &Entry, now: &Entry, root: &Path) -> bool {
 /// changed whenever its times do).
 fn fill_content(inputs: &mut [Entry], previous: Option<&MemoFile>, root: &Path) {
     use rayon::prelude::*;
-    let before: std::collections::HashMap<&str, &Entry> = previous
+    let before: rustc_hash::FxHashMap<&str, &Entry> = previous
         .map(|m| m.inputs.iter().map(|e| (e.path.as_str(), e)).collect())
         .unwrap_or_default();
     inputs
@@ -258,13 +259,16 @@ fn scan(base: &Path, rel: &str, racy_from: Option<i64>, out: &mut Vec<Entry>) ->
         Err(e) => return Err(e),
         Ok(m) => m.file_type(),
     };
-    scan_tree(base, &top, ft, racy_from, out)
+    scan_tree(base, &top, ft, None, racy_from, out)
 }
 
+/// `entry`: `at`'s entry in its folder's listing, when it comes from one (its metadata is
+/// then taken relative to the open folder, without resolving the whole path again).
 fn scan_tree(
     base: &Path,
     at: &Path,
     ft: std::fs::FileType,
+    entry: Option<&std::fs::DirEntry>,
     racy_from: Option<i64>,
     out: &mut Vec<Entry>,
 ) -> io::Result<()> {
@@ -279,15 +283,15 @@ fn scan_tree(
         let mut children = std::fs::read_dir(at)?
             .map(|e| {
                 let e = e?;
-                Ok((e.file_name(), e.path(), e.file_type()?))
+                Ok((e.file_name(), e.path(), e.file_type()?, e))
             })
             .collect::<io::Result<Vec<_>>>()?;
         children.sort_by(|a, b| a.0.cmp(&b.0));
         let parts = children
             .par_iter()
-            .map(|(_, p, ft)| {
+            .map(|(_, p, ft, e)| {
                 let mut v = Vec::new();
-                scan_tree(base, p, *ft, racy_from, &mut v).map(|()| v)
+                scan_tree(base, p, *ft, Some(e), racy_from, &mut v).map(|()| v)
             })
             .collect::<io::Result<Vec<Vec<Entry>>>>()?;
         out.extend(parts.into_iter().flatten());
@@ -300,7 +304,12 @@ fn scan_tree(
     } else {
         'o'
     };
-    let m = match std::fs::metadata(at) {
+    let m = match entry {
+        // Not a link: its own metadata is the one to take.
+        Some(e) if !ft.is_symlink() => e.metadata(),
+        _ => std::fs::metadata(at),
+    };
+    let m = match m {
         Ok(m) => m,
         // A dangling link.
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -361,8 +370,17 @@ fn out_dir(opts: &BuildOptions) -> PathBuf {
     opts.out.clone().unwrap_or_else(|| opts.root.join("public"))
 }
 
-/// `<parent>/.<name>.build-cache.json` for the output folder `<parent>/<name>`.
+/// `<parent>/.<name>.build-cache` for the output folder `<parent>/<name>`.
 pub fn memo_path(out: &Path) -> PathBuf {
+    memo_path_with(out, "")
+}
+
+/// Where the memo was kept up to format 2 (JSON): removed when a memo is saved.
+fn legacy_memo_path(out: &Path) -> PathBuf {
+    memo_path_with(out, ".json")
+}
+
+fn memo_path_with(out: &Path, extension: &str) -> PathBuf {
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -371,7 +389,7 @@ pub fn memo_path(out: &Path) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "public".into());
-    parent.join(format!(".{name}.build-cache.json"))
+    parent.join(format!(".{name}.build-cache{extension}"))
 }
 
 pub(super) fn exe_identity() -> Option<(u64, i64)> {
@@ -458,14 +476,35 @@ fn fingerprint(opts: &BuildOptions, previous: Option<&MemoFile>) -> Option<Finge
 /// taken, the build read the file later: a file edited during the build and edited back
 /// afterwards would otherwise match a hash of content the build never read. Such a file
 /// keeps its old times in the memo, so the next build finds it changed.
-fn settle(fp: &mut Fingerprint, root: &Path) -> io::Result<()> {
+///
+/// `read`: after a one-record patch, the only files under `content/` the build read (the
+/// changed ones); the other content files' pages come from the snapshot, made from the very
+/// content their hashes hold, so they need not be taken again. `None`: every input.
+fn settle(fp: &mut Fingerprint, root: &Path, read: Option<&[PathBuf]>) -> io::Result<()> {
     let mut again = Vec::new();
     for rel in &fp.scanned {
-        scan(root, rel, None, &mut again)?;
+        match read {
+            Some(read) if rel == "content" => {
+                for p in read {
+                    scan(
+                        root,
+                        &p.to_string_lossy().replace('\\', "/"),
+                        None,
+                        &mut again,
+                    )?;
+                }
+            }
+            _ => scan(root, rel, None, &mut again)?,
+        }
     }
-    let again: std::collections::HashMap<&str, &Entry> =
+    let again: rustc_hash::FxHashMap<&str, &Entry> =
         again.iter().map(|e| (e.path.as_str(), e)).collect();
+    let unread =
+        |path: &str| read.is_some() && path.starts_with("content/") && !again.contains_key(path);
     for e in &mut fp.inputs {
+        if unread(&e.path) {
+            continue;
+        }
         let same = again.get(e.path.as_str()).is_some_and(|a| {
             (a.kind, a.size, a.mtime, a.ctime, a.ino) == (e.kind, e.size, e.mtime, e.ctime, e.ino)
         });
@@ -591,6 +630,9 @@ struct MemoFile {
     exe_stat: (u64, i64),
     inputs: Vec<Entry>,
     output: Vec<Entry>,
+    /// [`digest`] of `key` and `inputs` as saved: names the snapshot taken after this build.
+    #[serde(default)]
+    digest: String,
 }
 
 /// The result of looking for a memo at the start of a build.
@@ -633,7 +675,7 @@ pub fn lookup(opts: &BuildOptions, ignore: bool) -> Lookup {
     // a build given it is always a full one, and leaves no memo.
     let previous = std::fs::read(&file)
         .ok()
-        .and_then(|b| serde_json::from_slice::<MemoFile>(&b).ok())
+        .and_then(|b| rmp_serde::from_slice::<MemoFile>(&b).ok())
         .filter(|m| m.format == FORMAT);
     let fingerprint = if opts.feedback_db.is_some() {
         None
@@ -704,8 +746,8 @@ fn hit(memo: &MemoFile, fp: &Fingerprint, opts: &BuildOptions, out: &Path) -> Op
 /// (`build/snapshot.rs`).
 fn digest(key: &Key, inputs: &[Entry]) -> Option<String> {
     use sha2::Digest;
-    let json = serde_json::to_vec(&(key, inputs)).ok()?;
-    Some(hex::encode(sha2::Sha256::digest(json)))
+    let bytes = rmp_serde::to_vec_named(&(key, inputs)).ok()?;
+    Some(hex::encode(sha2::Sha256::digest(bytes)))
 }
 
 /// What the last build reported: pages, files and bytes written.
@@ -717,17 +759,16 @@ pub struct Totals {
 }
 
 impl Memo {
-    /// The digest of this build's key and inputs (None when they could not be taken: then
-    /// no memo, and no snapshot, is written).
-    pub fn digest(&self) -> Option<String> {
-        let fp = self.fingerprint.as_ref()?;
-        digest(&fp.key, &fp.inputs)
+    /// Whether this build's key and inputs were taken (if not, no memo, and no snapshot, is
+    /// written).
+    pub fn fingerprinted(&self) -> bool {
+        self.fingerprint.is_some()
     }
 
-    /// The digest of the last build's key and inputs, from its memo.
+    /// The digest of the last build's key and inputs, as its memo holds it.
     pub fn previous_digest(&self) -> Option<String> {
         let m = self.previous.as_ref()?;
-        digest(&m.key, &m.inputs)
+        Some(m.digest.clone()).filter(|d| !d.is_empty())
     }
 
     /// What the last build reported.
@@ -754,10 +795,9 @@ impl Memo {
         if old.key != fp.key {
             return None;
         }
-        let before: std::collections::HashMap<&str, &Entry> =
+        let before: rustc_hash::FxHashMap<&str, &Entry> =
             old.inputs.iter().map(|e| (e.path.as_str(), e)).collect();
-        let now: std::collections::HashSet<&str> =
-            fp.inputs.iter().map(|e| e.path.as_str()).collect();
+        let now: rustc_hash::FxHashSet<&str> = fp.inputs.iter().map(|e| e.path.as_str()).collect();
         let mut changed: Vec<PathBuf> = fp
             .inputs
             .iter()
@@ -789,62 +829,61 @@ impl Memo {
 
     /// Record a successful build (its report, clock-dependent facts and the output folder as
     /// it now is). Failing to write the memo only means the next build is a full one.
-    pub fn save(self, report: &BuildReport, tz: &TimeZone, facts: &Facts) {
-        self.save_with(report, tz, facts, None);
+    /// Returns the digest of the key and inputs saved, which names a snapshot taken after this
+    /// build (None when no memo was written).
+    pub fn save(self, report: &BuildReport, tz: &TimeZone, facts: &Facts) -> Option<String> {
+        self.save_with(report, tz, facts, None, None)
     }
 
     /// [`Memo::save`] after a one-record patch (`build/snapshot.rs`) that moved the files
     /// `touched` (output-relative) into an output folder that, when the patch began, was
     /// exactly the last memo's manifest ([`Memo::changed`] compared them): the manifest is
     /// that one with the touched files and their new folders read again, not a scan of the
-    /// whole folder ([`patched_manifest`]).
+    /// whole folder ([`patched_manifest`]). `read`: the content files the patch read (the
+    /// changed ones), the only content files whose times are taken again ([`settle`]).
     pub fn save_patched(
         mut self,
         report: &BuildReport,
         tz: &TimeZone,
         facts: &Facts,
         touched: &[String],
-    ) {
+        read: &[PathBuf],
+    ) -> Option<String> {
         let output = self
             .previous
             .take()
             .and_then(|m| patched_manifest(&self.out, m.output, touched));
-        self.save_with(report, tz, facts, output);
+        self.save_with(report, tz, facts, output, Some(read))
     }
 
-    /// Save with the output manifest `output`, or a scan of the output folder when `None`.
+    /// Save with the output manifest `output`, or a scan of the output folder when `None`;
+    /// `read`: the content files the build read, when not all of them ([`settle`]).
     fn save_with(
         self,
         report: &BuildReport,
         tz: &TimeZone,
         facts: &Facts,
         output: Option<Vec<Entry>>,
-    ) {
-        let Some(mut fp) = self.fingerprint else {
-            return;
-        };
-        if settle(&mut fp, &self.root).is_err() {
-            return;
-        }
+        read: Option<&[PathBuf]>,
+    ) -> Option<String> {
+        let mut fp = self.fingerprint?;
+        settle(&mut fp, &self.root, read).ok()?;
         let transitions = facts
             .windows
             .values()
             .flat_map(|(w, _)| [w.opens, w.closes]);
-        let Some((valid_from, valid_until)) = validity(self.now, tz, transitions) else {
-            return;
-        };
+        let (valid_from, valid_until) = validity(self.now, tz, transitions)?;
         let output = match output {
             Some(o) => o,
             None => {
                 let racy_from = wall_nanos().saturating_sub(RACY_NANOS);
                 let mut output = Vec::new();
-                if scan(&self.out, "", None, &mut output).is_err() {
-                    return;
-                }
+                scan(&self.out, "", None, &mut output).ok()?;
                 stamp_folders(&self.out, &mut output, racy_from);
                 output
             }
         };
+        let digest = digest(&fp.key, &fp.inputs)?;
         let memo = MemoFile {
             format: FORMAT,
             key: fp.key,
@@ -862,20 +901,25 @@ impl Memo {
             exe_stat: fp.exe_stat,
             inputs: fp.inputs,
             output,
+            digest,
         };
         let mut tmp = self.file.clone().into_os_string();
         tmp.push(format!(".tmp-{}", std::process::id()));
         let tmp = PathBuf::from(tmp);
-        // Written as it is serialized: on a large site with many warnings the memo's text runs
-        // to tens of MB, which would otherwise be held whole at the end of the build.
+        // Written as it is encoded: on a large site the memo runs to tens of MB, which would
+        // otherwise be held whole at the end of the build. MessagePack with field names
+        // (JSON up to format 2) reads and writes faster (docs/performance.md).
         let written = std::fs::File::create(&tmp).and_then(|f| {
-            let mut w = io::BufWriter::new(f);
-            serde_json::to_writer(&mut w, &memo).map_err(io::Error::other)?;
+            let mut w = io::BufWriter::with_capacity(1 << 20, f);
+            rmp_serde::encode::write_named(&mut w, &memo).map_err(io::Error::other)?;
             io::Write::flush(&mut w)
         });
+        let _ = std::fs::remove_file(legacy_memo_path(&self.out));
         if written.is_err() || std::fs::rename(&tmp, &self.file).is_err() {
             let _ = std::fs::remove_file(&tmp);
+            return None;
         }
+        Some(memo.digest)
     }
 }
 
@@ -917,7 +961,7 @@ fn stamp_folders(out: &Path, entries: &mut [Entry], racy_from: i64) {
 /// stamps); a bare folder is listed and its names compared with the manifest's.
 fn output_unchanged(out: &Path, manifest: &[Entry]) -> bool {
     use rayon::prelude::*;
-    use std::collections::HashMap;
+    use rustc_hash::FxHashMap as HashMap;
     let bare = |e: &Entry| e.kind == 'd' && e.mtime == 0 && e.ctime == 0 && e.ino == 0;
     let mut names: HashMap<&str, Vec<&str>> = manifest
         .iter()
@@ -987,7 +1031,7 @@ fn patched_manifest(out: &Path, mut entries: Vec<Entry>, touched: &[String]) -> 
     let mut added: Vec<Entry> = Vec::new();
     let mut folders: std::collections::HashSet<String> = std::collections::HashSet::new();
     {
-        let at: std::collections::HashMap<&str, usize> = entries
+        let at: rustc_hash::FxHashMap<&str, usize> = entries
             .iter()
             .enumerate()
             .map(|(i, e)| (e.path.as_str(), i))
@@ -1114,14 +1158,14 @@ mod tests {
                 .hint("移走它")
                 .with_source("a\nb\nc 行\n"),
         );
-        let json = serde_json::to_string(
+        let bytes = rmp_serde::to_vec_named(
             &ds.iter()
                 .map(StoredDiagnostic::from)
                 .collect::<Vec<StoredDiagnostic>>(),
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let back: Vec<StoredDiagnostic> =
-            serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+            rmp_serde::from_slice(&bytes).unwrap_or_else(|e| panic!("{e}"));
         let back: Diagnostics = back.into_iter().map(StoredDiagnostic::restore).collect();
         assert_eq!(
             crate::diag::render_text(&back),
@@ -1207,14 +1251,23 @@ mod tests {
     fn a_file_changed_during_the_build_loses_its_content_hash() {
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let root = tmp.path();
-        std::fs::create_dir(root.join("content")).unwrap_or_else(|e| panic!("{e}"));
-        for n in ["a.md", "b.md"] {
-            std::fs::write(root.join("content").join(n), n).unwrap_or_else(|e| panic!("{e}"));
+        for d in ["content", "calendar"] {
+            std::fs::create_dir(root.join(d)).unwrap_or_else(|e| panic!("{e}"));
+        }
+        for n in [
+            "content/a.md",
+            "content/b.md",
+            "content/c.md",
+            "calendar/d.yaml",
+        ] {
+            std::fs::write(root.join(n), n).unwrap_or_else(|e| panic!("{e}"));
         }
         let mut inputs = Vec::new();
-        scan(root, "content", None, &mut inputs).unwrap_or_else(|e| panic!("{e}"));
+        for rel in ["calendar", "content"] {
+            scan(root, rel, None, &mut inputs).unwrap_or_else(|e| panic!("{e}"));
+        }
         fill_content(&mut inputs, None, root);
-        let mut fp = Fingerprint {
+        let fp = Fingerprint {
             key: Key {
                 gongshi: String::new(),
                 exe: String::new(),
@@ -1226,23 +1279,48 @@ mod tests {
             },
             exe_stat: (0, 0),
             head: String::new(),
-            scanned: vec!["content".into()],
+            scanned: vec!["calendar".into(), "content".into()],
             inputs,
         };
         // Edited while the build ran (renamed over: a new inode whatever the clock).
-        std::fs::write(root.join("b.tmp"), "B!").unwrap_or_else(|e| panic!("{e}"));
-        std::fs::rename(root.join("b.tmp"), root.join("content/b.md"))
-            .unwrap_or_else(|e| panic!("{e}"));
-        settle(&mut fp, root).unwrap_or_else(|e| panic!("{e}"));
-        let hashed: Vec<(&str, bool)> = fp
-            .inputs
-            .iter()
-            .filter(|e| e.kind == 'f')
-            .map(|e| (e.path.as_str(), e.content.is_some()))
-            .collect();
+        for n in ["content/b.md", "content/c.md", "calendar/d.yaml"] {
+            std::fs::write(root.join("x.tmp"), "B!").unwrap_or_else(|e| panic!("{e}"));
+            std::fs::rename(root.join("x.tmp"), root.join(n)).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let hashed = |read: Option<&[PathBuf]>| {
+            let mut fp = fp.clone();
+            settle(&mut fp, root, read).unwrap_or_else(|e| panic!("{e}"));
+            fp.inputs
+                .iter()
+                .filter(|e| e.kind == 'f')
+                .map(|e| (e.path.clone(), e.content.is_some()))
+                .collect::<Vec<(String, bool)>>()
+        };
+        let expect = |v: &[(&str, bool)]| {
+            v.iter()
+                .map(|(p, h)| (p.to_string(), *h))
+                .collect::<Vec<(String, bool)>>()
+        };
+        // A full build read every file.
         assert_eq!(
-            hashed,
-            vec![("content/a.md", true), ("content/b.md", false)]
+            hashed(None),
+            expect(&[
+                ("calendar/d.yaml", false),
+                ("content/a.md", true),
+                ("content/b.md", false),
+                ("content/c.md", false)
+            ])
+        );
+        // A patch that read content/b.md only: the content files it did not read keep their
+        // hashes (their pages came from the snapshot); every other input is taken again.
+        assert_eq!(
+            hashed(Some(&[PathBuf::from("content/b.md")])),
+            expect(&[
+                ("calendar/d.yaml", false),
+                ("content/a.md", true),
+                ("content/b.md", false),
+                ("content/c.md", true)
+            ])
         );
     }
 

@@ -399,8 +399,7 @@ pub fn build_with(
     };
     // Asked for (`--snapshot`), the build writes a new snapshot; the old one goes before the
     // output folder changes either way.
-    let digest = memo.digest().filter(|_| cache.snapshot);
-    let snapshot = digest.is_some();
+    let snapshot = cache.snapshot && memo.fingerprinted();
     let mut live = Live::default();
     let t = Instant::now();
     // `check` has read the git history into the facts already.
@@ -478,9 +477,9 @@ pub fn build_with(
     pass.save(&report.out);
     phase("page cache saved", t);
     let t = Instant::now();
-    memo.save(&report, &site.tz, &facts);
+    let digest = memo.save(&report, &site.tz, &facts);
     phase("memo saved", t);
-    if let Some(digest) = digest {
+    if let Some(digest) = digest.filter(|_| snapshot) {
         super::snapshot::save(
             &cache.dir_for(&report.out),
             &site,

@@ -594,8 +594,7 @@ pub(crate) fn patch_build(
     pass.save_patched(&out, patched.keys);
     phase("snapshot: page cache saved", t);
     let t = Instant::now();
-    let digest = memo.digest();
-    memo.save_patched(&report, &last.site.tz, &last.facts, &touched);
+    let digest = memo.save_patched(&report, &last.site.tz, &last.facts, &touched, &changed);
     phase("snapshot: memo saved", t);
     if let Some(digest) = digest {
         save(

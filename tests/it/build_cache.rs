@@ -105,7 +105,7 @@ impl Site {
     }
 
     fn memo(&self) -> PathBuf {
-        self.root().join(".public.build-cache.json")
+        self.root().join(".public.build-cache")
     }
 
     fn build(&self, now: &str, extra: &[&str]) -> Built {
@@ -470,12 +470,20 @@ fn no_cache_builds_in_full_and_leaves_a_fresh_memo() {
 fn a_corrupt_memo_is_ignored() {
     let s = Site::new();
     assert!(s.build(NOW, &[]).full);
-    let memo = std::fs::read_to_string(s.memo()).unwrap();
+    let memo = std::fs::read(s.memo()).unwrap();
+    // MessagePack with field names: "format" (a 6-byte string) and its number (3, one byte).
+    let format = b"\xa6format\x03";
+    let at = memo
+        .windows(format.len())
+        .position(|w| w == format)
+        .expect("the memo's format field");
+    let mut other = memo.clone();
+    other[at + format.len() - 1] = 99;
     for bad in [
-        String::new(),
-        "{not json".to_string(),
-        memo[..memo.len() / 2].to_string(),
-        memo.replace("\"format\":2", "\"format\":99"),
+        Vec::new(),
+        b"{not json".to_vec(),
+        memo[..memo.len() / 2].to_vec(),
+        other,
     ] {
         std::fs::write(s.memo(), &bad).unwrap();
         let b = s.build(NOW, &[]);

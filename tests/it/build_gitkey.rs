@@ -54,7 +54,7 @@ impl Repo {
     }
 
     fn memo(&self) -> PathBuf {
-        self.out.parent().unwrap().join(".public.build-cache.json")
+        self.out.parent().unwrap().join(".public.build-cache")
     }
 
     /// The incremental build with `--snapshot`, and how it was answered (a memo hit neither

@@ -127,7 +127,7 @@ impl Site {
         let mut v: Vec<String> = std::fs::read_dir(self.out.parent().unwrap())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.ends_with(".build-cache.json"))
+            .filter(|n| !n.ends_with(".build-cache"))
             .collect();
         v.sort();
         v
