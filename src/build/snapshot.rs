@@ -36,7 +36,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 /// The snapshot's format; another one is ignored.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// The snapshot's index file inside the cache folder (the parts are beside it).
 pub(crate) const FILE: &str = "snapshot.bin";
@@ -77,6 +77,10 @@ struct Index {
     exports: PartRef,
     /// The records in site order, [`CHUNK`] to a part, with the number each part holds.
     records: Vec<(PartRef, usize)>,
+    /// Parts of earlier snapshots that the search and exports parts refer to: values a patch
+    /// left unchanged are written as references to where they already are
+    /// ([`crate::content::lazy::writing_refs`]), not copied again.
+    kept: Vec<PartRef>,
 }
 
 /// What a loaded snapshot lends to the next one written after a patch: its record parts and
@@ -132,21 +136,29 @@ fn write_part(dir: &Path, value: &impl Serialize) -> io::Result<PartRef> {
     Ok(PartRef { name, len })
 }
 
+/// The parts a written part refers to, by name, with their lengths.
+type Refs = std::collections::BTreeMap<String, u64>;
+
 impl Job<'_> {
-    fn write(&self, dir: &Path) -> io::Result<PartRef> {
+    /// Write the part; with the parts it refers to.
+    fn write(&self, dir: &Path) -> io::Result<(PartRef, Refs)> {
+        use crate::content::lazy::writing_refs;
+        let alone = |p: io::Result<PartRef>| p.map(|p| (p, Refs::new()));
+        let referring = |(p, refs): (io::Result<PartRef>, Refs)| p.map(|p| (p, refs));
         match self {
-            Job::Keys(keys) => write_part(dir, keys),
+            Job::Keys(keys) => alone(write_part(dir, keys)),
             Job::Warnings(w) => {
                 let w: Vec<StoredDiagnostic> = w.iter().map(StoredDiagnostic::from).collect();
-                write_part(dir, &w)
+                alone(write_part(dir, &w))
             }
-            Job::Search(s) => write_part(dir, s),
-            Job::Exports(e) => write_part(dir, e),
+            // A patch changes a handful of their values: the rest are referred to.
+            Job::Search(s) => referring(writing_refs(|| write_part(dir, s))),
+            Job::Exports(e) => referring(writing_refs(|| write_part(dir, e))),
             Job::Records(r) => {
                 let r: Vec<&Record> = r.iter().map(|r| &**r).collect();
-                write_part(dir, &r)
+                alone(write_part(dir, &r))
             }
-            Job::Kept(p) => Ok(p.clone()),
+            Job::Kept(p) => Ok((p.clone(), Refs::new())),
         }
     }
 }
@@ -201,18 +213,20 @@ fn write_snapshot(
         .par_iter()
         .map(|j| {
             let fresh = !matches!(j, Job::Kept(_));
-            j.write(dir).map(|p| (p, fresh))
+            j.write(dir).map(|(p, refs)| (p, refs, fresh))
         })
-        .collect::<Vec<io::Result<(PartRef, bool)>>>();
+        .collect::<Vec<io::Result<(PartRef, Refs, bool)>>>();
     let mut refs = Vec::with_capacity(parts.len());
+    let mut kept = Refs::new();
     let mut failed = None;
     for p in parts {
         match p {
-            Ok((p, fresh)) => {
+            Ok((p, to, fresh)) => {
                 if fresh {
                     written += p.len;
                 }
                 refs.push(p);
+                kept.extend(to);
             }
             Err(e) => failed = Some(e),
         }
@@ -235,6 +249,10 @@ fn write_snapshot(
             .chunks(CHUNK)
             .map(|c| next().map(|p| (p, c.len())))
             .collect::<io::Result<_>>()?,
+        kept: kept
+            .into_iter()
+            .map(|(name, len)| PartRef { name, len })
+            .collect(),
     };
     let tmp = tempfile::NamedTempFile::new_in(dir)?;
     let mut w = io::BufWriter::new(tmp);
@@ -248,6 +266,7 @@ fn write_snapshot(
         .map(|p| p.name.as_str())
         .collect();
     names.extend(index.records.iter().map(|(p, _)| p.name.as_str()));
+    names.extend(index.kept.iter().map(|p| p.name.as_str()));
     collect_garbage(dir, &names);
     Ok(written)
 }
@@ -314,40 +333,139 @@ fn read_index(bytes: &[u8], inputs: &str) -> Option<(Header, Index)> {
 /// How one part's bytes are decoded.
 type DecodePart = fn(&[u8]) -> Option<Part>;
 
-/// Read and decode one part (`None` when it is missing, of another length or does not
-/// decode).
-fn read_part(dir: &Path, part: &PartRef, decode: DecodePart) -> Option<Part> {
-    let bytes = std::fs::read(dir.join(&part.name)).ok()?;
-    if bytes.len() as u64 != part.len {
+/// A part file's bytes, mapped (or read where it cannot be mapped), under its name: lazy
+/// values decoded from it keep ranges of it, and are written as references to it while they
+/// are unchanged ([`crate::content::lazy`]).
+struct Mapped {
+    name: String,
+    bytes: MappedBytes,
+    /// Whether values still in it are written as references to it (see [`decode`]).
+    referable: bool,
+}
+
+enum MappedBytes {
+    Map(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl crate::content::lazy::Source for Mapped {
+    fn bytes(&self) -> &[u8] {
+        match &self.bytes {
+            MappedBytes::Map(m) => m,
+            MappedBytes::Read(v) => v,
+        }
+    }
+    fn name(&self) -> Option<&str> {
+        self.referable.then_some(self.name.as_str())
+    }
+}
+
+/// Map (or, where it cannot be mapped, read) the part file `part` of `dir`; `None` when it is
+/// missing or of another length.
+fn open_part(dir: &Path, part: &PartRef, referable: bool) -> Option<crate::content::lazy::Shared> {
+    let file = std::fs::File::open(dir.join(&part.name)).ok()?;
+    if file.metadata().ok()?.len() != part.len {
         return None;
     }
-    decode(&bytes)
+    let bytes = match map(&file) {
+        Some(m) if m.len() as u64 == part.len => MappedBytes::Map(m),
+        _ => {
+            let mut bytes = Vec::new();
+            io::Read::read_to_end(&mut &file, &mut bytes).ok()?;
+            if bytes.len() as u64 != part.len {
+                return None;
+            }
+            MappedBytes::Read(bytes)
+        }
+    };
+    Some(Arc::new(Mapped {
+        name: part.name.clone(),
+        bytes,
+        referable,
+    }))
+}
+
+/// `file` mapped read-only into memory.
+fn map(file: &std::fs::File) -> Option<memmap2::Mmap> {
+    // SAFETY: a mapping is undefined behaviour if the file changes under it. Part files are
+    // written once under a new unique name (`part_name`), never opened for writing again,
+    // and removed only by unlinking, which leaves an existing mapping intact; their length
+    // was checked against the index. What is left is another program truncating or writing
+    // into gongshi's cache folder while a build runs, the risk ripgrep accepts for the files
+    // it maps.
+    unsafe { memmap2::Mmap::map(file) }.ok()
+}
+
+/// Finds the earlier parts that `index`'s parts refer to (only those its `kept` list names,
+/// of the length it gives), each mapped once.
+fn resolver(dir: &Path, index: &Index) -> crate::content::lazy::Resolve {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    let dir = dir.to_path_buf();
+    let kept: HashMap<String, PartRef> = index
+        .kept
+        .iter()
+        .map(|p| (p.name.clone(), p.clone()))
+        .collect();
+    let open: Mutex<HashMap<String, Option<crate::content::lazy::Shared>>> =
+        Mutex::new(HashMap::new());
+    Arc::new(move |name: &str| {
+        let part = kept.get(name)?;
+        let mut open = open.lock().ok()?;
+        open.entry(name.to_string())
+            .or_insert_with(|| open_part(&dir, part, true))
+            .clone()
+    })
+}
+
+/// Map one part file and decode it (`None` when it is missing, of another length or does
+/// not decode). The lazy values decoded from it keep ranges of the mapping
+/// ([`crate::content::lazy::reading_from`]): the bodies and fragments a patch never reads
+/// are not even read from the disk.
+fn read_part(
+    dir: &Path,
+    part: &PartRef,
+    referable: bool,
+    resolve: &crate::content::lazy::Resolve,
+    decode: DecodePart,
+) -> Option<Part> {
+    let shared = open_part(dir, part, referable)?;
+    crate::content::lazy::reading_from(shared, Some(resolve.clone()), decode)
 }
 
 /// Decode the snapshot in `dir` taken after the build of digest `inputs`: the index, then
-/// every part, two at a time (each part's bytes are dropped once it is decoded).
+/// every part, two at a time.
+///
+/// Which parts the next snapshot may refer to: those of a full build (its search and exports
+/// parts, written when no part was kept) and the parts kept for reference; not a patch's
+/// own search and exports parts, whose few values are copied into the next one instead.
+/// So references only ever name the last full build's two parts, and each patch replaces
+/// the parts of the one before it instead of adding to them.
 pub(crate) fn decode(dir: &Path, inputs: &str) -> Option<Decoded> {
     let bytes = std::fs::read(path(dir)).ok()?;
     let (header, index) = read_index(&bytes, inputs)?;
     fn of<T: serde::de::DeserializeOwned>(b: &[u8]) -> Option<T> {
         rmp_serde::from_slice(b).ok()
     }
-    let mut jobs: Vec<(&PartRef, DecodePart)> = vec![
-        (&index.search, |b| of(b).map(Part::Search)),
-        (&index.exports, |b| of(b).map(Part::Exports)),
-        (&index.warnings, |b| of(b).map(Part::Warnings)),
-        (&index.keys, |b| of(b).map(Part::Keys)),
+    let resolve = resolver(dir, &index);
+    let base = index.kept.is_empty();
+    let mut jobs: Vec<(&PartRef, bool, DecodePart)> = vec![
+        (&index.search, base, |b| of(b).map(Part::Search)),
+        (&index.exports, base, |b| of(b).map(Part::Exports)),
+        (&index.warnings, false, |b| of(b).map(Part::Warnings)),
+        (&index.keys, false, |b| of(b).map(Part::Keys)),
     ];
     jobs.extend(index.records.iter().map(|(p, _)| {
         (
             p,
+            false,
             (|b| of(b).map(Part::Records)) as fn(&[u8]) -> Option<Part>,
         )
     }));
     let parts = jobs
         .par_iter()
         .with_max_len(1)
-        .map(|(p, f)| read_part(dir, p, *f))
+        .map(|(p, referable, f)| read_part(dir, p, *referable, &resolve, *f))
         .collect::<Option<Vec<Part>>>()?;
     let mut d = Decoded {
         now: header.now,
@@ -729,15 +847,42 @@ mod tests {
         assert_eq!(back.facts.reviewed_by, last.facts.reviewed_by);
 
         // Written again with the parts it was loaded from: the record parts are kept (the
-        // records are the same), the others are new; the old ones are removed.
+        // records are the same), the others are new; the new search and exports parts refer
+        // to the values of the old ones, which are kept too; the rest are removed.
         let first = part_files(dir);
+        let index_of = || {
+            let bytes = std::fs::read(path(dir)).unwrap_or_else(|e| panic!("{e}"));
+            read_index(&bytes, "inputs")
+                .unwrap_or_else(|| panic!("no index"))
+                .1
+        };
+        let old = index_of();
         let records_parts: Vec<&str> = parts.records.iter().map(|(p, _)| p.name.as_str()).collect();
         write(dir, &back, &back.site.records, Some(&parts));
         let second = part_files(dir);
-        assert_eq!(second.len(), first.len());
+        assert_eq!(second.len(), first.len() + 2);
         for name in &records_parts {
             assert!(second.iter().any(|n| n == name), "{name} was written again");
         }
+        let new = index_of();
+        let kept: Vec<&str> = new.kept.iter().map(|p| p.name.as_str()).collect();
+        let mut expect = vec![old.search.name.as_str(), old.exports.name.as_str()];
+        expect.sort();
+        assert_eq!(kept, expect);
+        assert!(!second.contains(&old.keys.name) && !second.contains(&old.warnings.name));
+        // The new parts hold references, not the values again.
+        let size = |p: &PartRef| p.len;
+        assert!(size(&new.search) < size(&old.search) / 4);
+        assert!(size(&new.exports) < size(&old.exports) / 4);
+        let (again, _, _) = load(dir, &opts, "inputs").unwrap_or_else(|| panic!("did not load"));
+        assert!(canonical(&again) == canonical(&last));
+        // Written from a patch's snapshot: still references to the full build's parts only;
+        // the patch's own search and exports parts go.
+        write(dir, &again, &again.site.records, None);
+        let newer = index_of();
+        assert_eq!(newer.kept, new.kept);
+        let now = part_files(dir);
+        assert!(!now.contains(&new.search.name) && !now.contains(&new.exports.name));
         let (again, _, _) = load(dir, &opts, "inputs").unwrap_or_else(|| panic!("did not load"));
         assert!(canonical(&again) == canonical(&last));
         // One record replaced: its part only is written again.
@@ -754,21 +899,32 @@ mod tests {
         let (edited, _, _) = load(dir, &opts, "inputs").unwrap_or_else(|| panic!("did not load"));
         assert!(edited.site.records[0].body.html.ends_with("<p>edited</p>"));
 
-        // A truncated, corrupt or missing part, a corrupt index or another version: refused.
+        // A truncated, corrupt or missing part, or one the search part refers to, a corrupt
+        // index or another version: refused. (Nothing mapping the files is alive while they
+        // are cut.)
+        drop((back, parts, again, records, edited));
         let index = std::fs::read(path(dir)).unwrap_or_else(|e| panic!("{e}"));
         let (_, ix) = read_index(&index, "inputs").unwrap_or_else(|| panic!("no index"));
-        let part = dir.join(&ix.search.name);
-        let bytes = std::fs::read(&part).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(&part, &bytes[..bytes.len() / 2]).unwrap_or_else(|e| panic!("{e}"));
-        assert!(decode(dir, "inputs").is_none(), "a truncated part");
-        let mut bad = bytes.clone();
-        bad[0] ^= 0xff;
-        std::fs::write(&part, &bad).unwrap_or_else(|e| panic!("{e}"));
-        assert!(decode(dir, "inputs").is_none(), "a corrupt part");
-        std::fs::remove_file(&part).unwrap_or_else(|e| panic!("{e}"));
-        assert!(decode(dir, "inputs").is_none(), "a missing part");
-        std::fs::write(&part, &bytes).unwrap_or_else(|e| panic!("{e}"));
-        assert!(decode(dir, "inputs").is_some());
+        assert!(!ix.kept.is_empty());
+        // (Bytes changed inside a part referred to are found when the value is decoded, as
+        // for any lazy value: `lazy::failures`.)
+        for (part, referred) in [(&ix.search.name, false), (&ix.kept[0].name, true)] {
+            let part = dir.join(part);
+            let bytes = std::fs::read(&part).unwrap_or_else(|e| panic!("{e}"));
+            std::fs::write(&part, &bytes[..bytes.len() / 2]).unwrap_or_else(|e| panic!("{e}"));
+            assert!(decode(dir, "inputs").is_none(), "a truncated part");
+            let mut bad = bytes.clone();
+            bad[0] ^= 0xff;
+            std::fs::write(&part, &bad).unwrap_or_else(|e| panic!("{e}"));
+            assert!(
+                referred || decode(dir, "inputs").is_none(),
+                "a corrupt part"
+            );
+            std::fs::remove_file(&part).unwrap_or_else(|e| panic!("{e}"));
+            assert!(decode(dir, "inputs").is_none(), "a missing part");
+            std::fs::write(&part, &bytes).unwrap_or_else(|e| panic!("{e}"));
+            assert!(decode(dir, "inputs").is_some());
+        }
         assert!(read_index(&index[..index.len() / 2], "inputs").is_none());
         let mut bad = index.clone();
         bad[0] ^= 0xff;

@@ -240,7 +240,7 @@ pub(crate) fn shard_json<'a>(tokens: impl Iterator<Item = (&'a str, &'a str)>) -
 }
 
 /// A document chunk's text.
-pub(crate) fn chunk_json(entries: &[String]) -> String {
+pub(crate) fn chunk_json<S: std::borrow::Borrow<str>>(entries: &[S]) -> String {
     format!("[{}]", entries.join(","))
 }
 

@@ -12,10 +12,12 @@ use super::index::{
     label_indexes, meta_json, posting_bytes, push_vlq, shard_count, shard_json, shard_of,
 };
 use super::{OutputFile, SearchDoc};
+use crate::content::lazy::Lazy;
 use std::collections::{BTreeMap, HashMap};
 
 /// A built index and what updating it needs (kept across processes in the build snapshot,
-/// `build/snapshot.rs`).
+/// `build/snapshot.rs`; the shards' and entries' texts are [`Lazy`] there, so that a patch
+/// decodes only those it changes).
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct LiveIndex {
     /// The documents in id order, without their bodies.
@@ -23,11 +25,11 @@ pub struct LiveIndex {
     /// URL → document id.
     ids: HashMap<String, usize>,
     /// Each document's entry in the chunks, in id order.
-    entries: Vec<String>,
+    entries: Vec<Lazy<String>>,
     entry_bytes: usize,
     /// Sum of the postings' bytes (decides the shard count).
     total: usize,
-    shards: Vec<String>,
+    shards: Vec<Lazy<String>>,
     chunk: usize,
     /// [`file_hash`] of each shard, then of each chunk.
     hashes: Vec<u64>,
@@ -59,7 +61,7 @@ impl LiveIndex {
                 .and_then(|k| files.get(k))
                 .map(|f| String::from_utf8_lossy(&f.bytes).into_owned());
             match text {
-                Some(t) => shards.push(t),
+                Some(t) => shards.push(Lazy::new(t)),
                 None => return (None, files),
             }
         }
@@ -81,7 +83,7 @@ impl LiveIndex {
         }
         let live = LiveIndex {
             entry_bytes: stats.entries.iter().map(String::len).sum(),
-            entries: stats.entries,
+            entries: stats.entries.into_iter().map(Lazy::new).collect(),
             docs: order,
             ids,
             total: stats.total,
@@ -129,7 +131,7 @@ impl LiveIndex {
             let map = match touched.entry(s) {
                 std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::btree_map::Entry::Vacant(e) => {
-                    e.insert(serde_json::from_str(self.shards.get(s)?).ok()?)
+                    e.insert(serde_json::from_str(self.shards.get(s)?.as_str()).ok()?)
                 }
             };
             let mut postings = match map.remove(tok) {
@@ -175,13 +177,13 @@ impl LiveIndex {
                 bytes: text.clone().into_bytes(),
             });
             if let Some(slot) = self.shards.get_mut(s) {
-                *slot = text;
+                *slot = Lazy::new(text);
             }
         }
         self.total = total;
         self.entry_bytes = entry_bytes;
         if let Some(e) = self.entries.get_mut(id) {
-            *e = new_entry;
+            *e = Lazy::new(new_entry);
         }
         if let Some(d) = self.docs.get_mut(id) {
             *d = SearchDoc {
@@ -193,7 +195,8 @@ impl LiveIndex {
         let group = self
             .entries
             .get(c * self.chunk..((c + 1) * self.chunk).min(self.entries.len()))?;
-        let text = chunk_json(group);
+        let group: Vec<&str> = group.iter().map(|e| e.as_str()).collect();
+        let text = chunk_json(&group);
         let path = format!("search/docs/{c}.json");
         if let Some(h) = self.hashes.get_mut(shards + c) {
             *h = file_hash(&path, text.as_bytes());
