@@ -40,6 +40,7 @@
 //! succeeded.
 
 use crate::build::{BuildOptions, BuildReport};
+use crate::content::lazy::Lazy;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::facts::Facts;
 use jiff::tz::TimeZone;
@@ -49,6 +50,7 @@ use std::borrow::Cow;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 
 /// The memo file's format; a different one is ignored.
 const FORMAT: u32 = 3;
@@ -609,7 +611,9 @@ struct StoredReport {
     pages: usize,
     files: usize,
     bytes: u64,
-    warnings: Vec<StoredDiagnostic>,
+    /// Decoded only for a memo hit (the report is printed again); after a patch that left
+    /// the warnings as they were, written again as the bytes read.
+    warnings: Lazy<Vec<StoredDiagnostic>>,
 }
 
 /// The memo file.
@@ -675,7 +679,12 @@ pub fn lookup(opts: &BuildOptions, ignore: bool) -> Lookup {
     // a build given it is always a full one, and leaves no memo.
     let previous = std::fs::read(&file)
         .ok()
-        .and_then(|b| rmp_serde::from_slice::<MemoFile>(&b).ok())
+        .and_then(|b| {
+            let b: crate::content::lazy::Shared = Arc::new(b);
+            crate::content::lazy::reading_from(b, None, |b| {
+                rmp_serde::from_slice::<MemoFile>(b).ok()
+            })
+        })
         .filter(|m| m.format == FORMAT);
     let fingerprint = if opts.feedback_db.is_some() {
         None
@@ -731,6 +740,7 @@ fn hit(memo: &MemoFile, fp: &Fingerprint, opts: &BuildOptions, out: &Path) -> Op
         millis: 0,
         warnings: r
             .warnings
+            .into_inner()
             .into_iter()
             .map(StoredDiagnostic::restore)
             .collect(),
@@ -832,7 +842,7 @@ impl Memo {
     /// Returns the digest of the key and inputs saved, which names a snapshot taken after this
     /// build (None when no memo was written).
     pub fn save(self, report: &BuildReport, tz: &TimeZone, facts: &Facts) -> Option<String> {
-        self.save_with(report, tz, facts, None, None)
+        self.save_with(report, tz, facts, None, None, None)
     }
 
     /// [`Memo::save`] after a one-record patch (`build/snapshot.rs`) that moved the files
@@ -841,6 +851,8 @@ impl Memo {
     /// that one with the touched files and their new folders read again, not a scan of the
     /// whole folder ([`patched_manifest`]). `read`: the content files the patch read (the
     /// changed ones), the only content files whose times are taken again ([`settle`]).
+    /// `same_warnings`: the patch left the last build's warnings as they were (the last
+    /// memo's are then written again as they were read, not encoded afresh).
     pub fn save_patched(
         mut self,
         report: &BuildReport,
@@ -848,16 +860,21 @@ impl Memo {
         facts: &Facts,
         touched: &[String],
         read: &[PathBuf],
+        same_warnings: bool,
     ) -> Option<String> {
-        let output = self
-            .previous
-            .take()
-            .and_then(|m| patched_manifest(&self.out, m.output, touched));
-        self.save_with(report, tz, facts, output, Some(read))
+        let (output, warnings) = match self.previous.take() {
+            Some(m) => (
+                patched_manifest(&self.out, m.output, touched),
+                same_warnings.then_some(m.report.warnings),
+            ),
+            None => (None, None),
+        };
+        self.save_with(report, tz, facts, output, Some(read), warnings)
     }
 
     /// Save with the output manifest `output`, or a scan of the output folder when `None`;
-    /// `read`: the content files the build read, when not all of them ([`settle`]).
+    /// `read`: the content files the build read, when not all of them ([`settle`]);
+    /// `warnings`: the report's warnings as stored, when they are those of the last memo.
     fn save_with(
         self,
         report: &BuildReport,
@@ -865,6 +882,7 @@ impl Memo {
         facts: &Facts,
         output: Option<Vec<Entry>>,
         read: Option<&[PathBuf]>,
+        warnings: Option<Lazy<Vec<StoredDiagnostic>>>,
     ) -> Option<String> {
         let mut fp = self.fingerprint?;
         settle(&mut fp, &self.root, read).ok()?;
@@ -895,7 +913,10 @@ impl Memo {
                 pages: report.pages,
                 files: report.files,
                 bytes: report.bytes,
-                warnings: report.warnings.iter().map(StoredDiagnostic::from).collect(),
+                warnings: match warnings {
+                    Some(w) => w,
+                    None => Lazy::new(report.warnings.iter().map(StoredDiagnostic::from).collect()),
+                },
             },
             head: fp.head,
             exe_stat: fp.exe_stat,

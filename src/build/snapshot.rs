@@ -89,6 +89,15 @@ struct Index {
 pub(crate) struct Parts {
     records: Vec<(PartRef, usize)>,
     loaded: Vec<Arc<Record>>,
+    /// The warnings part, while the warnings are still those it holds.
+    warnings: Option<PartRef>,
+}
+
+impl Parts {
+    /// The warnings changed: their part is written again.
+    pub(crate) fn warnings_changed(&mut self) {
+        self.warnings = None;
+    }
 }
 
 /// One piece of the state to encode into a part.
@@ -191,7 +200,10 @@ fn write_snapshot(
     keys.sort();
     let mut jobs = vec![
         Job::Keys(keys),
-        Job::Warnings(warnings),
+        match reuse.and_then(|p| p.warnings.clone()) {
+            Some(part) => Job::Kept(part),
+            None => Job::Warnings(warnings),
+        },
         Job::Search(live.search.as_ref()),
         Job::Exports(&live.exports),
     ];
@@ -308,6 +320,7 @@ pub(crate) struct Decoded {
     pub drafts: bool,
     records: Vec<Vec<Record>>,
     parts: Vec<(PartRef, usize)>,
+    warnings_part: Option<PartRef>,
     keys: Vec<String>,
     warnings: Vec<StoredDiagnostic>,
     search: Option<LiveIndex>,
@@ -472,6 +485,7 @@ pub(crate) fn decode(dir: &Path, inputs: &str) -> Option<Decoded> {
         drafts: header.drafts,
         records: Vec::with_capacity(index.records.len()),
         parts: Vec::new(),
+        warnings_part: None,
         keys: Vec::new(),
         warnings: Vec::new(),
         search: None,
@@ -499,6 +513,7 @@ pub(crate) fn decode(dir: &Path, inputs: &str) -> Option<Decoded> {
         }
     }
     d.parts = index.records;
+    d.warnings_part = Some(index.warnings);
     Some(d)
 }
 
@@ -544,6 +559,7 @@ pub(crate) fn load(
     let parts = Parts {
         records: d.parts,
         loaded: if in_order { records } else { Vec::new() },
+        warnings: d.warnings_part,
     };
     phase("snapshot: site assembled", t);
     let t = Instant::now();
@@ -621,7 +637,7 @@ pub(crate) fn patch_build(
     // A record's body and Markdown fields and the open data fragments are decoded when the
     // patch reads them ([`crate::content::lazy`]): one that does not decode is counted.
     let failures = crate::content::lazy::failures();
-    let Some((mut last, theme, parts)) = load(&dir, opts, &inputs) else {
+    let Some((mut last, theme, mut parts)) = load(&dir, opts, &inputs) else {
         return Tried::Fallback(memo, "snapshot not usable");
     };
     let pass = super::pages::Pass::open(cache, &theme, &out);
@@ -631,10 +647,17 @@ pub(crate) fn patch_build(
     let t = Instant::now();
     let unchanged =
         |p: &str, template: &str, ctx: &serde_json::Value| pass.unchanged(p, template, ctx);
+    let warnings = last.warnings.clone();
     let patched = match super::patch::apply_to(&mut last, &unchanged, opts, &changed) {
         super::patch::Outcome::Patched(p) => p,
         super::patch::Outcome::Fallback(why) => return Tried::Fallback(memo, why),
     };
+    // The patch hands back the same list when the edited file's warnings did not change.
+    let same_warnings = Arc::ptr_eq(&warnings, &last.warnings);
+    drop(warnings);
+    if !same_warnings {
+        parts.warnings_changed();
+    }
     phase("snapshot: patched", t);
     if patched.search_remade {
         return Tried::Fallback(memo, "the search index was made again");
@@ -712,7 +735,14 @@ pub(crate) fn patch_build(
     pass.save_patched(&out, patched.keys);
     phase("snapshot: page cache saved", t);
     let t = Instant::now();
-    let digest = memo.save_patched(&report, &last.site.tz, &last.facts, &touched, &changed);
+    let digest = memo.save_patched(
+        &report,
+        &last.site.tz,
+        &last.facts,
+        &touched,
+        &changed,
+        same_warnings,
+    );
     phase("snapshot: memo saved", t);
     if let Some(digest) = digest {
         save(
@@ -869,7 +899,9 @@ mod tests {
         let mut expect = vec![old.search.name.as_str(), old.exports.name.as_str()];
         expect.sort();
         assert_eq!(kept, expect);
-        assert!(!second.contains(&old.keys.name) && !second.contains(&old.warnings.name));
+        // The warnings are the same: their part is kept; the keys' is written again.
+        assert!(!second.contains(&old.keys.name));
+        assert_eq!(new.warnings, old.warnings);
         // The new parts hold references, not the values again.
         let size = |p: &PartRef| p.len;
         assert!(size(&new.search) < size(&old.search) / 4);
@@ -896,6 +928,12 @@ mod tests {
         for name in &records_parts[1..] {
             assert!(third.iter().any(|n| n == name));
         }
+        assert_eq!(index_of().warnings, old.warnings);
+        // Warnings that changed: their part is written again.
+        let mut parts = parts;
+        parts.warnings_changed();
+        write(dir, &back, &records, Some(&parts));
+        assert_ne!(index_of().warnings, old.warnings);
         let (edited, _, _) = load(dir, &opts, "inputs").unwrap_or_else(|| panic!("did not load"));
         assert!(edited.site.records[0].body.html.ends_with("<p>edited</p>"));
 

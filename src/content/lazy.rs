@@ -208,6 +208,12 @@ impl<T: serde::de::DeserializeOwned + Default> Lazy<T> {
             })
         })
     }
+
+    /// The value, decoded if it was not.
+    pub fn into_inner(self) -> T {
+        self.get();
+        self.value.into_inner().unwrap_or_default()
+    }
 }
 
 impl<T: serde::de::DeserializeOwned + Default> Deref for Lazy<T> {

@@ -545,6 +545,20 @@ fn one_record_edits_patch_the_snapshot_and_equal_clean_builds() {
                 r.written,
                 r.files
             );
+            // The memo the patch left reports the same warnings (a patch that left them as
+            // they were writes the last memo's again as they were read).
+            let hit = s
+                .incremental(now)
+                .unwrap_or_else(|_| panic!("after {log:?}: the memo build failed"));
+            assert!(
+                !hit.patched && hit.written == 0,
+                "after {log:?}: no memo hit"
+            );
+            assert_eq!(
+                gongshi::diag::render_text(&hit.warnings),
+                gongshi::diag::render_text(&r.warnings),
+                "after {log:?}"
+            );
         }
         assert_eq!(
             r.files,
