@@ -22,6 +22,7 @@ pub(crate) mod hant;
 pub mod history;
 #[cfg(test)]
 mod layering;
+pub mod lazy;
 pub(crate) mod ledger;
 pub(crate) mod participation;
 pub(crate) mod pii;

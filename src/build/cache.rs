@@ -40,9 +40,9 @@
 //! succeeded.
 
 use crate::build::{BuildOptions, BuildReport};
-use crate::content::lazy::Lazy;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::facts::Facts;
+use crate::lazy::Lazy;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -680,10 +680,8 @@ pub fn lookup(opts: &BuildOptions, ignore: bool) -> Lookup {
     let previous = std::fs::read(&file)
         .ok()
         .and_then(|b| {
-            let b: crate::content::lazy::Shared = Arc::new(b);
-            crate::content::lazy::reading_from(b, None, |b| {
-                rmp_serde::from_slice::<MemoFile>(b).ok()
-            })
+            let b: crate::lazy::Shared = Arc::new(b);
+            crate::lazy::reading_from(b, None, |b| rmp_serde::from_slice::<MemoFile>(b).ok())
         })
         .filter(|m| m.format == FORMAT);
     let fingerprint = if opts.feedback_db.is_some() {

@@ -16,7 +16,7 @@
 //! names and types, such as postcard or bincode, cannot read back. The file starts with a
 //! small header (format, program version, the build's time and options), read before the
 //! body. A record's body and Markdown fields and the open data fragments are stored as their
-//! own encoded bytes and decoded when the patch reads them ([`crate::content::lazy`]); one
+//! own encoded bytes and decoded when the patch reads them ([`crate::lazy`]); one
 //! that does not decode makes the patch a full build.
 
 use super::cache::Memo;
@@ -79,7 +79,7 @@ struct Index {
     records: Vec<(PartRef, usize)>,
     /// Parts of earlier snapshots that the search and exports parts refer to: values a patch
     /// left unchanged are written as references to where they already are
-    /// ([`crate::content::lazy::writing_refs`]), not copied again.
+    /// ([`crate::lazy::writing_refs`]), not copied again.
     kept: Vec<PartRef>,
 }
 
@@ -151,7 +151,7 @@ type Refs = std::collections::BTreeMap<String, u64>;
 impl Job<'_> {
     /// Write the part; with the parts it refers to.
     fn write(&self, dir: &Path) -> io::Result<(PartRef, Refs)> {
-        use crate::content::lazy::writing_refs;
+        use crate::lazy::writing_refs;
         let alone = |p: io::Result<PartRef>| p.map(|p| (p, Refs::new()));
         let referring = |(p, refs): (io::Result<PartRef>, Refs)| p.map(|p| (p, refs));
         match self {
@@ -348,7 +348,7 @@ type DecodePart = fn(&[u8]) -> Option<Part>;
 
 /// A part file's bytes, mapped (or read where it cannot be mapped), under its name: lazy
 /// values decoded from it keep ranges of it, and are written as references to it while they
-/// are unchanged ([`crate::content::lazy`]).
+/// are unchanged ([`crate::lazy`]).
 struct Mapped {
     name: String,
     bytes: MappedBytes,
@@ -361,7 +361,7 @@ enum MappedBytes {
     Read(Vec<u8>),
 }
 
-impl crate::content::lazy::Source for Mapped {
+impl crate::lazy::Source for Mapped {
     fn bytes(&self) -> &[u8] {
         match &self.bytes {
             MappedBytes::Map(m) => m,
@@ -375,7 +375,7 @@ impl crate::content::lazy::Source for Mapped {
 
 /// Map (or, where it cannot be mapped, read) the part file `part` of `dir`; `None` when it is
 /// missing or of another length.
-fn open_part(dir: &Path, part: &PartRef, referable: bool) -> Option<crate::content::lazy::Shared> {
+fn open_part(dir: &Path, part: &PartRef, referable: bool) -> Option<crate::lazy::Shared> {
     let file = std::fs::File::open(dir.join(&part.name)).ok()?;
     if file.metadata().ok()?.len() != part.len {
         return None;
@@ -411,7 +411,7 @@ fn map(file: &std::fs::File) -> Option<memmap2::Mmap> {
 
 /// Finds the earlier parts that `index`'s parts refer to (only those its `kept` list names,
 /// of the length it gives), each mapped once.
-fn resolver(dir: &Path, index: &Index) -> crate::content::lazy::Resolve {
+fn resolver(dir: &Path, index: &Index) -> crate::lazy::Resolve {
     use std::collections::HashMap;
     use std::sync::Mutex;
     let dir = dir.to_path_buf();
@@ -420,8 +420,7 @@ fn resolver(dir: &Path, index: &Index) -> crate::content::lazy::Resolve {
         .iter()
         .map(|p| (p.name.clone(), p.clone()))
         .collect();
-    let open: Mutex<HashMap<String, Option<crate::content::lazy::Shared>>> =
-        Mutex::new(HashMap::new());
+    let open: Mutex<HashMap<String, Option<crate::lazy::Shared>>> = Mutex::new(HashMap::new());
     Arc::new(move |name: &str| {
         let part = kept.get(name)?;
         let mut open = open.lock().ok()?;
@@ -433,17 +432,17 @@ fn resolver(dir: &Path, index: &Index) -> crate::content::lazy::Resolve {
 
 /// Map one part file and decode it (`None` when it is missing, of another length or does
 /// not decode). The lazy values decoded from it keep ranges of the mapping
-/// ([`crate::content::lazy::reading_from`]): the bodies and fragments a patch never reads
+/// ([`crate::lazy::reading_from`]): the bodies and fragments a patch never reads
 /// are not even read from the disk.
 fn read_part(
     dir: &Path,
     part: &PartRef,
     referable: bool,
-    resolve: &crate::content::lazy::Resolve,
+    resolve: &crate::lazy::Resolve,
     decode: DecodePart,
 ) -> Option<Part> {
     let shared = open_part(dir, part, referable)?;
-    crate::content::lazy::reading_from(shared, Some(resolve.clone()), decode)
+    crate::lazy::reading_from(shared, Some(resolve.clone()), decode)
 }
 
 /// Decode the snapshot in `dir` taken after the build of digest `inputs`: the index, then
@@ -635,8 +634,8 @@ pub(crate) fn patch_build(
         return Tried::Fallback(memo, "not only content changed");
     }
     // A record's body and Markdown fields and the open data fragments are decoded when the
-    // patch reads them ([`crate::content::lazy`]): one that does not decode is counted.
-    let failures = crate::content::lazy::failures();
+    // patch reads them ([`crate::lazy`]): one that does not decode is counted.
+    let failures = crate::lazy::failures();
     let Some((mut last, theme, mut parts)) = load(&dir, opts, &inputs) else {
         return Tried::Fallback(memo, "snapshot not usable");
     };
@@ -662,7 +661,7 @@ pub(crate) fn patch_build(
     if patched.search_remade {
         return Tried::Fallback(memo, "the search index was made again");
     }
-    if crate::content::lazy::failures() != failures {
+    if crate::lazy::failures() != failures {
         return Tried::Fallback(memo, "a part of the snapshot did not decode");
     }
     let t = Instant::now();

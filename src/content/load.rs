@@ -2,11 +2,11 @@
 //! or the diagnostics that say why it could not be.
 
 use super::kinds::{Common, Data, Kind};
-use super::lazy::Lazy;
 use super::markdown::{self, Fields, Rendered};
 use super::source::{self, SplitError};
 use crate::config::Limits;
 use crate::diag::{Code, Diagnostic};
+use crate::lazy::Lazy;
 use crate::schema::{self, Ctx, Field, Ty};
 use crate::yaml::{self, Node, Value};
 use rayon::prelude::*;

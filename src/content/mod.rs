@@ -2,7 +2,6 @@
 
 pub mod clock;
 pub mod kinds;
-pub mod lazy;
 pub mod load;
 pub mod markdown;
 pub mod phone;

@@ -10,9 +10,9 @@
 use super::atom::{self, Feed};
 use super::opendata::{self, csv_fragment, csv_head, json_file, json_fragment, Shape, CSVS};
 use super::{exported, exported_of};
-use crate::content::lazy::Lazy;
 use crate::content::{Kind, Record, Site};
 use crate::facts::{Cx, Facts};
+use crate::lazy::Lazy;
 use crate::plan::Output;
 use std::collections::HashMap;
 

@@ -12,7 +12,7 @@ use super::index::{
     label_indexes, meta_json, posting_bytes, push_vlq, shard_count, shard_json, shard_of,
 };
 use super::{OutputFile, SearchDoc};
-use crate::content::lazy::Lazy;
+use crate::lazy::Lazy;
 use std::collections::{BTreeMap, HashMap};
 
 /// A built index and what updating it needs (kept across processes in the build snapshot,

@@ -1,7 +1,9 @@
 //! A value that the build snapshot (`build/snapshot.rs`) stores as its own encoded bytes and
 //! decodes only when it is read: the heavy parts of a record (its rendered body and Markdown
-//! fields) and the per-kind fragments of the open data files, of which a one-record patch reads
-//! a handful out of 100,000 (docs/dev/incremental.md, "The snapshot").
+//! fields), the per-kind fragments of the open data files and the search index's shard and
+//! entry texts, of which a one-record patch reads a handful out of 100,000; also the warnings
+//! of the build memo (`build/cache.rs`), read only for a memo hit (docs/dev/incremental.md,
+//! "The snapshot"). A leaf module: it imports nothing of the crate.
 //!
 //! Everywhere else (the loader, the preview server) a [`Lazy`] is made from its value and is
 //! that value behind [`Deref`]. Read back from MessagePack it holds the bytes only; the first
