@@ -67,6 +67,31 @@ thread_local! {
     static REFS: RefCell<Option<BTreeMap<String, u64>>> = const { RefCell::new(None) };
 }
 
+/// Run `f` with the thread-local `key` set to `value`, then put back what it held before
+/// (also when `f` unwinds). Returns what `f` returned and what `key` held when it ended.
+fn with_set<T: 'static, R>(
+    key: &'static std::thread::LocalKey<RefCell<Option<T>>>,
+    value: T,
+    f: impl FnOnce() -> R,
+) -> (R, Option<T>) {
+    struct Restore<T: 'static>(
+        &'static std::thread::LocalKey<RefCell<Option<T>>>,
+        Option<T>,
+    );
+    impl<T: 'static> Drop for Restore<T> {
+        fn drop(&mut self) {
+            let previous = self.1.take();
+            self.0.with(|k| *k.borrow_mut() = previous);
+        }
+    }
+    let previous = key.with(|k| k.borrow_mut().replace(value));
+    let restore = Restore(key, previous);
+    let out = f();
+    let last = key.with(|k| k.borrow_mut().take());
+    drop(restore);
+    (out, last)
+}
+
 /// Run `decode` on the bytes of `source`; lazy values it decodes from them keep a range of
 /// `source` instead of copying their bytes, and references to other sources (written by
 /// [`writing_refs`]) are found with `resolve` (without it they do not decode).
@@ -75,17 +100,10 @@ pub fn reading_from<R>(
     resolve: Option<Resolve>,
     decode: impl FnOnce(&[u8]) -> R,
 ) -> R {
-    /// Restores the thread's previous state when decoding ends, also by unwinding.
-    struct Reset(Option<(Shared, Option<Resolve>)>);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            let previous = self.0.take();
-            SOURCE.with(|s| *s.borrow_mut() = previous);
-        }
-    }
-    let previous = SOURCE.with(|s| s.borrow_mut().replace((source.clone(), resolve)));
-    let _reset = Reset(previous);
-    decode(source.bytes())
+    with_set(&SOURCE, (source.clone(), resolve), || {
+        decode(source.bytes())
+    })
+    .0
 }
 
 /// Run `write`; lazy values it writes that are still the bytes of a named [`Source`] are
@@ -93,20 +111,8 @@ pub fn reading_from<R>(
 /// what `write` returned and the names (with their lengths) of the sources referred to: the
 /// files that must be kept while what was written is.
 pub fn writing_refs<R>(write: impl FnOnce() -> R) -> (R, BTreeMap<String, u64>) {
-    /// Ends the recording, also by unwinding.
-    struct Reset(Option<BTreeMap<String, u64>>);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            let previous = self.0.take();
-            REFS.with(|r| *r.borrow_mut() = previous);
-        }
-    }
-    let previous = REFS.with(|r| r.borrow_mut().replace(BTreeMap::new()));
-    let reset = Reset(previous);
-    let out = write();
-    let names = REFS.with(|r| r.borrow_mut().take()).unwrap_or_default();
-    drop(reset);
-    (out, names)
+    let (out, names) = with_set(&REFS, BTreeMap::new(), write);
+    (out, names.unwrap_or_default())
 }
 
 /// The bytes of a lazy value read back.

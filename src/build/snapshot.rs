@@ -320,7 +320,7 @@ pub(crate) struct Decoded {
     pub drafts: bool,
     records: Vec<Vec<Record>>,
     parts: Vec<(PartRef, usize)>,
-    warnings_part: Option<PartRef>,
+    warnings_part: PartRef,
     keys: Vec<String>,
     warnings: Vec<StoredDiagnostic>,
     search: Option<LiveIndex>,
@@ -484,7 +484,7 @@ pub(crate) fn decode(dir: &Path, inputs: &str) -> Option<Decoded> {
         drafts: header.drafts,
         records: Vec::with_capacity(index.records.len()),
         parts: Vec::new(),
-        warnings_part: None,
+        warnings_part: index.warnings.clone(),
         keys: Vec::new(),
         warnings: Vec::new(),
         search: None,
@@ -512,7 +512,6 @@ pub(crate) fn decode(dir: &Path, inputs: &str) -> Option<Decoded> {
         }
     }
     d.parts = index.records;
-    d.warnings_part = Some(index.warnings);
     Some(d)
 }
 
@@ -558,7 +557,7 @@ pub(crate) fn load(
     let parts = Parts {
         records: d.parts,
         loaded: if in_order { records } else { Vec::new() },
-        warnings: d.warnings_part,
+        warnings: Some(d.warnings_part),
     };
     phase("snapshot: site assembled", t);
     let t = Instant::now();

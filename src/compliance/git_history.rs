@@ -94,7 +94,7 @@ pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
     // nor the YAML parser sees them. Its working text is kept for the others.
     let working: BTreeMap<&Path, String> = {
         use rayon::prelude::*;
-        let texts: Vec<(&Path, String)> = input
+        input
             .site
             .records
             .par_iter()
@@ -110,8 +110,7 @@ pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
                 let text = crate::content::source::decode(&bytes).unwrap_or_default();
                 Some((r.source.as_path(), text.to_string()))
             })
-            .collect();
-        texts.into_iter().collect()
+            .collect()
     };
     let mut wanted: Vec<(PathBuf, &[Entry])> = Vec::new();
     for r in &input.site.records {
