@@ -39,6 +39,7 @@
 //! memo is removed before a build starts writing and written (atomically) only after it
 //! succeeded.
 
+use crate::build::stat::Folder;
 use crate::build::{BuildOptions, BuildReport};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::facts::Facts;
@@ -961,13 +962,16 @@ fn wall_nanos() -> i64 {
 /// a folder changed less than [`RACY_NANOS`] before the scan stays bare and is listed.
 fn stamp_folders(out: &Path, entries: &mut [Entry], racy_from: i64) {
     use rayon::prelude::*;
+    let Ok(folder) = Folder::open(out) else {
+        return;
+    };
     entries
         .par_iter_mut()
         .filter(|e| e.kind == 'd')
         .for_each(|e| {
-            if let Ok(m) = std::fs::symlink_metadata(out.join(&e.path)) {
-                let (mtime, ctime, ino) = stamps(&m);
-                if m.is_dir() && mtime < racy_from && ctime < racy_from {
+            if let Ok(s) = folder.stat(&e.path) {
+                let (mtime, ctime, ino) = s.stamps;
+                if s.kind == 'd' && mtime < racy_from && ctime < racy_from {
                     (e.mtime, e.ctime, e.ino) = (mtime, ctime, ino);
                 }
             }
@@ -993,44 +997,41 @@ fn output_unchanged(out: &Path, manifest: &[Entry]) -> bool {
             v.push(name);
         }
     }
-    manifest.par_iter().all(|e| {
-        let at = out.join(&e.path);
-        match e.kind {
-            'd' => {
-                let Ok(m) = std::fs::symlink_metadata(&at) else {
-                    return false;
-                };
-                if !m.is_dir() {
-                    return false;
-                }
-                match names.get(e.path.as_str()) {
-                    Some(expected) => {
-                        let Ok(listing) = std::fs::read_dir(&at) else {
+    let Ok(folder) = Folder::open(out) else {
+        return false;
+    };
+    manifest.par_iter().all(|e| match e.kind {
+        'd' => {
+            let Ok(s) = folder.stat(&e.path) else {
+                return false;
+            };
+            if s.kind != 'd' {
+                return false;
+            }
+            match names.get(e.path.as_str()) {
+                Some(expected) => {
+                    let Ok(listing) = std::fs::read_dir(out.join(&e.path)) else {
+                        return false;
+                    };
+                    let mut found: Vec<String> = Vec::new();
+                    for entry in listing {
+                        let Ok(entry) = entry else {
                             return false;
                         };
-                        let mut found: Vec<String> = Vec::new();
-                        for entry in listing {
-                            let Ok(entry) = entry else {
-                                return false;
-                            };
-                            found.push(entry.file_name().to_string_lossy().into_owned());
-                        }
-                        found.sort();
-                        found.len() == expected.len()
-                            && found.iter().zip(expected).all(|(a, b)| a == b)
+                        found.push(entry.file_name().to_string_lossy().into_owned());
                     }
-                    None => stamps(&m) == (e.mtime, e.ctime, e.ino),
+                    found.sort();
+                    found.len() == expected.len() && found.iter().zip(expected).all(|(a, b)| a == b)
                 }
+                None => s.stamps == (e.mtime, e.ctime, e.ino),
             }
-            'f' => std::fs::symlink_metadata(&at).is_ok_and(|m| {
-                m.file_type().is_file()
-                    && m.len() == e.size
-                    && stamps(&m) == (e.mtime, e.ctime, e.ino)
-            }),
-            _ => {
-                let mut now = Vec::new();
-                scan(out, &e.path, None, &mut now).is_ok() && now.len() == 1 && now[0] == *e
-            }
+        }
+        'f' => folder.stat(&e.path).is_ok_and(|s| {
+            s.kind == 'f' && s.size == e.size && s.stamps == (e.mtime, e.ctime, e.ino)
+        }),
+        _ => {
+            let mut now = Vec::new();
+            scan(out, &e.path, None, &mut now).is_ok() && now.len() == 1 && now[0] == *e
         }
     })
 }

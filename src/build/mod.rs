@@ -9,6 +9,7 @@ pub mod pages;
 pub mod patch;
 pub(crate) mod pipeline;
 pub(crate) mod snapshot;
+mod stat;
 
 pub use pages::CacheOptions;
 pub use pipeline::{build, build_with, plan_site, render_site, render_site_with};
