@@ -14,7 +14,7 @@
 //! search index and the sitemap are made every time (they are a small part of the work) and,
 //! like every file, hard-linked when their bytes did not change.
 //!
-//! The cache file (`pages.json` in the cache folder, by default `.gongshi-cache/` beside the
+//! The cache file (`pages.msgpack` in the cache folder, by default `.gongshi-cache/` beside the
 //! output folder) also names the binary (version and SHA-256: the embedded theme and calendar
 //! are in it), a hash of every theme file, and the output folder. A
 //! cache of another binary, theme or output folder, or one that does not parse, is ignored
@@ -28,17 +28,20 @@ use super::output::Content;
 use crate::plan::Output;
 use crate::render::Theme;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
-use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
 /// The cache file's format; a different one is ignored (with a note).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
-/// The cache file's name inside the cache folder.
-const FILE: &str = "pages.json";
+/// The cache file's name inside the cache folder (MessagePack with field names).
+const FILE: &str = "pages.msgpack";
+
+/// The cache file's name before format 2 (JSON), removed when a cache is written.
+const LEGACY_FILE: &str = "pages.json";
 
 /// Where the cache lives and whether to read it.
 #[derive(Debug, Clone, Default)]
@@ -289,7 +292,7 @@ impl Pass {
             file,
             header,
             old_out: out.to_path_buf(),
-            previous: HashMap::new(),
+            previous: HashMap::default(),
             next: Vec::new(),
             rendered: Vec::new(),
             used: false,
@@ -308,7 +311,7 @@ impl Pass {
             // in silence.
             let known = std::fs::read(&file)
                 .ok()
-                .and_then(|b| serde_json::from_slice::<HeaderOnly>(&b).ok());
+                .and_then(|b| rmp_serde::from_slice::<HeaderOnly>(&b).ok());
             return Pass::empty(
                 file,
                 header(theme, out, known.as_ref().map(|k| &k.header)),
@@ -316,7 +319,7 @@ impl Pass {
             );
         }
         let read = match std::fs::read(&file) {
-            Ok(b) => Ok(Some(serde_json::from_slice::<CacheFile>(&b))),
+            Ok(b) => Ok(Some(rmp_serde::from_slice::<CacheFile>(&b))),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e),
         };
@@ -483,7 +486,7 @@ impl Pass {
     }
 
     fn write_file(file: &Path, header: Header, pages: HashMap<String, Entry>) {
-        let Ok(bytes) = serde_json::to_vec(&CacheFile { header, pages }) else {
+        let Ok(bytes) = rmp_serde::to_vec_named(&CacheFile { header, pages }) else {
             return;
         };
         let Some(dir) = file.parent() else {
@@ -495,8 +498,8 @@ impl Pass {
         let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir) else {
             return;
         };
-        if io::Write::write_all(&mut tmp, &bytes).is_ok() {
-            let _ = tmp.persist(file);
+        if io::Write::write_all(&mut tmp, &bytes).is_ok() && tmp.persist(file).is_ok() {
+            let _ = std::fs::remove_file(dir.join(LEGACY_FILE));
         }
     }
 }
@@ -580,12 +583,12 @@ mod tests {
         };
         let file = CacheFile {
             header,
-            pages: HashMap::from([("index.html".to_string(), page)]),
+            pages: HashMap::from_iter([("index.html".to_string(), page)]),
         };
         let dir = opts.dir_for(&out);
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-        let json = serde_json::to_vec(&file).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(dir.join(FILE), json).unwrap_or_else(|e| panic!("{e}"));
+        let bytes = rmp_serde::to_vec_named(&file).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.join(FILE), bytes).unwrap_or_else(|e| panic!("{e}"));
         let pass = Pass::open(&opts, &theme, &out);
         assert_eq!(pass.header.map(|h| h.exe), Some("recorded".to_string()));
         // Its pages are not used, and nothing is said about it.

@@ -299,39 +299,46 @@ fn a_one_record_edit_renders_only_its_pages_and_a_day_change_only_what_changes()
 
 fn write_cache(b: &Bench, text: &[u8]) {
     std::fs::create_dir_all(&b.cache).unwrap();
-    std::fs::write(b.cache.join("pages.json"), text).unwrap();
+    std::fs::write(b.cache.join("pages.msgpack"), text).unwrap();
 }
 
 #[test]
 fn a_corrupt_or_foreign_cache_is_ignored_with_a_note() {
     let b = Bench::new(60, 2);
     b.cached().unwrap_or_else(|_| panic!("build failed"));
-    let good = std::fs::read(b.cache.join("pages.json")).unwrap();
+    let good = std::fs::read(b.cache.join("pages.msgpack")).unwrap();
     let clean = b.clean(b.now).unwrap();
-    let text = String::from_utf8(good.clone()).unwrap();
+    let value: serde_json::Value = rmp_serde::from_slice(&good).unwrap();
     let out_abs = std::path::absolute(&b.out).unwrap();
-    let out_json = serde_json::to_string(&out_abs).unwrap();
-    let foreign_out = text.replacen(&out_json, "\"/elsewhere/public\"", 1);
-    assert_ne!(foreign_out, text);
+    assert_eq!(value["header"]["out"], serde_json::json!(out_abs));
+    // The good cache with one header field changed.
+    let with = |field: &str, v: serde_json::Value| {
+        let mut c = value.clone();
+        c["header"][field] = v;
+        let bytes = rmp_serde::to_vec_named(&c).unwrap();
+        assert_ne!(bytes, good, "{field}");
+        bytes
+    };
+    let program = format!("0.0.0-{}", value["header"]["gongshi"].as_str().unwrap());
+    let wrong_types = serde_json::json!({"header": {"format": "2"}, "pages": [1, 2, 3]});
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("garbage", b"\x00\xffnot json".to_vec()),
         ("truncated", good[..good.len() / 2].to_vec()),
         ("empty", Vec::new()),
-        ("another output folder", foreign_out.into_bytes()),
         (
-            "another format",
-            text.replacen("\"format\":1", "\"format\":99", 1)
-                .into_bytes(),
+            "another output folder",
+            with("out", serde_json::json!("/elsewhere/public")),
         ),
+        ("another format", with("format", serde_json::json!(99))),
         (
             "another program",
-            text.replacen("\"gongshi\":\"", "\"gongshi\":\"0.0.0-", 1)
-                .into_bytes(),
+            with("gongshi", serde_json::json!(program)),
         ),
         (
             "wrong types",
-            br#"{"header":{"format":"1"},"pages":[1,2,3]}"#.to_vec(),
+            rmp_serde::to_vec_named(&wrong_types).unwrap(),
         ),
+        ("JSON", serde_json::to_vec(&value).unwrap()),
     ];
     for (what, bytes) in cases {
         // A changed record, so that the build memo does not answer.
@@ -354,10 +361,10 @@ fn a_corrupt_or_foreign_cache_is_ignored_with_a_note() {
         );
         assert!(tree(&b.out) == clean, "{what}: differs from a clean build");
         // The build wrote a good cache again.
-        let std::result::Result::Ok(fresh) = std::fs::read(b.cache.join("pages.json")) else {
+        let std::result::Result::Ok(fresh) = std::fs::read(b.cache.join("pages.msgpack")) else {
             panic!("{what}: no cache written");
         };
-        assert!(serde_json::from_slice::<serde_json::Value>(&fresh).is_ok());
+        assert!(rmp_serde::from_slice::<serde_json::Value>(&fresh).is_ok());
     }
     drop(clean);
 
@@ -434,14 +441,18 @@ fn the_cli_takes_a_cache_folder_and_no_cache_renders_everything() {
         assert!(o.status.success(), "{}", text(&o));
         text(&o)
     };
+    // A JSON cache of an older gongshi goes when the new one is written.
+    std::fs::create_dir_all(&b.cache).unwrap();
+    std::fs::write(b.cache.join("pages.json"), "{}").unwrap();
     let first = run(&[]);
-    assert!(b.cache.join("pages.json").is_file(), "{first}");
+    assert!(b.cache.join("pages.msgpack").is_file(), "{first}");
+    assert!(!b.cache.join("pages.json").exists(), "{first}");
     let f = b.records("documents")[0].clone();
     let t = std::fs::read_to_string(&f).unwrap();
     std::fs::write(&f, format!("{t}\n补充。\n")).unwrap();
     let second = run(&[]);
     assert!(second.contains("重新渲染 1 个页面"), "{second}");
-    std::fs::write(b.cache.join("pages.json"), "{").unwrap();
+    std::fs::write(b.cache.join("pages.msgpack"), "{").unwrap();
     std::fs::write(&f, format!("{t}\n再补充。\n")).unwrap();
     let third = run(&[]);
     assert!(third.contains("注意：构建缓存"), "{third}");
