@@ -633,12 +633,43 @@ struct MemoFile {
     /// [`Fingerprint::exe_stat`].
     #[serde(default)]
     exe_stat: (u64, i64),
+    #[serde(deserialize_with = "entries")]
     inputs: Vec<Entry>,
+    #[serde(deserialize_with = "entries")]
     output: Vec<Entry>,
     /// [`digest`] of `key` and `inputs` as saved: names the snapshot taken after this build.
     #[serde(default)]
     digest: String,
 }
+
+/// A list of entries decoded into one allocation of the length the memo announces. serde's
+/// `Vec` starts from at most 1 MiB and grows by doubling, copying the 257,000 entries of the
+/// output manifest at 100,000 records about five times. The announced length is trusted up
+/// to [`MAX_PREALLOCATED`] entries (a longer list grows as usual).
+fn entries<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Entry>, D::Error> {
+    struct Entries;
+    impl<'de> serde::de::Visitor<'de> for Entries {
+        type Value = Vec<Entry>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a list of file system entries")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Vec<Entry>, A::Error> {
+            let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_PREALLOCATED));
+            while let Some(e) = seq.next_element()? {
+                v.push(e);
+            }
+            Ok(v)
+        }
+    }
+    d.deserialize_seq(Entries)
+}
+
+/// The most entries [`entries`] allocates for before it has read them (a memo that announces
+/// more, being corrupt or hostile, costs at most this much address space).
+const MAX_PREALLOCATED: usize = 1 << 21;
 
 /// The result of looking for a memo at the start of a build.
 pub enum Lookup {
