@@ -7,8 +7,10 @@
 # checkout: MINE should answer from the memo). CPU and peak RSS from /usr/bin/time.
 #
 # Usage: bench/gitkey.sh MINE PEER GEN_SITE DIR [RECORDS]   (DIR on tmpfs; removed first)
+# RUNS=N (environment, default 1): N committed edits of N different documents, each patched by
+# both binaries in turn.
 set -u
-MINE=$1 PEER=$2 GEN=$3 DIR=$4 RECORDS=${5:-100000}
+MINE=$1 PEER=$2 GEN=$3 DIR=$4 RECORDS=${5:-100000} RUNS=${RUNS:-1}
 N=2026-11-25T10:00:00+08:00
 S=$DIR/site
 G="git -C $S -c user.name=t -c user.email=t@example.gov.cn -c commit.gpgsign=false"
@@ -27,12 +29,14 @@ same() { diff -rq "$DIR/mine/public" "$DIR/peer/public" > /dev/null && echo "   
 run mine-full "$MINE" mine
 run peer-full "$PEER" peer
 same "full builds"
-f=$(find "$S/content/documents" -name '*.md' ! -name '_index.md' | sort | sed -n 5p)
-printf '\n补充说明。\n' >> "$f"
-$G commit -q -am "edit one" -m "公示说明: 补充说明"
-run mine-commit "$MINE" mine
-run peer-commit "$PEER" peer
-same "after one committed edit"
+for i in $(seq "$RUNS"); do
+  f=$(find "$S/content/documents" -name '*.md' ! -name '_index.md' | sort | sed -n "$((4 + i))p")
+  printf '\n补充说明。\n' >> "$f"
+  $G commit -q -am "edit $i" -m "公示说明: 补充说明"
+  run mine-commit "$MINE" mine
+  run peer-commit "$PEER" peer
+  same "after committed edit $i"
+done
 echo readme > "$S/README.txt"; $G add README.txt; $G commit -q -m readme
 run mine-readme "$MINE" mine
 find "$S/content" "$S/site.toml" -type f -exec touch {} +

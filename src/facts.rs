@@ -133,7 +133,7 @@ pub(crate) fn facts(
         hiding: BTreeSet::new(),
         late: BTreeMap::new(),
         soon: BTreeMap::new(),
-        history: crate::history::History::new(),
+        history: crate::history::History::default(),
         reviewed_by: BTreeMap::new(),
     };
     let mut diags = Vec::new();
