@@ -234,26 +234,29 @@ async fn route(app: &App, peer: SocketAddr, req: Request<Incoming>) -> Response<
 }
 
 /// Exactly one `Host` in HTTP/1.1 (RFC 9112; none is allowed in HTTP/1.0), naming this
-/// preview ([`Hosts`]). `None`: the request may be served.
+/// preview ([`Hosts`]). `None`: the request may be served. A refusal closes the connection:
+/// a client asking for another name (a page on another site, DNS rebinding) or sending no
+/// or two `Host`s gets nothing more on it, and does not keep it open until the idle limit.
 fn check_host(hosts: &Hosts, req: &Request<Incoming>) -> Option<Response<Body>> {
     let sent: Vec<&HeaderValue> = req.headers().get_all(header::HOST).iter().collect();
-    match sent.as_slice() {
-        [] if req.version() < Version::HTTP_11 => None,
+    let mut refusal = match sent.as_slice() {
+        [] if req.version() < Version::HTTP_11 => return None,
         [one] => {
             let host = String::from_utf8_lossy(one.as_bytes());
             if hosts.allows(&host) {
                 return None;
             }
-            Some(http::html_answer(
+            http::html_answer(
                 StatusCode::MISDIRECTED_REQUEST,
                 host::misdirected_page(&host),
-            ))
+            )
         }
-        _ => Some(plain(
-            StatusCode::BAD_REQUEST,
-            "请求必须有且只有一个 Host 头。",
-        )),
-    }
+        _ => plain(StatusCode::BAD_REQUEST, "请求必须有且只有一个 Host 头。"),
+    };
+    refusal
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    Some(refusal)
 }
 
 /// A short plain-text answer, not cached.

@@ -510,13 +510,20 @@ fn requests_for_other_host_names_are_refused() {
     assert_eq!(get_as(&format!("127.0.0.1:{port}")), 200);
     assert_eq!(get_as(&format!("[::1]:{port}")), 200);
     assert_eq!(get_as(&format!("preview.bureau.test:{port}")), 200);
-    // The refusal says what to do, in Chinese.
+    // The refusal says what to do, in Chinese, and closes the connection although the client
+    // asked to keep it (`Connection: close`, after which the server sends nothing more).
     let mut s = TcpStream::connect(&srv.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     s.write_all(b"GET / HTTP/1.1\r\nHost: attacker.example\r\n\r\n")
         .unwrap();
     let mut page = String::new();
     s.read_to_string(&mut page).unwrap();
     assert!(page.contains("--allow-host"), "{page}");
+    assert!(
+        page.to_ascii_lowercase()
+            .contains("\r\nconnection: close\r\n"),
+        "{page}"
+    );
     // HTTP/1.1 without Host, or with two, is a bad request (RFC 9112).
     assert_eq!(
         raw_status(&srv.addr, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n"),
