@@ -95,6 +95,146 @@ fn is_null_plain(s: &str) -> bool {
     matches!(s, "" | "~" | "null" | "Null" | "NULL")
 }
 
+/// A scalar node's [`Node::len`]: a plain text's first line in characters, a quoted or block
+/// one's span, 1 for a null.
+fn scalar_len(text: &str, style: ScalarStyle, span: &Span) -> usize {
+    match style {
+        ScalarStyle::Plain if is_null_plain(text) => 1,
+        ScalarStyle::Plain => text.lines().next().map_or(1, |l| l.chars().count()),
+        _ => span.len().max(1),
+    }
+}
+
+/// What [`position_of`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lookup {
+    /// Line, column and length, as a diagnostic's caret takes them.
+    Found(usize, usize, usize),
+    /// The document has no such field.
+    Absent,
+    /// The way there has an alias, a complex key, a second document or a syntax error: only
+    /// the whole tree ([`parse`]) can tell.
+    Unsure,
+}
+
+/// Where the field `path` (`action`, `outcome.decision`, `materials[2].name`; list items
+/// counted from 1) is: for a text, the value (its line, column and [`Node::len`]); for a
+/// list, an object or an empty value, the key (its length in characters). Read from the
+/// parser's events up to the field, without building the tree: a diagnostic about one field
+/// of a file read again costs the lines before it. Only for a text that [`parse`] took
+/// without errors (a record that loaded): errors after the field are not looked for.
+pub(crate) fn position_of(text: &str, line_offset: usize, path: &str) -> Lookup {
+    enum Frame {
+        /// A mapping at this path, with the key whose value comes next.
+        Map(String, Option<(String, Pos)>),
+        /// A sequence at this path, with the number of items so far.
+        Seq(String, usize),
+    }
+    let mut parser = Parser::new_from_str(text);
+    let mut stack: Vec<Frame> = Vec::new();
+    // Events left of a value not on the way to `path` (nesting depth inside it).
+    let mut skip = 0usize;
+    let mut documents = 0usize;
+    while let Some(next) = parser.next_event() {
+        let Ok((event, span)) = next else {
+            return Lookup::Unsure;
+        };
+        if skip > 0 {
+            match event {
+                Event::MappingStart(..) | Event::SequenceStart(..) => skip += 1,
+                Event::MappingEnd | Event::SequenceEnd => skip -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        let pos = pos_of(&span, line_offset);
+        let container = matches!(event, Event::MappingStart(..) | Event::SequenceStart(..));
+        // The node this event starts: its path, and where a match would point.
+        let (child, at) = match (&event, stack.last_mut()) {
+            (Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing, _) => {
+                continue
+            }
+            (Event::DocumentStart(_), _) => {
+                documents += 1;
+                if documents > 1 {
+                    return Lookup::Unsure;
+                }
+                continue;
+            }
+            (Event::MappingEnd | Event::SequenceEnd, _) => {
+                stack.pop();
+                continue;
+            }
+            (Event::Alias(_), _) => return Lookup::Unsure,
+            (_, None) => {
+                match event {
+                    Event::MappingStart(..) => stack.push(Frame::Map(String::new(), None)),
+                    Event::SequenceStart(..) => stack.push(Frame::Seq(String::new(), 0)),
+                    _ => {}
+                }
+                continue;
+            }
+            (_, Some(Frame::Map(_, key @ None))) => {
+                match &event {
+                    Event::Scalar(t, style, ..) => {
+                        let t = match style {
+                            ScalarStyle::Plain if is_null_plain(t) => String::new(),
+                            _ => t.to_string(),
+                        };
+                        *key = Some((t, pos));
+                    }
+                    _ => return Lookup::Unsure,
+                }
+                continue;
+            }
+            (_, Some(Frame::Map(prefix, key @ Some(_)))) => {
+                let Some((k, kpos)) = key.take() else {
+                    return Lookup::Unsure;
+                };
+                let child = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                let null =
+                    matches!(&event, Event::Scalar(t, ScalarStyle::Plain, ..) if is_null_plain(t));
+                let at = match &event {
+                    _ if container || null => (kpos.line, kpos.col, k.chars().count()),
+                    Event::Scalar(t, style, ..) => {
+                        (pos.line, pos.col, scalar_len(t, *style, &span))
+                    }
+                    _ => return Lookup::Unsure,
+                };
+                (child, at)
+            }
+            (_, Some(Frame::Seq(prefix, n))) => {
+                *n += 1;
+                let child = format!("{prefix}[{n}]");
+                let at = match &event {
+                    Event::Scalar(t, style, ..) => {
+                        (pos.line, pos.col, scalar_len(t, *style, &span))
+                    }
+                    _ => (pos.line, pos.col, 1),
+                };
+                (child, at)
+            }
+        };
+        if child == path {
+            return Lookup::Found(at.0, at.1, at.2);
+        }
+        let on_the_way = path
+            .strip_prefix(child.as_str())
+            .is_some_and(|rest| rest.starts_with(['.', '[']));
+        match event {
+            Event::MappingStart(..) if on_the_way => stack.push(Frame::Map(child, None)),
+            Event::SequenceStart(..) if on_the_way => stack.push(Frame::Seq(child, 0)),
+            _ if container => skip = 1,
+            _ => {}
+        }
+    }
+    Lookup::Absent
+}
+
 /// What one YAML text may make, so that a hostile file (a "billion laughs" of aliases, a
 /// deep nest of brackets, a flood of keys) costs bounded memory, stack and time. A record's
 /// fields never come near these: a real record has tens to a few thousand values, nesting of
@@ -307,13 +447,7 @@ pub(crate) fn parse(text: &str, line_offset: usize) -> Result<Option<Node>, Vec<
                     }
                     _ => Value::Scalar(text.to_string(), Style::Block),
                 };
-                let len = match &value {
-                    Value::Scalar(s, Style::Plain) => {
-                        s.lines().next().map_or(1, |l| l.chars().count())
-                    }
-                    Value::Scalar(_, _) => span.len().max(1),
-                    _ => 1,
-                };
+                let len = scalar_len(&text, style, &span);
                 let n = Node { value, pos, len };
                 (n, weight, anchor)
             }

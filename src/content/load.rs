@@ -88,13 +88,19 @@ impl Record {
     }
 }
 
-/// Line, column and length of a field path (`materials[2].name`) in a record file's text.
+/// Line, column and length of a field path (`materials[2].name`) in a record file's text:
+/// read up to the field ([`yaml::position_of`]), the whole tree only when that cannot tell.
 fn field_position(file: &Path, text: &str, field: &str) -> Option<(usize, usize, usize)> {
     let parts = if file.extension().and_then(|e| e.to_str()) == Some("md") {
         source::split_markdown(text).ok()?
     } else {
         source::split_yaml(text)
     };
+    match yaml::position_of(parts.yaml, parts.yaml_line_offset, field) {
+        yaml::Lookup::Found(line, col, len) => return Some((line, col, len)),
+        yaml::Lookup::Absent => return None,
+        yaml::Lookup::Unsure => {}
+    }
     let node = yaml::parse(parts.yaml, parts.yaml_line_offset).ok()??;
     let mut positions = BTreeMap::new();
     collect_positions(&node, "", &mut positions);
@@ -925,6 +931,85 @@ fn collect_positions(node: &Node, prefix: &str, out: &mut BTreeMap<String, (usiz
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every field of every record file of the example site and the test fixtures, and a few
+    /// made-up texts: reading up to the field gives the position the whole tree gives, and a
+    /// field that is not there is absent.
+    #[test]
+    fn a_fields_position_read_up_to_it_is_the_trees() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<(PathBuf, String)> = Vec::new();
+        for dir in ["content", "tests/fixtures"] {
+            for e in walkdir::WalkDir::new(manifest.join(dir))
+                .into_iter()
+                .flatten()
+            {
+                let p = e.path();
+                let ext = p.extension().and_then(|x| x.to_str());
+                if matches!(ext, Some("md" | "yaml" | "yml")) {
+                    if let Ok(t) = std::fs::read_to_string(p) {
+                        texts.push((p.to_path_buf(), t));
+                    }
+                }
+            }
+        }
+        for (name, t) in [
+            ("a.yaml", "a: 1\nb:\n  - x\n  - {c: 'q', d: ~}\n  -\ne: |\n  block\n  text\nf: [1, [2, 3]]\ng:\n"),
+            ("b.yaml", "list:\n  - name: 一\n    n: 2\n  - name: \"二\"\n    deep: {x: {y: [a, b]}}\n~: nullkey\n"),
+            ("c.yaml", "a: &x {b: 1}\nc: *x\nd: 2\n"),
+        ] {
+            texts.push((PathBuf::from(name), t.to_string()));
+        }
+        let mut checked = 0;
+        for (file, text) in &texts {
+            let parts = if file.extension().and_then(|e| e.to_str()) == Some("md") {
+                match source::split_markdown(text) {
+                    Ok(p) => p,
+                    Err(_) => continue,
+                }
+            } else {
+                source::split_yaml(text)
+            };
+            let Ok(Some(node)) = yaml::parse(parts.yaml, parts.yaml_line_offset) else {
+                continue;
+            };
+            let mut positions = BTreeMap::new();
+            collect_positions(&node, "", &mut positions);
+            for (path, &(line, col, len)) in &positions {
+                match yaml::position_of(parts.yaml, parts.yaml_line_offset, path) {
+                    yaml::Lookup::Found(l, c, n) => {
+                        assert_eq!((l, c, n), (line, col, len), "{} {path}", file.display())
+                    }
+                    yaml::Lookup::Unsure => {}
+                    yaml::Lookup::Absent => panic!("{} {path}: absent", file.display()),
+                }
+                assert_eq!(
+                    field_position(file, text, path),
+                    Some((line, col, len)),
+                    "{} {path}",
+                    file.display()
+                );
+                checked += 1;
+            }
+            for missing in ["no_such_field", "a.no", "list[9]", "list[1].none"] {
+                if !positions.contains_key(missing) {
+                    assert_eq!(field_position(file, text, missing), None, "{missing}");
+                }
+            }
+        }
+        assert!(checked > 1000, "only {checked} fields compared");
+        // An alias on the way needs the tree: the copy is found where the alias is.
+        let t = "a: &x {b: 1}\nc: *x\n";
+        assert_eq!(yaml::position_of(t, 0, "c.b"), yaml::Lookup::Unsure);
+        assert_eq!(
+            field_position(Path::new("c.yaml"), t, "c.b"),
+            Some((1, 11, 1))
+        );
+        assert_eq!(
+            yaml::position_of(t, 0, "a.b"),
+            yaml::Lookup::Found(1, 11, 1)
+        );
+    }
 
     #[test]
     fn ids_are_url_safe() {
