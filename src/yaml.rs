@@ -174,32 +174,31 @@ pub(crate) fn position_of(text: &str, line_offset: usize, path: &str) -> Lookup 
                 }
                 continue;
             }
-            (_, Some(Frame::Map(_, key @ None))) => {
-                match &event {
-                    Event::Scalar(t, style, ..) => {
-                        let t = match style {
-                            ScalarStyle::Plain if is_null_plain(t) => String::new(),
-                            _ => t.to_string(),
-                        };
-                        *key = Some((t, pos));
-                    }
-                    _ => return Lookup::Unsure,
-                }
-                continue;
-            }
-            (_, Some(Frame::Map(prefix, key @ Some(_)))) => {
+            (_, Some(Frame::Map(prefix, key))) => {
+                // A key (the slot is empty), or the value of the key before it.
                 let Some((k, kpos)) = key.take() else {
-                    return Lookup::Unsure;
+                    match &event {
+                        Event::Scalar(t, style, ..) => {
+                            let t = match style {
+                                ScalarStyle::Plain if is_null_plain(t) => String::new(),
+                                _ => t.to_string(),
+                            };
+                            *key = Some((t, pos));
+                        }
+                        _ => return Lookup::Unsure,
+                    }
+                    continue;
                 };
+                let key_len = k.chars().count();
                 let child = if prefix.is_empty() {
-                    k.clone()
+                    k
                 } else {
                     format!("{prefix}.{k}")
                 };
                 let null =
                     matches!(&event, Event::Scalar(t, ScalarStyle::Plain, ..) if is_null_plain(t));
                 let at = match &event {
-                    _ if container || null => (kpos.line, kpos.col, k.chars().count()),
+                    _ if container || null => (kpos.line, kpos.col, key_len),
                     Event::Scalar(t, style, ..) => {
                         (pos.line, pos.col, scalar_len(t, *style, &span))
                     }

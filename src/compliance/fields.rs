@@ -18,11 +18,7 @@ pub(crate) struct FrontMatter {
 /// Parse a record file's text (`path` decides Markdown or YAML). `None` when it does not parse.
 pub(crate) fn front_matter(path: &Path, text: &str) -> Option<FrontMatter> {
     let is_md = path.extension().and_then(|e| e.to_str()) == Some("md");
-    let parts = if is_md {
-        source::split_markdown(text).ok()?
-    } else {
-        source::split_yaml(text)
-    };
+    let parts = source::split_record(path, text)?;
     let node = yaml::parse(parts.yaml, parts.yaml_line_offset).ok()??;
     let (body, body_line) = body_of(is_md, &parts, &node);
     let body = body.to_string();

@@ -91,11 +91,7 @@ impl Record {
 /// Line, column and length of a field path (`materials[2].name`) in a record file's text:
 /// read up to the field ([`yaml::position_of`]), the whole tree only when that cannot tell.
 fn field_position(file: &Path, text: &str, field: &str) -> Option<(usize, usize, usize)> {
-    let parts = if file.extension().and_then(|e| e.to_str()) == Some("md") {
-        source::split_markdown(text).ok()?
-    } else {
-        source::split_yaml(text)
-    };
+    let parts = source::split_record(file, text)?;
     match yaml::position_of(parts.yaml, parts.yaml_line_offset, field) {
         yaml::Lookup::Found(line, col, len) => return Some((line, col, len)),
         yaml::Lookup::Absent => return None,
@@ -962,13 +958,8 @@ mod tests {
         }
         let mut checked = 0;
         for (file, text) in &texts {
-            let parts = if file.extension().and_then(|e| e.to_str()) == Some("md") {
-                match source::split_markdown(text) {
-                    Ok(p) => p,
-                    Err(_) => continue,
-                }
-            } else {
-                source::split_yaml(text)
+            let Some(parts) = source::split_record(file, text) else {
+                continue;
             };
             let Ok(Some(node)) = yaml::parse(parts.yaml, parts.yaml_line_offset) else {
                 continue;

@@ -68,6 +68,16 @@ pub fn split_markdown(text: &str) -> Result<Parts<'_>, SplitError> {
     Err(SplitError::Unclosed)
 }
 
+/// A record file's parts, by its extension: a `.md` file split at its `---` lines (`None`
+/// when they are missing or unclosed), any other file all YAML.
+pub(crate) fn split_record<'a>(path: &std::path::Path, text: &'a str) -> Option<Parts<'a>> {
+    if path.extension().and_then(|e| e.to_str()) == Some("md") {
+        split_markdown(text).ok()
+    } else {
+        Some(split_yaml(text))
+    }
+}
+
 /// A pure YAML file: all of it is YAML.
 pub fn split_yaml(text: &str) -> Parts<'_> {
     Parts {
