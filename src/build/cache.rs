@@ -39,6 +39,7 @@
 //! memo is removed before a build starts writing and written (atomically) only after it
 //! succeeded.
 
+use crate::build::output::{walk_order, Listing, Stamp};
 use crate::build::stat::Folder;
 use crate::build::{BuildOptions, BuildReport};
 use crate::diag::{Code, Diagnostic, Severity};
@@ -870,9 +871,22 @@ impl Memo {
     /// Record a successful build (its report, clock-dependent facts and the output folder as
     /// it now is). Failing to write the memo only means the next build is a full one.
     /// Returns the digest of the key and inputs saved, which names a snapshot taken after this
-    /// build (None when no memo was written).
-    pub fn save(self, report: &BuildReport, tz: &TimeZone, facts: &Facts) -> Option<String> {
-        self.save_with(report, tz, facts, None, None, None)
+    /// build (None when no memo was written). The output folder is taken from `listing`,
+    /// what its writer listed ([`super::output::Staging::finish_listed`]), or else walked.
+    pub fn save(
+        self,
+        report: &BuildReport,
+        tz: &TimeZone,
+        facts: &Facts,
+        listing: Option<&Listing>,
+    ) -> Option<String> {
+        let output = listing.map(|l| {
+            let racy_from = wall_nanos().saturating_sub(RACY_NANOS);
+            let mut output = manifest_of(l);
+            stamp_folders(&self.out, &mut output, racy_from);
+            output
+        });
+        self.save_with(report, tz, facts, output, None, None)
     }
 
     /// [`Memo::save`] after a one-record patch (`build/snapshot.rs`) that moved the files
@@ -1131,10 +1145,44 @@ fn patched_manifest(out: &Path, mut entries: Vec<Entry>, touched: &[String]) -> 
     }
     entries.extend(folders.into_iter().map(|f| Entry::bare(f, 'd')));
     entries.extend(added);
-    // The order of a walk sorted by name: by path components.
-    entries.sort_by(|a, b| a.path.split('/').cmp(b.path.split('/')));
+    entries.sort_by(|a, b| walk_order(&a.path, &b.path));
     entries.dedup_by(|a, b| a.path == b.path);
     Some(entries)
+}
+
+/// The manifest of an output folder as [`scan`] makes it (folders not stamped), from what
+/// its writer listed.
+fn manifest_of(listing: &Listing) -> Vec<Entry> {
+    let file = |(path, s): &(String, Stamp)| Entry {
+        path: path.clone(),
+        kind: 'f',
+        size: s.size,
+        mtime: s.mtime,
+        ctime: s.ctime,
+        ino: s.ino,
+        sha256: None,
+        content: None,
+    };
+    // Both lists are in walk order: merged, so is the manifest.
+    let mut out = Vec::with_capacity(listing.folders.len() + listing.files.len());
+    let mut folders = listing.folders.iter().peekable();
+    let mut files = listing.files.iter().peekable();
+    loop {
+        let folder_first = match (folders.peek(), files.peek()) {
+            (Some(d), Some(f)) => walk_order(d, &f.0).is_lt(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        if folder_first {
+            if let Some(d) = folders.next() {
+                out.push(Entry::bare(d.clone(), 'd'));
+            }
+        } else if let Some(f) = files.next() {
+            out.push(file(f));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1223,6 +1271,60 @@ mod tests {
             crate::diag::render_text(&ds)
         );
         assert_eq!(back.into_vec(), ds.into_vec());
+    }
+
+    #[test]
+    fn the_writers_listing_is_the_scan_of_the_folder_it_made() {
+        use crate::build::output::{Content, Staging};
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let out = tmp.path().join("public");
+        let attachment = tmp.path().join("a.docx");
+        std::fs::write(&attachment, "附件").unwrap_or_else(|e| panic!("{e}"));
+        let build = |second: bool| {
+            let mut files: Vec<(String, Content)> = [
+                "index.html",
+                "a/index.html",
+                "a/b/index.html",
+                "a-b/x.json",
+                "a.b",
+                "z/y/x/w.html",
+            ]
+            .iter()
+            .map(|p| (p.to_string(), Content::Bytes(p.as_bytes().to_vec())))
+            .collect();
+            files.push(("d/a.docx".into(), Content::Copy(attachment.clone())));
+            if second {
+                // New bytes for one file; the others are hard-linked from the first output.
+                files[1].1 = Content::Bytes(b"changed".to_vec());
+                files.push(("n/index.html".into(), Content::Bytes(b"new".to_vec())));
+            }
+            let mut staging = Staging::begin(&out).unwrap_or_else(|e| panic!("{e}"));
+            // In two batches, as the build hands them on.
+            let rest = files.split_off(3);
+            staging.write(&files).unwrap_or_else(|e| panic!("{e}"));
+            staging.write(&rest).unwrap_or_else(|e| panic!("{e}"));
+            let (stats, listing) = staging.finish_listed().unwrap_or_else(|e| panic!("{e}"));
+            (stats, listing.unwrap_or_else(|| panic!("no listing")))
+        };
+        for second in [false, true] {
+            let (stats, listing) = build(second);
+            if second {
+                assert!(stats.written < stats.files, "{stats:?}");
+            }
+            let mut scanned = Vec::new();
+            scan(&out, "", None, &mut scanned).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(manifest_of(&listing), scanned);
+            for e in scanned.iter().filter(|e| e.kind == 'f') {
+                let s = listing
+                    .stamp(&e.path)
+                    .unwrap_or_else(|| panic!("{}", e.path));
+                assert_eq!(
+                    (s.size, s.mtime, s.ctime, s.ino),
+                    (e.size, e.mtime, e.ctime, e.ino)
+                );
+            }
+            assert_eq!(listing.stamp("a"), None);
+        }
     }
 
     #[test]

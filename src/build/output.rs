@@ -37,12 +37,46 @@ fn same_bytes(old: &Path, new: &[u8]) -> bool {
     }
 }
 
-fn place(target: &Path, old: &Path, bytes: &[u8]) -> io::Result<bool> {
-    if same_bytes(old, bytes) && std::fs::hard_link(old, target).is_ok() {
-        return Ok(false);
+/// A file's identity as it was written: what the build memo and the page cache record of
+/// it, taken from the open file rather than by looking its path up again afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    pub size: u64,
+    /// Modification and status change times, ns since the epoch.
+    pub mtime: i64,
+    pub ctime: i64,
+    pub ino: u64,
+}
+
+impl Stamp {
+    fn of(m: &std::fs::Metadata) -> Stamp {
+        let (mtime, ctime, ino) = super::cache::stamps(m);
+        Stamp {
+            size: m.len(),
+            mtime,
+            ctime,
+            ino,
+        }
     }
-    std::fs::write(target, bytes)?;
-    Ok(true)
+}
+
+/// Write `bytes` to a new file `target`; its stamp once written (`None` when the system
+/// cannot say: it is then looked up by path).
+fn write_stamped(target: &Path, bytes: &[u8]) -> io::Result<Option<Stamp>> {
+    use io::Write;
+    let mut f = std::fs::File::create(target)?;
+    f.write_all(bytes)?;
+    Ok(f.metadata().ok().map(|m| Stamp::of(&m)))
+}
+
+/// Write `bytes` at `target`, or hard-link the old output's file when it has these bytes.
+/// Whether it was written, and the stamp of a written file (a linked file's status change
+/// time changes again when the old output is removed).
+fn place(target: &Path, old: &Path, bytes: &[u8]) -> io::Result<(bool, Option<Stamp>)> {
+    if same_bytes(old, bytes) && std::fs::hard_link(old, target).is_ok() {
+        return Ok((false, None));
+    }
+    Ok((true, write_stamped(target, bytes)?))
 }
 
 /// Do two readers give the same bytes? Read in blocks (a file of any size costs 128 KB).
@@ -78,8 +112,9 @@ fn read_full(r: &mut impl io::Read, buf: &mut [u8]) -> io::Result<usize> {
 /// Copy the file `src` (an attachment) to `target`, hard-linking the old output when its
 /// bytes are the same; neither file is read into memory. `src` must be a regular file, not a
 /// symbolic link (the loader refuses links under `content/`; this is the last check before
-/// anything is published). Returns whether it was written, and its size.
-fn place_copy(target: &Path, old: &Path, src: &Path) -> io::Result<(bool, u64)> {
+/// anything is published). Returns whether it was written, its size and, when it was
+/// written, its stamp.
+fn place_copy(target: &Path, old: &Path, src: &Path) -> io::Result<(bool, u64, Option<Stamp>)> {
     let meta = std::fs::symlink_metadata(src)?;
     if !meta.file_type().is_file() {
         return Err(io::Error::new(
@@ -94,12 +129,12 @@ fn place_copy(target: &Path, old: &Path, src: &Path) -> io::Result<(bool, u64)> 
         _ => false,
     };
     if same && std::fs::hard_link(old, target).is_ok() {
-        return Ok((false, meta.len()));
+        return Ok((false, meta.len(), None));
     }
     let mut from = std::fs::File::open(src)?;
     let mut to = std::fs::File::create(target)?;
     let n = io::copy(&mut from, &mut to)?;
-    Ok((true, n))
+    Ok((true, n, to.metadata().ok().map(|m| Stamp::of(&m))))
 }
 
 /// Link the previous output's file `src` to `target` (copy it when links fail); its size.
@@ -131,8 +166,39 @@ pub struct Staging {
     dir: PathBuf,
     /// Folders already created under the staging folder.
     made: std::collections::HashSet<PathBuf>,
+    /// Every file written, with its stamp when it was taken as it was written.
+    files: Vec<(String, Option<Stamp>)>,
     stats: Stats,
     finished: bool,
+}
+
+/// What a [`Staging`] folder held when it became the output folder: every folder (`""` the
+/// output folder itself) and every file with its stamp, in the order of a walk of the folder
+/// sorted by name (a folder before what is in it). The build memo and the page cache record
+/// the output from it instead of walking the folder again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
+    pub folders: Vec<String>,
+    pub files: Vec<(String, Stamp)>,
+}
+
+/// The order of a walk sorted by name: paths compared name by name, so a folder comes
+/// before what is in it (`a` < `a/b` < `a-b`, where comparing the strings would put `a-b`
+/// before `a/b`).
+pub(crate) fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
+    // `""` (the folder itself) is one empty name, before every other.
+    a.split('/').cmp(b.split('/'))
+}
+
+impl Listing {
+    /// The stamp of the file at `path` (output-relative, `/` separators).
+    pub fn stamp(&self, path: &str) -> Option<Stamp> {
+        self.files
+            .binary_search_by(|(p, _)| walk_order(p, path))
+            .ok()
+            .and_then(|i| self.files.get(i))
+            .map(|(_, s)| *s)
+    }
 }
 
 impl Staging {
@@ -160,6 +226,7 @@ impl Staging {
             name,
             dir,
             made: std::collections::HashSet::new(),
+            files: Vec::new(),
             stats: Stats::default(),
             finished: false,
         })
@@ -196,39 +263,85 @@ impl Staging {
             self.made.extend(level.into_iter().map(Path::to_path_buf));
         }
         let (staging, out_dir) = (&self.dir, &self.out_dir);
-        let results: Vec<io::Result<(bool, u64)>> = files
+        let results: Vec<io::Result<(bool, u64, Option<Stamp>)>> = files
             .par_iter()
             .map(|(rel, content)| {
                 let target = staging.join(rel);
                 let old = out_dir.join(rel);
                 match content {
                     Content::Bytes(b) => place(&target, &old, b)
-                        .map(|w| (w, b.len() as u64))
+                        .map(|(w, s)| (w, b.len() as u64, s))
                         .map_err(|e| with_context(e, "无法写入", &target)),
                     Content::Shared(b) => place(&target, &old, b)
-                        .map(|w| (w, b.len() as u64))
+                        .map(|(w, s)| (w, b.len() as u64, s))
                         .map_err(|e| with_context(e, "无法写入", &target)),
                     Content::Copy(src) => place_copy(&target, &old, src)
                         .map_err(|e| with_context(e, "无法复制附件", src)),
                     Content::Linked(src) => place_linked(&target, src)
-                        .map(|n| (false, n))
+                        .map(|n| (false, n, None))
                         .map_err(|e| with_context(e, "无法写入", &target)),
                 }
             })
             .collect();
-        for r in results {
-            let (written, n) = r?;
+        self.files.reserve(files.len());
+        for (r, (rel, _)) in results.into_iter().zip(files) {
+            let (written, n, stamp) = r?;
             self.stats.files += 1;
             self.stats.bytes += n;
             if written {
                 self.stats.written += 1;
             }
+            self.files.push((rel.clone(), stamp));
         }
         Ok(())
     }
 
     /// Swap: the old output moves aside, the staging folder takes its place.
-    pub fn finish(mut self) -> io::Result<Stats> {
+    pub fn finish(self) -> io::Result<Stats> {
+        self.finish_listed().map(|(stats, _)| stats)
+    }
+
+    /// [`Staging::finish`], with what the new output folder holds (`None` when a file's
+    /// stamp cannot be taken, or a path was written twice).
+    pub fn finish_listed(mut self) -> io::Result<(Stats, Option<Listing>)> {
+        self.swap()?;
+        let out = &self.out_dir;
+        // Stamps not taken as the files were written (hard links, whose status change time
+        // changed again when the old output was removed) are taken now.
+        let files: Option<Vec<(String, Stamp)>> = std::mem::take(&mut self.files)
+            .into_par_iter()
+            .map(|(rel, stamp)| {
+                let stamp = match stamp {
+                    Some(s) => s,
+                    None => {
+                        let m = std::fs::symlink_metadata(out.join(&rel)).ok()?;
+                        if !m.file_type().is_file() {
+                            return None;
+                        }
+                        Stamp::of(&m)
+                    }
+                };
+                Some((rel, stamp))
+            })
+            .collect();
+        let listing = files.and_then(|mut files| {
+            files.par_sort_unstable_by(|a, b| walk_order(&a.0, &b.0));
+            if files.windows(2).any(|w| w[0].0 == w[1].0) {
+                return None;
+            }
+            let mut folders: Vec<String> = self
+                .made
+                .iter()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+                .collect();
+            folders.push(String::new());
+            folders.par_sort_unstable_by(|a, b| walk_order(a, b));
+            Some(Listing { folders, files })
+        });
+        Ok((self.stats, listing))
+    }
+
+    fn swap(&mut self) -> io::Result<()> {
         self.finished = true;
         let (out_dir, staging) = (&self.out_dir, &self.dir);
         let old = self
@@ -248,7 +361,7 @@ impl Staging {
         if old.exists() {
             remove_tree(&old);
         }
-        Ok(self.stats)
+        Ok(())
     }
 }
 
@@ -360,7 +473,7 @@ impl InPlace {
                             std::fs::remove_file(&target)
                                 .map_err(|e| with_context(e, "无法写入", &target))?;
                         }
-                        Ok(r)
+                        Ok((r.0, r.1))
                     }
                     Content::Linked(src) if *src == old => {
                         let m = std::fs::symlink_metadata(&old)

@@ -461,9 +461,10 @@ impl Pass {
         let _ = std::fs::remove_file(&self.file);
     }
 
-    /// After the new output was swapped in: record every page's key and file identity.
-    /// Failing only means the next build renders more.
-    pub(crate) fn save(self, out: &Path) {
+    /// After the new output was swapped in: record every page's key and file identity
+    /// (from `listing`, what the writer listed, where it has the file). Failing only means
+    /// the next build renders more.
+    pub(crate) fn save(self, out: &Path, listing: Option<&super::output::Listing>) {
         let Some(header) = self.header else {
             return;
         };
@@ -471,7 +472,15 @@ impl Pass {
             .next
             .into_par_iter()
             .filter_map(|(path, key)| {
-                let entry = entry_at(out, &path, key)?;
+                let entry = match listing.and_then(|l| l.stamp(&path)) {
+                    Some(s) => Entry {
+                        key,
+                        size: s.size,
+                        mtime: s.mtime,
+                        ino: s.ino,
+                    },
+                    None => entry_at(out, &path, key)?,
+                };
                 Some((path, entry))
             })
             .collect();

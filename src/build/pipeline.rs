@@ -436,7 +436,7 @@ pub fn build_with(
         pass.invalidate();
         let stats = update.finish().map_err(|e| BuildError::Io(e.to_string()))?;
         phase("applied in place", t);
-        (stats, ran)
+        (stats, ran, None)
     } else {
         let mut staging =
             output::Staging::begin(&out).map_err(|e| BuildError::Io(e.to_string()))?;
@@ -452,13 +452,13 @@ pub fn build_with(
         )?;
         phase("plan+render+write", t);
         let t = Instant::now();
-        let stats = staging
-            .finish()
+        let (stats, listing) = staging
+            .finish_listed()
             .map_err(|e| BuildError::Io(e.to_string()))?;
         phase("swap", t);
-        (stats, ran)
+        (stats, ran, listing)
     };
-    let (stats, ran) = stats;
+    let (stats, ran, listing) = stats;
     let report = BuildReport {
         records: site.records.len(),
         pages: ran.pages,
@@ -474,10 +474,10 @@ pub fn build_with(
         patched: false,
     };
     let t = Instant::now();
-    pass.save(&report.out);
+    pass.save(&report.out, listing.as_ref());
     phase("page cache saved", t);
     let t = Instant::now();
-    let digest = memo.save(&report, &site.tz, &facts);
+    let digest = memo.save(&report, &site.tz, &facts, listing.as_ref());
     phase("memo saved", t);
     if let Some(digest) = digest.filter(|_| snapshot) {
         super::snapshot::save(
