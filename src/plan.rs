@@ -172,6 +172,25 @@ pub(crate) fn receiver_frame_ctx(site: &Site, title_mark: &str) -> Value {
     })
 }
 
+/// The field of the pages' `site` that holds the SHA-256 (hex) of the rest of it. Every page
+/// of a build carries a clone of the same `site` ([`PageMaker`]): the page cache's keys and
+/// the chrome cache read this field instead of serialising or comparing the whole value on
+/// each page.
+pub(crate) const SITE_DIGEST: &str = "digest";
+
+/// `site` with its [`SITE_DIGEST`].
+fn digested(mut site: Value) -> Value {
+    use sha2::Digest;
+    let json = serde_json::to_vec(&site).unwrap_or_default();
+    if let Value::Object(m) = &mut site {
+        m.insert(
+            SITE_DIGEST.into(),
+            Value::String(hex::encode(sha2::Sha256::digest(&json))),
+        );
+    }
+    site
+}
+
 /// `site`: the site's configuration as templates see it, its navigation and footer links.
 #[derive(Serialize)]
 struct SiteView<'a> {
@@ -666,7 +685,7 @@ impl<'a> PageMaker<'a> {
         let nav = nav_items(site);
         PageMaker {
             site,
-            site_v: site_ctx(site, &nav),
+            site_v: digested(site_ctx(site, &nav)),
             nav,
         }
     }
@@ -1494,6 +1513,21 @@ mod links_tests {
 #[cfg(test)]
 mod tests {
     use super::pager_window;
+
+    #[test]
+    fn a_digested_site_carries_the_digest_of_the_rest() {
+        use sha2::Digest;
+        let site = serde_json::json!({"title": "枝江县人社局", "nav": [{"url": "/"}]});
+        let d = super::digested(site.clone());
+        let json = serde_json::to_vec(&site).unwrap_or_default();
+        assert_eq!(
+            d[super::SITE_DIGEST],
+            serde_json::json!(hex::encode(sha2::Sha256::digest(&json)))
+        );
+        assert_eq!(d["title"], site["title"]);
+        let other = super::digested(serde_json::json!({"title": "枝江县人社局", "nav": []}));
+        assert_ne!(other[super::SITE_DIGEST], d[super::SITE_DIGEST]);
+    }
 
     #[test]
     fn pager_shows_ends_and_neighbours_with_gaps() {

@@ -164,6 +164,15 @@ impl SiteDigest {
     /// (comparing costs far less than serialising and hashing), else taken afresh; the
     /// first `site` digested is the one remembered.
     fn of(&self, site: &serde_json::Value) -> Option<[u8; 32]> {
+        // A planned page's `site` carries its own digest.
+        if let Some(d) = site
+            .get(crate::plan::SITE_DIGEST)
+            .and_then(serde_json::Value::as_str)
+            .and_then(|h| hex::decode(h).ok())
+            .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        {
+            return Some(d);
+        }
         if let Some((v, d)) = self.0.get() {
             if v == site {
                 return Some(*d);
@@ -561,6 +570,29 @@ mod tests {
         h.update(b"record.html\0");
         h.update(serde_json::to_vec(&swapped).unwrap_or_default());
         assert_eq!(a, Some(hex::encode(&h.finalize()[..16])));
+        // A planned page's `site` carries its digest: that is what the key holds.
+        let marked = |title: &str, digest: &str| {
+            let mut p = page(title, "局");
+            p["site"][crate::plan::SITE_DIGEST] = serde_json::json!(digest);
+            p
+        };
+        let d1 = hex::encode([1u8; 32]);
+        let m = key_of_with("record.html", &marked("甲", &d1), &sites);
+        let mut swapped = page("甲", "局");
+        swapped["site"] = serde_json::json!(d1);
+        let mut h = sha2::Sha256::new();
+        h.update(b"record.html\0");
+        h.update(serde_json::to_vec(&swapped).unwrap_or_default());
+        assert_eq!(m, Some(hex::encode(&h.finalize()[..16])));
+        assert_ne!(
+            m,
+            key_of_with(
+                "record.html",
+                &marked("甲", &hex::encode([2u8; 32])),
+                &sites
+            )
+        );
+        assert_ne!(m, key_of_with("record.html", &marked("乙", &d1), &sites));
     }
 
     #[test]

@@ -51,7 +51,16 @@ impl Chrome {
         let mut c = cache
             .lock()
             .map_err(|_| "chrome cache poisoned".to_string())?;
-        if c.site.as_ref() != Some(site) {
+        // A planned page's `site` carries its digest (`plan::SITE_DIGEST`): comparing it is
+        // comparing the values, for far less than a walk of both.
+        let same = c
+            .site
+            .as_ref()
+            .is_some_and(|old| match (digest(old), digest(site)) {
+                (Some(a), Some(b)) => a == b,
+                _ => old == site,
+            });
+        if !same {
             *c = Chrome {
                 site: Some(site.clone()),
                 ..Chrome::default()
@@ -85,6 +94,11 @@ impl Chrome {
         };
         Ok(Parts { footer, nav })
     }
+}
+
+/// The digest a planned page's `site` carries.
+fn digest(site: &Value) -> Option<&str> {
+    site.get(crate::plan::SITE_DIGEST).and_then(Value::as_str)
 }
 
 /// Add `chrome` to a page's view model (pages without `site` are left alone).
@@ -166,6 +180,21 @@ mod tests {
             d["chrome"]["footer"],
             json!("partials/footer.html:\"乙\":null")
         );
+        // Planned pages' sites carry their digest: compared by it.
+        let marked = |title: &str, digest: &str| {
+            let mut p = page(title, Value::Null);
+            p["site"][crate::plan::SITE_DIGEST] = json!(digest);
+            p
+        };
+        let mut f = marked("丙", "d1");
+        add(&cache, &mut f, (true, true), &render).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(calls.get(), 7);
+        let mut g = marked("丙", "d1");
+        add(&cache, &mut g, (true, true), &render).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(calls.get(), 7);
+        let mut h = marked("丙", "d2");
+        add(&cache, &mut h, (true, true), &render).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(calls.get(), 9);
         // No site: left alone.
         let mut e = json!({"page": {}});
         add(&cache, &mut e, (true, true), &render).unwrap_or_else(|e| panic!("{e}"));
