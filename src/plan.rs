@@ -6,6 +6,7 @@ use crate::content::view::{attachment_ctx, to_value, AttachmentView, Link, MetaR
 use crate::content::window::{self, State, Window};
 use crate::content::{Data, Kind, Record, Site};
 use crate::facts::{listed, Cx};
+use crate::render::SITE_DIGEST;
 use crate::search::live::LiveIndex;
 use crate::urls::{absolute, record_dir, record_url};
 use serde::Serialize;
@@ -171,12 +172,6 @@ pub(crate) fn receiver_frame_ctx(site: &Site, title_mark: &str) -> Value {
                  "breadcrumbs": [{"label": "首页", "url": base}, {"label": title_mark, "url": ""}]},
     })
 }
-
-/// The field of the pages' `site` that holds the SHA-256 (hex) of the rest of it. Every page
-/// of a build carries a clone of the same `site` ([`PageMaker`]): the page cache's keys and
-/// the chrome cache read this field instead of serialising or comparing the whole value on
-/// each page.
-pub(crate) const SITE_DIGEST: &str = "digest";
 
 /// `site` with its [`SITE_DIGEST`].
 fn digested(mut site: Value) -> Value {
@@ -1516,17 +1511,18 @@ mod tests {
 
     #[test]
     fn a_digested_site_carries_the_digest_of_the_rest() {
+        use crate::render::SITE_DIGEST;
         use sha2::Digest;
         let site = serde_json::json!({"title": "枝江县人社局", "nav": [{"url": "/"}]});
         let d = super::digested(site.clone());
         let json = serde_json::to_vec(&site).unwrap_or_default();
         assert_eq!(
-            d[super::SITE_DIGEST],
+            d[SITE_DIGEST],
             serde_json::json!(hex::encode(sha2::Sha256::digest(&json)))
         );
         assert_eq!(d["title"], site["title"]);
         let other = super::digested(serde_json::json!({"title": "枝江县人社局", "nav": []}));
-        assert_ne!(other[super::SITE_DIGEST], d[super::SITE_DIGEST]);
+        assert_ne!(other[SITE_DIGEST], d[SITE_DIGEST]);
     }
 
     #[test]

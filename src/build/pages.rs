@@ -166,7 +166,7 @@ impl SiteDigest {
     fn of(&self, site: &serde_json::Value) -> Option<[u8; 32]> {
         // A planned page's `site` carries its own digest.
         if let Some(d) = site
-            .get(crate::plan::SITE_DIGEST)
+            .get(crate::render::SITE_DIGEST)
             .and_then(serde_json::Value::as_str)
             .and_then(|h| hex::decode(h).ok())
             .and_then(|b| <[u8; 32]>::try_from(b).ok())
@@ -639,7 +639,7 @@ mod tests {
         // A planned page's `site` carries its digest: that is what the key holds.
         let marked = |title: &str, digest: &str| {
             let mut p = page(title, "局");
-            p["site"][crate::plan::SITE_DIGEST] = serde_json::json!(digest);
+            p["site"][crate::render::SITE_DIGEST] = serde_json::json!(digest);
             p
         };
         let d1 = hex::encode([1u8; 32]);

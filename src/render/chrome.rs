@@ -51,7 +51,7 @@ impl Chrome {
         let mut c = cache
             .lock()
             .map_err(|_| "chrome cache poisoned".to_string())?;
-        // A planned page's `site` carries its digest (`plan::SITE_DIGEST`): comparing it is
+        // A planned page's `site` carries its digest (`render::SITE_DIGEST`): comparing it is
         // comparing the values, for far less than a walk of both.
         let same = c
             .site
@@ -98,7 +98,7 @@ impl Chrome {
 
 /// The digest a planned page's `site` carries.
 fn digest(site: &Value) -> Option<&str> {
-    site.get(crate::plan::SITE_DIGEST).and_then(Value::as_str)
+    site.get(crate::render::SITE_DIGEST).and_then(Value::as_str)
 }
 
 /// Add `chrome` to a page's view model (pages without `site` are left alone).
@@ -183,7 +183,7 @@ mod tests {
         // Planned pages' sites carry their digest: compared by it.
         let marked = |title: &str, digest: &str| {
             let mut p = page(title, Value::Null);
-            p["site"][crate::plan::SITE_DIGEST] = json!(digest);
+            p["site"][crate::render::SITE_DIGEST] = json!(digest);
             p
         };
         let mut f = marked("丙", "d1");

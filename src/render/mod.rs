@@ -7,6 +7,12 @@ mod theme;
 
 pub(crate) use theme::Theme;
 
+/// The field of the pages' `site` that holds the SHA-256 (hex) of the rest of it. Every page
+/// of a build carries a clone of the same `site` (`plan::PageMaker` adds the field): the
+/// chrome cache and the page cache's keys read it instead of comparing or hashing the whole
+/// value on each page.
+pub(crate) const SITE_DIGEST: &str = "digest";
+
 use crate::diag::{Code, Diagnostic};
 use rayon::prelude::*;
 use serde_json::Value;
