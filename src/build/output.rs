@@ -297,8 +297,9 @@ impl Staging {
     }
 
     /// Swap: the old output moves aside, the staging folder takes its place.
-    pub fn finish(self) -> io::Result<Stats> {
-        self.finish_listed().map(|(stats, _)| stats)
+    pub fn finish(mut self) -> io::Result<Stats> {
+        self.swap()?;
+        Ok(self.stats)
     }
 
     /// [`Staging::finish`], with what the new output folder holds (`None` when a file's
