@@ -6,7 +6,7 @@ use crate::content::view::{attachment_ctx, to_value, AttachmentView, Link, MetaR
 use crate::content::window::{self, State, Window};
 use crate::content::{Data, Kind, Record, Site};
 use crate::facts::{listed, Cx};
-use crate::render::SITE_DIGEST;
+use crate::render::digested;
 use crate::search::live::LiveIndex;
 use crate::urls::{absolute, record_dir, record_url};
 use serde::Serialize;
@@ -171,19 +171,6 @@ pub(crate) fn receiver_frame_ctx(site: &Site, title_mark: &str) -> Value {
         "page": {"title": title_mark, "noindex": true, "section": "receipt",
                  "breadcrumbs": [{"label": "首页", "url": base}, {"label": title_mark, "url": ""}]},
     })
-}
-
-/// `site` with its [`SITE_DIGEST`].
-fn digested(mut site: Value) -> Value {
-    use sha2::Digest;
-    let json = serde_json::to_vec(&site).unwrap_or_default();
-    if let Value::Object(m) = &mut site {
-        m.insert(
-            SITE_DIGEST.into(),
-            Value::String(hex::encode(sha2::Sha256::digest(&json))),
-        );
-    }
-    site
 }
 
 /// `site`: the site's configuration as templates see it, its navigation and footer links.
@@ -1508,22 +1495,6 @@ mod links_tests {
 #[cfg(test)]
 mod tests {
     use super::pager_window;
-
-    #[test]
-    fn a_digested_site_carries_the_digest_of_the_rest() {
-        use crate::render::SITE_DIGEST;
-        use sha2::Digest;
-        let site = serde_json::json!({"title": "枝江县人社局", "nav": [{"url": "/"}]});
-        let d = super::digested(site.clone());
-        let json = serde_json::to_vec(&site).unwrap_or_default();
-        assert_eq!(
-            d[SITE_DIGEST],
-            serde_json::json!(hex::encode(sha2::Sha256::digest(&json)))
-        );
-        assert_eq!(d["title"], site["title"]);
-        let other = super::digested(serde_json::json!({"title": "枝江县人社局", "nav": []}));
-        assert_ne!(other[SITE_DIGEST], d[SITE_DIGEST]);
-    }
 
     #[test]
     fn pager_shows_ends_and_neighbours_with_gaps() {

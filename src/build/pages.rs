@@ -136,8 +136,6 @@ pub(crate) struct Pass {
     pub used: bool,
     /// Why an existing cache was not used (shown to the user).
     pub note: Option<String>,
-    /// The view model's `site`, hashed once for the pages' keys.
-    sites: SiteDigest,
 }
 
 /// SHA-256 as an `io::Write`, for streaming serialisers and files into it.
@@ -153,53 +151,17 @@ impl io::Write for Sha {
     }
 }
 
-/// The SHA-256 of the view model's `site`, taken once per build: every page of a build
-/// carries the same `site` (`plan::PageMaker` clones one value into each), so a page's key
-/// hashes this digest in its place instead of serialising `site` again.
-#[derive(Default)]
-pub(crate) struct SiteDigest(std::sync::OnceLock<(serde_json::Value, [u8; 32])>);
-
-impl SiteDigest {
-    /// The digest of `site`: the one remembered when `site` equals the remembered value
-    /// (comparing costs far less than serialising and hashing), else taken afresh; the
-    /// first `site` digested is the one remembered.
-    fn of(&self, site: &serde_json::Value) -> Option<[u8; 32]> {
-        // A planned page's `site` carries its own digest.
-        if let Some(d) = site
-            .get(crate::render::SITE_DIGEST)
-            .and_then(serde_json::Value::as_str)
-            .and_then(|h| hex::decode(h).ok())
-            .and_then(|b| <[u8; 32]>::try_from(b).ok())
-        {
-            return Some(d);
-        }
-        if let Some((v, d)) = self.0.get() {
-            if v == site {
-                return Some(*d);
-            }
-            return value_digest(site);
-        }
-        let d = value_digest(site)?;
-        // Another thread may have remembered its `site` first: `d` is still this one's.
-        let _ = self.0.set((site.clone(), d));
-        Some(d)
-    }
+/// The tag and length (8 bytes) [`encode`] writes before a string's bytes or an array's or
+/// object's members.
+fn encode_len(w: &mut impl io::Write, tag: u8, n: usize) -> io::Result<()> {
+    w.write_all(&[tag])?;
+    w.write_all(&(n as u64).to_le_bytes())
 }
 
 /// A string as [`encode`] writes it.
 fn encode_str(w: &mut impl io::Write, s: &str) -> io::Result<()> {
-    w.write_all(b"s")?;
-    w.write_all(&(s.len() as u64).to_le_bytes())?;
+    encode_len(w, b's', s.len())?;
     w.write_all(s.as_bytes())
-}
-
-/// SHA-256 of a value's [`encode`]d form.
-fn value_digest(v: &serde_json::Value) -> Option<[u8; 32]> {
-    let mut h = Sha(sha2::Sha256::new());
-    let mut w = io::BufWriter::with_capacity(8 * 1024, &mut h);
-    encode(&mut w, v).ok()?;
-    w.into_inner().ok()?;
-    Some(h.0.finalize().into())
 }
 
 /// `v` in a binary form that tells every two values apart, for hashing: a tag byte, then a
@@ -208,10 +170,6 @@ fn value_digest(v: &serde_json::Value) -> Option<[u8; 32]> {
 /// as they are (a 10k build hashes ~60 MB of view models).
 fn encode(w: &mut impl io::Write, v: &serde_json::Value) -> io::Result<()> {
     use serde_json::Value;
-    fn len(w: &mut impl io::Write, tag: u8, n: usize) -> io::Result<()> {
-        w.write_all(&[tag])?;
-        w.write_all(&(n as u64).to_le_bytes())
-    }
     match v {
         Value::Null => w.write_all(b"n"),
         Value::Bool(b) => w.write_all(if *b { b"t" } else { b"f" }),
@@ -229,11 +187,11 @@ fn encode(w: &mut impl io::Write, v: &serde_json::Value) -> io::Result<()> {
         }
         Value::String(s) => encode_str(w, s),
         Value::Array(a) => {
-            len(w, b'a', a.len())?;
+            encode_len(w, b'a', a.len())?;
             a.iter().try_for_each(|x| encode(w, x))
         }
         Value::Object(m) => {
-            len(w, b'o', m.len())?;
+            encode_len(w, b'o', m.len())?;
             m.iter().try_for_each(|(k, x)| {
                 encode_str(w, k)?;
                 encode(w, x)
@@ -242,21 +200,11 @@ fn encode(w: &mut impl io::Write, v: &serde_json::Value) -> io::Result<()> {
     }
 }
 
-/// A page's key (see [`key_of_with`]), with `site` hashed for this page alone.
-#[cfg(test)]
-fn key_of(template: &str, ctx: &serde_json::Value) -> Option<Key> {
-    key_of_with(template, ctx, &SiteDigest::default())
-}
-
 /// A page's key: SHA-256 of its template name, a zero byte and its view model
 /// [`encode`]d, in which the value of a top-level `site` is replaced by the hex string of its
-/// own SHA-256 (remembered in `sites` across the pages of a build).
-pub(crate) fn key_of_with(
-    template: &str,
-    ctx: &serde_json::Value,
-    sites: &SiteDigest,
-) -> Option<Key> {
-    use io::Write;
+/// digest ([`crate::render::site_digest`]: every page of a build carries the same `site`, so
+/// it is not encoded again for each).
+pub(crate) fn key_of(template: &str, ctx: &serde_json::Value) -> Option<Key> {
     let mut h = Sha(sha2::Sha256::new());
     h.0.update(template.as_bytes());
     h.0.update([0u8]);
@@ -265,12 +213,11 @@ pub(crate) fn key_of_with(
     match ctx {
         serde_json::Value::Object(m) if m.contains_key("site") => {
             // The object as `encode` writes it, `site` replaced.
-            w.write_all(b"o").ok()?;
-            w.write_all(&(m.len() as u64).to_le_bytes()).ok()?;
+            encode_len(&mut w, b'o', m.len()).ok()?;
             for (k, v) in m {
                 encode_str(&mut w, k).ok()?;
                 if k == "site" {
-                    encode_str(&mut w, &hex::encode(sites.of(v)?)).ok()?;
+                    encode_str(&mut w, &hex::encode(crate::render::site_digest(v))).ok()?;
                 } else {
                     encode(&mut w, v).ok()?;
                 }
@@ -348,7 +295,6 @@ impl Pass {
             rendered: Vec::new(),
             used: false,
             note: None,
-            sites: SiteDigest::default(),
         }
     }
 
@@ -427,7 +373,7 @@ impl Pass {
             Kept(String, Key),
             Render(Output, Option<(String, Key)>),
         }
-        let (previous, old_out, sites) = (&self.previous, &self.old_out, &self.sites);
+        let (previous, old_out) = (&self.previous, &self.old_out);
         let sorted: Vec<One> = batch
             .into_par_iter()
             .map(|o| {
@@ -439,7 +385,7 @@ impl Pass {
                 else {
                     return One::Render(o, None);
                 };
-                let Some(key) = key_of_with(template, ctx, sites) else {
+                let Some(key) = key_of(template, ctx) else {
                     return One::Render(o, None);
                 };
                 let hit = previous.get(path).is_some_and(|e| {
@@ -479,7 +425,7 @@ impl Pass {
     /// make, and its file still the one written (a one-record patch leaves it as it is)?
     pub(crate) fn unchanged(&self, path: &str, template: &str, ctx: &serde_json::Value) -> bool {
         self.previous.get(path).is_some_and(|e| {
-            key_of_with(template, ctx, &self.sites).is_some_and(|k| k == e.key)
+            key_of(template, ctx).is_some_and(|k| k == e.key)
                 && identity(&self.old_out.join(path)) == Some((e.size, e.mtime, e.ino))
         })
     }
@@ -612,15 +558,14 @@ mod tests {
                 "z": [true, null],
             })
         };
-        let sites = SiteDigest::default();
-        let a = key_of_with("record.html", &page("甲", "局"), &sites);
+        let a = key_of("record.html", &page("甲", "局"));
         assert!(a.is_some());
-        // Remembered or not, the same model has the same key.
+        // The same model has the same key, each time.
         assert_eq!(a, key_of("record.html", &page("甲", "局")));
-        assert_eq!(a, key_of_with("record.html", &page("甲", "局"), &sites));
-        assert_ne!(a, key_of_with("record.html", &page("乙", "局"), &sites));
-        // Another site than the remembered one is hashed, not taken for it.
-        let other = key_of_with("record.html", &page("甲", "厅"), &sites);
+        assert_eq!(a, key_of("record.html", &page("甲", "局")));
+        assert_ne!(a, key_of("record.html", &page("乙", "局")));
+        // Another site has another key.
+        let other = key_of("record.html", &page("甲", "厅"));
         assert_ne!(a, other);
         assert_eq!(other, key_of("record.html", &page("甲", "厅")));
         // The key is that of the encoded model with `site` replaced by its digest's hex.
@@ -629,9 +574,10 @@ mod tests {
             encode(&mut b, v).unwrap_or_else(|e| panic!("{e}"));
             b
         };
-        let site_bytes = encoded(&page("甲", "局")["site"]);
+        // (A `site` that carries no digest: the SHA-256 of its JSON, `render::site_digest`.)
+        let site_json = serde_json::to_vec(&page("甲", "局")["site"]).unwrap_or_default();
         let mut swapped = page("甲", "局");
-        swapped["site"] = serde_json::json!(hex::encode(sha2::Sha256::digest(&site_bytes)));
+        swapped["site"] = serde_json::json!(hex::encode(sha2::Sha256::digest(&site_json)));
         let mut h = sha2::Sha256::new();
         h.update(b"record.html\0");
         h.update(encoded(&swapped));
@@ -643,7 +589,7 @@ mod tests {
             p
         };
         let d1 = hex::encode([1u8; 32]);
-        let m = key_of_with("record.html", &marked("甲", &d1), &sites);
+        let m = key_of("record.html", &marked("甲", &d1));
         let mut swapped = page("甲", "局");
         swapped["site"] = serde_json::json!(d1);
         let mut h = sha2::Sha256::new();
@@ -652,13 +598,9 @@ mod tests {
         assert_eq!(m, Some(hex::encode(&h.finalize()[..16])));
         assert_ne!(
             m,
-            key_of_with(
-                "record.html",
-                &marked("甲", &hex::encode([2u8; 32])),
-                &sites
-            )
+            key_of("record.html", &marked("甲", &hex::encode([2u8; 32])))
         );
-        assert_ne!(m, key_of_with("record.html", &marked("乙", &d1), &sites));
+        assert_ne!(m, key_of("record.html", &marked("乙", &d1)));
     }
 
     #[test]

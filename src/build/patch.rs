@@ -371,7 +371,6 @@ pub(crate) fn apply_to(
         );
         crate::build::phase("patch: lists planned", t0);
     }
-    let sites = crate::build::pages::SiteDigest::default();
     let keys = outputs
         .iter()
         .filter_map(|o| match o {
@@ -379,10 +378,7 @@ pub(crate) fn apply_to(
                 path,
                 template,
                 ctx,
-            } => Some((
-                path.clone(),
-                crate::build::pages::key_of_with(template, ctx, &sites)?,
-            )),
+            } => Some((path.clone(), crate::build::pages::key_of(template, ctx)?)),
             _ => None,
         })
         .collect();

@@ -8,10 +8,35 @@ mod theme;
 pub(crate) use theme::Theme;
 
 /// The field of the pages' `site` that holds the SHA-256 (hex) of the rest of it. Every page
-/// of a build carries a clone of the same `site` (`plan::PageMaker` adds the field): the
+/// of a build carries a clone of the same `site` ([`digested`] by `plan::PageMaker`): the
 /// chrome cache and the page cache's keys read it instead of comparing or hashing the whole
 /// value on each page.
 pub(crate) const SITE_DIGEST: &str = "digest";
+
+/// SHA-256 of a value's JSON.
+fn json_sha256(v: &Value) -> [u8; 32] {
+    use sha2::Digest;
+    sha2::Sha256::digest(serde_json::to_vec(v).unwrap_or_default()).into()
+}
+
+/// `site` with its [`SITE_DIGEST`].
+pub(crate) fn digested(mut site: Value) -> Value {
+    let d = hex::encode(json_sha256(&site));
+    if let Value::Object(m) = &mut site {
+        m.insert(SITE_DIGEST.into(), Value::String(d));
+    }
+    site
+}
+
+/// The digest of a `site`: the one it carries ([`digested`]), else the SHA-256 of its JSON,
+/// as [`digested`] would have made it.
+pub(crate) fn site_digest(site: &Value) -> [u8; 32] {
+    site.get(SITE_DIGEST)
+        .and_then(Value::as_str)
+        .and_then(|h| hex::decode(h).ok())
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .unwrap_or_else(|| json_sha256(site))
+}
 
 use crate::diag::{Code, Diagnostic};
 use rayon::prelude::*;
@@ -237,6 +262,25 @@ fn template_diag(e: &tera::Error, theme: &Theme) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::{escape_html, escape_xml};
+
+    #[test]
+    fn a_digested_site_carries_the_digest_of_the_rest() {
+        use super::{digested, site_digest, SITE_DIGEST};
+        use sha2::Digest;
+        let site = serde_json::json!({"title": "枝江县人社局", "nav": [{"url": "/"}]});
+        let d = digested(site.clone());
+        let json = serde_json::to_vec(&site).unwrap_or_default();
+        assert_eq!(
+            d[SITE_DIGEST],
+            serde_json::json!(hex::encode(sha2::Sha256::digest(&json)))
+        );
+        assert_eq!(d["title"], site["title"]);
+        let other = digested(serde_json::json!({"title": "枝江县人社局", "nav": []}));
+        assert_ne!(other[SITE_DIGEST], d[SITE_DIGEST]);
+        // A site without the field is digested as `digested` would have: the same digest.
+        assert_eq!(site_digest(&d), site_digest(&site));
+        assert_ne!(site_digest(&other), site_digest(&site));
+    }
 
     #[test]
     fn escape_xml_escapes_markup_and_drops_control_characters() {
