@@ -6,19 +6,30 @@
 //! courtesy to readers, never a reason for a build to fail. The output depends only on the
 //! repository's commits, so the same repository state gives the same bytes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 
-/// One commit that touched a record's file.
+/// One commit, shared by the entries of every file it touched (a site's first commit lists
+/// every file).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub struct Commit {
     /// The commit date (committer time).
     pub time: jiff::Timestamp,
     /// The first line of the commit message.
     pub subject: String,
     /// The commit's full hash (empty when the log did not give one).
-    pub commit: String,
+    pub id: String,
+    /// The public change note: the commit message's `公示说明:` trailer (see [`public_note`]).
+    /// Only commits with one are shown to the public in 修订记录.
+    pub note: Option<String>,
+}
+
+/// One commit that touched a record's file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub commit: Arc<Commit>,
     /// The file's path in that commit, relative to the site root (differs from the key after
     /// a rename).
     pub path: PathBuf,
@@ -29,9 +40,6 @@ pub struct Entry {
     /// `commit:path` scans the folder's tree, which at tens of thousands of records in one
     /// folder made the 留痕 rules quadratic.
     pub blob: String,
-    /// The public change note: the commit message's `公示说明:` trailer (see [`public_note`]).
-    /// Only commits with one are shown to the public in 修订记录.
-    pub note: Option<String>,
 }
 
 /// The trailer key of a public change note (`公示说明: 更正咨询电话`).
@@ -76,21 +84,69 @@ pub fn public_note(body: &str) -> Option<String> {
 /// Record source path (relative to the site root, `/`-separated) → its commits, newest first.
 /// A hash map: the first commit of a site lists every file, and ordering 100,000 paths by
 /// their components was most of reading the history (nothing iterates it in order).
-pub type History = HashMap<PathBuf, Vec<Entry>, rustc_hash::FxBuildHasher>;
+pub type Files = HashMap<PathBuf, Vec<Entry>, rustc_hash::FxBuildHasher>;
+
+/// The history of every file under `content/` as of one commit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    /// The commit it was read at (empty when there is none: not a repository, git missing).
+    pub head: String,
+    pub files: Files,
+}
+
+impl History {
+    /// A file's commits, newest first.
+    pub fn get(&self, path: &Path) -> Option<&Vec<Entry>> {
+        self.files.get(path)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Every path with a history (in no particular order).
+    pub fn keys(&self) -> impl Iterator<Item = &PathBuf> {
+        self.files.keys()
+    }
+
+    /// Every file's commits (in no particular order of files).
+    pub fn values(&self) -> impl Iterator<Item = &Vec<Entry>> {
+        self.files.values()
+    }
+}
 
 const COMMIT: char = '\u{1e}';
 const FIELD: char = '\u{1f}';
 
-/// Read the history of every file under `root/content` from git. Empty when unavailable.
-pub fn collect(root: &Path) -> History {
-    let output = Command::new("git")
+/// Run git in `root` with `args`; its output when it ran and succeeded.
+fn git(root: &Path, args: &[&str]) -> Option<Vec<u8>> {
+    let o = Command::new("git")
         .arg("-C")
         .arg(root)
-        .args([
-            "-c",
-            "core.quotepath=off",
-            "-c",
-            "log.showSignature=false",
+        .args(["-c", "core.quotepath=off", "-c", "log.showSignature=false"])
+        .args(args)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    o.status.success().then_some(o.stdout)
+}
+
+/// The commit `HEAD` names in `root`'s repository; empty when there is none (not a
+/// repository, no commit yet, git missing).
+pub fn head(root: &Path) -> String {
+    git(root, &["rev-parse", "--verify", "--quiet", "HEAD"])
+        .map(|o| String::from_utf8_lossy(&o).trim().to_string())
+        .unwrap_or_default()
+}
+
+/// `git log` over `content/` for `revs` (a commit, or a range `old..new`) in the form
+/// [`parse`] reads.
+fn log(root: &Path, revs: &str) -> Option<Vec<u8>> {
+    git(
+        root,
+        &[
             "log",
             "--no-color",
             "--no-ext-diff",
@@ -100,31 +156,118 @@ pub fn collect(root: &Path) -> History {
             "-M",
             "-z",
             "--format=%x1e%ct%x1f%H%x1f%s%x1f%b",
+            revs,
             "--",
             "content",
-        ])
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output();
-    match output {
-        Ok(o) if o.status.success() => parse(&String::from_utf8_lossy(&o.stdout)),
-        _ => History::default(),
+        ],
+    )
+}
+
+/// Read the history of every file under `root/content` from git, as of `HEAD`. Empty when
+/// unavailable.
+pub fn collect(root: &Path) -> History {
+    at(root, head(root))
+}
+
+/// The history as of commit `head` (empty when `head` is, or git fails).
+pub fn at(root: &Path, head: String) -> History {
+    if head.is_empty() {
+        return History::default();
     }
+    match log(root, &head) {
+        Some(out) => History {
+            files: parse(&String::from_utf8_lossy(&out)).files,
+            head,
+        },
+        None => History::default(),
+    }
+}
+
+/// The history as of commit `head`, made from `older` (the history as of an earlier commit)
+/// and the log of the commits after it only: what [`at`] gives, without reading the whole
+/// history again. `None` when that cannot be told to be the same: `older.head` is not an
+/// ancestor of `head`, or a merge lies between them (a merge's side branch interleaves with
+/// the older commits by date in the full log), the newer commits rename a file onto a path
+/// with an older history of its own, or git fails.
+pub fn since(root: &Path, older: History, head: String) -> Option<History> {
+    if older.head.is_empty() || head.is_empty() {
+        return None;
+    }
+    if older.head == head {
+        return Some(older);
+    }
+    // Every commit in the range with its parents, newest first: a chain from `head` down to
+    // `older.head`, one parent each.
+    let chain = git(
+        root,
+        &["rev-list", "--parents", &format!("{}..{head}", older.head)],
+    )?;
+    let chain = String::from_utf8_lossy(&chain);
+    let mut expected = head.as_str();
+    for line in chain.lines() {
+        let mut ids = line.split_whitespace();
+        match (ids.next(), ids.next(), ids.next()) {
+            (Some(c), Some(parent), None) if c == expected => expected = parent,
+            _ => return None,
+        }
+    }
+    if expected != older.head {
+        return None;
+    }
+    let out = log(root, &format!("{}..{head}", older.head))?;
+    let (newer, renamed) = parse_renamed(&String::from_utf8_lossy(&out));
+    Some(History {
+        files: join(newer, &renamed, older.files)?,
+        head,
+    })
+}
+
+/// The history of the newer commits followed by that of the older ones, each older path
+/// under the name the newer commits renamed it to, as one pass over the whole log gives;
+/// `None` when two older paths would end under one name (their entries would interleave by
+/// date there). Touches only the newer commits' paths: the older map is most of the site.
+fn join(newer: Files, renamed: &HashMap<String, String>, mut older: Files) -> Option<Files> {
+    let mut moved = Files::default();
+    for (old, current) in renamed {
+        if let Some(list) = older.remove(Path::new(old)) {
+            if moved.insert(PathBuf::from(current), list).is_some() {
+                return None;
+            }
+        }
+    }
+    for (current, list) in moved {
+        if older.insert(current, list).is_some() {
+            return None;
+        }
+    }
+    for (path, mut list) in newer {
+        let slot = older.entry(path).or_default();
+        list.append(slot);
+        *slot = list;
+    }
+    Some(older)
 }
 
 /// Parse `git log --name-status -M -z --format=%x1e%ct%x1f%H%x1f%s%x1f%b` output (newest
 /// commit first). The hash field may be left out (`%ct%x1f%s`), and the body too.
 pub fn parse(text: &str) -> History {
-    let mut history = History::default();
+    History {
+        head: String::new(),
+        files: parse_renamed(text).0,
+    }
+}
+
+/// [`parse`], with the renames it saw: each old path → the path the file has now.
+fn parse_renamed(text: &str) -> (Files, HashMap<String, String>) {
+    let mut files = Files::default();
     // A file renamed in a later commit: its old path → the path it has now.
-    let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+    let mut renamed: HashMap<String, String> = HashMap::new();
     for chunk in text.split(COMMIT).filter(|c| !c.is_empty()) {
         let (header, rest) = chunk.split_once('\0').unwrap_or((chunk, ""));
         let Some((secs, rest_header)) = header.split_once(FIELD) else {
             continue;
         };
-        let (commit, subject) = match rest_header.split_once(FIELD) {
+        let (id, subject) = match rest_header.split_once(FIELD) {
             Some((h, s)) if h.len() == 40 && h.bytes().all(|b| b.is_ascii_hexdigit()) => (h, s),
             _ => ("", rest_header),
         };
@@ -137,15 +280,12 @@ pub fn parse(text: &str) -> History {
         else {
             continue;
         };
-        let entry = Entry {
+        let commit = Arc::new(Commit {
             time,
             subject: subject.trim().to_string(),
-            commit: commit.to_string(),
-            path: PathBuf::new(),
-            deleted: false,
-            blob: String::new(),
+            id: id.to_string(),
             note: public_note(body),
-        };
+        });
         let mut tokens = rest
             .split('\0')
             .map(|t| t.trim_start_matches('\n'))
@@ -177,9 +317,10 @@ pub fn parse(text: &str) -> History {
                 }
             };
             let current = renamed.get(new).cloned().unwrap_or_else(|| new.to_string());
-            let list = history.entry(PathBuf::from(&current)).or_default();
+            let list = files.entry(PathBuf::from(&current)).or_default();
             let deleted = status.starts_with('D');
             let entry = Entry {
+                commit: commit.clone(),
                 path: PathBuf::from(new),
                 deleted,
                 blob: if deleted || blob.bytes().all(|b| b == b'0') {
@@ -187,10 +328,10 @@ pub fn parse(text: &str) -> History {
                 } else {
                     blob.to_string()
                 },
-                ..entry.clone()
             };
             if list.last().is_none_or(|l| {
-                (&l.time, &l.subject, &l.commit) != (&entry.time, &entry.subject, &entry.commit)
+                let (a, b) = (&l.commit, &entry.commit);
+                (&a.time, &a.subject, &a.id) != (&b.time, &b.subject, &b.id)
             }) {
                 list.push(entry);
             }
@@ -199,7 +340,7 @@ pub fn parse(text: &str) -> History {
             }
         }
     }
-    history
+    (files, renamed)
 }
 
 #[cfg(test)]
@@ -222,7 +363,7 @@ mod tests {
             c = "c".repeat(40)
         );
         let h = parse(&out);
-        let b = &h[Path::new("content/documents/b.md")];
+        let b = &h.files[Path::new("content/documents/b.md")];
         let blobs: Vec<(&str, &str, bool)> = b
             .iter()
             .map(|e| (e.path.to_str().unwrap_or(""), e.blob.as_str(), e.deleted))
@@ -242,31 +383,23 @@ mod tests {
         let out = "\u{1e}200\u{1f}改正错别字\0\nM\0content/documents/a.md\0\
                    \u{1e}100\u{1f}发布 a 和 b\0\nA\0content/documents/a.md\0A\0content/fees/b.yaml\0";
         let h = parse(out);
-        let a = &h[Path::new("content/documents/a.md")];
+        let a = &h.files[Path::new("content/documents/a.md")];
+        let entry = |time: i64, subject: &str| Entry {
+            commit: Arc::new(Commit {
+                time: ts(time),
+                subject: subject.into(),
+                id: String::new(),
+                note: None,
+            }),
+            path: PathBuf::from("content/documents/a.md"),
+            deleted: false,
+            blob: String::new(),
+        };
         assert_eq!(
             a,
-            &vec![
-                Entry {
-                    time: ts(200),
-                    subject: "改正错别字".into(),
-                    commit: String::new(),
-                    path: PathBuf::from("content/documents/a.md"),
-                    deleted: false,
-                    blob: String::new(),
-                    note: None,
-                },
-                Entry {
-                    time: ts(100),
-                    subject: "发布 a 和 b".into(),
-                    commit: String::new(),
-                    path: PathBuf::from("content/documents/a.md"),
-                    deleted: false,
-                    blob: String::new(),
-                    note: None,
-                },
-            ]
+            &vec![entry(200, "改正错别字"), entry(100, "发布 a 和 b")]
         );
-        assert_eq!(h[Path::new("content/fees/b.yaml")].len(), 1);
+        assert_eq!(h.files[Path::new("content/fees/b.yaml")].len(), 1);
     }
 
     #[test]
@@ -275,12 +408,12 @@ mod tests {
             "\u{1e}300\u{1f}改名\0\nR100\0content/documents/old.md\0content/documents/new.md\0\
                    \u{1e}100\u{1f}新建\0\nA\0content/documents/old.md\0";
         let h = parse(out);
-        let new = &h[Path::new("content/documents/new.md")];
+        let new = &h.files[Path::new("content/documents/new.md")];
         assert_eq!(new.len(), 2);
-        assert_eq!(new[1].subject, "新建");
+        assert_eq!(new[1].commit.subject, "新建");
         assert_eq!(new[1].path, PathBuf::from("content/documents/old.md"));
         assert_eq!(new[0].path, PathBuf::from("content/documents/new.md"));
-        assert!(!h.contains_key(Path::new("content/documents/old.md")));
+        assert!(!h.files.contains_key(Path::new("content/documents/old.md")));
     }
 
     #[test]
@@ -291,12 +424,12 @@ mod tests {
              \u{1e}100\u{1f}{h40}\u{1f}新建\0\nA\0content/documents/a.md\0"
         );
         let h = parse(&out);
-        let a = &h[Path::new("content/documents/a.md")];
+        let a = &h.files[Path::new("content/documents/a.md")];
         assert_eq!(a.len(), 2);
-        assert_eq!(a[0].commit, h40);
+        assert_eq!(a[0].commit.id, h40);
         assert!(a[0].deleted);
         assert!(!a[1].deleted);
-        assert_eq!(a[1].subject, "新建");
+        assert_eq!(a[1].commit.subject, "新建");
     }
 
     #[test]
@@ -338,10 +471,167 @@ mod tests {
         let out = "\u{1e}200\u{1f}Reformat YAML\u{1f}\0\nM\0content/a.md\0\
                    \u{1e}100\u{1f}Fix phone\u{1f}Body.\n\n公示说明: 更正咨询电话\n\0\nM\0content/a.md\0";
         let h = parse(out);
-        let a = &h[Path::new("content/a.md")];
-        assert_eq!(a[0].subject, "Reformat YAML");
-        assert_eq!(a[0].note, None);
-        assert_eq!(a[1].subject, "Fix phone");
-        assert_eq!(a[1].note.as_deref(), Some("更正咨询电话"));
+        let a = &h.files[Path::new("content/a.md")];
+        assert_eq!(a[0].commit.subject, "Reformat YAML");
+        assert_eq!(a[0].commit.note, None);
+        assert_eq!(a[1].commit.subject, "Fix phone");
+        assert_eq!(a[1].commit.note.as_deref(), Some("更正咨询电话"));
+    }
+
+    /// Run git in `dir` as a committer with a fixed date (`secs`), the test's own config only.
+    fn run_git(dir: &Path, secs: i64, args: &[&str]) {
+        let date = format!("@{} +0800", 1_700_000_000 + secs);
+        let ok = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.gov.cn"])
+            .args([
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "git {args:?}");
+    }
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap_or(dir)).unwrap_or(());
+        std::fs::write(path, text).unwrap_or(());
+    }
+
+    /// After each commit of a sequence with edits, renames (also back and forth), deletions,
+    /// a re-added path, notes and a commit outside `content/`, the history made from the last
+    /// one and the new commits is the history read whole.
+    #[test]
+    fn the_history_since_a_commit_is_the_history_read_whole() {
+        let Ok(tmp) = tempfile::tempdir() else { return };
+        let d = tmp.path();
+        run_git(d, 0, &["init", "-q"]);
+        write(d, "content/documents/a.md", "a\n");
+        write(d, "content/documents/b.md", "b\n");
+        write(d, "content/fees/c.yaml", "c: 1\n");
+        run_git(d, 100, &["add", "-A"]);
+        run_git(d, 100, &["commit", "-q", "-m", "发布"]);
+        let mut kept = collect(d);
+        assert_eq!(kept.files.len(), 3);
+        let steps: Vec<(&str, Vec<&[&str]>)> = vec![
+            (
+                "edit",
+                vec![&["commit", "-q", "-am", "改正", "-m", "公示说明: 更正"]],
+            ),
+            (
+                "rename",
+                vec![&["mv", "content/documents/a.md", "content/documents/a2.md"]],
+            ),
+            ("delete", vec![&["rm", "-q", "content/fees/c.yaml"]]),
+            (
+                "back",
+                vec![&["mv", "content/documents/a2.md", "content/documents/a.md"]],
+            ),
+            ("readd", vec![]),
+            ("outside", vec![]),
+        ];
+        let mut t = 200;
+        for (what, cmds) in steps {
+            t += 100;
+            match what {
+                "edit" => write(d, "content/documents/b.md", "b2\n"),
+                "readd" => write(d, "content/fees/c.yaml", "c: 2\n"),
+                "outside" => write(d, "README.txt", "readme\n"),
+                _ => {}
+            }
+            for c in &cmds {
+                run_git(d, t, c);
+            }
+            if what != "edit" {
+                run_git(d, t, &["add", "-A"]);
+                run_git(d, t, &["commit", "-q", "-m", what]);
+            }
+            let whole = collect(d);
+            let made = since(d, kept.clone(), head(d));
+            assert_eq!(made.as_ref(), Some(&whole), "after {what}");
+            // Two commits at once as well.
+            kept = whole;
+        }
+        let a = &kept.files[Path::new("content/documents/a.md")];
+        assert_eq!(a.len(), 3, "{a:?}");
+        assert_eq!(kept.files[Path::new("content/fees/c.yaml")].len(), 3);
+        // Several commits since, with a rename: the same as read whole.
+        let first = at(
+            d,
+            String::from_utf8_lossy(
+                &git(d, &["rev-list", "--max-parents=0", "HEAD"]).unwrap_or_default(),
+            )
+            .trim()
+            .to_string(),
+        );
+        assert_eq!(since(d, first, head(d)), Some(collect(d)));
+    }
+
+    /// A merge since the kept commit, or a kept commit that is no longer an ancestor (a reset),
+    /// is not extended: the caller reads the whole log.
+    #[test]
+    fn merges_and_rewritten_history_are_read_whole() {
+        let Ok(tmp) = tempfile::tempdir() else { return };
+        let d = tmp.path();
+        run_git(d, 0, &["init", "-q"]);
+        write(d, "content/documents/a.md", "a\n");
+        run_git(d, 100, &["add", "-A"]);
+        run_git(d, 100, &["commit", "-q", "-m", "one"]);
+        let kept = collect(d);
+        run_git(d, 200, &["checkout", "-q", "-b", "side"]);
+        write(d, "content/documents/b.md", "b\n");
+        run_git(d, 200, &["add", "-A"]);
+        run_git(d, 200, &["commit", "-q", "-m", "side"]);
+        run_git(d, 300, &["checkout", "-q", "main"]);
+        write(d, "content/documents/c.md", "c\n");
+        run_git(d, 300, &["add", "-A"]);
+        run_git(d, 300, &["commit", "-q", "-m", "main"]);
+        let before_merge = collect(d);
+        run_git(d, 400, &["merge", "-q", "--no-edit", "side"]);
+        assert_eq!(since(d, kept.clone(), head(d)), None);
+        assert_eq!(since(d, before_merge, head(d)), None);
+        // A reset to before the kept commit: not an ancestor any more.
+        let merged = collect(d);
+        run_git(d, 500, &["reset", "-q", "--hard", &kept.head]);
+        assert_eq!(since(d, merged, head(d)), None);
+        // The same commit: the kept history as it is.
+        assert_eq!(since(d, kept.clone(), head(d)), Some(kept));
+    }
+
+    /// A file renamed onto a path that had a history of its own before the kept commit: both
+    /// histories end under one name, interleaved by date, which only the whole log gives.
+    #[test]
+    fn a_rename_onto_an_older_path_is_read_whole() {
+        let Ok(tmp) = tempfile::tempdir() else { return };
+        let d = tmp.path();
+        run_git(d, 0, &["init", "-q"]);
+        write(d, "content/documents/a.md", "a\n");
+        write(d, "content/documents/b.md", "b b b b b b\n");
+        run_git(d, 100, &["add", "-A"]);
+        run_git(d, 100, &["commit", "-q", "-m", "one"]);
+        let kept = collect(d);
+        run_git(d, 200, &["rm", "-q", "content/documents/b.md"]);
+        run_git(d, 200, &["commit", "-q", "-m", "rm b"]);
+        run_git(
+            d,
+            300,
+            &["mv", "content/documents/a.md", "content/documents/b.md"],
+        );
+        run_git(d, 300, &["commit", "-q", "-m", "a to b"]);
+        let whole = collect(d);
+        // (The rename, the deletion, and the first commit once for both paths.)
+        assert_eq!(whole.files[Path::new("content/documents/b.md")].len(), 3);
+        assert_eq!(since(d, kept, head(d)), None);
     }
 }

@@ -407,9 +407,9 @@ fn history_ctx<'a>(cx: Cx<'a>, r: &Record) -> HistoryView<'a> {
         .get(&r.source)
         .map(|list| {
             list.iter()
-                .filter_map(|e| e.note.as_deref().map(|n| (e, n)))
+                .filter_map(|e| e.commit.note.as_deref().map(|n| (e, n)))
                 .map(|(e, note)| {
-                    let d = e.time.to_zoned_datetime(site.tz.clone()).date();
+                    let d = e.commit.time.to_zoned_datetime(site.tz.clone()).date();
                     HistoryEntry {
                         date: date_text(d),
                         iso: d.to_string(),
@@ -422,8 +422,8 @@ fn history_ctx<'a>(cx: Cx<'a>, r: &Record) -> HistoryView<'a> {
     let last_commit = facts
         .history
         .get(&r.source)
-        .and_then(|l| l.iter().find(|e| e.note.is_some()))
-        .map(|e| e.time.to_zoned_datetime(site.tz.clone()).date());
+        .and_then(|l| l.iter().find(|e| e.commit.note.is_some()))
+        .map(|e| e.commit.time.to_zoned_datetime(site.tz.clone()).date());
     let last = match (r.common.updated, last_commit) {
         (Some(u), Some(c)) => Some(u.max(c)),
         (u, c) => u.or(c),

@@ -416,23 +416,6 @@ fn read_exe_hash() -> Option<String> {
     Some(hex::encode(h.0.finalize()))
 }
 
-/// The commit `HEAD` names, as `history::collect` and the ledger rules see the repository;
-/// empty when the root is not in a repository (or git is missing), when they see none either.
-fn git_head(root: &Path) -> String {
-    let o = Command::new("git")
-        .arg("-C")
-        .arg(root)
-        .args(["rev-parse", "--verify", "--quiet", "HEAD"])
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output();
-    match o {
-        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).trim().to_string(),
-        _ => String::new(),
-    }
-}
-
 fn fingerprint(opts: &BuildOptions, previous: Option<&MemoFile>) -> Option<Fingerprint> {
     let racy_from = i64::try_from(Timestamp::now().as_nanosecond())
         .ok()?
@@ -469,7 +452,7 @@ fn fingerprint(opts: &BuildOptions, previous: Option<&MemoFile>) -> Option<Finge
     Some(Fingerprint {
         key,
         exe_stat,
-        head: git_head(root),
+        head: crate::history::head(root),
         scanned,
         inputs,
     })

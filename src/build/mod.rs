@@ -4,6 +4,7 @@
 //! rebuild) are layers over the pipeline. docs/dev/architecture.md has the map.
 
 pub mod cache;
+mod history_cache;
 pub mod output;
 pub mod pages;
 pub mod patch;
@@ -23,7 +24,7 @@ use crate::facts::{BuildTime, Facts};
 use crate::render::Renderer;
 use output::Content;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Phase timings on stderr when `GONGSHI_TIMINGS` is set (for profiling; no effect otherwise).
@@ -195,6 +196,15 @@ pub fn check(opts: &BuildOptions) -> Result<Checked, Diagnostics> {
     check_report(opts, &compliance::Options::default()).into_result()
 }
 
+/// [`check`] for a build whose cache folder is `dir` (see [`HistoryCache`]).
+pub(crate) fn check_in(
+    opts: &BuildOptions,
+    dir: &Path,
+    trust: bool,
+) -> Result<Checked, Diagnostics> {
+    check_report_with(opts, &compliance::Options::default(), Some((dir, trust))).into_result()
+}
+
 /// [`check`] with the compliance options, returning the full report (also when it fails).
 ///
 /// Every rule that can run does: when some records do not load (a schema error), the rules
@@ -202,14 +212,30 @@ pub fn check(opts: &BuildOptions) -> Result<Checked, Diagnostics> {
 /// the privacy lint's number and name checks on their raw values, so a clerk sees every
 /// problem in one round. Such a report never carries a site to build.
 pub fn check_report(opts: &BuildOptions, copts: &compliance::Options) -> CheckReport {
+    check_report_with(opts, copts, None)
+}
+
+/// Where a check reads the git history: the cache folder holding the history of an earlier
+/// build ([`history_cache`]) and whether its contents may be used (`--no-cache`: only
+/// written); None: from git alone.
+type HistoryCache<'a> = Option<(&'a Path, bool)>;
+
+/// [`check_report`], with the git history read through the cache folder.
+fn check_report_with(
+    opts: &BuildOptions,
+    copts: &compliance::Options,
+    history: HistoryCache,
+) -> CheckReport {
     let loaded = content::load_site_lenient(
         &opts.root,
         &load_options(opts),
         &mut content::load::LoadCache::default(),
     );
     match loaded {
-        Ok((site, diags)) if !diags.has_errors() => finish_report(opts, copts, site, diags),
-        Ok((site, diags)) => partial_report(opts, copts, site, diags),
+        Ok((site, diags)) if !diags.has_errors() => {
+            finish_report(opts, copts, site, diags, history)
+        }
+        Ok((site, diags)) => partial_report(opts, copts, site, diags, history),
         Err(ds) => CheckReport::failed_with(ds),
     }
 }
@@ -222,6 +248,7 @@ fn partial_report(
     copts: &compliance::Options,
     site: Site,
     diags: Diagnostics,
+    history: HistoryCache,
 ) -> CheckReport {
     let loaded: std::collections::HashSet<std::path::PathBuf> =
         site.records.iter().map(|r| r.source.clone()).collect();
@@ -244,7 +271,7 @@ fn partial_report(
         .map(|(_, k)| format!("content/{}", k.folder()))
         .collect();
     let config = site.config.clone();
-    let mut report = finish_report(opts, copts, site, diags);
+    let mut report = finish_report(opts, copts, site, diags, history);
     let mut kept: Diagnostics = report
         .diags
         .into_iter()
@@ -292,7 +319,7 @@ fn finish_check(
     site: Site,
     diags: Diagnostics,
 ) -> Result<Checked, Diagnostics> {
-    finish_report(opts, &compliance::Options::default(), site, diags).into_result()
+    finish_report(opts, &compliance::Options::default(), site, diags, None).into_result()
 }
 
 /// The calendar, the clock-dependent facts, the git history and the compliance rules of a
@@ -302,6 +329,7 @@ fn finish_report(
     copts: &compliance::Options,
     site: Site,
     mut diags: Diagnostics,
+    history: HistoryCache,
 ) -> CheckReport {
     let calendar = match Calendar::load(&opts.root) {
         Ok(c) => c,
@@ -314,7 +342,10 @@ fn finish_report(
     let time = BuildTime { now: opts.now };
     let (mut facts, ds) = crate::facts::facts(&site, &calendar, &time);
     diags.extend(ds);
-    facts.history = crate::history::collect(&site.root);
+    facts.history = match history {
+        Some((dir, trust)) => history_cache::read(dir, &site.root, trust),
+        None => crate::history::collect(&site.root),
+    };
     if let Some(db) = &opts.feedback_db {
         facts.anchors.receiver = Some(crate::feedback::anchor::receiver_chains(db));
     }

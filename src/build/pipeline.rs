@@ -403,15 +403,15 @@ pub fn build_with(
     let mut live = Live::default();
     let t = Instant::now();
     // `check` has read the git history into the facts already.
+    let out = opts.out.clone().unwrap_or_else(|| opts.root.join("public"));
     let Checked {
         site, facts, diags, ..
-    } = check(opts).map_err(BuildError::Content)?;
+    } = super::check_in(opts, &cache.dir_for(&out), !cache.ignore).map_err(BuildError::Content)?;
     phase("load+check", t);
     let t = Instant::now();
     let time = BuildTime { now: opts.now };
     let theme = load_theme(&site)?;
     let renderer = new_renderer(&theme)?;
-    let out = opts.out.clone().unwrap_or_else(|| site.root.join("public"));
     super::snapshot::forget_all(&cache.dir_for(&out));
     let mut pass = super::pages::Pass::open(cache, &theme, &out);
     // With a usable page cache the output folder is updated in place (only what changed is

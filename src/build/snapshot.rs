@@ -7,8 +7,8 @@
 //! (rendered bodies and Markdown fields included), the keys of every record read (drafts
 //! too), the build's warnings, the live search index and the live exports. The rest is made
 //! again on load: the configuration (`site.toml`, the synonyms), the site's lookup tables,
-//! the holiday calendar, the clock-dependent facts and the git history (a pass over the
-//! records, no file read), and the renderer.
+//! the holiday calendar, the clock-dependent facts (a pass over the records, no file read),
+//! the git history (kept in a file of its own, [`super::history_cache`]) and the renderer.
 //!
 //! The format is MessagePack with field names (`rmp-serde`): the site model's serde
 //! attributes were written for JSON and YAML (untagged enums, fields skipped when empty,
@@ -564,7 +564,7 @@ pub(crate) fn load(
     let calendar = crate::calendar::Calendar::load(&opts.root).ok()?;
     let time = crate::facts::BuildTime { now: d.now };
     let (mut facts, _) = crate::facts::facts(&site, &calendar, &time);
-    facts.history = crate::history::collect(&site.root);
+    facts.history = super::history_cache::read(dir, &site.root, true);
     phase("snapshot: facts", t);
     let t = Instant::now();
     let theme = super::pipeline::load_theme(&site).ok()?;

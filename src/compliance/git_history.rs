@@ -70,8 +70,8 @@ impl Version<'_> {
     fn label(&self) -> String {
         match self.entry {
             Some(e) => {
-                let short: String = e.commit.chars().take(8).collect();
-                format!("提交 {short}（{}）", e.subject)
+                let short: String = e.commit.id.chars().take(8).collect();
+                format!("提交 {short}（{}）", e.commit.subject)
             }
             None => "尚未提交的修改".to_string(),
         }
@@ -81,7 +81,7 @@ impl Version<'_> {
 /// Run the history rules.
 pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
     let history = &input.facts.history;
-    if history.is_empty() || history.values().flatten().all(|e| e.commit.is_empty()) {
+    if history.is_empty() || history.values().flatten().all(|e| e.commit.id.is_empty()) {
         return;
     }
     let root = &input.site.root;
@@ -101,7 +101,9 @@ pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
             .filter_map(|r| {
                 let list = history.get(&r.source)?;
                 let bytes = r.read_bytes()?;
-                let mut committed = list.iter().filter(|e| !e.deleted && !e.commit.is_empty());
+                let mut committed = list
+                    .iter()
+                    .filter(|e| !e.deleted && !e.commit.id.is_empty());
                 if let (Some(only), None) = (committed.next(), committed.next()) {
                     if blob_id(&bytes, only.blob.len()) == only.blob {
                         return None;
@@ -131,7 +133,10 @@ pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
     }
     let mut requests: Vec<String> = Vec::new();
     for (_, list) in &wanted {
-        for e in list.iter().filter(|e| !e.deleted && !e.commit.is_empty()) {
+        for e in list
+            .iter()
+            .filter(|e| !e.deleted && !e.commit.id.is_empty())
+        {
             requests.push(object_name(e, &prefix));
         }
     }
@@ -145,7 +150,7 @@ pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>) {
         for e in list
             .iter()
             .rev()
-            .filter(|e| !e.deleted && !e.commit.is_empty())
+            .filter(|e| !e.deleted && !e.commit.id.is_empty())
         {
             if let Some(text) = blobs.get(&object_name(e, &prefix)) {
                 versions.push(Version {
@@ -209,13 +214,14 @@ fn deleted_rule(input: &Input, diags: &mut Vec<Diagnostic>) {
         let Some(list) = history.get(&path) else {
             continue;
         };
-        if root.join(&path).exists() || !list.iter().any(|e| !e.deleted && !e.commit.is_empty()) {
+        if root.join(&path).exists() || !list.iter().any(|e| !e.deleted && !e.commit.id.is_empty())
+        {
             continue;
         }
         let culprit = match list.first() {
-            Some(e) if e.deleted && !e.commit.is_empty() => {
-                let short: String = e.commit.chars().take(8).collect();
-                format!("在提交 {short}（{}）中被删除", e.subject)
+            Some(e) if e.deleted && !e.commit.id.is_empty() => {
+                let short: String = e.commit.id.chars().take(8).collect();
+                format!("在提交 {short}（{}）中被删除", e.commit.subject)
             }
             _ => "在尚未提交的修改中被删除".to_string(),
         };
@@ -243,7 +249,7 @@ fn object_name(e: &Entry, prefix: &str) -> String {
     }
     format!(
         "{}:{prefix}{}",
-        e.commit,
+        e.commit.id,
         e.path.to_string_lossy().replace('\\', "/")
     )
 }

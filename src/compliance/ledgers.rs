@@ -35,11 +35,11 @@ fn short(h: &str) -> &str {
 /// "提交 1a2b3c4d（导出意见）" for the last commit that touched `path`, when there is one.
 fn last_commit(input: &Input, path: &Path) -> Option<String> {
     let e = input.facts.history.get(path)?.first()?;
-    if e.commit.is_empty() {
+    if e.commit.id.is_empty() {
         return None;
     }
-    let short: String = e.commit.chars().take(8).collect();
-    Some(format!("提交 {short}（{}）", e.subject))
+    let short: String = e.commit.id.chars().take(8).collect();
+    Some(format!("提交 {short}（{}）", e.commit.subject))
 }
 
 pub(crate) fn check(input: &Input, diags: &mut Vec<Diagnostic>) {

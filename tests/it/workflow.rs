@@ -464,10 +464,10 @@ fn history_lists_each_commit_that_touched_a_record() {
     ));
 
     let h = gongshi::history::collect(&site);
-    let entries = &h[Path::new("content/documents/shili-tongzhi.md")];
-    let subjects: Vec<&str> = entries.iter().map(|e| e.subject.as_str()).collect();
+    let entries = &h.files[Path::new("content/documents/shili-tongzhi.md")];
+    let subjects: Vec<&str> = entries.iter().map(|e| e.commit.subject.as_str()).collect();
     assert_eq!(subjects, ["改正通知的措辞", "新建网站"]);
-    assert_eq!(h[Path::new("content/fees/gongben-fei.yaml")].len(), 1);
+    assert_eq!(h.files[Path::new("content/fees/gongben-fei.yaml")].len(), 1);
 
     let out = tempfile::tempdir().unwrap();
     for dir in ["a", "b"] {
