@@ -398,9 +398,9 @@ mod tests {
     /// What the docs write in the same shape as a code: file names (`enforcement.csv`),
     /// field paths (`party.name`), settings (`consultation.types`), browser APIs.
     fn not_a_code(token: &str) -> bool {
-        const EXTENSIONS: [&str; 17] = [
+        const EXTENSIONS: [&str; 18] = [
             ".md", ".rs", ".json", ".jsonl", ".toml", ".html", ".csv", ".js", ".xml", ".txt",
-            ".yaml", ".yml", ".ics", ".sh", ".sqlite3", ".sqlite", ".db",
+            ".yaml", ".yml", ".ics", ".sh", ".sqlite3", ".sqlite", ".db", ".bin",
         ];
         const PREFIXES: [&str; 8] = [
             "party.",
