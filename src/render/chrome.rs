@@ -26,7 +26,8 @@ pub(crate) const NAV: &str = "partials/nav.html";
 /// site.toml brings another, and the cache starts again).
 #[derive(Default)]
 pub(crate) struct Chrome {
-    site: Option<Value>,
+    /// The digest of the `site` it was rendered for ([`crate::render::site_digest`]).
+    site: Option<[u8; 32]>,
     footer: Option<String>,
     /// By `page.nav` (as JSON text; `null` for pages under no item).
     navs: HashMap<String, String>,
@@ -52,17 +53,12 @@ impl Chrome {
             .lock()
             .map_err(|_| "chrome cache poisoned".to_string())?;
         // A planned page's `site` carries its digest (`render::SITE_DIGEST`): comparing it is
-        // comparing the values, for far less than a walk of both.
-        let same = c
-            .site
-            .as_ref()
-            .is_some_and(|old| match (digest(old), digest(site)) {
-                (Some(a), Some(b)) => a == b,
-                _ => old == site,
-            });
-        if !same {
+        // comparing the values, for far less than a walk of both. Another `site` (the
+        // feedback receiver's frame) is hashed.
+        let digest = crate::render::site_digest(site);
+        if c.site != Some(digest) {
             *c = Chrome {
-                site: Some(site.clone()),
+                site: Some(digest),
                 ..Chrome::default()
             };
         }
@@ -94,11 +90,6 @@ impl Chrome {
         };
         Ok(Parts { footer, nav })
     }
-}
-
-/// The digest a planned page's `site` carries.
-fn digest(site: &Value) -> Option<&str> {
-    site.get(crate::render::SITE_DIGEST).and_then(Value::as_str)
 }
 
 /// Add `chrome` to a page's view model (pages without `site` are left alone).
@@ -180,19 +171,22 @@ mod tests {
             d["chrome"]["footer"],
             json!("partials/footer.html:\"乙\":null")
         );
-        // Planned pages' sites carry their digest: compared by it.
+        // Planned pages' sites carry their digest: compared by it alone (the rest of the
+        // value is what it is a digest of).
+        let (d1, d2) = ("11".repeat(32), "22".repeat(32));
         let marked = |title: &str, digest: &str| {
             let mut p = page(title, Value::Null);
             p["site"][crate::render::SITE_DIGEST] = json!(digest);
             p
         };
-        let mut f = marked("丙", "d1");
+        let mut f = marked("丙", &d1);
         add(&cache, &mut f, (true, true), &render).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(calls.get(), 7);
-        let mut g = marked("丙", "d1");
+        let mut g = marked("丁", &d1);
         add(&cache, &mut g, (true, true), &render).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(calls.get(), 7);
-        let mut h = marked("丙", "d2");
+        assert_eq!(g["chrome"], f["chrome"]);
+        let mut h = marked("丙", &d2);
         add(&cache, &mut h, (true, true), &render).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(calls.get(), 9);
         // No site: left alone.
