@@ -505,8 +505,21 @@ mod tests {
 
     fn write(dir: &Path, rel: &str, text: &str) {
         let path = dir.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap_or(dir)).unwrap_or(());
-        std::fs::write(path, text).unwrap_or(());
+        std::fs::create_dir_all(path.parent().unwrap_or(dir)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// A new repository whose first commit (`message`, at time 100) holds `files`.
+    fn repo(files: &[(&str, &str)], message: &str) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let d = tmp.path();
+        run_git(d, 0, &["init", "-q"]);
+        for (rel, text) in files {
+            write(d, rel, text);
+        }
+        run_git(d, 100, &["add", "-A"]);
+        run_git(d, 100, &["commit", "-q", "-m", message]);
+        tmp
     }
 
     /// After each commit of a sequence with edits, renames (also back and forth), deletions,
@@ -514,14 +527,15 @@ mod tests {
     /// one and the new commits is the history read whole.
     #[test]
     fn the_history_since_a_commit_is_the_history_read_whole() {
-        let Ok(tmp) = tempfile::tempdir() else { return };
+        let tmp = repo(
+            &[
+                ("content/documents/a.md", "a\n"),
+                ("content/documents/b.md", "b\n"),
+                ("content/fees/c.yaml", "c: 1\n"),
+            ],
+            "发布",
+        );
         let d = tmp.path();
-        run_git(d, 0, &["init", "-q"]);
-        write(d, "content/documents/a.md", "a\n");
-        write(d, "content/documents/b.md", "b\n");
-        write(d, "content/fees/c.yaml", "c: 1\n");
-        run_git(d, 100, &["add", "-A"]);
-        run_git(d, 100, &["commit", "-q", "-m", "发布"]);
         let mut kept = collect(d);
         assert_eq!(kept.files.len(), 3);
         let steps: Vec<(&str, Vec<&[&str]>)> = vec![
@@ -582,12 +596,8 @@ mod tests {
     /// is not extended: the caller reads the whole log.
     #[test]
     fn merges_and_rewritten_history_are_read_whole() {
-        let Ok(tmp) = tempfile::tempdir() else { return };
+        let tmp = repo(&[("content/documents/a.md", "a\n")], "one");
         let d = tmp.path();
-        run_git(d, 0, &["init", "-q"]);
-        write(d, "content/documents/a.md", "a\n");
-        run_git(d, 100, &["add", "-A"]);
-        run_git(d, 100, &["commit", "-q", "-m", "one"]);
         let kept = collect(d);
         run_git(d, 200, &["checkout", "-q", "-b", "side"]);
         write(d, "content/documents/b.md", "b\n");
@@ -613,13 +623,14 @@ mod tests {
     /// histories end under one name, interleaved by date, which only the whole log gives.
     #[test]
     fn a_rename_onto_an_older_path_is_read_whole() {
-        let Ok(tmp) = tempfile::tempdir() else { return };
+        let tmp = repo(
+            &[
+                ("content/documents/a.md", "a\n"),
+                ("content/documents/b.md", "b b b b b b\n"),
+            ],
+            "one",
+        );
         let d = tmp.path();
-        run_git(d, 0, &["init", "-q"]);
-        write(d, "content/documents/a.md", "a\n");
-        write(d, "content/documents/b.md", "b b b b b b\n");
-        run_git(d, 100, &["add", "-A"]);
-        run_git(d, 100, &["commit", "-q", "-m", "one"]);
         let kept = collect(d);
         run_git(d, 200, &["rm", "-q", "content/documents/b.md"]);
         run_git(d, 200, &["commit", "-q", "-m", "rm b"]);

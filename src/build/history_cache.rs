@@ -237,7 +237,7 @@ mod tests {
 
     #[test]
     fn the_kept_history_is_used_extended_and_distrusted_when_asked() {
-        let Ok(tmp) = tempfile::tempdir() else { return };
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let (root, dir) = (tmp.path().join("site"), tmp.path().join("cache"));
         let _ = std::fs::create_dir_all(&root);
         git(&root, &["init", "-q"]);
