@@ -138,7 +138,15 @@ fn git(root: &Path, args: &[&str]) -> Option<Vec<u8>> {
 pub fn head(root: &Path) -> String {
     git(root, &["rev-parse", "--verify", "--quiet", "HEAD"])
         .map(|o| String::from_utf8_lossy(&o).trim().to_string())
+        .filter(|h| is_commit_id(h))
         .unwrap_or_default()
+}
+
+/// A full commit id (40 hex digits, or 64 in a SHA-256 repository). Commits read back from a
+/// cache file are checked with it before they reach git's command line: a value starting
+/// with `-` would be read as an option (`--output=…` writes a file).
+pub fn is_commit_id(s: &str) -> bool {
+    matches!(s.len(), 40 | 64) && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// `git log` over `content/` for `revs` (a commit, or a range `old..new`) in the form
@@ -171,7 +179,7 @@ pub fn collect(root: &Path) -> History {
 
 /// The history as of commit `head` (empty when `head` is, or git fails).
 pub fn at(root: &Path, head: String) -> History {
-    if head.is_empty() {
+    if !is_commit_id(&head) {
         return History::default();
     }
     match log(root, &head) {
@@ -190,7 +198,7 @@ pub fn at(root: &Path, head: String) -> History {
 /// the older commits by date in the full log), the newer commits rename a file onto a path
 /// with an older history of its own, or git fails.
 pub fn since(root: &Path, older: History, head: String) -> Option<History> {
-    if older.head.is_empty() || head.is_empty() {
+    if !is_commit_id(&older.head) || !is_commit_id(&head) {
         return None;
     }
     if older.head == head {
@@ -644,5 +652,30 @@ mod tests {
         // (The rename, the deletion, and the first commit once for both paths.)
         assert_eq!(whole.files[Path::new("content/documents/b.md")].len(), 3);
         assert_eq!(since(d, kept, head(d)), None);
+    }
+
+    /// A kept commit read back from a file is checked before it reaches git: one that is an
+    /// option (`--output=…` would write a file) is refused, and the history is read whole.
+    #[test]
+    fn a_kept_commit_that_is_not_an_id_never_reaches_git() {
+        let tmp = repo(&[("content/documents/a.md", "a\n")], "one");
+        let d = tmp.path();
+        let mut kept = collect(d);
+        assert!(is_commit_id(&kept.head));
+        // git would create `written..<head>` (rev-list) or write the log there (log).
+        kept.head = format!("--output={}", d.join("written").display());
+        assert_eq!(since(d, kept, head(d)), None);
+        assert!(at(d, format!("--output={}", d.join("written").display())).is_empty());
+        let names: Vec<String> = std::fs::read_dir(d)
+            .map(|r| {
+                r.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(!names.iter().any(|n| n.starts_with("written")), "{names:?}");
+        assert!(!is_commit_id("HEAD"));
+        assert!(!is_commit_id(&"g".repeat(40)));
+        assert!(is_commit_id(&"a".repeat(64)));
     }
 }

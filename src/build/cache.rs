@@ -176,7 +176,8 @@ fn touched(root: &Path, old: &str, new: &str) -> Option<Vec<PathBuf>> {
     if old == new {
         return Some(Vec::new());
     }
-    if old.is_empty() || new.is_empty() {
+    // Both come from files (the memo, git): never an option on git's command line.
+    if !crate::history::is_commit_id(old) || !crate::history::is_commit_id(new) {
         return None;
     }
     let git = |args: &[&str]| {
