@@ -118,8 +118,9 @@ impl History {
 const COMMIT: char = '\u{1e}';
 const FIELD: char = '\u{1f}';
 
-/// Run git in `root` with `args`; its output when it ran and succeeded.
-fn git(root: &Path, args: &[&str]) -> Option<Vec<u8>> {
+/// Run git in `root` with `args` (paths unquoted, no signatures, never a prompt); its output
+/// when it ran and succeeded.
+pub(crate) fn git(root: &Path, args: &[&str]) -> Option<Vec<u8>> {
     let o = Command::new("git")
         .arg("-C")
         .arg(root)
@@ -177,7 +178,7 @@ pub fn collect(root: &Path) -> History {
     at(root, head(root))
 }
 
-/// The history as of commit `head` (empty when `head` is, or git fails).
+/// The history as of commit `head` (empty when `head` is not a commit id, or git fails).
 pub fn at(root: &Path, head: String) -> History {
     if !is_commit_id(&head) {
         return History::default();
@@ -276,7 +277,7 @@ fn parse_renamed(text: &str) -> (Files, HashMap<String, String>) {
             continue;
         };
         let (id, subject) = match rest_header.split_once(FIELD) {
-            Some((h, s)) if h.len() == 40 && h.bytes().all(|b| b.is_ascii_hexdigit()) => (h, s),
+            Some((h, s)) if is_commit_id(h) => (h, s),
             _ => ("", rest_header),
         };
         let (subject, body) = subject.split_once(FIELD).unwrap_or((subject, ""));
@@ -438,6 +439,14 @@ mod tests {
         assert!(a[0].deleted);
         assert!(!a[1].deleted);
         assert_eq!(a[1].commit.subject, "新建");
+        // A SHA-256 repository's ids (64 digits) are ids too, not part of the subject.
+        let h64 = "ab".repeat(32);
+        let out = format!("\u{1e}100\u{1f}{h64}\u{1f}新建\0\nA\0content/documents/a.md\0");
+        let a = &parse(&out).files[Path::new("content/documents/a.md")];
+        assert_eq!(
+            (a[0].commit.id.as_str(), a[0].commit.subject.as_str()),
+            (h64.as_str(), "新建")
+        );
     }
 
     #[test]

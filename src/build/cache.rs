@@ -51,7 +51,6 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 /// The memo file's format; a different one is ignored.
@@ -180,19 +179,7 @@ fn touched(root: &Path, old: &str, new: &str) -> Option<Vec<PathBuf>> {
     if !crate::history::is_commit_id(old) || !crate::history::is_commit_id(new) {
         return None;
     }
-    let git = |args: &[&str]| {
-        Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(["-c", "core.quotepath=off"])
-            .args(args)
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .stdin(Stdio::null())
-            .stderr(Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-    };
+    let git = |args: &[&str]| crate::history::git(root, args);
     git(&["merge-base", "--is-ancestor", old, new])?;
     let range = format!("{old}..{new}");
     // Without rename detection a rename lists both names; every commit in the range counts,
@@ -211,7 +198,7 @@ fn touched(root: &Path, old: &str, new: &str) -> Option<Vec<PathBuf>> {
     };
     let log = names("log", &[&range])?;
     let diff = names("diff", &[old, new])?;
-    let mut paths: Vec<PathBuf> = [log.stdout, diff.stdout]
+    let mut paths: Vec<PathBuf> = [log, diff]
         .iter()
         .flat_map(|out| {
             String::from_utf8_lossy(out)
