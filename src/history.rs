@@ -352,8 +352,60 @@ fn parse_renamed(text: &str) -> (Files, HashMap<String, String>) {
     (files, renamed)
 }
 
+/// Repositories for tests: git run with the test's own configuration and fixed dates.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::Path;
+    use std::process::{Command, Stdio};
+
+    /// Run git in `dir` as a committer with a fixed date (`secs`), the test's own config only.
+    pub(crate) fn run_git(dir: &Path, secs: i64, args: &[&str]) {
+        let date = format!("@{} +0800", 1_700_000_000 + secs);
+        let ok = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.gov.cn"])
+            .args([
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_DATE", &date)
+            .env("GIT_COMMITTER_DATE", &date)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "git {args:?}");
+    }
+
+    pub(crate) fn write(dir: &Path, rel: &str, text: &str) {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap_or(dir)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// A new repository whose first commit (`message`, at time 100) holds `files`.
+    pub(crate) fn repo(files: &[(&str, &str)], message: &str) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let d = tmp.path();
+        run_git(d, 0, &["init", "-q"]);
+        for (rel, text) in files {
+            write(d, rel, text);
+        }
+        run_git(d, 100, &["add", "-A"]);
+        run_git(d, 100, &["commit", "-q", "-m", message]);
+        tmp
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::testing::{repo, run_git, write};
     use super::*;
 
     fn ts(s: i64) -> jiff::Timestamp {
@@ -495,50 +547,6 @@ mod tests {
         assert_eq!(a[1].commit.note.as_deref(), Some("更正咨询电话"));
     }
 
-    /// Run git in `dir` as a committer with a fixed date (`secs`), the test's own config only.
-    fn run_git(dir: &Path, secs: i64, args: &[&str]) {
-        let date = format!("@{} +0800", 1_700_000_000 + secs);
-        let ok = Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.gov.cn"])
-            .args([
-                "-c",
-                "commit.gpgsign=false",
-                "-c",
-                "init.defaultBranch=main",
-            ])
-            .args(args)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_AUTHOR_DATE", &date)
-            .env("GIT_COMMITTER_DATE", &date)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "git {args:?}");
-    }
-
-    fn write(dir: &Path, rel: &str, text: &str) {
-        let path = dir.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap_or(dir)).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
-    }
-
-    /// A new repository whose first commit (`message`, at time 100) holds `files`.
-    fn repo(files: &[(&str, &str)], message: &str) -> tempfile::TempDir {
-        let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let d = tmp.path();
-        run_git(d, 0, &["init", "-q"]);
-        for (rel, text) in files {
-            write(d, rel, text);
-        }
-        run_git(d, 100, &["add", "-A"]);
-        run_git(d, 100, &["commit", "-q", "-m", message]);
-        tmp
-    }
-
     /// After each commit of a sequence with edits, renames (also back and forth), deletions,
     /// a re-added path, notes and a commit outside `content/`, the history made from the last
     /// one and the new commits is the history read whole.
@@ -591,7 +599,6 @@ mod tests {
             let whole = collect(d);
             let made = since(d, kept.clone(), head(d));
             assert_eq!(made.as_ref(), Some(&whole), "after {what}");
-            // Two commits at once as well.
             kept = whole;
         }
         let a = &kept.files[Path::new("content/documents/a.md")];

@@ -206,42 +206,24 @@ fn stored(root: &Path, h: &History) -> Option<Stored> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::process::{Command, Stdio};
+    use crate::history::testing::{repo, run_git, write};
 
-    fn git(dir: &Path, args: &[&str]) {
-        let ok = Command::new("git")
-            .arg("-C")
-            .arg(dir)
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.gov.cn"])
-            .args(["-c", "commit.gpgsign=false"])
-            .args(args)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(ok, "git {args:?}");
-    }
-
-    fn commit(root: &Path, rel: &str, text: &str, message: &str) {
-        let path = root.join(rel);
-        let _ = std::fs::create_dir_all(path.parent().unwrap_or(root));
-        let _ = std::fs::write(path, text);
-        git(root, &["add", "-A"]);
-        git(
+    /// A commit at time `t` of `rel` with `text`, with a public note.
+    fn commit(root: &Path, t: i64, rel: &str, text: &str, message: &str) {
+        write(root, rel, text);
+        run_git(root, t, &["add", "-A"]);
+        run_git(
             root,
+            t,
             &["commit", "-q", "-m", message, "-m", "公示说明: 说明"],
         );
     }
 
     #[test]
     fn the_kept_history_is_used_extended_and_distrusted_when_asked() {
+        let site = repo(&[("content/documents/a.md", "a\n")], "one");
         let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let (root, dir) = (tmp.path().join("site"), tmp.path().join("cache"));
-        let _ = std::fs::create_dir_all(&root);
-        git(&root, &["init", "-q"]);
-        commit(&root, "content/documents/a.md", "a\n", "one");
+        let (root, dir) = (site.path().to_path_buf(), tmp.path().join("cache"));
         let h = read(&dir, &root, true);
         assert_eq!(h, crate::history::collect(&root));
         assert_eq!(h.files.len(), 1);
@@ -259,8 +241,8 @@ mod tests {
         assert_eq!(load(&dir, &absolute), Some(h.clone()));
         // Commits since: extended from the file, the same as read whole; the file is left
         // as it is while they are few.
-        commit(&root, "content/documents/a.md", "a2\n", "two");
-        commit(&root, "content/documents/b.md", "b\n", "three");
+        commit(&root, 200, "content/documents/a.md", "a2\n", "two");
+        commit(&root, 300, "content/documents/b.md", "b\n", "three");
         let whole = crate::history::collect(&root);
         assert_eq!(whole.files.len(), 2);
         assert_eq!(read(&dir, &root, true), whole);
@@ -271,11 +253,10 @@ mod tests {
             .map(|i| format!("content/fees/f{i}.yaml"))
             .collect();
         for p in &many {
-            let _ = std::fs::create_dir_all(root.join("content/fees"));
-            let _ = std::fs::write(root.join(p), "x: 1\n");
+            write(&root, p, "x: 1\n");
         }
-        git(&root, &["add", "-A"]);
-        git(&root, &["commit", "-q", "-m", "many"]);
+        run_git(&root, 400, &["add", "-A"]);
+        run_git(&root, 400, &["commit", "-q", "-m", "many"]);
         let whole = crate::history::collect(&root);
         assert_eq!(read(&dir, &root, true), whole);
         assert_eq!(load(&dir, &absolute), Some(whole.clone()));
